@@ -1,0 +1,89 @@
+import { resolveOptions, type SimOptions } from '@credence/sim/options';
+import { type SimSummary, simulate } from '@credence/sim/simulate';
+import { formatSummary } from '@credence/sim/summary';
+import type { Command } from 'commander';
+import { decimal, integer } from './parse.js';
+
+export interface WorldFlags {
+  seed: number;
+  scale: number;
+  banks: number;
+  payments: number;
+  telecoms: number;
+  internet: number;
+  start: string;
+  days: number;
+  quiet?: boolean;
+}
+
+export function worldOptions(flags: WorldFlags): SimOptions {
+  return resolveOptions({
+    seed: flags.seed,
+    scale: flags.scale,
+    start: flags.start,
+    days: flags.days,
+    members: {
+      bank: flags.banks,
+      payment: flags.payments,
+      telecom: flags.telecoms,
+      internet: flags.internet,
+    },
+  });
+}
+
+export function withWorldOptions(command: Command): Command {
+  return command
+    .option('--seed <n>', 'seed: the same seed and options give byte-identical output', integer, 7)
+    .option(
+      '--scale <s>',
+      'size of the world: 1 is the demo, about 320 gives a million reports',
+      decimal,
+      1,
+    )
+    .option('--banks <n>', 'member banks', integer, 3)
+    .option('--payments <n>', 'member payment companies', integer, 0)
+    .option('--telecoms <n>', 'member telecoms', integer, 2)
+    .option('--internet <n>', 'member internet companies', integer, 2)
+    .option('--start <date>', 'first day of the world (UTC), YYYY-MM-DD', '2026-05-01')
+    .option('--days <n>', 'length of the world in days', integer, 182);
+}
+
+/** Writes a world, with progress on a terminal and the summary unless quiet. */
+export function generateWorld(options: SimOptions, out: string, quiet = false): SimSummary {
+  const started = performance.now();
+  // Progress on a terminal only: logs and pipes get the summary alone.
+  const progress = !quiet && process.stderr.isTTY;
+  const summary = simulate(options, out, {
+    onDay: (day, days) => {
+      if (progress && (day % 7 === 6 || day === days - 1))
+        process.stderr.write(`\rsimulating day ${day + 1} of ${days}`);
+    },
+  });
+  if (progress) process.stderr.write('\r\x1b[K');
+  if (!quiet) {
+    console.log(formatSummary(summary, out));
+    console.log(`\nWritten in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+  }
+  return summary;
+}
+
+export function registerSim(program: Command): void {
+  withWorldOptions(
+    program
+      .command('sim')
+      .description('Write a synthetic consortium world: per-member raw files and the ground truth.')
+      .requiredOption('--out <dir>', 'directory to write the world into')
+      .option('--quiet', 'print nothing'),
+  ).action((flags: WorldFlags & { out: string }) => {
+    generateWorld(worldOptions(flags), flags.out, flags.quiet === true);
+  });
+
+  withWorldOptions(
+    program
+      .command('demo')
+      .description('Write the demo consortium into ./data/demo and describe it.')
+      .option('--out <dir>', 'directory to write the world into', 'data/demo'),
+  ).action((flags: WorldFlags & { out: string }) => {
+    generateWorld(worldOptions(flags), flags.out);
+  });
+}

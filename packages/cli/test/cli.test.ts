@@ -1,0 +1,130 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/** The real `credence` command, as a user runs it (built by `npm test`'s pretest). */
+const BIN = resolve(import.meta.dirname, '../bin/credence.js');
+const dirs: string[] = [];
+const temp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'credence-cli-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function credence(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function digest(root: string): string {
+  const hash = createHash('sha256');
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else hash.update(path.slice(root.length)).update(readFileSync(path));
+    }
+  };
+  walk(root);
+  return hash.digest('hex');
+}
+
+describe('credence sim', () => {
+  it('writes the same bytes twice for the same seed', () => {
+    const a = join(temp(), 'w');
+    const b = join(temp(), 'w');
+    const first = credence('sim', '--seed', '7', '--scale', '0.2', '--days', '60', '--out', a);
+    expect(first.code, first.err).toBe(0);
+    expect(first.out).toContain('Rings:');
+    expect(first.out).toContain('bank-a');
+    expect(
+      credence('sim', '--seed', '7', '--scale', '0.2', '--days', '60', '--out', b, '--quiet').code,
+    ).toBe(0);
+    expect(digest(a)).toBe(digest(b));
+    expect(existsSync(join(a, 'truth.json'))).toBe(true);
+    expect(existsSync(join(a, 'members', 'telecom-b', 'links.jsonl'))).toBe(true);
+  });
+
+  it('takes the make-up of the consortium', () => {
+    const out = join(temp(), 'w');
+    const r = credence(
+      'sim',
+      '--scale',
+      '0.1',
+      '--days',
+      '40',
+      '--banks',
+      '1',
+      '--payments',
+      '1',
+      '--telecoms',
+      '1',
+      '--internet',
+      '1',
+      '--out',
+      out,
+      '--quiet',
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(readdirSync(join(out, 'members')).sort()).toEqual([
+      'bank-a',
+      'internet-a',
+      'payment-a',
+      'telecom-a',
+    ]);
+  });
+
+  it('refuses bad options with exit code 2 and names the option', () => {
+    const missing = credence('sim');
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('--out');
+    const scale = credence('sim', '--scale', '-1', '--out', join(temp(), 'w'));
+    expect(scale.code).toBe(2);
+    expect(scale.err).toContain('scale');
+    const banks = credence('sim', '--banks', '0', '--payments', '0', '--out', join(temp(), 'w'));
+    expect(banks.code).toBe(2);
+    expect(banks.err).toContain('members.bank');
+    const date = credence('sim', '--start', '2026-13-45', '--out', join(temp(), 'w'));
+    expect(date.code).toBe(2);
+    expect(date.err).toContain('start');
+  });
+});
+
+describe('credence normalize', () => {
+  it('prints the normalized identifier', () => {
+    const r = credence('normalize', 'phone', '0086 138 0013 8000');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toEqual({ kind: 'phone', value: '+8613800138000', derived: [] });
+  });
+
+  it('explains a rejection by code, without echoing the value', () => {
+    const r = credence('normalize', 'bank_card', '4111 1111 1111 1112');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('identifier.bank_card.checksum');
+    expect(r.err).not.toContain('4111');
+  });
+});
+
+describe('credence start', () => {
+  it('writes the demo consortium and says where to look', () => {
+    const data = temp();
+    const r = credence('start', '--data', data);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('Where to look');
+    expect(existsSync(join(data, 'demo', 'truth.json'))).toBe(true);
+  });
+});
+
+describe('--help', () => {
+  it.each([[], ['sim'], ['demo'], ['start'], ['normalize']])('works for %j', (...command) => {
+    const r = credence(...command, '--help');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Usage: credence');
+  });
+});

@@ -1,0 +1,44 @@
+import { getDomain } from 'tldts';
+import { IdentifierError } from './identifier-error.js';
+import { prepareText } from './text.js';
+
+const IPV4_HOST = /^\d+\.\d+\.\d+\.\d+$/;
+
+/**
+ * The registrable domain of an ASCII hostname by the public suffix list, private
+ * section included: each customer of a shared host (name.github.io, name.pages.dev) is
+ * its own registrant, which is what matters for phishing. Undefined when the host is a
+ * public suffix, a single label or an IP address.
+ */
+export function registrableDomain(asciiHostname: string): string | undefined {
+  if (IPV4_HOST.test(asciiHostname) || asciiHostname.startsWith('[')) return undefined;
+  const domain = getDomain(asciiHostname, {
+    allowPrivateDomains: true,
+    extractHostname: false,
+    validateHostname: true,
+  });
+  return domain ?? undefined;
+}
+
+/**
+ * domain (SPEC §4): lowercased, IDNA to ASCII (UTS #46 through the WHATWG host parser,
+ * so "例子.中国" and "xn--fsqu00a.xn--fiqs8s" are one domain), reduced to its registrable
+ * domain ("www.example.co.uk" is "example.co.uk").
+ */
+export function normalizeDomain(raw: unknown): string {
+  let text = prepareText(raw, 'domain').toLowerCase();
+  if (text.endsWith('.')) text = text.slice(0, -1);
+  if (!/^[^\s/:@?#[\]\\%]+$/u.test(text))
+    throw new IdentifierError('identifier.domain.invalid', 'domain');
+  let host: string;
+  try {
+    host = new URL(`http://${text}/`).hostname;
+  } catch {
+    throw new IdentifierError('identifier.domain.invalid', 'domain');
+  }
+  if (IPV4_HOST.test(host)) throw new IdentifierError('identifier.domain.invalid', 'domain');
+  const domain = registrableDomain(host);
+  if (domain === undefined)
+    throw new IdentifierError('identifier.domain.no_registrable_domain', 'domain');
+  return domain;
+}

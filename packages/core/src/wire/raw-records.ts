@@ -1,0 +1,44 @@
+import type { IdentifierKind } from '../identifiers/kinds.js';
+import type { Category, EntityRole, LinkType, ReportType } from './vocabulary.js';
+
+/**
+ * The raw input format at the member side (SPEC §5): one JSON object per line, a report
+ * or a link. Values are raw, as the member's systems hold them; they never leave the
+ * member. Tokenization replaces every `value` with a token.
+ */
+
+export interface RawEntity {
+  readonly role: EntityRole;
+  readonly kind: IdentifierKind;
+  readonly value: string;
+}
+
+export interface RawReport {
+  /** The member's own reference, unique within the member; idempotency key. */
+  readonly ref: string;
+  readonly type: ReportType;
+  readonly category: Category;
+  /** RFC 3339 UTC timestamp. */
+  readonly occurredAt: string;
+  /** Loss in yuan; the tokenized form carries it as a band. */
+  readonly lossCny?: number;
+  readonly entities: readonly RawEntity[];
+  /** Free text; sealed and fingerprinted at the member side, never sent in clear. */
+  readonly narrative?: string;
+}
+
+export interface RawEndpoint {
+  readonly kind: IdentifierKind;
+  readonly value: string;
+}
+
+export interface RawLink {
+  readonly link: LinkType;
+  readonly from: RawEndpoint;
+  readonly to: RawEndpoint;
+  /** RFC 3339 UTC timestamp. */
+  readonly at: string;
+  readonly count: number;
+  /** Transfers only. */
+  readonly amountCny?: number;
+}

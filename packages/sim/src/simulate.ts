@@ -1,0 +1,307 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Category } from '@credence/core/wire/vocabulary';
+import type { SimOptions } from './options.js';
+import { MemberWriter } from './output/member-writer.js';
+import { type RingSummary, TruthWriter } from './output/truth-writer.js';
+import { Rng } from './rng.js';
+import type { ScriptTemplate } from './scripts/script-template.js';
+import { EN_TEMPLATES } from './scripts/templates-en.js';
+import { ZH_TEMPLATES } from './scripts/templates-zh.js';
+import type { WorldEvent } from './world/events.js';
+import { HonestActivity } from './world/honest.js';
+import { type Campaign, createRing, type Ring, type RingPlan } from './world/ring.js';
+import { ringDay } from './world/story.js';
+import { type EventSink, World } from './world/world.js';
+
+/** Version of the output format and of the generator's behaviour. */
+export const GENERATOR = 'credence-sim/1';
+
+/** Rings per unit of scale and half year (182 days). */
+const RINGS_PER_SCALE = 60;
+
+/** How common each kind of scam is, relative to the others. */
+const CATEGORY_WEIGHT: Readonly<Record<Category, number>> = {
+  task_rebate: 14,
+  fake_investment: 12,
+  fake_customer_service: 10,
+  impersonate_authority: 8,
+  fake_loan: 8,
+  romance: 6,
+  fake_shopping: 6,
+  phishing_sms: 6,
+  fake_credit_repair: 5,
+  impersonate_acquaintance: 5,
+  malware_app: 5,
+  game_trading: 4,
+  sextortion: 3,
+  other: 3,
+};
+
+/** English scripts target the few English-speaking residents. */
+const ENGLISH_WEIGHT = 0.1;
+
+export interface SimSummary {
+  readonly generator: string;
+  readonly options: SimOptions;
+  readonly members: readonly {
+    readonly member: string;
+    readonly type: string;
+    readonly reports: number;
+    readonly links: number;
+  }[];
+  readonly reports: number;
+  readonly links: number;
+  readonly rings: number;
+  readonly ringSizes: { readonly median: number; readonly max: number };
+  /** Share of rings whose identifiers appear in the files of two or more members. */
+  readonly multiMemberShare: number;
+  /** Among rings with at least 20 seen identifiers: the largest share one member sees. */
+  readonly largeRings: number;
+  readonly largeRingMaxShare: number;
+  readonly campaigns: number;
+  readonly campaignsByCategory: Readonly<Partial<Record<Category, number>>>;
+  readonly victims: number;
+  readonly lossCny: number;
+  readonly noise: {
+    readonly falseReports: number;
+    readonly typos: number;
+    readonly recycledPhones: number;
+  };
+  readonly eventsAfterEnd: number;
+}
+
+/** Orders each day's events by time and hands them to the writers. */
+class Scheduler implements EventSink {
+  private readonly buckets = new Map<number, WorldEvent[]>();
+  currentDay = 0;
+  afterEnd = 0;
+
+  constructor(
+    private readonly world: () => World,
+    private readonly days: number,
+  ) {}
+
+  emit(event: WorldEvent): void {
+    const day = this.world().dayOf(event.at);
+    if (day < this.currentDay)
+      throw new Error(`an event on day ${day} was emitted on day ${this.currentDay}`);
+    if (day >= this.days) {
+      this.afterEnd++;
+      return;
+    }
+    let bucket = this.buckets.get(day);
+    if (bucket === undefined) {
+      bucket = [];
+      this.buckets.set(day, bucket);
+    }
+    bucket.push(event);
+    if (event.ring) event.ring.pending++;
+  }
+
+  take(day: number): WorldEvent[] {
+    const events = this.buckets.get(day) ?? [];
+    this.buckets.delete(day);
+    // Array.prototype.sort is stable: events at the same second keep emission order.
+    return events.sort((a, b) => a.at - b.at);
+  }
+}
+
+function campaignsOf(): Campaign[] {
+  const templates: ScriptTemplate[] = [...ZH_TEMPLATES, ...EN_TEMPLATES];
+  return templates.map((template, index) => ({
+    index,
+    id: `campaign-${String(index + 1).padStart(2, '0')}`,
+    template,
+    ringIds: [],
+    reports: 0,
+  }));
+}
+
+function planRings(world: World, campaigns: readonly Campaign[]): RingPlan[] {
+  const { scale, days } = world.options;
+  const rng = Rng.of(world.seed, 'plans');
+  // Scale is intensity: rings per half year, so a longer world has more of them.
+  const count = Math.max(3, Math.round((RINGS_PER_SCALE * scale * days) / 182));
+  const weighted = campaigns.map(
+    (c) =>
+      [
+        c,
+        CATEGORY_WEIGHT[c.template.category] * (c.template.lang === 'en' ? ENGLISH_WEIGHT : 1),
+      ] as const,
+  );
+  const drafts = Array.from({ length: count }, () => {
+    const duration = rng.int(21, 120);
+    const startDay = rng.int(0, days - 21);
+    const primary = rng.weighted(weighted);
+    const chosen = [primary];
+    if (rng.chance(0.2)) {
+      const second = rng.weighted(
+        weighted.filter(([c]) => c.template.lang === primary.template.lang && c !== primary),
+      );
+      chosen.push(second);
+    }
+    const victims = Math.max(4, Math.min(600, Math.round(rng.logNormal(30, 0.9))));
+    return {
+      startDay,
+      endDay: Math.min(days - 1, startDay + duration),
+      victims,
+      campaigns: chosen,
+    };
+  });
+  drafts.sort((a, b) => a.startDay - b.startDay);
+  const width = String(count).length;
+  return drafts.map((d, index) => ({
+    ...d,
+    index,
+    id: `ring-${String(index + 1).padStart(Math.max(4, width), '0')}`,
+  }));
+}
+
+const median = (xs: number[]) => {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s.length === 0 ? 0 : (s[Math.floor(s.length / 2)] ?? 0);
+};
+
+/**
+ * Writes a synthetic consortium world into `outDir`: world.json, truth.json and, per
+ * member, members/<id>/{member.json, reports.jsonl, links.jsonl}. Streams day by day;
+ * memory grows with the activity of a day and the rings alive at once, not with the
+ * length of the output.
+ */
+export interface SimHooks {
+  /** Called after each day is written: progress for people, memory samples for benchmarks. */
+  readonly onDay?: (day: number, days: number) => void;
+}
+
+export function simulate(options: SimOptions, outDir: string, hooks: SimHooks = {}): SimSummary {
+  mkdirSync(outDir, { recursive: true });
+  const scheduler = new Scheduler(() => world, options.days);
+  const world: World = new World(options, scheduler);
+  const campaigns = campaignsOf();
+  const plans = planRings(world, campaigns);
+  const writer = new MemberWriter(world, outDir);
+  const truth = new TruthWriter(outDir, world.members);
+  const honest = new HonestActivity(world);
+  const summaries: RingSummary[] = [];
+  let victims = 0;
+  let lossCny = 0;
+  let typos = 0;
+  let falseReports = 0;
+
+  const close = (ring: Ring, day: number) => {
+    summaries.push(truth.ring(ring));
+    victims += ring.victims;
+    lossCny += ring.lossCny;
+    honest.recycle(ring, day);
+  };
+
+  let active: Ring[] = [];
+  let nextPlan = 0;
+  for (let day = 0; day < options.days; day++) {
+    scheduler.currentDay = day;
+    while (nextPlan < plans.length && plans[nextPlan]?.startDay === day) {
+      const plan = plans[nextPlan++] as RingPlan;
+      const ring = createRing(world, plan);
+      for (const c of plan.campaigns) c.ringIds.push(ring.id);
+      active.push(ring);
+    }
+    for (const ring of active) ringDay(world, ring, day);
+    honest.day(day);
+
+    for (const event of scheduler.take(day)) {
+      if (event.type === 'link') {
+        writer.link(event);
+      } else {
+        const written = writer.report(event);
+        if (written !== undefined) {
+          if (event.ring) event.ring.reports++;
+          if (event.campaign) {
+            event.campaign.reports++;
+            if (written.hasNarrative) truth.campaignReport(event.campaign, written.ref);
+          }
+          if (event.noise) {
+            truth.falseReport(written.ref, event.noise.reason);
+            falseReports++;
+          }
+          for (const kind of written.typos) {
+            truth.typo(written.ref, kind);
+            typos++;
+          }
+        }
+      }
+      if (event.ring) event.ring.pending--;
+    }
+    active = active.filter((ring) => {
+      if (day < ring.plan.endDay || ring.pending > 0) return true;
+      close(ring, day);
+      return false;
+    });
+    hooks.onDay?.(day, options.days);
+  }
+  for (const ring of active) close(ring, options.days);
+  writer.close();
+
+  const counts = writer.counts();
+  const memberRows = counts.map((c) => ({
+    ...c,
+    type: world.members.find((m) => m.id === c.member)?.type ?? '',
+  }));
+  const large = summaries.filter((s) => s.size >= 20);
+  const byCategory: Partial<Record<Category, number>> = {};
+  for (const c of campaigns)
+    if (c.ringIds.length > 0)
+      byCategory[c.template.category] = (byCategory[c.template.category] ?? 0) + 1;
+  const header = {
+    generator: GENERATOR,
+    seed: options.seed,
+    scale: options.scale,
+    start: options.start,
+    days: options.days,
+    members: world.members.map((m) => ({ id: m.id, type: m.type })),
+  };
+  truth.finish(header, campaigns, honest.recycledLog);
+  const summary: SimSummary = {
+    generator: GENERATOR,
+    options,
+    members: memberRows,
+    reports: counts.reduce((s, c) => s + c.reports, 0),
+    links: counts.reduce((s, c) => s + c.links, 0),
+    rings: summaries.length,
+    ringSizes: {
+      median: median(summaries.map((s) => s.size)),
+      max: Math.max(0, ...summaries.map((s) => s.size)),
+    },
+    multiMemberShare:
+      summaries.length === 0
+        ? 0
+        : summaries.filter((s) => s.members >= 2).length / summaries.length,
+    largeRings: large.length,
+    largeRingMaxShare: Math.max(0, ...large.map((s) => s.maxShare)),
+    campaigns: campaigns.filter((c) => c.ringIds.length > 0).length,
+    campaignsByCategory: byCategory,
+    victims,
+    lossCny,
+    noise: { falseReports, typos, recycledPhones: honest.recycledLog.length },
+    eventsAfterEnd: scheduler.afterEnd,
+  };
+  const manifest = {
+    generator: GENERATOR,
+    options,
+    members: world.members.map((m) => ({ id: m.id, type: m.type, name: m.name, nameZh: m.nameZh })),
+    institutions: world.institutions.map((i) => ({
+      id: i.id,
+      type: i.type,
+      member: i.member,
+      ...(i.bins.length > 0 ? { bins: i.bins } : {}),
+      ...(i.accountPrefix ? { accountPrefix: i.accountPrefix } : {}),
+      ...(i.mobilePrefixes.length > 0 ? { mobilePrefixes: i.mobilePrefixes } : {}),
+      ...(i.overseas ? { overseas: true } : {}),
+      ...(i.imPlatform ? { imPlatform: i.imPlatform } : {}),
+      ...(i.emailDomains.length > 0 ? { emailDomains: i.emailDomains } : {}),
+    })),
+    summary: { ...summary, options: undefined },
+  };
+  writeFileSync(join(outDir, 'world.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return summary;
+}
