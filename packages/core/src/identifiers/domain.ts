@@ -3,6 +3,19 @@ import { IdentifierError } from './identifier-error.js';
 import { prepareText } from './text.js';
 
 const IPV4_HOST = /^\d+\.\d+\.\d+\.\d+$/;
+// A DNS label after IDNA: letters, digits, hyphens (and underscores, which some hosts
+// have), not starting or ending with a hyphen, at most 63 characters.
+const LABEL = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/;
+
+/**
+ * True for an ASCII hostname made of valid DNS labels, at most 253 characters. The
+ * WHATWG host parser accepts more ("+..x"); an identifier must not.
+ */
+export function isDnsHostname(asciiHostname: string): boolean {
+  return (
+    asciiHostname.length <= 253 && asciiHostname.split('.').every((label) => LABEL.test(label))
+  );
+}
 
 /**
  * The registrable domain of an ASCII hostname by the public suffix list, private
@@ -11,7 +24,12 @@ const IPV4_HOST = /^\d+\.\d+\.\d+\.\d+$/;
  * public suffix, a single label or an IP address.
  */
 export function registrableDomain(asciiHostname: string): string | undefined {
-  if (IPV4_HOST.test(asciiHostname) || asciiHostname.startsWith('[')) return undefined;
+  if (
+    IPV4_HOST.test(asciiHostname) ||
+    asciiHostname.startsWith('[') ||
+    !isDnsHostname(asciiHostname)
+  )
+    return undefined;
   const domain = getDomain(asciiHostname, {
     allowPrivateDomains: true,
     extractHostname: false,

@@ -1,3 +1,4 @@
+import { isDnsHostname } from './domain.js';
 import { IdentifierError } from './identifier-error.js';
 import { prepareText } from './text.js';
 
@@ -30,7 +31,7 @@ export function normalizeEmail(raw: unknown): string {
   } catch {
     throw new IdentifierError('identifier.email.invalid', 'email');
   }
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(domain) || domain.endsWith('.'))
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(domain) || !isDnsHostname(domain))
     throw new IdentifierError('identifier.email.invalid', 'email');
   return `${local}@${domain}`;
 }

@@ -70,6 +70,7 @@ export function normalizeImAccount(raw: unknown, region: PhoneRegion = 'CN'): st
     throw new IdentifierError('identifier.im_account.format', 'im_account');
   const rule = PLATFORM_RULES[platform];
   const normalized = (rule ?? asWritten)(id, region);
-  if (normalized === undefined) throw new IdentifierError('identifier.im_account.id', 'im_account');
+  if (normalized === undefined || normalized.length === 0)
+    throw new IdentifierError('identifier.im_account.id', 'im_account');
   return `${platform}:${normalized}`;
 }

@@ -178,6 +178,7 @@ describe('url', () => {
     ['http://github.io/', 'identifier.url.host'], // a public suffix
     ['http://exa mple.com', 'identifier.url.invalid'],
     ['http://', 'identifier.url.invalid'],
+    ['http://+..x/a', 'identifier.url.host'],
   ]);
 
   it('also yields the registrable domain of its host', () => {
@@ -212,6 +213,8 @@ describe('domain', () => {
     ['8.8.8.8', 'identifier.domain.invalid'],
     ['http://example.com/', 'identifier.domain.invalid'],
     ['exa mple.com', 'identifier.domain.invalid'],
+    ['+..x', 'identifier.domain.no_registrable_domain'], // found by the property test
+    ['-bad-.com', 'identifier.domain.no_registrable_domain'],
   ]);
 });
 
@@ -227,6 +230,7 @@ describe('email', () => {
     ['a b@qq.com', 'identifier.email.invalid'],
     ['user@localhost', 'identifier.email.invalid'],
     ['user..x@qq.com', 'identifier.email.invalid'],
+    ['a@+..x', 'identifier.email.invalid'],
   ]);
 });
 
@@ -290,6 +294,7 @@ describe('im_account', () => {
     ['qq:abc', 'identifier.im_account.id'],
     ['whatsapp:12345', 'identifier.im_account.id'],
     ['telegram:ab', 'identifier.im_account.id'],
+    ['x:@', 'identifier.im_account.id'], // found by the property test
   ]);
 });
 

@@ -320,11 +320,14 @@ describe('normalization laws', () => {
           } catch (error) {
             throw new Error(`${kind} threw ${(error as Error).name} instead of an IdentifierError`);
           }
-          if (result.ok)
+          if (result.ok) {
             expect(normalizeIdentifier(kind, result.identifier.value).value).toBe(
               result.identifier.value,
             );
-          else expect(result.error).toBeInstanceOf(IdentifierError);
+            // What a value implies (a url's domain) is itself a valid, normalized identifier.
+            for (const d of result.identifier.derived)
+              expect(normalizeIdentifier(d.kind, d.value).value).toBe(d.value);
+          } else expect(result.error).toBeInstanceOf(IdentifierError);
         },
       ),
       { numRuns: 2000 },
