@@ -11,6 +11,12 @@ import { recordSection } from './record.js';
  */
 
 const quick = process.argv.includes('--quick');
+const only = process.argv.find((a) => a.startsWith('--suite='))?.slice('--suite='.length);
+/** The command as it was run, for the record. */
+const command = [
+  'npm run bench',
+  ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : []),
+].join(' ');
 const here = import.meta.dirname;
 const root = resolve(here, '../../..');
 
@@ -99,7 +105,7 @@ function simulatorSuite(): string {
   return [
     '## Simulator (`credence sim`)',
     '',
-    `Command: \`npm run bench${quick ? ' -- --quick' : ''}\` on ${new Date().toISOString().slice(0, 10)}.`,
+    `Command: \`${command}\` on ${new Date().toISOString().slice(0, 10)}.`,
     `Machine: ${describeMachine()}.`,
     '',
     table,
@@ -109,7 +115,49 @@ function simulatorSuite(): string {
   ].join('\n');
 }
 
-const section = simulatorSuite();
-console.log(`\n${section}`);
-recordSection(join(root, 'BENCHMARKS.md'), 'simulator', section);
-console.log(`\nRecorded in ${join(root, 'BENCHMARKS.md')}.`);
+function oprfSuite(): string {
+  const server = child<{
+    batch: number;
+    credence: number;
+    voprfTs: number;
+    runs: { credence: number; voprfTs: number };
+  }>('oprf-server.js', []);
+  console.log(
+    `BlindEvaluate: ${fmt(server.credence)} elements/s (Credence), ${fmt(server.voprfTs)} (voprf-ts)`,
+  );
+  const identifiers = quick ? 20_000 : 100_000;
+  const e2e = child<{
+    identifiers: number;
+    seconds: number;
+    perSecond: number;
+    cachedSeconds: number;
+    cachedPerSecond: number;
+  }>('oprf-e2e.js', [String(identifiers)]);
+  console.log(`tokenize ${fmt(e2e.identifiers)}: ${fmt(e2e.perSecond)} identifiers/s`);
+  return [
+    '## Tokens: threshold VOPRF (`credence keyserver`, `credence member tokenize`)',
+    '',
+    `Command: \`${command}\` on ${new Date().toISOString().slice(0, 10)}.`,
+    `Machine: ${describeMachine()}.`,
+    '',
+    '| measure | value | baseline in the same run | ratio |',
+    '|---|---:|---:|---:|',
+    `| server BlindEvaluate with batched DLEQ proof, batch of ${server.batch}, one thread (median of ${server.runs.credence}) | ${fmt(server.credence)} elements/s | @cloudflare/voprf-ts 1.0 (noble), same batch and key (median of ${server.runs.voprfTs}): ${fmt(server.voprfTs)} elements/s | ${fmt(server.credence / server.voprfTs, 1)}× |`,
+    `| member tokenization end to end, ${fmt(e2e.identifiers)} distinct identifiers, 3 key server processes (2-of-3) on this machine | ${fmt(e2e.perSecond)} identifiers/s (${fmt(e2e.seconds, 1)} s) | the same file again, from the member's cache: ${fmt(e2e.cachedPerSecond)} identifiers/s | ${fmt(e2e.cachedPerSecond / e2e.perSecond, 1)}× |`,
+    '',
+    'The end-to-end figure is real processes over loopback: the member process (which blinds, verifies both proofs, combines and finalizes on worker threads) and three key servers share the same two cores, so it is a floor for a member whose key servers run elsewhere. One run each: a run takes minutes.',
+  ].join('\n');
+}
+
+const file = join(root, 'BENCHMARKS.md');
+if (only === undefined || only === 'simulator') {
+  const section = simulatorSuite();
+  console.log(`\n${section}`);
+  recordSection(file, 'simulator', section);
+}
+if (only === undefined || only === 'oprf') {
+  const section = oprfSuite();
+  console.log(`\n${section}`);
+  recordSection(file, 'oprf', section);
+}
+console.log(`\nRecorded in ${file}.`);

@@ -1,8 +1,11 @@
 import { CredenceError } from '@credence/core/errors';
-import { resolveOptions } from '@credence/sim/options';
 import { Command, CommanderError } from 'commander';
+import { registerKeys } from './commands/keys.js';
+import { registerKeyserver } from './commands/keyserver.js';
+import { registerMember } from './commands/member.js';
 import { registerNormalize } from './commands/normalize.js';
-import { generateWorld, registerSim } from './commands/sim.js';
+import { registerSim } from './commands/sim.js';
+import { registerStart } from './commands/start.js';
 
 /**
  * `credence`: one command line for both sides of the trust boundary. Each subcommand is
@@ -14,27 +17,16 @@ export function buildProgram(): Command {
       'Credence: pool and jointly analyse fraud data without handing over raw personal data.',
     )
     .showHelpAfterError('(add --help for usage)')
+    // A command's options belong to it: `keyserver credential --members` is the
+    // subcommand's, not the key server's.
+    .enablePositionalOptions()
     .exitOverride();
-  program
-    .command('start')
-    .description('Start Credence on its embedded default with the demo consortium.')
-    .option('--data <dir>', 'data directory', 'data')
-    .action((flags: { data: string }) => {
-      const out = `${flags.data.replace(/\/$/, '')}/demo`;
-      generateWorld(resolveOptions(), out);
-      console.log(
-        [
-          '',
-          'Where to look:',
-          `  ${out}/members/bank-a/reports.jsonl  what one bank would contribute (raw: never leaves it)`,
-          `  ${out}/truth.json                     the rings and campaigns joint analysis should find`,
-          '  npx credence sim --help                      make other worlds',
-          '  npx credence normalize phone "138-0013-8000"  what the member side does to an identifier',
-        ].join('\n'),
-      );
-    });
+  registerStart(program);
   registerSim(program);
   registerNormalize(program);
+  registerKeys(program);
+  registerKeyserver(program);
+  registerMember(program);
   return program;
 }
 
@@ -47,6 +39,9 @@ try {
   } else if (error instanceof CredenceError) {
     console.error(`credence: ${error.message} (${error.code})`);
     process.exitCode = 2;
+  } else if (error instanceof Error) {
+    console.error(`credence: ${error.message}`);
+    process.exitCode = 1;
   } else {
     throw error;
   }

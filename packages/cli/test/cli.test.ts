@@ -112,12 +112,25 @@ describe('credence normalize', () => {
 });
 
 describe('credence start', () => {
-  it('writes the demo consortium and says where to look', () => {
+  it('writes the demo consortium, tokenizes it through three key servers and says where to look', () => {
     const data = temp();
-    const r = credence('start', '--data', data);
+    const r = credence(
+      'start',
+      '--data',
+      data,
+      '--exit',
+      '--scale',
+      '0.05',
+      '--port-base',
+      '17101',
+    );
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain('Where to look');
+    expect(r.out).toMatch(
+      /[\d,]+ distinct tokens; [\d,]+ of them appear in the data of two or more members/,
+    );
     expect(existsSync(join(data, 'demo', 'truth.json'))).toBe(true);
+    expect(existsSync(join(data, 'members', 'bank-a', 'tokens', 'reports.jsonl'))).toBe(true);
   });
 });
 

@@ -1,0 +1,95 @@
+import { dirname, join } from 'node:path';
+import { type MemberEntry, parseMembersFile } from '@credence/keyserver/members';
+import { startKeyserver } from '@credence/keyserver/server';
+import { newCredential } from '@credence/server-kit/bearer';
+import type { Command } from 'commander';
+import { existsSync, readJson, writeJson } from './files.js';
+import { collect, integer } from './parse.js';
+
+/** Adds a member to a key server's members file and returns its credential (shown once). */
+export function addMemberCredential(
+  membersFile: string,
+  id: string,
+  limits: { quotaPerDay?: number; ratePerMinute?: number } = {},
+): string {
+  const current = existsSync(membersFile) ? parseMembersFile(readJson(membersFile)).members : [];
+  const credential = newCredential('cks');
+  const entry: MemberEntry = {
+    id,
+    tokenSha256: credential.sha256,
+    quotaPerDay: limits.quotaPerDay ?? 2_000_000,
+    ratePerMinute: limits.ratePerMinute ?? 300_000,
+  };
+  const members = [...current.filter((m) => m.id !== id), entry];
+  parseMembersFile({ members });
+  writeJson(membersFile, { members }, true);
+  return credential.token;
+}
+
+export function registerKeyserver(program: Command): void {
+  const keyserver = program
+    .command('keyserver')
+    .description('Run a key server: evaluates blinded elements with its share of the OPRF key.')
+    .option('--share <file>', 'share file (repeat during a key rotation)', collect)
+    .option('--port <p>', 'port', integer, 7101)
+    .option('--host <h>', 'address to listen on', '127.0.0.1')
+    .option(
+      '--members <file>',
+      "members' credentials and limits (default: members.json beside the share)",
+    )
+    .option(
+      '--state <file>',
+      'where evaluation counts survive restarts (default: usage-<index>.json beside the share)',
+    )
+    .option('--log-level <level>', 'fatal, error, warn, info, debug', 'info')
+    .action(
+      async (flags: {
+        share?: string[];
+        port: number;
+        host: string;
+        members?: string;
+        state?: string;
+        logLevel: string;
+      }) => {
+        const shares = flags.share ?? [];
+        if (shares.length === 0) throw new Error('--share is required');
+        const first = shares[0] as string;
+        const server = await startKeyserver({
+          shareFiles: shares,
+          membersFile: flags.members ?? join(dirname(first), 'members.json'),
+          stateFile:
+            flags.state ??
+            join(dirname(first), `usage-${first.replace(/.*share-(\d+)\.json$/, '$1')}.json`),
+          host: flags.host,
+          port: flags.port,
+          logger: { level: flags.logLevel },
+        });
+        const stop = () => void server.close().then(() => process.exit(0));
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        process.stderr.write(
+          `key server for ${server.keys.map((k) => `${k.keyId} share ${k.index}`).join(', ')} listening on ${server.url}\n`,
+        );
+      },
+    );
+
+  keyserver
+    .command('credential')
+    .description(
+      'Give a member a credential for this key server (printed once; only its hash is kept).',
+    )
+    .requiredOption('--members <file>', 'the members file of the key server')
+    .requiredOption('--member <id>', 'member id, such as bank-a')
+    .option('--quota <n>', 'evaluations per UTC day', integer)
+    .option('--rate <n>', 'evaluations per minute', integer)
+    .action((flags: { members: string; member: string; quota?: number; rate?: number }) => {
+      const token = addMemberCredential(flags.members, flags.member, {
+        ...(flags.quota === undefined ? {} : { quotaPerDay: flags.quota }),
+        ...(flags.rate === undefined ? {} : { ratePerMinute: flags.rate }),
+      });
+      console.log(token);
+      process.stderr.write(
+        `credential for ${flags.member} added to ${flags.members}; it is shown only now.\n`,
+      );
+    });
+}

@@ -1,0 +1,216 @@
+import { IDENTIFIER_KINDS, type IdentifierKind } from '../identifiers/kinds.js';
+import type { FieldError } from './field-error.js';
+import type { RawEndpoint, RawEntity, RawLink, RawReport } from './raw-records.js';
+import { CATEGORIES, ENTITY_ROLES, LINK_TYPES, REPORT_TYPES } from './vocabulary.js';
+
+/**
+ * Checks one raw input record (SPEC §5) at the member side, field by field, so that a bad
+ * line is reported with every field that is wrong while the rest of the file goes on.
+ * Identifier values are only checked to be strings here; normalization checks them.
+ */
+
+/**
+ * Codes of field errors in raw records (docs/errors.md). Their messages name the rule
+ * (the allowed values, the expected form), never the value found.
+ */
+export const RECORD_ERROR_CODES = [
+  'record.json',
+  'record.kind',
+  'record.type',
+  'record.enum',
+  'record.ref',
+  'record.date_time',
+  'record.amount',
+  'record.count',
+  'record.entities',
+  'record.narrative',
+  'record.unknown_field',
+  'record.no_valid_entities',
+] as const;
+export type RecordErrorCode = (typeof RECORD_ERROR_CODES)[number];
+
+export type RawRecord =
+  | { readonly kind: 'report'; readonly report: RawReport }
+  | { readonly kind: 'link'; readonly link: RawLink };
+
+export type ParseResult =
+  | { readonly ok: true; readonly record: RawRecord }
+  | { readonly ok: false; readonly errors: readonly FieldError[] };
+
+const REF = /^[A-Za-z0-9._:-]{1,128}$/;
+// RFC 3339 date-time with an explicit offset (Z or ±hh:mm).
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+const MAX_ENTITIES = 64;
+const MAX_NARRATIVE = 20_000;
+
+type Json = Record<string, unknown>;
+
+class Collector {
+  readonly errors: FieldError[] = [];
+  add(field: string, code: RecordErrorCode, message: string): void {
+    this.errors.push({ field, code, message });
+  }
+}
+
+function oneOf<T extends string>(
+  c: Collector,
+  json: Json,
+  field: string,
+  allowed: readonly T[],
+  path = field,
+): T | undefined {
+  const v = json[field];
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
+    c.add(path, 'record.enum', `must be one of: ${allowed.join(', ')}`);
+    return undefined;
+  }
+  return v as T;
+}
+
+function dateTime(c: Collector, json: Json, field: string): string | undefined {
+  const v = json[field];
+  if (typeof v !== 'string' || !DATE_TIME.test(v) || Number.isNaN(Date.parse(v))) {
+    c.add(field, 'record.date_time', 'must be an RFC 3339 date-time such as 2026-11-20T10:12:00Z');
+    return undefined;
+  }
+  return v;
+}
+
+function amount(c: Collector, json: Json, field: string): number | undefined {
+  const v = json[field];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+    c.add(field, 'record.amount', 'must be a non-negative number of yuan');
+    return undefined;
+  }
+  return v;
+}
+
+function endpoint(c: Collector, value: unknown, path: string): RawEndpoint | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    c.add(path, 'record.type', 'must be an object with kind and value');
+    return undefined;
+  }
+  const e = value as Json;
+  const kind = oneOf<IdentifierKind>(c, e, 'kind', IDENTIFIER_KINDS, `${path}.kind`);
+  if (typeof e.value !== 'string') c.add(`${path}.value`, 'record.type', 'must be a string');
+  return kind === undefined || typeof e.value !== 'string' ? undefined : { kind, value: e.value };
+}
+
+function parseReport(json: Json): ParseResult {
+  const c = new Collector();
+  if (typeof json.ref !== 'string' || !REF.test(json.ref))
+    c.add('ref', 'record.ref', 'must be 1 to 128 letters, digits or . _ : -');
+  const type = oneOf(c, json, 'type', REPORT_TYPES);
+  const category = oneOf(c, json, 'category', CATEGORIES);
+  const occurredAt = dateTime(c, json, 'occurredAt');
+  const lossCny = amount(c, json, 'lossCny');
+  const entities: RawEntity[] = [];
+  if (
+    !Array.isArray(json.entities) ||
+    json.entities.length === 0 ||
+    json.entities.length > MAX_ENTITIES
+  ) {
+    c.add('entities', 'record.entities', `must be a list of 1 to ${MAX_ENTITIES} entities`);
+  } else {
+    json.entities.forEach((value: unknown, i) => {
+      const path = `entities[${i}]`;
+      const e = endpoint(c, value, path);
+      const role =
+        typeof value === 'object' && value !== null
+          ? oneOf(c, value as Json, 'role', ENTITY_ROLES, `${path}.role`)
+          : undefined;
+      if (e !== undefined && role !== undefined) entities.push({ role, ...e });
+    });
+  }
+  if (
+    json.narrative !== undefined &&
+    (typeof json.narrative !== 'string' || json.narrative.length > MAX_NARRATIVE)
+  ) {
+    c.add('narrative', 'record.narrative', `must be text of at most ${MAX_NARRATIVE} characters`);
+  }
+  for (const field of Object.keys(json)) {
+    if (
+      !['ref', 'type', 'category', 'occurredAt', 'lossCny', 'entities', 'narrative'].includes(field)
+    )
+      c.add(field, 'record.unknown_field', 'is not a field of a report');
+  }
+  if (
+    c.errors.length > 0 ||
+    type === undefined ||
+    category === undefined ||
+    occurredAt === undefined
+  )
+    return { ok: false, errors: c.errors };
+  const report: RawReport = {
+    ref: json.ref as string,
+    type,
+    category,
+    occurredAt,
+    ...(lossCny === undefined ? {} : { lossCny }),
+    entities,
+    ...(typeof json.narrative === 'string' ? { narrative: json.narrative } : {}),
+  };
+  return { ok: true, record: { kind: 'report', report } };
+}
+
+function parseLink(json: Json): ParseResult {
+  const c = new Collector();
+  const link = oneOf(c, json, 'link', LINK_TYPES);
+  const from = endpoint(c, json.from, 'from');
+  const to = endpoint(c, json.to, 'to');
+  const at = dateTime(c, json, 'at');
+  const count = json.count ?? 1;
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1)
+    c.add('count', 'record.count', 'must be a positive integer');
+  const amountCny = amount(c, json, 'amountCny');
+  for (const field of Object.keys(json)) {
+    if (!['link', 'from', 'to', 'at', 'count', 'amountCny'].includes(field))
+      c.add(field, 'record.unknown_field', 'is not a field of a link');
+  }
+  if (
+    c.errors.length > 0 ||
+    link === undefined ||
+    from === undefined ||
+    to === undefined ||
+    at === undefined
+  )
+    return { ok: false, errors: c.errors };
+  return {
+    ok: true,
+    record: {
+      kind: 'link',
+      link: {
+        link,
+        from,
+        to,
+        at,
+        count: count as number,
+        ...(amountCny === undefined ? {} : { amountCny }),
+      },
+    },
+  };
+}
+
+/** A report has a `ref`; a link has a `link`. */
+export function parseRawRecord(value: unknown): ParseResult {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return {
+      ok: false,
+      errors: [{ field: '(record)', code: 'record.type', message: 'must be a JSON object' }],
+    };
+  }
+  const json = value as Json;
+  if ('link' in json) return parseLink(json);
+  if ('ref' in json) return parseReport(json);
+  return {
+    ok: false,
+    errors: [
+      {
+        field: '(record)',
+        code: 'record.kind',
+        message: 'is neither a report (has "ref") nor a link (has "link")',
+      },
+    ],
+  };
+}

@@ -1,0 +1,38 @@
+import type { IdentifierKind } from '../identifiers/kinds.js';
+import type { AmountBand } from './amount-band.js';
+import type { Category, EntityRole, LinkType, ReportType } from './vocabulary.js';
+
+/**
+ * What leaves a member (SPEC §5, tokenized): the raw format with every identifier value
+ * replaced by its token and the key id it was made with, amounts as bands, and no
+ * narrative (later issues seal it and send a fingerprint).
+ */
+
+export interface TokenizedEndpoint {
+  readonly kind: IdentifierKind;
+  /** base64url (no padding) of the first 32 bytes of the RFC 9497 output. */
+  readonly token: string;
+  readonly keyId: string;
+}
+
+export interface TokenizedEntity extends TokenizedEndpoint {
+  readonly role: EntityRole;
+}
+
+export interface TokenizedReport {
+  readonly ref: string;
+  readonly type: ReportType;
+  readonly category: Category;
+  readonly occurredAt: string;
+  readonly loss?: AmountBand;
+  readonly entities: readonly TokenizedEntity[];
+}
+
+export interface TokenizedLink {
+  readonly link: LinkType;
+  readonly from: TokenizedEndpoint;
+  readonly to: TokenizedEndpoint;
+  readonly at: string;
+  readonly count: number;
+  readonly amount?: AmountBand;
+}

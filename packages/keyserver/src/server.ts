@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { parseShareKey, type ShareKey } from '@credence/core/oprf/key-set';
+import { loadRistretto255 } from '@credence/core/oprf/ristretto255';
+import { type Clock, systemClock } from '@credence/server-kit/rate-limit';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { buildKeyserverApp } from './app.js';
+import { MemberRegistry, parseMembersFile } from './members.js';
+import { UsageLedger } from './usage.js';
+
+export interface KeyserverConfig {
+  /** Share files, one per key id (the current key, and during a rotation the next). */
+  readonly shareFiles: readonly string[];
+  readonly membersFile: string;
+  /** Where evaluation counts survive restarts; none keeps them in memory. */
+  readonly stateFile?: string;
+  readonly host: string;
+  readonly port: number;
+  readonly logger?: FastifyServerOptions['logger'];
+  readonly clock?: Clock;
+}
+
+export interface RunningKeyserver {
+  readonly url: string;
+  readonly keys: readonly ShareKey[];
+  readonly app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
+
+/** Composition root of a key server process: reads and checks its files, then listens. */
+export async function startKeyserver(config: KeyserverConfig): Promise<RunningKeyserver> {
+  const group = await loadRistretto255();
+  const keys = config.shareFiles.map((f) => parseShareKey(group, readJson(f)));
+  const ids = new Set(keys.map((k) => k.keyId));
+  if (ids.size !== keys.length) throw new Error('two share files hold the same key id');
+  const members = new MemberRegistry(parseMembersFile(readJson(config.membersFile)));
+  const clock = config.clock ?? systemClock;
+  const usage = new UsageLedger(clock, config.stateFile);
+  const app = await buildKeyserverApp({
+    group,
+    keys,
+    members,
+    usage,
+    clock,
+    logger: config.logger ?? false,
+  });
+  app.addHook('onClose', async () => usage.close());
+  const address = await app.listen({ host: config.host, port: config.port });
+  return { url: address, keys, app, close: () => app.close() };
+}

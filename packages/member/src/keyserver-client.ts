@@ -1,0 +1,134 @@
+import { decodeBase64url, encodeBase64url } from '@credence/core/encoding/base64url';
+import { MemberError } from './member-error.js';
+
+/** One key server as a member reaches it: its share index, address and credential. */
+export interface KeyServerEndpoint {
+  readonly index: number;
+  readonly url: string;
+  readonly token: string;
+}
+
+export interface RetryPolicy {
+  /** Per attempt. */
+  readonly timeoutMs: number;
+  /** Attempts after the first, for timeouts, network errors, 5xx and 429. */
+  readonly retries: number;
+  /** First backoff; doubles each attempt, with jitter. */
+  readonly backoffMs: number;
+  /** A 429 asking to wait longer than this is not retried. */
+  readonly maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  timeoutMs: 15_000,
+  retries: 3,
+  backoffMs: 200,
+  maxRetryAfterMs: 10_000,
+};
+
+export interface ShareEvaluationResponse {
+  readonly shareIndex: number;
+  readonly evaluated: Uint8Array[];
+  readonly proof: Uint8Array;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function describeServer(server: KeyServerEndpoint): string {
+  return `key server #${server.index} (${server.url})`;
+}
+
+/**
+ * POST /v1/oprf/evaluate on one key server, with a timeout per attempt and retries for
+ * what may pass (timeouts, network errors, 5xx, 429 with a short Retry-After). Checks
+ * the shape of the answer; the caller verifies the proof.
+ */
+export async function evaluateOnServer(
+  server: KeyServerEndpoint,
+  keyId: string,
+  elements: readonly Uint8Array[],
+  policy: RetryPolicy = DEFAULT_RETRY,
+  fetchImpl: typeof fetch = fetch,
+): Promise<ShareEvaluationResponse> {
+  const body = JSON.stringify({ keyId, elements: elements.map(encodeBase64url) });
+  const url = `${server.url.replace(/\/$/, '')}/v1/oprf/evaluate`;
+  let lastError: MemberError | undefined;
+  for (let attempt = 0; attempt <= policy.retries; attempt++) {
+    if (attempt > 0) await sleep(policy.backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
+    let response: Response;
+    try {
+      response = await fetchImpl(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
+        body,
+        signal: AbortSignal.timeout(policy.timeoutMs),
+      });
+    } catch (error) {
+      lastError = new MemberError(
+        'member.keyserver_unreachable',
+        `${describeServer(server)}: ${(error as Error).name}`,
+        { index: server.index },
+        error,
+      );
+      continue;
+    }
+    if (response.status === 429 || response.status >= 500) {
+      const retryAfter = Number(response.headers.get('retry-after') ?? '0') * 1000;
+      const problem = await problemCode(response);
+      lastError = new MemberError(
+        'member.keyserver_refused',
+        `${describeServer(server)} answered ${response.status} ${problem}`,
+        { index: server.index, status: response.status },
+      );
+      if (response.status === 429 && retryAfter > policy.maxRetryAfterMs) break;
+      if (retryAfter > 0) await sleep(Math.min(retryAfter, policy.maxRetryAfterMs));
+      continue;
+    }
+    if (!response.ok) {
+      const problem = await problemCode(response);
+      throw new MemberError(
+        'member.keyserver_refused',
+        `${describeServer(server)} answered ${response.status} ${problem}`,
+        { index: server.index, status: response.status },
+      );
+    }
+    return parseEvaluation(
+      server,
+      keyId,
+      elements.length,
+      await response.json().catch(() => undefined),
+    );
+  }
+  throw lastError ?? new MemberError('member.keyserver_unreachable', describeServer(server));
+}
+
+async function problemCode(response: Response): Promise<string> {
+  const doc = (await response.json().catch(() => undefined)) as { code?: unknown } | undefined;
+  return typeof doc?.code === 'string' ? doc.code : '';
+}
+
+function parseEvaluation(
+  server: KeyServerEndpoint,
+  keyId: string,
+  count: number,
+  json: unknown,
+): ShareEvaluationResponse {
+  const bad = (why: string) =>
+    new MemberError('member.keyserver_bad_response', `${describeServer(server)}: ${why}`, {
+      index: server.index,
+    });
+  const body = json as
+    | { keyId?: unknown; shareIndex?: unknown; evaluated?: unknown; proof?: unknown }
+    | undefined;
+  if (body?.keyId !== keyId) throw bad('answered for another key id');
+  if (body.shareIndex !== server.index) throw bad(`answered as share ${String(body.shareIndex)}`);
+  if (!Array.isArray(body.evaluated) || body.evaluated.length !== count)
+    throw bad('returned a different number of elements');
+  const evaluated = body.evaluated.map((e: unknown) =>
+    typeof e === 'string' ? decodeBase64url(e) : undefined,
+  );
+  const proof = typeof body.proof === 'string' ? decodeBase64url(body.proof) : undefined;
+  if (evaluated.some((e) => e?.length !== 32) || proof?.length !== 64)
+    throw bad('returned elements or a proof of the wrong size');
+  return { shareIndex: server.index, evaluated: evaluated as Uint8Array[], proof };
+}

@@ -1,0 +1,76 @@
+import type { PhoneRegion } from '@credence/core/identifiers/phone';
+import { type GroupKey, parseGroupKey } from '@credence/core/oprf/key-set';
+import type { Ristretto255 } from '@credence/core/oprf/ristretto255';
+import { DEFAULT_RETRY, type KeyServerEndpoint, type RetryPolicy } from './keyserver-client.js';
+import { MemberError } from './member-error.js';
+
+/**
+ * The member side's configuration (a JSON file kept inside the member's network; it
+ * holds the member's key server credentials, so it is readable by the member only):
+ *
+ *   { "memberId": "bank-a", "phoneRegion": "CN",
+ *     "key": { …group.json of the current key… },
+ *     "keyServers": [{ "index": 1, "url": "http://…", "token": "cks_…" }, …],
+ *     "timeoutMs": 15000, "retries": 3, "batchSize": 1000, "concurrency": 4 }
+ */
+export interface MemberConfig {
+  readonly memberId: string;
+  readonly phoneRegion: PhoneRegion;
+  readonly key: GroupKey;
+  readonly keyServers: readonly KeyServerEndpoint[];
+  readonly retry: RetryPolicy;
+  readonly batchSize: number;
+  readonly concurrency: number;
+}
+
+const invalid = (field: string, why: string) =>
+  new MemberError('member.config', `${field} ${why}`, { field });
+
+export function parseMemberConfig(group: Ristretto255, value: unknown): MemberConfig {
+  const json = (typeof value === 'object' && value !== null ? value : {}) as Record<
+    string,
+    unknown
+  >;
+  if (typeof json.memberId !== 'string' || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(json.memberId))
+    throw invalid('memberId', 'must be a member id such as bank-a');
+  const phoneRegion = json.phoneRegion ?? 'CN';
+  if (typeof phoneRegion !== 'string' || !/^[A-Z]{2}$/.test(phoneRegion))
+    throw invalid('phoneRegion', 'must be a two-letter region code');
+  let key: GroupKey;
+  try {
+    key = parseGroupKey(group, json.key);
+  } catch (error) {
+    throw invalid('key', `is not a valid group key (${(error as Error).message})`);
+  }
+  if (!Array.isArray(json.keyServers) || json.keyServers.length === 0)
+    throw invalid('keyServers', 'must list the key servers');
+  const keyServers = json.keyServers.map((s: unknown, i): KeyServerEndpoint => {
+    const e = (s ?? {}) as Record<string, unknown>;
+    if (typeof e.index !== 'number' || !Number.isInteger(e.index))
+      throw invalid(`keyServers[${i}].index`, 'must be the share index');
+    if (typeof e.url !== 'string' || !/^https?:\/\//.test(e.url))
+      throw invalid(`keyServers[${i}].url`, 'must be an http(s) URL');
+    if (typeof e.token !== 'string' || e.token.length < 8)
+      throw invalid(`keyServers[${i}].token`, 'must be the bearer credential');
+    return { index: e.index, url: e.url, token: e.token };
+  });
+  const positive = (field: string, fallback: number, max = Number.MAX_SAFE_INTEGER) => {
+    const v = json[field] ?? fallback;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max)
+      throw invalid(field, `must be an integer from 0 to ${max}`);
+    return v;
+  };
+  return {
+    memberId: json.memberId,
+    phoneRegion: phoneRegion as PhoneRegion,
+    key,
+    keyServers,
+    retry: {
+      ...DEFAULT_RETRY,
+      timeoutMs: positive('timeoutMs', DEFAULT_RETRY.timeoutMs),
+      retries: positive('retries', DEFAULT_RETRY.retries, 10),
+    },
+    batchSize: Math.max(1, positive('batchSize', 1000, 1000)),
+    concurrency: Math.max(1, positive('concurrency', 4, 64)),
+  };
+}

@@ -1,0 +1,31 @@
+import { CredenceError } from '@credence/core/errors';
+
+/** Failures of the member side's work with key servers and files. Listed in docs/errors.md. */
+export const MEMBER_ERRORS = {
+  'member.config': 'the member configuration is not valid',
+  'member.keyserver_unreachable': 'a key server did not answer in time',
+  'member.keyserver_refused': 'a key server refused the request',
+  'member.keyserver_bad_response':
+    'a key server answered with something that is not a valid evaluation',
+  'member.keyserver_wrong_key':
+    'a key server evaluated with a key other than its published share: its proof does not verify',
+  'member.not_enough_keyservers': 'fewer key servers than the threshold gave valid evaluations',
+  'member.input': 'the input file cannot be read',
+} as const satisfies Record<string, string>;
+
+export type MemberErrorCode = keyof typeof MEMBER_ERRORS;
+
+export class MemberError extends CredenceError<MemberErrorCode> {
+  constructor(
+    code: MemberErrorCode,
+    detail?: string,
+    details: Record<string, string | number | boolean> = {},
+    cause?: unknown,
+  ) {
+    super(code, detail === undefined ? MEMBER_ERRORS[code] : `${MEMBER_ERRORS[code]}: ${detail}`, {
+      details,
+      cause,
+    });
+    this.name = 'MemberError';
+  }
+}

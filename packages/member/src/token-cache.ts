@@ -1,0 +1,94 @@
+import { createHash, randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+
+/**
+ * The member's local cache of tokens, so that an identifier already tokenized costs
+ * nothing (no evaluation, no quota). It lives inside the member's network, but still
+ * holds no raw identifier: entries are keyed by SHA-256(salt ‖ key id ‖ 0x00 ‖ token
+ * input), with a random salt of the cache's own, so the file alone does not say which
+ * phone numbers the member has seen.
+ */
+export interface TokenCache {
+  get(keyId: string, input: Uint8Array): string | undefined;
+  putMany(keyId: string, entries: readonly (readonly [input: Uint8Array, token: string])[]): void;
+  readonly size: number;
+  close(): void;
+}
+
+export class MemoryTokenCache implements TokenCache {
+  private readonly map = new Map<string, string>();
+  private key(keyId: string, input: Uint8Array): string {
+    return `${keyId}\u0000${Buffer.from(input).toString('base64')}`;
+  }
+  get(keyId: string, input: Uint8Array): string | undefined {
+    return this.map.get(this.key(keyId, input));
+  }
+  putMany(keyId: string, entries: readonly (readonly [Uint8Array, string])[]): void {
+    for (const [input, token] of entries) this.map.set(this.key(keyId, input), token);
+  }
+  get size(): number {
+    return this.map.size;
+  }
+  close(): void {}
+}
+
+export class SqliteTokenCache implements TokenCache {
+  private readonly db: Database.Database;
+  private readonly salt: Buffer;
+  private readonly select: Database.Statement<[Buffer], { token: string }>;
+  private readonly insert: Database.Statement<[Buffer, string, string]>;
+  private readonly count: Database.Statement<[], { n: number }>;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+      CREATE TABLE IF NOT EXISTS tokens (lookup BLOB PRIMARY KEY, token TEXT NOT NULL, key_id TEXT NOT NULL) WITHOUT ROWID;
+    `);
+    const row = this.db
+      .prepare<[], { value: Buffer }>("SELECT value FROM meta WHERE name = 'salt'")
+      .get();
+    if (row === undefined) {
+      this.salt = randomBytes(32);
+      this.db.prepare("INSERT INTO meta (name, value) VALUES ('salt', ?)").run(this.salt);
+    } else {
+      this.salt = row.value;
+    }
+    this.select = this.db.prepare('SELECT token FROM tokens WHERE lookup = ?');
+    this.insert = this.db.prepare(
+      'INSERT OR REPLACE INTO tokens (lookup, token, key_id) VALUES (?, ?, ?)',
+    );
+    this.count = this.db.prepare('SELECT count(*) AS n FROM tokens');
+  }
+
+  private lookup(keyId: string, input: Uint8Array): Buffer {
+    return createHash('sha256')
+      .update(this.salt)
+      .update(keyId)
+      .update(Buffer.from([0]))
+      .update(input)
+      .digest();
+  }
+
+  get(keyId: string, input: Uint8Array): string | undefined {
+    return this.select.get(this.lookup(keyId, input))?.token;
+  }
+
+  putMany(keyId: string, entries: readonly (readonly [Uint8Array, string])[]): void {
+    const run = this.db.transaction(() => {
+      for (const [input, token] of entries)
+        this.insert.run(this.lookup(keyId, input), token, keyId);
+    });
+    run();
+  }
+
+  get size(): number {
+    return this.count.get()?.n ?? 0;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,299 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadRistretto255, type Ristretto255 } from '@credence/core/oprf/ristretto255';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ThresholdOprfClient } from '../src/threshold-client.js';
+import { MemoryTokenCache, SqliteTokenCache, type TokenCache } from '../src/token-cache.js';
+import { tokenizeFile } from '../src/tokenize-file.js';
+import { Tokenizer } from '../src/tokenizer.js';
+import { type Cluster, startCluster } from './harness.js';
+
+let group: Ristretto255;
+let c: Cluster;
+const dirs: string[] = [];
+beforeAll(async () => {
+  group = await loadRistretto255();
+  c = await startCluster(group);
+});
+afterAll(async () => {
+  await c.close();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+const caches: TokenCache[] = [];
+afterEach(() => {
+  for (const cache of caches.splice(0)) cache.close();
+});
+
+const temp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'credence-member-'));
+  dirs.push(d);
+  return d;
+};
+
+function tokenizer(cache: TokenCache = new MemoryTokenCache()): Tokenizer {
+  caches.push(cache);
+  const client = new ThresholdOprfClient({ group, key: c.set.group, servers: c.endpoints });
+  return new Tokenizer({ client, cache, batchSize: 2, concurrency: 2 });
+}
+
+/** Raw values planted in the input: none may reach the output or the errors file. */
+const RAW = [
+  '13800138000',
+  '8000',
+  '6222021234567890128',
+  '6222 0212',
+  'xinsheng-vip.top',
+  'wxid_abc',
+  'the caller said',
+  '52000',
+  '1380013800',
+  '4111111111111112',
+];
+
+const REPORTS = [
+  {
+    ref: 'bank-a-0000001',
+    type: 'victim_report',
+    category: 'impersonate_authority',
+    occurredAt: '2026-11-20T10:12:00Z',
+    lossCny: 52000,
+    entities: [
+      { role: 'caller', kind: 'phone', value: '+86 138-0013-8000' },
+      { role: 'beneficiary_account', kind: 'bank_card', value: '6222 0212 3456 7890 128' },
+      { role: 'url', kind: 'url', value: 'http://www.xinsheng-vip.top/login' },
+      { role: 'contact', kind: 'im_account', value: '微信：wxid_abc' },
+      { role: 'caller', kind: 'phone', value: '1380013800' },
+    ],
+    narrative: 'the caller said he was from the police',
+  },
+  {
+    ref: 'bank-a-0000002',
+    type: 'suspected',
+    category: 'other',
+    occurredAt: '2026-11-21T00:00:00Z',
+    entities: [{ role: 'beneficiary_account', kind: 'bank_card', value: '4111111111111112' }],
+  },
+  {
+    ref: 'bank-a-0000003',
+    type: 'nonsense',
+    category: 'other',
+    occurredAt: 'yesterday',
+    entities: [],
+  },
+];
+const LINKS = [
+  {
+    link: 'call',
+    from: { kind: 'phone', value: '0086 138 0013 8000' },
+    to: { kind: 'phone', value: '13912345678' },
+    at: '2026-11-20T10:00:00Z',
+    count: 2,
+  },
+  {
+    link: 'transfer',
+    from: { kind: 'bank_card', value: '6222021234567890128' },
+    to: { kind: 'bank_card', value: '4111111111111112' },
+    at: '2026-11-20T11:00:00Z',
+    count: 1,
+    amountCny: 52000,
+  },
+];
+
+function writeJsonl(dir: string): string {
+  const path = join(dir, 'raw.jsonl');
+  writeFileSync(
+    path,
+    `${[...REPORTS, ...LINKS].map((r) => JSON.stringify(r)).join('\n')}\n{not json\n\n`,
+  );
+  return path;
+}
+
+const readLines = (path: string) =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe('tokenizeFile', () => {
+  it('writes the tokenized SPEC §5 format: tokens and key ids, bands, no narrative', async () => {
+    const dir = temp();
+    const progress = await tokenizeFile({
+      input: writeJsonl(dir),
+      output: join(dir, 'out.jsonl'),
+      errors: join(dir, 'err.jsonl'),
+      tokenizer: tokenizer(),
+    });
+    expect(progress).toMatchObject({
+      lines: 6,
+      reports: 1,
+      links: 1,
+      rejectedLines: 4,
+      rejectedIdentifiers: 3,
+    });
+    const [report, link] = readLines(join(dir, 'out.jsonl')) as [
+      Record<string, unknown>,
+      Record<string, unknown>,
+    ];
+    expect(Object.keys(report).sort()).toEqual([
+      'category',
+      'entities',
+      'loss',
+      'occurredAt',
+      'ref',
+      'type',
+    ]);
+    expect(report.loss).toBe('10k-100k');
+    const entities = report.entities as {
+      role: string;
+      kind: string;
+      token: string;
+      keyId: string;
+    }[];
+    // The url also yields its registrable domain, with the same role.
+    expect(entities.map((e) => `${e.role}/${e.kind}`)).toEqual([
+      'caller/phone',
+      'beneficiary_account/bank_card',
+      'url/url',
+      'url/domain',
+      'contact/im_account',
+    ]);
+    for (const e of entities) {
+      expect(Object.keys(e).sort()).toEqual(['keyId', 'kind', 'role', 'token']);
+      expect(e.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(e.keyId).toBe('k-test');
+    }
+    // One number written two ways is one token; the card too.
+    const linkFrom = (link.from as { token: string }).token;
+    expect(linkFrom).toBe(entities[0]?.token);
+    expect(link).toMatchObject({ link: 'call', at: '2026-11-20T10:00:00Z', count: 2 });
+    expect(link.amount).toBeUndefined();
+  });
+
+  it('reports each bad line and identifier with its line, field and reason, and goes on', async () => {
+    const dir = temp();
+    await tokenizeFile({
+      input: writeJsonl(dir),
+      output: join(dir, 'out.jsonl'),
+      errors: join(dir, 'err.jsonl'),
+      tokenizer: tokenizer(),
+    });
+    const errors = readLines(join(dir, 'err.jsonl'));
+    expect(errors).toContainEqual(
+      expect.objectContaining({
+        line: 1,
+        ref: 'bank-a-0000001',
+        field: 'entities[4].value',
+        code: 'identifier.phone.invalid',
+      }),
+    );
+    expect(errors).toContainEqual(
+      expect.objectContaining({
+        line: 2,
+        ref: 'bank-a-0000002',
+        field: 'entities[0].value',
+        code: 'identifier.bank_card.checksum',
+      }),
+    );
+    expect(errors).toContainEqual(
+      expect.objectContaining({ line: 2, field: 'entities', code: 'record.no_valid_entities' }),
+    );
+    expect(errors).toContainEqual(
+      expect.objectContaining({ line: 3, field: 'type', code: 'record.enum' }),
+    );
+    expect(errors).toContainEqual(
+      expect.objectContaining({ line: 3, field: 'occurredAt', code: 'record.date_time' }),
+    );
+    expect(errors).toContainEqual(
+      expect.objectContaining({
+        line: 5,
+        field: 'to.value',
+        code: 'identifier.bank_card.checksum',
+      }),
+    );
+    expect(errors).toContainEqual(
+      expect.objectContaining({ line: 6, field: '(line)', code: 'record.json' }),
+    );
+  });
+
+  it('lets no raw value, narrative or amount through to the output or the errors', async () => {
+    const dir = temp();
+    await tokenizeFile({
+      input: writeJsonl(dir),
+      output: join(dir, 'out.jsonl'),
+      errors: join(dir, 'err.jsonl'),
+      tokenizer: tokenizer(),
+    });
+    const written =
+      readFileSync(join(dir, 'out.jsonl'), 'utf8') + readFileSync(join(dir, 'err.jsonl'), 'utf8');
+    for (const raw of RAW) expect(written).not.toContain(raw);
+  });
+
+  it('reads CSV whose header names the same fields', async () => {
+    const dir = temp();
+    const path = join(dir, 'raw.csv');
+    writeFileSync(
+      path,
+      [
+        'ref,type,category,occurredAt,lossCny,entities.0.role,entities.0.kind,entities.0.value,entities.1.role,entities.1.kind,entities.1.value,narrative',
+        'r1,victim_report,fake_loan,2026-11-20T10:12:00Z,800,caller,phone,+86 138 0013 8000,beneficiary_account,bank_card,6222-0212-3456-7890-128,"he said, ""pay the fee"""',
+        'r2,suspected,other,2026-11-20T10:12:00Z,,caller,phone,13800138000,,,,',
+      ].join('\n'),
+    );
+    const t = tokenizer();
+    const progress = await tokenizeFile({
+      input: path,
+      output: join(dir, 'out.jsonl'),
+      errors: join(dir, 'err.jsonl'),
+      tokenizer: t,
+    });
+    expect(progress).toMatchObject({
+      lines: 2,
+      reports: 2,
+      rejectedLines: 0,
+      rejectedIdentifiers: 0,
+    });
+    const [r1, r2] = readLines(join(dir, 'out.jsonl')) as {
+      loss?: string;
+      entities: { token: string }[];
+    }[];
+    expect(r1?.loss).toBe('lt1k');
+    expect(r2?.loss).toBeUndefined();
+    expect(r1?.entities[0]?.token).toBe(r2?.entities[0]?.token);
+    // Three occurrences of two identifiers: each is asked for once.
+    expect(t.stats).toMatchObject({ requested: 2, evaluated: 2 });
+  });
+
+  it('costs nothing for an identifier already in the cache, which holds no raw value', async () => {
+    const dir = temp();
+    const input = writeJsonl(dir);
+    const cacheFile = join(dir, 'cache.sqlite');
+    const first = tokenizer(new SqliteTokenCache(cacheFile));
+    await tokenizeFile({
+      input,
+      output: join(dir, 'a.jsonl'),
+      errors: join(dir, 'a.err'),
+      tokenizer: first,
+    });
+    expect(first.stats.evaluated).toBeGreaterThan(0);
+    for (const cache of caches.splice(0)) cache.close();
+    const second = tokenizer(new SqliteTokenCache(cacheFile));
+    await tokenizeFile({
+      input,
+      output: join(dir, 'b.jsonl'),
+      errors: join(dir, 'b.err'),
+      tokenizer: second,
+    });
+    expect(second.stats.evaluated).toBe(0);
+    expect(second.stats.cached).toBe(first.stats.requested);
+    expect(readFileSync(join(dir, 'b.jsonl'), 'utf8')).toBe(
+      readFileSync(join(dir, 'a.jsonl'), 'utf8'),
+    );
+    for (const cache of caches.splice(0)) cache.close();
+    const bytes =
+      readFileSync(cacheFile).toString('latin1') +
+      readFileSync(`${cacheFile}-wal`, { flag: 'a+' }).toString('latin1');
+    for (const raw of ['+8613800138000', '6222021234567890128', 'xinsheng-vip.top'])
+      expect(bytes).not.toContain(raw);
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * RFC 9457 problem documents: the one shape every Credence HTTP error takes. Each
+ * problem has a stable code (listed in docs/errors.md), a status and a title; the detail
+ * says what to change, and `errors` names the offending fields. Never a stack, never the
+ * offending value: request bodies carry blinded elements and tokens, and later reports.
+ */
+
+export const PROBLEMS = {
+  'request.invalid': { status: 400, title: 'The request is not valid' },
+  'request.malformed_json': { status: 400, title: 'The body is not valid JSON' },
+  'request.unsupported_media_type': { status: 415, title: 'The body must be application/json' },
+  'request.too_large': { status: 413, title: 'The body is too large' },
+  'auth.missing': { status: 401, title: 'A bearer credential is required' },
+  'auth.invalid': { status: 401, title: 'The bearer credential is not valid' },
+  'key.unknown': { status: 404, title: 'No such key' },
+  'key.retired': { status: 410, title: 'The key is retired' },
+  'quota.exceeded': { status: 429, title: 'The daily quota of evaluations is used up' },
+  'rate.limited': { status: 429, title: 'Too many evaluations in a short time' },
+  'route.not_found': { status: 404, title: 'No such resource' },
+  'route.method_not_allowed': { status: 405, title: 'Method not allowed' },
+  internal: { status: 500, title: 'Internal error' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+
+export interface FieldError {
+  /** A JSON path into the request: "elements[3]", "keyId", "(body)". */
+  readonly field: string;
+  readonly message: string;
+}
+
+export interface ProblemDocument {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly code: ProblemCode;
+  readonly detail?: string;
+  readonly instance?: string;
+  readonly errors?: readonly FieldError[];
+  readonly requestId?: string;
+}
+
+/** An error that becomes a problem document; thrown by routes, mapped by the handler. */
+export class HttpProblem extends Error {
+  readonly code: ProblemCode;
+  readonly status: number;
+  readonly errors: readonly FieldError[] | undefined;
+  /** Seconds, for 429 and 503. */
+  readonly retryAfter: number | undefined;
+
+  constructor(
+    code: ProblemCode,
+    detail?: string,
+    options: { errors?: readonly FieldError[]; retryAfter?: number } = {},
+  ) {
+    super(detail ?? PROBLEMS[code].title);
+    this.name = 'HttpProblem';
+    this.code = code;
+    this.status = PROBLEMS[code].status;
+    this.errors = options.errors;
+    this.retryAfter = options.retryAfter;
+  }
+}
+
+export function problemDocument(
+  code: ProblemCode,
+  detail?: string,
+  extra: { errors?: readonly FieldError[]; instance?: string; requestId?: string } = {},
+): ProblemDocument {
+  return {
+    type: `urn:credence:problem:${code}`,
+    title: PROBLEMS[code].title,
+    status: PROBLEMS[code].status,
+    code,
+    ...(detail === undefined ? {} : { detail }),
+    ...(extra.instance === undefined ? {} : { instance: extra.instance }),
+    ...(extra.errors === undefined || extra.errors.length === 0 ? {} : { errors: extra.errors }),
+    ...(extra.requestId === undefined ? {} : { requestId: extra.requestId }),
+  };
+}
