@@ -181,16 +181,24 @@ export async function startDemo(options: StartOptions): Promise<KeyserverProcess
   console.log(
     `Tokenized in ${seconds.toFixed(1)} s (${n(evaluatedTotal)} evaluations${evaluatedTotal > 0 ? `, ${n(Math.round(evaluatedTotal / seconds))}/s` : ''}; a second run answers from each member's cache).`,
   );
-  console.log(
+  const look: [string, string][] = [
+    [`${world}/members/bank-a/reports.jsonl`, 'raw, as bank-a holds it (never leaves it)'],
     [
-      '',
-      'Where to look:',
-      `  ${world}/members/bank-a/reports.jsonl         raw, as bank-a holds it (never leaves it)`,
-      `  ${options.data}/members/bank-a/tokens/reports.jsonl  what bank-a would send: tokens, bands, no narrative`,
-      `  ${world}/truth.json                             the rings and campaigns joint analysis should find`,
-      `  ${options.data}/logs/keyserver-1.log                 a key server's log: members and counts, never elements`,
-      `  curl ${servers[0]?.url}/v1/oprf/keys`,
-    ].join('\n'),
+      `${options.data}/members/bank-a/tokens/reports.jsonl`,
+      'what bank-a would send: tokens, bands, no narrative',
+    ],
+    [`${world}/truth.json`, 'the rings and campaigns joint analysis should find'],
+    [
+      `${options.data}/logs/keyserver-1.log`,
+      "a key server's log: members and counts, never elements",
+    ],
+    [`curl ${servers[0]?.url}/v1/oprf/keys`, "a key server's public keys"],
+  ];
+  const width = Math.max(...look.map(([what]) => what.length));
+  console.log(
+    ['', 'Where to look:', ...look.map(([what, why]) => `  ${what.padEnd(width)}  ${why}`)].join(
+      '\n',
+    ),
   );
   if (options.exit) {
     await stopAll();
