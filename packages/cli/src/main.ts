@@ -1,9 +1,11 @@
 import { CredenceError } from '@credence/core/errors';
+import { HttpProblem } from '@credence/server-kit/problem';
 import { Command, CommanderError } from 'commander';
 import { registerKeys } from './commands/keys.js';
 import { registerKeyserver } from './commands/keyserver.js';
 import { registerMember } from './commands/member.js';
 import { registerNormalize } from './commands/normalize.js';
+import { registerPlatform } from './commands/platform.js';
 import { registerSim } from './commands/sim.js';
 import { registerStart } from './commands/start.js';
 
@@ -27,6 +29,7 @@ export function buildProgram(): Command {
   registerKeys(program);
   registerKeyserver(program);
   registerMember(program);
+  registerPlatform(program);
   return program;
 }
 
@@ -38,7 +41,13 @@ try {
     process.exitCode = error.exitCode === 0 ? 0 : 2;
   } else if (error instanceof CredenceError) {
     console.error(`credence: ${error.message} (${error.code})`);
-    process.exitCode = 2;
+    // A bad option value is a usage error; a bad identifier or a refusal is a failure.
+    process.exitCode = error.code === 'sim.invalid_option' ? 2 : 1;
+  } else if (error instanceof HttpProblem) {
+    // Operator commands run the platform's services directly and share their problems.
+    const fields = (error.errors ?? []).map((e) => `${e.field} ${e.message}`).join('; ');
+    console.error(`credence: ${error.message}${fields ? ` (${fields})` : ''} (${error.code})`);
+    process.exitCode = 1;
   } else if (error instanceof Error) {
     console.error(`credence: ${error.message}`);
     process.exitCode = 1;

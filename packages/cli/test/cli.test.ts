@@ -123,6 +123,8 @@ describe('credence start', () => {
       '0.05',
       '--port-base',
       '17101',
+      '--port',
+      '0',
     );
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain('Where to look');

@@ -3,6 +3,7 @@ import { type GroupKey, parseGroupKey } from '@credence/core/oprf/key-set';
 import type { Ristretto255 } from '@credence/core/oprf/ristretto255';
 import { DEFAULT_RETRY, type KeyServerEndpoint, type RetryPolicy } from './keyserver-client.js';
 import { MemberError } from './member-error.js';
+import type { PlatformEndpoint } from './platform-client.js';
 
 /**
  * The member side's configuration (a JSON file kept inside the member's network; it
@@ -11,7 +12,12 @@ import { MemberError } from './member-error.js';
  *   { "memberId": "bank-a", "phoneRegion": "CN",
  *     "key": { …group.json of the current key… },
  *     "keyServers": [{ "index": 1, "url": "http://…", "token": "cks_…" }, …],
- *     "timeoutMs": 15000, "retries": 3, "batchSize": 1000, "concurrency": 4 }
+ *     "timeoutMs": 15000, "retries": 3, "batchSize": 1000, "concurrency": 4,
+ *     "platform": { "url": "http://…", "credential": "crd_…" },
+ *     "signingKeyFile": "signing-key.json" }
+ *
+ * `platform` and `signingKeyFile` (a private Ed25519 JWK, relative to the configuration
+ * file) are needed to submit, check, watch and follow alerts; tokenizing needs neither.
  */
 export interface MemberConfig {
   readonly memberId: string;
@@ -21,10 +27,22 @@ export interface MemberConfig {
   readonly retry: RetryPolicy;
   readonly batchSize: number;
   readonly concurrency: number;
+  readonly platform: PlatformEndpoint | undefined;
+  readonly signingKeyFile: string | undefined;
 }
 
 const invalid = (field: string, why: string) =>
   new MemberError('member.config', `${field} ${why}`, { field });
+
+function platformOf(value: unknown): PlatformEndpoint | undefined {
+  if (value === undefined) return undefined;
+  const p = (value ?? {}) as Record<string, unknown>;
+  if (typeof p.url !== 'string' || !/^https?:\/\//.test(p.url))
+    throw invalid('platform.url', 'must be an http(s) URL');
+  if (typeof p.credential !== 'string' || p.credential.length < 8)
+    throw invalid('platform.credential', 'must be the bearer credential');
+  return { url: p.url, credential: p.credential };
+}
 
 export function parseMemberConfig(group: Ristretto255, value: unknown): MemberConfig {
   const json = (typeof value === 'object' && value !== null ? value : {}) as Record<
@@ -72,5 +90,7 @@ export function parseMemberConfig(group: Ristretto255, value: unknown): MemberCo
     },
     batchSize: Math.max(1, positive('batchSize', 1000, 1000)),
     concurrency: Math.max(1, positive('concurrency', 4, 64)),
+    platform: platformOf(json.platform),
+    signingKeyFile: typeof json.signingKeyFile === 'string' ? json.signingKeyFile : undefined,
   };
 }

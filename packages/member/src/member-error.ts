@@ -11,6 +11,8 @@ export const MEMBER_ERRORS = {
     'a key server evaluated with a key other than its published share: its proof does not verify',
   'member.not_enough_keyservers': 'fewer key servers than the threshold gave valid evaluations',
   'member.input': 'the input file cannot be read',
+  'member.platform_refused': 'the platform refused the request',
+  'member.platform_unreachable': 'the platform did not answer',
 } as const satisfies Record<string, string>;
 
 export type MemberErrorCode = keyof typeof MEMBER_ERRORS;

@@ -1,18 +1,23 @@
-import { loadRistretto255 } from '@credence/core/oprf/ristretto255';
-import { parseMemberConfig } from '@credence/member/member-config';
-import type { MemberError } from '@credence/member/member-error';
-import { ThresholdOprfClient } from '@credence/member/threshold-client';
-import { MemoryTokenCache, SqliteTokenCache, type TokenCache } from '@credence/member/token-cache';
+import { readFileSync } from 'node:fs';
+import { generateEd25519 } from '@credence/core/signing/ed25519';
+import { type Alert, fetchAlerts, followAlerts } from '@credence/member/alerts';
+import { checkIdentifiers, describeCheck } from '@credence/member/checks';
+import { MemberSession, type SessionOptions } from '@credence/member/member-session';
+import type { SubmitProgress } from '@credence/member/submit';
+import { submitFile } from '@credence/member/submit';
 import { type TokenizeProgress, tokenizeFile } from '@credence/member/tokenize-file';
-import { Tokenizer } from '@credence/member/tokenizer';
-import { WorkerClientCrypto } from '@credence/member/worker-client-crypto';
+import type { TokenizerStats } from '@credence/member/tokenizer';
+import { watchFile } from '@credence/member/watch';
+import { WatchIndex } from '@credence/member/watch-index';
 import { type Command, Option } from 'commander';
-import { readJson } from './files.js';
+import { existsSync, writeJson } from './files.js';
+import { integer } from './parse.js';
 
 export interface TokenizeCommand {
   readonly in: string;
   readonly out: string;
   readonly config: string;
+  /** The token cache: a file, false for none; default token-cache.sqlite by the config. */
   readonly cache?: string | false;
   readonly errors?: string;
   readonly format?: 'jsonl' | 'csv';
@@ -23,63 +28,160 @@ export interface TokenizeCommand {
 
 const n = (x: number) => x.toLocaleString('en-US');
 
-/** `credence member tokenize`: returns the counts and the key servers that misbehaved. */
+/** A one-line progress display on stderr, only when it is a terminal. */
+function progressLine(enabled: boolean) {
+  const show = enabled && process.stderr.isTTY;
+  return {
+    update: (text: string) => {
+      if (show) process.stderr.write(`\r${text}\x1b[K`);
+    },
+    done: () => {
+      if (show) process.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+const bar = (done: number, total: number, width = 24) => {
+  const filled = total === 0 ? width : Math.round((width * Math.min(done, total)) / total);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${total === 0 ? 100 : Math.floor((100 * done) / total)}%`;
+};
+
+const tokenizeText = (p: TokenizeProgress, stats: TokenizerStats, started: number) =>
+  `tokenizing: ${n(p.lines)} lines, ${n(p.identifiers)} identifiers (${n(stats.evaluated)} evaluated, ${n(stats.cached)} cached), ${n(Math.round(p.lines / ((performance.now() - started) / 1000)))} lines/s`;
+
+/** Opens the member side, runs the work, and always closes it (worker threads, cache). */
+async function withSession<T>(
+  config: string,
+  options: SessionOptions,
+  work: (session: MemberSession) => Promise<T>,
+): Promise<T> {
+  const session = await MemberSession.open(config, options);
+  try {
+    return await work(session);
+  } finally {
+    await session.close();
+    for (const w of session.warnings) console.error(`warning: ${w.message}`);
+    if (session.warnings.length > 0) process.exitCode = 3;
+  }
+}
+
+const cacheOption = (cache: string | false | undefined): SessionOptions =>
+  cache === undefined ? {} : { cache };
+
+/** `credence member tokenize`: returns the counts (key server warnings go to stderr). */
 export async function runTokenize(
   options: TokenizeCommand,
-): Promise<{ progress: TokenizeProgress; stats: Tokenizer['stats']; warnings: MemberError[] }> {
-  const group = await loadRistretto255();
-  const config = parseMemberConfig(group, readJson(options.config));
-  const warnings: MemberError[] = [];
-  // The blinding, proof checks and finalizing run on worker threads, one per core.
-  const crypto = new WorkerClientCrypto(options.threads);
-  const client = new ThresholdOprfClient({
-    group,
-    key: config.key,
-    servers: config.keyServers,
-    retry: config.retry,
-    onWarning: (w) => warnings.push(w),
-    crypto,
-  });
-  const cache: TokenCache =
-    options.cache === false || options.cache === undefined
-      ? new MemoryTokenCache()
-      : new SqliteTokenCache(options.cache);
-  const tokenizer = new Tokenizer({
-    client,
-    cache,
-    batchSize: config.batchSize,
-    concurrency: config.concurrency,
-  });
-  const started = performance.now();
-  const show = options.progress === true && process.stderr.isTTY;
-  try {
+): Promise<{ progress: TokenizeProgress; stats: TokenizerStats }> {
+  const sessionOptions: SessionOptions = {
+    ...cacheOption(options.cache),
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+  };
+  return withSession(options.config, sessionOptions, async (session) => {
+    const started = performance.now();
+    const line = progressLine(options.progress === true);
     const progress = await tokenizeFile({
       input: options.in,
       output: options.out,
       errors: options.errors ?? `${options.out}.errors.jsonl`,
-      tokenizer,
-      phoneRegion: config.phoneRegion,
+      tokenizer: session.tokenizer,
+      phoneRegion: session.config.phoneRegion,
       ...(options.format === undefined ? {} : { format: options.format }),
-      onProgress: (p) => {
-        if (!show) return;
-        const seconds = (performance.now() - started) / 1000;
-        process.stderr.write(
-          `\r${n(p.lines)} lines, ${n(p.identifiers)} identifiers (${n(tokenizer.stats.evaluated)} evaluated, ${n(tokenizer.stats.cached)} cached), ${n(Math.round(p.lines / seconds))} lines/s\x1b[K`,
-        );
-      },
+      onProgress: (p) => line.update(tokenizeText(p, session.tokenizer.stats, started)),
     });
-    if (show) process.stderr.write('\r\x1b[K');
-    return { progress, stats: { ...tokenizer.stats }, warnings };
-  } finally {
-    cache.close();
-    await client.close();
+    line.done();
+    return { progress, stats: { ...session.tokenizer.stats } };
+  });
+}
+
+export interface SubmitCommand {
+  readonly file: string;
+  readonly config: string;
+  readonly cache?: string | false;
+  readonly format?: 'jsonl' | 'csv';
+  readonly results?: string;
+  readonly progress?: boolean;
+  readonly quiet?: boolean;
+}
+
+/** `credence member submit`: tokenize, sign, submit; prints what needs attention. */
+export async function runSubmit(options: SubmitCommand) {
+  return withSession(options.config, cacheOption(options.cache), async (session) => {
+    const started = performance.now();
+    const line = progressLine(options.progress === true);
+    const results = options.results ?? `${options.file}.results.jsonl`;
+    const errors = `${options.file}.errors.jsonl`;
+    const outcome = await submitFile(session, {
+      input: options.file,
+      tokens: `${options.file}.tokens.jsonl`,
+      errors,
+      results,
+      ...(options.format === undefined ? {} : { format: options.format }),
+      onTokenizing: (p) => line.update(tokenizeText(p, session.tokenizer.stats, started)),
+      onSubmitting: (p: SubmitProgress, total) =>
+        line.update(
+          `submitting: ${bar(p.reports + p.links, total)} ${n(p.reports + p.links)} of ${n(total)} items, ${n(p.accepted)} accepted`,
+        ),
+    });
+    line.done();
+    if (options.quiet !== true) printSubmitted(outcome, results, errors);
+    // Something needs the member's attention: a rejected line or a conflicting ref.
+    const { tokenized, submitted } = outcome;
+    if (tokenized.rejectedLines + tokenized.rejectedIdentifiers + submitted.conflicts > 0)
+      process.exitCode = 1;
+    return outcome;
+  });
+}
+
+function printSubmitted(
+  { tokenized, submitted }: Awaited<ReturnType<typeof submitFile>>,
+  results: string,
+  errors: string,
+) {
+  console.log(
+    `${n(submitted.reports)} reports and ${n(submitted.links)} links submitted: ${n(submitted.accepted)} accepted, ${n(submitted.duplicates)} already there, ${n(submitted.conflicts)} conflicts; ${n(submitted.alerts)} alerts raised for watchers.`,
+  );
+  const rejected = tokenized.rejectedLines + tokenized.rejectedIdentifiers;
+  if (rejected > 0)
+    console.log(
+      `${n(tokenized.rejectedLines)} lines and ${n(tokenized.rejectedIdentifiers)} identifiers rejected before sending (reasons in ${errors}).`,
+    );
+  // The items that need the member's attention: a ref sent before with other content.
+  if (submitted.conflicts > 0) {
+    const conflicts = readFileSync(results, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"conflict"'))
+      .map((l) => JSON.parse(l) as { kind: string; ref?: string; index: number });
+    for (const c of conflicts.slice(0, 20))
+      console.log(
+        `  conflict: ${c.ref === undefined ? `${c.kind} #${c.index}` : `ref ${c.ref}`} was submitted before with other content (item.conflict)`,
+      );
+    if (conflicts.length > 20) console.log(`  … and ${n(conflicts.length - 20)} more`);
   }
+  console.log(`Every item's result: ${results}`);
+  console.log(`Read-your-writes sequence: ${submitted.sequence}`);
+}
+
+/** An alert as the member's staff read it: the watched customer, what happened. */
+function describeAlert(alert: Alert, index: WatchIndex | undefined): string {
+  const watched = index?.get(alert.token);
+  const who =
+    watched === undefined ? `${alert.kind} ${alert.token}` : `${watched.kind} ${watched.value}`;
+  const what =
+    alert.source === 'report'
+      ? `reported (${alert.reportType ?? 'report'}${alert.category ? `, ${alert.category}` : ''})`
+      : `in a ${alert.linkType ?? ''} link`;
+  return `${alert.createdAt}  ${who} ${what} by another member, ${alert.occurredAt}  [${alert.cursor}]`;
 }
 
 export function registerMember(program: Command): void {
   const member = program
     .command('member')
     .description("The member side: runs inside a member's own network.");
+  const configOption = () =>
+    new Option('--config <file>', 'member configuration (member.json)').makeOptionMandatory();
+  const cacheOpt = () =>
+    new Option('--cache <file>', 'token cache (default: token-cache.sqlite by the config)');
+
   member
     .command('tokenize')
     .description(
@@ -90,8 +192,9 @@ export function registerMember(program: Command): void {
       'raw reports and links (.jsonl, or .csv with a header of JSON paths)',
     )
     .requiredOption('--out <file>', 'tokenized output (JSON Lines)')
-    .requiredOption('--config <file>', 'member configuration: key, key servers, credentials')
-    .option('--cache <file>', 'token cache (SQLite), so repeated identifiers cost nothing')
+    .addOption(configOption())
+    .addOption(cacheOpt())
+    .option('--no-cache', 'no token cache')
     .option(
       '--errors <file>',
       'rejected lines and identifiers, with reasons (default: <out>.errors.jsonl)',
@@ -107,12 +210,17 @@ export function registerMember(program: Command): void {
         in: string;
         out: string;
         config: string;
-        cache?: string;
+        cache: string | boolean;
         errors?: string;
         format?: 'jsonl' | 'csv';
       }) => {
         const started = performance.now();
-        const { progress, stats, warnings } = await runTokenize({ ...flags, progress: true });
+        const { cache, ...rest } = flags;
+        const { progress, stats } = await runTokenize({
+          ...rest,
+          ...(cache === true ? {} : { cache }),
+          progress: true,
+        });
         const seconds = (performance.now() - started) / 1000;
         console.log(
           `${n(progress.lines)} lines: ${n(progress.reports)} reports and ${n(progress.links)} links tokenized, ${n(progress.rejectedLines)} lines and ${n(progress.rejectedIdentifiers)} identifiers rejected (see ${flags.errors ?? `${flags.out}.errors.jsonl`}).`,
@@ -120,8 +228,161 @@ export function registerMember(program: Command): void {
         console.log(
           `${n(stats.requested)} distinct identifiers: ${n(stats.evaluated)} evaluated by the key servers, ${n(stats.cached)} from the cache, in ${seconds.toFixed(1)} s.`,
         );
-        for (const w of warnings) console.error(`warning: ${w.message}`);
-        if (warnings.length > 0) process.exitCode = 3;
+      },
+    );
+
+  member
+    .command('keygen')
+    .description("Make the member's Ed25519 signing key; prints the public key to register.")
+    .requiredOption('--out <file>', 'private key file (JWK, readable by its owner only)')
+    .option('--force', 'replace an existing key file')
+    .action((flags: { out: string; force?: boolean }) => {
+      if (existsSync(flags.out) && flags.force !== true)
+        throw new Error(`${flags.out} exists (--force replaces it)`);
+      const key = generateEd25519();
+      writeJson(flags.out, key.privateJwk, true);
+      console.log(key.publicKey);
+      process.stderr.write(
+        `Register it with the operator: credence members add <id> --type <type> --public-key ${key.publicKey}\nthen set "signingKeyFile" in member.json.\n`,
+      );
+    });
+
+  member
+    .command('submit')
+    .description(
+      'Tokenize a raw file at the member side, sign it and submit it to the platform in batches.',
+    )
+    .argument('<file>', 'raw reports and links (SPEC §5 JSON Lines, or CSV)')
+    .addOption(configOption())
+    .addOption(cacheOpt())
+    .option('--results <file>', "every item's result (default: <file>.results.jsonl)")
+    .addOption(new Option('--format <f>', 'input format').choices(['jsonl', 'csv']))
+    .action(
+      async (
+        file: string,
+        flags: { config: string; cache?: string; results?: string; format?: 'jsonl' | 'csv' },
+      ) => {
+        await runSubmit({ file, ...flags, progress: true });
+      },
+    );
+
+  member
+    .command('check')
+    .description('Ask the platform about an identifier (tokenized here first).')
+    .argument('<value...>', 'the identifier(s), as written')
+    .requiredOption('--kind <kind>', 'phone, bank_card, bank_account, url, … (SPEC §4)')
+    .addOption(configOption())
+    .addOption(cacheOpt())
+    .option('--json', 'print the answers as JSON')
+    .option('--after <sequence>', 'read-your-writes: wait for this change sequence', integer)
+    .action(
+      async (
+        values: string[],
+        flags: { kind: string; config: string; cache?: string; json?: boolean; after?: number },
+      ) => {
+        const checks = await withSession(
+          flags.config,
+          { ...cacheOption(flags.cache), threads: 0 },
+          (session) =>
+            checkIdentifiers(
+              session,
+              values.map((value) => ({ kind: flags.kind, value })),
+              flags.after === undefined ? {} : { after: flags.after },
+            ),
+        );
+        if (flags.json === true)
+          console.log(
+            JSON.stringify(
+              checks.map((c) => ({ ...c.identifier, ...c.answer })),
+              null,
+              2,
+            ),
+          );
+        else console.log(checks.map(describeCheck).join('\n\n'));
+      },
+    );
+
+  member
+    .command('watch')
+    .description(
+      "Watch your own customers' identifiers: alerts come when another member reports them.",
+    )
+    .argument('<file>', 'one identifier per line: kind,value (or {"kind","value"})')
+    .addOption(configOption())
+    .addOption(cacheOpt())
+    .option('--remove', 'stop watching the identifiers in the file')
+    .option(
+      '--index <file>',
+      'local token → identifier index (default: watchlist.sqlite by the config)',
+    )
+    .action(
+      async (
+        file: string,
+        flags: { config: string; cache?: string; remove?: boolean; index?: string },
+      ) => {
+        const summary = await withSession(flags.config, cacheOption(flags.cache), (session) =>
+          watchFile(session, file, {
+            ...(flags.remove === true ? { remove: true } : {}),
+            ...(flags.index === undefined ? {} : { index: flags.index }),
+          }),
+        );
+        console.log(
+          flags.remove === true
+            ? `${n(summary.identifiers)} identifiers sent, ${n(summary.changed)} no longer watched.`
+            : `${n(summary.identifiers)} identifiers watched (${n(summary.changed)} new).`,
+        );
+        for (const r of summary.rejected.slice(0, 20))
+          console.log(`  line ${r.line}: ${r.message} (${r.code})`);
+        if (summary.rejected.length > 20)
+          console.log(`  … and ${n(summary.rejected.length - 20)} more`);
+        if (summary.rejected.length > 0) process.exitCode = 1;
+      },
+    );
+
+  member
+    .command('alerts')
+    .description("Your alerts: another member's report or link touched a token you watch.")
+    .addOption(configOption())
+    .option('--after <cursor>', 'only alerts after this cursor (as printed in [ ])')
+    .option('--follow', 'keep the connection open and print alerts as they come')
+    .option('--json', 'one JSON object per alert')
+    .option('--index <file>', 'local watch index (default: watchlist.sqlite by the config)')
+    .action(
+      async (flags: {
+        config: string;
+        after?: string;
+        follow?: boolean;
+        json?: boolean;
+        index?: string;
+      }) => {
+        await withSession(flags.config, { cache: false, threads: 0 }, async (session) => {
+          const indexFile = flags.index ?? `${session.home}/watchlist.sqlite`;
+          const index = existsSync(indexFile) ? new WatchIndex(indexFile) : undefined;
+          const print = (a: Alert) =>
+            console.log(flags.json === true ? JSON.stringify(a) : describeAlert(a, index));
+          try {
+            if (flags.follow !== true) {
+              let count = 0;
+              const next = await fetchAlerts(session.platform, flags.after, (a) => {
+                count++;
+                print(a);
+              });
+              process.stderr.write(
+                `${n(count)} alerts${next === undefined ? '' : `; continue with --after ${next}`}\n`,
+              );
+              return;
+            }
+            const stop = new AbortController();
+            process.once('SIGINT', () => stop.abort());
+            process.once('SIGTERM', () => stop.abort());
+            await followAlerts(session.platform, flags.after, print, {
+              signal: stop.signal,
+              onConnected: () => process.stderr.write('following alerts (Ctrl-C stops)\n'),
+            });
+          } finally {
+            index?.close();
+          }
+        });
       },
     );
 }

@@ -1,25 +1,49 @@
-import { createReadStream, mkdirSync } from 'node:fs';
+import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { serializeGroupKey } from '@credence/core/oprf/key-set';
+import { generateEd25519 } from '@credence/core/signing/ed25519';
+import { checkIdentifiers, type IdentifierCheck } from '@credence/member/checks';
+import { MemberSession } from '@credence/member/member-session';
+import { platformRequest } from '@credence/member/platform-client';
+import { submitFile } from '@credence/member/submit';
+import { watchFile } from '@credence/member/watch';
+import { openStore } from '@credence/platform/server';
+import { CredentialCache } from '@credence/platform/services/credentials';
+import { MemberService } from '@credence/platform/services/members';
 import { resolveOptions } from '@credence/sim/options';
 import type { Command } from 'commander';
 import { existsSync, readJson, writeJson } from './files.js';
 import { initKeys } from './keys.js';
 import { addMemberCredential } from './keyserver.js';
-import { type KeyserverProcess, spawnKeyserver } from './keyserver-process.js';
-import { runTokenize } from './member.js';
+import { spawnKeyserver } from './keyserver-process.js';
 import { decimal, integer } from './parse.js';
+import { type ServiceProcess, spawnService } from './service-process.js';
 import { generateWorld } from './sim.js';
 
 export interface StartOptions {
   readonly data: string;
   readonly host: string;
+  /** First of the three key servers' ports. */
   readonly portBase: number;
-  /** Stop the key servers once the demo is tokenized, instead of serving until interrupted. */
+  /** The platform API's port (0: any free port). */
+  readonly port: number;
+  /** Stop everything once the demo is loaded, instead of serving until interrupted. */
   readonly exit: boolean;
   /** Size of the demo world (1: the demo). */
   readonly scale: number;
+}
+
+interface WorldMember {
+  readonly id: string;
+  readonly type: string;
+  readonly name: string;
+}
+
+interface RawLine {
+  link?: string;
+  from?: { kind: string; value: string };
+  to?: { kind: string; value: string };
 }
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -33,69 +57,180 @@ function table(rows: readonly (readonly string[])[]): string {
     .join('\n');
 }
 
-/** Distinct (kind, token) pairs of a tokenized file. */
-async function tokensOf(path: string, into: Set<string>): Promise<void> {
+async function* jsonLines<T>(path: string): AsyncGenerator<T> {
   if (!existsSync(path)) return;
   for await (const line of createInterface({
     input: createReadStream(path),
     crlfDelay: Number.POSITIVE_INFINITY,
-  })) {
-    if (line.length === 0) continue;
-    const record = JSON.parse(line) as {
-      entities?: { kind: string; token: string }[];
-      from?: { kind: string; token: string };
-      to?: { kind: string; token: string };
-    };
+  }))
+    if (line.length > 0) yield JSON.parse(line) as T;
+}
+
+/** Distinct (kind, token) pairs of a tokenized file. */
+async function tokensOf(path: string, into: Set<string>): Promise<void> {
+  for await (const record of jsonLines<{
+    entities?: { kind: string; token: string }[];
+    from?: { kind: string; token: string };
+    to?: { kind: string; token: string };
+  }>(path))
     for (const e of record.entities ?? [record.from, record.to])
       if (e) into.add(`${e.kind}:${e.token}`);
-  }
 }
 
 /**
- * `npm start`: the platform on its embedded default with the demo consortium. Today: the
- * demo world, a 2-of-3 threshold key with three key servers, and every member's files
- * tokenized at the member side through them.
+ * A member's watch file: both ends of its `registered_with` links, the identifiers its
+ * own customers registered with it. A customer reported elsewhere raises an alert.
  */
-export async function startDemo(options: StartOptions): Promise<KeyserverProcess[]> {
+async function writeWatchFile(links: string, out: string): Promise<number> {
+  const seen = new Set<string>();
+  for await (const l of jsonLines<RawLine>(links)) {
+    if (l.link !== 'registered_with') continue;
+    for (const e of [l.from, l.to]) if (e) seen.add(`${e.kind},${e.value}`);
+  }
+  writeFileSync(out, `${[...seen].join('\n')}\n`);
+  return seen.size;
+}
+
+/**
+ * The operator's step (on the platform's host, before it serves): every demo member, and
+ * an operator, with a credential and a registered signing key. A credential kept from
+ * an earlier run is reused while the platform still knows it.
+ */
+async function enrollMembers(
+  db: string,
+  wanted: readonly (WorldMember & { credential?: string; publicKey?: string })[],
+): Promise<Map<string, string>> {
+  const store = openStore(db);
+  const credentials = new Map<string, string>();
+  try {
+    await store.migrate();
+    const cache = new CredentialCache(store);
+    const members = new MemberService(store, cache);
+    for (const m of wanted) {
+      const known = m.credential === undefined ? undefined : await cache.authenticate(m.credential);
+      if (known?.id === m.id && m.credential !== undefined) {
+        credentials.set(m.id, m.credential);
+        continue;
+      }
+      const keys = m.publicKey === undefined ? {} : { publicKey: m.publicKey };
+      if ((await store.getMember(m.id)) === undefined) {
+        const added = await members.add({ id: m.id, type: m.type, name: m.name, ...keys });
+        credentials.set(m.id, added.credential);
+      } else {
+        await members.enable(m.id);
+        const rotated = await members.rotate(m.id, { credential: true, ...keys });
+        credentials.set(m.id, rotated.credential as string);
+      }
+    }
+  } finally {
+    await store.close();
+  }
+  return credentials;
+}
+
+/** Picks, among identifiers of the demo's rings and customers, one of each verdict. */
+async function exampleChecks(
+  configFile: string,
+  truth: { rings: { identifiers: Record<string, string[]> }[] },
+  customers: string,
+): Promise<IdentifierCheck[]> {
+  const candidates: { kind: string; value: string }[] = [];
+  for (const ring of truth.rings.slice(0, 20))
+    for (const kind of ['phone', 'bank_account', 'bank_card', 'url'])
+      for (const value of (ring.identifiers[kind] ?? []).slice(0, 3))
+        candidates.push({ kind, value });
+  for await (const line of createInterface({ input: createReadStream(customers) })) {
+    const comma = line.indexOf(',');
+    if (line.startsWith('phone,')) candidates.push({ kind: 'phone', value: line.slice(comma + 1) });
+    if (candidates.length > 400) break;
+  }
+  const session = await MemberSession.open(configFile, { threads: 0 });
+  try {
+    const checks = await checkIdentifiers(session, candidates);
+    const pick = (verdict: string) =>
+      checks.find((c) => c.answer.verdict === verdict && c.identifier.kind !== 'domain');
+    return ['fraud', 'suspicious', 'clear']
+      .map(pick)
+      .filter((c): c is IdentifierCheck => c !== undefined);
+  } finally {
+    await session.close();
+  }
+}
+
+const shellQuote = (s: string) => (/^[\w+.:/@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * `npm start`: Credence on its embedded default with the demo consortium: the demo world,
+ * a 2-of-3 threshold key with three key servers, the platform on SQLite, every member
+ * enrolled, its customers watched and its files tokenized, signed and submitted from the
+ * member side; then a summary and checks to paste.
+ */
+export async function startDemo(options: StartOptions): Promise<ServiceProcess[]> {
   const world = join(options.data, 'demo');
   generateWorld(resolveOptions({ scale: options.scale }), world);
   const manifest = readJson(join(world, 'world.json')) as { members: { id: string }[] };
+  const members = manifest.members.map(
+    (m) => readJson(join(world, 'members', m.id, 'member.json')) as WorldMember,
+  );
 
   const keysDir = join(options.data, 'keys');
   if (!existsSync(join(keysDir, 'group.json'))) await initKeys(keysDir, 2, 3);
   const groupKey = readJson(join(keysDir, 'group.json')) as ReturnType<typeof serializeGroupKey>;
 
-  // Credentials first: each key server reads its members file when it starts. Each
-  // member gets its own credential at each key server.
-  const url = (index: number) => `http://${options.host}:${options.portBase + index - 1}`;
-  const configs = new Map<string, string>();
-  for (const { id } of manifest.members) {
-    const configFile = join(options.data, 'members', id, 'member.json');
-    configs.set(id, configFile);
-    if (!existsSync(configFile)) {
-      const keyServers = [1, 2, 3].map((index) => ({
-        index,
-        url: url(index),
-        token: addMemberCredential(join(keysDir, `members-${index}.json`), id),
-      }));
-      writeJson(configFile, { memberId: id, phoneRegion: 'CN', key: groupKey, keyServers }, true);
-    } else {
-      // The key servers may listen elsewhere than last time: keep credentials, update URLs.
-      const config = readJson(configFile) as { keyServers: { index: number; url: string }[] };
-      for (const s of config.keyServers) s.url = url(s.index);
-      writeJson(configFile, config, true);
+  // Key server credentials first (each key server reads its members file when it
+  // starts), then the platform's members, each with its own signing key.
+  const configFile = (id: string) => join(options.data, 'members', id, 'member.json');
+  const previous = new Map<string, Record<string, unknown>>();
+  for (const { id } of members) {
+    const file = configFile(id);
+    if (existsSync(file)) {
+      previous.set(id, readJson(file) as Record<string, unknown>);
+      continue;
     }
+    const keyServers = [1, 2, 3].map((index) => ({
+      index,
+      url: '',
+      token: addMemberCredential(join(keysDir, `members-${index}.json`), id),
+    }));
+    previous.set(id, { memberId: id, phoneRegion: 'CN', key: groupKey, keyServers });
   }
+  const publicKeys = new Map<string, string>();
+  for (const { id } of members) {
+    const keyFile = join(options.data, 'members', id, 'signing-key.json');
+    if (!existsSync(keyFile)) writeJson(keyFile, generateEd25519().privateJwk, true);
+    publicKeys.set(id, (readJson(keyFile) as { x: string }).x);
+  }
+  const db = join(options.data, 'platform.sqlite');
+  const operatorFile = join(options.data, 'operator.json');
+  const operatorBefore = existsSync(operatorFile)
+    ? (readJson(operatorFile) as { credential?: string })
+    : {};
+  const credentials = await enrollMembers(db, [
+    ...members.map((m) => {
+      const platform = previous.get(m.id)?.platform as { credential?: string } | undefined;
+      return {
+        ...m,
+        ...(platform?.credential === undefined ? {} : { credential: platform.credential }),
+        publicKey: publicKeys.get(m.id) as string,
+      };
+    }),
+    {
+      id: 'operator',
+      type: 'operator',
+      name: 'Platform operator',
+      ...(operatorBefore.credential === undefined ? {} : { credential: operatorBefore.credential }),
+    },
+  ]);
 
   mkdirSync(join(options.data, 'logs'), { recursive: true });
-  const servers: KeyserverProcess[] = [];
-  const stopAll = () => Promise.all(servers.map((s) => s.stop()));
+  const services: ServiceProcess[] = [];
+  const stopAll = () => Promise.all(services.map((s) => s.stop()));
   process.once('exit', () => {
-    for (const s of servers) s.child.kill('SIGTERM');
+    for (const s of services) s.child.kill('SIGTERM');
   });
   try {
     for (let index = 1; index <= 3; index++) {
-      servers.push(
+      services.push(
         await spawnKeyserver({
           share: join(keysDir, `share-${index}.json`),
           members: join(keysDir, `members-${index}.json`),
@@ -106,68 +241,116 @@ export async function startDemo(options: StartOptions): Promise<KeyserverProcess
         }),
       );
     }
+    services.push(
+      await spawnService(
+        `platform on port ${options.port}`,
+        [
+          'serve',
+          '--db',
+          db,
+          '--key',
+          join(options.data, 'platform-key.json'),
+          '--host',
+          options.host,
+          '--port',
+          String(options.port),
+        ],
+        { log: join(options.data, 'logs', 'platform.log') },
+      ),
+    );
   } catch (error) {
     await stopAll();
     const message = (error as Error).message;
     throw new Error(
       /EADDRINUSE/.test(message)
-        ? `a port from ${options.portBase} is in use: is another Credence running? (--port-base changes the ports)`
+        ? `a port is in use (key servers from ${options.portBase}, platform ${options.port}): is another Credence running? (--port-base and --port change them)`
         : message,
     );
   }
+  const keyServerUrls = services.slice(0, 3).map((s) => s.url);
+  const platformUrl = services[3]?.url as string;
+  for (const { id } of members) {
+    const config = previous.get(id) as { keyServers: { index: number; url: string }[] };
+    for (const s of config.keyServers) s.url = keyServerUrls[s.index - 1] as string;
+    writeJson(
+      configFile(id),
+      {
+        ...config,
+        platform: { url: platformUrl, credential: credentials.get(id) },
+        signingKeyFile: 'signing-key.json',
+      },
+      true,
+    );
+  }
+  const operator = { url: platformUrl, credential: credentials.get('operator') as string };
+  writeJson(operatorFile, operator, true);
+
   const keyId = groupKey.keyId as string;
-  console.log(`\nKey servers (${keyId}, 2-of-3): ${servers.map((s) => s.url).join(', ')}`);
-  console.log("Tokenizing each member's files at the member side (raw values never leave it)…\n");
+  console.log(`\nKey servers (${keyId}, 2-of-3): ${keyServerUrls.join(', ')}`);
+  console.log(`Platform (SQLite, ${db}): ${platformUrl}`);
+  console.log(
+    'Each member watches its customers, then tokenizes, signs and submits its files (raw values never leave it)…\n',
+  );
+
+  // Watchlists first, so that every member's submission can alert the others.
+  const watched = new Map<string, number>();
+  for (const { id } of members) {
+    const file = join(options.data, 'members', id, 'watchlist.txt');
+    await writeWatchFile(join(world, 'members', id, 'links.jsonl'), file);
+    const session = await MemberSession.open(configFile(id));
+    try {
+      watched.set(id, (await watchFile(session, file)).identifiers);
+    } finally {
+      await session.close();
+    }
+  }
 
   const rows: string[][] = [
-    ['member', 'lines', 'reports', 'links', 'distinct ids', 'evaluated', 'cached', 'rejected'],
+    ['member', 'reports', 'links', 'accepted', 'rejected', 'watched', 'alerts raised', 'evaluated'],
   ];
   const tokenSets = new Map<string, Set<string>>();
   const started = performance.now();
-  let evaluatedTotal = 0;
-  for (const { id } of manifest.members) {
+  const totals = { reports: 0, links: 0, accepted: 0, alerts: 0, evaluated: 0 };
+  for (const { id } of members) {
     const dir = join(options.data, 'members', id);
-    const configFile = configs.get(id) as string;
-    const totals = {
-      lines: 0,
-      reports: 0,
-      links: 0,
-      requested: 0,
-      evaluated: 0,
-      cached: 0,
-      rejected: 0,
-    };
+    mkdirSync(join(dir, 'tokens'), { recursive: true });
+    const session = await MemberSession.open(configFile(id));
+    const row = { reports: 0, links: 0, accepted: 0, rejected: 0, alerts: 0 };
     const tokens = new Set<string>();
-    for (const file of ['reports', 'links']) {
-      const out = join(dir, 'tokens', `${file}.jsonl`);
-      mkdirSync(join(dir, 'tokens'), { recursive: true });
-      const { progress, stats } = await runTokenize({
-        in: join(world, 'members', id, `${file}.jsonl`),
-        out,
-        config: configFile,
-        cache: join(dir, 'token-cache.sqlite'),
-        progress: true,
-      });
-      totals.lines += progress.lines;
-      totals.reports += progress.reports;
-      totals.links += progress.links;
-      totals.requested += stats.requested;
-      totals.evaluated += stats.evaluated;
-      totals.cached += stats.cached;
-      totals.rejected += progress.rejectedLines + progress.rejectedIdentifiers;
-      await tokensOf(out, tokens);
+    try {
+      for (const file of ['reports', 'links']) {
+        const tokensFile = join(dir, 'tokens', `${file}.jsonl`);
+        const { tokenized, submitted } = await submitFile(session, {
+          input: join(world, 'members', id, `${file}.jsonl`),
+          tokens: tokensFile,
+          errors: join(dir, 'tokens', `${file}.errors.jsonl`),
+          results: join(dir, 'tokens', `${file}.results.jsonl`),
+        });
+        row.reports += submitted.reports;
+        row.links += submitted.links;
+        row.accepted += submitted.accepted + submitted.duplicates;
+        row.rejected += tokenized.rejectedLines;
+        row.alerts += submitted.alerts;
+        await tokensOf(tokensFile, tokens);
+      }
+    } finally {
+      await session.close();
     }
-    evaluatedTotal += totals.evaluated;
+    totals.reports += row.reports;
+    totals.links += row.links;
+    totals.accepted += row.accepted;
+    totals.alerts += row.alerts;
+    totals.evaluated += session.tokenizer.stats.evaluated;
     tokenSets.set(id, tokens);
     rows.push([
       id,
-      n(totals.lines),
-      n(totals.reports),
-      n(totals.links),
-      n(tokens.size),
-      n(totals.evaluated),
-      n(totals.cached),
-      n(totals.rejected),
+      n(row.reports),
+      n(row.links),
+      n(row.accepted),
+      n(row.rejected),
+      n(watched.get(id) ?? 0),
+      n(row.alerts),
+      n(session.tokenizer.stats.evaluated),
     ]);
   }
   console.log(table(rows));
@@ -175,24 +358,45 @@ export async function startDemo(options: StartOptions): Promise<KeyserverProcess
   const count = new Map<string, number>();
   for (const set of tokenSets.values()) for (const t of set) count.set(t, (count.get(t) ?? 0) + 1);
   const shared = [...count.values()].filter((c) => c >= 2).length;
-  console.log(
-    `\n${n(count.size)} distinct tokens; ${n(shared)} of them appear in the data of two or more members: that overlap is what joint analysis works on.`,
+  const health = await platformRequest<{ flaggedTokens: number; sequence: number }>(
+    operator,
+    'GET',
+    '/healthz',
   );
   console.log(
-    `Tokenized in ${seconds.toFixed(1)} s (${n(evaluatedTotal)} evaluations${evaluatedTotal > 0 ? `, ${n(Math.round(evaluatedTotal / seconds))}/s` : ''}; a second run answers from each member's cache).`,
+    `\n${n(totals.reports)} reports and ${n(totals.links)} links in ${seconds.toFixed(1)} s (${n(totals.evaluated)} OPRF evaluations; a second run answers from each member's cache and the platform treats repeats as no-ops).`,
   );
+  console.log(
+    `${n(count.size)} distinct tokens; ${n(shared)} of them appear in the data of two or more members: that overlap is what joint analysis works on.`,
+  );
+  console.log(
+    `${n(health.flaggedTokens)} tokens are flagged by reports; ${n(totals.alerts)} alerts went to members watching them.`,
+  );
+
+  const bankA = configFile(members[0]?.id ?? 'bank-a');
+  const examples = await exampleChecks(
+    bankA,
+    readJson(join(world, 'truth.json')) as { rings: { identifiers: Record<string, string[]> }[] },
+    join(options.data, 'members', members[0]?.id ?? 'bank-a', 'watchlist.txt'),
+  );
+  const cli = 'npx credence';
+  console.log('\nTry a check (the member side tokenizes the value; the platform sees a token):');
+  for (const c of examples)
+    console.log(
+      `  ${cli} member check --config ${bankA} --kind ${c.identifier.kind} ${shellQuote(c.identifier.value)}   # ${c.answer.verdict}`,
+    );
   const look: [string, string][] = [
     [`${world}/members/bank-a/reports.jsonl`, 'raw, as bank-a holds it (never leaves it)'],
     [
       `${options.data}/members/bank-a/tokens/reports.jsonl`,
-      'what bank-a would send: tokens, bands, no narrative',
+      'what bank-a sent: tokens, bands, no narrative',
     ],
+    [`${cli} member alerts --config ${bankA}`, "bank-a's alerts about its customers"],
     [`${world}/truth.json`, 'the rings and campaigns joint analysis should find'],
-    [
-      `${options.data}/logs/keyserver-1.log`,
-      "a key server's log: members and counts, never elements",
-    ],
-    [`curl ${servers[0]?.url}/v1/oprf/keys`, "a key server's public keys"],
+    [`${platformUrl}/v1/openapi.json`, 'the platform API (OpenAPI 3.1)'],
+    [`${platformUrl}/metrics`, 'Prometheus metrics'],
+    [`${options.data}/operator.json`, "the operator's credential (GET /v1/members)"],
+    [`${options.data}/logs/`, 'the logs: counts and ids, never identifiers or narratives'],
   ];
   const width = Math.max(...look.map(([what]) => what.length));
   console.log(
@@ -204,13 +408,13 @@ export async function startDemo(options: StartOptions): Promise<KeyserverProcess
     await stopAll();
     return [];
   }
-  console.log('\nThe key servers keep running; Ctrl-C stops them.');
+  console.log('\nThe key servers and the platform keep running; Ctrl-C stops them.');
   const stop = () => {
     void stopAll().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  return servers;
+  return services;
 }
 
 export function registerStart(program: Command): void {
@@ -218,15 +422,17 @@ export function registerStart(program: Command): void {
     .command('start')
     .description('Start Credence on its embedded default with the demo consortium.')
     .option('--data <dir>', 'data directory', 'data')
-    .option('--host <h>', 'address the key servers listen on', '127.0.0.1')
+    .option('--host <h>', 'address the servers listen on', '127.0.0.1')
     .option('--port-base <p>', 'first port of the three key servers', integer, 7101)
-    .option('--exit', 'stop once the demo is ready instead of serving')
+    .option('--port <p>', "the platform API's port (0: any free port)", integer, 8080)
+    .option('--exit', 'stop once the demo is loaded instead of serving')
     .option('--scale <s>', 'size of the demo world', decimal, 1)
     .action(
       async (flags: {
         data: string;
         host: string;
         portBase: number;
+        port: number;
         exit?: boolean;
         scale: number;
       }) => {
@@ -234,6 +440,7 @@ export function registerStart(program: Command): void {
           data: flags.data.replace(/\/$/, ''),
           host: flags.host,
           portBase: flags.portBase,
+          port: flags.port,
           exit: flags.exit === true,
           scale: flags.scale,
         });

@@ -1,0 +1,129 @@
+import { openStore, startPlatform } from '@credence/platform/server';
+import { CredentialCache } from '@credence/platform/services/credentials';
+import { MemberService } from '@credence/platform/services/members';
+import type { Command } from 'commander';
+import { integer } from './parse.js';
+
+const DEFAULT_DB = 'data/platform.sqlite';
+
+/** Runs operator work directly on the store (on the platform's host, like psql). */
+async function withMembers<T>(
+  db: string,
+  work: (members: MemberService) => Promise<T>,
+): Promise<T> {
+  const store = openStore(db);
+  try {
+    await store.migrate();
+    return await work(new MemberService(store, new CredentialCache(store)));
+  } finally {
+    await store.close();
+  }
+}
+
+export function registerPlatform(program: Command): void {
+  program
+    .command('serve')
+    .description('Run a platform API process (SQLite file or PostgreSQL URL).')
+    .option('--db <db>', 'SQLite file, or postgres://… for PostgreSQL', DEFAULT_DB)
+    .option('--host <h>', 'address to listen on', '127.0.0.1')
+    .option('--port <p>', 'port', integer, 8080)
+    .option(
+      '--key <file>',
+      "the platform's signing key (made if missing)",
+      'data/platform-key.json',
+    )
+    .option('--log-level <level>', 'fatal, error, warn, info, debug', 'info')
+    .action(
+      async (flags: { db: string; host: string; port: number; key: string; logLevel: string }) => {
+        const running = await startPlatform({
+          db: flags.db,
+          host: flags.host,
+          port: flags.port,
+          keyFile: flags.key,
+          logger: { level: flags.logLevel },
+        });
+        const stop = () => void running.close().then(() => process.exit(0));
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        process.stderr.write(`platform (${running.store.dialect}) listening on ${running.url}\n`);
+      },
+    );
+
+  const members = program
+    .command('members')
+    .description("The platform's members (operator, on the platform's host).");
+  members
+    .command('add')
+    .description('Create a member; prints its credential once (only its hash is kept).')
+    .argument('<id>', 'member id, such as bank-a')
+    .requiredOption(
+      '--type <type>',
+      'bank, payment, telecom, internet, police, auditor or operator',
+    )
+    .option('--name <name>', 'display name')
+    .option(
+      '--public-key <key>',
+      "the member's Ed25519 public key (base64url), from credence member keygen",
+    )
+    .option('--db <db>', 'SQLite file or PostgreSQL URL', DEFAULT_DB)
+    .action(
+      async (
+        id: string,
+        flags: { type: string; name?: string; publicKey?: string; db: string },
+      ) => {
+        const { credential } = await withMembers(flags.db, (m) =>
+          m.add({
+            id,
+            type: flags.type,
+            ...(flags.name === undefined ? {} : { name: flags.name }),
+            ...(flags.publicKey === undefined ? {} : { publicKey: flags.publicKey }),
+          }),
+        );
+        console.log(credential);
+        process.stderr.write(
+          `member ${id} (${flags.type}) created; its credential is shown only now.\n`,
+        );
+      },
+    );
+  members
+    .command('list')
+    .description('List the members.')
+    .option('--db <db>', 'SQLite file or PostgreSQL URL', DEFAULT_DB)
+    .action(async (flags: { db: string }) => {
+      for (const m of await withMembers(flags.db, (s) => s.list()))
+        console.log(`${m.id}\t${m.type}\t${m.status}\t${m.name}`);
+    });
+  for (const verb of ['disable', 'enable'] as const) {
+    members
+      .command(verb)
+      .description(`${verb === 'disable' ? 'Disable' : 'Enable'} a member.`)
+      .argument('<id>')
+      .option('--db <db>', 'SQLite file or PostgreSQL URL', DEFAULT_DB)
+      .action(async (id: string, flags: { db: string }) => {
+        await withMembers(flags.db, (m) => m[verb](id));
+        console.log(`${id} ${verb}d`);
+      });
+  }
+  members
+    .command('rotate')
+    .description(
+      'Give a member a new credential (the old stop working) and/or register a new signing key.',
+    )
+    .argument('<id>')
+    .option('--credential', 'make a new credential, printed once')
+    .option(
+      '--public-key <key>',
+      'the new Ed25519 public key (the old ones are no longer accepted)',
+    )
+    .option('--db <db>', 'SQLite file or PostgreSQL URL', DEFAULT_DB)
+    .action(async (id: string, flags: { credential?: boolean; publicKey?: string; db: string }) => {
+      const result = await withMembers(flags.db, (m) =>
+        m.rotate(id, {
+          credential: flags.credential === true,
+          ...(flags.publicKey === undefined ? {} : { publicKey: flags.publicKey }),
+        }),
+      );
+      if (result.credential !== undefined) console.log(result.credential);
+      process.stderr.write(`${id} rotated.\n`);
+    });
+}

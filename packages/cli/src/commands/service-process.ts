@@ -1,0 +1,50 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The `credence` launcher, from dist/commands/ or src/commands/. */
+const CREDENCE = fileURLToPath(new URL('../../bin/credence.js', import.meta.url));
+
+export interface ServiceProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a `credence` server command (keyserver, serve) as a process of its own, as
+ * separate parties would run them; resolves with its URL once it says it listens.
+ */
+export function spawnService(
+  label: string,
+  args: readonly string[],
+  options: { readonly log?: string } = {},
+): Promise<ServiceProcess> {
+  const out = options.log === undefined ? 'ignore' : openSync(options.log, 'a');
+  const child = spawn(process.execPath, [CREDENCE, ...args], { stdio: ['ignore', out, 'pipe'] });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  return new Promise((resolve, reject) => {
+    let said = '';
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`${label} did not start in time: ${said.trim()}`));
+    }, 15_000);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      said += chunk.toString();
+      const match = /listening on (\S+)/.exec(said);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve({ url: match[1], child, stop });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${label} stopped (exit ${code}): ${said.trim()}`));
+    });
+  });
+}

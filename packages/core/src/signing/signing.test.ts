@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { encodeBase64url } from '../encoding/base64url.js';
+import { fromHex, utf8 } from '../encoding/bytes.js';
+import { type ReportBatch, signBatch, verifyBatchSignature } from '../wire/batches.js';
+import { canonicalJson } from './canonical-json.js';
+import { generateEd25519, privateKeyFromJwk, signEd25519, verifyEd25519 } from './ed25519.js';
+
+describe('RFC 8785 canonical JSON', () => {
+  it('serializes the example of RFC 8785 §3.2.2', () => {
+    const input = JSON.parse(
+      '{"numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001], "string": "\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/", "literals": [null, true, false]}',
+    );
+    expect(canonicalJson(input)).toBe(
+      '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}',
+    );
+  });
+
+  it('sorts keys by UTF-16 code units, at every depth', () => {
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: 0, y: 1 }], c: 3 }, '€': 4, '\u0080': 5 })).toBe(
+      '{"a":{"c":3,"d":[2,{"y":1,"z":0}]},"b":1,"\u0080":5,"€":4}',
+    );
+  });
+
+  it('refuses what is not JSON', () => {
+    expect(() => canonicalJson(undefined)).toThrow(TypeError);
+  });
+});
+
+describe('Ed25519 (RFC 8032)', () => {
+  it('verifies test vector 1 of RFC 8032 §7.1', () => {
+    const publicKey = encodeBase64url(
+      fromHex('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a'),
+    );
+    const signature = encodeBase64url(
+      fromHex(
+        'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b',
+      ),
+    );
+    expect(verifyEd25519(publicKey, new Uint8Array(), signature)).toBe(true);
+    const key = privateKeyFromJwk({
+      kty: 'OKP',
+      crv: 'Ed25519',
+      x: publicKey,
+      d: encodeBase64url(
+        fromHex('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60'),
+      ),
+    });
+    expect(signEd25519(key, new Uint8Array())).toBe(signature);
+  });
+
+  it('rejects a changed message, another key and malformed input', () => {
+    const pair = generateEd25519();
+    const key = privateKeyFromJwk(pair.privateJwk);
+    const sig = signEd25519(key, utf8('batch'));
+    expect(verifyEd25519(pair.publicKey, utf8('batch'), sig)).toBe(true);
+    expect(verifyEd25519(pair.publicKey, utf8('batcH'), sig)).toBe(false);
+    expect(verifyEd25519(generateEd25519().publicKey, utf8('batch'), sig)).toBe(false);
+    expect(verifyEd25519('short', utf8('batch'), sig)).toBe(false);
+    expect(verifyEd25519(pair.publicKey, utf8('batch'), 'AAAA')).toBe(false);
+  });
+});
+
+describe('signed batches', () => {
+  const batch: ReportBatch = {
+    member: 'bank-a',
+    batchId: 'b1',
+    createdAt: '2026-11-25T10:00:00Z',
+    reports: [
+      {
+        ref: 'r1',
+        type: 'suspected',
+        category: 'other',
+        occurredAt: '2026-11-20T10:12:00Z',
+        entities: [{ role: 'caller', kind: 'phone', token: 'x'.repeat(43), keyId: 'k1' }],
+      },
+    ],
+  };
+
+  it('verify whatever the key order of the JSON sent', () => {
+    const pair = generateEd25519();
+    const signed = signBatch(batch, privateKeyFromJwk(pair.privateJwk), pair.publicKey);
+    const reordered = JSON.parse(
+      JSON.stringify({
+        signature: signed.signature,
+        publicKey: signed.publicKey,
+        batch: {
+          reports: batch.reports,
+          createdAt: batch.createdAt,
+          batchId: 'b1',
+          member: 'bank-a',
+        },
+      }),
+    );
+    expect(verifyBatchSignature(reordered)).toBe(true);
+  });
+
+  it('fail when any item is changed', () => {
+    const pair = generateEd25519();
+    const signed = signBatch(batch, privateKeyFromJwk(pair.privateJwk), pair.publicKey);
+    const changed = {
+      ...signed,
+      batch: { ...batch, reports: [{ ...batch.reports[0], type: 'police_confirmed' }] },
+    };
+    expect(verifyBatchSignature(changed)).toBe(false);
+  });
+});

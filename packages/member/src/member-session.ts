@@ -1,0 +1,118 @@
+import type { KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Identifier } from '@credence/core/identifiers/kinds';
+import { loadRistretto255 } from '@credence/core/oprf/ristretto255';
+import { privateKeyFromJwk } from '@credence/core/signing/ed25519';
+import { type MemberConfig, parseMemberConfig } from './member-config.js';
+import { MemberError } from './member-error.js';
+import type { PlatformEndpoint } from './platform-client.js';
+import { ThresholdOprfClient } from './threshold-client.js';
+import { MemoryTokenCache, SqliteTokenCache, type TokenCache } from './token-cache.js';
+import { Tokenizer } from './tokenizer.js';
+import { WorkerClientCrypto } from './worker-client-crypto.js';
+
+export interface SessionOptions {
+  /**
+   * The token cache (SQLite): a path, or false for none. Default: token-cache.sqlite
+   * next to the configuration file.
+   */
+  readonly cache?: string | false;
+  /**
+   * Worker threads for the OPRF arithmetic: a number, or 0 to compute on this thread
+   * (best for a handful of identifiers). Default: one per core.
+   */
+  readonly threads?: number;
+}
+
+/**
+ * What every member-side command starts from: the configuration file, a threshold
+ * client for the key servers, the token cache, and the platform endpoint and signing
+ * key when the configuration has them. Everything here stays in the member's network.
+ */
+export class MemberSession {
+  private constructor(
+    readonly config: MemberConfig,
+    /** The directory of the configuration file: relative paths in it start here. */
+    readonly home: string,
+    readonly tokenizer: Tokenizer,
+    private readonly client: ThresholdOprfClient,
+    private readonly cache: TokenCache,
+    /** Key servers that misbehaved while the session ran (the work went on without them). */
+    readonly warnings: MemberError[],
+  ) {}
+
+  static async open(configFile: string, options: SessionOptions = {}): Promise<MemberSession> {
+    const group = await loadRistretto255();
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(configFile, 'utf8'));
+    } catch (error) {
+      throw new MemberError(
+        'member.config',
+        `${configFile} cannot be read as JSON (${(error as Error).message})`,
+      );
+    }
+    const config = parseMemberConfig(group, json);
+    const home = dirname(resolve(configFile));
+    const warnings: MemberError[] = [];
+    const client = new ThresholdOprfClient({
+      group,
+      key: config.key,
+      servers: config.keyServers,
+      retry: config.retry,
+      onWarning: (w) => warnings.push(w),
+      ...(options.threads === 0 ? {} : { crypto: new WorkerClientCrypto(options.threads) }),
+    });
+    const cache: TokenCache =
+      options.cache === false
+        ? new MemoryTokenCache()
+        : new SqliteTokenCache(options.cache ?? resolve(home, 'token-cache.sqlite'));
+    const tokenizer = new Tokenizer({
+      client,
+      cache,
+      batchSize: config.batchSize,
+      concurrency: config.concurrency,
+    });
+    return new MemberSession(config, home, tokenizer, client, cache, warnings);
+  }
+
+  /** The platform endpoint, which submit, check, watch and alerts need. */
+  get platform(): PlatformEndpoint {
+    if (this.config.platform === undefined)
+      throw new MemberError('member.config', 'platform must give the platform url and credential');
+    return this.config.platform;
+  }
+
+  /** The member's Ed25519 signing key (signingKeyFile, relative to the configuration). */
+  signingKey(): { readonly key: KeyObject; readonly publicKey: string } {
+    if (this.config.signingKeyFile === undefined)
+      throw new MemberError(
+        'member.config',
+        'signingKeyFile must name the private key file (credence member keygen)',
+      );
+    const file = resolve(this.home, this.config.signingKeyFile);
+    try {
+      const jwk = JSON.parse(readFileSync(file, 'utf8')) as { x?: unknown };
+      const stored = (jwk as { privateJwk?: unknown }).privateJwk ?? jwk;
+      const key = privateKeyFromJwk(stored);
+      return { key, publicKey: (stored as { x: string }).x };
+    } catch (error) {
+      throw new MemberError(
+        'member.config',
+        `signingKeyFile ${file} is not an Ed25519 private key (${(error as Error).message})`,
+        { field: 'signingKeyFile' },
+      );
+    }
+  }
+
+  /** Tokens of normalized identifiers, in order. */
+  tokenize(identifiers: readonly Identifier[]): Promise<string[]> {
+    return this.tokenizer.tokenize(identifiers);
+  }
+
+  async close(): Promise<void> {
+    this.cache.close();
+    await this.client.close();
+  }
+}

@@ -1,0 +1,71 @@
+import { MemberError } from './member-error.js';
+
+/** Where the platform is and the member's credential for it (member.json "platform"). */
+export interface PlatformEndpoint {
+  readonly url: string;
+  readonly credential: string;
+}
+
+export interface RequestOptions {
+  readonly timeoutMs?: number;
+  readonly retries?: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A JSON request to the platform API with the member's bearer credential. Network
+ * errors, 5xx and 429 are retried with backoff (POSTs of signed batches are idempotent:
+ * a repeat is a no-op); a 4xx problem document becomes an error naming its code.
+ */
+export async function platformRequest<T>(
+  platform: PlatformEndpoint,
+  method: string,
+  path: string,
+  body?: unknown,
+  options: RequestOptions = {},
+): Promise<T> {
+  const url = `${platform.url.replace(/\/$/, '')}${path}`;
+  const retries = options.retries ?? 4;
+  let last: unknown;
+  for (let attempt = 0; attempt <= retries; attempt++) {
+    if (attempt > 0) await sleep(200 * 2 ** (attempt - 1));
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${platform.credential}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
+      });
+    } catch (error) {
+      last = error;
+      continue;
+    }
+    if (response.ok) return (await response.json()) as T;
+    const problem = (await response.json().catch(() => ({}))) as {
+      code?: string;
+      detail?: string;
+      errors?: { field: string; message: string }[];
+    };
+    if (response.status === 429 || response.status >= 500) {
+      last = new Error(`${response.status} ${problem.code ?? ''}`);
+      const retryAfter = Number(response.headers.get('retry-after') ?? '0');
+      if (retryAfter > 0 && retryAfter <= 30) await sleep(retryAfter * 1000);
+      continue;
+    }
+    const fields = (problem.errors ?? []).map((e) => `${e.field} ${e.message}`).join('; ');
+    throw new MemberError(
+      'member.platform_refused',
+      `${method} ${path}: ${response.status} ${problem.code ?? ''}${problem.detail ? ` (${problem.detail})` : ''}${fields ? `: ${fields}` : ''}`,
+      { status: response.status, code: problem.code ?? '' },
+    );
+  }
+  throw new MemberError(
+    'member.platform_unreachable',
+    `${method} ${path}: ${(last as Error)?.message ?? 'no answer'}`,
+  );
+}

@@ -1,0 +1,186 @@
+import type { KeyObject } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { encodeBase64url } from '@credence/core/encoding/base64url';
+import {
+  type LinkBatch,
+  MAX_BATCH_ITEMS,
+  type ReportBatch,
+  signBatch,
+} from '@credence/core/wire/batches';
+import type { TokenizedLink, TokenizedReport } from '@credence/core/wire/tokenized-records';
+import type { MemberSession } from './member-session.js';
+import { type PlatformEndpoint, platformRequest } from './platform-client.js';
+import { type TokenizeProgress, tokenizeFile } from './tokenize-file.js';
+
+export interface BatchAnswer {
+  readonly batchId: string;
+  readonly sequence: number;
+  readonly accepted: number;
+  readonly duplicates: number;
+  readonly conflicts: number;
+  readonly alerts: number;
+  readonly results: readonly {
+    readonly index: number;
+    readonly ref?: string;
+    readonly status: 'accepted' | 'duplicate' | 'conflict';
+    readonly id: string;
+    /** item.conflict: the ref was submitted before with other content. */
+    readonly code?: string;
+  }[];
+}
+
+export interface SubmitProgress {
+  reports: number;
+  links: number;
+  accepted: number;
+  duplicates: number;
+  conflicts: number;
+  alerts: number;
+  /** The highest change sequence the platform answered: read your writes with it. */
+  sequence: number;
+}
+
+export interface SubmitOptions {
+  /** A tokenized file (the output of tokenizeFile): reports and links, one per line. */
+  readonly tokens: string;
+  /** Where every item's result goes, one JSON object per line. */
+  readonly results: string;
+  readonly memberId: string;
+  readonly platform: PlatformEndpoint;
+  readonly signingKey: KeyObject;
+  readonly publicKey: string;
+  readonly batchSize?: number;
+  readonly onProgress?: (p: SubmitProgress) => void;
+}
+
+/**
+ * Submits a tokenized file: batches of up to 5,000 reports or links, each signed
+ * (Ed25519 over the RFC 8785 canonical JSON of the batch) and posted; every item's result
+ * is written to the results file. A batch that fails in transit is sent again as it was
+ * (the platform treats repeats as no-ops).
+ */
+export async function submitTokens(options: SubmitOptions): Promise<SubmitProgress> {
+  const size = Math.max(1, Math.min(MAX_BATCH_ITEMS, options.batchSize ?? MAX_BATCH_ITEMS));
+  const progress: SubmitProgress = {
+    reports: 0,
+    links: 0,
+    accepted: 0,
+    duplicates: 0,
+    conflicts: 0,
+    alerts: 0,
+    sequence: 0,
+  };
+  const results = await open(options.results, 'w');
+  let reports: TokenizedReport[] = [];
+  let links: TokenizedLink[] = [];
+  const newBatchId = () =>
+    `${new Date().toISOString().slice(0, 10)}-${encodeBase64url(randomBytes(9))}`;
+
+  const send = async (kind: 'reports' | 'links') => {
+    const items = kind === 'reports' ? reports : links;
+    if (items.length === 0) return;
+    const base = {
+      member: options.memberId,
+      batchId: newBatchId(),
+      createdAt: new Date().toISOString(),
+    };
+    const signed =
+      kind === 'reports'
+        ? signBatch<ReportBatch>({ ...base, reports }, options.signingKey, options.publicKey)
+        : signBatch<LinkBatch>({ ...base, links }, options.signingKey, options.publicKey);
+    const answer = await platformRequest<BatchAnswer>(
+      options.platform,
+      'POST',
+      `/v1/${kind}`,
+      signed,
+    );
+    await results.write(
+      answer.results
+        .map((r) => JSON.stringify({ kind, batchId: answer.batchId, ...r }))
+        .join('\n') + '\n',
+    );
+    progress[kind] += items.length;
+    progress.accepted += answer.accepted;
+    progress.duplicates += answer.duplicates;
+    progress.conflicts += answer.conflicts;
+    progress.alerts += answer.alerts;
+    progress.sequence = Math.max(progress.sequence, answer.sequence);
+    if (kind === 'reports') reports = [];
+    else links = [];
+    options.onProgress?.({ ...progress });
+  };
+
+  try {
+    for await (const line of createInterface({
+      input: createReadStream(options.tokens),
+      crlfDelay: Number.POSITIVE_INFINITY,
+    })) {
+      if (line.length === 0) continue;
+      const record = JSON.parse(line) as TokenizedReport | TokenizedLink;
+      if ('link' in record) {
+        links.push(record);
+        if (links.length >= size) await send('links');
+      } else {
+        reports.push(record);
+        if (reports.length >= size) await send('reports');
+      }
+    }
+    await send('reports');
+    await send('links');
+  } finally {
+    await results.close();
+  }
+  return progress;
+}
+
+export interface SubmitFileOptions {
+  /** The raw file (SPEC §5 JSON Lines or CSV), as the member holds it. */
+  readonly input: string;
+  readonly format?: 'jsonl' | 'csv';
+  /** The tokenized file this makes on the way (kept: it is what was sent). */
+  readonly tokens: string;
+  /** Rejected lines and identifiers, with reasons. */
+  readonly errors: string;
+  /** Every submitted item's result. */
+  readonly results: string;
+  readonly batchSize?: number;
+  readonly onTokenizing?: (p: TokenizeProgress) => void;
+  readonly onSubmitting?: (p: SubmitProgress, total: number) => void;
+}
+
+/**
+ * `credence member submit`: tokenizes a raw file at the member side (the narrative and
+ * raw identifiers stay here), then signs and submits what came out.
+ */
+export async function submitFile(
+  session: MemberSession,
+  options: SubmitFileOptions,
+): Promise<{ tokenized: TokenizeProgress; submitted: SubmitProgress }> {
+  const tokenized = await tokenizeFile({
+    input: options.input,
+    output: options.tokens,
+    errors: options.errors,
+    tokenizer: session.tokenizer,
+    phoneRegion: session.config.phoneRegion,
+    ...(options.format === undefined ? {} : { format: options.format }),
+    ...(options.onTokenizing === undefined ? {} : { onProgress: options.onTokenizing }),
+  });
+  const { key, publicKey } = session.signingKey();
+  const total = tokenized.reports + tokenized.links;
+  const submitted = await submitTokens({
+    tokens: options.tokens,
+    results: options.results,
+    memberId: session.config.memberId,
+    platform: session.platform,
+    signingKey: key,
+    publicKey,
+    ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+    ...(options.onSubmitting === undefined
+      ? {}
+      : { onProgress: (p: SubmitProgress) => options.onSubmitting?.(p, total) }),
+  });
+  return { tokenized, submitted };
+}

@@ -1,0 +1,145 @@
+import { createReadStream } from 'node:fs';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Identifier } from '@credence/core/identifiers/kinds';
+import { tryNormalizeIdentifier } from '@credence/core/identifiers/normalize';
+import { MAX_BATCH_ITEMS } from '@credence/core/wire/batches';
+import { MemberError } from './member-error.js';
+import type { MemberSession } from './member-session.js';
+import { platformRequest } from './platform-client.js';
+import { WatchIndex } from './watch-index.js';
+
+export interface WatchSummary {
+  lines: number;
+  /** Identifiers sent (as tokens) to be watched, or to stop being watched. */
+  identifiers: number;
+  /** How many the platform newly added, or removed. */
+  changed: number;
+  /** Lines left out, with why (never the value). */
+  readonly rejected: { line: number; code: string; message: string }[];
+}
+
+class WatchLineError extends Error {
+  constructor(
+    readonly code: 'record.json' | 'record.type',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Reads a watch file: one identifier per line, `kind,value` (the value is everything
+ * after the first comma) or a JSON object {"kind","value"}. Blank lines and lines that
+ * start with # are skipped.
+ */
+export function parseWatchLine(line: string): { kind: string; value: string } | undefined {
+  const text = line.trim();
+  if (text === '' || text.startsWith('#')) return undefined;
+  if (text.startsWith('{')) {
+    let json: { kind?: unknown; value?: unknown };
+    try {
+      json = JSON.parse(text) as typeof json;
+    } catch {
+      // JSON.parse's message quotes the text: never repeat a value.
+      throw new WatchLineError('record.json', 'the line is not valid JSON');
+    }
+    if (typeof json.kind !== 'string' || typeof json.value !== 'string')
+      throw new WatchLineError('record.type', 'a JSON line needs string kind and value');
+    return { kind: json.kind, value: json.value };
+  }
+  const comma = text.indexOf(',');
+  if (comma < 0) throw new WatchLineError('record.type', 'a line is kind,value');
+  return { kind: text.slice(0, comma).trim(), value: text.slice(comma + 1).trim() };
+}
+
+/**
+ * `credence member watch`: the member's own customers' identifiers are normalized and
+ * tokenized here and their tokens registered (PUT /v1/watchlist) or withdrawn (DELETE);
+ * the member's local watch index remembers which identifier each token stands for, so
+ * alerts can be shown as the customer's number. Only tokens leave the member.
+ */
+export async function watchFile(
+  session: MemberSession,
+  file: string,
+  options: { readonly remove?: boolean; readonly index?: string } = {},
+): Promise<WatchSummary> {
+  const summary: WatchSummary = { lines: 0, identifiers: 0, changed: 0, rejected: [] };
+  const index = new WatchIndex(options.index ?? resolve(session.home, 'watchlist.sqlite'));
+  let pending: Identifier[] = [];
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const tokens = await session.tokenize(pending);
+    const refs = pending.map((identifier, i) => ({
+      kind: identifier.kind,
+      token: tokens[i] as string,
+      value: identifier.value,
+    }));
+    if (options.remove === true) {
+      const { removed } = await platformRequest<{ removed: number }>(
+        session.platform,
+        'DELETE',
+        '/v1/watchlist',
+        { tokens: refs.map((r) => r.token) },
+      );
+      index.remove(refs.map((r) => r.token));
+      summary.changed += removed;
+    } else {
+      const { added } = await platformRequest<{ added: number }>(
+        session.platform,
+        'PUT',
+        '/v1/watchlist',
+        {
+          tokens: refs.map((r) => ({
+            kind: r.kind,
+            token: r.token,
+            keyId: session.tokenizer.keyId,
+          })),
+        },
+      );
+      index.add(refs);
+      summary.changed += added;
+    }
+    summary.identifiers += pending.length;
+    pending = [];
+  };
+  try {
+    const lines = createInterface({
+      input: createReadStream(file),
+      crlfDelay: Number.POSITIVE_INFINITY,
+    });
+    for await (const line of lines) {
+      summary.lines++;
+      let entry: { kind: string; value: string } | undefined;
+      try {
+        entry = parseWatchLine(line);
+      } catch (error) {
+        if (!(error instanceof WatchLineError)) throw error;
+        summary.rejected.push({ line: summary.lines, code: error.code, message: error.message });
+        continue;
+      }
+      if (entry === undefined) continue;
+      const result = tryNormalizeIdentifier(entry.kind, entry.value, {
+        phoneRegion: session.config.phoneRegion,
+      });
+      if (!result.ok) {
+        summary.rejected.push({
+          line: summary.lines,
+          code: result.error.code,
+          message: result.error.message,
+        });
+        continue;
+      }
+      pending.push(result.identifier);
+      if (pending.length >= MAX_BATCH_ITEMS) await flush();
+    }
+    await flush();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new MemberError('member.input', `${file} does not exist`);
+    throw error;
+  } finally {
+    index.close();
+  }
+  return summary;
+}

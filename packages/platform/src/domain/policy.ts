@@ -1,0 +1,172 @@
+import { CredenceError } from '@credence/core/errors';
+import { IDENTIFIER_KINDS, type IdentifierKind } from '@credence/core/identifiers/kinds';
+import {
+  CATEGORIES,
+  type Category,
+  REPORT_TYPES,
+  type ReportType,
+} from '@credence/core/wire/vocabulary';
+import type { TokenStats } from './types.js';
+
+/**
+ * The risk policy (SPEC §6): how much each type of report counts, how fast evidence
+ * about each kind of identifier ages, and where the verdicts begin. Versioned: the
+ * operator changes it with PUT /v1/policy and every answer names the version it used.
+ */
+export interface Policy {
+  /** Weight of one member's report of each type, in [0, 1]. */
+  readonly weights: Readonly<Record<ReportType, number>>;
+  /** Days after which a report counts half (phone numbers are recycled sooner than cards). */
+  readonly halfLifeDays: Readonly<Record<IdentifierKind, number>>;
+  readonly thresholds: { readonly suspicious: number; readonly fraud: number };
+}
+
+export const DEFAULT_POLICY: Policy = {
+  weights: { police_confirmed: 0.95, confirmed_fraud: 0.8, victim_report: 0.5, suspected: 0.25 },
+  halfLifeDays: {
+    phone: 90,
+    bank_card: 365,
+    bank_account: 365,
+    id_number: 730,
+    imei: 365,
+    device_id: 180,
+    ip: 14,
+    url: 30,
+    domain: 90,
+    email: 180,
+    app: 180,
+    wallet: 365,
+    im_account: 180,
+  },
+  thresholds: { suspicious: 0.3, fraud: 0.75 },
+};
+
+export class PolicyError extends CredenceError<'policy.invalid'> {
+  constructor(field: string, reason: string) {
+    super('policy.invalid', `${field} ${reason}`, { details: { field } });
+  }
+}
+
+/** Checks a policy document field by field. */
+export function parsePolicy(value: unknown): Policy {
+  const json = (value ?? {}) as Record<string, unknown>;
+  const number = (v: unknown, field: string, min: number, max: number) => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max)
+      throw new PolicyError(field, `must be a number from ${min} to ${max}`);
+    return v;
+  };
+  const weights = (json.weights ?? {}) as Record<string, unknown>;
+  const halfLife = (json.halfLifeDays ?? {}) as Record<string, unknown>;
+  const thresholds = (json.thresholds ?? {}) as Record<string, unknown>;
+  const policy: Policy = {
+    weights: Object.fromEntries(
+      REPORT_TYPES.map((t) => [t, number(weights[t], `weights.${t}`, 0, 1)]),
+    ) as Policy['weights'],
+    halfLifeDays: Object.fromEntries(
+      IDENTIFIER_KINDS.map((k) => [k, number(halfLife[k], `halfLifeDays.${k}`, 0.01, 36_500)]),
+    ) as Policy['halfLifeDays'],
+    thresholds: {
+      suspicious: number(thresholds.suspicious, 'thresholds.suspicious', 0, 1),
+      fraud: number(thresholds.fraud, 'thresholds.fraud', 0, 1),
+    },
+  };
+  if (policy.thresholds.fraud < policy.thresholds.suspicious)
+    throw new PolicyError('thresholds.fraud', 'must not be below thresholds.suspicious');
+  for (const key of Object.keys(json))
+    if (!['weights', 'halfLifeDays', 'thresholds'].includes(key))
+      throw new PolicyError(key, 'is not a field of a policy');
+  return policy;
+}
+
+export type Verdict = 'clear' | 'suspicious' | 'fraud';
+
+export interface Assessment {
+  readonly verdict: Verdict;
+  readonly score: number;
+  readonly reporters: number;
+  readonly reports: Readonly<Record<ReportType, number>>;
+  readonly categories: readonly Category[];
+  readonly firstSeen: number | undefined;
+  readonly lastSeen: number | undefined;
+  readonly explanation: string;
+}
+
+const DAY_MS = 86_400_000;
+
+const TYPE_WORDS: Readonly<Record<ReportType, string>> = {
+  police_confirmed: 'police-confirmed',
+  confirmed_fraud: 'confirmed fraud',
+  victim_report: 'victim report',
+  suspected: 'suspected',
+};
+
+function ago(ms: number): string {
+  const days = Math.floor(ms / DAY_MS);
+  if (days < 1) return 'today';
+  if (days === 1) return 'yesterday';
+  return `${days} days ago`;
+}
+
+/**
+ * The score of SPEC §6: contributions combine as independent evidence over distinct
+ * members, 1 − Π (1 − w·decay(age)), where each member counts once, with its strongest
+ * evidence: the largest weight × 2^(−age/half-life) over its report types. Names no
+ * member: only how many.
+ */
+export function assess(
+  policy: Policy,
+  kind: IdentifierKind,
+  stats: readonly TokenStats[],
+  now: number,
+): Assessment {
+  const reports = { police_confirmed: 0, confirmed_fraud: 0, victim_report: 0, suspected: 0 };
+  const strongest = new Map<string, number>();
+  let categories = 0;
+  let firstSeen: number | undefined;
+  let lastSeen: number | undefined;
+  const halfLife = policy.halfLifeDays[kind] * DAY_MS;
+  for (const s of stats) {
+    reports[s.type] += s.reports;
+    categories |= s.categories;
+    firstSeen = firstSeen === undefined ? s.firstSeen : Math.min(firstSeen, s.firstSeen);
+    lastSeen = lastSeen === undefined ? s.lastSeen : Math.max(lastSeen, s.lastSeen);
+    const age = Math.max(0, now - s.lastSeen);
+    const evidence = policy.weights[s.type] * 2 ** (-age / halfLife);
+    strongest.set(s.memberId, Math.max(strongest.get(s.memberId) ?? 0, evidence));
+  }
+  let clear = 1;
+  for (const e of strongest.values()) clear *= 1 - e;
+  const score = Math.round((1 - clear) * 1e6) / 1e6;
+  const verdict: Verdict =
+    score >= policy.thresholds.fraud
+      ? 'fraud'
+      : score >= policy.thresholds.suspicious
+        ? 'suspicious'
+        : 'clear';
+  const names = CATEGORIES.filter((_, i) => (categories & (1 << i)) !== 0);
+  const reporters = strongest.size;
+  let explanation: string;
+  if (reporters === 0) {
+    explanation = 'No member has reported this identifier.';
+  } else {
+    const kinds = REPORT_TYPES.filter((t) => reports[t] > 0).map(
+      (t) => `${reports[t]} ${TYPE_WORDS[t]}`,
+    );
+    const who = reporters === 1 ? '1 member' : `${reporters} members`;
+    explanation = `Reported by ${who} (${kinds.join(', ')}); last seen ${ago(now - (lastSeen ?? now))}${names.length > 0 ? `; ${names.join(', ')}` : ''}.`;
+  }
+  return {
+    verdict,
+    score,
+    reporters,
+    reports,
+    categories: names,
+    firstSeen,
+    lastSeen,
+    explanation,
+  };
+}
+
+export function categoryBit(category: Category): number {
+  return 1 << CATEGORIES.indexOf(category);
+}

@@ -1,0 +1,160 @@
+import type { IdentifierKind } from '@credence/core/identifiers/kinds';
+import type { AmountBand } from '@credence/core/wire/amount-band';
+import type { Category, EntityRole, LinkType, ReportType } from '@credence/core/wire/vocabulary';
+
+/** Who a credential belongs to (SPEC §2). Members of the first four types contribute. */
+export const MEMBER_TYPES = [
+  'bank',
+  'payment',
+  'telecom',
+  'internet',
+  'police',
+  'auditor',
+  'operator',
+] as const;
+export type MemberType = (typeof MEMBER_TYPES)[number];
+
+/** What a member may do follows from its type: roles decide every endpoint. */
+export type Role = 'member' | 'police' | 'auditor' | 'operator';
+
+export function roleOf(type: MemberType): Role {
+  switch (type) {
+    case 'police':
+      return 'police';
+    case 'auditor':
+      return 'auditor';
+    case 'operator':
+      return 'operator';
+    default:
+      return 'member';
+  }
+}
+
+export interface Member {
+  readonly id: string;
+  readonly name: string;
+  readonly type: MemberType;
+  readonly status: 'active' | 'disabled';
+  readonly createdAt: number;
+}
+
+export interface TokenRef {
+  readonly token: string;
+  readonly kind: IdentifierKind;
+  readonly keyId: string;
+}
+
+export interface IngestEntity extends TokenRef {
+  readonly role: EntityRole;
+}
+
+/** A validated report of a signed batch, ready to store. Times are epoch milliseconds. */
+export interface IngestReport {
+  readonly ref: string;
+  readonly type: ReportType;
+  readonly category: Category;
+  readonly occurredAt: number;
+  readonly loss: AmountBand | undefined;
+  readonly entities: readonly IngestEntity[];
+  /** SHA-256 (hex) of the report's canonical JSON: equal refs with equal hashes are repeats. */
+  readonly contentHash: string;
+}
+
+export interface IngestLink {
+  readonly link: LinkType;
+  readonly from: TokenRef;
+  readonly to: TokenRef;
+  readonly at: number;
+  readonly count: number;
+  readonly amount: AmountBand | undefined;
+  readonly contentHash: string;
+}
+
+/** The signed envelope of a batch, kept so that the platform can show who signed what. */
+export interface BatchRecord {
+  readonly memberId: string;
+  readonly batchId: string;
+  readonly kind: 'reports' | 'links';
+  /** SHA-256 (hex) of the canonical JSON of the signed batch. */
+  readonly digest: string;
+  readonly publicKey: string;
+  readonly signature: string;
+  readonly items: number;
+  readonly receivedAt: number;
+}
+
+export type ItemStatus = 'accepted' | 'duplicate' | 'conflict';
+
+export interface ItemOutcome {
+  readonly index: number;
+  readonly status: ItemStatus;
+  readonly id: string;
+}
+
+export interface IngestResult {
+  readonly outcomes: readonly ItemOutcome[];
+  /** The change sequence after this write: pass it as `after` to read your own writes. */
+  readonly seq: number;
+  readonly alerts: number;
+}
+
+export interface StoredReport {
+  readonly id: string;
+  readonly ref: string;
+  readonly type: ReportType;
+  readonly category: Category;
+  readonly occurredAt: number;
+  readonly loss: AmountBand | undefined;
+  readonly entities: readonly IngestEntity[];
+  readonly createdAt: number;
+  readonly retractedAt: number | undefined;
+  readonly retractReason: string | undefined;
+}
+
+/** What one member's reports of one type say about one token (the summary at ingest). */
+export interface TokenStats {
+  readonly memberId: string;
+  readonly type: ReportType;
+  readonly reports: number;
+  readonly firstSeen: number;
+  readonly lastSeen: number;
+  /** Bit i set: category CATEGORIES[i] was reported. */
+  readonly categories: number;
+}
+
+/** A token whose state changed at seq; flagged tokens carry their statistics. */
+export interface TokenChange {
+  readonly token: string;
+  readonly kind: IdentifierKind;
+  readonly keyId: string;
+  readonly seq: number;
+  readonly flagged: boolean;
+  readonly stats: readonly TokenStats[];
+}
+
+export interface Alert {
+  readonly seq: number;
+  readonly id: number;
+  readonly token: string;
+  readonly kind: IdentifierKind;
+  readonly source: 'report' | 'link';
+  readonly reportType: ReportType | undefined;
+  readonly category: Category | undefined;
+  readonly linkType: LinkType | undefined;
+  readonly occurredAt: number;
+  readonly createdAt: number;
+}
+
+export interface WebhookDelivery {
+  readonly alert: Alert;
+  readonly memberId: string;
+  readonly url: string;
+  readonly attempts: number;
+}
+
+export interface PolicyRecord {
+  readonly version: number;
+  readonly body: unknown;
+  readonly createdAt: number;
+  readonly createdBy: string;
+}

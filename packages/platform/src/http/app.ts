@@ -1,0 +1,709 @@
+import type { LinkBatch, ReportBatch, SignedBatch } from '@credence/core/wire/batches';
+import { bearerToken } from '@credence/server-kit/bearer';
+import { acceptJsonOnly, useProblemDocuments } from '@credence/server-kit/fastify-problems';
+import { HttpProblem } from '@credence/server-kit/problem';
+import swagger from '@fastify/swagger';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
+import type { Registry } from 'prom-client';
+import {
+  type Member,
+  type Role,
+  roleOf,
+  type StoredReport,
+  type TokenRef,
+} from '../domain/types.js';
+import { type AlertHub, formatCursor, parseCursor } from '../services/alerts.js';
+import type { CheckAnswer, CheckService } from '../services/check-service.js';
+import type { CheckView } from '../services/check-view.js';
+import type { CredentialCache } from '../services/credentials.js';
+import type { BatchResult, IngestionService } from '../services/ingestion.js';
+import type { MemberService } from '../services/members.js';
+import type { PolicyService } from '../services/policy-service.js';
+import { alertJson } from '../services/webhooks.js';
+import type { Store } from '../storage/store.js';
+import type { PlatformMetrics } from './metrics.js';
+import * as S from './schemas.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    member: Member | undefined;
+  }
+  interface FastifyContextConfig {
+    /** Roles that may call the route; absent: public. */
+    roles?: readonly Role[];
+  }
+}
+
+export interface PlatformDeps {
+  readonly store: Store;
+  readonly view: CheckView;
+  readonly credentials: CredentialCache;
+  readonly ingestion: IngestionService;
+  readonly checks: CheckService;
+  readonly members: MemberService;
+  readonly policies: PolicyService;
+  readonly alerts: AlertHub;
+  readonly metrics: PlatformMetrics;
+  readonly registry: Registry;
+  /** The platform's Ed25519 public key (webhook signatures), base64url. */
+  readonly platformPublicKey: string;
+  readonly logger?: FastifyServerOptions['logger'];
+  /** Called after a write moved the change sequence (wakes alert streams here). */
+  readonly onChange?: () => void;
+}
+
+const MEMBERS: readonly Role[] = ['member'];
+const CHECKERS: readonly Role[] = ['member', 'police'];
+const OPERATORS: readonly Role[] = ['operator'];
+const ANYONE: readonly Role[] = ['member', 'police', 'auditor', 'operator'];
+
+const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+
+function me(request: FastifyRequest): Member {
+  if (request.member === undefined) throw new Error('route without roles reads the member');
+  return request.member;
+}
+
+function checkJson(a: CheckAnswer) {
+  return { ...a, firstSeen: iso(a.firstSeen), lastSeen: iso(a.lastSeen) };
+}
+
+function reportJson(r: StoredReport) {
+  return {
+    id: r.id,
+    ref: r.ref,
+    type: r.type,
+    category: r.category,
+    occurredAt: new Date(r.occurredAt).toISOString(),
+    ...(r.loss === undefined ? {} : { loss: r.loss }),
+    entities: r.entities,
+    createdAt: new Date(r.createdAt).toISOString(),
+    ...(r.retractedAt === undefined
+      ? {}
+      : { retractedAt: new Date(r.retractedAt).toISOString(), retractReason: r.retractReason }),
+  };
+}
+
+function batchJson(result: BatchResult, refs?: readonly string[]) {
+  const count = (s: string) => result.outcomes.filter((o) => o.status === s).length;
+  return {
+    batchId: result.batchId,
+    sequence: result.seq,
+    accepted: count('accepted'),
+    duplicates: count('duplicate'),
+    conflicts: count('conflict'),
+    alerts: result.alerts,
+    results: result.outcomes.map((o) => ({
+      index: o.index,
+      ...(refs?.[o.index] === undefined ? {} : { ref: refs[o.index] }),
+      status: o.status,
+      id: o.id,
+      ...(o.status === 'conflict' ? { code: 'item.conflict' } : {}),
+    })),
+  };
+}
+
+const problems = {
+  400: S.problemSchema,
+  401: S.problemSchema,
+  403: S.problemSchema,
+  404: S.problemSchema,
+  409: S.problemSchema,
+} as const;
+
+/**
+ * The platform's HTTP API (SPEC §7), built without listening so that tests inject
+ * requests. Every route declares the roles that may call it; a member only ever sees its
+ * own contributions, watchlist and alerts, and checks never say which member reported.
+ */
+export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: 16 * 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    return503OnClosing: true,
+  });
+  app.decorateRequest('member', undefined);
+  useProblemDocuments(app);
+  acceptJsonOnly(app);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Credence platform API',
+        version: '1',
+        description:
+          'Pooling and joint analysis of fraud data without raw personal data. Errors are RFC 9457 problem documents.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    deps.metrics.requests.inc({
+      route: request.routeOptions.url ?? 'unknown',
+      method: request.method,
+      status: String(reply.statusCode),
+    });
+    deps.metrics.latency.observe(
+      { route: request.routeOptions.url ?? 'unknown' },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  app.addHook('preHandler', async (request) => {
+    const roles = request.routeOptions.config.roles;
+    if (roles === undefined) return;
+    const member = await deps.credentials.authenticate(bearerToken(request));
+    if (member === undefined)
+      throw new HttpProblem(
+        'auth.invalid',
+        'the credential is unknown, revoked, or its member disabled',
+      );
+    if (!roles.includes(roleOf(member.type)))
+      throw new HttpProblem(
+        'role.forbidden',
+        `a ${member.type} may not ${request.method} ${request.routeOptions.url}`,
+      );
+    request.member = member;
+  });
+
+  // Public.
+  app.get('/healthz', { schema: { hide: true } }, async () => ({
+    status: 'ok',
+    sequence: deps.view.watermark,
+    flaggedTokens: deps.view.size,
+  }));
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    deps.metrics.flagged.set(deps.view.size);
+    deps.metrics.watermark.set(deps.view.watermark);
+    return reply.type(deps.registry.contentType).send(await deps.registry.metrics());
+  });
+  app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get(
+    '/v1/platform',
+    {
+      schema: {
+        tags: ['platform'],
+        summary: 'Public facts about the platform: the key webhooks are signed with',
+        security: [],
+      },
+    },
+    async () => ({
+      name: 'Credence',
+      apiVersion: '1',
+      webhookPublicKey: deps.platformPublicKey,
+      webhookSignature:
+        'Credence-Signature: t=<unix seconds>,ed25519=<base64url of Ed25519 over "<t>.<body>">',
+    }),
+  );
+
+  // Anyone with a credential.
+  app.get(
+    '/v1/me',
+    {
+      config: { roles: ANYONE },
+      schema: {
+        tags: ['members'],
+        summary: 'The member this credential belongs to',
+        response: { 200: S.memberSchema },
+      },
+    },
+    async (request) => {
+      const m = me(request);
+      return { ...m, createdAt: new Date(m.createdAt).toISOString() };
+    },
+  );
+  app.get(
+    '/v1/policy',
+    {
+      config: { roles: ANYONE },
+      schema: { tags: ['policy'], summary: 'The risk policy in force' },
+    },
+    async () => {
+      const { version, policy } = deps.policies.get();
+      return { version, policy };
+    },
+  );
+
+  // Contributions (members).
+  app.post(
+    '/v1/reports',
+    {
+      config: { roles: MEMBERS },
+      schema: {
+        tags: ['contributions'],
+        summary: 'Submit a signed batch of tokenized reports',
+        body: S.reportBatch,
+        response: { 200: S.batchResult, ...problems },
+      },
+    },
+    async (request) => {
+      const signed = request.body as SignedBatch<ReportBatch>;
+      const result = await deps.ingestion.submitReports(me(request), signed);
+      deps.metrics.ingested.inc(
+        { kind: 'reports' },
+        result.outcomes.filter((o) => o.status === 'accepted').length,
+      );
+      if (result.alerts > 0) deps.onChange?.();
+      return batchJson(
+        result,
+        signed.batch.reports.map((r) => r.ref),
+      );
+    },
+  );
+  app.post(
+    '/v1/links',
+    {
+      config: { roles: MEMBERS },
+      schema: {
+        tags: ['contributions'],
+        summary: 'Submit a signed batch of tokenized links',
+        body: S.linkBatch,
+        response: { 200: S.batchResult, ...problems },
+      },
+    },
+    async (request) => {
+      const result = await deps.ingestion.submitLinks(
+        me(request),
+        request.body as SignedBatch<LinkBatch>,
+      );
+      deps.metrics.ingested.inc(
+        { kind: 'links' },
+        result.outcomes.filter((o) => o.status === 'accepted').length,
+      );
+      if (result.alerts > 0) deps.onChange?.();
+      return batchJson(result);
+    },
+  );
+  app.post(
+    '/v1/reports/:id/retract',
+    {
+      config: { roles: MEMBERS },
+      schema: {
+        tags: ['contributions'],
+        summary: 'Retract one of your reports',
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
+        body: S.retractRequest,
+        response: problems,
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const { reason } = request.body as { reason: string };
+      const r = await deps.ingestion.retract(me(request), id, reason);
+      return { id, retractedAt: new Date(r.at).toISOString(), reason, sequence: r.seq };
+    },
+  );
+  app.get(
+    '/v1/reports',
+    {
+      config: { roles: MEMBERS },
+      schema: {
+        tags: ['contributions'],
+        summary: 'Your reports, a page at a time',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            after: { type: 'string', maxLength: 64 },
+            limit: { type: 'string', pattern: '^\\d{1,4}$' },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query as { after?: string; limit?: string };
+      const limit = Math.min(1000, Math.max(1, Number(q.limit ?? '100')));
+      const reports = await deps.store.listReports(me(request).id, q.after, limit);
+      return {
+        reports: reports.map(reportJson),
+        next: reports.length === limit ? reports.at(-1)?.id : null,
+      };
+    },
+  );
+  app.get(
+    '/v1/reports/:id',
+    {
+      config: { roles: MEMBERS },
+      schema: {
+        tags: ['contributions'],
+        summary: 'One of your reports',
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
+        response: { 200: S.storedReport, ...problems },
+      },
+    },
+    async (request) => {
+      const report = await deps.store.getReport(
+        me(request).id,
+        (request.params as { id: string }).id,
+      );
+      if (report === undefined)
+        throw new HttpProblem('report.not_found', 'no report of yours has this id');
+      return reportJson(report);
+    },
+  );
+
+  // Checks (members and police).
+  app.post(
+    '/v1/check',
+    {
+      config: { roles: CHECKERS },
+      schema: {
+        tags: ['checks'],
+        summary: 'Check up to 1,000 tokens',
+        body: S.checkRequest,
+        response: {
+          200: { type: 'object', properties: { results: { type: 'array', items: S.checkAnswer } } },
+          ...problems,
+        },
+      },
+    },
+    async (request) => {
+      const body = request.body as { tokens: string[]; after?: number };
+      const answers = await deps.checks.check(body.tokens, body.after);
+      for (const a of answers) deps.metrics.checks.inc({ verdict: a.verdict });
+      return { results: answers.map(checkJson) };
+    },
+  );
+  app.get(
+    '/v1/check/:token',
+    {
+      config: { roles: CHECKERS },
+      schema: {
+        tags: ['checks'],
+        summary: 'Check one token',
+        params: { type: 'object', properties: { token: S.TOKEN } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { after: { type: 'string', pattern: '^\\d{1,15}$' } },
+        },
+        response: { 200: S.checkAnswer, ...problems },
+      },
+    },
+    async (request) => {
+      const { token } = request.params as { token: string };
+      const after = (request.query as { after?: string }).after;
+      const [answer] = await deps.checks.check(
+        [token],
+        after === undefined ? undefined : Number(after),
+      );
+      if (answer === undefined) throw new Error('no answer');
+      deps.metrics.checks.inc({ verdict: answer.verdict });
+      return checkJson(answer);
+    },
+  );
+
+  // Watchlists and alerts (members: their own only).
+  app.put(
+    '/v1/watchlist',
+    {
+      config: { roles: MEMBERS },
+      schema: {
+        tags: ['watchlist'],
+        summary: 'Watch tokens of your customers',
+        body: S.watchRequest,
+        response: problems,
+      },
+    },
+    async (request) => {
+      const { tokens } = request.body as { tokens: TokenRef[] };
+      return { added: await deps.store.addWatch(me(request).id, tokens, Date.now()) };
+    },
+  );
+  app.delete(
+    '/v1/watchlist',
+    {
+      config: { roles: MEMBERS },
+      schema: {
+        tags: ['watchlist'],
+        summary: 'Stop watching tokens',
+        body: S.unwatchRequest,
+        response: problems,
+      },
+    },
+    async (request) => {
+      const { tokens } = request.body as { tokens: string[] };
+      return { removed: await deps.store.removeWatch(me(request).id, tokens) };
+    },
+  );
+  app.get(
+    '/v1/watchlist',
+    {
+      config: { roles: MEMBERS },
+      schema: {
+        tags: ['watchlist'],
+        summary: 'Your watched tokens',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { after: S.TOKEN, limit: { type: 'string', pattern: '^\\d{1,4}$' } },
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query as { after?: string; limit?: string };
+      const limit = Math.min(5000, Math.max(1, Number(q.limit ?? '1000')));
+      const tokens = await deps.store.listWatch(me(request).id, q.after, limit);
+      return { tokens, next: tokens.length === limit ? tokens.at(-1)?.token : null };
+    },
+  );
+  const cursorQuery = {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      after: { type: 'string', pattern: '^\\d{1,15}\\.\\d{1,15}$' },
+      limit: { type: 'string', pattern: '^\\d{1,4}$' },
+    },
+  } as const;
+  app.get(
+    '/v1/alerts',
+    {
+      config: { roles: MEMBERS },
+      schema: {
+        tags: ['alerts'],
+        summary: 'Your alerts after a cursor',
+        querystring: cursorQuery,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              alerts: { type: 'array', items: S.alertSchema },
+              next: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query as { after?: string; limit?: string };
+      const after = parseCursor(q.after);
+      const alerts = await deps.store.listAlerts(
+        me(request).id,
+        after,
+        Math.min(1000, Math.max(1, Number(q.limit ?? '100'))),
+      );
+      const last = alerts.at(-1);
+      return {
+        alerts: alerts.map(alertJson),
+        next: last === undefined ? (q.after ?? '0.0') : formatCursor(last),
+      };
+    },
+  );
+  app.get(
+    '/v1/alerts/stream',
+    {
+      config: { roles: MEMBERS },
+      schema: {
+        tags: ['alerts'],
+        summary: 'Your alerts as server-sent events (Last-Event-ID resumes)',
+        querystring: cursorQuery,
+      },
+    },
+    async (request, reply) => {
+      const header = request.headers['last-event-id'];
+      const cursor = parseCursor(
+        typeof header === 'string' ? header : (request.query as { after?: string }).after,
+      );
+      reply.hijack();
+      reply.raw.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+      });
+      reply.raw.write(': connected\n\n');
+      const unsubscribe = deps.alerts.subscribe(me(request).id, cursor, (alerts) => {
+        for (const a of alerts)
+          reply.raw.write(
+            `id: ${formatCursor(a)}\nevent: alert\ndata: ${JSON.stringify(alertJson(a))}\n\n`,
+          );
+      });
+      const heartbeat = setInterval(() => reply.raw.write(': heartbeat\n\n'), 15_000);
+      request.raw.on('close', () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+      });
+    },
+  );
+  app.put(
+    '/v1/webhook',
+    {
+      config: { roles: MEMBERS },
+      schema: {
+        tags: ['alerts'],
+        summary: 'Where to POST your alerts',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['url'],
+          properties: { url: { type: 'string', pattern: '^https?://', maxLength: 2000 } },
+        },
+        response: problems,
+      },
+    },
+    async (request) => {
+      const { url } = request.body as { url: string };
+      await deps.store.setWebhook(me(request).id, url, Date.now());
+      return { url };
+    },
+  );
+  app.get(
+    '/v1/webhook',
+    { config: { roles: MEMBERS }, schema: { tags: ['alerts'], summary: 'Your webhook' } },
+    async (request) => ({ url: (await deps.store.getWebhook(me(request).id)) ?? null }),
+  );
+  app.delete(
+    '/v1/webhook',
+    {
+      config: { roles: MEMBERS },
+      schema: { tags: ['alerts'], summary: 'Stop webhook deliveries' },
+    },
+    async (request) => ({ removed: await deps.store.deleteWebhook(me(request).id) }),
+  );
+
+  // Administration (operator).
+  app.get(
+    '/v1/members',
+    {
+      config: { roles: OPERATORS },
+      schema: {
+        tags: ['members'],
+        summary: 'Every member',
+        response: {
+          200: {
+            type: 'object',
+            properties: { members: { type: 'array', items: S.memberSchema } },
+          },
+        },
+      },
+    },
+    async () => ({
+      members: (await deps.members.list()).map((m) => ({
+        ...m,
+        createdAt: new Date(m.createdAt).toISOString(),
+      })),
+    }),
+  );
+  app.post(
+    '/v1/members',
+    {
+      config: { roles: OPERATORS },
+      schema: {
+        tags: ['members'],
+        summary: 'Create a member; its credential is in the answer, once',
+        body: S.newMemberRequest,
+        response: {
+          201: {
+            type: 'object',
+            properties: { member: S.memberSchema, credential: { type: 'string' } },
+          },
+          ...problems,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { member, credential } = await deps.members.add(
+        request.body as { id: string; type: string; name?: string; publicKey?: string },
+      );
+      return reply.status(201).send({
+        member: { ...member, createdAt: new Date(member.createdAt).toISOString() },
+        credential,
+      });
+    },
+  );
+  const idParams = {
+    type: 'object',
+    properties: { id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } },
+  } as const;
+  app.post(
+    '/v1/members/:id/disable',
+    {
+      config: { roles: OPERATORS },
+      schema: {
+        tags: ['members'],
+        summary: 'Disable a member',
+        params: idParams,
+        response: problems,
+      },
+    },
+    async (request) => {
+      await deps.members.disable((request.params as { id: string }).id);
+      return { status: 'disabled' };
+    },
+  );
+  app.post(
+    '/v1/members/:id/enable',
+    {
+      config: { roles: OPERATORS },
+      schema: {
+        tags: ['members'],
+        summary: 'Enable a member again',
+        params: idParams,
+        response: problems,
+      },
+    },
+    async (request) => {
+      await deps.members.enable((request.params as { id: string }).id);
+      return { status: 'active' };
+    },
+  );
+  app.post(
+    '/v1/members/:id/rotate',
+    {
+      config: { roles: OPERATORS },
+      schema: {
+        tags: ['members'],
+        summary: 'New credential and/or signing key',
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { credential: { type: 'boolean' }, publicKey: S.TOKEN },
+        },
+        response: problems,
+      },
+    },
+    async (request) => {
+      const body = request.body as { credential?: boolean; publicKey?: string };
+      return deps.members.rotate((request.params as { id: string }).id, {
+        credential: body.credential === true,
+        ...(body.publicKey === undefined ? {} : { publicKey: body.publicKey }),
+      });
+    },
+  );
+  app.put(
+    '/v1/policy',
+    {
+      config: { roles: OPERATORS },
+      schema: {
+        tags: ['policy'],
+        summary: 'Set a new version of the risk policy',
+        body: { type: 'object' },
+        response: problems,
+      },
+    },
+    async (request) => {
+      try {
+        return { version: await deps.policies.set(request.body, me(request).id) };
+      } catch (error) {
+        if ((error as { code?: string }).code === 'policy.invalid') {
+          const field = String(
+            (error as { details?: { field?: string } }).details?.field ?? '(body)',
+          );
+          throw new HttpProblem('policy.invalid', (error as Error).message, {
+            errors: [{ field, message: (error as Error).message }],
+          });
+        }
+        throw error;
+      }
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,298 @@
+import { IDENTIFIER_KINDS } from '@credence/core/identifiers/kinds';
+import { AMOUNT_BANDS } from '@credence/core/wire/amount-band';
+import { MAX_BATCH_ITEMS } from '@credence/core/wire/batches';
+import { CATEGORIES, ENTITY_ROLES, LINK_TYPES, REPORT_TYPES } from '@credence/core/wire/vocabulary';
+import { MEMBER_TYPES } from '../domain/types.js';
+
+/**
+ * JSON Schemas of the API (draft 2020-12 subset that Fastify's Ajv and OpenAPI 3.1
+ * share). Every input is closed (no unknown fields); every response is shaped by its
+ * schema, so nothing else can leak into it.
+ */
+
+export const TOKEN = {
+  type: 'string',
+  pattern: '^[A-Za-z0-9_-]{43}$',
+  description: 'base64url (no padding) of 32 bytes',
+} as const;
+export const KEY_ID = { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' } as const;
+const DATE_TIME = {
+  type: 'string',
+  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$',
+  maxLength: 40,
+} as const;
+const REF = { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' } as const;
+const BATCH_ID = { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' } as const;
+const MEMBER_ID = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } as const;
+const SIGNATURE = { type: 'string', pattern: '^[A-Za-z0-9_-]{86}$' } as const;
+
+const tokenRef = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'token', 'keyId'],
+  properties: { kind: { enum: IDENTIFIER_KINDS }, token: TOKEN, keyId: KEY_ID },
+} as const;
+
+export const tokenizedReport = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['ref', 'type', 'category', 'occurredAt', 'entities'],
+  properties: {
+    ref: REF,
+    type: { enum: REPORT_TYPES },
+    category: { enum: CATEGORIES },
+    occurredAt: DATE_TIME,
+    loss: { enum: AMOUNT_BANDS },
+    entities: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 64,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['role', 'kind', 'token', 'keyId'],
+        properties: {
+          role: { enum: ENTITY_ROLES },
+          kind: { enum: IDENTIFIER_KINDS },
+          token: TOKEN,
+          keyId: KEY_ID,
+        },
+      },
+    },
+  },
+} as const;
+
+export const tokenizedLink = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['link', 'from', 'to', 'at', 'count'],
+  properties: {
+    link: { enum: LINK_TYPES },
+    from: tokenRef,
+    to: tokenRef,
+    at: DATE_TIME,
+    count: { type: 'integer', minimum: 1, maximum: 1_000_000_000 },
+    amount: { enum: AMOUNT_BANDS },
+  },
+} as const;
+
+function signedBatch(itemsName: 'reports' | 'links', item: object) {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['batch', 'publicKey', 'signature'],
+    properties: {
+      batch: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['member', 'batchId', 'createdAt', itemsName],
+        properties: {
+          member: MEMBER_ID,
+          batchId: BATCH_ID,
+          createdAt: DATE_TIME,
+          [itemsName]: { type: 'array', minItems: 1, maxItems: MAX_BATCH_ITEMS, items: item },
+        },
+      },
+      publicKey: TOKEN,
+      signature: SIGNATURE,
+    },
+  } as const;
+}
+
+export const reportBatch = signedBatch('reports', tokenizedReport);
+export const linkBatch = signedBatch('links', tokenizedLink);
+
+export const batchResult = {
+  type: 'object',
+  required: ['batchId', 'sequence', 'accepted', 'duplicates', 'conflicts', 'alerts', 'results'],
+  properties: {
+    batchId: { type: 'string' },
+    sequence: {
+      type: 'integer',
+      description: 'pass as `after` to a check to read this write from any API process',
+    },
+    accepted: { type: 'integer' },
+    duplicates: { type: 'integer' },
+    conflicts: { type: 'integer' },
+    alerts: { type: 'integer' },
+    results: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['index', 'status', 'id'],
+        properties: {
+          index: { type: 'integer' },
+          ref: { type: 'string' },
+          status: { enum: ['accepted', 'duplicate', 'conflict'] },
+          id: { type: 'string' },
+          code: {
+            const: 'item.conflict',
+            description: 'on a conflict: the ref was submitted before with other content (409)',
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+export const checkAnswer = {
+  type: 'object',
+  required: [
+    'token',
+    'verdict',
+    'score',
+    'reporters',
+    'reports',
+    'categories',
+    'firstSeen',
+    'lastSeen',
+    'ring',
+    'explanation',
+    'policyVersion',
+  ],
+  properties: {
+    token: { type: 'string' },
+    kind: { type: 'string' },
+    verdict: { enum: ['clear', 'suspicious', 'fraud'] },
+    score: { type: 'number', minimum: 0, maximum: 1 },
+    reporters: {
+      type: 'integer',
+      description: 'distinct members whose reports count; never which',
+    },
+    reports: {
+      type: 'object',
+      properties: Object.fromEntries(REPORT_TYPES.map((t) => [t, { type: 'integer' }])),
+    },
+    categories: { type: 'array', items: { type: 'string' } },
+    firstSeen: { type: ['string', 'null'] },
+    lastSeen: { type: ['string', 'null'] },
+    ring: { type: 'null', description: 'the ring of joint analysis, when it exists' },
+    explanation: { type: 'string' },
+    policyVersion: { type: 'integer' },
+  },
+} as const;
+
+export const checkRequest = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['tokens'],
+  properties: {
+    tokens: { type: 'array', minItems: 1, maxItems: 1000, items: TOKEN },
+    after: { type: 'integer', minimum: 0 },
+  },
+} as const;
+
+export const watchRequest = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['tokens'],
+  properties: {
+    tokens: { type: 'array', minItems: 1, maxItems: MAX_BATCH_ITEMS, items: tokenRef },
+  },
+} as const;
+
+export const unwatchRequest = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['tokens'],
+  properties: { tokens: { type: 'array', minItems: 1, maxItems: MAX_BATCH_ITEMS, items: TOKEN } },
+} as const;
+
+export const alertSchema = {
+  type: 'object',
+  required: ['cursor', 'token', 'kind', 'source', 'occurredAt', 'createdAt'],
+  properties: {
+    cursor: { type: 'string' },
+    token: { type: 'string' },
+    kind: { type: 'string' },
+    source: { enum: ['report', 'link'] },
+    reportType: { type: 'string' },
+    category: { type: 'string' },
+    linkType: { type: 'string' },
+    occurredAt: { type: 'string' },
+    createdAt: { type: 'string' },
+  },
+} as const;
+
+export const memberSchema = {
+  type: 'object',
+  required: ['id', 'name', 'type', 'status', 'createdAt'],
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    type: { type: 'string' },
+    status: { type: 'string' },
+    createdAt: { type: 'string' },
+  },
+} as const;
+
+export const newMemberRequest = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'type'],
+  properties: {
+    id: MEMBER_ID,
+    name: { type: 'string', minLength: 1, maxLength: 200 },
+    type: { enum: MEMBER_TYPES },
+    publicKey: TOKEN,
+  },
+} as const;
+
+export const retractRequest = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['reason'],
+  properties: {
+    reason: { enum: ['false_positive', 'appeal_upheld', 'duplicate', 'other'] },
+    note: { type: 'string', maxLength: 500 },
+  },
+} as const;
+
+export const storedReport = {
+  type: 'object',
+  required: ['id', 'ref', 'type', 'category', 'occurredAt', 'entities', 'createdAt'],
+  properties: {
+    id: { type: 'string' },
+    ref: { type: 'string' },
+    type: { type: 'string' },
+    category: { type: 'string' },
+    occurredAt: { type: 'string' },
+    loss: { type: 'string' },
+    entities: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          role: { type: 'string' },
+          kind: { type: 'string' },
+          token: { type: 'string' },
+          keyId: { type: 'string' },
+        },
+      },
+    },
+    createdAt: { type: 'string' },
+    retractedAt: { type: 'string' },
+    retractReason: { type: 'string' },
+  },
+} as const;
+
+export const problemSchema = {
+  type: 'object',
+  required: ['type', 'title', 'status', 'code'],
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    code: { type: 'string' },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    requestId: { type: 'string' },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { field: { type: 'string' }, message: { type: 'string' } },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,156 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  type Ed25519KeyPair,
+  generateEd25519,
+  privateKeyFromJwk,
+} from '@credence/core/signing/ed25519';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import pg from 'pg';
+import { buildPlatformApp } from './http/app.js';
+import { createMetrics } from './http/metrics.js';
+import { AlertHub } from './services/alerts.js';
+import { CheckService } from './services/check-service.js';
+import { CheckView } from './services/check-view.js';
+import { CredentialCache } from './services/credentials.js';
+import { IngestionService } from './services/ingestion.js';
+import { MemberService } from './services/members.js';
+import { PolicyService } from './services/policy-service.js';
+import { WebhookDispatcher } from './services/webhooks.js';
+import { CHANGES_CHANNEL, PostgresStore } from './storage/postgres/postgres-store.js';
+import { SqliteStore } from './storage/sqlite/sqlite-store.js';
+import type { Store } from './storage/store.js';
+
+export interface PlatformConfig {
+  /** A SQLite file path (embedded default) or a postgres:// URL. */
+  readonly db: string;
+  readonly host: string;
+  readonly port: number;
+  /** The platform's Ed25519 key (JWK), made on first start if missing. */
+  readonly keyFile: string;
+  readonly logger?: FastifyServerOptions['logger'];
+  /** How often every process catches up with changes made elsewhere (safety net for NOTIFY). */
+  readonly syncIntervalMs?: number;
+  /** Deliver webhooks in the background (default); tests drive `webhooks.tick()` themselves. */
+  readonly webhooks?: boolean;
+  /** The clock of webhook retries (tests). */
+  readonly webhookClock?: () => number;
+}
+
+export interface RunningPlatform {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly store: Store;
+  close(): Promise<void>;
+}
+
+/** The store a database setting names: postgres:// or postgresql:// URLs, else a SQLite file. */
+export function openStore(db: string): Store {
+  return /^postgres(ql)?:\/\//.test(db) ? new PostgresStore(db) : new SqliteStore(db);
+}
+
+/** Reads the platform's signing key, or makes one (readable by its owner only). */
+export function platformKey(file: string): Ed25519KeyPair {
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Ed25519KeyPair;
+  const key = generateEd25519();
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(key, null, 2)}\n`, { mode: 0o600 });
+  return key;
+}
+
+export interface Platform {
+  readonly app: FastifyInstance;
+  readonly store: Store;
+  readonly members: MemberService;
+  readonly view: CheckView;
+  readonly publicKey: string;
+  readonly webhooks: WebhookDispatcher;
+  /** Starts following other processes' writes and delivering webhooks. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root of an API process: opens and migrates the store, loads the view
+ * of flagged tokens, builds the services with what each needs and the HTTP app, without
+ * listening. Several processes may share one PostgreSQL: they follow each other's writes
+ * through the change sequence (NOTIFY, and a poll as a safety net).
+ */
+export async function createPlatform(
+  config: Omit<PlatformConfig, 'host' | 'port'>,
+): Promise<Platform> {
+  const store = openStore(config.db);
+  await store.migrate();
+  const view = new CheckView(store);
+  await view.catchUp();
+  const credentials = new CredentialCache(store);
+  const policies = new PolicyService(store);
+  await policies.load();
+  const ingestion = new IngestionService(store, view);
+  const checks = new CheckService(view, policies);
+  const members = new MemberService(store, credentials, () => ingestion.invalidateKeys());
+  const alerts = new AlertHub(store);
+  const key = platformKey(config.keyFile);
+  const { registry, metrics } = createMetrics();
+  const follow = async () => {
+    await view.catchUp();
+    await alerts.poke();
+  };
+  const app = await buildPlatformApp({
+    store,
+    view,
+    credentials,
+    ingestion,
+    checks,
+    members,
+    policies,
+    alerts,
+    metrics,
+    registry,
+    platformPublicKey: key.publicKey,
+    logger: config.logger ?? false,
+    onChange: () => void alerts.poke(),
+  });
+  let listener: pg.Client | undefined;
+  let poll: NodeJS.Timeout | undefined;
+  const dispatcher = new WebhookDispatcher(
+    store,
+    privateKeyFromJwk(key.privateJwk),
+    config.webhookClock === undefined ? {} : { now: config.webhookClock },
+  );
+  return {
+    app,
+    store,
+    members,
+    view,
+    publicKey: key.publicKey,
+    webhooks: dispatcher,
+    start: async () => {
+      if (store instanceof PostgresStore) {
+        listener = new pg.Client({ connectionString: store.url });
+        await listener.connect();
+        listener.on('notification', () => void follow().catch(() => undefined));
+        listener.on('error', () => undefined);
+        await listener.query(`LISTEN ${CHANGES_CHANNEL}`);
+      }
+      poll = setInterval(() => void follow().catch(() => undefined), config.syncIntervalMs ?? 1000);
+      poll.unref();
+      if (config.webhooks !== false) dispatcher.start();
+    },
+    close: async () => {
+      if (poll !== undefined) clearInterval(poll);
+      dispatcher.stop();
+      await app.close();
+      await listener?.end().catch(() => undefined);
+      await store.close();
+    },
+  };
+}
+
+/** An API process: createPlatform, then follow changes and listen. */
+export async function startPlatform(config: PlatformConfig): Promise<RunningPlatform> {
+  const platform = await createPlatform(config);
+  await platform.start();
+  const url = await platform.app.listen({ host: config.host, port: config.port });
+  return { url, app: platform.app, store: platform.store, close: () => platform.close() };
+}

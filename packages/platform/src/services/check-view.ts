@@ -1,0 +1,78 @@
+import type { IdentifierKind } from '@credence/core/identifiers/kinds';
+import type { TokenChange, TokenStats } from '../domain/types.js';
+import type { Store } from '../storage/store.js';
+
+export interface FlaggedToken {
+  readonly kind: IdentifierKind;
+  readonly stats: readonly TokenStats[];
+}
+
+/**
+ * Every API process's in-memory view of the flagged tokens: the tokens some member has
+ * reported and not retracted, with their per-member statistics. A check of a token that
+ * is not here is answered "clear" without touching the database, which is the common
+ * case.
+ *
+ * The view follows the store's change sequence: it knows which sequence number it has
+ * applied (the watermark) and catches up by asking for the changes since. Writes in this
+ * process catch up at once; writes in others are announced (PostgreSQL NOTIFY) and also
+ * polled. A caller that must see a given write passes its sequence number, and the view
+ * catches up to it before answering (read your writes across processes).
+ */
+export class CheckView {
+  private readonly flagged = new Map<string, FlaggedToken>();
+  private applied = 0;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly pageSize = 10_000,
+  ) {}
+
+  get watermark(): number {
+    return this.applied;
+  }
+
+  get size(): number {
+    return this.flagged.size;
+  }
+
+  lookup(token: string): FlaggedToken | undefined {
+    return this.flagged.get(token);
+  }
+
+  private apply(changes: readonly TokenChange[]): void {
+    for (const c of changes) {
+      if (c.flagged && c.stats.length > 0)
+        this.flagged.set(c.token, { kind: c.kind, stats: c.stats });
+      else this.flagged.delete(c.token);
+      if (c.seq > this.applied) this.applied = c.seq;
+    }
+  }
+
+  /** Catches up with the store; several callers share one run. */
+  catchUp(): Promise<void> {
+    this.running ??= (async () => {
+      try {
+        for (;;) {
+          const changes = await this.store.changesSince(this.applied, this.pageSize);
+          if (changes.length === 0) return;
+          this.apply(changes);
+        }
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  /** Ensures that every change up to seq is applied. */
+  async reach(seq: number): Promise<void> {
+    while (this.applied < seq) {
+      const before = this.applied;
+      await this.catchUp();
+      // The store has nothing newer: the sequence asked for has not happened (yet).
+      if (this.applied === before) return;
+    }
+  }
+}

@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '@credence/core/signing/canonical-json';
+import {
+  type LinkBatch,
+  type ReportBatch,
+  type SignedBatch,
+  verifyBatchSignature,
+} from '@credence/core/wire/batches';
+import { HttpProblem } from '@credence/server-kit/problem';
+import type {
+  BatchRecord,
+  IngestLink,
+  IngestReport,
+  IngestResult,
+  Member,
+} from '../domain/types.js';
+import type { Store } from '../storage/store.js';
+import type { CheckView } from './check-view.js';
+
+/** How old a signed batch may be, and how far ahead of the platform's clock. */
+const MAX_AGE_MS = 24 * 3600_000;
+const MAX_SKEW_MS = 5 * 60_000;
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export interface BatchResult extends IngestResult {
+  readonly batchId: string;
+}
+
+/**
+ * Ingestion of signed batches (SPEC §3.6, §5): the batch must be the caller's, fresh,
+ * signed with one of the caller's registered keys over its canonical JSON; then its items
+ * are stored atomically and idempotently. The structure of every item has been checked
+ * by the HTTP schema before this runs.
+ */
+export class IngestionService {
+  private readonly keys = new Map<string, { keys: string[]; until: number }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly view: CheckView,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private async registeredKeys(memberId: string): Promise<string[]> {
+    const cached = this.keys.get(memberId);
+    if (cached !== undefined && cached.until > this.now()) return cached.keys;
+    const keys = await this.store.signingKeys(memberId);
+    this.keys.set(memberId, { keys, until: this.now() + 5000 });
+    return keys;
+  }
+
+  /** Forgets cached signing keys (after a rotation in this process). */
+  invalidateKeys(): void {
+    this.keys.clear();
+  }
+
+  /** Checks the batch is the caller's, fresh and signed; returns the record to keep of it. */
+  private async admit<B extends { member: string; batchId: string; createdAt: string }>(
+    caller: Member,
+    signed: SignedBatch<B>,
+    kind: BatchRecord['kind'],
+    items: number,
+  ): Promise<BatchRecord> {
+    const { batch } = signed;
+    if (batch.member !== caller.id) {
+      throw new HttpProblem(
+        'batch.member_mismatch',
+        'the batch names another member than the credential',
+        { errors: [{ field: 'batch.member', message: 'must be your member id' }] },
+      );
+    }
+    const created = Date.parse(batch.createdAt);
+    const now = this.now();
+    if (!(created >= now - MAX_AGE_MS && created <= now + MAX_SKEW_MS)) {
+      throw new HttpProblem('batch.stale', 'sign batches within a day of sending them', {
+        errors: [{ field: 'batch.createdAt', message: 'must be within the last 24 hours' }],
+      });
+    }
+    if (!(await this.registeredKeys(caller.id)).includes(signed.publicKey)) {
+      throw new HttpProblem(
+        'batch.unknown_key',
+        'register the signing key first (credence members rotate --public-key)',
+        { errors: [{ field: 'publicKey', message: 'is not a registered key of yours' }] },
+      );
+    }
+    if (!verifyBatchSignature(signed)) {
+      throw new HttpProblem(
+        'batch.signature_invalid',
+        'the signature must be Ed25519 over the RFC 8785 canonical JSON of batch',
+        { errors: [{ field: 'signature', message: 'does not verify' }] },
+      );
+    }
+    return {
+      memberId: caller.id,
+      batchId: batch.batchId,
+      kind,
+      digest: sha256(canonicalJson(batch)),
+      publicKey: signed.publicKey,
+      signature: signed.signature,
+      items,
+      receivedAt: now,
+    };
+  }
+
+  async submitReports(caller: Member, signed: SignedBatch<ReportBatch>): Promise<BatchResult> {
+    const record = await this.admit(caller, signed, 'reports', signed.batch.reports.length);
+    const reports: IngestReport[] = signed.batch.reports.map((r) => ({
+      ref: r.ref,
+      type: r.type,
+      category: r.category,
+      occurredAt: Date.parse(r.occurredAt),
+      loss: r.loss,
+      entities: r.entities.map((e) => ({
+        role: e.role,
+        kind: e.kind,
+        token: e.token,
+        keyId: e.keyId,
+      })),
+      contentHash: sha256(canonicalJson(r)),
+    }));
+    const result = await this.store.ingestReports(record, reports);
+    await this.view.reach(result.seq);
+    return { ...result, batchId: signed.batch.batchId };
+  }
+
+  async submitLinks(caller: Member, signed: SignedBatch<LinkBatch>): Promise<BatchResult> {
+    const record = await this.admit(caller, signed, 'links', signed.batch.links.length);
+    const links: IngestLink[] = signed.batch.links.map((l) => ({
+      link: l.link,
+      from: { token: l.from.token, kind: l.from.kind, keyId: l.from.keyId },
+      to: { token: l.to.token, kind: l.to.kind, keyId: l.to.keyId },
+      at: Date.parse(l.at),
+      count: l.count,
+      amount: l.amount,
+      contentHash: sha256(canonicalJson(l)),
+    }));
+    const result = await this.store.ingestLinks(record, links);
+    return { ...result, batchId: signed.batch.batchId };
+  }
+
+  async retract(
+    caller: Member,
+    reportId: string,
+    reason: string,
+  ): Promise<{ seq: number; at: number }> {
+    const at = this.now();
+    const result = await this.store.retractReport(caller.id, reportId, reason, at);
+    if (result.status === 'not_found')
+      throw new HttpProblem('report.not_found', 'no report of yours has this id');
+    if (result.status === 'already') throw new HttpProblem('report.already_retracted');
+    await this.view.reach(result.seq);
+    return { seq: result.seq, at };
+  }
+}

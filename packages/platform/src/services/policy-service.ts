@@ -1,0 +1,41 @@
+import { DEFAULT_POLICY, type Policy, parsePolicy } from '../domain/policy.js';
+import type { Store } from '../storage/store.js';
+
+/**
+ * The risk policy in force: the latest version in the store, or the default (version 0)
+ * until the operator sets one. Cached, and reread every few seconds so that every API
+ * process follows a change.
+ */
+export class PolicyService {
+  private current: { version: number; policy: Policy } = { version: 0, policy: DEFAULT_POLICY };
+  private readAt = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly refreshMs = 5000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async load(): Promise<void> {
+    const latest = await this.store.latestPolicy();
+    if (latest !== undefined)
+      this.current = { version: latest.version, policy: parsePolicy(latest.body) };
+    this.readAt = this.now();
+  }
+
+  /** The policy, refreshed in the background when it is older than the refresh period. */
+  get(): { version: number; policy: Policy } {
+    if (this.now() - this.readAt > this.refreshMs) {
+      this.readAt = this.now();
+      void this.load().catch(() => undefined);
+    }
+    return this.current;
+  }
+
+  async set(body: unknown, by: string): Promise<number> {
+    const policy = parsePolicy(body);
+    const version = await this.store.putPolicy(policy, by, this.now());
+    this.current = { version, policy };
+    return version;
+  }
+}

@@ -1,0 +1,782 @@
+import type { IdentifierKind } from '@credence/core/identifiers/kinds';
+import type { AmountBand } from '@credence/core/wire/amount-band';
+import type { Category, EntityRole, LinkType, ReportType } from '@credence/core/wire/vocabulary';
+import pg from 'pg';
+import type {
+  Alert,
+  BatchRecord,
+  IngestEntity,
+  IngestLink,
+  IngestReport,
+  IngestResult,
+  ItemOutcome,
+  Member,
+  MemberType,
+  PolicyRecord,
+  StoredReport,
+  TokenChange,
+  TokenRef,
+  WebhookDelivery,
+} from '../../domain/types.js';
+import { distinctTokens, recount, statDeltas } from '../aggregate.js';
+import { newId } from '../ids.js';
+import {
+  type AlertRow,
+  alertOf,
+  type MemberRow,
+  memberOf,
+  type ReportRow,
+  reportOf,
+} from '../rows.js';
+import type { Store } from '../store.js';
+import { POSTGRES_MIGRATIONS } from './migrations.js';
+
+/** The channel on which every committed change of the sequence is announced. */
+export const CHANGES_CHANNEL = 'credence_changes';
+
+// BIGINT columns hold epoch milliseconds and sequence numbers, all below 2^53.
+const types = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+    oid === 20 ? Number : pg.types.getTypeParser(oid, format ?? 'text'),
+};
+
+type Event = {
+  token: string;
+  kind: IdentifierKind;
+  source: 'report' | 'link';
+  reportType?: ReportType;
+  category?: Category;
+  linkType?: LinkType;
+  occurredAt: number;
+};
+
+/**
+ * The production store on PostgreSQL (pg). Batches are written with a handful of
+ * set-based statements (unnest of arrays), not one statement per row. The change
+ * sequence is a counter row updated last in each writing transaction: its row lock
+ * orders commits, so sequence order is commit order, and readers never skip a change
+ * that commits late. Each change is announced with NOTIFY on CHANGES_CHANNEL.
+ */
+export class PostgresStore implements Store {
+  readonly dialect = 'postgres' as const;
+  readonly pool: pg.Pool;
+
+  constructor(
+    readonly url: string,
+    poolSize = 10,
+  ) {
+    this.pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+  }
+
+  private async tx<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("SELECT pg_advisory_lock(hashtext('credence-migrations'))");
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)',
+      );
+      const applied = new Set(
+        (await client.query<{ version: string }>('SELECT version FROM schema_migrations')).rows.map(
+          (r) => r.version,
+        ),
+      );
+      for (const m of POSTGRES_MIGRATIONS) {
+        if (applied.has(m.version)) continue;
+        await client.query('BEGIN');
+        try {
+          await client.query(m.sql);
+          await client.query(
+            'INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)',
+            [m.version, Date.now()],
+          );
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK');
+          throw error;
+        }
+      }
+    } finally {
+      await client
+        .query("SELECT pg_advisory_unlock(hashtext('credence-migrations'))")
+        .catch(() => undefined);
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  async createMember(m: {
+    id: string;
+    name: string;
+    type: MemberType;
+    createdAt: number;
+  }): Promise<void> {
+    await this.pool.query(
+      "INSERT INTO members (id, name, type, status, created_at) VALUES ($1, $2, $3, 'active', $4)",
+      [m.id, m.name, m.type, m.createdAt],
+    );
+  }
+
+  async getMember(id: string): Promise<Member | undefined> {
+    const { rows } = await this.pool.query('SELECT * FROM members WHERE id = $1', [id]);
+    return rows[0] === undefined ? undefined : memberOf(rows[0]);
+  }
+
+  async listMembers(): Promise<Member[]> {
+    return (await this.pool.query('SELECT * FROM members ORDER BY id')).rows.map(memberOf);
+  }
+
+  async setMemberStatus(id: string, status: Member['status']): Promise<boolean> {
+    return (
+      ((await this.pool.query('UPDATE members SET status = $1 WHERE id = $2', [status, id]))
+        .rowCount ?? 0) > 0
+    );
+  }
+
+  async addCredential(memberId: string, sha256: string, at: number): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO credentials (sha256, member_id, created_at) VALUES ($1, $2, $3)',
+      [sha256, memberId, at],
+    );
+  }
+
+  async revokeCredentials(memberId: string, at: number): Promise<void> {
+    await this.pool.query(
+      'UPDATE credentials SET revoked_at = $1 WHERE member_id = $2 AND revoked_at IS NULL',
+      [at, memberId],
+    );
+  }
+
+  async memberByCredential(sha256: string): Promise<Member | undefined> {
+    const { rows } = await this.pool.query(
+      'SELECT m.* FROM credentials c JOIN members m ON m.id = c.member_id WHERE c.sha256 = $1 AND c.revoked_at IS NULL',
+      [sha256],
+    );
+    return rows[0] === undefined ? undefined : memberOf(rows[0]);
+  }
+
+  async addSigningKey(memberId: string, publicKey: string, at: number): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO signing_keys (member_id, public_key, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      [memberId, publicKey, at],
+    );
+  }
+
+  async revokeSigningKeys(memberId: string, at: number): Promise<void> {
+    await this.pool.query(
+      'UPDATE signing_keys SET revoked_at = $1 WHERE member_id = $2 AND revoked_at IS NULL',
+      [at, memberId],
+    );
+  }
+
+  async signingKeys(memberId: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ public_key: string }>(
+      'SELECT public_key FROM signing_keys WHERE member_id = $1 AND revoked_at IS NULL ORDER BY created_at',
+      [memberId],
+    );
+    return rows.map((r) => r.public_key);
+  }
+
+  async currentSeq(): Promise<number> {
+    return (
+      (await this.pool.query<{ value: number }>("SELECT value FROM counters WHERE name = 'seq'"))
+        .rows[0]?.value ?? 0
+    );
+  }
+
+  /** Takes the next sequence number: the counter row stays locked until commit. */
+  private async bumpSeq(client: pg.PoolClient): Promise<number> {
+    const seq =
+      (
+        await client.query<{ value: number }>(
+          "UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value",
+        )
+      ).rows[0]?.value ?? 0;
+    await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, String(seq)]);
+    return seq;
+  }
+
+  private async recordBatch(client: pg.PoolClient, b: BatchRecord): Promise<void> {
+    await client.query(
+      'INSERT INTO batches (member_id, batch_id, kind, digest, public_key, signature, items, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING',
+      [b.memberId, b.batchId, b.kind, b.digest, b.publicKey, b.signature, b.items, b.receivedAt],
+    );
+  }
+
+  private async alertWatchers(
+    client: pg.PoolClient,
+    submitter: string,
+    seq: number,
+    events: readonly Event[],
+    now: number,
+  ): Promise<number> {
+    if (events.length === 0) return 0;
+    const { rowCount } = await client.query(
+      `INSERT INTO alerts (seq, member_id, token, kind, source, report_type, category, link_type, occurred_at, created_at)
+       SELECT $1, w.member_id, e.token, e.kind, e.source, e.report_type, e.category, e.link_type, e.occurred_at, $2
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[]) WITH ORDINALITY AS e(token, kind, source, report_type, category, link_type, occurred_at, n)
+       JOIN watchlist w ON w.token = e.token AND w.member_id <> $10
+       ORDER BY e.n, w.member_id`,
+      [
+        seq,
+        now,
+        events.map((e) => e.token),
+        events.map((e) => e.kind),
+        events.map((e) => e.source),
+        events.map((e) => e.reportType ?? null),
+        events.map((e) => e.category ?? null),
+        events.map((e) => e.linkType ?? null),
+        events.map((e) => e.occurredAt),
+        submitter,
+      ],
+    );
+    if ((rowCount ?? 0) > 0) {
+      await client.query(
+        'INSERT INTO webhook_deliveries (alert_id, member_id, attempts, next_attempt_at) SELECT a.id, a.member_id, 0, $2 FROM alerts a JOIN webhooks h ON h.member_id = a.member_id WHERE a.seq = $1',
+        [seq, now],
+      );
+    }
+    return rowCount ?? 0;
+  }
+
+  /**
+   * Runs a writing transaction again when another one committed the same ref or link
+   * first (unique violation): the second run sees that row and reports a duplicate.
+   */
+  private async retryOnConflict<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') return work();
+      throw error;
+    }
+  }
+
+  async ingestReports(batch: BatchRecord, reports: readonly IngestReport[]): Promise<IngestResult> {
+    return this.retryOnConflict(() => this.ingestReportsOnce(batch, reports));
+  }
+
+  private async ingestReportsOnce(
+    batch: BatchRecord,
+    reports: readonly IngestReport[],
+  ): Promise<IngestResult> {
+    return this.tx(async (client) => {
+      await this.recordBatch(client, batch);
+      const refs = reports.map((r) => r.ref);
+      const existing = new Map<string, { id: string; hash: string }>();
+      const found = await client.query<{ ref: string; id: string; content_hash: string }>(
+        'SELECT ref, id, content_hash FROM reports WHERE member_id = $1 AND ref = ANY($2::text[])',
+        [batch.memberId, refs],
+      );
+      for (const r of found.rows) existing.set(r.ref, { id: r.id, hash: r.content_hash });
+      const outcomes: ItemOutcome[] = [];
+      const accepted: (IngestReport & { id: string })[] = [];
+      reports.forEach((r, index) => {
+        const seen = existing.get(r.ref);
+        if (seen !== undefined) {
+          outcomes.push({
+            index,
+            status: seen.hash === r.contentHash ? 'duplicate' : 'conflict',
+            id: seen.id,
+          });
+          return;
+        }
+        const id = newId('r');
+        existing.set(r.ref, { id, hash: r.contentHash });
+        accepted.push({ ...r, id });
+        outcomes.push({ index, status: 'accepted', id });
+      });
+      if (accepted.length === 0)
+        return { outcomes, seq: await this.currentSeqIn(client), alerts: 0 };
+      await client.query(
+        `INSERT INTO reports (id, member_id, ref, type, category, occurred_at, loss, content_hash, batch_id, created_at)
+         SELECT id, $1, ref, type, category, occurred_at, loss, content_hash, $2, $3
+         FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[], $10::text[]) AS t(id, ref, type, category, occurred_at, loss, content_hash)`,
+        [
+          batch.memberId,
+          batch.batchId,
+          batch.receivedAt,
+          accepted.map((r) => r.id),
+          accepted.map((r) => r.ref),
+          accepted.map((r) => r.type),
+          accepted.map((r) => r.category),
+          accepted.map((r) => r.occurredAt),
+          accepted.map((r) => r.loss ?? null),
+          accepted.map((r) => r.contentHash),
+        ],
+      );
+      const entities = accepted.flatMap((r) =>
+        r.entities.map((e, ord) => ({ ...e, reportId: r.id, ord })),
+      );
+      await client.query(
+        `INSERT INTO report_entities (token, report_id, role, kind, key_id, member_id, ord)
+         SELECT token, report_id, role, kind, key_id, $1, ord FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[]) AS t(token, report_id, role, kind, key_id, ord)
+         ON CONFLICT DO NOTHING`,
+        [
+          batch.memberId,
+          entities.map((e) => e.token),
+          entities.map((e) => e.reportId),
+          entities.map((e) => e.role),
+          entities.map((e) => e.kind),
+          entities.map((e) => e.keyId),
+          entities.map((e) => e.ord),
+        ],
+      );
+      const deltas = statDeltas(accepted);
+      await client.query(
+        `INSERT INTO token_stats (token, member_id, type, reports, first_seen, last_seen, categories)
+         SELECT token, $1, type, reports, first_seen, last_seen, categories FROM unnest($2::text[], $3::text[], $4::int[], $5::bigint[], $6::bigint[], $7::int[]) AS t(token, type, reports, first_seen, last_seen, categories)
+         ON CONFLICT (token, member_id, type) DO UPDATE SET reports = token_stats.reports + excluded.reports, first_seen = least(token_stats.first_seen, excluded.first_seen),
+           last_seen = greatest(token_stats.last_seen, excluded.last_seen), categories = token_stats.categories | excluded.categories`,
+        [
+          batch.memberId,
+          deltas.map((d) => d.token),
+          deltas.map((d) => d.type),
+          deltas.map((d) => d.reports),
+          deltas.map((d) => d.firstSeen),
+          deltas.map((d) => d.lastSeen),
+          deltas.map((d) => d.categories),
+        ],
+      );
+      const seq = await this.bumpSeq(client);
+      const tokens = distinctTokens(accepted);
+      await client.query(
+        `INSERT INTO token_state (token, kind, key_id, seq, flagged) SELECT token, kind, key_id, $1, true FROM unnest($2::text[], $3::text[], $4::text[]) AS t(token, kind, key_id)
+         ON CONFLICT (token) DO UPDATE SET seq = excluded.seq, flagged = true`,
+        [seq, tokens.map((t) => t.token), tokens.map((t) => t.kind), tokens.map((t) => t.keyId)],
+      );
+      const events: Event[] = accepted.flatMap((r) =>
+        distinctTokens([r]).map((t) => ({
+          token: t.token,
+          kind: t.kind,
+          source: 'report' as const,
+          reportType: r.type,
+          category: r.category,
+          occurredAt: r.occurredAt,
+        })),
+      );
+      const alerts = await this.alertWatchers(
+        client,
+        batch.memberId,
+        seq,
+        events,
+        batch.receivedAt,
+      );
+      return { outcomes, seq, alerts };
+    });
+  }
+
+  private async currentSeqIn(client: pg.PoolClient): Promise<number> {
+    return (
+      (await client.query<{ value: number }>("SELECT value FROM counters WHERE name = 'seq'"))
+        .rows[0]?.value ?? 0
+    );
+  }
+
+  async ingestLinks(batch: BatchRecord, links: readonly IngestLink[]): Promise<IngestResult> {
+    return this.retryOnConflict(() => this.ingestLinksOnce(batch, links));
+  }
+
+  private async ingestLinksOnce(
+    batch: BatchRecord,
+    links: readonly IngestLink[],
+  ): Promise<IngestResult> {
+    return this.tx(async (client) => {
+      await this.recordBatch(client, batch);
+      const ids = links.map(() => newId('l'));
+      // Insert what is new; a repeat (same member, same content) is kept once.
+      const inserted = await client.query<{ id: string }>(
+        `INSERT INTO links (from_token, id, member_id, link, from_kind, to_token, to_kind, key_id, at, count, amount, content_hash, batch_id, created_at)
+         SELECT from_token, id, $1, link, from_kind, to_token, to_kind, key_id, at, count, amount, content_hash, $2, $3
+         FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[], $12::int[], $13::text[], $14::text[])
+           AS t(from_token, id, link, from_kind, to_token, to_kind, key_id, at, count, amount, content_hash)
+         ON CONFLICT (from_token, member_id, content_hash) DO NOTHING RETURNING id`,
+        [
+          batch.memberId,
+          batch.batchId,
+          batch.receivedAt,
+          links.map((l) => l.from.token),
+          ids,
+          links.map((l) => l.link),
+          links.map((l) => l.from.kind),
+          links.map((l) => l.to.token),
+          links.map((l) => l.to.kind),
+          links.map((l) => l.from.keyId),
+          links.map((l) => l.at),
+          links.map((l) => l.count),
+          links.map((l) => l.amount ?? null),
+          links.map((l) => l.contentHash),
+        ],
+      );
+      const fresh = new Set(inserted.rows.map((r) => r.id));
+      const repeats = links.filter((_, i) => !fresh.has(ids[i] as string));
+      const known = new Map<string, string>();
+      if (repeats.length > 0) {
+        const { rows } = await client.query<{
+          content_hash: string;
+          from_token: string;
+          id: string;
+        }>(
+          'SELECT from_token, content_hash, id FROM links WHERE member_id = $1 AND content_hash = ANY($2::text[])',
+          [batch.memberId, repeats.map((l) => l.contentHash)],
+        );
+        for (const r of rows) known.set(`${r.from_token}\u0000${r.content_hash}`, r.id);
+      }
+      const firstInBatch = new Map<string, string>();
+      const outcomes: ItemOutcome[] = links.map((l, index) => {
+        const id = ids[index] as string;
+        const key = `${l.from.token}\u0000${l.contentHash}`;
+        if (fresh.has(id)) {
+          firstInBatch.set(key, id);
+          return { index, status: 'accepted' as const, id };
+        }
+        return {
+          index,
+          status: 'duplicate' as const,
+          id: firstInBatch.get(key) ?? known.get(key) ?? id,
+        };
+      });
+      const accepted = links.filter((_, i) => fresh.has(ids[i] as string));
+      const events: Event[] = accepted.flatMap((l) =>
+        [l.from, l.to].map((t) => ({
+          token: t.token,
+          kind: t.kind,
+          source: 'link' as const,
+          linkType: l.link,
+          occurredAt: l.at,
+        })),
+      );
+      const watched =
+        events.length > 0 &&
+        (
+          await client.query('SELECT 1 FROM watchlist WHERE token = ANY($1::text[]) LIMIT 1', [
+            events.map((e) => e.token),
+          ])
+        ).rowCount !== 0;
+      if (!watched) return { outcomes, seq: await this.currentSeqIn(client), alerts: 0 };
+      const seq = await this.bumpSeq(client);
+      return {
+        outcomes,
+        seq,
+        alerts: await this.alertWatchers(client, batch.memberId, seq, events, batch.receivedAt),
+      };
+    });
+  }
+
+  async retractReport(
+    memberId: string,
+    reportId: string,
+    reason: string,
+    at: number,
+  ): Promise<{ status: 'retracted' | 'not_found' | 'already'; seq: number }> {
+    return this.tx(async (client) => {
+      const { rows } = await client.query<{ retracted_at: number | null }>(
+        'SELECT retracted_at FROM reports WHERE id = $1 AND member_id = $2 FOR UPDATE',
+        [reportId, memberId],
+      );
+      const row = rows[0];
+      if (row === undefined)
+        return { status: 'not_found' as const, seq: await this.currentSeqIn(client) };
+      if (row.retracted_at !== null)
+        return { status: 'already' as const, seq: await this.currentSeqIn(client) };
+      await client.query(
+        'UPDATE reports SET retracted_at = $1, retract_reason = $2 WHERE id = $3',
+        [at, reason, reportId],
+      );
+      const tokens = (
+        await client.query<{ token: string }>(
+          'SELECT DISTINCT token FROM report_entities WHERE report_id = $1',
+          [reportId],
+        )
+      ).rows.map((r) => r.token);
+      const remaining = (
+        await client.query<{
+          token: string;
+          type: ReportType;
+          category: Category;
+          occurred_at: number;
+        }>(
+          `SELECT DISTINCT e.token, r.id, r.type, r.category, r.occurred_at FROM report_entities e JOIN reports r ON r.id = e.report_id
+           WHERE e.token = ANY($1::text[]) AND e.member_id = $2 AND r.retracted_at IS NULL`,
+          [tokens, memberId],
+        )
+      ).rows;
+      await client.query(
+        'DELETE FROM token_stats WHERE token = ANY($1::text[]) AND member_id = $2',
+        [tokens, memberId],
+      );
+      for (const token of tokens) {
+        const stats = recount(
+          memberId,
+          remaining
+            .filter((r) => r.token === token)
+            .map((r) => ({ type: r.type, category: r.category, occurredAt: r.occurred_at })),
+        );
+        for (const s of stats) {
+          await client.query(
+            'INSERT INTO token_stats (token, member_id, type, reports, first_seen, last_seen, categories) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+            [token, memberId, s.type, s.reports, s.firstSeen, s.lastSeen, s.categories],
+          );
+        }
+      }
+      const seq = await this.bumpSeq(client);
+      await client.query(
+        'UPDATE token_state s SET seq = $1, flagged = EXISTS (SELECT 1 FROM token_stats t WHERE t.token = s.token) WHERE s.token = ANY($2::text[])',
+        [seq, tokens],
+      );
+      return { status: 'retracted' as const, seq };
+    });
+  }
+
+  private async entitiesOf(reportIds: readonly string[]): Promise<Map<string, IngestEntity[]>> {
+    const out = new Map<string, IngestEntity[]>();
+    if (reportIds.length === 0) return out;
+    const { rows } = await this.pool.query<{
+      report_id: string;
+      token: string;
+      role: EntityRole;
+      kind: IdentifierKind;
+      key_id: string;
+    }>(
+      'SELECT report_id, token, role, kind, key_id FROM report_entities WHERE report_id = ANY($1::text[]) ORDER BY report_id, ord',
+      [reportIds],
+    );
+    for (const e of rows) {
+      const list = out.get(e.report_id) ?? [];
+      list.push({ token: e.token, role: e.role, kind: e.kind, keyId: e.key_id });
+      out.set(e.report_id, list);
+    }
+    return out;
+  }
+
+  async getReport(memberId: string, reportId: string): Promise<StoredReport | undefined> {
+    const { rows } = await this.pool.query(
+      'SELECT * FROM reports WHERE id = $1 AND member_id = $2',
+      [reportId, memberId],
+    );
+    return rows[0] === undefined ? undefined : reportOf(rows[0], await this.entitiesOf([reportId]));
+  }
+
+  async listReports(
+    memberId: string,
+    afterId: string | undefined,
+    limit: number,
+  ): Promise<StoredReport[]> {
+    const { rows } = await this.pool.query(
+      'SELECT * FROM reports WHERE member_id = $1 AND id > $2 ORDER BY id LIMIT $3',
+      [memberId, afterId ?? '', limit],
+    );
+    const entities = await this.entitiesOf(rows.map((r) => r.id as string));
+    return rows.map((r) => reportOf(r, entities));
+  }
+
+  async changesSince(seq: number, limit: number): Promise<TokenChange[]> {
+    const last = (
+      await this.pool.query<{ seq: number }>(
+        'SELECT seq FROM token_state WHERE seq > $1 ORDER BY seq LIMIT 1 OFFSET $2',
+        [seq, Math.max(0, limit - 1)],
+      )
+    ).rows[0];
+    const { rows } = await this.pool.query<{
+      token: string;
+      kind: IdentifierKind;
+      key_id: string;
+      seq: number;
+      flagged: boolean;
+    }>(
+      last === undefined
+        ? 'SELECT * FROM token_state WHERE seq > $1 ORDER BY seq'
+        : 'SELECT * FROM token_state WHERE seq > $1 AND seq <= $2 ORDER BY seq',
+      last === undefined ? [seq] : [seq, last.seq],
+    );
+    const flagged = rows.filter((r) => r.flagged).map((r) => r.token);
+    const stats = new Map<string, TokenChange['stats'][number][]>();
+    if (flagged.length > 0) {
+      const { rows: s } = await this.pool.query<{
+        token: string;
+        member_id: string;
+        type: ReportType;
+        reports: number;
+        first_seen: number;
+        last_seen: number;
+        categories: number;
+      }>('SELECT * FROM token_stats WHERE token = ANY($1::text[])', [flagged]);
+      for (const r of s) {
+        const list = stats.get(r.token) ?? [];
+        list.push({
+          memberId: r.member_id,
+          type: r.type,
+          reports: r.reports,
+          firstSeen: r.first_seen,
+          lastSeen: r.last_seen,
+          categories: r.categories,
+        });
+        stats.set(r.token, list);
+      }
+    }
+    return rows.map((r) => ({
+      token: r.token,
+      kind: r.kind,
+      keyId: r.key_id,
+      seq: r.seq,
+      flagged: r.flagged,
+      stats: stats.get(r.token) ?? [],
+    }));
+  }
+
+  async addWatch(memberId: string, tokens: readonly TokenRef[], at: number): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `INSERT INTO watchlist (token, member_id, kind, key_id, created_at) SELECT token, $1, kind, key_id, $2 FROM unnest($3::text[], $4::text[], $5::text[]) AS t(token, kind, key_id)
+       ON CONFLICT DO NOTHING`,
+      [
+        memberId,
+        at,
+        tokens.map((t) => t.token),
+        tokens.map((t) => t.kind),
+        tokens.map((t) => t.keyId),
+      ],
+    );
+    return rowCount ?? 0;
+  }
+
+  async removeWatch(memberId: string, tokens: readonly string[]): Promise<number> {
+    return (
+      (
+        await this.pool.query(
+          'DELETE FROM watchlist WHERE member_id = $1 AND token = ANY($2::text[])',
+          [memberId, tokens],
+        )
+      ).rowCount ?? 0
+    );
+  }
+
+  async listWatch(
+    memberId: string,
+    afterToken: string | undefined,
+    limit: number,
+  ): Promise<TokenRef[]> {
+    const { rows } = await this.pool.query<{ token: string; kind: IdentifierKind; key_id: string }>(
+      'SELECT token, kind, key_id FROM watchlist WHERE member_id = $1 AND token > $2 ORDER BY token LIMIT $3',
+      [memberId, afterToken ?? '', limit],
+    );
+    return rows.map((r) => ({ token: r.token, kind: r.kind, keyId: r.key_id }));
+  }
+
+  async listAlerts(
+    memberId: string,
+    after: { seq: number; id: number } | undefined,
+    limit: number,
+  ): Promise<Alert[]> {
+    const a = after ?? { seq: 0, id: 0 };
+    const { rows } = await this.pool.query<AlertRow>(
+      'SELECT * FROM alerts WHERE member_id = $1 AND (seq, id) > ($2, $3) ORDER BY seq, id LIMIT $4',
+      [memberId, a.seq, a.id, limit],
+    );
+    return rows.map(alertOf);
+  }
+
+  async setWebhook(memberId: string, url: string, at: number): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO webhooks (member_id, url, created_at) VALUES ($1, $2, $3) ON CONFLICT (member_id) DO UPDATE SET url = excluded.url',
+      [memberId, url, at],
+    );
+  }
+
+  async getWebhook(memberId: string): Promise<string | undefined> {
+    return (
+      await this.pool.query<{ url: string }>('SELECT url FROM webhooks WHERE member_id = $1', [
+        memberId,
+      ])
+    ).rows[0]?.url;
+  }
+
+  async deleteWebhook(memberId: string): Promise<boolean> {
+    return (
+      ((await this.pool.query('DELETE FROM webhooks WHERE member_id = $1', [memberId])).rowCount ??
+        0) > 0
+    );
+  }
+
+  async claimDeliveries(now: number, leaseMs: number, limit: number): Promise<WebhookDelivery[]> {
+    // SKIP LOCKED: several API processes share the queue; each delivery goes to one.
+    const { rows } = await this.pool.query<AlertRow & { attempts: number; url: string }>(
+      `WITH due AS (
+         SELECT alert_id FROM webhook_deliveries WHERE delivered_at IS NULL AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED
+       ), leased AS (
+         UPDATE webhook_deliveries d SET next_attempt_at = $3 FROM due WHERE d.alert_id = due.alert_id RETURNING d.alert_id, d.attempts
+       )
+       SELECT a.*, leased.attempts, w.url FROM leased JOIN alerts a ON a.id = leased.alert_id JOIN webhooks w ON w.member_id = a.member_id`,
+      [now, limit, now + leaseMs],
+    );
+    return rows.map((r) => ({
+      alert: alertOf(r),
+      memberId: r.member_id,
+      url: r.url,
+      attempts: r.attempts,
+    }));
+  }
+
+  async deliveryDone(alertId: number, at: number): Promise<void> {
+    await this.pool.query(
+      'UPDATE webhook_deliveries SET delivered_at = $1, attempts = attempts + 1 WHERE alert_id = $2',
+      [at, alertId],
+    );
+  }
+
+  async deliveryFailed(alertId: number, nextAttemptAt: number, error: string): Promise<void> {
+    await this.pool.query(
+      'UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE alert_id = $3',
+      [nextAttemptAt, error.slice(0, 500), alertId],
+    );
+  }
+
+  async latestPolicy(): Promise<PolicyRecord | undefined> {
+    const row = (
+      await this.pool.query<{
+        version: number;
+        body: unknown;
+        created_at: number;
+        created_by: string;
+      }>('SELECT * FROM policies ORDER BY version DESC LIMIT 1')
+    ).rows[0];
+    return row === undefined
+      ? undefined
+      : {
+          version: row.version,
+          body: row.body,
+          createdAt: row.created_at,
+          createdBy: row.created_by,
+        };
+  }
+
+  async putPolicy(body: unknown, createdBy: string, at: number): Promise<number> {
+    return this.tx(async (client) => {
+      await client.query('LOCK TABLE policies IN EXCLUSIVE MODE');
+      const version =
+        ((await client.query<{ v: number | null }>('SELECT max(version) AS v FROM policies'))
+          .rows[0]?.v ?? 0) + 1;
+      await client.query(
+        'INSERT INTO policies (version, body, created_at, created_by) VALUES ($1, $2, $3, $4)',
+        [version, JSON.stringify(body), at, createdBy],
+      );
+      return version;
+    });
+  }
+}

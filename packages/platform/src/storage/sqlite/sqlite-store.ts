@@ -1,0 +1,650 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { IdentifierKind } from '@credence/core/identifiers/kinds';
+import type { AmountBand } from '@credence/core/wire/amount-band';
+import type { Category, EntityRole, LinkType, ReportType } from '@credence/core/wire/vocabulary';
+import Database from 'better-sqlite3';
+import type {
+  Alert,
+  BatchRecord,
+  IngestEntity,
+  IngestLink,
+  IngestReport,
+  IngestResult,
+  ItemOutcome,
+  Member,
+  MemberType,
+  PolicyRecord,
+  StoredReport,
+  TokenChange,
+  TokenRef,
+  WebhookDelivery,
+} from '../../domain/types.js';
+import { distinctTokens, recount, statDeltas } from '../aggregate.js';
+import { newId } from '../ids.js';
+import {
+  type AlertRow,
+  alertOf,
+  type MemberRow,
+  memberOf,
+  type ReportRow,
+  reportOf,
+} from '../rows.js';
+import type { Store } from '../store.js';
+import { SQLITE_MIGRATIONS } from './migrations.js';
+
+/**
+ * The embedded store: one SQLite file (better-sqlite3) in WAL mode with synchronous=FULL,
+ * so that a write is on disk when it is acknowledged. One process writes; better-sqlite3
+ * is synchronous, so every method runs its transaction to the end before returning.
+ */
+export class SqliteStore implements Store {
+  readonly dialect = 'sqlite' as const;
+  private readonly db: Database.Database;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+  }
+
+  async migrate(): Promise<void> {
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)',
+    );
+    const applied = new Set(
+      this.db
+        .prepare<[], { version: string }>('SELECT version FROM schema_migrations')
+        .all()
+        .map((r) => r.version),
+    );
+    for (const m of SQLITE_MIGRATIONS) {
+      if (applied.has(m.version)) continue;
+      this.db.transaction(() => {
+        this.db.exec(m.sql);
+        this.db
+          .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
+          .run(m.version, Date.now());
+      })();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  async createMember(m: {
+    id: string;
+    name: string;
+    type: MemberType;
+    createdAt: number;
+  }): Promise<void> {
+    this.db
+      .prepare(
+        "INSERT INTO members (id, name, type, status, created_at) VALUES (?, ?, ?, 'active', ?)",
+      )
+      .run(m.id, m.name, m.type, m.createdAt);
+  }
+
+  async getMember(id: string): Promise<Member | undefined> {
+    const row = this.db.prepare<[string], MemberRow>('SELECT * FROM members WHERE id = ?').get(id);
+    return row === undefined ? undefined : memberOf(row);
+  }
+
+  async listMembers(): Promise<Member[]> {
+    return this.db.prepare<[], MemberRow>('SELECT * FROM members ORDER BY id').all().map(memberOf);
+  }
+
+  async setMemberStatus(id: string, status: Member['status']): Promise<boolean> {
+    return (
+      this.db.prepare('UPDATE members SET status = ? WHERE id = ?').run(status, id).changes > 0
+    );
+  }
+
+  async addCredential(memberId: string, sha256: string, at: number): Promise<void> {
+    this.db
+      .prepare('INSERT INTO credentials (sha256, member_id, created_at) VALUES (?, ?, ?)')
+      .run(sha256, memberId, at);
+  }
+
+  async revokeCredentials(memberId: string, at: number): Promise<void> {
+    this.db
+      .prepare('UPDATE credentials SET revoked_at = ? WHERE member_id = ? AND revoked_at IS NULL')
+      .run(at, memberId);
+  }
+
+  async memberByCredential(sha256: string): Promise<Member | undefined> {
+    const row = this.db
+      .prepare<[string], MemberRow>(
+        'SELECT m.* FROM credentials c JOIN members m ON m.id = c.member_id WHERE c.sha256 = ? AND c.revoked_at IS NULL',
+      )
+      .get(sha256);
+    return row === undefined ? undefined : memberOf(row);
+  }
+
+  async addSigningKey(memberId: string, publicKey: string, at: number): Promise<void> {
+    this.db
+      .prepare(
+        'INSERT OR IGNORE INTO signing_keys (member_id, public_key, created_at) VALUES (?, ?, ?)',
+      )
+      .run(memberId, publicKey, at);
+  }
+
+  async revokeSigningKeys(memberId: string, at: number): Promise<void> {
+    this.db
+      .prepare('UPDATE signing_keys SET revoked_at = ? WHERE member_id = ? AND revoked_at IS NULL')
+      .run(at, memberId);
+  }
+
+  async signingKeys(memberId: string): Promise<string[]> {
+    return this.db
+      .prepare<[string], { public_key: string }>(
+        'SELECT public_key FROM signing_keys WHERE member_id = ? AND revoked_at IS NULL ORDER BY created_at',
+      )
+      .all(memberId)
+      .map((r) => r.public_key);
+  }
+
+  private bumpSeq(): number {
+    return (
+      this.db
+        .prepare<[], { value: number }>(
+          "UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value",
+        )
+        .get() as { value: number }
+    ).value;
+  }
+
+  private seqNow(): number {
+    return (
+      this.db
+        .prepare<[], { value: number }>("SELECT value FROM counters WHERE name = 'seq'")
+        .get() as { value: number }
+    ).value;
+  }
+
+  async currentSeq(): Promise<number> {
+    return this.seqNow();
+  }
+
+  private recordBatch(batch: BatchRecord): void {
+    this.db
+      .prepare(
+        'INSERT OR IGNORE INTO batches (member_id, batch_id, kind, digest, public_key, signature, items, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        batch.memberId,
+        batch.batchId,
+        batch.kind,
+        batch.digest,
+        batch.publicKey,
+        batch.signature,
+        batch.items,
+        batch.receivedAt,
+      );
+  }
+
+  /** Alerts for watchers of the tokens, other than the member who wrote; returns how many. */
+  private alertWatchers(
+    submitter: string,
+    seq: number,
+    events: readonly {
+      token: string;
+      kind: IdentifierKind;
+      source: 'report' | 'link';
+      reportType?: ReportType;
+      category?: Category;
+      linkType?: LinkType;
+      occurredAt: number;
+    }[],
+    now: number,
+  ): number {
+    const watchers = this.db.prepare<[string, string], { member_id: string }>(
+      'SELECT member_id FROM watchlist WHERE token = ? AND member_id <> ?',
+    );
+    const insert = this.db.prepare(
+      'INSERT INTO alerts (seq, member_id, token, kind, source, report_type, category, link_type, occurred_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const deliver = this.db.prepare(
+      'INSERT INTO webhook_deliveries (alert_id, member_id, attempts, next_attempt_at) SELECT ?, member_id, 0, ? FROM webhooks WHERE member_id = ?',
+    );
+    let count = 0;
+    for (const e of events) {
+      for (const w of watchers.all(e.token, submitter)) {
+        const id = insert.run(
+          seq,
+          w.member_id,
+          e.token,
+          e.kind,
+          e.source,
+          e.reportType ?? null,
+          e.category ?? null,
+          e.linkType ?? null,
+          e.occurredAt,
+          now,
+        ).lastInsertRowid;
+        deliver.run(id, now, w.member_id);
+        count++;
+      }
+    }
+    return count;
+  }
+
+  async ingestReports(batch: BatchRecord, reports: readonly IngestReport[]): Promise<IngestResult> {
+    const byRef = this.db.prepare<[string, string], { id: string; content_hash: string }>(
+      'SELECT id, content_hash FROM reports WHERE member_id = ? AND ref = ?',
+    );
+    const insertReport = this.db.prepare(
+      'INSERT INTO reports (id, member_id, ref, type, category, occurred_at, loss, content_hash, batch_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const insertEntity = this.db.prepare(
+      'INSERT OR IGNORE INTO report_entities (token, report_id, role, kind, key_id, member_id, ord) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    const upsertStats = this.db.prepare(`
+      INSERT INTO token_stats (token, member_id, type, reports, first_seen, last_seen, categories) VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (token, member_id, type) DO UPDATE SET reports = reports + excluded.reports, first_seen = min(first_seen, excluded.first_seen),
+        last_seen = max(last_seen, excluded.last_seen), categories = categories | excluded.categories`);
+    const upsertState = this.db.prepare(`
+      INSERT INTO token_state (token, kind, key_id, seq, flagged) VALUES (?, ?, ?, ?, 1)
+      ON CONFLICT (token) DO UPDATE SET seq = excluded.seq, flagged = 1`);
+    return this.db.transaction((): IngestResult => {
+      this.recordBatch(batch);
+      const outcomes: ItemOutcome[] = [];
+      const accepted: IngestReport[] = [];
+      reports.forEach((r, index) => {
+        const existing = byRef.get(batch.memberId, r.ref);
+        if (existing !== undefined) {
+          outcomes.push({
+            index,
+            status: existing.content_hash === r.contentHash ? 'duplicate' : 'conflict',
+            id: existing.id,
+          });
+          return;
+        }
+        const id = newId('r');
+        insertReport.run(
+          id,
+          batch.memberId,
+          r.ref,
+          r.type,
+          r.category,
+          r.occurredAt,
+          r.loss ?? null,
+          r.contentHash,
+          batch.batchId,
+          batch.receivedAt,
+        );
+        r.entities.forEach((e, ord) => {
+          insertEntity.run(e.token, id, e.role, e.kind, e.keyId, batch.memberId, ord);
+        });
+        accepted.push(r);
+        outcomes.push({ index, status: 'accepted', id });
+      });
+      if (accepted.length === 0)
+        return {
+          outcomes,
+          seq: this.seqNow(),
+          alerts: 0,
+        };
+      for (const d of statDeltas(accepted))
+        upsertStats.run(
+          d.token,
+          batch.memberId,
+          d.type,
+          d.reports,
+          d.firstSeen,
+          d.lastSeen,
+          d.categories,
+        );
+      const seq = this.bumpSeq();
+      for (const t of distinctTokens(accepted)) upsertState.run(t.token, t.kind, t.keyId, seq);
+      const events = accepted.flatMap((r) =>
+        distinctTokens([r]).map((t) => ({
+          token: t.token,
+          kind: t.kind,
+          source: 'report' as const,
+          reportType: r.type,
+          category: r.category,
+          occurredAt: r.occurredAt,
+        })),
+      );
+      const alerts = this.alertWatchers(batch.memberId, seq, events, batch.receivedAt);
+      return { outcomes, seq, alerts };
+    })();
+  }
+
+  async ingestLinks(batch: BatchRecord, links: readonly IngestLink[]): Promise<IngestResult> {
+    const byHash = this.db.prepare<[string, string, string], { id: string }>(
+      'SELECT id FROM links WHERE from_token = ? AND member_id = ? AND content_hash = ?',
+    );
+    const insert = this.db.prepare(
+      'INSERT INTO links (from_token, id, member_id, link, from_kind, to_token, to_kind, key_id, at, count, amount, content_hash, batch_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    return this.db.transaction((): IngestResult => {
+      this.recordBatch(batch);
+      const outcomes: ItemOutcome[] = [];
+      const accepted: IngestLink[] = [];
+      links.forEach((l, index) => {
+        const existing = byHash.get(l.from.token, batch.memberId, l.contentHash);
+        if (existing !== undefined) {
+          outcomes.push({ index, status: 'duplicate', id: existing.id });
+          return;
+        }
+        const id = newId('l');
+        insert.run(
+          l.from.token,
+          id,
+          batch.memberId,
+          l.link,
+          l.from.kind,
+          l.to.token,
+          l.to.kind,
+          l.from.keyId,
+          l.at,
+          l.count,
+          l.amount ?? null,
+          l.contentHash,
+          batch.batchId,
+          batch.receivedAt,
+        );
+        accepted.push(l);
+        outcomes.push({ index, status: 'accepted', id });
+      });
+      const events = accepted.flatMap((l) =>
+        [l.from, l.to].map((t) => ({
+          token: t.token,
+          kind: t.kind,
+          source: 'link' as const,
+          linkType: l.link,
+          occurredAt: l.at,
+        })),
+      );
+      const watched =
+        events.length > 0 && this.db.prepare('SELECT 1 FROM watchlist LIMIT 1').get() !== undefined;
+      if (!watched)
+        return {
+          outcomes,
+          seq: this.seqNow(),
+          alerts: 0,
+        };
+      const seq = this.bumpSeq();
+      return {
+        outcomes,
+        seq,
+        alerts: this.alertWatchers(batch.memberId, seq, events, batch.receivedAt),
+      };
+    })();
+  }
+
+  async retractReport(
+    memberId: string,
+    reportId: string,
+    reason: string,
+    at: number,
+  ): Promise<{ status: 'retracted' | 'not_found' | 'already'; seq: number }> {
+    return this.db.transaction(() => {
+      const row = this.db
+        .prepare<[string, string], { retracted_at: number | null }>(
+          'SELECT retracted_at FROM reports WHERE id = ? AND member_id = ?',
+        )
+        .get(reportId, memberId);
+      if (row === undefined) return { status: 'not_found' as const, seq: this.seqNow() };
+      if (row.retracted_at !== null) return { status: 'already' as const, seq: this.seqNow() };
+      this.db
+        .prepare('UPDATE reports SET retracted_at = ?, retract_reason = ? WHERE id = ?')
+        .run(at, reason, reportId);
+      const tokens = this.db
+        .prepare<[string], { token: string; kind: IdentifierKind; key_id: string }>(
+          'SELECT DISTINCT token, kind, key_id FROM report_entities WHERE report_id = ?',
+        )
+        .all(reportId);
+      const remaining = this.db.prepare<
+        [string, string],
+        { type: ReportType; category: Category; occurred_at: number }
+      >(
+        `SELECT DISTINCT r.id, r.type, r.category, r.occurred_at FROM report_entities e JOIN reports r ON r.id = e.report_id
+         WHERE e.token = ? AND e.member_id = ? AND r.retracted_at IS NULL`,
+      );
+      const clear = this.db.prepare('DELETE FROM token_stats WHERE token = ? AND member_id = ?');
+      const insert = this.db.prepare(
+        'INSERT INTO token_stats (token, member_id, type, reports, first_seen, last_seen, categories) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      );
+      const stillFlagged = this.db.prepare<[string], { n: number }>(
+        'SELECT count(*) AS n FROM token_stats WHERE token = ?',
+      );
+      const state = this.db.prepare('UPDATE token_state SET seq = ?, flagged = ? WHERE token = ?');
+      const seq = this.bumpSeq();
+      for (const t of tokens) {
+        clear.run(t.token, memberId);
+        const rows = remaining
+          .all(t.token, memberId)
+          .map((r) => ({ type: r.type, category: r.category, occurredAt: r.occurred_at }));
+        for (const s of recount(memberId, rows))
+          insert.run(t.token, memberId, s.type, s.reports, s.firstSeen, s.lastSeen, s.categories);
+        state.run(seq, (stillFlagged.get(t.token)?.n ?? 0) > 0 ? 1 : 0, t.token);
+      }
+      return { status: 'retracted' as const, seq };
+    })();
+  }
+
+  private entitiesOf(reportIds: readonly string[]): Map<string, IngestEntity[]> {
+    const out = new Map<string, IngestEntity[]>();
+    const stmt = this.db.prepare<
+      [string],
+      { report_id: string; token: string; role: EntityRole; kind: IdentifierKind; key_id: string }
+    >(
+      'SELECT report_id, token, role, kind, key_id FROM report_entities WHERE report_id = ? ORDER BY ord',
+    );
+    for (const id of reportIds)
+      out.set(
+        id,
+        stmt.all(id).map((e) => ({ token: e.token, role: e.role, kind: e.kind, keyId: e.key_id })),
+      );
+    return out;
+  }
+
+  async getReport(memberId: string, reportId: string): Promise<StoredReport | undefined> {
+    const row = this.db
+      .prepare<[string, string], ReportRow>('SELECT * FROM reports WHERE id = ? AND member_id = ?')
+      .get(reportId, memberId);
+    return row === undefined ? undefined : reportOf(row, this.entitiesOf([row.id]));
+  }
+
+  async listReports(
+    memberId: string,
+    afterId: string | undefined,
+    limit: number,
+  ): Promise<StoredReport[]> {
+    const rows = this.db
+      .prepare<[string, string, number], ReportRow>(
+        'SELECT * FROM reports WHERE member_id = ? AND id > ? ORDER BY id LIMIT ?',
+      )
+      .all(memberId, afterId ?? '', limit);
+    const entities = this.entitiesOf(rows.map((r) => r.id));
+    return rows.map((r) => reportOf(r, entities));
+  }
+
+  async changesSince(seq: number, limit: number): Promise<TokenChange[]> {
+    // Whole sequence groups only: a batch's tokens share one seq, and a cursor that
+    // stopped inside a group would skip the rest of it.
+    const last = this.db
+      .prepare<[number, number], { seq: number }>(
+        'SELECT seq FROM token_state WHERE seq > ? ORDER BY seq LIMIT 1 OFFSET ?',
+      )
+      .get(seq, Math.max(0, limit - 1));
+    const rows =
+      last === undefined
+        ? this.db
+            .prepare<
+              [number],
+              { token: string; kind: IdentifierKind; key_id: string; seq: number; flagged: number }
+            >('SELECT * FROM token_state WHERE seq > ? ORDER BY seq')
+            .all(seq)
+        : this.db
+            .prepare<
+              [number, number],
+              { token: string; kind: IdentifierKind; key_id: string; seq: number; flagged: number }
+            >('SELECT * FROM token_state WHERE seq > ? AND seq <= ? ORDER BY seq')
+            .all(seq, last.seq);
+    const stats = this.db.prepare<
+      [string],
+      {
+        member_id: string;
+        type: ReportType;
+        reports: number;
+        first_seen: number;
+        last_seen: number;
+        categories: number;
+      }
+    >(
+      'SELECT member_id, type, reports, first_seen, last_seen, categories FROM token_stats WHERE token = ?',
+    );
+    return rows.map((r) => ({
+      token: r.token,
+      kind: r.kind,
+      keyId: r.key_id,
+      seq: r.seq,
+      flagged: r.flagged === 1,
+      stats:
+        r.flagged === 1
+          ? stats.all(r.token).map((s) => ({
+              memberId: s.member_id,
+              type: s.type,
+              reports: s.reports,
+              firstSeen: s.first_seen,
+              lastSeen: s.last_seen,
+              categories: s.categories,
+            }))
+          : [],
+    }));
+  }
+
+  async addWatch(memberId: string, tokens: readonly TokenRef[], at: number): Promise<number> {
+    const insert = this.db.prepare(
+      'INSERT OR IGNORE INTO watchlist (token, member_id, kind, key_id, created_at) VALUES (?, ?, ?, ?, ?)',
+    );
+    return this.db.transaction(() =>
+      tokens.reduce((n, t) => n + insert.run(t.token, memberId, t.kind, t.keyId, at).changes, 0),
+    )();
+  }
+
+  async removeWatch(memberId: string, tokens: readonly string[]): Promise<number> {
+    const remove = this.db.prepare('DELETE FROM watchlist WHERE token = ? AND member_id = ?');
+    return this.db.transaction(() =>
+      tokens.reduce((n, t) => n + remove.run(t, memberId).changes, 0),
+    )();
+  }
+
+  async listWatch(
+    memberId: string,
+    afterToken: string | undefined,
+    limit: number,
+  ): Promise<TokenRef[]> {
+    return this.db
+      .prepare<[string, string, number], { token: string; kind: IdentifierKind; key_id: string }>(
+        'SELECT token, kind, key_id FROM watchlist WHERE member_id = ? AND token > ? ORDER BY token LIMIT ?',
+      )
+      .all(memberId, afterToken ?? '', limit)
+      .map((r) => ({ token: r.token, kind: r.kind, keyId: r.key_id }));
+  }
+
+  async listAlerts(
+    memberId: string,
+    after: { seq: number; id: number } | undefined,
+    limit: number,
+  ): Promise<Alert[]> {
+    const a = after ?? { seq: 0, id: 0 };
+    return this.db
+      .prepare<[string, number, number, number], AlertRow>(
+        'SELECT * FROM alerts WHERE member_id = ? AND (seq, id) > (?, ?) ORDER BY seq, id LIMIT ?',
+      )
+      .all(memberId, a.seq, a.id, limit)
+      .map(alertOf);
+  }
+
+  async setWebhook(memberId: string, url: string, at: number): Promise<void> {
+    this.db
+      .prepare(
+        'INSERT INTO webhooks (member_id, url, created_at) VALUES (?, ?, ?) ON CONFLICT (member_id) DO UPDATE SET url = excluded.url',
+      )
+      .run(memberId, url, at);
+  }
+
+  async getWebhook(memberId: string): Promise<string | undefined> {
+    return this.db
+      .prepare<[string], { url: string }>('SELECT url FROM webhooks WHERE member_id = ?')
+      .get(memberId)?.url;
+  }
+
+  async deleteWebhook(memberId: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM webhooks WHERE member_id = ?').run(memberId).changes > 0;
+  }
+
+  async claimDeliveries(now: number, leaseMs: number, limit: number): Promise<WebhookDelivery[]> {
+    return this.db.transaction(() => {
+      const rows = this.db
+        .prepare<[number, number], AlertRow & { attempts: number; url: string }>(
+          `SELECT a.*, d.attempts, w.url FROM webhook_deliveries d JOIN alerts a ON a.id = d.alert_id JOIN webhooks w ON w.member_id = d.member_id
+           WHERE d.delivered_at IS NULL AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at LIMIT ?`,
+        )
+        .all(now, limit);
+      const lease = this.db.prepare(
+        'UPDATE webhook_deliveries SET next_attempt_at = ? WHERE alert_id = ?',
+      );
+      for (const r of rows) lease.run(now + leaseMs, r.id);
+      return rows.map((r) => ({
+        alert: alertOf(r),
+        memberId: r.member_id,
+        url: r.url,
+        attempts: r.attempts,
+      }));
+    })();
+  }
+
+  async deliveryDone(alertId: number, at: number): Promise<void> {
+    this.db
+      .prepare(
+        'UPDATE webhook_deliveries SET delivered_at = ?, attempts = attempts + 1 WHERE alert_id = ?',
+      )
+      .run(at, alertId);
+  }
+
+  async deliveryFailed(alertId: number, nextAttemptAt: number, error: string): Promise<void> {
+    this.db
+      .prepare(
+        'UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE alert_id = ?',
+      )
+      .run(nextAttemptAt, error.slice(0, 500), alertId);
+  }
+
+  async latestPolicy(): Promise<PolicyRecord | undefined> {
+    const row = this.db
+      .prepare<[], { version: number; body: string; created_at: number; created_by: string }>(
+        'SELECT * FROM policies ORDER BY version DESC LIMIT 1',
+      )
+      .get();
+    return row === undefined
+      ? undefined
+      : {
+          version: row.version,
+          body: JSON.parse(row.body) as unknown,
+          createdAt: row.created_at,
+          createdBy: row.created_by,
+        };
+  }
+
+  async putPolicy(body: unknown, createdBy: string, at: number): Promise<number> {
+    return this.db.transaction(() => {
+      const version =
+        (this.db.prepare<[], { v: number | null }>('SELECT max(version) AS v FROM policies').get()
+          ?.v ?? 0) + 1;
+      this.db
+        .prepare('INSERT INTO policies (version, body, created_at, created_by) VALUES (?, ?, ?, ?)')
+        .run(version, JSON.stringify(body), at, createdBy);
+      return version;
+    })();
+  }
+}

@@ -1,0 +1,94 @@
+import type {
+  Alert,
+  BatchRecord,
+  IngestLink,
+  IngestReport,
+  IngestResult,
+  Member,
+  MemberType,
+  PolicyRecord,
+  StoredReport,
+  TokenChange,
+  TokenRef,
+  WebhookDelivery,
+} from '../domain/types.js';
+
+/**
+ * The platform's storage port. One interface, two adapters: SqliteStore (embedded, the
+ * default) and PostgresStore (production); one contract suite runs against both.
+ *
+ * Every write is one transaction and durable when the promise resolves ("acknowledged
+ * means durable"). Writes that change what checks answer advance one change sequence,
+ * in commit order, so that every API process can bring its in-memory view of flagged
+ * tokens up to date by asking for the changes since the sequence it has seen.
+ */
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  createMember(member: {
+    id: string;
+    name: string;
+    type: MemberType;
+    createdAt: number;
+  }): Promise<void>;
+  getMember(id: string): Promise<Member | undefined>;
+  listMembers(): Promise<Member[]>;
+  setMemberStatus(id: string, status: Member['status']): Promise<boolean>;
+  addCredential(memberId: string, sha256: string, at: number): Promise<void>;
+  /** Revokes every credential of the member. */
+  revokeCredentials(memberId: string, at: number): Promise<void>;
+  memberByCredential(sha256: string): Promise<Member | undefined>;
+  addSigningKey(memberId: string, publicKey: string, at: number): Promise<void>;
+  revokeSigningKeys(memberId: string, at: number): Promise<void>;
+  signingKeys(memberId: string): Promise<string[]>;
+
+  /**
+   * Stores a batch's new reports with their entities, counts them into the per-token
+   * statistics, and alerts the members watching their tokens, atomically. A ref seen
+   * before is a duplicate (same content) or a conflict (other content) and changes
+   * nothing.
+   */
+  ingestReports(batch: BatchRecord, reports: readonly IngestReport[]): Promise<IngestResult>;
+  /** Stores a batch's new links (repeats are duplicates) and alerts watchers. */
+  ingestLinks(batch: BatchRecord, links: readonly IngestLink[]): Promise<IngestResult>;
+  /** Retracts one of the member's own reports; statistics of its tokens are recounted. */
+  retractReport(
+    memberId: string,
+    reportId: string,
+    reason: string,
+    at: number,
+  ): Promise<{ status: 'retracted' | 'not_found' | 'already'; seq: number }>;
+  getReport(memberId: string, reportId: string): Promise<StoredReport | undefined>;
+  listReports(
+    memberId: string,
+    afterId: string | undefined,
+    limit: number,
+  ): Promise<StoredReport[]>;
+
+  currentSeq(): Promise<number>;
+  /** Tokens whose state changed after seq, in sequence order, with their statistics. */
+  changesSince(seq: number, limit: number): Promise<TokenChange[]>;
+
+  addWatch(memberId: string, tokens: readonly TokenRef[], at: number): Promise<number>;
+  removeWatch(memberId: string, tokens: readonly string[]): Promise<number>;
+  listWatch(memberId: string, afterToken: string | undefined, limit: number): Promise<TokenRef[]>;
+
+  listAlerts(
+    memberId: string,
+    after: { seq: number; id: number } | undefined,
+    limit: number,
+  ): Promise<Alert[]>;
+
+  setWebhook(memberId: string, url: string, at: number): Promise<void>;
+  getWebhook(memberId: string): Promise<string | undefined>;
+  deleteWebhook(memberId: string): Promise<boolean>;
+  /** Claims up to limit deliveries that are due, leasing them so no other process takes them. */
+  claimDeliveries(now: number, leaseMs: number, limit: number): Promise<WebhookDelivery[]>;
+  deliveryDone(alertId: number, at: number): Promise<void>;
+  deliveryFailed(alertId: number, nextAttemptAt: number, error: string): Promise<void>;
+
+  latestPolicy(): Promise<PolicyRecord | undefined>;
+  putPolicy(body: unknown, createdBy: string, at: number): Promise<number>;
+}

@@ -1,0 +1,554 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { verifyEd25519 } from '@credence/core/signing/ed25519';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { callLink, type Harness, harness, report, tok } from './harness.js';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await harness();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+const json = <T = Record<string, unknown>>(r: { json: () => unknown }) => r.json() as T;
+const reportCount = async () =>
+  (await h.platform.store.listReports('bank-a', undefined, 10_000)).length;
+
+describe('ingestion of signed batches', () => {
+  it('accepts a signed batch and answers per item, idempotently by ref', async () => {
+    const first = await h.reports(h.actors.bankA, [report('r1', [1, 2]), report('r2', [3])]);
+    expect(first.statusCode).toBe(200);
+    const body = json<{
+      accepted: number;
+      sequence: number;
+      results: { ref: string; status: string; id: string }[];
+    }>(first);
+    expect(body).toMatchObject({ accepted: 2, duplicates: 0, conflicts: 0 });
+    expect(body.results.map((r) => [r.ref, r.status])).toEqual([
+      ['r1', 'accepted'],
+      ['r2', 'accepted'],
+    ]);
+    const again = json<{
+      results: { status: string; id: string; code?: string }[];
+      sequence: number;
+    }>(await h.reports(h.actors.bankA, [report('r1', [1, 2]), report('r2', [4])]));
+    expect(again.results.map((r) => r.status)).toEqual(['duplicate', 'conflict']);
+    expect(again.results[1]).toMatchObject({ code: 'item.conflict' });
+    expect(again.results[0]?.id).toBe(body.results[0]?.id);
+    expect(again.sequence).toBe(body.sequence);
+  });
+
+  it('treats a replayed signed batch as repeats: nothing changes', async () => {
+    const batch = report('r1', [1]);
+    const signedOnce = await h.reports(h.actors.bankA, [batch], { batchId: 'fixed' });
+    const replay = await h.reports(h.actors.bankA, [batch], { batchId: 'fixed' });
+    expect(json(replay)).toMatchObject({
+      accepted: 0,
+      duplicates: 1,
+      sequence: json<{ sequence: number }>(signedOnce).sequence,
+    });
+    expect(await reportCount()).toBe(1);
+  });
+
+  it.each([
+    [
+      'a signature by another key',
+      (b: Record<string, unknown>) => ({ ...b, signature: `${'A'.repeat(85)}Q` }),
+      400,
+      'batch.signature_invalid',
+      'signature',
+    ],
+    [
+      'a changed item',
+      (b: { batch: { reports: unknown[] } }) => ({
+        ...b,
+        batch: { ...b.batch, reports: [report('r1', [9])] },
+      }),
+      400,
+      'batch.signature_invalid',
+      'signature',
+    ],
+    [
+      'an unregistered key',
+      (b: Record<string, unknown>) => ({
+        ...b,
+        publicKey: tok('unregistered').replace(/^t0/, 'AB'),
+      }),
+      400,
+      'batch.unknown_key',
+      'publicKey',
+    ],
+  ])('refuses %s', async (_, tamper, status, code, field) => {
+    const good = await h.request(h.actors.bankA, 'GET', '/v1/me');
+    expect(good.statusCode).toBe(200);
+    const { signBatch } = await import('@credence/core/wire/batches');
+    const { privateKeyFromJwk } = await import('@credence/core/signing/ed25519');
+    const signed = signBatch(
+      {
+        member: 'bank-a',
+        batchId: 'x',
+        createdAt: new Date().toISOString(),
+        reports: [report('r1', [1])],
+      },
+      privateKeyFromJwk(h.actors.bankA.key.privateJwk),
+      h.actors.bankA.key.publicKey,
+    );
+    const res = await h.request(h.actors.bankA, 'POST', '/v1/reports', tamper(signed as never));
+    expect(res.statusCode).toBe(status);
+    expect(json(res)).toMatchObject({ code, errors: [{ field }] });
+    expect(await reportCount()).toBe(0);
+  });
+
+  it('refuses a batch signed for another member, and a stale one', async () => {
+    const other = await h.reports(h.actors.bankA, [report('r1', [1])], { member: 'bank-b' });
+    expect(json(other)).toMatchObject({
+      status: 403,
+      code: 'batch.member_mismatch',
+      errors: [{ field: 'batch.member' }],
+    });
+    const stale = await h.reports(h.actors.bankA, [report('r1', [1])], {
+      createdAt: '2020-01-01T00:00:00Z',
+    });
+    expect(json(stale)).toMatchObject({
+      status: 400,
+      code: 'batch.stale',
+      errors: [{ field: 'batch.createdAt' }],
+    });
+    expect(await reportCount()).toBe(0);
+  });
+
+  it.each([
+    ['not JSON', '{"batch":', 'request.malformed_json', '(body)'],
+    [
+      'no signature',
+      {
+        batch: {
+          member: 'bank-a',
+          batchId: 'x',
+          createdAt: '2026-11-25T00:00:00Z',
+          reports: [report('r1', [1])],
+        },
+        publicKey: tok(1),
+      },
+      'request.invalid',
+      'signature',
+    ],
+    [
+      'a bad token',
+      {
+        batch: {
+          member: 'bank-a',
+          batchId: 'x',
+          createdAt: '2026-11-25T00:00:00Z',
+          reports: [
+            {
+              ...report('r1', [1]),
+              entities: [
+                { role: 'caller', kind: 'phone', token: 'raw+8613800138000', keyId: 'k1' },
+              ],
+            },
+          ],
+        },
+        publicKey: tok(1),
+        signature: 'A'.repeat(86),
+      },
+      'request.invalid',
+      'batch.reports[0].entities[0].token',
+    ],
+    [
+      'an unknown category',
+      {
+        batch: {
+          member: 'bank-a',
+          batchId: 'x',
+          createdAt: '2026-11-25T00:00:00Z',
+          reports: [{ ...report('r1', [1]), category: 'gossip' }],
+        },
+        publicKey: tok(1),
+        signature: 'A'.repeat(86),
+      },
+      'request.invalid',
+      'batch.reports[0].category',
+    ],
+    [
+      'a narrative',
+      {
+        batch: {
+          member: 'bank-a',
+          batchId: 'x',
+          createdAt: '2026-11-25T00:00:00Z',
+          reports: [{ ...report('r1', [1]), narrative: 'he said' }],
+        },
+        publicKey: tok(1),
+        signature: 'A'.repeat(86),
+      },
+      'request.invalid',
+      'batch.reports[0].narrative',
+    ],
+    [
+      '5,001 reports',
+      {
+        batch: {
+          member: 'bank-a',
+          batchId: 'x',
+          createdAt: '2026-11-25T00:00:00Z',
+          reports: Array.from({ length: 5001 }, (_, i) => report(`r${i}`, [i])),
+        },
+        publicKey: tok(1),
+        signature: 'A'.repeat(86),
+      },
+      'request.invalid',
+      'batch.reports',
+    ],
+  ])(
+    'refuses %s with a 4xx naming the field, and changes nothing',
+    async (_, body, code, field) => {
+      const res = await h.request(h.actors.bankA, 'POST', '/v1/reports', body);
+      expect(res.statusCode).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode).toBeLessThan(500);
+      expect(json(res)).toMatchObject({ code });
+      expect(json<{ errors: { field: string }[] }>(res).errors.map((e) => e.field)).toContain(
+        field,
+      );
+      expect(await reportCount()).toBe(0);
+    },
+  );
+});
+
+describe('risk checks', () => {
+  it('answers clear for a token nobody reported, and scores reported ones by distinct members', async () => {
+    const clear = json(await h.request(h.actors.bankA, 'GET', `/v1/check/${tok(99)}`));
+    expect(clear).toMatchObject({
+      verdict: 'clear',
+      score: 0,
+      reporters: 0,
+      ring: null,
+      firstSeen: null,
+      policyVersion: 0,
+    });
+    await h.reports(h.actors.bankA, [report('r1', [1]), report('r2', [1], { type: 'suspected' })]);
+    const one = json<{
+      verdict: string;
+      score: number;
+      reporters: number;
+      reports: Record<string, number>;
+    }>(await h.request(h.actors.bankB, 'GET', `/v1/check/${tok(1)}`));
+    expect(one.reporters).toBe(1);
+    expect(one.reports).toMatchObject({ victim_report: 1, suspected: 1 });
+    expect(one.verdict).toBe('suspicious');
+    await h.reports(h.actors.telecom, [report('t1', [1], { type: 'police_confirmed' })]);
+    const two = json<{
+      verdict: string;
+      score: number;
+      reporters: number;
+      explanation: string;
+      categories: string[];
+    }>(
+      await h
+        .request(h.actors.police, 'POST', '/v1/check', { tokens: [tok(1), tok(99)] })
+        .then((r) => ({ json: () => (r.json() as { results: unknown[] }).results[0] })),
+    );
+    expect(two.reporters).toBe(2);
+    expect(two.verdict).toBe('fraud');
+    expect(two.score).toBeGreaterThan(one.score);
+    expect(two.categories).toEqual(['impersonate_authority']);
+    expect(two.explanation).toContain('Reported by 2 members');
+    for (const id of ['bank-a', 'telecom-a']) expect(JSON.stringify(two)).not.toContain(id);
+  });
+
+  it('takes a retraction into account at once', async () => {
+    const r = json<{ results: { id: string }[] }>(
+      await h.reports(h.actors.bankA, [report('r1', [1], { type: 'police_confirmed' })]),
+    );
+    expect(json(await h.request(h.actors.bankB, 'GET', `/v1/check/${tok(1)}`))).toMatchObject({
+      verdict: 'fraud',
+    });
+    const retract = await h.request(
+      h.actors.bankA,
+      'POST',
+      `/v1/reports/${r.results[0]?.id}/retract`,
+      { reason: 'false_positive' },
+    );
+    expect(retract.statusCode).toBe(200);
+    expect(json(await h.request(h.actors.bankB, 'GET', `/v1/check/${tok(1)}`))).toMatchObject({
+      verdict: 'clear',
+      reporters: 0,
+    });
+    const again = await h.request(
+      h.actors.bankA,
+      'POST',
+      `/v1/reports/${r.results[0]?.id}/retract`,
+      { reason: 'false_positive' },
+    );
+    expect(json(again)).toMatchObject({ status: 409, code: 'report.already_retracted' });
+  });
+
+  it('follows the policy the operator sets', async () => {
+    await h.reports(h.actors.bankA, [report('r1', [1], { type: 'suspected' })]);
+    expect(json(await h.request(h.actors.bankB, 'GET', `/v1/check/${tok(1)}`))).toMatchObject({
+      verdict: 'clear',
+      policyVersion: 0,
+    });
+    const policy = json<{ policy: { weights: Record<string, number> } }>(
+      await h.request(h.actors.bankB, 'GET', '/v1/policy'),
+    ).policy;
+    const stricter = { ...policy, weights: { ...policy.weights, suspected: 0.9 } };
+    expect(json(await h.request(h.actors.bankA, 'PUT', '/v1/policy', stricter))).toMatchObject({
+      status: 403,
+      code: 'role.forbidden',
+    });
+    expect(json(await h.request(h.actors.operator, 'PUT', '/v1/policy', stricter))).toEqual({
+      version: 1,
+    });
+    expect(json(await h.request(h.actors.bankB, 'GET', `/v1/check/${tok(1)}`))).toMatchObject({
+      verdict: 'fraud',
+      policyVersion: 1,
+    });
+    const bad = await h.request(h.actors.operator, 'PUT', '/v1/policy', {
+      ...stricter,
+      thresholds: { suspicious: 0.9, fraud: 0.1 },
+    });
+    expect(json(bad)).toMatchObject({
+      status: 400,
+      code: 'policy.invalid',
+      errors: [{ field: 'thresholds.fraud' }],
+    });
+  });
+
+  it('refuses more than 1,000 tokens and malformed tokens', async () => {
+    const many = await h.request(h.actors.bankA, 'POST', '/v1/check', {
+      tokens: Array.from({ length: 1001 }, (_, i) => tok(i)),
+    });
+    expect(json(many)).toMatchObject({ status: 400, errors: [{ field: 'tokens' }] });
+    expect((await h.request(h.actors.bankA, 'GET', '/v1/check/not-a-token')).statusCode).toBe(400);
+  });
+});
+
+describe("the role matrix: each endpoint, each role, and another member's data", () => {
+  type Who = 'operator' | 'bankA' | 'telecom' | 'police' | 'auditor' | 'none';
+  const WHO: Who[] = ['operator', 'bankA', 'telecom', 'police', 'auditor', 'none'];
+  const endpoints: [string, string, () => unknown, Who[]][] = [
+    ['GET', '/v1/me', () => undefined, ['operator', 'bankA', 'telecom', 'police', 'auditor']],
+    ['GET', '/v1/policy', () => undefined, ['operator', 'bankA', 'telecom', 'police', 'auditor']],
+    ['GET', `/v1/check/${tok(1)}`, () => undefined, ['bankA', 'telecom', 'police']],
+    ['POST', '/v1/check', () => ({ tokens: [tok(1)] }), ['bankA', 'telecom', 'police']],
+    ['GET', '/v1/reports', () => undefined, ['bankA', 'telecom']],
+    ['GET', '/v1/watchlist', () => undefined, ['bankA', 'telecom']],
+    [
+      'PUT',
+      '/v1/watchlist',
+      () => ({ tokens: [{ kind: 'phone', token: tok(5), keyId: 'k1' }] }),
+      ['bankA', 'telecom'],
+    ],
+    ['GET', '/v1/alerts', () => undefined, ['bankA', 'telecom']],
+    ['GET', '/v1/webhook', () => undefined, ['bankA', 'telecom']],
+    ['GET', '/v1/members', () => undefined, ['operator']],
+    ['POST', '/v1/members/bank-b/disable', () => ({}), ['operator']],
+  ];
+  for (const [method, url, body, allowed] of endpoints) {
+    it(`${method} ${url}`, async () => {
+      for (const who of WHO) {
+        const res = await h.request(
+          who === 'none' ? undefined : h.actors[who],
+          method,
+          url,
+          body(),
+        );
+        const expected = who === 'none' ? 401 : allowed.includes(who) ? 200 : 403;
+        expect(res.statusCode, `${who}: ${res.body}`).toBe(expected);
+        if (who === 'operator' && url.endsWith('/disable'))
+          await h.request(h.actors.operator, 'POST', '/v1/members/bank-b/enable', {});
+      }
+    });
+  }
+
+  it("never shows one member another member's reports, watchlist or alerts", async () => {
+    const r = json<{ results: { id: string }[] }>(
+      await h.reports(h.actors.bankA, [report('r1', [1])]),
+    );
+    const id = r.results[0]?.id as string;
+    expect((await h.request(h.actors.bankB, 'GET', `/v1/reports/${id}`)).statusCode).toBe(404);
+    expect(
+      (await h.request(h.actors.bankB, 'POST', `/v1/reports/${id}/retract`, { reason: 'other' }))
+        .statusCode,
+    ).toBe(404);
+    expect(
+      json<{ reports: unknown[] }>(await h.request(h.actors.bankB, 'GET', '/v1/reports')).reports,
+    ).toEqual([]);
+    await h.request(h.actors.bankA, 'PUT', '/v1/watchlist', {
+      tokens: [{ kind: 'phone', token: tok(7), keyId: 'k1' }],
+    });
+    expect(
+      json<{ tokens: unknown[] }>(await h.request(h.actors.bankB, 'GET', '/v1/watchlist')).tokens,
+    ).toEqual([]);
+    await h.reports(h.actors.telecom, [report('t1', [7])]);
+    expect(
+      json<{ alerts: unknown[] }>(await h.request(h.actors.bankA, 'GET', '/v1/alerts')).alerts,
+    ).toHaveLength(1);
+    expect(
+      json<{ alerts: unknown[] }>(await h.request(h.actors.bankB, 'GET', '/v1/alerts')).alerts,
+    ).toEqual([]);
+  });
+
+  it('stops a disabled member at once', async () => {
+    expect(
+      (await h.request(h.actors.operator, 'POST', '/v1/members/bank-b/disable', {})).statusCode,
+    ).toBe(200);
+    expect(json(await h.request(h.actors.bankB, 'GET', '/v1/me'))).toMatchObject({
+      status: 401,
+      code: 'auth.invalid',
+    });
+  });
+});
+
+describe('watchlists and alerts', () => {
+  it("alerts a member when another member's report or link touches a watched token, never naming who", async () => {
+    await h.request(h.actors.bankB, 'PUT', '/v1/watchlist', {
+      tokens: [
+        { kind: 'phone', token: tok(1), keyId: 'k1' },
+        { kind: 'phone', token: tok(5), keyId: 'k1' },
+      ],
+    });
+    await h.reports(h.actors.bankB, [report('own', [1])]);
+    expect(
+      json<{ alerts: unknown[] }>(await h.request(h.actors.bankB, 'GET', '/v1/alerts')).alerts,
+    ).toEqual([]);
+    const r = json<{ alerts: number }>(
+      await h.reports(h.actors.bankA, [report('r1', [1], { type: 'confirmed_fraud' })]),
+    );
+    expect(r.alerts).toBe(1);
+    const first = json<{
+      alerts: { cursor: string; token: string; source: string; reportType: string }[];
+      next: string;
+    }>(await h.request(h.actors.bankB, 'GET', '/v1/alerts'));
+    expect(first.alerts).toEqual([
+      expect.objectContaining({
+        token: tok(1),
+        source: 'report',
+        reportType: 'confirmed_fraud',
+        kind: 'phone',
+      }),
+    ]);
+    expect(JSON.stringify(first)).not.toContain('bank-a');
+    await h.links(h.actors.telecom, [callLink(5, 6)]);
+    const next = json<{ alerts: { token: string; source: string; linkType: string }[] }>(
+      await h.request(h.actors.bankB, 'GET', `/v1/alerts?after=${first.next}`),
+    );
+    expect(next.alerts).toEqual([
+      expect.objectContaining({ token: tok(5), source: 'link', linkType: 'call' }),
+    ]);
+  });
+
+  it('streams alerts as server-sent events', async () => {
+    await h.request(h.actors.bankB, 'PUT', '/v1/watchlist', {
+      tokens: [{ kind: 'phone', token: tok(1), keyId: 'k1' }],
+    });
+    const url = await h.platform.app.listen({ host: '127.0.0.1', port: 0 });
+    const controller = new AbortController();
+    const response = await fetch(`${url}/v1/alerts/stream`, {
+      headers: { authorization: `Bearer ${h.actors.bankB.credential}` },
+      signal: controller.signal,
+    });
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    await h.reports(h.actors.bankA, [report('r1', [1])]);
+    let text = '';
+    while (!text.includes('event: alert'))
+      text += new TextDecoder().decode((await reader.read()).value);
+    expect(text).toMatch(/id: \d+\.\d+\nevent: alert\ndata: \{.*"token":"t0+1"/);
+    controller.abort();
+  });
+
+  it('delivers alerts to webhooks, signed by the platform, with an idempotency key, retrying failures', async () => {
+    const clock = { now: Date.now() + 60_000 }; // after the alert is queued
+    await h.close();
+    h = await harness({ clock: () => clock.now });
+    const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+    let fail = true;
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        res.statusCode = fail ? 500 : 200;
+        fail = false;
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      await h.request(h.actors.bankB, 'PUT', '/v1/webhook', {
+        url: `http://127.0.0.1:${port}/hook`,
+      });
+      await h.request(h.actors.bankB, 'PUT', '/v1/watchlist', {
+        tokens: [{ kind: 'phone', token: tok(1), keyId: 'k1' }],
+      });
+      await h.reports(h.actors.bankA, [report('r1', [1])]);
+      const dispatcher = h.platform.webhooks;
+      const key = h.platform.publicKey;
+      expect(await dispatcher.tick()).toBe(0); // the first attempt fails (500)
+      clock.now += 10_000;
+      expect(await dispatcher.tick()).toBe(1);
+      expect(await dispatcher.tick()).toBe(0);
+      expect(received).toHaveLength(2);
+      const [a, b] = received;
+      expect(a?.headers['idempotency-key']).toBe(b?.headers['idempotency-key']);
+      const signature = String(b?.headers['credence-signature']);
+      const m = /^t=(\d+),ed25519=([A-Za-z0-9_-]+)$/.exec(signature);
+      expect(m).not.toBeNull();
+      expect(
+        verifyEd25519(key, new TextEncoder().encode(`${m?.[1]}.${b?.body}`), m?.[2] ?? ''),
+      ).toBe(true);
+      expect(JSON.parse(b?.body ?? '{}')).toMatchObject({ token: tok(1), source: 'report' });
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('operations', () => {
+  it('serves OpenAPI 3.1, health and metrics', async () => {
+    const spec = json<{ openapi: string; paths: Record<string, unknown> }>(
+      await h.request(undefined, 'GET', '/v1/openapi.json'),
+    );
+    expect(spec.openapi).toBe('3.1.0');
+    for (const path of [
+      '/v1/reports',
+      '/v1/links',
+      '/v1/check',
+      '/v1/check/{token}',
+      '/v1/watchlist',
+      '/v1/alerts',
+      '/v1/members',
+    ])
+      expect(Object.keys(spec.paths)).toContain(path);
+    expect(json(await h.request(undefined, 'GET', '/healthz'))).toMatchObject({ status: 'ok' });
+    await h.request(h.actors.bankA, 'GET', `/v1/check/${tok(1)}`);
+    const metrics = (await h.request(undefined, 'GET', '/metrics')).body;
+    expect(metrics).toContain('credence_checks_total{verdict="clear"} 1');
+    expect(metrics).not.toContain(tok(1));
+  });
+
+  it('keeps credentials out of the logs', async () => {
+    await h.close();
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk, _e, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    h = await harness({ logger: { level: 'info', stream } });
+    await h.reports(h.actors.bankA, [report('r1', [1])]);
+    await h.request(h.actors.bankA, 'GET', `/v1/check/${tok(1)}`);
+    await h.request(h.actors.bankA, 'POST', '/v1/reports', '{"broken":');
+    const log = lines.join('');
+    expect(log).toContain('/v1/check');
+    for (const secret of Object.values(h.actors).map((a) => a.credential))
+      expect(log).not.toContain(secret);
+  });
+});

@@ -1,0 +1,333 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { BatchRecord, IngestLink, IngestReport } from '../src/domain/types.js';
+import type { Store } from '../src/storage/store.js';
+
+/**
+ * The storage contract: what every Store adapter must do, run against each. `open`
+ * makes a store on fresh, empty storage; `reopen` opens the same storage again (a
+ * restart).
+ */
+export interface StoreHarness {
+  open(): Promise<Store>;
+  reopen(): Promise<Store>;
+  cleanup(): Promise<void>;
+}
+
+const T0 = Date.parse('2026-11-20T10:00:00Z');
+const tok = (n: number) => `t${String(n).padStart(42, '0')}`;
+
+let counter = 0;
+const batch = (memberId: string, kind: 'reports' | 'links', items: number): BatchRecord => ({
+  memberId,
+  batchId: `b${++counter}`,
+  kind,
+  digest: 'd'.repeat(64),
+  publicKey: 'p'.repeat(43),
+  signature: 's'.repeat(86),
+  items,
+  receivedAt: T0 + counter,
+});
+
+const report = (
+  ref: string,
+  tokens: number[],
+  extra: Partial<IngestReport> = {},
+): IngestReport => ({
+  ref,
+  type: 'victim_report',
+  category: 'fake_loan',
+  occurredAt: T0,
+  loss: '1k-10k',
+  entities: tokens.map((n, i) => ({
+    token: tok(n),
+    kind: 'phone',
+    keyId: 'k1',
+    role: i === 0 ? 'caller' : 'victim',
+  })),
+  contentHash: `h-${ref}-${tokens.join('.')}-${extra.type ?? 'victim_report'}`,
+  ...extra,
+});
+
+const link = (from: number, to: number, at = T0): IngestLink => ({
+  link: 'call',
+  from: { token: tok(from), kind: 'phone', keyId: 'k1' },
+  to: { token: tok(to), kind: 'phone', keyId: 'k1' },
+  at,
+  count: 1,
+  amount: undefined,
+  contentHash: `l-${from}-${to}-${at}`,
+});
+
+export function storeContract(name: string, harness: () => StoreHarness): void {
+  describe(`Store contract: ${name}`, () => {
+    let h: StoreHarness;
+    let store: Store;
+
+    beforeEach(async () => {
+      h = harness();
+      store = await h.open();
+      await store.migrate();
+      for (const id of ['bank-a', 'bank-b', 'telecom-a'])
+        await store.createMember({
+          id,
+          name: id,
+          type: id.startsWith('bank') ? 'bank' : 'telecom',
+          createdAt: T0,
+        });
+    });
+
+    afterEach(async () => {
+      await store.close();
+      await h.cleanup();
+    });
+
+    it('migrates idempotently', async () => {
+      await store.migrate();
+      expect((await store.listMembers()).map((m) => m.id)).toEqual([
+        'bank-a',
+        'bank-b',
+        'telecom-a',
+      ]);
+    });
+
+    it('keeps members, credentials and signing keys', async () => {
+      await store.addCredential('bank-a', 'c1', T0);
+      expect((await store.memberByCredential('c1'))?.id).toBe('bank-a');
+      await store.revokeCredentials('bank-a', T0);
+      expect(await store.memberByCredential('c1')).toBeUndefined();
+      await store.addSigningKey('bank-a', 'k1', T0);
+      await store.addSigningKey('bank-a', 'k2', T0 + 1);
+      await store.addSigningKey('bank-a', 'k2', T0 + 2);
+      expect(await store.signingKeys('bank-a')).toEqual(['k1', 'k2']);
+      await store.revokeSigningKeys('bank-a', T0);
+      expect(await store.signingKeys('bank-a')).toEqual([]);
+      expect(await store.setMemberStatus('bank-a', 'disabled')).toBe(true);
+      expect((await store.getMember('bank-a'))?.status).toBe('disabled');
+      expect(await store.setMemberStatus('nobody', 'disabled')).toBe(false);
+      await expect(
+        store.createMember({ id: 'bank-a', name: 'again', type: 'bank', createdAt: T0 }),
+      ).rejects.toThrow();
+    });
+
+    it('ingests reports idempotently by ref: accepted, duplicate, conflict', async () => {
+      const first = await store.ingestReports(batch('bank-a', 'reports', 2), [
+        report('r1', [1, 2]),
+        report('r2', [3]),
+      ]);
+      expect(first.outcomes.map((o) => o.status)).toEqual(['accepted', 'accepted']);
+      expect(first.seq).toBeGreaterThan(0);
+      const again = await store.ingestReports(batch('bank-a', 'reports', 3), [
+        report('r1', [1, 2]),
+        report('r2', [4]),
+        report('r3', [5]),
+        report('r3', [5]),
+      ]);
+      expect(again.outcomes.map((o) => o.status)).toEqual([
+        'duplicate',
+        'conflict',
+        'accepted',
+        'duplicate',
+      ]);
+      expect(again.outcomes[0]?.id).toBe(first.outcomes[0]?.id);
+      expect(again.seq).toBeGreaterThan(first.seq);
+      // Another member may use the same ref.
+      const other = await store.ingestReports(batch('bank-b', 'reports', 1), [report('r1', [1])]);
+      expect(other.outcomes[0]?.status).toBe('accepted');
+      const stored = await store.getReport('bank-a', first.outcomes[0]?.id ?? '');
+      expect(stored).toMatchObject({
+        ref: 'r1',
+        type: 'victim_report',
+        category: 'fake_loan',
+        loss: '1k-10k',
+        occurredAt: T0,
+      });
+      expect(stored?.entities.map((e) => e.role)).toEqual(['caller', 'victim']);
+      expect(await store.getReport('bank-b', first.outcomes[0]?.id ?? '')).toBeUndefined();
+      expect((await store.listReports('bank-a', undefined, 10)).map((r) => r.ref).sort()).toEqual([
+        'r1',
+        'r2',
+        'r3',
+      ]);
+    });
+
+    it('changes nothing for a batch of repeats', async () => {
+      const first = await store.ingestReports(batch('bank-a', 'reports', 1), [report('r1', [1])]);
+      const again = await store.ingestReports(batch('bank-a', 'reports', 1), [report('r1', [1])]);
+      expect(again.seq).toBe(first.seq);
+      expect(await store.changesSince(first.seq, 100)).toEqual([]);
+    });
+
+    it('keeps per-token statistics per member and report type, and reports changes by sequence', async () => {
+      const a = await store.ingestReports(batch('bank-a', 'reports', 2), [
+        report('r1', [1, 2], { occurredAt: T0 - 86_400_000 }),
+        report('r2', [1], {
+          type: 'police_confirmed',
+          category: 'impersonate_authority',
+          contentHash: 'x',
+        }),
+      ]);
+      await store.ingestReports(batch('bank-b', 'reports', 1), [
+        report('r1', [1], { occurredAt: T0 + 5 }),
+      ]);
+      const changes = await store.changesSince(0, 100);
+      const t1 = changes.filter((c) => c.token === tok(1)).at(-1);
+      expect(t1).toMatchObject({ flagged: true, kind: 'phone', keyId: 'k1' });
+      const stats = [...(t1?.stats ?? [])].sort((x, y) =>
+        `${x.memberId}${x.type}`.localeCompare(`${y.memberId}${y.type}`),
+      );
+      expect(stats).toEqual([
+        {
+          memberId: 'bank-a',
+          type: 'police_confirmed',
+          reports: 1,
+          firstSeen: T0,
+          lastSeen: T0,
+          categories: 1 << 4,
+        },
+        {
+          memberId: 'bank-a',
+          type: 'victim_report',
+          reports: 1,
+          firstSeen: T0 - 86_400_000,
+          lastSeen: T0 - 86_400_000,
+          categories: 1 << 2,
+        },
+        {
+          memberId: 'bank-b',
+          type: 'victim_report',
+          reports: 1,
+          firstSeen: T0 + 5,
+          lastSeen: T0 + 5,
+          categories: 1 << 2,
+        },
+      ]);
+      expect((await store.changesSince(a.seq, 100)).map((c) => c.token)).toEqual([tok(1)]);
+    });
+
+    it('returns whole sequence groups when it pages changes', async () => {
+      const a = await store.ingestReports(batch('bank-a', 'reports', 1), [report('r1', [1, 2, 3])]);
+      await store.ingestReports(batch('bank-a', 'reports', 1), [report('r2', [4, 5])]);
+      const page = await store.changesSince(0, 2);
+      expect(page.map((c) => c.token).sort()).toEqual([tok(1), tok(2), tok(3)]);
+      expect(page.every((c) => c.seq === a.seq)).toBe(true);
+      expect((await store.changesSince(a.seq, 2)).map((c) => c.token).sort()).toEqual([
+        tok(4),
+        tok(5),
+      ]);
+    });
+
+    it('retracts a report: statistics are recounted, a token with no report left is no longer flagged', async () => {
+      const a = await store.ingestReports(batch('bank-a', 'reports', 2), [
+        report('r1', [1, 2]),
+        report('r2', [1], { type: 'suspected', contentHash: 'y' }),
+      ]);
+      const id = a.outcomes[0]?.id ?? '';
+      expect((await store.retractReport('bank-b', id, 'false_positive', T0)).status).toBe(
+        'not_found',
+      );
+      const r = await store.retractReport('bank-a', id, 'false_positive', T0 + 10);
+      expect(r.status).toBe('retracted');
+      expect(r.seq).toBeGreaterThan(a.seq);
+      expect((await store.retractReport('bank-a', id, 'again', T0)).status).toBe('already');
+      const changes = await store.changesSince(a.seq, 100);
+      expect(changes.find((c) => c.token === tok(2))).toMatchObject({ flagged: false, stats: [] });
+      expect(changes.find((c) => c.token === tok(1))).toMatchObject({
+        flagged: true,
+        stats: [{ memberId: 'bank-a', type: 'suspected', reports: 1 }],
+      });
+      expect(await store.getReport('bank-a', id)).toMatchObject({
+        retractedAt: T0 + 10,
+        retractReason: 'false_positive',
+      });
+    });
+
+    it("alerts the members watching a token when another member's report or link touches it", async () => {
+      expect(
+        await store.addWatch(
+          'bank-b',
+          [
+            { token: tok(1), kind: 'phone', keyId: 'k1' },
+            { token: tok(9), kind: 'phone', keyId: 'k1' },
+          ],
+          T0,
+        ),
+      ).toBe(2);
+      expect(
+        await store.addWatch('bank-b', [{ token: tok(1), kind: 'phone', keyId: 'k1' }], T0),
+      ).toBe(0);
+      await store.addWatch('bank-a', [{ token: tok(1), kind: 'phone', keyId: 'k1' }], T0);
+      const r = await store.ingestReports(batch('bank-a', 'reports', 1), [
+        report('r1', [1, 2], { type: 'confirmed_fraud', category: 'romance', contentHash: 'z' }),
+      ]);
+      expect(r.alerts).toBe(1);
+      const own = await store.listAlerts('bank-a', undefined, 10);
+      expect(own).toEqual([]);
+      const [first] = await store.listAlerts('bank-b', undefined, 10);
+      expect(first).toMatchObject({
+        token: tok(1),
+        kind: 'phone',
+        source: 'report',
+        reportType: 'confirmed_fraud',
+        category: 'romance',
+        occurredAt: T0,
+      });
+      const l = await store.ingestLinks(batch('telecom-a', 'links', 2), [link(9, 7), link(9, 7)]);
+      expect(l.outcomes.map((o) => o.status)).toEqual(['accepted', 'duplicate']);
+      const after = await store.listAlerts(
+        'bank-b',
+        first === undefined ? undefined : { seq: first.seq, id: first.id },
+        10,
+      );
+      expect(after).toHaveLength(1);
+      expect(after[0]).toMatchObject({ token: tok(9), source: 'link', linkType: 'call' });
+      expect(await store.removeWatch('bank-b', [tok(9)])).toBe(1);
+      expect((await store.listWatch('bank-b', undefined, 10)).map((w) => w.token)).toEqual([
+        tok(1),
+      ]);
+    });
+
+    it('queues webhook deliveries for watchers with a webhook and leases them to one claimant', async () => {
+      await store.addWatch('bank-b', [{ token: tok(1), kind: 'phone', keyId: 'k1' }], T0);
+      await store.setWebhook('bank-b', 'https://bank-b.example/hook', T0);
+      expect(await store.getWebhook('bank-b')).toBe('https://bank-b.example/hook');
+      await store.ingestReports(batch('bank-a', 'reports', 1), [report('r1', [1])]);
+      const claimed = await store.claimDeliveries(T0 + 1000, 30_000, 10);
+      expect(claimed).toHaveLength(1);
+      expect(claimed[0]).toMatchObject({
+        memberId: 'bank-b',
+        url: 'https://bank-b.example/hook',
+        attempts: 0,
+      });
+      expect(await store.claimDeliveries(T0 + 1000, 30_000, 10)).toEqual([]);
+      const alertId = claimed[0]?.alert.id ?? 0;
+      await store.deliveryFailed(alertId, T0 + 2000, 'connection refused');
+      const retry = await store.claimDeliveries(T0 + 2000, 30_000, 10);
+      expect(retry[0]?.attempts).toBe(1);
+      await store.deliveryDone(alertId, T0 + 3000);
+      expect(await store.claimDeliveries(T0 + 100_000, 30_000, 10)).toEqual([]);
+      expect(await store.deleteWebhook('bank-b')).toBe(true);
+    });
+
+    it('keeps versions of the policy', async () => {
+      expect(await store.latestPolicy()).toBeUndefined();
+      expect(await store.putPolicy({ a: 1 }, 'ops', T0)).toBe(1);
+      expect(await store.putPolicy({ a: 2 }, 'ops', T0 + 1)).toBe(2);
+      expect(await store.latestPolicy()).toEqual({
+        version: 2,
+        body: { a: 2 },
+        createdAt: T0 + 1,
+        createdBy: 'ops',
+      });
+    });
+
+    it('loses nothing acknowledged across a restart', async () => {
+      const r = await store.ingestReports(batch('bank-a', 'reports', 1), [report('r1', [1])]);
+      await store.close();
+      store = await h.reopen();
+      await store.migrate();
+      expect(await store.currentSeq()).toBe(r.seq);
+      expect((await store.getReport('bank-a', r.outcomes[0]?.id ?? ''))?.ref).toBe('r1');
+      expect((await store.changesSince(0, 10)).map((c) => c.token)).toEqual([tok(1)]);
+    });
+  });
+}

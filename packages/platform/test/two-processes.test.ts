@@ -1,0 +1,124 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateEd25519, privateKeyFromJwk } from '@credence/core/signing/ed25519';
+import { signBatch } from '@credence/core/wire/batches';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPlatform, type Platform } from '../src/server.js';
+import { report, tok } from './harness.js';
+import { freshSchema, POSTGRES_URL, skipMessage } from './postgres.js';
+
+/**
+ * Two API processes on one PostgreSQL (each with its own store pool, view of flagged
+ * tokens, NOTIFY listener and caches, as separate processes would have) must give
+ * identical answers right after a write or a retraction.
+ */
+const suite = POSTGRES_URL === undefined ? describe.skip : describe;
+
+suite(`two API processes on one PostgreSQL${POSTGRES_URL === undefined ? ` (${skipMessage()})` : ''}`, () => {
+  let a: Platform;
+  let b: Platform;
+  let schema: Awaited<ReturnType<typeof freshSchema>>;
+  const dir = mkdtempSync(join(tmpdir(), 'credence-two-'));
+  const key = generateEd25519();
+  let bank = '';
+  let other = '';
+
+  beforeAll(async () => {
+    schema = await freshSchema(POSTGRES_URL as string);
+    a = await createPlatform({
+      db: schema.url,
+      keyFile: join(dir, 'key.json'),
+      webhooks: false,
+      syncIntervalMs: 60_000,
+    });
+    b = await createPlatform({
+      db: schema.url,
+      keyFile: join(dir, 'key.json'),
+      webhooks: false,
+      syncIntervalMs: 60_000,
+    });
+    await a.start();
+    await b.start();
+    bank = (await a.members.add({ id: 'bank-a', type: 'bank', publicKey: key.publicKey }))
+      .credential;
+    other = (await a.members.add({ id: 'bank-b', type: 'bank' })).credential;
+  });
+
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+    await schema.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const check = async (p: Platform, token: string, after?: number) => {
+    const res = await p.app.inject({
+      method: 'GET',
+      url: `/v1/check/${token}${after === undefined ? '' : `?after=${after}`}`,
+      headers: { authorization: `Bearer ${other}` },
+    });
+    expect(res.statusCode).toBe(200);
+    return res.json() as { verdict: string; score: number; reporters: number };
+  };
+
+  it('answers the same right after a write, on the process that did not take it', async () => {
+    const signed = signBatch(
+      {
+        member: 'bank-a',
+        batchId: 'b1',
+        createdAt: new Date().toISOString(),
+        reports: [report('r1', [1], { type: 'police_confirmed' })],
+      },
+      privateKeyFromJwk(key.privateJwk),
+      key.publicKey,
+    );
+    const write = await a.app.inject({
+      method: 'POST',
+      url: '/v1/reports',
+      headers: { authorization: `Bearer ${bank}`, 'content-type': 'application/json' },
+      payload: JSON.stringify(signed),
+    });
+    const { sequence, results } = write.json() as { sequence: number; results: { id: string }[] };
+    const onB = await check(b, tok(1), sequence);
+    expect(onB).toMatchObject({ verdict: 'fraud', reporters: 1 });
+    expect(onB).toEqual(await check(a, tok(1)));
+
+    const retract = await a.app.inject({
+      method: 'POST',
+      url: `/v1/reports/${results[0]?.id}/retract`,
+      headers: { authorization: `Bearer ${bank}`, 'content-type': 'application/json' },
+      payload: '{"reason":"appeal_upheld"}',
+    });
+    const { sequence: after } = retract.json() as { sequence: number };
+    const cleared = await check(b, tok(1), after);
+    expect(cleared).toMatchObject({ verdict: 'clear', reporters: 0 });
+    expect(cleared).toEqual(await check(a, tok(1)));
+  });
+
+  it('follows the other process without being told the sequence, through NOTIFY', async () => {
+    const signed = signBatch(
+      {
+        member: 'bank-a',
+        batchId: 'b2',
+        createdAt: new Date().toISOString(),
+        reports: [report('r2', [2], { type: 'confirmed_fraud' })],
+      },
+      privateKeyFromJwk(key.privateJwk),
+      key.publicKey,
+    );
+    await a.app.inject({
+      method: 'POST',
+      url: '/v1/reports',
+      headers: { authorization: `Bearer ${bank}`, 'content-type': 'application/json' },
+      payload: JSON.stringify(signed),
+    });
+    const deadline = Date.now() + 2000;
+    let answer = await check(b, tok(2));
+    while (answer.verdict === 'clear' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 5));
+      answer = await check(b, tok(2));
+    }
+    expect(answer).toEqual(await check(a, tok(2)));
+  });
+});
