@@ -1,0 +1,525 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type KeyserverProcess, spawnKeyserver } from '../src/commands/keyserver-process.js';
+import { type ServiceProcess, spawnService } from '../src/commands/service-process.js';
+
+/**
+ * The platform and the member side as their users run them: `credence members add` on
+ * the platform's host, `credence serve`, and `credence member keygen/watch/submit/check/
+ * alerts` at two members, all real processes over loopback. Runs on SQLite, and on
+ * PostgreSQL when a URL is given.
+ */
+const BIN = resolve(import.meta.dirname, '../bin/credence.js');
+
+function credence(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** A port nobody listens on now, so that a restarted server comes back at the same URL. */
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+const phone = (i: number) => `1380013${String(i).padStart(4, '0')}`;
+const NARRATIVE = 'the caller said he was from the police and asked for a safe account';
+
+export interface TestDatabase {
+  /** What --db takes. */
+  readonly db: string;
+  /** Everything the store holds, as text (to look for what must not be there). */
+  dump(): Promise<string>;
+  drop(): Promise<void>;
+}
+
+export function describePlatformCli(name: string, database: () => Promise<TestDatabase>) {
+  describe(`the platform from the command line (${name})`, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'credence-platform-'));
+    const keyservers: KeyserverProcess[] = [];
+    let platform: ServiceProcess | undefined;
+    let port = 0;
+    let db = '';
+    let database_: TestDatabase | undefined;
+    const configs: Record<string, string> = {};
+
+    const serve = async () => {
+      platform = await spawnService(
+        'platform',
+        [
+          'serve',
+          '--db',
+          db,
+          '--key',
+          join(dir, 'platform-key.json'),
+          '--port',
+          String(port),
+          '--log-level',
+          'info',
+        ],
+        { log: join(dir, 'platform.log') },
+      );
+      return platform;
+    };
+
+    beforeAll(async () => {
+      database_ = await database();
+      db = database_.db;
+      port = await freePort();
+      expect(credence('keys', 'init', '--out', join(dir, 'keys')).code).toBe(0);
+      const tokens: Record<string, string[]> = { 'bank-a': [], 'bank-b': [] };
+      for (const index of [1, 2, 3]) {
+        const members = join(dir, 'keys', `members-${index}.json`);
+        for (const member of ['bank-a', 'bank-b'])
+          tokens[member]?.push(
+            credence(
+              'keyserver',
+              'credential',
+              '--members',
+              members,
+              '--member',
+              member,
+            ).out.trim(),
+          );
+        keyservers.push(
+          await spawnKeyserver({
+            share: join(dir, 'keys', `share-${index}.json`),
+            members,
+            state: join(dir, `usage-${index}.json`),
+            port: 0,
+            logLevel: 'warn',
+          }),
+        );
+      }
+      // The operator enrolls the members with the public keys they made.
+      const credentials: Record<string, string> = {};
+      for (const member of ['bank-a', 'bank-b']) {
+        const keygen = credence('member', 'keygen', '--out', join(dir, member, 'signing-key.json'));
+        expect(keygen.code, keygen.err).toBe(0);
+        const added = credence(
+          'members',
+          'add',
+          member,
+          '--type',
+          'bank',
+          '--public-key',
+          keygen.out.trim(),
+          '--db',
+          db,
+        );
+        expect(added.code, added.err).toBe(0);
+        credentials[member] = added.out.trim();
+      }
+      await serve();
+      for (const member of ['bank-a', 'bank-b']) {
+        configs[member] = join(dir, member, 'member.json');
+        writeFileSync(
+          configs[member],
+          JSON.stringify({
+            memberId: member,
+            key: JSON.parse(readFileSync(join(dir, 'keys', 'group.json'), 'utf8')),
+            keyServers: keyservers.map((k, i) => ({
+              index: i + 1,
+              url: k.url,
+              token: tokens[member]?.[i],
+            })),
+            platform: { url: platform?.url, credential: credentials[member] },
+            signingKeyFile: 'signing-key.json',
+          }),
+        );
+      }
+    }, 120_000);
+
+    afterAll(async () => {
+      await platform?.stop();
+      await Promise.all(keyservers.map((k) => k.stop()));
+      await database_?.drop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('lists the members, never their credentials', () => {
+      const r = credence('members', 'list', '--db', db);
+      expect(r.code, r.err).toBe(0);
+      expect(r.out).toMatch(/^bank-a\tbank\tactive\tbank-a$/m);
+      expect(r.out).not.toContain('crd_');
+      const again = credence('members', 'add', 'bank-a', '--type', 'bank', '--db', db);
+      expect(again.code).toBe(1);
+      expect(again.err).toContain('member.exists');
+    });
+
+    it('watches, submits, checks and alerts end to end, with raw values kept at the member', async () => {
+      const watchFile = join(dir, 'bank-a', 'customers.txt');
+      writeFileSync(
+        watchFile,
+        `# bank-a's customers\nphone,${phone(1)}\nphone,${phone(2)}\nbank_card,4111 1111 1111 1112\nnot a line\n`,
+      );
+      const watched = credence(
+        'member',
+        'watch',
+        watchFile,
+        '--config',
+        configs['bank-a'] as string,
+      );
+      expect(watched.out).toContain('2 identifiers watched (2 new)');
+      expect(watched.out).toContain('line 4: ');
+      expect(watched.out).toContain('(identifier.bank_card.checksum)');
+      expect(watched.out).toContain('line 5: a line is kind,value (record.type)');
+      expect(watched.out).not.toContain('4111');
+      expect(watched.code).toBe(1);
+
+      const raw = join(dir, 'bank-b', 'reports.jsonl');
+      writeFileSync(
+        raw,
+        `${[
+          {
+            ref: 'b-1',
+            type: 'confirmed_fraud',
+            category: 'impersonate_authority',
+            occurredAt: new Date(Date.now() - 86_400_000).toISOString(),
+            lossCny: 52000,
+            entities: [{ role: 'caller', kind: 'phone', value: `+86 ${phone(1)}` }],
+            narrative: NARRATIVE,
+          },
+          {
+            link: 'call',
+            from: { kind: 'phone', value: phone(1) },
+            to: { kind: 'phone', value: phone(2) },
+            at: new Date(Date.now() - 86_400_000).toISOString(),
+            count: 3,
+          },
+        ]
+          .map((l) => JSON.stringify(l))
+          .join('\n')}\n`,
+      );
+      const submitted = credence('member', 'submit', raw, '--config', configs['bank-b'] as string);
+      expect(submitted.code, submitted.err).toBe(0);
+      expect(submitted.out).toContain(
+        '1 reports and 1 links submitted: 2 accepted, 0 already there, 0 conflicts; 3 alerts raised',
+      );
+      const results = readFileSync(`${raw}.results.jsonl`, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(results.map((r: { status: string }) => r.status)).toEqual(['accepted', 'accepted']);
+      expect(readFileSync(`${raw}.tokens.jsonl`, 'utf8')).not.toContain(phone(1));
+
+      const checked = credence(
+        'member',
+        'check',
+        '--kind',
+        'phone',
+        `0086 ${phone(1)}`,
+        phone(3),
+        '--config',
+        configs['bank-a'] as string,
+        '--json',
+      );
+      expect(checked.code, checked.err).toBe(0);
+      const [hit, miss] = JSON.parse(checked.out) as {
+        value: string;
+        verdict: string;
+        reporters: number;
+        categories: string[];
+      }[];
+      expect(hit).toMatchObject({
+        value: `+86${phone(1)}`,
+        verdict: 'fraud',
+        reporters: 1,
+        categories: ['impersonate_authority'],
+      });
+      expect(miss).toMatchObject({ value: `+86${phone(3)}`, verdict: 'clear', reporters: 0 });
+
+      const readable = credence(
+        'member',
+        'check',
+        '--kind',
+        'phone',
+        phone(1),
+        '--config',
+        configs['bank-a'] as string,
+      );
+      expect(readable.out).toContain(`phone +86${phone(1)}: FRAUD`);
+      expect(readable.out).toContain(
+        'reported by 1 member: confirmed_fraud 1; impersonate_authority',
+      );
+
+      const bad = credence(
+        'member',
+        'check',
+        '--kind',
+        'phone',
+        '12345',
+        '--config',
+        configs['bank-a'] as string,
+      );
+      expect(bad.code).toBe(1);
+      expect(bad.err).toContain('identifier.phone.invalid');
+      expect(bad.err).not.toContain('12345');
+
+      const alerts = credence('member', 'alerts', '--config', configs['bank-a'] as string);
+      expect(alerts.code, alerts.err).toBe(0);
+      const lines = alerts.out.trim().split('\n');
+      expect(lines).toHaveLength(3);
+      expect(alerts.out).toContain(
+        `phone +86${phone(1)} reported (confirmed_fraud, impersonate_authority) by another member`,
+      );
+      expect(alerts.out).toContain(`phone +86${phone(2)} in a call link by another member`);
+      const cursor = /continue with --after (\S+)/.exec(alerts.err)?.[1];
+      expect(cursor).toMatch(/^\d+\.\d+$/);
+      const none = credence(
+        'member',
+        'alerts',
+        '--config',
+        configs['bank-a'] as string,
+        '--after',
+        cursor as string,
+      );
+      expect(none.out).toBe('');
+      // bank-b watches nothing: its own report raised nothing for it.
+      expect(credence('member', 'alerts', '--config', configs['bank-b'] as string).out).toBe('');
+
+      // The platform's store and log hold tokens only: no raw value, no narrative.
+      await platform?.stop();
+      const stored = (await database_?.dump()) ?? '';
+      const log = readFileSync(join(dir, 'platform.log'), 'utf8');
+      const token = (
+        JSON.parse(readFileSync(`${raw}.tokens.jsonl`, 'utf8').split('\n')[0] as string) as {
+          entities: { token: string }[];
+        }
+      ).entities[0]?.token as string;
+      expect(stored).toContain(token);
+      for (const secret of [phone(1), phone(2), NARRATIVE, '52000', 'crd_'])
+        for (const text of [stored, log]) expect(text.includes(secret), secret).toBe(false);
+      await serve();
+    }, 120_000);
+
+    it('follows alerts as they come', async () => {
+      const listed = credence('member', 'alerts', '--config', configs['bank-a'] as string);
+      const cursor = /continue with --after (\S+)/.exec(listed.err)?.[1] as string;
+      const follower = spawn(
+        process.execPath,
+        [
+          BIN,
+          'member',
+          'alerts',
+          '--follow',
+          '--json',
+          '--after',
+          cursor,
+          '--config',
+          configs['bank-a'] as string,
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      follower.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+      });
+      await new Promise<void>((ready) => follower.stderr.once('data', () => ready()));
+      const raw = join(dir, 'bank-b', 'more.jsonl');
+      writeFileSync(
+        raw,
+        `${JSON.stringify({ ref: 'b-2', type: 'victim_report', category: 'fake_loan', occurredAt: new Date().toISOString(), entities: [{ role: 'caller', kind: 'phone', value: phone(2) }] })}\n`,
+      );
+      expect(credence('member', 'submit', raw, '--config', configs['bank-b'] as string).code).toBe(
+        0,
+      );
+      for (let i = 0; i < 100 && !out.includes('victim_report'); i++)
+        await new Promise((r) => setTimeout(r, 100));
+      follower.kill('SIGINT');
+      const [alert] = out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { kind: string; reportType: string; source: string });
+      expect(alert).toMatchObject({ kind: 'phone', source: 'report', reportType: 'victim_report' });
+    }, 60_000);
+
+    it('refuses a conflicting ref and says so, storing the rest', () => {
+      const raw = join(dir, 'bank-b', 'conflict.jsonl');
+      writeFileSync(
+        raw,
+        `${[
+          {
+            ref: 'b-1',
+            type: 'suspected',
+            category: 'other',
+            occurredAt: new Date().toISOString(),
+            entities: [{ role: 'caller', kind: 'phone', value: phone(1) }],
+          },
+          {
+            ref: 'b-3',
+            type: 'suspected',
+            category: 'other',
+            occurredAt: new Date().toISOString(),
+            entities: [{ role: 'caller', kind: 'phone', value: phone(4) }],
+          },
+        ]
+          .map((l) => JSON.stringify(l))
+          .join('\n')}\n`,
+      );
+      const r = credence('member', 'submit', raw, '--config', configs['bank-b'] as string);
+      expect(r.code).toBe(1);
+      expect(r.out).toContain('1 accepted, 0 already there, 1 conflicts');
+      expect(r.out).toContain(
+        'conflict: ref b-1 was submitted before with other content (item.conflict)',
+      );
+    });
+
+    it('loses no acknowledged write when the server is killed mid-submission, and the retry stores each item once', async () => {
+      const raw = join(dir, 'bank-b', 'bulk.jsonl');
+      const count = 12_000;
+      const lines: string[] = [];
+      for (let i = 0; i < count; i++)
+        lines.push(
+          JSON.stringify({
+            ref: `bulk-${i}`,
+            type: 'suspected',
+            category: 'other',
+            occurredAt: new Date(Date.now() - i * 1000).toISOString(),
+            entities: [{ role: 'caller', kind: 'phone', value: phone(100 + (i % 50)) }],
+          }),
+        );
+      writeFileSync(raw, `${lines.join('\n')}\n`);
+      // Tokenize first (the cache makes the submission's own tokenizing instant).
+      expect(
+        credence(
+          'member',
+          'tokenize',
+          '--in',
+          raw,
+          '--out',
+          join(dir, 'warm.jsonl'),
+          '--config',
+          configs['bank-b'] as string,
+        ).code,
+      ).toBe(0);
+      const submit = spawn(
+        process.execPath,
+        [BIN, 'member', 'submit', raw, '--config', configs['bank-b'] as string],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      submit.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+      });
+      const finished = new Promise<number | null>((done) => submit.once('exit', done));
+      // Kill the platform without warning once it acknowledged the first batch, while the
+      // others are on their way; then bring it back.
+      const resultsFile = `${raw}.results.jsonl`;
+      const acknowledged = () =>
+        existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8').trim() : '';
+      while (acknowledged() === '' && submit.exitCode === null)
+        await new Promise((r) => setTimeout(r, 5));
+      platform?.child.kill('SIGKILL');
+      const before = acknowledged()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { ref: string; id: string });
+      expect(before.length).toBeGreaterThan(0);
+      expect(before.length).toBeLessThan(count);
+      expect(submit.exitCode).toBeNull();
+      await new Promise((r) => platform?.child.once('exit', r));
+      await serve();
+      expect(await finished, out).toBe(0);
+      const results = readFileSync(`${raw}.results.jsonl`, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { ref: string; status: string; id: string });
+      expect(results).toHaveLength(count);
+      expect(new Set(results.map((r) => r.ref)).size).toBe(count);
+      expect(results.every((r) => r.status === 'accepted' || r.status === 'duplicate')).toBe(true);
+      // What was acknowledged before the kill survived it, under the same ids.
+      const byRef = new Map(results.map((r) => [r.ref, r.id]));
+      for (const r of before) expect(byRef.get(r.ref)).toBe(r.id);
+      // Submitting again: every item is already there, under the same id.
+      const again = credence('member', 'submit', raw, '--config', configs['bank-b'] as string);
+      expect(again.out).toContain(`0 accepted, ${count.toLocaleString('en-US')} already there`);
+      const ids = readFileSync(`${raw}.results.jsonl`, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { id: string }).id);
+      expect(ids).toEqual(results.map((r) => r.id));
+    }, 180_000);
+
+    it('keeps everything across a restart', async () => {
+      const before = credence(
+        'member',
+        'check',
+        '--kind',
+        'phone',
+        phone(1),
+        phone(100),
+        '--config',
+        configs['bank-a'] as string,
+        '--json',
+      );
+      await platform?.stop();
+      await serve();
+      const after = credence(
+        'member',
+        'check',
+        '--kind',
+        'phone',
+        phone(1),
+        phone(100),
+        '--config',
+        configs['bank-a'] as string,
+        '--json',
+      );
+      expect(after.code, after.err).toBe(0);
+      // The same answers; only the score moves, as the reports age by the second.
+      const [was, is] = [before, after].map(
+        (r) => JSON.parse(r.out) as ({ score: number } & Record<string, unknown>)[],
+      );
+      expect(is?.map(({ score: _, ...rest }) => rest)).toEqual(
+        was?.map(({ score: _, ...rest }) => rest),
+      );
+      for (const [i, a] of (is ?? []).entries())
+        expect(a.score).toBeCloseTo(was?.[i]?.score ?? -1, 3);
+      expect(JSON.parse(after.out)).toMatchObject([
+        { verdict: 'fraud', reporters: 1 },
+        { reporters: 1, reports: { suspected: 240 } },
+      ]);
+    }, 60_000);
+
+    it('stops a disabled member and lets it back in when enabled', async () => {
+      expect(credence('members', 'disable', 'bank-b', '--db', db).code).toBe(0);
+      await platform?.stop();
+      await serve();
+      const refused = credence(
+        'member',
+        'check',
+        '--kind',
+        'phone',
+        phone(1),
+        '--config',
+        configs['bank-b'] as string,
+      );
+      expect(refused.code).toBe(1);
+      expect(refused.err).toContain('401 auth.invalid');
+      expect(credence('members', 'enable', 'bank-b', '--db', db).code).toBe(0);
+      await platform?.stop();
+      await serve();
+      expect(
+        credence(
+          'member',
+          'check',
+          '--kind',
+          'phone',
+          phone(1),
+          '--config',
+          configs['bank-b'] as string,
+        ).code,
+      ).toBe(0);
+    }, 60_000);
+  });
+}
