@@ -53,6 +53,8 @@ export interface SubmitOptions {
   readonly signingKey: KeyObject;
   readonly publicKey: string;
   readonly batchSize?: number;
+  /** Batches posted at once (default 2). */
+  readonly inFlight?: number;
   readonly onProgress?: (p: SubmitProgress) => void;
 }
 
@@ -79,9 +81,17 @@ export async function submitTokens(options: SubmitOptions): Promise<SubmitProgre
   const newBatchId = () =>
     `${new Date().toISOString().slice(0, 10)}-${encodeBase64url(randomBytes(9))}`;
 
+  // Batches in flight at once: while the platform stores one, it can already read and
+  // verify the next. Results are written in batch order all the same.
+  const inFlight = Math.max(1, options.inFlight ?? 2);
+  let pending: Promise<void>[] = [];
+  let written: Promise<void> = Promise.resolve();
+
   const send = async (kind: 'reports' | 'links') => {
     const items = kind === 'reports' ? reports : links;
     if (items.length === 0) return;
+    if (kind === 'reports') reports = [];
+    else links = [];
     const base = {
       member: options.memberId,
       batchId: newBatchId(),
@@ -89,28 +99,38 @@ export async function submitTokens(options: SubmitOptions): Promise<SubmitProgre
     };
     const signed =
       kind === 'reports'
-        ? signBatch<ReportBatch>({ ...base, reports }, options.signingKey, options.publicKey)
-        : signBatch<LinkBatch>({ ...base, links }, options.signingKey, options.publicKey);
-    const answer = await platformRequest<BatchAnswer>(
-      options.platform,
-      'POST',
-      `/v1/${kind}`,
-      signed,
-    );
-    await results.write(
-      answer.results
-        .map((r) => JSON.stringify({ kind, batchId: answer.batchId, ...r }))
-        .join('\n') + '\n',
-    );
-    progress[kind] += items.length;
-    progress.accepted += answer.accepted;
-    progress.duplicates += answer.duplicates;
-    progress.conflicts += answer.conflicts;
-    progress.alerts += answer.alerts;
-    progress.sequence = Math.max(progress.sequence, answer.sequence);
-    if (kind === 'reports') reports = [];
-    else links = [];
-    options.onProgress?.({ ...progress });
+        ? signBatch<ReportBatch>(
+            { ...base, reports: items as TokenizedReport[] },
+            options.signingKey,
+            options.publicKey,
+          )
+        : signBatch<LinkBatch>(
+            { ...base, links: items as TokenizedLink[] },
+            options.signingKey,
+            options.publicKey,
+          );
+    const answer = platformRequest<BatchAnswer>(options.platform, 'POST', `/v1/${kind}`, signed);
+    const done = written.then(async () => {
+      const a = await answer;
+      await results.write(
+        `${a.results.map((r) => JSON.stringify({ kind, batchId: a.batchId, ...r })).join('\n')}\n`,
+      );
+      progress[kind] += items.length;
+      progress.accepted += a.accepted;
+      progress.duplicates += a.duplicates;
+      progress.conflicts += a.conflicts;
+      progress.alerts += a.alerts;
+      progress.sequence = Math.max(progress.sequence, a.sequence);
+      options.onProgress?.({ ...progress });
+    });
+    // A failure surfaces from `done`; keep `written` usable for the batches behind it.
+    written = done.catch(() => undefined);
+    pending.push(done);
+    if (pending.length >= inFlight) {
+      const oldest = pending[0] as Promise<void>;
+      pending = pending.slice(1);
+      await oldest;
+    }
   };
 
   try {
@@ -130,7 +150,9 @@ export async function submitTokens(options: SubmitOptions): Promise<SubmitProgre
     }
     await send('reports');
     await send('links');
+    await Promise.all(pending);
   } finally {
+    await written;
     await results.close();
   }
   return progress;

@@ -18,7 +18,7 @@ import { MemberService } from './services/members.js';
 import { PolicyService } from './services/policy-service.js';
 import { WebhookDispatcher } from './services/webhooks.js';
 import { CHANGES_CHANNEL, PostgresStore } from './storage/postgres/postgres-store.js';
-import { SqliteStore } from './storage/sqlite/sqlite-store.js';
+import { ThreadedSqliteStore } from './storage/sqlite/threaded-sqlite-store.js';
 import type { Store } from './storage/store.js';
 
 export interface PlatformConfig {
@@ -44,9 +44,12 @@ export interface RunningPlatform {
   close(): Promise<void>;
 }
 
-/** The store a database setting names: postgres:// or postgresql:// URLs, else a SQLite file. */
+/**
+ * The store a database setting names: postgres:// or postgresql:// URLs, else a SQLite
+ * file, whose connection lives on a thread of its own (see ThreadedSqliteStore).
+ */
 export function openStore(db: string): Store {
-  return /^postgres(ql)?:\/\//.test(db) ? new PostgresStore(db) : new SqliteStore(db);
+  return /^postgres(ql)?:\/\//.test(db) ? new PostgresStore(db) : ThreadedSqliteStore.open(db);
 }
 
 /** Reads the platform's signing key, or makes one (readable by its owner only). */
@@ -132,9 +135,14 @@ export async function createPlatform(
         listener.on('notification', () => void follow().catch(() => undefined));
         listener.on('error', () => undefined);
         await listener.query(`LISTEN ${CHANGES_CHANNEL}`);
+        // A safety net for a missed notification. SQLite has one API process, whose
+        // view takes in each of its writes as it makes it: nothing to follow there.
+        poll = setInterval(
+          () => void follow().catch(() => undefined),
+          config.syncIntervalMs ?? 1000,
+        );
+        poll.unref();
       }
-      poll = setInterval(() => void follow().catch(() => undefined), config.syncIntervalMs ?? 1000);
-      poll.unref();
       if (config.webhooks !== false) dispatcher.start();
     },
     close: async () => {

@@ -18,10 +18,16 @@ export interface ServiceProcess {
 export function spawnService(
   label: string,
   args: readonly string[],
-  options: { readonly log?: string } = {},
+  options: {
+    readonly log?: string;
+    /** Another Node.js script that says "listening on <url>" on stderr (benchmarks). */
+    readonly script?: string;
+  } = {},
 ): Promise<ServiceProcess> {
   const out = options.log === undefined ? 'ignore' : openSync(options.log, 'a');
-  const child = spawn(process.execPath, [CREDENCE, ...args], { stdio: ['ignore', out, 'pipe'] });
+  const child = spawn(process.execPath, [options.script ?? CREDENCE, ...args], {
+    stdio: ['ignore', out, 'pipe'],
+  });
   const stop = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();

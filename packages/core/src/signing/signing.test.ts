@@ -1,7 +1,13 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeBase64url } from '../encoding/base64url.js';
 import { fromHex, utf8 } from '../encoding/bytes.js';
-import { type ReportBatch, signBatch, verifyBatchSignature } from '../wire/batches.js';
+import {
+  canonicalBatch,
+  type ReportBatch,
+  signBatch,
+  verifyBatchSignature,
+} from '../wire/batches.js';
 import { canonicalJson } from './canonical-json.js';
 import { generateEd25519, privateKeyFromJwk, signEd25519, verifyEd25519 } from './ed25519.js';
 
@@ -102,5 +108,39 @@ describe('signed batches', () => {
       batch: { ...batch, reports: [{ ...batch.reports[0], type: 'police_confirmed' }] },
     };
     expect(verifyBatchSignature(changed)).toBe(false);
+  });
+});
+
+describe('canonicalBatch', () => {
+  const json = fc.jsonValue({ maxDepth: 3 });
+  it('composes exactly the RFC 8785 form of the whole batch, and of each item', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string({ unit: 'binary' }), json),
+        fc.array(json, { maxLength: 8 }),
+        fc.constantFrom<'reports' | 'links'>('reports', 'links'),
+        (others, items, key) => {
+          const batch = { ...others, [key]: items };
+          const { text, items: each } = canonicalBatch(batch, key);
+          expect(text).toBe(canonicalJson(batch));
+          expect(each).toEqual(items.map((i) => canonicalJson(i)));
+        },
+      ),
+    );
+  });
+
+  it('verifies with the composed form as with its own', () => {
+    const pair = generateEd25519();
+    const batch = {
+      member: 'bank-a',
+      batchId: 'b2',
+      createdAt: '2026-11-25T10:00:00Z',
+      links: [{ link: 'call', at: '2026-11-20T10:00:00Z', count: 1, note: '电话 ☎' }],
+    };
+    const signed = signBatch(batch, privateKeyFromJwk(pair.privateJwk), pair.publicKey);
+    expect(verifyBatchSignature(signed, canonicalBatch(batch, 'links').text)).toBe(true);
+    expect(
+      verifyBatchSignature(signed, canonicalBatch({ ...batch, batchId: 'b3' }, 'links').text),
+    ).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
 import type { TokenChange, TokenStats } from '../domain/types.js';
+import type { StatDelta } from '../storage/aggregate.js';
 import type { Store } from '../storage/store.js';
 
 export interface FlaggedToken {
@@ -64,6 +65,48 @@ export class CheckView {
       }
     })();
     return this.running;
+  }
+
+  /**
+   * Takes in a write this process made: the reports a member added at `seq`, as their
+   * statistics deltas. When the view is right behind that write (it has applied seq - 1
+   * and is not catching up), the deltas are merged in memory exactly as the store merged
+   * them (counts add, first/last seen widen, categories unite), which spares reading
+   * back every token the write touched. Otherwise (another process wrote in between) it
+   * catches up from the store.
+   */
+  async applyWrite(seq: number, memberId: string, deltas: readonly StatDelta[]): Promise<void> {
+    if (seq <= this.applied) return;
+    if (seq !== this.applied + 1 || this.running !== undefined) return this.reach(seq);
+    for (const d of deltas) {
+      const entry = this.flagged.get(d.token);
+      const stats = entry?.stats ?? [];
+      const i = stats.findIndex((s) => s.memberId === memberId && s.type === d.type);
+      const old = stats[i];
+      const merged: TokenStats =
+        old === undefined
+          ? {
+              memberId,
+              type: d.type,
+              reports: d.reports,
+              firstSeen: d.firstSeen,
+              lastSeen: d.lastSeen,
+              categories: d.categories,
+            }
+          : {
+              memberId,
+              type: d.type,
+              reports: old.reports + d.reports,
+              firstSeen: Math.min(old.firstSeen, d.firstSeen),
+              lastSeen: Math.max(old.lastSeen, d.lastSeen),
+              categories: old.categories | d.categories,
+            };
+      this.flagged.set(d.token, {
+        kind: entry?.kind ?? d.kind,
+        stats: i < 0 ? [...stats, merged] : stats.map((s, j) => (j === i ? merged : s)),
+      });
+    }
+    this.applied = seq;
   }
 
   /** Ensures that every change up to seq is applied. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '@credence/core/signing/canonical-json';
 import {
+  canonicalBatch,
   type LinkBatch,
   type ReportBatch,
   type SignedBatch,
@@ -14,6 +14,7 @@ import type {
   IngestResult,
   Member,
 } from '../domain/types.js';
+import { statDeltas } from '../storage/aggregate.js';
 import type { Store } from '../storage/store.js';
 import type { CheckView } from './check-view.js';
 
@@ -55,13 +56,15 @@ export class IngestionService {
     this.keys.clear();
   }
 
-  /** Checks the batch is the caller's, fresh and signed; returns the record to keep of it. */
+  /**
+   * Checks the batch is the caller's, fresh and signed; returns the record to keep of it
+   * and each item's content hash (SHA-256 of its canonical JSON, for idempotency).
+   */
   private async admit<B extends { member: string; batchId: string; createdAt: string }>(
     caller: Member,
     signed: SignedBatch<B>,
     kind: BatchRecord['kind'],
-    items: number,
-  ): Promise<BatchRecord> {
+  ): Promise<{ record: BatchRecord; hashes: readonly string[] }> {
     const { batch } = signed;
     if (batch.member !== caller.id) {
       throw new HttpProblem(
@@ -84,28 +87,30 @@ export class IngestionService {
         { errors: [{ field: 'publicKey', message: 'is not a registered key of yours' }] },
       );
     }
-    if (!verifyBatchSignature(signed)) {
+    const canonical = canonicalBatch(batch, kind);
+    if (!verifyBatchSignature(signed, canonical.text)) {
       throw new HttpProblem(
         'batch.signature_invalid',
         'the signature must be Ed25519 over the RFC 8785 canonical JSON of batch',
         { errors: [{ field: 'signature', message: 'does not verify' }] },
       );
     }
-    return {
+    const record: BatchRecord = {
       memberId: caller.id,
       batchId: batch.batchId,
       kind,
-      digest: sha256(canonicalJson(batch)),
+      digest: sha256(canonical.text),
       publicKey: signed.publicKey,
       signature: signed.signature,
-      items,
+      items: canonical.items.length,
       receivedAt: now,
     };
+    return { record, hashes: canonical.items.map(sha256) };
   }
 
   async submitReports(caller: Member, signed: SignedBatch<ReportBatch>): Promise<BatchResult> {
-    const record = await this.admit(caller, signed, 'reports', signed.batch.reports.length);
-    const reports: IngestReport[] = signed.batch.reports.map((r) => ({
+    const { record, hashes } = await this.admit(caller, signed, 'reports');
+    const reports: IngestReport[] = signed.batch.reports.map((r, i) => ({
       ref: r.ref,
       type: r.type,
       category: r.category,
@@ -117,23 +122,29 @@ export class IngestionService {
         token: e.token,
         keyId: e.keyId,
       })),
-      contentHash: sha256(canonicalJson(r)),
+      contentHash: hashes[i] as string,
     }));
     const result = await this.store.ingestReports(record, reports);
-    await this.view.reach(result.seq);
+    const accepted = result.outcomes.filter((o) => o.status === 'accepted');
+    if (accepted.length > 0)
+      await this.view.applyWrite(
+        result.seq,
+        caller.id,
+        statDeltas(accepted.map((o) => reports[o.index] as IngestReport)),
+      );
     return { ...result, batchId: signed.batch.batchId };
   }
 
   async submitLinks(caller: Member, signed: SignedBatch<LinkBatch>): Promise<BatchResult> {
-    const record = await this.admit(caller, signed, 'links', signed.batch.links.length);
-    const links: IngestLink[] = signed.batch.links.map((l) => ({
+    const { record, hashes } = await this.admit(caller, signed, 'links');
+    const links: IngestLink[] = signed.batch.links.map((l, i) => ({
       link: l.link,
       from: { token: l.from.token, kind: l.from.kind, keyId: l.from.keyId },
       to: { token: l.to.token, kind: l.to.kind, keyId: l.to.keyId },
       at: Date.parse(l.at),
       count: l.count,
       amount: l.amount,
-      contentHash: sha256(canonicalJson(l)),
+      contentHash: hashes[i] as string,
     }));
     const result = await this.store.ingestLinks(record, links);
     return { ...result, batchId: signed.batch.batchId };

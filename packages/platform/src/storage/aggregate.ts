@@ -1,7 +1,7 @@
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
 import type { ReportType } from '@credence/core/wire/vocabulary';
 import { categoryBit } from '../domain/policy.js';
-import type { IngestReport, TokenRef, TokenStats } from '../domain/types.js';
+import type { IngestEntity, IngestReport, TokenRef, TokenStats } from '../domain/types.js';
 
 /**
  * Pure helpers shared by the storage adapters: what a batch adds to the per-token
@@ -93,3 +93,9 @@ export function recount(
   }
   return [...byType.entries()].map(([type, s]) => ({ memberId, type, ...s }));
 }
+
+/** A report's entities as the reports table keeps them (JSON, in the order sent). */
+export const entitiesJson = (entities: readonly IngestEntity[]): string =>
+  JSON.stringify(
+    entities.map((e) => ({ role: e.role, kind: e.kind, token: e.token, keyId: e.keyId })),
+  );

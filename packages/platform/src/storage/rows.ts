@@ -23,6 +23,8 @@ export interface ReportRow {
   category: Category;
   occurred_at: number;
   loss: string | null;
+  /** The report's entities, as JSON (in the order sent). */
+  entities: string;
   created_at: number;
   retracted_at: number | null;
   retract_reason: string | null;
@@ -63,17 +65,14 @@ export const alertOf = (r: AlertRow): Alert => ({
   createdAt: r.created_at,
 });
 
-export const reportOf = (
-  row: ReportRow,
-  entities: ReadonlyMap<string, IngestEntity[]>,
-): StoredReport => ({
+export const reportOf = (row: ReportRow): StoredReport => ({
   id: row.id,
   ref: row.ref,
   type: row.type,
   category: row.category,
   occurredAt: row.occurred_at,
   loss: (row.loss ?? undefined) as AmountBand | undefined,
-  entities: entities.get(row.id) ?? [],
+  entities: JSON.parse(row.entities) as IngestEntity[],
   createdAt: row.created_at,
   retractedAt: row.retracted_at ?? undefined,
   retractReason: row.retract_reason ?? undefined,

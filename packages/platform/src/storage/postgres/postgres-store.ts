@@ -18,7 +18,7 @@ import type {
   TokenRef,
   WebhookDelivery,
 } from '../../domain/types.js';
-import { distinctTokens, recount, statDeltas } from '../aggregate.js';
+import { distinctTokens, entitiesJson, recount, statDeltas } from '../aggregate.js';
 import { newId } from '../ids.js';
 import {
   type AlertRow,
@@ -306,9 +306,9 @@ export class PostgresStore implements Store {
       if (accepted.length === 0)
         return { outcomes, seq: await this.currentSeqIn(client), alerts: 0 };
       await client.query(
-        `INSERT INTO reports (id, member_id, ref, type, category, occurred_at, loss, content_hash, batch_id, created_at)
-         SELECT id, $1, ref, type, category, occurred_at, loss, content_hash, $2, $3
-         FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[], $10::text[]) AS t(id, ref, type, category, occurred_at, loss, content_hash)`,
+        `INSERT INTO reports (id, member_id, ref, type, category, occurred_at, loss, entities, content_hash, batch_id, created_at)
+         SELECT id, $1, ref, type, category, occurred_at, loss, entities, content_hash, $2, $3
+         FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[], $10::text[], $11::text[]) AS t(id, ref, type, category, occurred_at, loss, entities, content_hash)`,
         [
           batch.memberId,
           batch.batchId,
@@ -319,15 +319,14 @@ export class PostgresStore implements Store {
           accepted.map((r) => r.category),
           accepted.map((r) => r.occurredAt),
           accepted.map((r) => r.loss ?? null),
+          accepted.map((r) => entitiesJson(r.entities)),
           accepted.map((r) => r.contentHash),
         ],
       );
-      const entities = accepted.flatMap((r) =>
-        r.entities.map((e, ord) => ({ ...e, reportId: r.id, ord })),
-      );
+      const entities = accepted.flatMap((r) => r.entities.map((e) => ({ ...e, reportId: r.id })));
       await client.query(
-        `INSERT INTO report_entities (token, report_id, role, kind, key_id, member_id, ord)
-         SELECT token, report_id, role, kind, key_id, $1, ord FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[]) AS t(token, report_id, role, kind, key_id, ord)
+        `INSERT INTO report_entities (token, report_id, role, kind, key_id, member_id)
+         SELECT token, report_id, role, kind, key_id, $1 FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t(token, report_id, role, kind, key_id)
          ON CONFLICT DO NOTHING`,
         [
           batch.memberId,
@@ -336,7 +335,6 @@ export class PostgresStore implements Store {
           entities.map((e) => e.role),
           entities.map((e) => e.kind),
           entities.map((e) => e.keyId),
-          entities.map((e) => e.ord),
         ],
       );
       const deltas = statDeltas(accepted);
@@ -487,8 +485,8 @@ export class PostgresStore implements Store {
     at: number,
   ): Promise<{ status: 'retracted' | 'not_found' | 'already'; seq: number }> {
     return this.tx(async (client) => {
-      const { rows } = await client.query<{ retracted_at: number | null }>(
-        'SELECT retracted_at FROM reports WHERE id = $1 AND member_id = $2 FOR UPDATE',
+      const { rows } = await client.query<{ retracted_at: number | null; entities: string }>(
+        'SELECT retracted_at, entities FROM reports WHERE id = $1 AND member_id = $2 FOR UPDATE',
         [reportId, memberId],
       );
       const row = rows[0];
@@ -500,12 +498,9 @@ export class PostgresStore implements Store {
         'UPDATE reports SET retracted_at = $1, retract_reason = $2 WHERE id = $3',
         [at, reason, reportId],
       );
-      const tokens = (
-        await client.query<{ token: string }>(
-          'SELECT DISTINCT token FROM report_entities WHERE report_id = $1',
-          [reportId],
-        )
-      ).rows.map((r) => r.token);
+      const tokens = distinctTokens([{ entities: JSON.parse(row.entities) as IngestEntity[] }]).map(
+        (t) => t.token,
+      );
       const remaining = (
         await client.query<{
           token: string;
@@ -545,33 +540,12 @@ export class PostgresStore implements Store {
     });
   }
 
-  private async entitiesOf(reportIds: readonly string[]): Promise<Map<string, IngestEntity[]>> {
-    const out = new Map<string, IngestEntity[]>();
-    if (reportIds.length === 0) return out;
-    const { rows } = await this.pool.query<{
-      report_id: string;
-      token: string;
-      role: EntityRole;
-      kind: IdentifierKind;
-      key_id: string;
-    }>(
-      'SELECT report_id, token, role, kind, key_id FROM report_entities WHERE report_id = ANY($1::text[]) ORDER BY report_id, ord',
-      [reportIds],
-    );
-    for (const e of rows) {
-      const list = out.get(e.report_id) ?? [];
-      list.push({ token: e.token, role: e.role, kind: e.kind, keyId: e.key_id });
-      out.set(e.report_id, list);
-    }
-    return out;
-  }
-
   async getReport(memberId: string, reportId: string): Promise<StoredReport | undefined> {
     const { rows } = await this.pool.query(
       'SELECT * FROM reports WHERE id = $1 AND member_id = $2',
       [reportId, memberId],
     );
-    return rows[0] === undefined ? undefined : reportOf(rows[0], await this.entitiesOf([reportId]));
+    return rows[0] === undefined ? undefined : reportOf(rows[0]);
   }
 
   async listReports(
@@ -583,8 +557,7 @@ export class PostgresStore implements Store {
       'SELECT * FROM reports WHERE member_id = $1 AND id > $2 ORDER BY id LIMIT $3',
       [memberId, afterId ?? '', limit],
     );
-    const entities = await this.entitiesOf(rows.map((r) => r.id as string));
-    return rows.map((r) => reportOf(r, entities));
+    return rows.map(reportOf);
   }
 
   async changesSince(seq: number, limit: number): Promise<TokenChange[]> {

@@ -1,7 +1,8 @@
 /**
  * The embedded schema, applied in order at start-up; each migration is named by date and
  * runs once (schema_migrations). Times are epoch milliseconds. Token-keyed tables lead
- * with the token (the Citus distribution column of the PostgreSQL schema).
+ * with the token (the Citus distribution column of the PostgreSQL schema); tables keyed
+ * by text are WITHOUT ROWID, so that each row is written once, in its key's B-tree.
  */
 export const SQLITE_MIGRATIONS: readonly { readonly version: string; readonly sql: string }[] = [
   {
@@ -10,17 +11,16 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: string; readonly sq
       CREATE TABLE members (id TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT NULL);
       CREATE TABLE credentials (sha256 TEXT PRIMARY KEY, member_id TEXT NOT NULL REFERENCES members (id), created_at INTEGER NOT NULL, revoked_at INTEGER);
       CREATE INDEX credentials_member ON credentials (member_id);
-      CREATE TABLE signing_keys (member_id TEXT NOT NULL REFERENCES members (id), public_key TEXT NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER, PRIMARY KEY (member_id, public_key));
-      CREATE TABLE batches (member_id TEXT NOT NULL, batch_id TEXT NOT NULL, kind TEXT NOT NULL, digest TEXT NOT NULL, public_key TEXT NOT NULL, signature TEXT NOT NULL, items INTEGER NOT NULL, received_at INTEGER NOT NULL, PRIMARY KEY (member_id, batch_id));
-      CREATE TABLE reports (id TEXT PRIMARY KEY, member_id TEXT NOT NULL, ref TEXT NOT NULL, type TEXT NOT NULL, category TEXT NOT NULL, occurred_at INTEGER NOT NULL, loss TEXT, content_hash TEXT NOT NULL, batch_id TEXT NOT NULL, created_at INTEGER NOT NULL, retracted_at INTEGER, retract_reason TEXT, UNIQUE (member_id, ref));
-      CREATE TABLE report_entities (token TEXT NOT NULL, report_id TEXT NOT NULL, role TEXT NOT NULL, kind TEXT NOT NULL, key_id TEXT NOT NULL, member_id TEXT NOT NULL, ord INTEGER NOT NULL, PRIMARY KEY (token, report_id, role));
-      CREATE INDEX report_entities_report ON report_entities (report_id);
-      CREATE TABLE links (from_token TEXT NOT NULL, id TEXT NOT NULL, member_id TEXT NOT NULL, link TEXT NOT NULL, from_kind TEXT NOT NULL, to_token TEXT NOT NULL, to_kind TEXT NOT NULL, key_id TEXT NOT NULL, at INTEGER NOT NULL, count INTEGER NOT NULL, amount TEXT, content_hash TEXT NOT NULL, batch_id TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (from_token, id), UNIQUE (from_token, member_id, content_hash));
+      CREATE TABLE signing_keys (member_id TEXT NOT NULL REFERENCES members (id), public_key TEXT NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER, PRIMARY KEY (member_id, public_key)) WITHOUT ROWID;
+      CREATE TABLE batches (member_id TEXT NOT NULL, batch_id TEXT NOT NULL, kind TEXT NOT NULL, digest TEXT NOT NULL, public_key TEXT NOT NULL, signature TEXT NOT NULL, items INTEGER NOT NULL, received_at INTEGER NOT NULL, PRIMARY KEY (member_id, batch_id)) WITHOUT ROWID;
+      CREATE TABLE reports (id TEXT PRIMARY KEY, member_id TEXT NOT NULL, ref TEXT NOT NULL, type TEXT NOT NULL, category TEXT NOT NULL, occurred_at INTEGER NOT NULL, loss TEXT, entities TEXT NOT NULL, content_hash TEXT NOT NULL, batch_id TEXT NOT NULL, created_at INTEGER NOT NULL, retracted_at INTEGER, retract_reason TEXT, UNIQUE (member_id, ref)) WITHOUT ROWID;
+      CREATE TABLE report_entities (token TEXT NOT NULL, report_id TEXT NOT NULL, role TEXT NOT NULL, kind TEXT NOT NULL, key_id TEXT NOT NULL, member_id TEXT NOT NULL, PRIMARY KEY (token, report_id, role)) WITHOUT ROWID;
+      CREATE TABLE links (from_token TEXT NOT NULL, id TEXT NOT NULL, member_id TEXT NOT NULL, link TEXT NOT NULL, from_kind TEXT NOT NULL, to_token TEXT NOT NULL, to_kind TEXT NOT NULL, key_id TEXT NOT NULL, at INTEGER NOT NULL, count INTEGER NOT NULL, amount TEXT, content_hash TEXT NOT NULL, batch_id TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (from_token, id), UNIQUE (from_token, member_id, content_hash)) WITHOUT ROWID;
       CREATE INDEX links_to ON links (to_token);
-      CREATE TABLE token_stats (token TEXT NOT NULL, member_id TEXT NOT NULL, type TEXT NOT NULL, reports INTEGER NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL, categories INTEGER NOT NULL, PRIMARY KEY (token, member_id, type));
-      CREATE TABLE token_state (token TEXT PRIMARY KEY, kind TEXT NOT NULL, key_id TEXT NOT NULL, seq INTEGER NOT NULL, flagged INTEGER NOT NULL);
+      CREATE TABLE token_stats (token TEXT NOT NULL, member_id TEXT NOT NULL, type TEXT NOT NULL, reports INTEGER NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL, categories INTEGER NOT NULL, PRIMARY KEY (token, member_id, type)) WITHOUT ROWID;
+      CREATE TABLE token_state (token TEXT PRIMARY KEY, kind TEXT NOT NULL, key_id TEXT NOT NULL, seq INTEGER NOT NULL, flagged INTEGER NOT NULL) WITHOUT ROWID;
       CREATE INDEX token_state_seq ON token_state (seq);
-      CREATE TABLE watchlist (token TEXT NOT NULL, member_id TEXT NOT NULL, kind TEXT NOT NULL, key_id TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (token, member_id));
+      CREATE TABLE watchlist (token TEXT NOT NULL, member_id TEXT NOT NULL, kind TEXT NOT NULL, key_id TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (token, member_id)) WITHOUT ROWID;
       CREATE INDEX watchlist_member ON watchlist (member_id, token);
       CREATE TABLE alerts (id INTEGER PRIMARY KEY AUTOINCREMENT, seq INTEGER NOT NULL, member_id TEXT NOT NULL, token TEXT NOT NULL, kind TEXT NOT NULL, source TEXT NOT NULL, report_type TEXT, category TEXT, link_type TEXT, occurred_at INTEGER NOT NULL, created_at INTEGER NOT NULL);
       CREATE INDEX alerts_member ON alerts (member_id, seq, id);

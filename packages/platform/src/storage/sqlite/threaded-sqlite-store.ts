@@ -1,0 +1,88 @@
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Store } from '../store.js';
+import type { Answer, Call } from './sqlite-worker.js';
+
+/**
+ * The embedded store as the platform runs it: a SqliteStore on a thread of its own.
+ * SQLite calls are synchronous; on the event loop a 5,000-report batch would hold up
+ * every risk check for the length of its transaction. Here the writer thread runs them
+ * one at a time, while the event loop parses, verifies and answers checks; arguments and
+ * results cross by structured clone.
+ */
+export class ThreadedSqliteStore {
+  readonly dialect = 'sqlite' as const;
+  private readonly worker: Worker;
+  private readonly pending = new Map<
+    number,
+    { resolve: (value: unknown) => void; reject: (error: Error) => void }
+  >();
+  private nextId = 0;
+  private failed: Error | undefined;
+
+  private constructor(path: string) {
+    // The worker runs built JavaScript: it does not inherit a test runner's flags.
+    this.worker = new Worker(workerScript(), { workerData: { path }, execArgv: [] });
+    this.worker.on('message', (answer: Answer) => {
+      const p = this.pending.get(answer.id);
+      if (p === undefined) return;
+      this.pending.delete(answer.id);
+      if ('error' in answer) {
+        const error = Object.assign(new Error(answer.error.message), {
+          name: answer.error.name,
+          ...(answer.error.code === undefined ? {} : { code: answer.error.code }),
+        });
+        p.reject(error);
+      } else p.resolve(answer.result);
+    });
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) => {
+      if (this.pending.size > 0) this.fail(new Error(`the SQLite thread stopped (exit ${code})`));
+    });
+  }
+
+  private fail(error: Error): void {
+    this.failed = error;
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+  }
+
+  private call(method: string, args: readonly unknown[]): Promise<unknown> {
+    if (this.failed !== undefined) return Promise.reject(this.failed);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, method, args } satisfies Call);
+    });
+  }
+
+  /** A Store whose every method runs on the SQLite thread. */
+  static open(path: string): Store {
+    const threaded = new ThreadedSqliteStore(path);
+    return new Proxy(threaded, {
+      get(target, property, receiver) {
+        if (property === 'dialect') return target.dialect;
+        if (property === 'then') return undefined;
+        if (typeof property !== 'string') return Reflect.get(target, property, receiver);
+        if (property === 'close')
+          return async () => {
+            if (target.failed === undefined) await target.call('close', []);
+            await target.worker.terminate();
+          };
+        return (...args: unknown[]) => target.call(property, args);
+      },
+    }) as unknown as Store;
+  }
+}
+
+/**
+ * The worker's script: next to this module when it runs from dist/; when it runs from
+ * its TypeScript source (the tests), the built copy in dist/ (npm test builds first).
+ */
+function workerScript(): URL {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.js')) return new URL('./sqlite-worker.js', import.meta.url);
+  return new URL(
+    `file://${here.replace(/\/src\/storage\/sqlite\/threaded-sqlite-store\.ts$/, '/dist/storage/sqlite/sqlite-worker.js')}`,
+  );
+}
