@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { type ServiceProcess, spawnService } from '@credence/cli/commands/service-process';
 import { encodeBase64url } from '@credence/core/encoding/base64url';
 import {
   type Ed25519KeyPair,
@@ -99,4 +100,19 @@ export async function postgresSchema(
       await c.end();
     },
   };
+}
+
+/** `credence serve` as it runs by default (log level info, metrics on), on any free port. */
+export function servePlatform(db: string, keyFile: string): Promise<ServiceProcess> {
+  return spawnService('platform', [
+    'serve',
+    '--db',
+    db,
+    '--key',
+    keyFile,
+    '--port',
+    '0',
+    '--log-level',
+    'info',
+  ]);
 }

@@ -8,6 +8,7 @@ import {
   enroll,
   postgresSchema,
   randomToken,
+  servePlatform,
   signedBatchBody,
   syntheticReport,
 } from './platform-fixtures.js';
@@ -114,17 +115,7 @@ async function measure(submitters: number, inFlight: number, n: number) {
   const lanes = batches(members);
   let platform: ServiceProcess | undefined;
   try {
-    platform = await spawnService('platform', [
-      'serve',
-      '--db',
-      db,
-      '--key',
-      join(work, 'key.json'),
-      '--port',
-      '0',
-      '--log-level',
-      'info',
-    ]);
+    platform = await servePlatform(db, join(work, 'key.json'));
     return await submit(`${platform.url}/v1/reports`, lanes, true, inFlight);
   } finally {
     await platform?.stop();

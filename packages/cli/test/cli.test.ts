@@ -112,7 +112,7 @@ describe('credence normalize', () => {
 });
 
 describe('credence start', () => {
-  it('writes the demo consortium, tokenizes it through three key servers and says where to look', () => {
+  it('writes the demo consortium, submits it through the member side to the platform and says where to look', () => {
     const data = temp();
     const r = credence(
       'start',
@@ -131,8 +131,14 @@ describe('credence start', () => {
     expect(r.out).toMatch(
       /[\d,]+ distinct tokens; [\d,]+ of them appear in the data of two or more members/,
     );
+    expect(r.out).toMatch(/Platform \(SQLite, .*platform\.sqlite\): http:\/\/127\.0\.0\.1:\d+/);
+    expect(r.out).toMatch(/[\d,]+ tokens are flagged by reports; [\d,]+ alerts went to members/);
+    expect(r.out).toMatch(/member check --config .*bank-a\/member\.json --kind \w+ \S+ +# fraud/);
     expect(existsSync(join(data, 'demo', 'truth.json'))).toBe(true);
     expect(existsSync(join(data, 'members', 'bank-a', 'tokens', 'reports.jsonl'))).toBe(true);
+    expect(existsSync(join(data, 'members', 'bank-a', 'tokens', 'reports.results.jsonl'))).toBe(
+      true,
+    );
   });
 });
 

@@ -533,7 +533,7 @@ describe('operations', () => {
     expect(metrics).not.toContain(tok(1));
   });
 
-  it('keeps credentials out of the logs', async () => {
+  it('keeps credentials and tokens out of the logs', async () => {
     await h.close();
     const lines: string[] = [];
     const stream = new Writable({
@@ -546,9 +546,13 @@ describe('operations', () => {
     await h.reports(h.actors.bankA, [report('r1', [1])]);
     await h.request(h.actors.bankA, 'GET', `/v1/check/${tok(1)}`);
     await h.request(h.actors.bankA, 'POST', '/v1/reports', '{"broken":');
+    await h.request({ ...h.actors.bankA, credential: 'no-such-key' }, 'GET', `/v1/check/${tok(1)}`);
     const log = lines.join('');
-    expect(log).toContain('/v1/check');
-    for (const secret of Object.values(h.actors).map((a) => a.credential))
+    // Refusals are logged by route template; the URL (with its token) never is.
+    expect(log).toContain('"route":"/v1/reports","status":400');
+    expect(log).toContain('"route":"/v1/check/:token","status":401');
+    expect(log).not.toContain(tok(1));
+    for (const secret of [...Object.values(h.actors).map((a) => a.credential), 'no-such-key'])
       expect(log).not.toContain(secret);
   });
 });

@@ -150,6 +150,36 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
       ]);
     });
 
+    it('commits concurrent batches that touch the same tokens in opposite orders', async () => {
+      const tokens = Array.from({ length: 300 }, (_, i) => i);
+      const rounds = 4;
+      for (let round = 0; round < rounds; round++) {
+        const forward = tokens.map((t) => report(`f${round}-${t}`, [t, (t + 1) % 300]));
+        const backward = tokens
+          .slice()
+          .reverse()
+          .map((t) => report(`b${round}-${t}`, [t, (t + 7) % 300]));
+        const results = await Promise.all([
+          store.ingestReports(batch('bank-a', 'reports', 300), forward),
+          store.ingestReports(batch('bank-b', 'reports', 300), backward),
+          store.ingestReports(
+            batch('bank-a', 'reports', 300),
+            backward.map((r) => ({ ...r, ref: `a${r.ref}` })),
+          ),
+        ]);
+        for (const r of results)
+          expect(r.outcomes.every((o) => o.status === 'accepted')).toBe(true);
+      }
+      // Every token was named by 2 forward, 2 backward reports of bank-a per round
+      // (its own and its neighbour's), and by 2 of bank-b.
+      const changes = await store.changesSince(0, 100_000);
+      const t5 = changes.filter((c) => c.token === tok(5)).at(-1);
+      const count = (member: string) =>
+        t5?.stats.filter((s) => s.memberId === member).reduce((n, s) => n + s.reports, 0);
+      expect(count('bank-a')).toBe(4 * rounds);
+      expect(count('bank-b')).toBe(2 * rounds);
+    });
+
     it('changes nothing for a batch of repeats', async () => {
       const first = await store.ingestReports(batch('bank-a', 'reports', 1), [report('r1', [1])]);
       const again = await store.ingestReports(batch('bank-a', 'reports', 1), [report('r1', [1])]);

@@ -134,24 +134,33 @@ async function exampleChecks(
   truth: { rings: { identifiers: Record<string, string[]> }[] },
   customers: string,
 ): Promise<IdentifierCheck[]> {
-  const candidates: { kind: string; value: string }[] = [];
+  // Fraud and suspicious from the rings' identifiers; clear from bank-a's own customers
+  // (a ring's identifier nobody reported is clear too, but would make a poor example).
+  const candidates: { kind: string; value: string; customer: boolean }[] = [];
   for (const ring of truth.rings.slice(0, 20))
     for (const kind of ['phone', 'bank_account', 'bank_card', 'url'])
       for (const value of (ring.identifiers[kind] ?? []).slice(0, 3))
-        candidates.push({ kind, value });
+        candidates.push({ kind, value, customer: false });
   for await (const line of createInterface({ input: createReadStream(customers) })) {
-    const comma = line.indexOf(',');
-    if (line.startsWith('phone,')) candidates.push({ kind: 'phone', value: line.slice(comma + 1) });
+    if (line.startsWith('phone,'))
+      candidates.push({ kind: 'phone', value: line.slice('phone,'.length), customer: true });
     if (candidates.length > 400) break;
   }
   const session = await MemberSession.open(configFile, { threads: 0 });
   try {
-    const checks = await checkIdentifiers(session, candidates);
-    const pick = (verdict: string) =>
+    const check = (customer: boolean) =>
+      checkIdentifiers(
+        session,
+        candidates
+          .filter((c) => c.customer === customer)
+          .map(({ kind, value }) => ({ kind, value })),
+      );
+    const [rings, customers] = [await check(false), await check(true)];
+    const pick = (checks: IdentifierCheck[], verdict: string) =>
       checks.find((c) => c.answer.verdict === verdict && c.identifier.kind !== 'domain');
-    return ['fraud', 'suspicious', 'clear']
-      .map(pick)
-      .filter((c): c is IdentifierCheck => c !== undefined);
+    return [pick(rings, 'fraud'), pick(rings, 'suspicious'), pick(customers, 'clear')].filter(
+      (c): c is IdentifierCheck => c !== undefined,
+    );
   } finally {
     await session.close();
   }
@@ -306,7 +315,7 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
   }
 
   const rows: string[][] = [
-    ['member', 'reports', 'links', 'accepted', 'rejected', 'watched', 'alerts raised', 'evaluated'],
+    ['member', 'reports', 'links', 'stored', 'rejected', 'watched', 'alerts raised', 'evaluated'],
   ];
   const tokenSets = new Map<string, Set<string>>();
   const started = performance.now();
@@ -329,7 +338,7 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
         row.reports += submitted.reports;
         row.links += submitted.links;
         row.accepted += submitted.accepted + submitted.duplicates;
-        row.rejected += tokenized.rejectedLines;
+        row.rejected += tokenized.rejectedLines + tokenized.rejectedIdentifiers;
         row.alerts += submitted.alerts;
         await tokensOf(tokensFile, tokens);
       }
@@ -370,7 +379,7 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
     `${n(count.size)} distinct tokens; ${n(shared)} of them appear in the data of two or more members: that overlap is what joint analysis works on.`,
   );
   console.log(
-    `${n(health.flaggedTokens)} tokens are flagged by reports; ${n(totals.alerts)} alerts went to members watching them.`,
+    `${n(health.flaggedTokens)} tokens are flagged by reports; ${n(totals.alerts)} alerts went to members watching them in this run.`,
   );
 
   const bankA = configFile(members[0]?.id ?? 'bank-a');

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Prometheus metrics of one API process (GET /metrics). Labels never hold tokens. */
 export interface PlatformMetrics {
@@ -12,6 +12,8 @@ export interface PlatformMetrics {
 
 export function createMetrics(): { registry: Registry; metrics: PlatformMetrics } {
   const registry = new Registry();
+  // The process's own: memory, CPU, event loop lag, garbage collection.
+  collectDefaultMetrics({ register: registry });
   const metrics: PlatformMetrics = {
     requests: new Counter({
       name: 'credence_http_requests_total',

@@ -12,7 +12,7 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: string; readonly 
       CREATE INDEX credentials_member ON credentials (member_id);
       CREATE TABLE signing_keys (member_id TEXT NOT NULL REFERENCES members (id), public_key TEXT NOT NULL, created_at BIGINT NOT NULL, revoked_at BIGINT, PRIMARY KEY (member_id, public_key));
       CREATE TABLE batches (member_id TEXT NOT NULL, batch_id TEXT NOT NULL, kind TEXT NOT NULL, digest TEXT NOT NULL, public_key TEXT NOT NULL, signature TEXT NOT NULL, items INTEGER NOT NULL, received_at BIGINT NOT NULL, PRIMARY KEY (member_id, batch_id));
-      CREATE TABLE reports (id TEXT PRIMARY KEY, member_id TEXT NOT NULL, ref TEXT NOT NULL, type TEXT NOT NULL, category TEXT NOT NULL, occurred_at BIGINT NOT NULL, loss TEXT, entities TEXT NOT NULL, content_hash TEXT NOT NULL, batch_id TEXT NOT NULL, created_at BIGINT NOT NULL, retracted_at BIGINT, retract_reason TEXT, UNIQUE (member_id, ref));
+      CREATE TABLE reports (id TEXT NOT NULL, member_id TEXT NOT NULL, ref TEXT NOT NULL, type TEXT NOT NULL, category TEXT NOT NULL, occurred_at BIGINT NOT NULL, loss TEXT, entities TEXT NOT NULL, content_hash TEXT NOT NULL, batch_id TEXT NOT NULL, created_at BIGINT NOT NULL, retracted_at BIGINT, retract_reason TEXT, PRIMARY KEY (member_id, id), UNIQUE (member_id, ref));
       CREATE TABLE report_entities (token TEXT NOT NULL, report_id TEXT NOT NULL, role TEXT NOT NULL, kind TEXT NOT NULL, key_id TEXT NOT NULL, member_id TEXT NOT NULL, PRIMARY KEY (token, report_id, role));
       CREATE TABLE links (from_token TEXT NOT NULL, id TEXT NOT NULL, member_id TEXT NOT NULL, link TEXT NOT NULL, from_kind TEXT NOT NULL, to_token TEXT NOT NULL, to_kind TEXT NOT NULL, key_id TEXT NOT NULL, at BIGINT NOT NULL, count INTEGER NOT NULL, amount TEXT, content_hash TEXT NOT NULL, batch_id TEXT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (from_token, id), UNIQUE (from_token, member_id, content_hash));
       CREATE INDEX links_to ON links (to_token);
@@ -21,10 +21,10 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: string; readonly 
       CREATE INDEX token_state_seq ON token_state (seq);
       CREATE TABLE watchlist (token TEXT NOT NULL, member_id TEXT NOT NULL, kind TEXT NOT NULL, key_id TEXT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (token, member_id));
       CREATE INDEX watchlist_member ON watchlist (member_id, token);
-      CREATE TABLE alerts (id BIGSERIAL PRIMARY KEY, seq BIGINT NOT NULL, member_id TEXT NOT NULL, token TEXT NOT NULL, kind TEXT NOT NULL, source TEXT NOT NULL, report_type TEXT, category TEXT, link_type TEXT, occurred_at BIGINT NOT NULL, created_at BIGINT NOT NULL);
+      CREATE TABLE alerts (id BIGSERIAL, seq BIGINT NOT NULL, member_id TEXT NOT NULL, token TEXT NOT NULL, kind TEXT NOT NULL, source TEXT NOT NULL, report_type TEXT, category TEXT, link_type TEXT, occurred_at BIGINT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (member_id, id));
       CREATE INDEX alerts_member ON alerts (member_id, seq, id);
       CREATE TABLE webhooks (member_id TEXT PRIMARY KEY, url TEXT NOT NULL, created_at BIGINT NOT NULL);
-      CREATE TABLE webhook_deliveries (alert_id BIGINT PRIMARY KEY, member_id TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_at BIGINT NOT NULL, delivered_at BIGINT, last_error TEXT);
+      CREATE TABLE webhook_deliveries (alert_id BIGINT NOT NULL, member_id TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_at BIGINT NOT NULL, delivered_at BIGINT, last_error TEXT, PRIMARY KEY (member_id, alert_id));
       CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE delivered_at IS NULL;
       CREATE TABLE policies (version INTEGER PRIMARY KEY, body JSONB NOT NULL, created_at BIGINT NOT NULL, created_by TEXT NOT NULL);
       CREATE TABLE counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL);

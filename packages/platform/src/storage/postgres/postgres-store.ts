@@ -258,14 +258,21 @@ export class PostgresStore implements Store {
 
   /**
    * Runs a writing transaction again when another one committed the same ref or link
-   * first (unique violation): the second run sees that row and reports a duplicate.
+   * first (unique violation: the next run sees that row and reports a duplicate), or
+   * when PostgreSQL chose it as a deadlock's victim or failed it for serialization. Rows
+   * are written in token order, which keeps concurrent ingests from deadlocking on each
+   * other's summary rows; this is the net below that.
    */
   private async retryOnConflict<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if ((error as { code?: string }).code === '23505') return work();
-      throw error;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        const retryable = code === '23505' || code === '40P01' || code === '40001';
+        if (!retryable || attempt >= 5) throw error;
+        await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+      }
     }
   }
 
@@ -337,7 +344,10 @@ export class PostgresStore implements Store {
           entities.map((e) => e.keyId),
         ],
       );
-      const deltas = statDeltas(accepted);
+      // In token order, so that concurrent ingests lock summary rows in the same order.
+      const deltas = statDeltas(accepted).sort((a, b) =>
+        a.token < b.token ? -1 : a.token > b.token ? 1 : a.type < b.type ? -1 : 1,
+      );
       await client.query(
         `INSERT INTO token_stats (token, member_id, type, reports, first_seen, last_seen, categories)
          SELECT token, $1, type, reports, first_seen, last_seen, categories FROM unnest($2::text[], $3::text[], $4::int[], $5::bigint[], $6::bigint[], $7::int[]) AS t(token, type, reports, first_seen, last_seen, categories)
@@ -354,7 +364,7 @@ export class PostgresStore implements Store {
         ],
       );
       const seq = await this.bumpSeq(client);
-      const tokens = distinctTokens(accepted);
+      const tokens = distinctTokens(accepted).sort((a, b) => (a.token < b.token ? -1 : 1));
       await client.query(
         `INSERT INTO token_state (token, kind, key_id, seq, flagged) SELECT token, kind, key_id, $1, true FROM unnest($2::text[], $3::text[], $4::text[]) AS t(token, kind, key_id)
          ON CONFLICT (token) DO UPDATE SET seq = excluded.seq, flagged = true`,
@@ -508,7 +518,7 @@ export class PostgresStore implements Store {
           category: Category;
           occurred_at: number;
         }>(
-          `SELECT DISTINCT e.token, r.id, r.type, r.category, r.occurred_at FROM report_entities e JOIN reports r ON r.id = e.report_id
+          `SELECT DISTINCT e.token, r.id, r.type, r.category, r.occurred_at FROM report_entities e JOIN reports r ON r.member_id = e.member_id AND r.id = e.report_id
            WHERE e.token = ANY($1::text[]) AND e.member_id = $2 AND r.retracted_at IS NULL`,
           [tokens, memberId],
         )
@@ -691,11 +701,11 @@ export class PostgresStore implements Store {
     // SKIP LOCKED: several API processes share the queue; each delivery goes to one.
     const { rows } = await this.pool.query<AlertRow & { attempts: number; url: string }>(
       `WITH due AS (
-         SELECT alert_id FROM webhook_deliveries WHERE delivered_at IS NULL AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED
+         SELECT member_id, alert_id FROM webhook_deliveries WHERE delivered_at IS NULL AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED
        ), leased AS (
-         UPDATE webhook_deliveries d SET next_attempt_at = $3 FROM due WHERE d.alert_id = due.alert_id RETURNING d.alert_id, d.attempts
+         UPDATE webhook_deliveries d SET next_attempt_at = $3 FROM due WHERE d.member_id = due.member_id AND d.alert_id = due.alert_id RETURNING d.member_id, d.alert_id, d.attempts
        )
-       SELECT a.*, leased.attempts, w.url FROM leased JOIN alerts a ON a.id = leased.alert_id JOIN webhooks w ON w.member_id = a.member_id`,
+       SELECT a.*, leased.attempts, w.url FROM leased JOIN alerts a ON a.member_id = leased.member_id AND a.id = leased.alert_id JOIN webhooks w ON w.member_id = a.member_id`,
       [now, limit, now + leaseMs],
     );
     return rows.map((r) => ({

@@ -404,7 +404,7 @@ export class SqliteStore implements Store {
         [string, string],
         { type: ReportType; category: Category; occurred_at: number }
       >(
-        `SELECT DISTINCT r.id, r.type, r.category, r.occurred_at FROM report_entities e JOIN reports r ON r.id = e.report_id
+        `SELECT DISTINCT r.id, r.type, r.category, r.occurred_at FROM report_entities e JOIN reports r ON r.member_id = e.member_id AND r.id = e.report_id
          WHERE e.token = ? AND e.member_id = ? AND r.retracted_at IS NULL`,
       );
       const clear = this.db.prepare('DELETE FROM token_stats WHERE token = ? AND member_id = ?');
