@@ -218,6 +218,15 @@ function platformSuite(): string {
     `| baseline: the same bodies posted to a bare Fastify route that only parses them, one at a time | ${fmt(sqlite.baseline.perSecond)} | | |`,
     '',
     'Every batch is verified (Ed25519 over its RFC 8785 canonical JSON), its items hashed for idempotency, and stored in one transaction with per-token summaries and alerts for watchers; the answer comes once the transaction is durable (SQLite WAL with synchronous=FULL; PostgreSQL commit). The load generator, the API process (its SQLite writer thread) and PostgreSQL share the two cores.',
+    ...[
+      sqlite.one.perSecond < 20_000 ? 'SQLite' : undefined,
+      postgres.skipped === undefined && postgres.one.perSecond < 10_000 ? 'PostgreSQL' : undefined,
+    ]
+      .filter((x) => x !== undefined)
+      .flatMap((store) => [
+        '',
+        `**Below its goal here: ${store}** (two batches in flight). Why, and what would change it: docs/platform.md, "Performance".`,
+      ]),
     '',
     `### Risk checks: ${fmt(check.flaggedTokens)} flagged tokens, autocannon with ${check.connections} connections, ${seconds} s per run`,
     '',
