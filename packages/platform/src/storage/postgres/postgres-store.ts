@@ -1,6 +1,5 @@
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
-import type { AmountBand } from '@credence/core/wire/amount-band';
-import type { Category, EntityRole, LinkType, ReportType } from '@credence/core/wire/vocabulary';
+import type { Category, LinkType, ReportType } from '@credence/core/wire/vocabulary';
 import pg from 'pg';
 import type {
   Alert,
@@ -20,14 +19,7 @@ import type {
 } from '../../domain/types.js';
 import { distinctTokens, entitiesJson, recount, statDeltas } from '../aggregate.js';
 import { newId } from '../ids.js';
-import {
-  type AlertRow,
-  alertOf,
-  type MemberRow,
-  memberOf,
-  type ReportRow,
-  reportOf,
-} from '../rows.js';
+import { type AlertRow, alertOf, memberOf, reportOf } from '../rows.js';
 import type { Store } from '../store.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 

@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
-import type { AmountBand } from '@credence/core/wire/amount-band';
-import type { Category, EntityRole, LinkType, ReportType } from '@credence/core/wire/vocabulary';
+import type { Category, LinkType, ReportType } from '@credence/core/wire/vocabulary';
 import Database from 'better-sqlite3';
 import type {
   Alert,
