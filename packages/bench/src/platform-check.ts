@@ -111,12 +111,12 @@ try {
   platform = await servePlatform(db, join(work, 'key.json'));
   const platformUrl = platform.url;
   const bareUrl = bare.url;
-  // Warm both up, then alternate three runs of each.
+  // Warm both up, then alternate five runs of each.
   await load(bareUrl, () => `/constant/${pick()}`);
   await load(platformUrl, () => `/v1/check/${pick()}`);
   const bareRuns: Result[] = [];
   const checkRuns: Result[] = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 5; i++) {
     bareRuns.push(await load(bareUrl, () => `/constant/${pick()}`));
     checkRuns.push(await load(platformUrl, () => `/v1/check/${pick()}`));
   }
