@@ -7,6 +7,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyRequest,
   type FastifyServerOptions,
+  LogController,
 } from 'fastify';
 import type { Registry } from 'prom-client';
 import {
@@ -124,7 +125,7 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
   const app = Fastify({
     logger: deps.logger ?? false,
     // Fastify's own request lines carry the URL, and URLs carry tokens: see onResponse.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 16 * 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     return503OnClosing: true,
