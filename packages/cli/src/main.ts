@@ -3,6 +3,7 @@ import { HttpProblem } from '@credence/server-kit/problem';
 import { Command, CommanderError } from 'commander';
 import { registerKeys } from './commands/keys.js';
 import { registerKeyserver } from './commands/keyserver.js';
+import { registerLog } from './commands/log.js';
 import { registerMember } from './commands/member.js';
 import { registerNormalize } from './commands/normalize.js';
 import { registerPlatform } from './commands/platform.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerKeyserver(program);
   registerMember(program);
   registerPlatform(program);
+  registerLog(program);
   return program;
 }
 

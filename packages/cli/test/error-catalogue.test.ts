@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { IDENTIFIER_ERRORS } from '@credence/core/identifiers/identifier-error';
+import { LOG_ERRORS } from '@credence/core/log/log-error';
+import { MERKLE_ERRORS } from '@credence/core/merkle/merkle-error';
 import { OPRF_ERRORS } from '@credence/core/oprf/oprf-error';
 import { RECORD_ERROR_CODES } from '@credence/core/wire/raw-record-parser';
 import { MEMBER_ERRORS } from '@credence/member/member-error';
@@ -17,6 +19,8 @@ const WITH_MESSAGES: Record<string, Readonly<Record<string, string>>> = {
   IDENTIFIER_ERRORS,
   OPRF_ERRORS,
   MEMBER_ERRORS,
+  MERKLE_ERRORS,
+  LOG_ERRORS,
 };
 
 describe('the error catalogue, docs/errors.md', () => {

@@ -41,6 +41,10 @@ export interface TestDatabase {
   /** Everything the store holds, as text (to look for what must not be there). */
   dump(): Promise<string>;
   drop(): Promise<void>;
+  /** Runs SQL on the store behind the platform's back (to tamper with it). */
+  sql(query: string): Promise<Record<string, unknown>[]>;
+  /** Puts a row back as it was read by sql(). */
+  insert(table: string, row: Record<string, unknown>): Promise<void>;
 }
 
 export function describePlatformCli(name: string, database: () => Promise<TestDatabase>) {
@@ -52,6 +56,9 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
     let db = '';
     let database_: TestDatabase | undefined;
     const configs: Record<string, string> = {};
+    let auditor = '';
+    const audited = () =>
+      credence('audit', '--log', platform?.url as string, '--credential', auditor, '--json');
 
     const serve = async () => {
       platform = await spawnService(
@@ -521,5 +528,113 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
         ).code,
       ).toBe(0);
     }, 60_000);
+
+    it('verifies every receipt it kept, and the whole log audits clean', () => {
+      for (const member of ['bank-a', 'bank-b']) {
+        const verify = credence('member', 'verify', '--config', configs[member] as string);
+        expect(verify.code, verify.out + verify.err).toBe(0);
+        expect(verify.out).toContain('Everything verifies');
+        // bank-b submitted (bank-a only watched and checked).
+        if (member === 'bank-b')
+          expect(verify.out).toMatch(/Held: [1-9][\d,]* receipts, [1-9][\d,]* entries/);
+      }
+      const added = credence('members', 'add', 'auditor-1', '--type', 'auditor', '--db', db);
+      expect(added.code, added.err).toBe(0);
+      auditor = added.out.trim();
+      const audit = audited();
+      expect(audit.code, audit.out + audit.err).toBe(0);
+      const report = JSON.parse(audit.out) as { entries: number; kinds: Record<string, number> };
+      expect(report.kinds.report).toBeGreaterThan(12_000);
+      expect(report.kinds.member_event).toBeGreaterThan(0);
+      expect(report.kinds.key_event).toBeGreaterThan(0);
+    });
+
+    it('names every tampering with the store: an edited or deleted report, reordered or truncated entries, a rewritten checkpoint', async () => {
+      const store = database_ as TestDatabase;
+      const findings = () => {
+        const a = audited();
+        expect(a.code).toBe(1);
+        return (
+          JSON.parse(a.out) as { findings: { kind: string; message: string; index?: number }[] }
+        ).findings;
+      };
+      const [report] = await store.sql(
+        "SELECT id, member_id, category FROM reports WHERE member_id = 'bank-b' ORDER BY id LIMIT 1",
+      );
+      const id = String(report?.id);
+
+      // A report edited after it was logged.
+      await store.sql(`UPDATE reports SET category = 'gambling' WHERE id = '${id}'`);
+      let found = findings();
+      expect(found).toEqual([
+        expect.objectContaining({ kind: 'altered_record', message: expect.stringContaining(id) }),
+      ]);
+      await store.sql(
+        `UPDATE reports SET category = '${String(report?.category)}' WHERE id = '${id}'`,
+      );
+      expect(audited().code).toBe(0);
+
+      // A report deleted (with its entities).
+      const [row] = await store.sql(`SELECT * FROM reports WHERE id = '${id}'`);
+      await store.sql(`DELETE FROM reports WHERE id = '${id}'`);
+      found = findings();
+      expect(found).toEqual([
+        expect.objectContaining({ kind: 'missing_record', message: expect.stringContaining(id) }),
+      ]);
+      await store.insert('reports', row as Record<string, unknown>);
+      expect(audited().code).toBe(0);
+
+      // Two entries swapped.
+      const entries = await store.sql(
+        'SELECT idx, entry FROM log_entries WHERE idx IN (5, 6) ORDER BY idx',
+      );
+      const [five, six] = entries.map((e) => String(e.entry));
+      const setEntry = (idx: number, text: string) =>
+        store.sql(
+          `UPDATE log_entries SET entry = '${text.replaceAll("'", "''")}' WHERE idx = ${idx}`,
+        );
+      await setEntry(5, six as string);
+      await setEntry(6, five as string);
+      found = findings();
+      expect(found.map((f) => f.kind)).toContain('tree_mismatch');
+      expect(found.filter((f) => f.kind === 'altered_entry').map((f) => f.index)).toEqual([5, 6]);
+      await setEntry(5, five as string);
+      await setEntry(6, six as string);
+      expect(audited().code).toBe(0);
+
+      // A checkpoint rewritten: another root under the log's signature.
+      const [cp] = await store.sql('SELECT size, note FROM log_checkpoints ORDER BY size LIMIT 1');
+      const note = String(cp?.note);
+      const lines = note.split('\n');
+      lines[2] = Buffer.alloc(32, 7).toString('base64');
+      await store.sql(
+        `UPDATE log_checkpoints SET note = '${lines.join('\n')}' WHERE size = ${Number(cp?.size)}`,
+      );
+      found = findings();
+      expect(found).toEqual([
+        expect.objectContaining({ kind: 'bad_checkpoint', size: Number(cp?.size) }),
+      ]);
+      await store.sql(
+        `UPDATE log_checkpoints SET note = '${note.replaceAll("'", "''")}' WHERE size = ${Number(cp?.size)}`,
+      );
+      expect(audited().code).toBe(0);
+
+      // The last entries cut off: the log is shorter than what was signed, and the member
+      // whose entries they were finds them missing.
+      const tail = await store.sql(
+        'SELECT idx, entry FROM log_entries WHERE idx >= (SELECT max(idx) - 2 FROM log_entries) ORDER BY idx',
+      );
+      await store.sql(`DELETE FROM log_entries WHERE idx >= ${Number(tail[0]?.idx)}`);
+      found = findings();
+      expect(found.map((f) => f.kind)).toContain('truncated');
+      const owner = JSON.parse(String(tail[2]?.entry)) as { member: string };
+      if (owner.member in configs) {
+        const verify = credence('member', 'verify', '--config', configs[owner.member] as string);
+        expect(verify.code).toBe(1);
+        expect(verify.out).toMatch(/FAIL missing_entry: entry \d+/);
+      }
+      for (const t of tail) await store.insert('log_entries', t);
+      expect(audited().code).toBe(0);
+    }, 120_000);
   });
 }

@@ -32,6 +32,28 @@ if (POSTGRES_URL === undefined) {
         }
       },
       drop: schema.drop,
+      sql: async (query) => {
+        const client = new pg.Client({ connectionString: schema.url });
+        await client.connect();
+        try {
+          return (await client.query(query)).rows as Record<string, unknown>[];
+        } finally {
+          await client.end();
+        }
+      },
+      insert: async (table, row) => {
+        const client = new pg.Client({ connectionString: schema.url });
+        await client.connect();
+        try {
+          const columns = Object.keys(row);
+          await client.query(
+            `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
+            columns.map((c) => row[c]),
+          );
+        } finally {
+          await client.end();
+        }
+      },
     };
   });
 }

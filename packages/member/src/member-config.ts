@@ -2,6 +2,7 @@ import type { PhoneRegion } from '@credence/core/identifiers/phone';
 import { type GroupKey, parseGroupKey } from '@credence/core/oprf/key-set';
 import type { Ristretto255 } from '@credence/core/oprf/ristretto255';
 import { DEFAULT_RETRY, type KeyServerEndpoint, type RetryPolicy } from './keyserver-client.js';
+import type { LogTrust } from './log-monitor.js';
 import { MemberError } from './member-error.js';
 import type { PlatformEndpoint } from './platform-client.js';
 
@@ -13,7 +14,9 @@ import type { PlatformEndpoint } from './platform-client.js';
  *     "key": { …group.json of the current key… },
  *     "keyServers": [{ "index": 1, "url": "http://…", "token": "cks_…" }, …],
  *     "timeoutMs": 15000, "retries": 3, "batchSize": 1000, "concurrency": 4,
- *     "platform": { "url": "http://…", "credential": "crd_…" },
+ *     "platform": { "url": "http://…", "credential": "crd_…",
+ *                   "logKey": "credence.local/log+…+…",
+ *                   "witnesses": ["witness.example/w1+…+…"], "requiredWitnesses": 1 },
  *     "signingKeyFile": "signing-key.json" }
  *
  * `platform` and `signingKeyFile` (a private Ed25519 JWK, relative to the configuration
@@ -29,6 +32,8 @@ export interface MemberConfig {
   readonly concurrency: number;
   readonly platform: PlatformEndpoint | undefined;
   readonly signingKeyFile: string | undefined;
+  /** Whom to trust about the platform's log (LogMonitor); empty: pin the log key on first use. */
+  readonly log: LogTrust;
 }
 
 const invalid = (field: string, why: string) =>
@@ -92,5 +97,32 @@ export function parseMemberConfig(group: Ristretto255, value: unknown): MemberCo
     concurrency: Math.max(1, positive('concurrency', 4, 64)),
     platform: platformOf(json.platform),
     signingKeyFile: typeof json.signingKeyFile === 'string' ? json.signingKeyFile : undefined,
+    log: logTrustOf(json.platform),
+  };
+}
+
+/** platform.logKey, platform.witnesses and platform.requiredWitnesses, checked when used. */
+function logTrustOf(value: unknown): LogTrust {
+  const p = (value ?? {}) as Record<string, unknown>;
+  if (p.logKey !== undefined && typeof p.logKey !== 'string')
+    throw invalid('platform.logKey', "must be the log's verifier key");
+  const witnesses = p.witnesses ?? [];
+  if (!Array.isArray(witnesses) || witnesses.some((w) => typeof w !== 'string'))
+    throw invalid('platform.witnesses', "must list the witnesses' verifier keys");
+  const required = p.requiredWitnesses ?? witnesses.length;
+  if (
+    typeof required !== 'number' ||
+    !Number.isInteger(required) ||
+    required < 0 ||
+    required > witnesses.length
+  )
+    throw invalid(
+      'platform.requiredWitnesses',
+      'must be an integer from 0 to the number of witnesses',
+    );
+  return {
+    ...(typeof p.logKey === 'string' ? { logKey: p.logKey } : {}),
+    witnesses: witnesses as string[],
+    requiredWitnesses: required,
   };
 }

@@ -13,6 +13,10 @@ export const MEMBER_ERRORS = {
   'member.input': 'the input file cannot be read',
   'member.platform_refused': 'the platform refused the request',
   'member.platform_unreachable': 'the platform did not answer',
+  'member.log_receipt': "the platform's receipt does not prove the write is in its log",
+  'member.log_checkpoint': "the log's checkpoint does not verify with the trusted keys",
+  'member.log_fork':
+    'the log showed a checkpoint inconsistent with one seen before: two histories under one key',
 } as const satisfies Record<string, string>;
 
 export type MemberErrorCode = keyof typeof MEMBER_ERRORS;

@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import type { Identifier } from '@credence/core/identifiers/kinds';
 import { loadRistretto255 } from '@credence/core/oprf/ristretto255';
 import { privateKeyFromJwk } from '@credence/core/signing/ed25519';
+import { LogMonitor } from './log-monitor.js';
 import { type MemberConfig, parseMemberConfig } from './member-config.js';
 import { MemberError } from './member-error.js';
 import type { PlatformEndpoint } from './platform-client.js';
@@ -82,6 +83,11 @@ export class MemberSession {
     if (this.config.platform === undefined)
       throw new MemberError('member.config', 'platform must give the platform url and credential');
     return this.config.platform;
+  }
+
+  /** The member's watch on the platform's log: log-state.sqlite next to member.json. */
+  logMonitor(): LogMonitor {
+    return LogMonitor.open(resolve(this.home, 'log-state.sqlite'), this.platform, this.config.log);
   }
 
   /** The member's Ed25519 signing key (signingKeyFile, relative to the configuration). */

@@ -9,6 +9,8 @@ export interface PlatformEndpoint {
 export interface RequestOptions {
   readonly timeoutMs?: number;
   readonly retries?: number;
+  /** Answer with the body's text instead of parsing JSON. */
+  readonly text?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -45,7 +47,8 @@ export async function platformRequest<T>(
       last = error;
       continue;
     }
-    if (response.ok) return (await response.json()) as T;
+    if (response.ok)
+      return (options.text === true ? await response.text() : await response.json()) as T;
     const problem = (await response.json().catch(() => ({}))) as {
       code?: string;
       detail?: string;

@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { encodeBase64url } from '@credence/core/encoding/base64url';
+import type { Receipt } from '@credence/core/log/receipt';
 import {
   type LinkBatch,
   MAX_BATCH_ITEMS,
@@ -11,12 +12,17 @@ import {
   signBatch,
 } from '@credence/core/wire/batches';
 import type { TokenizedLink, TokenizedReport } from '@credence/core/wire/tokenized-records';
+import { expectedLinkEntries, expectedReportEntries } from './expected-entries.js';
+import type { LogMonitor } from './log-monitor.js';
 import type { MemberSession } from './member-session.js';
 import { type PlatformEndpoint, platformRequest } from './platform-client.js';
 import { type TokenizeProgress, tokenizeFile } from './tokenize-file.js';
 
 export interface BatchAnswer {
   readonly batchId: string;
+  readonly receivedAt: string;
+  /** The write's receipt; null when the batch added nothing. */
+  readonly log: Receipt | null;
   readonly sequence: number;
   readonly accepted: number;
   readonly duplicates: number;
@@ -41,6 +47,8 @@ export interface SubmitProgress {
   alerts: number;
   /** The highest change sequence the platform answered: read your writes with it. */
   sequence: number;
+  /** Receipts verified against the entries this member expected (0 without a monitor). */
+  receipts: number;
 }
 
 export interface SubmitOptions {
@@ -56,6 +64,8 @@ export interface SubmitOptions {
   /** Batches posted at once (default 2). */
   readonly inFlight?: number;
   readonly onProgress?: (p: SubmitProgress) => void;
+  /** Verifies and keeps every receipt (SPEC §3.4); a receipt that fails stops the submission. */
+  readonly monitor?: LogMonitor;
 }
 
 /**
@@ -74,6 +84,7 @@ export async function submitTokens(options: SubmitOptions): Promise<SubmitProgre
     conflicts: 0,
     alerts: 0,
     sequence: 0,
+    receipts: 0,
   };
   const results = await open(options.results, 'w');
   let reports: TokenizedReport[] = [];
@@ -112,6 +123,25 @@ export async function submitTokens(options: SubmitOptions): Promise<SubmitProgre
     const answer = platformRequest<BatchAnswer>(options.platform, 'POST', `/v1/${kind}`, signed);
     const done = written.then(async () => {
       const a = await answer;
+      if (options.monitor !== undefined && a.log !== null) {
+        const expected =
+          kind === 'reports'
+            ? expectedReportEntries(
+                options.memberId,
+                a.receivedAt,
+                items as TokenizedReport[],
+                a.results,
+              )
+            : expectedLinkEntries(
+                options.memberId,
+                a.batchId,
+                a.receivedAt,
+                items as TokenizedLink[],
+                a.results,
+              );
+        await options.monitor.accept(a.log, expected);
+        progress.receipts++;
+      }
       await results.write(
         `${a.results.map((r) => JSON.stringify({ kind, batchId: a.batchId, ...r })).join('\n')}\n`,
       );
@@ -192,17 +222,23 @@ export async function submitFile(
   });
   const { key, publicKey } = session.signingKey();
   const total = tokenized.reports + tokenized.links;
-  const submitted = await submitTokens({
-    tokens: options.tokens,
-    results: options.results,
-    memberId: session.config.memberId,
-    platform: session.platform,
-    signingKey: key,
-    publicKey,
-    ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
-    ...(options.onSubmitting === undefined
-      ? {}
-      : { onProgress: (p: SubmitProgress) => options.onSubmitting?.(p, total) }),
-  });
-  return { tokenized, submitted };
+  const monitor = session.logMonitor();
+  try {
+    const submitted = await submitTokens({
+      monitor,
+      tokens: options.tokens,
+      results: options.results,
+      memberId: session.config.memberId,
+      platform: session.platform,
+      signingKey: key,
+      publicKey,
+      ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+      ...(options.onSubmitting === undefined
+        ? {}
+        : { onProgress: (p: SubmitProgress) => options.onSubmitting?.(p, total) }),
+    });
+    return { tokenized, submitted };
+  } finally {
+    monitor.close();
+  }
 }

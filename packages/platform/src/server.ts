@@ -14,12 +14,15 @@ import { CheckService } from './services/check-service.js';
 import { CheckView } from './services/check-view.js';
 import { CredentialCache } from './services/credentials.js';
 import { IngestionService } from './services/ingestion.js';
+import { LogService } from './services/log-service.js';
 import { MemberService } from './services/members.js';
 import { PolicyService } from './services/policy-service.js';
 import { WebhookDispatcher } from './services/webhooks.js';
 import { CHANGES_CHANNEL, PostgresStore } from './storage/postgres/postgres-store.js';
 import { ThreadedSqliteStore } from './storage/sqlite/threaded-sqlite-store.js';
 import type { Store } from './storage/store.js';
+
+export const DEFAULT_LOG_ORIGIN = 'credence.local/log';
 
 export interface PlatformConfig {
   /** A SQLite file path (embedded default) or a postgres:// URL. */
@@ -35,6 +38,12 @@ export interface PlatformConfig {
   readonly webhooks?: boolean;
   /** The clock of webhook retries (tests). */
   readonly webhookClock?: () => number;
+  /** The log's origin and key name (C2SP tlog-checkpoint); default credence.local/log. */
+  readonly logOrigin?: string;
+  /** Witnesses whose cosignatures the log collects and publishes (vkeys, type 0x04). */
+  readonly witnesses?: readonly string[];
+  /** How often a checkpoint is signed when the log grew (default 10 s; 0: never). */
+  readonly checkpointIntervalMs?: number;
 }
 
 export interface RunningPlatform {
@@ -67,6 +76,7 @@ export interface Platform {
   readonly members: MemberService;
   readonly view: CheckView;
   readonly publicKey: string;
+  readonly log: LogService;
   readonly webhooks: WebhookDispatcher;
   /** Starts following other processes' writes and delivering webhooks. */
   start(): Promise<void>;
@@ -94,6 +104,16 @@ export async function createPlatform(
   const members = new MemberService(store, credentials, () => ingestion.invalidateKeys());
   const alerts = new AlertHub(store);
   const key = platformKey(config.keyFile);
+  const log = new LogService(
+    store,
+    {
+      origin: config.logOrigin ?? DEFAULT_LOG_ORIGIN,
+      name: config.logOrigin ?? DEFAULT_LOG_ORIGIN,
+      publicKey: key.publicKey,
+      privateKey: privateKeyFromJwk(key.privateJwk),
+    },
+    config.witnesses ?? [],
+  );
   const { registry, metrics } = createMetrics();
   const follow = async () => {
     await view.catchUp();
@@ -108,6 +128,7 @@ export async function createPlatform(
     members,
     policies,
     alerts,
+    log,
     metrics,
     registry,
     platformPublicKey: key.publicKey,
@@ -116,6 +137,7 @@ export async function createPlatform(
   });
   let listener: pg.Client | undefined;
   let poll: NodeJS.Timeout | undefined;
+  let checkpoints: NodeJS.Timeout | undefined;
   const dispatcher = new WebhookDispatcher(
     store,
     privateKeyFromJwk(key.privateJwk),
@@ -127,6 +149,7 @@ export async function createPlatform(
     members,
     view,
     publicKey: key.publicKey,
+    log,
     webhooks: dispatcher,
     start: async () => {
       if (store instanceof PostgresStore) {
@@ -144,9 +167,15 @@ export async function createPlatform(
         poll.unref();
       }
       if (config.webhooks !== false) dispatcher.start();
+      const interval = config.checkpointIntervalMs ?? 10_000;
+      if (interval > 0) {
+        checkpoints = setInterval(() => void log.latest().catch(() => undefined), interval);
+        checkpoints.unref();
+      }
     },
     close: async () => {
       if (poll !== undefined) clearInterval(poll);
+      if (checkpoints !== undefined) clearInterval(checkpoints);
       dispatcher.stop();
       await app.close();
       await listener?.end().catch(() => undefined);

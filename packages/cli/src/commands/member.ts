@@ -140,6 +140,10 @@ function printSubmitted(
   console.log(
     `${n(submitted.reports)} reports and ${n(submitted.links)} links submitted: ${n(submitted.accepted)} accepted, ${n(submitted.duplicates)} already there, ${n(submitted.conflicts)} conflicts; ${n(submitted.alerts)} alerts raised for watchers.`,
   );
+  if (submitted.receipts > 0)
+    console.log(
+      `${n(submitted.receipts)} log receipts verified and kept (credence member verify re-checks them).`,
+    );
   const rejected = tokenized.rejectedLines + tokenized.rejectedIdentifiers;
   if (rejected > 0)
     console.log(
@@ -265,6 +269,46 @@ export function registerMember(program: Command): void {
         await runSubmit({ file, ...flags, progress: true });
       },
     );
+
+  member
+    .command('verify')
+    .description(
+      "Re-check everything this member holds against the platform's log: receipts, entries, checkpoints.",
+    )
+    .addOption(configOption())
+    .option('--json', 'print the report as JSON')
+    .action(async (flags: { config: string; json?: boolean }) => {
+      const report = await withSession(
+        flags.config,
+        { cache: false, threads: 0 },
+        async (session) => {
+          const monitor = session.logMonitor();
+          try {
+            return await monitor.verifyAll();
+          } finally {
+            monitor.close();
+          }
+        },
+      );
+      if (flags.json === true) console.log(JSON.stringify(report, null, 2));
+      else {
+        const head = report.checkpoint;
+        console.log(
+          head === undefined
+            ? 'The log has no checkpoint that verifies.'
+            : `The log's newest checkpoint: ${n(head.size)} entries, root ${head.root}.`,
+        );
+        console.log(
+          `Held: ${n(report.receipts)} receipts, ${n(report.entries)} entries, ${n(report.checkpoints)} checkpoints.`,
+        );
+        for (const f of report.findings) console.log(`FAIL ${f.kind}: ${f.message}`);
+        if (report.findings.length === 0)
+          console.log(
+            'Everything verifies: every entry is in the log as written, every checkpoint consistent.',
+          );
+      }
+      if (report.findings.length > 0) process.exitCode = 1;
+    });
 
   member
     .command('check')

@@ -1,8 +1,8 @@
-import { openStore, startPlatform } from '@credence/platform/server';
+import { DEFAULT_LOG_ORIGIN, openStore, startPlatform } from '@credence/platform/server';
 import { CredentialCache } from '@credence/platform/services/credentials';
 import { MemberService } from '@credence/platform/services/members';
 import type { Command } from 'commander';
-import { integer } from './parse.js';
+import { collect, integer } from './parse.js';
 
 const DEFAULT_DB = 'data/platform.sqlite';
 
@@ -33,14 +33,42 @@ export function registerPlatform(program: Command): void {
       'data/platform-key.json',
     )
     .option('--log-level <level>', 'fatal, error, warn, info, debug', 'info')
+    .option(
+      '--log-origin <origin>',
+      "the transparency log's origin and key name",
+      DEFAULT_LOG_ORIGIN,
+    )
+    .option(
+      '--witness <vkey>',
+      'a witness whose cosignatures the log collects (repeatable)',
+      collect,
+    )
+    .option(
+      '--checkpoint-interval <seconds>',
+      'sign a checkpoint this often when the log grew',
+      integer,
+      10,
+    )
     .action(
-      async (flags: { db: string; host: string; port: number; key: string; logLevel: string }) => {
+      async (flags: {
+        db: string;
+        host: string;
+        port: number;
+        key: string;
+        logLevel: string;
+        logOrigin: string;
+        witness?: string[];
+        checkpointInterval: number;
+      }) => {
         const running = await startPlatform({
           db: flags.db,
           host: flags.host,
           port: flags.port,
           keyFile: flags.key,
           logger: { level: flags.logLevel },
+          logOrigin: flags.logOrigin,
+          witnesses: flags.witness ?? [],
+          checkpointIntervalMs: flags.checkpointInterval * 1000,
         });
         const stop = () => void running.close().then(() => process.exit(0));
         process.once('SIGINT', stop);

@@ -1,13 +1,16 @@
 import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { formatVerifierKey } from '@credence/core/log/signed-note';
 import type { serializeGroupKey } from '@credence/core/oprf/key-set';
-import { generateEd25519 } from '@credence/core/signing/ed25519';
+import { generateEd25519, privateKeyFromJwk } from '@credence/core/signing/ed25519';
+import { auditLog } from '@credence/member/audit';
 import { checkIdentifiers, type IdentifierCheck } from '@credence/member/checks';
 import { MemberSession } from '@credence/member/member-session';
 import { platformRequest } from '@credence/member/platform-client';
 import { submitFile } from '@credence/member/submit';
 import { watchFile } from '@credence/member/watch';
+import { Witness } from '@credence/member/witness';
 import { openStore } from '@credence/platform/server';
 import { CredentialCache } from '@credence/platform/services/credentials';
 import { MemberService } from '@credence/platform/services/members';
@@ -231,6 +234,17 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
     },
   ]);
 
+  // A witness of the log (in a real consortium: run by a member or a third party).
+  const witnessFile = join(options.data, 'witness', 'witness-key.json');
+  if (!existsSync(witnessFile)) writeJson(witnessFile, generateEd25519(), true);
+  const witnessKey = readJson(witnessFile) as { publicKey: string; privateJwk: unknown };
+  const witnessSigner = {
+    name: DEMO_WITNESS,
+    publicKey: witnessKey.publicKey,
+    privateKey: privateKeyFromJwk(witnessKey.privateJwk),
+  };
+  const witnessVkey = formatVerifierKey(DEMO_WITNESS, witnessKey.publicKey, 0x04);
+
   mkdirSync(join(options.data, 'logs'), { recursive: true });
   const services: ServiceProcess[] = [];
   const stopAll = () => Promise.all(services.map((s) => s.stop()));
@@ -263,6 +277,8 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
           options.host,
           '--port',
           String(options.port),
+          '--witness',
+          witnessVkey,
         ],
         { log: join(options.data, 'logs', 'platform.log') },
       ),
@@ -278,6 +294,11 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
   }
   const keyServerUrls = services.slice(0, 3).map((s) => s.url);
   const platformUrl = services[3]?.url as string;
+  const operator = { url: platformUrl, credential: credentials.get('operator') as string };
+  // Members trust the log key the operator hands them (here: read from the platform,
+  // which runs on this machine), and require the demo witness on the checkpoints they
+  // verify with credence member verify.
+  const { vkey: logKey } = await platformRequest<{ vkey: string }>(operator, 'GET', '/v1/log/key');
   for (const { id } of members) {
     const config = previous.get(id) as { keyServers: { index: number; url: string }[] };
     for (const s of config.keyServers) s.url = keyServerUrls[s.index - 1] as string;
@@ -285,13 +306,18 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
       configFile(id),
       {
         ...config,
-        platform: { url: platformUrl, credential: credentials.get(id) },
+        platform: {
+          url: platformUrl,
+          credential: credentials.get(id),
+          logKey,
+          witnesses: [witnessVkey],
+          requiredWitnesses: 1,
+        },
         signingKeyFile: 'signing-key.json',
       },
       true,
     );
   }
-  const operator = { url: platformUrl, credential: credentials.get('operator') as string };
   writeJson(operatorFile, operator, true);
 
   const keyId = groupKey.keyId as string;
@@ -382,6 +408,35 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
     `${n(health.flaggedTokens)} tokens are flagged by reports; ${n(totals.alerts)} alerts went to members watching them in this run.`,
   );
 
+  // The witness cosigns the log's checkpoint; an audit re-checks the whole log.
+  await new Witness({
+    log: operator,
+    logKey,
+    signer: witnessSigner,
+    stateFile: join(options.data, 'witness', 'state.json'),
+  }).step();
+  const checkpoint = await platformRequest<string>(
+    operator,
+    'GET',
+    '/v1/log/checkpoint',
+    undefined,
+    {
+      text: true,
+    },
+  );
+  const auditStarted = performance.now();
+  const audit = await auditLog({ platform: operator, logKey });
+  console.log(
+    `\nThe transparency log: every write above is an entry; its checkpoint, signed by the platform and cosigned by a witness:\n\n${checkpoint
+      .trimEnd()
+      .split('\n')
+      .map((l) => `  ${l}`)
+      .join('\n')}\n`,
+  );
+  console.log(
+    `Audited in ${((performance.now() - auditStarted) / 1000).toFixed(1)} s: ${n(audit.entries)} entries, ${n(audit.checkpoints)} checkpoints, ${audit.findings.length === 0 ? 'everything verifies' : `${audit.findings.length} findings (run the audit below)`}.`,
+  );
+
   const bankA = configFile(members[0]?.id ?? 'bank-a');
   const examples = await exampleChecks(
     bankA,
@@ -401,6 +456,12 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
       'what bank-a sent: tokens, bands, no narrative',
     ],
     [`${cli} member alerts --config ${bankA}`, "bank-a's alerts about its customers"],
+    [`${cli} member verify --config ${bankA}`, 'bank-a re-checks its receipts against the log'],
+    [
+      `${cli} audit --config ${options.data}/operator.json --log-key '${logKey}'`,
+      'audit the whole log and the store against it',
+    ],
+    [`${platformUrl}/v1/log/checkpoint`, 'the signed checkpoint (with a bearer credential)'],
     [`${world}/truth.json`, 'the rings and campaigns joint analysis should find'],
     [`${platformUrl}/v1/openapi.json`, 'the platform API (OpenAPI 3.1)'],
     [`${platformUrl}/metrics`, 'Prometheus metrics'],
@@ -425,6 +486,8 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
   process.once('SIGTERM', stop);
   return services;
 }
+
+const DEMO_WITNESS = 'witness.credence.local/demo';
 
 export function registerStart(program: Command): void {
   program

@@ -96,6 +96,40 @@ export interface IngestResult {
   /** The change sequence after this write: pass it as `after` to read your own writes. */
   readonly seq: number;
   readonly alerts: number;
+  /** Where the write's log entries went; undefined when the batch changed nothing. */
+  readonly log: LogAppend | undefined;
+}
+
+/** Entries appended to the transparency log by one write, and the tree they made. */
+export interface LogAppend {
+  /** Index of the first entry. */
+  readonly first: number;
+  readonly count: number;
+  /** Tree size right after this write's entries, and its root. */
+  readonly size: number;
+  readonly root: Uint8Array;
+}
+
+/** What the store holds that the log accounts for, one entry each. */
+export interface AuditCounts {
+  readonly reports: number;
+  readonly retractions: number;
+  readonly linkBatches: number;
+}
+
+/** A tree head of the log: its size and RFC 9162 root. */
+export interface LogHead {
+  readonly size: number;
+  readonly root: Uint8Array;
+}
+
+/** A signed checkpoint kept in the log's history, with the witnesses' cosignature lines. */
+export interface StoredCheckpoint {
+  readonly size: number;
+  /** The signed note text: the checkpoint and the log's signature. */
+  readonly note: string;
+  readonly createdAt: number;
+  readonly cosignatures: readonly string[];
 }
 
 export interface StoredReport {

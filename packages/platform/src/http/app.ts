@@ -22,6 +22,7 @@ import type { CheckAnswer, CheckService } from '../services/check-service.js';
 import type { CheckView } from '../services/check-view.js';
 import type { CredentialCache } from '../services/credentials.js';
 import type { BatchResult, IngestionService } from '../services/ingestion.js';
+import { LogService, MAX_ENTRIES_PAGE, type Receipt } from '../services/log-service.js';
 import type { MemberService } from '../services/members.js';
 import type { PolicyService } from '../services/policy-service.js';
 import { alertJson } from '../services/webhooks.js';
@@ -48,6 +49,7 @@ export interface PlatformDeps {
   readonly members: MemberService;
   readonly policies: PolicyService;
   readonly alerts: AlertHub;
+  readonly log: LogService;
   readonly metrics: PlatformMetrics;
   readonly registry: Registry;
   /** The platform's Ed25519 public key (webhook signatures), base64url. */
@@ -61,6 +63,7 @@ const MEMBERS: readonly Role[] = ['member'];
 const CHECKERS: readonly Role[] = ['member', 'police'];
 const OPERATORS: readonly Role[] = ['operator'];
 const ANYONE: readonly Role[] = ['member', 'police', 'auditor', 'operator'];
+const AUDITORS: readonly Role[] = ['auditor', 'operator'];
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
@@ -89,10 +92,12 @@ function reportJson(r: StoredReport) {
   };
 }
 
-function batchJson(result: BatchResult, refs?: readonly string[]) {
+function batchJson(result: BatchResult, receipt: Receipt | null, refs?: readonly string[]) {
   const count = (s: string) => result.outcomes.filter((o) => o.status === s).length;
   return {
     batchId: result.batchId,
+    receivedAt: new Date(result.receivedAt).toISOString(),
+    log: receipt,
     sequence: result.seq,
     accepted: count('accepted'),
     duplicates: count('duplicate'),
@@ -275,6 +280,7 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
       if (result.alerts > 0) deps.onChange?.();
       return batchJson(
         result,
+        result.log === undefined ? null : await deps.log.receipt(result.log),
         signed.batch.reports.map((r) => r.ref),
       );
     },
@@ -300,7 +306,10 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
         result.outcomes.filter((o) => o.status === 'accepted').length,
       );
       if (result.alerts > 0) deps.onChange?.();
-      return batchJson(result);
+      return batchJson(
+        result,
+        result.log === undefined ? null : await deps.log.receipt(result.log),
+      );
     },
   );
   app.post(
@@ -312,14 +321,178 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
         summary: 'Retract one of your reports',
         params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
         body: S.retractRequest,
-        response: problems,
+        response: { 200: S.retractResult, ...problems },
       },
     },
     async (request) => {
       const { id } = request.params as { id: string };
       const { reason } = request.body as { reason: string };
       const r = await deps.ingestion.retract(me(request), id, reason);
-      return { id, retractedAt: new Date(r.at).toISOString(), reason, sequence: r.seq };
+      return {
+        id,
+        retractedAt: new Date(r.at).toISOString(),
+        reason,
+        sequence: r.seq,
+        log: await deps.log.receipt(r.log),
+      };
+    },
+  );
+
+  // The transparency log (SPEC §3.4, §7): readable by every member and auditor.
+  app.get(
+    '/v1/log/key',
+    {
+      config: { roles: ANYONE },
+      schema: {
+        tags: ['log'],
+        summary:
+          "The log's origin and verifier key (pin it, or better, get it from the operator out of band)",
+        response: {
+          200: {
+            type: 'object',
+            required: ['origin', 'vkey'],
+            properties: { origin: { type: 'string' }, vkey: { type: 'string' } },
+          },
+        },
+      },
+    },
+    async () => ({ origin: deps.log.origin, vkey: deps.log.vkey }),
+  );
+  app.get(
+    '/v1/log/checkpoint',
+    {
+      config: { roles: ANYONE },
+      schema: {
+        tags: ['log'],
+        summary:
+          'The newest signed checkpoint (C2SP tlog-checkpoint in a signed note), with cosignatures',
+        produces: ['text/plain'],
+      },
+    },
+    async (_request, reply) => {
+      const checkpoint = await deps.log.latest();
+      reply.type('text/plain; charset=utf-8');
+      return LogService.published(checkpoint);
+    },
+  );
+  app.get(
+    '/v1/log/checkpoints',
+    {
+      config: { roles: ANYONE },
+      schema: {
+        tags: ['log'],
+        summary: 'The history of signed checkpoints from a tree size on, oldest first',
+        querystring: S.checkpointsQuery,
+        response: { 200: S.checkpointsAnswer, ...problems },
+      },
+    },
+    async (request) => {
+      const q = request.query as { from?: string; limit?: string };
+      const kept = await deps.store.listCheckpoints(
+        Number(q.from ?? '0'),
+        Math.min(1000, Math.max(1, Number(q.limit ?? '1000'))),
+      );
+      return { checkpoints: kept.map((c) => ({ size: c.size, note: LogService.published(c) })) };
+    },
+  );
+  app.post(
+    '/v1/log/cosignatures',
+    {
+      config: { roles: ANYONE },
+      schema: {
+        tags: ['log'],
+        summary: "A witness's cosignature of a checkpoint (C2SP tlog-cosignature)",
+        body: S.cosignatureRequest,
+        response: { 200: S.cosignatureAnswer, ...problems },
+      },
+    },
+    async (request) => {
+      const { size, cosignature } = request.body as { size: number; cosignature: string };
+      return deps.log.addCosignature(size, cosignature);
+    },
+  );
+  app.get(
+    '/v1/audit/entries',
+    {
+      config: { roles: AUDITORS },
+      schema: {
+        tags: ['log'],
+        summary: `Entries [start, end) with the digest of what the store holds for each now, at most ${MAX_ENTRIES_PAGE}`,
+        querystring: S.logEntriesQuery,
+        response: { 200: S.auditEntriesAnswer, ...problems },
+      },
+    },
+    async (request) => {
+      const q = request.query as { start: string; end?: string };
+      const start = Number(q.start);
+      return deps.log.auditEntries(
+        start,
+        q.end === undefined ? start + MAX_ENTRIES_PAGE : Number(q.end),
+      );
+    },
+  );
+  app.get(
+    '/v1/audit/counts',
+    {
+      config: { roles: AUDITORS },
+      schema: {
+        tags: ['log'],
+        summary: 'What the store holds that the log must account for',
+        response: { 200: S.auditCountsAnswer, ...problems },
+      },
+    },
+    async () => deps.store.auditCounts(),
+  );
+  app.get(
+    '/v1/log/entries',
+    {
+      config: { roles: ANYONE },
+      schema: {
+        tags: ['log'],
+        summary: `Entries [start, end), at most ${MAX_ENTRIES_PAGE} per page`,
+        querystring: S.logEntriesQuery,
+        response: { 200: S.logEntriesAnswer, ...problems },
+      },
+    },
+    async (request) => {
+      const q = request.query as { start: string; end?: string };
+      const start = Number(q.start);
+      return deps.log.entries(
+        start,
+        q.end === undefined ? start + MAX_ENTRIES_PAGE : Number(q.end),
+      );
+    },
+  );
+  app.get(
+    '/v1/log/proof/inclusion',
+    {
+      config: { roles: ANYONE },
+      schema: {
+        tags: ['log'],
+        summary: 'The RFC 9162 inclusion proof of leaf index in the tree of size leaves',
+        querystring: S.inclusionQuery,
+        response: { 200: S.inclusionAnswer, ...problems },
+      },
+    },
+    async (request) => {
+      const q = request.query as { index: string; size: string };
+      return deps.log.inclusion(Number(q.index), Number(q.size));
+    },
+  );
+  app.get(
+    '/v1/log/proof/consistency',
+    {
+      config: { roles: ANYONE },
+      schema: {
+        tags: ['log'],
+        summary: 'The RFC 9162 consistency proof between the trees of from and to leaves',
+        querystring: S.consistencyQuery,
+        response: { 200: S.consistencyAnswer, ...problems },
+      },
+    },
+    async (request) => {
+      const q = request.query as { from: string; to: string };
+      return deps.log.consistency(Number(q.from), Number(q.to));
     },
   );
   app.get(

@@ -102,11 +102,44 @@ function signedBatch(itemsName: 'reports' | 'links', item: object) {
 export const reportBatch = signedBatch('reports', tokenizedReport);
 export const linkBatch = signedBatch('links', tokenizedLink);
 
+const HASH = { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' } as const;
+
+/** A write's receipt: see LogService's Receipt. */
+export const receipt = {
+  type: 'object',
+  required: ['index', 'count', 'size', 'checkpoint', 'frontier'],
+  description:
+    "the write's log entries are leaves [index, index + count) of the tree that checkpoint signs; frontier holds the roots of the perfect subtrees left of index, so the writer can recompute the root from its own entries",
+  properties: {
+    index: { type: 'integer' },
+    count: { type: 'integer' },
+    size: { type: 'integer' },
+    checkpoint: { type: 'string', description: 'C2SP signed note of a tlog-checkpoint' },
+    frontier: { type: 'array', items: HASH },
+  },
+} as const;
+
 export const batchResult = {
   type: 'object',
-  required: ['batchId', 'sequence', 'accepted', 'duplicates', 'conflicts', 'alerts', 'results'],
+  required: [
+    'batchId',
+    'sequence',
+    'accepted',
+    'duplicates',
+    'conflicts',
+    'alerts',
+    'results',
+    'receivedAt',
+    'log',
+  ],
   properties: {
     batchId: { type: 'string' },
+    receivedAt: {
+      type: 'string',
+      format: 'date-time',
+      description: 'the time of the log entries of this batch',
+    },
+    log: { anyOf: [receipt, { type: 'null' }], description: 'null when nothing was added' },
     sequence: {
       type: 'integer',
       description: 'pass as `after` to a check to read this write from any API process',
@@ -273,6 +306,150 @@ export const storedReport = {
     createdAt: { type: 'string' },
     retractedAt: { type: 'string' },
     retractReason: { type: 'string' },
+  },
+} as const;
+
+export const retractResult = {
+  type: 'object',
+  required: ['id', 'retractedAt', 'reason', 'sequence', 'log'],
+  properties: {
+    id: { type: 'string' },
+    retractedAt: { type: 'string', format: 'date-time' },
+    reason: { type: 'string' },
+    sequence: { type: 'integer' },
+    log: receipt,
+  },
+} as const;
+
+/** A tree size or index in a query string: decimal, no leading zeros. */
+const SIZE = { type: 'string', pattern: '^(0|[1-9][0-9]{0,15})$' } as const;
+
+export const logEntriesQuery = {
+  type: 'object',
+  required: ['start'],
+  properties: { start: SIZE, end: SIZE },
+  additionalProperties: false,
+} as const;
+
+export const logEntriesAnswer = {
+  type: 'object',
+  required: ['start', 'entries'],
+  properties: {
+    start: { type: 'integer' },
+    entries: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'each entry as its RFC 8785 canonical JSON text: the leaf data',
+    },
+  },
+} as const;
+
+export const inclusionQuery = {
+  type: 'object',
+  required: ['index', 'size'],
+  properties: { index: SIZE, size: SIZE },
+  additionalProperties: false,
+} as const;
+
+export const inclusionAnswer = {
+  type: 'object',
+  required: ['index', 'size', 'leafHash', 'proof'],
+  properties: {
+    index: { type: 'integer' },
+    size: { type: 'integer' },
+    leafHash: HASH,
+    proof: { type: 'array', items: HASH },
+  },
+} as const;
+
+export const consistencyQuery = {
+  type: 'object',
+  required: ['from', 'to'],
+  properties: { from: SIZE, to: SIZE },
+  additionalProperties: false,
+} as const;
+
+export const consistencyAnswer = {
+  type: 'object',
+  required: ['from', 'to', 'proof'],
+  properties: {
+    from: { type: 'integer' },
+    to: { type: 'integer' },
+    proof: { type: 'array', items: HASH },
+  },
+} as const;
+
+export const checkpointsQuery = {
+  type: 'object',
+  properties: { from: SIZE, limit: SIZE },
+  additionalProperties: false,
+} as const;
+
+export const checkpointsAnswer = {
+  type: 'object',
+  required: ['checkpoints'],
+  properties: {
+    checkpoints: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['size', 'note'],
+        properties: { size: { type: 'integer' }, note: { type: 'string' } },
+      },
+    },
+  },
+} as const;
+
+export const cosignatureRequest = {
+  type: 'object',
+  required: ['size', 'cosignature'],
+  additionalProperties: false,
+  properties: {
+    size: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+    cosignature: {
+      type: 'string',
+      maxLength: 1000,
+      description: 'the signature line, "— <witness name> <base64>"',
+    },
+  },
+} as const;
+
+export const cosignatureAnswer = {
+  type: 'object',
+  required: ['size', 'witness'],
+  properties: { size: { type: 'integer' }, witness: { type: 'string' } },
+} as const;
+
+export const auditEntriesAnswer = {
+  type: 'object',
+  required: ['start', 'entries'],
+  properties: {
+    start: { type: 'integer' },
+    entries: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['entry', 'stored'],
+        properties: {
+          entry: { type: 'string' },
+          stored: {
+            type: ['string', 'null'],
+            description:
+              "the digest of what the store holds for the entry's subject now; null when it holds nothing or the kind is not checked against the store",
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+export const auditCountsAnswer = {
+  type: 'object',
+  required: ['reports', 'retractions', 'linkBatches'],
+  properties: {
+    reports: { type: 'integer' },
+    retractions: { type: 'integer' },
+    linkBatches: { type: 'integer' },
   },
 } as const;
 

@@ -12,6 +12,7 @@ import type {
   IngestLink,
   IngestReport,
   IngestResult,
+  LogAppend,
   Member,
 } from '../domain/types.js';
 import { statDeltas } from '../storage/aggregate.js';
@@ -26,6 +27,8 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 export interface BatchResult extends IngestResult {
   readonly batchId: string;
+  /** When the platform took the batch: the time of its log entries. */
+  readonly receivedAt: number;
 }
 
 /**
@@ -132,7 +135,7 @@ export class IngestionService {
         caller.id,
         statDeltas(accepted.map((o) => reports[o.index] as IngestReport)),
       );
-    return { ...result, batchId: signed.batch.batchId };
+    return { ...result, batchId: signed.batch.batchId, receivedAt: record.receivedAt };
   }
 
   async submitLinks(caller: Member, signed: SignedBatch<LinkBatch>): Promise<BatchResult> {
@@ -147,20 +150,21 @@ export class IngestionService {
       contentHash: hashes[i] as string,
     }));
     const result = await this.store.ingestLinks(record, links);
-    return { ...result, batchId: signed.batch.batchId };
+    return { ...result, batchId: signed.batch.batchId, receivedAt: record.receivedAt };
   }
 
   async retract(
     caller: Member,
     reportId: string,
     reason: string,
-  ): Promise<{ seq: number; at: number }> {
+  ): Promise<{ seq: number; at: number; log: LogAppend }> {
     const at = this.now();
     const result = await this.store.retractReport(caller.id, reportId, reason, at);
     if (result.status === 'not_found')
       throw new HttpProblem('report.not_found', 'no report of yours has this id');
-    if (result.status === 'already') throw new HttpProblem('report.already_retracted');
+    if (result.status === 'already' || result.log === undefined)
+      throw new HttpProblem('report.already_retracted');
     await this.view.reach(result.seq);
-    return { seq: result.seq, at };
+    return { seq: result.seq, at, log: result.log };
   }
 }

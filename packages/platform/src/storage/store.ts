@@ -1,12 +1,18 @@
+import type { LogEntry } from '@credence/core/log/entries';
+import type { NodeId } from '@credence/core/merkle/tree-builder';
 import type {
   Alert,
+  AuditCounts,
   BatchRecord,
   IngestLink,
   IngestReport,
   IngestResult,
+  LogAppend,
+  LogHead,
   Member,
   MemberType,
   PolicyRecord,
+  StoredCheckpoint,
   StoredReport,
   TokenChange,
   TokenRef,
@@ -20,7 +26,9 @@ import type {
  * Every write is one transaction and durable when the promise resolves ("acknowledged
  * means durable"). Writes that change what checks answer advance one change sequence,
  * in commit order, so that every API process can bring its in-memory view of flagged
- * tokens up to date by asking for the changes since the sequence it has seen.
+ * tokens up to date by asking for the changes since the sequence it has seen. Every write
+ * that matters appends its transparency-log entries in the same transaction
+ * (storage/log-append.ts), so a write is in the log before it is acknowledged.
  */
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
@@ -59,7 +67,7 @@ export interface Store {
     reportId: string,
     reason: string,
     at: number,
-  ): Promise<{ status: 'retracted' | 'not_found' | 'already'; seq: number }>;
+  ): Promise<{ status: 'retracted' | 'not_found' | 'already'; seq: number; log?: LogAppend }>;
   getReport(memberId: string, reportId: string): Promise<StoredReport | undefined>;
   listReports(
     memberId: string,
@@ -88,6 +96,32 @@ export interface Store {
   claimDeliveries(now: number, leaseMs: number, limit: number): Promise<WebhookDelivery[]>;
   deliveryDone(alertId: number, at: number): Promise<void>;
   deliveryFailed(alertId: number, nextAttemptAt: number, error: string): Promise<void>;
+
+  /** Appends entries that no other write carries (check digests, key server usage). */
+  appendLog(entries: readonly LogEntry[]): Promise<LogAppend>;
+  logHead(): Promise<LogHead>;
+  /** The canonical JSON texts of entries [start, end), in order. */
+  logEntries(start: number, end: number): Promise<string[]>;
+  /** Hashes of stored perfect subtrees (see @credence/core/merkle); missing ones are absent. */
+  logNodes(ids: readonly NodeId[]): Promise<Map<string, Uint8Array>>;
+  /** Keeps a signed checkpoint; one of the same size already kept wins. */
+  saveCheckpoint(size: number, note: string, at: number): Promise<void>;
+  /** The newest kept checkpoint, or the one of this size. */
+  getCheckpoint(size?: number): Promise<StoredCheckpoint | undefined>;
+  /** Kept checkpoints from this size on, oldest first. */
+  listCheckpoints(fromSize: number, limit: number): Promise<StoredCheckpoint[]>;
+  /** Adds a witness's cosignature line to the checkpoint of this size (once per witness). */
+  addCosignature(size: number, witness: string, line: string, at: number): Promise<void>;
+
+  /**
+   * For each entry (report, retraction, link_batch), the digest of what the store holds for
+   * its subject now, or null when it holds nothing; null for other kinds (storage/log-append.ts).
+   */
+  auditDigests(
+    entries: readonly { kind: string; member: string; subject: string }[],
+  ): Promise<(string | null)[]>;
+  /** What the store holds that the log should account for. */
+  auditCounts(): Promise<AuditCounts>;
 
   latestPolicy(): Promise<PolicyRecord | undefined>;
   putPolicy(body: unknown, createdBy: string, at: number): Promise<number>;

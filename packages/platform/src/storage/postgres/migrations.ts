@@ -31,4 +31,16 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: string; readonly 
       INSERT INTO counters (name, value) VALUES ('seq', 0);
     `,
   },
+  {
+    version: '2026-11-26-01-transparency-log',
+    sql: `
+      CREATE INDEX links_batch ON links (member_id, batch_id);
+      CREATE TABLE log_entries (idx BIGINT PRIMARY KEY, entry TEXT NOT NULL);
+      CREATE TABLE log_nodes (level INTEGER NOT NULL, idx BIGINT NOT NULL, hash BYTEA NOT NULL, PRIMARY KEY (level, idx));
+      CREATE TABLE log_state (id INTEGER PRIMARY KEY CHECK (id = 1), size BIGINT NOT NULL, frontier BYTEA NOT NULL, root BYTEA NOT NULL);
+      INSERT INTO log_state (id, size, frontier, root) VALUES (1, 0, '\\x', '\\xe3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+      CREATE TABLE log_checkpoints (size BIGINT PRIMARY KEY, note TEXT NOT NULL, created_at BIGINT NOT NULL);
+      CREATE TABLE log_cosignatures (size BIGINT NOT NULL, witness TEXT NOT NULL, line TEXT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (size, witness));
+    `,
+  },
 ];

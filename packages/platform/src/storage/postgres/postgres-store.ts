@@ -1,17 +1,23 @@
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
+import type { LogEntry } from '@credence/core/log/entries';
+import type { NodeId } from '@credence/core/merkle/tree-builder';
 import type { Category, LinkType, ReportType } from '@credence/core/wire/vocabulary';
 import pg from 'pg';
 import type {
   Alert,
+  AuditCounts,
   BatchRecord,
   IngestEntity,
   IngestLink,
   IngestReport,
   IngestResult,
   ItemOutcome,
+  LogAppend,
+  LogHead,
   Member,
   MemberType,
   PolicyRecord,
+  StoredCheckpoint,
   StoredReport,
   TokenChange,
   TokenRef,
@@ -19,6 +25,17 @@ import type {
 } from '../../domain/types.js';
 import { distinctTokens, entitiesJson, recount, statDeltas } from '../aggregate.js';
 import { newId } from '../ids.js';
+import {
+  AUDITED_KINDS,
+  eventEntry,
+  linkBatchEntry,
+  planAppend,
+  reportEntries,
+  retractionEntry,
+  type StoredLinkRow,
+  type StoredReportRow,
+  storedDigest,
+} from '../log-append.js';
 import { type AlertRow, alertOf, memberOf, reportOf } from '../rows.js';
 import type { Store } from '../store.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
@@ -120,10 +137,19 @@ export class PostgresStore implements Store {
     type: MemberType;
     createdAt: number;
   }): Promise<void> {
-    await this.pool.query(
-      "INSERT INTO members (id, name, type, status, created_at) VALUES ($1, $2, $3, 'active', $4)",
-      [m.id, m.name, m.type, m.createdAt],
-    );
+    await this.tx(async (client) => {
+      await client.query(
+        "INSERT INTO members (id, name, type, status, created_at) VALUES ($1, $2, $3, 'active', $4)",
+        [m.id, m.name, m.type, m.createdAt],
+      );
+      await this.appendInTx(client, [
+        eventEntry('member_event', m.id, m.id, m.createdAt, {
+          event: 'created',
+          name: m.name,
+          type: m.type,
+        }),
+      ]);
+    });
   }
 
   async getMember(id: string): Promise<Member | undefined> {
@@ -136,24 +162,40 @@ export class PostgresStore implements Store {
   }
 
   async setMemberStatus(id: string, status: Member['status']): Promise<boolean> {
-    return (
-      ((await this.pool.query('UPDATE members SET status = $1 WHERE id = $2', [status, id]))
-        .rowCount ?? 0) > 0
-    );
+    return this.tx(async (client) => {
+      const changed =
+        ((await client.query('UPDATE members SET status = $1 WHERE id = $2', [status, id]))
+          .rowCount ?? 0) > 0;
+      if (changed)
+        await this.appendInTx(client, [
+          eventEntry('member_event', id, id, Date.now(), { event: 'status', status }),
+        ]);
+      return changed;
+    });
   }
 
   async addCredential(memberId: string, sha256: string, at: number): Promise<void> {
-    await this.pool.query(
-      'INSERT INTO credentials (sha256, member_id, created_at) VALUES ($1, $2, $3)',
-      [sha256, memberId, at],
-    );
+    await this.tx(async (client) => {
+      await client.query(
+        'INSERT INTO credentials (sha256, member_id, created_at) VALUES ($1, $2, $3)',
+        [sha256, memberId, at],
+      );
+      await this.appendInTx(client, [
+        eventEntry('member_event', memberId, memberId, at, { event: 'credential_issued', at }),
+      ]);
+    });
   }
 
   async revokeCredentials(memberId: string, at: number): Promise<void> {
-    await this.pool.query(
-      'UPDATE credentials SET revoked_at = $1 WHERE member_id = $2 AND revoked_at IS NULL',
-      [at, memberId],
-    );
+    await this.tx(async (client) => {
+      await client.query(
+        'UPDATE credentials SET revoked_at = $1 WHERE member_id = $2 AND revoked_at IS NULL',
+        [at, memberId],
+      );
+      await this.appendInTx(client, [
+        eventEntry('member_event', memberId, memberId, at, { event: 'credentials_revoked', at }),
+      ]);
+    });
   }
 
   async memberByCredential(sha256: string): Promise<Member | undefined> {
@@ -165,17 +207,36 @@ export class PostgresStore implements Store {
   }
 
   async addSigningKey(memberId: string, publicKey: string, at: number): Promise<void> {
-    await this.pool.query(
-      'INSERT INTO signing_keys (member_id, public_key, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
-      [memberId, publicKey, at],
-    );
+    await this.tx(async (client) => {
+      const added = await client.query(
+        'INSERT INTO signing_keys (member_id, public_key, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+        [memberId, publicKey, at],
+      );
+      if ((added.rowCount ?? 0) > 0)
+        await this.appendInTx(client, [
+          eventEntry('key_event', memberId, publicKey, at, { event: 'added', publicKey }),
+        ]);
+    });
   }
 
   async revokeSigningKeys(memberId: string, at: number): Promise<void> {
-    await this.pool.query(
-      'UPDATE signing_keys SET revoked_at = $1 WHERE member_id = $2 AND revoked_at IS NULL',
-      [at, memberId],
-    );
+    await this.tx(async (client) => {
+      const { rows } = await client.query<{ public_key: string }>(
+        'UPDATE signing_keys SET revoked_at = $1 WHERE member_id = $2 AND revoked_at IS NULL RETURNING public_key',
+        [at, memberId],
+      );
+      await this.appendInTx(
+        client,
+        rows
+          .sort((a, b) => (a.public_key < b.public_key ? -1 : 1))
+          .map((k) =>
+            eventEntry('key_event', memberId, k.public_key, at, {
+              event: 'revoked',
+              publicKey: k.public_key,
+            }),
+          ),
+      );
+    });
   }
 
   async signingKeys(memberId: string): Promise<string[]> {
@@ -190,6 +251,175 @@ export class PostgresStore implements Store {
     return (
       (await this.pool.query<{ value: number }>("SELECT value FROM counters WHERE name = 'seq'"))
         .rows[0]?.value ?? 0
+    );
+  }
+
+  /**
+   * Appends entries to the log (storage/log-append.ts). Call last in a transaction: the
+   * state row stays locked until commit, which orders appends across processes, and
+   * taking it after every other lock keeps lock order the same everywhere.
+   */
+  private async appendInTx(
+    client: pg.PoolClient,
+    entries: readonly LogEntry[],
+  ): Promise<LogAppend | undefined> {
+    if (entries.length === 0) return undefined;
+    const { rows } = await client.query<{ size: number; frontier: Buffer }>(
+      'SELECT size, frontier FROM log_state WHERE id = 1 FOR UPDATE',
+    );
+    const plan = planAppend(rows[0] as { size: number; frontier: Buffer }, entries);
+    await client.query(
+      'INSERT INTO log_entries (idx, entry) SELECT * FROM unnest($1::bigint[], $2::text[])',
+      [plan.entries.map((e) => e.index), plan.entries.map((e) => e.text)],
+    );
+    await client.query(
+      'INSERT INTO log_nodes (level, idx, hash) SELECT * FROM unnest($1::int[], $2::bigint[], $3::bytea[])',
+      [
+        plan.nodes.map((n) => n.level),
+        plan.nodes.map((n) => n.index),
+        plan.nodes.map((n) => Buffer.from(n.hash)),
+      ],
+    );
+    await client.query('UPDATE log_state SET size = $1, frontier = $2, root = $3 WHERE id = 1', [
+      plan.state.size,
+      Buffer.from(plan.state.frontier),
+      Buffer.from(plan.state.root),
+    ]);
+    return plan.result;
+  }
+
+  async appendLog(entries: readonly LogEntry[]): Promise<LogAppend> {
+    return this.tx(async (client) => {
+      const appended = await this.appendInTx(client, entries);
+      if (appended !== undefined) return appended;
+      const head = await this.logHead();
+      return { first: head.size, count: 0, size: head.size, root: head.root };
+    });
+  }
+
+  async logHead(): Promise<LogHead> {
+    const { rows } = await this.pool.query<{ size: number; root: Buffer }>(
+      'SELECT size, root FROM log_state WHERE id = 1',
+    );
+    const row = rows[0] as { size: number; root: Buffer };
+    return { size: row.size, root: new Uint8Array(row.root) };
+  }
+
+  async logEntries(start: number, end: number): Promise<string[]> {
+    const { rows } = await this.pool.query<{ entry: string }>(
+      'SELECT entry FROM log_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx',
+      [start, end],
+    );
+    return rows.map((r) => r.entry);
+  }
+
+  async logNodes(ids: readonly NodeId[]): Promise<Map<string, Uint8Array>> {
+    const found = new Map<string, Uint8Array>();
+    if (ids.length === 0) return found;
+    const { rows } = await this.pool.query<{ level: number; idx: number; hash: Buffer }>(
+      'SELECT n.level, n.idx, n.hash FROM log_nodes n JOIN unnest($1::int[], $2::bigint[]) AS t(level, idx) ON n.level = t.level AND n.idx = t.idx',
+      [ids.map((i) => i.level), ids.map((i) => i.index)],
+    );
+    for (const r of rows) found.set(`${r.level}/${r.idx}`, new Uint8Array(r.hash));
+    return found;
+  }
+
+  async saveCheckpoint(size: number, note: string, at: number): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO log_checkpoints (size, note, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      [size, note, at],
+    );
+  }
+
+  private async checkpointsOf(
+    rows: readonly { size: number; note: string; created_at: number }[],
+  ): Promise<StoredCheckpoint[]> {
+    if (rows.length === 0) return [];
+    const cosigned = await this.pool.query<{ size: number; line: string }>(
+      'SELECT size, line FROM log_cosignatures WHERE size = ANY($1::bigint[]) ORDER BY size, witness',
+      [rows.map((r) => r.size)],
+    );
+    return rows.map((r) => ({
+      size: r.size,
+      note: r.note,
+      createdAt: r.created_at,
+      cosignatures: cosigned.rows.filter((c) => c.size === r.size).map((c) => c.line),
+    }));
+  }
+
+  async getCheckpoint(size?: number): Promise<StoredCheckpoint | undefined> {
+    const { rows } =
+      size === undefined
+        ? await this.pool.query('SELECT * FROM log_checkpoints ORDER BY size DESC LIMIT 1')
+        : await this.pool.query('SELECT * FROM log_checkpoints WHERE size = $1', [size]);
+    return (await this.checkpointsOf(rows))[0];
+  }
+
+  async listCheckpoints(fromSize: number, limit: number): Promise<StoredCheckpoint[]> {
+    const { rows } = await this.pool.query(
+      'SELECT * FROM log_checkpoints WHERE size >= $1 ORDER BY size LIMIT $2',
+      [fromSize, limit],
+    );
+    return this.checkpointsOf(rows);
+  }
+
+  async auditDigests(
+    entries: readonly { kind: string; member: string; subject: string }[],
+  ): Promise<(string | null)[]> {
+    const reports = entries.filter((e) => e.kind === 'report' || e.kind === 'retraction');
+    const batches = entries.filter((e) => e.kind === 'link_batch');
+    const byReport = new Map<string, StoredReportRow>();
+    if (reports.length > 0) {
+      const { rows } = await this.pool.query<StoredReportRow & { member_id: string }>(
+        'SELECT r.* FROM reports r JOIN unnest($1::text[], $2::text[]) AS t(member_id, id) ON r.member_id = t.member_id AND r.id = t.id',
+        [reports.map((e) => e.member), reports.map((e) => e.subject)],
+      );
+      for (const r of rows) byReport.set(`${r.member_id}\u0000${r.id}`, r);
+    }
+    const byBatch = new Map<string, StoredLinkRow[]>();
+    if (batches.length > 0) {
+      const { rows } = await this.pool.query<
+        StoredLinkRow & { member_id: string; batch_id: string }
+      >(
+        'SELECT l.* FROM links l JOIN unnest($1::text[], $2::text[]) AS t(member_id, batch_id) ON l.member_id = t.member_id AND l.batch_id = t.batch_id',
+        [batches.map((e) => e.member), batches.map((e) => e.subject)],
+      );
+      for (const l of rows) {
+        const key = `${l.member_id}\u0000${l.batch_id}`;
+        byBatch.set(key, [...(byBatch.get(key) ?? []), l]);
+      }
+    }
+    return entries.map((e) => {
+      if (!AUDITED_KINDS.has(e.kind)) return null;
+      const key = `${e.member}\u0000${e.subject}`;
+      return e.kind === 'link_batch'
+        ? storedDigest(e.kind, undefined, byBatch.get(key))
+        : storedDigest(e.kind, byReport.get(key), undefined);
+    });
+  }
+
+  async auditCounts(): Promise<AuditCounts> {
+    const { rows } = await this.pool.query<{
+      reports: string;
+      retractions: string;
+      batches: string;
+    }>(
+      `SELECT (SELECT count(*) FROM reports) AS reports,
+              (SELECT count(*) FROM reports WHERE retracted_at IS NOT NULL) AS retractions,
+              (SELECT count(*) FROM (SELECT DISTINCT member_id, batch_id FROM links) b) AS batches`,
+    );
+    const r = rows[0] as { reports: string; retractions: string; batches: string };
+    return {
+      reports: Number(r.reports),
+      retractions: Number(r.retractions),
+      linkBatches: Number(r.batches),
+    };
+  }
+
+  async addCosignature(size: number, witness: string, line: string, at: number): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO log_cosignatures (size, witness, line, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+      [size, witness, line, at],
     );
   }
 
@@ -303,7 +533,7 @@ export class PostgresStore implements Store {
         outcomes.push({ index, status: 'accepted', id });
       });
       if (accepted.length === 0)
-        return { outcomes, seq: await this.currentSeqIn(client), alerts: 0 };
+        return { outcomes, seq: await this.currentSeqIn(client), alerts: 0, log: undefined };
       await client.query(
         `INSERT INTO reports (id, member_id, ref, type, category, occurred_at, loss, entities, content_hash, batch_id, created_at)
          SELECT id, $1, ref, type, category, occurred_at, loss, entities, content_hash, $2, $3
@@ -379,7 +609,11 @@ export class PostgresStore implements Store {
         events,
         batch.receivedAt,
       );
-      return { outcomes, seq, alerts };
+      const log = await this.appendInTx(
+        client,
+        reportEntries(batch.memberId, batch.receivedAt, accepted),
+      );
+      return { outcomes, seq, alerts, log };
     });
   }
 
@@ -453,7 +687,9 @@ export class PostgresStore implements Store {
           id: firstInBatch.get(key) ?? known.get(key) ?? id,
         };
       });
-      const accepted = links.filter((_, i) => fresh.has(ids[i] as string));
+      const accepted = links.flatMap((l, i) =>
+        fresh.has(ids[i] as string) ? [{ ...l, id: ids[i] as string }] : [],
+      );
       const events: Event[] = accepted.flatMap((l) =>
         [l.from, l.to].map((t) => ({
           token: t.token,
@@ -470,13 +706,23 @@ export class PostgresStore implements Store {
             events.map((e) => e.token),
           ])
         ).rowCount !== 0;
-      if (!watched) return { outcomes, seq: await this.currentSeqIn(client), alerts: 0 };
+      const logged = () =>
+        accepted.length === 0
+          ? undefined
+          : this.appendInTx(client, [
+              linkBatchEntry(batch.memberId, batch.batchId, batch.receivedAt, accepted),
+            ]);
+      if (!watched)
+        return { outcomes, seq: await this.currentSeqIn(client), alerts: 0, log: await logged() };
       const seq = await this.bumpSeq(client);
-      return {
-        outcomes,
+      const alerts = await this.alertWatchers(
+        client,
+        batch.memberId,
         seq,
-        alerts: await this.alertWatchers(client, batch.memberId, seq, events, batch.receivedAt),
-      };
+        events,
+        batch.receivedAt,
+      );
+      return { outcomes, seq, alerts, log: await logged() };
     });
   }
 
@@ -485,7 +731,7 @@ export class PostgresStore implements Store {
     reportId: string,
     reason: string,
     at: number,
-  ): Promise<{ status: 'retracted' | 'not_found' | 'already'; seq: number }> {
+  ): Promise<{ status: 'retracted' | 'not_found' | 'already'; seq: number; log?: LogAppend }> {
     return this.tx(async (client) => {
       const { rows } = await client.query<{ retracted_at: number | null; entities: string }>(
         'SELECT retracted_at, entities FROM reports WHERE id = $1 AND member_id = $2 FOR UPDATE',
@@ -538,7 +784,8 @@ export class PostgresStore implements Store {
         'UPDATE token_state s SET seq = $1, flagged = EXISTS (SELECT 1 FROM token_stats t WHERE t.token = s.token) WHERE s.token = ANY($2::text[])',
         [seq, tokens],
       );
-      return { status: 'retracted' as const, seq };
+      const log = await this.appendInTx(client, [retractionEntry(memberId, reportId, reason, at)]);
+      return { status: 'retracted' as const, seq, ...(log === undefined ? {} : { log }) };
     });
   }
 
@@ -751,6 +998,9 @@ export class PostgresStore implements Store {
         'INSERT INTO policies (version, body, created_at, created_by) VALUES ($1, $2, $3, $4)',
         [version, JSON.stringify(body), at, createdBy],
       );
+      await this.appendInTx(client, [
+        eventEntry('policy_change', createdBy, `policy/${version}`, at, body),
+      ]);
       return version;
     });
   }

@@ -1,19 +1,25 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
+import type { LogEntry } from '@credence/core/log/entries';
+import type { NodeId } from '@credence/core/merkle/tree-builder';
 import type { Category, LinkType, ReportType } from '@credence/core/wire/vocabulary';
 import Database from 'better-sqlite3';
 import type {
   Alert,
+  AuditCounts,
   BatchRecord,
   IngestEntity,
   IngestLink,
   IngestReport,
   IngestResult,
   ItemOutcome,
+  LogAppend,
+  LogHead,
   Member,
   MemberType,
   PolicyRecord,
+  StoredCheckpoint,
   StoredReport,
   TokenChange,
   TokenRef,
@@ -21,6 +27,17 @@ import type {
 } from '../../domain/types.js';
 import { distinctTokens, entitiesJson, recount, statDeltas } from '../aggregate.js';
 import { newId } from '../ids.js';
+import {
+  AUDITED_KINDS,
+  eventEntry,
+  linkBatchEntry,
+  planAppend,
+  reportEntries,
+  retractionEntry,
+  type StoredLinkRow,
+  type StoredReportRow,
+  storedDigest,
+} from '../log-append.js';
 import {
   type AlertRow,
   alertOf,
@@ -84,11 +101,20 @@ export class SqliteStore implements Store {
     type: MemberType;
     createdAt: number;
   }): Promise<void> {
-    this.db
-      .prepare(
-        "INSERT INTO members (id, name, type, status, created_at) VALUES (?, ?, ?, 'active', ?)",
-      )
-      .run(m.id, m.name, m.type, m.createdAt);
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          "INSERT INTO members (id, name, type, status, created_at) VALUES (?, ?, ?, 'active', ?)",
+        )
+        .run(m.id, m.name, m.type, m.createdAt);
+      this.appendInTx([
+        eventEntry('member_event', m.id, m.id, m.createdAt, {
+          event: 'created',
+          name: m.name,
+          type: m.type,
+        }),
+      ]);
+    })();
   }
 
   async getMember(id: string): Promise<Member | undefined> {
@@ -101,21 +127,37 @@ export class SqliteStore implements Store {
   }
 
   async setMemberStatus(id: string, status: Member['status']): Promise<boolean> {
-    return (
-      this.db.prepare('UPDATE members SET status = ? WHERE id = ?').run(status, id).changes > 0
-    );
+    return this.db.transaction(() => {
+      const changed =
+        this.db.prepare('UPDATE members SET status = ? WHERE id = ?').run(status, id).changes > 0;
+      if (changed)
+        this.appendInTx([
+          eventEntry('member_event', id, id, Date.now(), { event: 'status', status }),
+        ]);
+      return changed;
+    })();
   }
 
   async addCredential(memberId: string, sha256: string, at: number): Promise<void> {
-    this.db
-      .prepare('INSERT INTO credentials (sha256, member_id, created_at) VALUES (?, ?, ?)')
-      .run(sha256, memberId, at);
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO credentials (sha256, member_id, created_at) VALUES (?, ?, ?)')
+        .run(sha256, memberId, at);
+      this.appendInTx([
+        eventEntry('member_event', memberId, memberId, at, { event: 'credential_issued', at }),
+      ]);
+    })();
   }
 
   async revokeCredentials(memberId: string, at: number): Promise<void> {
-    this.db
-      .prepare('UPDATE credentials SET revoked_at = ? WHERE member_id = ? AND revoked_at IS NULL')
-      .run(at, memberId);
+    this.db.transaction(() => {
+      this.db
+        .prepare('UPDATE credentials SET revoked_at = ? WHERE member_id = ? AND revoked_at IS NULL')
+        .run(at, memberId);
+      this.appendInTx([
+        eventEntry('member_event', memberId, memberId, at, { event: 'credentials_revoked', at }),
+      ]);
+    })();
   }
 
   async memberByCredential(sha256: string): Promise<Member | undefined> {
@@ -128,17 +170,35 @@ export class SqliteStore implements Store {
   }
 
   async addSigningKey(memberId: string, publicKey: string, at: number): Promise<void> {
-    this.db
-      .prepare(
-        'INSERT OR IGNORE INTO signing_keys (member_id, public_key, created_at) VALUES (?, ?, ?)',
-      )
-      .run(memberId, publicKey, at);
+    this.db.transaction(() => {
+      const added = this.db
+        .prepare(
+          'INSERT OR IGNORE INTO signing_keys (member_id, public_key, created_at) VALUES (?, ?, ?)',
+        )
+        .run(memberId, publicKey, at).changes;
+      if (added > 0)
+        this.appendInTx([
+          eventEntry('key_event', memberId, publicKey, at, { event: 'added', publicKey }),
+        ]);
+    })();
   }
 
   async revokeSigningKeys(memberId: string, at: number): Promise<void> {
-    this.db
-      .prepare('UPDATE signing_keys SET revoked_at = ? WHERE member_id = ? AND revoked_at IS NULL')
-      .run(at, memberId);
+    this.db.transaction(() => {
+      const revoked = this.db
+        .prepare<[number, string], { public_key: string }>(
+          'UPDATE signing_keys SET revoked_at = ? WHERE member_id = ? AND revoked_at IS NULL RETURNING public_key',
+        )
+        .all(at, memberId);
+      this.appendInTx(
+        revoked.map((k) =>
+          eventEntry('key_event', memberId, k.public_key, at, {
+            event: 'revoked',
+            publicKey: k.public_key,
+          }),
+        ),
+      );
+    })();
   }
 
   async signingKeys(memberId: string): Promise<string[]> {
@@ -170,6 +230,141 @@ export class SqliteStore implements Store {
 
   async currentSeq(): Promise<number> {
     return this.seqNow();
+  }
+
+  /** Appends entries to the log; call inside a transaction (storage/log-append.ts). */
+  private appendInTx(entries: readonly LogEntry[]): LogAppend | undefined {
+    if (entries.length === 0) return undefined;
+    const state = this.db
+      .prepare<[], { size: number; frontier: Buffer }>('SELECT size, frontier FROM log_state')
+      .get() as { size: number; frontier: Buffer };
+    const plan = planAppend(state, entries);
+    const entry = this.db.prepare('INSERT INTO log_entries (idx, entry) VALUES (?, ?)');
+    for (const e of plan.entries) entry.run(e.index, e.text);
+    const node = this.db.prepare('INSERT INTO log_nodes (level, idx, hash) VALUES (?, ?, ?)');
+    for (const n of plan.nodes) node.run(n.level, n.index, n.hash);
+    this.db
+      .prepare('UPDATE log_state SET size = ?, frontier = ?, root = ?')
+      .run(plan.state.size, plan.state.frontier, plan.state.root);
+    return plan.result;
+  }
+
+  async appendLog(entries: readonly LogEntry[]): Promise<LogAppend> {
+    return this.db.transaction(() => {
+      const appended = this.appendInTx(entries);
+      if (appended !== undefined) return appended;
+      const head = this.head();
+      return { first: head.size, count: 0, size: head.size, root: head.root };
+    })();
+  }
+
+  private head(): LogHead {
+    const row = this.db
+      .prepare<[], { size: number; root: Buffer }>('SELECT size, root FROM log_state')
+      .get() as { size: number; root: Buffer };
+    return { size: row.size, root: new Uint8Array(row.root) };
+  }
+
+  async logHead(): Promise<LogHead> {
+    return this.head();
+  }
+
+  async logEntries(start: number, end: number): Promise<string[]> {
+    return this.db
+      .prepare<[number, number], { entry: string }>(
+        'SELECT entry FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx',
+      )
+      .all(start, end)
+      .map((r) => r.entry);
+  }
+
+  async logNodes(ids: readonly NodeId[]): Promise<Map<string, Uint8Array>> {
+    const get = this.db.prepare<[number, number], { hash: Buffer }>(
+      'SELECT hash FROM log_nodes WHERE level = ? AND idx = ?',
+    );
+    const found = new Map<string, Uint8Array>();
+    for (const id of ids) {
+      const row = get.get(id.level, id.index);
+      if (row !== undefined) found.set(`${id.level}/${id.index}`, new Uint8Array(row.hash));
+    }
+    return found;
+  }
+
+  async saveCheckpoint(size: number, note: string, at: number): Promise<void> {
+    this.db
+      .prepare('INSERT OR IGNORE INTO log_checkpoints (size, note, created_at) VALUES (?, ?, ?)')
+      .run(size, note, at);
+  }
+
+  private checkpointOf(row: { size: number; note: string; created_at: number }): StoredCheckpoint {
+    const lines = this.db
+      .prepare<[number], { line: string }>(
+        'SELECT line FROM log_cosignatures WHERE size = ? ORDER BY witness',
+      )
+      .all(row.size)
+      .map((r) => r.line);
+    return { size: row.size, note: row.note, createdAt: row.created_at, cosignatures: lines };
+  }
+
+  async getCheckpoint(size?: number): Promise<StoredCheckpoint | undefined> {
+    const row =
+      size === undefined
+        ? this.db
+            .prepare<[], { size: number; note: string; created_at: number }>(
+              'SELECT * FROM log_checkpoints ORDER BY size DESC LIMIT 1',
+            )
+            .get()
+        : this.db
+            .prepare<[number], { size: number; note: string; created_at: number }>(
+              'SELECT * FROM log_checkpoints WHERE size = ?',
+            )
+            .get(size);
+    return row === undefined ? undefined : this.checkpointOf(row);
+  }
+
+  async listCheckpoints(fromSize: number, limit: number): Promise<StoredCheckpoint[]> {
+    return this.db
+      .prepare<[number, number], { size: number; note: string; created_at: number }>(
+        'SELECT * FROM log_checkpoints WHERE size >= ? ORDER BY size LIMIT ?',
+      )
+      .all(fromSize, limit)
+      .map((r) => this.checkpointOf(r));
+  }
+
+  async auditDigests(
+    entries: readonly { kind: string; member: string; subject: string }[],
+  ): Promise<(string | null)[]> {
+    const report = this.db.prepare<[string, string], StoredReportRow>(
+      'SELECT * FROM reports WHERE member_id = ? AND id = ?',
+    );
+    const links = this.db.prepare<[string, string], StoredLinkRow>(
+      'SELECT * FROM links WHERE member_id = ? AND batch_id = ?',
+    );
+    return entries.map((e) => {
+      if (!AUDITED_KINDS.has(e.kind)) return null;
+      return e.kind === 'link_batch'
+        ? storedDigest(e.kind, undefined, links.all(e.member, e.subject))
+        : storedDigest(e.kind, report.get(e.member, e.subject), undefined);
+    });
+  }
+
+  async auditCounts(): Promise<AuditCounts> {
+    const row = this.db
+      .prepare<[], AuditCounts>(
+        `SELECT (SELECT count(*) FROM reports) AS reports,
+                (SELECT count(*) FROM reports WHERE retracted_at IS NOT NULL) AS retractions,
+                (SELECT count(*) FROM (SELECT DISTINCT member_id, batch_id FROM links)) AS linkBatches`,
+      )
+      .get() as AuditCounts;
+    return row;
+  }
+
+  async addCosignature(size: number, witness: string, line: string, at: number): Promise<void> {
+    this.db
+      .prepare(
+        'INSERT OR IGNORE INTO log_cosignatures (size, witness, line, created_at) VALUES (?, ?, ?, ?)',
+      )
+      .run(size, witness, line, at);
   }
 
   private recordBatch(batch: BatchRecord): void {
@@ -255,7 +450,7 @@ export class SqliteStore implements Store {
     return this.db.transaction((): IngestResult => {
       this.recordBatch(batch);
       const outcomes: ItemOutcome[] = [];
-      const accepted: IngestReport[] = [];
+      const accepted: (IngestReport & { id: string })[] = [];
       reports.forEach((r, index) => {
         const existing = byRef.get(batch.memberId, r.ref);
         if (existing !== undefined) {
@@ -282,7 +477,7 @@ export class SqliteStore implements Store {
         );
         for (const e of r.entities)
           insertEntity.run(e.token, id, e.role, e.kind, e.keyId, batch.memberId);
-        accepted.push(r);
+        accepted.push({ ...r, id });
         outcomes.push({ index, status: 'accepted', id });
       });
       if (accepted.length === 0)
@@ -290,6 +485,7 @@ export class SqliteStore implements Store {
           outcomes,
           seq: this.seqNow(),
           alerts: 0,
+          log: undefined,
         };
       for (const d of statDeltas(accepted))
         upsertStats.run(
@@ -314,7 +510,8 @@ export class SqliteStore implements Store {
         })),
       );
       const alerts = this.alertWatchers(batch.memberId, seq, events, batch.receivedAt);
-      return { outcomes, seq, alerts };
+      const log = this.appendInTx(reportEntries(batch.memberId, batch.receivedAt, accepted));
+      return { outcomes, seq, alerts, log };
     })();
   }
 
@@ -328,7 +525,7 @@ export class SqliteStore implements Store {
     return this.db.transaction((): IngestResult => {
       this.recordBatch(batch);
       const outcomes: ItemOutcome[] = [];
-      const accepted: IngestLink[] = [];
+      const accepted: (IngestLink & { id: string })[] = [];
       links.forEach((l, index) => {
         const existing = byHash.get(l.from.token, batch.memberId, l.contentHash);
         if (existing !== undefined) {
@@ -352,9 +549,15 @@ export class SqliteStore implements Store {
           batch.batchId,
           batch.receivedAt,
         );
-        accepted.push(l);
+        accepted.push({ ...l, id });
         outcomes.push({ index, status: 'accepted', id });
       });
+      const log =
+        accepted.length === 0
+          ? undefined
+          : this.appendInTx([
+              linkBatchEntry(batch.memberId, batch.batchId, batch.receivedAt, accepted),
+            ]);
       const events = accepted.flatMap((l) =>
         [l.from, l.to].map((t) => ({
           token: t.token,
@@ -371,12 +574,14 @@ export class SqliteStore implements Store {
           outcomes,
           seq: this.seqNow(),
           alerts: 0,
+          log,
         };
       const seq = this.bumpSeq();
       return {
         outcomes,
         seq,
         alerts: this.alertWatchers(batch.memberId, seq, events, batch.receivedAt),
+        log,
       };
     })();
   }
@@ -386,7 +591,7 @@ export class SqliteStore implements Store {
     reportId: string,
     reason: string,
     at: number,
-  ): Promise<{ status: 'retracted' | 'not_found' | 'already'; seq: number }> {
+  ): Promise<{ status: 'retracted' | 'not_found' | 'already'; seq: number; log?: LogAppend }> {
     return this.db.transaction(() => {
       const row = this.db
         .prepare<[string, string], { retracted_at: number | null; entities: string }>(
@@ -424,7 +629,8 @@ export class SqliteStore implements Store {
           insert.run(t.token, memberId, s.type, s.reports, s.firstSeen, s.lastSeen, s.categories);
         state.run(seq, (stillFlagged.get(t.token)?.n ?? 0) > 0 ? 1 : 0, t.token);
       }
-      return { status: 'retracted' as const, seq };
+      const log = this.appendInTx([retractionEntry(memberId, reportId, reason, at)]);
+      return { status: 'retracted' as const, seq, ...(log === undefined ? {} : { log }) };
     })();
   }
 
@@ -625,6 +831,7 @@ export class SqliteStore implements Store {
       this.db
         .prepare('INSERT INTO policies (version, body, created_at, created_by) VALUES (?, ?, ?, ?)')
         .run(version, JSON.stringify(body), at, createdBy);
+      this.appendInTx([eventEntry('policy_change', createdBy, `policy/${version}`, at, body)]);
       return version;
     })();
   }

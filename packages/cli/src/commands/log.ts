@@ -1,0 +1,155 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { generateEd25519, privateKeyFromJwk } from '@credence/core/signing/ed25519';
+import { type AuditReport, auditLog } from '@credence/member/audit';
+import type { PlatformEndpoint } from '@credence/member/platform-client';
+import { Witness } from '@credence/member/witness';
+import { type Command, Option } from 'commander';
+import { writeJson } from './files.js';
+import { integer } from './parse.js';
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+/**
+ * Where the log is and the credential to read it: --config (a JSON file with url and
+ * credential, like the operator's), else --log with --credential or CREDENCE_CREDENTIAL
+ * (which keeps it out of process lists).
+ */
+function endpoint(flags: { config?: string; log?: string; credential?: string }): PlatformEndpoint {
+  if (flags.config !== undefined) {
+    const file = JSON.parse(readFileSync(flags.config, 'utf8')) as Partial<PlatformEndpoint>;
+    if (typeof file.url !== 'string' || typeof file.credential !== 'string')
+      throw new Error(`${flags.config} must hold "url" and "credential"`);
+    return { url: flags.log ?? file.url, credential: flags.credential ?? file.credential };
+  }
+  if (flags.log === undefined) throw new Error('give --log <url> (or --config)');
+  const token = flags.credential ?? process.env.CREDENCE_CREDENTIAL;
+  if (token === undefined || token.length === 0)
+    throw new Error('give a credential: --credential or CREDENCE_CREDENTIAL');
+  return { url: flags.log, credential: token };
+}
+
+const credentialOption = () =>
+  new Option('--credential <token>', 'bearer credential (default: $CREDENCE_CREDENTIAL)');
+
+export function printAudit(report: AuditReport): void {
+  const kinds = Object.entries(report.kinds)
+    .map(([k, v]) => `${n(v)} ${k}`)
+    .join(', ');
+  console.log(
+    `${n(report.entries)} entries (${kinds || 'none'}); ${n(report.checkpoints)} checkpoints; root ${report.root}.`,
+  );
+  if (report.logKeyFromLog)
+    console.log(
+      'note: the log key came from the log itself; pin it with --log-key to audit against a key you trust.',
+    );
+  for (const f of report.findings) console.log(`FAIL ${f.kind}: ${f.message}`);
+  if (report.findings.length === 0)
+    console.log(
+      'The log verifies: every checkpoint signed and on one history, every entry in the tree, the store as logged.',
+    );
+}
+
+export function registerLog(program: Command): void {
+  program
+    .command('audit')
+    .description(
+      "Audit the platform's log: every entry, every checkpoint, and the store against the log.",
+    )
+    .option('--log <url>', 'the platform URL')
+    .addOption(credentialOption())
+    .option('--config <file>', 'a JSON file with url and credential (such as operator.json)')
+    .option('--log-key <vkey>', "the log's verifier key you trust (default: ask the log)")
+    .option('--json', 'print the report as JSON')
+    .action(
+      async (flags: {
+        log?: string;
+        credential?: string;
+        config?: string;
+        logKey?: string;
+        json?: boolean;
+      }) => {
+        const started = performance.now();
+        const report = await auditLog({
+          platform: endpoint(flags),
+          ...(flags.logKey === undefined ? {} : { logKey: flags.logKey }),
+          onProgress: (entries) => {
+            if (process.stderr.isTTY) process.stderr.write(`\r${n(entries)} entries audited`);
+          },
+        });
+        if (process.stderr.isTTY) process.stderr.write('\n');
+        if (flags.json === true) console.log(JSON.stringify(report, null, 2));
+        else {
+          printAudit(report);
+          console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
+        }
+        if (report.findings.length > 0) process.exitCode = 1;
+      },
+    );
+
+  program
+    .command('witness')
+    .description(
+      "Witness the platform's log: cosign each new checkpoint that extends the last one cosigned.",
+    )
+    .option('--log <url>', 'the platform URL')
+    .addOption(credentialOption())
+    .option('--config <file>', 'a JSON file with url and credential (such as operator.json)')
+    .requiredOption('--log-key <vkey>', "the log's verifier key")
+    .requiredOption('--name <name>', 'the witness name, such as witness.example.org/w1')
+    .requiredOption('--key <file>', "the witness's Ed25519 key (JWK; made if missing)")
+    .option('--state <file>', 'what it last cosigned (default: <key>.state.json)')
+    .option('--interval <seconds>', 'seconds between checks', integer, 10)
+    .option('--once', 'check and cosign once, then exit')
+    .action(
+      async (flags: {
+        log?: string;
+        credential?: string;
+        config?: string;
+        logKey: string;
+        name: string;
+        key: string;
+        state?: string;
+        interval: number;
+        once?: boolean;
+      }) => {
+        if (!existsSync(flags.key)) writeJson(flags.key, generateEd25519(), true);
+        const key = JSON.parse(readFileSync(flags.key, 'utf8')) as {
+          publicKey: string;
+          privateJwk: unknown;
+        };
+        const witness = new Witness({
+          log: endpoint(flags),
+          logKey: flags.logKey,
+          signer: {
+            name: flags.name,
+            publicKey: key.publicKey,
+            privateKey: privateKeyFromJwk(key.privateJwk),
+          },
+          stateFile: flags.state ?? `${flags.key}.state.json`,
+        });
+        console.log(`witness ${witness.vkey}`);
+        const step = async () => {
+          const s = await witness.step();
+          console.log(
+            s.cosigned
+              ? `cosigned the checkpoint of size ${n(s.size)}`
+              : `size ${n(s.size)}: nothing new`,
+          );
+        };
+        if (flags.once === true) return step();
+        for (;;) {
+          try {
+            await step();
+          } catch (error) {
+            console.error(`witness: ${(error as Error).message}`);
+            // A fork is not transient: stop, so that someone looks.
+            if ((error as { code?: string }).code === 'member.log_fork') {
+              process.exitCode = 1;
+              return;
+            }
+          }
+          await new Promise((r) => setTimeout(r, flags.interval * 1000));
+        }
+      },
+    );
+}

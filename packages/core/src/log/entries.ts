@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import { encodeBase64url } from '../encoding/base64url.js';
+import { hashLeaf } from '../merkle/hash.js';
+import { canonicalBytes, canonicalJson } from '../signing/canonical-json.js';
+
+/**
+ * Entries of the transparency log (SPEC §3.4). An entry says that something happened —
+ * what kind of thing, when, for which member, about which subject — and binds what it was
+ * by a digest. It never holds the payload: tokens, narratives and raw data stay out of the
+ * log, so the log can be public to every member and auditor.
+ *
+ * The leaf is the entry's RFC 8785 canonical JSON, hashed as an RFC 9162 leaf.
+ */
+
+export const LOG_ENTRY_KINDS = [
+  'report',
+  'retraction',
+  'link_batch',
+  'check_digest',
+  'oprf_usage',
+  'member_event',
+  'key_event',
+  'policy_change',
+] as const;
+
+export type LogEntryKind = (typeof LOG_ENTRY_KINDS)[number];
+
+export interface LogEntry {
+  readonly kind: LogEntryKind;
+  /** When the platform took the write: RFC 3339 UTC with milliseconds. */
+  readonly time: string;
+  /** The member the entry is by or about (for operator events, the member acted upon). */
+  readonly member: string;
+  /** The platform's id of what the entry is about: a report id, a batch id, a key. */
+  readonly subject: string;
+  /** base64url SHA-256 of the payload's record (see the record functions below). */
+  readonly digest: string;
+}
+
+export function entryText(entry: LogEntry): string {
+  return canonicalJson({
+    kind: entry.kind,
+    time: entry.time,
+    member: entry.member,
+    subject: entry.subject,
+    digest: entry.digest,
+  });
+}
+
+export function entryLeafHash(entry: LogEntry): Uint8Array {
+  return hashLeaf(new TextEncoder().encode(entryText(entry)));
+}
+
+/** The time of an entry from epoch milliseconds. */
+export function entryTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** base64url SHA-256 of a value's RFC 8785 canonical JSON. */
+export function recordDigest(record: unknown): string {
+  return encodeBase64url(createHash('sha256').update(canonicalBytes(record)).digest());
+}
+
+/**
+ * A report as the platform stores it. Its digest is what the log binds: the member can
+ * compute it from its own report and the id it was given, and an auditor from the stored
+ * row, so either can tell whether the stored report is the one that was logged.
+ * `contentHash` (hex SHA-256 of the report's canonical JSON as the member signed it)
+ * ties the record to the member's signature.
+ */
+export interface ReportRecord {
+  readonly id: string;
+  readonly ref: string;
+  readonly type: string;
+  readonly category: string;
+  /** Epoch milliseconds. */
+  readonly occurredAt: number;
+  readonly loss: string | undefined;
+  readonly entities: readonly {
+    readonly role: string;
+    readonly kind: string;
+    readonly token: string;
+    readonly keyId: string;
+  }[];
+  readonly contentHash: string;
+}
+
+export function reportDigest(r: ReportRecord): string {
+  return recordDigest({
+    id: r.id,
+    ref: r.ref,
+    type: r.type,
+    category: r.category,
+    occurredAt: r.occurredAt,
+    loss: r.loss ?? null,
+    entities: r.entities.map((e) => ({
+      role: e.role,
+      kind: e.kind,
+      token: e.token,
+      keyId: e.keyId,
+    })),
+    contentHash: r.contentHash,
+  });
+}
+
+export interface LinkRecord {
+  readonly id: string;
+  readonly link: string;
+  readonly from: { readonly token: string; readonly kind: string };
+  readonly to: { readonly token: string; readonly kind: string };
+  readonly keyId: string;
+  /** Epoch milliseconds. */
+  readonly at: number;
+  readonly count: number;
+  readonly amount: string | undefined;
+  readonly contentHash: string;
+}
+
+/** The digest of the links a batch added, in id order (the order does not depend on storage). */
+export function linkBatchDigest(links: readonly LinkRecord[]): string {
+  const sorted = [...links].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return recordDigest(
+    sorted.map((l) => ({
+      id: l.id,
+      link: l.link,
+      from: { token: l.from.token, kind: l.from.kind },
+      to: { token: l.to.token, kind: l.to.kind },
+      keyId: l.keyId,
+      at: l.at,
+      count: l.count,
+      amount: l.amount ?? null,
+      contentHash: l.contentHash,
+    })),
+  );
+}
+
+/** A retraction: the report, when, and a digest of the reason (which is free text). */
+export function retractionDigest(r: { report: string; at: number; reason: string }): string {
+  return recordDigest({
+    report: r.report,
+    at: r.at,
+    reason: encodeBase64url(createHash('sha256').update(r.reason, 'utf8').digest()),
+  });
+}

@@ -1,0 +1,297 @@
+import { decodeBase64url } from '@credence/core/encoding/base64url';
+import { constantTimeEqual } from '@credence/core/encoding/bytes';
+import { type Checkpoint, verifyCheckpoint } from '@credence/core/log/checkpoint';
+import { entryText, LOG_ENTRY_KINDS, type LogEntry } from '@credence/core/log/entries';
+import { hashLeaf } from '@credence/core/merkle/hash';
+import { TreeBuilder } from '@credence/core/merkle/tree-builder';
+import { rootFromInclusionProof } from '@credence/core/merkle/verify';
+import { MemberError } from './member-error.js';
+import { type PlatformEndpoint, platformRequest } from './platform-client.js';
+
+/**
+ * `credence audit` (SPEC §3.4): fetches every entry of the log, recomputes the tree,
+ * verifies every checkpoint's signature and that each is the root of the entries at its
+ * size (so all of them lie on one history), and cross-checks what the store holds now
+ * against what was logged: a report edited or deleted after it was logged, a log
+ * truncated, entries reordered or replaced, a checkpoint rewritten — each is found and
+ * named, and the audit goes on after each finding.
+ */
+
+export type AuditFindingKind =
+  | 'bad_checkpoint'
+  | 'tree_mismatch'
+  | 'altered_entry'
+  | 'truncated'
+  | 'malformed_entry'
+  | 'altered_record'
+  | 'missing_record'
+  | 'unlogged_records';
+
+export interface AuditFinding {
+  readonly kind: AuditFindingKind;
+  readonly message: string;
+  readonly index?: number;
+  readonly size?: number;
+}
+
+export interface AuditReport {
+  readonly entries: number;
+  readonly checkpoints: number;
+  readonly size: number;
+  readonly root: string;
+  readonly kinds: Readonly<Record<string, number>>;
+  /** Whether the log key was taken from the log itself (not pinned by the auditor). */
+  readonly logKeyFromLog: boolean;
+  readonly findings: readonly AuditFinding[];
+}
+
+export interface AuditOptions {
+  readonly platform: PlatformEndpoint;
+  /** The log's verifier key; without it, the log's own /v1/log/key is used (and said). */
+  readonly logKey?: string;
+  readonly pageSize?: number;
+  /** Inclusion proofs fetched at most to pinpoint altered entries (default 10,000). */
+  readonly pinpointLimit?: number;
+  readonly onProgress?: (entries: number) => void;
+}
+
+const MAX_FINDINGS_PER_KIND = 1000;
+
+export async function auditLog(options: AuditOptions): Promise<AuditReport> {
+  const { platform } = options;
+  const findings: AuditFinding[] = [];
+  const perKind = new Map<string, number>();
+  const find = (f: AuditFinding) => {
+    const n = (perKind.get(f.kind) ?? 0) + 1;
+    perKind.set(f.kind, n);
+    if (n <= MAX_FINDINGS_PER_KIND) findings.push(f);
+  };
+  const logKey =
+    options.logKey ??
+    (await platformRequest<{ vkey: string }>(platform, 'GET', '/v1/log/key')).vkey;
+
+  // Every checkpoint of the history, and the newest: each must carry the log's signature.
+  const checkpoints = new Map<number, Checkpoint>();
+  const check = (note: string, size: number) => {
+    try {
+      const c = verifyCheckpoint(note, { logKey }).checkpoint;
+      if (c.size !== size) throw new Error('its size is not the one it is kept under');
+      checkpoints.set(c.size, c);
+    } catch (error) {
+      find({
+        kind: 'bad_checkpoint',
+        size,
+        message: `the checkpoint of size ${size} does not verify: ${(error as Error).message}`,
+      });
+    }
+  };
+  for (let from = 0; ; ) {
+    const page = await platformRequest<{ checkpoints: { size: number; note: string }[] }>(
+      platform,
+      'GET',
+      `/v1/log/checkpoints?from=${from}&limit=1000`,
+    );
+    for (const c of page.checkpoints) check(c.note, c.size);
+    const last = page.checkpoints.at(-1);
+    if (page.checkpoints.length < 1000 || last === undefined) break;
+    from = last.size + 1;
+  }
+  const newestNote = await platformRequest<string>(
+    platform,
+    'GET',
+    '/v1/log/checkpoint',
+    undefined,
+    {
+      text: true,
+    },
+  );
+  try {
+    const newest = verifyCheckpoint(newestNote, { logKey }).checkpoint;
+    const kept = checkpoints.get(newest.size);
+    if (kept !== undefined && !constantTimeEqual(kept.rootHash, newest.rootHash))
+      find({
+        kind: 'bad_checkpoint',
+        size: newest.size,
+        message: `two different checkpoints of size ${newest.size} are signed: the log forked`,
+      });
+    checkpoints.set(newest.size, newest);
+  } catch (error) {
+    find({
+      kind: 'bad_checkpoint',
+      message: `the published checkpoint does not verify: ${(error as Error).message}`,
+    });
+  }
+  const sizes = [...checkpoints.keys()].sort((a, b) => a - b);
+  const largest = sizes.at(-1) ?? 0;
+
+  // Every entry, in order: recompute the tree and compare with the store.
+  const builder = new TreeBuilder();
+  const leafHashes = new Map<number, Uint8Array>();
+  const mismatched: { from: number; to: number }[] = [];
+  const kinds: Record<string, number> = {};
+  let next = 0;
+  let checkedTo = 0;
+  const pageSize = options.pageSize ?? 1000;
+  for (;;) {
+    const page = await platformRequest<{
+      entries: { entry: string; stored: string | null }[];
+    }>(platform, 'GET', `/v1/audit/entries?start=${builder.size}&end=${builder.size + pageSize}`);
+    for (const { entry, stored } of page.entries) {
+      const index = builder.size;
+      const leaf = hashLeaf(new TextEncoder().encode(entry));
+      builder.append(leaf);
+      if (index < largest) leafHashes.set(index, leaf);
+      const parsed = parseEntry(entry);
+      if (parsed === undefined)
+        find({ kind: 'malformed_entry', index, message: `entry ${index} is not a log entry` });
+      else {
+        kinds[parsed.kind] = (kinds[parsed.kind] ?? 0) + 1;
+        crossCheck(index, parsed, stored, find);
+      }
+      while (next < sizes.length && sizes[next] === builder.size) {
+        const c = checkpoints.get(builder.size) as Checkpoint;
+        if (constantTimeEqual(builder.root(), c.rootHash)) {
+          // Everything up to here is proven; the leaf hashes are no longer needed.
+          for (let i = checkedTo; i < builder.size; i++) leafHashes.delete(i);
+        } else {
+          mismatched.push({ from: checkedTo, to: builder.size });
+          // Every later checkpoint covers the same entries: name the first one only.
+          if (mismatched.length === 1)
+            find({
+              kind: 'tree_mismatch',
+              size: builder.size,
+              message: `the first ${builder.size} entries do not hash to the signed checkpoint of that size (nor to any later one): entries were altered, reordered or replaced`,
+            });
+        }
+        checkedTo = builder.size;
+        next++;
+      }
+    }
+    options.onProgress?.(builder.size);
+    if (page.entries.length < pageSize) break;
+  }
+  if (builder.size < largest)
+    find({
+      kind: 'truncated',
+      size: largest,
+      message: `a checkpoint of size ${largest} is signed, but the log serves only ${builder.size} entries: it was truncated`,
+    });
+
+  await pinpoint(
+    platform,
+    mismatched,
+    leafHashes,
+    checkpoints,
+    options.pinpointLimit ?? 10_000,
+    find,
+  );
+
+  // What the store holds must all be in the log.
+  const counts = await platformRequest<{
+    reports: number;
+    retractions: number;
+    linkBatches: number;
+  }>(platform, 'GET', '/v1/audit/counts');
+  const unlogged = (what: string, stored: number, logged: number) => {
+    if (stored > logged)
+      find({
+        kind: 'unlogged_records',
+        message: `the store holds ${stored - logged} ${what} that are not in the log`,
+      });
+  };
+  unlogged('reports', counts.reports, kinds.report ?? 0);
+  unlogged('retractions', counts.retractions, kinds.retraction ?? 0);
+  unlogged('link batches', counts.linkBatches, kinds.link_batch ?? 0);
+
+  return {
+    entries: builder.size,
+    checkpoints: checkpoints.size,
+    size: builder.size,
+    root: Buffer.from(builder.root()).toString('base64'),
+    kinds,
+    logKeyFromLog: options.logKey === undefined,
+    findings,
+  };
+}
+
+function parseEntry(text: string): LogEntry | undefined {
+  try {
+    const e = JSON.parse(text) as LogEntry;
+    if (!(LOG_ENTRY_KINDS as readonly string[]).includes(e.kind)) return undefined;
+    return entryText(e) === text ? e : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function crossCheck(
+  index: number,
+  entry: LogEntry,
+  stored: string | null,
+  find: (f: AuditFinding) => void,
+): void {
+  const what =
+    entry.kind === 'report'
+      ? `report ${entry.subject} of ${entry.member}`
+      : entry.kind === 'retraction'
+        ? `the retraction of report ${entry.subject} of ${entry.member}`
+        : entry.kind === 'link_batch'
+          ? `link batch ${entry.subject} of ${entry.member}`
+          : undefined;
+  if (what === undefined) return;
+  if (stored === null)
+    find({
+      kind: 'missing_record',
+      index,
+      message: `${what} (entry ${index}) is missing from the store`,
+    });
+  else if (stored !== entry.digest)
+    find({
+      kind: 'altered_record',
+      index,
+      message: `${what} (entry ${index}) in the store is not what was logged`,
+    });
+}
+
+/**
+ * Names the entries behind a tree mismatch: the platform's inclusion proof (built from
+ * the tree nodes it stored when it appended) for each entry of the mismatched range must
+ * lead from the served entry to the signed root; where it does not, that entry is not
+ * what was signed.
+ */
+async function pinpoint(
+  platform: PlatformEndpoint,
+  ranges: readonly { from: number; to: number }[],
+  leafHashes: ReadonlyMap<number, Uint8Array>,
+  checkpoints: ReadonlyMap<number, Checkpoint>,
+  limit: number,
+  find: (f: AuditFinding) => void,
+): Promise<void> {
+  let budget = limit;
+  for (const { from, to } of ranges) {
+    const root = (checkpoints.get(to) as Checkpoint).rootHash;
+    for (let index = from; index < to && budget > 0; index++, budget--) {
+      const leaf = leafHashes.get(index);
+      if (leaf === undefined) continue;
+      let matches = false;
+      try {
+        const answer = await platformRequest<{ proof: string[] }>(
+          platform,
+          'GET',
+          `/v1/log/proof/inclusion?index=${index}&size=${to}`,
+        );
+        const proof = answer.proof.map((h) => decodeBase64url(h) ?? new Uint8Array());
+        matches = constantTimeEqual(rootFromInclusionProof(index, to, leaf, proof), root);
+      } catch (error) {
+        if (error instanceof MemberError && error.code === 'member.platform_unreachable')
+          throw error;
+      }
+      if (!matches)
+        find({
+          kind: 'altered_entry',
+          index,
+          message: `entry ${index} is not the entry the checkpoint of size ${to} signed: it was altered or moved`,
+        });
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import {
+  entryTime,
+  type LogEntry,
+  linkBatchDigest,
+  reportDigest,
+} from '@credence/core/log/entries';
+import { canonicalJson } from '@credence/core/signing/canonical-json';
+import type { TokenizedLink, TokenizedReport } from '@credence/core/wire/tokenized-records';
+
+/**
+ * The log entries a member expects from a batch it submitted, computed from its own
+ * items and the ids the platform gave them — never from what the log says. The digests
+ * are the ones the platform logs (@credence/core/log/entries), so a receipt verifies only
+ * if the platform logged exactly what the member sent.
+ */
+
+const contentHash = (item: unknown) =>
+  createHash('sha256').update(canonicalJson(item)).digest('hex');
+
+interface Accepted {
+  readonly index: number;
+  readonly status: string;
+  readonly id: string;
+}
+
+const acceptedInOrder = (results: readonly Accepted[]) =>
+  results.filter((r) => r.status === 'accepted').sort((a, b) => a.index - b.index);
+
+export function expectedReportEntries(
+  memberId: string,
+  receivedAt: string,
+  reports: readonly TokenizedReport[],
+  results: readonly Accepted[],
+): LogEntry[] {
+  const time = entryTime(Date.parse(receivedAt));
+  return acceptedInOrder(results).map((r) => {
+    const item = reports[r.index] as TokenizedReport;
+    return {
+      kind: 'report',
+      time,
+      member: memberId,
+      subject: r.id,
+      digest: reportDigest({
+        id: r.id,
+        ref: item.ref,
+        type: item.type,
+        category: item.category,
+        occurredAt: Date.parse(item.occurredAt),
+        loss: item.loss,
+        entities: item.entities,
+        contentHash: contentHash(item),
+      }),
+    };
+  });
+}
+
+export function expectedLinkEntries(
+  memberId: string,
+  batchId: string,
+  receivedAt: string,
+  links: readonly TokenizedLink[],
+  results: readonly Accepted[],
+): LogEntry[] {
+  const accepted = acceptedInOrder(results);
+  if (accepted.length === 0) return [];
+  return [
+    {
+      kind: 'link_batch',
+      time: entryTime(Date.parse(receivedAt)),
+      member: memberId,
+      subject: batchId,
+      digest: linkBatchDigest(
+        accepted.map((r) => {
+          const l = links[r.index] as TokenizedLink;
+          return {
+            id: r.id,
+            link: l.link,
+            from: { token: l.from.token, kind: l.from.kind },
+            to: { token: l.to.token, kind: l.to.kind },
+            keyId: l.from.keyId,
+            at: Date.parse(l.at),
+            count: l.count,
+            amount: l.amount,
+            contentHash: contentHash(l),
+          };
+        }),
+      ),
+    },
+  ];
+}

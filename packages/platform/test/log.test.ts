@@ -1,0 +1,214 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeBase64url } from '@credence/core/encoding/base64url';
+import { parseCheckpoint, verifyCheckpoint } from '@credence/core/log/checkpoint';
+import { entryLeafHash, type LogEntry } from '@credence/core/log/entries';
+import { consistent, type Receipt, verifyReceipt } from '@credence/core/log/receipt';
+import { parseNote } from '@credence/core/log/signed-note';
+import { hashLeaf } from '@credence/core/merkle/hash';
+import { rootFromInclusionProof, verifyInclusion } from '@credence/core/merkle/verify';
+import { expectedLinkEntries, expectedReportEntries } from '@credence/member/expected-entries';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callLink, type Harness, harness, report } from './harness.js';
+
+const json = <T = Record<string, unknown>>(res: { body: string }) => JSON.parse(res.body) as T;
+const bytes = (b64url: string) => decodeBase64url(b64url) as Uint8Array;
+
+interface BatchAnswer {
+  batchId: string;
+  receivedAt: string;
+  log: Receipt | null;
+  results: { index: number; status: string; id: string }[];
+}
+
+describe('the transparency log over HTTP', () => {
+  let h: Harness;
+  let vkey: string;
+
+  beforeAll(async () => {
+    h = await harness({ db: join(mkdtempSync(join(tmpdir(), 'credence-log-')), 'p.sqlite') });
+    vkey = json<{ vkey: string }>(await h.request(h.actors.bankA, 'GET', '/v1/log/key')).vkey;
+  });
+  afterAll(() => h.close());
+
+  it('logs the members and keys it enrolled, and signs a checkpoint of them', async () => {
+    const res = await h.request(h.actors.auditor, 'GET', '/v1/log/checkpoint');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    const { checkpoint } = verifyCheckpoint(res.body, { logKey: vkey });
+    expect(checkpoint.origin).toBe('credence.local/log');
+    // Six members: each created, given a credential and (one) a signing key.
+    expect(checkpoint.size).toBe(18);
+    const entries = json<{ entries: string[] }>(
+      await h.request(h.actors.auditor, 'GET', '/v1/log/entries?start=0'),
+    ).entries.map((e) => JSON.parse(e) as LogEntry);
+    expect(entries.map((e) => e.kind)).toEqual(
+      Array.from({ length: 6 }, () => ['member_event', 'member_event', 'key_event']).flat(),
+    );
+  });
+
+  it('gives every write a receipt that its author verifies from its own data', async () => {
+    const reports = [report('a-1', [1, 2]), report('a-2', [3]), report('a-1', [1, 2])];
+    const res = await h.reports(h.actors.bankA, reports);
+    expect(res.statusCode).toBe(200);
+    const answer = json<BatchAnswer>(res);
+    const receipt = answer.log as Receipt;
+    // Two reports were new (the third repeats the first): two entries.
+    expect(receipt).toMatchObject({ count: 2, size: receipt.index + 2 });
+    const expected = expectedReportEntries('bank-a', answer.receivedAt, reports, answer.results);
+    expect(expected).toHaveLength(2);
+    expect(verifyReceipt(receipt, expected, { logKey: vkey }).checkpoint.size).toBe(receipt.size);
+    // Anything else than what was sent does not verify.
+    const other = expectedReportEntries(
+      'bank-a',
+      answer.receivedAt,
+      [report('a-1', [1, 9]), reports[1] as never],
+      answer.results,
+    );
+    expect(() => verifyReceipt(receipt, other, { logKey: vkey })).toThrow(/receipt/);
+    expect(() => verifyReceipt(receipt, [...expected].reverse(), { logKey: vkey })).toThrow(
+      /receipt/,
+    );
+
+    const links = [callLink(1, 2), callLink(3, 4)];
+    const linkAnswer = json<BatchAnswer>(await h.links(h.actors.bankA, links));
+    const linkEntries = expectedLinkEntries(
+      'bank-a',
+      linkAnswer.batchId,
+      linkAnswer.receivedAt,
+      links,
+      linkAnswer.results,
+    );
+    expect(linkEntries).toHaveLength(1);
+    verifyReceipt(linkAnswer.log as Receipt, linkEntries, { logKey: vkey });
+
+    // A batch that adds nothing gets no receipt.
+    expect(json<BatchAnswer>(await h.reports(h.actors.bankA, [reports[0] as never])).log).toBe(
+      null,
+    );
+  });
+
+  it('logs a retraction and returns its receipt', async () => {
+    const answer = json<BatchAnswer>(await h.reports(h.actors.bankB, [report('b-1', [7])]));
+    const id = answer.results[0]?.id as string;
+    const res = await h.request(h.actors.bankB, 'POST', `/v1/reports/${id}/retract`, {
+      reason: 'false_positive',
+      note: 'entered by mistake',
+    });
+    expect(res.statusCode).toBe(200);
+    const receipt = json<{ log: Receipt }>(res).log;
+    expect(receipt.count).toBe(1);
+    const entry = json<{ entries: string[] }>(
+      await h.request(h.actors.bankB, 'GET', `/v1/log/entries?start=${receipt.index}`),
+    ).entries[0] as string;
+    expect(JSON.parse(entry)).toMatchObject({ kind: 'retraction', member: 'bank-b', subject: id });
+    expect(entry).not.toContain('mistake');
+  });
+
+  it('serves inclusion and consistency proofs that verify against its checkpoints', async () => {
+    for (let i = 0; i < 5; i++) await h.reports(h.actors.telecom, [report(`t-${i}`, [100 + i])]);
+    const note = (await h.request(h.actors.auditor, 'GET', '/v1/log/checkpoint')).body;
+    const latest = verifyCheckpoint(note, { logKey: vkey }).checkpoint;
+    const entries = json<{ entries: string[] }>(
+      await h.request(h.actors.auditor, 'GET', `/v1/log/entries?start=0&end=${latest.size}`),
+    ).entries;
+    expect(entries).toHaveLength(latest.size);
+    for (const index of [0, 1, latest.size - 1, Math.floor(latest.size / 2)]) {
+      const p = json<{ index: number; size: number; leafHash: string; proof: string[] }>(
+        await h.request(
+          h.actors.bankA,
+          'GET',
+          `/v1/log/proof/inclusion?index=${index}&size=${latest.size}`,
+        ),
+      );
+      const leaf = hashLeaf(new TextEncoder().encode(entries[index] as string));
+      expect(p.leafHash).toBe(Buffer.from(leaf).toString('base64url'));
+      expect(verifyInclusion(index, latest.size, leaf, p.proof.map(bytes), latest.rootHash)).toBe(
+        true,
+      );
+    }
+    const history = json<{ checkpoints: { size: number; note: string }[] }>(
+      await h.request(h.actors.auditor, 'GET', '/v1/log/checkpoints'),
+    ).checkpoints;
+    expect(history.length).toBeGreaterThan(5);
+    for (const c of history) {
+      const old = verifyCheckpoint(c.note, { logKey: vkey }).checkpoint;
+      const p = json<{ proof: string[] }>(
+        await h.request(
+          h.actors.police,
+          'GET',
+          `/v1/log/proof/consistency?from=${old.size}&to=${latest.size}`,
+        ),
+      );
+      expect(consistent(old, latest, p.proof.map(bytes))).toBe(true);
+    }
+  });
+
+  it('refuses bad proof requests with a problem naming the field', async () => {
+    const { size } = parseCheckpoint(
+      parseNote((await h.request(h.actors.auditor, 'GET', '/v1/log/checkpoint')).body).text,
+    );
+    const cases: [string, string][] = [
+      [`/v1/log/proof/inclusion?index=${size}&size=${size}`, 'index'],
+      [`/v1/log/proof/inclusion?index=0&size=${size + 1}`, 'size'],
+      ['/v1/log/proof/inclusion?index=-1&size=2', 'index'],
+      ['/v1/log/proof/inclusion?index=01&size=2', 'index'],
+      ['/v1/log/proof/inclusion?index=1', 'size'],
+      ['/v1/log/proof/inclusion?index=1&size=99999999999999999', 'size'],
+      [`/v1/log/proof/consistency?from=3&to=${size + 5}`, 'to'],
+      ['/v1/log/proof/consistency?from=5&to=3', 'from'],
+      ['/v1/log/entries?start=abc', 'start'],
+      [`/v1/log/entries?start=${size + 1}`, 'start'],
+    ];
+    for (const [url, field] of cases) {
+      const res = await h.request(h.actors.bankA, 'GET', url);
+      expect(res.statusCode, url).toBe(400);
+      expect(
+        json<{ errors: { field: string }[] }>(res)
+          .errors.map((e) => e.field)
+          .join(','),
+        url,
+      ).toContain(field);
+    }
+    expect((await h.request(undefined, 'GET', '/v1/log/checkpoint')).statusCode).toBe(401);
+  });
+
+  it('keeps entries free of tokens and raw data, and audit answers to auditors only', async () => {
+    const { entries } = json<{ entries: string[] }>(
+      await h.request(h.actors.auditor, 'GET', '/v1/log/entries?start=0'),
+    );
+    const text = entries.join('\n');
+    expect(text).not.toMatch(/t0{20,}/);
+    expect((await h.request(h.actors.bankA, 'GET', '/v1/audit/entries?start=0')).statusCode).toBe(
+      403,
+    );
+    const audit = json<{ entries: { entry: string; stored: string | null }[] }>(
+      await h.request(h.actors.auditor, 'GET', '/v1/audit/entries?start=0'),
+    ).entries;
+    for (const { entry, stored } of audit) {
+      const e = JSON.parse(entry) as LogEntry;
+      if (['report', 'retraction', 'link_batch'].includes(e.kind)) expect(stored).toBe(e.digest);
+      else expect(stored).toBe(null);
+    }
+  });
+
+  it('collects cosignatures of its configured witnesses only', async () => {
+    const note = (await h.request(h.actors.auditor, 'GET', '/v1/log/checkpoint')).body;
+    const size = parseCheckpoint(parseNote(note).text).size;
+    const res = await h.request(h.actors.auditor, 'POST', '/v1/log/cosignatures', {
+      size,
+      cosignature: '— stranger.example/w AAAA\n',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(json(res)).toMatchObject({ code: 'log.witness_unknown' });
+    const leaf = entryLeafHash({
+      kind: 'report',
+      time: 'x',
+      member: 'm',
+      subject: 's',
+      digest: 'd',
+    });
+    expect(rootFromInclusionProof(0, 1, leaf, [])).toEqual(leaf);
+  });
+});
