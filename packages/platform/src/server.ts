@@ -10,6 +10,7 @@ import pg from 'pg';
 import { buildPlatformApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { AlertHub } from './services/alerts.js';
+import { CheckLedger } from './services/check-ledger.js';
 import { CheckService } from './services/check-service.js';
 import { CheckView } from './services/check-view.js';
 import { CredentialCache } from './services/credentials.js';
@@ -77,6 +78,7 @@ export interface Platform {
   readonly view: CheckView;
   readonly publicKey: string;
   readonly log: LogService;
+  readonly checkLedger: CheckLedger;
   readonly webhooks: WebhookDispatcher;
   /** Starts following other processes' writes and delivering webhooks. */
   start(): Promise<void>;
@@ -114,6 +116,7 @@ export async function createPlatform(
     },
     config.witnesses ?? [],
   );
+  const checkLedger = new CheckLedger(store);
   const { registry, metrics } = createMetrics();
   const follow = async () => {
     await view.catchUp();
@@ -129,6 +132,7 @@ export async function createPlatform(
     policies,
     alerts,
     log,
+    checkLedger,
     metrics,
     registry,
     platformPublicKey: key.publicKey,
@@ -150,6 +154,7 @@ export async function createPlatform(
     view,
     publicKey: key.publicKey,
     log,
+    checkLedger,
     webhooks: dispatcher,
     start: async () => {
       if (store instanceof PostgresStore) {
@@ -169,13 +174,22 @@ export async function createPlatform(
       if (config.webhooks !== false) dispatcher.start();
       const interval = config.checkpointIntervalMs ?? 10_000;
       if (interval > 0) {
-        checkpoints = setInterval(() => void log.latest().catch(() => undefined), interval);
+        // Every interval: the checks of the last one into the log, then a checkpoint.
+        checkpoints = setInterval(
+          () =>
+            void checkLedger
+              .flush()
+              .then(() => log.latest())
+              .catch(() => undefined),
+          interval,
+        );
         checkpoints.unref();
       }
     },
     close: async () => {
       if (poll !== undefined) clearInterval(poll);
       if (checkpoints !== undefined) clearInterval(checkpoints);
+      await checkLedger.flush().catch(() => undefined);
       dispatcher.stop();
       await app.close();
       await listener?.end().catch(() => undefined);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { hashLeaf } from '@credence/core/merkle/hash';
 import { rootFromInclusionProof, verifyInclusion } from '@credence/core/merkle/verify';
 import { expectedLinkEntries, expectedReportEntries } from '@credence/member/expected-entries';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callLink, type Harness, harness, report } from './harness.js';
+import { callLink, type Harness, harness, report, tok } from './harness.js';
 
 const json = <T = Record<string, unknown>>(res: { body: string }) => JSON.parse(res.body) as T;
 const bytes = (b64url: string) => decodeBase64url(b64url) as Uint8Array;
@@ -191,6 +192,41 @@ describe('the transparency log over HTTP', () => {
       if (['report', 'retraction', 'link_batch'].includes(e.kind)) expect(stored).toBe(e.digest);
       else expect(stored).toBe(null);
     }
+  });
+
+  it('logs a digest of every batch of checks, per member', async () => {
+    await h.request(h.actors.bankA, 'GET', `/v1/check/${tok(1)}`);
+    await h.request(h.actors.bankA, 'POST', '/v1/check', { tokens: [tok(2), tok(99)] });
+    await h.request(h.actors.police, 'GET', `/v1/check/${tok(3)}`);
+    const appended = await h.platform.checkLedger.flush();
+    expect(appended).toBe(2);
+    const { size } = await h.platform.store.logHead();
+    const entries = json<{ entries: string[] }>(
+      await h.request(h.actors.auditor, 'GET', `/v1/log/entries?start=${size - 2}`),
+    ).entries.map((e) => JSON.parse(e) as LogEntry);
+    expect(entries.map((e) => [e.kind, e.member, e.subject.split('/')[1]])).toEqual([
+      ['check_digest', 'bank-a', '3'],
+      ['check_digest', 'police-1', '1'],
+    ]);
+    // The digest binds the tokens and answers, in order.
+    const version = json<{ version: number }>(
+      await h.request(h.actors.bankA, 'GET', '/v1/policy'),
+    ).version;
+    const lines = [tok(1), tok(2), tok(99)];
+    const answers = await Promise.all(
+      lines.map(async (t) =>
+        json<{ verdict: string }>(await h.request(h.actors.police, 'GET', `/v1/check/${t}`)),
+      ),
+    );
+    expect(answers.map((a) => a.verdict)).toEqual(['suspicious', 'suspicious', 'clear']);
+    const digest = createHash('sha256')
+      .update(
+        lines.map((t, i) => `${JSON.stringify([t, answers[i]?.verdict, version])}\n`).join(''),
+      )
+      .digest('base64url');
+    expect(entries[0]?.digest).toBe(digest);
+    expect(await h.platform.checkLedger.flush()).toBe(1);
+    expect(await h.platform.checkLedger.flush()).toBe(0);
   });
 
   it('collects cosignatures of its configured witnesses only', async () => {

@@ -1,3 +1,11 @@
+import { hashLeaf } from '@credence/core/merkle/hash';
+import {
+  inclusionProof,
+  inclusionProofNodes,
+  MemoryTree,
+  rootFromNodes,
+  rootNodes,
+} from '@credence/core/merkle/proofs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BatchRecord, IngestLink, IngestReport } from '../src/domain/types.js';
 import type { Store } from '../src/storage/store.js';
@@ -358,6 +366,109 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
       expect(await store.currentSeq()).toBe(r.seq);
       expect((await store.getReport('bank-a', r.outcomes[0]?.id ?? ''))?.ref).toBe('r1');
       expect((await store.changesSince(0, 10)).map((c) => c.token)).toEqual([tok(1)]);
+    });
+
+    it('appends every write to the log in its own transaction, with the tree nodes to prove it', async () => {
+      // Three members created: three entries already.
+      expect((await store.logHead()).size).toBe(3);
+      const r = await store.ingestReports(batch('bank-a', 'reports', 3), [
+        report('r1', [1]),
+        report('r2', [2]),
+        report('r1', [1]),
+      ]);
+      expect(r.log).toMatchObject({ first: 3, count: 2, size: 5 });
+      const links = await store.ingestLinks(batch('bank-a', 'links', 2), [link(1, 2), link(2, 3)]);
+      expect(links.log).toMatchObject({ first: 5, count: 1, size: 6 });
+      const again = await store.ingestLinks(batch('bank-a', 'links', 1), [link(1, 2)]);
+      expect(again.log).toBeUndefined();
+      const retracted = await store.retractReport(
+        'bank-a',
+        r.outcomes[0]?.id as string,
+        'false_positive',
+        T0 + 5,
+      );
+      expect(retracted.log).toMatchObject({ first: 6, count: 1, size: 7 });
+      await store.addSigningKey('bank-b', 'k'.repeat(43), T0);
+      await store.putPolicy({ weights: {} }, 'bank-a', T0);
+      const head = await store.logHead();
+      expect(head.size).toBe(9);
+
+      const texts = await store.logEntries(0, 100);
+      expect(texts.map((t) => (JSON.parse(t) as { kind: string }).kind)).toEqual([
+        'member_event',
+        'member_event',
+        'member_event',
+        'report',
+        'report',
+        'link_batch',
+        'retraction',
+        'key_event',
+        'policy_change',
+      ]);
+      // The stored nodes give the root of every size the log had, and its proofs.
+      const tree = new MemoryTree(texts.map((t) => hashLeaf(new TextEncoder().encode(t))));
+      expect(Buffer.from(head.root).equals(Buffer.from(tree.root()))).toBe(true);
+      for (const size of [1, 4, 7, 9]) {
+        const ids = rootNodes(size);
+        const nodes = await store.logNodes(ids);
+        expect(ids.every((id) => nodes.has(`${id.level}/${id.index}`))).toBe(true);
+        for (let index = 0; index < size; index++) {
+          const need = inclusionProofNodes(index, size);
+          const got = await store.logNodes(need);
+          const proof = inclusionProof(index, size, (l, i) => got.get(`${l}/${i}`));
+          expect(proof.map((p) => Buffer.from(p).toString('hex'))).toEqual(
+            tree.inclusionProof(index, size).map((p) => Buffer.from(p).toString('hex')),
+          );
+        }
+      }
+      // What the store holds matches what was logged, until someone edits it.
+      const subjects = texts.map(
+        (t) => JSON.parse(t) as { kind: string; member: string; subject: string; digest: string },
+      );
+      const digests = await store.auditDigests(subjects);
+      subjects.forEach((e, i) => {
+        expect(digests[i]).toBe(
+          ['report', 'retraction', 'link_batch'].includes(e.kind) ? e.digest : null,
+        );
+      });
+      expect(await store.auditCounts()).toEqual({ reports: 2, retractions: 1, linkBatches: 1 });
+    });
+
+    it('keeps signed checkpoints and cosignatures, once per size', async () => {
+      await store.saveCheckpoint(3, 'note-3', T0);
+      await store.saveCheckpoint(3, 'another note', T0 + 1);
+      await store.saveCheckpoint(5, 'note-5', T0 + 2);
+      await store.addCosignature(3, 'w1', 'line-w1\n', T0);
+      await store.addCosignature(3, 'w1', 'line-w1-again\n', T0);
+      await store.addCosignature(3, 'w0', 'line-w0\n', T0);
+      expect(await store.getCheckpoint(3)).toEqual({
+        size: 3,
+        note: 'note-3',
+        createdAt: T0,
+        cosignatures: ['line-w0\n', 'line-w1\n'],
+      });
+      expect((await store.getCheckpoint())?.size).toBe(5);
+      expect((await store.listCheckpoints(4, 10)).map((c) => c.size)).toEqual([5]);
+      expect(await store.getCheckpoint(4)).toBeUndefined();
+    });
+
+    it('appends concurrent writes one after the other, so the tree stays whole', async () => {
+      await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          store.ingestReports(
+            batch(i % 2 === 0 ? 'bank-a' : 'bank-b', 'reports', 20),
+            Array.from({ length: 20 }, (_, j) => report(`c${i}-${j}`, [1000 + j, 2000 + i])),
+          ),
+        ),
+      );
+      const head = await store.logHead();
+      expect(head.size).toBe(3 + 160);
+      const texts = await store.logEntries(0, head.size);
+      const tree = new MemoryTree(texts.map((t) => hashLeaf(new TextEncoder().encode(t))));
+      expect(Buffer.from(tree.root()).equals(Buffer.from(head.root))).toBe(true);
+      const ids = rootNodes(head.size);
+      const nodes = await store.logNodes(ids);
+      expect(rootFromNodes(head.size, (l, i) => nodes.get(`${l}/${i}`))).toEqual(tree.root());
     });
   });
 }

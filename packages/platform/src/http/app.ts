@@ -18,6 +18,7 @@ import {
   type TokenRef,
 } from '../domain/types.js';
 import { type AlertHub, formatCursor, parseCursor } from '../services/alerts.js';
+import type { CheckLedger } from '../services/check-ledger.js';
 import type { CheckAnswer, CheckService } from '../services/check-service.js';
 import type { CheckView } from '../services/check-view.js';
 import type { CredentialCache } from '../services/credentials.js';
@@ -50,6 +51,7 @@ export interface PlatformDeps {
   readonly policies: PolicyService;
   readonly alerts: AlertHub;
   readonly log: LogService;
+  readonly checkLedger: CheckLedger;
   readonly metrics: PlatformMetrics;
   readonly registry: Registry;
   /** The platform's Ed25519 public key (webhook signatures), base64url. */
@@ -562,6 +564,7 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
     async (request) => {
       const body = request.body as { tokens: string[]; after?: number };
       const answers = await deps.checks.check(body.tokens, body.after);
+      deps.checkLedger.record(me(request).id, answers, answers[0]?.policyVersion ?? 0);
       const verdicts = { clear: 0, suspicious: 0, fraud: 0 };
       for (const a of answers) verdicts[a.verdict]++;
       for (const [verdict, n] of Object.entries(verdicts))
@@ -593,6 +596,7 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
         after === undefined ? undefined : Number(after),
       );
       if (answer === undefined) throw new Error('no answer');
+      deps.checkLedger.record(me(request).id, [answer], answer.policyVersion);
       deps.metrics.checks.inc({ verdict: answer.verdict });
       return checkJson(answer);
     },

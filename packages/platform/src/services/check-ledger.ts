@@ -1,0 +1,62 @@
+import { createHash, type Hash } from 'node:crypto';
+import { encodeBase64url } from '@credence/core/encoding/base64url';
+import { entryTime, type LogEntry } from '@credence/core/log/entries';
+import type { Store } from '../storage/store.js';
+
+/**
+ * A digest of every batch of checks goes into the log (SPEC §3.4): who asked about what
+ * is not published, but that a member checked, how much and when is, and the digest binds
+ * which tokens and answers — so checks cannot be denied later, nor invented. Checks are
+ * the platform's hottest path, so each costs one hash update in memory; every window
+ * (10 s by default) the ledger appends one `check_digest` entry per member that checked,
+ * its subject `checks/<count>/<first>/<last>` and its digest SHA-256 over the lines
+ * `[token, verdict, policy version]` (RFC 8785) in the order answered.
+ */
+export class CheckLedger {
+  private open = new Map<string, { hash: Hash; count: number; first: number; last: number }>();
+  /** Entries made but not yet appended (the store was unavailable): tried again next time. */
+  private pending: LogEntry[] = [];
+
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  record(
+    memberId: string,
+    answers: readonly { readonly token: string; readonly verdict: string }[],
+    policyVersion: number,
+  ): void {
+    if (answers.length === 0) return;
+    const at = this.now();
+    let window = this.open.get(memberId);
+    if (window === undefined) {
+      window = { hash: createHash('sha256'), count: 0, first: at, last: at };
+      this.open.set(memberId, window);
+    }
+    for (const a of answers)
+      window.hash.update(`${JSON.stringify([a.token, a.verdict, policyVersion])}\n`);
+    window.count += answers.length;
+    window.last = at;
+  }
+
+  /** Appends one entry per member that checked since the last flush. */
+  async flush(): Promise<number> {
+    const closed = this.open;
+    this.open = new Map();
+    const at = this.now();
+    for (const [member, w] of [...closed.entries()].sort(([a], [b]) => (a < b ? -1 : 1)))
+      this.pending.push({
+        kind: 'check_digest',
+        time: entryTime(at),
+        member,
+        subject: `checks/${w.count}/${entryTime(w.first)}/${entryTime(w.last)}`,
+        digest: encodeBase64url(w.hash.digest()),
+      });
+    if (this.pending.length === 0) return 0;
+    const entries = this.pending;
+    await this.store.appendLog(entries);
+    this.pending = [];
+    return entries.length;
+  }
+}
