@@ -149,17 +149,32 @@ export class LogMonitor {
     })();
   }
 
-  /** Fetches the newest checkpoint, verifies it (with its witnesses) and records it. */
+  /**
+   * Fetches the newest checkpoint — when witnesses are required, the newest that enough
+   * of them cosigned — verifies it and records it.
+   */
   async observe(): Promise<Checkpoint> {
-    const note = await platformRequest<string>(
-      this.platform,
-      'GET',
-      '/v1/log/checkpoint',
-      undefined,
-      {
-        text: true,
-      },
-    );
+    const required =
+      (this.trust.witnesses?.length ?? 0) > 0 ? (this.trust.requiredWitnesses ?? 0) : 0;
+    let note: string;
+    try {
+      note = await platformRequest<string>(
+        this.platform,
+        'GET',
+        required > 0 ? `/v1/log/checkpoint?cosigned=${required}` : '/v1/log/checkpoint',
+        undefined,
+        { text: true },
+      );
+    } catch (error) {
+      if ((error as MemberError).details?.code === 'log.range')
+        throw new MemberError(
+          'member.log_checkpoint',
+          `no checkpoint of the log is cosigned by ${required} of the required witnesses`,
+          {},
+          error,
+        );
+      throw error;
+    }
     let checkpoint: Checkpoint;
     try {
       checkpoint = verifyCheckpoint(note, await this.policy(true)).checkpoint;

@@ -119,6 +119,10 @@ describe('witnesses and a split view', () => {
     });
     try {
       expect((await monitor.observe()).size).toBe(step.size);
+      // A newer checkpoint nobody cosigned yet: the member keeps to the cosigned one.
+      await submit(a, '3');
+      expect((await a.platform.log.latest()).size).toBeGreaterThan(step.size);
+      expect((await monitor.observe()).size).toBe(step.size);
     } finally {
       monitor.close();
     }

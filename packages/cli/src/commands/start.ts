@@ -408,13 +408,15 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
     `${n(health.flaggedTokens)} tokens are flagged by reports; ${n(totals.alerts)} alerts went to members watching them in this run.`,
   );
 
-  // The witness cosigns the log's checkpoint; an audit re-checks the whole log.
-  await new Witness({
+  // The witness cosigns the log's checkpoint (and goes on doing so while the demo
+  // runs); an audit re-checks the whole log.
+  const witness = new Witness({
     log: operator,
     logKey,
     signer: witnessSigner,
     stateFile: join(options.data, 'witness', 'state.json'),
-  }).step();
+  });
+  await witness.step();
   const checkpoint = await platformRequest<string>(
     operator,
     'GET',
@@ -430,11 +432,11 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
     `\nThe transparency log: every write above is an entry; its checkpoint, signed by the platform and cosigned by a witness:\n\n${checkpoint
       .trimEnd()
       .split('\n')
-      .map((l) => `  ${l}`)
+      .map((l) => (l === '' ? l : `  ${l}`))
       .join('\n')}\n`,
   );
   console.log(
-    `Audited in ${((performance.now() - auditStarted) / 1000).toFixed(1)} s: ${n(audit.entries)} entries, ${n(audit.checkpoints)} checkpoints, ${audit.findings.length === 0 ? 'everything verifies' : `${audit.findings.length} findings (run the audit below)`}.`,
+    `Audited in ${((performance.now() - auditStarted) / 1000).toFixed(1)} s: ${n(audit.entries)} entries, ${n(audit.checkpoints)} checkpoints, ${audit.findings.length === 0 ? 'everything verifies' : `${audit.findings.length} findings`}. Audit it yourself:\n  npx credence audit --config ${options.data}/operator.json --log-key '${logKey}'`,
   );
 
   const bankA = configFile(members[0]?.id ?? 'bank-a');
@@ -457,10 +459,6 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
     ],
     [`${cli} member alerts --config ${bankA}`, "bank-a's alerts about its customers"],
     [`${cli} member verify --config ${bankA}`, 'bank-a re-checks its receipts against the log'],
-    [
-      `${cli} audit --config ${options.data}/operator.json --log-key '${logKey}'`,
-      'audit the whole log and the store against it',
-    ],
     [`${platformUrl}/v1/log/checkpoint`, 'the signed checkpoint (with a bearer credential)'],
     [`${world}/truth.json`, 'the rings and campaigns joint analysis should find'],
     [`${platformUrl}/v1/openapi.json`, 'the platform API (OpenAPI 3.1)'],
@@ -478,8 +476,12 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
     await stopAll();
     return [];
   }
-  console.log('\nThe key servers and the platform keep running; Ctrl-C stops them.');
+  console.log(
+    '\nThe key servers and the platform keep running, and the witness cosigns every 10 s; Ctrl-C stops them.',
+  );
+  const cosigning = setInterval(() => void witness.step().catch(() => undefined), 10_000);
   const stop = () => {
+    clearInterval(cosigning);
     void stopAll().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);

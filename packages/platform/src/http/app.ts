@@ -367,12 +367,25 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
       schema: {
         tags: ['log'],
         summary:
-          'The newest signed checkpoint (C2SP tlog-checkpoint in a signed note), with cosignatures',
+          'The newest signed checkpoint (C2SP tlog-checkpoint in a signed note), with cosignatures; with cosigned=k, the newest with at least k',
         produces: ['text/plain'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { cosigned: { type: 'string', pattern: '^[0-9]{1,2}$' } },
+        },
       },
     },
-    async (_request, reply) => {
-      const checkpoint = await deps.log.latest();
+    async (request, reply) => {
+      const { cosigned } = request.query as { cosigned?: string };
+      const checkpoint =
+        cosigned === undefined || Number(cosigned) === 0
+          ? await deps.log.latest()
+          : await deps.store.latestCosignedCheckpoint(Number(cosigned));
+      if (checkpoint === undefined)
+        throw new HttpProblem('log.range', 'no checkpoint has that many cosignatures yet', {
+          errors: [{ field: 'cosigned', message: 'no checkpoint has that many cosignatures' }],
+        });
       reply.type('text/plain; charset=utf-8');
       return LogService.published(checkpoint);
     },

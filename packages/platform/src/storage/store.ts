@@ -108,6 +108,8 @@ export interface Store {
   saveCheckpoint(size: number, note: string, at: number): Promise<void>;
   /** The newest kept checkpoint, or the one of this size. */
   getCheckpoint(size?: number): Promise<StoredCheckpoint | undefined>;
+  /** The newest kept checkpoint with at least this many cosignatures. */
+  latestCosignedCheckpoint(cosignatures: number): Promise<StoredCheckpoint | undefined>;
   /** Kept checkpoints from this size on, oldest first. */
   listCheckpoints(fromSize: number, limit: number): Promise<StoredCheckpoint[]>;
   /** Adds a witness's cosignature line to the checkpoint of this size (once per witness). */

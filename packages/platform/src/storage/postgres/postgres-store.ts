@@ -355,6 +355,14 @@ export class PostgresStore implements Store {
     return (await this.checkpointsOf(rows))[0];
   }
 
+  async latestCosignedCheckpoint(cosignatures: number): Promise<StoredCheckpoint | undefined> {
+    const { rows } = await this.pool.query(
+      'SELECT * FROM log_checkpoints c WHERE (SELECT count(*) FROM log_cosignatures s WHERE s.size = c.size) >= $1 ORDER BY size DESC LIMIT 1',
+      [cosignatures],
+    );
+    return (await this.checkpointsOf(rows))[0];
+  }
+
   async listCheckpoints(fromSize: number, limit: number): Promise<StoredCheckpoint[]> {
     const { rows } = await this.pool.query(
       'SELECT * FROM log_checkpoints WHERE size >= $1 ORDER BY size LIMIT $2',

@@ -322,6 +322,15 @@ export class SqliteStore implements Store {
     return row === undefined ? undefined : this.checkpointOf(row);
   }
 
+  async latestCosignedCheckpoint(cosignatures: number): Promise<StoredCheckpoint | undefined> {
+    const row = this.db
+      .prepare<[number], { size: number; note: string; created_at: number }>(
+        'SELECT * FROM log_checkpoints c WHERE (SELECT count(*) FROM log_cosignatures s WHERE s.size = c.size) >= ? ORDER BY size DESC LIMIT 1',
+      )
+      .get(cosignatures);
+    return row === undefined ? undefined : this.checkpointOf(row);
+  }
+
   async listCheckpoints(fromSize: number, limit: number): Promise<StoredCheckpoint[]> {
     return this.db
       .prepare<[number, number], { size: number; note: string; created_at: number }>(
