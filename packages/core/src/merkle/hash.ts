@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { MerkleError } from './merkle-error.js';
 
 /**
@@ -19,14 +19,31 @@ function sha256(...parts: readonly Uint8Array[]): Uint8Array {
   return new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength);
 }
 
+// One-shot hashing (crypto.hash) of one buffer costs about two thirds of a createHash
+// with three updates, and a log hashes twice per entry appended and 2 log n per proof.
+const oneShot = (input: Uint8Array): Uint8Array => {
+  const digest = hash('sha256', input, 'buffer');
+  return new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength);
+};
+
 /** MTH({d(0)}) = SHA-256(0x00 || d(0)): the hash of one log entry. */
 export function hashLeaf(data: Uint8Array): Uint8Array {
-  return sha256(LEAF_PREFIX, data);
+  const input = new Uint8Array(1 + data.length);
+  input[0] = LEAF_PREFIX[0] as number;
+  input.set(data, 1);
+  return oneShot(input);
 }
+
+const children = new Uint8Array(1 + 2 * HASH_SIZE);
+children[0] = NODE_PREFIX[0] as number;
 
 /** SHA-256(0x01 || left || right): the parent of two subtree hashes. */
 export function hashChildren(left: Uint8Array, right: Uint8Array): Uint8Array {
-  return sha256(NODE_PREFIX, left, right);
+  if (left.length !== HASH_SIZE || right.length !== HASH_SIZE)
+    return sha256(NODE_PREFIX, left, right);
+  children.set(left, 1);
+  children.set(right, 1 + HASH_SIZE);
+  return oneShot(children);
 }
 
 /**

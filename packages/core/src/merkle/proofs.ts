@@ -116,6 +116,38 @@ function rangeHash(range: LeafRange, lookup: NodeLookup): Uint8Array {
   return foldSubtreeRoots(rangeNodes(range).map((node) => fetchNode(lookup, node)));
 }
 
+/**
+ * One element of a proof: the MTH of leaves [start, end), made of these perfect subtrees
+ * (one when the range is itself a perfect subtree; several on the right edge of a tree
+ * whose size is not a power of two). Elements of the right edge are the same for every
+ * proof in a tree of one size, so a server may keep their hashes.
+ */
+export interface ProofElement {
+  readonly start: number;
+  readonly end: number;
+  readonly nodes: readonly NodeId[];
+}
+
+const elementsOf = (ranges: readonly LeafRange[]): ProofElement[] =>
+  ranges.map((r) => ({ start: r.start, end: r.end, nodes: rangeNodes(r) }));
+
+/** Plan: the elements of the inclusion proof of leaf `index` in a tree of `size` leaves. */
+export function inclusionProofPlan(index: number, size: number): ProofElement[] {
+  requireInclusionArgs(index, size);
+  return elementsOf(inclusionRanges(index, size));
+}
+
+/** Plan: the elements of the consistency proof from tree size `from` to `to`. */
+export function consistencyProofPlan(from: number, to: number): ProofElement[] {
+  requireConsistencyArgs(from, to);
+  return elementsOf(consistencyRanges(from, to));
+}
+
+/** Assemble: the hash of each element of a plan. */
+export function assembleProof(plan: readonly ProofElement[], lookup: NodeLookup): Uint8Array[] {
+  return plan.map((e) => foldSubtreeRoots(e.nodes.map((node) => fetchNode(lookup, node))));
+}
+
 /** Plan: the nodes that the inclusion proof of leaf `index` in a tree of `size` needs. */
 export function inclusionProofNodes(index: number, size: number): NodeId[] {
   requireInclusionArgs(index, size);

@@ -8,16 +8,19 @@ import {
   parseVerifierKey,
 } from '@credence/core/log/signed-note';
 import {
-  consistencyProof,
-  consistencyProofNodes,
-  inclusionProof,
-  inclusionProofNodes,
+  assembleProof,
+  consistencyProofPlan,
+  inclusionProofPlan,
   type NodeId,
+  type ProofElement,
   rootNodes,
 } from '@credence/core/merkle/proofs';
 import { HttpProblem } from '@credence/server-kit/problem';
 import type { LogAppend, LogHead, StoredCheckpoint } from '../domain/types.js';
 import type { Store } from '../storage/store.js';
+
+/** Tree nodes kept in memory at most (32 bytes and a key each: some 10 MB). */
+const NODE_CACHE_SIZE = 100_000;
 
 /** At most this many entries per page of GET /v1/log/entries. */
 export const MAX_ENTRIES_PAGE = 1000;
@@ -37,6 +40,8 @@ export interface LogSigner extends NoteSigner {
 }
 
 const key = (n: NodeId) => `${n.level}/${n.index}`;
+/** A node as one number: indexes stay below 2^47 for any log this platform will hold. */
+const cacheKey = (n: NodeId) => n.level * 2 ** 47 + n.index;
 
 /**
  * The log's read side and its checkpoints. Checkpoints are signed here, in the API
@@ -80,7 +85,7 @@ export class LogService {
   async receipt(append: LogAppend): Promise<Receipt> {
     const checkpoint = await this.sign({ size: append.size, root: append.root });
     const ids = rootNodes(append.first);
-    const nodes = await this.store.logNodes(ids);
+    const nodes = await this.nodes(ids);
     return {
       index: append.first,
       count: append.count,
@@ -183,13 +188,12 @@ export class LogService {
       throw new HttpProblem('log.range', 'the index must be below the tree size', {
         errors: [{ field: 'index', message: 'must be less than size' }],
       });
-    const ids = [{ level: 0, index }, ...inclusionProofNodes(index, size)];
-    const nodes = await this.store.logNodes(ids);
-    const proof = inclusionProof(index, size, (level, i) => nodes.get(`${level}/${i}`));
+    const leaf = { level: 0, index };
+    const { proof, nodes } = await this.prove(inclusionProofPlan(index, size), [leaf]);
     return {
       index,
       size,
-      leafHash: encodeBase64url(this.node(nodes, { level: 0, index })),
+      leafHash: encodeBase64url(this.node(nodes, leaf)),
       proof: proof.map(encodeBase64url),
     };
   }
@@ -205,13 +209,75 @@ export class LogService {
       });
     // From the empty tree, or to the same tree, there is nothing to prove (RFC 9162 §2.1.4).
     if (from === 0 || from === to) return { from, to, proof: [] };
-    const nodes = await this.store.logNodes(consistencyProofNodes(from, to));
-    const proof = consistencyProof(from, to, (level, i) => nodes.get(`${level}/${i}`));
+    const { proof } = await this.prove(consistencyProofPlan(from, to), []);
     return { from, to, proof: proof.map(encodeBase64url) };
   }
 
+  /**
+   * Tree nodes read before. A stored node never changes (it is the hash of a complete
+   * subtree), and every proof passes through the few nodes of the upper levels, so they
+   * are read from the store once. Bounded: cleared when full.
+   */
+  private readonly nodeCache = new Map<number, Uint8Array>();
+
+  private async nodes(ids: readonly NodeId[]): Promise<Map<string, Uint8Array>> {
+    const found = new Map<string, Uint8Array>();
+    const missing: NodeId[] = [];
+    for (const id of ids) {
+      const hash = this.nodeCache.get(cacheKey(id));
+      if (hash === undefined) missing.push(id);
+      else found.set(key(id), hash);
+    }
+    if (missing.length === 0) return found;
+    const read = await this.store.logNodes(missing);
+    if (this.nodeCache.size + read.size > NODE_CACHE_SIZE) this.nodeCache.clear();
+    for (const id of missing) {
+      const hash = read.get(key(id));
+      if (hash === undefined) continue;
+      found.set(key(id), hash);
+      // Upper nodes are shared by many proofs; leaves and low nodes rarely repeat.
+      if (id.level >= 4) this.nodeCache.set(cacheKey(id), hash);
+    }
+    return found;
+  }
+
+  /**
+   * Hashes of proof elements on the right edge of a tree (ranges that are not one perfect
+   * subtree): every proof in a tree of one size shares them.
+   */
+  private readonly edgeCache = new Map<string, Uint8Array>();
+
+  /** A proof's hashes from its plan, and the nodes read on the way (with `extra`). */
+  private async prove(
+    plan: readonly ProofElement[],
+    extra: readonly NodeId[],
+  ): Promise<{ proof: Uint8Array[]; nodes: Map<string, Uint8Array> }> {
+    const needed: NodeId[] = [...extra];
+    for (const e of plan)
+      if (e.nodes.length === 1 || !this.edgeCache.has(`${e.start}:${e.end}`))
+        needed.push(...e.nodes);
+    const nodes = await this.nodes(needed);
+    const proof = plan.map((e) => {
+      if (e.nodes.length === 1) return this.node(nodes, e.nodes[0] as NodeId);
+      const edge = `${e.start}:${e.end}`;
+      let hash = this.edgeCache.get(edge);
+      if (hash === undefined) {
+        [hash] = assembleProof([e], (level, i) => nodes.get(`${level}/${i}`)) as [Uint8Array];
+        if (this.edgeCache.size >= 10_000) this.edgeCache.clear();
+        this.edgeCache.set(edge, hash);
+      }
+      return hash;
+    });
+    return { proof, nodes };
+  }
+
+  /** The largest tree size seen: the log only grows, so anything up to it exists. */
+  private knownSize = 0;
+
   private async requireSize(size: number, field: string): Promise<void> {
+    if (size <= this.knownSize) return;
     const head = await this.store.logHead();
+    this.knownSize = Math.max(this.knownSize, head.size);
     if (size > head.size)
       throw new HttpProblem('log.range', 'the log is not that large yet', {
         errors: [{ field, message: `must be at most the log's size, ${head.size}` }],

@@ -1,5 +1,4 @@
 import {
-  entryLeafHash,
   entryText,
   entryTime,
   type LogEntry,
@@ -8,7 +7,7 @@ import {
   reportDigest,
   retractionDigest,
 } from '@credence/core/log/entries';
-import { HASH_SIZE } from '@credence/core/merkle/hash';
+import { HASH_SIZE, hashLeaf } from '@credence/core/merkle/hash';
 import { type CompletedNode, TreeBuilder } from '@credence/core/merkle/tree-builder';
 import type { IngestLink, IngestReport, LogAppend } from '../domain/types.js';
 
@@ -45,9 +44,11 @@ export function planAppend(state: LogStateRow, entries: readonly LogEntry[]): Pl
   const builder = TreeBuilder.fromFrontier(state.size, frontier);
   const rows: { index: number; text: string }[] = [];
   const nodes: CompletedNode[] = [];
+  const encoder = new TextEncoder();
   for (const entry of entries) {
-    rows.push({ index: builder.size, text: entryText(entry) });
-    for (const node of builder.append(entryLeafHash(entry))) nodes.push(node);
+    const text = entryText(entry);
+    rows.push({ index: builder.size, text });
+    for (const node of builder.append(hashLeaf(encoder.encode(text)))) nodes.push(node);
   }
   const root = builder.root();
   const next = builder.frontier();

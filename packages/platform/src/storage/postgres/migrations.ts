@@ -36,7 +36,7 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: string; readonly 
     sql: `
       CREATE INDEX links_batch ON links (member_id, batch_id);
       CREATE TABLE log_entries (idx BIGINT PRIMARY KEY, entry TEXT NOT NULL);
-      CREATE TABLE log_nodes (level INTEGER NOT NULL, idx BIGINT NOT NULL, hash BYTEA NOT NULL, PRIMARY KEY (level, idx));
+      CREATE TABLE log_tiles (band INTEGER NOT NULL, idx BIGINT NOT NULL, hashes BYTEA NOT NULL, PRIMARY KEY (band, idx));
       CREATE TABLE log_state (id INTEGER PRIMARY KEY CHECK (id = 1), size BIGINT NOT NULL, frontier BYTEA NOT NULL, root BYTEA NOT NULL);
       INSERT INTO log_state (id, size, frontier, root) VALUES (1, 0, '\\x', '\\xe3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
       CREATE TABLE log_checkpoints (size BIGINT PRIMARY KEY, note TEXT NOT NULL, created_at BIGINT NOT NULL);

@@ -36,6 +36,7 @@ import {
   type StoredReportRow,
   storedDigest,
 } from '../log-append.js';
+import { nodesFromTiles, patchTiles, TILE_BYTES, type TileId, tilesOf } from '../log-tiles.js';
 import { type AlertRow, alertOf, memberOf, reportOf } from '../rows.js';
 import type { Store } from '../store.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
@@ -268,23 +269,31 @@ export class PostgresStore implements Store {
       'SELECT size, frontier FROM log_state WHERE id = 1 FOR UPDATE',
     );
     const plan = planAppend(rows[0] as { size: number; frontier: Buffer }, entries);
+    const existing = await this.tiles(client, tilesOf(plan.nodes));
+    const tiles = patchTiles(plan.nodes, existing);
+    // One statement: the entries, the tiles (sent as one bytea, cut in SQL: far cheaper
+    // to encode than an array of byteas) and the new state.
     await client.query(
-      'INSERT INTO log_entries (idx, entry) SELECT * FROM unnest($1::bigint[], $2::text[])',
-      [plan.entries.map((e) => e.index), plan.entries.map((e) => e.text)],
-    );
-    await client.query(
-      'INSERT INTO log_nodes (level, idx, hash) SELECT * FROM unnest($1::int[], $2::bigint[], $3::bytea[])',
+      `WITH entries AS (
+         INSERT INTO log_entries (idx, entry) SELECT * FROM unnest($1::bigint[], $2::text[])
+       ), tiles AS (
+         INSERT INTO log_tiles (band, idx, hashes)
+         SELECT t.band, t.idx, substring($5::bytea from ((t.n - 1) * ${TILE_BYTES} + 1)::int for ${TILE_BYTES})
+         FROM unnest($3::int[], $4::bigint[]) WITH ORDINALITY AS t(band, idx, n)
+         ON CONFLICT (band, idx) DO UPDATE SET hashes = excluded.hashes
+       )
+       UPDATE log_state SET size = $6, frontier = $7, root = $8 WHERE id = 1`,
       [
-        plan.nodes.map((n) => n.level),
-        plan.nodes.map((n) => n.index),
-        plan.nodes.map((n) => Buffer.from(n.hash)),
+        plan.entries.map((e) => e.index),
+        plan.entries.map((e) => e.text),
+        tiles.map((t) => t.band),
+        tiles.map((t) => t.index),
+        Buffer.concat(tiles.map((t) => t.hashes)),
+        plan.state.size,
+        Buffer.from(plan.state.frontier),
+        Buffer.from(plan.state.root),
       ],
     );
-    await client.query('UPDATE log_state SET size = $1, frontier = $2, root = $3 WHERE id = 1', [
-      plan.state.size,
-      Buffer.from(plan.state.frontier),
-      Buffer.from(plan.state.root),
-    ]);
     return plan.result;
   }
 
@@ -313,15 +322,22 @@ export class PostgresStore implements Store {
     return rows.map((r) => r.entry);
   }
 
-  async logNodes(ids: readonly NodeId[]): Promise<Map<string, Uint8Array>> {
+  private async tiles(
+    client: pg.Pool | pg.PoolClient,
+    ids: readonly TileId[],
+  ): Promise<Map<string, Uint8Array>> {
     const found = new Map<string, Uint8Array>();
     if (ids.length === 0) return found;
-    const { rows } = await this.pool.query<{ level: number; idx: number; hash: Buffer }>(
-      'SELECT n.level, n.idx, n.hash FROM log_nodes n JOIN unnest($1::int[], $2::bigint[]) AS t(level, idx) ON n.level = t.level AND n.idx = t.idx',
-      [ids.map((i) => i.level), ids.map((i) => i.index)],
+    const { rows } = await client.query<{ band: number; idx: number; hashes: Buffer }>(
+      'SELECT t.band, t.idx, t.hashes FROM log_tiles t JOIN unnest($1::int[], $2::bigint[]) AS w(band, idx) ON t.band = w.band AND t.idx = w.idx',
+      [ids.map((i) => i.band), ids.map((i) => i.index)],
     );
-    for (const r of rows) found.set(`${r.level}/${r.idx}`, new Uint8Array(r.hash));
+    for (const r of rows) found.set(`${r.band}/${r.idx}`, new Uint8Array(r.hashes));
     return found;
+  }
+
+  async logNodes(ids: readonly NodeId[]): Promise<Map<string, Uint8Array>> {
+    return nodesFromTiles(ids, await this.tiles(this.pool, tilesOf(ids)));
   }
 
   async saveCheckpoint(size: number, note: string, at: number): Promise<void> {

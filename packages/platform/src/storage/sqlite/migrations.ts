@@ -37,7 +37,7 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: string; readonly sq
     sql: `
       CREATE INDEX links_batch ON links (member_id, batch_id);
       CREATE TABLE log_entries (idx INTEGER PRIMARY KEY, entry TEXT NOT NULL);
-      CREATE TABLE log_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;
+      CREATE TABLE log_tiles (band INTEGER NOT NULL, idx INTEGER NOT NULL, hashes BLOB NOT NULL, PRIMARY KEY (band, idx)) WITHOUT ROWID;
       CREATE TABLE log_state (id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL, frontier BLOB NOT NULL, root BLOB NOT NULL);
       INSERT INTO log_state (id, size, frontier, root) VALUES (1, 0, x'', x'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
       CREATE TABLE log_checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL, created_at INTEGER NOT NULL);

@@ -38,6 +38,7 @@ import {
   type StoredReportRow,
   storedDigest,
 } from '../log-append.js';
+import { nodesFromTiles, patchTiles, type TileId, tilesOf } from '../log-tiles.js';
 import {
   type AlertRow,
   alertOf,
@@ -49,6 +50,12 @@ import {
 import type { Store } from '../store.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
+interface TileRow {
+  band: number;
+  idx: number;
+  hashes: Buffer;
+}
+
 /**
  * The embedded store: one SQLite file (better-sqlite3) in WAL mode with synchronous=FULL,
  * so that a write is on disk when it is acknowledged. One process writes; better-sqlite3
@@ -58,7 +65,17 @@ export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
   private readonly db: Database.Database;
 
-  constructor(path: string) {
+  /**
+   * `readOnly` opens an existing file for reading only: a second connection beside the
+   * writer's, which WAL lets read what is committed while the writer writes.
+   */
+  constructor(path: string, options: { readOnly?: boolean } = {}) {
+    if (options.readOnly === true) {
+      this.db = new Database(path, { readonly: true, fileMustExist: true });
+      this.db.pragma('busy_timeout = 5000');
+      this.db.pragma('cache_size = -65536');
+      return;
+    }
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
@@ -241,8 +258,11 @@ export class SqliteStore implements Store {
     const plan = planAppend(state, entries);
     const entry = this.db.prepare('INSERT INTO log_entries (idx, entry) VALUES (?, ?)');
     for (const e of plan.entries) entry.run(e.index, e.text);
-    const node = this.db.prepare('INSERT INTO log_nodes (level, idx, hash) VALUES (?, ?, ?)');
-    for (const n of plan.nodes) node.run(n.level, n.index, n.hash);
+    const existing = this.tiles(tilesOf(plan.nodes));
+    const tile = this.db.prepare(
+      'INSERT OR REPLACE INTO log_tiles (band, idx, hashes) VALUES (?, ?, ?)',
+    );
+    for (const t of patchTiles(plan.nodes, existing)) tile.run(t.band, t.index, t.hashes);
     this.db
       .prepare('UPDATE log_state SET size = ?, frontier = ?, root = ?')
       .run(plan.state.size, plan.state.frontier, plan.state.root);
@@ -278,16 +298,37 @@ export class SqliteStore implements Store {
       .map((r) => r.entry);
   }
 
-  async logNodes(ids: readonly NodeId[]): Promise<Map<string, Uint8Array>> {
-    const get = this.db.prepare<[number, number], { hash: Buffer }>(
-      'SELECT hash FROM log_nodes WHERE level = ? AND idx = ?',
-    );
+  /** Tile lookups by number of tiles (a proof reads a handful; an append some tens). */
+  private readonly tileQueries = new Map<number, Database.Statement<number[], TileRow>>();
+  private tileQuery: Database.Statement<[number, number], { hashes: Buffer }> | undefined;
+
+  private tiles(ids: readonly TileId[]): Map<string, Uint8Array> {
     const found = new Map<string, Uint8Array>();
-    for (const id of ids) {
-      const row = get.get(id.level, id.index);
-      if (row !== undefined) found.set(`${id.level}/${id.index}`, new Uint8Array(row.hash));
+    if (ids.length === 0) return found;
+    if (ids.length === 1) {
+      // The common case of a proof whose upper nodes are cached: one plain lookup.
+      const id = ids[0] as TileId;
+      this.tileQuery ??= this.db.prepare<[number, number], { hashes: Buffer }>(
+        'SELECT hashes FROM log_tiles WHERE band = ? AND idx = ?',
+      );
+      const row = this.tileQuery.get(id.band, id.index);
+      if (row !== undefined) found.set(`${id.band}/${id.index}`, new Uint8Array(row.hashes));
+      return found;
     }
+    let query = this.tileQueries.get(ids.length);
+    if (query === undefined) {
+      query = this.db.prepare<number[], TileRow>(
+        `SELECT band, idx, hashes FROM log_tiles WHERE (band, idx) IN (VALUES ${ids.map(() => '(?, ?)').join(', ')})`,
+      );
+      if (this.tileQueries.size < 256) this.tileQueries.set(ids.length, query);
+    }
+    for (const r of query.all(...ids.flatMap((id) => [id.band, id.index])))
+      found.set(`${r.band}/${r.idx}`, new Uint8Array(r.hashes));
     return found;
+  }
+
+  async logNodes(ids: readonly NodeId[]): Promise<Map<string, Uint8Array>> {
+    return nodesFromTiles(ids, this.tiles(tilesOf(ids)));
   }
 
   async saveCheckpoint(size: number, note: string, at: number): Promise<void> {

@@ -1,6 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Store } from '../store.js';
+import { SqliteStore } from './sqlite-store.js';
+
+/** Read-only methods served on the calling thread (see ThreadedSqliteStore.open). */
+const READ_HERE: ReadonlySet<string> = new Set(['logNodes', 'logEntries', 'logHead']);
+
 import type { Answer, Call } from './sqlite-worker.js';
 
 /**
@@ -19,8 +24,10 @@ export class ThreadedSqliteStore {
   >();
   private nextId = 0;
   private failed: Error | undefined;
+  /** A read-only connection on this thread for the log's reads (opened on first use). */
+  private reader: SqliteStore | undefined;
 
-  private constructor(path: string) {
+  private constructor(private readonly path: string) {
     // The worker runs built JavaScript: it does not inherit a test runner's flags.
     this.worker = new Worker(workerScript(), { workerData: { path }, execArgv: [] });
     this.worker.on('message', (answer: Answer) => {
@@ -56,7 +63,17 @@ export class ThreadedSqliteStore {
     });
   }
 
-  /** A Store whose every method runs on the SQLite thread. */
+  private read(method: string, args: readonly unknown[]): Promise<unknown> {
+    this.reader ??= new SqliteStore(this.path, { readOnly: true });
+    const store = this.reader as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+    return (store[method] as (...a: unknown[]) => Promise<unknown>).apply(this.reader, [...args]);
+  }
+
+  /**
+   * A Store whose methods run on the SQLite thread, but for the log's reads: those are a
+   * few indexed lookups each, cheaper done here on a read-only connection than sent
+   * across threads, and proofs are read far more often than the log is written.
+   */
   static open(path: string): Store {
     const threaded = new ThreadedSqliteStore(path);
     return new Proxy(threaded, {
@@ -66,9 +83,11 @@ export class ThreadedSqliteStore {
         if (typeof property !== 'string') return Reflect.get(target, property, receiver);
         if (property === 'close')
           return async () => {
+            await target.reader?.close();
             if (target.failed === undefined) await target.call('close', []);
             await target.worker.terminate();
           };
+        if (READ_HERE.has(property)) return (...args: unknown[]) => target.read(property, args);
         return (...args: unknown[]) => target.call(property, args);
       },
     }) as unknown as Store;
