@@ -57,7 +57,17 @@ for (let from = 0; from < leaves; from += CHUNK) {
   db.transaction(() => {
     for (const t of tiles) insert.run(t.band, t.index, t.hashes);
   })();
-  carry = new Map(tiles.map((t) => [`${t.band}/${t.index}`, t.hashes]));
+  // Only the last tile of each band can still be partial: keep those (from this chunk,
+  // or from an earlier one when this chunk did not reach that band).
+  const last = new Map<number, { index: number; hashes: Uint8Array }>();
+  for (const [key, hashes] of carry) {
+    const [band, index] = key.split('/').map(Number) as [number, number];
+    last.set(band, { index, hashes });
+  }
+  for (const t of tiles)
+    if ((last.get(t.band)?.index ?? -1) <= t.index)
+      last.set(t.band, { index: t.index, hashes: t.hashes });
+  carry = new Map([...last].map(([band, t]) => [`${band}/${t.index}`, t.hashes]));
 }
 const root = builder.root();
 const frontier = Buffer.concat(builder.frontier());

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildKeyserverApp } from './app.js';
 import { MemberRegistry, parseMembersFile } from './members.js';
 import { UsageLedger } from './usage.js';
+import { UsageReporter } from './usage-reporter.js';
 
 export interface KeyserverConfig {
   /** Share files, one per key id (the current key, and during a rotation the next). */
@@ -17,6 +18,15 @@ export interface KeyserverConfig {
   readonly port: number;
   readonly logger?: FastifyServerOptions['logger'];
   readonly clock?: Clock;
+  /**
+   * Where to report evaluation counts (the platform's URL and this key server's platform
+   * credential), and how often; none: counts stay here (GET /v1/oprf/usage).
+   */
+  readonly report?: {
+    readonly url: string;
+    readonly credential: string;
+    readonly intervalMs?: number;
+  };
 }
 
 export interface RunningKeyserver {
@@ -45,7 +55,27 @@ export async function startKeyserver(config: KeyserverConfig): Promise<RunningKe
     clock,
     logger: config.logger ?? false,
   });
-  app.addHook('onClose', async () => usage.close());
+  const current = keys[0] as ShareKey;
+  const reporter =
+    config.report === undefined
+      ? undefined
+      : new UsageReporter({
+          ledger: usage,
+          keyId: current.keyId,
+          shareIndex: current.index,
+          platformUrl: config.report.url,
+          credential: config.report.credential,
+          clock,
+          log: app.log,
+          ...(config.report.intervalMs === undefined
+            ? {}
+            : { intervalMs: config.report.intervalMs }),
+        });
+  reporter?.start();
+  app.addHook('onClose', async () => {
+    await reporter?.stop();
+    usage.close();
+  });
   const address = await app.listen({ host: config.host, port: config.port });
   return { url: address, keys, app, close: () => app.close() };
 }

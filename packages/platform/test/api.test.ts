@@ -328,10 +328,11 @@ describe('risk checks', () => {
 });
 
 describe("the role matrix: each endpoint, each role, and another member's data", () => {
-  type Who = 'operator' | 'bankA' | 'telecom' | 'police' | 'auditor' | 'none';
-  const WHO: Who[] = ['operator', 'bankA', 'telecom', 'police', 'auditor', 'none'];
+  type Who = 'operator' | 'bankA' | 'telecom' | 'police' | 'auditor' | 'keyserver' | 'none';
+  const WHO: Who[] = ['operator', 'bankA', 'telecom', 'police', 'auditor', 'keyserver', 'none'];
   const endpoints: [string, string, () => unknown, Who[]][] = [
     ['GET', '/v1/me', () => undefined, ['operator', 'bankA', 'telecom', 'police', 'auditor']],
+
     ['GET', '/v1/policy', () => undefined, ['operator', 'bankA', 'telecom', 'police', 'auditor']],
     ['GET', `/v1/check/${tok(1)}`, () => undefined, ['bankA', 'telecom', 'police']],
     ['POST', '/v1/check', () => ({ tokens: [tok(1)] }), ['bankA', 'telecom', 'police']],
@@ -347,6 +348,33 @@ describe("the role matrix: each endpoint, each role, and another member's data",
     ['GET', '/v1/webhook', () => undefined, ['bankA', 'telecom']],
     ['GET', '/v1/members', () => undefined, ['operator']],
     ['POST', '/v1/members/bank-b/disable', () => ({}), ['operator']],
+    ['GET', '/v1/log/key', () => undefined, ['operator', 'bankA', 'telecom', 'police', 'auditor']],
+    [
+      'GET',
+      '/v1/log/checkpoint',
+      () => undefined,
+      ['operator', 'bankA', 'telecom', 'police', 'auditor'],
+    ],
+    [
+      'GET',
+      '/v1/log/entries?start=0',
+      () => undefined,
+      ['operator', 'bankA', 'telecom', 'police', 'auditor'],
+    ],
+    [
+      'GET',
+      '/v1/log/proof/inclusion?index=0&size=1',
+      () => undefined,
+      ['operator', 'bankA', 'telecom', 'police', 'auditor'],
+    ],
+    ['GET', '/v1/audit/entries?start=0', () => undefined, ['operator', 'auditor']],
+    ['GET', '/v1/audit/counts', () => undefined, ['operator', 'auditor']],
+    [
+      'POST',
+      '/v1/log/oprf-usage',
+      () => ({ keyId: 'k1', shareIndex: 1, day: '2026-11-20', counts: [] }),
+      ['keyserver'],
+    ],
   ];
   for (const [method, url, body, allowed] of endpoints) {
     it(`${method} ${url}`, async () => {

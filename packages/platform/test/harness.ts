@@ -20,7 +20,10 @@ export interface Actor {
 
 export interface Harness {
   readonly platform: Platform;
-  readonly actors: Record<'operator' | 'bankA' | 'bankB' | 'telecom' | 'police' | 'auditor', Actor>;
+  readonly actors: Record<
+    'operator' | 'bankA' | 'bankB' | 'telecom' | 'police' | 'auditor' | 'keyserver',
+    Actor
+  >;
   request(
     actor: Actor | undefined,
     method: string,
@@ -66,6 +69,7 @@ export async function harness(
     telecom: await make('telecom-a', 'telecom'),
     police: await make('police-1', 'police'),
     auditor: await make('audit-1', 'auditor'),
+    keyserver: await make('keyserver-1', 'keyserver'),
   };
   const request = (actor: Actor | undefined, method: string, url: string, body?: unknown) =>
     platform.app.inject({

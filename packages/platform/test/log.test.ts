@@ -39,13 +39,13 @@ describe('the transparency log over HTTP', () => {
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     const { checkpoint } = verifyCheckpoint(res.body, { logKey: vkey });
     expect(checkpoint.origin).toBe('credence.local/log');
-    // Six members: each created, given a credential and (one) a signing key.
-    expect(checkpoint.size).toBe(18);
+    // Seven members: each created, given a credential and a signing key.
+    expect(checkpoint.size).toBe(21);
     const entries = json<{ entries: string[] }>(
       await h.request(h.actors.auditor, 'GET', '/v1/log/entries?start=0'),
     ).entries.map((e) => JSON.parse(e) as LogEntry);
     expect(entries.map((e) => e.kind)).toEqual(
-      Array.from({ length: 6 }, () => ['member_event', 'member_event', 'key_event']).flat(),
+      Array.from({ length: 7 }, () => ['member_event', 'member_event', 'key_event']).flat(),
     );
   });
 
@@ -227,6 +227,49 @@ describe('the transparency log over HTTP', () => {
     expect(entries[0]?.digest).toBe(digest);
     expect(await h.platform.checkLedger.flush()).toBe(1);
     expect(await h.platform.checkLedger.flush()).toBe(0);
+  });
+
+  it("logs key servers' evaluation counts as they grow, visibly", async () => {
+    const post = (counts: { member: string; evaluations: number }[], day = '2026-11-20') =>
+      h.request(h.actors.keyserver, 'POST', '/v1/log/oprf-usage', {
+        keyId: 'k1',
+        shareIndex: 2,
+        day,
+        counts,
+      });
+    const first = await post([
+      { member: 'bank-a', evaluations: 1000 },
+      { member: 'bank-b', evaluations: 0 },
+    ]);
+    expect(json(first)).toEqual({ logged: 1 });
+    expect(json(await post([{ member: 'bank-a', evaluations: 1000 }]))).toEqual({ logged: 0 });
+    expect(json(await post([{ member: 'bank-a', evaluations: 900 }]))).toEqual({ logged: 0 });
+    expect(json(await post([{ member: 'bank-a', evaluations: 25_000 }]))).toEqual({ logged: 1 });
+    const { size } = await h.platform.store.logHead();
+    const entries = json<{ entries: string[] }>(
+      await h.request(h.actors.auditor, 'GET', `/v1/log/entries?start=${size - 2}`),
+    ).entries.map((e) => JSON.parse(e) as LogEntry);
+    expect(entries.map((e) => [e.kind, e.member, e.subject])).toEqual([
+      ['oprf_usage', 'bank-a', 'oprf/k1/2/2026-11-20/1000'],
+      ['oprf_usage', 'bank-a', 'oprf/k1/2/2026-11-20/25000'],
+    ]);
+    for (const [body, field] of [
+      [
+        [
+          { member: 'bank-a', evaluations: 30_000 },
+          { member: 'bank-a', evaluations: 31_000 },
+        ],
+        'counts',
+      ],
+      [[{ member: 'Bank A', evaluations: 1 }], 'counts'],
+    ] as const) {
+      const res = await post([...body]);
+      expect(res.statusCode).toBe(400);
+      expect(JSON.stringify(json(res))).toContain(field);
+    }
+    const future = await post([{ member: 'bank-a', evaluations: 1 }], '2999-01-01');
+    expect(json(future)).toMatchObject({ status: 400, errors: [{ field: 'day' }] });
+    expect((await h.platform.store.logHead()).size).toBe(size);
   });
 
   it('collects cosignatures of its configured witnesses only', async () => {

@@ -452,6 +452,35 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
       expect(await store.getCheckpoint(4)).toBeUndefined();
     });
 
+    it('keeps every node of the tree across many appends of any size', async () => {
+      let n = 0;
+      const sizes = [1, 2, 15, 16, 17, 250, 1, 300, 31, 33, 64, 500, 7, 1000, 200];
+      for (const count of sizes) {
+        await store.appendLog(
+          Array.from({ length: count }, () => ({
+            kind: 'check_digest',
+            time: '2026-11-26T00:00:00.000Z',
+            member: 'bank-a',
+            subject: `c${n++}`,
+            digest: 'x',
+          })),
+        );
+      }
+      const head = await store.logHead();
+      const texts = await store.logEntries(0, head.size);
+      const tree = new MemoryTree(texts.map((t) => hashLeaf(new TextEncoder().encode(t))));
+      expect(Buffer.from(head.root).equals(Buffer.from(tree.root()))).toBe(true);
+      const hex = (hs: Uint8Array[]) => hs.map((h) => Buffer.from(h).toString('hex'));
+      for (const size of [1, 16, 17, 256, 257, 1000, 2048, head.size]) {
+        for (const index of [0, 1, 15, 16, 255, 256, 1023, size - 1].filter((i) => i < size)) {
+          const got = await store.logNodes(inclusionProofNodes(index, size));
+          expect(hex(inclusionProof(index, size, (l, i) => got.get(`${l}/${i}`)))).toEqual(
+            hex(tree.inclusionProof(index, size)),
+          );
+        }
+      }
+    });
+
     it('appends concurrent writes one after the other, so the tree stays whole', async () => {
       await Promise.all(
         Array.from({ length: 8 }, (_, i) =>

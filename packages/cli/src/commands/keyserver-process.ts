@@ -13,6 +13,12 @@ export interface KeyserverProcessOptions {
   /** Where its JSON log goes; discarded when absent. */
   readonly log?: string;
   readonly logLevel?: string;
+  /** Report evaluation counts to the platform's log, with this key server's credential. */
+  readonly reportTo?: {
+    readonly url: string;
+    readonly credential: string;
+    readonly intervalSeconds?: number;
+  };
 }
 
 /** Starts `credence keyserver` as a process of its own; resolves with its URL. */
@@ -30,9 +36,17 @@ export function spawnKeyserver(options: KeyserverProcessOptions): Promise<Keyser
   ];
   if (options.state !== undefined) args.push('--state', options.state);
   args.push('--log-level', options.logLevel ?? 'info');
-  return spawnService(
-    `key server on port ${options.port}`,
-    args,
-    options.log === undefined ? {} : { log: options.log },
-  );
+  if (options.reportTo !== undefined)
+    args.push(
+      '--report-to',
+      options.reportTo.url,
+      '--report-interval',
+      String(options.reportTo.intervalSeconds ?? 60),
+    );
+  return spawnService(`key server on port ${options.port}`, args, {
+    ...(options.log === undefined ? {} : { log: options.log }),
+    ...(options.reportTo === undefined
+      ? {}
+      : { env: { CREDENCE_REPORT_CREDENTIAL: options.reportTo.credential } }),
+  });
 }

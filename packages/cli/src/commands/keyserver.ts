@@ -42,6 +42,11 @@ export function registerKeyserver(program: Command): void {
       'where evaluation counts survive restarts (default: usage-<index>.json beside the share)',
     )
     .option('--log-level <level>', 'fatal, error, warn, info, debug', 'info')
+    .option(
+      '--report-to <url>',
+      "the platform: report evaluation counts to its log, with this key server's credential in CREDENCE_REPORT_CREDENTIAL",
+    )
+    .option('--report-interval <seconds>', 'seconds between reports', integer, 60)
     .action(
       async (flags: {
         share?: string[];
@@ -50,7 +55,14 @@ export function registerKeyserver(program: Command): void {
         members?: string;
         state?: string;
         logLevel: string;
+        reportTo?: string;
+        reportInterval: number;
       }) => {
+        const credential = process.env.CREDENCE_REPORT_CREDENTIAL;
+        if (flags.reportTo !== undefined && (credential === undefined || credential === ''))
+          throw new Error(
+            '--report-to needs the key server’s platform credential in CREDENCE_REPORT_CREDENTIAL',
+          );
         const shares = flags.share ?? [];
         if (shares.length === 0) throw new Error('--share is required');
         const first = shares[0] as string;
@@ -63,6 +75,15 @@ export function registerKeyserver(program: Command): void {
           host: flags.host,
           port: flags.port,
           logger: { level: flags.logLevel },
+          ...(flags.reportTo === undefined
+            ? {}
+            : {
+                report: {
+                  url: flags.reportTo,
+                  credential: credential as string,
+                  intervalMs: flags.reportInterval * 1000,
+                },
+              }),
         });
         const stop = () => void server.close().then(() => process.exit(0));
         process.once('SIGINT', stop);

@@ -86,7 +86,7 @@ export function registerPlatform(program: Command): void {
     .argument('<id>', 'member id, such as bank-a')
     .requiredOption(
       '--type <type>',
-      'bank, payment, telecom, internet, police, auditor or operator',
+      'bank, payment, telecom, internet, police, auditor, operator or keyserver',
     )
     .option('--name <name>', 'display name')
     .option(

@@ -22,11 +22,14 @@ export function spawnService(
     readonly log?: string;
     /** Another Node.js script that says "listening on <url>" on stderr (benchmarks). */
     readonly script?: string;
+    /** Environment added to this process's (secrets that must not show in process lists). */
+    readonly env?: Readonly<Record<string, string>>;
   } = {},
 ): Promise<ServiceProcess> {
   const out = options.log === undefined ? 'ignore' : openSync(options.log, 'a');
   const child = spawn(process.execPath, [options.script ?? CREDENCE, ...args], {
     stdio: ['ignore', out, 'pipe'],
+    ...(options.env === undefined ? {} : { env: { ...process.env, ...options.env } }),
   });
   const stop = () =>
     new Promise<void>((resolve) => {

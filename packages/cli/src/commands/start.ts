@@ -232,6 +232,12 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
       name: 'Platform operator',
       ...(operatorBefore.credential === undefined ? {} : { credential: operatorBefore.credential }),
     },
+    // Each key server reports its evaluation counts to the log with a credential of its own.
+    ...[1, 2, 3].map((index) => ({
+      id: `keyserver-${index}`,
+      type: 'keyserver',
+      name: `Key server ${index}`,
+    })),
   ]);
 
   // A witness of the log (in a real consortium: run by a member or a third party).
@@ -252,6 +258,25 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
     for (const s of services) s.child.kill('SIGTERM');
   });
   try {
+    // The platform first: the key servers report their evaluation counts to its log.
+    const platform = await spawnService(
+      `platform on port ${options.port}`,
+      [
+        'serve',
+        '--db',
+        db,
+        '--key',
+        join(options.data, 'platform-key.json'),
+        '--host',
+        options.host,
+        '--port',
+        String(options.port),
+        '--witness',
+        witnessVkey,
+      ],
+      { log: join(options.data, 'logs', 'platform.log') },
+    );
+    services.push(platform);
     for (let index = 1; index <= 3; index++) {
       services.push(
         await spawnKeyserver({
@@ -261,28 +286,14 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
           host: options.host,
           port: options.portBase + index - 1,
           log: join(options.data, 'logs', `keyserver-${index}.log`),
+          reportTo: {
+            url: platform.url,
+            credential: credentials.get(`keyserver-${index}`) as string,
+            intervalSeconds: 5,
+          },
         }),
       );
     }
-    services.push(
-      await spawnService(
-        `platform on port ${options.port}`,
-        [
-          'serve',
-          '--db',
-          db,
-          '--key',
-          join(options.data, 'platform-key.json'),
-          '--host',
-          options.host,
-          '--port',
-          String(options.port),
-          '--witness',
-          witnessVkey,
-        ],
-        { log: join(options.data, 'logs', 'platform.log') },
-      ),
-    );
   } catch (error) {
     await stopAll();
     const message = (error as Error).message;
@@ -292,8 +303,8 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
         : message,
     );
   }
-  const keyServerUrls = services.slice(0, 3).map((s) => s.url);
-  const platformUrl = services[3]?.url as string;
+  const keyServerUrls = services.slice(1, 4).map((s) => s.url);
+  const platformUrl = services[0]?.url as string;
   const operator = { url: platformUrl, credential: credentials.get('operator') as string };
   // Members trust the log key the operator hands them (here: read from the platform,
   // which runs on this machine), and require the demo witness on the checkpoints they

@@ -11,11 +11,12 @@ export const MEMBER_TYPES = [
   'police',
   'auditor',
   'operator',
+  'keyserver',
 ] as const;
 export type MemberType = (typeof MEMBER_TYPES)[number];
 
 /** What a member may do follows from its type: roles decide every endpoint. */
-export type Role = 'member' | 'police' | 'auditor' | 'operator';
+export type Role = 'member' | 'police' | 'auditor' | 'operator' | 'keyserver';
 
 export function roleOf(type: MemberType): Role {
   switch (type) {
@@ -25,6 +26,9 @@ export function roleOf(type: MemberType): Role {
       return 'auditor';
     case 'operator':
       return 'operator';
+    case 'keyserver':
+      // A key server run by another body: it reports its evaluation counts to the log.
+      return 'keyserver';
     default:
       return 'member';
   }
@@ -108,6 +112,15 @@ export interface LogAppend {
   /** Tree size right after this write's entries, and its root. */
   readonly size: number;
   readonly root: Uint8Array;
+}
+
+/** A key server's count of evaluations for one member on one UTC day, so far. */
+export interface OprfUsage {
+  readonly keyId: string;
+  readonly shareIndex: number;
+  readonly day: string;
+  readonly member: string;
+  readonly evaluations: number;
 }
 
 /** What the store holds that the log accounts for, one entry each. */

@@ -66,6 +66,7 @@ const CHECKERS: readonly Role[] = ['member', 'police'];
 const OPERATORS: readonly Role[] = ['operator'];
 const ANYONE: readonly Role[] = ['member', 'police', 'auditor', 'operator'];
 const AUDITORS: readonly Role[] = ['auditor', 'operator'];
+const KEY_SERVERS: readonly Role[] = ['keyserver'];
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
@@ -424,6 +425,55 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
     async (request) => {
       const { size, cosignature } = request.body as { size: number; cosignature: string };
       return deps.log.addCosignature(size, cosignature);
+    },
+  );
+  app.post(
+    '/v1/log/oprf-usage',
+    {
+      config: { roles: KEY_SERVERS },
+      schema: {
+        tags: ['log'],
+        summary:
+          "A key server's evaluation counts per member for a UTC day, so far: each count that grew becomes an oprf_usage entry",
+        body: S.oprfUsageRequest,
+        response: {
+          200: {
+            type: 'object',
+            required: ['logged'],
+            properties: { logged: { type: 'integer' } },
+          },
+          ...problems,
+        },
+      },
+    },
+    async (request) => {
+      const body = request.body as {
+        keyId: string;
+        shareIndex: number;
+        day: string;
+        counts: { member: string; evaluations: number }[];
+      };
+      const day = Date.parse(`${body.day}T00:00:00Z`);
+      if (!Number.isFinite(day) || day > Date.now() + 86_400_000)
+        throw new HttpProblem('request.invalid', 'day must be a UTC day, not in the future', {
+          errors: [{ field: 'day', message: 'is not a past or current UTC day' }],
+        });
+      const members = new Set(body.counts.map((c) => c.member));
+      if (members.size !== body.counts.length)
+        throw new HttpProblem('request.invalid', 'one count per member', {
+          errors: [{ field: 'counts', message: 'names a member twice' }],
+        });
+      const appended = await deps.store.recordOprfUsage(
+        body.counts.map((c) => ({
+          keyId: body.keyId,
+          shareIndex: body.shareIndex,
+          day: body.day,
+          member: c.member,
+          evaluations: c.evaluations,
+        })),
+        Date.now(),
+      );
+      return { logged: appended?.count ?? 0 };
     },
   );
   app.get(

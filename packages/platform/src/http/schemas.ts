@@ -443,6 +443,30 @@ export const auditEntriesAnswer = {
   },
 } as const;
 
+export const oprfUsageRequest = {
+  type: 'object',
+  required: ['keyId', 'shareIndex', 'day', 'counts'],
+  additionalProperties: false,
+  properties: {
+    keyId: KEY_ID,
+    shareIndex: { type: 'integer', minimum: 1, maximum: 255 },
+    day: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+    counts: {
+      type: 'array',
+      maxItems: 10_000,
+      items: {
+        type: 'object',
+        required: ['member', 'evaluations'],
+        additionalProperties: false,
+        properties: {
+          member: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' },
+          evaluations: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+        },
+      },
+    },
+  },
+} as const;
+
 export const auditCountsAnswer = {
   type: 'object',
   required: ['reports', 'retractions', 'linkBatches'],

@@ -9,7 +9,7 @@ import {
 } from '@credence/core/log/entries';
 import { HASH_SIZE, hashLeaf } from '@credence/core/merkle/hash';
 import { type CompletedNode, TreeBuilder } from '@credence/core/merkle/tree-builder';
-import type { IngestLink, IngestReport, LogAppend } from '../domain/types.js';
+import type { IngestLink, IngestReport, LogAppend, OprfUsage } from '../domain/types.js';
 
 /**
  * Appending to the transparency log inside a store's write transaction (SPEC §3.4): the
@@ -127,6 +127,26 @@ export function retractionEntry(
     member: memberId,
     subject: reportId,
     digest: retractionDigest({ report: reportId, at, reason }),
+  };
+}
+
+/**
+ * A key server's count of evaluations for a member on a day, as it grew: visible in the
+ * subject (`oprf/<key id>/<share>/<day>/<count>`) so that enumeration shows in the log.
+ */
+export function oprfUsageEntry(u: OprfUsage, at: number): LogEntry {
+  return {
+    kind: 'oprf_usage',
+    time: entryTime(at),
+    member: u.member,
+    subject: `oprf/${u.keyId}/${u.shareIndex}/${u.day}/${u.evaluations}`,
+    digest: recordDigest({
+      keyId: u.keyId,
+      shareIndex: u.shareIndex,
+      day: u.day,
+      member: u.member,
+      evaluations: u.evaluations,
+    }),
   };
 }
 

@@ -11,6 +11,7 @@ import type {
   LogHead,
   Member,
   MemberType,
+  OprfUsage,
   PolicyRecord,
   StoredCheckpoint,
   StoredReport,
@@ -97,7 +98,12 @@ export interface Store {
   deliveryDone(alertId: number, at: number): Promise<void>;
   deliveryFailed(alertId: number, nextAttemptAt: number, error: string): Promise<void>;
 
-  /** Appends entries that no other write carries (check digests, key server usage). */
+  /**
+   * Keeps key servers' evaluation counts and logs each count that grew (one `oprf_usage`
+   * entry each); counts that did not grow change nothing.
+   */
+  recordOprfUsage(usage: readonly OprfUsage[], at: number): Promise<LogAppend | undefined>;
+  /** Appends entries that no other write carries (check digests). */
   appendLog(entries: readonly LogEntry[]): Promise<LogAppend>;
   logHead(): Promise<LogHead>;
   /** The canonical JSON texts of entries [start, end), in order. */

@@ -16,6 +16,7 @@ import type {
   LogHead,
   Member,
   MemberType,
+  OprfUsage,
   PolicyRecord,
   StoredCheckpoint,
   StoredReport,
@@ -29,6 +30,7 @@ import {
   AUDITED_KINDS,
   eventEntry,
   linkBatchEntry,
+  oprfUsageEntry,
   planAppend,
   reportEntries,
   retractionEntry,
@@ -295,6 +297,47 @@ export class PostgresStore implements Store {
       ],
     );
     return plan.result;
+  }
+
+  async recordOprfUsage(usage: readonly OprfUsage[], at: number): Promise<LogAppend | undefined> {
+    if (usage.length === 0) return undefined;
+    return this.tx(async (client) => {
+      // Counts that grew, kept; the rows stay locked until commit so two reports of one
+      // count cannot both log it.
+      const { rows } = await client.query<{
+        key_id: string;
+        share_index: number;
+        day: string;
+        member_id: string;
+        evaluations: number;
+      }>(
+        `INSERT INTO oprf_usage (key_id, share_index, day, member_id, evaluations)
+         SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::bigint[])
+         ON CONFLICT (key_id, share_index, day, member_id) DO UPDATE SET evaluations = excluded.evaluations
+         WHERE oprf_usage.evaluations < excluded.evaluations
+         RETURNING key_id, share_index, day, member_id, evaluations`,
+        [
+          usage.map((u) => u.keyId),
+          usage.map((u) => u.shareIndex),
+          usage.map((u) => u.day),
+          usage.map((u) => u.member),
+          usage.map((u) => u.evaluations),
+        ],
+      );
+      const grown = rows
+        .map((r) => ({
+          keyId: r.key_id,
+          shareIndex: r.share_index,
+          day: r.day,
+          member: r.member_id,
+          evaluations: r.evaluations,
+        }))
+        .sort((a, b) => (`${a.day}/${a.member}` < `${b.day}/${b.member}` ? -1 : 1));
+      return this.appendInTx(
+        client,
+        grown.map((u) => oprfUsageEntry(u, at)),
+      );
+    });
   }
 
   async appendLog(entries: readonly LogEntry[]): Promise<LogAppend> {

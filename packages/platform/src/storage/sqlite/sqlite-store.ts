@@ -18,6 +18,7 @@ import type {
   LogHead,
   Member,
   MemberType,
+  OprfUsage,
   PolicyRecord,
   StoredCheckpoint,
   StoredReport,
@@ -31,6 +32,7 @@ import {
   AUDITED_KINDS,
   eventEntry,
   linkBatchEntry,
+  oprfUsageEntry,
   planAppend,
   reportEntries,
   retractionEntry,
@@ -267,6 +269,23 @@ export class SqliteStore implements Store {
       .prepare('UPDATE log_state SET size = ?, frontier = ?, root = ?')
       .run(plan.state.size, plan.state.frontier, plan.state.root);
     return plan.result;
+  }
+
+  async recordOprfUsage(usage: readonly OprfUsage[], at: number): Promise<LogAppend | undefined> {
+    const known = this.db.prepare<[string, number, string, string], { evaluations: number }>(
+      'SELECT evaluations FROM oprf_usage WHERE key_id = ? AND share_index = ? AND day = ? AND member_id = ?',
+    );
+    const keep = this.db.prepare(
+      'INSERT OR REPLACE INTO oprf_usage (key_id, share_index, day, member_id, evaluations) VALUES (?, ?, ?, ?, ?)',
+    );
+    return this.db.transaction(() => {
+      const grown = usage.filter(
+        (u) =>
+          u.evaluations > (known.get(u.keyId, u.shareIndex, u.day, u.member)?.evaluations ?? 0),
+      );
+      for (const u of grown) keep.run(u.keyId, u.shareIndex, u.day, u.member, u.evaluations);
+      return this.appendInTx(grown.map((u) => oprfUsageEntry(u, at)));
+    })();
   }
 
   async appendLog(entries: readonly LogEntry[]): Promise<LogAppend> {

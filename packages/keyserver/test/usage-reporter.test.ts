@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LogEntry } from '@credence/core/log/entries';
+import { createPlatform, type Platform } from '@credence/platform/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UsageLedger } from '../src/usage.js';
+import { UsageReporter } from '../src/usage-reporter.js';
+
+/** The key server's counts reaching a real platform's log, as `--report-to` sends them. */
+describe('UsageReporter', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'credence-report-'));
+  let platform: Platform;
+  let url: string;
+  let credential: string;
+  const member = (id: string) => ({
+    id,
+    tokenSha256: '0'.repeat(64),
+    quotaPerDay: 1_000_000,
+    ratePerMinute: 1_000_000,
+  });
+
+  beforeAll(async () => {
+    platform = await createPlatform({
+      db: join(dir, 'p.sqlite'),
+      keyFile: join(dir, 'key.json'),
+      webhooks: false,
+      checkpointIntervalMs: 0,
+    });
+    url = await platform.app.listen({ host: '127.0.0.1', port: 0 });
+    credential = (await platform.members.add({ id: 'keyserver-2', type: 'keyserver' })).credential;
+  });
+  afterAll(async () => {
+    await platform.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const usageEntries = async () => {
+    const { size } = await platform.store.logHead();
+    return (await platform.store.logEntries(0, size))
+      .map((e) => JSON.parse(e) as LogEntry)
+      .filter((e) => e.kind === 'oprf_usage')
+      .map((e) => `${e.member} ${e.subject}`);
+  };
+
+  it("logs yesterday's and today's counts, and each count again only when it grew", async () => {
+    let now = Date.parse('2026-11-25T23:59:00Z');
+    const clock = { now: () => now };
+    const ledger = new UsageLedger(clock);
+    const reporter = new UsageReporter({
+      ledger,
+      keyId: 'k1',
+      shareIndex: 2,
+      platformUrl: url,
+      credential,
+      clock,
+    });
+    ledger.reserve(member('bank-a'), 500);
+    ledger.reserve(member('bank-b'), 20);
+    await reporter.report();
+    await reporter.report();
+    now = Date.parse('2026-11-26T00:01:00Z');
+    ledger.reserve(member('bank-a'), 7);
+    await reporter.report();
+    expect(await usageEntries()).toEqual([
+      'bank-a oprf/k1/2/2026-11-25/500',
+      'bank-b oprf/k1/2/2026-11-25/20',
+      'bank-a oprf/k1/2/2026-11-26/7',
+    ]);
+  });
+
+  it('keeps going when the platform refuses it, and says so', async () => {
+    const warnings: string[] = [];
+    const clock = { now: () => Date.parse('2026-11-26T10:00:00Z') };
+    const ledger = new UsageLedger(clock);
+    ledger.reserve(member('bank-c'), 3);
+    const log = { warn: (_: unknown, message: string) => warnings.push(message), info: () => {} };
+    const reporter = new UsageReporter({
+      ledger,
+      keyId: 'k1',
+      shareIndex: 2,
+      platformUrl: url,
+      credential: 'crd_not-a-credential',
+      clock,
+      log: log as never,
+    });
+    await reporter.report();
+    expect(warnings).toEqual(['the platform refused the usage report']);
+    expect(await usageEntries()).not.toContain('bank-c oprf/k1/2/2026-11-26/3');
+  });
+});
