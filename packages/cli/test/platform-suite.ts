@@ -3,6 +3,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { LogEntry } from '@credence/core/log/entries';
+import { hashLeaf } from '@credence/core/merkle/hash';
+import { TreeBuilder } from '@credence/core/merkle/tree-builder';
+import { openStore } from '@credence/platform/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KeyserverProcess, spawnKeyserver } from '../src/commands/keyserver-process.js';
 import { type ServiceProcess, spawnService } from '../src/commands/service-process.js';
@@ -57,8 +61,16 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
     let database_: TestDatabase | undefined;
     const configs: Record<string, string> = {};
     let auditor = '';
-    const audited = () =>
-      credence('audit', '--log', platform?.url as string, '--credential', auditor, '--json');
+    const audited = (...more: string[]) =>
+      credence(
+        'audit',
+        '--log',
+        platform?.url as string,
+        '--credential',
+        auditor,
+        '--json',
+        ...more,
+      );
 
     const serve = async () => {
       platform = await spawnService(
@@ -619,22 +631,78 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
       );
       expect(audited().code).toBe(0);
 
-      // The last entries cut off: the log is shorter than what was signed, and the member
-      // whose entries they were finds them missing.
-      const tail = await store.sql(
-        'SELECT idx, entry FROM log_entries WHERE idx >= (SELECT max(idx) - 2 FROM log_entries) ORDER BY idx',
+      // The log cut off at bank-b's last report: shorter than what was signed, and bank-b
+      // finds its own entries missing.
+      const [cutAt] = await store.sql(
+        `SELECT max(idx) AS idx FROM log_entries WHERE entry LIKE '%"kind":"report"%' AND entry LIKE '%"member":"bank-b"%'`,
       );
-      await store.sql(`DELETE FROM log_entries WHERE idx >= ${Number(tail[0]?.idx)}`);
+      const tail = await store.sql(
+        `SELECT idx, entry FROM log_entries WHERE idx >= ${Number(cutAt?.idx)} ORDER BY idx`,
+      );
+      await store.sql(`DELETE FROM log_entries WHERE idx >= ${Number(cutAt?.idx)}`);
       found = findings();
       expect(found.map((f) => f.kind)).toContain('truncated');
-      const owner = JSON.parse(String(tail[2]?.entry)) as { member: string };
-      if (owner.member in configs) {
-        const verify = credence('member', 'verify', '--config', configs[owner.member] as string);
-        expect(verify.code).toBe(1);
-        expect(verify.out).toMatch(/FAIL missing_entry: entry \d+/);
-      }
+      const verify = credence('member', 'verify', '--config', configs['bank-b'] as string);
+      expect(verify.code).toBe(1);
+      expect(verify.out).toContain(`FAIL missing_entry: entry ${Number(cutAt?.idx)} (report`);
       for (const t of tail) await store.insert('log_entries', t);
       expect(audited().code).toBe(0);
-    }, 120_000);
+
+      // The log cut back together with its checkpoint history: only an auditor who kept
+      // the newest checkpoint of a previous audit can tell.
+      const [last] = await store.sql('SELECT max(idx) AS idx FROM log_entries');
+      const state = join(dir, 'audit-state.txt');
+      expect(audited('--state', state).code).toBe(0);
+      const kept = await store.sql(
+        `SELECT size, note, created_at FROM log_checkpoints WHERE size > ${Number(last?.idx) - 2}`,
+      );
+      const cut = await store.sql(
+        `SELECT idx, entry FROM log_entries WHERE idx > ${Number(last?.idx) - 2} ORDER BY idx`,
+      );
+      const [before] = await store.sql('SELECT size, frontier, root FROM log_state');
+      const setState = async (size: number, frontier: Uint8Array, root: Uint8Array) => {
+        const hex = (b: Uint8Array) =>
+          db.startsWith('postgres')
+            ? `'\\x${Buffer.from(b).toString('hex')}'::bytea`
+            : `x'${Buffer.from(b).toString('hex')}'`;
+        await store.sql(
+          `UPDATE log_state SET size = ${size}, frontier = ${hex(frontier)}, root = ${hex(root)}`,
+        );
+      };
+      await store.sql(`DELETE FROM log_checkpoints WHERE size > ${Number(last?.idx) - 2}`);
+      await store.sql(`DELETE FROM log_entries WHERE idx > ${Number(last?.idx) - 2}`);
+      const builder = new TreeBuilder();
+      for (const e of await store.sql('SELECT entry FROM log_entries ORDER BY idx'))
+        builder.append(hashLeaf(new TextEncoder().encode(String(e.entry))));
+      await setState(builder.size, Buffer.concat(builder.frontier()), builder.root());
+      expect(audited().code).toBe(0);
+      const withState = audited('--state', state);
+      expect(withState.code).toBe(1);
+      expect(
+        (JSON.parse(withState.out) as { findings: { kind: string }[] }).findings.map((f) => f.kind),
+      ).toContain('truncated');
+      for (const e of cut) await store.insert('log_entries', e);
+      for (const c of kept) await store.insert('log_checkpoints', c);
+      await setState(
+        Number(before?.size),
+        new Uint8Array(before?.frontier as Buffer),
+        new Uint8Array(before?.root as Buffer),
+      );
+      expect(audited('--state', state).code).toBe(0);
+
+      // Last, as it cannot be undone: a report's entry appended to the log a second time
+      // (through the store, tree and all, as a faulty or dishonest platform would).
+      const [first] = await store.sql(
+        `SELECT entry FROM log_entries WHERE entry LIKE '%"kind":"report"%' ORDER BY idx LIMIT 1`,
+      );
+      const writer = openStore(db);
+      try {
+        await writer.appendLog([JSON.parse(String(first?.entry)) as LogEntry]);
+      } finally {
+        await writer.close();
+      }
+      found = findings();
+      expect(found.map((f) => f.kind)).toEqual(['duplicate_entry']);
+    }, 180_000);
   });
 }

@@ -63,9 +63,9 @@ describe('UsageReporter', () => {
     ledger.reserve(member('bank-a'), 7);
     await reporter.report();
     expect(await usageEntries()).toEqual([
-      'bank-a oprf/k1/2/2026-11-25/500',
-      'bank-b oprf/k1/2/2026-11-25/20',
-      'bank-a oprf/k1/2/2026-11-26/7',
+      'bank-a oprf/keyserver-2/k1/2/2026-11-25/500',
+      'bank-b oprf/keyserver-2/k1/2/2026-11-25/20',
+      'bank-a oprf/keyserver-2/k1/2/2026-11-26/7',
     ]);
   });
 
@@ -86,6 +86,6 @@ describe('UsageReporter', () => {
     });
     await reporter.report();
     expect(warnings).toEqual(['the platform refused the usage report']);
-    expect(await usageEntries()).not.toContain('bank-c oprf/k1/2/2026-11-26/3');
+    expect(await usageEntries()).not.toContain('bank-c oprf/keyserver-2/k1/2/2026-11-26/3');
   });
 });

@@ -23,6 +23,7 @@ export type AuditFindingKind =
   | 'altered_entry'
   | 'truncated'
   | 'malformed_entry'
+  | 'duplicate_entry'
   | 'altered_record'
   | 'missing_record'
   | 'unlogged_records';
@@ -43,6 +44,8 @@ export interface AuditReport {
   /** Whether the log key was taken from the log itself (not pinned by the auditor). */
   readonly logKeyFromLog: boolean;
   readonly findings: readonly AuditFinding[];
+  /** The newest checkpoint verified (its note), for the next audit's `previous`. */
+  readonly newest: string | undefined;
 }
 
 export interface AuditOptions {
@@ -53,6 +56,14 @@ export interface AuditOptions {
   /** Inclusion proofs fetched at most to pinpoint altered entries (default 10,000). */
   readonly pinpointLimit?: number;
   readonly onProgress?: (entries: number) => void;
+  /**
+   * The newest checkpoint a previous audit verified (its note): the log must still extend
+   * it, so a log cut back together with its checkpoint history is still caught.
+   */
+  readonly previous?: string;
+  /** Witnesses (vkeys) of which `requiredWitnesses` must have cosigned the newest checkpoint. */
+  readonly witnesses?: readonly string[];
+  readonly requiredWitnesses?: number;
 }
 
 const MAX_FINDINGS_PER_KIND = 1000;
@@ -96,17 +107,39 @@ export async function auditLog(options: AuditOptions): Promise<AuditReport> {
     if (page.checkpoints.length < 1000 || last === undefined) break;
     from = last.size + 1;
   }
+  if (options.previous !== undefined) {
+    try {
+      const before = verifyCheckpoint(options.previous, { logKey }).checkpoint;
+      const kept = checkpoints.get(before.size);
+      if (kept !== undefined && !constantTimeEqual(kept.rootHash, before.rootHash))
+        find({
+          kind: 'bad_checkpoint',
+          size: before.size,
+          message: `the checkpoint of size ${before.size} verified by the previous audit has another root now: the log forked`,
+        });
+      else checkpoints.set(before.size, before);
+    } catch (error) {
+      find({
+        kind: 'bad_checkpoint',
+        message: `the previous audit's checkpoint does not verify: ${(error as Error).message}`,
+      });
+    }
+  }
+  const required = options.requiredWitnesses ?? 0;
   const newestNote = await platformRequest<string>(
     platform,
     'GET',
-    '/v1/log/checkpoint',
+    required > 0 ? `/v1/log/checkpoint?cosigned=${required}` : '/v1/log/checkpoint',
     undefined,
-    {
-      text: true,
-    },
+    { text: true },
   );
+  let newestVerified: string | undefined;
   try {
-    const newest = verifyCheckpoint(newestNote, { logKey }).checkpoint;
+    const newest = verifyCheckpoint(newestNote, {
+      logKey,
+      ...(required > 0 ? { witnesses: options.witnesses ?? [], requiredWitnesses: required } : {}),
+    }).checkpoint;
+    newestVerified = newestNote;
     const kept = checkpoints.get(newest.size);
     if (kept !== undefined && !constantTimeEqual(kept.rootHash, newest.rootHash))
       find({
@@ -129,13 +162,24 @@ export async function auditLog(options: AuditOptions): Promise<AuditReport> {
   const leafHashes = new Map<number, Uint8Array>();
   const mismatched: { from: number; to: number }[] = [];
   const kinds: Record<string, number> = {};
+  // Subjects seen per kind: one entry each, and what the store holds is counted against them.
+  const subjects = new Map<string, Set<string>>();
   let next = 0;
   let checkedTo = 0;
-  const pageSize = options.pageSize ?? 1000;
-  for (;;) {
-    const page = await platformRequest<{
-      entries: { entry: string; stored: string | null }[];
-    }>(platform, 'GET', `/v1/audit/entries?start=${builder.size}&end=${builder.size + pageSize}`);
+  // The platform serves at most 1,000 entries a page.
+  const pageSize = Math.min(1000, options.pageSize ?? 1000);
+  type Page = { entries: { entry: string; stored: string | null }[] };
+  const fetchPage = (start: number) =>
+    platformRequest<Page>(
+      platform,
+      'GET',
+      `/v1/audit/entries?start=${start}&end=${start + pageSize}`,
+    );
+  // The next page is on its way while this one is checked.
+  let nextPage = fetchPage(0);
+  for (let start = 0; ; start += pageSize) {
+    const page = await nextPage;
+    if (page.entries.length === pageSize) nextPage = fetchPage(start + pageSize);
     for (const { entry, stored } of page.entries) {
       const index = builder.size;
       const leaf = hashLeaf(new TextEncoder().encode(entry));
@@ -146,6 +190,25 @@ export async function auditLog(options: AuditOptions): Promise<AuditReport> {
         find({ kind: 'malformed_entry', index, message: `entry ${index} is not a log entry` });
       else {
         kinds[parsed.kind] = (kinds[parsed.kind] ?? 0) + 1;
+        if (
+          parsed.kind === 'report' ||
+          parsed.kind === 'retraction' ||
+          parsed.kind === 'link_batch'
+        ) {
+          let seen = subjects.get(parsed.kind);
+          if (seen === undefined) {
+            seen = new Set();
+            subjects.set(parsed.kind, seen);
+          }
+          const key = `${parsed.member}/${parsed.subject}`;
+          if (seen.has(key))
+            find({
+              kind: 'duplicate_entry',
+              index,
+              message: `entry ${index} logs ${parsed.kind} ${parsed.subject} of ${parsed.member} a second time`,
+            });
+          seen.add(key);
+        }
         crossCheck(index, parsed, stored, find);
       }
       while (next < sizes.length && sizes[next] === builder.size) {
@@ -199,9 +262,9 @@ export async function auditLog(options: AuditOptions): Promise<AuditReport> {
         message: `the store holds ${stored - logged} ${what} that are not in the log`,
       });
   };
-  unlogged('reports', counts.reports, kinds.report ?? 0);
-  unlogged('retractions', counts.retractions, kinds.retraction ?? 0);
-  unlogged('link batches', counts.linkBatches, kinds.link_batch ?? 0);
+  unlogged('reports', counts.reports, subjects.get('report')?.size ?? 0);
+  unlogged('retractions', counts.retractions, subjects.get('retraction')?.size ?? 0);
+  unlogged('link batches', counts.linkBatches, subjects.get('link_batch')?.size ?? 0);
 
   return {
     entries: builder.size,
@@ -211,6 +274,7 @@ export async function auditLog(options: AuditOptions): Promise<AuditReport> {
     kinds,
     logKeyFromLog: options.logKey === undefined,
     findings,
+    newest: newestVerified,
   };
 }
 

@@ -55,6 +55,38 @@ export function expectedReportEntries(
   });
 }
 
+/**
+ * The entries of reports the platform answered as already there (`duplicate`): logged
+ * when they were first accepted — perhaps by a submission whose answer never arrived —
+ * so their time is not known here; `credence member verify` finds them in the log.
+ */
+export function expectedDuplicateReports(
+  memberId: string,
+  reports: readonly TokenizedReport[],
+  results: readonly Accepted[],
+): Omit<LogEntry, 'time'>[] {
+  return results
+    .filter((r) => r.status === 'duplicate')
+    .map((r) => {
+      const item = reports[r.index] as TokenizedReport;
+      return {
+        kind: 'report',
+        member: memberId,
+        subject: r.id,
+        digest: reportDigest({
+          id: r.id,
+          ref: item.ref,
+          type: item.type,
+          category: item.category,
+          occurredAt: Date.parse(item.occurredAt),
+          loss: item.loss,
+          entities: item.entities,
+          contentHash: contentHash(item),
+        }),
+      };
+    });
+}
+
 export function expectedLinkEntries(
   memberId: string,
   batchId: string,

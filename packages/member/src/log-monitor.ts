@@ -10,6 +10,8 @@ import {
 import { entryText, type LogEntry } from '@credence/core/log/entries';
 import { consistent, type Receipt, verifyReceipt } from '@credence/core/log/receipt';
 import { parseNote } from '@credence/core/log/signed-note';
+import { hashLeaf } from '@credence/core/merkle/hash';
+import { verifyInclusion } from '@credence/core/merkle/verify';
 import Database from 'better-sqlite3';
 import { MemberError } from './member-error.js';
 import { type PlatformEndpoint, platformRequest } from './platform-client.js';
@@ -54,7 +56,9 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL, seen_at INTEGER NOT NULL);
   CREATE TABLE IF NOT EXISTS receipts (idx INTEGER PRIMARY KEY, count INTEGER NOT NULL, size INTEGER NOT NULL, checkpoint TEXT NOT NULL);
-  CREATE TABLE IF NOT EXISTS entries (idx INTEGER PRIMARY KEY, entry TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS entries (idx INTEGER PRIMARY KEY, entry TEXT NOT NULL, subject TEXT NOT NULL);
+  CREATE INDEX IF NOT EXISTS entries_subject ON entries (subject);
+  CREATE TABLE IF NOT EXISTS pending (subject TEXT PRIMARY KEY, kind TEXT NOT NULL, member TEXT NOT NULL, digest TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS forks (seen_at INTEGER NOT NULL, note TEXT NOT NULL, against INTEGER NOT NULL);
 `;
 
@@ -135,17 +139,39 @@ export class LogMonitor {
         error,
       );
     }
-    await this.record(receipt.checkpoint, checkpoint);
-    const insert = this.db.prepare('INSERT OR REPLACE INTO entries (idx, entry) VALUES (?, ?)');
+    // Kept before anything else can fail: a verified receipt is evidence either way.
+    const insert = this.db.prepare(
+      'INSERT OR REPLACE INTO entries (idx, entry, subject) VALUES (?, ?, ?)',
+    );
+    const settled = this.db.prepare('DELETE FROM pending WHERE subject = ?');
     this.db.transaction(() => {
       expected.forEach((e, i) => {
-        insert.run(receipt.index + i, entryText(e));
+        insert.run(receipt.index + i, entryText(e), e.subject);
+        settled.run(e.subject);
       });
       this.db
         .prepare(
           'INSERT OR REPLACE INTO receipts (idx, count, size, checkpoint) VALUES (?, ?, ?, ?)',
         )
         .run(receipt.index, receipt.count, receipt.size, receipt.checkpoint);
+    })();
+    await this.record(receipt.checkpoint, checkpoint);
+  }
+
+  /**
+   * Entries the member expects in the log without a receipt for them (reports answered
+   * as already there): `verifyAll` looks for them. Ones already held are skipped.
+   */
+  expectWithoutReceipt(entries: readonly Omit<LogEntry, 'time'>[]): void {
+    const held = this.db.prepare<[string], { n: number }>(
+      'SELECT count(*) AS n FROM entries WHERE subject = ?',
+    );
+    const insert = this.db.prepare(
+      'INSERT OR IGNORE INTO pending (subject, kind, member, digest) VALUES (?, ?, ?, ?)',
+    );
+    this.db.transaction(() => {
+      for (const e of entries)
+        if ((held.get(e.subject)?.n ?? 0) === 0) insert.run(e.subject, e.kind, e.member, e.digest);
     })();
   }
 
@@ -231,6 +257,68 @@ export class LogMonitor {
   }
 
   /**
+   * Looks for the entries expected without a receipt: the whole log is read once, each
+   * one found must match what the member expects and be included in the newest trusted
+   * checkpoint's tree (an inclusion proof); then it is held like any other.
+   */
+  private async settlePending(latest: Checkpoint, findings: VerifyFinding[]): Promise<void> {
+    const pending = new Map(
+      this.db
+        .prepare<[], { subject: string; kind: string; member: string; digest: string }>(
+          'SELECT * FROM pending',
+        )
+        .all()
+        .map((p) => [p.subject, p]),
+    );
+    if (pending.size === 0) return;
+    for (let start = 0; start < latest.size && pending.size > 0; start += 1000) {
+      const { entries } = await platformRequest<{ entries: string[] }>(
+        this.platform,
+        'GET',
+        `/v1/log/entries?start=${start}&end=${Math.min(latest.size, start + 1000)}`,
+      );
+      for (const [i, text] of entries.entries()) {
+        const e = JSON.parse(text) as LogEntry;
+        const want = pending.get(e.subject);
+        if (want === undefined || want.kind !== e.kind || want.member !== e.member) continue;
+        pending.delete(e.subject);
+        const index = start + i;
+        const proof = await platformRequest<{ proof: string[] }>(
+          this.platform,
+          'GET',
+          `/v1/log/proof/inclusion?index=${index}&size=${latest.size}`,
+        );
+        const included = verifyInclusion(
+          index,
+          latest.size,
+          hashLeaf(new TextEncoder().encode(text)),
+          proof.proof.map((h) => decodeBase64url(h) ?? new Uint8Array()),
+          latest.rootHash,
+        );
+        if (e.digest !== want.digest || !included) {
+          findings.push({
+            kind: 'altered_entry',
+            index,
+            message: `entry ${index} (${e.kind} ${e.subject}) is not what was written`,
+          });
+          continue;
+        }
+        this.db.transaction(() => {
+          this.db
+            .prepare('INSERT OR REPLACE INTO entries (idx, entry, subject) VALUES (?, ?, ?)')
+            .run(index, text, e.subject);
+          this.db.prepare('DELETE FROM pending WHERE subject = ?').run(e.subject);
+        })();
+      }
+    }
+    for (const p of pending.values())
+      findings.push({
+        kind: 'missing_entry',
+        message: `${p.kind} ${p.subject} was answered as already stored, but it is nowhere in the log`,
+      });
+  }
+
+  /**
    * `credence member verify`: re-checks everything the member holds against the log as
    * it is now. The newest checkpoint must verify (with its witnesses) and extend every
    * checkpoint kept; every expected entry must be served at its index with the same text.
@@ -262,11 +350,23 @@ export class LogMonitor {
       for (const row of kept) {
         const seen = parseCheckpoint(parseNote(row.note).text);
         if (seen.size > latest.size) {
-          findings.push({
-            kind: 'inconsistent_checkpoint',
-            size: seen.size,
-            message: `a checkpoint of size ${seen.size} was seen, but the log now has only ${latest.size} entries: it was truncated or forked`,
-          });
+          // Newer than the newest trusted one (not yet cosigned, say): it must extend it.
+          let extends_ = false;
+          try {
+            extends_ = consistent(
+              latest,
+              seen,
+              await this.consistencyProof(latest.size, seen.size),
+            );
+          } catch (error) {
+            if ((error as MemberError).code !== 'member.platform_refused') throw error;
+          }
+          if (!extends_)
+            findings.push({
+              kind: 'inconsistent_checkpoint',
+              size: seen.size,
+              message: `a checkpoint of size ${seen.size} was seen, but it does not extend the newest trusted one (size ${latest.size}): the log was truncated or forked`,
+            });
           continue;
         }
         const proof = await this.consistencyProof(seen.size, latest.size);
@@ -278,6 +378,7 @@ export class LogMonitor {
           });
       }
     }
+    if (latest !== undefined) await this.settlePending(latest, findings);
     const expected = this.db
       .prepare<[], { idx: number; entry: string }>('SELECT idx, entry FROM entries ORDER BY idx')
       .all();
@@ -304,13 +405,13 @@ export class LogMonitor {
           findings.push({
             kind: 'missing_entry',
             index: e.idx,
-            message: `entry ${e.idx} (${describe(e.entry)}) is missing from the log`,
+            message: `entry ${e.idx} (${describeEntry(e.entry)}) is missing from the log`,
           });
         else if (text !== e.entry)
           findings.push({
             kind: 'altered_entry',
             index: e.idx,
-            message: `entry ${e.idx} (${describe(e.entry)}) is not what was written`,
+            message: `entry ${e.idx} (${describeEntry(e.entry)}) is not what was written`,
           });
       }
     }
@@ -326,7 +427,7 @@ export class LogMonitor {
   }
 }
 
-function describe(entryJson: string): string {
+function describeEntry(entryJson: string): string {
   const e = JSON.parse(entryJson) as { kind?: string; subject?: string };
   return `${e.kind ?? '?'} ${e.subject ?? '?'}`;
 }

@@ -12,8 +12,13 @@ import {
   signBatch,
 } from '@credence/core/wire/batches';
 import type { TokenizedLink, TokenizedReport } from '@credence/core/wire/tokenized-records';
-import { expectedLinkEntries, expectedReportEntries } from './expected-entries.js';
+import {
+  expectedDuplicateReports,
+  expectedLinkEntries,
+  expectedReportEntries,
+} from './expected-entries.js';
 import type { LogMonitor } from './log-monitor.js';
+import { MemberError } from './member-error.js';
 import type { MemberSession } from './member-session.js';
 import { type PlatformEndpoint, platformRequest } from './platform-client.js';
 import { type TokenizeProgress, tokenizeFile } from './tokenize-file.js';
@@ -123,24 +128,36 @@ export async function submitTokens(options: SubmitOptions): Promise<SubmitProgre
     const answer = platformRequest<BatchAnswer>(options.platform, 'POST', `/v1/${kind}`, signed);
     const done = written.then(async () => {
       const a = await answer;
-      if (options.monitor !== undefined && a.log !== null) {
-        const expected =
-          kind === 'reports'
-            ? expectedReportEntries(
-                options.memberId,
-                a.receivedAt,
-                items as TokenizedReport[],
-                a.results,
-              )
-            : expectedLinkEntries(
-                options.memberId,
-                a.batchId,
-                a.receivedAt,
-                items as TokenizedLink[],
-                a.results,
-              );
-        await options.monitor.accept(a.log, expected);
-        progress.receipts++;
+      if (options.monitor !== undefined) {
+        // Whatever the platform says it added must come with its receipt.
+        if (a.results.some((r) => r.status === 'accepted') && a.log === null)
+          throw new MemberError(
+            'member.log_receipt',
+            `batch ${a.batchId}: items were accepted but the answer carries no receipt`,
+          );
+        if (a.log !== null) {
+          const expected =
+            kind === 'reports'
+              ? expectedReportEntries(
+                  options.memberId,
+                  a.receivedAt,
+                  items as TokenizedReport[],
+                  a.results,
+                )
+              : expectedLinkEntries(
+                  options.memberId,
+                  base.batchId,
+                  a.receivedAt,
+                  items as TokenizedLink[],
+                  a.results,
+                );
+          await options.monitor.accept(a.log, expected);
+          progress.receipts++;
+        }
+        if (kind === 'reports')
+          options.monitor.expectWithoutReceipt(
+            expectedDuplicateReports(options.memberId, items as TokenizedReport[], a.results),
+          );
       }
       await results.write(
         `${a.results.map((r) => JSON.stringify({ kind, batchId: a.batchId, ...r })).join('\n')}\n`,

@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { decodeBase64url } from '@credence/core/encoding/base64url';
 import { cosign, type parseCheckpoint, verifyCheckpoint } from '@credence/core/log/checkpoint';
@@ -49,10 +58,17 @@ export class Witness {
     return JSON.parse(readFileSync(this.options.stateFile, 'utf8')) as WitnessState;
   }
 
+  /** Durably: written, synced and renamed into place before anything is signed. */
   private save(state: WitnessState): void {
     mkdirSync(dirname(this.options.stateFile), { recursive: true });
     const temporary = `${this.options.stateFile}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(state)}\n`);
+    const fd = openSync(temporary, 'w');
+    try {
+      writeSync(fd, `${JSON.stringify(state)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temporary, this.options.stateFile);
   }
 
@@ -93,6 +109,12 @@ export class Witness {
       if (checkpoint.size === seen.size && this.cosignedBy(note))
         return { size: checkpoint.size, cosigned: false };
     }
+    // The state moves to this checkpoint before it is signed: whatever happens to the
+    // cosignature on its way, this witness never signs anything that does not extend it.
+    this.save({
+      size: checkpoint.size,
+      root: Buffer.from(checkpoint.rootHash).toString('base64url'),
+    });
     const body = parseNote(note).text;
     const line = cosign(
       body,
@@ -102,10 +124,6 @@ export class Witness {
     await platformRequest(this.options.log, 'POST', '/v1/log/cosignatures', {
       size: checkpoint.size,
       cosignature: line,
-    });
-    this.save({
-      size: checkpoint.size,
-      root: Buffer.from(checkpoint.rootHash).toString('base64url'),
     });
     return { size: checkpoint.size, cosigned: true };
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
@@ -116,7 +117,10 @@ export async function createPlatform(
     },
     config.witnesses ?? [],
   );
-  const checkLedger = new CheckLedger(store);
+  const checkLedger = new CheckLedger(
+    store,
+    createHash('sha256').update('credence check digests\0').update(key.privateJwk.d).digest(),
+  );
   const { registry, metrics } = createMetrics();
   const follow = async () => {
     await view.catchUp();

@@ -189,6 +189,21 @@ describe('ingestion of signed batches', () => {
       'batch.reports[0].narrative',
     ],
     [
+      'a report that happened in the 13th month',
+      {
+        batch: {
+          member: 'bank-a',
+          batchId: 'x',
+          createdAt: '2026-11-25T00:00:00Z',
+          reports: [{ ...report('r1', [1]), occurredAt: '2026-13-01T00:00:00Z' }],
+        },
+        publicKey: tok(1),
+        signature: 'A'.repeat(86),
+      },
+      'request.invalid',
+      'batch.reports[0].occurredAt',
+    ],
+    [
       '5,001 reports',
       {
         batch: {

@@ -20,6 +20,8 @@ export interface Actor {
 
 export interface Harness {
   readonly platform: Platform;
+  /** The platform's key file. */
+  readonly keyFile: string;
   readonly actors: Record<
     'operator' | 'bankA' | 'bankB' | 'telecom' | 'police' | 'auditor' | 'keyserver',
     Actor
@@ -85,6 +87,7 @@ export async function harness(
     });
   return {
     platform,
+    keyFile: join(dir, 'platform-key.json'),
     actors,
     request,
     reports: (actor, reports, overrides = {}) => {

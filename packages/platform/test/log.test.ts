@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { createHash, createHmac } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeBase64url } from '@credence/core/encoding/base64url';
@@ -219,7 +219,13 @@ describe('the transparency log over HTTP', () => {
       ),
     );
     expect(answers.map((a) => a.verdict)).toEqual(['suspicious', 'suspicious', 'clear']);
-    const digest = createHash('sha256')
+    // Keyed with the platform's check-digest key (derived from its signing key).
+    const keyFile = JSON.parse(readFileSync(h.keyFile, 'utf8')) as { privateJwk: { d: string } };
+    const key = createHash('sha256')
+      .update('credence check digests\0')
+      .update(keyFile.privateJwk.d)
+      .digest();
+    const digest = createHmac('sha256', key)
       .update(
         lines.map((t, i) => `${JSON.stringify([t, answers[i]?.verdict, version])}\n`).join(''),
       )
@@ -250,8 +256,8 @@ describe('the transparency log over HTTP', () => {
       await h.request(h.actors.auditor, 'GET', `/v1/log/entries?start=${size - 2}`),
     ).entries.map((e) => JSON.parse(e) as LogEntry);
     expect(entries.map((e) => [e.kind, e.member, e.subject])).toEqual([
-      ['oprf_usage', 'bank-a', 'oprf/k1/2/2026-11-20/1000'],
-      ['oprf_usage', 'bank-a', 'oprf/k1/2/2026-11-20/25000'],
+      ['oprf_usage', 'bank-a', 'oprf/keyserver-1/k1/2/2026-11-20/1000'],
+      ['oprf_usage', 'bank-a', 'oprf/keyserver-1/k1/2/2026-11-20/25000'],
     ]);
     for (const [body, field] of [
       [

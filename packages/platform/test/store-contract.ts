@@ -452,6 +452,32 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
       expect(await store.getCheckpoint(4)).toBeUndefined();
     });
 
+    it("logs key servers' counts once each, as they grow", async () => {
+      const u = (member: string, evaluations: number) => ({
+        reporter: 'keyserver-1',
+        keyId: 'k1',
+        shareIndex: 1,
+        day: '2026-11-20',
+        member,
+        evaluations,
+      });
+      expect((await store.recordOprfUsage([u('bank-a', 0), u('bank-b', 5)], T0))?.count).toBe(1);
+      expect(await store.recordOprfUsage([u('bank-b', 5), u('bank-b', 4)].slice(0, 1), T0)).toBe(
+        undefined,
+      );
+      expect(await store.recordOprfUsage([u('bank-b', 4)], T0)).toBe(undefined);
+      expect((await store.recordOprfUsage([u('bank-b', 7), u('bank-a', 1)], T0))?.count).toBe(2);
+      const { size } = await store.logHead();
+      const subjects = (await store.logEntries(size - 3, size)).map(
+        (t) => (JSON.parse(t) as { subject: string }).subject,
+      );
+      expect(subjects.sort()).toEqual([
+        'oprf/keyserver-1/k1/1/2026-11-20/1',
+        'oprf/keyserver-1/k1/1/2026-11-20/5',
+        'oprf/keyserver-1/k1/1/2026-11-20/7',
+      ]);
+    });
+
     it('keeps every node of the tree across many appends of any size', async () => {
       let n = 0;
       const sizes = [1, 2, 15, 16, 17, 250, 1, 300, 31, 33, 64, 500, 7, 1000, 200];

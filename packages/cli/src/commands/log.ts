@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { generateEd25519, privateKeyFromJwk } from '@credence/core/signing/ed25519';
 import { type AuditReport, auditLog } from '@credence/member/audit';
 import type { PlatformEndpoint } from '@credence/member/platform-client';
 import { Witness } from '@credence/member/witness';
 import { type Command, Option } from 'commander';
 import { writeJson } from './files.js';
-import { integer } from './parse.js';
+import { collect, integer } from './parse.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
@@ -59,6 +59,16 @@ export function registerLog(program: Command): void {
     .addOption(credentialOption())
     .option('--config <file>', 'a JSON file with url and credential (such as operator.json)')
     .option('--log-key <vkey>', "the log's verifier key you trust (default: ask the log)")
+    .option(
+      '--state <file>',
+      'the newest checkpoint this audit verified is kept here, and the next audit holds the log to it',
+    )
+    .option(
+      '--witness <vkey>',
+      'a witness whose cosignature the newest checkpoint must carry',
+      collect,
+    )
+    .option('--required-witnesses <k>', 'how many of the witnesses (default: all)', integer)
     .option('--json', 'print the report as JSON')
     .action(
       async (flags: {
@@ -66,17 +76,34 @@ export function registerLog(program: Command): void {
         credential?: string;
         config?: string;
         logKey?: string;
+        state?: string;
+        witness?: string[];
+        requiredWitnesses?: number;
         json?: boolean;
       }) => {
         const started = performance.now();
+        const witnesses = flags.witness ?? [];
         const report = await auditLog({
           platform: endpoint(flags),
           ...(flags.logKey === undefined ? {} : { logKey: flags.logKey }),
+          ...(flags.state !== undefined && existsSync(flags.state)
+            ? { previous: readFileSync(flags.state, 'utf8') }
+            : {}),
+          ...(witnesses.length === 0
+            ? {}
+            : { witnesses, requiredWitnesses: flags.requiredWitnesses ?? witnesses.length }),
           onProgress: (entries) => {
             if (process.stderr.isTTY) process.stderr.write(`\r${n(entries)} entries audited`);
           },
         });
         if (process.stderr.isTTY) process.stderr.write('\n');
+        // Only a clean audit moves the mark: a finding leaves the last good checkpoint.
+        if (
+          flags.state !== undefined &&
+          report.findings.length === 0 &&
+          report.newest !== undefined
+        )
+          writeFileSync(flags.state, report.newest);
         if (flags.json === true) console.log(JSON.stringify(report, null, 2));
         else {
           printAudit(report);

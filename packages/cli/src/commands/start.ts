@@ -490,7 +490,20 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
   console.log(
     '\nThe key servers and the platform keep running, and the witness cosigns every 10 s; Ctrl-C stops them.',
   );
-  const cosigning = setInterval(() => void witness.step().catch(() => undefined), 10_000);
+  let stepping = false;
+  const cosigning = setInterval(() => {
+    if (stepping) return;
+    stepping = true;
+    witness
+      .step()
+      .catch((error: { code?: string; message: string }) => {
+        // A fork is what a witness exists to catch: say so, loudly.
+        if (error.code === 'member.log_fork') console.error(`\nwitness: ${error.message}`);
+      })
+      .finally(() => {
+        stepping = false;
+      });
+  }, 10_000);
   const stop = () => {
     clearInterval(cosigning);
     void stopAll().then(() => process.exit(0));

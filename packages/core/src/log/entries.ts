@@ -87,21 +87,25 @@ export interface ReportRecord {
 }
 
 export function reportDigest(r: ReportRecord): string {
-  return recordDigest({
-    id: r.id,
-    ref: r.ref,
-    type: r.type,
-    category: r.category,
-    occurredAt: r.occurredAt,
-    loss: r.loss ?? null,
-    entities: r.entities.map((e) => ({
-      role: e.role,
-      kind: e.kind,
-      token: e.token,
-      keyId: e.keyId,
-    })),
-    contentHash: r.contentHash,
-  });
+  return encodeBase64url(createHash('sha256').update(reportRecordText(r), 'utf8').digest());
+}
+
+/**
+ * The report record's RFC 8785 canonical JSON, written out (members in code-unit order,
+ * strings and safe integers as JSON.stringify writes them, which is what RFC 8785 says
+ * for them): the platform makes one per report it takes and the audit one per report it
+ * checks. A test holds it equal to canonicalJson.
+ */
+export function reportRecordText(r: ReportRecord): string {
+  const s = JSON.stringify;
+  if (!Number.isSafeInteger(r.occurredAt)) throw new TypeError('occurredAt must be an integer');
+  const entities = r.entities
+    .map(
+      (e) =>
+        `{"keyId":${s(String(e.keyId))},"kind":${s(String(e.kind))},"role":${s(String(e.role))},"token":${s(String(e.token))}}`,
+    )
+    .join(',');
+  return `{"category":${s(String(r.category))},"contentHash":${s(String(r.contentHash))},"entities":[${entities}],"id":${s(String(r.id))},"loss":${r.loss === undefined ? 'null' : s(String(r.loss))},"occurredAt":${s(r.occurredAt)},"ref":${s(String(r.ref))},"type":${s(String(r.type))}}`;
 }
 
 export interface LinkRecord {

@@ -5,7 +5,7 @@ import { MemoryTree, rootNodes } from '../merkle/proofs.js';
 import { canonicalJson } from '../signing/canonical-json.js';
 import { generateEd25519, privateKeyFromJwk } from '../signing/ed25519.js';
 import { formatCheckpoint, signCheckpoint } from './checkpoint.js';
-import { entryLeafHash, entryText, type LogEntry } from './entries.js';
+import { entryLeafHash, entryText, type LogEntry, reportRecordText } from './entries.js';
 import { consistent, type Receipt, verifyReceipt } from './receipt.js';
 import { formatVerifierKey } from './signed-note.js';
 
@@ -59,6 +59,38 @@ describe('log entries', () => {
         }),
         (e) => {
           expect(entryText(e as LogEntry)).toBe(canonicalJson(e));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('report records', () => {
+  it('are written as RFC 8785 canonical JSON, whatever they hold', () => {
+    const text = fc.string({ unit: 'binary' });
+    fc.assert(
+      fc.property(
+        fc.record({
+          id: text,
+          ref: text,
+          type: text,
+          category: text,
+          occurredAt: fc.integer({ min: -8.64e15, max: 8.64e15 }),
+          loss: fc.option(text, { nil: undefined }),
+          entities: fc.array(fc.record({ role: text, kind: text, token: text, keyId: text }), {
+            maxLength: 4,
+          }),
+          contentHash: text,
+        }),
+        (r) => {
+          expect(reportRecordText(r)).toBe(
+            canonicalJson({
+              ...r,
+              loss: r.loss ?? null,
+              entities: r.entities.map((e) => ({ ...e })),
+            }),
+          );
         },
       ),
       { numRuns: 500 },

@@ -116,6 +116,8 @@ export interface LogAppend {
 
 /** A key server's count of evaluations for one member on one UTC day, so far. */
 export interface OprfUsage {
+  /** The key server's platform member id: a key server reports, and is counted, for itself. */
+  readonly reporter: string;
   readonly keyId: string;
   readonly shareIndex: number;
   readonly day: string;

@@ -465,6 +465,7 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
         });
       const appended = await deps.store.recordOprfUsage(
         body.counts.map((c) => ({
+          reporter: me(request).id,
           keyId: body.keyId,
           shareIndex: body.shareIndex,
           day: body.day,

@@ -1,4 +1,4 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHmac, type Hmac } from 'node:crypto';
 import { encodeBase64url } from '@credence/core/encoding/base64url';
 import { entryTime, type LogEntry } from '@credence/core/log/entries';
 import type { Store } from '../storage/store.js';
@@ -9,16 +9,24 @@ import type { Store } from '../storage/store.js';
  * which tokens and answers — so checks cannot be denied later, nor invented. Checks are
  * the platform's hottest path, so each costs one hash update in memory; every window
  * (10 s by default) the ledger appends one `check_digest` entry per member that checked,
- * its subject `checks/<count>/<first>/<last>` and its digest SHA-256 over the lines
+ * its subject `checks/<count>/<first>/<last>` and its digest HMAC-SHA-256 over the lines
  * `[token, verdict, policy version]` (RFC 8785) in the order answered.
+ *
+ * Keyed, because the log is public to every member: with a plain hash, anyone who can
+ * compute a token could confirm that a member checked it in a window with one check. The
+ * key is derived from the platform's own key; the operator can show it to an auditor to
+ * settle a dispute about which checks were made.
  */
 export class CheckLedger {
-  private open = new Map<string, { hash: Hash; count: number; first: number; last: number }>();
+  private open = new Map<string, { hash: Hmac; count: number; first: number; last: number }>();
   /** Entries made but not yet appended (the store was unavailable): tried again next time. */
   private pending: LogEntry[] = [];
+  /** Flushes run one after another, never overlapping. */
+  private flushing: Promise<number> = Promise.resolve(0);
 
   constructor(
     private readonly store: Store,
+    private readonly key: Uint8Array,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -31,7 +39,7 @@ export class CheckLedger {
     const at = this.now();
     let window = this.open.get(memberId);
     if (window === undefined) {
-      window = { hash: createHash('sha256'), count: 0, first: at, last: at };
+      window = { hash: createHmac('sha256', this.key), count: 0, first: at, last: at };
       this.open.set(memberId, window);
     }
     for (const a of answers)
@@ -40,8 +48,17 @@ export class CheckLedger {
     window.last = at;
   }
 
-  /** Appends one entry per member that checked since the last flush. */
-  async flush(): Promise<number> {
+  /** Appends one entry per member that checked since the last flush; returns how many. */
+  flush(): Promise<number> {
+    const run = this.flushing.then(
+      () => this.flushOnce(),
+      () => this.flushOnce(),
+    );
+    this.flushing = run.catch(() => 0);
+    return run;
+  }
+
+  private async flushOnce(): Promise<number> {
     const closed = this.open;
     this.open = new Map();
     const at = this.now();
@@ -55,8 +72,13 @@ export class CheckLedger {
       });
     if (this.pending.length === 0) return 0;
     const entries = this.pending;
-    await this.store.appendLog(entries);
     this.pending = [];
+    try {
+      await this.store.appendLog(entries);
+    } catch (error) {
+      this.pending = [...entries, ...this.pending];
+      throw error;
+    }
     return entries.length;
   }
 }

@@ -25,6 +25,24 @@ const MAX_SKEW_MS = 5 * 60_000;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/**
+ * The schema checks a time's shape; this checks it is a time at all (no 13th month, no
+ * 25th hour), naming the item. (Date.parse rolls 31 February over into March, on the
+ * member's side as on this one.)
+ */
+function requireDates<K extends string>(
+  items: readonly Record<K, string>[],
+  list: string,
+  field: K,
+): void {
+  items.forEach((item, i) => {
+    if (!Number.isFinite(Date.parse(item[field])))
+      throw new HttpProblem('request.invalid', `${field} must be a real date and time`, {
+        errors: [{ field: `batch.${list}[${i}].${field}`, message: 'is not a valid date-time' }],
+      });
+  });
+}
+
 export interface BatchResult extends IngestResult {
   readonly batchId: string;
   /** When the platform took the batch: the time of its log entries. */
@@ -112,6 +130,7 @@ export class IngestionService {
   }
 
   async submitReports(caller: Member, signed: SignedBatch<ReportBatch>): Promise<BatchResult> {
+    requireDates(signed.batch.reports, 'reports', 'occurredAt');
     const { record, hashes } = await this.admit(caller, signed, 'reports');
     const reports: IngestReport[] = signed.batch.reports.map((r, i) => ({
       ref: r.ref,
@@ -139,6 +158,7 @@ export class IngestionService {
   }
 
   async submitLinks(caller: Member, signed: SignedBatch<LinkBatch>): Promise<BatchResult> {
+    requireDates(signed.batch.links, 'links', 'at');
     const { record, hashes } = await this.admit(caller, signed, 'links');
     const links: IngestLink[] = signed.batch.links.map((l, i) => ({
       link: l.link,

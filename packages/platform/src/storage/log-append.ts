@@ -132,15 +132,17 @@ export function retractionEntry(
 
 /**
  * A key server's count of evaluations for a member on a day, as it grew: visible in the
- * subject (`oprf/<key id>/<share>/<day>/<count>`) so that enumeration shows in the log.
+ * subject (`oprf/<key server>/<key id>/<share>/<day>/<count>`) so that enumeration shows
+ * in the log. A key server's counts are its own: another cannot overwrite them.
  */
 export function oprfUsageEntry(u: OprfUsage, at: number): LogEntry {
   return {
     kind: 'oprf_usage',
     time: entryTime(at),
     member: u.member,
-    subject: `oprf/${u.keyId}/${u.shareIndex}/${u.day}/${u.evaluations}`,
+    subject: `oprf/${u.reporter}/${u.keyId}/${u.shareIndex}/${u.day}/${u.evaluations}`,
     digest: recordDigest({
+      reporter: u.reporter,
       keyId: u.keyId,
       shareIndex: u.shareIndex,
       day: u.day,

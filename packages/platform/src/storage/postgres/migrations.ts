@@ -39,7 +39,7 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: string; readonly 
       CREATE TABLE log_tiles (band INTEGER NOT NULL, idx BIGINT NOT NULL, hashes BYTEA NOT NULL, PRIMARY KEY (band, idx));
       CREATE TABLE log_state (id INTEGER PRIMARY KEY CHECK (id = 1), size BIGINT NOT NULL, frontier BYTEA NOT NULL, root BYTEA NOT NULL);
       INSERT INTO log_state (id, size, frontier, root) VALUES (1, 0, '\\x', '\\xe3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
-      CREATE TABLE oprf_usage (key_id TEXT NOT NULL, share_index INTEGER NOT NULL, day TEXT NOT NULL, member_id TEXT NOT NULL, evaluations BIGINT NOT NULL, PRIMARY KEY (key_id, share_index, day, member_id));
+      CREATE TABLE oprf_usage (reporter TEXT NOT NULL, key_id TEXT NOT NULL, share_index INTEGER NOT NULL, day TEXT NOT NULL, member_id TEXT NOT NULL, evaluations BIGINT NOT NULL, PRIMARY KEY (reporter, key_id, share_index, day, member_id));
       CREATE TABLE log_checkpoints (size BIGINT PRIMARY KEY, note TEXT NOT NULL, created_at BIGINT NOT NULL);
       CREATE TABLE log_cosignatures (size BIGINT NOT NULL, witness TEXT NOT NULL, line TEXT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (size, witness));
     `,

@@ -299,24 +299,28 @@ export class PostgresStore implements Store {
     return plan.result;
   }
 
-  async recordOprfUsage(usage: readonly OprfUsage[], at: number): Promise<LogAppend | undefined> {
+  async recordOprfUsage(all: readonly OprfUsage[], at: number): Promise<LogAppend | undefined> {
+    // A count of nothing is nothing to log (as on SQLite).
+    const usage = all.filter((u) => u.evaluations > 0);
     if (usage.length === 0) return undefined;
     return this.tx(async (client) => {
       // Counts that grew, kept; the rows stay locked until commit so two reports of one
       // count cannot both log it.
       const { rows } = await client.query<{
+        reporter: string;
         key_id: string;
         share_index: number;
         day: string;
         member_id: string;
         evaluations: number;
       }>(
-        `INSERT INTO oprf_usage (key_id, share_index, day, member_id, evaluations)
-         SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::bigint[])
-         ON CONFLICT (key_id, share_index, day, member_id) DO UPDATE SET evaluations = excluded.evaluations
+        `INSERT INTO oprf_usage (reporter, key_id, share_index, day, member_id, evaluations)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::bigint[])
+         ON CONFLICT (reporter, key_id, share_index, day, member_id) DO UPDATE SET evaluations = excluded.evaluations
          WHERE oprf_usage.evaluations < excluded.evaluations
-         RETURNING key_id, share_index, day, member_id, evaluations`,
+         RETURNING reporter, key_id, share_index, day, member_id, evaluations`,
         [
+          usage.map((u) => u.reporter),
           usage.map((u) => u.keyId),
           usage.map((u) => u.shareIndex),
           usage.map((u) => u.day),
@@ -326,6 +330,7 @@ export class PostgresStore implements Store {
       );
       const grown = rows
         .map((r) => ({
+          reporter: r.reporter,
           keyId: r.key_id,
           shareIndex: r.share_index,
           day: r.day,

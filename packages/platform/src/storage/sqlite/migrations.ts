@@ -40,7 +40,7 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: string; readonly sq
       CREATE TABLE log_tiles (band INTEGER NOT NULL, idx INTEGER NOT NULL, hashes BLOB NOT NULL, PRIMARY KEY (band, idx)) WITHOUT ROWID;
       CREATE TABLE log_state (id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL, frontier BLOB NOT NULL, root BLOB NOT NULL);
       INSERT INTO log_state (id, size, frontier, root) VALUES (1, 0, x'', x'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
-      CREATE TABLE oprf_usage (key_id TEXT NOT NULL, share_index INTEGER NOT NULL, day TEXT NOT NULL, member_id TEXT NOT NULL, evaluations INTEGER NOT NULL, PRIMARY KEY (key_id, share_index, day, member_id));
+      CREATE TABLE oprf_usage (reporter TEXT NOT NULL, key_id TEXT NOT NULL, share_index INTEGER NOT NULL, day TEXT NOT NULL, member_id TEXT NOT NULL, evaluations INTEGER NOT NULL, PRIMARY KEY (reporter, key_id, share_index, day, member_id));
       CREATE TABLE log_checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL, created_at INTEGER NOT NULL);
       CREATE TABLE log_cosignatures (size INTEGER NOT NULL, witness TEXT NOT NULL, line TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (size, witness)) WITHOUT ROWID;
     `,

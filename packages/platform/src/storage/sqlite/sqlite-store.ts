@@ -272,18 +272,23 @@ export class SqliteStore implements Store {
   }
 
   async recordOprfUsage(usage: readonly OprfUsage[], at: number): Promise<LogAppend | undefined> {
-    const known = this.db.prepare<[string, number, string, string], { evaluations: number }>(
-      'SELECT evaluations FROM oprf_usage WHERE key_id = ? AND share_index = ? AND day = ? AND member_id = ?',
+    const known = this.db.prepare<
+      [string, string, number, string, string],
+      { evaluations: number }
+    >(
+      'SELECT evaluations FROM oprf_usage WHERE reporter = ? AND key_id = ? AND share_index = ? AND day = ? AND member_id = ?',
     );
     const keep = this.db.prepare(
-      'INSERT OR REPLACE INTO oprf_usage (key_id, share_index, day, member_id, evaluations) VALUES (?, ?, ?, ?, ?)',
+      'INSERT OR REPLACE INTO oprf_usage (reporter, key_id, share_index, day, member_id, evaluations) VALUES (?, ?, ?, ?, ?, ?)',
     );
     return this.db.transaction(() => {
       const grown = usage.filter(
         (u) =>
-          u.evaluations > (known.get(u.keyId, u.shareIndex, u.day, u.member)?.evaluations ?? 0),
+          u.evaluations >
+          (known.get(u.reporter, u.keyId, u.shareIndex, u.day, u.member)?.evaluations ?? 0),
       );
-      for (const u of grown) keep.run(u.keyId, u.shareIndex, u.day, u.member, u.evaluations);
+      for (const u of grown)
+        keep.run(u.reporter, u.keyId, u.shareIndex, u.day, u.member, u.evaluations);
       return this.appendInTx(grown.map((u) => oprfUsageEntry(u, at)));
     })();
   }
@@ -403,9 +408,18 @@ export class SqliteStore implements Store {
   async auditDigests(
     entries: readonly { kind: string; member: string; subject: string }[],
   ): Promise<(string | null)[]> {
-    const report = this.db.prepare<[string, string], StoredReportRow>(
-      'SELECT * FROM reports WHERE member_id = ? AND id = ?',
-    );
+    // The page's reports in a few statements rather than one lookup each.
+    const wanted = entries.filter((e) => e.kind === 'report' || e.kind === 'retraction');
+    const reports = new Map<string, StoredReportRow>();
+    for (let at = 0; at < wanted.length; at += 500) {
+      const chunk = wanted.slice(at, at + 500);
+      const rows = this.db
+        .prepare<string[], StoredReportRow & { member_id: string }>(
+          `SELECT * FROM reports WHERE (member_id, id) IN (VALUES ${chunk.map(() => '(?, ?)').join(', ')})`,
+        )
+        .all(...chunk.flatMap((e) => [e.member, e.subject]));
+      for (const r of rows) reports.set(`${r.member_id}\u0000${r.id}`, r);
+    }
     const links = this.db.prepare<[string, string], StoredLinkRow>(
       'SELECT * FROM links WHERE member_id = ? AND batch_id = ?',
     );
@@ -413,7 +427,7 @@ export class SqliteStore implements Store {
       if (!AUDITED_KINDS.has(e.kind)) return null;
       return e.kind === 'link_batch'
         ? storedDigest(e.kind, undefined, links.all(e.member, e.subject))
-        : storedDigest(e.kind, report.get(e.member, e.subject), undefined);
+        : storedDigest(e.kind, reports.get(`${e.member}\u0000${e.subject}`), undefined);
     });
   }
 
