@@ -104,15 +104,10 @@ export async function postgresSchema(
 
 /** `credence serve` as it runs by default (log level info, metrics on), on any free port. */
 export function servePlatform(db: string, keyFile: string): Promise<ServiceProcess> {
-  return spawnService('platform', [
-    'serve',
-    '--db',
-    db,
-    '--key',
-    keyFile,
-    '--port',
-    '0',
-    '--log-level',
-    'info',
-  ]);
+  // Loading a large store's view of flagged tokens takes a while on a small machine.
+  return spawnService(
+    'platform',
+    ['serve', '--db', db, '--key', keyFile, '--port', '0', '--log-level', 'info'],
+    { startTimeoutMs: 180_000 },
+  );
 }

@@ -24,6 +24,8 @@ export function spawnService(
     readonly script?: string;
     /** Environment added to this process's (secrets that must not show in process lists). */
     readonly env?: Readonly<Record<string, string>>;
+    /** How long it may take to say it listens (default 15 s). */
+    readonly startTimeoutMs?: number;
   } = {},
 ): Promise<ServiceProcess> {
   const out = options.log === undefined ? 'ignore' : openSync(options.log, 'a');
@@ -42,7 +44,7 @@ export function spawnService(
     const timer = setTimeout(() => {
       void stop();
       reject(new Error(`${label} did not start in time: ${said.trim()}`));
-    }, 15_000);
+    }, options.startTimeoutMs ?? 15_000);
     child.stderr?.on('data', (chunk: Buffer) => {
       said += chunk.toString();
       const match = /listening on (\S+)/.exec(said);
