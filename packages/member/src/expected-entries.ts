@@ -27,6 +27,25 @@ interface Accepted {
 const acceptedInOrder = (results: readonly Accepted[]) =>
   results.filter((r) => r.status === 'accepted').sort((a, b) => a.index - b.index);
 
+/** The report entry (without its time) of one of the member's reports, by the id it got. */
+function reportEntry(memberId: string, item: TokenizedReport, id: string): Omit<LogEntry, 'time'> {
+  return {
+    kind: 'report',
+    member: memberId,
+    subject: id,
+    digest: reportDigest({
+      id,
+      ref: item.ref,
+      type: item.type,
+      category: item.category,
+      occurredAt: Date.parse(item.occurredAt),
+      loss: item.loss,
+      entities: item.entities,
+      contentHash: contentHash(item),
+    }),
+  };
+}
+
 export function expectedReportEntries(
   memberId: string,
   receivedAt: string,
@@ -34,25 +53,10 @@ export function expectedReportEntries(
   results: readonly Accepted[],
 ): LogEntry[] {
   const time = entryTime(Date.parse(receivedAt));
-  return acceptedInOrder(results).map((r) => {
-    const item = reports[r.index] as TokenizedReport;
-    return {
-      kind: 'report',
-      time,
-      member: memberId,
-      subject: r.id,
-      digest: reportDigest({
-        id: r.id,
-        ref: item.ref,
-        type: item.type,
-        category: item.category,
-        occurredAt: Date.parse(item.occurredAt),
-        loss: item.loss,
-        entities: item.entities,
-        contentHash: contentHash(item),
-      }),
-    };
-  });
+  return acceptedInOrder(results).map((r) => ({
+    ...reportEntry(memberId, reports[r.index] as TokenizedReport, r.id),
+    time,
+  }));
 }
 
 /**
@@ -67,24 +71,7 @@ export function expectedDuplicateReports(
 ): Omit<LogEntry, 'time'>[] {
   return results
     .filter((r) => r.status === 'duplicate')
-    .map((r) => {
-      const item = reports[r.index] as TokenizedReport;
-      return {
-        kind: 'report',
-        member: memberId,
-        subject: r.id,
-        digest: reportDigest({
-          id: r.id,
-          ref: item.ref,
-          type: item.type,
-          category: item.category,
-          occurredAt: Date.parse(item.occurredAt),
-          loss: item.loss,
-          entities: item.entities,
-          contentHash: contentHash(item),
-        }),
-      };
-    });
+    .map((r) => reportEntry(memberId, reports[r.index] as TokenizedReport, r.id));
 }
 
 export function expectedLinkEntries(
