@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import {
   entryTime,
+  itemContentHash,
   type LogEntry,
   linkBatchDigest,
   reportDigest,
@@ -15,8 +15,7 @@ import type { TokenizedLink, TokenizedReport } from '@credence/core/wire/tokeniz
  * if the platform logged exactly what the member sent.
  */
 
-const contentHash = (item: unknown) =>
-  createHash('sha256').update(canonicalJson(item)).digest('hex');
+const contentHash = (item: unknown) => itemContentHash(canonicalJson(item));
 
 interface Accepted {
   readonly index: number;

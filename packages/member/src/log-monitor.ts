@@ -246,14 +246,8 @@ export class LogMonitor {
       .run(checkpoint.size, note, this.now());
   }
 
-  private async consistencyProof(from: number, to: number): Promise<Uint8Array[]> {
-    if (from === 0 || from === to) return [];
-    const answer = await platformRequest<{ proof: string[] }>(
-      this.platform,
-      'GET',
-      `/v1/log/proof/consistency?from=${from}&to=${to}`,
-    );
-    return answer.proof.map((h) => decodeBase64url(h) ?? new Uint8Array(0));
+  private consistencyProof(from: number, to: number): Promise<Uint8Array[]> {
+    return fetchConsistencyProof(this.platform, from, to);
   }
 
   /**
@@ -425,6 +419,24 @@ export class LogMonitor {
       findings,
     };
   }
+}
+
+/**
+ * The log's consistency proof from tree size `from` to `to`; none is needed (or, when
+ * `from` is larger, possible: `consistent` then says no) unless 0 < from < to.
+ */
+export async function fetchConsistencyProof(
+  platform: PlatformEndpoint,
+  from: number,
+  to: number,
+): Promise<Uint8Array[]> {
+  if (from === 0 || from >= to) return [];
+  const answer = await platformRequest<{ proof: string[] }>(
+    platform,
+    'GET',
+    `/v1/log/proof/consistency?from=${from}&to=${to}`,
+  );
+  return answer.proof.map((h) => decodeBase64url(h) ?? new Uint8Array(0));
 }
 
 function describeEntry(entryJson: string): string {

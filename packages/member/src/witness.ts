@@ -13,6 +13,7 @@ import { decodeBase64url } from '@credence/core/encoding/base64url';
 import { cosign, type parseCheckpoint, verifyCheckpoint } from '@credence/core/log/checkpoint';
 import { consistent } from '@credence/core/log/receipt';
 import { formatVerifierKey, type NoteSigner, parseNote } from '@credence/core/log/signed-note';
+import { fetchConsistencyProof } from './log-monitor.js';
 import { MemberError } from './member-error.js';
 import { type PlatformEndpoint, platformRequest } from './platform-client.js';
 
@@ -90,16 +91,7 @@ export class Witness {
     const last = this.state();
     if (last !== undefined) {
       const seen = { size: last.size, rootHash: decodeBase64url(last.root) ?? new Uint8Array() };
-      const proof =
-        checkpoint.size > seen.size && seen.size > 0
-          ? (
-              await platformRequest<{ proof: string[] }>(
-                this.options.log,
-                'GET',
-                `/v1/log/proof/consistency?from=${seen.size}&to=${checkpoint.size}`,
-              )
-            ).proof.map((h) => decodeBase64url(h) ?? new Uint8Array())
-          : [];
+      const proof = await fetchConsistencyProof(this.options.log, seen.size, checkpoint.size);
       if (!consistent(seen, checkpoint, proof))
         throw new MemberError(
           'member.log_fork',

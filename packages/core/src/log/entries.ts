@@ -57,6 +57,15 @@ export function entryTime(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+/**
+ * A contributed item's content hash: hex SHA-256 of its canonical JSON as the member
+ * signed it. The platform keeps it for idempotency and logs it in the report's record;
+ * the member computes the same to check its receipts, so both use this one function.
+ */
+export function itemContentHash(canonicalItemText: string): string {
+  return createHash('sha256').update(canonicalItemText, 'utf8').digest('hex');
+}
+
 /** base64url SHA-256 of a value's RFC 8785 canonical JSON. */
 export function recordDigest(record: unknown): string {
   return encodeBase64url(createHash('sha256').update(canonicalBytes(record)).digest());

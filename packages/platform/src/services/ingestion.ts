@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { itemContentHash } from '@credence/core/log/entries';
 import {
   canonicalBatch,
   type LinkBatch,
@@ -126,7 +127,7 @@ export class IngestionService {
       items: canonical.items.length,
       receivedAt: now,
     };
-    return { record, hashes: canonical.items.map(sha256) };
+    return { record, hashes: canonical.items.map(itemContentHash) };
   }
 
   async submitReports(caller: Member, signed: SignedBatch<ReportBatch>): Promise<BatchResult> {
