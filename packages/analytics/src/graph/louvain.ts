@@ -1,0 +1,243 @@
+import { type Csr, strengths } from './csr.js';
+
+export interface LouvainOptions {
+  /** γ of modularity: above 1 favours smaller communities. Default 1. */
+  readonly resolution?: number;
+  /** Seed of the order in which nodes are visited (the result is a function of it). */
+  readonly seed?: number;
+  /** Most passes over the nodes per level. Default 32. */
+  readonly maxPasses?: number;
+}
+
+export interface Communities {
+  /** Community of each node, numbered 0..count-1. */
+  readonly community: Int32Array;
+  readonly count: number;
+  /** Modularity of the partition (with the resolution used). */
+  readonly modularity: number;
+  /** Levels of aggregation made. */
+  readonly levels: number;
+}
+
+/**
+ * Modularity of a partition of an undirected CSR (Newman–Girvan, with resolution γ):
+ * Q = Σ_c [ in_c / 2m − γ (tot_c / 2m)² ], where in_c sums the arcs inside c (each edge
+ * twice) and twice its loops, and tot_c the strengths of c's nodes.
+ */
+export function modularity(g: Csr, community: Int32Array, resolution = 1): number {
+  const k = strengths(g);
+  let count = 0;
+  for (let v = 0; v < g.nodes; v++) count = Math.max(count, (community[v] as number) + 1);
+  const inside = new Float64Array(count);
+  const total = new Float64Array(count);
+  let m2 = 0;
+  for (let v = 0; v < g.nodes; v++) {
+    const c = community[v] as number;
+    m2 += k[v] as number;
+    total[c] = (total[c] as number) + (k[v] as number);
+    let w = 2 * (g.loops[v] as number);
+    for (let i = g.offsets[v] as number, end = g.offsets[v + 1] as number; i < end; i++)
+      if (community[g.targets[i] as number] === c) w += g.weights[i] as number;
+    inside[c] = (inside[c] as number) + w;
+  }
+  if (m2 === 0) return 0;
+  let q = 0;
+  for (let c = 0; c < count; c++) {
+    const t = (total[c] as number) / m2;
+    q += (inside[c] as number) / m2 - resolution * t * t;
+  }
+  return q;
+}
+
+/** A small deterministic generator (xorshift32) for the visiting order. */
+function shuffled(n: number, seed: number): Int32Array {
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  let s = seed >>> 0 || 0x9e3779b9;
+  for (let i = n - 1; i > 0; i--) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    const j = (s >>> 0) % (i + 1);
+    const t = order[i] as number;
+    order[i] = order[j] as number;
+    order[j] = t;
+  }
+  return order;
+}
+
+/**
+ * Moves nodes between communities while modularity grows (the local moving phase of
+ * Blondel et al. 2008): each node, visited in a seeded random order, leaves its
+ * community and joins the neighbouring one with the largest gain
+ * k_v,in(c) − γ k_v tot_c / 2m (its own included), until a pass moves nothing.
+ */
+function moveNodes(
+  g: Csr,
+  k: Float64Array,
+  m2: number,
+  resolution: number,
+  seed: number,
+  maxPasses: number,
+): { community: Int32Array; moved: boolean } {
+  const n = g.nodes;
+  const community = new Int32Array(n);
+  const total = new Float64Array(n);
+  for (let v = 0; v < n; v++) {
+    community[v] = v;
+    total[v] = k[v] as number;
+  }
+  const toCommunity = new Float64Array(n);
+  const seen = new Int32Array(n).fill(-1);
+  const touched = new Int32Array(n);
+  const order = shuffled(n, seed);
+  let movedAny = false;
+  for (let pass = 0; pass < maxPasses; pass++) {
+    let moved = 0;
+    for (let o = 0; o < n; o++) {
+      const v = order[o] as number;
+      const own = community[v] as number;
+      const kv = k[v] as number;
+      let count = 0;
+      for (let i = g.offsets[v] as number, end = g.offsets[v + 1] as number; i < end; i++) {
+        const c = community[g.targets[i] as number] as number;
+        if (seen[c] !== v) {
+          seen[c] = v;
+          toCommunity[c] = 0;
+          touched[count++] = c;
+        }
+        toCommunity[c] = (toCommunity[c] as number) + (g.weights[i] as number);
+      }
+      total[own] = (total[own] as number) - kv;
+      const scale = (resolution * kv) / m2;
+      let best = own;
+      let bestGain =
+        (seen[own] === v ? (toCommunity[own] as number) : 0) - scale * (total[own] as number);
+      for (let t = 0; t < count; t++) {
+        const c = touched[t] as number;
+        const gain = (toCommunity[c] as number) - scale * (total[c] as number);
+        if (gain > bestGain + 1e-12) {
+          best = c;
+          bestGain = gain;
+        }
+      }
+      total[best] = (total[best] as number) + kv;
+      if (best !== own) {
+        community[v] = best;
+        moved++;
+      }
+    }
+    if (moved === 0) break;
+    movedAny = true;
+  }
+  return { community, moved: movedAny };
+}
+
+/** Renumbers community ids to 0..count-1 in order of first appearance. */
+function renumber(community: Int32Array): number {
+  const id = new Int32Array(community.length).fill(-1);
+  let count = 0;
+  for (let v = 0; v < community.length; v++) {
+    const c = community[v] as number;
+    if (id[c] === -1) id[c] = count++;
+    community[v] = id[c] as number;
+  }
+  return count;
+}
+
+/**
+ * The graph of communities: one node per community, its loops the weight inside it,
+ * arcs the summed weights between communities; strengths are preserved.
+ */
+function aggregate(g: Csr, community: Int32Array, count: number): Csr {
+  const start = new Int32Array(count + 1);
+  for (let v = 0; v < g.nodes; v++) {
+    const c = community[v] as number;
+    start[c + 1] = (start[c + 1] as number) + 1;
+  }
+  for (let c = 0; c < count; c++) start[c + 1] = (start[c + 1] as number) + (start[c] as number);
+  const members = new Int32Array(g.nodes);
+  const fill = start.slice(0, count);
+  for (let v = 0; v < g.nodes; v++) {
+    const c = community[v] as number;
+    members[fill[c] as number] = v;
+    fill[c] = (fill[c] as number) + 1;
+  }
+  const offsets = new Int32Array(count + 1);
+  const targets = new Int32Array(g.targets.length);
+  const weights = new Float64Array(g.targets.length);
+  const loops = new Float64Array(count);
+  const slot = new Int32Array(count).fill(-1);
+  let write = 0;
+  for (let c = 0; c < count; c++) {
+    const rowStart = write;
+    let loop = 0;
+    for (let m = start[c] as number, mEnd = start[c + 1] as number; m < mEnd; m++) {
+      const v = members[m] as number;
+      loop += g.loops[v] as number;
+      for (let i = g.offsets[v] as number, end = g.offsets[v + 1] as number; i < end; i++) {
+        const d = community[g.targets[i] as number] as number;
+        const w = g.weights[i] as number;
+        if (d === c) {
+          loop += w / 2;
+          continue;
+        }
+        const s = slot[d] as number;
+        if (s >= rowStart) weights[s] = (weights[s] as number) + w;
+        else {
+          slot[d] = write;
+          targets[write] = d;
+          weights[write] = w;
+          write++;
+        }
+      }
+    }
+    loops[c] = loop;
+    offsets[c + 1] = write;
+  }
+  return {
+    nodes: count,
+    offsets,
+    targets: targets.slice(0, write),
+    weights: weights.slice(0, write),
+    loops,
+  };
+}
+
+/**
+ * Communities by Louvain (Blondel, Guillaume, Lambiotte, Lefebvre 2008) on an undirected
+ * CSR: local moving, then aggregation of each community into one node, repeated while
+ * a level moves anything. Deterministic for a given seed.
+ */
+export function louvain(g: Csr, options: LouvainOptions = {}): Communities {
+  const resolution = options.resolution ?? 1;
+  const maxPasses = options.maxPasses ?? 32;
+  let seed = options.seed ?? 1;
+  const membership = new Int32Array(g.nodes);
+  for (let v = 0; v < g.nodes; v++) membership[v] = v;
+  let graph = g;
+  let levels = 0;
+  let count = g.nodes;
+  for (;;) {
+    const k = strengths(graph);
+    let m2 = 0;
+    for (let v = 0; v < graph.nodes; v++) m2 += k[v] as number;
+    if (m2 === 0) break;
+    const { community, moved } = moveNodes(graph, k, m2, resolution, seed, maxPasses);
+    if (!moved) break;
+    const next = renumber(community);
+    for (let v = 0; v < g.nodes; v++) membership[v] = community[membership[v] as number] as number;
+    levels++;
+    count = next;
+    if (next === graph.nodes) break;
+    graph = aggregate(graph, community, next);
+    seed = (Math.imul(seed, 0x9e3779b1) + 1) >>> 0;
+  }
+  if (levels === 0) count = renumber(membership);
+  return {
+    community: membership,
+    count,
+    modularity: modularity(g, membership, resolution),
+    levels,
+  };
+}
