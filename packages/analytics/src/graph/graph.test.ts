@@ -1,13 +1,30 @@
+import { createRequire } from 'node:module';
 import fc from 'fast-check';
-import Graph from 'graphology';
-import graphologyLouvain from 'graphology-communities-louvain';
-import { connectedComponents as referenceComponents } from 'graphology-components';
-import referenceModularity from 'graphology-metrics/graph/modularity.js';
 import { describe, expect, it } from 'vitest';
 import { connectedComponents } from './components.js';
 import { buildCsr, EdgeList, inducedSubgraph, strengths } from './csr.js';
 import { louvain, modularity } from './louvain.js';
 import { personalizedPageRank } from './pagerank.js';
+
+// The references are CommonJS modules; their declarations describe ESM default exports.
+const require = createRequire(import.meta.url);
+interface Graph {
+  addNode(node: string): void;
+  hasEdge(a: string, b: string): boolean;
+  addEdge(a: string, b: string, attributes: { weight: number }): void;
+  updateEdgeAttribute(a: string, b: string, name: string, update: (x: unknown) => number): void;
+}
+const Graph = require('graphology') as new (options: object) => Graph;
+const graphologyLouvain = require('graphology-communities-louvain') as {
+  detailed(g: Graph, options: { getEdgeWeight: string }): { modularity: number };
+};
+const { connectedComponents: referenceComponents } = require('graphology-components') as {
+  connectedComponents(g: Graph): string[][];
+};
+const referenceModularity = require('graphology-metrics/graph/modularity') as (
+  g: Graph,
+  options: { getNodeCommunity: (node: string) => number; getEdgeWeight: string },
+) => number;
 
 /** A planted-partition graph: `groups` groups of `size`, dense inside, sparse between. */
 function planted(groups: number, size: number, pIn: number, pOut: number, seed: number) {
@@ -185,7 +202,8 @@ describe('personalized PageRank', () => {
     for (const [a, , w] of arcs) out[a] = (out[a] as number) + w;
     // Column-stochastic M with dangling columns replaced by s.
     const m = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-    for (const [a, b, w] of arcs) (m[b] as number[])[a] += w / (out[a] as number);
+    for (const [a, b, w] of arcs)
+      (m[b] as number[])[a] = ((m[b] as number[])[a] as number) + w / (out[a] as number);
     for (let a = 0; a < n; a++)
       if (out[a] === 0) for (let b = 0; b < n; b++) (m[b] as number[])[a] = s[b] as number;
     // (I − (1 − α) M) r = α s by Gaussian elimination.
@@ -201,7 +219,9 @@ describe('personalized PageRank', () => {
       for (let r = 0; r < n; r++) {
         if (r === c) continue;
         const f = ((A[r] as number[])[c] as number) / ((A[c] as number[])[c] as number);
-        for (let k = c; k < n; k++) (A[r] as number[])[k] -= f * ((A[c] as number[])[k] as number);
+        for (let k = c; k < n; k++)
+          (A[r] as number[])[k] =
+            ((A[r] as number[])[k] as number) - f * ((A[c] as number[])[k] as number);
         y[r] = (y[r] as number) - f * (y[c] as number);
       }
     }
