@@ -11,6 +11,7 @@ import pg from 'pg';
 import { buildPlatformApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { AlertHub } from './services/alerts.js';
+import { AnalysisService } from './services/analysis.js';
 import { CheckLedger } from './services/check-ledger.js';
 import { CheckService } from './services/check-service.js';
 import { CheckView } from './services/check-view.js';
@@ -46,6 +47,11 @@ export interface PlatformConfig {
   readonly witnesses?: readonly string[];
   /** How often a checkpoint is signed when the log grew (default 10 s; 0: never). */
   readonly checkpointIntervalMs?: number;
+  /**
+   * How often joint analysis runs when something changed since the last run (0, the
+   * default: only on POST /v1/analysis or `credence analyze`).
+   */
+  readonly analysisIntervalMs?: number;
 }
 
 export interface RunningPlatform {
@@ -81,6 +87,7 @@ export interface Platform {
   readonly log: LogService;
   readonly checkLedger: CheckLedger;
   readonly webhooks: WebhookDispatcher;
+  readonly analysis: AnalysisService;
   /** Starts following other processes' writes and delivering webhooks. */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -103,7 +110,9 @@ export async function createPlatform(
   const policies = new PolicyService(store);
   await policies.load();
   const ingestion = new IngestionService(store, view);
-  const checks = new CheckService(view, policies);
+  const analysis = new AnalysisService(store, policies);
+  await analysis.refresh();
+  const checks = new CheckService(view, policies, analysis);
   const members = new MemberService(store, credentials, () => ingestion.invalidateKeys());
   const alerts = new AlertHub(store);
   const key = platformKey(config.keyFile);
@@ -124,6 +133,7 @@ export async function createPlatform(
   const { registry, metrics } = createMetrics();
   const follow = async () => {
     await view.catchUp();
+    await analysis.refresh();
     await alerts.poke();
   };
   const app = await buildPlatformApp({
@@ -132,6 +142,7 @@ export async function createPlatform(
     credentials,
     ingestion,
     checks,
+    analysis,
     members,
     policies,
     alerts,
@@ -146,6 +157,7 @@ export async function createPlatform(
   let listener: pg.Client | undefined;
   let poll: NodeJS.Timeout | undefined;
   let checkpoints: NodeJS.Timeout | undefined;
+  let analyses: NodeJS.Timeout | undefined;
   const dispatcher = new WebhookDispatcher(
     store,
     privateKeyFromJwk(key.privateJwk),
@@ -160,6 +172,7 @@ export async function createPlatform(
     log,
     checkLedger,
     webhooks: dispatcher,
+    analysis,
     start: async () => {
       if (store instanceof PostgresStore) {
         listener = new pg.Client({ connectionString: store.url });
@@ -189,10 +202,28 @@ export async function createPlatform(
         );
         checkpoints.unref();
       }
+      const every = config.analysisIntervalMs ?? 0;
+      if (every > 0) {
+        // A run when anything changed since the last one (its own write moves the
+        // sequence too: remember the sequence it left).
+        let analysed = -1;
+        analyses = setInterval(
+          () =>
+            void (async () => {
+              if ((await store.currentSeq()) === analysed) return;
+              const run = await analysis.run('platform');
+              analysed = run.seq;
+              if (run.alerts > 0) await alerts.poke();
+            })().catch(() => undefined),
+          every,
+        );
+        analyses.unref();
+      }
     },
     close: async () => {
       if (poll !== undefined) clearInterval(poll);
       if (checkpoints !== undefined) clearInterval(checkpoints);
+      if (analyses !== undefined) clearInterval(analyses);
       await checkLedger.flush().catch(() => undefined);
       dispatcher.stop();
       await app.close();

@@ -324,6 +324,105 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
       ]);
     });
 
+    it('reads the evidence for analysis page by page, leaving out retracted reports', async () => {
+      const r = await store.ingestReports(batch('bank-a', 'reports', 3), [
+        report('r1', [1, 2]),
+        report('r2', [3]),
+        report('r3', [4]),
+      ]);
+      await store.ingestReports(batch('bank-b', 'reports', 1), [report('r1', [5])]);
+      await store.retractReport('bank-a', r.outcomes[1]?.id as string, 'other', T0);
+      await store.ingestLinks(batch('telecom-a', 'links', 3), [link(9, 7), link(1, 2), link(3, 4)]);
+      const reports: unknown[] = [];
+      let after: { memberId: string; id: string } | undefined;
+      for (;;) {
+        const page = await store.reportEvidence(after, 2);
+        reports.push(...page);
+        const last = page.at(-1);
+        if (last === undefined) break;
+        after = { memberId: last.memberId, id: last.id };
+      }
+      expect(reports).toHaveLength(3);
+      expect(reports).toContainEqual({
+        memberId: 'bank-a',
+        id: r.outcomes[0]?.id,
+        type: 'victim_report',
+        category: 'fake_loan',
+        occurredAt: T0,
+        entities: report('r1', [1, 2]).entities,
+      });
+      expect(reports.map((x) => (x as { memberId: string }).memberId)).toEqual([
+        'bank-a',
+        'bank-a',
+        'bank-b',
+      ]);
+      const links = [
+        ...(await store.linkEvidence(undefined, 2)),
+        ...(await store.linkEvidence({ fromToken: tok(3), id: '~' }, 2)),
+      ];
+      expect(
+        links.map((l) => [l.from.token, l.to.token, l.link, l.memberId, l.count, l.at]),
+      ).toEqual([
+        [tok(1), tok(2), 'call', 'telecom-a', 1, T0],
+        [tok(3), tok(4), 'call', 'telecom-a', 1, T0],
+        [tok(9), tok(7), 'call', 'telecom-a', 1, T0],
+      ]);
+    });
+
+    it('keeps analysis runs, alerts watchers of tokens that join a ring, and logs each run', async () => {
+      expect(await store.latestAnalysis()).toBeUndefined();
+      await store.addWatch('bank-b', [{ token: tok(1), kind: 'phone', keyId: 'k1' }], T0);
+      const head = await store.logHead();
+      const first = await store.saveAnalysis({
+        createdAt: T0,
+        createdBy: 'ops',
+        body: '{"rings":1}',
+        ringTokens: [
+          { token: tok(1), kind: 'phone', ringId: 'ring-a' },
+          { token: tok(2), kind: 'phone', ringId: 'ring-a' },
+        ],
+      });
+      expect(first).toMatchObject({ id: 1, alerts: 1 });
+      expect(first.log).toMatchObject({ first: head.size, count: 1 });
+      const [entry] = await store.logEntries(head.size, head.size + 1);
+      expect(JSON.parse(entry as string)).toMatchObject({
+        kind: 'analysis',
+        member: 'ops',
+        subject: 'analysis/1',
+      });
+      const [alert] = await store.listAlerts('bank-b', undefined, 10);
+      expect(alert).toMatchObject({
+        token: tok(1),
+        source: 'ring',
+        ringId: 'ring-a',
+        seq: first.seq,
+      });
+      // The same ring again: no alert; another ring: an alert.
+      expect(
+        (
+          await store.saveAnalysis({
+            createdAt: T0 + 1,
+            createdBy: 'ops',
+            body: '{}',
+            ringTokens: [{ token: tok(1), kind: 'phone', ringId: 'ring-a' }],
+          })
+        ).alerts,
+      ).toBe(0);
+      const third = await store.saveAnalysis({
+        createdAt: T0 + 2,
+        createdBy: 'ops',
+        body: '{"rings":2}',
+        ringTokens: [{ token: tok(1), kind: 'phone', ringId: 'ring-b' }],
+      });
+      expect(third).toMatchObject({ id: 3, alerts: 1 });
+      expect(await store.latestAnalysis()).toEqual({
+        id: 3,
+        createdAt: T0 + 2,
+        body: '{"rings":2}',
+      });
+      expect(await store.latestAnalysis(3)).toBeUndefined();
+    });
+
     it('queues webhook deliveries for watchers with a webhook and leases them to one claimant', async () => {
       await store.addWatch('bank-b', [{ token: tok(1), kind: 'phone', keyId: 'k1' }], T0);
       await store.setWebhook('bank-b', 'https://bank-b.example/hook', T0);

@@ -21,6 +21,7 @@ export const LOG_ENTRY_KINDS = [
   'member_event',
   'key_event',
   'policy_change',
+  'analysis',
 ] as const;
 
 export type LogEntryKind = (typeof LOG_ENTRY_KINDS)[number];

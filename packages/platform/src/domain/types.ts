@@ -186,10 +186,13 @@ export interface Alert {
   readonly id: number;
   readonly token: string;
   readonly kind: IdentifierKind;
-  readonly source: 'report' | 'link';
+  /** What raised it: a report or link naming the token, or an analysis run putting it in a ring. */
+  readonly source: 'report' | 'link' | 'ring';
   readonly reportType: ReportType | undefined;
   readonly category: Category | undefined;
   readonly linkType: LinkType | undefined;
+  /** The ring the token joined (source `ring`). */
+  readonly ringId: string | undefined;
   readonly occurredAt: number;
   readonly createdAt: number;
 }
@@ -206,4 +209,45 @@ export interface PolicyRecord {
   readonly body: unknown;
   readonly createdAt: number;
   readonly createdBy: string;
+}
+
+/** A report as analysis reads it: who filed it, what it says, its tokens. */
+export interface EvidenceReportRow {
+  readonly memberId: string;
+  readonly id: string;
+  readonly type: ReportType;
+  readonly category: Category;
+  readonly occurredAt: number;
+  readonly entities: readonly IngestEntity[];
+}
+
+/** A link as analysis reads it. */
+export interface EvidenceLinkRow {
+  readonly memberId: string;
+  readonly id: string;
+  readonly link: LinkType;
+  readonly from: TokenRef;
+  readonly to: TokenRef;
+  readonly at: number;
+  readonly count: number;
+}
+
+/** An analysis run to keep: its result as one document, and the tokens its rings hold. */
+export interface AnalysisWrite {
+  readonly createdAt: number;
+  /** The operator or process that ran it. */
+  readonly createdBy: string;
+  /** The result (rings with their tokens), JSON. */
+  readonly body: string;
+  readonly ringTokens: readonly {
+    readonly token: string;
+    readonly kind: IdentifierKind;
+    readonly ringId: string;
+  }[];
+}
+
+export interface StoredAnalysis {
+  readonly id: number;
+  readonly createdAt: number;
+  readonly body: string;
 }

@@ -1,4 +1,6 @@
+import type { IdentifierKind } from '@credence/core/identifiers/kinds';
 import type { LinkBatch, ReportBatch, SignedBatch } from '@credence/core/wire/batches';
+import type { Category } from '@credence/core/wire/vocabulary';
 import { bearerToken } from '@credence/server-kit/bearer';
 import { acceptJsonOnly, useProblemDocuments } from '@credence/server-kit/fastify-problems';
 import { HttpProblem } from '@credence/server-kit/problem';
@@ -18,6 +20,7 @@ import {
   type TokenRef,
 } from '../domain/types.js';
 import { type AlertHub, formatCursor, parseCursor } from '../services/alerts.js';
+import type { AnalysisService } from '../services/analysis.js';
 import type { CheckLedger } from '../services/check-ledger.js';
 import type { CheckAnswer, CheckService } from '../services/check-service.js';
 import type { CheckView } from '../services/check-view.js';
@@ -47,6 +50,7 @@ export interface PlatformDeps {
   readonly credentials: CredentialCache;
   readonly ingestion: IngestionService;
   readonly checks: CheckService;
+  readonly analysis: AnalysisService;
   readonly members: MemberService;
   readonly policies: PolicyService;
   readonly alerts: AlertHub;
@@ -607,6 +611,90 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
       if (report === undefined)
         throw new HttpProblem('report.not_found', 'no report of yours has this id');
       return reportJson(report);
+    },
+  );
+
+  // Joint analysis: rings (SPEC §6). Aggregates and tokens, never a member's name.
+  app.get(
+    '/v1/rings',
+    {
+      config: { roles: ANYONE },
+      schema: {
+        tags: ['analysis'],
+        summary: 'Rings of the latest analysis, strongest first',
+        querystring: S.ringsQuery,
+        response: { 200: S.ringsAnswer, ...problems },
+      },
+    },
+    async (request) => {
+      const q = request.query as {
+        minScore?: string;
+        category?: Category;
+        kind?: IdentifierKind;
+        limit?: string;
+        offset?: string;
+      };
+      const { rings, total } = deps.analysis.rings({
+        limit: Number(q.limit ?? 100),
+        offset: Number(q.offset ?? 0),
+        ...(q.minScore === undefined ? {} : { minScore: Number(q.minScore) }),
+        ...(q.category === undefined ? {} : { category: q.category }),
+        ...(q.kind === undefined ? {} : { kind: q.kind }),
+      });
+      return { analysis: deps.analysis.current()?.id ?? null, total, rings };
+    },
+  );
+  app.get(
+    '/v1/rings/:id',
+    {
+      config: { roles: ANYONE },
+      schema: {
+        tags: ['analysis'],
+        summary: 'A ring: its tokens, why each is in it, its edges and its explanation',
+        params: {
+          type: 'object',
+          properties: { id: { type: 'string', pattern: '^ring-[0-9a-f]{16}$' } },
+        },
+        response: { 200: S.ringDetail, ...problems },
+      },
+    },
+    async (request) => {
+      const ring = deps.analysis.ring((request.params as { id: string }).id);
+      if (ring === undefined)
+        throw new HttpProblem('ring.not_found', 'no ring of the latest analysis has this id');
+      return ring;
+    },
+  );
+  app.get(
+    '/v1/analysis',
+    {
+      config: { roles: ANYONE },
+      schema: {
+        tags: ['analysis'],
+        summary: 'The latest analysis run: when, its figures, and the digest the log binds',
+        response: { 200: S.analysisAnswer, ...problems },
+      },
+    },
+    async () => {
+      const current = deps.analysis.current();
+      if (current === undefined) throw new HttpProblem('analysis.none', 'no analysis has run yet');
+      return { ...current, createdAt: new Date(current.createdAt).toISOString() };
+    },
+  );
+  app.post(
+    '/v1/analysis',
+    {
+      config: { roles: OPERATORS },
+      schema: {
+        tags: ['analysis'],
+        summary: 'Run the analysis now (rings, alerts to watchers, a log entry)',
+        response: { 200: S.analysisRunAnswer, ...problems },
+      },
+    },
+    async (request) => {
+      const run = await deps.analysis.run(me(request).id);
+      if (run.alerts > 0) deps.onChange?.();
+      return { ...run, createdAt: new Date(run.createdAt).toISOString() };
     },
   );
 

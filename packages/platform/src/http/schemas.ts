@@ -199,7 +199,24 @@ export const checkAnswer = {
     categories: { type: 'array', items: { type: 'string' } },
     firstSeen: { type: ['string', 'null'] },
     lastSeen: { type: ['string', 'null'] },
-    ring: { type: 'null', description: 'the ring of joint analysis, when it exists' },
+    ring: {
+      description: 'the ring joint analysis put the token in (latest run), or null',
+      anyOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          required: ['id', 'score', 'size', 'categories', 'risk', 'reason'],
+          properties: {
+            id: { type: 'string' },
+            score: { type: 'number' },
+            size: { type: 'integer' },
+            categories: { type: 'array', items: { type: 'string' } },
+            risk: { type: 'number', description: "the token's risk after propagation" },
+            reason: { type: 'string' },
+          },
+        },
+      ],
+    },
     explanation: { type: 'string' },
     policyVersion: { type: 'integer' },
   },
@@ -238,10 +255,11 @@ export const alertSchema = {
     cursor: { type: 'string' },
     token: { type: 'string' },
     kind: { type: 'string' },
-    source: { enum: ['report', 'link'] },
+    source: { enum: ['report', 'link', 'ring'] },
     reportType: { type: 'string' },
     category: { type: 'string' },
     linkType: { type: 'string' },
+    ringId: { type: 'string', description: 'the ring the token joined (source ring)' },
     occurredAt: { type: 'string' },
     createdAt: { type: 'string' },
   },
@@ -495,5 +513,143 @@ export const problemSchema = {
         properties: { field: { type: 'string' }, message: { type: 'string' } },
       },
     },
+  },
+} as const;
+
+const PATTERN = {
+  type: 'object',
+  required: ['pattern'],
+  description:
+    'a detector finding: mule_chain (accounts, hops, entries, cashOuts, maxFanIn, maxFanOut, members), call_centre (callers, machines, called, carriers), app_hub or url_hub (hubs, reach); counts only',
+  properties: { pattern: { enum: ['mule_chain', 'call_centre', 'app_hub', 'url_hub'] } },
+  additionalProperties: { type: 'integer' },
+} as const;
+
+const RING_SUMMARY_PROPERTIES = {
+  id: { type: 'string' },
+  score: {
+    type: 'number',
+    description: 'reported evidence over distinct members, as a check scores a token',
+  },
+  size: { type: 'integer', description: 'tokens in the ring' },
+  categories: { type: 'array', items: { type: 'string' } },
+  kinds: { type: 'object', additionalProperties: { type: 'integer' } },
+  reported: {
+    type: 'integer',
+    description: 'tokens some member reported; the rest were reached by propagation',
+  },
+  victims: { type: 'integer' },
+  members: { type: 'integer', description: "how many members' data the ring spans; never which" },
+  patterns: { type: 'array', items: PATTERN },
+  explanation: { type: 'string' },
+} as const;
+const RING_SUMMARY_REQUIRED = Object.keys(RING_SUMMARY_PROPERTIES);
+
+export const ringSummary = {
+  type: 'object',
+  required: RING_SUMMARY_REQUIRED,
+  properties: RING_SUMMARY_PROPERTIES,
+} as const;
+
+export const ringDetail = {
+  type: 'object',
+  required: [...RING_SUMMARY_REQUIRED, 'tokens', 'edges'],
+  properties: {
+    ...RING_SUMMARY_PROPERTIES,
+    tokens: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['token', 'kind', 'risk', 'why'],
+        properties: {
+          token: { type: 'string' },
+          kind: { type: 'string' },
+          risk: { type: 'number' },
+          why: {
+            type: 'object',
+            description:
+              'reported: its own evidence; otherwise the edge type its risk came over and the index (in tokens) of the token it came from',
+            properties: {
+              reported: { type: 'boolean' },
+              evidence: { type: 'number' },
+              via: { type: 'string' },
+              from: { type: 'integer' },
+            },
+          },
+        },
+      },
+    },
+    edges: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['from', 'to', 'type', 'count'],
+        properties: {
+          from: { type: 'integer' },
+          to: { type: 'integer' },
+          type: { type: 'string' },
+          count: { type: 'number' },
+        },
+      },
+    },
+  },
+} as const;
+
+export const ringsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    minScore: {
+      type: 'string',
+      pattern: '^(0(\\.[0-9]{1,6})?|1(\\.0{1,6})?)$',
+      description: 'from 0 to 1',
+    },
+    category: { enum: CATEGORIES },
+    kind: { enum: IDENTIFIER_KINDS },
+    limit: { type: 'string', pattern: '^[1-9][0-9]{0,2}$|^1000$', description: '1 to 1000 (100)' },
+    offset: { type: 'string', pattern: '^(0|[1-9][0-9]{0,8})$' },
+  },
+} as const;
+
+export const ringsAnswer = {
+  type: 'object',
+  required: ['analysis', 'total', 'rings'],
+  properties: {
+    analysis: { type: ['integer', 'null'], description: 'the run the rings come from' },
+    total: { type: 'integer' },
+    rings: { type: 'array', items: ringSummary },
+  },
+} as const;
+
+const ANALYSIS_STATS = {
+  type: 'object',
+  additionalProperties: { type: ['number', 'null'] },
+} as const;
+
+export const analysisAnswer = {
+  type: 'object',
+  required: ['id', 'createdAt', 'resultSha256', 'stats'],
+  properties: {
+    id: { type: 'integer' },
+    createdAt: { type: 'string' },
+    resultSha256: {
+      type: 'string',
+      description: 'SHA-256 of the kept result: the digest its analysis log entry binds',
+    },
+    stats: ANALYSIS_STATS,
+  },
+} as const;
+
+export const analysisRunAnswer = {
+  type: 'object',
+  required: ['id', 'createdAt', 'rings', 'ringTokens', 'alerts', 'seconds', 'stats'],
+  properties: {
+    id: { type: 'integer' },
+    createdAt: { type: 'string' },
+    rings: { type: 'integer' },
+    ringTokens: { type: 'integer' },
+    alerts: { type: 'integer' },
+    seconds: { type: 'number' },
+    stats: ANALYSIS_STATS,
   },
 } as const;

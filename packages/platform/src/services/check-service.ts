@@ -1,23 +1,28 @@
 import { type Assessment, assess } from '../domain/policy.js';
+import type { AnalysisService, TokenRing } from './analysis.js';
 import type { CheckView } from './check-view.js';
 import type { PolicyService } from './policy-service.js';
 
 export interface CheckAnswer extends Assessment {
   readonly token: string;
   readonly kind: string | undefined;
-  /** The ring the token belongs to: joint analysis (issue 6) fills it. */
-  readonly ring: null;
+  /** The ring joint analysis put the token in, if any (the latest run). */
+  readonly ring: TokenRing | null;
   readonly policyVersion: number;
 }
 
 /**
  * Risk checks (SPEC §6): answered from the in-memory view. A token nobody reported is
  * clear without a database round trip; a flagged one is scored from its statistics.
+ * Joint analysis adds the token's ring; a token whose risk in a ring reaches the
+ * suspicious threshold is at least suspicious, reported or not, and says why. A ring
+ * alone never makes a token `fraud`: that takes members' reports.
  */
 export class CheckService {
   constructor(
     private readonly view: CheckView,
     private readonly policies: PolicyService,
+    private readonly analysis?: AnalysisService,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -29,7 +34,33 @@ export class CheckService {
     return tokens.map((token) => {
       const flagged = this.view.lookup(token);
       const assessment = assess(policy, flagged?.kind ?? 'phone', flagged?.stats ?? [], now);
-      return { token, kind: flagged?.kind, ...assessment, ring: null, policyVersion: version };
+      const ring = this.analysis?.tokenRing(token);
+      if (ring === undefined)
+        return { token, kind: flagged?.kind, ...assessment, ring: null, policyVersion: version };
+      const raised = assessment.verdict === 'clear' && ring.risk >= policy.thresholds.suspicious;
+      const inRing = `In ${ring.id} (${ring.size} identifiers, score ${ring.score}): ${ring.reason}.`;
+      return {
+        token,
+        kind: flagged?.kind,
+        ...assessment,
+        ...(raised
+          ? {
+              verdict: 'suspicious' as const,
+              score: Math.max(
+                assessment.score,
+                Math.min(ring.risk, policy.thresholds.fraud - 1e-6),
+              ),
+              categories:
+                assessment.categories.length > 0 ? assessment.categories : ring.categories,
+            }
+          : {}),
+        explanation:
+          assessment.reporters === 0
+            ? `Not reported by any member. ${inRing}`
+            : `${assessment.explanation} ${inRing}`,
+        ring,
+        policyVersion: version,
+      };
     });
   }
 }

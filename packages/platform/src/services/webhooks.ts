@@ -16,6 +16,7 @@ export function alertJson(a: Alert) {
     ...(a.reportType === undefined ? {} : { reportType: a.reportType }),
     ...(a.category === undefined ? {} : { category: a.category }),
     ...(a.linkType === undefined ? {} : { linkType: a.linkType }),
+    ...(a.ringId === undefined ? {} : { ringId: a.ringId }),
     occurredAt: new Date(a.occurredAt).toISOString(),
     createdAt: new Date(a.createdAt).toISOString(),
   };

@@ -154,7 +154,7 @@ export function oprfUsageEntry(u: OprfUsage, at: number): LogEntry {
 
 /** Member, key and policy events: the digest of what changed. */
 export function eventEntry(
-  kind: 'member_event' | 'key_event' | 'policy_change',
+  kind: 'member_event' | 'key_event' | 'policy_change' | 'analysis',
   memberId: string,
   subject: string,
   at: number,

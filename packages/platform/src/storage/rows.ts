@@ -1,7 +1,14 @@
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
 import type { AmountBand } from '@credence/core/wire/amount-band';
 import type { Category, LinkType, ReportType } from '@credence/core/wire/vocabulary';
-import type { Alert, IngestEntity, Member, MemberType, StoredReport } from '../domain/types.js';
+import type {
+  Alert,
+  EvidenceLinkRow,
+  IngestEntity,
+  Member,
+  MemberType,
+  StoredReport,
+} from '../domain/types.js';
 
 /**
  * Rows as both adapters read them (the SQLite and PostgreSQL schemas share column
@@ -36,10 +43,11 @@ export interface AlertRow {
   member_id: string;
   token: string;
   kind: IdentifierKind;
-  source: 'report' | 'link';
+  source: 'report' | 'link' | 'ring';
   report_type: ReportType | null;
   category: Category | null;
   link_type: LinkType | null;
+  ring_id: string | null;
   occurred_at: number;
   created_at: number;
 }
@@ -61,6 +69,7 @@ export const alertOf = (r: AlertRow): Alert => ({
   reportType: r.report_type ?? undefined,
   category: r.category ?? undefined,
   linkType: r.link_type ?? undefined,
+  ringId: r.ring_id ?? undefined,
   occurredAt: r.occurred_at,
   createdAt: r.created_at,
 });
@@ -76,4 +85,27 @@ export const reportOf = (row: ReportRow): StoredReport => ({
   createdAt: row.created_at,
   retractedAt: row.retracted_at ?? undefined,
   retractReason: row.retract_reason ?? undefined,
+});
+
+export interface LinkEvidenceRow {
+  from_token: string;
+  id: string;
+  member_id: string;
+  link: LinkType;
+  from_kind: IdentifierKind;
+  to_token: string;
+  to_kind: IdentifierKind;
+  key_id: string;
+  at: number;
+  count: number;
+}
+
+export const linkEvidenceOf = (r: LinkEvidenceRow): EvidenceLinkRow => ({
+  memberId: r.member_id,
+  id: r.id,
+  link: r.link,
+  from: { token: r.from_token, kind: r.from_kind, keyId: r.key_id },
+  to: { token: r.to_token, kind: r.to_kind, keyId: r.key_id },
+  at: Number(r.at),
+  count: Number(r.count),
 });

@@ -2,8 +2,11 @@ import type { LogEntry } from '@credence/core/log/entries';
 import type { NodeId } from '@credence/core/merkle/tree-builder';
 import type {
   Alert,
+  AnalysisWrite,
   AuditCounts,
   BatchRecord,
+  EvidenceLinkRow,
+  EvidenceReportRow,
   IngestLink,
   IngestReport,
   IngestResult,
@@ -13,6 +16,7 @@ import type {
   MemberType,
   OprfUsage,
   PolicyRecord,
+  StoredAnalysis,
   StoredCheckpoint,
   StoredReport,
   TokenChange,
@@ -130,6 +134,27 @@ export interface Store {
   ): Promise<(string | null)[]>;
   /** What the store holds that the log should account for. */
   auditCounts(): Promise<AuditCounts>;
+
+  /** Reports that stand (not retracted), in (member, id) order after the key given. */
+  reportEvidence(
+    after: { memberId: string; id: string } | undefined,
+    limit: number,
+  ): Promise<EvidenceReportRow[]>;
+  /** Links, in (from token, id) order after the key given. */
+  linkEvidence(
+    after: { fromToken: string; id: string } | undefined,
+    limit: number,
+  ): Promise<EvidenceLinkRow[]>;
+  /**
+   * Keeps an analysis run as the latest, replacing the rings' tokens of the one before;
+   * alerts the members watching a token that joined a ring it was not in, and logs the
+   * run (an `analysis` entry binding the result's digest), in one transaction.
+   */
+  saveAnalysis(
+    run: AnalysisWrite,
+  ): Promise<{ id: number; seq: number; alerts: number; log: LogAppend }>;
+  /** The latest analysis run, unless it is the one of id `known`. */
+  latestAnalysis(known?: number): Promise<StoredAnalysis | undefined>;
 
   latestPolicy(): Promise<PolicyRecord | undefined>;
   putPolicy(body: unknown, createdBy: string, at: number): Promise<number>;

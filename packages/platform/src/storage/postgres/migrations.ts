@@ -44,4 +44,12 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: string; readonly 
       CREATE TABLE log_cosignatures (size BIGINT NOT NULL, witness TEXT NOT NULL, line TEXT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (size, witness));
     `,
   },
+  {
+    version: '2026-11-27-01-analysis',
+    sql: `
+      CREATE TABLE analysis_runs (id BIGINT PRIMARY KEY, created_at BIGINT NOT NULL, created_by TEXT NOT NULL, body TEXT NOT NULL);
+      CREATE TABLE ring_tokens (token TEXT PRIMARY KEY, ring_id TEXT NOT NULL, kind TEXT NOT NULL, run_id BIGINT NOT NULL);
+      ALTER TABLE alerts ADD COLUMN ring_id TEXT;
+    `,
+  },
 ];

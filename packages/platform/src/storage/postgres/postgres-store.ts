@@ -5,8 +5,11 @@ import type { Category, LinkType, ReportType } from '@credence/core/wire/vocabul
 import pg from 'pg';
 import type {
   Alert,
+  AnalysisWrite,
   AuditCounts,
   BatchRecord,
+  EvidenceLinkRow,
+  EvidenceReportRow,
   IngestEntity,
   IngestLink,
   IngestReport,
@@ -18,6 +21,7 @@ import type {
   MemberType,
   OprfUsage,
   PolicyRecord,
+  StoredAnalysis,
   StoredCheckpoint,
   StoredReport,
   TokenChange,
@@ -25,6 +29,7 @@ import type {
   WebhookDelivery,
 } from '../../domain/types.js';
 import { distinctTokens, entitiesJson, recount, statDeltas } from '../aggregate.js';
+import { analysisRecord, joinedRings } from '../analysis-rows.js';
 import { newId } from '../ids.js';
 import {
   AUDITED_KINDS,
@@ -39,7 +44,14 @@ import {
   storedDigest,
 } from '../log-append.js';
 import { nodesFromTiles, patchTiles, TILE_BYTES, type TileId, tilesOf } from '../log-tiles.js';
-import { type AlertRow, alertOf, memberOf, reportOf } from '../rows.js';
+import {
+  type AlertRow,
+  alertOf,
+  type LinkEvidenceRow,
+  linkEvidenceOf,
+  memberOf,
+  reportOf,
+} from '../rows.js';
 import type { Store } from '../store.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 
@@ -1075,5 +1087,121 @@ export class PostgresStore implements Store {
       ]);
       return version;
     });
+  }
+
+  async reportEvidence(
+    after: { memberId: string; id: string } | undefined,
+    limit: number,
+  ): Promise<EvidenceReportRow[]> {
+    const a = after ?? { memberId: '', id: '' };
+    const { rows } = await this.pool.query<{
+      member_id: string;
+      id: string;
+      type: ReportType;
+      category: Category;
+      occurred_at: number;
+      entities: string;
+    }>(
+      'SELECT member_id, id, type, category, occurred_at, entities FROM reports WHERE (member_id, id) > ($1, $2) AND retracted_at IS NULL ORDER BY member_id, id LIMIT $3',
+      [a.memberId, a.id, limit],
+    );
+    return rows.map((r) => ({
+      memberId: r.member_id,
+      id: r.id,
+      type: r.type,
+      category: r.category,
+      occurredAt: r.occurred_at,
+      entities: JSON.parse(r.entities) as IngestEntity[],
+    }));
+  }
+
+  async linkEvidence(
+    after: { fromToken: string; id: string } | undefined,
+    limit: number,
+  ): Promise<EvidenceLinkRow[]> {
+    const a = after ?? { fromToken: '', id: '' };
+    const { rows } = await this.pool.query<LinkEvidenceRow>(
+      'SELECT from_token, id, member_id, link, from_kind, to_token, to_kind, key_id, at, count FROM links WHERE (from_token, id) > ($1, $2) ORDER BY from_token, id LIMIT $3',
+      [a.fromToken, a.id, limit],
+    );
+    return rows.map(linkEvidenceOf);
+  }
+
+  async saveAnalysis(
+    run: AnalysisWrite,
+  ): Promise<{ id: number; seq: number; alerts: number; log: LogAppend }> {
+    return this.tx(async (client) => {
+      await client.query('LOCK TABLE analysis_runs IN EXCLUSIVE MODE');
+      const id =
+        ((await client.query<{ v: number | null }>('SELECT max(id) AS v FROM analysis_runs'))
+          .rows[0]?.v ?? 0) + 1;
+      await client.query(
+        'INSERT INTO analysis_runs (id, created_at, created_by, body) VALUES ($1, $2, $3, $4)',
+        [id, run.createdAt, run.createdBy, run.body],
+      );
+      const previous = new Map(
+        (
+          await client.query<{ token: string; ring_id: string }>(
+            'SELECT token, ring_id FROM ring_tokens',
+          )
+        ).rows.map((r) => [r.token, r.ring_id]),
+      );
+      await client.query('DELETE FROM ring_tokens');
+      await client.query(
+        'INSERT INTO ring_tokens (token, ring_id, kind, run_id) SELECT token, ring_id, kind, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS t(token, ring_id, kind)',
+        [
+          run.ringTokens.map((t) => t.token),
+          run.ringTokens.map((t) => t.ringId),
+          run.ringTokens.map((t) => t.kind),
+          id,
+        ],
+      );
+      const seq = await this.bumpSeq(client);
+      const joined = joinedRings(previous, run);
+      const { rowCount } = await client.query(
+        `INSERT INTO alerts (seq, member_id, token, kind, source, ring_id, occurred_at, created_at)
+         SELECT $1, w.member_id, j.token, j.kind, 'ring', j.ring_id, $2, $2
+         FROM unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS j(token, kind, ring_id, n)
+         JOIN watchlist w ON w.token = j.token
+         ORDER BY j.n, w.member_id`,
+        [
+          seq,
+          run.createdAt,
+          joined.map((t) => t.token),
+          joined.map((t) => t.kind),
+          joined.map((t) => t.ringId),
+        ],
+      );
+      if ((rowCount ?? 0) > 0)
+        await client.query(
+          'INSERT INTO webhook_deliveries (alert_id, member_id, attempts, next_attempt_at) SELECT a.id, a.member_id, 0, $2 FROM alerts a JOIN webhooks h ON h.member_id = a.member_id WHERE a.seq = $1',
+          [seq, run.createdAt],
+        );
+      const log = (await this.appendInTx(client, [
+        eventEntry(
+          'analysis',
+          run.createdBy,
+          `analysis/${id}`,
+          run.createdAt,
+          analysisRecord(run.body),
+        ),
+      ])) as LogAppend;
+      return { id, seq, alerts: rowCount ?? 0, log };
+    });
+  }
+
+  async latestAnalysis(known?: number): Promise<StoredAnalysis | undefined> {
+    const latest = (
+      await this.pool.query<{ id: number | null }>('SELECT max(id) AS id FROM analysis_runs')
+    ).rows[0]?.id;
+    if (latest === null || latest === undefined || latest === known) return undefined;
+    const { rows } = await this.pool.query<{ id: number; created_at: number; body: string }>(
+      'SELECT id, created_at, body FROM analysis_runs WHERE id = $1',
+      [latest],
+    );
+    const row = rows[0];
+    return row === undefined
+      ? undefined
+      : { id: row.id, createdAt: row.created_at, body: row.body };
   }
 }

@@ -45,4 +45,12 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: string; readonly sq
       CREATE TABLE log_cosignatures (size INTEGER NOT NULL, witness TEXT NOT NULL, line TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (size, witness)) WITHOUT ROWID;
     `,
   },
+  {
+    version: '2026-11-27-01-analysis',
+    sql: `
+      CREATE TABLE analysis_runs (id INTEGER PRIMARY KEY, created_at INTEGER NOT NULL, created_by TEXT NOT NULL, body TEXT NOT NULL);
+      CREATE TABLE ring_tokens (token TEXT PRIMARY KEY, ring_id TEXT NOT NULL, kind TEXT NOT NULL, run_id INTEGER NOT NULL) WITHOUT ROWID;
+      ALTER TABLE alerts ADD COLUMN ring_id TEXT;
+    `,
+  },
 ];

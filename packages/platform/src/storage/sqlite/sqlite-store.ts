@@ -7,8 +7,11 @@ import type { Category, LinkType, ReportType } from '@credence/core/wire/vocabul
 import Database from 'better-sqlite3';
 import type {
   Alert,
+  AnalysisWrite,
   AuditCounts,
   BatchRecord,
+  EvidenceLinkRow,
+  EvidenceReportRow,
   IngestEntity,
   IngestLink,
   IngestReport,
@@ -20,6 +23,7 @@ import type {
   MemberType,
   OprfUsage,
   PolicyRecord,
+  StoredAnalysis,
   StoredCheckpoint,
   StoredReport,
   TokenChange,
@@ -27,6 +31,7 @@ import type {
   WebhookDelivery,
 } from '../../domain/types.js';
 import { distinctTokens, entitiesJson, recount, statDeltas } from '../aggregate.js';
+import { analysisRecord, joinedRings } from '../analysis-rows.js';
 import { newId } from '../ids.js';
 import {
   AUDITED_KINDS,
@@ -44,6 +49,8 @@ import { nodesFromTiles, patchTiles, type TileId, tilesOf } from '../log-tiles.j
 import {
   type AlertRow,
   alertOf,
+  type LinkEvidenceRow,
+  linkEvidenceOf,
   type MemberRow,
   memberOf,
   type ReportRow,
@@ -917,5 +924,122 @@ export class SqliteStore implements Store {
       this.appendInTx([eventEntry('policy_change', createdBy, `policy/${version}`, at, body)]);
       return version;
     })();
+  }
+
+  async reportEvidence(
+    after: { memberId: string; id: string } | undefined,
+    limit: number,
+  ): Promise<EvidenceReportRow[]> {
+    const a = after ?? { memberId: '', id: '' };
+    return this.db
+      .prepare<
+        [string, string, number],
+        {
+          member_id: string;
+          id: string;
+          type: ReportType;
+          category: Category;
+          occurred_at: number;
+          entities: string;
+        }
+      >(
+        'SELECT member_id, id, type, category, occurred_at, entities FROM reports WHERE (member_id, id) > (?, ?) AND retracted_at IS NULL ORDER BY member_id, id LIMIT ?',
+      )
+      .all(a.memberId, a.id, limit)
+      .map((r) => ({
+        memberId: r.member_id,
+        id: r.id,
+        type: r.type,
+        category: r.category,
+        occurredAt: r.occurred_at,
+        entities: JSON.parse(r.entities) as IngestEntity[],
+      }));
+  }
+
+  async linkEvidence(
+    after: { fromToken: string; id: string } | undefined,
+    limit: number,
+  ): Promise<EvidenceLinkRow[]> {
+    const a = after ?? { fromToken: '', id: '' };
+    return this.db
+      .prepare<[string, string, number], LinkEvidenceRow>(
+        'SELECT from_token, id, member_id, link, from_kind, to_token, to_kind, key_id, at, count FROM links WHERE (from_token, id) > (?, ?) ORDER BY from_token, id LIMIT ?',
+      )
+      .all(a.fromToken, a.id, limit)
+      .map(linkEvidenceOf);
+  }
+
+  async saveAnalysis(
+    run: AnalysisWrite,
+  ): Promise<{ id: number; seq: number; alerts: number; log: LogAppend }> {
+    return this.db.transaction(() => {
+      const id =
+        (this.db.prepare<[], { v: number | null }>('SELECT max(id) AS v FROM analysis_runs').get()
+          ?.v ?? 0) + 1;
+      this.db
+        .prepare('INSERT INTO analysis_runs (id, created_at, created_by, body) VALUES (?, ?, ?, ?)')
+        .run(id, run.createdAt, run.createdBy, run.body);
+      const previous = new Map(
+        this.db
+          .prepare<[], { token: string; ring_id: string }>('SELECT token, ring_id FROM ring_tokens')
+          .all()
+          .map((r) => [r.token, r.ring_id]),
+      );
+      this.db.prepare('DELETE FROM ring_tokens').run();
+      const insert = this.db.prepare(
+        'INSERT INTO ring_tokens (token, ring_id, kind, run_id) VALUES (?, ?, ?, ?)',
+      );
+      for (const t of run.ringTokens) insert.run(t.token, t.ringId, t.kind, id);
+      const seq = this.bumpSeq();
+      const watchers = this.db.prepare<[string], { member_id: string }>(
+        'SELECT member_id FROM watchlist WHERE token = ?',
+      );
+      const alert = this.db.prepare(
+        "INSERT INTO alerts (seq, member_id, token, kind, source, ring_id, occurred_at, created_at) VALUES (?, ?, ?, ?, 'ring', ?, ?, ?)",
+      );
+      const deliver = this.db.prepare(
+        'INSERT INTO webhook_deliveries (alert_id, member_id, attempts, next_attempt_at) SELECT ?, member_id, 0, ? FROM webhooks WHERE member_id = ?',
+      );
+      let alerts = 0;
+      for (const t of joinedRings(previous, run))
+        for (const w of watchers.all(t.token)) {
+          const alertId = alert.run(
+            seq,
+            w.member_id,
+            t.token,
+            t.kind,
+            t.ringId,
+            run.createdAt,
+            run.createdAt,
+          ).lastInsertRowid;
+          deliver.run(alertId, run.createdAt, w.member_id);
+          alerts++;
+        }
+      const log = this.appendInTx([
+        eventEntry(
+          'analysis',
+          run.createdBy,
+          `analysis/${id}`,
+          run.createdAt,
+          analysisRecord(run.body),
+        ),
+      ]) as LogAppend;
+      return { id, seq, alerts, log };
+    })();
+  }
+
+  async latestAnalysis(known?: number): Promise<StoredAnalysis | undefined> {
+    const latest = this.db
+      .prepare<[], { id: number }>('SELECT max(id) AS id FROM analysis_runs')
+      .get()?.id;
+    if (latest === null || latest === undefined || latest === known) return undefined;
+    const row = this.db
+      .prepare<[number], { id: number; created_at: number; body: string }>(
+        'SELECT id, created_at, body FROM analysis_runs WHERE id = ?',
+      )
+      .get(latest);
+    return row === undefined
+      ? undefined
+      : { id: row.id, createdAt: row.created_at, body: row.body };
   }
 }

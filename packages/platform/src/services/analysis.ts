@@ -1,0 +1,389 @@
+import { createHash } from 'node:crypto';
+import {
+  EDGE_TYPES,
+  type EdgeType,
+  type EvidenceGraph,
+  EvidenceGraphBuilder,
+} from '@credence/analytics/evidence/evidence-graph';
+import type { Pattern } from '@credence/analytics/rings/detectors';
+import { findRings, type RingAnalysis } from '@credence/analytics/rings/rings';
+import { IDENTIFIER_KINDS, type IdentifierKind } from '@credence/core/identifiers/kinds';
+import type { Category } from '@credence/core/wire/vocabulary';
+import type { Policy } from '../domain/policy.js';
+import type { Store } from '../storage/store.js';
+import type { PolicyService } from './policy-service.js';
+
+/** A ring as the API shows it to every member: counts, never a member's name. */
+export interface RingSummary {
+  readonly id: string;
+  readonly score: number;
+  readonly size: number;
+  readonly categories: readonly Category[];
+  readonly kinds: Readonly<Partial<Record<IdentifierKind, number>>>;
+  readonly reported: number;
+  readonly victims: number;
+  readonly members: number;
+  readonly patterns: readonly Pattern[];
+  readonly explanation: string;
+}
+
+/** Why a token is in its ring: its own reports, or the edge its risk came over. */
+export type RingTokenWhy =
+  | { readonly reported: true; readonly evidence: number }
+  | {
+      readonly reported: false;
+      readonly via: EdgeType;
+      /** Index, in the ring's tokens, of the token the risk came from. */
+      readonly from: number;
+    };
+
+export interface RingToken {
+  readonly token: string;
+  readonly kind: IdentifierKind;
+  readonly risk: number;
+  readonly why: RingTokenWhy;
+}
+
+export interface RingEdge {
+  /** Indexes into the ring's tokens. */
+  readonly from: number;
+  readonly to: number;
+  readonly type: EdgeType;
+  /** How many times members recorded it (link counts added, one per report). */
+  readonly count: number;
+}
+
+export interface RingDetail extends RingSummary {
+  readonly tokens: readonly RingToken[];
+  readonly edges: readonly RingEdge[];
+}
+
+/** The result of one analysis run, as kept (one JSON document) and served. */
+export interface AnalysisResult {
+  readonly version: 1;
+  readonly createdAt: string;
+  readonly policyVersion: number;
+  readonly stats: RingAnalysis['stats'] & { readonly rings: number; readonly ringTokens: number };
+  readonly rings: readonly RingDetail[];
+}
+
+/** What a check says of a token in a ring. */
+export interface TokenRing {
+  readonly id: string;
+  readonly score: number;
+  readonly size: number;
+  readonly categories: readonly Category[];
+  /** The token's risk after propagation; for a token nobody reported, the ring's verdict on it. */
+  readonly risk: number;
+  readonly reason: string;
+}
+
+interface Loaded {
+  readonly id: number;
+  readonly createdAt: number;
+  readonly resultSha256: string;
+  readonly result: AnalysisResult;
+  readonly byId: ReadonlyMap<string, RingDetail>;
+  readonly byToken: ReadonlyMap<string, TokenRing>;
+}
+
+export interface AnalysisRunSummary {
+  readonly id: number;
+  readonly createdAt: number;
+  /** The change sequence the run's own write left. */
+  readonly seq: number;
+  readonly rings: number;
+  readonly ringTokens: number;
+  readonly alerts: number;
+  readonly seconds: number;
+  readonly stats: AnalysisResult['stats'];
+}
+
+const PAGE = 5_000;
+
+const EDGE_WORDS: Readonly<Record<EdgeType, string>> = {
+  transfer: 'money moved with',
+  call: 'calls with',
+  sms: 'messages with',
+  login: 'logged in with',
+  install: 'installed with',
+  registered_with: 'registered with',
+  co_report: 'named in a report with',
+};
+
+/** Reads everything analysis needs from the store, page by page, into the evidence graph. */
+export async function readEvidenceGraph(
+  store: Store,
+  policy: Policy,
+  now: number,
+): Promise<EvidenceGraph> {
+  const builder = new EvidenceGraphBuilder({
+    weights: policy.weights,
+    halfLifeDays: policy.halfLifeDays,
+    now,
+  });
+  let afterReport: { memberId: string; id: string } | undefined;
+  for (;;) {
+    const page = await store.reportEvidence(afterReport, PAGE);
+    for (const r of page)
+      builder.addReport({
+        member: r.memberId,
+        type: r.type,
+        category: r.category,
+        occurredAt: r.occurredAt,
+        entities: r.entities,
+      });
+    const last = page.at(-1);
+    if (last === undefined || page.length < PAGE) break;
+    afterReport = { memberId: last.memberId, id: last.id };
+  }
+  let afterLink: { fromToken: string; id: string } | undefined;
+  for (;;) {
+    const page = await store.linkEvidence(afterLink, PAGE);
+    for (const l of page)
+      builder.addLink({
+        member: l.memberId,
+        link: l.link,
+        from: l.from,
+        to: l.to,
+        at: l.at,
+        count: l.count,
+      });
+    const last = page.at(-1);
+    if (last === undefined || page.length < PAGE) break;
+    afterLink = { fromToken: last.from.token, id: last.id };
+  }
+  return builder.build();
+}
+
+/** The analysis result of a graph: each ring with its tokens, why each is there, and its edges. */
+export function analysisResult(
+  graph: EvidenceGraph,
+  analysis: RingAnalysis,
+  createdAt: number,
+  policyVersion: number,
+): AnalysisResult {
+  const { from, to, type, count } = graph.edges;
+  // Each ring's own edges (both ends in it), in one pass over the graph.
+  const inside: number[][] = analysis.rings.map(() => []);
+  for (let e = 0; e < graph.edges.length; e++) {
+    const r = analysis.ringOf[from[e] as number] as number;
+    if (r >= 0 && analysis.ringOf[to[e] as number] === r) inside[r]?.push(e);
+  }
+  const rings: RingDetail[] = analysis.rings.map((ring, r) => {
+    const position = new Map<number, number>(ring.nodes.map((v, i) => [v, i]));
+    const tokens: RingToken[] = ring.nodes.map((v) => {
+      const e = analysis.via[v] as number;
+      const risk = Math.round((analysis.risk[v] as number) * 1e6) / 1e6;
+      let why: RingTokenWhy;
+      const source = e < 0 ? -1 : from[e] === v ? (to[e] as number) : (from[e] as number);
+      if (e < 0 || position.get(source) === undefined)
+        why = {
+          reported: true,
+          evidence: Math.round((analysis.evidence[v] as number) * 1e6) / 1e6,
+        };
+      else
+        why = {
+          reported: false,
+          via: EDGE_TYPES[type[e] as number] as EdgeType,
+          from: position.get(source) as number,
+        };
+      return {
+        token: graph.tokens[v] as string,
+        kind: IDENTIFIER_KINDS[graph.kinds[v] as number] as IdentifierKind,
+        risk,
+        why,
+      };
+    });
+    const edges = new Map<string, RingEdge>();
+    for (const e of inside[r] ?? []) {
+      const a = from[e] as number;
+      const b = to[e] as number;
+      const key = `${a},${b},${type[e]}`;
+      const old = edges.get(key);
+      edges.set(key, {
+        from: position.get(a) as number,
+        to: position.get(b) as number,
+        type: EDGE_TYPES[type[e] as number] as EdgeType,
+        count: (old?.count ?? 0) + (count[e] as number),
+      });
+    }
+    return {
+      id: ring.id,
+      score: ring.score,
+      size: ring.nodes.length,
+      categories: ring.categories,
+      kinds: ring.kinds,
+      reported: ring.reported,
+      victims: ring.victims,
+      members: ring.members,
+      patterns: ring.patterns,
+      explanation: ring.explanation,
+      tokens,
+      edges: [...edges.values()],
+    };
+  });
+  rings.sort((a, b) => b.score - a.score || b.size - a.size || (a.id < b.id ? -1 : 1));
+  return {
+    version: 1,
+    createdAt: new Date(createdAt).toISOString(),
+    policyVersion,
+    stats: {
+      ...analysis.stats,
+      rings: rings.length,
+      ringTokens: rings.reduce((n, r) => n + r.size, 0),
+    },
+    rings,
+  };
+}
+
+function load(id: number, createdAt: number, body: string): Loaded {
+  const result = JSON.parse(body) as AnalysisResult;
+  const byId = new Map<string, RingDetail>();
+  const byToken = new Map<string, TokenRing>();
+  for (const ring of result.rings) {
+    byId.set(ring.id, ring);
+    for (const t of ring.tokens) {
+      const reason = t.why.reported
+        ? `reported itself; in ${ring.id}`
+        : `${EDGE_WORDS[t.why.via]} a ${ring.tokens[t.why.from]?.kind.replace('_', ' ') ?? 'token'} of ${ring.id}`;
+      byToken.set(t.token, {
+        id: ring.id,
+        score: ring.score,
+        size: ring.size,
+        categories: ring.categories,
+        risk: t.risk,
+        reason,
+      });
+    }
+  }
+  return {
+    id,
+    createdAt,
+    resultSha256: createHash('sha256').update(body).digest('hex'),
+    result,
+    byId,
+    byToken,
+  };
+}
+
+export interface RingFilter {
+  readonly minScore?: number;
+  readonly category?: Category;
+  readonly kind?: IdentifierKind;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/**
+ * Joint analysis at the platform (SPEC §6): reads the evidence from the store, finds
+ * rings (@credence/analytics), keeps the result as one document with the rings' tokens
+ * (alerting watchers of tokens that joined a ring, logging the run), and serves it to
+ * checks and the API. Every API process holds the latest run in memory and picks up a
+ * newer one kept by another process when it refreshes.
+ */
+export class AnalysisService {
+  private latest: Loaded | undefined;
+  private running: Promise<AnalysisRunSummary> | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly policies: PolicyService,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Loads the latest kept run, if it is newer than the one held. */
+  async refresh(): Promise<void> {
+    const stored = await this.store.latestAnalysis(this.latest?.id);
+    if (stored !== undefined && stored.id > (this.latest?.id ?? 0))
+      this.latest = load(stored.id, stored.createdAt, stored.body);
+  }
+
+  /** Runs the analysis now (one at a time: a second caller shares the run under way). */
+  run(createdBy: string): Promise<AnalysisRunSummary> {
+    this.running ??= this.runNow(createdBy).finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async runNow(createdBy: string): Promise<AnalysisRunSummary> {
+    const started = performance.now();
+    const { version, policy } = this.policies.get();
+    const createdAt = this.now();
+    const graph = await readEvidenceGraph(this.store, policy, createdAt);
+    const types = new Map((await this.store.listMembers()).map((m) => [m.id, m.type]));
+    const analysis = findRings(graph, {
+      memberRisk: policy.thresholds.suspicious,
+      minScore: policy.thresholds.suspicious,
+      memberType: (m) => types.get(m),
+    });
+    const result = analysisResult(graph, analysis, createdAt, version);
+    const body = JSON.stringify(result);
+    const saved = await this.store.saveAnalysis({
+      createdAt,
+      createdBy,
+      body,
+      ringTokens: result.rings.flatMap((r) =>
+        r.tokens.map((t) => ({ token: t.token, kind: t.kind, ringId: r.id })),
+      ),
+    });
+    this.latest = load(saved.id, createdAt, body);
+    return {
+      id: saved.id,
+      createdAt,
+      seq: saved.seq,
+      rings: result.stats.rings,
+      ringTokens: result.stats.ringTokens,
+      alerts: saved.alerts,
+      seconds: (performance.now() - started) / 1000,
+      stats: result.stats,
+    };
+  }
+
+  /** The latest run held: when, its result's digest (as logged) and its figures. */
+  current():
+    | { id: number; createdAt: number; resultSha256: string; stats: AnalysisResult['stats'] }
+    | undefined {
+    const l = this.latest;
+    return l === undefined
+      ? undefined
+      : { id: l.id, createdAt: l.createdAt, resultSha256: l.resultSha256, stats: l.result.stats };
+  }
+
+  tokenRing(token: string): TokenRing | undefined {
+    return this.latest?.byToken.get(token);
+  }
+
+  rings(filter: RingFilter): { rings: RingSummary[]; total: number } {
+    const all = (this.latest?.result.rings ?? []).filter(
+      (r) =>
+        (filter.minScore === undefined || r.score >= filter.minScore) &&
+        (filter.category === undefined || r.categories.includes(filter.category)) &&
+        (filter.kind === undefined || (r.kinds[filter.kind] ?? 0) > 0),
+    );
+    return {
+      rings: all.slice(filter.offset, filter.offset + filter.limit).map(summaryOf),
+      total: all.length,
+    };
+  }
+
+  ring(id: string): RingDetail | undefined {
+    return this.latest?.byId.get(id);
+  }
+}
+
+export function summaryOf(r: RingDetail): RingSummary {
+  return {
+    id: r.id,
+    score: r.score,
+    size: r.size,
+    categories: r.categories,
+    kinds: r.kinds,
+    reported: r.reported,
+    victims: r.victims,
+    members: r.members,
+    patterns: r.patterns,
+    explanation: r.explanation,
+  };
+}

@@ -1,0 +1,222 @@
+import { createHash } from 'node:crypto';
+import { recordDigest } from '@credence/core/log/entries';
+import type { TokenizedLink, TokenizedReport } from '@credence/core/wire/tokenized-records';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Harness, harness, tok } from './harness.js';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await harness();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+const json = <T = Record<string, unknown>>(r: { json: () => unknown }) => r.json() as T;
+const card = (n: number) => ({ kind: 'bank_card' as const, token: tok(`c${n}`), keyId: 'k1' });
+const phone = (n: number) => ({ kind: 'phone' as const, token: tok(`p${n}`), keyId: 'k1' });
+const day = new Date(Date.now() - 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+
+/** Victims 1..3 at bank-a paid the mule account c10, which sweeps to c11 and c12 at bank-b. */
+async function muleRing() {
+  const reports: TokenizedReport[] = [1, 2, 3].map((v) => ({
+    ref: `victim-${v}`,
+    type: 'confirmed_fraud',
+    category: 'fake_investment',
+    occurredAt: day,
+    entities: [
+      { role: 'payer_account', ...card(v) },
+      { role: 'beneficiary_account', ...card(10) },
+    ],
+  }));
+  expect((await h.reports(h.actors.bankA, reports)).statusCode).toBe(200);
+  const transfer = (a: number, b: number): TokenizedLink => ({
+    link: 'transfer',
+    from: card(a),
+    to: card(b),
+    at: day,
+    count: 1,
+  });
+  const links: TokenizedLink[] = [
+    transfer(10, 11),
+    transfer(11, 12),
+    { link: 'registered_with', from: card(11), to: phone(11), at: day, count: 1 },
+  ];
+  expect((await h.links(h.actors.bankB, links)).statusCode).toBe(200);
+}
+
+const run = async () => {
+  const res = await h.request(h.actors.operator, 'POST', '/v1/analysis');
+  expect(res.statusCode, res.body).toBe(200);
+  return json<{ id: number; rings: number; ringTokens: number; alerts: number }>(res);
+};
+
+describe('joint analysis through the API', () => {
+  it('finds a ring across two members, explains it, and names neither', async () => {
+    await muleRing();
+    expect(json(await h.request(h.actors.bankA, 'GET', '/v1/analysis'))).toMatchObject({
+      status: 404,
+      code: 'analysis.none',
+    });
+    expect(await run()).toMatchObject({ id: 1, rings: 1, ringTokens: 4, alerts: 0 });
+
+    const list = json<{ analysis: number; total: number; rings: Record<string, unknown>[] }>(
+      await h.request(h.actors.telecom, 'GET', '/v1/rings'),
+    );
+    expect(list.analysis).toBe(1);
+    expect(list.total).toBe(1);
+    const ring = list.rings[0] as {
+      id: string;
+      members: number;
+      size: number;
+      explanation: string;
+    };
+    expect(ring).toMatchObject({
+      size: 4,
+      reported: 1,
+      members: 2,
+      victims: 3,
+      categories: ['fake_investment'],
+      kinds: { bank_card: 3, phone: 1 },
+    });
+    expect(ring.explanation).toContain('4 identifiers (3 bank card, 1 phone), 1 of them reported');
+    expect(ring.explanation).toContain('data of 2 members (2 bank)');
+    expect(JSON.stringify(list)).not.toMatch(/bank-a|bank-b/);
+
+    const detail = json<{
+      tokens: { token: string; kind: string; risk: number; why: Record<string, unknown> }[];
+      edges: { from: number; to: number; type: string; count: number }[];
+    }>(await h.request(h.actors.police, 'GET', `/v1/rings/${ring.id}`));
+    const at = (t: string) => detail.tokens.findIndex((x) => x.token === t);
+    expect(detail.tokens.map((t) => t.token).sort()).toEqual(
+      [tok('c10'), tok('c11'), tok('c12'), tok('p11')].sort(),
+    );
+    expect(detail.tokens[at(tok('c10'))]?.why).toMatchObject({ reported: true });
+    expect(detail.tokens[at(tok('c12'))]?.why).toEqual({
+      reported: false,
+      via: 'transfer',
+      from: at(tok('c11')),
+    });
+    expect(detail.edges).toContainEqual({
+      from: at(tok('c10')),
+      to: at(tok('c11')),
+      type: 'transfer',
+      count: 1,
+    });
+    expect(JSON.stringify(detail)).not.toMatch(/bank-a|bank-b/);
+  });
+
+  it('makes an unreported token in the ring suspicious, with the reason, and never fraud', async () => {
+    await muleRing();
+    const before = json<{ verdict: string; ring: unknown }>(
+      await h.request(h.actors.telecom, 'GET', `/v1/check/${tok('c11')}`),
+    );
+    expect(before).toMatchObject({ verdict: 'clear', ring: null });
+    await run();
+    const after = json<{
+      verdict: string;
+      score: number;
+      reporters: number;
+      explanation: string;
+      ring: { id: string; risk: number; reason: string };
+    }>(await h.request(h.actors.telecom, 'GET', `/v1/check/${tok('c11')}`));
+    expect(after.verdict).toBe('suspicious');
+    expect(after.reporters).toBe(0);
+    expect(after.ring.risk).toBeGreaterThanOrEqual(0.3);
+    expect(after.score).toBe(after.ring.risk);
+    expect(after.explanation).toMatch(
+      /^Not reported by any member\. In ring-[0-9a-f]{16} \(4 identifiers, score [\d.]+\): money moved with a bank card of ring-/,
+    );
+    // The reported account keeps its own verdict and gains its ring.
+    const mule = json<{ verdict: string; ring: { id: string } }>(
+      await h.request(h.actors.telecom, 'GET', `/v1/check/${tok('c10')}`),
+    );
+    expect(mule.verdict).toBe('fraud');
+    expect(mule.ring.id).toBe(after.ring.id);
+    // A victim's card is in no ring.
+    expect(json(await h.request(h.actors.telecom, 'GET', `/v1/check/${tok('c1')}`))).toMatchObject({
+      ring: null,
+    });
+  });
+
+  it('alerts a member watching a token when it joins a ring, once', async () => {
+    await muleRing();
+    await h.request(h.actors.telecom, 'PUT', '/v1/watchlist', {
+      tokens: [{ kind: 'phone', token: tok('p11'), keyId: 'k1' }],
+    });
+    const first = await run();
+    expect(first.alerts).toBe(1);
+    const alerts = json<{ alerts: { token: string; source: string; ringId: string }[] }>(
+      await h.request(h.actors.telecom, 'GET', '/v1/alerts'),
+    ).alerts;
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ token: tok('p11'), source: 'ring' });
+    expect(alerts[0]?.ringId).toMatch(/^ring-/);
+    // Nothing new: no new alert.
+    expect((await run()).alerts).toBe(0);
+  });
+
+  it('logs each run with the digest of the result it serves', async () => {
+    await muleRing();
+    const ran = await run();
+    const current = json<{ id: number; resultSha256: string }>(
+      await h.request(h.actors.auditor, 'GET', '/v1/analysis'),
+    );
+    expect(current.id).toBe(ran.id);
+    const { entries } = json<{ entries: string[] }>(
+      await h.request(h.actors.auditor, 'GET', '/v1/log/entries?start=0'),
+    );
+    const entry = entries.map((e) => JSON.parse(e)).find((e) => e.kind === 'analysis');
+    expect(entry).toMatchObject({ member: 'ops', subject: `analysis/${ran.id}` });
+    expect(entry.digest).toBe(recordDigest({ resultSha256: current.resultSha256 }));
+    const stored = await h.platform.store.latestAnalysis();
+    expect(
+      createHash('sha256')
+        .update(stored?.body ?? '')
+        .digest('hex'),
+    ).toBe(current.resultSha256);
+  });
+
+  it('drops the ring when its only report is retracted', async () => {
+    await muleRing();
+    await run();
+    const { reports } = json<{ reports: { id: string; ref: string }[] }>(
+      await h.request(h.actors.bankA, 'GET', '/v1/reports'),
+    );
+    for (const r of reports) {
+      const res = await h.request(h.actors.bankA, 'POST', `/v1/reports/${r.id}/retract`, {
+        reason: 'false_positive',
+      });
+      expect(res.statusCode).toBe(200);
+    }
+    expect(await run()).toMatchObject({ rings: 0, ringTokens: 0 });
+    expect(json(await h.request(h.actors.telecom, 'GET', `/v1/check/${tok('c11')}`))).toMatchObject(
+      { verdict: 'clear', ring: null },
+    );
+  });
+
+  it('answers bad filters and unknown rings with problem documents', async () => {
+    await muleRing();
+    await run();
+    expect(json(await h.request(h.actors.bankA, 'GET', '/v1/rings?minScore=2'))).toMatchObject({
+      status: 400,
+      errors: [{ field: 'minScore' }],
+    });
+    expect(
+      json(await h.request(h.actors.bankA, 'GET', '/v1/rings?category=lottery')),
+    ).toMatchObject({ status: 400, errors: [{ field: 'category' }] });
+    expect((await h.request(h.actors.bankA, 'GET', '/v1/rings/not-a-ring')).statusCode).toBe(400);
+    expect(json(await h.request(h.actors.bankA, 'GET', '/v1/rings?limit=0'))).toMatchObject({
+      status: 400,
+      errors: [{ field: 'limit' }],
+    });
+    expect(
+      json(await h.request(h.actors.bankA, 'GET', '/v1/rings/ring-0000000000000000')),
+    ).toMatchObject({ status: 404, code: 'ring.not_found' });
+    const filtered = (q: string) => h.request(h.actors.bankA, 'GET', `/v1/rings?${q}`);
+    expect(json<{ total: number }>(await filtered('category=fake_investment')).total).toBe(1);
+    expect(json<{ total: number }>(await filtered('category=romance')).total).toBe(0);
+    expect(json<{ total: number }>(await filtered('kind=phone&minScore=0.5')).total).toBe(1);
+    expect(json<{ total: number }>(await filtered('kind=wallet')).total).toBe(0);
+  });
+});
