@@ -1,6 +1,8 @@
 import { CredenceError } from '@credence/core/errors';
 import { HttpProblem } from '@credence/server-kit/problem';
 import { Command, CommanderError } from 'commander';
+import { registerAnalysis } from './commands/analysis.js';
+import { registerEval } from './commands/eval.js';
 import { registerKeys } from './commands/keys.js';
 import { registerKeyserver } from './commands/keyserver.js';
 import { registerLog } from './commands/log.js';
@@ -32,6 +34,8 @@ export function buildProgram(): Command {
   registerMember(program);
   registerPlatform(program);
   registerLog(program);
+  registerAnalysis(program);
+  registerEval(program);
   return program;
 }
 

@@ -14,9 +14,17 @@ const n = (x: number) => x.toLocaleString('en-US');
  * credential, like the operator's), else --log with --credential or CREDENCE_CREDENTIAL
  * (which keeps it out of process lists).
  */
-function endpoint(flags: { config?: string; log?: string; credential?: string }): PlatformEndpoint {
+export function endpoint(flags: {
+  config?: string;
+  log?: string;
+  credential?: string;
+}): PlatformEndpoint {
   if (flags.config !== undefined) {
-    const file = JSON.parse(readFileSync(flags.config, 'utf8')) as Partial<PlatformEndpoint>;
+    const json = JSON.parse(readFileSync(flags.config, 'utf8')) as Partial<PlatformEndpoint> & {
+      platform?: Partial<PlatformEndpoint>;
+    };
+    // The operator's file holds url and credential; a member's config, under "platform".
+    const file = json.platform ?? json;
     if (typeof file.url !== 'string' || typeof file.credential !== 'string')
       throw new Error(`${flags.config} must hold "url" and "credential"`);
     return { url: flags.log ?? file.url, credential: flags.credential ?? file.credential };
@@ -28,7 +36,7 @@ function endpoint(flags: { config?: string; log?: string; credential?: string })
   return { url: flags.log, credential: token };
 }
 
-const credentialOption = () =>
+export const credentialOption = () =>
   new Option('--credential <token>', 'bearer credential (default: $CREDENCE_CREDENTIAL)');
 
 export function printAudit(report: AuditReport): void {

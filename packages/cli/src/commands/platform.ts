@@ -49,6 +49,12 @@ export function registerPlatform(program: Command): void {
       integer,
       10,
     )
+    .option(
+      '--analysis-interval <seconds>',
+      'run joint analysis this often when anything changed (0: only on request)',
+      integer,
+      300,
+    )
     .action(
       async (flags: {
         db: string;
@@ -59,6 +65,7 @@ export function registerPlatform(program: Command): void {
         logOrigin: string;
         witness?: string[];
         checkpointInterval: number;
+        analysisInterval: number;
       }) => {
         const running = await startPlatform({
           db: flags.db,
@@ -69,6 +76,7 @@ export function registerPlatform(program: Command): void {
           logOrigin: flags.logOrigin,
           witnesses: flags.witness ?? [],
           checkpointIntervalMs: flags.checkpointInterval * 1000,
+          analysisIntervalMs: flags.analysisInterval * 1000,
         });
         const stop = () => void running.close().then(() => process.exit(0));
         process.once('SIGINT', stop);

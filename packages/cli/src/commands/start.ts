@@ -35,6 +35,15 @@ export interface StartOptions {
   readonly exit: boolean;
   /** Size of the demo world (1: the demo). */
   readonly scale: number;
+  /** A world made by `credence sim` to load instead of the demo world (credence eval). */
+  readonly world?: string;
+  /** Print nothing (credence eval prints its own table). */
+  readonly quiet?: boolean;
+  /**
+   * Return with the services running and nothing scheduled (credence eval stops them);
+   * without it, the demo serves until interrupted unless `exit`.
+   */
+  readonly hold?: boolean;
 }
 
 interface WorldMember {
@@ -60,7 +69,7 @@ function table(rows: readonly (readonly string[])[]): string {
     .join('\n');
 }
 
-async function* jsonLines<T>(path: string): AsyncGenerator<T> {
+export async function* jsonLines<T>(path: string): AsyncGenerator<T> {
   if (!existsSync(path)) return;
   for await (const line of createInterface({
     input: createReadStream(path),
@@ -178,8 +187,9 @@ const shellQuote = (s: string) => (/^[\w+.:/@-]+$/.test(s) ? s : `'${s.replace(/
  * member side; then a summary and checks to paste.
  */
 export async function startDemo(options: StartOptions): Promise<ServiceProcess[]> {
-  const world = join(options.data, 'demo');
-  generateWorld(resolveOptions({ scale: options.scale }), world);
+  const say = options.quiet === true ? () => undefined : (text: string) => console.log(text);
+  const world = options.world ?? join(options.data, 'demo');
+  if (options.world === undefined) generateWorld(resolveOptions({ scale: options.scale }), world);
   const manifest = readJson(join(world, 'world.json')) as { members: { id: string }[] };
   const members = manifest.members.map(
     (m) => readJson(join(world, 'members', m.id, 'member.json')) as WorldMember,
@@ -284,7 +294,7 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
           members: join(keysDir, `members-${index}.json`),
           state: join(keysDir, `usage-${index}.json`),
           host: options.host,
-          port: options.portBase + index - 1,
+          port: options.portBase === 0 ? 0 : options.portBase + index - 1,
           log: join(options.data, 'logs', `keyserver-${index}.log`),
           reportTo: {
             url: platform.url,
@@ -332,9 +342,9 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
   writeJson(operatorFile, operator, true);
 
   const keyId = groupKey.keyId as string;
-  console.log(`\nKey servers (${keyId}, 2-of-3): ${keyServerUrls.join(', ')}`);
-  console.log(`Platform (SQLite, ${db}): ${platformUrl}`);
-  console.log(
+  say(`\nKey servers (${keyId}, 2-of-3): ${keyServerUrls.join(', ')}`);
+  say(`Platform (SQLite, ${db}): ${platformUrl}`);
+  say(
     'Each member watches its customers, then tokenizes, signs and submits its files (raw values never leave it)…\n',
   );
 
@@ -399,7 +409,7 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
       n(session.tokenizer.stats.evaluated),
     ]);
   }
-  console.log(table(rows));
+  say(table(rows));
   const seconds = (performance.now() - started) / 1000;
   const count = new Map<string, number>();
   for (const set of tokenSets.values()) for (const t of set) count.set(t, (count.get(t) ?? 0) + 1);
@@ -409,13 +419,13 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
     'GET',
     '/healthz',
   );
-  console.log(
+  say(
     `\n${n(totals.reports)} reports and ${n(totals.links)} links in ${seconds.toFixed(1)} s (${n(totals.evaluated)} OPRF evaluations; a second run answers from each member's cache and the platform treats repeats as no-ops).`,
   );
-  console.log(
+  say(
     `${n(count.size)} distinct tokens; ${n(shared)} of them appear in the data of two or more members: that overlap is what joint analysis works on.`,
   );
-  console.log(
+  say(
     `${n(health.flaggedTokens)} tokens are flagged by reports; ${n(totals.alerts)} alerts went to members watching them in this run.`,
   );
 
@@ -439,15 +449,35 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
   );
   const auditStarted = performance.now();
   const audit = await auditLog({ platform: operator, logKey });
-  console.log(
+  say(
     `\nThe transparency log: every write above is an entry; its checkpoint, signed by the platform and cosigned by a witness:\n\n${checkpoint
       .trimEnd()
       .split('\n')
       .map((l) => (l === '' ? l : `  ${l}`))
       .join('\n')}\n`,
   );
-  console.log(
+  say(
     `Audited in ${((performance.now() - auditStarted) / 1000).toFixed(1)} s: ${n(audit.entries)} entries, ${n(audit.checkpoints)} checkpoints, ${audit.findings.length === 0 ? 'everything verifies' : `${audit.findings.length} findings`}. Audit it yourself:\n  npx credence audit --config ${options.data}/operator.json --log-key '${logKey}'`,
+  );
+
+  // Joint analysis over everything the members sent: rings no member sees alone.
+  const run = await platformRequest<{
+    rings: number;
+    ringTokens: number;
+    alerts: number;
+    seconds: number;
+    stats: { nodes: number; edges: number; reported: number };
+  }>(operator, 'POST', '/v1/analysis');
+  const { rings: top, total } = await platformRequest<{
+    rings: { id: string; explanation: string; members: number; size: number; reported: number }[];
+    total: number;
+  }>(operator, 'GET', '/v1/rings?limit=3');
+  say(
+    `\nJoint analysis: ${n(run.stats.nodes)} tokens and ${n(run.stats.edges)} edges from every member's data → ${n(run.rings)} rings holding ${n(run.ringTokens)} tokens; ${n(run.alerts)} alerts to members watching a token that joined one (${run.seconds.toFixed(1)} s). The strongest:`,
+  );
+  for (const r of top) say(`  ${r.id}: ${r.explanation}`);
+  say(
+    `  (${n(total)} in all: npx credence rings --config ${options.data}/members/bank-a/member.json)`,
   );
 
   const bankA = configFile(members[0]?.id ?? 'bank-a');
@@ -457,9 +487,9 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
     join(options.data, 'members', members[0]?.id ?? 'bank-a', 'watchlist.txt'),
   );
   const cli = 'npx credence';
-  console.log('\nTry a check (the member side tokenizes the value; the platform sees a token):');
+  say('\nTry a check (the member side tokenizes the value; the platform sees a token):');
   for (const c of examples)
-    console.log(
+    say(
       `  ${cli} member check --config ${bankA} --kind ${c.identifier.kind} ${shellQuote(c.identifier.value)}   # ${c.answer.verdict}`,
     );
   const look: [string, string][] = [
@@ -478,7 +508,7 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
     [`${options.data}/logs/`, 'the logs: counts and ids, never identifiers or narratives'],
   ];
   const width = Math.max(...look.map(([what]) => what.length));
-  console.log(
+  say(
     ['', 'Where to look:', ...look.map(([what, why]) => `  ${what.padEnd(width)}  ${why}`)].join(
       '\n',
     ),
@@ -487,7 +517,8 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
     await stopAll();
     return [];
   }
-  console.log(
+  if (options.hold === true) return services;
+  say(
     '\nThe key servers and the platform keep running, and the witness cosigns every 10 s; Ctrl-C stops them.',
   );
   let stepping = false;

@@ -1,0 +1,166 @@
+import type { PlatformEndpoint } from '@credence/member/platform-client';
+import { platformRequest } from '@credence/member/platform-client';
+import type { Command } from 'commander';
+import { credentialOption, endpoint } from './log.js';
+import { integer } from './parse.js';
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+interface RingSummary {
+  id: string;
+  score: number;
+  size: number;
+  categories: string[];
+  reported: number;
+  victims: number;
+  members: number;
+  explanation: string;
+}
+
+interface RingDetail extends RingSummary {
+  tokens: {
+    token: string;
+    kind: string;
+    risk: number;
+    why: { reported: boolean; evidence?: number; via?: string; from?: number };
+  }[];
+  edges: { from: number; to: number; type: string; count: number }[];
+}
+
+/** Rings as a table, strongest first, each with its explanation. */
+export function printRings(rings: readonly RingSummary[], total: number): void {
+  if (rings.length === 0) {
+    console.log('No rings.');
+    return;
+  }
+  const rows = [
+    ['ring', 'score', 'tokens', 'reported', 'victims', 'members', 'categories'],
+    ...rings.map((r) => [
+      r.id,
+      r.score.toFixed(3),
+      n(r.size),
+      n(r.reported),
+      n(r.victims),
+      n(r.members),
+      r.categories.join(','),
+    ]),
+  ];
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  for (const r of rows)
+    console.log(
+      r
+        .map((c, i) => (i === 0 || i === 6 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    );
+  console.log('');
+  for (const r of rings) console.log(`${r.id}: ${r.explanation}`);
+  if (total > rings.length) console.log(`(${n(total - rings.length)} more: --limit, --offset)`);
+}
+
+function printRing(ring: RingDetail): void {
+  console.log(`${ring.id}  score ${ring.score}  ${n(ring.size)} tokens\n${ring.explanation}\n`);
+  ring.tokens.forEach((t, i) => {
+    const why = t.why.reported
+      ? `reported (evidence ${t.why.evidence})`
+      : `${t.why.via} from #${t.why.from}`;
+    console.log(
+      `#${String(i).padEnd(4)} ${t.kind.padEnd(12)} risk ${t.risk.toFixed(3)}  ${why}  ${t.token}`,
+    );
+  });
+  console.log(`\n${n(ring.edges.length)} edges inside the ring.`);
+}
+
+export function registerAnalysis(program: Command): void {
+  program
+    .command('analyze')
+    .description('Run joint analysis on the platform now (operator) and print the rings found.')
+    .option('--platform <url>', 'the platform URL')
+    .addOption(credentialOption())
+    .option('--config <file>', "a JSON file with url and credential (the operator's)")
+    .option('--limit <n>', 'rings to print', integer, 20)
+    .action(
+      async (flags: { platform?: string; credential?: string; config?: string; limit: number }) => {
+        const platform: PlatformEndpoint = endpoint({
+          ...flags,
+          ...(flags.platform === undefined ? {} : { log: flags.platform }),
+        });
+        const run = await platformRequest<{
+          id: number;
+          rings: number;
+          ringTokens: number;
+          alerts: number;
+          seconds: number;
+          stats: { nodes: number; edges: number; reported: number };
+        }>(platform, 'POST', '/v1/analysis');
+        console.log(
+          `Analysis ${run.id}: ${n(run.stats.nodes)} tokens, ${n(run.stats.edges)} edges, ${n(run.stats.reported)} reported in a fraudster's role → ${n(run.rings)} rings holding ${n(run.ringTokens)} tokens; ${n(run.alerts)} alerts to watchers (${run.seconds.toFixed(1)} s).\n`,
+        );
+        const { rings, total } = await platformRequest<{ rings: RingSummary[]; total: number }>(
+          platform,
+          'GET',
+          `/v1/rings?limit=${flags.limit}`,
+        );
+        printRings(rings, total);
+      },
+    );
+
+  program
+    .command('rings')
+    .description(
+      'List the rings of the latest analysis, or show one (any member, police, auditor).',
+    )
+    .option('--platform <url>', 'the platform URL')
+    .addOption(credentialOption())
+    .option('--config <file>', "a member's config, or a JSON file with url and credential")
+    .option('--id <ring>', 'show this ring: its tokens, why each is in it, its edges')
+    .option('--min-score <s>', 'rings at least this strong')
+    .option('--category <c>', 'rings reported in this category')
+    .option('--kind <k>', 'rings holding this kind of identifier')
+    .option('--limit <n>', 'rings to print', integer, 20)
+    .option('--offset <n>', 'rings to skip', integer, 0)
+    .option('--json', 'print the answer as JSON')
+    .action(
+      async (flags: {
+        platform?: string;
+        credential?: string;
+        config?: string;
+        id?: string;
+        minScore?: string;
+        category?: string;
+        kind?: string;
+        limit: number;
+        offset: number;
+        json?: boolean;
+      }) => {
+        const platform = endpoint({
+          ...flags,
+          ...(flags.platform === undefined ? {} : { log: flags.platform }),
+        });
+        if (flags.id !== undefined) {
+          const ring = await platformRequest<RingDetail>(
+            platform,
+            'GET',
+            `/v1/rings/${encodeURIComponent(flags.id)}`,
+          );
+          if (flags.json === true) console.log(JSON.stringify(ring, null, 2));
+          else printRing(ring);
+          return;
+        }
+        const query = new URLSearchParams({
+          limit: String(flags.limit),
+          offset: String(flags.offset),
+        });
+        if (flags.minScore !== undefined) query.set('minScore', flags.minScore);
+        if (flags.category !== undefined) query.set('category', flags.category);
+        if (flags.kind !== undefined) query.set('kind', flags.kind);
+        const answer = await platformRequest<{ rings: RingSummary[]; total: number }>(
+          platform,
+          'GET',
+          `/v1/rings?${query}`,
+        );
+        if (flags.json === true) console.log(JSON.stringify(answer, null, 2));
+        else printRings(answer.rings, answer.total);
+      },
+    );
+}

@@ -1,0 +1,352 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { binaryScore, matchRings, type RingMatch } from '@credence/analytics/evaluation/metrics';
+import {
+  EvidenceGraphBuilder,
+  type EvidenceLink,
+  type EvidenceReport,
+} from '@credence/analytics/evidence/evidence-graph';
+import { findRings } from '@credence/analytics/rings/rings';
+import type { IdentifierKind } from '@credence/core/identifiers/kinds';
+import type { TokenizedLink, TokenizedReport } from '@credence/core/wire/tokenized-records';
+import { MemberSession } from '@credence/member/member-session';
+import { type PlatformEndpoint, platformRequest } from '@credence/member/platform-client';
+import type { Command } from 'commander';
+import { existsSync, readJson } from './files.js';
+import { jsonLines, startDemo } from './start.js';
+
+interface Truth {
+  seed: number;
+  scale: number;
+  days: number;
+  start: string;
+  members: { id: string; type: string }[];
+  rings: { id: string; identifiers: Record<string, string[]> }[];
+}
+
+interface Policy {
+  weights: Record<string, number>;
+  halfLifeDays: Record<string, number>;
+  thresholds: { suspicious: number; fraud: number };
+}
+
+export interface EvalReport {
+  readonly world: { seed: number; scale: number; days: number; members: number };
+  readonly rings: RingMatch;
+  readonly tokens: {
+    readonly unreported: number;
+    readonly ringIdentifiers: number;
+    readonly precision: number;
+    readonly recall: number;
+    readonly truePositives: number;
+    readonly falsePositives: number;
+    readonly falseNegatives: number;
+  };
+  readonly lift: {
+    readonly lift: number;
+    readonly allMembers: number;
+    readonly bestSingle: number;
+    readonly bestMember: string;
+    readonly perMember: Record<string, number>;
+  };
+  /** Rings the same algorithm finds in-process from all members' files (should equal the platform's). */
+  readonly inProcessRings: number;
+  readonly seconds: number;
+}
+
+const PAGE = 1000;
+
+async function allRings(operator: PlatformEndpoint): Promise<string[][]> {
+  const ids: string[] = [];
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await platformRequest<{ rings: { id: string }[]; total: number }>(
+      operator,
+      'GET',
+      `/v1/rings?limit=${PAGE}&offset=${offset}`,
+    );
+    ids.push(...page.rings.map((r) => r.id));
+    if (offset + PAGE >= page.total) break;
+  }
+  const rings: string[][] = [];
+  for (const id of ids) {
+    const ring = await platformRequest<{ tokens: { token: string }[] }>(
+      operator,
+      'GET',
+      `/v1/rings/${id}`,
+    );
+    rings.push(ring.tokens.map((t) => t.token));
+  }
+  return rings;
+}
+
+interface MemberData {
+  readonly reports: EvidenceReport[];
+  readonly links: EvidenceLink[];
+}
+
+/** A member's tokenized files, as analysis reads them. */
+async function memberData(dir: string, member: string): Promise<MemberData> {
+  const reports: EvidenceReport[] = [];
+  for await (const r of jsonLines<TokenizedReport>(join(dir, 'tokens', 'reports.jsonl')))
+    reports.push({
+      member,
+      type: r.type,
+      category: r.category,
+      occurredAt: Date.parse(r.occurredAt),
+      entities: r.entities,
+    });
+  const links: EvidenceLink[] = [];
+  for await (const l of jsonLines<TokenizedLink>(join(dir, 'tokens', 'links.jsonl')))
+    links.push({
+      member,
+      link: l.link,
+      from: l.from,
+      to: l.to,
+      at: Date.parse(l.at),
+      count: l.count,
+    });
+  return { reports, links };
+}
+
+/** Rings found in-process from some members' data, with the platform's policy. */
+function ringsOf(
+  data: readonly MemberData[],
+  policy: Policy,
+  now: number,
+  types: ReadonlyMap<string, string>,
+): string[][] {
+  const builder = new EvidenceGraphBuilder({
+    weights: policy.weights as never,
+    halfLifeDays: policy.halfLifeDays as never,
+    now,
+  });
+  for (const d of data) for (const r of d.reports) builder.addReport(r);
+  for (const d of data) for (const l of d.links) builder.addLink(l);
+  const graph = builder.build();
+  const analysis = findRings(graph, {
+    memberRisk: policy.thresholds.suspicious,
+    minScore: policy.thresholds.suspicious,
+    memberType: (m) => types.get(m),
+  });
+  return analysis.rings.map((r) => r.nodes.map((v) => graph.tokens[v] as string));
+}
+
+/**
+ * `credence eval`: the whole pipeline on a simulator world — every member tokenizes its
+ * files through the key servers, signs and submits them, the platform analyses — then
+ * the result is held against the world's truth (which the pipeline never reads).
+ */
+export async function evaluateWorld(options: {
+  world: string;
+  data: string;
+  progress?: (line: string) => void;
+}): Promise<EvalReport> {
+  const started = performance.now();
+  const say = options.progress ?? (() => undefined);
+  const truth = readJson(join(options.world, 'truth.json')) as Truth;
+  say(`loading the world into a platform (members tokenize and submit): ${options.data}`);
+  const services = await startDemo({
+    data: options.data,
+    world: options.world,
+    host: '127.0.0.1',
+    portBase: 0,
+    port: 0,
+    exit: false,
+    hold: true,
+    quiet: true,
+    scale: 1,
+  });
+  try {
+    const operator = readJson(join(options.data, 'operator.json')) as PlatformEndpoint;
+    say('analysing');
+    await platformRequest(operator, 'POST', '/v1/analysis');
+    const analysis = await platformRequest<{ createdAt: string }>(operator, 'GET', '/v1/analysis');
+    const found = await allRings(operator);
+
+    // The truth, tokenized by a member (the evaluator holds the world).
+    const first = truth.members[0]?.id as string;
+    const session = await MemberSession.open(join(options.data, 'members', first, 'member.json'), {
+      threads: 0,
+    });
+    let trueRings: string[][];
+    const ringToken = new Set<string>();
+    const reported = new Set<string>();
+    const universe = new Set<string>();
+    const verdicts = new Map<string, string>();
+    const data = new Map<string, MemberData>();
+    try {
+      say('tokenizing the truth');
+      const identifiers = truth.rings.flatMap((r) =>
+        Object.entries(r.identifiers).flatMap(([kind, values]) =>
+          values.map((value) => ({ kind: kind as IdentifierKind, value })),
+        ),
+      );
+      const tokens = await session.tokenizer.tokenize(identifiers);
+      let t = 0;
+      trueRings = truth.rings.map((r) => {
+        const size = Object.values(r.identifiers).reduce((a, v) => a + v.length, 0);
+        const ring = tokens.slice(t, t + size);
+        t += size;
+        return ring;
+      });
+      for (const ring of trueRings) for (const token of ring) ringToken.add(token);
+
+      for (const m of truth.members) {
+        const d = await memberData(join(options.data, 'members', m.id), m.id);
+        data.set(m.id, d);
+        for (const r of d.reports)
+          for (const e of r.entities) {
+            reported.add(e.token);
+            universe.add(e.token);
+          }
+        for (const l of d.links) {
+          universe.add(l.from.token);
+          universe.add(l.to.token);
+        }
+      }
+      // What a check answers for every identifier no member reported.
+      say('checking every unreported token');
+      const unreported = [...universe].filter((x) => !reported.has(x));
+      for (let i = 0; i < unreported.length; i += 1000) {
+        const { results } = await platformRequest<{
+          results: { token: string; verdict: string }[];
+        }>(session.platform, 'POST', '/v1/check', { tokens: unreported.slice(i, i + 1000) });
+        for (const r of results) verdicts.set(r.token, r.verdict);
+      }
+    } finally {
+      await session.close();
+    }
+
+    say('the same analysis on each member’s data alone');
+    const policy = (await platformRequest<{ policy: Policy }>(operator, 'GET', '/v1/policy'))
+      .policy;
+    const now = Date.parse(analysis.createdAt);
+    const types = new Map(truth.members.map((m) => [m.id, m.type]));
+    const perMember: Record<string, number> = {};
+    for (const [id, d] of data)
+      perMember[id] = matchRings(ringsOf([d], policy, now, types), trueRings).matchedTrue;
+    const inProcess = ringsOf([...data.values()], policy, now, types);
+
+    const rings = matchRings(found, trueRings);
+    const [bestMember, bestSingle] = Object.entries(perMember).sort((a, b) => b[1] - a[1])[0] ?? [
+      '',
+      0,
+    ];
+    const tokenScore = binaryScore(
+      verdicts.keys(),
+      (token) => verdicts.get(token) !== 'clear',
+      (token) => ringToken.has(token),
+    );
+    return {
+      world: {
+        seed: truth.seed,
+        scale: truth.scale,
+        days: truth.days,
+        members: truth.members.length,
+      },
+      rings,
+      tokens: {
+        unreported: verdicts.size,
+        ringIdentifiers: [...verdicts.keys()].filter((x) => ringToken.has(x)).length,
+        precision: tokenScore.precision,
+        recall: tokenScore.recall,
+        truePositives: tokenScore.truePositives,
+        falsePositives: tokenScore.falsePositives,
+        falseNegatives: tokenScore.falseNegatives,
+      },
+      lift: {
+        lift: bestSingle === 0 ? Number.POSITIVE_INFINITY : rings.matchedTrue / bestSingle,
+        allMembers: rings.matchedTrue,
+        bestSingle,
+        bestMember,
+        perMember,
+      },
+      inProcessRings: inProcess.length,
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    await Promise.all(services.map((s) => s.stop()));
+  }
+}
+
+const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '∞');
+
+/** The table `credence eval` prints. */
+export function formatEval(r: EvalReport): string {
+  const goal = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  const rows: [string, string, string, string][] = [
+    ['', 'value', 'goal', ''],
+    ['rings found / true', `${r.rings.found} / ${r.rings.truth}`, '', ''],
+    ['ring precision (Jaccard ≥ 0.5)', f3(r.rings.precision), '', ''],
+    ['ring recall', f3(r.rings.recall), '', ''],
+    ['ring F1', f3(r.rings.f1), '≥ 0.9', goal(r.rings.f1 >= 0.9)],
+    [
+      `token precision (${r.tokens.unreported.toLocaleString('en-US')} unreported identifiers)`,
+      f3(r.tokens.precision),
+      '≥ 0.9',
+      goal(r.tokens.precision >= 0.9),
+    ],
+    [
+      `token recall (${r.tokens.ringIdentifiers.toLocaleString('en-US')} of them are rings')`,
+      f3(r.tokens.recall),
+      '≥ 0.8',
+      goal(r.tokens.recall >= 0.8),
+    ],
+    [
+      `lift (${r.lift.allMembers} rings vs ${r.lift.bestSingle} by ${r.lift.bestMember} alone)`,
+      Number.isFinite(r.lift.lift) ? r.lift.lift.toFixed(1) : '∞',
+      '≥ 3',
+      goal(r.lift.lift >= 3),
+    ],
+    ['campaign purity, adjusted Rand index', '—', '≥ 0.9', 'not built yet'],
+  ];
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
+  const lines = rows.map((row) =>
+    row
+      .map((c, i) => (i === 0 ? c.padEnd(widths[0] ?? 0) : c.padStart(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd(),
+  );
+  const w = r.world;
+  return [
+    `World: seed ${w.seed}, scale ${w.scale}, ${w.days} days, ${w.members} members.`,
+    ...lines,
+    `(per member alone: ${Object.entries(r.lift.perMember)
+      .map(([m, k]) => `${m} ${k}`)
+      .join(
+        ', ',
+      )}; in-process on all members' files: ${r.inProcessRings} rings; ${r.seconds.toFixed(0)} s)`,
+  ].join('\n');
+}
+
+export function registerEval(program: Command): void {
+  program
+    .command('eval')
+    .description(
+      "Measure joint analysis on a simulator world: members tokenize and submit, the platform analyses, the result is held against the world's truth.",
+    )
+    .requiredOption('--world <dir>', 'a world made by credence sim')
+    .option(
+      '--data <dir>',
+      'where the run keeps its platform and members (default: a temporary directory, removed)',
+    )
+    .option('--json', 'print the figures as JSON')
+    .action(async (flags: { world: string; data?: string; json?: boolean }) => {
+      if (!existsSync(join(flags.world, 'truth.json')))
+        throw new Error(`${flags.world} holds no truth.json: make a world with credence sim`);
+      const data = flags.data ?? mkdtempSync(join(tmpdir(), 'credence-eval-'));
+      try {
+        const report = await evaluateWorld({
+          world: flags.world,
+          data,
+          progress: (line) => {
+            if (flags.json !== true) process.stderr.write(`${line}…\n`);
+          },
+        });
+        console.log(flags.json === true ? JSON.stringify(report, null, 2) : formatEval(report));
+      } finally {
+        if (flags.data === undefined) rmSync(data, { recursive: true, force: true });
+      }
+    });
+}
