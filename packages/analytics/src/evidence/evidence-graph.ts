@@ -164,7 +164,8 @@ export class EvidenceGraphBuilder {
     return v;
   }
 
-  private memberId(member: string): number {
+  /** The number of a member (numbered as first seen). */
+  memberNumber(member: string): number {
     let m = this.memberIndex.get(member);
     if (m === undefined) {
       m = this.memberList.length;
@@ -175,6 +176,7 @@ export class EvidenceGraphBuilder {
     return m;
   }
 
+  /** An edge between two nodes (numbers from node()), of EDGE_TYPES[type], by member(). */
   edge(from: number, to: number, type: number, member: number, count: number): void {
     const e = this.edgeCount++;
     this.from = grow(this.from, e + 1);
@@ -190,7 +192,7 @@ export class EvidenceGraphBuilder {
   }
 
   addReport(report: EvidenceReport): void {
-    const member = this.memberId(report.member);
+    const member = this.memberNumber(report.member);
     const fraudSide: number[] = [];
     const victimSide: number[] = [];
     const weight = this.weights.weights[report.type];
@@ -234,7 +236,7 @@ export class EvidenceGraphBuilder {
     const from = this.node(link.from.kind, link.from.token);
     const to = this.node(link.to.kind, link.to.token);
     if (from === to) return;
-    this.edge(from, to, LINK_TYPES.indexOf(link.link), this.memberId(link.member), link.count);
+    this.edge(from, to, LINK_TYPES.indexOf(link.link), this.memberNumber(link.member), link.count);
   }
 
   build(): EvidenceGraph {

@@ -41,9 +41,50 @@ export function connectedComponents(g: Csr, include?: (v: number) => boolean): C
       size[a] = (size[a] as number) + (size[b] as number);
     }
   }
-  const component = new Int32Array(n).fill(-1);
+  return label(n, find);
+}
+
+/**
+ * Connected components straight from an edge list (union-find over the edges that
+ * `include` keeps), without building a graph first. Nodes no kept edge touches are
+ * components of their own.
+ */
+export function componentsOfEdges(
+  nodes: number,
+  from: Int32Array,
+  to: Int32Array,
+  length: number,
+  include: (edge: number) => boolean,
+): Components {
+  const parent = new Int32Array(nodes);
+  const size = new Int32Array(nodes).fill(1);
+  for (let v = 0; v < nodes; v++) parent[v] = v;
+  const find = (v: number): number => {
+    let x = v;
+    while (parent[x] !== x) {
+      const gp = parent[parent[x] as number] as number;
+      parent[x] = gp;
+      x = gp;
+    }
+    return x;
+  };
+  for (let e = 0; e < length; e++) {
+    if (!include(e)) continue;
+    let a = find(from[e] as number);
+    let b = find(to[e] as number);
+    if (a === b) continue;
+    if ((size[a] as number) < (size[b] as number)) [a, b] = [b, a];
+    parent[b] = a;
+    size[a] = (size[a] as number) + (size[b] as number);
+  }
+  return label(nodes, find);
+}
+
+/** Numbers the components by their smallest node and counts them. */
+function label(nodes: number, find: (v: number) => number): Components {
+  const component = new Int32Array(nodes).fill(-1);
   const sizes: number[] = [];
-  for (let v = 0; v < n; v++) {
+  for (let v = 0; v < nodes; v++) {
     const root = find(v);
     let c = component[root] as number;
     if (c < 0) {

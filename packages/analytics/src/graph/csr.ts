@@ -18,10 +18,16 @@ export interface Csr {
 
 /** A growable list of weighted edges, the input of the builders below. */
 export class EdgeList {
-  from = new Int32Array(1024);
-  to = new Int32Array(1024);
-  weight = new Float64Array(1024);
+  from: Int32Array;
+  to: Int32Array;
+  weight: Float64Array;
   length = 0;
+
+  constructor(capacity = 1024) {
+    this.from = new Int32Array(Math.max(1, capacity));
+    this.to = new Int32Array(Math.max(1, capacity));
+    this.weight = new Float64Array(Math.max(1, capacity));
+  }
 
   add(from: number, to: number, weight = 1): void {
     if (this.length === this.from.length) {

@@ -5,8 +5,15 @@ export interface LouvainOptions {
   readonly resolution?: number;
   /** Seed of the order in which nodes are visited (the result is a function of it). */
   readonly seed?: number;
-  /** Most passes over the nodes per level. Default 32. */
+  /** Most node visits per level, as a multiple of the nodes. Default 32. */
   readonly maxPasses?: number;
+  /**
+   * The first level visits the nodes in a seeded random order (default), or in their
+   * numbering, which reads the graph's rows in sequence: faster on large graphs, and as
+   * good as random when the numbering says nothing about the structure (tokens numbered
+   * as first read). Later levels always go in a seeded random order.
+   */
+  readonly order?: 'random' | 'numbered';
 }
 
 export interface Communities {
@@ -49,6 +56,9 @@ export function modularity(g: Csr, community: Int32Array, resolution = 1): numbe
   return q;
 }
 
+/** Rows this short gather their neighbours' communities by a scan of a few slots. */
+const SMALL_ROW = 32;
+
 /** A small deterministic generator (xorshift32) for the visiting order. */
 function shuffled(n: number, seed: number): Int32Array {
   const order = new Int32Array(n);
@@ -68,9 +78,12 @@ function shuffled(n: number, seed: number): Int32Array {
 
 /**
  * Moves nodes between communities while modularity grows (the local moving phase of
- * Blondel et al. 2008): each node, visited in a seeded random order, leaves its
+ * Blondel et al. 2008, visited as Leiden's fast local move does, Traag et al. 2019): every
+ * node starts in a queue in a seeded random order; a node taken from the queue leaves its
  * community and joins the neighbouring one with the largest gain
- * k_v,in(c) − γ k_v tot_c / 2m (its own included), until a pass moves nothing.
+ * k_v,in(c) − γ k_v tot_c / 2m (its own included); when it moves, its neighbours outside
+ * its new community go back in the queue. It ends when the queue is empty, so a node is
+ * looked at again only when something around it changed.
  */
 function moveNodes(
   g: Csr,
@@ -78,7 +91,8 @@ function moveNodes(
   m2: number,
   resolution: number,
   seed: number,
-  maxPasses: number,
+  maxVisits: number,
+  numbered = false,
 ): { community: Int32Array; moved: boolean } {
   const n = g.nodes;
   const community = new Int32Array(n);
@@ -87,50 +101,89 @@ function moveNodes(
     community[v] = v;
     total[v] = k[v] as number;
   }
+  // Weight from the node being moved to each neighbouring community: zero between
+  // visits (weights are positive, so zero also means "not touched in this visit").
   const toCommunity = new Float64Array(n);
-  const seen = new Int32Array(n).fill(-1);
   const touched = new Int32Array(n);
-  const order = shuffled(n, seed);
-  let movedAny = false;
-  for (let pass = 0; pass < maxPasses; pass++) {
-    let moved = 0;
-    for (let o = 0; o < n; o++) {
-      const v = order[o] as number;
-      const own = community[v] as number;
-      const kv = k[v] as number;
+  const smallCommunity = new Int32Array(SMALL_ROW);
+  const smallWeight = new Float64Array(SMALL_ROW);
+  const queue = numbered ? Int32Array.from({ length: n }, (_, i) => i) : shuffled(n, seed);
+  const queued = new Uint8Array(n).fill(1);
+  let head = 0;
+  let size = n;
+  let moved = false;
+  for (let visits = 0; size > 0 && visits < maxVisits; visits++) {
+    const v = queue[head] as number;
+    head = head + 1 === n ? 0 : head + 1;
+    size--;
+    queued[v] = 0;
+    const own = community[v] as number;
+    const kv = k[v] as number;
+    const rowStart = g.offsets[v] as number;
+    const rowEnd = g.offsets[v + 1] as number;
+    total[own] = (total[own] as number) - kv;
+    const scale = (resolution * kv) / m2;
+    let best = own;
+    let bestGain: number;
+    if (rowEnd - rowStart <= SMALL_ROW) {
+      // A short row: its communities gathered in a few slots scanned in place, which
+      // spares a random access into a node-sized array per arc.
       let count = 0;
-      for (let i = g.offsets[v] as number, end = g.offsets[v + 1] as number; i < end; i++) {
+      for (let i = rowStart; i < rowEnd; i++) {
         const c = community[g.targets[i] as number] as number;
-        if (seen[c] !== v) {
-          seen[c] = v;
-          toCommunity[c] = 0;
-          touched[count++] = c;
-        }
-        toCommunity[c] = (toCommunity[c] as number) + (g.weights[i] as number);
+        let j = 0;
+        while (j < count && smallCommunity[j] !== c) j++;
+        if (j === count) {
+          smallCommunity[count] = c;
+          smallWeight[count++] = g.weights[i] as number;
+        } else smallWeight[j] = (smallWeight[j] as number) + (g.weights[i] as number);
       }
-      total[own] = (total[own] as number) - kv;
-      const scale = (resolution * kv) / m2;
-      let best = own;
-      let bestGain =
-        (seen[own] === v ? (toCommunity[own] as number) : 0) - scale * (total[own] as number);
-      for (let t = 0; t < count; t++) {
-        const c = touched[t] as number;
-        const gain = (toCommunity[c] as number) - scale * (total[c] as number);
+      let ownWeight = 0;
+      for (let j = 0; j < count; j++)
+        if (smallCommunity[j] === own) ownWeight = smallWeight[j] as number;
+      bestGain = ownWeight - scale * (total[own] as number);
+      for (let j = 0; j < count; j++) {
+        const c = smallCommunity[j] as number;
+        const gain = (smallWeight[j] as number) - scale * (total[c] as number);
         if (gain > bestGain + 1e-12) {
           best = c;
           bestGain = gain;
         }
       }
-      total[best] = (total[best] as number) + kv;
-      if (best !== own) {
-        community[v] = best;
-        moved++;
+    } else {
+      let count = 0;
+      for (let i = rowStart; i < rowEnd; i++) {
+        const c = community[g.targets[i] as number] as number;
+        const w = toCommunity[c] as number;
+        if (w === 0) touched[count++] = c;
+        toCommunity[c] = w + (g.weights[i] as number);
+      }
+      bestGain = (toCommunity[own] as number) - scale * (total[own] as number);
+      for (let t = 0; t < count; t++) {
+        const c = touched[t] as number;
+        const gain = (toCommunity[c] as number) - scale * (total[c] as number);
+        toCommunity[c] = 0;
+        if (gain > bestGain + 1e-12) {
+          best = c;
+          bestGain = gain;
+        }
       }
     }
-    if (moved === 0) break;
-    movedAny = true;
+    total[best] = (total[best] as number) + kv;
+    if (best === own) continue;
+    community[v] = best;
+    moved = true;
+    for (let i = rowStart; i < rowEnd; i++) {
+      const u = g.targets[i] as number;
+      if (queued[u] === 1 || community[u] === best) continue;
+      queued[u] = 1;
+      let tail = head + size;
+      if (tail >= n) tail -= n;
+      queue[tail] = u;
+      size++;
+    }
   }
-  return { community, moved: movedAny };
+  return { community, moved };
 }
 
 /** Renumbers community ids to 0..count-1 in order of first appearance. */
@@ -223,7 +276,15 @@ export function louvain(g: Csr, options: LouvainOptions = {}): Communities {
     let m2 = 0;
     for (let v = 0; v < graph.nodes; v++) m2 += k[v] as number;
     if (m2 === 0) break;
-    const { community, moved } = moveNodes(graph, k, m2, resolution, seed, maxPasses);
+    const { community, moved } = moveNodes(
+      graph,
+      k,
+      m2,
+      resolution,
+      seed,
+      maxPasses * graph.nodes,
+      levels === 0 && options.order === 'numbered',
+    );
     if (!moved) break;
     const next = renumber(community);
     for (let v = 0; v < g.nodes; v++) membership[v] = community[membership[v] as number] as number;

@@ -36,15 +36,24 @@ export interface PropagationOptions {
   readonly floor?: number;
 }
 
-/** Each node's incident edges: edges of node v are edgeIds[offsets[v] .. offsets[v + 1]). */
+/**
+ * Each node's incident edges: the edges of node v are edgeIds[offsets[v] .. offsets[v + 1]),
+ * the node at each one's other end is in `neighbors` at the same place, and each edge's
+ * place in its `from` node's row and in its `to` node's row are fromArc[e] and toArc[e].
+ */
 export interface Incidence {
   readonly offsets: Int32Array;
   readonly edgeIds: Int32Array;
+  readonly neighbors: Int32Array;
+  readonly fromArc: Int32Array;
+  readonly toArc: Int32Array;
+  /** Each arc's edge type (index into EDGE_TYPES). */
+  readonly arcTypes: Uint8Array;
 }
 
 export function incidence(g: EvidenceGraph): Incidence {
   const n = g.tokens.length;
-  const { from, to, length } = g.edges;
+  const { from, to, type, length } = g.edges;
   const offsets = new Int32Array(n + 1);
   for (let e = 0; e < length; e++) {
     const a = from[e] as number;
@@ -55,15 +64,28 @@ export function incidence(g: EvidenceGraph): Incidence {
   for (let v = 0; v < n; v++) offsets[v + 1] = (offsets[v + 1] as number) + (offsets[v] as number);
   const fill = offsets.slice(0, n);
   const edgeIds = new Int32Array(offsets[n] as number);
+  const neighbors = new Int32Array(offsets[n] as number);
+  const fromArc = new Int32Array(length);
+  const toArc = new Int32Array(length);
+  const arcTypes = new Uint8Array(offsets[n] as number);
   for (let e = 0; e < length; e++) {
+    const t = type[e] as number;
     const a = from[e] as number;
     const b = to[e] as number;
-    edgeIds[fill[a] as number] = e;
-    fill[a] = (fill[a] as number) + 1;
-    edgeIds[fill[b] as number] = e;
-    fill[b] = (fill[b] as number) + 1;
+    const i = fill[a] as number;
+    fill[a] = i + 1;
+    edgeIds[i] = e;
+    neighbors[i] = b;
+    arcTypes[i] = t;
+    fromArc[e] = i;
+    const j = fill[b] as number;
+    fill[b] = j + 1;
+    edgeIds[j] = e;
+    neighbors[j] = a;
+    arcTypes[j] = t;
+    toArc[e] = j;
   }
-  return { offsets, edgeIds };
+  return { offsets, edgeIds, neighbors, fromArc, toArc, arcTypes };
 }
 
 export interface Propagation {
@@ -78,8 +100,7 @@ export interface Propagation {
  * max-product): a node's risk is the largest, over paths from a reported token, of that
  * token's evidence times the conductance of each edge on the path. Each node keeps the
  * edge its risk came over, so every propagated verdict can say why. Blocked nodes
- * (victims) receive no risk and pass none on. Dijkstra's order on
- * a binary max-heap: each node is settled once, O(E log V).
+ * (victims) receive no risk and pass none on.
  */
 export function propagateRisk(
   g: EvidenceGraph,
@@ -94,78 +115,48 @@ export function propagateRisk(
   const hubDegree = options.hubDegree ?? 25;
   const floor = options.floor ?? 0.05;
   const types = EDGE_TYPES.length;
+  const { from, to, type } = g.edges;
+  const m = g.edges.length;
+
+  // Neighbours per node and edge type, for the hub damping: counted row by row.
+  const degree = new Int32Array(n * types);
+  for (let v = 0; v < n; v++)
+    for (let i = inc.offsets[v] as number, end = inc.offsets[v + 1] as number; i < end; i++) {
+      const d = v * types + (inc.arcTypes[i] as number);
+      degree[d] = (degree[d] as number) + 1;
+    }
+  const damping = (d: number) => (d > hubDegree ? Math.sqrt(hubDegree / d) : 1);
+  const refund = markReverseTransfers(g);
   const forward = Float64Array.from(EDGE_TYPES, (t) => conductance[t].forward);
   const backward = Float64Array.from(EDGE_TYPES, (t) => conductance[t].backward);
-  const { from, to, type } = g.edges;
-
-  // Neighbours per node and edge type, for the hub damping.
-  const degree = new Int32Array(n * types);
-  for (let e = 0; e < g.edges.length; e++) {
+  // What each arc carries, hub damping at both ends included: computed once, in edge
+  // order, into the rows' places, so that settling a node reads its row in sequence.
+  const arcCarry = new Float64Array(inc.edgeIds.length);
+  for (let e = 0; e < m; e++) {
     const t = type[e] as number;
-    const a = (from[e] as number) * types + t;
-    const b = (to[e] as number) * types + t;
-    degree[a] = (degree[a] as number) + 1;
-    degree[b] = (degree[b] as number) + 1;
+    const hub =
+      damping(degree[(from[e] as number) * types + t] as number) *
+      damping(degree[(to[e] as number) * types + t] as number);
+    // Money sent back to an account that paid the sender is a refund (rings refund a
+    // little to win trust), not the next hop of a chain: it carries as money in does.
+    arcCarry[inc.fromArc[e] as number] =
+      (refund[e] === 1 ? (backward[t] as number) : (forward[t] as number)) * hub;
+    arcCarry[inc.toArc[e] as number] = (backward[t] as number) * hub;
   }
-
-  // Money sent back to an account that paid the sender is a refund (rings refund a
-  // little to win trust), not the next hop of a chain: it carries as money in does.
-  const refund = new Uint8Array(g.edges.length);
-  const transfer = EDGE_TYPES.indexOf('transfer');
-  const paid = new Set<number>();
-  for (let e = 0; e < g.edges.length; e++)
-    if (type[e] === transfer) paid.add((from[e] as number) * n + (to[e] as number));
-  for (let e = 0; e < g.edges.length; e++)
-    if (type[e] === transfer && paid.has((to[e] as number) * n + (from[e] as number)))
-      refund[e] = 1;
+  const arcTarget = inc.neighbors;
 
   const risk = new Float64Array(n);
   const via = new Int32Array(n).fill(-1);
-  const settled = new Uint8Array(n);
-  // A binary max-heap of (risk, node), with stale entries skipped when popped.
-  let heapNode = new Int32Array(1024);
-  let heapKey = new Float64Array(1024);
-  let size = 0;
-  const push = (v: number, key: number) => {
-    if (size === heapNode.length) {
-      const nodes = new Int32Array(size * 2);
-      nodes.set(heapNode);
-      heapNode = nodes;
-      const keys = new Float64Array(size * 2);
-      keys.set(heapKey);
-      heapKey = keys;
-    }
-    let i = size++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if ((heapKey[p] as number) >= key) break;
-      heapNode[i] = heapNode[p] as number;
-      heapKey[i] = heapKey[p] as number;
-      i = p;
-    }
-    heapNode[i] = v;
-    heapKey[i] = key;
-  };
-  const pop = (): number => {
-    const top = heapNode[0] as number;
-    size--;
-    const lastNode = heapNode[size] as number;
-    const lastKey = heapKey[size] as number;
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= size) break;
-      if (c + 1 < size && (heapKey[c + 1] as number) > (heapKey[c] as number)) c++;
-      if ((heapKey[c] as number) <= lastKey) break;
-      heapNode[i] = heapNode[c] as number;
-      heapKey[i] = heapKey[c] as number;
-      i = c;
-    }
-    heapNode[i] = lastNode;
-    heapKey[i] = lastKey;
-    return top;
-  };
-
+  // The risk each node last passed on (-1: not yet): it passes it on again only if it grew.
+  const passed = new Float64Array(n).fill(-1);
+  // A bucket queue over bands of risk 1 % wide on a log scale, highest first: Dijkstra's
+  // order up to the band, without a heap. A node whose risk grows after it passed it on
+  // (from a node of its own band) passes it on again, so the result is the exact fixpoint.
+  const width = Math.log1p(0.01);
+  const bands = Math.ceil(-Math.log(floor) / width) + 2;
+  const buckets: number[][] = Array.from({ length: bands }, () => []);
+  const push = (v: number, r: number) =>
+    (buckets[Math.min(bands - 1, Math.floor(-Math.log(r) / width))] as number[]).push(v);
   for (let v = 0; v < n; v++) {
     const s = seed[v] as number;
     if (s > 0 && blocked[v] === 0) {
@@ -173,31 +164,66 @@ export function propagateRisk(
       push(v, s);
     }
   }
-  while (size > 0) {
-    const u = pop();
-    if (settled[u] === 1) continue;
-    settled[u] = 1;
-    const ru = risk[u] as number;
-    if (ru < floor) continue;
-    for (let i = inc.offsets[u] as number, end = inc.offsets[u + 1] as number; i < end; i++) {
-      const e = inc.edgeIds[i] as number;
-      const t = type[e] as number;
-      const outward = from[e] === u;
-      const v = (outward ? to[e] : from[e]) as number;
-      if (settled[v] === 1 || blocked[v] !== 0) continue;
-      let c = (outward && refund[e] === 0 ? forward[t] : backward[t]) as number;
-      // A hub at either end: being tied to a popular node says little about either.
-      const du = degree[u * types + t] as number;
-      const dv = degree[v * types + t] as number;
-      if (du > hubDegree) c *= Math.sqrt(hubDegree / du);
-      if (dv > hubDegree) c *= Math.sqrt(hubDegree / dv);
-      const r = ru * c;
-      if (r > (risk[v] as number)) {
-        risk[v] = r;
-        via[v] = e;
-        push(v, r);
+  for (let b = 0; b < bands; b++) {
+    const bucket = buckets[b] as number[];
+    for (let u = bucket.pop(); u !== undefined; u = bucket.pop()) {
+      const ru = risk[u] as number;
+      if (ru <= (passed[u] as number) || ru < floor) continue;
+      passed[u] = ru;
+      for (let i = inc.offsets[u] as number, end = inc.offsets[u + 1] as number; i < end; i++) {
+        const v = arcTarget[i] as number;
+        if (blocked[v] !== 0) continue;
+        const r = ru * (arcCarry[i] as number);
+        if (r > (risk[v] as number)) {
+          risk[v] = r;
+          via[v] = inc.edgeIds[i] as number;
+          push(v, r);
+        }
       }
     }
   }
   return { risk, via };
+}
+
+/**
+ * Marks each transfer whose reverse (to → from) is also a transfer, with an
+ * open-addressing hash table of (from, to) pairs in typed arrays: a Set of numeric keys
+ * costs a boxed number per transfer at millions of transfers.
+ */
+function markReverseTransfers(g: EvidenceGraph): Uint8Array {
+  const { from, to, type, length } = g.edges;
+  const transfer = EDGE_TYPES.indexOf('transfer');
+  const refund = new Uint8Array(length);
+  let count = 0;
+  for (let e = 0; e < length; e++) if (type[e] === transfer) count++;
+  let capacity = 1024;
+  while (capacity < 2 * count) capacity *= 2;
+  const mask = capacity - 1;
+  const keyA = new Int32Array(capacity).fill(-1);
+  const keyB = new Int32Array(capacity);
+  const slot = (a: number, b: number) =>
+    (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77)) & mask;
+  for (let e = 0; e < length; e++) {
+    if (type[e] !== transfer) continue;
+    const a = from[e] as number;
+    const b = to[e] as number;
+    let i = slot(a, b);
+    while (keyA[i] !== -1 && !(keyA[i] === a && keyB[i] === b)) i = (i + 1) & mask;
+    keyA[i] = a;
+    keyB[i] = b;
+  }
+  for (let e = 0; e < length; e++) {
+    if (type[e] !== transfer) continue;
+    const a = to[e] as number;
+    const b = from[e] as number;
+    let i = slot(a, b);
+    while (keyA[i] !== -1) {
+      if (keyA[i] === a && keyB[i] === b) {
+        refund[e] = 1;
+        break;
+      }
+      i = (i + 1) & mask;
+    }
+  }
+  return refund;
 }

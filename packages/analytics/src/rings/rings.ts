@@ -3,8 +3,8 @@ import { CATEGORIES, type Category } from '@credence/core/wire/vocabulary';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { EDGE_TYPES, type EvidenceGraph, evidenceScore } from '../evidence/evidence-graph.js';
-import { connectedComponents } from '../graph/components.js';
-import { buildCsr, EdgeList, inducedSubgraph } from '../graph/csr.js';
+import { componentsOfEdges } from '../graph/components.js';
+import { buildCsr, type Csr, EdgeList, inducedSubgraph } from '../graph/csr.js';
 import { louvain } from '../graph/louvain.js';
 import {
   type CallCentre,
@@ -19,6 +19,7 @@ import {
 import {
   type Conductance,
   DEFAULT_CONDUCTANCE,
+  type Incidence,
   incidence,
   type PropagationOptions,
   propagateRisk,
@@ -40,6 +41,13 @@ export interface RingOptions extends PropagationOptions {
   readonly splitAbove?: number;
   /** What kind of member each member is (bank, telecom, …), for the explanations. */
   readonly memberType?: (member: string) => string | undefined;
+  /**
+   * Community of each node of the whole graph (analyzeGraph finds them): large components
+   * are split along them instead of by a Louvain run of their own.
+   */
+  readonly communities?: Int32Array;
+  /** The graph's incidence, when the caller has it already (analyzeGraph). */
+  readonly incidence?: Incidence;
   readonly seed?: number;
 }
 
@@ -71,6 +79,10 @@ export interface RingAnalysis {
   readonly risk: Float64Array;
   readonly via: Int32Array;
   readonly stats: {
+    /** Milliseconds per step. */
+    readonly ms: Readonly<
+      Record<'incidence' | 'propagation' | 'components' | 'groups' | 'describe', number>
+    >;
     readonly nodes: number;
     readonly edges: number;
     readonly reported: number;
@@ -119,8 +131,17 @@ export function findRings(graph: EvidenceGraph, options: RingOptions = {}): Ring
       reported++;
     }
   }
-  const inc = incidence(graph);
+  let mark = performance.now();
+  const ms = { incidence: 0, propagation: 0, components: 0, groups: 0, describe: 0 };
+  const lap = (stage: keyof typeof ms) => {
+    const now = performance.now();
+    ms[stage] = now - mark;
+    mark = now;
+  };
+  const inc = options.incidence ?? incidence(graph);
+  lap('incidence');
   const { risk, via } = propagateRisk(graph, evidence, blocked, inc, options);
+  lap('propagation');
 
   // Association edges between candidates: those that carry suspicion at least halfway.
   const associates = Uint8Array.from(EDGE_TYPES, (t) =>
@@ -133,16 +154,23 @@ export function findRings(graph: EvidenceGraph, options: RingOptions = {}): Ring
       candidate[v] = 1;
       candidates++;
     }
-  const edges = new EdgeList();
   const { from, to, type } = graph.edges;
-  for (let e = 0; e < graph.edges.length; e++) {
-    const a = from[e] as number;
-    const b = to[e] as number;
-    if (candidate[a] === 1 && candidate[b] === 1 && associates[type[e] as number] === 1)
-      edges.add(a, b, 1);
-  }
-  const csr = buildCsr(n, edges, true);
-  const components = connectedComponents(csr, (v) => candidate[v] === 1);
+  const joins = (e: number) =>
+    candidate[from[e] as number] === 1 &&
+    candidate[to[e] as number] === 1 &&
+    associates[type[e] as number] === 1;
+  const components = componentsOfEdges(n, from, to, graph.edges.length, joins);
+  lap('components');
+  // The candidates' graph, made only if a component must be split by a Louvain of its own.
+  let candidateCsr: Csr | undefined;
+  const candidatesGraph = (): Csr => {
+    if (candidateCsr !== undefined) return candidateCsr;
+    const edges = new EdgeList();
+    for (let e = 0; e < graph.edges.length; e++)
+      if (joins(e)) edges.add(from[e] as number, to[e] as number, 1);
+    candidateCsr = buildCsr(n, edges, true);
+    return candidateCsr;
+  };
 
   // Groups: small components whole, large ones by community.
   const members: number[][] = Array.from({ length: components.count }, () => []);
@@ -157,11 +185,24 @@ export function findRings(graph: EvidenceGraph, options: RingOptions = {}): Ring
       groups.push(nodes);
       continue;
     }
+    split++;
+    if (options.communities !== undefined) {
+      // Communities of the whole graph, found once (analyzeGraph): the component's
+      // tokens grouped by them.
+      const parts = new Map<number, number[]>();
+      for (const v of nodes) {
+        const c = options.communities[v] as number;
+        const part = parts.get(c);
+        if (part === undefined) parts.set(c, [v]);
+        else part.push(v);
+      }
+      for (const part of parts.values()) if (part.length >= minSize) groups.push(part);
+      continue;
+    }
     const inside = new Uint8Array(n);
     for (const v of nodes) inside[v] = 1;
-    const { graph: sub, original } = inducedSubgraph(csr, (v) => inside[v] === 1);
+    const { graph: sub, original } = inducedSubgraph(candidatesGraph(), (v) => inside[v] === 1);
     const communities = louvain(sub, { seed: options.seed ?? 1 });
-    split++;
     modularitySum += communities.modularity;
     const parts: number[][] = Array.from({ length: communities.count }, () => []);
     for (let i = 0; i < sub.nodes; i++)
@@ -169,6 +210,7 @@ export function findRings(graph: EvidenceGraph, options: RingOptions = {}): Ring
     for (const part of parts) if (part.length >= minSize) groups.push(part);
   }
 
+  lap('groups');
   const ringOf = new Int32Array(n).fill(-1);
   const rings: Ring[] = [];
   const draft: { nodes: number[]; score: number }[] = [];
@@ -185,10 +227,17 @@ export function findRings(graph: EvidenceGraph, options: RingOptions = {}): Ring
     draft.push({ nodes, score });
   }
   const ctx: RingContext = { graph, inc, ringOf };
+  // Each ring's victim reports, in one pass over them all.
+  const victimPairs: number[][] = draft.map(() => []);
+  for (let p = 0; p < graph.victimOf.length; p++) {
+    const r = ringOf[graph.victimOf.suspect[p] as number] as number;
+    if (r >= 0) victimPairs[r]?.push(p);
+  }
   for (let r = 0; r < draft.length; r++) {
     const { nodes, score } = draft[r] as { nodes: number[]; score: number };
-    rings.push(describeRing(ctx, r, nodes, score, options.memberType));
+    rings.push(describeRing(ctx, victimPairs, r, nodes, score, options.memberType));
   }
+  lap('describe');
   return {
     rings,
     ringOf,
@@ -196,13 +245,15 @@ export function findRings(graph: EvidenceGraph, options: RingOptions = {}): Ring
     risk,
     via,
     stats: {
+      ms,
       nodes: n,
       edges: graph.edges.length,
       reported,
       candidates,
       components: members.filter((m) => m.length >= minSize).length,
       split,
-      modularity: split === 0 ? undefined : modularitySum / split,
+      modularity:
+        split === 0 || options.communities !== undefined ? undefined : modularitySum / split,
     },
   };
 }
@@ -219,12 +270,13 @@ function ringId(graph: EvidenceGraph, nodes: readonly number[]): string {
 
 function describeRing(
   ctx: RingContext,
+  victimPairs: readonly number[][],
   ring: number,
   nodes: number[],
   score: number,
   memberType: ((member: string) => string | undefined) | undefined,
 ): Ring {
-  const { graph, inc, ringOf } = ctx;
+  const { graph, inc } = ctx;
   const kinds: Partial<Record<IdentifierKind, number>> = {};
   let categories = 0;
   let reported = 0;
@@ -244,11 +296,10 @@ function describeRing(
   // Victims: named against the ring in reports, or paying, called or messaged by it.
   const victims = new Set<number>();
   const { victimOf } = graph;
-  for (let p = 0; p < victimOf.length; p++)
-    if (ringOf[victimOf.suspect[p] as number] === ring) {
-      victims.add(victimOf.victim[p] as number);
-      members.add(victimOf.member[p] as number);
-    }
+  for (const p of victimPairs[ring] ?? []) {
+    victims.add(victimOf.victim[p] as number);
+    members.add(victimOf.member[p] as number);
+  }
   const patterns: Pattern[] = [];
   const chain = detectMuleChain(ctx, ring, nodes);
   if (chain !== undefined) patterns.push(chain);
