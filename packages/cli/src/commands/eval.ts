@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { analyzeGraph } from '@credence/analytics/analysis';
 import { binaryScore, matchRings, type RingMatch } from '@credence/analytics/evaluation/metrics';
 import {
   EvidenceGraphBuilder,
   type EvidenceLink,
   type EvidenceReport,
 } from '@credence/analytics/evidence/evidence-graph';
-import { findRings } from '@credence/analytics/rings/rings';
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
 import type { TokenizedLink, TokenizedReport } from '@credence/core/wire/tokenized-records';
 import { MemberSession } from '@credence/member/member-session';
@@ -124,7 +124,7 @@ function ringsOf(
   for (const d of data) for (const r of d.reports) builder.addReport(r);
   for (const d of data) for (const l of d.links) builder.addLink(l);
   const graph = builder.build();
-  const analysis = findRings(graph, {
+  const analysis = analyzeGraph(graph, {
     memberRisk: policy.thresholds.suspicious,
     minScore: policy.thresholds.suspicious,
     memberType: (m) => types.get(m),

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { analyzeGraph, type GraphAnalysis } from '@credence/analytics/analysis';
 import {
   EDGE_TYPES,
   type EdgeType,
@@ -6,7 +7,6 @@ import {
   EvidenceGraphBuilder,
 } from '@credence/analytics/evidence/evidence-graph';
 import type { Pattern } from '@credence/analytics/rings/detectors';
-import { findRings, type RingAnalysis } from '@credence/analytics/rings/rings';
 import { IDENTIFIER_KINDS, type IdentifierKind } from '@credence/core/identifiers/kinds';
 import type { Category } from '@credence/core/wire/vocabulary';
 import type { Policy } from '../domain/policy.js';
@@ -63,8 +63,25 @@ export interface AnalysisResult {
   readonly version: 1;
   readonly createdAt: string;
   readonly policyVersion: number;
-  readonly stats: RingAnalysis['stats'] & { readonly rings: number; readonly ringTokens: number };
+  readonly stats: AnalysisStats;
   readonly rings: readonly RingDetail[];
+}
+
+/** The figures of a run (counts; milliseconds for the stages). */
+export interface AnalysisStats {
+  readonly nodes: number;
+  readonly edges: number;
+  /** Tokens reported in a fraudster's role. */
+  readonly reported: number;
+  /** Tokens at or above the ring threshold after propagation. */
+  readonly candidates: number;
+  readonly rings: number;
+  readonly ringTokens: number;
+  /** Connected components and communities of the whole evidence graph. */
+  readonly graphComponents: number;
+  readonly communities: number;
+  readonly modularity: number;
+  readonly milliseconds: number;
 }
 
 /** What a check says of a token in a ring. */
@@ -159,7 +176,7 @@ export async function readEvidenceGraph(
 /** The analysis result of a graph: each ring with its tokens, why each is there, and its edges. */
 export function analysisResult(
   graph: EvidenceGraph,
-  analysis: RingAnalysis,
+  analysis: GraphAnalysis,
   createdAt: number,
   policyVersion: number,
 ): AnalysisResult {
@@ -229,9 +246,16 @@ export function analysisResult(
     createdAt: new Date(createdAt).toISOString(),
     policyVersion,
     stats: {
-      ...analysis.stats,
+      nodes: analysis.stats.nodes,
+      edges: analysis.stats.edges,
+      reported: analysis.stats.reported,
+      candidates: analysis.stats.candidates,
       rings: rings.length,
       ringTokens: rings.reduce((n, r) => n + r.size, 0),
+      graphComponents: analysis.components.count,
+      communities: analysis.communities.count,
+      modularity: Math.round(analysis.communities.modularity * 1e6) / 1e6,
+      milliseconds: Math.round(Object.values(analysis.timings).reduce((a, b) => a + b, 0)),
     },
     rings,
   };
@@ -313,7 +337,7 @@ export class AnalysisService {
     const createdAt = this.now();
     const graph = await readEvidenceGraph(this.store, policy, createdAt);
     const types = new Map((await this.store.listMembers()).map((m) => [m.id, m.type]));
-    const analysis = findRings(graph, {
+    const analysis = analyzeGraph(graph, {
       memberRisk: policy.thresholds.suspicious,
       minScore: policy.thresholds.suspicious,
       memberType: (m) => types.get(m),
