@@ -134,6 +134,10 @@ describe('credence start', () => {
     expect(r.out).toMatch(/Platform \(SQLite, .*platform\.sqlite\): http:\/\/127\.0\.0\.1:\d+/);
     expect(r.out).toMatch(/[\d,]+ tokens are flagged by reports; [\d,]+ alerts went to members/);
     expect(r.out).toMatch(/member check --config .*bank-a\/member\.json --kind \w+ \S+ +# fraud/);
+    expect(r.out).toMatch(
+      /Joint analysis: [\d,]+ tokens and [\d,]+ edges from every member's data → [\d,]+ rings/,
+    );
+    expect(r.out).toMatch(/Campaigns: [\d,]+ scripts told to victims at several members/);
     expect(existsSync(join(data, 'demo', 'truth.json'))).toBe(true);
     expect(existsSync(join(data, 'members', 'bank-a', 'tokens', 'reports.jsonl'))).toBe(true);
     expect(existsSync(join(data, 'members', 'bank-a', 'tokens', 'reports.results.jsonl'))).toBe(
@@ -142,8 +146,60 @@ describe('credence start', () => {
   });
 });
 
+describe('credence eval', () => {
+  it('runs the whole pipeline on a world and holds it against the truth', () => {
+    const world = join(temp(), 'w');
+    expect(
+      credence('sim', '--seed', '3', '--scale', '0.1', '--days', '90', '--out', world, '--quiet')
+        .code,
+    ).toBe(0);
+    const r = credence('eval', '--world', world, '--json');
+    expect(r.code, r.err).toBe(0);
+    const report = JSON.parse(r.out) as {
+      rings: { found: number; truth: number; f1: number };
+      tokens: { precision: number; recall: number; unreported: number };
+      lift: { lift: number; allMembers: number; bestSingle: number };
+      campaigns: { found: number; reports: number; purity: number; adjustedRandIndex: number };
+      inProcessRings: number;
+    };
+    const truth = JSON.parse(readFileSync(join(world, 'truth.json'), 'utf8')) as {
+      rings: unknown[];
+      campaigns: unknown[];
+    };
+    expect(report.rings.truth).toBe(truth.rings.length);
+    expect(report.rings.found).toBeGreaterThan(0);
+    // The platform and the same algorithm run in-process on the members' files agree.
+    expect(report.inProcessRings).toBe(report.rings.found);
+    for (const x of [
+      report.rings.f1,
+      report.tokens.precision,
+      report.tokens.recall,
+      report.campaigns.purity,
+    ]) {
+      expect(x).toBeGreaterThanOrEqual(0);
+      expect(x).toBeLessThanOrEqual(1);
+    }
+    expect(report.lift.allMembers).toBeGreaterThanOrEqual(report.lift.bestSingle);
+    expect(report.campaigns.found).toBeGreaterThan(0);
+    expect(report.campaigns.reports).toBeGreaterThan(0);
+    const table = credence('eval', '--world', join(temp(), 'nothing'));
+    expect(table.code).toBe(1);
+    expect(table.err).toContain('truth.json');
+  }, 180_000);
+});
+
 describe('--help', () => {
-  it.each([[], ['sim'], ['demo'], ['start'], ['normalize']])('works for %j', (...command) => {
+  it.each([
+    [],
+    ['sim'],
+    ['demo'],
+    ['start'],
+    ['normalize'],
+    ['eval'],
+    ['analyze'],
+    ['rings'],
+    ['campaigns'],
+  ])('works for %j', (...command) => {
     const r = credence(...command, '--help');
     expect(r.code).toBe(0);
     expect(r.out).toContain('Usage: credence');

@@ -216,6 +216,8 @@ export interface SubmitFileOptions {
   /** Every submitted item's result. */
   readonly results: string;
   readonly batchSize?: number;
+  /** Share the masked narratives of reports that do not say otherwise (tokenizeFile). */
+  readonly shareScripts?: boolean;
   readonly onTokenizing?: (p: TokenizeProgress) => void;
   readonly onSubmitting?: (p: SubmitProgress, total: number) => void;
 }
@@ -235,6 +237,7 @@ export async function submitFile(
     tokenizer: session.tokenizer,
     phoneRegion: session.config.phoneRegion,
     ...(options.format === undefined ? {} : { format: options.format }),
+    ...(options.shareScripts === undefined ? {} : { shareScripts: options.shareScripts }),
     ...(options.onTokenizing === undefined ? {} : { onProgress: options.onTokenizing }),
   });
   const { key, publicKey } = session.signingKey();

@@ -2,6 +2,8 @@ import { open, rename } from 'node:fs/promises';
 import type { Identifier } from '@credence/core/identifiers/kinds';
 import { tryNormalizeIdentifier } from '@credence/core/identifiers/normalize';
 import type { PhoneRegion } from '@credence/core/identifiers/phone';
+import { scriptFingerprint } from '@credence/core/narrative/fingerprint';
+import { maskNarrative } from '@credence/core/narrative/mask';
 import { amountBand } from '@credence/core/wire/amount-band';
 import type { FieldError } from '@credence/core/wire/field-error';
 import { parseRawRecord } from '@credence/core/wire/raw-record-parser';
@@ -26,6 +28,11 @@ export interface TokenizeFileOptions {
   /** Records handled together: bounds memory, amortizes deduplication. */
   readonly chunk?: number;
   readonly onProgress?: (progress: TokenizeProgress) => void;
+  /**
+   * Share the masked narrative of every report that does not say otherwise
+   * (`shareScript`): the member's opt-in for a whole file. Default: only fingerprints.
+   */
+  readonly shareScripts?: boolean;
 }
 
 export interface TokenizeProgress {
@@ -112,6 +119,19 @@ export async function tokenizeFile(options: TokenizeFileOptions): Promise<Tokeni
       : { field: '', code: result.error.code, message: result.error.message };
   };
 
+  /**
+   * What of a narrative leaves: its script's fingerprint, and the masked text where the
+   * report opts in (`shareScript`). The narrative itself never does.
+   */
+  const scriptOf = (r: RawReport): { fingerprint?: string; script?: string } => {
+    if (r.narrative === undefined || r.narrative.trim() === '') return {};
+    const masked = maskNarrative(r.narrative, { phoneRegion: region });
+    return {
+      fingerprint: scriptFingerprint(masked),
+      ...((r.shareScript ?? options.shareScripts) === true ? { script: masked } : {}),
+    };
+  };
+
   const flush = async () => {
     const tokens = await options.tokenizer.tokenize(pending.flatMap(identifiersOf));
     let t = 0;
@@ -135,6 +155,7 @@ export async function tokenizeFile(options: TokenizeFileOptions): Promise<Tokeni
           occurredAt: r.occurredAt,
           ...(r.lossCny === undefined ? {} : { loss: amountBand(r.lossCny) }),
           entities,
+          ...scriptOf(r),
         };
         lines.push(JSON.stringify(tokenized));
         progress.reports++;

@@ -1,6 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scriptFingerprint } from '@credence/core/narrative/fingerprint';
+import { maskNarrative } from '@credence/core/narrative/mask';
 import { loadRistretto255, type Ristretto255 } from '@credence/core/oprf/ristretto255';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ThresholdOprfClient } from '../src/threshold-client.js';
@@ -138,11 +140,16 @@ describe('tokenizeFile', () => {
     expect(Object.keys(report).sort()).toEqual([
       'category',
       'entities',
+      'fingerprint',
       'loss',
       'occurredAt',
       'ref',
       'type',
     ]);
+    // The narrative leaves as its script's fingerprint only (no opt-in: no masked text).
+    expect(report.fingerprint).toBe(
+      scriptFingerprint(maskNarrative('the caller said he was from the police')),
+    );
     expect(report.loss).toBe('10k-100k');
     const entities = report.entities as {
       role: string;
@@ -227,6 +234,32 @@ describe('tokenizeFile', () => {
     const written =
       readFileSync(join(dir, 'out.jsonl'), 'utf8') + readFileSync(join(dir, 'err.jsonl'), 'utf8');
     for (const raw of RAW) expect(written).not.toContain(raw);
+  });
+
+  it('sends the masked narrative only where the member opts in, per report or for the file', async () => {
+    const dir = temp();
+    const narrative = '收款人叫曹博秀，账户6211-7414-4831-0180-288，转了¥6300';
+    const lines = [
+      { ...(REPORTS[0] as object), ref: 'r1', narrative, shareScript: true },
+      { ...(REPORTS[0] as object), ref: 'r2', narrative },
+      { ...(REPORTS[0] as object), ref: 'r3', narrative, shareScript: false },
+    ];
+    writeFileSync(join(dir, 'raw.jsonl'), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    const scripts = async (shareScripts: boolean) => {
+      await tokenizeFile({
+        input: join(dir, 'raw.jsonl'),
+        output: join(dir, 'out.jsonl'),
+        errors: join(dir, 'err.jsonl'),
+        tokenizer: tokenizer(),
+        shareScripts,
+      });
+      return readLines(join(dir, 'out.jsonl')).map((r) => r.script);
+    };
+    const masked = '收款人叫⟨NAME⟩,账户⟨CARD⟩,转了⟨AMOUNT⟩';
+    expect(await scripts(false)).toEqual([masked, undefined, undefined]);
+    expect(await scripts(true)).toEqual([masked, masked, undefined]);
+    const written = readFileSync(join(dir, 'out.jsonl'), 'utf8');
+    for (const raw of ['曹博秀', '6211', '6300']) expect(written).not.toContain(raw);
   });
 
   it('reads CSV whose header names the same fields', async () => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { recordDigest } from '@credence/core/log/entries';
+import { scriptFingerprint } from '@credence/core/narrative/fingerprint';
 import type { TokenizedLink, TokenizedReport } from '@credence/core/wire/tokenized-records';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Harness, harness, tok } from './harness.js';
@@ -218,5 +219,79 @@ describe('joint analysis through the API', () => {
     expect(json<{ total: number }>(await filtered('category=romance')).total).toBe(0);
     expect(json<{ total: number }>(await filtered('kind=phone&minScore=0.5')).total).toBe(1);
     expect(json<{ total: number }>(await filtered('kind=wallet')).total).toBe(0);
+  });
+});
+
+describe('campaigns through the API', () => {
+  const LINES = [
+    '对方说是某支付平台的工作人员⟨NAME⟩，',
+    '查到我在校期间开通了校园贷，',
+    '说国家要求清理大学生贷款，不注销会影响个人征信，',
+    '他让我下载软件打开屏幕共享，',
+    '说要把各平台的额度全部借出来清零，转到监管账户核验，',
+    '我先转了⟨AMOUNT⟩到账户⟨CARD⟩，',
+    '后来打官方客服才知道被骗了。',
+  ];
+  const telling = (i: number) => LINES.filter((_, k) => (k + i) % 4 !== 0).join('');
+  const scripted = (ref: string, i: number, share: boolean): TokenizedReport => ({
+    ref,
+    type: 'victim_report',
+    category: 'fake_credit_repair',
+    occurredAt: day,
+    entities: [
+      { role: 'payer_account', ...card(100 + i) },
+      { role: 'beneficiary_account', ...card(200 + i) },
+    ],
+    fingerprint: scriptFingerprint(telling(i)),
+    ...(share ? { script: telling(i) } : {}),
+  });
+
+  it('cluster one script told to two members, show a shared script, and each member only its own reports', async () => {
+    const a = json<{ results: { id: string }[] }>(
+      await h.reports(
+        h.actors.bankA,
+        [0, 1, 2].map((i) => scripted(`a-${i}`, i, i === 1)),
+      ),
+    );
+    await h.reports(
+      h.actors.bankB,
+      [3, 4].map((i) => scripted(`b-${i}`, i, false)),
+    );
+    expect((await run()) as unknown).toMatchObject({ campaigns: 1 });
+    const list = json<{ total: number; campaigns: Record<string, unknown>[] }>(
+      await h.request(h.actors.telecom, 'GET', '/v1/campaigns'),
+    );
+    expect(list.total).toBe(1);
+    const campaign = list.campaigns[0] as { id: string; script: string };
+    expect(campaign).toMatchObject({
+      category: 'fake_credit_repair',
+      size: 5,
+      members: 2,
+      script: telling(1),
+    });
+    expect(JSON.stringify(list)).not.toMatch(/bank-a|bank-b|r_/);
+    const mine = json<{ yourReports: string[] }>(
+      await h.request(h.actors.bankA, 'GET', `/v1/campaigns/${campaign.id}`),
+    );
+    expect(mine.yourReports.sort()).toEqual(a.results.map((r) => r.id).sort());
+    const theirs = json<{ yourReports: string[] }>(
+      await h.request(h.actors.telecom, 'GET', `/v1/campaigns/${campaign.id}`),
+    );
+    expect(theirs.yourReports).toEqual([]);
+    expect(
+      json(await h.request(h.actors.bankA, 'GET', '/v1/campaigns/campaign-0000000000000000')),
+    ).toMatchObject({ status: 404, code: 'campaign.not_found' });
+    expect(json(await h.request(h.actors.bankA, 'GET', '/v1/campaigns?minSize=6'))).toMatchObject({
+      total: 0,
+    });
+  });
+
+  it('refuse a report whose fingerprint is not one, naming the field', async () => {
+    const bad = { ...scripted('bad', 0, false), fingerprint: 'mh1.short' };
+    const res = await h.reports(h.actors.bankA, [bad]);
+    expect(json(res)).toMatchObject({
+      status: 400,
+      errors: [{ field: 'batch.reports[0].fingerprint' }],
+    });
   });
 });

@@ -34,6 +34,7 @@ export const PROBLEMS = {
   'member.not_found': { status: 404, title: 'No such member' },
   'policy.invalid': { status: 400, title: 'The policy is not valid' },
   'ring.not_found': { status: 404, title: 'No ring of the latest analysis has this id' },
+  'campaign.not_found': { status: 404, title: 'No campaign of the latest analysis has this id' },
   'analysis.none': { status: 404, title: 'No analysis has run yet' },
   'log.range': { status: 400, title: 'The log has no such index or size' },
   'log.witness_unknown': { status: 400, title: 'The cosignature is not by a witness of this log' },

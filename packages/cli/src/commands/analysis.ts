@@ -71,6 +71,34 @@ function printRing(ring: RingDetail): void {
   console.log(`\n${n(ring.edges.length)} edges inside the ring.`);
 }
 
+interface CampaignSummary {
+  id: string;
+  category: string;
+  size: number;
+  members: number;
+  weekly: number[];
+  growth: number | null;
+  script: string | null;
+  rings: { id: string; reports: number }[];
+}
+
+function printCampaigns(campaigns: readonly CampaignSummary[], total: number): void {
+  if (campaigns.length === 0) {
+    console.log('No campaigns.');
+    return;
+  }
+  for (const c of campaigns) {
+    const growth =
+      c.growth === null ? 'new this week or quiet' : `${c.growth.toFixed(2)}× week on week`;
+    console.log(
+      `${c.id}  ${c.category}  ${n(c.size)} reports at ${c.members} members, ${c.rings.length} rings; last 8 weeks ${c.weekly.join(' ')} (${growth})`,
+    );
+    if (c.script !== null) console.log(`  as told: ${c.script}`);
+  }
+  if (total > campaigns.length)
+    console.log(`(${n(total - campaigns.length)} more: --limit, --offset)`);
+}
+
 export function registerAnalysis(program: Command): void {
   program
     .command('analyze')
@@ -161,6 +189,67 @@ export function registerAnalysis(program: Command): void {
         );
         if (flags.json === true) console.log(JSON.stringify(answer, null, 2));
         else printRings(answer.rings, answer.total);
+      },
+    );
+
+  program
+    .command('campaigns')
+    .description(
+      'List the campaigns of the latest analysis (scripts told at several members), or show one with your reports in it.',
+    )
+    .option('--platform <url>', 'the platform URL')
+    .addOption(credentialOption())
+    .option('--config <file>', "a member's config, or a JSON file with url and credential")
+    .option('--id <campaign>', 'show this campaign, with your own reports in it')
+    .option('--category <c>', 'campaigns reported in this category')
+    .option('--min-size <n>', 'campaigns of at least this many reports')
+    .option('--limit <n>', 'campaigns to print', integer, 20)
+    .option('--offset <n>', 'campaigns to skip', integer, 0)
+    .option('--json', 'print the answer as JSON')
+    .action(
+      async (flags: {
+        platform?: string;
+        credential?: string;
+        config?: string;
+        id?: string;
+        category?: string;
+        minSize?: string;
+        limit: number;
+        offset: number;
+        json?: boolean;
+      }) => {
+        const platform = endpoint({
+          ...flags,
+          ...(flags.platform === undefined ? {} : { log: flags.platform }),
+        });
+        if (flags.id !== undefined) {
+          const c = await platformRequest<CampaignSummary & { yourReports: string[] }>(
+            platform,
+            'GET',
+            `/v1/campaigns/${encodeURIComponent(flags.id)}`,
+          );
+          if (flags.json === true) console.log(JSON.stringify(c, null, 2));
+          else {
+            printCampaigns([c], 1);
+            console.log(
+              `  rings: ${c.rings.map((r) => `${r.id} (${r.reports})`).join(', ') || 'none'}\n  your reports in it: ${c.yourReports.join(', ') || 'none'}`,
+            );
+          }
+          return;
+        }
+        const query = new URLSearchParams({
+          limit: String(flags.limit),
+          offset: String(flags.offset),
+        });
+        if (flags.category !== undefined) query.set('category', flags.category);
+        if (flags.minSize !== undefined) query.set('minSize', flags.minSize);
+        const answer = await platformRequest<{ campaigns: CampaignSummary[]; total: number }>(
+          platform,
+          'GET',
+          `/v1/campaigns?${query}`,
+        );
+        if (flags.json === true) console.log(JSON.stringify(answer, null, 2));
+        else printCampaigns(answer.campaigns, answer.total);
       },
     );
 }

@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeGraph } from '@credence/analytics/analysis';
-import { binaryScore, matchRings, type RingMatch } from '@credence/analytics/evaluation/metrics';
+import {
+  adjustedRandIndex,
+  binaryScore,
+  matchRings,
+  purity,
+  type RingMatch,
+} from '@credence/analytics/evaluation/metrics';
 import {
   EvidenceGraphBuilder,
   type EvidenceLink,
@@ -23,6 +29,7 @@ interface Truth {
   start: string;
   members: { id: string; type: string }[];
   rings: { id: string; identifiers: Record<string, string[]> }[];
+  campaigns: { id: string; reportRefs: string[] }[];
 }
 
 interface Policy {
@@ -49,6 +56,14 @@ export interface EvalReport {
     readonly bestSingle: number;
     readonly bestMember: string;
     readonly perMember: Record<string, number>;
+  };
+  readonly campaigns: {
+    readonly found: number;
+    readonly truth: number;
+    /** Reports carrying a narrative of a true campaign's script. */
+    readonly reports: number;
+    readonly purity: number;
+    readonly adjustedRandIndex: number;
   };
   /** Rings the same algorithm finds in-process from all members' files (should equal the platform's). */
   readonly inProcessRings: number;
@@ -218,6 +233,47 @@ export async function evaluateWorld(options: {
       await session.close();
     }
 
+    // Campaigns: each member asks for its own reports in each campaign (the only ones
+    // the platform shows it), and maps them back to its refs.
+    say('reading each member’s reports in each campaign');
+    const campaignIds: string[] = [];
+    for (let offset = 0; ; offset += PAGE) {
+      const page = await platformRequest<{ campaigns: { id: string }[]; total: number }>(
+        operator,
+        'GET',
+        `/v1/campaigns?limit=${PAGE}&offset=${offset}`,
+      );
+      campaignIds.push(...page.campaigns.map((c) => c.id));
+      if (offset + PAGE >= page.total) break;
+    }
+    const campaignOfRef = new Map<string, string>();
+    for (const m of truth.members) {
+      const dir = join(options.data, 'members', m.id);
+      const config = readJson(join(dir, 'member.json')) as { platform: PlatformEndpoint };
+      const refOf = new Map<string, string>();
+      for await (const r of jsonLines<{ id?: string; ref?: string }>(
+        join(dir, 'tokens', 'reports.results.jsonl'),
+      ))
+        if (r.id !== undefined && r.ref !== undefined) refOf.set(r.id, r.ref);
+      for (const id of campaignIds) {
+        const c = await platformRequest<{ yourReports: string[] }>(
+          config.platform,
+          'GET',
+          `/v1/campaigns/${id}`,
+        );
+        for (const report of c.yourReports) {
+          const ref = refOf.get(report);
+          if (ref !== undefined) campaignOfRef.set(ref, id);
+        }
+      }
+    }
+    const scripted = truth.campaigns.flatMap((c) =>
+      c.reportRefs.map((ref) => [ref, c.id] as const),
+    );
+    // A report in no found campaign is a cluster of its own.
+    const foundLabels = scripted.map(([ref]) => campaignOfRef.get(ref) ?? `alone:${ref}`);
+    const trueLabels = scripted.map(([, id]) => id);
+
     say('the same analysis on each member’s data alone');
     const policy = (await platformRequest<{ policy: Policy }>(operator, 'GET', '/v1/policy'))
       .policy;
@@ -262,6 +318,13 @@ export async function evaluateWorld(options: {
         bestMember,
         perMember,
       },
+      campaigns: {
+        found: campaignIds.length,
+        truth: truth.campaigns.length,
+        reports: scripted.length,
+        purity: purity(foundLabels, trueLabels),
+        adjustedRandIndex: adjustedRandIndex(foundLabels, trueLabels),
+      },
       inProcessRings: inProcess.length,
       seconds: (performance.now() - started) / 1000,
     };
@@ -288,7 +351,7 @@ export function formatEval(r: EvalReport): string {
       goal(r.tokens.precision >= 0.9),
     ],
     [
-      `token recall (${r.tokens.ringIdentifiers.toLocaleString('en-US')} of them are rings')`,
+      `token recall (${r.tokens.ringIdentifiers.toLocaleString('en-US')} of them a ring's)`,
       f3(r.tokens.recall),
       '≥ 0.8',
       goal(r.tokens.recall >= 0.8),
@@ -299,7 +362,14 @@ export function formatEval(r: EvalReport): string {
       '≥ 3',
       goal(r.lift.lift >= 3),
     ],
-    ['campaign purity, adjusted Rand index', '—', '≥ 0.9', 'not built yet'],
+    ['campaigns found / true', `${r.campaigns.found} / ${r.campaigns.truth}`, '', ''],
+    [
+      `campaign purity (${r.campaigns.reports.toLocaleString('en-US')} reports with a script)`,
+      f3(r.campaigns.purity),
+      '≥ 0.9',
+      goal(r.campaigns.purity >= 0.9),
+    ],
+    ['campaign adjusted Rand index', f3(r.campaigns.adjustedRandIndex), '', ''],
   ];
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
   const lines = rows.map((row) =>

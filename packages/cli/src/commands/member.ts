@@ -21,6 +21,7 @@ export interface TokenizeCommand {
   readonly cache?: string | false;
   readonly errors?: string;
   readonly format?: 'jsonl' | 'csv';
+  readonly shareScripts?: boolean;
   readonly progress?: boolean;
   /** Worker threads for the arithmetic (default: one per core). */
   readonly threads?: number;
@@ -86,6 +87,7 @@ export async function runTokenize(
       tokenizer: session.tokenizer,
       phoneRegion: session.config.phoneRegion,
       ...(options.format === undefined ? {} : { format: options.format }),
+      ...(options.shareScripts === true ? { shareScripts: true } : {}),
       onProgress: (p) => line.update(tokenizeText(p, session.tokenizer.stats, started)),
     });
     line.done();
@@ -99,6 +101,7 @@ export interface SubmitCommand {
   readonly cache?: string | false;
   readonly format?: 'jsonl' | 'csv';
   readonly results?: string;
+  readonly shareScripts?: boolean;
   readonly progress?: boolean;
   readonly quiet?: boolean;
 }
@@ -116,6 +119,7 @@ export async function runSubmit(options: SubmitCommand) {
       errors,
       results,
       ...(options.format === undefined ? {} : { format: options.format }),
+      ...(options.shareScripts === true ? { shareScripts: true } : {}),
       onTokenizing: (p) => line.update(tokenizeText(p, session.tokenizer.stats, started)),
       onSubmitting: (p: SubmitProgress, total) =>
         line.update(
@@ -209,6 +213,10 @@ export function registerMember(program: Command): void {
         'csv',
       ]),
     )
+    .option(
+      '--share-scripts',
+      'include the masked narrative of each report that does not say shareScript: false',
+    )
     .action(
       async (flags: {
         in: string;
@@ -217,6 +225,7 @@ export function registerMember(program: Command): void {
         cache: string | boolean;
         errors?: string;
         format?: 'jsonl' | 'csv';
+        shareScripts?: boolean;
       }) => {
         const started = performance.now();
         const { cache, ...rest } = flags;
@@ -261,10 +270,20 @@ export function registerMember(program: Command): void {
     .addOption(cacheOpt())
     .option('--results <file>', "every item's result (default: <file>.results.jsonl)")
     .addOption(new Option('--format <f>', 'input format').choices(['jsonl', 'csv']))
+    .option(
+      '--share-scripts',
+      'send the masked narrative with each report that does not say shareScript: false (default: the fingerprint only)',
+    )
     .action(
       async (
         file: string,
-        flags: { config: string; cache?: string; results?: string; format?: 'jsonl' | 'csv' },
+        flags: {
+          config: string;
+          cache?: string;
+          results?: string;
+          format?: 'jsonl' | 'csv';
+          shareScripts?: boolean;
+        },
       ) => {
         await runSubmit({ file, ...flags, progress: true });
       },

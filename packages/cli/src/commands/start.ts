@@ -377,6 +377,8 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
       for (const file of ['reports', 'links']) {
         const tokensFile = join(dir, 'tokens', `${file}.jsonl`);
         const { tokenized, submitted } = await submitFile(session, {
+          // Two of the demo's members opt in to share their reports' masked scripts.
+          shareScripts: SHARING_SCRIPTS.has(id),
           input: join(world, 'members', id, `${file}.jsonl`),
           tokens: tokensFile,
           errors: join(dir, 'tokens', `${file}.errors.jsonl`),
@@ -464,6 +466,7 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
   const run = await platformRequest<{
     rings: number;
     ringTokens: number;
+    campaigns: number;
     alerts: number;
     seconds: number;
     stats: { nodes: number; edges: number; reported: number };
@@ -479,6 +482,24 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
   say(
     `  (${n(total)} in all: npx credence rings --config ${options.data}/members/bank-a/member.json)`,
   );
+  const { campaigns } = await platformRequest<{
+    campaigns: {
+      id: string;
+      category: string;
+      size: number;
+      members: number;
+      script: string | null;
+      rings: { id: string }[];
+    }[];
+  }>(operator, 'GET', '/v1/campaigns?limit=3');
+  say(
+    `\nCampaigns: ${n(run.campaigns)} scripts told to victims at several members, found from fingerprints of masked narratives (the narratives never left the members). The largest:`,
+  );
+  for (const c of campaigns)
+    say(
+      `  ${c.id}: ${c.category}, ${n(c.size)} reports at ${c.members} members, by ${c.rings.length} rings${c.script === null ? '' : `; as told: "${c.script.slice(0, 80)}…"`}`,
+    );
+  say(`  (npx credence campaigns --config ${options.data}/members/bank-a/member.json)`);
 
   const bankA = configFile(members[0]?.id ?? 'bank-a');
   const examples = await exampleChecks(
@@ -545,6 +566,8 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
 }
 
 const DEMO_WITNESS = 'witness.credence.local/demo';
+/** Demo members that send their reports' masked narratives (the others, fingerprints only). */
+const SHARING_SCRIPTS: ReadonlySet<string> = new Set(['bank-b', 'internet-a']);
 
 export function registerStart(program: Command): void {
   program

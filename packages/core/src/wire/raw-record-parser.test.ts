@@ -47,6 +47,14 @@ describe('parseRawRecord (SPEC §5 raw format)', () => {
     expect(fields({ ...report, entities: [] })).toEqual(['entities']);
     expect(fields({ ...report, ref: '' })).toEqual(['ref']);
     expect(fields({ ...report, extra: 1 })).toEqual(['extra']);
+    expect(fields({ ...report, shareScript: 'yes' })).toEqual(['shareScript']);
+  });
+
+  it("keeps the member's choice to share a report's masked script, either way", () => {
+    for (const shareScript of [true, false]) {
+      const r = parseRawRecord({ ...report, shareScript });
+      expect(r.ok && r.record.kind === 'report' && r.record.report.shareScript).toBe(shareScript);
+    }
   });
 
   it('names every wrong field of a link', () => {

@@ -24,6 +24,7 @@ export const RECORD_ERROR_CODES = [
   'record.count',
   'record.entities',
   'record.narrative',
+  'record.share_script',
   'record.unknown_field',
   'record.no_valid_entities',
 ] as const;
@@ -129,9 +130,20 @@ function parseReport(json: Json): ParseResult {
   ) {
     c.add('narrative', 'record.narrative', `must be text of at most ${MAX_NARRATIVE} characters`);
   }
+  if (json.shareScript !== undefined && typeof json.shareScript !== 'boolean')
+    c.add('shareScript', 'record.share_script', 'must be true or false');
   for (const field of Object.keys(json)) {
     if (
-      !['ref', 'type', 'category', 'occurredAt', 'lossCny', 'entities', 'narrative'].includes(field)
+      ![
+        'ref',
+        'type',
+        'category',
+        'occurredAt',
+        'lossCny',
+        'entities',
+        'narrative',
+        'shareScript',
+      ].includes(field)
     )
       c.add(field, 'record.unknown_field', 'is not a field of a report');
   }
@@ -150,6 +162,7 @@ function parseReport(json: Json): ParseResult {
     ...(lossCny === undefined ? {} : { lossCny }),
     entities,
     ...(typeof json.narrative === 'string' ? { narrative: json.narrative } : {}),
+    ...(typeof json.shareScript === 'boolean' ? { shareScript: json.shareScript } : {}),
   };
   return { ok: true, record: { kind: 'report', report } };
 }

@@ -23,8 +23,14 @@ export interface RawReport {
   /** Loss in yuan; the tokenized form carries it as a band. */
   readonly lossCny?: number;
   readonly entities: readonly RawEntity[];
-  /** Free text; sealed and fingerprinted at the member side, never sent in clear. */
+  /** Free text; fingerprinted at the member side (and later sealed), never sent in clear. */
   readonly narrative?: string;
+  /**
+   * The reporting member lets the platform show this report's masked narrative as a
+   * campaign's representative script (identifiers, amounts and names masked). Default no:
+   * only the fingerprint leaves.
+   */
+  readonly shareScript?: boolean;
 }
 
 export interface RawEndpoint {

@@ -5,7 +5,8 @@ import type { Category, EntityRole, LinkType, ReportType } from './vocabulary.js
 /**
  * What leaves a member (SPEC §5, tokenized): the raw format with every identifier value
  * replaced by its token and the key id it was made with, amounts as bands, and no
- * narrative (later issues seal it and send a fingerprint).
+ * narrative: its script's fingerprint instead, and the masked narrative where the member
+ * opts in (`shareScript`). Later issues seal the narrative itself.
  */
 
 export interface TokenizedEndpoint {
@@ -26,6 +27,10 @@ export interface TokenizedReport {
   readonly occurredAt: string;
   readonly loss?: AmountBand;
   readonly entities: readonly TokenizedEntity[];
+  /** The script's fingerprint (MinHash of the masked narrative, `mh1.…`), when it had one. */
+  readonly fingerprint?: string;
+  /** The masked narrative itself, only where the reporting member opted in for this report. */
+  readonly script?: string;
 }
 
 export interface TokenizedLink {

@@ -60,6 +60,9 @@ export interface IngestReport {
   readonly occurredAt: number;
   readonly loss: AmountBand | undefined;
   readonly entities: readonly IngestEntity[];
+  /** The script's fingerprint and, where the member opted in, the masked narrative. */
+  readonly fingerprint?: string | undefined;
+  readonly script?: string | undefined;
   /** SHA-256 (hex) of the report's canonical JSON: equal refs with equal hashes are repeats. */
   readonly contentHash: string;
 }
@@ -219,6 +222,8 @@ export interface EvidenceReportRow {
   readonly category: Category;
   readonly occurredAt: number;
   readonly entities: readonly IngestEntity[];
+  readonly fingerprint: string | undefined;
+  readonly script: string | undefined;
 }
 
 /** A link as analysis reads it. */

@@ -666,6 +666,61 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
     },
   );
   app.get(
+    '/v1/campaigns',
+    {
+      config: { roles: ANYONE },
+      schema: {
+        tags: ['analysis'],
+        summary: 'Campaigns of the latest analysis (scripts alike across members), largest first',
+        querystring: S.campaignsQuery,
+        response: { 200: S.campaignsAnswer, ...problems },
+      },
+    },
+    async (request) => {
+      const q = request.query as {
+        minSize?: string;
+        category?: Category;
+        limit?: string;
+        offset?: string;
+      };
+      const { campaigns, total } = deps.analysis.campaigns({
+        limit: Number(q.limit ?? 100),
+        offset: Number(q.offset ?? 0),
+        ...(q.minSize === undefined ? {} : { minSize: Number(q.minSize) }),
+        ...(q.category === undefined ? {} : { category: q.category }),
+      });
+      return { analysis: deps.analysis.current()?.id ?? null, total, campaigns };
+    },
+  );
+  app.get(
+    '/v1/campaigns/:id',
+    {
+      config: { roles: ANYONE },
+      schema: {
+        tags: ['analysis'],
+        summary:
+          'A campaign: its figures, its script where shared, its rings, and your reports in it',
+        params: {
+          type: 'object',
+          properties: { id: { type: 'string', pattern: '^campaign-[0-9a-f]{16}$' } },
+        },
+        response: { 200: S.campaignDetail, ...problems },
+      },
+    },
+    async (request) => {
+      const campaign = deps.analysis.campaign(
+        (request.params as { id: string }).id,
+        me(request).id,
+      );
+      if (campaign === undefined)
+        throw new HttpProblem(
+          'campaign.not_found',
+          'no campaign of the latest analysis has this id',
+        );
+      return campaign;
+    },
+  );
+  app.get(
     '/v1/analysis',
     {
       config: { roles: ANYONE },

@@ -1,4 +1,5 @@
 import { IDENTIFIER_KINDS } from '@credence/core/identifiers/kinds';
+import { FINGERPRINT_PATTERN } from '@credence/core/narrative/fingerprint';
 import { AMOUNT_BANDS } from '@credence/core/wire/amount-band';
 import { MAX_BATCH_ITEMS } from '@credence/core/wire/batches';
 import { CATEGORIES, ENTITY_ROLES, LINK_TYPES, REPORT_TYPES } from '@credence/core/wire/vocabulary';
@@ -58,6 +59,17 @@ export const tokenizedReport = {
           keyId: KEY_ID,
         },
       },
+    },
+    fingerprint: {
+      type: 'string',
+      pattern: FINGERPRINT_PATTERN,
+      description: "MinHash of the masked narrative (the script's fingerprint)",
+    },
+    script: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 20000,
+      description: 'the masked narrative, where the reporting member opted in',
     },
   },
 } as const;
@@ -642,14 +654,84 @@ export const analysisAnswer = {
 
 export const analysisRunAnswer = {
   type: 'object',
-  required: ['id', 'createdAt', 'rings', 'ringTokens', 'alerts', 'seconds', 'stats'],
+  required: ['id', 'createdAt', 'rings', 'ringTokens', 'campaigns', 'alerts', 'seconds', 'stats'],
   properties: {
     id: { type: 'integer' },
     createdAt: { type: 'string' },
     rings: { type: 'integer' },
     ringTokens: { type: 'integer' },
+    campaigns: { type: 'integer' },
     alerts: { type: 'integer' },
     seconds: { type: 'number' },
     stats: ANALYSIS_STATS,
+  },
+} as const;
+
+const CAMPAIGN_PROPERTIES = {
+  id: { type: 'string' },
+  category: { type: 'string', description: 'the most reported category' },
+  categories: { type: 'object', additionalProperties: { type: 'integer' } },
+  size: { type: 'integer', description: 'reports in it' },
+  members: { type: 'integer', description: "how many members' reports are in it; never which" },
+  firstSeen: { type: 'string' },
+  lastSeen: { type: 'string' },
+  weekly: {
+    type: 'array',
+    items: { type: 'integer' },
+    description: 'reports in each of the 8 weeks before the run, oldest first',
+  },
+  growth: { type: ['number', 'null'], description: "last week's reports over the week before's" },
+  script: {
+    type: ['string', 'null'],
+    description: 'the most typical masked script among those whose members shared it',
+  },
+  rings: {
+    type: 'array',
+    items: {
+      type: 'object',
+      required: ['id', 'reports'],
+      properties: { id: { type: 'string' }, reports: { type: 'integer' } },
+    },
+  },
+} as const;
+const CAMPAIGN_REQUIRED = Object.keys(CAMPAIGN_PROPERTIES);
+
+export const campaignSummary = {
+  type: 'object',
+  required: CAMPAIGN_REQUIRED,
+  properties: CAMPAIGN_PROPERTIES,
+} as const;
+
+export const campaignDetail = {
+  type: 'object',
+  required: [...CAMPAIGN_REQUIRED, 'yourReports'],
+  properties: {
+    ...CAMPAIGN_PROPERTIES,
+    yourReports: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'ids of your own reports in it (a member sees only its own)',
+    },
+  },
+} as const;
+
+export const campaignsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    minSize: { type: 'string', pattern: '^[1-9][0-9]{0,8}$' },
+    category: { enum: CATEGORIES },
+    limit: { type: 'string', pattern: '^[1-9][0-9]{0,2}$|^1000$', description: '1 to 1000 (100)' },
+    offset: { type: 'string', pattern: '^(0|[1-9][0-9]{0,8})$' },
+  },
+} as const;
+
+export const campaignsAnswer = {
+  type: 'object',
+  required: ['analysis', 'total', 'campaigns'],
+  properties: {
+    analysis: { type: ['integer', 'null'], description: 'the run the campaigns come from' },
+    total: { type: 'integer' },
+    campaigns: { type: 'array', items: campaignSummary },
   },
 } as const;

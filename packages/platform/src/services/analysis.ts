@@ -1,13 +1,20 @@
 import { createHash } from 'node:crypto';
 import { analyzeGraph, type GraphAnalysis } from '@credence/analytics/analysis';
 import {
+  type Campaign,
+  findCampaigns,
+  type ScriptReport,
+} from '@credence/analytics/campaigns/campaigns';
+import {
   EDGE_TYPES,
   type EdgeType,
   type EvidenceGraph,
   EvidenceGraphBuilder,
+  isVictimSide,
 } from '@credence/analytics/evidence/evidence-graph';
 import type { Pattern } from '@credence/analytics/rings/detectors';
 import { IDENTIFIER_KINDS, type IdentifierKind } from '@credence/core/identifiers/kinds';
+import { decodeFingerprint } from '@credence/core/narrative/fingerprint';
 import type { Category } from '@credence/core/wire/vocabulary';
 import type { Policy } from '../domain/policy.js';
 import type { Store } from '../storage/store.js';
@@ -65,6 +72,33 @@ export interface AnalysisResult {
   readonly policyVersion: number;
   readonly stats: AnalysisStats;
   readonly rings: readonly RingDetail[];
+  readonly campaigns: readonly CampaignRecord[];
+}
+
+/** A campaign as every member sees it: counts and, where allowed, a masked script. */
+export interface CampaignSummary {
+  readonly id: string;
+  readonly category: Category;
+  readonly categories: Readonly<Partial<Record<Category, number>>>;
+  /** Reports in it. */
+  readonly size: number;
+  /** Members whose reports are in it: a count. */
+  readonly members: number;
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  /** Reports in each of the 8 weeks before the run, oldest first. */
+  readonly weekly: readonly number[];
+  /** Last week's reports over the week before's (null when that week had none). */
+  readonly growth: number | null;
+  /** The most typical masked script among those whose members shared it; null if none did. */
+  readonly script: string | null;
+  /** Rings its reports name tokens of, with how many of its reports do. */
+  readonly rings: readonly { readonly id: string; readonly reports: number }[];
+}
+
+/** As kept: with each report's member and id, so a member can be shown its own. */
+export interface CampaignRecord extends CampaignSummary {
+  readonly reports: readonly (readonly [member: string, report: string])[];
 }
 
 /** The figures of a run (counts; milliseconds for the stages). */
@@ -82,6 +116,9 @@ export interface AnalysisStats {
   readonly communities: number;
   readonly modularity: number;
   readonly milliseconds: number;
+  /** Reports that carry a script's fingerprint, and the campaigns found among them. */
+  readonly scripts: number;
+  readonly campaigns: number;
 }
 
 /** What a check says of a token in a ring. */
@@ -102,6 +139,7 @@ interface Loaded {
   readonly result: AnalysisResult;
   readonly byId: ReadonlyMap<string, RingDetail>;
   readonly byToken: ReadonlyMap<string, TokenRing>;
+  readonly campaigns: ReadonlyMap<string, CampaignRecord>;
 }
 
 export interface AnalysisRunSummary {
@@ -111,6 +149,7 @@ export interface AnalysisRunSummary {
   readonly seq: number;
   readonly rings: number;
   readonly ringTokens: number;
+  readonly campaigns: number;
   readonly alerts: number;
   readonly seconds: number;
   readonly stats: AnalysisResult['stats'];
@@ -128,12 +167,16 @@ const EDGE_WORDS: Readonly<Record<EdgeType, string>> = {
   co_report: 'named in a report with',
 };
 
-/** Reads everything analysis needs from the store, page by page, into the evidence graph. */
-export async function readEvidenceGraph(
+/**
+ * Reads everything analysis needs from the store, page by page: the evidence graph, and
+ * the reports that carry a script's fingerprint.
+ */
+export async function readEvidence(
   store: Store,
   policy: Policy,
   now: number,
-): Promise<EvidenceGraph> {
+): Promise<{ graph: EvidenceGraph; scripts: ScriptEvidence[] }> {
+  const scripts: ScriptEvidence[] = [];
   const builder = new EvidenceGraphBuilder({
     weights: policy.weights,
     halfLifeDays: policy.halfLifeDays,
@@ -142,7 +185,7 @@ export async function readEvidenceGraph(
   let afterReport: { memberId: string; id: string } | undefined;
   for (;;) {
     const page = await store.reportEvidence(afterReport, PAGE);
-    for (const r of page)
+    for (const r of page) {
       builder.addReport({
         member: r.memberId,
         type: r.type,
@@ -150,6 +193,18 @@ export async function readEvidenceGraph(
         occurredAt: r.occurredAt,
         entities: r.entities,
       });
+      const signature = r.fingerprint === undefined ? undefined : decodeFingerprint(r.fingerprint);
+      if (signature !== undefined)
+        scripts.push({
+          id: r.id,
+          member: r.memberId,
+          category: r.category,
+          occurredAt: r.occurredAt,
+          signature,
+          script: r.script,
+          tokens: r.entities.filter((e) => !isVictimSide(r.type, e.role)).map((e) => e.token),
+        });
+    }
     const last = page.at(-1);
     if (last === undefined || page.length < PAGE) break;
     afterReport = { memberId: last.memberId, id: last.id };
@@ -170,13 +225,20 @@ export async function readEvidenceGraph(
     if (last === undefined || page.length < PAGE) break;
     afterLink = { fromToken: last.from.token, id: last.id };
   }
-  return builder.build();
+  return { graph: builder.build(), scripts };
+}
+
+/** A report's script as campaigns read it, with its fraudster-side tokens (for rings). */
+export interface ScriptEvidence extends ScriptReport {
+  readonly tokens: readonly string[];
 }
 
 /** The analysis result of a graph: each ring with its tokens, why each is there, and its edges. */
 export function analysisResult(
   graph: EvidenceGraph,
   analysis: GraphAnalysis,
+  scripts: readonly ScriptEvidence[],
+  campaigns: readonly Campaign[],
   createdAt: number,
   policyVersion: number,
 ): AnalysisResult {
@@ -241,6 +303,17 @@ export function analysisResult(
     };
   });
   rings.sort((a, b) => b.score - a.score || b.size - a.size || (a.id < b.id ? -1 : 1));
+  // The ring of each token a campaign's reports name, found in one pass over the graph.
+  const wanted = new Set<string>();
+  for (const c of campaigns)
+    for (const i of c.reports) for (const t of (scripts[i] as ScriptEvidence).tokens) wanted.add(t);
+  const ringOfToken = new Map<string, string>();
+  if (wanted.size > 0)
+    graph.tokens.forEach((token, v) => {
+      const r = analysis.ringOf[v] as number;
+      const id = r < 0 ? undefined : analysis.rings[r]?.id;
+      if (id !== undefined && wanted.has(token)) ringOfToken.set(token, id);
+    });
   return {
     version: 1,
     createdAt: new Date(createdAt).toISOString(),
@@ -256,8 +329,50 @@ export function analysisResult(
       communities: analysis.communities.count,
       modularity: Math.round(analysis.communities.modularity * 1e6) / 1e6,
       milliseconds: Math.round(Object.values(analysis.timings).reduce((a, b) => a + b, 0)),
+      scripts: scripts.length,
+      campaigns: campaigns.length,
     },
     rings,
+    campaigns: campaigns.map((c) => campaignRecord(ringOfToken, scripts, c)),
+  };
+}
+
+function campaignRecord(
+  ringOfToken: ReadonlyMap<string, string>,
+  scripts: readonly ScriptEvidence[],
+  c: Campaign,
+): CampaignRecord {
+  const ringReports = new Map<string, number>();
+  for (const i of c.reports) {
+    const seen = new Set<string>();
+    for (const token of (scripts[i] as ScriptEvidence).tokens) {
+      const id = ringOfToken.get(token);
+      if (id !== undefined) seen.add(id);
+    }
+    for (const id of seen) ringReports.set(id, (ringReports.get(id) ?? 0) + 1);
+  }
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    id: c.id,
+    category: c.category,
+    categories: c.categories,
+    size: c.reports.length,
+    members: c.members,
+    firstSeen: iso(c.firstSeen),
+    lastSeen: iso(c.lastSeen),
+    weekly: c.weekly,
+    growth: c.growth === null ? null : Math.round(c.growth * 1000) / 1000,
+    script:
+      c.representative === undefined
+        ? null
+        : ((scripts[c.representative] as ScriptEvidence).script ?? null),
+    rings: [...ringReports]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .map(([id, reports]) => ({ id, reports })),
+    reports: c.reports.map((i) => {
+      const r = scripts[i] as ScriptEvidence;
+      return [r.member, r.id] as const;
+    }),
   };
 }
 
@@ -288,6 +403,7 @@ function load(id: number, createdAt: number, body: string): Loaded {
     result,
     byId,
     byToken,
+    campaigns: new Map((result.campaigns ?? []).map((c) => [c.id, c])),
   };
 }
 
@@ -335,14 +451,15 @@ export class AnalysisService {
     const started = performance.now();
     const { version, policy } = this.policies.get();
     const createdAt = this.now();
-    const graph = await readEvidenceGraph(this.store, policy, createdAt);
+    const { graph, scripts } = await readEvidence(this.store, policy, createdAt);
     const types = new Map((await this.store.listMembers()).map((m) => [m.id, m.type]));
     const analysis = analyzeGraph(graph, {
       memberRisk: policy.thresholds.suspicious,
       minScore: policy.thresholds.suspicious,
       memberType: (m) => types.get(m),
     });
-    const result = analysisResult(graph, analysis, createdAt, version);
+    const campaigns = findCampaigns(scripts, { now: createdAt });
+    const result = analysisResult(graph, analysis, scripts, campaigns, createdAt, version);
     const body = JSON.stringify(result);
     const saved = await this.store.saveAnalysis({
       createdAt,
@@ -359,6 +476,7 @@ export class AnalysisService {
       seq: saved.seq,
       rings: result.stats.rings,
       ringTokens: result.stats.ringTokens,
+      campaigns: result.stats.campaigns,
       alerts: saved.alerts,
       seconds: (performance.now() - started) / 1000,
       stats: result.stats,
@@ -395,6 +513,43 @@ export class AnalysisService {
   ring(id: string): RingDetail | undefined {
     return this.latest?.byId.get(id);
   }
+
+  campaigns(filter: CampaignFilter): { campaigns: CampaignSummary[]; total: number } {
+    const all = (this.latest?.result.campaigns ?? []).filter(
+      (c) =>
+        (filter.minSize === undefined || c.size >= filter.minSize) &&
+        (filter.category === undefined || (c.categories[filter.category] ?? 0) > 0),
+    );
+    return {
+      campaigns: all.slice(filter.offset, filter.offset + filter.limit).map(campaignSummary),
+      total: all.length,
+    };
+  }
+
+  /** A campaign, with the asking member's own reports in it (never another member's). */
+  campaign(
+    id: string,
+    member: string,
+  ): (CampaignSummary & { readonly yourReports: readonly string[] }) | undefined {
+    const c = this.latest?.campaigns.get(id);
+    if (c === undefined) return undefined;
+    return {
+      ...campaignSummary(c),
+      yourReports: c.reports.filter(([m]) => m === member).map(([, report]) => report),
+    };
+  }
+}
+
+export interface CampaignFilter {
+  readonly minSize?: number;
+  readonly category?: Category;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+export function campaignSummary(c: CampaignRecord): CampaignSummary {
+  const { reports: _reports, ...summary } = c;
+  return summary;
 }
 
 export function summaryOf(r: RingDetail): RingSummary {

@@ -145,6 +145,8 @@ export class IngestionService {
         token: e.token,
         keyId: e.keyId,
       })),
+      fingerprint: r.fingerprint,
+      script: r.script,
       contentHash: hashes[i] as string,
     }));
     const result = await this.store.ingestReports(record, reports);

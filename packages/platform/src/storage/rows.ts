@@ -4,6 +4,7 @@ import type { Category, LinkType, ReportType } from '@credence/core/wire/vocabul
 import type {
   Alert,
   EvidenceLinkRow,
+  EvidenceReportRow,
   IngestEntity,
   Member,
   MemberType,
@@ -108,4 +109,30 @@ export const linkEvidenceOf = (r: LinkEvidenceRow): EvidenceLinkRow => ({
   to: { token: r.to_token, kind: r.to_kind, keyId: r.key_id },
   at: Number(r.at),
   count: Number(r.count),
+});
+
+export interface ReportEvidenceSqlRow {
+  member_id: string;
+  id: string;
+  type: ReportType;
+  category: Category;
+  occurred_at: number;
+  entities: string;
+  fingerprint: string | null;
+  script: string | null;
+}
+
+/** The columns reportEvidence reads, in both dialects. */
+export const REPORT_EVIDENCE_COLUMNS =
+  'member_id, id, type, category, occurred_at, entities, fingerprint, script';
+
+export const reportEvidenceOf = (r: ReportEvidenceSqlRow): EvidenceReportRow => ({
+  memberId: r.member_id,
+  id: r.id,
+  type: r.type,
+  category: r.category,
+  occurredAt: Number(r.occurred_at),
+  entities: JSON.parse(r.entities) as IngestEntity[],
+  fingerprint: r.fingerprint ?? undefined,
+  script: r.script ?? undefined,
 });

@@ -50,6 +50,8 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: string; readonly 
       CREATE TABLE analysis_runs (id BIGINT PRIMARY KEY, created_at BIGINT NOT NULL, created_by TEXT NOT NULL, body TEXT NOT NULL);
       CREATE TABLE ring_tokens (token TEXT PRIMARY KEY, ring_id TEXT NOT NULL, kind TEXT NOT NULL, run_id BIGINT NOT NULL);
       ALTER TABLE alerts ADD COLUMN ring_id TEXT;
+      ALTER TABLE reports ADD COLUMN fingerprint TEXT;
+      ALTER TABLE reports ADD COLUMN script TEXT;
     `,
   },
 ];

@@ -50,6 +50,9 @@ import {
   type LinkEvidenceRow,
   linkEvidenceOf,
   memberOf,
+  REPORT_EVIDENCE_COLUMNS,
+  type ReportEvidenceSqlRow,
+  reportEvidenceOf,
   reportOf,
 } from '../rows.js';
 import type { Store } from '../store.js';
@@ -619,9 +622,9 @@ export class PostgresStore implements Store {
       if (accepted.length === 0)
         return { outcomes, seq: await this.currentSeqIn(client), alerts: 0, log: undefined };
       await client.query(
-        `INSERT INTO reports (id, member_id, ref, type, category, occurred_at, loss, entities, content_hash, batch_id, created_at)
-         SELECT id, $1, ref, type, category, occurred_at, loss, entities, content_hash, $2, $3
-         FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[], $10::text[], $11::text[]) AS t(id, ref, type, category, occurred_at, loss, entities, content_hash)`,
+        `INSERT INTO reports (id, member_id, ref, type, category, occurred_at, loss, entities, content_hash, batch_id, created_at, fingerprint, script)
+         SELECT id, $1, ref, type, category, occurred_at, loss, entities, content_hash, $2, $3, fingerprint, script
+         FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[]) AS t(id, ref, type, category, occurred_at, loss, entities, content_hash, fingerprint, script)`,
         [
           batch.memberId,
           batch.batchId,
@@ -634,6 +637,8 @@ export class PostgresStore implements Store {
           accepted.map((r) => r.loss ?? null),
           accepted.map((r) => entitiesJson(r.entities)),
           accepted.map((r) => r.contentHash),
+          accepted.map((r) => r.fingerprint ?? null),
+          accepted.map((r) => r.script ?? null),
         ],
       );
       const entities = accepted.flatMap((r) => r.entities.map((e) => ({ ...e, reportId: r.id })));
@@ -1094,25 +1099,11 @@ export class PostgresStore implements Store {
     limit: number,
   ): Promise<EvidenceReportRow[]> {
     const a = after ?? { memberId: '', id: '' };
-    const { rows } = await this.pool.query<{
-      member_id: string;
-      id: string;
-      type: ReportType;
-      category: Category;
-      occurred_at: number;
-      entities: string;
-    }>(
-      'SELECT member_id, id, type, category, occurred_at, entities FROM reports WHERE (member_id, id) > ($1, $2) AND retracted_at IS NULL ORDER BY member_id, id LIMIT $3',
+    const { rows } = await this.pool.query<ReportEvidenceSqlRow>(
+      `SELECT ${REPORT_EVIDENCE_COLUMNS} FROM reports WHERE (member_id, id) > ($1, $2) AND retracted_at IS NULL ORDER BY member_id, id LIMIT $3`,
       [a.memberId, a.id, limit],
     );
-    return rows.map((r) => ({
-      memberId: r.member_id,
-      id: r.id,
-      type: r.type,
-      category: r.category,
-      occurredAt: r.occurred_at,
-      entities: JSON.parse(r.entities) as IngestEntity[],
-    }));
+    return rows.map(reportEvidenceOf);
   }
 
   async linkEvidence(

@@ -51,6 +51,8 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: string; readonly sq
       CREATE TABLE analysis_runs (id INTEGER PRIMARY KEY, created_at INTEGER NOT NULL, created_by TEXT NOT NULL, body TEXT NOT NULL);
       CREATE TABLE ring_tokens (token TEXT PRIMARY KEY, ring_id TEXT NOT NULL, kind TEXT NOT NULL, run_id INTEGER NOT NULL) WITHOUT ROWID;
       ALTER TABLE alerts ADD COLUMN ring_id TEXT;
+      ALTER TABLE reports ADD COLUMN fingerprint TEXT;
+      ALTER TABLE reports ADD COLUMN script TEXT;
     `,
   },
 ];

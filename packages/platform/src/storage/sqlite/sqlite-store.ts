@@ -53,7 +53,10 @@ import {
   linkEvidenceOf,
   type MemberRow,
   memberOf,
+  REPORT_EVIDENCE_COLUMNS,
+  type ReportEvidenceSqlRow,
   type ReportRow,
+  reportEvidenceOf,
   reportOf,
 } from '../rows.js';
 import type { Store } from '../store.js';
@@ -525,7 +528,7 @@ export class SqliteStore implements Store {
       'SELECT id, content_hash FROM reports WHERE member_id = ? AND ref = ?',
     );
     const insertReport = this.db.prepare(
-      'INSERT INTO reports (id, member_id, ref, type, category, occurred_at, loss, entities, content_hash, batch_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO reports (id, member_id, ref, type, category, occurred_at, loss, entities, content_hash, batch_id, created_at, fingerprint, script) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const insertEntity = this.db.prepare(
       'INSERT OR IGNORE INTO report_entities (token, report_id, role, kind, key_id, member_id) VALUES (?, ?, ?, ?, ?, ?)',
@@ -564,6 +567,8 @@ export class SqliteStore implements Store {
           r.contentHash,
           batch.batchId,
           batch.receivedAt,
+          r.fingerprint ?? null,
+          r.script ?? null,
         );
         for (const e of r.entities)
           insertEntity.run(e.token, id, e.role, e.kind, e.keyId, batch.memberId);
@@ -932,28 +937,11 @@ export class SqliteStore implements Store {
   ): Promise<EvidenceReportRow[]> {
     const a = after ?? { memberId: '', id: '' };
     return this.db
-      .prepare<
-        [string, string, number],
-        {
-          member_id: string;
-          id: string;
-          type: ReportType;
-          category: Category;
-          occurred_at: number;
-          entities: string;
-        }
-      >(
-        'SELECT member_id, id, type, category, occurred_at, entities FROM reports WHERE (member_id, id) > (?, ?) AND retracted_at IS NULL ORDER BY member_id, id LIMIT ?',
+      .prepare<[string, string, number], ReportEvidenceSqlRow>(
+        `SELECT ${REPORT_EVIDENCE_COLUMNS} FROM reports WHERE (member_id, id) > (?, ?) AND retracted_at IS NULL ORDER BY member_id, id LIMIT ?`,
       )
       .all(a.memberId, a.id, limit)
-      .map((r) => ({
-        memberId: r.member_id,
-        id: r.id,
-        type: r.type,
-        category: r.category,
-        occurredAt: r.occurred_at,
-        entities: JSON.parse(r.entities) as IngestEntity[],
-      }));
+      .map(reportEvidenceOf);
   }
 
   async linkEvidence(

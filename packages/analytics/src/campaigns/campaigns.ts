@@ -1,0 +1,184 @@
+import { FINGERPRINT_SIZE, similarity } from '@credence/core/narrative/fingerprint';
+import { CATEGORIES, type Category } from '@credence/core/wire/vocabulary';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+
+/**
+ * Campaigns (SPEC §6, "what trick is being played"): reports whose scripts' fingerprints
+ * are alike, across members, clustered.
+ *
+ * Locality-sensitive hashing finds the candidates: the 128 minima of a fingerprint are cut
+ * into `bands` bands of `rows` rows; two reports that agree on a whole band are compared,
+ * and joined when their estimated Jaccard similarity reaches `threshold`. Joined reports
+ * form a campaign (single linkage: a script told in many phrasings joins through the
+ * reports in between). A band value shared by more than `maxBucket` reports is a phrase
+ * every script uses, not evidence, and is skipped.
+ */
+
+export interface ScriptReport {
+  /** The platform's report id. */
+  readonly id: string;
+  readonly member: string;
+  readonly category: Category;
+  readonly occurredAt: number;
+  readonly signature: Uint32Array;
+  /** The masked narrative, where the member opted in. */
+  readonly script?: string | undefined;
+}
+
+export interface CampaignOptions {
+  readonly bands?: number;
+  readonly rows?: number;
+  readonly threshold?: number;
+  readonly maxBucket?: number;
+  /** Fewest reports in a campaign. Default 3. */
+  readonly minReports?: number;
+  /** The time weeks are counted back from (epoch ms). */
+  readonly now: number;
+}
+
+export interface Campaign {
+  /** `campaign-` and 16 hex digits of SHA-256 over its smallest report id. */
+  readonly id: string;
+  /** Indexes of its reports in the input. */
+  readonly reports: readonly number[];
+  /** The most reported category, and every category with its count. */
+  readonly category: Category;
+  readonly categories: Readonly<Partial<Record<Category, number>>>;
+  /** Members whose reports are in it: a count. */
+  readonly members: number;
+  readonly firstSeen: number;
+  readonly lastSeen: number;
+  /** Reports in each of the last 8 weeks before `now`, oldest first. */
+  readonly weekly: readonly number[];
+  /** Reports in the last week over the week before (null when that week had none). */
+  readonly growth: number | null;
+  /** Index of the report whose shared script stands for it (the most typical), if any shared. */
+  readonly representative: number | undefined;
+}
+
+const WEEK_MS = 7 * 86_400_000;
+
+/** Groups reports into campaigns; reports in no campaign are left out. */
+export function findCampaigns(
+  reports: readonly ScriptReport[],
+  options: CampaignOptions,
+): Campaign[] {
+  const rows = options.rows ?? 4;
+  const bands = options.bands ?? Math.floor(FINGERPRINT_SIZE / rows);
+  if (bands * rows > FINGERPRINT_SIZE) throw new RangeError('bands × rows exceeds the signature');
+  const threshold = options.threshold ?? 0.25;
+  const maxBucket = options.maxBucket ?? 1000;
+  const minReports = options.minReports ?? 3;
+  const n = reports.length;
+  const parent = Int32Array.from({ length: n }, (_, i) => i);
+  const find = (v: number): number => {
+    let x = v;
+    while (parent[x] !== x) {
+      const gp = parent[parent[x] as number] as number;
+      parent[x] = gp;
+      x = gp;
+    }
+    return x;
+  };
+  for (let b = 0; b < bands; b++) {
+    const buckets = new Map<string, number[]>();
+    for (let i = 0; i < n; i++) {
+      const sig = (reports[i] as ScriptReport).signature;
+      let key = '';
+      for (let r = 0; r < rows; r++) key += `${sig[b * rows + r]},`;
+      const bucket = buckets.get(key);
+      if (bucket === undefined) buckets.set(key, [i]);
+      else bucket.push(i);
+    }
+    for (const bucket of buckets.values()) {
+      if (bucket.length < 2 || bucket.length > maxBucket) continue;
+      for (let x = 0; x < bucket.length; x++)
+        for (let y = x + 1; y < bucket.length; y++) {
+          const i = bucket[x] as number;
+          const j = bucket[y] as number;
+          const a = find(i);
+          const c = find(j);
+          if (a === c) continue;
+          const s = similarity(
+            (reports[i] as ScriptReport).signature,
+            (reports[j] as ScriptReport).signature,
+          );
+          if (s >= threshold) parent[a] = c;
+        }
+    }
+  }
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const root = find(i);
+    const group = groups.get(root);
+    if (group === undefined) groups.set(root, [i]);
+    else group.push(i);
+  }
+  const campaigns: Campaign[] = [];
+  for (const members of groups.values())
+    if (members.length >= minReports) campaigns.push(describe(reports, members, options.now));
+  campaigns.sort((a, b) => b.reports.length - a.reports.length || (a.id < b.id ? -1 : 1));
+  return campaigns;
+}
+
+function describe(reports: readonly ScriptReport[], members: number[], now: number): Campaign {
+  const categories: Partial<Record<Category, number>> = {};
+  const who = new Set<string>();
+  let firstSeen = Number.POSITIVE_INFINITY;
+  let lastSeen = Number.NEGATIVE_INFINITY;
+  const weekly = new Array<number>(8).fill(0);
+  let smallest: string | undefined;
+  for (const i of members) {
+    const r = reports[i] as ScriptReport;
+    categories[r.category] = (categories[r.category] ?? 0) + 1;
+    who.add(r.member);
+    firstSeen = Math.min(firstSeen, r.occurredAt);
+    lastSeen = Math.max(lastSeen, r.occurredAt);
+    const weeksAgo = Math.floor((now - r.occurredAt) / WEEK_MS);
+    if (weeksAgo >= 0 && weeksAgo < 8) weekly[7 - weeksAgo] = (weekly[7 - weeksAgo] as number) + 1;
+    if (smallest === undefined || r.id < smallest) smallest = r.id;
+  }
+  const category = (Object.entries(categories) as [Category, number][]).sort(
+    (a, b) => b[1] - a[1] || CATEGORIES.indexOf(a[0]) - CATEGORIES.indexOf(b[0]),
+  )[0]?.[0] as Category;
+  const previous = weekly[6] as number;
+  return {
+    id: `campaign-${bytesToHex(sha256(utf8ToBytes(`credence-campaign\0${smallest}`))).slice(0, 16)}`,
+    reports: members,
+    category,
+    categories,
+    members: who.size,
+    firstSeen,
+    lastSeen,
+    weekly,
+    growth: previous === 0 ? null : (weekly[7] as number) / previous,
+    representative: representative(reports, members),
+  };
+}
+
+/**
+ * The shared script most like the others (the highest mean similarity to up to 50 of the
+ * campaign's reports): the campaign's most typical telling.
+ */
+function representative(reports: readonly ScriptReport[], members: number[]): number | undefined {
+  const shared = members.filter((i) => (reports[i] as ScriptReport).script !== undefined);
+  if (shared.length === 0) return undefined;
+  const step = Math.max(1, Math.floor(members.length / 50));
+  const sample = members.filter((_, k) => k % step === 0);
+  let best: number | undefined;
+  let bestScore = -1;
+  for (const i of shared.slice(0, 200)) {
+    let sum = 0;
+    for (const j of sample)
+      sum += similarity(
+        (reports[i] as ScriptReport).signature,
+        (reports[j] as ScriptReport).signature,
+      );
+    if (sum > bestScore) {
+      bestScore = sum;
+      best = i;
+    }
+  }
+  return best;
+}
