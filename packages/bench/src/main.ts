@@ -457,6 +457,13 @@ interface EvalFigures {
   rings: { found: number; truth: number; precision: number; recall: number; f1: number };
   tokens: { unreported: number; ringIdentifiers: number; precision: number; recall: number };
   lift: { lift: number; allMembers: number; bestSingle: number; bestMember: string };
+  campaigns: {
+    found: number;
+    truth: number;
+    reports: number;
+    purity: number;
+    adjustedRandIndex: number;
+  };
   seconds: number;
 }
 
@@ -497,7 +504,7 @@ function qualitySuite(): string {
     const r = JSON.parse(out) as EvalFigures;
     const f = (x: number) => fmt(x, 3);
     rows.push(
-      `| ${w.seed} | ${w.scale} | ${r.rings.found} / ${r.rings.truth} | ${f(r.rings.precision)} | ${f(r.rings.recall)} | **${f(r.rings.f1)}** | ${f(r.tokens.precision)} | ${f(r.tokens.recall)} | ${fmt(r.tokens.unreported)} | **${fmt(r.lift.lift, 1)}** (${r.lift.allMembers} vs ${r.lift.bestSingle}, ${r.lift.bestMember}) | ${fmt(r.seconds)} |`,
+      `| ${w.seed} | ${w.scale} | ${r.rings.found} / ${r.rings.truth} | ${f(r.rings.precision)} | ${f(r.rings.recall)} | **${f(r.rings.f1)}** | ${f(r.tokens.precision)} | ${f(r.tokens.recall)} | ${fmt(r.tokens.unreported)} | **${fmt(r.lift.lift, 1)}** (${r.lift.allMembers} vs ${r.lift.bestSingle}, ${r.lift.bestMember}) | ${r.campaigns.found} / ${r.campaigns.truth} | **${f(r.campaigns.purity)}** | ${f(r.campaigns.adjustedRandIndex)} | ${fmt(r.seconds)} |`,
     );
     console.log(rows.at(-1));
   }
@@ -509,11 +516,11 @@ function qualitySuite(): string {
     '',
     "Each world is made by `credence sim`; `credence eval` runs the whole pipeline on it (every member tokenizes its files through three key servers, signs and submits them; the platform analyses) and holds the result against the world's truth, which the pipeline never reads. A found ring matches a true ring at Jaccard ≥ 0.5 over tokens; token figures are for the identifiers no member reported, a positive being a check that answers `suspicious` or `fraud`; lift is the true rings found with all members' data over those the same algorithm finds in the best single member's data.",
     '',
-    '| seed | scale | rings found / true | ring precision | ring recall | ring F1 (≥ 0.9) | token precision (≥ 0.9) | token recall (≥ 0.8) | unreported identifiers | lift (≥ 3) | seconds |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|',
+    '| seed | scale | rings found / true | ring precision | ring recall | ring F1 (≥ 0.9) | token precision (≥ 0.9) | token recall (≥ 0.8) | unreported identifiers | lift (≥ 3) | campaigns found / true | campaign purity (≥ 0.9) | campaign ARI | seconds |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|',
     ...rows,
     '',
-    'Campaigns (purity, adjusted Rand index) are not built yet.',
+    "Campaign purity and adjusted Rand index are over the reports carrying a narrative of a true campaign's script, each labelled by the campaign the platform put it in (each member asks for its own reports in each campaign) or by itself if none.",
   ].join('\n');
 }
 

@@ -13,6 +13,7 @@ export type SourceItem =
   | { readonly line: number; readonly error: string };
 
 const NUMERIC = new Set(['lossCny', 'count', 'amountCny']);
+const BOOLEAN = new Set(['shareScript']);
 
 /** Sets a dotted JSON path ("entities.0.kind") in an object, making arrays for numbers. */
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
@@ -38,7 +39,15 @@ export function csvRowToRecord(row: Record<string, string>): Record<string, unkn
   for (const [column, raw] of Object.entries(row)) {
     if (raw === '') continue;
     const leaf = column.split('.').at(-1) ?? column;
-    setPath(out, column, NUMERIC.has(leaf) && /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw);
+    setPath(
+      out,
+      column,
+      NUMERIC.has(leaf) && /^-?\d+(\.\d+)?$/.test(raw)
+        ? Number(raw)
+        : BOOLEAN.has(leaf) && /^(true|false)$/.test(raw)
+          ? raw === 'true'
+          : raw,
+    );
   }
   if (Array.isArray(out.entities)) out.entities = out.entities.filter((e) => e !== undefined);
   return out;

@@ -2,7 +2,7 @@ import { open, rename } from 'node:fs/promises';
 import type { Identifier } from '@credence/core/identifiers/kinds';
 import { tryNormalizeIdentifier } from '@credence/core/identifiers/normalize';
 import type { PhoneRegion } from '@credence/core/identifiers/phone';
-import { scriptFingerprint } from '@credence/core/narrative/fingerprint';
+import { MAX_SCRIPT, scriptFingerprint, shingles } from '@credence/core/narrative/fingerprint';
 import { maskNarrative } from '@credence/core/narrative/mask';
 import { amountBand } from '@credence/core/wire/amount-band';
 import type { FieldError } from '@credence/core/wire/field-error';
@@ -124,11 +124,16 @@ export async function tokenizeFile(options: TokenizeFileOptions): Promise<Tokeni
    * report opts in (`shareScript`). The narrative itself never does.
    */
   const scriptOf = (r: RawReport): { fingerprint?: string; script?: string } => {
-    if (r.narrative === undefined || r.narrative.trim() === '') return {};
+    if (r.narrative === undefined) return {};
     const masked = maskNarrative(r.narrative, { phoneRegion: region });
+    // Nothing left to compare (blank, or punctuation only): no fingerprint.
+    if (shingles(masked).size === 0) return {};
+    const share = (r.shareScript ?? options.shareScripts) === true;
     return {
       fingerprint: scriptFingerprint(masked),
-      ...((r.shareScript ?? options.shareScripts) === true ? { script: masked } : {}),
+      // Placeholders are longer than what they replace: a long narrative's masked text
+      // is cut to what a report may carry (its fingerprint is of the whole).
+      ...(share ? { script: Array.from(masked).slice(0, MAX_SCRIPT).join('') } : {}),
     };
   };
 

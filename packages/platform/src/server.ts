@@ -204,15 +204,17 @@ export async function createPlatform(
       }
       const every = config.analysisIntervalMs ?? 0;
       if (every > 0) {
-        // A run when anything changed since the last one (its own write moves the
-        // sequence too: remember the sequence it left).
+        // A run when the data changed since the last one: the sequence is read before the
+        // run reads the store, so a write during the run is taken by the next one (a run's
+        // own write does not move it).
         let analysed = -1;
         analyses = setInterval(
           () =>
             void (async () => {
-              if ((await store.currentSeq()) === analysed) return;
+              const seq = await store.currentSeq();
+              if (seq === analysed) return;
               const run = await analysis.run('platform');
-              analysed = run.seq;
+              analysed = seq;
               if (run.alerts > 0) await alerts.poke();
             })().catch(() => undefined),
           every,

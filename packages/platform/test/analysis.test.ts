@@ -247,12 +247,12 @@ describe('campaigns through the API', () => {
   });
 
   it('cluster one script told to two members, show a shared script, and each member only its own reports', async () => {
-    const a = json<{ results: { id: string }[] }>(
-      await h.reports(
-        h.actors.bankA,
-        [0, 1, 2].map((i) => scripted(`a-${i}`, i, i === 1)),
-      ),
+    const sent = await h.reports(
+      h.actors.bankA,
+      [0, 1, 2].map((i) => scripted(`a-${i}`, i, i === 1)),
     );
+    expect(sent.statusCode, sent.body).toBe(200);
+    const a = json<{ results: { id: string }[] }>(sent);
     await h.reports(
       h.actors.bankB,
       [3, 4].map((i) => scripted(`b-${i}`, i, false)),
@@ -284,6 +284,23 @@ describe('campaigns through the API', () => {
     expect(json(await h.request(h.actors.bankA, 'GET', '/v1/campaigns?minSize=6'))).toMatchObject({
       total: 0,
     });
+  });
+
+  it('refuse a script that was not masked, or that comes without its fingerprint', async () => {
+    const unmasked = {
+      ...scripted('raw', 0, true),
+      script: '收款人叫曹博秀，账户6211741448310180288',
+    };
+    expect(json(await h.reports(h.actors.bankA, [unmasked]))).toMatchObject({
+      status: 400,
+      errors: [{ field: 'batch.reports[0].script' }],
+    });
+    const { fingerprint: _, ...bare } = scripted('bare', 0, true);
+    expect(json(await h.reports(h.actors.bankA, [bare]))).toMatchObject({
+      status: 400,
+      errors: [{ field: 'batch.reports[0].fingerprint' }],
+    });
+    expect(await h.platform.store.listReports('bank-a', undefined, 10)).toEqual([]);
   });
 
   it('refuse a report whose fingerprint is not one, naming the field', async () => {

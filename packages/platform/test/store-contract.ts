@@ -408,13 +408,26 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
           })
         ).alerts,
       ).toBe(0);
+      // Moved to another ring (or its id changed): no alert; a token new to any ring: one.
+      await store.addWatch('bank-b', [{ token: tok(3), kind: 'phone', keyId: 'k1' }], T0);
       const third = await store.saveAnalysis({
         createdAt: T0 + 2,
         createdBy: 'ops',
         body: '{"rings":2}',
-        ringTokens: [{ token: tok(1), kind: 'phone', ringId: 'ring-b' }],
+        ringTokens: [
+          { token: tok(1), kind: 'phone', ringId: 'ring-b' },
+          { token: tok(3), kind: 'phone', ringId: 'ring-b' },
+        ],
       });
       expect(third).toMatchObject({ id: 3, alerts: 1 });
+      // A run does not move the change sequence; its alerts list after the earlier ones.
+      expect(third.seq).toBe(await store.currentSeq());
+      const after = await store.listAlerts(
+        'bank-b',
+        { seq: alert?.seq ?? 0, id: alert?.id ?? 0 },
+        10,
+      );
+      expect(after.map((a) => [a.token, a.ringId])).toEqual([[tok(3), 'ring-b']]);
       expect(await store.latestAnalysis()).toEqual({
         id: 3,
         createdAt: T0 + 2,

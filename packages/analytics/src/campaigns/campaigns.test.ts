@@ -95,4 +95,19 @@ describe('campaigns', () => {
       for (const i of c.reports) expect(input[i]?.signature).toEqual(first);
     }
   });
+
+  it('keep a template sent more often than a band bucket holds as one campaign', () => {
+    const sms = minhash('【ETC】您的车载设备认证已失效，今日内不重新认证将停用，请点击⟨URL⟩办理。');
+    const input: ScriptReport[] = Array.from({ length: 1500 }, (_, i) => ({
+      id: `s${i}`,
+      member: `member-${i % 4}`,
+      category: 'phishing_sms',
+      occurredAt: NOW - DAY,
+      signature: sms,
+    }));
+    const campaigns = findCampaigns(input, { now: NOW, maxBucket: 1000 });
+    expect(campaigns).toHaveLength(1);
+    expect(campaigns[0]?.reports).toHaveLength(1500);
+    expect(campaigns[0]?.members).toBe(4);
+  });
 });

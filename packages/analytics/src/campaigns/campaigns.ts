@@ -12,7 +12,8 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
  * and joined when their estimated Jaccard similarity reaches `threshold`. Joined reports
  * form a campaign (single linkage: a script told in many phrasings joins through the
  * reports in between). A band value shared by more than `maxBucket` reports is a phrase
- * every script uses, not evidence, and is skipped.
+ * every script uses, not evidence, and is skipped. Identical fingerprints are joined
+ * before banding, so a template sent thousands of times stays one campaign.
  */
 
 export interface ScriptReport {
@@ -81,9 +82,21 @@ export function findCampaigns(
     }
     return x;
   };
+  // Identical fingerprints (one template sent many times) are one script: joined here,
+  // and banded once, so that their number never makes a band's bucket too big to use.
+  const distinct: number[] = [];
+  const bySignature = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const key = (reports[i] as ScriptReport).signature.join(',');
+    const first = bySignature.get(key);
+    if (first === undefined) {
+      bySignature.set(key, i);
+      distinct.push(i);
+    } else parent[i] = first;
+  }
   for (let b = 0; b < bands; b++) {
     const buckets = new Map<string, number[]>();
-    for (let i = 0; i < n; i++) {
+    for (const i of distinct) {
       const sig = (reports[i] as ScriptReport).signature;
       let key = '';
       for (let r = 0; r < rows; r++) key += `${sig[b * rows + r]},`;

@@ -43,9 +43,13 @@ export function matchRings(
       if (i !== undefined) overlap.set(i, (overlap.get(i) ?? 0) + 1);
     }
     let hit = -1;
+    let best = 0;
     for (const [i, inter] of overlap) {
       const jaccard = inter / (tokens.size + (trueSize[i] as number) - inter);
-      if (jaccard >= threshold) hit = i;
+      if (jaccard >= threshold && jaccard > best) {
+        hit = i;
+        best = jaccard;
+      }
     }
     if (hit >= 0) {
       matchedFound++;

@@ -118,11 +118,23 @@ export function propagateRisk(
   const { from, to, type } = g.edges;
   const m = g.edges.length;
 
-  // Neighbours per node and edge type, for the hub damping: counted row by row.
+  // Distinct neighbours per node and edge type, for the hub damping, counted row by row
+  // (a pair named in thirty reports, or thirty logins of one SIM in one handset, is one
+  // neighbour: repeated evidence is not a hub).
   const degree = new Int32Array(n * types);
+  const seenBy = new Int32Array(n).fill(-1);
+  const seenTypes = new Uint8Array(n);
   for (let v = 0; v < n; v++)
     for (let i = inc.offsets[v] as number, end = inc.offsets[v + 1] as number; i < end; i++) {
-      const d = v * types + (inc.arcTypes[i] as number);
+      const u = inc.neighbors[i] as number;
+      const t = inc.arcTypes[i] as number;
+      if (seenBy[u] !== v) {
+        seenBy[u] = v;
+        seenTypes[u] = 0;
+      }
+      if (((seenTypes[u] as number) & (1 << t)) !== 0) continue;
+      seenTypes[u] = (seenTypes[u] as number) | (1 << t);
+      const d = v * types + t;
       degree[d] = (degree[d] as number) + 1;
     }
   const damping = (d: number) => (d > hubDegree ? Math.sqrt(hubDegree / d) : 1);

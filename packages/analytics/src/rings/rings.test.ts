@@ -231,6 +231,16 @@ describe('rings', () => {
     expect(ringOf('lone')).toBe(-1);
   });
 
+  it('take repeated evidence between the same two tokens for what it is, not for a hub', () => {
+    const w = new World();
+    muleChain(w);
+    // Thirty logins of one account from one handset: one neighbour, not thirty.
+    for (let i = 0; i < 30; i++)
+      w.link('bank-a', 'login', ['bank_card', 'm1'], ['device_id', 'mule-handset']);
+    const { risk } = w.analyse();
+    expect(risk('mule-handset')).toBeCloseTo(risk('m1') * 0.85, 9);
+  });
+
   it('keep two operations apart and split a component far larger than one operation', () => {
     const w = new World();
     // Two dense groups of accounts, each reported, joined through one shared number.

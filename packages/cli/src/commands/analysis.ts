@@ -63,7 +63,7 @@ function printRing(ring: RingDetail): void {
   ring.tokens.forEach((t, i) => {
     const why = t.why.reported
       ? `reported (evidence ${t.why.evidence})`
-      : `${t.why.via} from #${t.why.from}`;
+      : `${t.why.via} from ${t.why.from === undefined ? 'outside the ring' : `#${t.why.from}`}`;
     console.log(
       `#${String(i).padEnd(4)} ${t.kind.padEnd(12)} risk ${t.risk.toFixed(3)}  ${why}  ${t.token}`,
     );

@@ -128,5 +128,8 @@ export function similarity(a: Uint32Array, b: Uint32Array): number {
   return equal / FINGERPRINT_SIZE;
 }
 
+/** The most characters of masked script a report carries (the schema's limit). */
+export const MAX_SCRIPT = 20_000;
+
 /** The wire length of a fingerprint: `mh1.` and 683 base64url characters. */
 export const FINGERPRINT_PATTERN = `^mh1\\.[A-Za-z0-9_-]{683}$`;

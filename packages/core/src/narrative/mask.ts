@@ -12,9 +12,10 @@ import { iso7064Mod11_2, luhnValid } from '../identifiers/checksums.js';
  *
  * Masking errs towards removing: a number that is none of the kinds above is still
  * replaced (⟨N⟩). Names are found after the words that introduce them in these
- * narratives ("收款人叫", "户名", "工作人员", "named", "Officer", …): a name written
- * without such a cue stays, which is why the masked text is shared only where its owner
- * opts in, and the fingerprint alone is shared otherwise.
+ * narratives ("收款人叫", "户名", "工作人员", "named", "Officer", …), a Chinese one
+ * starting with a common family name: a name written without such a cue, or with a rare
+ * family name, stays, which is why the masked text is shared only where its owner opts
+ * in, and the fingerprint alone is shared otherwise.
  */
 
 export const PLACEHOLDERS = [
@@ -46,7 +47,7 @@ const EMAIL_PATTERN = /[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,24}/giu;
  * after a digit (wxid_aqco61k90afha) — and whatever follows "QQ", "微信", "WhatsApp", ….
  */
 const HANDLE_PATTERN =
-  /\b[a-z0-9_]*\d[a-z0-9_]*[a-z][a-z0-9_]*\b(?<=\b[a-z0-9_]{6,})|(?<=(?:QQ|qq|微信|WeChat|wechat|Telegram|telegram|TG|Line|LINE|WhatsApp)[号:：\s]*)[A-Za-z0-9_@.-]{5,}/giu;
+  /\b[a-z0-9_]*\d[a-z0-9_]*[a-z][a-z0-9_]*\b(?<=\b[a-z0-9_]{6,})|\b(?!(?:qq|tg|line|wechat|whatsapp|telegram|icq|skype)\d)[a-z][a-z0-9_.]*\d[a-z0-9_]*\b(?<=\b[a-z0-9_.]{6,})|@[a-z0-9_.]{3,}|(?<=(?:QQ|qq|微信|WeChat|wechat|Telegram|telegram|TG|Line|LINE|WhatsApp|Skype)(?:号码|账号|号|是|为|:|：|\s)*)[A-Za-z0-9_@.-]{5,}/giu;
 /** A number as amounts are written: 6300, 54,000, 1.7 (after NFKC the Chinese comma is ","). */
 const AMOUNT_NUMBER = String.raw`\d+(?:,\d{3})*(?:\.\d+)?`;
 const AMOUNT_PATTERN = new RegExp(
@@ -55,8 +56,18 @@ const AMOUNT_PATTERN = new RegExp(
 );
 /** Candidate numbers: digits with the separators people write (spaces, dashes, dots). */
 const NUMBER_PATTERN = /\+?\d(?:[\d\s\-.]*\d)?[Xx]?/gu;
-const NAME_AFTER_CUE =
-  /(?<=(?:收款人叫|收款人是|收款人|收款方是|收款方|户名是|户名|名字叫|名字是|名字|姓名|叫做|名叫|工作人员|书记员|警官|民警|检察官|法官|客服专员|客服|专员|经理|主任|老师|医生|军官|律师|自称是|自称))[\u4e00-\u9fff]{2,3}(?=[，,。、的\s）)]|$)/gu;
+/** Words that follow a name ("工作人员张伟说…") rather than belong to it. */
+const AFTER_NAME = '说让告诉要给打加叫问是在了和跟向把被对称讲发帮用';
+/**
+ * Common Chinese family names: a name after a cue word starts with one, so that "客服才
+ * 知道…" keeps its words while "客服张伟说…" loses the name.
+ */
+const SURNAMES =
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝';
+const NAME_AFTER_CUE = new RegExp(
+  `(?<=(?:收款人叫|收款人是|收款人|收款方是|收款方|户名是|户名|名字叫|名字是|名字|姓名|叫做|名叫|工作人员|书记员|警官|民警|检察官|法官|客服专员|客服|专员|经理|主任|老师|医生|军官|律师|自称是|自称))[${SURNAMES}][\\u4e00-\\u9fff]{1,2}?(?=[，,。、的\\s）)${AFTER_NAME}]|$)`,
+  'gu',
+);
 const ENGLISH_NAME_AFTER_CUE =
   /(?<=\b(?:named|called|Mr\.?|Mrs\.?|Ms\.?|Miss|Officer|Agent|Inspector|Detective|Dr\.?|Sergeant|Constable|account name|payee)\s)[A-Z][a-z]+(?:\s[A-Z][a-z]+)?/gu;
 

@@ -30,6 +30,25 @@ describe('masking a narrative', () => {
     );
   });
 
+  it('masks names followed by what they did, handles after their app, and handles alone', () => {
+    expect(
+      maskNarrative('工作人员张伟说我开通了校园贷，客服让我下载软件，后来打官方客服才知道被骗了'),
+    ).toBe('工作人员⟨NAME⟩说我开通了校园贷,客服让我下载软件,后来打官方客服才知道被骗了');
+    expect(
+      maskNarrative('加他微信号是zhangsan，或者QQ号码 abcde1，推特@john_doe，账号zhangsan88'),
+    ).toBe('加他微信号是⟨HANDLE⟩,或者QQ号码 ⟨HANDLE⟩,推特⟨HANDLE⟩,账号⟨HANDLE⟩');
+  });
+
+  it('changes nothing it already masked', () => {
+    for (const text of [
+      '5月13日我接到135-6932-2771的来电，收款人叫曹博秀，账户6211-7414-4831-0180-288，转了¥6300，加QQ1941659120',
+      'On 15 June a caller from +8617109690125 said he was Officer Wang Lei. I paid 52,000 yuan.',
+    ]) {
+      const once = maskNarrative(text);
+      expect(maskNarrative(once)).toBe(once);
+    }
+  });
+
   it('leaves no digit behind', () => {
     const masked = maskNarrative(
       '编号A1B2C3D4，时间2026-05-13 09:30，验证码 482913，账号 31512198336294050',

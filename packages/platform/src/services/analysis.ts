@@ -40,8 +40,8 @@ export type RingTokenWhy =
   | {
       readonly reported: false;
       readonly via: EdgeType;
-      /** Index, in the ring's tokens, of the token the risk came from. */
-      readonly from: number;
+      /** Index, in the ring's tokens, of the token the risk came from (absent: outside it). */
+      readonly from?: number;
     };
 
 export interface RingToken {
@@ -254,19 +254,19 @@ export function analysisResult(
     const tokens: RingToken[] = ring.nodes.map((v) => {
       const e = analysis.via[v] as number;
       const risk = Math.round((analysis.risk[v] as number) * 1e6) / 1e6;
-      let why: RingTokenWhy;
       const source = e < 0 ? -1 : from[e] === v ? (to[e] as number) : (from[e] as number);
-      if (e < 0 || position.get(source) === undefined)
-        why = {
-          reported: true,
-          evidence: Math.round((analysis.evidence[v] as number) * 1e6) / 1e6,
-        };
-      else
+      const own = Math.round((analysis.evidence[v] as number) * 1e6) / 1e6;
+      let why: RingTokenWhy;
+      if (e < 0) why = { reported: true, evidence: own };
+      else {
+        const at = position.get(source);
         why = {
           reported: false,
           via: EDGE_TYPES[type[e] as number] as EdgeType,
-          from: position.get(source) as number,
+          // The token its risk came from, when that one is in the ring too.
+          ...(at === undefined ? {} : { from: at }),
         };
+      }
       return {
         token: graph.tokens[v] as string,
         kind: IDENTIFIER_KINDS[graph.kinds[v] as number] as IdentifierKind,
@@ -385,7 +385,9 @@ function load(id: number, createdAt: number, body: string): Loaded {
     for (const t of ring.tokens) {
       const reason = t.why.reported
         ? `reported itself; in ${ring.id}`
-        : `${EDGE_WORDS[t.why.via]} a ${ring.tokens[t.why.from]?.kind.replace('_', ' ') ?? 'token'} of ${ring.id}`;
+        : t.why.from === undefined
+          ? `${EDGE_WORDS[t.why.via]} a token outside the ring`
+          : `${EDGE_WORDS[t.why.via]} a ${ring.tokens[t.why.from]?.kind.replace('_', ' ') ?? 'token'} of ${ring.id}`;
       byToken.set(t.token, {
         id: ring.id,
         score: ring.score,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { itemContentHash } from '@credence/core/log/entries';
+import { maskNarrative } from '@credence/core/narrative/mask';
 import {
   canonicalBatch,
   type LinkBatch,
@@ -7,6 +8,7 @@ import {
   type SignedBatch,
   verifyBatchSignature,
 } from '@credence/core/wire/batches';
+import type { TokenizedReport } from '@credence/core/wire/tokenized-records';
 import { HttpProblem } from '@credence/server-kit/problem';
 import type {
   BatchRecord,
@@ -40,6 +42,29 @@ function requireDates<K extends string>(
     if (!Number.isFinite(Date.parse(item[field])))
       throw new HttpProblem('request.invalid', `${field} must be a real date and time`, {
         errors: [{ field: `batch.${list}[${i}].${field}`, message: 'is not a valid date-time' }],
+      });
+  });
+}
+
+/**
+ * A report's script is the member's masked narrative: it comes with its fingerprint, and
+ * masking it again changes nothing (no number, link, address or handle is left in it).
+ * The platform cannot tell a name from a word, but it refuses a script that plainly was
+ * not masked, naming the report.
+ */
+function requireMaskedScripts(reports: readonly TokenizedReport[]): void {
+  reports.forEach((r, i) => {
+    if (r.script === undefined) return;
+    const field = `batch.reports[${i}].script`;
+    if (r.fingerprint === undefined)
+      throw new HttpProblem('request.invalid', 'a script comes with its fingerprint', {
+        errors: [
+          { field: `batch.reports[${i}].fingerprint`, message: 'is required with a script' },
+        ],
+      });
+    if (maskNarrative(r.script) !== r.script.normalize('NFKC'))
+      throw new HttpProblem('request.invalid', 'a script must be masked at the member', {
+        errors: [{ field, message: 'holds a number, link, address or handle: it is not masked' }],
       });
   });
 }
@@ -133,6 +158,7 @@ export class IngestionService {
   async submitReports(caller: Member, signed: SignedBatch<ReportBatch>): Promise<BatchResult> {
     requireDates(signed.batch.reports, 'reports', 'occurredAt');
     const { record, hashes } = await this.admit(caller, signed, 'reports');
+    requireMaskedScripts(signed.batch.reports);
     const reports: IngestReport[] = signed.batch.reports.map((r, i) => ({
       ref: r.ref,
       type: r.type,

@@ -2,12 +2,16 @@ import { createHash } from 'node:crypto';
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
 import type { AnalysisWrite } from '../domain/types.js';
 
-/** Tokens an analysis run put in a ring they were not in before: what watchers hear of. */
+/**
+ * Tokens an analysis run put in a ring when the run before had them in none: what
+ * watchers hear of. A token that stays in a ring whose id changed (a smaller reported
+ * token joined it) or that moved between rings raises nothing again.
+ */
 export function joinedRings(
   previous: ReadonlyMap<string, string>,
   run: AnalysisWrite,
 ): { token: string; kind: IdentifierKind; ringId: string }[] {
-  return run.ringTokens.filter((t) => previous.get(t.token) !== t.ringId);
+  return run.ringTokens.filter((t) => !previous.has(t.token));
 }
 
 /** What the log binds of a run: the SHA-256 of its result, as GET /v1/analysis serves it. */

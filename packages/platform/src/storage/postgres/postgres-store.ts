@@ -1147,14 +1147,17 @@ export class PostgresStore implements Store {
           id,
         ],
       );
-      const seq = await this.bumpSeq(client);
+      // The run changes no token's statistics: it does not move the change sequence. Its
+      // alerts take the current one (after every alert already listed, by their ids).
+      const seq = await this.currentSeqIn(client);
       const joined = joinedRings(previous, run);
-      const { rowCount } = await client.query(
+      const { rows: inserted } = await client.query<{ id: number; member_id: string }>(
         `INSERT INTO alerts (seq, member_id, token, kind, source, ring_id, occurred_at, created_at)
          SELECT $1, w.member_id, j.token, j.kind, 'ring', j.ring_id, $2, $2
          FROM unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS j(token, kind, ring_id, n)
          JOIN watchlist w ON w.token = j.token
-         ORDER BY j.n, w.member_id`,
+         ORDER BY j.n, w.member_id
+         RETURNING id, member_id`,
         [
           seq,
           run.createdAt,
@@ -1163,10 +1166,10 @@ export class PostgresStore implements Store {
           joined.map((t) => t.ringId),
         ],
       );
-      if ((rowCount ?? 0) > 0)
+      if (inserted.length > 0)
         await client.query(
-          'INSERT INTO webhook_deliveries (alert_id, member_id, attempts, next_attempt_at) SELECT a.id, a.member_id, 0, $2 FROM alerts a JOIN webhooks h ON h.member_id = a.member_id WHERE a.seq = $1',
-          [seq, run.createdAt],
+          'INSERT INTO webhook_deliveries (alert_id, member_id, attempts, next_attempt_at) SELECT a.id, a.member_id, 0, $3 FROM unnest($1::bigint[], $2::text[]) AS a(id, member_id) JOIN webhooks h ON h.member_id = a.member_id',
+          [inserted.map((r) => r.id), inserted.map((r) => r.member_id), run.createdAt],
         );
       const log = (await this.appendInTx(client, [
         eventEntry(
@@ -1177,7 +1180,7 @@ export class PostgresStore implements Store {
           analysisRecord(run.body),
         ),
       ])) as LogAppend;
-      return { id, seq, alerts: rowCount ?? 0, log };
+      return { id, seq, alerts: inserted.length, log };
     });
   }
 

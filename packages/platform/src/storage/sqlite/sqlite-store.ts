@@ -978,7 +978,10 @@ export class SqliteStore implements Store {
         'INSERT INTO ring_tokens (token, ring_id, kind, run_id) VALUES (?, ?, ?, ?)',
       );
       for (const t of run.ringTokens) insert.run(t.token, t.ringId, t.kind, id);
-      const seq = this.bumpSeq();
+      // The run changes no token's statistics: it does not move the change sequence (a
+      // scheduler that reads the sequence sees only data). Its alerts take the current one,
+      // after every alert already listed by their ids.
+      const seq = this.seqNow();
       const watchers = this.db.prepare<[string], { member_id: string }>(
         'SELECT member_id FROM watchlist WHERE token = ?',
       );
