@@ -6,6 +6,14 @@ import { integer } from './parse.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
+/** The platform these commands ask: --config, or --platform with a credential. */
+const platformOf = (flags: {
+  platform?: string;
+  credential?: string;
+  config?: string;
+}): PlatformEndpoint =>
+  endpoint({ ...flags, ...(flags.platform === undefined ? {} : { log: flags.platform }) });
+
 interface RingSummary {
   id: string;
   score: number;
@@ -109,10 +117,7 @@ export function registerAnalysis(program: Command): void {
     .option('--limit <n>', 'rings to print', integer, 20)
     .action(
       async (flags: { platform?: string; credential?: string; config?: string; limit: number }) => {
-        const platform: PlatformEndpoint = endpoint({
-          ...flags,
-          ...(flags.platform === undefined ? {} : { log: flags.platform }),
-        });
+        const platform = platformOf(flags);
         const run = await platformRequest<{
           id: number;
           rings: number;
@@ -161,10 +166,7 @@ export function registerAnalysis(program: Command): void {
         offset: number;
         json?: boolean;
       }) => {
-        const platform = endpoint({
-          ...flags,
-          ...(flags.platform === undefined ? {} : { log: flags.platform }),
-        });
+        const platform = platformOf(flags);
         if (flags.id !== undefined) {
           const ring = await platformRequest<RingDetail>(
             platform,
@@ -218,10 +220,7 @@ export function registerAnalysis(program: Command): void {
         offset: number;
         json?: boolean;
       }) => {
-        const platform = endpoint({
-          ...flags,
-          ...(flags.platform === undefined ? {} : { log: flags.platform }),
-        });
+        const platform = platformOf(flags);
         if (flags.id !== undefined) {
           const c = await platformRequest<CampaignSummary & { yourReports: string[] }>(
             platform,

@@ -607,6 +607,12 @@ export const ringDetail = {
   },
 } as const;
 
+/** A page of an analysis list: limit (1 to 1000, default 100) and offset. */
+const PAGE_QUERY = {
+  limit: { type: 'string', pattern: '^[1-9][0-9]{0,2}$|^1000$', description: '1 to 1000 (100)' },
+  offset: { type: 'string', pattern: '^(0|[1-9][0-9]{0,8})$' },
+} as const;
+
 export const ringsQuery = {
   type: 'object',
   additionalProperties: false,
@@ -618,8 +624,7 @@ export const ringsQuery = {
     },
     category: { enum: CATEGORIES },
     kind: { enum: IDENTIFIER_KINDS },
-    limit: { type: 'string', pattern: '^[1-9][0-9]{0,2}$|^1000$', description: '1 to 1000 (100)' },
-    offset: { type: 'string', pattern: '^(0|[1-9][0-9]{0,8})$' },
+    ...PAGE_QUERY,
   },
 } as const;
 
@@ -721,8 +726,7 @@ export const campaignsQuery = {
   properties: {
     minSize: { type: 'string', pattern: '^[1-9][0-9]{0,8}$' },
     category: { enum: CATEGORIES },
-    limit: { type: 'string', pattern: '^[1-9][0-9]{0,2}$|^1000$', description: '1 to 1000 (100)' },
-    offset: { type: 'string', pattern: '^(0|[1-9][0-9]{0,8})$' },
+    ...PAGE_QUERY,
   },
 } as const;
 

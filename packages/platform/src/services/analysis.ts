@@ -13,6 +13,7 @@ import {
   isVictimSide,
 } from '@credence/analytics/evidence/evidence-graph';
 import type { Pattern } from '@credence/analytics/rings/detectors';
+import type { Ring } from '@credence/analytics/rings/rings';
 import { IDENTIFIER_KINDS, type IdentifierKind } from '@credence/core/identifiers/kinds';
 import { decodeFingerprint } from '@credence/core/narrative/fingerprint';
 import type { Category } from '@credence/core/wire/vocabulary';
@@ -21,17 +22,9 @@ import type { Store } from '../storage/store.js';
 import type { PolicyService } from './policy-service.js';
 
 /** A ring as the API shows it to every member: counts, never a member's name. */
-export interface RingSummary {
-  readonly id: string;
-  readonly score: number;
+export interface RingSummary extends Omit<Ring, 'nodes'> {
+  /** Tokens in it. */
   readonly size: number;
-  readonly categories: readonly Category[];
-  readonly kinds: Readonly<Partial<Record<IdentifierKind, number>>>;
-  readonly reported: number;
-  readonly victims: number;
-  readonly members: number;
-  readonly patterns: readonly Pattern[];
-  readonly explanation: string;
 }
 
 /** Why a token is in its ring: its own reports, or the edge its risk came over. */
