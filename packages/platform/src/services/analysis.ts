@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { analyzeGraph, type GraphAnalysis } from '@credence/analytics/analysis';
 import {
   type Campaign,
@@ -369,8 +371,12 @@ function campaignRecord(
   };
 }
 
-function load(id: number, createdAt: number, body: string): Loaded {
-  const result = JSON.parse(body) as AnalysisResult;
+function load(
+  id: number,
+  createdAt: number,
+  body: string,
+  result = JSON.parse(body) as AnalysisResult,
+): Loaded {
   const byId = new Map<string, RingDetail>();
   const byToken = new Map<string, TokenRing>();
   for (const ring of result.rings) {
@@ -410,6 +416,74 @@ export interface RingFilter {
   readonly offset: number;
 }
 
+/** What one run computes from: the evidence read from the store and the policy's figures. */
+export interface ComputeInput {
+  readonly graph: EvidenceGraph;
+  readonly scripts: readonly ScriptEvidence[];
+  readonly memberTypes: readonly (readonly [member: string, type: string])[];
+  /** The policy's suspicious threshold: the risk that puts a token in a ring, a ring's least score. */
+  readonly threshold: number;
+  readonly createdAt: number;
+  readonly policyVersion: number;
+}
+
+/** A run's computation, pure: rings and campaigns, as the document that is kept and served. */
+export function computeAnalysis(input: ComputeInput): string {
+  const types = new Map(input.memberTypes);
+  const analysis = analyzeGraph(input.graph, {
+    memberRisk: input.threshold,
+    minScore: input.threshold,
+    memberType: (m) => types.get(m),
+  });
+  const campaigns = findCampaigns(input.scripts, { now: input.createdAt });
+  return JSON.stringify(
+    analysisResult(
+      input.graph,
+      analysis,
+      input.scripts,
+      campaigns,
+      input.createdAt,
+      input.policyVersion,
+    ),
+  );
+}
+
+/**
+ * The worker's script: next to this module when it runs from dist/; from its TypeScript
+ * source (the tests), the built copy in dist/ (npm test builds first).
+ */
+function workerScript(): URL {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.js')) return new URL('./analysis-worker.js', import.meta.url);
+  return pathToFileURL(
+    here.replace(/\/src\/services\/analysis\.ts$/, '/dist/services/analysis-worker.js'),
+  );
+}
+
+/**
+ * Runs computeAnalysis on a thread of its own: a million tokens take tens of seconds,
+ * during which the event loop goes on answering checks. The evidence crosses by
+ * structured clone (typed arrays and maps), the document comes back as text.
+ */
+function computeInWorker(input: ComputeInput): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(workerScript(), { execArgv: [] });
+    let settled = false;
+    const settle = (done: () => void) => {
+      if (settled) return;
+      settled = true;
+      done();
+      void worker.terminate();
+    };
+    worker.once('message', (body: string) => settle(() => resolve(body)));
+    worker.once('error', (error) => settle(() => reject(error)));
+    worker.once('exit', (code) =>
+      settle(() => reject(new Error(`the analysis thread stopped (exit ${code})`))),
+    );
+    worker.postMessage(input);
+  });
+}
+
 /**
  * Joint analysis at the platform (SPEC §6): reads the evidence from the store, finds
  * rings (@credence/analytics), keeps the result as one document with the rings' tokens
@@ -425,6 +499,8 @@ export class AnalysisService {
     private readonly store: Store,
     private readonly policies: PolicyService,
     private readonly now: () => number = Date.now,
+    /** Compute on a worker thread (default), so that checks go on being answered. */
+    private readonly inWorker = true,
   ) {}
 
   /** Loads the latest kept run, if it is newer than the one held. */
@@ -447,15 +523,16 @@ export class AnalysisService {
     const { version, policy } = this.policies.get();
     const createdAt = this.now();
     const { graph, scripts } = await readEvidence(this.store, policy, createdAt);
-    const types = new Map((await this.store.listMembers()).map((m) => [m.id, m.type]));
-    const analysis = analyzeGraph(graph, {
-      memberRisk: policy.thresholds.suspicious,
-      minScore: policy.thresholds.suspicious,
-      memberType: (m) => types.get(m),
-    });
-    const campaigns = findCampaigns(scripts, { now: createdAt });
-    const result = analysisResult(graph, analysis, scripts, campaigns, createdAt, version);
-    const body = JSON.stringify(result);
+    const input: ComputeInput = {
+      graph,
+      scripts,
+      memberTypes: (await this.store.listMembers()).map((m) => [m.id, m.type]),
+      threshold: policy.thresholds.suspicious,
+      createdAt,
+      policyVersion: version,
+    };
+    const body = this.inWorker ? await computeInWorker(input) : computeAnalysis(input);
+    const result = JSON.parse(body) as AnalysisResult;
     const saved = await this.store.saveAnalysis({
       createdAt,
       createdBy,
@@ -464,7 +541,7 @@ export class AnalysisService {
         r.tokens.map((t) => ({ token: t.token, kind: t.kind, ringId: r.id })),
       ),
     });
-    this.latest = load(saved.id, createdAt, body);
+    this.latest = load(saved.id, createdAt, body, result);
     return {
       id: saved.id,
       createdAt,
