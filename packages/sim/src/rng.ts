@@ -1,3 +1,5 @@
+import { mix32 } from '@credence/core/hashing/mix32';
+
 /**
  * Deterministic randomness for the simulator. The same seed gives the same world on any
  * machine: only 32-bit integer arithmetic (Math.imul, shifts) is used, never
@@ -8,16 +10,7 @@
  * a change in one part of the world does not reshuffle the rest.
  */
 
-/** murmur3's 32-bit finalizer: a bijective avalanche on uint32. */
-export function mix32(x: number): number {
-  let h = x >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+export { mix32 };
 
 /** Hashes labelled parts (strings and integers) to a uint32. */
 export function hash32(...parts: readonly (string | number)[]): number {

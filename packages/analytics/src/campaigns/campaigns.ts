@@ -2,6 +2,7 @@ import { FINGERPRINT_SIZE, similarity } from '@credence/core/narrative/fingerpri
 import { CATEGORIES, type Category } from '@credence/core/wire/vocabulary';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { UnionFind } from '../graph/union-find.js';
 
 /**
  * Campaigns (SPEC §6, "what trick is being played"): reports whose scripts' fingerprints
@@ -72,16 +73,7 @@ export function findCampaigns(
   const maxBucket = options.maxBucket ?? 1000;
   const minReports = options.minReports ?? 3;
   const n = reports.length;
-  const parent = Int32Array.from({ length: n }, (_, i) => i);
-  const find = (v: number): number => {
-    let x = v;
-    while (parent[x] !== x) {
-      const gp = parent[parent[x] as number] as number;
-      parent[x] = gp;
-      x = gp;
-    }
-    return x;
-  };
+  const sets = new UnionFind(n);
   // Identical fingerprints (one template sent many times) are one script: joined here,
   // and banded once, so that their number never makes a band's bucket too big to use.
   const distinct: number[] = [];
@@ -92,7 +84,7 @@ export function findCampaigns(
     if (first === undefined) {
       bySignature.set(key, i);
       distinct.push(i);
-    } else parent[i] = first;
+    } else sets.union(i, first);
   }
   for (let b = 0; b < bands; b++) {
     const buckets = new Map<string, number[]>();
@@ -110,20 +102,18 @@ export function findCampaigns(
         for (let y = x + 1; y < bucket.length; y++) {
           const i = bucket[x] as number;
           const j = bucket[y] as number;
-          const a = find(i);
-          const c = find(j);
-          if (a === c) continue;
+          if (sets.find(i) === sets.find(j)) continue;
           const s = similarity(
             (reports[i] as ScriptReport).signature,
             (reports[j] as ScriptReport).signature,
           );
-          if (s >= threshold) parent[a] = c;
+          if (s >= threshold) sets.union(i, j);
         }
     }
   }
   const groups = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {
-    const root = find(i);
+    const root = sets.find(i);
     const group = groups.get(root);
     if (group === undefined) groups.set(root, [i]);
     else group.push(i);

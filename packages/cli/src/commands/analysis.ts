@@ -6,6 +6,17 @@ import { integer } from './parse.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
+/** A list's query string: the page, and the filters that were given. */
+function listQuery(
+  page: { limit: number; offset: number },
+  filters: Record<string, string | undefined>,
+): URLSearchParams {
+  const query = new URLSearchParams({ limit: String(page.limit), offset: String(page.offset) });
+  for (const [name, value] of Object.entries(filters))
+    if (value !== undefined) query.set(name, value);
+  return query;
+}
+
 /** The platform these commands ask: --config, or --platform with a credential. */
 const platformOf = (flags: {
   platform?: string;
@@ -177,13 +188,11 @@ export function registerAnalysis(program: Command): void {
           else printRing(ring);
           return;
         }
-        const query = new URLSearchParams({
-          limit: String(flags.limit),
-          offset: String(flags.offset),
+        const query = listQuery(flags, {
+          minScore: flags.minScore,
+          category: flags.category,
+          kind: flags.kind,
         });
-        if (flags.minScore !== undefined) query.set('minScore', flags.minScore);
-        if (flags.category !== undefined) query.set('category', flags.category);
-        if (flags.kind !== undefined) query.set('kind', flags.kind);
         const answer = await platformRequest<{ rings: RingSummary[]; total: number }>(
           platform,
           'GET',
@@ -236,12 +245,7 @@ export function registerAnalysis(program: Command): void {
           }
           return;
         }
-        const query = new URLSearchParams({
-          limit: String(flags.limit),
-          offset: String(flags.offset),
-        });
-        if (flags.category !== undefined) query.set('category', flags.category);
-        if (flags.minSize !== undefined) query.set('minSize', flags.minSize);
+        const query = listQuery(flags, { category: flags.category, minSize: flags.minSize });
         const answer = await platformRequest<{ campaigns: CampaignSummary[]; total: number }>(
           platform,
           'GET',

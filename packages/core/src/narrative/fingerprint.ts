@@ -1,4 +1,5 @@
 import { decodeBase64url, encodeBase64url } from '../encoding/base64url.js';
+import { mix32 } from '../hashing/mix32.js';
 import { PLACEHOLDERS } from './mask.js';
 
 /**
@@ -23,18 +24,8 @@ import { PLACEHOLDERS } from './mask.js';
 export const FINGERPRINT_SIZE = 128;
 const PREFIX = 'mh1.';
 
-function fmix32(x: number): number {
-  let h = x >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
 const SEEDS = Uint32Array.from({ length: FINGERPRINT_SIZE }, (_, i) =>
-  fmix32(Math.imul(i + 1, 0x9e3779b9)),
+  mix32(Math.imul(i + 1, 0x9e3779b9)),
 );
 
 /** The folded form the shingles are taken from (see the module's comment). */
@@ -86,7 +77,7 @@ export function minhash(masked: string): Uint32Array {
   for (const shingle of shingles(masked)) {
     const h = fnv1a(shingle);
     for (let i = 0; i < FINGERPRINT_SIZE; i++) {
-      const v = fmix32(h ^ (SEEDS[i] as number));
+      const v = mix32(h ^ (SEEDS[i] as number));
       if (v < (signature[i] as number)) signature[i] = v;
     }
   }

@@ -14,7 +14,6 @@ import {
   EvidenceGraphBuilder,
   isVictimSide,
 } from '@credence/analytics/evidence/evidence-graph';
-import type { Pattern } from '@credence/analytics/rings/detectors';
 import type { Ring } from '@credence/analytics/rings/rings';
 import { IDENTIFIER_KINDS, type IdentifierKind } from '@credence/core/identifiers/kinds';
 import { decodeFingerprint } from '@credence/core/narrative/fingerprint';
