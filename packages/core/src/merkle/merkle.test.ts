@@ -29,7 +29,7 @@ import {
 // ---------------------------------------------------------------------------------------
 // Shared vectors (C2SP / transparency-dev layout): one test per file.
 
-const VECTORS = resolve(import.meta.dirname, '../../../../../shared/vectors/merkle');
+const VECTORS = resolve(import.meta.dirname, '../../test-data/merkle');
 
 function jsonFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })

@@ -42,10 +42,7 @@ interface VectorSet {
 }
 
 const ALL = JSON.parse(
-  readFileSync(
-    resolve(import.meta.dirname, '../../../../../shared/vectors/rfc9497/allVectors_v20.json'),
-    'utf8',
-  ),
+  readFileSync(resolve(import.meta.dirname, '../../test-data/rfc9497/allVectors_v20.json'), 'utf8'),
 ) as VectorSet[];
 const RISTRETTO = ALL.filter(
   (v) => v.identifier === 'ristretto255-SHA512' && (v.mode === 0 || v.mode === 1),
