@@ -6,6 +6,8 @@ import { join, resolve } from 'node:path';
 import type { LogEntry } from '@credence/core/log/entries';
 import { hashLeaf } from '@credence/core/merkle/hash';
 import { TreeBuilder } from '@credence/core/merkle/tree-builder';
+import { generateEd25519, privateKeyFromJwk } from '@credence/core/signing/ed25519';
+import { signBatch } from '@credence/core/wire/batches';
 import { openStore } from '@credence/platform/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KeyserverProcess, spawnKeyserver } from '../src/commands/keyserver-process.js';
@@ -72,7 +74,7 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
         ...more,
       );
 
-    const serve = async () => {
+    const serve = async (...more: string[]) => {
       platform = await spawnService(
         'platform',
         [
@@ -85,6 +87,7 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
           String(port),
           '--log-level',
           'info',
+          ...more,
         ],
         { log: join(dir, 'platform.log') },
       );
@@ -431,6 +434,9 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
       submit.stdout.on('data', (c: Buffer) => {
         out += c.toString();
       });
+      submit.stderr.on('data', (c: Buffer) => {
+        out += c.toString();
+      });
       const finished = new Promise<number | null>((done) => submit.once('exit', done));
       // Kill the platform without warning once it acknowledged the first batch, while the
       // others are on their way; then bring it back.
@@ -495,13 +501,15 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
         '--json',
       );
       expect(after.code, after.err).toBe(0);
-      // The same answers; only the score moves, as the reports age by the second.
-      const [was, is] = [before, after].map(
-        (r) => JSON.parse(r.out) as ({ score: number } & Record<string, unknown>)[],
-      );
-      expect(is?.map(({ score: _, ...rest }) => rest)).toEqual(
-        was?.map(({ score: _, ...rest }) => rest),
-      );
+      // The same answers on the same basis; only the score moves, as the reports age by
+      // the second, and the time of the check.
+      type Answer = { score: number; basis: { checkedAt: string } } & Record<string, unknown>;
+      const [was, is] = [before, after].map((r) => JSON.parse(r.out) as Answer[]);
+      const timeless = ({ score: _, basis: { checkedAt: __, ...basis }, ...rest }: Answer) => ({
+        ...rest,
+        basis,
+      });
+      expect(is?.map(timeless)).toEqual(was?.map(timeless));
       for (const [i, a] of (is ?? []).entries())
         expect(a.score).toBeCloseTo(was?.[i]?.score ?? -1, 3);
       expect(JSON.parse(after.out)).toMatchObject([
@@ -561,6 +569,415 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
       expect(report.kinds.key_event).toBeGreaterThan(0);
     });
 
+    it('names every edit of what answers are made from, each with its own finding', async () => {
+      const store = database_ as TestDatabase;
+      const findings = () => {
+        const a = audited();
+        expect(a.code, a.err).toBe(1);
+        return (JSON.parse(a.out) as { findings: { kind: string; message: string }[] }).findings;
+      };
+      const clean = () => {
+        const a = audited();
+        expect(a.code, a.out + a.err).toBe(0);
+      };
+      // An edit, the findings it must raise (all of this kind, at least one), undone.
+      const tampered = async (
+        kind: string,
+        edit: () => Promise<unknown>,
+        undo: () => Promise<unknown>,
+      ) => {
+        await edit();
+        const found = findings();
+        expect(found.length).toBeGreaterThan(0);
+        expect(found.map((f) => f.kind)).toEqual(found.map(() => kind));
+        await undo();
+        clean();
+        return found;
+      };
+      // The operator sets a policy and runs joint analysis, so that both are in the log.
+      const ops = credence('members', 'add', 'ops', '--type', 'operator', '--db', db);
+      expect(ops.code, ops.err).toBe(0);
+      const operator = join(dir, 'operator.json');
+      writeFileSync(operator, JSON.stringify({ url: platform?.url, credential: ops.out.trim() }));
+      const policy = await fetch(`${platform?.url}/v1/policy`, {
+        headers: { authorization: `Bearer ${ops.out.trim()}` },
+      }).then((r) => r.json() as Promise<{ policy: { thresholds: Record<string, number> } }>);
+      const put = await fetch(`${platform?.url}/v1/policy`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${ops.out.trim()}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ...policy.policy, thresholds: { suspicious: 0.3, fraud: 0.7 } }),
+      });
+      expect(put.status).toBe(200);
+      const analyzed = credence('analyze', '--config', operator);
+      expect(analyzed.code, analyzed.err).toBe(0);
+      clean();
+
+      // Four police-confirmed rows for other members, added to the summary of a number
+      // bank-b reported once: after a restart the check answers "fraud, 5 members". The
+      // audit names the rows; and of bank-a's two answers, held to the log, it bears out
+      // the one before and names the one after.
+      const [b1] = await store.sql("SELECT entities, fingerprint FROM reports WHERE ref = 'b-1'");
+      const token = (JSON.parse(String(b1?.entities)) as { token: string }[])[0]?.token as string;
+      const check = () => {
+        const c = credence(
+          'member',
+          'check',
+          '--kind',
+          'phone',
+          phone(1),
+          '--config',
+          configs['bank-a'] as string,
+          '--json',
+        );
+        expect(c.code, c.err).toBe(0);
+        // The identifier stays with the member: the auditor gets the answer only.
+        const { value: _, ...answer } = (
+          JSON.parse(c.out) as Record<string, unknown>[]
+        )[0] as Record<string, unknown>;
+        return answer;
+      };
+      const honest = check();
+      expect(honest).toMatchObject({ verdict: 'fraud', reporters: 1 });
+      const forged = ['bank-a', 'bank-c', 'bank-d', 'bank-e'];
+      for (const member of forged)
+        await store.sql(
+          `INSERT INTO token_stats (token, member_id, type, reports, first_seen, last_seen, categories) VALUES ('${token}', '${member}', 'police_confirmed', 1, ${Date.now()}, ${Date.now()}, 16)`,
+        );
+      await platform?.stop();
+      await serve();
+      const lie = check();
+      expect(lie).toMatchObject({ verdict: 'fraud', reporters: 5 });
+      const answers = join(dir, 'answers.json');
+      writeFileSync(answers, JSON.stringify([honest, lie]));
+      const held = audited('--answers', answers);
+      expect(held.code).toBe(1);
+      const report = JSON.parse(held.out) as {
+        findings: { kind: string; message: string }[];
+        answers: { checked: number; verified: number };
+      };
+      expect(report.answers).toEqual({ checked: 2, verified: 1 });
+      expect([...new Set(report.findings.map((f) => f.kind))].sort()).toEqual([
+        'altered_summary',
+        'wrong_answer',
+      ]);
+      expect(report.findings.find((f) => f.kind === 'wrong_answer')?.message).toContain(
+        '1 members reported it',
+      );
+      await store.sql(
+        `DELETE FROM token_stats WHERE token = '${token}' AND type = 'police_confirmed'`,
+      );
+      await platform?.stop();
+      await serve();
+      clean();
+
+      // bank-b opts in to script sharing after it sent b-1: its script is shared on its
+      // own, with a receipt; b-1 itself never changes. An edit of it is named.
+      const sharing = credence(
+        'member',
+        'share-scripts',
+        join(dir, 'bank-b', 'reports.jsonl'),
+        '--config',
+        configs['bank-b'] as string,
+      );
+      expect(sharing.code, sharing.err).toBe(0);
+      expect(sharing.out).toContain(
+        '1 scripts: 1 shared, 0 shared before, 0 conflicts; 1 receipts verified',
+      );
+      const [kept] = await store.sql('SELECT script FROM report_scripts');
+      // The masked narrative, which the member opted in to share (it holds no identifier).
+      expect(kept?.script).toBe(NARRATIVE);
+      clean();
+      await tampered(
+        'altered_record',
+        () => store.sql("UPDATE report_scripts SET script = 'call ⟨PHONE⟩ now'"),
+        () =>
+          store.sql(
+            `UPDATE report_scripts SET script = '${String(kept?.script).replaceAll("'", "''")}'`,
+          ),
+      );
+
+      // The script and the fingerprint of a report: every field of the row is logged.
+      await tampered(
+        'altered_record',
+        () => store.sql("UPDATE reports SET script = 'call ⟨PHONE⟩ now' WHERE ref = 'b-1'"),
+        () => store.sql("UPDATE reports SET script = NULL WHERE ref = 'b-1'"),
+      );
+      const fingerprint = String(b1?.fingerprint);
+      expect(fingerprint).toMatch(/^mh1\./);
+      const other = `mh1.${'A'.repeat(fingerprint.length - 4)}`;
+      await tampered(
+        'altered_record',
+        () => store.sql(`UPDATE reports SET fingerprint = '${other}' WHERE ref = 'b-1'`),
+        () => store.sql(`UPDATE reports SET fingerprint = '${fingerprint}' WHERE ref = 'b-1'`),
+      );
+      // A token's state: flagged or not is what checks look at first.
+      await tampered(
+        'altered_token_state',
+        () => store.sql(`UPDATE token_state SET flagged = NOT flagged WHERE token = '${token}'`),
+        () => store.sql(`UPDATE token_state SET flagged = NOT flagged WHERE token = '${token}'`),
+      );
+      // Alerts: one removed, one made up.
+      const [alert] = await store.sql('SELECT * FROM alerts ORDER BY id LIMIT 1');
+      await tampered(
+        'altered_alerts',
+        () => store.sql(`DELETE FROM alerts WHERE id = ${Number(alert?.id)}`),
+        () => store.insert('alerts', alert as Record<string, unknown>),
+      );
+      await tampered(
+        'altered_alerts',
+        () =>
+          store.sql(
+            `INSERT INTO alerts (seq, member_id, token, kind, source, occurred_at, created_at) VALUES (1, 'bank-a', '${token}', 'phone', 'report', 1, 1)`,
+          ),
+        () => store.sql("DELETE FROM alerts WHERE created_at = 1 AND member_id = 'bank-a'"),
+      );
+      // The rings' tokens, and the kept run they come from: a token put in a ring the run
+      // does not hold it in.
+      await tampered(
+        'altered_ring_tokens',
+        () =>
+          store.sql(
+            `INSERT INTO ring_tokens (token, ring_id, kind, run_id) VALUES ('${token}', 'ring-0123456789abcdef', 'phone', 1)`,
+          ),
+        () => store.sql(`DELETE FROM ring_tokens WHERE ring_id = 'ring-0123456789abcdef'`),
+      );
+      const [run] = await store.sql('SELECT id, body FROM analysis_runs ORDER BY id DESC LIMIT 1');
+      await tampered(
+        'altered_analysis',
+        () =>
+          store.sql(`UPDATE analysis_runs SET body = '{"rings":[]}' WHERE id = ${Number(run?.id)}`),
+        () =>
+          store.sql(
+            `UPDATE analysis_runs SET body = '${String(run?.body).replaceAll("'", "''")}' WHERE id = ${Number(run?.id)}`,
+          ),
+      );
+      // The policy answers are scored under.
+      const [version] = await store.sql(
+        'SELECT version, body FROM policies ORDER BY version DESC LIMIT 1',
+      );
+      const body = typeof version?.body === 'string' ? version.body : JSON.stringify(version?.body);
+      await tampered(
+        'altered_policy',
+        () =>
+          store.sql(
+            `UPDATE policies SET body = '${body.replace('"fraud":0.7', '"fraud":0.1')}' WHERE version = ${Number(version?.version)}`,
+          ),
+        () =>
+          store.sql(
+            `UPDATE policies SET body = '${body}' WHERE version = ${Number(version?.version)}`,
+          ),
+      );
+      // Who may do what: a member's type, a credential, a signing key.
+      await tampered(
+        'altered_member',
+        () => store.sql("UPDATE members SET type = 'police' WHERE id = 'bank-a'"),
+        () => store.sql("UPDATE members SET type = 'bank' WHERE id = 'bank-a'"),
+      );
+      await tampered(
+        'altered_credentials',
+        () =>
+          store.sql(
+            `INSERT INTO credentials (sha256, member_id, created_at) VALUES ('${'f'.repeat(64)}', 'bank-b', ${Date.now()})`,
+          ),
+        () => store.sql(`DELETE FROM credentials WHERE sha256 = '${'f'.repeat(64)}'`),
+      );
+      await tampered(
+        'altered_signing_keys',
+        () =>
+          store.sql(
+            `INSERT INTO signing_keys (member_id, public_key, created_at) VALUES ('bank-b', '${'K'.repeat(43)}', ${Date.now()})`,
+          ),
+        () => store.sql(`DELETE FROM signing_keys WHERE public_key = '${'K'.repeat(43)}'`),
+      );
+      // A key server's count.
+      await tampered(
+        'altered_usage',
+        () =>
+          store.sql(
+            "INSERT INTO oprf_usage (reporter, key_id, share_index, day, member_id, evaluations) VALUES ('keyserver-1', 'k', 1, '2026-12-01', 'bank-b', 10)",
+          ),
+        () => store.sql("DELETE FROM oprf_usage WHERE reporter = 'keyserver-1'"),
+      );
+      // The record of an event kept beside the log.
+      const [event] = await store.sql('SELECT idx, record FROM log_records ORDER BY idx LIMIT 1');
+      await tampered(
+        'altered_record',
+        () => store.sql(`UPDATE log_records SET record = '{}' WHERE idx = ${Number(event?.idx)}`),
+        () =>
+          store.sql(
+            `UPDATE log_records SET record = '${String(event?.record).replaceAll("'", "''")}' WHERE idx = ${Number(event?.idx)}`,
+          ),
+      );
+    }, 300_000);
+
+    it("lets no one speak in a member's name: a key the operator announces waits, and the member names what it did not do", async () => {
+      const ownKey = (
+        JSON.parse(readFileSync(join(dir, 'bank-b', 'signing-key.json'), 'utf8')) as { x: string }
+      ).x;
+      const configFile = configs['bank-b'] as string;
+      const credentialOf = () =>
+        (JSON.parse(readFileSync(configFile, 'utf8')) as { platform: { credential: string } })
+          .platform.credential;
+      const verify = (...more: string[]) =>
+        credence('member', 'verify', '--config', configFile, '--json', ...more);
+      const findingsOf = (r: { out: string }) =>
+        (JSON.parse(r.out) as { findings: { kind: string; message: string; index: number }[] })
+          .findings;
+      const acceptAll = (found: { index: number }[]) => {
+        const accepted = verify(...found.flatMap((f) => ['--accept', String(f.index)]));
+        expect(accepted.code, accepted.out).toBe(0);
+      };
+      // A police-confirmed batch in bank-b's name, signed with someone else's key, sent
+      // with a credential that works for bank-b.
+      const submitAs = (key: ReturnType<typeof generateEd25519>, credential: string) =>
+        fetch(`${platform?.url}/v1/reports`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${credential}`, 'content-type': 'application/json' },
+          body: JSON.stringify(
+            signBatch(
+              {
+                member: 'bank-b',
+                batchId: `forged-${key.publicKey.slice(0, 8)}`,
+                createdAt: new Date().toISOString(),
+                reports: [
+                  {
+                    ref: `forged-${key.publicKey.slice(0, 8)}`,
+                    type: 'police_confirmed',
+                    category: 'fake_loan',
+                    occurredAt: new Date(Date.now() - 60_000).toISOString(),
+                    entities: [{ role: 'caller', kind: 'phone', token: key.publicKey, keyId: 'k' }],
+                  },
+                ],
+              },
+              privateKeyFromJwk(key.privateJwk),
+              key.publicKey,
+            ),
+          ),
+        });
+      expect(verify().code, verify().out).toBe(0);
+
+      // Rotating to the key it has, or to nothing, changes nothing and says so.
+      const same = credence('members', 'rotate', 'bank-b', '--public-key', ownKey, '--db', db);
+      expect(same.code).toBe(1);
+      expect(same.err).toContain('key.current');
+      expect(same.err).not.toMatch(/key \S+ announced|rotated/);
+      const none = credence('members', 'rotate', 'bank-b', '--db', db);
+      expect(none.code).toBe(1);
+      expect(none.err).toContain('request.invalid');
+
+      // The operator announces a key of its own for bank-b: a batch signed with it is
+      // refused while it waits; bank-b is alerted, its verify names the key, it objects.
+      const forger = generateEd25519();
+      const announced = credence(
+        'members',
+        'rotate',
+        'bank-b',
+        '--public-key',
+        forger.publicKey,
+        '--db',
+        db,
+      );
+      expect(announced.code, announced.err).toBe(0);
+      expect(announced.err).toMatch(/announced; it starts at \S+ unless bank-b objects/);
+      const refused = await submitAs(forger, credentialOf());
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { code: string }).code).toBe('batch.key_pending');
+      const alerts = credence('member', 'alerts', '--config', configFile);
+      expect(alerts.out).toContain(
+        `the operator announced signing key ${forger.publicKey} for you`,
+      );
+      let seen = verify();
+      expect(seen.code).toBe(1);
+      let found = findingsOf(seen);
+      expect(found.map((f) => f.kind)).toEqual(['foreign_key']);
+      expect(found[0]?.message).toContain(forger.publicKey);
+      const objected = credence(
+        'member',
+        'keys',
+        'object',
+        forger.publicKey,
+        '--config',
+        configFile,
+      );
+      expect(objected.code, objected.err).toBe(0);
+      const listed = credence('member', 'keys', 'list', '--config', configFile);
+      expect(listed.out).toContain(`${ownKey}  current`);
+      expect(listed.out).toContain(`${forger.publicKey}  revoked`);
+      // Named until bank-b accepts that it saw it.
+      expect(verify().code).toBe(1);
+      acceptAll(found);
+
+      // A credential the operator issues for bank-b locks bank-b's own out (which bank-b
+      // notices at once); given the new one, bank-b's verify names it; bank-b renews its
+      // own, and the operator's stops.
+      const issued = credence('members', 'rotate', 'bank-b', '--credential', '--db', db);
+      expect(issued.code, issued.err).toBe(0);
+      // (The server's process learns of a change made on its database within a while.)
+      await platform?.stop();
+      await serve();
+      const locked = verify();
+      expect(locked.code).toBe(1);
+      expect(locked.out).toContain('401 auth.invalid');
+      const operators = issued.out.trim();
+      const config = JSON.parse(readFileSync(configFile, 'utf8')) as {
+        platform: { credential: string };
+      };
+      config.platform.credential = operators;
+      writeFileSync(configFile, JSON.stringify(config));
+      seen = verify();
+      found = findingsOf(seen);
+      expect(found.map((f) => f.kind)).toEqual(['foreign_credential']);
+      const renewed = credence('member', 'credential', 'renew', '--config', configFile);
+      expect(renewed.code, renewed.err).toBe(0);
+      expect(credentialOf()).not.toBe(operators);
+      expect((await submitAs(forger, operators)).status).toBe(401);
+      acceptAll(found);
+
+      // An operator who sets no waiting period makes its key work at once: bank-b's verify
+      // names the key, and the report in its name that it did not send.
+      await platform?.stop();
+      await serve('--key-waiting-period', '0');
+      const other = generateEd25519();
+      expect(
+        credence(
+          'members',
+          'rotate',
+          'bank-b',
+          '--public-key',
+          other.publicKey,
+          '--waiting',
+          '0',
+          '--db',
+          db,
+        ).code,
+      ).toBe(0);
+      expect((await submitAs(other, credentialOf())).status).toBe(200);
+      seen = verify();
+      expect(seen.code).toBe(1);
+      found = findingsOf(seen);
+      expect(found.map((f) => f.kind).sort()).toEqual(['foreign_entry', 'foreign_key']);
+      // Done through the front door, in the log: the store is what the log says.
+      expect(audited().code, audited().out).toBe(0);
+      // bank-b's own key back (the lost-key path, here without waiting), the rest accepted.
+      expect(
+        credence(
+          'members',
+          'rotate',
+          'bank-b',
+          '--public-key',
+          ownKey,
+          '--waiting',
+          '0',
+          '--db',
+          db,
+        ).code,
+      ).toBe(0);
+      seen = verify();
+      acceptAll(findingsOf(seen));
+      await platform?.stop();
+      await serve();
+    }, 300_000);
+
     it('names every tampering with the store: an edited or deleted report, reordered or truncated entries, a rewritten checkpoint', async () => {
       const store = database_ as TestDatabase;
       const findings = () => {
@@ -586,13 +1003,19 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
       );
       expect(audited().code).toBe(0);
 
-      // A report deleted (with its entities).
+      // A report deleted (with its entities). The summaries still count it, and nothing
+      // left in the store accounts for that: each of its tokens is named too, nothing else.
       const [row] = await store.sql(`SELECT * FROM reports WHERE id = '${id}'`);
+      const tokens = (JSON.parse(String(row?.entities)) as { token: string }[]).map((e) => e.token);
       await store.sql(`DELETE FROM reports WHERE id = '${id}'`);
       found = findings();
-      expect(found).toEqual([
+      expect(found[0]).toEqual(
         expect.objectContaining({ kind: 'missing_record', message: expect.stringContaining(id) }),
-      ]);
+      );
+      for (const f of found.slice(1)) {
+        expect(['altered_summary', 'altered_token_state']).toContain(f.kind);
+        expect(tokens.some((t) => f.message.includes(t))).toBe(true);
+      }
       await store.insert('reports', row as Record<string, unknown>);
       expect(audited().code).toBe(0);
 
@@ -631,11 +1054,25 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
       );
       expect(audited().code).toBe(0);
 
-      // The log cut off at bank-b's last report: shorter than what was signed, and bank-b
-      // finds its own entries missing.
-      const [cutAt] = await store.sql(
-        `SELECT max(idx) AS idx FROM log_entries WHERE entry LIKE '%"kind":"report"%' AND entry LIKE '%"member":"bank-b"%'`,
+      // The log cut off at bank-b's last report (one bank-b sent itself: not those made in
+      // its name by the operator above): shorter than what was signed, and bank-b finds its
+      // own entries missing.
+      const foreign = new Set(
+        (await store.sql("SELECT id FROM reports WHERE ref LIKE 'forged-%'")).map((r) =>
+          String(r.id),
+        ),
       );
+      const cutAt = {
+        idx: Math.max(
+          ...(
+            await store.sql(
+              `SELECT idx, entry FROM log_entries WHERE entry LIKE '%"kind":"report"%' AND entry LIKE '%"member":"bank-b"%'`,
+            )
+          )
+            .filter((e) => !foreign.has((JSON.parse(String(e.entry)) as LogEntry).subject))
+            .map((e) => Number(e.idx)),
+        ),
+      };
       const tail = await store.sql(
         `SELECT idx, entry FROM log_entries WHERE idx >= ${Number(cutAt?.idx)} ORDER BY idx`,
       );
@@ -643,13 +1080,14 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
       found = findings();
       expect(found.map((f) => f.kind)).toContain('truncated');
       const verify = credence('member', 'verify', '--config', configs['bank-b'] as string);
-      expect(verify.code).toBe(1);
+      expect(verify.code, verify.out + verify.err).toBe(1);
       expect(verify.out).toContain(`FAIL missing_entry: entry ${Number(cutAt?.idx)} (report`);
       for (const t of tail) await store.insert('log_entries', t);
       expect(audited().code).toBe(0);
 
-      // The log cut back together with its checkpoint history: only an auditor who kept
-      // the newest checkpoint of a previous audit can tell.
+      // The log cut back together with its checkpoint history: an auditor who kept the
+      // newest checkpoint of a previous audit can tell (what the cut entries made still
+      // stands in the store, too).
       const [last] = await store.sql('SELECT max(idx) AS idx FROM log_entries');
       const state = join(dir, 'audit-state.txt');
       expect(audited('--state', state).code).toBe(0);
@@ -675,13 +1113,30 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
       for (const e of await store.sql('SELECT entry FROM log_entries ORDER BY idx'))
         builder.append(hashLeaf(new TextEncoder().encode(String(e.entry))));
       await setState(builder.size, Buffer.concat(builder.frontier()), builder.root());
-      expect(audited().code).toBe(0);
+      // The log alone is whole again; but what the cut entries made still stands in the
+      // store, and the rebuilt tables say so (a check digest leaves nothing behind).
+      const madeBy: Record<string, string[]> = {
+        member_event: ['altered_member', 'altered_credentials'],
+        key_event: ['altered_signing_keys'],
+        analysis: ['altered_analysis'],
+        policy_change: ['altered_policy'],
+        alerts: ['altered_alerts'],
+        check_digest: [],
+      };
+      const cutKinds = cut.map((c) => (JSON.parse(String(c.entry)) as { kind: string }).kind);
+      const allowed = cutKinds.flatMap((k) => madeBy[k] ?? ['unlogged_records']);
+      const cutOnly = audited();
+      const cutFindings = (JSON.parse(cutOnly.out) as { findings: { kind: string }[] }).findings;
+      expect(cutFindings.length > 0).toBe(allowed.length > 0);
+      for (const f of cutFindings) expect(allowed).toContain(f.kind);
       const withState = audited('--state', state);
       expect(withState.code).toBe(1);
       expect(
         (JSON.parse(withState.out) as { findings: { kind: string }[] }).findings.map((f) => f.kind),
       ).toContain('truncated');
       for (const e of cut) await store.insert('log_entries', e);
+      // The audits signed checkpoints of the cut log meanwhile: the history goes back as it was.
+      await store.sql(`DELETE FROM log_checkpoints WHERE size > ${Number(last?.idx) - 2}`);
       for (const c of kept) await store.insert('log_checkpoints', c);
       await setState(
         Number(before?.size),

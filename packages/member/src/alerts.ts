@@ -8,7 +8,9 @@ export interface Alert {
   readonly cursor: string;
   readonly token: string;
   readonly kind: string;
-  readonly source: 'report' | 'link';
+  /** key: a signing key the operator announced for this member (token: the public key). */
+  readonly source: 'report' | 'link' | 'ring' | 'key';
+  readonly ringId?: string;
   readonly reportType?: string;
   readonly category?: string;
   readonly linkType?: string;

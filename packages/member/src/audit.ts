@@ -1,10 +1,13 @@
 import { decodeBase64url } from '@credence/core/encoding/base64url';
 import { constantTimeEqual } from '@credence/core/encoding/bytes';
+import { type AuditRecord, RECORD_TYPE_OF, recordDigestOf } from '@credence/core/log/audit-records';
 import { type Checkpoint, verifyCheckpoint } from '@credence/core/log/checkpoint';
 import { entryText, LOG_ENTRY_KINDS, type LogEntry } from '@credence/core/log/entries';
 import { hashLeaf } from '@credence/core/merkle/hash';
 import { TreeBuilder } from '@credence/core/merkle/tree-builder';
 import { rootFromInclusionProof } from '@credence/core/merkle/verify';
+import { AnswerLedger, type CheckAnswerJson } from './audit-answers.js';
+import { LoggedState, type StateFindingKind } from './audit-state.js';
 import { MemberError } from './member-error.js';
 import { type PlatformEndpoint, platformRequest } from './platform-client.js';
 
@@ -12,9 +15,13 @@ import { type PlatformEndpoint, platformRequest } from './platform-client.js';
  * `credence audit` (SPEC §3.4): fetches every entry of the log, recomputes the tree,
  * verifies every checkpoint's signature and that each is the root of the entries at its
  * size (so all of them lie on one history), and cross-checks what the store holds now
- * against what was logged: a report edited or deleted after it was logged, a log
- * truncated, entries reordered or replaced, a checkpoint rewritten — each is found and
- * named, and the audit goes on after each finding.
+ * against what was logged: every record's digest is recomputed from the stored row
+ * (every field of it), and the derived tables that answers come from — tokens'
+ * summaries and states, alerts, rings' tokens, members, credentials, signing keys, key
+ * servers' counts — are rebuilt from the verified records and compared row by row
+ * (audit-state.ts). A report edited or deleted after it was logged, a summary row added,
+ * a log truncated, entries reordered or replaced, a checkpoint rewritten — each is found
+ * and named, and the audit goes on after each finding.
  */
 
 export type AuditFindingKind =
@@ -26,7 +33,11 @@ export type AuditFindingKind =
   | 'duplicate_entry'
   | 'altered_record'
   | 'missing_record'
-  | 'unlogged_records';
+  | 'unlogged_records'
+  | 'altered_alerts'
+  | 'altered_policy'
+  | 'wrong_answer'
+  | StateFindingKind;
 
 export interface AuditFinding {
   readonly kind: AuditFindingKind;
@@ -46,6 +57,8 @@ export interface AuditReport {
   readonly findings: readonly AuditFinding[];
   /** The newest checkpoint verified (its note), for the next audit's `previous`. */
   readonly newest: string | undefined;
+  /** Check answers held to the log (with `answers`): how many, and how many it bears out. */
+  readonly answers?: { readonly checked: number; readonly verified: number };
 }
 
 export interface AuditOptions {
@@ -64,6 +77,8 @@ export interface AuditOptions {
   /** Witnesses (vkeys) of which `requiredWitnesses` must have cosigned the newest checkpoint. */
   readonly witnesses?: readonly string[];
   readonly requiredWitnesses?: number;
+  /** Check answers to recompute from the log (audit-answers.ts). */
+  readonly answers?: readonly CheckAnswerJson[];
 }
 
 const MAX_FINDINGS_PER_KIND = 1000;
@@ -168,7 +183,10 @@ export async function auditLog(options: AuditOptions): Promise<AuditReport> {
   let checkedTo = 0;
   // The platform serves at most 1,000 entries a page.
   const pageSize = Math.min(1000, options.pageSize ?? 1000);
-  type Page = { entries: { entry: string; stored: string | null }[] };
+  type Page = { entries: { entry: string; record: AuditRecord | null }[] };
+  const state = new LoggedState();
+  const ledger = options.answers === undefined ? undefined : new AnswerLedger(options.answers);
+  let alertsLogged = 0;
   const fetchPage = (start: number) =>
     platformRequest<Page>(
       platform,
@@ -180,7 +198,7 @@ export async function auditLog(options: AuditOptions): Promise<AuditReport> {
   for (let start = 0; ; start += pageSize) {
     const page = await nextPage;
     if (page.entries.length === pageSize) nextPage = fetchPage(start + pageSize);
-    for (const { entry, stored } of page.entries) {
+    for (const { entry, record } of page.entries) {
       const index = builder.size;
       const leaf = hashLeaf(new TextEncoder().encode(entry));
       builder.append(leaf);
@@ -190,10 +208,15 @@ export async function auditLog(options: AuditOptions): Promise<AuditReport> {
         find({ kind: 'malformed_entry', index, message: `entry ${index} is not a log entry` });
       else {
         kinds[parsed.kind] = (kinds[parsed.kind] ?? 0) + 1;
+        if (parsed.kind === 'alerts') alertsLogged += Number(parsed.subject.split('/')[1] ?? 0);
+        let repeated = false;
         if (
           parsed.kind === 'report' ||
           parsed.kind === 'retraction' ||
-          parsed.kind === 'link_batch'
+          parsed.kind === 'link_batch' ||
+          parsed.kind === 'report_script' ||
+          parsed.kind === 'policy_change' ||
+          parsed.kind === 'analysis'
         ) {
           let seen = subjects.get(parsed.kind);
           if (seen === undefined) {
@@ -201,7 +224,8 @@ export async function auditLog(options: AuditOptions): Promise<AuditReport> {
             subjects.set(parsed.kind, seen);
           }
           const key = `${parsed.member}/${parsed.subject}`;
-          if (seen.has(key))
+          repeated = seen.has(key);
+          if (repeated)
             find({
               kind: 'duplicate_entry',
               index,
@@ -209,7 +233,14 @@ export async function auditLog(options: AuditOptions): Promise<AuditReport> {
             });
           seen.add(key);
         }
-        crossCheck(index, parsed, stored, find);
+        // A repeated entry is named as such, and not counted twice into what is rebuilt.
+        if (!repeated && crossCheck(index, parsed, record, find)) {
+          state.take(parsed, record as AuditRecord);
+          ledger?.take(index, parsed, record as AuditRecord);
+        }
+        // An edited row is named once, as such: what it would rebuild (the summaries of
+        // the tokens a report names, a member's keys or credentials) cannot be held to it.
+        else if (!repeated) state.distrust(parsed, record);
       }
       while (next < sizes.length && sizes[next] === builder.size) {
         const c = checkpoints.get(builder.size) as Checkpoint;
@@ -250,21 +281,31 @@ export async function auditLog(options: AuditOptions): Promise<AuditReport> {
   );
 
   // What the store holds must all be in the log.
-  const counts = await platformRequest<{
-    reports: number;
-    retractions: number;
-    linkBatches: number;
-  }>(platform, 'GET', '/v1/audit/counts');
-  const unlogged = (what: string, stored: number, logged: number) => {
-    if (stored > logged)
+  const counts = await platformRequest<Record<string, number>>(platform, 'GET', '/v1/audit/counts');
+  const unlogged = (
+    what: string,
+    stored: number | undefined,
+    logged: number,
+    kind: AuditFindingKind = 'unlogged_records',
+  ) => {
+    if ((stored ?? 0) > logged)
       find({
-        kind: 'unlogged_records',
-        message: `the store holds ${stored - logged} ${what} that are not in the log`,
+        kind,
+        message: `the store holds ${(stored ?? 0) - logged} ${what} that are not in the log`,
       });
   };
-  unlogged('reports', counts.reports, subjects.get('report')?.size ?? 0);
-  unlogged('retractions', counts.retractions, subjects.get('retraction')?.size ?? 0);
-  unlogged('link batches', counts.linkBatches, subjects.get('link_batch')?.size ?? 0);
+  const logged = (kind: string) => subjects.get(kind)?.size ?? 0;
+  unlogged('reports', counts.reports, logged('report'));
+  unlogged('retractions', counts.retractions, logged('retraction'));
+  unlogged('link batches', counts.linkBatches, logged('link_batch'));
+  unlogged('shared scripts', counts.scripts, logged('report_script'));
+  unlogged('alerts', counts.alerts, alertsLogged, 'altered_alerts');
+  unlogged('policy versions', counts.policies, logged('policy_change'), 'altered_policy');
+  unlogged('analysis runs', counts.analyses, logged('analysis'), 'altered_analysis');
+
+  // The derived tables, rebuilt from the verified records, against the store's.
+  await state.compare(platform, find);
+  const verified = await ledger?.verify(platform, builder.size, find);
 
   return {
     entries: builder.size,
@@ -275,6 +316,9 @@ export async function auditLog(options: AuditOptions): Promise<AuditReport> {
     logKeyFromLog: options.logKey === undefined,
     findings,
     newest: newestVerified,
+    ...(options.answers === undefined
+      ? {}
+      : { answers: { checked: options.answers.length, verified: verified ?? 0 } }),
   };
 }
 
@@ -288,33 +332,59 @@ function parseEntry(text: string): LogEntry | undefined {
   }
 }
 
+/** The finding for an entry whose record is not what was logged, by the entry's kind. */
+const FINDING_OF: Partial<Record<LogEntry['kind'], AuditFindingKind>> = {
+  alerts: 'altered_alerts',
+  policy_change: 'altered_policy',
+  analysis: 'altered_analysis',
+};
+
+function describe(entry: LogEntry): string {
+  switch (entry.kind) {
+    case 'report':
+      return `report ${entry.subject} of ${entry.member}`;
+    case 'retraction':
+      return `the retraction of report ${entry.subject} of ${entry.member}`;
+    case 'link_batch':
+      return `link batch ${entry.subject} of ${entry.member}`;
+    case 'report_script':
+      return `the script shared for report ${entry.subject} of ${entry.member}`;
+    case 'alerts':
+      return `the ${entry.subject.split('/')[1] ?? ''} alerts raised by a write of ${entry.member}`;
+    default:
+      return `the ${entry.kind.replace('_', ' ')} ${entry.subject} of ${entry.member}`;
+  }
+}
+
+/**
+ * Holds an entry's record, as the store holds it now, to the entry: the digest is
+ * recomputed here from the record, field by field. Returns whether it matched (only then
+ * does the record count towards the rebuilt tables).
+ */
 function crossCheck(
   index: number,
   entry: LogEntry,
-  stored: string | null,
+  record: AuditRecord | null,
   find: (f: AuditFinding) => void,
-): void {
-  const what =
-    entry.kind === 'report'
-      ? `report ${entry.subject} of ${entry.member}`
-      : entry.kind === 'retraction'
-        ? `the retraction of report ${entry.subject} of ${entry.member}`
-        : entry.kind === 'link_batch'
-          ? `link batch ${entry.subject} of ${entry.member}`
-          : undefined;
-  if (what === undefined) return;
-  if (stored === null)
+): boolean {
+  if (RECORD_TYPE_OF[entry.kind] === undefined) return false;
+  const what = describe(entry);
+  if (record === null) {
     find({
-      kind: 'missing_record',
+      kind: FINDING_OF[entry.kind] ?? 'missing_record',
       index,
       message: `${what} (entry ${index}) is missing from the store`,
     });
-  else if (stored !== entry.digest)
-    find({
-      kind: 'altered_record',
-      index,
-      message: `${what} (entry ${index}) in the store is not what was logged`,
-    });
+    return false;
+  }
+  const computed = recordDigestOf(entry, record);
+  if ('digest' in computed && computed.digest === entry.digest) return true;
+  find({
+    kind: FINDING_OF[entry.kind] ?? 'altered_record',
+    index,
+    message: `${what} (entry ${index}) in the store is not what was logged${'mismatch' in computed ? `: ${computed.mismatch}` : ''}`,
+  });
+  return false;
 }
 
 /**

@@ -21,13 +21,23 @@ interface Accepted {
   readonly index: number;
   readonly status: string;
   readonly id: string;
+  /** A duplicate's: the batch that first brought it. */
+  readonly batchId?: string;
 }
 
 const acceptedInOrder = (results: readonly Accepted[]) =>
   results.filter((r) => r.status === 'accepted').sort((a, b) => a.index - b.index);
 
-/** The report entry (without its time) of one of the member's reports, by the id it got. */
-function reportEntry(memberId: string, item: TokenizedReport, id: string): Omit<LogEntry, 'time'> {
+/**
+ * The report entry (without its time) of one of the member's reports, by the id it got
+ * and the batch that brought it.
+ */
+function reportEntry(
+  memberId: string,
+  batchId: string,
+  item: TokenizedReport,
+  id: string,
+): Omit<LogEntry, 'time'> {
   return {
     kind: 'report',
     member: memberId,
@@ -41,19 +51,23 @@ function reportEntry(memberId: string, item: TokenizedReport, id: string): Omit<
       loss: item.loss,
       entities: item.entities,
       contentHash: contentHash(item),
+      batchId,
+      fingerprint: item.fingerprint,
+      script: item.script,
     }),
   };
 }
 
 export function expectedReportEntries(
   memberId: string,
+  batchId: string,
   receivedAt: string,
   reports: readonly TokenizedReport[],
   results: readonly Accepted[],
 ): LogEntry[] {
   const time = entryTime(Date.parse(receivedAt));
   return acceptedInOrder(results).map((r) => ({
-    ...reportEntry(memberId, reports[r.index] as TokenizedReport, r.id),
+    ...reportEntry(memberId, batchId, reports[r.index] as TokenizedReport, r.id),
     time,
   }));
 }
@@ -61,7 +75,9 @@ export function expectedReportEntries(
 /**
  * The entries of reports the platform answered as already there (`duplicate`): logged
  * when they were first accepted — perhaps by a submission whose answer never arrived —
- * so their time is not known here; `credence member verify` finds them in the log.
+ * so their time is not known here; `credence member verify` finds them in the log. The
+ * batch that first brought each is the platform's word (a duplicate names it): if that
+ * word is false, the digest will not match what was logged, and verify says so.
  */
 export function expectedDuplicateReports(
   memberId: string,
@@ -70,7 +86,7 @@ export function expectedDuplicateReports(
 ): Omit<LogEntry, 'time'>[] {
   return results
     .filter((r) => r.status === 'duplicate')
-    .map((r) => reportEntry(memberId, reports[r.index] as TokenizedReport, r.id));
+    .map((r) => reportEntry(memberId, r.batchId ?? '', reports[r.index] as TokenizedReport, r.id));
 }
 
 export function expectedLinkEntries(

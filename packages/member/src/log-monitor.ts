@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { decodeBase64url } from '@credence/core/encoding/base64url';
+import { decodeBase64url, encodeBase64url } from '@credence/core/encoding/base64url';
+import { constantTimeEqual } from '@credence/core/encoding/bytes';
+import type { AuditRecord } from '@credence/core/log/audit-records';
 import {
   type Checkpoint,
   type CheckpointPolicy,
@@ -11,9 +13,11 @@ import { entryText, type LogEntry } from '@credence/core/log/entries';
 import { consistent, type Receipt, verifyReceipt } from '@credence/core/log/receipt';
 import { parseNote } from '@credence/core/log/signed-note';
 import { hashLeaf } from '@credence/core/merkle/hash';
+import { TreeBuilder } from '@credence/core/merkle/tree-builder';
 import { verifyInclusion } from '@credence/core/merkle/verify';
 import Database from 'better-sqlite3';
 import { MemberError } from './member-error.js';
+import { judgeOwnName, type OwnNameFindingKind } from './own-name.js';
 import { type PlatformEndpoint, platformRequest } from './platform-client.js';
 
 /**
@@ -38,7 +42,8 @@ export interface VerifyFinding {
     | 'altered_entry'
     | 'inconsistent_checkpoint'
     | 'bad_checkpoint'
-    | 'unreachable';
+    | 'unreachable'
+    | OwnNameFindingKind;
   readonly message: string;
   readonly index?: number;
   readonly size?: number;
@@ -50,6 +55,14 @@ export interface VerifyReport {
   readonly entries: number;
   readonly checkpoints: number;
   readonly findings: readonly VerifyFinding[];
+  /** What else was logged in the member's name since the last verify, for its information. */
+  readonly notices: readonly string[];
+}
+
+/** Who the member is, for the watch on its own name: its id and the key it signs with now. */
+export interface MemberIdentity {
+  readonly id: string;
+  readonly publicKey: string | undefined;
 }
 
 const SCHEMA = `
@@ -60,6 +73,8 @@ const SCHEMA = `
   CREATE INDEX IF NOT EXISTS entries_subject ON entries (subject);
   CREATE TABLE IF NOT EXISTS pending (subject TEXT PRIMARY KEY, kind TEXT NOT NULL, member TEXT NOT NULL, digest TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS forks (seen_at INTEGER NOT NULL, note TEXT NOT NULL, against INTEGER NOT NULL);
+  CREATE TABLE IF NOT EXISTS own_keys (public_key TEXT PRIMARY KEY, added_at INTEGER NOT NULL);
+  CREATE TABLE IF NOT EXISTS foreign_entries (idx INTEGER PRIMARY KEY, kind TEXT NOT NULL, message TEXT NOT NULL, accepted INTEGER NOT NULL DEFAULT 0);
 `;
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
@@ -312,14 +327,152 @@ export class LogMonitor {
       });
   }
 
+  /** Remembers a signing key the member made (its tool rotated to it). */
+  ownKey(publicKey: string): void {
+    this.db
+      .prepare('INSERT OR IGNORE INTO own_keys (public_key, added_at) VALUES (?, ?)')
+      .run(publicKey, this.now());
+  }
+
+  /** Accepts an entry in the member's name that verify named (the member asked for it). */
+  acceptForeign(index: number): boolean {
+    return (
+      this.db.prepare('UPDATE foreign_entries SET accepted = 1 WHERE idx = ?').run(index).changes >
+      0
+    );
+  }
+
+  private meta(key: string): string | undefined {
+    return this.db
+      .prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?')
+      .get(key)?.value;
+  }
+
+  private setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+  }
+
+  /**
+   * Reads the log from where the last verify stopped to the newest trusted checkpoint:
+   * the entries must be that checkpoint's (the tree, resumed from the frontier kept, must
+   * reach its root), and every entry in the member's name is judged (own-name.ts): what
+   * its tool did not write is kept and named on every verify until accepted.
+   */
+  private async watchOwnName(
+    latest: Checkpoint,
+    me: MemberIdentity,
+    findings: VerifyFinding[],
+    notices: string[],
+  ): Promise<void> {
+    const scanned = Number(this.meta('scanned') ?? '0');
+    if (scanned > latest.size) return;
+    const frontier = JSON.parse(this.meta('frontier') ?? '[]') as string[];
+    const builder = TreeBuilder.fromFrontier(
+      scanned,
+      frontier.map((h) => decodeBase64url(h) ?? new Uint8Array()),
+    );
+    const ownKeys = new Set(
+      this.db
+        .prepare<[], { public_key: string }>('SELECT public_key FROM own_keys')
+        .all()
+        .map((r) => r.public_key),
+    );
+    if (me.publicKey !== undefined) ownKeys.add(me.publicKey);
+    const held = this.db.prepare<[number], { entry: string }>(
+      'SELECT entry FROM entries WHERE idx = ?',
+    );
+    const foreign: { idx: number; kind: string; message: string }[] = [];
+    let createdAt = this.meta('createdAt');
+    let checks = 0;
+    let windows = 0;
+    let evaluations = 0;
+    for (let start = scanned; start < latest.size; start += 1000) {
+      const end = Math.min(latest.size, start + 1000);
+      const { entries } = await platformRequest<{ entries: string[] }>(
+        this.platform,
+        'GET',
+        `/v1/log/entries?start=${start}&end=${end}`,
+      );
+      const mine: { index: number; entry: LogEntry; text: string }[] = [];
+      for (const [i, text] of entries.entries()) {
+        builder.append(hashLeaf(new TextEncoder().encode(text)));
+        let e: LogEntry | undefined;
+        try {
+          e = JSON.parse(text) as LogEntry;
+        } catch {}
+        if (e?.member === me.id) mine.push({ index: start + i, entry: e, text });
+      }
+      if (mine.length === 0) continue;
+      const others = mine.filter((m) => held.get(m.index)?.entry !== m.text);
+      const records =
+        others.length === 0
+          ? new Map<number, AuditRecord | null>()
+          : new Map(
+              (
+                await platformRequest<{ records: { index: number; record: AuditRecord | null }[] }>(
+                  this.platform,
+                  'GET',
+                  `/v1/me/records?start=${start}&end=${end}`,
+                )
+              ).records.map((r) => [r.index, r.record]),
+            );
+      for (const { index, entry } of others) {
+        if (entry.kind === 'check_digest') {
+          windows++;
+          checks += Number(entry.subject.split('/')[1] ?? 0);
+          continue;
+        }
+        if (entry.kind === 'oprf_usage') {
+          evaluations++;
+          continue;
+        }
+        const record = records.get(index) ?? null;
+        if (
+          entry.kind === 'member_event' &&
+          record?.type === 'event' &&
+          (record.record as { event?: unknown }).event === 'created'
+        )
+          createdAt = entry.time;
+        const verdict = judgeOwnName(index, entry, record, { ownKeys, createdAt });
+        if (verdict.notice !== undefined) notices.push(verdict.notice);
+        if (verdict.finding !== undefined)
+          foreign.push({
+            idx: index,
+            kind: verdict.finding.kind,
+            message: verdict.finding.message,
+          });
+      }
+    }
+    if (windows > 0) notices.push(`${checks} checks in your name, logged in ${windows} digests`);
+    if (evaluations > 0)
+      notices.push(`${evaluations} counts of your evaluations logged by key servers`);
+    if (!constantTimeEqual(builder.root(), latest.rootHash)) {
+      findings.push({
+        kind: 'altered_entry',
+        message: `the entries served from ${scanned} to ${latest.size} are not those the checkpoint of size ${latest.size} signs`,
+      });
+      return;
+    }
+    const keep = this.db.prepare(
+      'INSERT OR IGNORE INTO foreign_entries (idx, kind, message) VALUES (?, ?, ?)',
+    );
+    this.db.transaction(() => {
+      for (const f of foreign) keep.run(f.idx, f.kind, f.message);
+      this.setMeta('scanned', String(latest.size));
+      this.setMeta('frontier', JSON.stringify(builder.frontier().map((h) => encodeBase64url(h))));
+      if (createdAt !== undefined) this.setMeta('createdAt', createdAt);
+    })();
+  }
+
   /**
    * `credence member verify`: re-checks everything the member holds against the log as
    * it is now. The newest checkpoint must verify (with its witnesses) and extend every
    * checkpoint kept; every expected entry must be served at its index with the same text.
    * Each failure is named; nothing stops at the first.
    */
-  async verifyAll(): Promise<VerifyReport> {
+  async verifyAll(me?: MemberIdentity): Promise<VerifyReport> {
     const findings: VerifyFinding[] = [];
+    const notices: string[] = [];
     let latest: Checkpoint | undefined;
     try {
       latest = await this.observe();
@@ -373,6 +526,15 @@ export class LogMonitor {
       }
     }
     if (latest !== undefined) await this.settlePending(latest, findings);
+    if (latest !== undefined && me !== undefined) {
+      await this.watchOwnName(latest, me, findings, notices);
+      for (const f of this.db
+        .prepare<[], { idx: number; kind: VerifyFinding['kind']; message: string }>(
+          'SELECT idx, kind, message FROM foreign_entries WHERE accepted = 0 ORDER BY idx',
+        )
+        .all())
+        findings.push({ kind: f.kind, index: f.idx, message: f.message });
+    }
     const expected = this.db
       .prepare<[], { idx: number; entry: string }>('SELECT idx, entry FROM entries ORDER BY idx')
       .all();
@@ -389,7 +551,16 @@ export class LogMonitor {
           )
         ).entries;
       } catch (error) {
-        if ((error as MemberError).code !== 'member.platform_refused') throw error;
+        const e = error as MemberError;
+        if (e.code !== 'member.platform_refused') throw error;
+        // A start beyond the log's end (400) means the entries are gone; a credential
+        // refused (401, 403) means the log cannot be read at all: that is said once,
+        // not as every entry missing.
+        if (e.details?.status !== 400) {
+          if (!findings.some((f) => f.kind === 'unreachable'))
+            findings.push({ kind: 'unreachable', message: e.message });
+          break;
+        }
       }
       for (; at < expected.length; at++) {
         const e = expected[at] as { idx: number; entry: string };
@@ -417,6 +588,7 @@ export class LogMonitor {
       entries: expected.length,
       checkpoints: kept.length,
       findings,
+      notices,
     };
   }
 }

@@ -85,9 +85,12 @@ export class MemberSession {
     return this.config.platform;
   }
 
-  /** The member's watch on the platform's log: log-state.sqlite next to member.json. */
-  logMonitor(): LogMonitor {
-    return LogMonitor.open(resolve(this.home, 'log-state.sqlite'), this.platform, this.config.log);
+  /**
+   * The member's watch on the platform's log: log-state.sqlite next to member.json (with
+   * another endpoint: a credential just renewed).
+   */
+  logMonitor(platform: PlatformEndpoint = this.platform): LogMonitor {
+    return LogMonitor.open(resolve(this.home, 'log-state.sqlite'), platform, this.config.log);
   }
 
   /** The member's Ed25519 signing key (signingKeyFile, relative to the configuration). */

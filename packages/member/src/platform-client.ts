@@ -18,7 +18,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * A JSON request to the platform API with the member's bearer credential. Network
  * errors, 5xx and 429 are retried with backoff (POSTs of signed batches are idempotent:
- * a repeat is a no-op); a 4xx problem document becomes an error naming its code.
+ * a repeat is a no-op) for about 20 seconds in all, so that a platform restarting (a
+ * crash, a deployment) does not fail a submission; a 4xx problem document becomes an
+ * error naming its code.
  */
 export async function platformRequest<T>(
   platform: PlatformEndpoint,
@@ -28,10 +30,10 @@ export async function platformRequest<T>(
   options: RequestOptions = {},
 ): Promise<T> {
   const url = `${platform.url.replace(/\/$/, '')}${path}`;
-  const retries = options.retries ?? 4;
+  const retries = options.retries ?? 8;
   let last: unknown;
   for (let attempt = 0; attempt <= retries; attempt++) {
-    if (attempt > 0) await sleep(200 * 2 ** (attempt - 1));
+    if (attempt > 0) await sleep(Math.min(5000, 200 * 2 ** (attempt - 1)));
     let response: Response;
     try {
       response = await fetch(url, {

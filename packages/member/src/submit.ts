@@ -38,10 +38,16 @@ export interface BatchAnswer {
     readonly ref?: string;
     readonly status: 'accepted' | 'duplicate' | 'conflict';
     readonly id: string;
+    /** A duplicate's: the batch that first brought it. */
+    readonly batchId?: string;
     /** item.conflict: the ref was submitted before with other content. */
     readonly code?: string;
   }[];
 }
+
+/** A batch's id: the day, and 72 random bits (the member's own nonce). */
+export const newBatchId = (): string =>
+  `${new Date().toISOString().slice(0, 10)}-${encodeBase64url(randomBytes(9))}`;
 
 export interface SubmitProgress {
   reports: number;
@@ -94,8 +100,6 @@ export async function submitTokens(options: SubmitOptions): Promise<SubmitProgre
   const results = await open(options.results, 'w');
   let reports: TokenizedReport[] = [];
   let links: TokenizedLink[] = [];
-  const newBatchId = () =>
-    `${new Date().toISOString().slice(0, 10)}-${encodeBase64url(randomBytes(9))}`;
 
   // Batches in flight at once: while the platform stores one, it can already read and
   // verify the next. Results are written in batch order all the same.
@@ -140,6 +144,7 @@ export async function submitTokens(options: SubmitOptions): Promise<SubmitProgre
             kind === 'reports'
               ? expectedReportEntries(
                   options.memberId,
+                  base.batchId,
                   a.receivedAt,
                   items as TokenizedReport[],
                   a.results,

@@ -2,8 +2,7 @@ import { open, rename } from 'node:fs/promises';
 import type { Identifier } from '@credence/core/identifiers/kinds';
 import { tryNormalizeIdentifier } from '@credence/core/identifiers/normalize';
 import type { PhoneRegion } from '@credence/core/identifiers/phone';
-import { MAX_SCRIPT, scriptFingerprint, shingles } from '@credence/core/narrative/fingerprint';
-import { maskNarrative } from '@credence/core/narrative/mask';
+import { narrativeScript } from '@credence/core/narrative/script';
 import { amountBand } from '@credence/core/wire/amount-band';
 import type { FieldError } from '@credence/core/wire/field-error';
 import { parseRawRecord } from '@credence/core/wire/raw-record-parser';
@@ -124,17 +123,11 @@ export async function tokenizeFile(options: TokenizeFileOptions): Promise<Tokeni
    * report opts in (`shareScript`). The narrative itself never does.
    */
   const scriptOf = (r: RawReport): { fingerprint?: string; script?: string } => {
-    if (r.narrative === undefined) return {};
-    const masked = maskNarrative(r.narrative, { phoneRegion: region });
-    // Nothing left to compare (blank, or punctuation only): no fingerprint.
-    if (shingles(masked).size === 0) return {};
+    const made =
+      r.narrative === undefined ? undefined : narrativeScript(r.narrative, { phoneRegion: region });
+    if (made === undefined) return {};
     const share = (r.shareScript ?? options.shareScripts) === true;
-    return {
-      fingerprint: scriptFingerprint(masked),
-      // Placeholders are longer than what they replace: a long narrative's masked text
-      // is cut to what a report may carry (its fingerprint is of the whole).
-      ...(share ? { script: Array.from(masked).slice(0, MAX_SCRIPT).join('') } : {}),
-    };
+    return share ? made : { fingerprint: made.fingerprint };
   };
 
   const flush = async () => {

@@ -52,6 +52,11 @@ export interface PlatformConfig {
    * default: only on POST /v1/analysis or `credence analyze`).
    */
   readonly analysisIntervalMs?: number;
+  /**
+   * How long a signing key the operator announces for a member waits before it starts
+   * (default 72 hours): the member is alerted and may object meanwhile.
+   */
+  readonly keyWaitingMs?: number;
 }
 
 export interface RunningPlatform {
@@ -113,7 +118,10 @@ export async function createPlatform(
   const analysis = new AnalysisService(store, policies);
   await analysis.refresh();
   const checks = new CheckService(view, policies, analysis);
-  const members = new MemberService(store, credentials, () => ingestion.invalidateKeys());
+  const members = new MemberService(store, credentials, {
+    onKeysChanged: () => ingestion.invalidateKeys(),
+    ...(config.keyWaitingMs === undefined ? {} : { keyWaitingMs: config.keyWaitingMs }),
+  });
   const alerts = new AlertHub(store);
   const key = platformKey(config.keyFile);
   const log = new LogService(

@@ -60,7 +60,12 @@ describe('the in-memory view of flagged tokens', () => {
         for (const [i, key] of keys.entries()) {
           const id = `bank-${i}`;
           await store.createMember({ id, name: id, type: 'bank', createdAt: 0 });
-          await store.addSigningKey(id, key.publicKey, 0);
+          await store.changeSigningKeys(id, 0, {
+            event: 'added',
+            publicKey: key.publicKey,
+            replaces: [],
+            by: 'operator',
+          });
           members.push((await store.getMember(id)) as Member);
         }
         let batch = 0;

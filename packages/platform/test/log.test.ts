@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeBase64url } from '@credence/core/encoding/base64url';
+import { type AuditRecord, recordDigestOf } from '@credence/core/log/audit-records';
 import { parseCheckpoint, verifyCheckpoint } from '@credence/core/log/checkpoint';
 import { entryLeafHash, type LogEntry } from '@credence/core/log/entries';
 import { consistent, type Receipt, verifyReceipt } from '@credence/core/log/receipt';
@@ -57,12 +58,19 @@ describe('the transparency log over HTTP', () => {
     const receipt = answer.log as Receipt;
     // Two reports were new (the third repeats the first): two entries.
     expect(receipt).toMatchObject({ count: 2, size: receipt.index + 2 });
-    const expected = expectedReportEntries('bank-a', answer.receivedAt, reports, answer.results);
+    const expected = expectedReportEntries(
+      'bank-a',
+      answer.batchId,
+      answer.receivedAt,
+      reports,
+      answer.results,
+    );
     expect(expected).toHaveLength(2);
     expect(verifyReceipt(receipt, expected, { logKey: vkey }).checkpoint.size).toBe(receipt.size);
     // Anything else than what was sent does not verify.
     const other = expectedReportEntries(
       'bank-a',
+      answer.batchId,
       answer.receivedAt,
       [report('a-1', [1, 9]), reports[1] as never],
       answer.results,
@@ -184,19 +192,31 @@ describe('the transparency log over HTTP', () => {
     expect((await h.request(h.actors.bankA, 'GET', '/v1/audit/entries?start=0')).statusCode).toBe(
       403,
     );
-    const audit = json<{ entries: { entry: string; stored: string | null }[] }>(
+    const audit = json<{ entries: { entry: string; record: AuditRecord | null }[] }>(
       await h.request(h.actors.auditor, 'GET', '/v1/audit/entries?start=0'),
     ).entries;
-    for (const { entry, stored } of audit) {
+    // Every entry with a record is served what the store holds for it, which hashes to
+    // the entry's digest; check digests have none.
+    expect(audit.length).toBeGreaterThan(0);
+    for (const { entry, record } of audit) {
       const e = JSON.parse(entry) as LogEntry;
-      if (['report', 'retraction', 'link_batch'].includes(e.kind)) expect(stored).toBe(e.digest);
-      else expect(stored).toBe(null);
+      if (e.kind === 'check_digest') expect(record).toBe(null);
+      else expect(recordDigestOf(e, record as AuditRecord)).toEqual({ digest: e.digest });
     }
   });
 
-  it('logs a digest of every batch of checks, per member', async () => {
-    await h.request(h.actors.bankA, 'GET', `/v1/check/${tok(1)}`);
-    await h.request(h.actors.bankA, 'POST', '/v1/check', { tokens: [tok(2), tok(99)] });
+  it('logs a digest of every batch of checks, per member: each answer and what it was computed from', async () => {
+    type Answer = {
+      token: string;
+      verdict: string;
+      score: number;
+      policyVersion: number;
+      basis: { logSize: number; analysis: number | null; checkedAt: string };
+    };
+    const one = json<Answer>(await h.request(h.actors.bankA, 'GET', `/v1/check/${tok(1)}`));
+    const two = json<{ results: Answer[] }>(
+      await h.request(h.actors.bankA, 'POST', '/v1/check', { tokens: [tok(2), tok(99)] }),
+    ).results;
     await h.request(h.actors.police, 'GET', `/v1/check/${tok(3)}`);
     const appended = await h.platform.checkLedger.flush();
     expect(appended).toBe(2);
@@ -208,30 +228,29 @@ describe('the transparency log over HTTP', () => {
       ['check_digest', 'bank-a', '3'],
       ['check_digest', 'police-1', '1'],
     ]);
-    // The digest binds the tokens and answers, in order.
-    const version = json<{ version: number }>(
-      await h.request(h.actors.bankA, 'GET', '/v1/policy'),
-    ).version;
-    const lines = [tok(1), tok(2), tok(99)];
-    const answers = await Promise.all(
-      lines.map(async (t) =>
-        json<{ verdict: string }>(await h.request(h.actors.police, 'GET', `/v1/check/${t}`)),
-      ),
-    );
+    const answers = [one, ...two];
     expect(answers.map((a) => a.verdict)).toEqual(['suspicious', 'suspicious', 'clear']);
-    // Keyed with the platform's check-digest key (derived from its signing key).
+    // Every answer names the log size its summary rests on: the log had grown to it.
+    for (const a of answers) {
+      expect(a.basis.logSize).toBeGreaterThan(0);
+      expect(a.basis.logSize).toBeLessThanOrEqual(size);
+    }
+    // The digest binds the tokens, the answers and their basis, in order, keyed with the
+    // platform's check-digest key (derived from its signing key).
     const keyFile = JSON.parse(readFileSync(h.keyFile, 'utf8')) as { privateJwk: { d: string } };
     const key = createHash('sha256')
       .update('credence check digests\0')
       .update(keyFile.privateJwk.d)
       .digest();
-    const digest = createHmac('sha256', key)
-      .update(
-        lines.map((t, i) => `${JSON.stringify([t, answers[i]?.verdict, version])}\n`).join(''),
-      )
-      .digest('base64url');
+    const line = (a: Answer) =>
+      `${JSON.stringify([a.token, a.verdict, a.score, a.policyVersion, a.basis.logSize, a.basis.analysis, Date.parse(a.basis.checkedAt)])}\n`;
+    const digest = createHmac('sha256', key).update(answers.map(line).join('')).digest('base64url');
     expect(entries[0]?.digest).toBe(digest);
-    expect(await h.platform.checkLedger.flush()).toBe(1);
+    // Another score under the same verdict is another digest.
+    const other = createHmac('sha256', key)
+      .update(answers.map((a, i) => line(i === 0 ? { ...a, score: a.score + 0.01 } : a)).join(''))
+      .digest('base64url');
+    expect(entries[0]?.digest).not.toBe(other);
     expect(await h.platform.checkLedger.flush()).toBe(0);
   });
 

@@ -1,3 +1,5 @@
+import { recordDigestOf } from '@credence/core/log/audit-records';
+import type { LogEntry } from '@credence/core/log/entries';
 import { hashLeaf } from '@credence/core/merkle/hash';
 import {
   inclusionProof,
@@ -99,16 +101,76 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
     });
 
     it('keeps members, credentials and signing keys', async () => {
-      await store.addCredential('bank-a', 'c1', T0);
+      await store.issueCredential('bank-a', 'c1', T0, { by: 'operator', replace: false });
       expect((await store.memberByCredential('c1'))?.id).toBe('bank-a');
-      await store.revokeCredentials('bank-a', T0);
+      await store.issueCredential('bank-a', 'c2', T0 + 1, { by: 'member', replace: true });
       expect(await store.memberByCredential('c1')).toBeUndefined();
-      await store.addSigningKey('bank-a', 'k1', T0);
-      await store.addSigningKey('bank-a', 'k2', T0 + 1);
-      await store.addSigningKey('bank-a', 'k2', T0 + 2);
-      expect(await store.signingKeys('bank-a')).toEqual(['k1', 'k2']);
-      await store.revokeSigningKeys('bank-a', T0);
-      expect(await store.signingKeys('bank-a')).toEqual([]);
+      expect((await store.memberByCredential('c2'))?.id).toBe('bank-a');
+      const key = (publicKey: string, replaces: string[] = []) => ({
+        publicKey,
+        replaces,
+        by: 'member' as const,
+      });
+      await store.changeSigningKeys('bank-a', T0, { event: 'added', ...key('k1') });
+      await store.changeSigningKeys('bank-a', T0 + 1, { event: 'added', ...key('k2') });
+      const rows = () =>
+        store
+          .signingKeys('bank-a')
+          .then((r) => r.map((k) => [k.publicKey, k.createdAt, k.activatesAt, k.revokedAt]));
+      expect(await rows()).toEqual([
+        ['k1', T0, undefined, undefined],
+        ['k2', T0 + 1, undefined, undefined],
+      ]);
+      // Announced: starts later, and the keys it replaces stop then; an objection undoes it.
+      await store.changeSigningKeys('bank-a', T0 + 2, {
+        event: 'announced',
+        activatesAt: T0 + 100,
+        ...key('k3', ['k1', 'k2']),
+        by: 'operator',
+      });
+      expect(await rows()).toEqual([
+        ['k1', T0, undefined, T0 + 100],
+        ['k2', T0 + 1, undefined, T0 + 100],
+        ['k3', T0 + 2, T0 + 100, undefined],
+      ]);
+      // The member was alerted, and the alert is committed to in the log.
+      expect(await store.listAlerts('bank-a', undefined, 10)).toEqual([
+        expect.objectContaining({ source: 'key', token: 'k3', occurredAt: T0 + 100 }),
+      ]);
+      await store.changeSigningKeys('bank-a', T0 + 3, {
+        event: 'objected',
+        ...key('k3', ['k1', 'k2']),
+      });
+      expect(await rows()).toEqual([
+        ['k1', T0, undefined, undefined],
+        ['k2', T0 + 1, undefined, undefined],
+        ['k3', T0 + 2, T0 + 100, T0 + 3],
+      ]);
+      // Added with replace: the others stop at once; a revoked key stays revoked.
+      await store.changeSigningKeys('bank-a', T0 + 4, {
+        event: 'added',
+        ...key('k4', ['k1', 'k2']),
+      });
+      await store.changeSigningKeys('bank-a', T0 + 5, { event: 'revoked', ...key('k4') });
+      expect(await rows()).toEqual([
+        ['k1', T0, undefined, T0 + 4],
+        ['k2', T0 + 1, undefined, T0 + 4],
+        ['k3', T0 + 2, T0 + 100, T0 + 3],
+        ['k4', T0 + 4, undefined, T0 + 5],
+      ]);
+      const events = (await store.logEntries(0, 100))
+        .map((t) => JSON.parse(t) as LogEntry)
+        .filter((e) => e.kind === 'key_event' || e.kind === 'alerts')
+        .map((e) => [e.kind, e.subject]);
+      expect(events).toEqual([
+        ['key_event', 'k1'],
+        ['key_event', 'k2'],
+        ['alerts', 'alerts/1'],
+        ['key_event', 'k3'],
+        ['key_event', 'k3'],
+        ['key_event', 'k4'],
+        ['key_event', 'k4'],
+      ]);
       expect(await store.setMemberStatus('bank-a', 'disabled')).toBe(true);
       expect((await store.getMember('bank-a'))?.status).toBe('disabled');
       expect(await store.setMemberStatus('nobody', 'disabled')).toBe(false);
@@ -383,8 +445,14 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
         ],
       });
       expect(first).toMatchObject({ id: 1, alerts: 1 });
-      expect(first.log).toMatchObject({ first: head.size, count: 1 });
-      const [entry] = await store.logEntries(head.size, head.size + 1);
+      // The commitment to the alert it raised comes first, then the run's own entry.
+      expect(first.log).toMatchObject({ first: head.size + 1, count: 1 });
+      const [commitment, entry] = await store.logEntries(head.size, head.size + 2);
+      expect(JSON.parse(commitment as string)).toMatchObject({
+        kind: 'alerts',
+        member: 'ops',
+        subject: 'alerts/1',
+      });
       expect(JSON.parse(entry as string)).toMatchObject({
         kind: 'analysis',
         member: 'ops',
@@ -500,7 +568,12 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
         T0 + 5,
       );
       expect(retracted.log).toMatchObject({ first: 6, count: 1, size: 7 });
-      await store.addSigningKey('bank-b', 'k'.repeat(43), T0);
+      await store.changeSigningKeys('bank-b', T0, {
+        event: 'added',
+        publicKey: 'k'.repeat(43),
+        replaces: [],
+        by: 'operator',
+      });
       await store.putPolicy({ weights: {} }, 'bank-a', T0);
       const head = await store.logHead();
       expect(head.size).toBe(9);
@@ -534,16 +607,22 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
         }
       }
       // What the store holds matches what was logged, until someone edits it.
-      const subjects = texts.map(
-        (t) => JSON.parse(t) as { kind: string; member: string; subject: string; digest: string },
-      );
-      const digests = await store.auditDigests(subjects);
-      subjects.forEach((e, i) => {
-        expect(digests[i]).toBe(
-          ['report', 'retraction', 'link_batch'].includes(e.kind) ? e.digest : null,
-        );
+      const entries = texts.map((t) => JSON.parse(t) as LogEntry);
+      const records = await store.auditRecords(entries.map((e, index) => ({ ...e, index })));
+      entries.forEach((e, i) => {
+        const record = records[i];
+        if (record === null || record === undefined) throw new Error(`no record for entry ${i}`);
+        expect(recordDigestOf(e, record)).toEqual({ digest: e.digest });
       });
-      expect(await store.auditCounts()).toEqual({ reports: 2, retractions: 1, linkBatches: 1 });
+      expect(await store.auditCounts()).toEqual({
+        reports: 2,
+        retractions: 1,
+        linkBatches: 1,
+        scripts: 0,
+        alerts: 0,
+        policies: 1,
+        analyses: 0,
+      });
     });
 
     it('keeps signed checkpoints and cosignatures, once per size', async () => {

@@ -24,6 +24,19 @@ export const PROBLEMS = {
     title: 'The batch is signed with a key the member has not registered',
   },
   'batch.stale': { status: 400, title: 'The batch was made too long ago or in the future' },
+  'batch.key_pending': {
+    status: 400,
+    title: 'The batch is signed with a key that has not started yet',
+  },
+  'key.current': { status: 409, title: "The key is already one of the member's keys" },
+  'key.not_pending': {
+    status: 409,
+    title: 'No key is announced for the member with this public key',
+  },
+  'key.statement_invalid': {
+    status: 400,
+    title: 'The key statement is not signed by a current key of the member, or not fresh',
+  },
   'item.conflict': {
     status: 409,
     title: 'An item with this ref was submitted before with other content',

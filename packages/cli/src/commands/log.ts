@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { generateEd25519, privateKeyFromJwk } from '@credence/core/signing/ed25519';
 import { type AuditReport, auditLog } from '@credence/member/audit';
+import type { CheckAnswerJson } from '@credence/member/audit-answers';
 import type { PlatformEndpoint } from '@credence/member/platform-client';
 import { Witness } from '@credence/member/witness';
 import { type Command, Option } from 'commander';
@@ -53,8 +54,29 @@ export function printAudit(report: AuditReport): void {
   for (const f of report.findings) console.log(`FAIL ${f.kind}: ${f.message}`);
   if (report.findings.length === 0)
     console.log(
-      'The log verifies: every checkpoint signed and on one history, every entry in the tree, the store as logged.',
+      'The log verifies: every checkpoint signed and on one history, every entry in the tree, the store as logged, every derived table as the log says.',
     );
+  if (report.answers !== undefined)
+    console.log(
+      `${n(report.answers.verified)} of ${n(report.answers.checked)} check answers recomputed from the log and borne out.`,
+    );
+}
+
+/** Check answers from a file: a JSON array (as `member check --json` prints), an answer, or JSON lines. */
+function readAnswers(file: string): CheckAnswerJson[] {
+  const text = readFileSync(file, 'utf8').trim();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = text
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as unknown);
+  }
+  const list = (Array.isArray(parsed) ? parsed : [parsed]) as Record<string, unknown>[];
+  // A batch answer holds its answers under `results`.
+  return list.flatMap((a) => (Array.isArray(a.results) ? a.results : [a])) as CheckAnswerJson[];
 }
 
 export function registerLog(program: Command): void {
@@ -77,9 +99,14 @@ export function registerLog(program: Command): void {
       collect,
     )
     .option('--required-witnesses <k>', 'how many of the witnesses (default: all)', integer)
+    .option(
+      '--answers <file>',
+      'check answers to recompute from the log (JSON, as `member check --json` or the API gives them)',
+    )
     .option('--json', 'print the report as JSON')
     .action(
       async (flags: {
+        answers?: string;
         log?: string;
         credential?: string;
         config?: string;
@@ -100,6 +127,7 @@ export function registerLog(program: Command): void {
           ...(witnesses.length === 0
             ? {}
             : { witnesses, requiredWitnesses: flags.requiredWitnesses ?? witnesses.length }),
+          ...(flags.answers === undefined ? {} : { answers: readAnswers(flags.answers) }),
           onProgress: (entries) => {
             if (process.stderr.isTTY) process.stderr.write(`\r${n(entries)} entries audited`);
           },

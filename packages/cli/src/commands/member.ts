@@ -1,8 +1,17 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { generateEd25519 } from '@credence/core/signing/ed25519';
 import { type Alert, fetchAlerts, followAlerts } from '@credence/member/alerts';
 import { checkIdentifiers, describeCheck } from '@credence/member/checks';
+import { MemberError } from '@credence/member/member-error';
 import { MemberSession, type SessionOptions } from '@credence/member/member-session';
+import {
+  listKeys,
+  objectToKey,
+  renewCredential,
+  rotateSigningKey,
+} from '@credence/member/own-keys';
+import { shareScripts } from '@credence/member/share-scripts';
 import type { SubmitProgress } from '@credence/member/submit';
 import { submitFile } from '@credence/member/submit';
 import { type TokenizeProgress, tokenizeFile } from '@credence/member/tokenize-file';
@@ -11,7 +20,7 @@ import { watchFile } from '@credence/member/watch';
 import { WatchIndex } from '@credence/member/watch-index';
 import { type Command, Option } from 'commander';
 import { existsSync, writeJson } from './files.js';
-import { integer } from './parse.js';
+import { collectIntegers, integer } from './parse.js';
 
 export interface TokenizeCommand {
   readonly in: string;
@@ -171,14 +180,19 @@ function printSubmitted(
 
 /** An alert as the member's staff read it: the watched customer, what happened. */
 function describeAlert(alert: Alert, index: WatchIndex | undefined): string {
+  if (alert.source === 'key')
+    return `${alert.createdAt}  the operator announced signing key ${alert.token} for you: it starts at ${alert.occurredAt} and your other keys stop then. If you did not ask for it: credence member keys object ${alert.token}  [${alert.cursor}]`;
   const watched = index?.get(alert.token);
   const who =
     watched === undefined ? `${alert.kind} ${alert.token}` : `${watched.kind} ${watched.value}`;
   const what =
     alert.source === 'report'
       ? `reported (${alert.reportType ?? 'report'}${alert.category ? `, ${alert.category}` : ''})`
-      : `in a ${alert.linkType ?? ''} link`;
-  return `${alert.createdAt}  ${who} ${what} by another member, ${alert.occurredAt}  [${alert.cursor}]`;
+      : alert.source === 'ring'
+        ? `put in ${alert.ringId ?? 'a ring'} by joint analysis`
+        : `in a ${alert.linkType ?? ''} link`;
+  const by = alert.source === 'ring' ? '' : ' by another member';
+  return `${alert.createdAt}  ${who} ${what}${by}, ${alert.occurredAt}  [${alert.cursor}]`;
 }
 
 export function registerMember(program: Command): void {
@@ -290,20 +304,74 @@ export function registerMember(program: Command): void {
     );
 
   member
+    .command('share-scripts')
+    .description(
+      'Share the masked scripts of reports you submitted before (the narratives are masked here; they never leave).',
+    )
+    .argument('<file>', 'the raw file the reports were submitted from (JSON Lines, or CSV)')
+    .addOption(configOption())
+    .addOption(new Option('--format <f>', 'input format').choices(['jsonl', 'csv']))
+    .action(async (file: string, flags: { config: string; format?: 'jsonl' | 'csv' }) => {
+      const shared = await withSession(
+        flags.config,
+        { cache: false, threads: 0 },
+        async (session) => {
+          const monitor = session.logMonitor();
+          try {
+            const key = session.signingKey();
+            return await shareScripts({
+              input: file,
+              format: flags.format ?? (file.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl'),
+              platform: session.platform,
+              memberId: session.config.memberId,
+              phoneRegion: session.config.phoneRegion,
+              signingKey: key.key,
+              publicKey: key.publicKey,
+              monitor,
+            });
+          } finally {
+            monitor.close();
+          }
+        },
+      );
+      console.log(
+        `${n(shared.reports)} scripts: ${n(shared.accepted)} shared, ${n(shared.duplicates)} shared before, ${n(shared.conflicts)} conflicts; ${n(shared.receipts)} receipts verified and kept.`,
+      );
+      if (shared.conflicts > 0) process.exitCode = 1;
+    });
+
+  member
     .command('verify')
     .description(
       "Re-check everything this member holds against the platform's log: receipts, entries, checkpoints.",
     )
     .addOption(configOption())
     .option('--json', 'print the report as JSON')
-    .action(async (flags: { config: string; json?: boolean }) => {
+    .option(
+      '--accept <index>',
+      'accept an entry in your name that verify named (a credential you asked the operator for)',
+      collectIntegers,
+    )
+    .action(async (flags: { config: string; json?: boolean; accept?: number[] }) => {
       const report = await withSession(
         flags.config,
         { cache: false, threads: 0 },
         async (session) => {
           const monitor = session.logMonitor();
           try {
-            return await monitor.verifyAll();
+            for (const index of flags.accept ?? [])
+              if (!monitor.acceptForeign(index))
+                throw new MemberError(
+                  'member.config',
+                  `entry ${index} is not one that verify named in your name`,
+                );
+            return await monitor.verifyAll({
+              id: session.config.memberId,
+              publicKey:
+                session.config.signingKeyFile === undefined
+                  ? undefined
+                  : session.signingKey().publicKey,
+            });
           } finally {
             monitor.close();
           }
@@ -320,13 +388,113 @@ export function registerMember(program: Command): void {
         console.log(
           `Held: ${n(report.receipts)} receipts, ${n(report.entries)} entries, ${n(report.checkpoints)} checkpoints.`,
         );
+        for (const notice of report.notices) console.log(`note: ${notice}`);
         for (const f of report.findings) console.log(`FAIL ${f.kind}: ${f.message}`);
         if (report.findings.length === 0)
           console.log(
-            'Everything verifies: every entry is in the log as written, every checkpoint consistent.',
+            'Everything verifies: every entry is in the log as written, every checkpoint consistent, nothing done in your name that you did not do.',
           );
       }
       if (report.findings.length > 0) process.exitCode = 1;
+    });
+
+  const keys = member
+    .command('keys')
+    .description(
+      'Your signing keys: list them, rotate to a new one, object to one the operator announced for you.',
+    );
+  keys
+    .command('list')
+    .description('Your keys as the platform holds them: current, announced for you, retired.')
+    .addOption(configOption())
+    .action(async (flags: { config: string }) => {
+      const list = await withSession(flags.config, { cache: false, threads: 0 }, (session) =>
+        listKeys(session.platform),
+      );
+      for (const k of list)
+        console.log(
+          `${k.publicKey}  ${k.state}${k.activatesAt === null ? '' : `  from ${k.activatesAt}`}${k.revokedAt === null ? '' : `  until ${k.revokedAt}`}`,
+        );
+    });
+  keys
+    .command('rotate')
+    .description(
+      'Make a new signing key, register it with a statement your current key signs (your other keys stop), and put it in place of the current one.',
+    )
+    .addOption(configOption())
+    .action(async (flags: { config: string }) => {
+      const done = await withSession(
+        flags.config,
+        { cache: false, threads: 0 },
+        async (session) => {
+          const monitor = session.logMonitor();
+          try {
+            return await rotateSigningKey({
+              platform: session.platform,
+              monitor,
+              memberId: session.config.memberId,
+              current: session.signingKey(),
+              keyFile: resolve(session.home, session.config.signingKeyFile as string),
+            });
+          } finally {
+            monitor.close();
+          }
+        },
+      );
+      console.log(done.publicKey);
+      process.stderr.write(
+        `Your new signing key is in place (the old one is kept as ${done.previous}); ${done.answer.replaces.length} other keys stopped. The change is in the log, and its receipt verified.\n`,
+      );
+    });
+  keys
+    .command('object')
+    .description('Object to a key the operator announced for you: it never starts.')
+    .argument('<public-key>')
+    .addOption(configOption())
+    .action(async (publicKey: string, flags: { config: string }) => {
+      await withSession(flags.config, { cache: false, threads: 0 }, async (session) => {
+        const monitor = session.logMonitor();
+        try {
+          await objectToKey({
+            platform: session.platform,
+            monitor,
+            memberId: session.config.memberId,
+            current: session.signingKey(),
+            publicKey,
+          });
+        } finally {
+          monitor.close();
+        }
+      });
+      console.log(`Objected: ${publicKey} will not start. The objection is in the log.`);
+    });
+
+  member
+    .command('credential')
+    .description(
+      'Renew your platform credential yourself: the old ones stop, and member.json gets the new one.',
+    )
+    .argument('<action>', 'renew')
+    .addOption(configOption())
+    .action(async (action: string, flags: { config: string }) => {
+      if (action !== 'renew') throw new MemberError('member.config', 'the action is renew');
+      await withSession(flags.config, { cache: false, threads: 0 }, async (session) => {
+        const json = JSON.parse(readFileSync(flags.config, 'utf8')) as {
+          platform: Record<string, unknown>;
+        };
+        await renewCredential(
+          session.platform,
+          (platform) => session.logMonitor(platform),
+          session.config.memberId,
+          (credential) => {
+            json.platform.credential = credential;
+            const next = `${flags.config}.next`;
+            writeFileSync(next, `${JSON.stringify(json, null, 2)}\n`, { mode: 0o600 });
+            renameSync(next, flags.config);
+          },
+        );
+      });
+      console.log(`A new credential is in ${flags.config}; the old ones stopped.`);
     });
 
   member

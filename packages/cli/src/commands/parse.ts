@@ -13,3 +13,9 @@ export const decimal = (value: string): number => {
 
 /** Collects a repeatable option into a list. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** Collects a repeatable whole-number option into a list. */
+export const collectIntegers = (value: string, previous: number[] = []): number[] => [
+  ...previous,
+  integer(value),
+];

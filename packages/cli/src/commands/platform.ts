@@ -1,6 +1,6 @@
 import { DEFAULT_LOG_ORIGIN, openStore, startPlatform } from '@credence/platform/server';
 import { CredentialCache } from '@credence/platform/services/credentials';
-import { MemberService } from '@credence/platform/services/members';
+import { MemberService, type MemberServiceOptions } from '@credence/platform/services/members';
 import type { Command } from 'commander';
 import { collect, integer } from './parse.js';
 
@@ -10,11 +10,12 @@ const DEFAULT_DB = 'data/platform.sqlite';
 async function withMembers<T>(
   db: string,
   work: (members: MemberService) => Promise<T>,
+  options: MemberServiceOptions = {},
 ): Promise<T> {
   const store = openStore(db);
   try {
     await store.migrate();
-    return await work(new MemberService(store, new CredentialCache(store)));
+    return await work(new MemberService(store, new CredentialCache(store), options));
   } finally {
     await store.close();
   }
@@ -55,8 +56,15 @@ export function registerPlatform(program: Command): void {
       integer,
       300,
     )
+    .option(
+      '--key-waiting-period <hours>',
+      'how long a signing key the operator announces for a member waits (the member is alerted and may object)',
+      integer,
+      72,
+    )
     .action(
       async (flags: {
+        keyWaitingPeriod: number;
         db: string;
         host: string;
         port: number;
@@ -77,6 +85,7 @@ export function registerPlatform(program: Command): void {
           witnesses: flags.witness ?? [],
           checkpointIntervalMs: flags.checkpointInterval * 1000,
           analysisIntervalMs: flags.analysisInterval * 1000,
+          keyWaitingMs: flags.keyWaitingPeriod * 3_600_000,
         });
         const stop = () => void running.close().then(() => process.exit(0));
         process.once('SIGINT', stop);
@@ -143,23 +152,38 @@ export function registerPlatform(program: Command): void {
   members
     .command('rotate')
     .description(
-      'Give a member a new credential (the old stop working) and/or register a new signing key.',
+      'Give a member a new credential (the old stop working) and/or announce a signing key for a member that lost its own (it starts after the waiting period unless the member objects; a member changes its own keys with `credence member keys`).',
     )
     .argument('<id>')
     .option('--credential', 'make a new credential, printed once')
     .option(
       '--public-key <key>',
-      'the new Ed25519 public key (the old ones are no longer accepted)',
+      "announce this Ed25519 public key: after the waiting period it starts and the member's other keys stop",
     )
+    .option('--waiting <hours>', 'the waiting period of an announced key', integer, 72)
     .option('--db <db>', 'SQLite file or PostgreSQL URL', DEFAULT_DB)
-    .action(async (id: string, flags: { credential?: boolean; publicKey?: string; db: string }) => {
-      const result = await withMembers(flags.db, (m) =>
-        m.rotate(id, {
-          credential: flags.credential === true,
-          ...(flags.publicKey === undefined ? {} : { publicKey: flags.publicKey }),
-        }),
-      );
-      if (result.credential !== undefined) console.log(result.credential);
-      process.stderr.write(`${id} rotated.\n`);
-    });
+    .action(
+      async (
+        id: string,
+        flags: { credential?: boolean; publicKey?: string; waiting: number; db: string },
+      ) => {
+        const result = await withMembers(
+          flags.db,
+          (m) =>
+            m.rotate(id, {
+              credential: flags.credential === true,
+              ...(flags.publicKey === undefined ? {} : { publicKey: flags.publicKey }),
+            }),
+          { keyWaitingMs: flags.waiting * 3_600_000 },
+        );
+        if (result.credential !== undefined) {
+          console.log(result.credential);
+          process.stderr.write(`${id}: a new credential (printed once); the old ones stop.\n`);
+        }
+        if (result.key !== undefined)
+          process.stderr.write(
+            `${id}: key ${result.key.publicKey} announced; it starts at ${new Date(result.key.activatesAt).toISOString()} unless ${id} objects (${id} is alerted, and its other keys stop then).\n`,
+          );
+      },
+    );
 }

@@ -117,7 +117,9 @@ async function enrollMembers(
   try {
     await store.migrate();
     const cache = new CredentialCache(store);
-    const members = new MemberService(store, cache);
+    // The demo's operator stands in for every member: a key it registers again for a
+    // member (a member's key file made anew) starts at once. A real operator's wait.
+    const members = new MemberService(store, cache, { keyWaitingMs: 0 });
     for (const m of wanted) {
       const known = m.credential === undefined ? undefined : await cache.authenticate(m.credential);
       if (known?.id === m.id && m.credential !== undefined) {
@@ -130,7 +132,13 @@ async function enrollMembers(
         credentials.set(m.id, added.credential);
       } else {
         await members.enable(m.id);
-        const rotated = await members.rotate(m.id, { credential: true, ...keys });
+        const current = (await members.keys(m.id)).some(
+          (k) => k.publicKey === m.publicKey && k.revokedAt === undefined,
+        );
+        const rotated = await members.rotate(m.id, {
+          credential: true,
+          ...(current ? {} : keys),
+        });
         credentials.set(m.id, rotated.credential as string);
       }
     }

@@ -22,6 +22,8 @@ export const LOG_ENTRY_KINDS = [
   'key_event',
   'policy_change',
   'analysis',
+  'report_script',
+  'alerts',
 ] as const;
 
 export type LogEntryKind = (typeof LOG_ENTRY_KINDS)[number];
@@ -73,11 +75,14 @@ export function recordDigest(record: unknown): string {
 }
 
 /**
- * A report as the platform stores it. Its digest is what the log binds: the member can
- * compute it from its own report and the id it was given, and an auditor from the stored
- * row, so either can tell whether the stored report is the one that was logged.
- * `contentHash` (hex SHA-256 of the report's canonical JSON as the member signed it)
- * ties the record to the member's signature.
+ * A report as the platform stores it: every field of the stored row but those the entry
+ * itself carries (member, time) and the retraction's (its own entry). Its digest is what
+ * the log binds: the member can compute it from its own report, the batch it sent it in
+ * and the id it was given, and an auditor from the stored row, so either can tell whether
+ * the stored report is the one that was logged. `contentHash` (hex SHA-256 of the
+ * report's canonical JSON as the member signed it) ties the record to the member's
+ * signature; the script and its fingerprint are bound here too, since the signed JSON
+ * cannot be rebuilt from the row.
  */
 export interface ReportRecord {
   readonly id: string;
@@ -94,6 +99,11 @@ export interface ReportRecord {
     readonly keyId: string;
   }[];
   readonly contentHash: string;
+  /** The signed batch the report came in. */
+  readonly batchId: string;
+  /** The script's fingerprint (`mh1.…`) and, where the member shared it, the masked script. */
+  readonly fingerprint: string | undefined;
+  readonly script: string | undefined;
 }
 
 export function reportDigest(r: ReportRecord): string {
@@ -115,7 +125,8 @@ export function reportRecordText(r: ReportRecord): string {
         `{"keyId":${s(String(e.keyId))},"kind":${s(String(e.kind))},"role":${s(String(e.role))},"token":${s(String(e.token))}}`,
     )
     .join(',');
-  return `{"category":${s(String(r.category))},"contentHash":${s(String(r.contentHash))},"entities":[${entities}],"id":${s(String(r.id))},"loss":${r.loss === undefined ? 'null' : s(String(r.loss))},"occurredAt":${s(r.occurredAt)},"ref":${s(String(r.ref))},"type":${s(String(r.type))}}`;
+  const optional = (v: string | undefined) => (v === undefined ? 'null' : s(String(v)));
+  return `{"batchId":${s(String(r.batchId))},"category":${s(String(r.category))},"contentHash":${s(String(r.contentHash))},"entities":[${entities}],"fingerprint":${optional(r.fingerprint)},"id":${s(String(r.id))},"loss":${optional(r.loss)},"occurredAt":${s(r.occurredAt)},"ref":${s(String(r.ref))},"script":${optional(r.script)},"type":${s(String(r.type))}}`;
 }
 
 export interface LinkRecord {
@@ -155,5 +166,55 @@ export function retractionDigest(r: { report: string; at: number; reason: string
     report: r.report,
     at: r.at,
     reason: encodeBase64url(createHash('sha256').update(r.reason, 'utf8').digest()),
+  });
+}
+
+/**
+ * A member's masked script added to one of its reports after the report was sent (the
+ * member opted in to sharing later): logged as its own entry, so the report's record
+ * never changes after it was logged.
+ */
+export function reportScriptDigest(r: { report: string; script: string; batchId: string }): string {
+  return recordDigest({ report: r.report, script: r.script, batchId: r.batchId });
+}
+
+/** One alert as the platform keeps it and commits to (an `alerts` entry). */
+export interface AlertRecord {
+  readonly id: number;
+  readonly member: string;
+  readonly token: string;
+  readonly kind: string;
+  readonly source: string;
+  readonly reportType: string | null;
+  readonly category: string | null;
+  readonly linkType: string | null;
+  readonly ringId: string | null;
+  readonly occurredAt: number;
+  readonly createdAt: number;
+}
+
+/**
+ * The alerts one write raised, committed to by an `alerts` entry: SHA-256 of the RFC 8785
+ * JSON of a random salt and the alerts in id order. Salted, because the log is public to
+ * every member: without it, anyone who can compute a token could confirm from the digest
+ * that some member watches it. The salt is kept with the alerts, for auditors.
+ */
+export function alertsDigest(salt: string, alerts: readonly AlertRecord[]): string {
+  const sorted = [...alerts].sort((a, b) => a.id - b.id);
+  return recordDigest({
+    salt,
+    alerts: sorted.map((a) => ({
+      id: a.id,
+      member: a.member,
+      token: a.token,
+      kind: a.kind,
+      source: a.source,
+      reportType: a.reportType,
+      category: a.category,
+      linkType: a.linkType,
+      ringId: a.ringId,
+      occurredAt: a.occurredAt,
+      createdAt: a.createdAt,
+    })),
   });
 }

@@ -82,12 +82,17 @@ describe('report records', () => {
             maxLength: 4,
           }),
           contentHash: text,
+          batchId: text,
+          fingerprint: fc.option(text, { nil: undefined }),
+          script: fc.option(text, { nil: undefined }),
         }),
         (r) => {
           expect(reportRecordText(r)).toBe(
             canonicalJson({
               ...r,
               loss: r.loss ?? null,
+              fingerprint: r.fingerprint ?? null,
+              script: r.script ?? null,
               entities: r.entities.map((e) => ({ ...e })),
             }),
           );

@@ -24,6 +24,18 @@ export interface LinkBatch {
   readonly links: readonly TokenizedLink[];
 }
 
+/**
+ * Masked scripts a member shares after it sent their reports (it opted in later): each
+ * names its report by ref. The report itself never changes; the platform logs each
+ * script as an entry of its own (`report_script`).
+ */
+export interface ScriptBatch {
+  readonly member: string;
+  readonly batchId: string;
+  readonly createdAt: string;
+  readonly scripts: readonly { readonly ref: string; readonly script: string }[];
+}
+
 export interface SignedBatch<B> {
   readonly batch: B;
   /** The signing key (base64url raw Ed25519), one of those the member registered. */
@@ -46,7 +58,7 @@ export function signBatch<B>(batch: B, privateKey: KeyObject, publicKey: string)
  */
 export function canonicalBatch(
   batch: object,
-  itemsKey: 'reports' | 'links',
+  itemsKey: 'reports' | 'links' | 'scripts',
 ): { readonly text: string; readonly items: readonly string[] } {
   const record = batch as Record<string, unknown>;
   const list = record[itemsKey];

@@ -1,5 +1,7 @@
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
+import type { TokenStats } from '@credence/core/risk/token-summary';
 import type { AmountBand } from '@credence/core/wire/amount-band';
+import type { SignedKeyStatement } from '@credence/core/wire/key-statements';
 import type { Category, EntityRole, LinkType, ReportType } from '@credence/core/wire/vocabulary';
 
 /** Who a credential belongs to (SPEC §2). Members of the first four types contribute. */
@@ -77,11 +79,17 @@ export interface IngestLink {
   readonly contentHash: string;
 }
 
+/** A script a member shares for one of its reports after sending it (a `report_script`). */
+export interface IngestScript {
+  readonly ref: string;
+  readonly script: string;
+}
+
 /** The signed envelope of a batch, kept so that the platform can show who signed what. */
 export interface BatchRecord {
   readonly memberId: string;
   readonly batchId: string;
-  readonly kind: 'reports' | 'links';
+  readonly kind: 'reports' | 'links' | 'scripts';
   /** SHA-256 (hex) of the canonical JSON of the signed batch. */
   readonly digest: string;
   readonly publicKey: string;
@@ -96,6 +104,11 @@ export interface ItemOutcome {
   readonly index: number;
   readonly status: ItemStatus;
   readonly id: string;
+  /**
+   * For a report answered as a duplicate: the batch that first brought it, so that the
+   * member can compute the entry that logged it (core/log/entries.ts, reportDigest).
+   */
+  readonly batchId?: string;
 }
 
 export interface IngestResult {
@@ -133,6 +146,11 @@ export interface AuditCounts {
   readonly reports: number;
   readonly retractions: number;
   readonly linkBatches: number;
+  /** Scripts shared after their reports, alerts, policy versions, analysis runs. */
+  readonly scripts: number;
+  readonly alerts: number;
+  readonly policies: number;
+  readonly analyses: number;
 }
 
 /** A tree head of the log: its size and RFC 9162 root. */
@@ -164,15 +182,42 @@ export interface StoredReport {
 }
 
 /** What one member's reports of one type say about one token (the summary at ingest). */
-export interface TokenStats {
-  readonly memberId: string;
-  readonly type: ReportType;
-  readonly reports: number;
-  readonly firstSeen: number;
-  readonly lastSeen: number;
-  /** Bit i set: category CATEGORIES[i] was reported. */
-  readonly categories: number;
+export type { TokenStats };
+
+/**
+ * A change of a member's signing keys, as the store applies it and logs it (a key_event
+ * whose record is this change; docs/log.md). Only the member's own signed statement adds
+ * or revokes a key at once; the operator announces a key for a member that lost its own,
+ * and the key starts only after a waiting period the member is alerted of.
+ */
+export interface KeyChange {
+  readonly event: 'added' | 'announced' | 'objected' | 'revoked';
+  readonly publicKey: string;
+  /**
+   * added: the member's other keys that stop now (replace); announced: those that stop
+   * when it starts; objected: those the objection keeps (they no longer stop).
+   */
+  readonly replaces: readonly string[];
+  /** announced: when the key starts (epoch milliseconds). */
+  readonly activatesAt?: number;
+  /** Who made the change: the member (by a signed statement) or the operator. */
+  readonly by: 'member' | 'operator';
+  /** The member's signed statement, for the changes the member made. */
+  readonly authorization?: SignedKeyStatement;
 }
+
+/** A member's signing key and when it is usable: from `activatesAt` (if set), until `revokedAt`. */
+export interface SigningKeyRow {
+  readonly publicKey: string;
+  readonly createdAt: number;
+  readonly activatesAt: number | undefined;
+  readonly revokedAt: number | undefined;
+}
+
+/** Whether a key may sign at this time. */
+export const usableAt = (k: SigningKeyRow, at: number): boolean =>
+  (k.activatesAt === undefined || k.activatesAt <= at) &&
+  (k.revokedAt === undefined || k.revokedAt > at);
 
 /** A token whose state changed at seq; flagged tokens carry their statistics. */
 export interface TokenChange {
@@ -180,6 +225,11 @@ export interface TokenChange {
   readonly kind: IdentifierKind;
   readonly keyId: string;
   readonly seq: number;
+  /**
+   * The log's size right after the write that made this change: the token's summary is
+   * what the logged reports and retractions below that size say (an auditor recomputes it).
+   */
+  readonly logSize: number;
   readonly flagged: boolean;
   readonly stats: readonly TokenStats[];
 }
@@ -189,8 +239,12 @@ export interface Alert {
   readonly id: number;
   readonly token: string;
   readonly kind: IdentifierKind;
-  /** What raised it: a report or link naming the token, or an analysis run putting it in a ring. */
-  readonly source: 'report' | 'link' | 'ring';
+  /**
+   * What raised it: a report or link naming the token, an analysis run putting it in a
+   * ring, or (`key`) a signing key the operator announced for the member itself (the
+   * token is then the public key, the kind `signing_key`, occurredAt when it starts).
+   */
+  readonly source: 'report' | 'link' | 'ring' | 'key';
   readonly reportType: ReportType | undefined;
   readonly category: Category | undefined;
   readonly linkType: LinkType | undefined;

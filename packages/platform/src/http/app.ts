@@ -1,5 +1,6 @@
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
-import type { LinkBatch, ReportBatch, SignedBatch } from '@credence/core/wire/batches';
+import type { LinkBatch, ReportBatch, ScriptBatch, SignedBatch } from '@credence/core/wire/batches';
+import type { SignedKeyStatement } from '@credence/core/wire/key-statements';
 import type { Category } from '@credence/core/wire/vocabulary';
 import { bearerToken } from '@credence/server-kit/bearer';
 import { acceptJsonOnly, useProblemDocuments } from '@credence/server-kit/fastify-problems';
@@ -30,6 +31,7 @@ import { LogService, MAX_ENTRIES_PAGE, type Receipt } from '../services/log-serv
 import type { MemberService } from '../services/members.js';
 import type { PolicyService } from '../services/policy-service.js';
 import { alertJson } from '../services/webhooks.js';
+import { AUDIT_TABLES, type AuditTable, auditKeyLength } from '../storage/audit-state.js';
 import type { Store } from '../storage/store.js';
 import type { PlatformMetrics } from './metrics.js';
 import * as S from './schemas.js';
@@ -80,7 +82,12 @@ function me(request: FastifyRequest): Member {
 }
 
 function checkJson(a: CheckAnswer) {
-  return { ...a, firstSeen: iso(a.firstSeen), lastSeen: iso(a.lastSeen) };
+  return {
+    ...a,
+    firstSeen: iso(a.firstSeen),
+    lastSeen: iso(a.lastSeen),
+    basis: { ...a.basis, checkedAt: iso(a.basis.checkedAt) },
+  };
 }
 
 function reportJson(r: StoredReport) {
@@ -115,6 +122,7 @@ function batchJson(result: BatchResult, receipt: Receipt | null, refs?: readonly
       ...(refs?.[o.index] === undefined ? {} : { ref: refs[o.index] }),
       status: o.status,
       id: o.id,
+      ...(o.batchId === undefined ? {} : { batchId: o.batchId }),
       ...(o.status === 'conflict' ? { code: 'item.conflict' } : {}),
     })),
   };
@@ -320,6 +328,28 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
     },
   );
   app.post(
+    '/v1/reports/scripts',
+    {
+      config: { roles: MEMBERS },
+      schema: {
+        tags: ['contributions'],
+        summary:
+          'Share the masked scripts of reports you sent before (a signed batch of {ref, script}); each is logged as its own entry',
+        body: S.scriptBatch,
+        response: { 200: S.batchResult, ...problems },
+      },
+    },
+    async (request) => {
+      const signed = request.body as SignedBatch<ScriptBatch>;
+      const result = await deps.ingestion.submitScripts(me(request), signed);
+      return batchJson(
+        result,
+        result.log === undefined ? null : await deps.log.receipt(result.log),
+        signed.batch.scripts.map((s) => s.ref),
+      );
+    },
+  );
+  app.post(
     '/v1/reports/:id/retract',
     {
       config: { roles: MEMBERS },
@@ -512,6 +542,70 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
       },
     },
     async () => deps.store.auditCounts(),
+  );
+  app.get(
+    '/v1/audit/state/:table',
+    {
+      config: { roles: AUDITORS },
+      schema: {
+        tags: ['log'],
+        summary:
+          "A page of a derived table (token summaries and states, ring tokens, members, credentials, signing keys, key servers' counts), in key order, for the audit to compare with what it rebuilds from the log",
+        params: {
+          type: 'object',
+          properties: { table: { enum: [...AUDIT_TABLES] } },
+        },
+        querystring: S.auditStateQuery,
+        response: { 200: S.auditStateAnswer, ...problems },
+      },
+    },
+    async (request) => {
+      const { table } = request.params as { table: AuditTable };
+      const q = request.query as { after?: string; limit?: string };
+      const limit = Number(q.limit ?? '1000');
+      let after: (string | number)[] | undefined;
+      if (q.after !== undefined) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(q.after);
+        } catch {}
+        if (
+          !Array.isArray(parsed) ||
+          parsed.length !== auditKeyLength(table) ||
+          parsed.some((v) => typeof v !== 'string' && typeof v !== 'number')
+        )
+          throw new HttpProblem('request.invalid', 'after is the `next` of the page before', {
+            errors: [{ field: 'after', message: `is not a key of ${table}` }],
+          });
+        after = parsed as (string | number)[];
+      }
+      return { table, ...(await deps.store.auditState(table, after, Math.min(limit, 10_000))) };
+    },
+  );
+  app.get(
+    '/v1/audit/analysis/:id',
+    {
+      config: { roles: AUDITORS },
+      schema: {
+        tags: ['log'],
+        summary:
+          'An analysis run as kept (`latest` for the newest): the audit checks its digest against the log and the ring tokens against it',
+        params: {
+          type: 'object',
+          properties: { id: { type: 'string', pattern: '^(latest|[1-9][0-9]{0,15})$' } },
+        },
+        response: { 200: S.auditAnalysisAnswer, ...problems },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const run =
+        id === 'latest'
+          ? await deps.store.latestAnalysis()
+          : await deps.store.getAnalysis(Number(id));
+      if (run === undefined) throw new HttpProblem('analysis.none', 'no analysis run has this id');
+      return run;
+    },
   );
   app.get(
     '/v1/log/entries',
@@ -771,7 +865,7 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
     async (request) => {
       const body = request.body as { tokens: string[]; after?: number };
       const answers = await deps.checks.check(body.tokens, body.after);
-      deps.checkLedger.record(me(request).id, answers, answers[0]?.policyVersion ?? 0);
+      deps.checkLedger.record(me(request).id, answers);
       const verdicts = { clear: 0, suspicious: 0, fraud: 0 };
       for (const a of answers) verdicts[a.verdict]++;
       for (const [verdict, n] of Object.entries(verdicts))
@@ -803,7 +897,7 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
         after === undefined ? undefined : Number(after),
       );
       if (answer === undefined) throw new Error('no answer');
-      deps.checkLedger.record(me(request).id, [answer], answer.policyVersion);
+      deps.checkLedger.record(me(request).id, [answer]);
       deps.metrics.checks.inc({ verdict: answer.verdict });
       return checkJson(answer);
     },
@@ -1068,7 +1162,8 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
       config: { roles: OPERATORS },
       schema: {
         tags: ['members'],
-        summary: 'New credential and/or signing key',
+        summary:
+          "New credential and/or signing key. A key is announced: it starts after the waiting period (the member is alerted and may object), and then the member's other keys stop",
         params: idParams,
         body: {
           type: 'object',
@@ -1080,10 +1175,132 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
     },
     async (request) => {
       const body = request.body as { credential?: boolean; publicKey?: string };
-      return deps.members.rotate((request.params as { id: string }).id, {
+      const rotated = await deps.members.rotate((request.params as { id: string }).id, {
         credential: body.credential === true,
         ...(body.publicKey === undefined ? {} : { publicKey: body.publicKey }),
       });
+      return {
+        ...rotated,
+        ...(rotated.key === undefined
+          ? {}
+          : {
+              key: {
+                publicKey: rotated.key.publicKey,
+                activatesAt: new Date(rotated.key.activatesAt).toISOString(),
+              },
+            }),
+      };
+    },
+  );
+  // A member's own keys and credential (no one else speaks in its name: issue 11).
+  app.get(
+    '/v1/me/keys',
+    {
+      config: { roles: MEMBERS },
+      schema: {
+        tags: ['members'],
+        summary: 'Your signing keys: current, announced for you (and when they start), retired',
+        response: { 200: S.signingKeysAnswer, ...problems },
+      },
+    },
+    async (request) => {
+      const now = Date.now();
+      return {
+        keys: (await deps.members.keys(me(request).id)).map((k) => ({
+          publicKey: k.publicKey,
+          createdAt: new Date(k.createdAt).toISOString(),
+          activatesAt: iso(k.activatesAt),
+          revokedAt: iso(k.revokedAt),
+          state:
+            k.revokedAt !== undefined && k.revokedAt <= now
+              ? 'revoked'
+              : k.activatesAt !== undefined && k.activatesAt > now
+                ? 'announced'
+                : k.revokedAt !== undefined
+                  ? 'retiring'
+                  : 'current',
+        })),
+      };
+    },
+  );
+  app.post(
+    '/v1/me/keys',
+    {
+      config: { roles: MEMBERS },
+      schema: {
+        tags: ['members'],
+        summary:
+          'Change your signing keys with a statement signed by a current key: add one (replacing the others, if it says so), revoke one, or object to one announced for you',
+        body: S.keyStatementRequest,
+        response: problems,
+      },
+    },
+    async (request) => {
+      const { change, at, log } = await deps.members.changeKeys(
+        me(request),
+        request.body as SignedKeyStatement,
+      );
+      return {
+        event: change.event,
+        publicKey: change.publicKey,
+        replaces: change.replaces,
+        at: new Date(at).toISOString(),
+        log: await deps.log.receipt(log),
+      };
+    },
+  );
+  app.get(
+    '/v1/me/records',
+    {
+      config: { roles: ANYONE },
+      schema: {
+        tags: ['log'],
+        summary: `The records of the log entries in [start, end) that are in your name (at most ${MAX_ENTRIES_PAGE} entries looked at): what was done in your name, and by whom`,
+        querystring: S.logEntriesQuery,
+        response: {
+          200: {
+            type: 'object',
+            required: ['start', 'records'],
+            properties: {
+              start: { type: 'integer' },
+              records: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['index', 'record'],
+                  properties: { index: { type: 'integer' }, record: {} },
+                },
+              },
+            },
+          },
+          ...problems,
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query as { start: string; end?: string };
+      const start = Number(q.start);
+      return deps.log.memberRecords(
+        me(request).id,
+        start,
+        q.end === undefined ? start + MAX_ENTRIES_PAGE : Number(q.end),
+      );
+    },
+  );
+  app.post(
+    '/v1/me/credential',
+    {
+      config: { roles: ANYONE },
+      schema: {
+        tags: ['members'],
+        summary:
+          'A new credential for yourself, shown once; your others stop. Logged as your own doing',
+        response: problems,
+      },
+    },
+    async (request) => {
+      const { credential, at, log } = await deps.members.renewCredential(me(request));
+      return { credential, at: new Date(at).toISOString(), log: await deps.log.receipt(log) };
     },
   );
   app.put(

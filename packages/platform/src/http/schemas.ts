@@ -2,6 +2,7 @@ import { IDENTIFIER_KINDS } from '@credence/core/identifiers/kinds';
 import { FINGERPRINT_PATTERN } from '@credence/core/narrative/fingerprint';
 import { AMOUNT_BANDS } from '@credence/core/wire/amount-band';
 import { MAX_BATCH_ITEMS } from '@credence/core/wire/batches';
+import { KEY_ACTIONS } from '@credence/core/wire/key-statements';
 import { CATEGORIES, ENTITY_ROLES, LINK_TYPES, REPORT_TYPES } from '@credence/core/wire/vocabulary';
 import { MEMBER_TYPES } from '../domain/types.js';
 
@@ -26,6 +27,12 @@ const REF = { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' } as const;
 const BATCH_ID = { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' } as const;
 const MEMBER_ID = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } as const;
 const SIGNATURE = { type: 'string', pattern: '^[A-Za-z0-9_-]{86}$' } as const;
+const SCRIPT = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 20000,
+  description: 'the masked narrative, where the reporting member opted in',
+} as const;
 
 const tokenRef = {
   type: 'object',
@@ -65,13 +72,16 @@ export const tokenizedReport = {
       pattern: FINGERPRINT_PATTERN,
       description: "MinHash of the masked narrative (the script's fingerprint)",
     },
-    script: {
-      type: 'string',
-      minLength: 1,
-      maxLength: 20000,
-      description: 'the masked narrative, where the reporting member opted in',
-    },
+    script: SCRIPT,
   },
+} as const;
+
+/** A script shared for a report already sent: its ref, and the masked narrative. */
+export const sharedScript = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['ref', 'script'],
+  properties: { ref: REF, script: SCRIPT },
 } as const;
 
 export const tokenizedLink = {
@@ -88,7 +98,7 @@ export const tokenizedLink = {
   },
 } as const;
 
-function signedBatch(itemsName: 'reports' | 'links', item: object) {
+function signedBatch(itemsName: 'reports' | 'links' | 'scripts', item: object) {
   return {
     type: 'object',
     additionalProperties: false,
@@ -112,6 +122,55 @@ function signedBatch(itemsName: 'reports' | 'links', item: object) {
 }
 
 export const reportBatch = signedBatch('reports', tokenizedReport);
+export const scriptBatch = signedBatch('scripts', sharedScript);
+
+/** A member's signed word on its own signing keys (core/wire/key-statements.ts). */
+export const keyStatementRequest = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['statement', 'signedBy', 'signature'],
+  properties: {
+    statement: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['action', 'member', 'publicKey', 'at'],
+      properties: {
+        action: { enum: KEY_ACTIONS },
+        member: MEMBER_ID,
+        publicKey: TOKEN,
+        replace: { type: 'boolean' },
+        at: DATE_TIME,
+      },
+    },
+    signedBy: TOKEN,
+    signature: SIGNATURE,
+  },
+} as const;
+
+export const signingKeysAnswer = {
+  type: 'object',
+  required: ['keys'],
+  properties: {
+    keys: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['publicKey', 'createdAt', 'activatesAt', 'revokedAt', 'state'],
+        properties: {
+          publicKey: { type: 'string' },
+          createdAt: { type: 'string' },
+          activatesAt: { type: ['string', 'null'] },
+          revokedAt: { type: ['string', 'null'] },
+          state: {
+            enum: ['current', 'announced', 'revoked', 'retiring'],
+            description:
+              'current: signs now; announced: starts at activatesAt unless objected to; retiring: stops at revokedAt; revoked: stopped',
+          },
+        },
+      },
+    },
+  },
+} as const;
 export const linkBatch = signedBatch('links', tokenizedLink);
 
 const HASH = { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' } as const;
@@ -170,6 +229,11 @@ export const batchResult = {
           ref: { type: 'string' },
           status: { enum: ['accepted', 'duplicate', 'conflict'] },
           id: { type: 'string' },
+          batchId: {
+            type: 'string',
+            description:
+              'on a duplicate: the batch that first brought the report (its log entry binds it)',
+          },
           code: {
             const: 'item.conflict',
             description: 'on a conflict: the ref was submitted before with other content (409)',
@@ -194,6 +258,7 @@ export const checkAnswer = {
     'ring',
     'explanation',
     'policyVersion',
+    'basis',
   ],
   properties: {
     token: { type: 'string' },
@@ -231,6 +296,17 @@ export const checkAnswer = {
     },
     explanation: { type: 'string' },
     policyVersion: { type: 'integer' },
+    basis: {
+      type: 'object',
+      description:
+        'what the answer was computed from, for an auditor to recompute it: the summary is what the logged reports and retractions below logSize say, the ring what analysis run `analysis` kept, the score the policy of policyVersion at checkedAt',
+      required: ['logSize', 'analysis', 'checkedAt'],
+      properties: {
+        logSize: { type: 'integer' },
+        analysis: { type: ['integer', 'null'] },
+        checkedAt: { type: 'string', format: 'date-time' },
+      },
+    },
   },
 } as const;
 
@@ -267,7 +343,11 @@ export const alertSchema = {
     cursor: { type: 'string' },
     token: { type: 'string' },
     kind: { type: 'string' },
-    source: { enum: ['report', 'link', 'ring'] },
+    source: {
+      enum: ['report', 'link', 'ring', 'key'],
+      description:
+        'key: a signing key the operator announced for you (token: the public key; occurredAt: when it starts unless you object)',
+    },
     reportType: { type: 'string' },
     category: { type: 'string' },
     linkType: { type: 'string' },
@@ -459,13 +539,12 @@ export const auditEntriesAnswer = {
       type: 'array',
       items: {
         type: 'object',
-        required: ['entry', 'stored'],
+        required: ['entry', 'record'],
         properties: {
           entry: { type: 'string' },
-          stored: {
-            type: ['string', 'null'],
+          record: {
             description:
-              "the digest of what the store holds for the entry's subject now; null when it holds nothing or the kind is not checked against the store",
+              "what the store holds for the entry's subject now (a report row, a batch's links, a shared script, the alerts a write raised with their salt, an event's record); null when it holds nothing or the kind has no record (check digests). The auditor computes the digest from it.",
           },
         },
       },
@@ -499,11 +578,50 @@ export const oprfUsageRequest = {
 
 export const auditCountsAnswer = {
   type: 'object',
-  required: ['reports', 'retractions', 'linkBatches'],
+  required: ['reports', 'retractions', 'linkBatches', 'scripts', 'alerts', 'policies', 'analyses'],
   properties: {
     reports: { type: 'integer' },
     retractions: { type: 'integer' },
     linkBatches: { type: 'integer' },
+    scripts: { type: 'integer' },
+    alerts: { type: 'integer' },
+    policies: { type: 'integer' },
+    analyses: { type: 'integer' },
+  },
+} as const;
+
+export const auditStateQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    after: {
+      type: 'string',
+      maxLength: 2000,
+      description: 'the `next` of the page before: a JSON array, the key of its last row',
+    },
+    limit: { type: 'string', pattern: '^[1-9][0-9]{0,4}$' },
+  },
+} as const;
+
+export const auditStateAnswer = {
+  type: 'object',
+  required: ['table', 'rows', 'next'],
+  properties: {
+    table: { type: 'string' },
+    rows: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    next: {
+      anyOf: [{ type: 'array', items: { type: ['string', 'number'] } }, { type: 'null' }],
+    },
+  },
+} as const;
+
+export const auditAnalysisAnswer = {
+  type: 'object',
+  required: ['id', 'createdAt', 'body'],
+  properties: {
+    id: { type: 'integer' },
+    createdAt: { type: 'integer' },
+    body: { type: 'string', description: 'the kept result, byte for byte (its SHA-256 is logged)' },
   },
 } as const;
 

@@ -17,8 +17,8 @@ import {
 import type { Ring } from '@credence/analytics/rings/rings';
 import { IDENTIFIER_KINDS, type IdentifierKind } from '@credence/core/identifiers/kinds';
 import { decodeFingerprint } from '@credence/core/narrative/fingerprint';
+import type { Policy } from '@credence/core/risk/policy';
 import type { Category } from '@credence/core/wire/vocabulary';
-import type { Policy } from '../domain/policy.js';
 import type { Store } from '../storage/store.js';
 import type { PolicyService } from './policy-service.js';
 

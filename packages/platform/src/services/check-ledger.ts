@@ -2,6 +2,20 @@ import { createHmac, type Hmac } from 'node:crypto';
 import { encodeBase64url } from '@credence/core/encoding/base64url';
 import { entryTime, type LogEntry } from '@credence/core/log/entries';
 import type { Store } from '../storage/store.js';
+import type { CheckAnswer } from './check-service.js';
+
+/** One answered check, as the ledger's digest covers it. */
+export function checkLine(a: CheckAnswer): string {
+  return JSON.stringify([
+    a.token,
+    a.verdict,
+    a.score,
+    a.policyVersion,
+    a.basis.logSize,
+    a.basis.analysis,
+    a.basis.checkedAt,
+  ]);
+}
 
 /**
  * A digest of every batch of checks goes into the log (SPEC §3.4): who asked about what
@@ -10,7 +24,10 @@ import type { Store } from '../storage/store.js';
  * the platform's hottest path, so each costs one hash update in memory; every window
  * (10 s by default) the ledger appends one `check_digest` entry per member that checked,
  * its subject `checks/<count>/<first>/<last>` and its digest HMAC-SHA-256 over the lines
- * `[token, verdict, policy version]` (RFC 8785) in the order answered.
+ * `[token, verdict, score, policy version, log size, analysis run, checked at (ms)]`
+ * (RFC 8785) in the order answered: the answer and everything it was computed from
+ * (CheckBasis), so that the platform can deny neither, and an auditor who holds a
+ * member's answers can recompute each one from the log.
  *
  * Keyed, because the log is public to every member: with a plain hash, anyone who can
  * compute a token could confirm that a member checked it in a window with one check. The
@@ -30,11 +47,7 @@ export class CheckLedger {
     private readonly now: () => number = Date.now,
   ) {}
 
-  record(
-    memberId: string,
-    answers: readonly { readonly token: string; readonly verdict: string }[],
-    policyVersion: number,
-  ): void {
+  record(memberId: string, answers: readonly CheckAnswer[]): void {
     if (answers.length === 0) return;
     const at = this.now();
     let window = this.open.get(memberId);
@@ -42,8 +55,7 @@ export class CheckLedger {
       window = { hash: createHmac('sha256', this.key), count: 0, first: at, last: at };
       this.open.set(memberId, window);
     }
-    for (const a of answers)
-      window.hash.update(`${JSON.stringify([a.token, a.verdict, policyVersion])}\n`);
+    for (const a of answers) window.hash.update(`${checkLine(a)}\n`);
     window.count += answers.length;
     window.last = at;
   }

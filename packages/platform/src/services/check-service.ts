@@ -1,7 +1,20 @@
-import { type Assessment, assess } from '../domain/policy.js';
+import { type Assessment, assess } from '@credence/core/risk/policy';
 import type { AnalysisService, TokenRing } from './analysis.js';
 import type { CheckView } from './check-view.js';
 import type { PolicyService } from './policy-service.js';
+
+/**
+ * What an answer was computed from, so that an auditor can recompute it (issue 11): the
+ * token's summary is what the logged reports and retractions below `logSize` say, its
+ * ring what analysis run `analysis` kept (its digest is logged), its score the logged
+ * policy's at `checkedAt`.
+ */
+export interface CheckBasis {
+  readonly logSize: number;
+  readonly analysis: number | null;
+  /** Epoch milliseconds. */
+  readonly checkedAt: number;
+}
 
 export interface CheckAnswer extends Assessment {
   readonly token: string;
@@ -9,6 +22,7 @@ export interface CheckAnswer extends Assessment {
   /** The ring joint analysis put the token in, if any (the latest run). */
   readonly ring: TokenRing | null;
   readonly policyVersion: number;
+  readonly basis: CheckBasis;
 }
 
 /**
@@ -31,12 +45,24 @@ export class CheckService {
     if (after !== undefined && after > this.view.watermark) await this.view.reach(after);
     const { version, policy } = this.policies.get();
     const now = this.now();
+    const basis: CheckBasis = {
+      logSize: this.view.logSize,
+      analysis: this.analysis?.current()?.id ?? null,
+      checkedAt: now,
+    };
     return tokens.map((token) => {
       const flagged = this.view.lookup(token);
       const assessment = assess(policy, flagged?.kind ?? 'phone', flagged?.stats ?? [], now);
       const ring = this.analysis?.tokenRing(token);
       if (ring === undefined)
-        return { token, kind: flagged?.kind, ...assessment, ring: null, policyVersion: version };
+        return {
+          token,
+          kind: flagged?.kind,
+          ...assessment,
+          ring: null,
+          policyVersion: version,
+          basis,
+        };
       const raised = assessment.verdict === 'clear' && ring.risk >= policy.thresholds.suspicious;
       const inRing = `In ${ring.id} (${ring.size} identifiers, score ${ring.score}): ${ring.reason}.`;
       return {
@@ -60,6 +86,7 @@ export class CheckService {
             : `${assessment.explanation} ${inRing}`,
         ring,
         policyVersion: version,
+        basis,
       };
     });
   }

@@ -1,4 +1,5 @@
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
+import { widen } from '@credence/core/risk/token-summary';
 import type { TokenChange, TokenStats } from '../domain/types.js';
 import type { StatDelta } from '../storage/aggregate.js';
 import type { Store } from '../storage/store.js';
@@ -23,6 +24,7 @@ export interface FlaggedToken {
 export class CheckView {
   private readonly flagged = new Map<string, FlaggedToken>();
   private applied = 0;
+  private logApplied = 0;
   private running: Promise<void> | undefined;
 
   constructor(
@@ -38,6 +40,15 @@ export class CheckView {
     return this.flagged.size;
   }
 
+  /**
+   * The log's size right after the last change applied: every token's summary here is
+   * what the logged reports and retractions below it say, which an auditor can recompute
+   * (a check answer names it as its basis).
+   */
+  get logSize(): number {
+    return this.logApplied;
+  }
+
   lookup(token: string): FlaggedToken | undefined {
     return this.flagged.get(token);
   }
@@ -48,6 +59,7 @@ export class CheckView {
         this.flagged.set(c.token, { kind: c.kind, stats: c.stats });
       else this.flagged.delete(c.token);
       if (c.seq > this.applied) this.applied = c.seq;
+      if (c.logSize > this.logApplied) this.logApplied = c.logSize;
     }
   }
 
@@ -75,7 +87,12 @@ export class CheckView {
    * back every token the write touched. Otherwise (another process wrote in between) it
    * catches up from the store.
    */
-  async applyWrite(seq: number, memberId: string, deltas: readonly StatDelta[]): Promise<void> {
+  async applyWrite(
+    seq: number,
+    logSize: number,
+    memberId: string,
+    deltas: readonly StatDelta[],
+  ): Promise<void> {
     if (seq <= this.applied) return;
     if (seq !== this.applied + 1 || this.running !== undefined) return this.reach(seq);
     for (const d of deltas) {
@@ -83,30 +100,14 @@ export class CheckView {
       const stats = entry?.stats ?? [];
       const i = stats.findIndex((s) => s.memberId === memberId && s.type === d.type);
       const old = stats[i];
-      const merged: TokenStats =
-        old === undefined
-          ? {
-              memberId,
-              type: d.type,
-              reports: d.reports,
-              firstSeen: d.firstSeen,
-              lastSeen: d.lastSeen,
-              categories: d.categories,
-            }
-          : {
-              memberId,
-              type: d.type,
-              reports: old.reports + d.reports,
-              firstSeen: Math.min(old.firstSeen, d.firstSeen),
-              lastSeen: Math.max(old.lastSeen, d.lastSeen),
-              categories: old.categories | d.categories,
-            };
+      const merged: TokenStats = { memberId, type: d.type, ...widen(old, d) };
       this.flagged.set(d.token, {
         kind: entry?.kind ?? d.kind,
         stats: i < 0 ? [...stats, merged] : stats.map((s, j) => (j === i ? merged : s)),
       });
     }
     this.applied = seq;
+    this.logApplied = Math.max(this.logApplied, logSize);
   }
 
   /** Ensures that every change up to seq is applied. */

@@ -5,18 +5,21 @@ import {
   canonicalBatch,
   type LinkBatch,
   type ReportBatch,
+  type ScriptBatch,
   type SignedBatch,
   verifyBatchSignature,
 } from '@credence/core/wire/batches';
 import type { TokenizedReport } from '@credence/core/wire/tokenized-records';
 import { HttpProblem } from '@credence/server-kit/problem';
-import type {
-  BatchRecord,
-  IngestLink,
-  IngestReport,
-  IngestResult,
-  LogAppend,
-  Member,
+import {
+  type BatchRecord,
+  type IngestLink,
+  type IngestReport,
+  type IngestResult,
+  type LogAppend,
+  type Member,
+  type SigningKeyRow,
+  usableAt,
 } from '../domain/types.js';
 import { statDeltas } from '../storage/aggregate.js';
 import type { Store } from '../storage/store.js';
@@ -82,7 +85,7 @@ export interface BatchResult extends IngestResult {
  * by the HTTP schema before this runs.
  */
 export class IngestionService {
-  private readonly keys = new Map<string, { keys: string[]; until: number }>();
+  private readonly keys = new Map<string, { keys: SigningKeyRow[]; until: number }>();
 
   constructor(
     private readonly store: Store,
@@ -90,7 +93,7 @@ export class IngestionService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  private async registeredKeys(memberId: string): Promise<string[]> {
+  private async registeredKeys(memberId: string): Promise<SigningKeyRow[]> {
     const cached = this.keys.get(memberId);
     if (cached !== undefined && cached.until > this.now()) return cached.keys;
     const keys = await this.store.signingKeys(memberId);
@@ -127,11 +130,20 @@ export class IngestionService {
         errors: [{ field: 'batch.createdAt', message: 'must be within the last 24 hours' }],
       });
     }
-    if (!(await this.registeredKeys(caller.id)).includes(signed.publicKey)) {
+    const key = (await this.registeredKeys(caller.id)).find(
+      (k) => k.publicKey === signed.publicKey,
+    );
+    if (key !== undefined && key.activatesAt !== undefined && key.activatesAt > now)
+      throw new HttpProblem(
+        'batch.key_pending',
+        `the key was announced for you and starts at ${new Date(key.activatesAt).toISOString()}, unless you object`,
+        { errors: [{ field: 'publicKey', message: 'has not started yet' }] },
+      );
+    if (key === undefined || !usableAt(key, now)) {
       throw new HttpProblem(
         'batch.unknown_key',
-        'register the signing key first (credence members rotate --public-key)',
-        { errors: [{ field: 'publicKey', message: 'is not a registered key of yours' }] },
+        'sign with a current key of yours (credence member keys list; a new one: credence member keys rotate)',
+        { errors: [{ field: 'publicKey', message: 'is not a current key of yours' }] },
       );
     }
     const canonical = canonicalBatch(batch, kind);
@@ -180,9 +192,58 @@ export class IngestionService {
     if (accepted.length > 0)
       await this.view.applyWrite(
         result.seq,
+        result.log?.size ?? 0,
         caller.id,
         statDeltas(accepted.map((o) => reports[o.index] as IngestReport)),
       );
+    return { ...result, batchId: signed.batch.batchId, receivedAt: record.receivedAt };
+  }
+
+  /**
+   * Scripts a member shares for reports it sent before (it opted in later): each must be
+   * masked, and name one of its reports that carries a fingerprint; the reports never
+   * change, each script is logged as a `report_script` entry of its own.
+   */
+  async submitScripts(caller: Member, signed: SignedBatch<ScriptBatch>): Promise<BatchResult> {
+    const { scripts } = signed.batch;
+    scripts.forEach((s, i) => {
+      if (maskNarrative(s.script) !== s.script.normalize('NFKC'))
+        throw new HttpProblem('request.invalid', 'a script must be masked at the member', {
+          errors: [
+            {
+              field: `batch.scripts[${i}].script`,
+              message: 'holds a number, link, address or handle: it is not masked',
+            },
+          ],
+        });
+    });
+    const { record } = await this.admit(caller, signed, 'scripts');
+    const known = await this.store.reportsByRef(
+      caller.id,
+      scripts.map((s) => s.ref),
+    );
+    scripts.forEach((s, i) => {
+      const report = known.get(s.ref);
+      if (report === undefined || !report.fingerprint)
+        throw new HttpProblem(
+          'request.invalid',
+          report === undefined
+            ? 'a script is shared for one of your reports, by its ref'
+            : 'a script goes with its fingerprint: this report was sent without one',
+          {
+            errors: [
+              {
+                field: `batch.scripts[${i}].ref`,
+                message:
+                  report === undefined
+                    ? 'names no report of yours'
+                    : 'names a report without a fingerprint',
+              },
+            ],
+          },
+        );
+    });
+    const result = await this.store.shareScripts(record, scripts);
     return { ...result, batchId: signed.batch.batchId, receivedAt: record.receivedAt };
   }
 

@@ -1,4 +1,5 @@
 import { encodeBase64url } from '@credence/core/encoding/base64url';
+import type { AuditRecord } from '@credence/core/log/audit-records';
 import { formatCheckpoint, signCheckpoint, verifyCheckpoint } from '@credence/core/log/checkpoint';
 import type { Receipt } from '@credence/core/log/receipt';
 import {
@@ -158,24 +159,59 @@ export class LogService {
     return { size, witness: name };
   }
 
-  /** A page of entries, each with the digest of what the store holds for its subject now. */
+  /**
+   * A page of entries, each with what the store holds for its subject now
+   * (core/log/audit-records.ts): the auditor computes the digest itself.
+   */
   async auditEntries(
     start: number,
     end: number,
-  ): Promise<{ start: number; entries: { entry: string; stored: string | null }[] }> {
+  ): Promise<{ start: number; entries: { entry: string; record: AuditRecord | null }[] }> {
     const page = await this.entries(start, end);
-    const parsed = page.entries.map((text) => {
+    const parsed = page.entries.map((text, i) => {
       // A damaged entry is the audit's to name: it gets nothing from the store here.
       let e: { kind?: unknown; member?: unknown; subject?: unknown } = {};
       try {
         e = JSON.parse(text) as typeof e;
       } catch {}
-      return { kind: String(e.kind), member: String(e.member), subject: String(e.subject) };
+      return {
+        index: start + i,
+        kind: String(e.kind),
+        member: String(e.member),
+        subject: String(e.subject),
+      };
     });
-    const stored = await this.store.auditDigests(parsed);
+    const records = await this.store.auditRecords(parsed);
     return {
       start,
-      entries: page.entries.map((entry, i) => ({ entry, stored: stored[i] ?? null })),
+      entries: page.entries.map((entry, i) => ({ entry, record: records[i] ?? null })),
+    };
+  }
+
+  /**
+   * The records of the entries in [start, end) that are in this member's name: what the
+   * member monitors (issue 11), so that it can tell from the record itself — verified
+   * against the entry's digest — what was done in its name and by whom.
+   */
+  async memberRecords(
+    memberId: string,
+    start: number,
+    end: number,
+  ): Promise<{ start: number; records: { index: number; record: AuditRecord | null }[] }> {
+    const page = await this.entries(start, end);
+    const mine = page.entries.flatMap((text, i) => {
+      let e: { kind?: unknown; member?: unknown; subject?: unknown } = {};
+      try {
+        e = JSON.parse(text) as typeof e;
+      } catch {}
+      return e.member === memberId
+        ? [{ index: start + i, kind: String(e.kind), member: memberId, subject: String(e.subject) }]
+        : [];
+    });
+    const records = mine.length === 0 ? [] : await this.store.auditRecords(mine);
+    return {
+      start,
+      records: mine.map((e, i) => ({ index: e.index, record: records[i] ?? null })),
     };
   }
 

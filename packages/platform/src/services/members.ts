@@ -1,24 +1,67 @@
+import { type SignedKeyStatement, verifyKeyStatement } from '@credence/core/wire/key-statements';
 import { newCredential } from '@credence/server-kit/bearer';
 import { HttpProblem } from '@credence/server-kit/problem';
-import { MEMBER_TYPES, type Member, type MemberType } from '../domain/types.js';
+import {
+  type KeyChange,
+  type LogAppend,
+  MEMBER_TYPES,
+  type Member,
+  type MemberType,
+  type SigningKeyRow,
+  usableAt,
+} from '../domain/types.js';
 import type { Store } from '../storage/store.js';
 import type { CredentialCache } from './credentials.js';
 
 const MEMBER_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const PUBLIC_KEY = /^[A-Za-z0-9_-]{43}$/;
 
+/** How long a key the operator announces for a member waits before it starts (default). */
+export const DEFAULT_KEY_WAITING_MS = 72 * 3600_000;
+
+/** How old a member's key statement may be, and how far ahead of the platform's clock. */
+const STATEMENT_MAX_AGE_MS = 24 * 3600_000;
+const STATEMENT_MAX_SKEW_MS = 5 * 60_000;
+
+export interface MemberServiceOptions {
+  /** Called when a member's signing keys changed here (caches of keys are dropped). */
+  readonly onKeysChanged?: () => void;
+  readonly now?: () => number;
+  /** How long an announced key waits (the member is alerted meanwhile and may object). */
+  readonly keyWaitingMs?: number;
+}
+
+const invalidKey = (field: string) =>
+  new HttpProblem('request.invalid', 'an Ed25519 public key is 32 bytes in base64url', {
+    errors: [{ field, message: 'is not a public key' }],
+  });
+
 /**
  * Onboarding by the operator (SPEC §2): a member gets an id, a type (which decides its
  * role), a bearer credential shown once and kept only as a hash, and the Ed25519 public
  * key it signs its batches with. Disable and rotate.
+ *
+ * No one speaks in a member's name (SPEC §3.6, issue 11): a member's signing keys change
+ * at once only by the member's own statement, signed with one of its current keys
+ * (`changeKeys`). The operator, who holds no member's key, can only announce a new key
+ * for a member that lost its own; the key starts after a waiting period, during which
+ * the member is alerted and can object with its current key. Every change is a key event
+ * in the log, whose record says who made it; the member side names any it did not make.
  */
 export class MemberService {
+  private readonly onKeysChanged: () => void;
+  private readonly now: () => number;
+  private readonly keyWaitingMs: number;
+
   constructor(
     private readonly store: Store,
     private readonly credentials: CredentialCache,
-    private readonly onKeysChanged: () => void = () => undefined,
-    private readonly now: () => number = Date.now,
-  ) {}
+    options: MemberServiceOptions = {},
+  ) {
+    this.onKeysChanged = options.onKeysChanged ?? (() => undefined);
+    this.now = options.now ?? Date.now;
+    this.keyWaitingMs = options.keyWaitingMs ?? DEFAULT_KEY_WAITING_MS;
+  }
 
   async add(input: {
     id: string;
@@ -37,9 +80,7 @@ export class MemberService {
         errors: [{ field: 'type', message: 'is not a member type' }],
       });
     if (input.publicKey !== undefined && !PUBLIC_KEY.test(input.publicKey))
-      throw new HttpProblem('request.invalid', 'an Ed25519 public key is 32 bytes in base64url', {
-        errors: [{ field: 'publicKey', message: 'is not a public key' }],
-      });
+      throw invalidKey('publicKey');
     if ((await this.store.getMember(input.id)) !== undefined)
       throw new HttpProblem('member.exists');
     const at = this.now();
@@ -50,9 +91,18 @@ export class MemberService {
       createdAt: at,
     });
     const credential = newCredential('crd');
-    await this.store.addCredential(input.id, credential.sha256, at);
+    await this.store.issueCredential(input.id, credential.sha256, at, {
+      by: 'operator',
+      replace: false,
+    });
+    // The key the member gave at enrolment: part of creating it, at once.
     if (input.publicKey !== undefined)
-      await this.store.addSigningKey(input.id, input.publicKey, at);
+      await this.store.changeSigningKeys(input.id, at, {
+        event: 'added',
+        publicKey: input.publicKey,
+        replaces: [],
+        by: 'operator',
+      });
     const member = await this.store.getMember(input.id);
     if (member === undefined) throw new Error('member vanished');
     return { member, credential: credential.token };
@@ -71,33 +121,170 @@ export class MemberService {
   }
 
   /**
-   * Rotates: a new credential (the old ones stop working), and/or a new signing key
-   * (the old ones stop being accepted). Returns the new credential if one was made.
+   * The operator's rotation: a new credential (the old ones stop working), and/or a new
+   * signing key announced for a member that lost its own: usable only after the waiting
+   * period, when the member's other keys stop, unless the member objects before. Asking
+   * for neither, or for a key the member already has, changes nothing (400, 409).
    */
   async rotate(
     id: string,
     options: { credential: boolean; publicKey?: string },
-  ): Promise<{ credential?: string }> {
+  ): Promise<{ credential?: string; key?: { publicKey: string; activatesAt: number } }> {
     if ((await this.store.getMember(id)) === undefined) throw new HttpProblem('member.not_found');
+    if (!options.credential && options.publicKey === undefined)
+      throw new HttpProblem(
+        'request.invalid',
+        'say what to rotate: the credential, a key, or both',
+        {
+          errors: [{ field: '(body)', message: 'names neither credential nor publicKey' }],
+        },
+      );
     if (options.publicKey !== undefined && !PUBLIC_KEY.test(options.publicKey))
-      throw new HttpProblem('request.invalid', 'an Ed25519 public key is 32 bytes in base64url', {
-        errors: [{ field: 'publicKey', message: 'is not a public key' }],
-      });
+      throw invalidKey('publicKey');
     const at = this.now();
+    const keys = await this.store.signingKeys(id);
+    if (
+      options.publicKey !== undefined &&
+      keys.some((k) => k.publicKey === options.publicKey && (k.revokedAt ?? Infinity) > at)
+    )
+      throw new HttpProblem(
+        'key.current',
+        "that key is already one of the member's signing keys (or announced for it): nothing to rotate",
+        { errors: [{ field: 'publicKey', message: "is already the member's" }] },
+      );
     let token: string | undefined;
     if (options.credential) {
-      await this.store.revokeCredentials(id, at);
       const credential = newCredential('crd');
-      await this.store.addCredential(id, credential.sha256, at);
+      await this.store.issueCredential(id, credential.sha256, at, {
+        by: 'operator',
+        replace: true,
+      });
       token = credential.token;
       this.credentials.invalidate();
     }
+    let key: { publicKey: string; activatesAt: number } | undefined;
     if (options.publicKey !== undefined) {
-      await this.store.revokeSigningKeys(id, at);
-      await this.store.addSigningKey(id, options.publicKey, at);
+      const activatesAt = at + this.keyWaitingMs;
+      await this.store.changeSigningKeys(id, at, {
+        event: 'announced',
+        publicKey: options.publicKey,
+        activatesAt,
+        replaces: keys.filter((k) => usableAt(k, at)).map((k) => k.publicKey),
+        by: 'operator',
+      });
+      key = { publicKey: options.publicKey, activatesAt };
       this.onKeysChanged();
     }
-    return token === undefined ? {} : { credential: token };
+    return {
+      ...(token === undefined ? {} : { credential: token }),
+      ...(key === undefined ? {} : { key }),
+    };
+  }
+
+  /**
+   * A member changes its own signing keys with a statement signed by one of its current
+   * keys (core/wire/key-statements.ts): adds a key (replacing the others, if it says so),
+   * revokes one, or objects to one the operator announced for it. Returns the change as
+   * logged, and where it went.
+   */
+  async changeKeys(
+    caller: Member,
+    signed: SignedKeyStatement,
+  ): Promise<{ change: KeyChange; at: number; log: LogAppend }> {
+    const { statement } = signed;
+    const refuse = (
+      field: string,
+      message: string,
+      code: 'request.invalid' | 'key.statement_invalid' = 'key.statement_invalid',
+    ) => new HttpProblem(code, message, { errors: [{ field, message }] });
+    if (statement.member !== caller.id) throw refuse('statement.member', 'must be your member id');
+    const at = this.now();
+    const made = Date.parse(statement.at);
+    if (!(made >= at - STATEMENT_MAX_AGE_MS && made <= at + STATEMENT_MAX_SKEW_MS))
+      throw refuse('statement.at', 'must be within the last 24 hours');
+    const keys = await this.store.signingKeys(caller.id);
+    const usable = keys.filter((k) => usableAt(k, at));
+    if (!usable.some((k) => k.publicKey === signed.signedBy))
+      throw refuse('signedBy', 'is not one of your current signing keys');
+    if (!verifyKeyStatement(signed)) throw refuse('signature', 'does not verify');
+    const authorization = signed;
+    const row = keys.find((k) => k.publicKey === statement.publicKey);
+    let change: KeyChange;
+    switch (statement.action) {
+      case 'add_signing_key':
+        if (row !== undefined)
+          throw new HttpProblem('key.current', 'a key is added once: this one is known already', {
+            errors: [{ field: 'statement.publicKey', message: 'is already a key of yours' }],
+          });
+        change = {
+          event: 'added',
+          publicKey: statement.publicKey,
+          replaces:
+            statement.replace === true
+              ? keys.filter((k) => (k.revokedAt ?? Infinity) > at).map((k) => k.publicKey)
+              : [],
+          by: 'member',
+          authorization,
+        };
+        break;
+      case 'revoke_signing_key':
+        if (row === undefined || (row.revokedAt ?? Infinity) <= at)
+          throw refuse('statement.publicKey', 'is not a key of yours that is in force');
+        change = {
+          event: 'revoked',
+          publicKey: statement.publicKey,
+          replaces: [],
+          by: 'member',
+          authorization,
+        };
+        break;
+      case 'object_signing_key': {
+        if (
+          row === undefined ||
+          row.activatesAt === undefined ||
+          row.activatesAt <= at ||
+          (row.revokedAt ?? Infinity) <= at
+        )
+          throw new HttpProblem(
+            'key.not_pending',
+            'only a key announced for you and not started yet can be objected to',
+            {
+              errors: [{ field: 'statement.publicKey', message: 'is not announced for you' }],
+            },
+          );
+        const activatesAt = row.activatesAt;
+        change = {
+          event: 'objected',
+          publicKey: statement.publicKey,
+          // The keys the announcement was to stop then.
+          replaces: keys.filter((k) => k.revokedAt === activatesAt).map((k) => k.publicKey),
+          by: 'member',
+          authorization,
+        };
+        break;
+      }
+    }
+    const log = await this.store.changeSigningKeys(caller.id, at, change);
+    this.onKeysChanged();
+    return { change, at, log };
+  }
+
+  /** The member's own new credential: the old ones stop; logged as the member's doing. */
+  async renewCredential(
+    caller: Member,
+  ): Promise<{ credential: string; at: number; log: LogAppend }> {
+    const at = this.now();
+    const credential = newCredential('crd');
+    const log = await this.store.issueCredential(caller.id, credential.sha256, at, {
+      by: 'member',
+      replace: true,
+    });
+    this.credentials.invalidate();
+    return { credential: credential.token, at, log };
+  }
+
+  keys(id: string): Promise<SigningKeyRow[]> {
+    return this.store.signingKeys(id);
   }
 
   list(): Promise<Member[]> {

@@ -1,4 +1,4 @@
-import { DEFAULT_POLICY, type Policy, parsePolicy } from '../domain/policy.js';
+import { DEFAULT_POLICY, type Policy, parsePolicy } from '@credence/core/risk/policy';
 import type { Store } from '../storage/store.js';
 
 /**

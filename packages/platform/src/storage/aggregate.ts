@@ -1,51 +1,41 @@
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
-import type { ReportType } from '@credence/core/wire/vocabulary';
-import { categoryBit } from '../domain/policy.js';
-import type { IngestEntity, IngestReport, TokenRef, TokenStats } from '../domain/types.js';
+import {
+  reportFigures,
+  reportTokens,
+  type StatsFigures,
+  type TokenStats,
+  widen,
+} from '@credence/core/risk/token-summary';
+import type { Category, ReportType } from '@credence/core/wire/vocabulary';
+import type { IngestEntity, IngestReport, TokenRef } from '../domain/types.js';
 
 /**
  * Pure helpers shared by the storage adapters: what a batch adds to the per-token
  * statistics, and the recount of a member's statistics from its remaining reports.
  */
 
-export interface StatDelta {
+export interface StatDelta extends StatsFigures {
   readonly token: string;
   readonly kind: IdentifierKind;
   readonly keyId: string;
   readonly type: ReportType;
-  reports: number;
-  firstSeen: number;
-  lastSeen: number;
-  categories: number;
 }
 
-/** Per (token, report type): a report naming a token in two roles counts once. */
+/** Per (token, report type) of one member's new reports (core/risk/token-summary.ts). */
 export function statDeltas(reports: readonly IngestReport[]): StatDelta[] {
   const deltas = new Map<string, StatDelta>();
   for (const r of reports) {
-    const seen = new Set<string>();
-    for (const e of r.entities) {
-      if (seen.has(e.token)) continue;
-      seen.add(e.token);
+    const figures = reportFigures(r);
+    for (const e of reportTokens(r.entities)) {
       const key = `${e.token}\u0000${r.type}`;
       const d = deltas.get(key);
-      if (d === undefined) {
-        deltas.set(key, {
-          token: e.token,
-          kind: e.kind,
-          keyId: e.keyId,
-          type: r.type,
-          reports: 1,
-          firstSeen: r.occurredAt,
-          lastSeen: r.occurredAt,
-          categories: categoryBit(r.category),
-        });
-      } else {
-        d.reports++;
-        d.firstSeen = Math.min(d.firstSeen, r.occurredAt);
-        d.lastSeen = Math.max(d.lastSeen, r.occurredAt);
-        d.categories |= categoryBit(r.category);
-      }
+      deltas.set(key, {
+        token: e.token,
+        kind: d?.kind ?? e.kind,
+        keyId: d?.keyId ?? e.keyId,
+        type: r.type,
+        ...widen(d, figures),
+      });
     }
   }
   return [...deltas.values()];
@@ -67,30 +57,12 @@ export function recount(
   memberId: string,
   rows: readonly {
     readonly type: ReportType;
-    readonly category: Parameters<typeof categoryBit>[0];
+    readonly category: Category;
     readonly occurredAt: number;
   }[],
 ): TokenStats[] {
-  const byType = new Map<
-    ReportType,
-    { reports: number; firstSeen: number; lastSeen: number; categories: number }
-  >();
-  for (const row of rows) {
-    const s = byType.get(row.type);
-    if (s === undefined)
-      byType.set(row.type, {
-        reports: 1,
-        firstSeen: row.occurredAt,
-        lastSeen: row.occurredAt,
-        categories: categoryBit(row.category),
-      });
-    else {
-      s.reports++;
-      s.firstSeen = Math.min(s.firstSeen, row.occurredAt);
-      s.lastSeen = Math.max(s.lastSeen, row.occurredAt);
-      s.categories |= categoryBit(row.category);
-    }
-  }
+  const byType = new Map<ReportType, StatsFigures>();
+  for (const row of rows) byType.set(row.type, widen(byType.get(row.type), reportFigures(row)));
   return [...byType.entries()].map(([type, s]) => ({ memberId, type, ...s }));
 }
 

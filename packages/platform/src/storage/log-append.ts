@@ -1,15 +1,27 @@
+import { randomBytes } from 'node:crypto';
+import { encodeBase64url } from '@credence/core/encoding/base64url';
+import type {
+  AuditRecord,
+  StoredLinkRecord,
+  StoredReportRecord,
+} from '@credence/core/log/audit-records';
 import {
+  type AlertRecord,
+  alertsDigest,
   entryText,
   entryTime,
   type LogEntry,
   linkBatchDigest,
   recordDigest,
   reportDigest,
+  reportScriptDigest,
   retractionDigest,
 } from '@credence/core/log/entries';
 import { HASH_SIZE, hashLeaf } from '@credence/core/merkle/hash';
 import { type CompletedNode, TreeBuilder } from '@credence/core/merkle/tree-builder';
+import { canonicalJson } from '@credence/core/signing/canonical-json';
 import type { IngestLink, IngestReport, LogAppend, OprfUsage } from '../domain/types.js';
+import { analysisRecord } from './analysis-rows.js';
 
 /**
  * Appending to the transparency log inside a store's write transaction (SPEC §3.4): the
@@ -26,8 +38,21 @@ export interface LogStateRow {
   readonly frontier: Uint8Array;
 }
 
+/**
+ * An entry to append, with the record its digest is of when the store keeps that record
+ * only beside the log (member, key and key-server events): canonical JSON, kept in
+ * `log_records` so that an auditor can check the digest and rebuild what the events say.
+ */
+export interface EntryToAppend extends LogEntry {
+  readonly record?: string;
+}
+
 export interface PlannedAppend {
-  readonly entries: readonly { readonly index: number; readonly text: string }[];
+  readonly entries: readonly {
+    readonly index: number;
+    readonly text: string;
+    readonly record: string | undefined;
+  }[];
   readonly nodes: readonly CompletedNode[];
   readonly state: {
     readonly size: number;
@@ -37,17 +62,17 @@ export interface PlannedAppend {
   readonly result: LogAppend;
 }
 
-export function planAppend(state: LogStateRow, entries: readonly LogEntry[]): PlannedAppend {
+export function planAppend(state: LogStateRow, entries: readonly EntryToAppend[]): PlannedAppend {
   const frontier: Uint8Array[] = [];
   for (let at = 0; at < state.frontier.length; at += HASH_SIZE)
     frontier.push(state.frontier.subarray(at, at + HASH_SIZE));
   const builder = TreeBuilder.fromFrontier(state.size, frontier);
-  const rows: { index: number; text: string }[] = [];
+  const rows: { index: number; text: string; record: string | undefined }[] = [];
   const nodes: CompletedNode[] = [];
   const encoder = new TextEncoder();
   for (const entry of entries) {
     const text = entryText(entry);
-    rows.push({ index: builder.size, text });
+    rows.push({ index: builder.size, text, record: entry.record });
     for (const node of builder.append(hashLeaf(encoder.encode(text)))) nodes.push(node);
   }
   const root = builder.root();
@@ -65,6 +90,7 @@ export function planAppend(state: LogStateRow, entries: readonly LogEntry[]): Pl
 /** One entry per accepted report: the digest of the report as stored. */
 export function reportEntries(
   memberId: string,
+  batchId: string,
   at: number,
   accepted: readonly (IngestReport & { readonly id: string })[],
 ): LogEntry[] {
@@ -83,8 +109,51 @@ export function reportEntries(
       loss: r.loss,
       entities: r.entities,
       contentHash: r.contentHash,
+      batchId,
+      fingerprint: r.fingerprint,
+      script: r.script,
     }),
   }));
+}
+
+/** A script shared later for one of the member's reports. */
+export function reportScriptEntry(
+  memberId: string,
+  s: { report: string; script: string; batchId: string },
+  at: number,
+): LogEntry {
+  return {
+    kind: 'report_script',
+    time: entryTime(at),
+    member: memberId,
+    subject: s.report,
+    digest: reportScriptDigest(s),
+  };
+}
+
+/** A fresh salt for an `alerts` entry (core/log/entries.ts, alertsDigest). */
+export function alertSalt(): string {
+  return encodeBase64url(randomBytes(16));
+}
+
+/**
+ * The commitment to the alerts one write raised: appended before the write's own entries
+ * (so the write's receipt still covers exactly the member's entries), by the member or
+ * process whose write raised them, its subject the number of alerts.
+ */
+export function alertsEntry(
+  writer: string,
+  at: number,
+  salt: string,
+  alerts: readonly AlertRecord[],
+): LogEntry {
+  return {
+    kind: 'alerts',
+    time: entryTime(at),
+    member: writer,
+    subject: `alerts/${alerts.length}`,
+    digest: alertsDigest(salt, alerts),
+  };
 }
 
 /** One entry per link batch that added links: the digest of the links it added. */
@@ -135,26 +204,65 @@ export function retractionEntry(
  * subject (`oprf/<key server>/<key id>/<share>/<day>/<count>`) so that enumeration shows
  * in the log. A key server's counts are its own: another cannot overwrite them.
  */
-export function oprfUsageEntry(u: OprfUsage, at: number): LogEntry {
-  return {
-    kind: 'oprf_usage',
-    time: entryTime(at),
-    member: u.member,
-    subject: `oprf/${u.reporter}/${u.keyId}/${u.shareIndex}/${u.day}/${u.evaluations}`,
-    digest: recordDigest({
+export function oprfUsageEntry(u: OprfUsage, at: number): EntryToAppend {
+  return eventEntry(
+    'oprf_usage',
+    u.member,
+    `oprf/${u.reporter}/${u.keyId}/${u.shareIndex}/${u.day}/${u.evaluations}`,
+    at,
+    {
       reporter: u.reporter,
       keyId: u.keyId,
       shareIndex: u.shareIndex,
       day: u.day,
       member: u.member,
       evaluations: u.evaluations,
-    }),
+    },
+  );
+}
+
+/**
+ * Member, key, policy, analysis and key-server events: the digest of what changed, and
+ * the record itself to keep beside the log (never a credential: an event says that one
+ * was issued, not what it is).
+ */
+export function eventEntry(
+  kind: 'member_event' | 'key_event' | 'oprf_usage',
+  memberId: string,
+  subject: string,
+  at: number,
+  record: unknown,
+): EntryToAppend {
+  return {
+    kind,
+    time: entryTime(at),
+    member: memberId,
+    subject,
+    digest: recordDigest(record),
+    record: canonicalJson(record),
   };
 }
 
-/** Member, key and policy events: the digest of what changed. */
-export function eventEntry(
-  kind: 'member_event' | 'key_event' | 'policy_change' | 'analysis',
+/**
+ * A credential issued (and, with `replace`, the member's others revoked first): member
+ * events that say when and who did it, never the credential.
+ */
+export function credentialEntries(
+  memberId: string,
+  at: number,
+  options: { by: 'operator' | 'member'; replace: boolean },
+): EntryToAppend[] {
+  const event = (name: string) =>
+    eventEntry('member_event', memberId, memberId, at, { event: name, at, by: options.by });
+  return [...(options.replace ? [event('credentials_revoked')] : []), event('credential_issued')];
+}
+
+/**
+ * A policy change or an analysis run: the record its digest is of is a row of its own
+ * table (the policy; the kept result's SHA-256), which the audit reads and checks there.
+ */
+export function tableEventEntry(
+  kind: 'policy_change' | 'analysis',
   memberId: string,
   subject: string,
   at: number,
@@ -173,6 +281,10 @@ export interface StoredReportRow {
   readonly loss: string | null;
   readonly entities: string;
   readonly content_hash: string;
+  readonly batch_id: string;
+  readonly fingerprint: string | null;
+  readonly script: string | null;
+  readonly created_at: number;
   readonly retracted_at: number | null;
   readonly retract_reason: string | null;
 }
@@ -189,59 +301,172 @@ export interface StoredLinkRow {
   readonly count: number;
   readonly amount: string | null;
   readonly content_hash: string;
+  readonly created_at: number;
+}
+
+export interface StoredAlertRow {
+  readonly id: number;
+  readonly member_id: string;
+  readonly token: string;
+  readonly kind: string;
+  readonly source: string;
+  readonly report_type: string | null;
+  readonly category: string | null;
+  readonly link_type: string | null;
+  readonly ring_id: string | null;
+  readonly occurred_at: number;
+  readonly created_at: number;
+}
+
+export const reportRecordOf = (r: StoredReportRow): StoredReportRecord => ({
+  id: r.id,
+  ref: r.ref,
+  type: r.type,
+  category: r.category,
+  occurredAt: Number(r.occurred_at),
+  loss: r.loss,
+  entities: JSON.parse(r.entities) as StoredReportRecord['entities'],
+  contentHash: r.content_hash,
+  batchId: r.batch_id,
+  fingerprint: r.fingerprint,
+  script: r.script,
+  createdAt: Number(r.created_at),
+  retractedAt: r.retracted_at === null ? null : Number(r.retracted_at),
+  retractReason: r.retract_reason,
+});
+
+export const linkRecordOf = (l: StoredLinkRow): StoredLinkRecord => ({
+  id: l.id,
+  link: l.link,
+  from: { token: l.from_token, kind: l.from_kind },
+  to: { token: l.to_token, kind: l.to_kind },
+  keyId: l.key_id,
+  at: Number(l.at),
+  count: l.count,
+  amount: l.amount,
+  contentHash: l.content_hash,
+  createdAt: Number(l.created_at),
+});
+
+export const alertRecordOf = (a: StoredAlertRow): AlertRecord => ({
+  id: Number(a.id),
+  member: a.member_id,
+  token: a.token,
+  kind: a.kind,
+  source: a.source,
+  reportType: a.report_type,
+  category: a.category,
+  linkType: a.link_type,
+  ringId: a.ring_id,
+  occurredAt: Number(a.occurred_at),
+  createdAt: Number(a.created_at),
+});
+
+/** An entry as the audit asks about it: where it is and what it names. */
+export interface AuditSubject {
+  readonly index: number;
+  readonly kind: string;
+  readonly member: string;
+  readonly subject: string;
 }
 
 /**
- * What the store holds now for the subject of a log entry, as the digest the entry would
- * carry (null when the store holds nothing for it). The audit compares the two: a stored
- * report edited or deleted after it was logged no longer matches its entry.
+ * What a store holds for each entry of a page, read in a few statements by the adapter
+ * and assembled here: the report row (report and retraction entries), the batch's links,
+ * the shared script, the alerts and their salt, the record kept beside the log (events),
+ * the policy as the policies table holds it, the SHA-256 of the kept analysis result.
+ * Null where the store holds nothing for the entry (the audit names that).
  */
-export function storedDigest(
-  kind: string,
-  report: StoredReportRow | undefined,
-  links: readonly StoredLinkRow[] | undefined,
-): string | null {
-  if (kind === 'report') {
-    if (report === undefined) return null;
-    return reportDigest({
-      id: report.id,
-      ref: report.ref,
-      type: report.type,
-      category: report.category,
-      occurredAt: report.occurred_at,
-      loss: report.loss ?? undefined,
-      entities: JSON.parse(report.entities) as ReportEntities,
-      contentHash: report.content_hash,
-    });
-  }
-  if (kind === 'retraction') {
-    if (report === undefined || report.retracted_at === null) return null;
-    return retractionDigest({
-      report: report.id,
-      at: report.retracted_at,
-      reason: report.retract_reason ?? '',
-    });
-  }
-  if (kind === 'link_batch') {
-    if (links === undefined || links.length === 0) return null;
-    return linkBatchDigest(
-      links.map((l) => ({
-        id: l.id,
-        link: l.link,
-        from: { token: l.from_token, kind: l.from_kind },
-        to: { token: l.to_token, kind: l.to_kind },
-        keyId: l.key_id,
-        at: l.at,
-        count: l.count,
-        amount: l.amount ?? undefined,
-        contentHash: l.content_hash,
-      })),
-    );
-  }
-  return null;
+export interface AuditRows {
+  readonly reports: ReadonlyMap<string, StoredReportRow>;
+  readonly links: ReadonlyMap<string, readonly StoredLinkRow[]>;
+  readonly scripts: ReadonlyMap<
+    string,
+    { readonly script: string; readonly batch_id: string; readonly created_at: number }
+  >;
+  readonly alerts: ReadonlyMap<
+    number,
+    { readonly salt: string; readonly rows: readonly StoredAlertRow[] }
+  >;
+  readonly records: ReadonlyMap<number, string>;
+  readonly policies: ReadonlyMap<number, unknown>;
+  readonly analyses: ReadonlyMap<number, string>;
 }
 
-type ReportEntities = { role: string; kind: string; token: string; keyId: string }[];
+export const memberKey = (member: string, id: string) => `${member}\u0000${id}`;
 
-/** Kinds of entries whose subjects the store can be checked against. */
-export const AUDITED_KINDS: ReadonlySet<string> = new Set(['report', 'retraction', 'link_batch']);
+export function auditRecordOf(e: AuditSubject, rows: AuditRows): AuditRecord | null {
+  switch (e.kind) {
+    case 'report':
+    case 'retraction': {
+      const row = rows.reports.get(memberKey(e.member, e.subject));
+      return row === undefined ? null : { type: 'report', report: reportRecordOf(row) };
+    }
+    case 'link_batch': {
+      const links = rows.links.get(memberKey(e.member, e.subject)) ?? [];
+      return links.length === 0 ? null : { type: 'links', links: links.map(linkRecordOf) };
+    }
+    case 'report_script': {
+      const s = rows.scripts.get(memberKey(e.member, e.subject));
+      return s === undefined
+        ? null
+        : {
+            type: 'script',
+            report: e.subject,
+            script: s.script,
+            batchId: s.batch_id,
+            createdAt: Number(s.created_at),
+          };
+    }
+    case 'alerts': {
+      const a = rows.alerts.get(e.index);
+      return a === undefined
+        ? null
+        : { type: 'alerts', salt: a.salt, alerts: a.rows.map(alertRecordOf) };
+    }
+    case 'policy_change': {
+      const version = /^policy\/(\d+)$/.exec(e.subject)?.[1];
+      const body = version === undefined ? undefined : rows.policies.get(Number(version));
+      return body === undefined ? null : { type: 'event', record: body };
+    }
+    case 'analysis': {
+      const id = /^analysis\/(\d+)$/.exec(e.subject)?.[1];
+      const body = id === undefined ? undefined : rows.analyses.get(Number(id));
+      return body === undefined ? null : { type: 'event', record: analysisRecord(body) };
+    }
+    case 'member_event':
+    case 'key_event':
+    case 'oprf_usage': {
+      const text = rows.records.get(e.index);
+      return text === undefined ? null : { type: 'event', record: JSON.parse(text) as unknown };
+    }
+    default:
+      return null;
+  }
+}
+
+/** The ids an adapter reads for a page of entries: kind by kind. */
+export function auditWants(entries: readonly AuditSubject[]): {
+  reports: AuditSubject[];
+  links: AuditSubject[];
+  scripts: AuditSubject[];
+  alerts: number[];
+  records: number[];
+  policies: number[];
+  analyses: number[];
+} {
+  const by = (...kinds: string[]) => entries.filter((e) => kinds.includes(e.kind));
+  const numbered = (kind: string, prefix: string) =>
+    by(kind)
+      .map((e) => (e.subject.startsWith(prefix) ? Number(e.subject.slice(prefix.length)) : NaN))
+      .filter((n) => Number.isSafeInteger(n));
+  return {
+    reports: by('report', 'retraction'),
+    links: by('link_batch'),
+    scripts: by('report_script'),
+    alerts: by('alerts').map((e) => e.index),
+    records: by('member_event', 'key_event', 'oprf_usage').map((e) => e.index),
+    policies: numbered('policy_change', 'policy/'),
+    analyses: numbered('analysis', 'analysis/'),
+  };
+}

@@ -8,6 +8,7 @@ import type {
   IngestEntity,
   Member,
   MemberType,
+  SigningKeyRow,
   StoredReport,
 } from '../domain/types.js';
 
@@ -44,7 +45,7 @@ export interface AlertRow {
   member_id: string;
   token: string;
   kind: IdentifierKind;
-  source: 'report' | 'link' | 'ring';
+  source: 'report' | 'link' | 'ring' | 'key';
   report_type: ReportType | null;
   category: Category | null;
   link_type: LinkType | null;
@@ -123,8 +124,14 @@ export interface ReportEvidenceSqlRow {
 }
 
 /** The columns reportEvidence reads, in both dialects. */
+/**
+ * A report as analysis reads it, with the script its member shared later if it did
+ * (`report_scripts`): FROM reports r LEFT JOIN report_scripts s (REPORT_EVIDENCE_FROM).
+ */
 export const REPORT_EVIDENCE_COLUMNS =
-  'member_id, id, type, category, occurred_at, entities, fingerprint, script';
+  'r.member_id, r.id, r.type, r.category, r.occurred_at, r.entities, r.fingerprint, coalesce(r.script, s.script) AS script';
+export const REPORT_EVIDENCE_FROM =
+  'reports r LEFT JOIN report_scripts s ON s.member_id = r.member_id AND s.report_id = r.id';
 
 export const reportEvidenceOf = (r: ReportEvidenceSqlRow): EvidenceReportRow => ({
   memberId: r.member_id,
@@ -135,4 +142,16 @@ export const reportEvidenceOf = (r: ReportEvidenceSqlRow): EvidenceReportRow => 
   entities: JSON.parse(r.entities) as IngestEntity[],
   fingerprint: r.fingerprint ?? undefined,
   script: r.script ?? undefined,
+});
+
+export const signingKeyOf = (r: {
+  public_key: string;
+  created_at: number;
+  activates_at: number | null;
+  revoked_at: number | null;
+}): SigningKeyRow => ({
+  publicKey: r.public_key,
+  createdAt: Number(r.created_at),
+  activatesAt: r.activates_at === null ? undefined : Number(r.activates_at),
+  revokedAt: r.revoked_at === null ? undefined : Number(r.revoked_at),
 });

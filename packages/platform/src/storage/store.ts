@@ -1,3 +1,4 @@
+import type { AuditRecord } from '@credence/core/log/audit-records';
 import type { LogEntry } from '@credence/core/log/entries';
 import type { NodeId } from '@credence/core/merkle/tree-builder';
 import type {
@@ -10,12 +11,15 @@ import type {
   IngestLink,
   IngestReport,
   IngestResult,
+  IngestScript,
+  KeyChange,
   LogAppend,
   LogHead,
   Member,
   MemberType,
   OprfUsage,
   PolicyRecord,
+  SigningKeyRow,
   StoredAnalysis,
   StoredCheckpoint,
   StoredReport,
@@ -23,6 +27,8 @@ import type {
   TokenRef,
   WebhookDelivery,
 } from '../domain/types.js';
+import type { AuditStatePage, AuditTable } from './audit-state.js';
+import type { AuditSubject } from './log-append.js';
 
 /**
  * The platform's storage port. One interface, two adapters: SqliteStore (embedded, the
@@ -49,13 +55,24 @@ export interface Store {
   getMember(id: string): Promise<Member | undefined>;
   listMembers(): Promise<Member[]>;
   setMemberStatus(id: string, status: Member['status']): Promise<boolean>;
-  addCredential(memberId: string, sha256: string, at: number): Promise<void>;
-  /** Revokes every credential of the member. */
-  revokeCredentials(memberId: string, at: number): Promise<void>;
+  /**
+   * Issues a credential (kept as its hash), with `replace` revoking the member's others
+   * first, in one transaction; logged as member events that say who did it.
+   */
+  issueCredential(
+    memberId: string,
+    sha256: string,
+    at: number,
+    options: { by: 'operator' | 'member'; replace: boolean },
+  ): Promise<LogAppend>;
   memberByCredential(sha256: string): Promise<Member | undefined>;
-  addSigningKey(memberId: string, publicKey: string, at: number): Promise<void>;
-  revokeSigningKeys(memberId: string, at: number): Promise<void>;
-  signingKeys(memberId: string): Promise<string[]>;
+  /**
+   * Applies a change of the member's signing keys and logs it (a key_event whose record
+   * is the change), atomically; an announced key also alerts the member.
+   */
+  changeSigningKeys(memberId: string, at: number, change: KeyChange): Promise<LogAppend>;
+  /** Every signing key the member has had, with when each is usable, oldest first. */
+  signingKeys(memberId: string): Promise<SigningKeyRow[]>;
 
   /**
    * Stores a batch's new reports with their entities, counts them into the per-token
@@ -64,6 +81,17 @@ export interface Store {
    * nothing.
    */
   ingestReports(batch: BatchRecord, reports: readonly IngestReport[]): Promise<IngestResult>;
+  /**
+   * Keeps scripts a member shares for reports it sent before (each a `report_script`
+   * entry): a script already kept, or already sent with its report, is a duplicate; any
+   * other script for such a report is a conflict. Reports never change.
+   */
+  shareScripts(batch: BatchRecord, scripts: readonly IngestScript[]): Promise<IngestResult>;
+  /** The member's reports by ref: their ids, and whether they carry a fingerprint. */
+  reportsByRef(
+    memberId: string,
+    refs: readonly string[],
+  ): Promise<Map<string, { id: string; fingerprint: boolean }>>;
   /** Stores a batch's new links (repeats are duplicates) and alerts watchers. */
   ingestLinks(batch: BatchRecord, links: readonly IngestLink[]): Promise<IngestResult>;
   /** Retracts one of the member's own reports; statistics of its tokens are recounted. */
@@ -126,14 +154,18 @@ export interface Store {
   addCosignature(size: number, witness: string, line: string, at: number): Promise<void>;
 
   /**
-   * For each entry (report, retraction, link_batch), the digest of what the store holds for
-   * its subject now, or null when it holds nothing; null for other kinds (storage/log-append.ts).
+   * For each entry, what the store holds for its subject now (core/log/audit-records.ts),
+   * or null when it holds nothing or the kind has no record (check digests).
    */
-  auditDigests(
-    entries: readonly { kind: string; member: string; subject: string }[],
-  ): Promise<(string | null)[]>;
+  auditRecords(entries: readonly AuditSubject[]): Promise<(AuditRecord | null)[]>;
   /** What the store holds that the log should account for. */
   auditCounts(): Promise<AuditCounts>;
+  /** A page of a derived table, in its key's order after `after` (storage/audit-state.ts). */
+  auditState(
+    table: AuditTable,
+    after: readonly (string | number)[] | undefined,
+    limit: number,
+  ): Promise<AuditStatePage>;
 
   /** Reports that stand (not retracted), in (member, id) order after the key given. */
   reportEvidence(
@@ -155,6 +187,8 @@ export interface Store {
   ): Promise<{ id: number; seq: number; alerts: number; log: LogAppend }>;
   /** The latest analysis run, unless it is the one of id `known`. */
   latestAnalysis(known?: number): Promise<StoredAnalysis | undefined>;
+  /** The analysis run of this id. */
+  getAnalysis(id: number): Promise<StoredAnalysis | undefined>;
 
   latestPolicy(): Promise<PolicyRecord | undefined>;
   putPolicy(body: unknown, createdBy: string, at: number): Promise<number>;

@@ -54,4 +54,16 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: string; readonly 
       ALTER TABLE reports ADD COLUMN script TEXT;
     `,
   },
+  {
+    version: '2026-12-03-01-verifiable-answers',
+    sql: `
+      CREATE TABLE log_records (idx BIGINT PRIMARY KEY, record TEXT NOT NULL);
+      ALTER TABLE alerts ADD COLUMN log_index BIGINT;
+      CREATE INDEX alerts_log ON alerts (log_index);
+      CREATE TABLE alert_salts (log_index BIGINT PRIMARY KEY, salt TEXT NOT NULL);
+      CREATE TABLE sequence_log (seq BIGINT PRIMARY KEY, log_size BIGINT NOT NULL);
+      CREATE TABLE report_scripts (member_id TEXT NOT NULL, report_id TEXT NOT NULL, script TEXT NOT NULL, batch_id TEXT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (member_id, report_id));
+      ALTER TABLE signing_keys ADD COLUMN activates_at BIGINT;
+    `,
+  },
 ];

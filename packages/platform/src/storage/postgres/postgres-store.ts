@@ -1,5 +1,6 @@
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
-import type { LogEntry } from '@credence/core/log/entries';
+import type { AuditRecord } from '@credence/core/log/audit-records';
+import type { AlertRecord, LogEntry } from '@credence/core/log/entries';
 import type { NodeId } from '@credence/core/merkle/tree-builder';
 import type { Category, LinkType, ReportType } from '@credence/core/wire/vocabulary';
 import pg from 'pg';
@@ -14,13 +15,16 @@ import type {
   IngestLink,
   IngestReport,
   IngestResult,
+  IngestScript,
   ItemOutcome,
+  KeyChange,
   LogAppend,
   LogHead,
   Member,
   MemberType,
   OprfUsage,
   PolicyRecord,
+  SigningKeyRow,
   StoredAnalysis,
   StoredCheckpoint,
   StoredReport,
@@ -30,18 +34,36 @@ import type {
 } from '../../domain/types.js';
 import { distinctTokens, entitiesJson, recount, statDeltas } from '../aggregate.js';
 import { analysisRecord, joinedRings } from '../analysis-rows.js';
-import { newId } from '../ids.js';
 import {
-  AUDITED_KINDS,
+  AUDIT_COUNTS,
+  type AuditStatePage,
+  type AuditTable,
+  auditStatePage,
+  auditStateQuery,
+} from '../audit-state.js';
+import { newId } from '../ids.js';
+import { keyAlert, keyChangeRecord, keyChangeStatements } from '../key-changes.js';
+import {
+  type AuditSubject,
+  alertRecordOf,
+  alertSalt,
+  alertsEntry,
+  auditRecordOf,
+  auditWants,
+  credentialEntries,
+  type EntryToAppend,
   eventEntry,
   linkBatchEntry,
+  memberKey,
   oprfUsageEntry,
   planAppend,
   reportEntries,
+  reportScriptEntry,
   retractionEntry,
+  type StoredAlertRow,
   type StoredLinkRow,
   type StoredReportRow,
-  storedDigest,
+  tableEventEntry,
 } from '../log-append.js';
 import { nodesFromTiles, patchTiles, TILE_BYTES, type TileId, tilesOf } from '../log-tiles.js';
 import {
@@ -51,9 +73,11 @@ import {
   linkEvidenceOf,
   memberOf,
   REPORT_EVIDENCE_COLUMNS,
+  REPORT_EVIDENCE_FROM,
   type ReportEvidenceSqlRow,
   reportEvidenceOf,
   reportOf,
+  signingKeyOf,
 } from '../rows.js';
 import type { Store } from '../store.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
@@ -192,27 +216,23 @@ export class PostgresStore implements Store {
     });
   }
 
-  async addCredential(memberId: string, sha256: string, at: number): Promise<void> {
-    await this.tx(async (client) => {
+  async issueCredential(
+    memberId: string,
+    sha256: string,
+    at: number,
+    options: { by: 'operator' | 'member'; replace: boolean },
+  ): Promise<LogAppend> {
+    return this.tx(async (client) => {
+      if (options.replace)
+        await client.query(
+          'UPDATE credentials SET revoked_at = $1 WHERE member_id = $2 AND revoked_at IS NULL',
+          [at, memberId],
+        );
       await client.query(
         'INSERT INTO credentials (sha256, member_id, created_at) VALUES ($1, $2, $3)',
         [sha256, memberId, at],
       );
-      await this.appendInTx(client, [
-        eventEntry('member_event', memberId, memberId, at, { event: 'credential_issued', at }),
-      ]);
-    });
-  }
-
-  async revokeCredentials(memberId: string, at: number): Promise<void> {
-    await this.tx(async (client) => {
-      await client.query(
-        'UPDATE credentials SET revoked_at = $1 WHERE member_id = $2 AND revoked_at IS NULL',
-        [at, memberId],
-      );
-      await this.appendInTx(client, [
-        eventEntry('member_event', memberId, memberId, at, { event: 'credentials_revoked', at }),
-      ]);
+      return (await this.appendInTx(client, credentialEntries(memberId, at, options))) as LogAppend;
     });
   }
 
@@ -224,45 +244,46 @@ export class PostgresStore implements Store {
     return rows[0] === undefined ? undefined : memberOf(rows[0]);
   }
 
-  async addSigningKey(memberId: string, publicKey: string, at: number): Promise<void> {
-    await this.tx(async (client) => {
-      const added = await client.query(
-        'INSERT INTO signing_keys (member_id, public_key, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
-        [memberId, publicKey, at],
-      );
-      if ((added.rowCount ?? 0) > 0)
-        await this.appendInTx(client, [
-          eventEntry('key_event', memberId, publicKey, at, { event: 'added', publicKey }),
-        ]);
+  async changeSigningKeys(memberId: string, at: number, change: KeyChange): Promise<LogAppend> {
+    return this.tx(async (client) => {
+      for (const { sql, params } of keyChangeStatements(memberId, at, change)) {
+        let n = 0;
+        await client.query(
+          sql.replace(/\?/g, () => `$${++n}`),
+          params,
+        );
+      }
+      const alert = keyAlert(memberId, at, change);
+      const alerts: AlertRecord[] = [];
+      if (alert !== undefined) {
+        const { rows } = await client.query<StoredAlertRow>(
+          `INSERT INTO alerts (seq, member_id, token, kind, source, occurred_at, created_at)
+           VALUES ((SELECT value FROM counters WHERE name = 'seq'), $1, $2, $3, $4, $5, $6) RETURNING *`,
+          [memberId, alert.token, alert.kind, alert.source, alert.occurredAt, alert.createdAt],
+        );
+        await client.query(
+          'INSERT INTO webhook_deliveries (alert_id, member_id, attempts, next_attempt_at) SELECT $1, member_id, 0, $2 FROM webhooks WHERE member_id = $3',
+          [rows[0]?.id, at, memberId],
+        );
+        alerts.push(...rows.map(alertRecordOf));
+      }
+      return (await this.logWrite(client, memberId, at, alerts, [
+        eventEntry('key_event', memberId, change.publicKey, at, keyChangeRecord(change)),
+      ])) as LogAppend;
     });
   }
 
-  async revokeSigningKeys(memberId: string, at: number): Promise<void> {
-    await this.tx(async (client) => {
-      const { rows } = await client.query<{ public_key: string }>(
-        'UPDATE signing_keys SET revoked_at = $1 WHERE member_id = $2 AND revoked_at IS NULL RETURNING public_key',
-        [at, memberId],
-      );
-      await this.appendInTx(
-        client,
-        rows
-          .sort((a, b) => (a.public_key < b.public_key ? -1 : 1))
-          .map((k) =>
-            eventEntry('key_event', memberId, k.public_key, at, {
-              event: 'revoked',
-              publicKey: k.public_key,
-            }),
-          ),
-      );
-    });
-  }
-
-  async signingKeys(memberId: string): Promise<string[]> {
-    const { rows } = await this.pool.query<{ public_key: string }>(
-      'SELECT public_key FROM signing_keys WHERE member_id = $1 AND revoked_at IS NULL ORDER BY created_at',
+  async signingKeys(memberId: string): Promise<SigningKeyRow[]> {
+    const { rows } = await this.pool.query<{
+      public_key: string;
+      created_at: number;
+      activates_at: number | null;
+      revoked_at: number | null;
+    }>(
+      'SELECT public_key, created_at, activates_at, revoked_at FROM signing_keys WHERE member_id = $1 ORDER BY created_at, public_key',
       [memberId],
     );
-    return rows.map((r) => r.public_key);
+    return rows.map(signingKeyOf);
   }
 
   async currentSeq(): Promise<number> {
@@ -279,7 +300,7 @@ export class PostgresStore implements Store {
    */
   private async appendInTx(
     client: pg.PoolClient,
-    entries: readonly LogEntry[],
+    entries: readonly EntryToAppend[],
   ): Promise<LogAppend | undefined> {
     if (entries.length === 0) return undefined;
     const { rows } = await client.query<{ size: number; frontier: Buffer }>(
@@ -293,6 +314,9 @@ export class PostgresStore implements Store {
     await client.query(
       `WITH entries AS (
          INSERT INTO log_entries (idx, entry) SELECT * FROM unnest($1::bigint[], $2::text[])
+       ), records AS (
+         INSERT INTO log_records (idx, record)
+         SELECT idx, record FROM unnest($1::bigint[], $9::text[]) AS r(idx, record) WHERE record IS NOT NULL
        ), tiles AS (
          INSERT INTO log_tiles (band, idx, hashes)
          SELECT t.band, t.idx, substring($5::bytea from ((t.n - 1) * ${TILE_BYTES} + 1)::int for ${TILE_BYTES})
@@ -309,9 +333,44 @@ export class PostgresStore implements Store {
         plan.state.size,
         Buffer.from(plan.state.frontier),
         Buffer.from(plan.state.root),
+        plan.entries.map((e) => e.record ?? null),
       ],
     );
     return plan.result;
+  }
+
+  /**
+   * Logs one write (as SqliteStore.logWrite): the commitment to the alerts it raised,
+   * then its own entries, whose append is returned; with `seq`, the log's size after the
+   * write is kept for that sequence number. Call last in the transaction.
+   */
+  private async logWrite(
+    client: pg.PoolClient,
+    writer: string,
+    at: number,
+    alerts: readonly AlertRecord[],
+    entries: readonly EntryToAppend[],
+    seq?: number,
+  ): Promise<LogAppend | undefined> {
+    if (alerts.length > 0) {
+      const salt = alertSalt();
+      const committed = (await this.appendInTx(client, [
+        alertsEntry(writer, at, salt, alerts),
+      ])) as LogAppend;
+      await client.query(
+        `WITH salt AS (INSERT INTO alert_salts (log_index, salt) VALUES ($1, $2))
+         UPDATE alerts SET log_index = $1 WHERE id = ANY($3::bigint[])`,
+        [committed.first, salt, alerts.map((a) => a.id)],
+      );
+    }
+    const log = await this.appendInTx(client, entries);
+    if (seq !== undefined)
+      await client.query(
+        `INSERT INTO sequence_log (seq, log_size) VALUES ($1, coalesce($2::bigint, (SELECT size FROM log_state WHERE id = 1)))
+         ON CONFLICT (seq) DO UPDATE SET log_size = excluded.log_size`,
+        [seq, log?.size ?? null],
+      );
+    return log;
   }
 
   async recordOprfUsage(all: readonly OprfUsage[], at: number): Promise<LogAppend | undefined> {
@@ -450,57 +509,112 @@ export class PostgresStore implements Store {
     return this.checkpointsOf(rows);
   }
 
-  async auditDigests(
-    entries: readonly { kind: string; member: string; subject: string }[],
-  ): Promise<(string | null)[]> {
-    const reports = entries.filter((e) => e.kind === 'report' || e.kind === 'retraction');
-    const batches = entries.filter((e) => e.kind === 'link_batch');
-    const byReport = new Map<string, StoredReportRow>();
-    if (reports.length > 0) {
-      const { rows } = await this.pool.query<StoredReportRow & { member_id: string }>(
-        'SELECT r.* FROM reports r JOIN unnest($1::text[], $2::text[]) AS t(member_id, id) ON r.member_id = t.member_id AND r.id = t.id',
-        [reports.map((e) => e.member), reports.map((e) => e.subject)],
-      );
-      for (const r of rows) byReport.set(`${r.member_id}\u0000${r.id}`, r);
+  async auditRecords(entries: readonly AuditSubject[]): Promise<(AuditRecord | null)[]> {
+    const want = auditWants(entries);
+    const pairs = async <R>(
+      table: string,
+      idColumn: string,
+      subjects: readonly AuditSubject[],
+    ): Promise<(R & { member_id: string })[]> =>
+      subjects.length === 0
+        ? []
+        : (
+            await this.pool.query<R & { member_id: string }>(
+              `SELECT x.* FROM ${table} x JOIN unnest($1::text[], $2::text[]) AS t(member_id, id) ON x.member_id = t.member_id AND x.${idColumn} = t.id`,
+              [subjects.map((e) => e.member), subjects.map((e) => e.subject)],
+            )
+          ).rows;
+    const byIndex = async <R extends pg.QueryResultRow>(
+      sql: string,
+      indexes: readonly number[],
+    ): Promise<R[]> =>
+      indexes.length === 0 ? [] : (await this.pool.query<R>(sql, [indexes])).rows;
+    const reports = new Map(
+      (await pairs<StoredReportRow>('reports', 'id', want.reports)).map((r) => [
+        memberKey(r.member_id, r.id),
+        r,
+      ]),
+    );
+    const links = new Map<string, StoredLinkRow[]>();
+    for (const l of await pairs<StoredLinkRow & { batch_id: string }>(
+      'links',
+      'batch_id',
+      want.links,
+    )) {
+      const key = memberKey(l.member_id, l.batch_id);
+      links.set(key, [...(links.get(key) ?? []), l]);
     }
-    const byBatch = new Map<string, StoredLinkRow[]>();
-    if (batches.length > 0) {
-      const { rows } = await this.pool.query<
-        StoredLinkRow & { member_id: string; batch_id: string }
-      >(
-        'SELECT l.* FROM links l JOIN unnest($1::text[], $2::text[]) AS t(member_id, batch_id) ON l.member_id = t.member_id AND l.batch_id = t.batch_id',
-        [batches.map((e) => e.member), batches.map((e) => e.subject)],
-      );
-      for (const l of rows) {
-        const key = `${l.member_id}\u0000${l.batch_id}`;
-        byBatch.set(key, [...(byBatch.get(key) ?? []), l]);
-      }
-    }
-    return entries.map((e) => {
-      if (!AUDITED_KINDS.has(e.kind)) return null;
-      const key = `${e.member}\u0000${e.subject}`;
-      return e.kind === 'link_batch'
-        ? storedDigest(e.kind, undefined, byBatch.get(key))
-        : storedDigest(e.kind, byReport.get(key), undefined);
-    });
+    for (const list of links.values()) list.sort((a, b) => (a.id < b.id ? -1 : 1));
+    const scripts = new Map(
+      (
+        await pairs<{ report_id: string; script: string; batch_id: string; created_at: number }>(
+          'report_scripts',
+          'report_id',
+          want.scripts,
+        )
+      ).map((r) => [memberKey(r.member_id, r.report_id), r]),
+    );
+    const alerts = new Map<number, { salt: string; rows: StoredAlertRow[] }>();
+    for (const salt of await byIndex<{ log_index: number; salt: string }>(
+      'SELECT * FROM alert_salts WHERE log_index = ANY($1::bigint[])',
+      want.alerts,
+    ))
+      alerts.set(salt.log_index, { salt: salt.salt, rows: [] });
+    for (const row of await byIndex<StoredAlertRow & { log_index: number }>(
+      'SELECT * FROM alerts WHERE log_index = ANY($1::bigint[])',
+      want.alerts,
+    ))
+      alerts.get(row.log_index)?.rows.push(row);
+    const records = new Map(
+      (
+        await byIndex<{ idx: number; record: string }>(
+          'SELECT * FROM log_records WHERE idx = ANY($1::bigint[])',
+          want.records,
+        )
+      ).map((r) => [r.idx, r.record]),
+    );
+    const policies = new Map(
+      (
+        await byIndex<{ version: number; body: unknown }>(
+          'SELECT version, body FROM policies WHERE version = ANY($1::int[])',
+          want.policies,
+        )
+      ).map((r) => [r.version, r.body]),
+    );
+    const analyses = new Map(
+      (
+        await byIndex<{ id: number; body: string }>(
+          'SELECT id, body FROM analysis_runs WHERE id = ANY($1::bigint[])',
+          want.analyses,
+        )
+      ).map((r) => [r.id, r.body]),
+    );
+    const rows = { reports, links, scripts, alerts, records, policies, analyses };
+    return entries.map((e) => auditRecordOf(e, rows));
   }
 
   async auditCounts(): Promise<AuditCounts> {
-    const { rows } = await this.pool.query<{
-      reports: string;
-      retractions: string;
-      batches: string;
-    }>(
-      `SELECT (SELECT count(*) FROM reports) AS reports,
-              (SELECT count(*) FROM reports WHERE retracted_at IS NOT NULL) AS retractions,
-              (SELECT count(*) FROM (SELECT DISTINCT member_id, batch_id FROM links) b) AS batches`,
+    const { rows } = await this.pool.query<Record<keyof AuditCounts, string>>(
+      `SELECT ${AUDIT_COUNTS}`,
     );
-    const r = rows[0] as { reports: string; retractions: string; batches: string };
-    return {
-      reports: Number(r.reports),
-      retractions: Number(r.retractions),
-      linkBatches: Number(r.batches),
-    };
+    const r = rows[0] as Record<keyof AuditCounts, string>;
+    return Object.fromEntries(
+      Object.entries(r).map(([k, v]) => [k, Number(v)]),
+    ) as unknown as AuditCounts;
+  }
+
+  async auditState(
+    table: AuditTable,
+    after: readonly (string | number)[] | undefined,
+    limit: number,
+  ): Promise<AuditStatePage> {
+    const { sql, params } = auditStateQuery(table, after, limit);
+    let n = 0;
+    const { rows } = await this.pool.query<Record<string, unknown>>(
+      sql.replace(/\?/g, () => `$${++n}`),
+      params,
+    );
+    return auditStatePage(table, rows, limit);
   }
 
   async addCosignature(size: number, witness: string, line: string, at: number): Promise<void> {
@@ -535,14 +649,15 @@ export class PostgresStore implements Store {
     seq: number,
     events: readonly Event[],
     now: number,
-  ): Promise<number> {
-    if (events.length === 0) return 0;
-    const { rowCount } = await client.query(
+  ): Promise<AlertRecord[]> {
+    if (events.length === 0) return [];
+    const { rows } = await client.query<StoredAlertRow>(
       `INSERT INTO alerts (seq, member_id, token, kind, source, report_type, category, link_type, occurred_at, created_at)
        SELECT $1, w.member_id, e.token, e.kind, e.source, e.report_type, e.category, e.link_type, e.occurred_at, $2
        FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[]) WITH ORDINALITY AS e(token, kind, source, report_type, category, link_type, occurred_at, n)
        JOIN watchlist w ON w.token = e.token AND w.member_id <> $10
-       ORDER BY e.n, w.member_id`,
+       ORDER BY e.n, w.member_id
+       RETURNING *`,
       [
         seq,
         now,
@@ -556,13 +671,13 @@ export class PostgresStore implements Store {
         submitter,
       ],
     );
-    if ((rowCount ?? 0) > 0) {
+    if (rows.length > 0) {
       await client.query(
         'INSERT INTO webhook_deliveries (alert_id, member_id, attempts, next_attempt_at) SELECT a.id, a.member_id, 0, $2 FROM alerts a JOIN webhooks h ON h.member_id = a.member_id WHERE a.seq = $1',
         [seq, now],
       );
     }
-    return rowCount ?? 0;
+    return rows.map(alertRecordOf);
   }
 
   /**
@@ -596,26 +711,32 @@ export class PostgresStore implements Store {
     return this.tx(async (client) => {
       await this.recordBatch(client, batch);
       const refs = reports.map((r) => r.ref);
-      const existing = new Map<string, { id: string; hash: string }>();
-      const found = await client.query<{ ref: string; id: string; content_hash: string }>(
-        'SELECT ref, id, content_hash FROM reports WHERE member_id = $1 AND ref = ANY($2::text[])',
+      const existing = new Map<string, { id: string; hash: string; batch: string }>();
+      const found = await client.query<{
+        ref: string;
+        id: string;
+        content_hash: string;
+        batch_id: string;
+      }>(
+        'SELECT ref, id, content_hash, batch_id FROM reports WHERE member_id = $1 AND ref = ANY($2::text[])',
         [batch.memberId, refs],
       );
-      for (const r of found.rows) existing.set(r.ref, { id: r.id, hash: r.content_hash });
+      for (const r of found.rows)
+        existing.set(r.ref, { id: r.id, hash: r.content_hash, batch: r.batch_id });
       const outcomes: ItemOutcome[] = [];
       const accepted: (IngestReport & { id: string })[] = [];
       reports.forEach((r, index) => {
         const seen = existing.get(r.ref);
         if (seen !== undefined) {
-          outcomes.push({
-            index,
-            status: seen.hash === r.contentHash ? 'duplicate' : 'conflict',
-            id: seen.id,
-          });
+          outcomes.push(
+            seen.hash === r.contentHash
+              ? { index, status: 'duplicate', id: seen.id, batchId: seen.batch }
+              : { index, status: 'conflict', id: seen.id },
+          );
           return;
         }
         const id = newId('r');
-        existing.set(r.ref, { id, hash: r.contentHash });
+        existing.set(r.ref, { id, hash: r.contentHash, batch: batch.batchId });
         accepted.push({ ...r, id });
         outcomes.push({ index, status: 'accepted', id });
       });
@@ -698,11 +819,15 @@ export class PostgresStore implements Store {
         events,
         batch.receivedAt,
       );
-      const log = await this.appendInTx(
+      const log = await this.logWrite(
         client,
-        reportEntries(batch.memberId, batch.receivedAt, accepted),
+        batch.memberId,
+        batch.receivedAt,
+        alerts,
+        reportEntries(batch.memberId, batch.batchId, batch.receivedAt, accepted),
+        seq,
       );
-      return { outcomes, seq, alerts, log };
+      return { outcomes, seq, alerts: alerts.length, log };
     });
   }
 
@@ -711,6 +836,75 @@ export class PostgresStore implements Store {
       (await client.query<{ value: number }>("SELECT value FROM counters WHERE name = 'seq'"))
         .rows[0]?.value ?? 0
     );
+  }
+
+  async shareScripts(batch: BatchRecord, scripts: readonly IngestScript[]): Promise<IngestResult> {
+    return this.retryOnConflict(() =>
+      this.tx(async (client) => {
+        await this.recordBatch(client, batch);
+        const { rows } = await client.query<{
+          ref: string;
+          id: string;
+          script: string | null;
+          shared: string | null;
+        }>(
+          `SELECT r.ref, r.id, r.script, s.script AS shared FROM reports r
+           LEFT JOIN report_scripts s ON s.member_id = r.member_id AND s.report_id = r.id
+           WHERE r.member_id = $1 AND r.ref = ANY($2::text[]) FOR UPDATE OF r`,
+          [batch.memberId, scripts.map((s) => s.ref)],
+        );
+        const byRef = new Map(rows.map((r) => [r.ref, r]));
+        const outcomes: ItemOutcome[] = [];
+        const accepted: { report: string; script: string }[] = [];
+        const taken = new Map<string, string>();
+        scripts.forEach((s, index) => {
+          const report = byRef.get(s.ref);
+          if (report === undefined) return;
+          const kept = report.script ?? report.shared ?? taken.get(report.id);
+          if (kept !== undefined) {
+            outcomes.push({
+              index,
+              status: kept === s.script ? 'duplicate' : 'conflict',
+              id: report.id,
+            });
+            return;
+          }
+          taken.set(report.id, s.script);
+          accepted.push({ report: report.id, script: s.script });
+          outcomes.push({ index, status: 'accepted', id: report.id });
+        });
+        if (accepted.length > 0)
+          await client.query(
+            `INSERT INTO report_scripts (member_id, report_id, script, batch_id, created_at)
+             SELECT $1, report_id, script, $2, $3 FROM unnest($4::text[], $5::text[]) AS t(report_id, script)`,
+            [
+              batch.memberId,
+              batch.batchId,
+              batch.receivedAt,
+              accepted.map((a) => a.report),
+              accepted.map((a) => a.script),
+            ],
+          );
+        const log = await this.appendInTx(
+          client,
+          accepted.map((a) =>
+            reportScriptEntry(batch.memberId, { ...a, batchId: batch.batchId }, batch.receivedAt),
+          ),
+        );
+        return { outcomes, seq: await this.currentSeqIn(client), alerts: 0, log };
+      }),
+    );
+  }
+
+  async reportsByRef(
+    memberId: string,
+    refs: readonly string[],
+  ): Promise<Map<string, { id: string; fingerprint: boolean }>> {
+    const { rows } = await this.pool.query<{ ref: string; id: string; fingerprint: string | null }>(
+      'SELECT ref, id, fingerprint FROM reports WHERE member_id = $1 AND ref = ANY($2::text[])',
+      [memberId, [...refs]],
+    );
+    return new Map(rows.map((r) => [r.ref, { id: r.id, fingerprint: r.fingerprint !== null }]));
   }
 
   async ingestLinks(batch: BatchRecord, links: readonly IngestLink[]): Promise<IngestResult> {
@@ -795,14 +989,17 @@ export class PostgresStore implements Store {
             events.map((e) => e.token),
           ])
         ).rowCount !== 0;
-      const logged = () =>
+      const entries =
         accepted.length === 0
-          ? undefined
-          : this.appendInTx(client, [
-              linkBatchEntry(batch.memberId, batch.batchId, batch.receivedAt, accepted),
-            ]);
+          ? []
+          : [linkBatchEntry(batch.memberId, batch.batchId, batch.receivedAt, accepted)];
       if (!watched)
-        return { outcomes, seq: await this.currentSeqIn(client), alerts: 0, log: await logged() };
+        return {
+          outcomes,
+          seq: await this.currentSeqIn(client),
+          alerts: 0,
+          log: await this.appendInTx(client, entries),
+        };
       const seq = await this.bumpSeq(client);
       const alerts = await this.alertWatchers(
         client,
@@ -811,7 +1008,15 @@ export class PostgresStore implements Store {
         events,
         batch.receivedAt,
       );
-      return { outcomes, seq, alerts, log: await logged() };
+      const log = await this.logWrite(
+        client,
+        batch.memberId,
+        batch.receivedAt,
+        alerts,
+        entries,
+        seq,
+      );
+      return { outcomes, seq, alerts: alerts.length, log };
     });
   }
 
@@ -873,7 +1078,14 @@ export class PostgresStore implements Store {
         'UPDATE token_state s SET seq = $1, flagged = EXISTS (SELECT 1 FROM token_stats t WHERE t.token = s.token) WHERE s.token = ANY($2::text[])',
         [seq, tokens],
       );
-      const log = await this.appendInTx(client, [retractionEntry(memberId, reportId, reason, at)]);
+      const log = await this.logWrite(
+        client,
+        memberId,
+        at,
+        [],
+        [retractionEntry(memberId, reportId, reason, at)],
+        seq,
+      );
       return { status: 'retracted' as const, seq, ...(log === undefined ? {} : { log }) };
     });
   }
@@ -905,16 +1117,19 @@ export class PostgresStore implements Store {
         [seq, Math.max(0, limit - 1)],
       )
     ).rows[0];
+    const select =
+      'SELECT s.*, coalesce(l.log_size, 0) AS log_size FROM token_state s LEFT JOIN sequence_log l ON l.seq = s.seq';
     const { rows } = await this.pool.query<{
       token: string;
       kind: IdentifierKind;
       key_id: string;
       seq: number;
       flagged: boolean;
+      log_size: number;
     }>(
       last === undefined
-        ? 'SELECT * FROM token_state WHERE seq > $1 ORDER BY seq'
-        : 'SELECT * FROM token_state WHERE seq > $1 AND seq <= $2 ORDER BY seq',
+        ? `${select} WHERE s.seq > $1 ORDER BY s.seq`
+        : `${select} WHERE s.seq > $1 AND s.seq <= $2 ORDER BY s.seq`,
       last === undefined ? [seq] : [seq, last.seq],
     );
     const flagged = rows.filter((r) => r.flagged).map((r) => r.token);
@@ -947,6 +1162,7 @@ export class PostgresStore implements Store {
       kind: r.kind,
       keyId: r.key_id,
       seq: r.seq,
+      logSize: r.log_size,
       flagged: r.flagged,
       stats: stats.get(r.token) ?? [],
     }));
@@ -1088,7 +1304,7 @@ export class PostgresStore implements Store {
         [version, JSON.stringify(body), at, createdBy],
       );
       await this.appendInTx(client, [
-        eventEntry('policy_change', createdBy, `policy/${version}`, at, body),
+        tableEventEntry('policy_change', createdBy, `policy/${version}`, at, body),
       ]);
       return version;
     });
@@ -1100,7 +1316,7 @@ export class PostgresStore implements Store {
   ): Promise<EvidenceReportRow[]> {
     const a = after ?? { memberId: '', id: '' };
     const { rows } = await this.pool.query<ReportEvidenceSqlRow>(
-      `SELECT ${REPORT_EVIDENCE_COLUMNS} FROM reports WHERE (member_id, id) > ($1, $2) AND retracted_at IS NULL ORDER BY member_id, id LIMIT $3`,
+      `SELECT ${REPORT_EVIDENCE_COLUMNS} FROM ${REPORT_EVIDENCE_FROM} WHERE (r.member_id, r.id) > ($1, $2) AND r.retracted_at IS NULL ORDER BY r.member_id, r.id LIMIT $3`,
       [a.memberId, a.id, limit],
     );
     return rows.map(reportEvidenceOf);
@@ -1151,13 +1367,13 @@ export class PostgresStore implements Store {
       // alerts take the current one (after every alert already listed, by their ids).
       const seq = await this.currentSeqIn(client);
       const joined = joinedRings(previous, run);
-      const { rows: inserted } = await client.query<{ id: number; member_id: string }>(
+      const { rows: inserted } = await client.query<StoredAlertRow>(
         `INSERT INTO alerts (seq, member_id, token, kind, source, ring_id, occurred_at, created_at)
          SELECT $1, w.member_id, j.token, j.kind, 'ring', j.ring_id, $2, $2
          FROM unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS j(token, kind, ring_id, n)
          JOIN watchlist w ON w.token = j.token
          ORDER BY j.n, w.member_id
-         RETURNING id, member_id`,
+         RETURNING *`,
         [
           seq,
           run.createdAt,
@@ -1171,15 +1387,20 @@ export class PostgresStore implements Store {
           'INSERT INTO webhook_deliveries (alert_id, member_id, attempts, next_attempt_at) SELECT a.id, a.member_id, 0, $3 FROM unnest($1::bigint[], $2::text[]) AS a(id, member_id) JOIN webhooks h ON h.member_id = a.member_id',
           [inserted.map((r) => r.id), inserted.map((r) => r.member_id), run.createdAt],
         );
-      const log = (await this.appendInTx(client, [
-        eventEntry(
-          'analysis',
-          run.createdBy,
-          `analysis/${id}`,
-          run.createdAt,
-          analysisRecord(run.body),
-        ),
-      ])) as LogAppend;
+      const entry = tableEventEntry(
+        'analysis',
+        run.createdBy,
+        `analysis/${id}`,
+        run.createdAt,
+        analysisRecord(run.body),
+      );
+      const log = (await this.logWrite(
+        client,
+        run.createdBy,
+        run.createdAt,
+        inserted.map(alertRecordOf),
+        [entry],
+      )) as LogAppend;
       return { id, seq, alerts: inserted.length, log };
     });
   }
@@ -1192,6 +1413,17 @@ export class PostgresStore implements Store {
     const { rows } = await this.pool.query<{ id: number; created_at: number; body: string }>(
       'SELECT id, created_at, body FROM analysis_runs WHERE id = $1',
       [latest],
+    );
+    const row = rows[0];
+    return row === undefined
+      ? undefined
+      : { id: row.id, createdAt: row.created_at, body: row.body };
+  }
+
+  async getAnalysis(id: number): Promise<StoredAnalysis | undefined> {
+    const { rows } = await this.pool.query<{ id: number; created_at: number; body: string }>(
+      'SELECT id, created_at, body FROM analysis_runs WHERE id = $1',
+      [id],
     );
     const row = rows[0];
     return row === undefined

@@ -55,4 +55,16 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: string; readonly sq
       ALTER TABLE reports ADD COLUMN script TEXT;
     `,
   },
+  {
+    version: '2026-12-03-01-verifiable-answers',
+    sql: `
+      CREATE TABLE log_records (idx INTEGER PRIMARY KEY, record TEXT NOT NULL);
+      ALTER TABLE alerts ADD COLUMN log_index INTEGER;
+      CREATE INDEX alerts_log ON alerts (log_index);
+      CREATE TABLE alert_salts (log_index INTEGER PRIMARY KEY, salt TEXT NOT NULL);
+      CREATE TABLE sequence_log (seq INTEGER PRIMARY KEY, log_size INTEGER NOT NULL);
+      CREATE TABLE report_scripts (member_id TEXT NOT NULL, report_id TEXT NOT NULL, script TEXT NOT NULL, batch_id TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (member_id, report_id)) WITHOUT ROWID;
+      ALTER TABLE signing_keys ADD COLUMN activates_at INTEGER;
+    `,
+  },
 ];

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
-import type { LogEntry } from '@credence/core/log/entries';
+import type { AuditRecord } from '@credence/core/log/audit-records';
+import type { AlertRecord, LogEntry } from '@credence/core/log/entries';
 import type { NodeId } from '@credence/core/merkle/tree-builder';
 import type { Category, LinkType, ReportType } from '@credence/core/wire/vocabulary';
 import Database from 'better-sqlite3';
@@ -16,13 +17,16 @@ import type {
   IngestLink,
   IngestReport,
   IngestResult,
+  IngestScript,
   ItemOutcome,
+  KeyChange,
   LogAppend,
   LogHead,
   Member,
   MemberType,
   OprfUsage,
   PolicyRecord,
+  SigningKeyRow,
   StoredAnalysis,
   StoredCheckpoint,
   StoredReport,
@@ -32,18 +36,35 @@ import type {
 } from '../../domain/types.js';
 import { distinctTokens, entitiesJson, recount, statDeltas } from '../aggregate.js';
 import { analysisRecord, joinedRings } from '../analysis-rows.js';
-import { newId } from '../ids.js';
 import {
-  AUDITED_KINDS,
+  AUDIT_COUNTS,
+  type AuditStatePage,
+  type AuditTable,
+  auditStatePage,
+  auditStateQuery,
+} from '../audit-state.js';
+import { newId } from '../ids.js';
+import { keyAlert, keyChangeRecord, keyChangeStatements } from '../key-changes.js';
+import {
+  type AuditSubject,
+  alertSalt,
+  alertsEntry,
+  auditRecordOf,
+  auditWants,
+  credentialEntries,
+  type EntryToAppend,
   eventEntry,
   linkBatchEntry,
+  memberKey,
   oprfUsageEntry,
   planAppend,
   reportEntries,
+  reportScriptEntry,
   retractionEntry,
+  type StoredAlertRow,
   type StoredLinkRow,
   type StoredReportRow,
-  storedDigest,
+  tableEventEntry,
 } from '../log-append.js';
 import { nodesFromTiles, patchTiles, type TileId, tilesOf } from '../log-tiles.js';
 import {
@@ -54,10 +75,12 @@ import {
   type MemberRow,
   memberOf,
   REPORT_EVIDENCE_COLUMNS,
+  REPORT_EVIDENCE_FROM,
   type ReportEvidenceSqlRow,
   type ReportRow,
   reportEvidenceOf,
   reportOf,
+  signingKeyOf,
 } from '../rows.js';
 import type { Store } from '../store.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
@@ -167,25 +190,24 @@ export class SqliteStore implements Store {
     })();
   }
 
-  async addCredential(memberId: string, sha256: string, at: number): Promise<void> {
-    this.db.transaction(() => {
+  async issueCredential(
+    memberId: string,
+    sha256: string,
+    at: number,
+    options: { by: 'operator' | 'member'; replace: boolean },
+  ): Promise<LogAppend> {
+    return this.db.transaction(() => {
+      const entries = credentialEntries(memberId, at, options);
+      if (options.replace)
+        this.db
+          .prepare(
+            'UPDATE credentials SET revoked_at = ? WHERE member_id = ? AND revoked_at IS NULL',
+          )
+          .run(at, memberId);
       this.db
         .prepare('INSERT INTO credentials (sha256, member_id, created_at) VALUES (?, ?, ?)')
         .run(sha256, memberId, at);
-      this.appendInTx([
-        eventEntry('member_event', memberId, memberId, at, { event: 'credential_issued', at }),
-      ]);
-    })();
-  }
-
-  async revokeCredentials(memberId: string, at: number): Promise<void> {
-    this.db.transaction(() => {
-      this.db
-        .prepare('UPDATE credentials SET revoked_at = ? WHERE member_id = ? AND revoked_at IS NULL')
-        .run(at, memberId);
-      this.appendInTx([
-        eventEntry('member_event', memberId, memberId, at, { event: 'credentials_revoked', at }),
-      ]);
+      return this.appendInTx(entries) as LogAppend;
     })();
   }
 
@@ -198,45 +220,54 @@ export class SqliteStore implements Store {
     return row === undefined ? undefined : memberOf(row);
   }
 
-  async addSigningKey(memberId: string, publicKey: string, at: number): Promise<void> {
-    this.db.transaction(() => {
-      const added = this.db
-        .prepare(
-          'INSERT OR IGNORE INTO signing_keys (member_id, public_key, created_at) VALUES (?, ?, ?)',
-        )
-        .run(memberId, publicKey, at).changes;
-      if (added > 0)
-        this.appendInTx([
-          eventEntry('key_event', memberId, publicKey, at, { event: 'added', publicKey }),
-        ]);
+  async changeSigningKeys(memberId: string, at: number, change: KeyChange): Promise<LogAppend> {
+    return this.db.transaction(() => {
+      for (const { sql, params } of keyChangeStatements(memberId, at, change))
+        this.db.prepare(sql).run(...params);
+      const alert = keyAlert(memberId, at, change);
+      const alerts: AlertRecord[] = [];
+      if (alert !== undefined) {
+        const id = this.db
+          .prepare(
+            'INSERT INTO alerts (seq, member_id, token, kind, source, occurred_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          )
+          .run(
+            this.seqNow(),
+            memberId,
+            alert.token,
+            alert.kind,
+            alert.source,
+            alert.occurredAt,
+            alert.createdAt,
+          ).lastInsertRowid;
+        this.db
+          .prepare(
+            'INSERT INTO webhook_deliveries (alert_id, member_id, attempts, next_attempt_at) SELECT ?, member_id, 0, ? FROM webhooks WHERE member_id = ?',
+          )
+          .run(id, at, memberId);
+        alerts.push({ ...alert, id: Number(id) });
+      }
+      return this.logWrite(memberId, at, alerts, [
+        eventEntry('key_event', memberId, change.publicKey, at, keyChangeRecord(change)),
+      ]) as LogAppend;
     })();
   }
 
-  async revokeSigningKeys(memberId: string, at: number): Promise<void> {
-    this.db.transaction(() => {
-      const revoked = this.db
-        .prepare<[number, string], { public_key: string }>(
-          'UPDATE signing_keys SET revoked_at = ? WHERE member_id = ? AND revoked_at IS NULL RETURNING public_key',
-        )
-        .all(at, memberId);
-      this.appendInTx(
-        revoked.map((k) =>
-          eventEntry('key_event', memberId, k.public_key, at, {
-            event: 'revoked',
-            publicKey: k.public_key,
-          }),
-        ),
-      );
-    })();
-  }
-
-  async signingKeys(memberId: string): Promise<string[]> {
+  async signingKeys(memberId: string): Promise<SigningKeyRow[]> {
     return this.db
-      .prepare<[string], { public_key: string }>(
-        'SELECT public_key FROM signing_keys WHERE member_id = ? AND revoked_at IS NULL ORDER BY created_at',
+      .prepare<
+        [string],
+        {
+          public_key: string;
+          created_at: number;
+          activates_at: number | null;
+          revoked_at: number | null;
+        }
+      >(
+        'SELECT public_key, created_at, activates_at, revoked_at FROM signing_keys WHERE member_id = ? ORDER BY created_at, public_key',
       )
       .all(memberId)
-      .map((r) => r.public_key);
+      .map(signingKeyOf);
   }
 
   private bumpSeq(): number {
@@ -262,14 +293,18 @@ export class SqliteStore implements Store {
   }
 
   /** Appends entries to the log; call inside a transaction (storage/log-append.ts). */
-  private appendInTx(entries: readonly LogEntry[]): LogAppend | undefined {
+  private appendInTx(entries: readonly EntryToAppend[]): LogAppend | undefined {
     if (entries.length === 0) return undefined;
     const state = this.db
       .prepare<[], { size: number; frontier: Buffer }>('SELECT size, frontier FROM log_state')
       .get() as { size: number; frontier: Buffer };
     const plan = planAppend(state, entries);
     const entry = this.db.prepare('INSERT INTO log_entries (idx, entry) VALUES (?, ?)');
-    for (const e of plan.entries) entry.run(e.index, e.text);
+    const record = this.db.prepare('INSERT INTO log_records (idx, record) VALUES (?, ?)');
+    for (const e of plan.entries) {
+      entry.run(e.index, e.text);
+      if (e.record !== undefined) record.run(e.index, e.record);
+    }
     const existing = this.tiles(tilesOf(plan.nodes));
     const tile = this.db.prepare(
       'INSERT OR REPLACE INTO log_tiles (band, idx, hashes) VALUES (?, ?, ?)',
@@ -279,6 +314,37 @@ export class SqliteStore implements Store {
       .prepare('UPDATE log_state SET size = ?, frontier = ?, root = ?')
       .run(plan.state.size, plan.state.frontier, plan.state.root);
     return plan.result;
+  }
+
+  /**
+   * Logs one write: first the commitment to the alerts it raised (if any; their rows learn
+   * its index and its salt is kept), then the write's own entries, whose append is
+   * returned (the receipt covers exactly those). With `seq`, the write moved the change
+   * sequence: the log's size after it is kept for that sequence number, which is what a
+   * check answered from the changes up to it rests on.
+   */
+  private logWrite(
+    writer: string,
+    at: number,
+    alerts: readonly AlertRecord[],
+    entries: readonly EntryToAppend[],
+    seq?: number,
+  ): LogAppend | undefined {
+    if (alerts.length > 0) {
+      const salt = alertSalt();
+      const committed = this.appendInTx([alertsEntry(writer, at, salt, alerts)]) as LogAppend;
+      this.db
+        .prepare('INSERT INTO alert_salts (log_index, salt) VALUES (?, ?)')
+        .run(committed.first, salt);
+      const mark = this.db.prepare('UPDATE alerts SET log_index = ? WHERE id = ?');
+      for (const a of alerts) mark.run(committed.first, a.id);
+    }
+    const log = this.appendInTx(entries);
+    if (seq !== undefined)
+      this.db
+        .prepare('INSERT OR REPLACE INTO sequence_log (seq, log_size) VALUES (?, ?)')
+        .run(seq, log?.size ?? this.head().size);
+    return log;
   }
 
   async recordOprfUsage(usage: readonly OprfUsage[], at: number): Promise<LogAppend | undefined> {
@@ -415,41 +481,100 @@ export class SqliteStore implements Store {
       .map((r) => this.checkpointOf(r));
   }
 
-  async auditDigests(
-    entries: readonly { kind: string; member: string; subject: string }[],
-  ): Promise<(string | null)[]> {
-    // The page's reports in a few statements rather than one lookup each.
-    const wanted = entries.filter((e) => e.kind === 'report' || e.kind === 'retraction');
-    const reports = new Map<string, StoredReportRow>();
-    for (let at = 0; at < wanted.length; at += 500) {
-      const chunk = wanted.slice(at, at + 500);
-      const rows = this.db
-        .prepare<string[], StoredReportRow & { member_id: string }>(
-          `SELECT * FROM reports WHERE (member_id, id) IN (VALUES ${chunk.map(() => '(?, ?)').join(', ')})`,
-        )
-        .all(...chunk.flatMap((e) => [e.member, e.subject]));
-      for (const r of rows) reports.set(`${r.member_id}\u0000${r.id}`, r);
-    }
-    const links = this.db.prepare<[string, string], StoredLinkRow>(
-      'SELECT * FROM links WHERE member_id = ? AND batch_id = ?',
+  async auditRecords(entries: readonly AuditSubject[]): Promise<(AuditRecord | null)[]> {
+    const want = auditWants(entries);
+    const pairs = <R>(
+      table: string,
+      idColumn: string,
+      subjects: readonly AuditSubject[],
+    ): (R & { member_id: string })[] => {
+      const rows: (R & { member_id: string })[] = [];
+      // A page's rows in a few statements rather than one lookup each.
+      for (let at = 0; at < subjects.length; at += 400) {
+        const chunk = subjects.slice(at, at + 400);
+        rows.push(
+          ...this.db
+            .prepare<string[], R & { member_id: string }>(
+              `SELECT * FROM ${table} WHERE (member_id, ${idColumn}) IN (VALUES ${chunk.map(() => '(?, ?)').join(', ')})`,
+            )
+            .all(...chunk.flatMap((e) => [e.member, e.subject])),
+        );
+      }
+      return rows;
+    };
+    const byIndex = <R>(sql: string, indexes: readonly number[]): R[] =>
+      indexes.length === 0
+        ? []
+        : this.db
+            .prepare<number[], R>(`${sql} IN (${indexes.map(() => '?').join(', ')})`)
+            .all(...indexes);
+    const reports = new Map(
+      pairs<StoredReportRow>('reports', 'id', want.reports).map((r) => [
+        memberKey(r.member_id, r.id),
+        r,
+      ]),
     );
-    return entries.map((e) => {
-      if (!AUDITED_KINDS.has(e.kind)) return null;
-      return e.kind === 'link_batch'
-        ? storedDigest(e.kind, undefined, links.all(e.member, e.subject))
-        : storedDigest(e.kind, reports.get(`${e.member}\u0000${e.subject}`), undefined);
-    });
+    const links = new Map<string, StoredLinkRow[]>();
+    const batchLinks = this.db.prepare<[string, string], StoredLinkRow>(
+      'SELECT * FROM links WHERE member_id = ? AND batch_id = ? ORDER BY id',
+    );
+    for (const e of want.links)
+      links.set(memberKey(e.member, e.subject), batchLinks.all(e.member, e.subject));
+    const scripts = new Map(
+      pairs<{ report_id: string; script: string; batch_id: string; created_at: number }>(
+        'report_scripts',
+        'report_id',
+        want.scripts,
+      ).map((r) => [memberKey(r.member_id, r.report_id), r]),
+    );
+    const alerts = new Map<number, { salt: string; rows: StoredAlertRow[] }>();
+    for (const salt of byIndex<{ log_index: number; salt: string }>(
+      'SELECT * FROM alert_salts WHERE log_index',
+      want.alerts,
+    ))
+      alerts.set(salt.log_index, { salt: salt.salt, rows: [] });
+    for (const row of byIndex<StoredAlertRow & { log_index: number }>(
+      'SELECT * FROM alerts WHERE log_index',
+      want.alerts,
+    ))
+      alerts.get(row.log_index)?.rows.push(row);
+    const records = new Map(
+      byIndex<{ idx: number; record: string }>(
+        'SELECT * FROM log_records WHERE idx',
+        want.records,
+      ).map((r) => [r.idx, r.record]),
+    );
+    const policies = new Map(
+      byIndex<{ version: number; body: string }>(
+        'SELECT version, body FROM policies WHERE version',
+        want.policies,
+      ).map((r) => [r.version, JSON.parse(r.body) as unknown]),
+    );
+    const analyses = new Map(
+      byIndex<{ id: number; body: string }>(
+        'SELECT id, body FROM analysis_runs WHERE id',
+        want.analyses,
+      ).map((r) => [r.id, r.body]),
+    );
+    const rows = { reports, links, scripts, alerts, records, policies, analyses };
+    return entries.map((e) => auditRecordOf(e, rows));
   }
 
   async auditCounts(): Promise<AuditCounts> {
-    const row = this.db
-      .prepare<[], AuditCounts>(
-        `SELECT (SELECT count(*) FROM reports) AS reports,
-                (SELECT count(*) FROM reports WHERE retracted_at IS NOT NULL) AS retractions,
-                (SELECT count(*) FROM (SELECT DISTINCT member_id, batch_id FROM links)) AS linkBatches`,
-      )
-      .get() as AuditCounts;
-    return row;
+    return this.db.prepare<[], AuditCounts>(`SELECT ${AUDIT_COUNTS}`).get() as AuditCounts;
+  }
+
+  async auditState(
+    table: AuditTable,
+    after: readonly (string | number)[] | undefined,
+    limit: number,
+  ): Promise<AuditStatePage> {
+    const { sql, params } = auditStateQuery(table, after, limit);
+    return auditStatePage(
+      table,
+      this.db.prepare<(string | number)[], Record<string, unknown>>(sql).all(...params),
+      limit,
+    );
   }
 
   async addCosignature(size: number, witness: string, line: string, at: number): Promise<void> {
@@ -477,7 +602,7 @@ export class SqliteStore implements Store {
       );
   }
 
-  /** Alerts for watchers of the tokens, other than the member who wrote; returns how many. */
+  /** Alerts for watchers of the tokens, other than the member who wrote; returns them. */
   private alertWatchers(
     submitter: string,
     seq: number,
@@ -491,7 +616,7 @@ export class SqliteStore implements Store {
       occurredAt: number;
     }[],
     now: number,
-  ): number {
+  ): AlertRecord[] {
     const watchers = this.db.prepare<[string, string], { member_id: string }>(
       'SELECT member_id FROM watchlist WHERE token = ? AND member_id <> ?',
     );
@@ -501,7 +626,7 @@ export class SqliteStore implements Store {
     const deliver = this.db.prepare(
       'INSERT INTO webhook_deliveries (alert_id, member_id, attempts, next_attempt_at) SELECT ?, member_id, 0, ? FROM webhooks WHERE member_id = ?',
     );
-    let count = 0;
+    const raised: AlertRecord[] = [];
     for (const e of events) {
       for (const w of watchers.all(e.token, submitter)) {
         const id = insert.run(
@@ -517,16 +642,29 @@ export class SqliteStore implements Store {
           now,
         ).lastInsertRowid;
         deliver.run(id, now, w.member_id);
-        count++;
+        raised.push({
+          id: Number(id),
+          member: w.member_id,
+          token: e.token,
+          kind: e.kind,
+          source: e.source,
+          reportType: e.reportType ?? null,
+          category: e.category ?? null,
+          linkType: e.linkType ?? null,
+          ringId: null,
+          occurredAt: e.occurredAt,
+          createdAt: now,
+        });
       }
     }
-    return count;
+    return raised;
   }
 
   async ingestReports(batch: BatchRecord, reports: readonly IngestReport[]): Promise<IngestResult> {
-    const byRef = this.db.prepare<[string, string], { id: string; content_hash: string }>(
-      'SELECT id, content_hash FROM reports WHERE member_id = ? AND ref = ?',
-    );
+    const byRef = this.db.prepare<
+      [string, string],
+      { id: string; content_hash: string; batch_id: string }
+    >('SELECT id, content_hash, batch_id FROM reports WHERE member_id = ? AND ref = ?');
     const insertReport = this.db.prepare(
       'INSERT INTO reports (id, member_id, ref, type, category, occurred_at, loss, entities, content_hash, batch_id, created_at, fingerprint, script) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -547,11 +685,11 @@ export class SqliteStore implements Store {
       reports.forEach((r, index) => {
         const existing = byRef.get(batch.memberId, r.ref);
         if (existing !== undefined) {
-          outcomes.push({
-            index,
-            status: existing.content_hash === r.contentHash ? 'duplicate' : 'conflict',
-            id: existing.id,
-          });
+          outcomes.push(
+            existing.content_hash === r.contentHash
+              ? { index, status: 'duplicate', id: existing.id, batchId: existing.batch_id }
+              : { index, status: 'conflict', id: existing.id },
+          );
           return;
         }
         const id = newId('r');
@@ -605,9 +743,70 @@ export class SqliteStore implements Store {
         })),
       );
       const alerts = this.alertWatchers(batch.memberId, seq, events, batch.receivedAt);
-      const log = this.appendInTx(reportEntries(batch.memberId, batch.receivedAt, accepted));
-      return { outcomes, seq, alerts, log };
+      const log = this.logWrite(
+        batch.memberId,
+        batch.receivedAt,
+        alerts,
+        reportEntries(batch.memberId, batch.batchId, batch.receivedAt, accepted),
+        seq,
+      );
+      return { outcomes, seq, alerts: alerts.length, log };
     })();
+  }
+
+  async shareScripts(batch: BatchRecord, scripts: readonly IngestScript[]): Promise<IngestResult> {
+    const byRef = this.db.prepare<[string, string], { id: string; script: string | null }>(
+      'SELECT id, script FROM reports WHERE member_id = ? AND ref = ?',
+    );
+    const shared = this.db.prepare<[string, string], { script: string }>(
+      'SELECT script FROM report_scripts WHERE member_id = ? AND report_id = ?',
+    );
+    const insert = this.db.prepare(
+      'INSERT INTO report_scripts (member_id, report_id, script, batch_id, created_at) VALUES (?, ?, ?, ?, ?)',
+    );
+    return this.db.transaction((): IngestResult => {
+      this.recordBatch(batch);
+      const outcomes: ItemOutcome[] = [];
+      const entries: LogEntry[] = [];
+      scripts.forEach((s, index) => {
+        const report = byRef.get(batch.memberId, s.ref);
+        if (report === undefined) return;
+        const kept = report.script ?? shared.get(batch.memberId, report.id)?.script;
+        if (kept !== undefined) {
+          outcomes.push({
+            index,
+            status: kept === s.script ? 'duplicate' : 'conflict',
+            id: report.id,
+          });
+          return;
+        }
+        insert.run(batch.memberId, report.id, s.script, batch.batchId, batch.receivedAt);
+        outcomes.push({ index, status: 'accepted', id: report.id });
+        entries.push(
+          reportScriptEntry(
+            batch.memberId,
+            { report: report.id, script: s.script, batchId: batch.batchId },
+            batch.receivedAt,
+          ),
+        );
+      });
+      return { outcomes, seq: this.seqNow(), alerts: 0, log: this.appendInTx(entries) };
+    })();
+  }
+
+  async reportsByRef(
+    memberId: string,
+    refs: readonly string[],
+  ): Promise<Map<string, { id: string; fingerprint: boolean }>> {
+    const get = this.db.prepare<[string, string], { id: string; fingerprint: string | null }>(
+      'SELECT id, fingerprint FROM reports WHERE member_id = ? AND ref = ?',
+    );
+    const found = new Map<string, { id: string; fingerprint: boolean }>();
+    for (const ref of refs) {
+      const r = get.get(memberId, ref);
+      if (r !== undefined) found.set(ref, { id: r.id, fingerprint: r.fingerprint !== null });
+    }
+    return found;
   }
 
   async ingestLinks(batch: BatchRecord, links: readonly IngestLink[]): Promise<IngestResult> {
@@ -647,12 +846,10 @@ export class SqliteStore implements Store {
         accepted.push({ ...l, id });
         outcomes.push({ index, status: 'accepted', id });
       });
-      const log =
+      const entries =
         accepted.length === 0
-          ? undefined
-          : this.appendInTx([
-              linkBatchEntry(batch.memberId, batch.batchId, batch.receivedAt, accepted),
-            ]);
+          ? []
+          : [linkBatchEntry(batch.memberId, batch.batchId, batch.receivedAt, accepted)];
       const events = accepted.flatMap((l) =>
         [l.from, l.to].map((t) => ({
           token: t.token,
@@ -669,14 +866,15 @@ export class SqliteStore implements Store {
           outcomes,
           seq: this.seqNow(),
           alerts: 0,
-          log,
+          log: this.appendInTx(entries),
         };
       const seq = this.bumpSeq();
+      const alerts = this.alertWatchers(batch.memberId, seq, events, batch.receivedAt);
       return {
         outcomes,
         seq,
-        alerts: this.alertWatchers(batch.memberId, seq, events, batch.receivedAt),
-        log,
+        alerts: alerts.length,
+        log: this.logWrite(batch.memberId, batch.receivedAt, alerts, entries, seq),
       };
     })();
   }
@@ -724,7 +922,13 @@ export class SqliteStore implements Store {
           insert.run(t.token, memberId, s.type, s.reports, s.firstSeen, s.lastSeen, s.categories);
         state.run(seq, (stillFlagged.get(t.token)?.n ?? 0) > 0 ? 1 : 0, t.token);
       }
-      const log = this.appendInTx([retractionEntry(memberId, reportId, reason, at)]);
+      const log = this.logWrite(
+        memberId,
+        at,
+        [],
+        [retractionEntry(memberId, reportId, reason, at)],
+        seq,
+      );
       return { status: 'retracted' as const, seq, ...(log === undefined ? {} : { log }) };
     })();
   }
@@ -757,19 +961,23 @@ export class SqliteStore implements Store {
         'SELECT seq FROM token_state WHERE seq > ? ORDER BY seq LIMIT 1 OFFSET ?',
       )
       .get(seq, Math.max(0, limit - 1));
+    type StateRow = {
+      token: string;
+      kind: IdentifierKind;
+      key_id: string;
+      seq: number;
+      flagged: number;
+      log_size: number;
+    };
+    const select =
+      'SELECT s.*, coalesce(l.log_size, 0) AS log_size FROM token_state s LEFT JOIN sequence_log l ON l.seq = s.seq';
     const rows =
       last === undefined
-        ? this.db
-            .prepare<
-              [number],
-              { token: string; kind: IdentifierKind; key_id: string; seq: number; flagged: number }
-            >('SELECT * FROM token_state WHERE seq > ? ORDER BY seq')
-            .all(seq)
+        ? this.db.prepare<[number], StateRow>(`${select} WHERE s.seq > ? ORDER BY s.seq`).all(seq)
         : this.db
-            .prepare<
-              [number, number],
-              { token: string; kind: IdentifierKind; key_id: string; seq: number; flagged: number }
-            >('SELECT * FROM token_state WHERE seq > ? AND seq <= ? ORDER BY seq')
+            .prepare<[number, number], StateRow>(
+              `${select} WHERE s.seq > ? AND s.seq <= ? ORDER BY s.seq`,
+            )
             .all(seq, last.seq);
     const stats = this.db.prepare<
       [string],
@@ -789,6 +997,7 @@ export class SqliteStore implements Store {
       kind: r.kind,
       keyId: r.key_id,
       seq: r.seq,
+      logSize: r.log_size,
       flagged: r.flagged === 1,
       stats:
         r.flagged === 1
@@ -926,7 +1135,7 @@ export class SqliteStore implements Store {
       this.db
         .prepare('INSERT INTO policies (version, body, created_at, created_by) VALUES (?, ?, ?, ?)')
         .run(version, JSON.stringify(body), at, createdBy);
-      this.appendInTx([eventEntry('policy_change', createdBy, `policy/${version}`, at, body)]);
+      this.appendInTx([tableEventEntry('policy_change', createdBy, `policy/${version}`, at, body)]);
       return version;
     })();
   }
@@ -938,7 +1147,7 @@ export class SqliteStore implements Store {
     const a = after ?? { memberId: '', id: '' };
     return this.db
       .prepare<[string, string, number], ReportEvidenceSqlRow>(
-        `SELECT ${REPORT_EVIDENCE_COLUMNS} FROM reports WHERE (member_id, id) > (?, ?) AND retracted_at IS NULL ORDER BY member_id, id LIMIT ?`,
+        `SELECT ${REPORT_EVIDENCE_COLUMNS} FROM ${REPORT_EVIDENCE_FROM} WHERE (r.member_id, r.id) > (?, ?) AND r.retracted_at IS NULL ORDER BY r.member_id, r.id LIMIT ?`,
       )
       .all(a.memberId, a.id, limit)
       .map(reportEvidenceOf);
@@ -991,7 +1200,7 @@ export class SqliteStore implements Store {
       const deliver = this.db.prepare(
         'INSERT INTO webhook_deliveries (alert_id, member_id, attempts, next_attempt_at) SELECT ?, member_id, 0, ? FROM webhooks WHERE member_id = ?',
       );
-      let alerts = 0;
+      const alerts: AlertRecord[] = [];
       for (const t of joinedRings(previous, run))
         for (const w of watchers.all(t.token)) {
           const alertId = alert.run(
@@ -1004,18 +1213,29 @@ export class SqliteStore implements Store {
             run.createdAt,
           ).lastInsertRowid;
           deliver.run(alertId, run.createdAt, w.member_id);
-          alerts++;
+          alerts.push({
+            id: Number(alertId),
+            member: w.member_id,
+            token: t.token,
+            kind: t.kind,
+            source: 'ring',
+            reportType: null,
+            category: null,
+            linkType: null,
+            ringId: t.ringId,
+            occurredAt: run.createdAt,
+            createdAt: run.createdAt,
+          });
         }
-      const log = this.appendInTx([
-        eventEntry(
-          'analysis',
-          run.createdBy,
-          `analysis/${id}`,
-          run.createdAt,
-          analysisRecord(run.body),
-        ),
-      ]) as LogAppend;
-      return { id, seq, alerts, log };
+      const entry = tableEventEntry(
+        'analysis',
+        run.createdBy,
+        `analysis/${id}`,
+        run.createdAt,
+        analysisRecord(run.body),
+      );
+      const log = this.logWrite(run.createdBy, run.createdAt, alerts, [entry]) as LogAppend;
+      return { id, seq, alerts: alerts.length, log };
     })();
   }
 
@@ -1029,6 +1249,17 @@ export class SqliteStore implements Store {
         'SELECT id, created_at, body FROM analysis_runs WHERE id = ?',
       )
       .get(latest);
+    return row === undefined
+      ? undefined
+      : { id: row.id, createdAt: row.created_at, body: row.body };
+  }
+
+  async getAnalysis(id: number): Promise<StoredAnalysis | undefined> {
+    const row = this.db
+      .prepare<[number], { id: number; created_at: number; body: string }>(
+        'SELECT id, created_at, body FROM analysis_runs WHERE id = ?',
+      )
+      .get(id);
     return row === undefined
       ? undefined
       : { id: row.id, createdAt: row.created_at, body: row.body };

@@ -1,17 +1,16 @@
-import { CredenceError } from '@credence/core/errors';
-import { IDENTIFIER_KINDS, type IdentifierKind } from '@credence/core/identifiers/kinds';
-import {
-  CATEGORIES,
-  type Category,
-  REPORT_TYPES,
-  type ReportType,
-} from '@credence/core/wire/vocabulary';
-import type { TokenStats } from './types.js';
+import { CredenceError } from '../errors.js';
+import { IDENTIFIER_KINDS, type IdentifierKind } from '../identifiers/kinds.js';
+import { CATEGORIES, type Category, REPORT_TYPES, type ReportType } from '../wire/vocabulary.js';
+import type { TokenStats } from './token-summary.js';
 
 /**
  * The risk policy (SPEC §6): how much each type of report counts, how fast evidence
  * about each kind of identifier ages, and where the verdicts begin. Versioned: the
  * operator changes it with PUT /v1/policy and every answer names the version it used.
+ *
+ * It lives in the pure core, not in the platform, because an answer must be recomputable
+ * by others: an auditor holds a check answer to the log by recomputing its summary from
+ * the logged reports and its score from the logged policy, with this very code.
  */
 export interface Policy {
   /** Weight of one member's report of each type, in [0, 1]. */
@@ -165,8 +164,4 @@ export function assess(
     lastSeen,
     explanation,
   };
-}
-
-export function categoryBit(category: Category): number {
-  return 1 << CATEGORIES.indexOf(category);
 }

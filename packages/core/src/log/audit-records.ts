@@ -1,0 +1,156 @@
+import {
+  type AlertRecord,
+  alertsDigest,
+  entryTime,
+  type LogEntry,
+  linkBatchDigest,
+  recordDigest,
+  reportDigest,
+  reportScriptDigest,
+  retractionDigest,
+} from './entries.js';
+
+/**
+ * What the store holds for the subject of a log entry, as the platform serves it to an
+ * auditor (`GET /v1/audit/entries`), and the digest an entry would carry for it. The
+ * auditor computes the digest itself, from the record: whatever the store holds must be
+ * what was logged, field by field, and what the auditor rebuilds from these records (the
+ * tokens' summaries, the signing keys, the members) is compared with the platform's
+ * derived tables in turn.
+ */
+
+/** A report row: every column. */
+export interface StoredReportRecord {
+  readonly id: string;
+  readonly ref: string;
+  readonly type: string;
+  readonly category: string;
+  readonly occurredAt: number;
+  readonly loss: string | null;
+  readonly entities: readonly {
+    readonly role: string;
+    readonly kind: string;
+    readonly token: string;
+    readonly keyId: string;
+  }[];
+  readonly contentHash: string;
+  readonly batchId: string;
+  readonly fingerprint: string | null;
+  readonly script: string | null;
+  readonly createdAt: number;
+  readonly retractedAt: number | null;
+  readonly retractReason: string | null;
+}
+
+/** A link row: every column but the member and the batch, which the entry names. */
+export interface StoredLinkRecord {
+  readonly id: string;
+  readonly link: string;
+  readonly from: { readonly token: string; readonly kind: string };
+  readonly to: { readonly token: string; readonly kind: string };
+  readonly keyId: string;
+  readonly at: number;
+  readonly count: number;
+  readonly amount: string | null;
+  readonly contentHash: string;
+  readonly createdAt: number;
+}
+
+export type AuditRecord =
+  /** For `report` and `retraction` entries: the report row. */
+  | { readonly type: 'report'; readonly report: StoredReportRecord }
+  /** For `link_batch` entries: the links of the batch. */
+  | { readonly type: 'links'; readonly links: readonly StoredLinkRecord[] }
+  /** For `report_script` entries: the script shared later for a report. */
+  | {
+      readonly type: 'script';
+      readonly report: string;
+      readonly script: string;
+      readonly batchId: string;
+      readonly createdAt: number;
+    }
+  /** For `alerts` entries: the alerts the write raised, and the salt of their digest. */
+  | { readonly type: 'alerts'; readonly salt: string; readonly alerts: readonly AlertRecord[] }
+  /**
+   * For member, key, policy, analysis and key-server entries: the record the digest is
+   * of, as kept beside the log (a policy: as the policies table holds it; a run: the
+   * SHA-256 of the kept result).
+   */
+  | { readonly type: 'event'; readonly record: unknown };
+
+/** Which record each kind of entry is checked against; absent: none (check digests). */
+export const RECORD_TYPE_OF: Readonly<Partial<Record<LogEntry['kind'], AuditRecord['type']>>> = {
+  report: 'report',
+  retraction: 'report',
+  link_batch: 'links',
+  report_script: 'script',
+  alerts: 'alerts',
+  member_event: 'event',
+  key_event: 'event',
+  policy_change: 'event',
+  analysis: 'event',
+  oprf_usage: 'event',
+};
+
+/**
+ * The digest the entry would carry if the store held exactly this record, or why it
+ * cannot: a record of another type, or one whose write time is not the entry's.
+ */
+export function recordDigestOf(
+  entry: LogEntry,
+  record: AuditRecord,
+): { digest: string } | { mismatch: string } {
+  const want = RECORD_TYPE_OF[entry.kind];
+  if (want !== record.type) return { mismatch: `a ${record.type} record where a ${want} belongs` };
+  const timed = (createdAt: number, digest: () => string) =>
+    entryTime(createdAt) === entry.time
+      ? { digest: digest() }
+      : { mismatch: 'its time in the store is not the time logged' };
+  switch (record.type) {
+    case 'report': {
+      const r = record.report;
+      if (r.id !== entry.subject) return { mismatch: 'it is another report' };
+      if (entry.kind === 'retraction')
+        return r.retractedAt === null
+          ? { mismatch: 'the store holds the report as not retracted' }
+          : {
+              digest: retractionDigest({
+                report: r.id,
+                at: r.retractedAt,
+                reason: r.retractReason ?? '',
+              }),
+            };
+      return timed(r.createdAt, () =>
+        reportDigest({
+          id: r.id,
+          ref: r.ref,
+          type: r.type,
+          category: r.category,
+          occurredAt: r.occurredAt,
+          loss: r.loss ?? undefined,
+          entities: r.entities,
+          contentHash: r.contentHash,
+          batchId: r.batchId,
+          fingerprint: r.fingerprint ?? undefined,
+          script: r.script ?? undefined,
+        }),
+      );
+    }
+    case 'links': {
+      if (record.links.length === 0) return { mismatch: 'the store holds none of its links' };
+      const late = record.links.find((l) => entryTime(l.createdAt) !== entry.time);
+      if (late !== undefined) return { mismatch: `link ${late.id} was stored at another time` };
+      return {
+        digest: linkBatchDigest(record.links.map((l) => ({ ...l, amount: l.amount ?? undefined }))),
+      };
+    }
+    case 'script':
+      if (record.report !== entry.subject)
+        return { mismatch: 'it is the script of another report' };
+      return timed(record.createdAt, () => reportScriptDigest(record));
+    case 'alerts':
+      return { digest: alertsDigest(record.salt, record.alerts) };
+    case 'event':
+      return { digest: recordDigest(record.record) };
+  }
+}

@@ -1,0 +1,120 @@
+import type { AuditRecord } from '@credence/core/log/audit-records';
+import { type LogEntry, recordDigest } from '@credence/core/log/entries';
+
+/**
+ * What a member makes of an entry of the log in its own name (SPEC §3.6, issue 11: no
+ * one speaks in a member's name). The member knows what it wrote itself — every write of
+ * its tool left a verified receipt and the entries it expected — and sees the record of
+ * every other entry in its name (`GET /v1/me/records`), checked against the entry's
+ * digest. An entry is then:
+ *
+ * - its own: one of its held entries, or a key event about one of its own keys;
+ * - a notice: what the operator may do to a member and the member should know — its
+ *   creation, its status, a credential revoked, its enrolment credential — and the
+ *   platform's bookkeeping of its checks and key servers' counts of its evaluations;
+ * - a finding: a report, link batch, retraction or script it did not send; a key it does
+ *   not hold added or announced for it; a credential issued for it after enrolment that
+ *   it did not ask for; a record that does not match its entry's digest.
+ */
+
+export type OwnNameFindingKind = 'foreign_entry' | 'foreign_key' | 'foreign_credential';
+
+export interface OwnNameVerdict {
+  readonly finding?: { readonly kind: OwnNameFindingKind; readonly message: string };
+  /** A line of what was done in the member's name, for its information. */
+  readonly notice?: string;
+}
+
+export interface OwnNameContext {
+  /** The member's keys: the one it signs with now and every one its tool made. */
+  readonly ownKeys: ReadonlySet<string>;
+  /** The time of the member's creation entry, once seen (its enrolment credential is then). */
+  readonly createdAt: string | undefined;
+}
+
+const CONTRIBUTIONS = new Set(['report', 'link_batch', 'retraction', 'report_script']);
+
+export function judgeOwnName(
+  index: number,
+  entry: LogEntry,
+  record: AuditRecord | null,
+  context: OwnNameContext,
+): OwnNameVerdict {
+  const at = `entry ${index} (${entry.time})`;
+  // The platform's bookkeeping: digests of the member's checks, key servers' counts of its
+  // evaluations (the monitor sums them up), the commitments to alerts its writes raised.
+  if (entry.kind === 'check_digest' || entry.kind === 'oprf_usage' || entry.kind === 'alerts')
+    return {};
+  if (CONTRIBUTIONS.has(entry.kind))
+    return {
+      finding: {
+        kind: 'foreign_entry',
+        message: `${at}: a ${entry.kind.replace('_', ' ')} in your name (${entry.subject}) that you did not send`,
+      },
+    };
+  const r =
+    record?.type === 'event' && recordDigest(record.record) === entry.digest
+      ? ((record.record ?? {}) as Record<string, unknown>)
+      : undefined;
+  if (r === undefined)
+    return entry.kind === 'key_event' && context.ownKeys.has(entry.subject)
+      ? {}
+      : {
+          finding: {
+            kind: entry.kind === 'key_event' ? 'foreign_key' : 'foreign_credential',
+            message: `${at}: a ${entry.kind.replace('_', ' ')} in your name whose record the platform does not show as logged`,
+          },
+        };
+  if (entry.kind === 'key_event') {
+    const key = String(r.publicKey);
+    if (context.ownKeys.has(key))
+      return r.event === 'revoked' && r.by === 'operator'
+        ? { notice: `${at}: the operator revoked your key ${key}` }
+        : {};
+    if (r.event === 'objected' || r.event === 'revoked')
+      return { notice: `${at}: key ${key}, not yours, ${String(r.event)}` };
+    const when =
+      r.event === 'announced'
+        ? `, to start at ${new Date(Number(r.activatesAt)).toISOString()} and stop your other keys then`
+        : ', in force at once';
+    const undo =
+      r.event === 'announced'
+        ? ` If you did not ask for it, object: credence member keys object ${key}`
+        : ' If you did not make it, revoke it and tell the auditors.';
+    return {
+      finding: {
+        kind: 'foreign_key',
+        message: `${at}: key ${key}, which is not yours, was ${String(r.event)} for you by the ${String(r.by)}${when}.${undo}`,
+      },
+    };
+  }
+  // member_event
+  switch (r.event) {
+    case 'created':
+      return { notice: `${at}: you were enrolled as ${String(r.type)}` };
+    case 'status':
+      return { notice: `${at}: the operator set your status to ${String(r.status)}` };
+    case 'share':
+      return { notice: `${at}: bound to key share ${String(r.shareIndex)}` };
+    case 'credentials_revoked':
+      return r.by === 'operator'
+        ? { notice: `${at}: the operator revoked your credentials` }
+        : {
+            finding: {
+              kind: 'foreign_credential',
+              message: `${at}: your credentials were revoked in your own name, but not by your tool`,
+            },
+          };
+    case 'credential_issued':
+      if (r.by === 'operator' && entry.time === context.createdAt)
+        return { notice: `${at}: your enrolment credential was issued` };
+      return {
+        finding: {
+          kind: 'foreign_credential',
+          message: `${at}: a credential was issued for you by the ${String(r.by)}: whoever holds it can check, watch and retract in your name. If you asked the operator for it, accept it (credence member verify --accept ${index}); if not, renew yours (credence member credential renew) and tell the auditors.`,
+        },
+      };
+    default:
+      return { notice: `${at}: ${entry.kind.replace('_', ' ')} ${String(r.event)}` };
+  }
+}
