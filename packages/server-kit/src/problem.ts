@@ -32,6 +32,16 @@ export const PROBLEMS = {
   'report.already_retracted': { status: 409, title: 'The report is already retracted' },
   'member.exists': { status: 409, title: 'A member with this id exists' },
   'member.not_found': { status: 404, title: 'No such member' },
+  'member.share_taken': { status: 409, title: 'The share is bound to another key server' },
+  'usage.share_unbound': { status: 403, title: 'The key server is bound to no share' },
+  'usage.share_mismatch': {
+    status: 403,
+    title: "A key server may report its own share's counts only",
+  },
+  'usage.member_unknown': {
+    status: 400,
+    title: 'A count names no member that evaluates tokens',
+  },
   'policy.invalid': { status: 400, title: 'The policy is not valid' },
   'ring.not_found': { status: 404, title: 'No ring of the latest analysis has this id' },
   'campaign.not_found': { status: 404, title: 'No campaign of the latest analysis has this id' },

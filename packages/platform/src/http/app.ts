@@ -28,6 +28,7 @@ import type { CredentialCache } from '../services/credentials.js';
 import type { BatchResult, IngestionService } from '../services/ingestion.js';
 import { LogService, MAX_ENTRIES_PAGE, type Receipt } from '../services/log-service.js';
 import type { MemberService } from '../services/members.js';
+import { checkUsageReport } from '../services/oprf-usage.js';
 import type { PolicyService } from '../services/policy-service.js';
 import { alertJson } from '../services/webhooks.js';
 import type { Store } from '../storage/store.js';
@@ -467,6 +468,7 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
         throw new HttpProblem('request.invalid', 'one count per member', {
           errors: [{ field: 'counts', message: 'names a member twice' }],
         });
+      await checkUsageReport(deps.store, me(request).id, body);
       const appended = await deps.store.recordOprfUsage(
         body.counts.map((c) => ({
           reporter: me(request).id,
@@ -1018,7 +1020,13 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
     },
     async (request, reply) => {
       const { member, credential } = await deps.members.add(
-        request.body as { id: string; type: string; name?: string; publicKey?: string },
+        request.body as {
+          id: string;
+          type: string;
+          name?: string;
+          publicKey?: string;
+          shareIndex?: number;
+        },
       );
       return reply.status(201).send({
         member: { ...member, createdAt: new Date(member.createdAt).toISOString() },
@@ -1084,6 +1092,30 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
         credential: body.credential === true,
         ...(body.publicKey === undefined ? {} : { publicKey: body.publicKey }),
       });
+    },
+  );
+  app.post(
+    '/v1/members/:id/share',
+    {
+      config: { roles: OPERATORS },
+      schema: {
+        tags: ['members'],
+        summary:
+          "Bind a key server to the share it evaluates with: it reports that share's counts only",
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['shareIndex'],
+          properties: { shareIndex: S.SHARE_INDEX },
+        },
+        response: problems,
+      },
+    },
+    async (request) => {
+      const { shareIndex } = request.body as { shareIndex: number };
+      await deps.members.bindShare((request.params as { id: string }).id, shareIndex);
+      return { shareIndex };
     },
   );
   app.put(

@@ -7,6 +7,23 @@ import type { CredentialCache } from './credentials.js';
 const MEMBER_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const PUBLIC_KEY = /^[A-Za-z0-9_-]{43}$/;
 
+/** Share indexes are 1 to 255 (Shamir shares over ristretto255, credence keys init). */
+function checkShare(type: string, shareIndex: number): void {
+  if (type !== 'keyserver')
+    throw new HttpProblem('request.invalid', 'only a member of type keyserver holds a share', {
+      errors: [{ field: 'shareIndex', message: 'is only for a key server' }],
+    });
+  if (!Number.isInteger(shareIndex) || shareIndex < 1 || shareIndex > 255)
+    throw new HttpProblem('request.invalid', 'a share index is an integer from 1 to 255', {
+      errors: [{ field: 'shareIndex', message: 'is not a share index' }],
+    });
+}
+
+const shareTaken = (shareIndex: number, holder: string) =>
+  new HttpProblem('member.share_taken', `share ${shareIndex} is bound to ${holder}`, {
+    errors: [{ field: 'shareIndex', message: 'is bound to another key server' }],
+  });
+
 /**
  * Onboarding by the operator (SPEC §2): a member gets an id, a type (which decides its
  * role), a bearer credential shown once and kept only as a hash, and the Ed25519 public
@@ -25,6 +42,8 @@ export class MemberService {
     name?: string;
     type: string;
     publicKey?: string;
+    /** A key server's share index (type keyserver only): the share whose counts it reports. */
+    shareIndex?: number;
   }): Promise<{ member: Member; credential: string }> {
     if (!MEMBER_ID.test(input.id))
       throw new HttpProblem(
@@ -40,6 +59,13 @@ export class MemberService {
       throw new HttpProblem('request.invalid', 'an Ed25519 public key is 32 bytes in base64url', {
         errors: [{ field: 'publicKey', message: 'is not a public key' }],
       });
+    if (input.shareIndex !== undefined) {
+      checkShare(input.type, input.shareIndex);
+      const holder = (await this.store.listMembers()).find(
+        (m) => m.shareIndex === input.shareIndex,
+      );
+      if (holder !== undefined) throw shareTaken(input.shareIndex, holder.id);
+    }
     if ((await this.store.getMember(input.id)) !== undefined)
       throw new HttpProblem('member.exists');
     const at = this.now();
@@ -49,6 +75,7 @@ export class MemberService {
       type: input.type as MemberType,
       createdAt: at,
     });
+    if (input.shareIndex !== undefined) await this.bindShare(input.id, input.shareIndex);
     const credential = newCredential('crd');
     await this.store.addCredential(input.id, credential.sha256, at);
     if (input.publicKey !== undefined)
@@ -56,6 +83,21 @@ export class MemberService {
     const member = await this.store.getMember(input.id);
     if (member === undefined) throw new Error('member vanished');
     return { member, credential: credential.token };
+  }
+
+  /**
+   * Binds a key server to the share index it evaluates with: it may report evaluation
+   * counts for that share only (SPEC §3.2). Logged as a member event. Key servers
+   * enrolled before shares were bound report nothing until bound.
+   */
+  async bindShare(id: string, shareIndex: number): Promise<void> {
+    const member = await this.store.getMember(id);
+    if (member === undefined) throw new HttpProblem('member.not_found');
+    checkShare(member.type, shareIndex);
+    const bound = await this.store.bindShare(id, shareIndex, this.now());
+    if (bound.status === 'not_found') throw new HttpProblem('member.not_found');
+    if (bound.status === 'taken') throw shareTaken(shareIndex, bound.by);
+    this.credentials.invalidate();
   }
 
   async disable(id: string): Promise<void> {

@@ -22,6 +22,7 @@ export interface MemberRow {
   type: MemberType;
   status: Member['status'];
   created_at: number;
+  share_index: number | null;
 }
 
 export interface ReportRow {
@@ -59,6 +60,9 @@ export const memberOf = (r: MemberRow): Member => ({
   type: r.type,
   status: r.status,
   createdAt: r.created_at,
+  ...(r.share_index === null || r.share_index === undefined
+    ? {}
+    : { shareIndex: Number(r.share_index) }),
 });
 
 export const alertOf = (r: AlertRow): Alert => ({

@@ -16,6 +16,7 @@ import type {
   MemberType,
   OprfUsage,
   PolicyRecord,
+  ShareBinding,
   StoredAnalysis,
   StoredCheckpoint,
   StoredReport,
@@ -56,6 +57,12 @@ export interface Store {
   addSigningKey(memberId: string, publicKey: string, at: number): Promise<void>;
   revokeSigningKeys(memberId: string, at: number): Promise<void>;
   signingKeys(memberId: string): Promise<string[]>;
+  /**
+   * Binds a key server member to the share index it evaluates with (the share whose
+   * counts it may report), logged as a member event `{event: "share", shareIndex}`. A
+   * share is bound to one member at most: one bound to another member is `taken`.
+   */
+  bindShare(memberId: string, shareIndex: number, at: number): Promise<ShareBinding>;
 
   /**
    * Stores a batch's new reports with their entities, counts them into the per-token

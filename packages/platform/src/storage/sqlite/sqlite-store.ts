@@ -23,6 +23,7 @@ import type {
   MemberType,
   OprfUsage,
   PolicyRecord,
+  ShareBinding,
   StoredAnalysis,
   StoredCheckpoint,
   StoredReport,
@@ -227,6 +228,26 @@ export class SqliteStore implements Store {
           }),
         ),
       );
+    })();
+  }
+
+  async bindShare(memberId: string, shareIndex: number, at: number): Promise<ShareBinding> {
+    return this.db.transaction((): ShareBinding => {
+      const holder = this.db
+        .prepare<[number], { id: string }>('SELECT id FROM members WHERE share_index = ?')
+        .get(shareIndex);
+      if (holder !== undefined)
+        return holder.id === memberId
+          ? { status: 'unchanged' }
+          : { status: 'taken', by: holder.id };
+      const changed = this.db
+        .prepare('UPDATE members SET share_index = ? WHERE id = ?')
+        .run(shareIndex, memberId).changes;
+      if (changed === 0) return { status: 'not_found' };
+      this.appendInTx([
+        eventEntry('member_event', memberId, memberId, at, { event: 'share', shareIndex }),
+      ]);
+      return { status: 'bound' };
     })();
   }
 
