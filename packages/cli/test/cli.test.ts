@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 
 /** The real `credence` command, as a user runs it (built by `npm test`'s pretest). */
@@ -143,6 +144,22 @@ describe('credence start', () => {
     expect(existsSync(join(data, 'members', 'bank-a', 'tokens', 'reports.results.jsonl'))).toBe(
       true,
     );
+    // Each key server, bound to its share, had its counts logged as that share, and
+    // none refused.
+    const db = new Database(join(data, 'platform.sqlite'), { readonly: true });
+    try {
+      const rows = db
+        .prepare('SELECT DISTINCT reporter, share_index FROM oprf_usage ORDER BY reporter')
+        .all() as { reporter: string; share_index: number }[];
+      expect(rows.length).toBeGreaterThan(0);
+      for (const r of rows) expect(r.reporter).toBe(`keyserver-${r.share_index}`);
+    } finally {
+      db.close();
+    }
+    for (const index of [1, 2, 3])
+      expect(readFileSync(join(data, 'logs', `keyserver-${index}.log`), 'utf8')).not.toContain(
+        'the platform refused the usage report',
+      );
   });
 });
 

@@ -179,6 +179,28 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
       expect(again.err).toContain('member.exists');
     });
 
+    it('enrols key servers bound to their shares, one key server per share', () => {
+      const add = (id: string, ...more: string[]) =>
+        credence('members', 'add', id, '--type', 'keyserver', ...more, '--db', db);
+      expect(add('keyserver-1', '--share', '1').code).toBe(0);
+      const taken = add('keyserver-2', '--share', '1');
+      expect(taken.code).toBe(1);
+      expect(taken.err).toContain('member.share_taken');
+      // Without a share it is made, but told that its counts are refused until bound.
+      const unbound = add('keyserver-2');
+      expect(unbound.code, unbound.err).toBe(0);
+      expect(unbound.err).toContain('credence members bind-share keyserver-2 --share');
+      const bind = credence('members', 'bind-share', 'keyserver-2', '--share', '2', '--db', db);
+      expect(bind.code, bind.err).toBe(0);
+      const notKeyserver = credence('members', 'bind-share', 'bank-a', '--share', '3', '--db', db);
+      expect(notKeyserver.code).toBe(1);
+      expect(notKeyserver.err).toContain('shareIndex');
+      const listed = credence('members', 'list', '--db', db).out;
+      expect(listed).toMatch(/^keyserver-1\tkeyserver\tactive\tkeyserver-1\tshare 1$/m);
+      expect(listed).toMatch(/^keyserver-2\tkeyserver\tactive\tkeyserver-2\tshare 2$/m);
+      expect(listed).toMatch(/^bank-a\tbank\tactive\tbank-a$/m);
+    });
+
     it('watches, submits, checks and alerts end to end, with raw values kept at the member', async () => {
       const watchFile = join(dir, 'bank-a', 'customers.txt');
       writeFileSync(

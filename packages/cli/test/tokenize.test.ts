@@ -221,6 +221,36 @@ describe('credence member tokenize', () => {
     expect(readFileSync(out, 'utf8')).toBe(readFileSync(join(dir, 'tokens.jsonl'), 'utf8'));
   });
 
+  it('warns on every run, one line naming it, of a key server that refuses the credential', () => {
+    const refusing = servers.map(({ index, url, token }) => ({
+      index,
+      url,
+      token: index === 3 ? 'cks_revoked' : token,
+    }));
+    const file = config(refusing);
+    for (const run of [1, 2]) {
+      const out = join(dir, `tokens-refused-${run}.jsonl`);
+      // No cache: each run asks the key servers (#1 and #2 evaluate; #3 is only checked).
+      const r = credence(
+        'member',
+        'tokenize',
+        '--in',
+        RAW,
+        '--out',
+        out,
+        '--config',
+        file,
+        '--no-cache',
+      );
+      expect(r.code, r.err).toBe(3);
+      const warnings = r.err.split('\n').filter((l) => l.startsWith('warning:'));
+      expect(warnings).toEqual([
+        `warning: a key server refused the member's credential: key server #3 (${servers[2]?.url}) answered 401: ask its operator for a new credential (credence keyserver credential)`,
+      ]);
+      expect(readFileSync(out, 'utf8')).toBe(readFileSync(join(dir, 'tokens.jsonl'), 'utf8'));
+    }
+  });
+
   it('goes on with two of three key servers', async () => {
     servers[0]?.child.kill('SIGTERM');
     await new Promise((r) => servers[0]?.child.once('exit', r));

@@ -165,6 +165,22 @@ export async function buildKeyserverApp(options: KeyserverAppOptions): Promise<F
         },
         'refused',
       );
+      if (reservation.reason === 'too_many') {
+        // No wait would make it pass: a 4xx without Retry-After, naming the limit and the
+        // most the member may send at once, so that its client splits the batch.
+        const why =
+          reservation.limit === 'ratePerMinute'
+            ? `your rate is ${member.ratePerMinute} evaluations a minute`
+            : `your daily quota is ${member.quotaPerDay} evaluations`;
+        throw new HttpProblem(
+          'elements.over_limit',
+          `at most ${reservation.most} elements at once: ${why}; this request has ${elements.length}`,
+          {
+            errors: [{ field: 'elements', message: `has more than ${reservation.most} elements` }],
+            extensions: { limit: reservation.limit, maxElements: reservation.most },
+          },
+        );
+      }
       throw reservation.reason === 'quota'
         ? new HttpProblem(
             'quota.exceeded',

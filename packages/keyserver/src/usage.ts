@@ -8,6 +8,19 @@ import {
 import type { MemberEntry } from './members.js';
 
 /**
+ * The most evaluations one request of the member can ever get: the token bucket holds a
+ * minute's worth of the rate, and a day holds the quota.
+ */
+export function mostAtOnce(member: MemberEntry): {
+  most: number;
+  limit: 'ratePerMinute' | 'quotaPerDay';
+} {
+  return member.ratePerMinute <= member.quotaPerDay
+    ? { most: member.ratePerMinute, limit: 'ratePerMinute' }
+    : { most: member.quotaPerDay, limit: 'quotaPerDay' };
+}
+
+/**
  * Evaluations per member: the daily quota, the rate limit, and the counts the key
  * server publishes (SPEC §3.2: dictionary attacks must be slow and visible). Counts
  * survive a restart when a state file is given; they are written at most once a second
@@ -41,13 +54,20 @@ export class UsageLedger {
   }
 
   /**
-   * Reserves n evaluations for a member, or says why not: the daily quota, or the rate
-   * limit, with the seconds after which to retry.
+   * Reserves n evaluations for a member, or says why not: more than its limits allow at
+   * once (the burst of the rate, or the whole daily quota), which no wait would change;
+   * or what is left of the daily quota, or the rate limit, with the seconds after which
+   * to retry.
    */
   reserve(
     member: MemberEntry,
     n: number,
-  ): { ok: true; remaining: number } | { ok: false; reason: 'quota' | 'rate'; retryAfter: number } {
+  ):
+    | { ok: true; remaining: number }
+    | { ok: false; reason: 'quota' | 'rate'; retryAfter: number }
+    | { ok: false; reason: 'too_many'; most: number; limit: 'ratePerMinute' | 'quotaPerDay' } {
+    const most = mostAtOnce(member);
+    if (n > most.most) return { ok: false, reason: 'too_many', ...most };
     const now = this.clock.now();
     const day = utcDay(now);
     const used = this.used(member.id, day);
@@ -58,13 +78,9 @@ export class UsageLedger {
       bucket = new TokenBucket(member.ratePerMinute, member.ratePerMinute / 60, this.clock);
       this.buckets.set(member.id, bucket);
     }
+    // n is at most the bucket's capacity (mostAtOnce), so the wait is finite.
     const taken = bucket.take(n);
-    if (!taken.ok)
-      return {
-        ok: false,
-        reason: 'rate',
-        retryAfter: Number.isFinite(taken.retryAfter) ? taken.retryAfter : 60,
-      };
+    if (!taken.ok) return { ok: false, reason: 'rate', retryAfter: taken.retryAfter };
     this.counts.set(this.key(member.id, day), used + n);
     this.markDirty();
     return { ok: true, remaining: member.quotaPerDay - used - n };

@@ -402,6 +402,42 @@ describe('quotas and rate limits', () => {
     );
   });
 
+  it('refuses with 413, naming the limit, a request larger than the rate allows at once: it could never pass', async () => {
+    const h = await harness({ ratePerMinute: 10 });
+    const elements = (n: number) => Array(n).fill(element());
+    const refused = await evaluateRequest(h, { keyId: 'k-test', elements: elements(11) });
+    expect(refused.statusCode).toBe(413);
+    expect(refused.headers['retry-after']).toBeUndefined();
+    expect(refused.json()).toMatchObject({
+      code: 'elements.over_limit',
+      status: 413,
+      limit: 'ratePerMinute',
+      maxElements: 10,
+      errors: [{ field: 'elements' }],
+    });
+    expect(refused.json().detail).toContain('at most 10 elements');
+    expect(h.usage.used('bank-a')).toBe(0);
+    // A minute's worth passes at once.
+    expect((await evaluateRequest(h, { keyId: 'k-test', elements: elements(10) })).statusCode).toBe(
+      200,
+    );
+  });
+
+  it('refuses with 413 a request larger than the whole daily quota, and with 429 until tomorrow one larger than what is left of it', async () => {
+    const h = await harness({ quotaPerDay: 5 });
+    const elements = (n: number) => Array(n).fill(element());
+    const never = await evaluateRequest(h, { keyId: 'k-test', elements: elements(6) });
+    expect(never.statusCode).toBe(413);
+    expect(never.json()).toMatchObject({ limit: 'quotaPerDay', maxElements: 5 });
+    expect((await evaluateRequest(h, { keyId: 'k-test', elements: elements(2) })).statusCode).toBe(
+      200,
+    );
+    const tomorrow = await evaluateRequest(h, { keyId: 'k-test', elements: elements(5) });
+    expect(tomorrow.statusCode).toBe(429);
+    expect(tomorrow.json()).toMatchObject({ code: 'quota.exceeded' });
+    expect(Number(tomorrow.headers['retry-after'])).toBe(14 * 3600);
+  });
+
   it('lets a member see its own usage', async () => {
     const h = await harness({ quotaPerDay: 100 });
     await evaluateRequest(h, { keyId: 'k-test', elements: [element(), element()] });

@@ -28,7 +28,11 @@ describe('UsageReporter', () => {
       checkpointIntervalMs: 0,
     });
     url = await platform.app.listen({ host: '127.0.0.1', port: 0 });
-    credential = (await platform.members.add({ id: 'keyserver-2', type: 'keyserver' })).credential;
+    credential = (
+      await platform.members.add({ id: 'keyserver-2', type: 'keyserver', shareIndex: 2 })
+    ).credential;
+    for (const id of ['bank-a', 'bank-b', 'bank-c', 'bank-d'])
+      await platform.members.add({ id, type: 'bank' });
   });
   afterAll(async () => {
     await platform.close();
@@ -87,5 +91,55 @@ describe('UsageReporter', () => {
     await reporter.report();
     expect(warnings).toEqual(['the platform refused the usage report']);
     expect(await usageEntries()).not.toContain('bank-c oprf/keyserver-2/k1/2/2026-11-26/3');
+  });
+
+  const reporterAt = (now: string, shareIndex: number) => {
+    const warnings: { fields: Record<string, unknown>; message: string }[] = [];
+    const clock = { now: () => Date.parse(now) };
+    const ledger = new UsageLedger(clock);
+    const log = {
+      warn: (fields: Record<string, unknown>, message: string) =>
+        warnings.push({ fields, message }),
+      info: () => {},
+    };
+    const reporter = new UsageReporter({
+      ledger,
+      keyId: 'k1',
+      shareIndex,
+      platformUrl: url,
+      credential,
+      clock,
+      log: log as never,
+    });
+    return { ledger, reporter, warnings };
+  };
+
+  it('may not report as another share: the platform refuses it, and the key server says why', async () => {
+    const { ledger, reporter, warnings } = reporterAt('2026-11-27T10:00:00Z', 3);
+    ledger.reserve(member('bank-d'), 11);
+    await reporter.report();
+    expect(warnings).toEqual([
+      {
+        message: 'the platform refused the usage report',
+        fields: expect.objectContaining({ status: 403, code: 'usage.share_mismatch' }),
+      },
+    ]);
+    expect((await usageEntries()).filter((e) => e.includes('bank-d'))).toEqual([]);
+  });
+
+  it('leaves out, and names, members the platform does not know; the others are logged', async () => {
+    const { ledger, reporter, warnings } = reporterAt('2026-11-28T10:00:00Z', 2);
+    ledger.reserve(member('bank-d'), 12);
+    ledger.reserve(member('ghost-bank'), 13);
+    await reporter.report();
+    expect(warnings).toEqual([
+      {
+        message: 'the platform knows no such member: its counts are left out of the report',
+        fields: { day: '2026-11-28', members: ['ghost-bank'] },
+      },
+    ]);
+    const logged = await usageEntries();
+    expect(logged).toContain('bank-d oprf/keyserver-2/k1/2/2026-11-28/12');
+    expect(logged.filter((e) => e.includes('ghost-bank'))).toEqual([]);
   });
 });

@@ -63,7 +63,7 @@ export class LoggedState {
   private readonly tokens = new Map<string, { kind: string; keyId: string }>();
   private readonly members = new Map<
     string,
-    { name: string; type: string; status: string; createdAt: number }
+    { name: string; type: string; status: string; createdAt: number; shareIndex: number | null }
   >();
   private readonly credentials = new Map<
     string,
@@ -138,10 +138,15 @@ export class LoggedState {
         type: String(r.type),
         status: 'active',
         createdAt: time(entry),
+        shareIndex: null,
       });
     else if (r.event === 'status') {
       const m = this.members.get(id);
       if (m !== undefined) m.status = String(r.status);
+    } else if (r.event === 'share') {
+      // A key server bound to the share whose counts it may report.
+      const m = this.members.get(id);
+      if (m !== undefined) m.shareIndex = Number(r.shareIndex);
     } else if (r.event === 'credential_issued') {
       const list = this.credentials.get(id) ?? [];
       list.push({ createdAt: Number(r.at), revokedAt: null });
@@ -354,7 +359,8 @@ export class LoggedState {
         want.name !== row.name ||
         want.type !== row.type ||
         want.status !== row.status ||
-        want.createdAt !== row.createdAt
+        want.createdAt !== row.createdAt ||
+        want.shareIndex !== row.shareIndex
       )
         find({
           kind: 'altered_member',

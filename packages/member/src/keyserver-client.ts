@@ -74,22 +74,30 @@ export async function evaluateOnServer(
     }
     if (response.status === 429 || response.status >= 500) {
       const retryAfter = Number(response.headers.get('retry-after') ?? '0') * 1000;
-      const problem = await problemCode(response);
+      const problem = await problemOf(response);
       lastError = new MemberError(
         'member.keyserver_refused',
-        `${describeServer(server)} answered ${response.status} ${problem}`,
+        `${describeServer(server)} answered ${response.status} ${problem.code}${problem.detail === undefined ? '' : `: ${problem.detail}`}`,
         { index: server.index, status: response.status },
       );
       if (response.status === 429 && retryAfter > policy.maxRetryAfterMs) break;
       if (retryAfter > 0) await sleep(Math.min(retryAfter, policy.maxRetryAfterMs));
       continue;
     }
+    if (response.status === 401) {
+      await response.body?.cancel();
+      throw credentialRefused(server);
+    }
     if (!response.ok) {
-      const problem = await problemCode(response);
+      const problem = await problemOf(response);
       throw new MemberError(
         'member.keyserver_refused',
-        `${describeServer(server)} answered ${response.status} ${problem}`,
-        { index: server.index, status: response.status },
+        `${describeServer(server)} answered ${response.status} ${problem.code}${problem.detail === undefined ? '' : `: ${problem.detail}`}`,
+        {
+          index: server.index,
+          status: response.status,
+          ...(problem.maxElements === undefined ? {} : { maxElements: problem.maxElements }),
+        },
       );
     }
     return parseEvaluation(
@@ -102,9 +110,53 @@ export async function evaluateOnServer(
   throw lastError ?? new MemberError('member.keyserver_unreachable', describeServer(server));
 }
 
-async function problemCode(response: Response): Promise<string> {
-  const doc = (await response.json().catch(() => undefined)) as { code?: unknown } | undefined;
-  return typeof doc?.code === 'string' ? doc.code : '';
+/**
+ * What a key server's problem document says: its code, its detail (key servers never
+ * put request data in one), and for `elements.over_limit` the most elements it takes at
+ * once (an RFC 9457 extension member).
+ */
+async function problemOf(
+  response: Response,
+): Promise<{ code: string; detail?: string; maxElements?: number }> {
+  const doc = (await response.json().catch(() => undefined)) as
+    | { code?: unknown; detail?: unknown; maxElements?: unknown }
+    | undefined;
+  const max = doc?.maxElements;
+  return {
+    code: typeof doc?.code === 'string' ? doc.code : '',
+    ...(typeof doc?.detail === 'string' ? { detail: doc.detail.slice(0, 300) } : {}),
+    ...(typeof max === 'number' && Number.isInteger(max) && max >= 1 ? { maxElements: max } : {}),
+  };
+}
+
+/**
+ * Whether the key server takes the member's credential (GET /v1/oprf/usage, which counts
+ * nothing): false on 401, true on any other answer, undefined when it did not answer.
+ */
+export async function credentialAccepted(
+  server: KeyServerEndpoint,
+  timeoutMs: number,
+  fetchImpl: typeof fetch = fetch,
+): Promise<boolean | undefined> {
+  try {
+    const response = await fetchImpl(`${server.url.replace(/\/$/, '')}/v1/oprf/usage`, {
+      headers: { authorization: `Bearer ${server.token}` },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await response.body?.cancel();
+    return response.status !== 401;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The 401 of a key server, as the member is told of it. */
+export function credentialRefused(server: KeyServerEndpoint): MemberError {
+  return new MemberError(
+    'member.keyserver_credential_refused',
+    `${describeServer(server)} answered 401: ask its operator for a new credential (credence keyserver credential)`,
+    { index: server.index, status: 401 },
+  );
 }
 
 function parseEvaluation(

@@ -5,6 +5,7 @@ export const MEMBER_ERRORS = {
   'member.config': 'the member configuration is not valid',
   'member.keyserver_unreachable': 'a key server did not answer in time',
   'member.keyserver_refused': 'a key server refused the request',
+  'member.keyserver_credential_refused': "a key server refused the member's credential",
   'member.keyserver_bad_response':
     'a key server answered with something that is not a valid evaluation',
   'member.keyserver_wrong_key':

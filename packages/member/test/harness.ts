@@ -4,7 +4,7 @@ import { buildKeyserverApp } from '@credence/keyserver/app';
 import { MemberRegistry } from '@credence/keyserver/members';
 import { UsageLedger } from '@credence/keyserver/usage';
 import { newCredential } from '@credence/server-kit/bearer';
-import { systemClock } from '@credence/server-kit/rate-limit';
+import { type Clock, systemClock } from '@credence/server-kit/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import type { KeyServerEndpoint } from '../src/keyserver-client.js';
 
@@ -18,7 +18,14 @@ export interface Cluster {
 
 export async function startCluster(
   group: Ristretto255,
-  options: { threshold?: number; shares?: number; quotaPerDay?: number; tamper?: number } = {},
+  options: {
+    threshold?: number;
+    shares?: number;
+    quotaPerDay?: number;
+    ratePerMinute?: number;
+    tamper?: number;
+    clock?: Clock;
+  } = {},
 ): Promise<Cluster> {
   const set = generateKeySet(group, {
     threshold: options.threshold ?? 2,
@@ -42,12 +49,12 @@ export async function startCluster(
             id: 'bank-a',
             tokenSha256: credential.sha256,
             quotaPerDay: options.quotaPerDay ?? 10_000_000,
-            ratePerMinute: 10_000_000,
+            ratePerMinute: options.ratePerMinute ?? 10_000_000,
           },
         ],
       }),
-      usage: new UsageLedger(systemClock),
-      clock: systemClock,
+      usage: new UsageLedger(options.clock ?? systemClock),
+      clock: options.clock ?? systemClock,
     });
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
     apps.push(app);

@@ -161,6 +161,110 @@ describe('ThresholdOprfClient against real key servers', () => {
     expect(error.message).toContain('429 quota.exceeded');
   });
 
+  /** A client whose credential for key server #refused is one the server does not know. */
+  const refusedBy = (c: Cluster, refused: number, warnings: MemberError[]) =>
+    new ThresholdOprfClient({
+      group,
+      key: c.set.group,
+      servers: c.endpoints.map((e) => (e.index === refused ? { ...e, token: 'cks_revoked' } : e)),
+      retry: FAST,
+      onWarning: (w) => warnings.push(w),
+    });
+
+  it('names a key server that refuses the credential, once, even when the others make up the threshold', async () => {
+    const c = await cluster();
+    const warnings: MemberError[] = [];
+    const client = refusedBy(c, 2, warnings);
+    for (let i = 0; i < 3; i++)
+      expect((await client.evaluate(inputs)).map(toHex)).toEqual(expected(c));
+    await client.close();
+    expect(warnings.map((w) => w.code)).toEqual(['member.keyserver_credential_refused']);
+    expect(warnings[0]?.message).toContain(`key server #2 (${c.endpoints[1]?.url})`);
+    expect(warnings[0]?.message).toContain('401');
+  });
+
+  it('names a key server that refuses the credential even when the run never needed it', async () => {
+    const c = await cluster();
+    const warnings: MemberError[] = [];
+    const client = refusedBy(c, 3, warnings);
+    // One batch: servers #1 and #2 answer it; #3 is not asked to evaluate.
+    expect((await client.evaluate(inputs)).map(toHex)).toEqual(expected(c));
+    await client.close();
+    expect(warnings.map((w) => w.message)).toEqual([
+      expect.stringContaining(`key server #3 (${c.endpoints[2]?.url}) answered 401`),
+    ]);
+    // Nothing is said about servers whose credential is good.
+    const good = new ThresholdOprfClient({
+      group,
+      key: c.set.group,
+      servers: c.endpoints,
+      retry: FAST,
+      onWarning: (w) => warnings.push(w),
+    });
+    await good.evaluate(inputs);
+    await good.close();
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('splits its batch for a key server that takes fewer elements at once, and gets the same outputs', async () => {
+    // Each time a key server reads its clock a minute has passed: its rate of two a
+    // minute never makes the parts wait, only the size of one request is at stake.
+    let now = Date.parse('2026-11-25T08:00:00Z');
+    const c = await cluster({ ratePerMinute: 2, clock: { now: () => (now += 60_000) } });
+    const client = new ThresholdOprfClient({
+      group,
+      key: c.set.group,
+      servers: c.endpoints,
+      retry: FAST,
+    });
+    // Three inputs, and the servers take two at once.
+    expect((await client.evaluate(inputs)).map(toHex)).toEqual(expected(c));
+    expect((await client.evaluate(inputs)).map(toHex)).toEqual(expected(c));
+    await client.close();
+    // Every server asked counted each input once: no part was evaluated twice.
+    const used = await Promise.all(
+      c.endpoints.map(async (e) => {
+        const res = await fetch(`${e.url}/v1/oprf/usage`, {
+          headers: { authorization: `Bearer ${e.token}` },
+        });
+        return ((await res.json()) as { used: number }).used;
+      }),
+    );
+    expect(used.sort()).toEqual([3, 3, 6]);
+  });
+
+  it('fails, naming the server and its limit, when a key server takes fewer elements than a batch and says not how many', async () => {
+    const c = await cluster();
+    const tight: Server = createServer((_req, res) => {
+      res.writeHead(413, { 'content-type': 'application/problem+json' });
+      res.end(
+        JSON.stringify({
+          code: 'elements.over_limit',
+          status: 413,
+          detail: 'at most 2 elements at once: your rate is 2 evaluations a minute',
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => tight.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(tight.address() as AddressInfo).port}`;
+    try {
+      const client = new ThresholdOprfClient({
+        group,
+        key: c.set.group,
+        servers: c.endpoints.map((e) => ({ ...e, url })),
+        retry: FAST,
+      });
+      const error = await failure(client.evaluate(inputs));
+      expect(error).toMatchObject({ code: 'member.not_enough_keyservers' });
+      expect(error.message).toContain(`key server #1 (${url}) answered 413 elements.over_limit`);
+      expect(error.message).toContain('at most 2 elements at once');
+      await client.close();
+    } finally {
+      tight.closeAllConnections();
+      tight.close();
+    }
+  });
+
   it('refuses configurations that cannot work', async () => {
     const c = await cluster();
     expect(

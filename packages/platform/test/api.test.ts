@@ -366,6 +366,7 @@ describe("the role matrix: each endpoint, each role, and another member's data",
     ['GET', '/v1/webhook', () => undefined, ['bankA', 'telecom']],
     ['GET', '/v1/members', () => undefined, ['operator']],
     ['POST', '/v1/members/bank-b/disable', () => ({}), ['operator']],
+    ['POST', '/v1/members/keyserver-1/share', () => ({ shareIndex: 1 }), ['operator']],
     ['GET', '/v1/log/key', () => undefined, ['operator', 'bankA', 'telecom', 'police', 'auditor']],
     [
       'GET',
@@ -449,6 +450,41 @@ describe("the role matrix: each endpoint, each role, and another member's data",
     expect(
       json<{ alerts: unknown[] }>(await h.request(h.actors.bankB, 'GET', '/v1/alerts')).alerts,
     ).toEqual([]);
+  });
+
+  it('enrols a key server with its share, one key server per share, and no share for others', async () => {
+    const add = (body: Record<string, unknown>) =>
+      h.request(h.actors.operator, 'POST', '/v1/members', body);
+    const added = await add({ id: 'keyserver-2', type: 'keyserver', shareIndex: 2 });
+    expect(added.statusCode).toBe(201);
+    expect(json(added)).toMatchObject({ member: { id: 'keyserver-2', shareIndex: 2 } });
+    const listed = json<{ members: { id: string; shareIndex?: number }[] }>(
+      await h.request(h.actors.operator, 'GET', '/v1/members'),
+    ).members;
+    expect(listed.filter((m) => m.shareIndex !== undefined)).toEqual([
+      expect.objectContaining({ id: 'keyserver-1', shareIndex: 1 }),
+      expect.objectContaining({ id: 'keyserver-2', shareIndex: 2 }),
+    ]);
+    for (const [body, status, code] of [
+      [{ id: 'keyserver-3', type: 'keyserver', shareIndex: 1 }, 409, 'member.share_taken'],
+      [{ id: 'bank-c', type: 'bank', shareIndex: 3 }, 400, 'request.invalid'],
+      [{ id: 'keyserver-3', type: 'keyserver', shareIndex: 0 }, 400, 'request.invalid'],
+    ] as const) {
+      const res = await add(body);
+      expect(res.statusCode, res.body).toBe(status);
+      expect(json(res)).toMatchObject({ code, errors: [{ field: 'shareIndex' }] });
+    }
+    // Nothing of the refused ones was made.
+    expect(listed.length).toBe(
+      json<{ members: unknown[] }>(await h.request(h.actors.operator, 'GET', '/v1/members')).members
+        .length,
+    );
+    const bind = (id: string, shareIndex: number) =>
+      h.request(h.actors.operator, 'POST', `/v1/members/${id}/share`, { shareIndex });
+    expect(json(await bind('keyserver-2', 1))).toMatchObject({ code: 'member.share_taken' });
+    expect(json(await bind('bank-a', 3))).toMatchObject({ errors: [{ field: 'shareIndex' }] });
+    expect((await bind('nobody', 3)).statusCode).toBe(404);
+    expect(json(await bind('keyserver-2', 3))).toEqual({ shareIndex: 3 });
   });
 
   it('stops a disabled member at once', async () => {

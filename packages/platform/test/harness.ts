@@ -59,9 +59,14 @@ export async function harness(
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.clock === undefined ? {} : { webhookClock: options.clock }),
   });
-  const make = async (id: string, type: string): Promise<Actor> => {
+  const make = async (id: string, type: string, shareIndex?: number): Promise<Actor> => {
     const key = generateEd25519();
-    const { credential } = await platform.members.add({ id, type, publicKey: key.publicKey });
+    const { credential } = await platform.members.add({
+      id,
+      type,
+      publicKey: key.publicKey,
+      ...(shareIndex === undefined ? {} : { shareIndex }),
+    });
     return { id, credential, key };
   };
   const actors = {
@@ -71,7 +76,8 @@ export async function harness(
     telecom: await make('telecom-a', 'telecom'),
     police: await make('police-1', 'police'),
     auditor: await make('audit-1', 'auditor'),
-    keyserver: await make('keyserver-1', 'keyserver'),
+    // The key server evaluating with share 1 of the key: it reports that share's counts.
+    keyserver: await make('keyserver-1', 'keyserver', 1),
   };
   const request = (actor: Actor | undefined, method: string, url: string, body?: unknown) =>
     platform.app.inject({

@@ -40,13 +40,22 @@ describe('the transparency log over HTTP', () => {
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     const { checkpoint } = verifyCheckpoint(res.body, { logKey: vkey });
     expect(checkpoint.origin).toBe('credence.local/log');
-    // Seven members: each created, given a credential and a signing key.
-    expect(checkpoint.size).toBe(21);
+    // Seven members: each created, given a credential and a signing key; the key server
+    // also bound to its share.
+    expect(checkpoint.size).toBe(22);
     const entries = json<{ entries: string[] }>(
       await h.request(h.actors.auditor, 'GET', '/v1/log/entries?start=0'),
     ).entries.map((e) => JSON.parse(e) as LogEntry);
-    expect(entries.map((e) => e.kind)).toEqual(
-      Array.from({ length: 7 }, () => ['member_event', 'member_event', 'key_event']).flat(),
+    expect(entries.map((e) => e.kind)).toEqual([
+      ...Array.from({ length: 6 }, () => ['member_event', 'member_event', 'key_event']).flat(),
+      'member_event',
+      'member_event',
+      'member_event',
+      'key_event',
+    ]);
+    expect(entries[19]).toMatchObject({ member: 'keyserver-1', subject: 'keyserver-1' });
+    expect(entries[19]?.digest).toBe(
+      createHash('sha256').update('{"event":"share","shareIndex":1}').digest('base64url'),
     );
   });
 
@@ -258,7 +267,7 @@ describe('the transparency log over HTTP', () => {
     const post = (counts: { member: string; evaluations: number }[], day = '2026-11-20') =>
       h.request(h.actors.keyserver, 'POST', '/v1/log/oprf-usage', {
         keyId: 'k1',
-        shareIndex: 2,
+        shareIndex: 1,
         day,
         counts,
       });
@@ -275,8 +284,8 @@ describe('the transparency log over HTTP', () => {
       await h.request(h.actors.auditor, 'GET', `/v1/log/entries?start=${size - 2}`),
     ).entries.map((e) => JSON.parse(e) as LogEntry);
     expect(entries.map((e) => [e.kind, e.member, e.subject])).toEqual([
-      ['oprf_usage', 'bank-a', 'oprf/keyserver-1/k1/2/2026-11-20/1000'],
-      ['oprf_usage', 'bank-a', 'oprf/keyserver-1/k1/2/2026-11-20/25000'],
+      ['oprf_usage', 'bank-a', 'oprf/keyserver-1/k1/1/2026-11-20/1000'],
+      ['oprf_usage', 'bank-a', 'oprf/keyserver-1/k1/1/2026-11-20/25000'],
     ]);
     for (const [body, field] of [
       [
@@ -295,6 +304,56 @@ describe('the transparency log over HTTP', () => {
     const future = await post([{ member: 'bank-a', evaluations: 1 }], '2999-01-01');
     expect(json(future)).toMatchObject({ status: 400, errors: [{ field: 'day' }] });
     expect((await h.platform.store.logHead()).size).toBe(size);
+  });
+
+  it("refuses a key server's counts for another share, or for members that do not evaluate, changing nothing", async () => {
+    const before = await h.platform.store.logHead();
+    const post = (actor: typeof h.actors.keyserver, shareIndex: number, members: string[]) =>
+      h.request(actor, 'POST', '/v1/log/oprf-usage', {
+        keyId: 'k1',
+        shareIndex,
+        day: '2026-11-21',
+        counts: members.map((member) => ({ member, evaluations: 40 })),
+      });
+    // keyserver-1 evaluates with share 1: it may not speak for share 3.
+    const otherShare = await post(h.actors.keyserver, 3, ['bank-a']);
+    expect(otherShare.statusCode).toBe(403);
+    expect(json(otherShare)).toMatchObject({
+      code: 'usage.share_mismatch',
+      errors: [{ field: 'shareIndex' }],
+    });
+    // A member the platform does not know, and another key server (which does not
+    // evaluate), refuse the whole report: bank-a's good count is not logged either.
+    const unknown = await post(h.actors.keyserver, 1, ['bank-a', 'ghost-bank', 'keyserver-1']);
+    expect(unknown.statusCode).toBe(400);
+    expect(json(unknown)).toMatchObject({
+      code: 'usage.member_unknown',
+      errors: [{ field: 'counts[1].member' }, { field: 'counts[2].member' }],
+    });
+    expect(unknown.body).not.toContain('ghost-bank');
+    // A key server enrolled without a share may report for none until the operator binds it.
+    const { credential } = await h.platform.members.add({ id: 'keyserver-9', type: 'keyserver' });
+    const unbound = { ...h.actors.keyserver, id: 'keyserver-9', credential };
+    const refused = await post(unbound, 1, ['bank-a']);
+    expect(refused.statusCode).toBe(403);
+    expect(json(refused)).toMatchObject({
+      code: 'usage.share_unbound',
+      errors: [{ field: 'shareIndex' }],
+    });
+    // Nothing of it reached the log (beyond keyserver-9's enrolment) or the counts.
+    const after = await h.platform.store.logHead();
+    const added = json<{ entries: string[] }>(
+      await h.request(h.actors.auditor, 'GET', `/v1/log/entries?start=${before.size}`),
+    ).entries.map((e) => JSON.parse(e) as LogEntry);
+    expect(added.map((e) => [e.kind, e.member])).toEqual([
+      ['member_event', 'keyserver-9'],
+      ['member_event', 'keyserver-9'],
+    ]);
+    expect(after.size).toBe(before.size + 2);
+    // Bound now, it reports for its own share only.
+    await h.platform.members.bindShare('keyserver-9', 3);
+    expect(json(await post(unbound, 3, ['bank-a']))).toEqual({ logged: 1 });
+    expect((await post(unbound, 1, ['bank-a'])).statusCode).toBe(403);
   });
 
   it('collects cosignatures of its configured witnesses only', async () => {

@@ -179,6 +179,42 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
       ).rejects.toThrow();
     });
 
+    it('binds a key server to the share it evaluates with, logged, one member per share', async () => {
+      for (const id of ['keyserver-1', 'keyserver-2'])
+        await store.createMember({ id, name: id, type: 'keyserver', createdAt: T0 });
+      const before = (await store.logHead()).size;
+      expect(await store.bindShare('keyserver-1', 1, T0)).toEqual({ status: 'bound' });
+      expect(await store.bindShare('keyserver-1', 1, T0)).toEqual({ status: 'unchanged' });
+      expect(await store.bindShare('keyserver-2', 1, T0)).toEqual({
+        status: 'taken',
+        by: 'keyserver-1',
+      });
+      expect(await store.bindShare('nobody', 2, T0)).toEqual({ status: 'not_found' });
+      expect(await store.bindShare('keyserver-2', 2, T0)).toEqual({ status: 'bound' });
+      // Only the two bindings that changed something are logged, each a member event.
+      const { size } = await store.logHead();
+      expect(size).toBe(before + 2);
+      const entries = (await store.logEntries(before, size)).map(
+        (t) => JSON.parse(t) as { kind: string; member: string; subject: string },
+      );
+      expect(entries.map((e) => [e.kind, e.member, e.subject])).toEqual([
+        ['member_event', 'keyserver-1', 'keyserver-1'],
+        ['member_event', 'keyserver-2', 'keyserver-2'],
+      ]);
+      await store.close();
+      store = await h.reopen();
+      await store.migrate();
+      expect((await store.getMember('keyserver-1'))?.shareIndex).toBe(1);
+      expect((await store.listMembers()).map((m) => [m.id, m.shareIndex])).toEqual([
+        ['bank-a', undefined],
+        ['bank-b', undefined],
+        ['keyserver-1', 1],
+        ['keyserver-2', 2],
+        ['telecom-a', undefined],
+      ]);
+      expect(Object.keys((await store.getMember('bank-a')) ?? {})).not.toContain('shareIndex');
+    });
+
     it('ingests reports idempotently by ref: accepted, duplicate, conflict', async () => {
       const first = await store.ingestReports(batch('bank-a', 'reports', 2), [
         report('r1', [1, 2]),

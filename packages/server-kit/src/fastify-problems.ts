@@ -1,5 +1,11 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type FieldError, HttpProblem, type ProblemCode, problemDocument } from './problem.js';
+import {
+  type FieldError,
+  HttpProblem,
+  type ProblemCode,
+  type ProblemExtensions,
+  problemDocument,
+} from './problem.js';
 
 /** Ajv's instancePath ("/elements/3") as a field path ("elements[3]"). */
 function fieldOf(instancePath: string, missing?: unknown): string {
@@ -30,11 +36,13 @@ function send(
   detail?: string,
   errors?: readonly FieldError[],
   retryAfter?: number,
+  extensions?: ProblemExtensions,
 ) {
   const doc = problemDocument(code, detail, {
     errors: errors ?? [],
     instance: request.url.split('?')[0] ?? '/',
     requestId: String(request.id),
+    ...(extensions === undefined ? {} : { extensions }),
   });
   if (retryAfter !== undefined)
     void reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
@@ -52,7 +60,15 @@ function send(
 export function useProblemDocuments(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof HttpProblem)
-      return send(reply, request, error.code, error.message, error.errors, error.retryAfter);
+      return send(
+        reply,
+        request,
+        error.code,
+        error.message,
+        error.errors,
+        error.retryAfter,
+        error.extensions,
+      );
     if (error.validation) {
       const errors = validationErrors(error);
       return send(

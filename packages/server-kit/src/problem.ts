@@ -16,6 +16,10 @@ export const PROBLEMS = {
   'key.retired': { status: 410, title: 'The key is retired' },
   'quota.exceeded': { status: 429, title: 'The daily quota of evaluations is used up' },
   'rate.limited': { status: 429, title: 'Too many evaluations in a short time' },
+  'elements.over_limit': {
+    status: 413,
+    title: 'More elements than your limits let one request evaluate',
+  },
   'role.forbidden': { status: 403, title: 'Your role may not do this' },
   'batch.member_mismatch': { status: 403, title: 'The batch is signed for another member' },
   'batch.signature_invalid': { status: 400, title: 'The batch signature does not verify' },
@@ -45,6 +49,16 @@ export const PROBLEMS = {
   'report.already_retracted': { status: 409, title: 'The report is already retracted' },
   'member.exists': { status: 409, title: 'A member with this id exists' },
   'member.not_found': { status: 404, title: 'No such member' },
+  'member.share_taken': { status: 409, title: 'The share is bound to another key server' },
+  'usage.share_unbound': { status: 403, title: 'The key server is bound to no share' },
+  'usage.share_mismatch': {
+    status: 403,
+    title: "A key server may report its own share's counts only",
+  },
+  'usage.member_unknown': {
+    status: 400,
+    title: 'A count names no member that evaluates tokens',
+  },
   'policy.invalid': { status: 400, title: 'The policy is not valid' },
   'ring.not_found': { status: 404, title: 'No ring of the latest analysis has this id' },
   'campaign.not_found': { status: 404, title: 'No campaign of the latest analysis has this id' },
@@ -76,6 +90,9 @@ export interface ProblemDocument {
   readonly requestId?: string;
 }
 
+/** Extension members of a problem document (RFC 9457 §3.2): figures, never request data. */
+export type ProblemExtensions = Readonly<Record<string, string | number>>;
+
 /** An error that becomes a problem document; thrown by routes, mapped by the handler. */
 export class HttpProblem extends Error {
   readonly code: ProblemCode;
@@ -83,11 +100,17 @@ export class HttpProblem extends Error {
   readonly errors: readonly FieldError[] | undefined;
   /** Seconds, for 429 and 503. */
   readonly retryAfter: number | undefined;
+  /** RFC 9457 extension members, for a client to act on (`maxElements`). */
+  readonly extensions: ProblemExtensions | undefined;
 
   constructor(
     code: ProblemCode,
     detail?: string,
-    options: { errors?: readonly FieldError[]; retryAfter?: number } = {},
+    options: {
+      errors?: readonly FieldError[];
+      retryAfter?: number;
+      extensions?: ProblemExtensions;
+    } = {},
   ) {
     super(detail ?? PROBLEMS[code].title);
     this.name = 'HttpProblem';
@@ -95,15 +118,23 @@ export class HttpProblem extends Error {
     this.status = PROBLEMS[code].status;
     this.errors = options.errors;
     this.retryAfter = options.retryAfter;
+    this.extensions = options.extensions;
   }
 }
 
 export function problemDocument(
   code: ProblemCode,
   detail?: string,
-  extra: { errors?: readonly FieldError[]; instance?: string; requestId?: string } = {},
+  extra: {
+    errors?: readonly FieldError[];
+    instance?: string;
+    requestId?: string;
+    extensions?: ProblemExtensions;
+  } = {},
 ): ProblemDocument {
   return {
+    // Extensions first: they never replace a member the RFC defines.
+    ...extra.extensions,
     type: `urn:credence:problem:${code}`,
     title: PROBLEMS[code].title,
     status: PROBLEMS[code].status,

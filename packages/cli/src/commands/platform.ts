@@ -110,11 +110,16 @@ export function registerPlatform(program: Command): void {
       '--public-key <key>',
       "the member's Ed25519 public key (base64url), from credence member keygen",
     )
+    .option(
+      '--share <i>',
+      "a key server's share index (its share-<i>.json): the only share whose counts it may report",
+      integer,
+    )
     .option('--db <db>', 'SQLite file or PostgreSQL URL', DEFAULT_DB)
     .action(
       async (
         id: string,
-        flags: { type: string; name?: string; publicKey?: string; db: string },
+        flags: { type: string; name?: string; publicKey?: string; share?: number; db: string },
       ) => {
         const { credential } = await withMembers(flags.db, (m) =>
           m.add({
@@ -122,21 +127,40 @@ export function registerPlatform(program: Command): void {
             type: flags.type,
             ...(flags.name === undefined ? {} : { name: flags.name }),
             ...(flags.publicKey === undefined ? {} : { publicKey: flags.publicKey }),
+            ...(flags.share === undefined ? {} : { shareIndex: flags.share }),
           }),
         );
         console.log(credential);
         process.stderr.write(
           `member ${id} (${flags.type}) created; its credential is shown only now.\n`,
         );
+        if (flags.type === 'keyserver' && flags.share === undefined)
+          process.stderr.write(
+            `${id} is bound to no share: the platform refuses its evaluation counts until credence members bind-share ${id} --share <i>.\n`,
+          );
       },
     );
+  members
+    .command('bind-share')
+    .description(
+      "Bind a key server to the share it evaluates with: the platform logs that share's counts from it, and no other's.",
+    )
+    .argument('<id>', 'the key server, such as keyserver-1')
+    .requiredOption('--share <i>', 'its share index (its share-<i>.json)', integer)
+    .option('--db <db>', 'SQLite file or PostgreSQL URL', DEFAULT_DB)
+    .action(async (id: string, flags: { share: number; db: string }) => {
+      await withMembers(flags.db, (m) => m.bindShare(id, flags.share));
+      console.log(`${id} bound to share ${flags.share}`);
+    });
   members
     .command('list')
     .description('List the members.')
     .option('--db <db>', 'SQLite file or PostgreSQL URL', DEFAULT_DB)
     .action(async (flags: { db: string }) => {
       for (const m of await withMembers(flags.db, (s) => s.list()))
-        console.log(`${m.id}\t${m.type}\t${m.status}\t${m.name}`);
+        console.log(
+          `${m.id}\t${m.type}\t${m.status}\t${m.name}${m.shareIndex === undefined ? '' : `\tshare ${m.shareIndex}`}`,
+        );
     });
   for (const verb of ['disable', 'enable'] as const) {
     members

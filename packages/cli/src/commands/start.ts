@@ -110,7 +110,11 @@ async function writeWatchFile(links: string, out: string): Promise<number> {
  */
 async function enrollMembers(
   db: string,
-  wanted: readonly (WorldMember & { credential?: string; publicKey?: string })[],
+  wanted: readonly (WorldMember & {
+    credential?: string;
+    publicKey?: string;
+    shareIndex?: number;
+  })[],
 ): Promise<Map<string, string>> {
   const store = openStore(db);
   const credentials = new Map<string, string>();
@@ -121,14 +125,28 @@ async function enrollMembers(
     // member (a member's key file made anew) starts at once. A real operator's wait.
     const members = new MemberService(store, cache, { keyWaitingMs: 0 });
     for (const m of wanted) {
+      const existing = await store.getMember(m.id);
+      // A key server of a demo made before shares were bound: bind it now (logged).
+      if (
+        existing !== undefined &&
+        m.shareIndex !== undefined &&
+        existing.shareIndex !== m.shareIndex
+      )
+        await members.bindShare(m.id, m.shareIndex);
       const known = m.credential === undefined ? undefined : await cache.authenticate(m.credential);
       if (known?.id === m.id && m.credential !== undefined) {
         credentials.set(m.id, m.credential);
         continue;
       }
       const keys = m.publicKey === undefined ? {} : { publicKey: m.publicKey };
-      if ((await store.getMember(m.id)) === undefined) {
-        const added = await members.add({ id: m.id, type: m.type, name: m.name, ...keys });
+      if (existing === undefined) {
+        const added = await members.add({
+          id: m.id,
+          type: m.type,
+          name: m.name,
+          ...keys,
+          ...(m.shareIndex === undefined ? {} : { shareIndex: m.shareIndex }),
+        });
         credentials.set(m.id, added.credential);
       } else {
         await members.enable(m.id);
@@ -250,11 +268,13 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
       name: 'Platform operator',
       ...(operatorBefore.credential === undefined ? {} : { credential: operatorBefore.credential }),
     },
-    // Each key server reports its evaluation counts to the log with a credential of its own.
+    // Each key server reports its evaluation counts to the log with a credential of its
+    // own, for its own share only.
     ...[1, 2, 3].map((index) => ({
       id: `keyserver-${index}`,
       type: 'keyserver',
       name: `Key server ${index}`,
+      shareIndex: index,
     })),
   ]);
 

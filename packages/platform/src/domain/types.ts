@@ -42,6 +42,17 @@ export interface Member {
   readonly type: MemberType;
   readonly status: 'active' | 'disabled';
   readonly createdAt: number;
+  /**
+   * A key server's share index: the one share whose evaluation counts it may report
+   * (services/oprf-usage.ts). Bound by the operator; absent for every other member.
+   */
+  readonly shareIndex?: number;
+}
+
+/** Whether members of this type evaluate tokens at the key servers (tokenize, check). */
+export function evaluatesTokens(type: MemberType): boolean {
+  const role = roleOf(type);
+  return role === 'member' || role === 'police';
 }
 
 export interface TokenRef {
@@ -129,6 +140,11 @@ export interface LogAppend {
   readonly size: number;
   readonly root: Uint8Array;
 }
+
+/** What binding a key server to a share did (Store.bindShare). */
+export type ShareBinding =
+  | { readonly status: 'bound' | 'unchanged' | 'not_found' }
+  | { readonly status: 'taken'; readonly by: string };
 
 /** A key server's count of evaluations for one member on one UTC day, so far. */
 export interface OprfUsage {

@@ -29,6 +29,7 @@ import type { CredentialCache } from '../services/credentials.js';
 import type { BatchResult, IngestionService } from '../services/ingestion.js';
 import { LogService, MAX_ENTRIES_PAGE, type Receipt } from '../services/log-service.js';
 import type { MemberService } from '../services/members.js';
+import { checkUsageReport } from '../services/oprf-usage.js';
 import type { PolicyService } from '../services/policy-service.js';
 import { alertJson } from '../services/webhooks.js';
 import { AUDIT_TABLES, type AuditTable, auditKeyLength } from '../storage/audit-state.js';
@@ -497,6 +498,7 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
         throw new HttpProblem('request.invalid', 'one count per member', {
           errors: [{ field: 'counts', message: 'names a member twice' }],
         });
+      await checkUsageReport(deps.store, me(request).id, body);
       const appended = await deps.store.recordOprfUsage(
         body.counts.map((c) => ({
           reporter: me(request).id,
@@ -1112,7 +1114,13 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
     },
     async (request, reply) => {
       const { member, credential } = await deps.members.add(
-        request.body as { id: string; type: string; name?: string; publicKey?: string },
+        request.body as {
+          id: string;
+          type: string;
+          name?: string;
+          publicKey?: string;
+          shareIndex?: number;
+        },
       );
       return reply.status(201).send({
         member: { ...member, createdAt: new Date(member.createdAt).toISOString() },
@@ -1301,6 +1309,30 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
     async (request) => {
       const { credential, at, log } = await deps.members.renewCredential(me(request));
       return { credential, at: new Date(at).toISOString(), log: await deps.log.receipt(log) };
+    },
+  );
+  app.post(
+    '/v1/members/:id/share',
+    {
+      config: { roles: OPERATORS },
+      schema: {
+        tags: ['members'],
+        summary:
+          "Bind a key server to the share it evaluates with: it reports that share's counts only",
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['shareIndex'],
+          properties: { shareIndex: S.SHARE_INDEX },
+        },
+        response: problems,
+      },
+    },
+    async (request) => {
+      const { shareIndex } = request.body as { shareIndex: number };
+      await deps.members.bindShare((request.params as { id: string }).id, shareIndex);
+      return { shareIndex };
     },
   );
   app.put(

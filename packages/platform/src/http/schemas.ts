@@ -18,6 +18,8 @@ export const TOKEN = {
   description: 'base64url (no padding) of 32 bytes',
 } as const;
 export const KEY_ID = { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' } as const;
+/** A share of the threshold OPRF key (credence keys init numbers them from 1). */
+export const SHARE_INDEX = { type: 'integer', minimum: 1, maximum: 255 } as const;
 const DATE_TIME = {
   type: 'string',
   pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$',
@@ -366,6 +368,7 @@ export const memberSchema = {
     type: { type: 'string' },
     status: { type: 'string' },
     createdAt: { type: 'string' },
+    shareIndex: { type: 'integer', description: "a key server's share" },
   },
 } as const;
 
@@ -378,6 +381,7 @@ export const newMemberRequest = {
     name: { type: 'string', minLength: 1, maxLength: 200 },
     type: { enum: MEMBER_TYPES },
     publicKey: TOKEN,
+    shareIndex: SHARE_INDEX,
   },
 } as const;
 
@@ -558,7 +562,7 @@ export const oprfUsageRequest = {
   additionalProperties: false,
   properties: {
     keyId: KEY_ID,
-    shareIndex: { type: 'integer', minimum: 1, maximum: 255 },
+    shareIndex: SHARE_INDEX,
     day: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
     counts: {
       type: 'array',

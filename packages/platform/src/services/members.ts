@@ -36,6 +36,23 @@ const invalidKey = (field: string) =>
     errors: [{ field, message: 'is not a public key' }],
   });
 
+/** Share indexes are 1 to 255 (Shamir shares over ristretto255, credence keys init). */
+function checkShare(type: string, shareIndex: number): void {
+  if (type !== 'keyserver')
+    throw new HttpProblem('request.invalid', 'only a member of type keyserver holds a share', {
+      errors: [{ field: 'shareIndex', message: 'is only for a key server' }],
+    });
+  if (!Number.isInteger(shareIndex) || shareIndex < 1 || shareIndex > 255)
+    throw new HttpProblem('request.invalid', 'a share index is an integer from 1 to 255', {
+      errors: [{ field: 'shareIndex', message: 'is not a share index' }],
+    });
+}
+
+const shareTaken = (shareIndex: number, holder: string) =>
+  new HttpProblem('member.share_taken', `share ${shareIndex} is bound to ${holder}`, {
+    errors: [{ field: 'shareIndex', message: 'is bound to another key server' }],
+  });
+
 /**
  * Onboarding by the operator (SPEC §2): a member gets an id, a type (which decides its
  * role), a bearer credential shown once and kept only as a hash, and the Ed25519 public
@@ -68,6 +85,8 @@ export class MemberService {
     name?: string;
     type: string;
     publicKey?: string;
+    /** A key server's share index (type keyserver only): the share whose counts it reports. */
+    shareIndex?: number;
   }): Promise<{ member: Member; credential: string }> {
     if (!MEMBER_ID.test(input.id))
       throw new HttpProblem(
@@ -81,6 +100,13 @@ export class MemberService {
       });
     if (input.publicKey !== undefined && !PUBLIC_KEY.test(input.publicKey))
       throw invalidKey('publicKey');
+    if (input.shareIndex !== undefined) {
+      checkShare(input.type, input.shareIndex);
+      const holder = (await this.store.listMembers()).find(
+        (m) => m.shareIndex === input.shareIndex,
+      );
+      if (holder !== undefined) throw shareTaken(input.shareIndex, holder.id);
+    }
     if ((await this.store.getMember(input.id)) !== undefined)
       throw new HttpProblem('member.exists');
     const at = this.now();
@@ -90,6 +116,7 @@ export class MemberService {
       type: input.type as MemberType,
       createdAt: at,
     });
+    if (input.shareIndex !== undefined) await this.bindShare(input.id, input.shareIndex);
     const credential = newCredential('crd');
     await this.store.issueCredential(input.id, credential.sha256, at, {
       by: 'operator',
@@ -106,6 +133,21 @@ export class MemberService {
     const member = await this.store.getMember(input.id);
     if (member === undefined) throw new Error('member vanished');
     return { member, credential: credential.token };
+  }
+
+  /**
+   * Binds a key server to the share index it evaluates with: it may report evaluation
+   * counts for that share only (SPEC §3.2). Logged as a member event. Key servers
+   * enrolled before shares were bound report nothing until bound.
+   */
+  async bindShare(id: string, shareIndex: number): Promise<void> {
+    const member = await this.store.getMember(id);
+    if (member === undefined) throw new HttpProblem('member.not_found');
+    checkShare(member.type, shareIndex);
+    const bound = await this.store.bindShare(id, shareIndex, this.now());
+    if (bound.status === 'not_found') throw new HttpProblem('member.not_found');
+    if (bound.status === 'taken') throw shareTaken(shareIndex, bound.by);
+    this.credentials.invalidate();
   }
 
   async disable(id: string): Promise<void> {

@@ -65,7 +65,7 @@ const DEFINITIONS: Readonly<Record<AuditTable, TableDefinition>> = {
     row: (r) => ({ token: r.token, ringId: r.ring_id, kind: r.kind, run: num(r.run_id) }),
   },
   members: {
-    select: 'SELECT id, name, type, status, created_at FROM members',
+    select: 'SELECT id, name, type, status, created_at, share_index FROM members',
     key: ['id'],
     row: (r) => ({
       id: r.id,
@@ -73,6 +73,7 @@ const DEFINITIONS: Readonly<Record<AuditTable, TableDefinition>> = {
       type: r.type,
       status: r.status,
       createdAt: num(r.created_at),
+      shareIndex: num(r.share_index),
     }),
   },
   // Read whole (a few rows a member), so that no page cursor carries a credential's hash.

@@ -23,6 +23,7 @@ export interface MemberRow {
   type: MemberType;
   status: Member['status'];
   created_at: number;
+  share_index: number | null;
 }
 
 export interface ReportRow {
@@ -60,6 +61,9 @@ export const memberOf = (r: MemberRow): Member => ({
   type: r.type,
   status: r.status,
   createdAt: r.created_at,
+  ...(r.share_index === null || r.share_index === undefined
+    ? {}
+    : { shareIndex: Number(r.share_index) }),
 });
 
 export const alertOf = (r: AlertRow): Alert => ({

@@ -19,6 +19,7 @@ import type {
   MemberType,
   OprfUsage,
   PolicyRecord,
+  ShareBinding,
   SigningKeyRow,
   StoredAnalysis,
   StoredCheckpoint,
@@ -73,6 +74,12 @@ export interface Store {
   changeSigningKeys(memberId: string, at: number, change: KeyChange): Promise<LogAppend>;
   /** Every signing key the member has had, with when each is usable, oldest first. */
   signingKeys(memberId: string): Promise<SigningKeyRow[]>;
+  /**
+   * Binds a key server member to the share index it evaluates with (the share whose
+   * counts it may report), logged as a member event `{event: "share", shareIndex}`. A
+   * share is bound to one member at most: one bound to another member is `taken`.
+   */
+  bindShare(memberId: string, shareIndex: number, at: number): Promise<ShareBinding>;
 
   /**
    * Stores a batch's new reports with their entities, counts them into the per-token

@@ -66,4 +66,13 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: string; readonly 
       ALTER TABLE signing_keys ADD COLUMN activates_at BIGINT;
     `,
   },
+  {
+    // A key server member's share: it may report evaluation counts for that share only.
+    // Members enrolled before stay unbound (NULL) until the operator binds them.
+    version: '2026-12-03-01-keyserver-shares',
+    sql: `
+      ALTER TABLE members ADD COLUMN share_index INTEGER;
+      CREATE UNIQUE INDEX members_share ON members (share_index) WHERE share_index IS NOT NULL;
+    `,
+  },
 ];

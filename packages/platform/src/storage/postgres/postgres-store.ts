@@ -24,6 +24,7 @@ import type {
   MemberType,
   OprfUsage,
   PolicyRecord,
+  ShareBinding,
   SigningKeyRow,
   StoredAnalysis,
   StoredCheckpoint,
@@ -271,6 +272,38 @@ export class PostgresStore implements Store {
         eventEntry('key_event', memberId, change.publicKey, at, keyChangeRecord(change)),
       ])) as LogAppend;
     });
+  }
+
+  async bindShare(memberId: string, shareIndex: number, at: number): Promise<ShareBinding> {
+    const holder = async (): Promise<string | undefined> =>
+      (
+        await this.pool.query<{ id: string }>('SELECT id FROM members WHERE share_index = $1', [
+          shareIndex,
+        ])
+      ).rows[0]?.id;
+    const taken = (id: string): ShareBinding =>
+      id === memberId ? { status: 'unchanged' } : { status: 'taken', by: id };
+    try {
+      return await this.tx(async (client): Promise<ShareBinding> => {
+        // The unique index on share_index decides between two binds of one share at once.
+        const { rowCount } = await client.query(
+          'UPDATE members SET share_index = $1 WHERE id = $2 AND share_index IS DISTINCT FROM $1',
+          [shareIndex, memberId],
+        );
+        if ((rowCount ?? 0) === 0) {
+          const current = await holder();
+          return current === undefined ? { status: 'not_found' } : taken(current);
+        }
+        await this.appendInTx(client, [
+          eventEntry('member_event', memberId, memberId, at, { event: 'share', shareIndex }),
+        ]);
+        return { status: 'bound' };
+      });
+    } catch (error) {
+      const current = (error as { code?: string }).code === '23505' ? await holder() : undefined;
+      if (current === undefined) throw error;
+      return taken(current);
+    }
   }
 
   async signingKeys(memberId: string): Promise<SigningKeyRow[]> {

@@ -26,6 +26,7 @@ import type {
   MemberType,
   OprfUsage,
   PolicyRecord,
+  ShareBinding,
   SigningKeyRow,
   StoredAnalysis,
   StoredCheckpoint,
@@ -250,6 +251,26 @@ export class SqliteStore implements Store {
       return this.logWrite(memberId, at, alerts, [
         eventEntry('key_event', memberId, change.publicKey, at, keyChangeRecord(change)),
       ]) as LogAppend;
+    })();
+  }
+
+  async bindShare(memberId: string, shareIndex: number, at: number): Promise<ShareBinding> {
+    return this.db.transaction((): ShareBinding => {
+      const holder = this.db
+        .prepare<[number], { id: string }>('SELECT id FROM members WHERE share_index = ?')
+        .get(shareIndex);
+      if (holder !== undefined)
+        return holder.id === memberId
+          ? { status: 'unchanged' }
+          : { status: 'taken', by: holder.id };
+      const changed = this.db
+        .prepare('UPDATE members SET share_index = ? WHERE id = ?')
+        .run(shareIndex, memberId).changes;
+      if (changed === 0) return { status: 'not_found' };
+      this.appendInTx([
+        eventEntry('member_event', memberId, memberId, at, { event: 'share', shareIndex }),
+      ]);
+      return { status: 'bound' };
     })();
   }
 
