@@ -35,7 +35,10 @@ export interface PlatformConfig {
   /** The platform's Ed25519 key (JWK), made on first start if missing. */
   readonly keyFile: string;
   readonly logger?: FastifyServerOptions['logger'];
-  /** How often every process catches up with changes made elsewhere (safety net for NOTIFY). */
+  /**
+   * How often every process catches up with changes made elsewhere (PostgreSQL: a safety
+   * net for NOTIFY; both: members disabled or rotated by `credence members` on the store).
+   */
   readonly syncIntervalMs?: number;
   /** Deliver webhooks in the background (default); tests drive `webhooks.tick()` themselves. */
   readonly webhooks?: boolean;
@@ -107,6 +110,7 @@ export async function createPlatform(
   const view = new CheckView(store);
   await view.catchUp();
   const credentials = new CredentialCache(store);
+  await credentials.follow();
   const policies = new PolicyService(store);
   await policies.load();
   const ingestion = new IngestionService(store, view);
@@ -131,7 +135,12 @@ export async function createPlatform(
     createHash('sha256').update('credence check digests\0').update(key.privateJwk.d).digest(),
   );
   const { registry, metrics } = createMetrics();
+  // Members disabled or rotated elsewhere: drop the credentials and keys cached here.
+  const followMembers = async () => {
+    if (await credentials.follow()) ingestion.invalidateKeys();
+  };
   const follow = async () => {
+    await followMembers();
     await view.catchUp();
     await analysis.refresh();
     await alerts.poke();
@@ -177,17 +186,22 @@ export async function createPlatform(
       if (store instanceof PostgresStore) {
         listener = new pg.Client({ connectionString: store.url });
         await listener.connect();
-        listener.on('notification', () => void follow().catch(() => undefined));
+        listener.on(
+          'notification',
+          (n) => void (n.payload === 'members' ? followMembers() : follow()).catch(() => undefined),
+        );
         listener.on('error', () => undefined);
         await listener.query(`LISTEN ${CHANGES_CHANNEL}`);
-        // A safety net for a missed notification. SQLite has one API process, whose
-        // view takes in each of its writes as it makes it: nothing to follow there.
-        poll = setInterval(
-          () => void follow().catch(() => undefined),
-          config.syncIntervalMs ?? 1000,
-        );
-        poll.unref();
       }
+      // PostgreSQL: a safety net for a missed notification. SQLite has one API process,
+      // whose view takes in each of its writes as it makes it, but `credence members`
+      // disables and rotates members on the file directly: that is followed.
+      poll = setInterval(
+        () =>
+          void (store instanceof PostgresStore ? follow() : followMembers()).catch(() => undefined),
+        config.syncIntervalMs ?? 1000,
+      );
+      poll.unref();
       if (config.webhooks !== false) dispatcher.start();
       const interval = config.checkpointIntervalMs ?? 10_000;
       if (interval > 0) {

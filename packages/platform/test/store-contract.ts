@@ -117,6 +117,26 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
       ).rejects.toThrow();
     });
 
+    it('moves the member version with every change to who may do what, and nothing else', async () => {
+      const moves = async (what: () => Promise<unknown>) => {
+        const before = await store.memberVersion();
+        await what();
+        return (await store.memberVersion()) - before;
+      };
+      expect(await moves(() => store.addCredential('bank-a', 'c1', T0))).toBeGreaterThan(0);
+      expect(await moves(() => store.setMemberStatus('bank-a', 'disabled'))).toBeGreaterThan(0);
+      expect(await moves(() => store.setMemberStatus('bank-a', 'active'))).toBeGreaterThan(0);
+      expect(await moves(() => store.revokeCredentials('bank-a', T0))).toBeGreaterThan(0);
+      expect(await moves(() => store.addSigningKey('bank-a', 'k1', T0))).toBeGreaterThan(0);
+      expect(await moves(() => store.revokeSigningKeys('bank-a', T0))).toBeGreaterThan(0);
+      // Writes of data, and changes that change nothing, leave it where it is.
+      expect(await moves(() => store.setMemberStatus('nobody', 'disabled'))).toBe(0);
+      expect(await moves(() => store.revokeSigningKeys('bank-a', T0))).toBe(0);
+      expect(
+        await moves(() => store.ingestReports(batch('bank-b', 'reports', 1), [report('v1', [1])])),
+      ).toBe(0);
+    });
+
     it('ingests reports idempotently by ref: accepted, duplicate, conflict', async () => {
       const first = await store.ingestReports(batch('bank-a', 'reports', 2), [
         report('r1', [1, 2]),

@@ -56,6 +56,12 @@ export interface Store {
   addSigningKey(memberId: string, publicKey: string, at: number): Promise<void>;
   revokeSigningKeys(memberId: string, at: number): Promise<void>;
   signingKeys(memberId: string): Promise<string[]>;
+  /**
+   * A counter that every change to who may do what moves, in the change's transaction: a
+   * member's status, its credentials, its signing keys. API processes follow it to drop
+   * their caches of credentials and keys (services/credentials.ts); 0 before any change.
+   */
+  memberVersion(): Promise<number>;
 
   /**
    * Stores a batch's new reports with their entities, counts them into the per-token

@@ -184,6 +184,7 @@ export class PostgresStore implements Store {
       const changed =
         ((await client.query('UPDATE members SET status = $1 WHERE id = $2', [status, id]))
           .rowCount ?? 0) > 0;
+      if (changed) await this.bumpMemberVersion(client);
       if (changed)
         await this.appendInTx(client, [
           eventEntry('member_event', id, id, Date.now(), { event: 'status', status }),
@@ -198,6 +199,7 @@ export class PostgresStore implements Store {
         'INSERT INTO credentials (sha256, member_id, created_at) VALUES ($1, $2, $3)',
         [sha256, memberId, at],
       );
+      await this.bumpMemberVersion(client);
       await this.appendInTx(client, [
         eventEntry('member_event', memberId, memberId, at, { event: 'credential_issued', at }),
       ]);
@@ -210,6 +212,7 @@ export class PostgresStore implements Store {
         'UPDATE credentials SET revoked_at = $1 WHERE member_id = $2 AND revoked_at IS NULL',
         [at, memberId],
       );
+      await this.bumpMemberVersion(client);
       await this.appendInTx(client, [
         eventEntry('member_event', memberId, memberId, at, { event: 'credentials_revoked', at }),
       ]);
@@ -230,6 +233,7 @@ export class PostgresStore implements Store {
         'INSERT INTO signing_keys (member_id, public_key, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
         [memberId, publicKey, at],
       );
+      if ((added.rowCount ?? 0) > 0) await this.bumpMemberVersion(client);
       if ((added.rowCount ?? 0) > 0)
         await this.appendInTx(client, [
           eventEntry('key_event', memberId, publicKey, at, { event: 'added', publicKey }),
@@ -243,6 +247,7 @@ export class PostgresStore implements Store {
         'UPDATE signing_keys SET revoked_at = $1 WHERE member_id = $2 AND revoked_at IS NULL RETURNING public_key',
         [at, memberId],
       );
+      if (rows.length > 0) await this.bumpMemberVersion(client);
       await this.appendInTx(
         client,
         rows
@@ -507,6 +512,27 @@ export class PostgresStore implements Store {
     await this.pool.query(
       'INSERT INTO log_cosignatures (size, witness, line, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
       [size, witness, line, at],
+    );
+  }
+
+  /**
+   * Inside a transaction that changes a member's status, credentials or keys; announced
+   * on CHANGES_CHANNEL at commit, so that other API processes drop their caches at once.
+   */
+  private async bumpMemberVersion(client: pg.PoolClient): Promise<void> {
+    await client.query(
+      "INSERT INTO counters (name, value) VALUES ('members', 1) ON CONFLICT (name) DO UPDATE SET value = counters.value + 1",
+    );
+    await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, 'members']);
+  }
+
+  async memberVersion(): Promise<number> {
+    return (
+      (
+        await this.pool.query<{ value: number }>(
+          "SELECT value FROM counters WHERE name = 'members'",
+        )
+      ).rows[0]?.value ?? 0
     );
   }
 

@@ -159,6 +159,7 @@ export class SqliteStore implements Store {
     return this.db.transaction(() => {
       const changed =
         this.db.prepare('UPDATE members SET status = ? WHERE id = ?').run(status, id).changes > 0;
+      if (changed) this.bumpMemberVersion();
       if (changed)
         this.appendInTx([
           eventEntry('member_event', id, id, Date.now(), { event: 'status', status }),
@@ -172,6 +173,7 @@ export class SqliteStore implements Store {
       this.db
         .prepare('INSERT INTO credentials (sha256, member_id, created_at) VALUES (?, ?, ?)')
         .run(sha256, memberId, at);
+      this.bumpMemberVersion();
       this.appendInTx([
         eventEntry('member_event', memberId, memberId, at, { event: 'credential_issued', at }),
       ]);
@@ -183,6 +185,7 @@ export class SqliteStore implements Store {
       this.db
         .prepare('UPDATE credentials SET revoked_at = ? WHERE member_id = ? AND revoked_at IS NULL')
         .run(at, memberId);
+      this.bumpMemberVersion();
       this.appendInTx([
         eventEntry('member_event', memberId, memberId, at, { event: 'credentials_revoked', at }),
       ]);
@@ -205,6 +208,7 @@ export class SqliteStore implements Store {
           'INSERT OR IGNORE INTO signing_keys (member_id, public_key, created_at) VALUES (?, ?, ?)',
         )
         .run(memberId, publicKey, at).changes;
+      if (added > 0) this.bumpMemberVersion();
       if (added > 0)
         this.appendInTx([
           eventEntry('key_event', memberId, publicKey, at, { event: 'added', publicKey }),
@@ -219,6 +223,7 @@ export class SqliteStore implements Store {
           'UPDATE signing_keys SET revoked_at = ? WHERE member_id = ? AND revoked_at IS NULL RETURNING public_key',
         )
         .all(at, memberId);
+      if (revoked.length > 0) this.bumpMemberVersion();
       this.appendInTx(
         revoked.map((k) =>
           eventEntry('key_event', memberId, k.public_key, at, {
@@ -237,6 +242,23 @@ export class SqliteStore implements Store {
       )
       .all(memberId)
       .map((r) => r.public_key);
+  }
+
+  /** Inside a transaction that changes a member's status, credentials or keys. */
+  private bumpMemberVersion(): void {
+    this.db
+      .prepare(
+        "INSERT INTO counters (name, value) VALUES ('members', 1) ON CONFLICT (name) DO UPDATE SET value = counters.value + 1",
+      )
+      .run();
+  }
+
+  async memberVersion(): Promise<number> {
+    return (
+      this.db
+        .prepare<[], { value: number }>("SELECT value FROM counters WHERE name = 'members'")
+        .get()?.value ?? 0
+    );
   }
 
   private bumpSeq(): number {
