@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import pg from 'pg';
 import { buildPlatformApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
+import { DEFAULT_REQUEST_RATES, RequestLimiter, type RequestRates } from './http/request-limits.js';
 import { AlertHub } from './services/alerts.js';
 import { AnalysisService } from './services/analysis.js';
 import { CheckLedger } from './services/check-ledger.js';
@@ -44,6 +45,8 @@ export interface PlatformConfig {
   readonly webhooks?: boolean;
   /** The clock of webhook retries (tests). */
   readonly webhookClock?: () => number;
+  /** Requests per second per member and API process, by class (0: no limit). */
+  readonly requestRates?: Partial<RequestRates>;
   /** The log's origin and key name (C2SP tlog-checkpoint); default credence.local/log. */
   readonly logOrigin?: string;
   /** Witnesses whose cosignatures the log collects and publishes (vkeys, type 0x04). */
@@ -160,6 +163,7 @@ export async function createPlatform(
     metrics,
     registry,
     platformPublicKey: key.publicKey,
+    limiter: new RequestLimiter({ ...DEFAULT_REQUEST_RATES, ...config.requestRates }),
     logger: config.logger ?? false,
     onChange: () => void alerts.poke(),
   });

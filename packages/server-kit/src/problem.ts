@@ -16,6 +16,7 @@ export const PROBLEMS = {
   'key.retired': { status: 410, title: 'The key is retired' },
   'quota.exceeded': { status: 429, title: 'The daily quota of evaluations is used up' },
   'rate.limited': { status: 429, title: 'Too many evaluations in a short time' },
+  'rate.requests_limited': { status: 429, title: 'Too many requests in a short time' },
   'role.forbidden': { status: 403, title: 'Your role may not do this' },
   'batch.member_mismatch': { status: 403, title: 'The batch is signed for another member' },
   'batch.signature_invalid': { status: 400, title: 'The batch signature does not verify' },

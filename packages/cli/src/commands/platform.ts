@@ -1,3 +1,4 @@
+import { DEFAULT_REQUEST_RATES } from '@credence/platform/http/request-limits';
 import { DEFAULT_LOG_ORIGIN, openStore, startPlatform } from '@credence/platform/server';
 import { CredentialCache } from '@credence/platform/services/credentials';
 import { MemberService } from '@credence/platform/services/members';
@@ -55,6 +56,24 @@ export function registerPlatform(program: Command): void {
       integer,
       300,
     )
+    .option(
+      '--check-rate <n>',
+      'checks a second per member and API process, in bursts of twice that (0: no limit)',
+      integer,
+      DEFAULT_REQUEST_RATES.check,
+    )
+    .option(
+      '--read-rate <n>',
+      'other reads a second per member and API process (0: no limit)',
+      integer,
+      DEFAULT_REQUEST_RATES.read,
+    )
+    .option(
+      '--write-rate <n>',
+      'writes (batches, watchlists, …) a second per member and API process (0: no limit)',
+      integer,
+      DEFAULT_REQUEST_RATES.write,
+    )
     .action(
       async (flags: {
         db: string;
@@ -66,6 +85,9 @@ export function registerPlatform(program: Command): void {
         witness?: string[];
         checkpointInterval: number;
         analysisInterval: number;
+        checkRate: number;
+        readRate: number;
+        writeRate: number;
       }) => {
         const running = await startPlatform({
           db: flags.db,
@@ -77,6 +99,7 @@ export function registerPlatform(program: Command): void {
           witnesses: flags.witness ?? [],
           checkpointIntervalMs: flags.checkpointInterval * 1000,
           analysisIntervalMs: flags.analysisInterval * 1000,
+          requestRates: { check: flags.checkRate, read: flags.readRate, write: flags.writeRate },
         });
         const stop = () => void running.close().then(() => process.exit(0));
         process.once('SIGINT', stop);

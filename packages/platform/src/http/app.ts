@@ -1,7 +1,6 @@
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
 import type { LinkBatch, ReportBatch, SignedBatch } from '@credence/core/wire/batches';
 import type { Category } from '@credence/core/wire/vocabulary';
-import { bearerToken } from '@credence/server-kit/bearer';
 import { acceptJsonOnly, useProblemDocuments } from '@credence/server-kit/fastify-problems';
 import { HttpProblem } from '@credence/server-kit/problem';
 import swagger from '@fastify/swagger';
@@ -12,13 +11,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { Registry } from 'prom-client';
-import {
-  type Member,
-  type Role,
-  roleOf,
-  type StoredReport,
-  type TokenRef,
-} from '../domain/types.js';
+import type { Member, Role, StoredReport, TokenRef } from '../domain/types.js';
 import { type AlertHub, formatCursor, parseCursor } from '../services/alerts.js';
 import type { AnalysisService } from '../services/analysis.js';
 import type { CheckLedger } from '../services/check-ledger.js';
@@ -31,7 +24,10 @@ import type { MemberService } from '../services/members.js';
 import type { PolicyService } from '../services/policy-service.js';
 import { alertJson } from '../services/webhooks.js';
 import type { Store } from '../storage/store.js';
+import { useAccessControl } from './access.js';
+import { MAX_BODY_BYTES, useBodyLimits } from './body-limits.js';
 import type { PlatformMetrics } from './metrics.js';
+import { RequestLimiter } from './request-limits.js';
 import * as S from './schemas.js';
 
 declare module 'fastify' {
@@ -60,6 +56,8 @@ export interface PlatformDeps {
   readonly registry: Registry;
   /** The platform's Ed25519 public key (webhook signatures), base64url. */
   readonly platformPublicKey: string;
+  /** Per-member request rates (default: DEFAULT_REQUEST_RATES). */
+  readonly limiter?: RequestLimiter;
   readonly logger?: FastifyServerOptions['logger'];
   /** Called after a write moved the change sequence (wakes alert streams here). */
   readonly onChange?: () => void;
@@ -138,13 +136,15 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
     logger: deps.logger ?? false,
     // Fastify's own request lines carry the URL, and URLs carry tokens: see onResponse.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 16 * 1024 * 1024,
+    bodyLimit: MAX_BODY_BYTES,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     return503OnClosing: true,
   });
   app.decorateRequest('member', undefined);
   useProblemDocuments(app);
   acceptJsonOnly(app);
+  useBodyLimits(app);
+  useAccessControl(app, deps.credentials, deps.limiter ?? new RequestLimiter());
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -188,23 +188,6 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
       },
       'request',
     );
-  });
-
-  app.addHook('preHandler', async (request) => {
-    const roles = request.routeOptions.config.roles;
-    if (roles === undefined) return;
-    const member = await deps.credentials.authenticate(bearerToken(request));
-    if (member === undefined)
-      throw new HttpProblem(
-        'auth.invalid',
-        'the credential is unknown, revoked, or its member disabled',
-      );
-    if (!roles.includes(roleOf(member.type)))
-      throw new HttpProblem(
-        'role.forbidden',
-        `a ${member.type} may not ${request.method} ${request.routeOptions.url}`,
-      );
-    request.member = member;
   });
 
   // Public.
@@ -1090,6 +1073,9 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
     '/v1/policy',
     {
       config: { roles: OPERATORS },
+      // An open object in the schema, checked field by field in code (parsePolicy): about
+      // twenty numbers, well under a kilobyte written out.
+      bodyLimit: 64 * 1024,
       schema: {
         tags: ['policy'],
         summary: 'Set a new version of the risk policy',
