@@ -21,6 +21,7 @@ import { IngestionService } from './services/ingestion.js';
 import { LogService } from './services/log-service.js';
 import { MemberService } from './services/members.js';
 import { PolicyService } from './services/policy-service.js';
+import { type Resolve, WebhookTargets } from './services/webhook-targets.js';
 import { WebhookDispatcher } from './services/webhooks.js';
 import { CHANGES_CHANNEL, PostgresStore } from './storage/postgres/postgres-store.js';
 import { ThreadedSqliteStore } from './storage/sqlite/threaded-sqlite-store.js';
@@ -45,6 +46,13 @@ export interface PlatformConfig {
   readonly webhooks?: boolean;
   /** The clock of webhook retries (tests). */
   readonly webhookClock?: () => number;
+  /**
+   * Webhook receivers inside the operator's network that members may use: address ranges
+   * (CIDR), addresses, or host:port (see WebhookTargets). None by default.
+   */
+  readonly webhookAllow?: readonly string[];
+  /** How webhook host names are resolved (tests; default: the system's resolver). */
+  readonly webhookResolve?: Resolve;
   /** Requests per second per member and API process, by class (0: no limit). */
   readonly requestRates?: Partial<RequestRates>;
   /** The log's origin and key name (C2SP tlog-checkpoint); default credence.local/log. */
@@ -114,6 +122,7 @@ export async function createPlatform(
   await view.catchUp();
   const credentials = new CredentialCache(store);
   await credentials.follow();
+  const targets = new WebhookTargets(config.webhookAllow ?? [], config.webhookResolve);
   const policies = new PolicyService(store);
   await policies.load();
   const ingestion = new IngestionService(store, view);
@@ -164,6 +173,7 @@ export async function createPlatform(
     registry,
     platformPublicKey: key.publicKey,
     limiter: new RequestLimiter({ ...DEFAULT_REQUEST_RATES, ...config.requestRates }),
+    webhookTargets: targets,
     logger: config.logger ?? false,
     onChange: () => void alerts.poke(),
   });
@@ -171,11 +181,10 @@ export async function createPlatform(
   let poll: NodeJS.Timeout | undefined;
   let checkpoints: NodeJS.Timeout | undefined;
   let analyses: NodeJS.Timeout | undefined;
-  const dispatcher = new WebhookDispatcher(
-    store,
-    privateKeyFromJwk(key.privateJwk),
-    config.webhookClock === undefined ? {} : { now: config.webhookClock },
-  );
+  const dispatcher = new WebhookDispatcher(store, privateKeyFromJwk(key.privateJwk), {
+    targets,
+    ...(config.webhookClock === undefined ? {} : { now: config.webhookClock }),
+  });
   return {
     app,
     store,

@@ -22,6 +22,7 @@ import type { BatchResult, IngestionService } from '../services/ingestion.js';
 import { LogService, MAX_ENTRIES_PAGE, type Receipt } from '../services/log-service.js';
 import type { MemberService } from '../services/members.js';
 import type { PolicyService } from '../services/policy-service.js';
+import type { WebhookTargets } from '../services/webhook-targets.js';
 import { alertJson } from '../services/webhooks.js';
 import type { Store } from '../storage/store.js';
 import { useAccessControl } from './access.js';
@@ -58,6 +59,8 @@ export interface PlatformDeps {
   readonly platformPublicKey: string;
   /** Per-member request rates (default: DEFAULT_REQUEST_RATES). */
   readonly limiter?: RequestLimiter;
+  /** Where webhooks may point (default: public HTTPS only). */
+  readonly webhookTargets: WebhookTargets;
   readonly logger?: FastifyServerOptions['logger'];
   /** Called after a write moved the change sequence (wakes alert streams here). */
   readonly onChange?: () => void;
@@ -941,6 +944,11 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
     },
     async (request) => {
       const { url } = request.body as { url: string };
+      const refusal = deps.webhookTargets.refusal(url);
+      if (refusal !== undefined)
+        throw new HttpProblem('request.invalid', `the webhook URL ${refusal}`, {
+          errors: [{ field: 'url', message: refusal }],
+        });
       await deps.store.setWebhook(me(request).id, url, Date.now());
       return { url };
     },
