@@ -94,6 +94,9 @@ describe('credence sim', () => {
     const date = credence('sim', '--start', '2026-13-45', '--out', join(temp(), 'w'));
     expect(date.code).toBe(2);
     expect(date.err).toContain('start');
+    const allow = credence('serve', '--webhook-allow', 'localhost', '--db', join(temp(), 'p'));
+    expect(allow.code).toBe(2);
+    expect(allow.err).toContain('--webhook-allow');
   });
 });
 

@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import pg from 'pg';
 import { buildPlatformApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
+import { DEFAULT_REQUEST_RATES, RequestLimiter, type RequestRates } from './http/request-limits.js';
 import { AlertHub } from './services/alerts.js';
 import { AnalysisService } from './services/analysis.js';
 import { CheckLedger } from './services/check-ledger.js';
@@ -20,6 +21,7 @@ import { IngestionService } from './services/ingestion.js';
 import { LogService } from './services/log-service.js';
 import { MemberService } from './services/members.js';
 import { PolicyService } from './services/policy-service.js';
+import { type Resolve, WebhookTargets } from './services/webhook-targets.js';
 import { WebhookDispatcher } from './services/webhooks.js';
 import { CHANGES_CHANNEL, PostgresStore } from './storage/postgres/postgres-store.js';
 import { ThreadedSqliteStore } from './storage/sqlite/threaded-sqlite-store.js';
@@ -35,12 +37,24 @@ export interface PlatformConfig {
   /** The platform's Ed25519 key (JWK), made on first start if missing. */
   readonly keyFile: string;
   readonly logger?: FastifyServerOptions['logger'];
-  /** How often every process catches up with changes made elsewhere (safety net for NOTIFY). */
+  /**
+   * How often every process catches up with changes made elsewhere (PostgreSQL: a safety
+   * net for NOTIFY; both: members disabled or rotated by `credence members` on the store).
+   */
   readonly syncIntervalMs?: number;
   /** Deliver webhooks in the background (default); tests drive `webhooks.tick()` themselves. */
   readonly webhooks?: boolean;
   /** The clock of webhook retries (tests). */
   readonly webhookClock?: () => number;
+  /**
+   * Webhook receivers inside the operator's network that members may use: address ranges
+   * (CIDR), addresses, or host:port (see WebhookTargets). None by default.
+   */
+  readonly webhookAllow?: readonly string[];
+  /** How webhook host names are resolved (tests; default: the system's resolver). */
+  readonly webhookResolve?: Resolve;
+  /** Requests per second per member and API process, by class (0: no limit). */
+  readonly requestRates?: Partial<RequestRates>;
   /** The log's origin and key name (C2SP tlog-checkpoint); default credence.local/log. */
   readonly logOrigin?: string;
   /** Witnesses whose cosignatures the log collects and publishes (vkeys, type 0x04). */
@@ -112,6 +126,8 @@ export async function createPlatform(
   const view = new CheckView(store);
   await view.catchUp();
   const credentials = new CredentialCache(store);
+  await credentials.follow();
+  const targets = new WebhookTargets(config.webhookAllow ?? [], config.webhookResolve);
   const policies = new PolicyService(store);
   await policies.load();
   const ingestion = new IngestionService(store, view);
@@ -139,7 +155,12 @@ export async function createPlatform(
     createHash('sha256').update('credence check digests\0').update(key.privateJwk.d).digest(),
   );
   const { registry, metrics } = createMetrics();
+  // Members disabled or rotated elsewhere: drop the credentials and keys cached here.
+  const followMembers = async () => {
+    if (await credentials.follow()) ingestion.invalidateKeys();
+  };
   const follow = async () => {
+    await followMembers();
     await view.catchUp();
     await analysis.refresh();
     await alerts.poke();
@@ -159,6 +180,8 @@ export async function createPlatform(
     metrics,
     registry,
     platformPublicKey: key.publicKey,
+    limiter: new RequestLimiter({ ...DEFAULT_REQUEST_RATES, ...config.requestRates }),
+    webhookTargets: targets,
     logger: config.logger ?? false,
     onChange: () => void alerts.poke(),
   });
@@ -166,11 +189,10 @@ export async function createPlatform(
   let poll: NodeJS.Timeout | undefined;
   let checkpoints: NodeJS.Timeout | undefined;
   let analyses: NodeJS.Timeout | undefined;
-  const dispatcher = new WebhookDispatcher(
-    store,
-    privateKeyFromJwk(key.privateJwk),
-    config.webhookClock === undefined ? {} : { now: config.webhookClock },
-  );
+  const dispatcher = new WebhookDispatcher(store, privateKeyFromJwk(key.privateJwk), {
+    targets,
+    ...(config.webhookClock === undefined ? {} : { now: config.webhookClock }),
+  });
   return {
     app,
     store,
@@ -185,17 +207,22 @@ export async function createPlatform(
       if (store instanceof PostgresStore) {
         listener = new pg.Client({ connectionString: store.url });
         await listener.connect();
-        listener.on('notification', () => void follow().catch(() => undefined));
+        listener.on(
+          'notification',
+          (n) => void (n.payload === 'members' ? followMembers() : follow()).catch(() => undefined),
+        );
         listener.on('error', () => undefined);
         await listener.query(`LISTEN ${CHANGES_CHANNEL}`);
-        // A safety net for a missed notification. SQLite has one API process, whose
-        // view takes in each of its writes as it makes it: nothing to follow there.
-        poll = setInterval(
-          () => void follow().catch(() => undefined),
-          config.syncIntervalMs ?? 1000,
-        );
-        poll.unref();
       }
+      // PostgreSQL: a safety net for a missed notification. SQLite has one API process,
+      // whose view takes in each of its writes as it makes it, but `credence members`
+      // disables and rotates members on the file directly: that is followed.
+      poll = setInterval(
+        () =>
+          void (store instanceof PostgresStore ? follow() : followMembers()).catch(() => undefined),
+        config.syncIntervalMs ?? 1000,
+      );
+      poll.unref();
       if (config.webhooks !== false) dispatcher.start();
       const interval = config.checkpointIntervalMs ?? 10_000;
       if (interval > 0) {

@@ -559,7 +559,8 @@ describe('watchlists and alerts', () => {
   it('delivers alerts to webhooks, signed by the platform, with an idempotency key, retrying failures', async () => {
     const clock = { now: Date.now() + 60_000 }; // after the alert is queued
     await h.close();
-    h = await harness({ clock: () => clock.now });
+    // A receiver on loopback, which only an operator's allowance opens to webhooks.
+    h = await harness({ clock: () => clock.now, config: { webhookAllow: ['127.0.0.1/32'] } });
     const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
     let fail = true;
     const server = createServer((req, res) => {

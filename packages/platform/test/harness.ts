@@ -49,6 +49,8 @@ export async function harness(
     db?: string;
     logger?: Parameters<typeof createPlatform>[0]['logger'];
     clock?: () => number;
+    /** More of the platform's configuration (webhook allowances, request rates, …). */
+    config?: Partial<Parameters<typeof createPlatform>[0]>;
   } = {},
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'credence-platform-'));
@@ -58,6 +60,7 @@ export async function harness(
     webhooks: false,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.clock === undefined ? {} : { webhookClock: options.clock }),
+    ...options.config,
   });
   const make = async (id: string, type: string, shareIndex?: number): Promise<Actor> => {
     const key = generateEd25519();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateEd25519, privateKeyFromJwk } from '@credence/core/signing/ed25519';
 import { signBatch } from '@credence/core/wire/batches';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createPlatform, type Platform } from '../src/server.js';
 import { report, tok } from './harness.js';
 import { freshSchema, POSTGRES_URL, skipMessage } from './postgres.js';
@@ -130,5 +130,68 @@ suite(`two API processes on one PostgreSQL${POSTGRES_URL === undefined ? ` (${sk
       answer = await check(b, tok(2));
     }
     expect(answer).toEqual(await check(a, tok(2)));
+  });
+
+  it('stops a member disabled or rotated on one process on the other, through NOTIFY', async () => {
+    // The clock stands still: cached credentials and keys never grow old, so only the
+    // member version announced by the other process can drop them (its poll is a minute).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      let credential = bank;
+      let signer = key;
+      let n = 0;
+      const me = async (p: Platform) =>
+        (
+          await p.app.inject({
+            method: 'GET',
+            url: '/v1/me',
+            headers: { authorization: `Bearer ${credential}` },
+          })
+        ).statusCode;
+      const write = async (p: Platform) => {
+        const signed = signBatch(
+          {
+            member: 'bank-a',
+            batchId: `c${++n}`,
+            createdAt: new Date().toISOString(),
+            reports: [report(`c${n}`, [100 + n])],
+          },
+          privateKeyFromJwk(signer.privateJwk),
+          signer.publicKey,
+        );
+        const res = await p.app.inject({
+          method: 'POST',
+          url: '/v1/reports',
+          headers: { authorization: `Bearer ${credential}`, 'content-type': 'application/json' },
+          payload: JSON.stringify(signed),
+        });
+        return res.statusCode === 200 ? 200 : `${res.statusCode} ${res.json().code}`;
+      };
+      const becomes = <T>(read: () => Promise<T>, expected: T) =>
+        vi.waitFor(async () => expect(await read()).toBe(expected), {
+          timeout: 3000,
+          interval: 20,
+        });
+      expect(await write(b)).toBe(200); // b has the credential and the key cached
+      await a.members.disable('bank-a');
+      await becomes(() => me(b), 401);
+      expect(await write(b)).toBe('401 auth.invalid');
+      await a.members.enable('bank-a');
+      await becomes(() => me(b), 200);
+
+      const next = generateEd25519();
+      expect(await write(b)).toBe(200);
+      await a.members.rotate('bank-a', { credential: false, publicKey: next.publicKey });
+      await becomes(() => write(b), '400 batch.unknown_key');
+      signer = next;
+      expect(await write(b)).toBe(200);
+
+      const rotated = (await a.members.rotate('bank-a', { credential: true })).credential;
+      await becomes(() => me(b), 401);
+      credential = rotated as string;
+      expect(await me(b)).toBe(200);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

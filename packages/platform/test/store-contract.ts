@@ -215,6 +215,35 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
       expect(Object.keys((await store.getMember('bank-a')) ?? {})).not.toContain('shareIndex');
     });
 
+    it('moves the member version with every change to who may do what, and nothing else', async () => {
+      const moves = async (what: () => Promise<unknown>) => {
+        const before = await store.memberVersion();
+        await what();
+        return (await store.memberVersion()) - before;
+      };
+      const key = (event: 'added' | 'revoked', publicKey: string) => () =>
+        store.changeSigningKeys('bank-a', T0, { event, publicKey, replaces: [], by: 'member' });
+      expect(
+        await moves(() =>
+          store.issueCredential('bank-a', 'c1', T0, { by: 'operator', replace: false }),
+        ),
+      ).toBeGreaterThan(0);
+      expect(await moves(() => store.setMemberStatus('bank-a', 'disabled'))).toBeGreaterThan(0);
+      expect(await moves(() => store.setMemberStatus('bank-a', 'active'))).toBeGreaterThan(0);
+      expect(
+        await moves(() =>
+          store.issueCredential('bank-a', 'c2', T0, { by: 'member', replace: true }),
+        ),
+      ).toBeGreaterThan(0);
+      expect(await moves(key('added', 'k1'))).toBeGreaterThan(0);
+      expect(await moves(key('revoked', 'k1'))).toBeGreaterThan(0);
+      // Writes of data, and changes that change nothing, leave it where it is.
+      expect(await moves(() => store.setMemberStatus('nobody', 'disabled'))).toBe(0);
+      expect(
+        await moves(() => store.ingestReports(batch('bank-b', 'reports', 1), [report('v1', [1])])),
+      ).toBe(0);
+    });
+
     it('ingests reports idempotently by ref: accepted, duplicate, conflict', async () => {
       const first = await store.ingestReports(batch('bank-a', 'reports', 2), [
         report('r1', [1, 2]),

@@ -20,6 +20,7 @@ export const PROBLEMS = {
     status: 413,
     title: 'More elements than your limits let one request evaluate',
   },
+  'rate.requests_limited': { status: 429, title: 'Too many requests in a short time' },
   'role.forbidden': { status: 403, title: 'Your role may not do this' },
   'batch.member_mismatch': { status: 403, title: 'The batch is signed for another member' },
   'batch.signature_invalid': { status: 400, title: 'The batch signature does not verify' },

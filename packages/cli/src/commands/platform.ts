@@ -1,10 +1,22 @@
+import { DEFAULT_REQUEST_RATES } from '@credence/platform/http/request-limits';
 import { DEFAULT_LOG_ORIGIN, openStore, startPlatform } from '@credence/platform/server';
 import { CredentialCache } from '@credence/platform/services/credentials';
 import { MemberService, type MemberServiceOptions } from '@credence/platform/services/members';
-import type { Command } from 'commander';
+import { WebhookTargets } from '@credence/platform/services/webhook-targets';
+import { type Command, InvalidArgumentError } from 'commander';
 import { collect, integer } from './parse.js';
 
 const DEFAULT_DB = 'data/platform.sqlite';
+
+/** A repeatable --webhook-allow, checked as the platform will read it. */
+const allowance = (value: string, previous: string[] = []): string[] => {
+  try {
+    new WebhookTargets([value]);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+  return collect(value, previous);
+};
 
 /** Runs operator work directly on the store (on the platform's host, like psql). */
 async function withMembers<T>(
@@ -62,6 +74,29 @@ export function registerPlatform(program: Command): void {
       integer,
       72,
     )
+    .option(
+      '--webhook-allow <range|host:port>',
+      'a webhook receiver inside your network that members may use, http: included: an address range (10.1.0.0/16), an address, or host:port (repeatable)',
+      allowance,
+    )
+    .option(
+      '--check-rate <n>',
+      'checks a second per member and API process, in bursts of twice that (0: no limit)',
+      integer,
+      DEFAULT_REQUEST_RATES.check,
+    )
+    .option(
+      '--read-rate <n>',
+      'other reads a second per member and API process (0: no limit)',
+      integer,
+      DEFAULT_REQUEST_RATES.read,
+    )
+    .option(
+      '--write-rate <n>',
+      'writes (batches, watchlists, …) a second per member and API process (0: no limit)',
+      integer,
+      DEFAULT_REQUEST_RATES.write,
+    )
     .action(
       async (flags: {
         keyWaitingPeriod: number;
@@ -74,6 +109,10 @@ export function registerPlatform(program: Command): void {
         witness?: string[];
         checkpointInterval: number;
         analysisInterval: number;
+        webhookAllow?: string[];
+        checkRate: number;
+        readRate: number;
+        writeRate: number;
       }) => {
         const running = await startPlatform({
           db: flags.db,
@@ -86,6 +125,8 @@ export function registerPlatform(program: Command): void {
           checkpointIntervalMs: flags.checkpointInterval * 1000,
           analysisIntervalMs: flags.analysisInterval * 1000,
           keyWaitingMs: flags.keyWaitingPeriod * 3_600_000,
+          webhookAllow: flags.webhookAllow ?? [],
+          requestRates: { check: flags.checkRate, read: flags.readRate, write: flags.writeRate },
         });
         const stop = () => void running.close().then(() => process.exit(0));
         process.once('SIGINT', stop);

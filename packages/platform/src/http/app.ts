@@ -2,7 +2,6 @@ import type { IdentifierKind } from '@credence/core/identifiers/kinds';
 import type { LinkBatch, ReportBatch, ScriptBatch, SignedBatch } from '@credence/core/wire/batches';
 import type { SignedKeyStatement } from '@credence/core/wire/key-statements';
 import type { Category } from '@credence/core/wire/vocabulary';
-import { bearerToken } from '@credence/server-kit/bearer';
 import { acceptJsonOnly, useProblemDocuments } from '@credence/server-kit/fastify-problems';
 import { HttpProblem } from '@credence/server-kit/problem';
 import swagger from '@fastify/swagger';
@@ -13,13 +12,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { Registry } from 'prom-client';
-import {
-  type Member,
-  type Role,
-  roleOf,
-  type StoredReport,
-  type TokenRef,
-} from '../domain/types.js';
+import type { Member, Role, StoredReport, TokenRef } from '../domain/types.js';
 import { type AlertHub, formatCursor, parseCursor } from '../services/alerts.js';
 import type { AnalysisService } from '../services/analysis.js';
 import type { CheckLedger } from '../services/check-ledger.js';
@@ -31,10 +24,14 @@ import { LogService, MAX_ENTRIES_PAGE, type Receipt } from '../services/log-serv
 import type { MemberService } from '../services/members.js';
 import { checkUsageReport } from '../services/oprf-usage.js';
 import type { PolicyService } from '../services/policy-service.js';
+import type { WebhookTargets } from '../services/webhook-targets.js';
 import { alertJson } from '../services/webhooks.js';
 import { AUDIT_TABLES, type AuditTable, auditKeyLength } from '../storage/audit-state.js';
 import type { Store } from '../storage/store.js';
+import { useAccessControl } from './access.js';
+import { MAX_BODY_BYTES, useBodyLimits } from './body-limits.js';
 import type { PlatformMetrics } from './metrics.js';
+import { RequestLimiter } from './request-limits.js';
 import * as S from './schemas.js';
 
 declare module 'fastify' {
@@ -63,6 +60,10 @@ export interface PlatformDeps {
   readonly registry: Registry;
   /** The platform's Ed25519 public key (webhook signatures), base64url. */
   readonly platformPublicKey: string;
+  /** Per-member request rates (default: DEFAULT_REQUEST_RATES). */
+  readonly limiter?: RequestLimiter;
+  /** Where webhooks may point (default: public HTTPS only). */
+  readonly webhookTargets: WebhookTargets;
   readonly logger?: FastifyServerOptions['logger'];
   /** Called after a write moved the change sequence (wakes alert streams here). */
   readonly onChange?: () => void;
@@ -147,13 +148,15 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
     logger: deps.logger ?? false,
     // Fastify's own request lines carry the URL, and URLs carry tokens: see onResponse.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 16 * 1024 * 1024,
+    bodyLimit: MAX_BODY_BYTES,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     return503OnClosing: true,
   });
   app.decorateRequest('member', undefined);
   useProblemDocuments(app);
   acceptJsonOnly(app);
+  useBodyLimits(app);
+  useAccessControl(app, deps.credentials, deps.limiter ?? new RequestLimiter());
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -197,23 +200,6 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
       },
       'request',
     );
-  });
-
-  app.addHook('preHandler', async (request) => {
-    const roles = request.routeOptions.config.roles;
-    if (roles === undefined) return;
-    const member = await deps.credentials.authenticate(bearerToken(request));
-    if (member === undefined)
-      throw new HttpProblem(
-        'auth.invalid',
-        'the credential is unknown, revoked, or its member disabled',
-      );
-    if (!roles.includes(roleOf(member.type)))
-      throw new HttpProblem(
-        'role.forbidden',
-        `a ${member.type} may not ${request.method} ${request.routeOptions.url}`,
-      );
-    request.member = member;
   });
 
   // Public.
@@ -1054,6 +1040,11 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
     },
     async (request) => {
       const { url } = request.body as { url: string };
+      const refusal = deps.webhookTargets.refusal(url);
+      if (refusal !== undefined)
+        throw new HttpProblem('request.invalid', `the webhook URL ${refusal}`, {
+          errors: [{ field: 'url', message: refusal }],
+        });
       await deps.store.setWebhook(me(request).id, url, Date.now());
       return { url };
     },
@@ -1339,6 +1330,9 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
     '/v1/policy',
     {
       config: { roles: OPERATORS },
+      // An open object in the schema, checked field by field in code (parsePolicy): about
+      // twenty numbers, well under a kilobyte written out.
+      bodyLimit: 64 * 1024,
       schema: {
         tags: ['policy'],
         summary: 'Set a new version of the risk policy',

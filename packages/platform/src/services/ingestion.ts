@@ -86,6 +86,8 @@ export interface BatchResult extends IngestResult {
  */
 export class IngestionService {
   private readonly keys = new Map<string, { keys: SigningKeyRow[]; until: number }>();
+  /** Moves on every invalidation: a lookup begun before one must not fill the cache. */
+  private keysGeneration = 0;
 
   constructor(
     private readonly store: Store,
@@ -96,13 +98,19 @@ export class IngestionService {
   private async registeredKeys(memberId: string): Promise<SigningKeyRow[]> {
     const cached = this.keys.get(memberId);
     if (cached !== undefined && cached.until > this.now()) return cached.keys;
+    const generation = this.keysGeneration;
     const keys = await this.store.signingKeys(memberId);
-    this.keys.set(memberId, { keys, until: this.now() + 5000 });
+    if (generation === this.keysGeneration)
+      this.keys.set(memberId, { keys, until: this.now() + 5000 });
     return keys;
   }
 
-  /** Forgets cached signing keys (after a rotation in this process). */
+  /**
+   * Forgets cached signing keys: after a rotation in this process, or when the store's
+   * member version moved (a rotation elsewhere; see CredentialCache.follow).
+   */
   invalidateKeys(): void {
+    this.keysGeneration++;
     this.keys.clear();
   }
 

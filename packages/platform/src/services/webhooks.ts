@@ -1,8 +1,12 @@
 import type { KeyObject } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { signEd25519 } from '@credence/core/signing/ed25519';
 import type { Alert, WebhookDelivery } from '../domain/types.js';
 import type { Store } from '../storage/store.js';
 import { formatCursor } from './alerts.js';
+import { type PinnedTarget, WebhookTargets } from './webhook-targets.js';
 
 export const WEBHOOK_SIGNATURE_HEADER = 'credence-signature';
 
@@ -22,6 +26,50 @@ export function alertJson(a: Alert) {
   };
 }
 
+/**
+ * POSTs to the pinned address: the connection's name lookup answers with the address that
+ * was checked, whatever DNS says now, while the Host header and TLS (SNI and the
+ * certificate's name) keep the URL's name. Redirects are not followed: a 3xx is a failed
+ * delivery. Resolves with the status; the answer's body is read and dropped.
+ */
+function post(
+  target: PinnedTarget,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+): Promise<number> {
+  const pinned: LookupFunction = (_hostname, options, callback) => {
+    // Node asks for every address when it may try several (autoSelectFamily).
+    if ((options as { all?: boolean }).all === true)
+      (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [
+        { address: target.address, family: target.family },
+      ]);
+    else callback(null, target.address, target.family);
+  };
+  const send = target.url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(
+      target.url,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        lookup: pinned,
+        agent: false,
+        signal: AbortSignal.timeout(timeoutMs),
+      },
+      (res) => {
+        res.on('error', reject);
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        // Cut off (the timeout, a reset) before its end: no answer.
+        res.on('close', () => reject(new Error('the answer was cut off')));
+        res.resume();
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /** Backoff after a failed attempt: 5 s, 10 s, 20 s, … at most an hour. */
 export const backoffMs = (attempts: number) => Math.min(3600_000, 5000 * 2 ** attempts);
 
@@ -30,11 +78,14 @@ export const backoffMs = (attempts: number) => Math.min(3600_000, 5000 * 2 ** at
  * signed by the platform: `Credence-Signature: t=<unix seconds>,ed25519=<base64url>` over
  * "<t>.<body>", verifiable with the public key at GET /v1/platform. Failed deliveries are
  * retried with exponential backoff; every API process runs a dispatcher and the store's
- * leases keep two from sending the same delivery at once.
+ * leases keep two from sending the same delivery at once. Only to targets that
+ * WebhookTargets admits, checked again at each attempt (DNS changes; a URL may predate a
+ * rule), and connected to at the address checked.
  */
 export class WebhookDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
+  private readonly defaultTargets = new WebhookTargets();
 
   constructor(
     private readonly store: Store,
@@ -42,7 +93,7 @@ export class WebhookDispatcher {
     private readonly options: {
       intervalMs?: number;
       timeoutMs?: number;
-      fetch?: typeof fetch;
+      targets?: WebhookTargets;
       now?: () => number;
     } = {},
   ) {}
@@ -75,17 +126,20 @@ export class WebhookDispatcher {
     const t = Math.floor((this.options.now?.() ?? Date.now()) / 1000);
     const signature = signEd25519(this.signingKey, new TextEncoder().encode(`${t}.${body}`));
     try {
-      const response = await (this.options.fetch ?? fetch)(d.url, {
-        method: 'POST',
-        headers: {
+      const target = await (this.options.targets ?? this.defaultTargets).pin(d.url);
+      const status = await post(
+        target,
+        {
           'content-type': 'application/json',
           'idempotency-key': formatCursor(d.alert),
           [WEBHOOK_SIGNATURE_HEADER]: `t=${t},ed25519=${signature}`,
         },
         body,
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        this.options.timeoutMs ?? 5000,
+      );
+      if (status >= 300 && status < 400)
+        throw new Error(`HTTP ${status}: redirects are not followed`);
+      if (status < 200 || status >= 300) throw new Error(`HTTP ${status}`);
       await this.store.deliveryDone(d.alert.id, this.options.now?.() ?? Date.now());
       return true;
     } catch (error) {

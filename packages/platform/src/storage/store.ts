@@ -80,6 +80,12 @@ export interface Store {
    * share is bound to one member at most: one bound to another member is `taken`.
    */
   bindShare(memberId: string, shareIndex: number, at: number): Promise<ShareBinding>;
+  /**
+   * A counter that every change to who may do what moves, in the change's transaction: a
+   * member's status, its credentials, its signing keys. API processes follow it to drop
+   * their caches of credentials and keys (services/credentials.ts); 0 before any change.
+   */
+  memberVersion(): Promise<number>;
 
   /**
    * Stores a batch's new reports with their entities, counts them into the per-token

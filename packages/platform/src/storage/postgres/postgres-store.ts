@@ -209,6 +209,7 @@ export class PostgresStore implements Store {
       const changed =
         ((await client.query('UPDATE members SET status = $1 WHERE id = $2', [status, id]))
           .rowCount ?? 0) > 0;
+      if (changed) await this.bumpMemberVersion(client);
       if (changed)
         await this.appendInTx(client, [
           eventEntry('member_event', id, id, Date.now(), { event: 'status', status }),
@@ -233,6 +234,7 @@ export class PostgresStore implements Store {
         'INSERT INTO credentials (sha256, member_id, created_at) VALUES ($1, $2, $3)',
         [sha256, memberId, at],
       );
+      await this.bumpMemberVersion(client);
       return (await this.appendInTx(client, credentialEntries(memberId, at, options))) as LogAppend;
     });
   }
@@ -254,6 +256,7 @@ export class PostgresStore implements Store {
           params,
         );
       }
+      await this.bumpMemberVersion(client);
       const alert = keyAlert(memberId, at, change);
       const alerts: AlertRecord[] = [];
       if (alert !== undefined) {
@@ -654,6 +657,27 @@ export class PostgresStore implements Store {
     await this.pool.query(
       'INSERT INTO log_cosignatures (size, witness, line, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
       [size, witness, line, at],
+    );
+  }
+
+  /**
+   * Inside a transaction that changes a member's status, credentials or keys; announced
+   * on CHANGES_CHANNEL at commit, so that other API processes drop their caches at once.
+   */
+  private async bumpMemberVersion(client: pg.PoolClient): Promise<void> {
+    await client.query(
+      "INSERT INTO counters (name, value) VALUES ('members', 1) ON CONFLICT (name) DO UPDATE SET value = counters.value + 1",
+    );
+    await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, 'members']);
+  }
+
+  async memberVersion(): Promise<number> {
+    return (
+      (
+        await this.pool.query<{ value: number }>(
+          "SELECT value FROM counters WHERE name = 'members'",
+        )
+      ).rows[0]?.value ?? 0
     );
   }
 

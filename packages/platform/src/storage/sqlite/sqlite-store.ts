@@ -183,6 +183,7 @@ export class SqliteStore implements Store {
     return this.db.transaction(() => {
       const changed =
         this.db.prepare('UPDATE members SET status = ? WHERE id = ?').run(status, id).changes > 0;
+      if (changed) this.bumpMemberVersion();
       if (changed)
         this.appendInTx([
           eventEntry('member_event', id, id, Date.now(), { event: 'status', status }),
@@ -208,6 +209,7 @@ export class SqliteStore implements Store {
       this.db
         .prepare('INSERT INTO credentials (sha256, member_id, created_at) VALUES (?, ?, ?)')
         .run(sha256, memberId, at);
+      this.bumpMemberVersion();
       return this.appendInTx(entries) as LogAppend;
     })();
   }
@@ -225,6 +227,7 @@ export class SqliteStore implements Store {
     return this.db.transaction(() => {
       for (const { sql, params } of keyChangeStatements(memberId, at, change))
         this.db.prepare(sql).run(...params);
+      this.bumpMemberVersion();
       const alert = keyAlert(memberId, at, change);
       const alerts: AlertRecord[] = [];
       if (alert !== undefined) {
@@ -289,6 +292,23 @@ export class SqliteStore implements Store {
       )
       .all(memberId)
       .map(signingKeyOf);
+  }
+
+  /** Inside a transaction that changes a member's status, credentials or keys. */
+  private bumpMemberVersion(): void {
+    this.db
+      .prepare(
+        "INSERT INTO counters (name, value) VALUES ('members', 1) ON CONFLICT (name) DO UPDATE SET value = counters.value + 1",
+      )
+      .run();
+  }
+
+  async memberVersion(): Promise<number> {
+    return (
+      this.db
+        .prepare<[], { value: number }>("SELECT value FROM counters WHERE name = 'members'")
+        .get()?.value ?? 0
+    );
   }
 
   private bumpSeq(): number {

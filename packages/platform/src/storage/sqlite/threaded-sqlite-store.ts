@@ -4,7 +4,12 @@ import type { Store } from '../store.js';
 import { SqliteStore } from './sqlite-store.js';
 
 /** Read-only methods served on the calling thread (see ThreadedSqliteStore.open). */
-const READ_HERE: ReadonlySet<string> = new Set(['logNodes', 'logEntries', 'logHead']);
+const READ_HERE: ReadonlySet<string> = new Set([
+  'logNodes',
+  'logEntries',
+  'logHead',
+  'memberVersion',
+]);
 
 import type { Answer, Call } from './sqlite-worker.js';
 
@@ -72,7 +77,8 @@ export class ThreadedSqliteStore {
   /**
    * A Store whose methods run on the SQLite thread, but for the log's reads: those are a
    * few indexed lookups each, cheaper done here on a read-only connection than sent
-   * across threads, and proofs are read far more often than the log is written.
+   * across threads, and proofs are read far more often than the log is written. The
+   * member version too: it is polled every second and must not wait behind a batch.
    */
   static open(path: string): Store {
     const threaded = new ThreadedSqliteStore(path);
