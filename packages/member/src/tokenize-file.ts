@@ -33,6 +33,8 @@ export interface TokenizeFileOptions {
    * (`shareScript`): the member's opt-in for a whole file. Default: only fingerprints.
    */
   readonly shareScripts?: boolean;
+  /** The member's clock, for the times of events (none may be in the future). */
+  readonly now?: () => number;
 }
 
 export interface TokenizeProgress {
@@ -83,6 +85,7 @@ export async function tokenizeFile(options: TokenizeFileOptions): Promise<Tokeni
   const chunkSize = options.chunk ?? 5000;
   const region = options.phoneRegion ?? 'CN';
   const keyId = options.tokenizer.keyId;
+  const now = options.now ?? Date.now;
   const partial = `${options.output}.partial`;
   const out = await open(partial, 'w');
   const errors = await open(options.errors, 'w');
@@ -198,7 +201,7 @@ export async function tokenizeFile(options: TokenizeFileOptions): Promise<Tokeni
         });
         continue;
       }
-      const parsed = parseRawRecord(item.value);
+      const parsed = parseRawRecord(item.value, { now: now() });
       if (!parsed.ok) {
         const ref = (item.value as { ref?: unknown } | null)?.ref;
         rejectLine(item.line, typeof ref === 'string' ? ref : undefined, ...parsed.errors);
