@@ -1,8 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { encodeBase64url } from '@credence/core/encoding/base64url';
 import type { Receipt } from '@credence/core/log/receipt';
 import {
@@ -17,10 +15,12 @@ import {
   expectedLinkEntries,
   expectedReportEntries,
 } from './expected-entries.js';
+import { outputFileError } from './file-errors.js';
 import type { LogMonitor } from './log-monitor.js';
 import { MemberError } from './member-error.js';
 import type { MemberSession } from './member-session.js';
 import { type PlatformEndpoint, platformRequest } from './platform-client.js';
+import { readTextLines } from './text-lines.js';
 import { type TokenizeProgress, tokenizeFile } from './tokenize-file.js';
 
 export interface BatchAnswer {
@@ -91,7 +91,9 @@ export async function submitTokens(options: SubmitOptions): Promise<SubmitProgre
     sequence: 0,
     receipts: 0,
   };
-  const results = await open(options.results, 'w');
+  const results = await open(options.results, 'w').catch((error: unknown) => {
+    throw outputFileError(options.results, error);
+  });
   let reports: TokenizedReport[] = [];
   let links: TokenizedLink[] = [];
   const newBatchId = () =>
@@ -181,10 +183,7 @@ export async function submitTokens(options: SubmitOptions): Promise<SubmitProgre
   };
 
   try {
-    for await (const line of createInterface({
-      input: createReadStream(options.tokens),
-      crlfDelay: Number.POSITIVE_INFINITY,
-    })) {
+    for await (const { text: line } of readTextLines(options.tokens)) {
       if (line.length === 0) continue;
       const record = JSON.parse(line) as TokenizedReport | TokenizedLink;
       if ('link' in record) {
@@ -209,6 +208,8 @@ export interface SubmitFileOptions {
   /** The raw file (SPEC §5 JSON Lines or CSV), as the member holds it. */
   readonly input: string;
   readonly format?: 'jsonl' | 'csv';
+  /** The raw file's encoding, a WHATWG label (default: UTF-8, strictly). */
+  readonly encoding?: string;
   /** The tokenized file this makes on the way (kept: it is what was sent). */
   readonly tokens: string;
   /** Rejected lines and identifiers, with reasons. */
@@ -237,6 +238,7 @@ export async function submitFile(
     tokenizer: session.tokenizer,
     phoneRegion: session.config.phoneRegion,
     ...(options.format === undefined ? {} : { format: options.format }),
+    ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
     ...(options.shareScripts === undefined ? {} : { shareScripts: options.shareScripts }),
     ...(options.onTokenizing === undefined ? {} : { onProgress: options.onTokenizing }),
   });

@@ -14,6 +14,7 @@ import type {
   TokenizedReport,
 } from '@credence/core/wire/tokenized-records';
 import type { EntityRole } from '@credence/core/wire/vocabulary';
+import { outputFileError } from './file-errors.js';
 import { readRecords } from './record-source.js';
 import type { Tokenizer } from './tokenizer.js';
 
@@ -23,6 +24,8 @@ export interface TokenizeFileOptions {
   /** Where rejected lines and identifiers are reported, one JSON object per line. */
   readonly errors: string;
   readonly format?: 'jsonl' | 'csv';
+  /** The input's encoding, a WHATWG label such as gb18030 (default: UTF-8, strictly). */
+  readonly encoding?: string;
   readonly tokenizer: Tokenizer;
   readonly phoneRegion?: PhoneRegion;
   /** Records handled together: bounds memory, amortizes deduplication. */
@@ -87,8 +90,15 @@ export async function tokenizeFile(options: TokenizeFileOptions): Promise<Tokeni
   const keyId = options.tokenizer.keyId;
   const now = options.now ?? Date.now;
   const partial = `${options.output}.partial`;
-  const out = await open(partial, 'w');
-  const errors = await open(options.errors, 'w');
+  const openOutput = (path: string) =>
+    open(path, 'w').catch((error: unknown) => {
+      throw outputFileError(path, error);
+    });
+  const out = await openOutput(partial);
+  const errors = await openOutput(options.errors).catch(async (error: unknown) => {
+    await out.close();
+    throw error;
+  });
   const progress: TokenizeProgress = {
     lines: 0,
     reports: 0,
@@ -191,7 +201,11 @@ export async function tokenizeFile(options: TokenizeFileOptions): Promise<Tokeni
   };
 
   try {
-    for await (const item of readRecords(options.input, format)) {
+    for await (const item of readRecords(
+      options.input,
+      format,
+      options.encoding === undefined ? {} : { encoding: options.encoding },
+    )) {
       progress.lines++;
       if ('error' in item) {
         rejectLine(item.line, undefined, {

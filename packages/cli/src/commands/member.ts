@@ -11,7 +11,7 @@ import { watchFile } from '@credence/member/watch';
 import { WatchIndex } from '@credence/member/watch-index';
 import { type Command, Option } from 'commander';
 import { existsSync, writeJson } from './files.js';
-import { integer } from './parse.js';
+import { encoding, integer } from './parse.js';
 
 export interface TokenizeCommand {
   readonly in: string;
@@ -21,6 +21,8 @@ export interface TokenizeCommand {
   readonly cache?: string | false;
   readonly errors?: string;
   readonly format?: 'jsonl' | 'csv';
+  /** The input's encoding (a WHATWG label); default UTF-8. */
+  readonly encoding?: string;
   readonly shareScripts?: boolean;
   readonly progress?: boolean;
   /** Worker threads for the arithmetic (default: one per core). */
@@ -87,6 +89,7 @@ export async function runTokenize(
       tokenizer: session.tokenizer,
       phoneRegion: session.config.phoneRegion,
       ...(options.format === undefined ? {} : { format: options.format }),
+      ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
       ...(options.shareScripts === true ? { shareScripts: true } : {}),
       onProgress: (p) => line.update(tokenizeText(p, session.tokenizer.stats, started)),
     });
@@ -100,6 +103,7 @@ export interface SubmitCommand {
   readonly config: string;
   readonly cache?: string | false;
   readonly format?: 'jsonl' | 'csv';
+  readonly encoding?: string;
   readonly results?: string;
   readonly shareScripts?: boolean;
   readonly progress?: boolean;
@@ -119,6 +123,7 @@ export async function runSubmit(options: SubmitCommand) {
       errors,
       results,
       ...(options.format === undefined ? {} : { format: options.format }),
+      ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
       ...(options.shareScripts === true ? { shareScripts: true } : {}),
       onTokenizing: (p) => line.update(tokenizeText(p, session.tokenizer.stats, started)),
       onSubmitting: (p: SubmitProgress, total) =>
@@ -189,6 +194,11 @@ export function registerMember(program: Command): void {
     new Option('--config <file>', 'member configuration (member.json)').makeOptionMandatory();
   const cacheOpt = () =>
     new Option('--cache <file>', 'token cache (default: token-cache.sqlite by the config)');
+  const encodingOpt = () =>
+    new Option(
+      '--encoding <label>',
+      "the input's text encoding, such as gb18030, gbk, big5 or utf-16le (default: UTF-8; other bytes are refused, naming the line)",
+    ).argParser(encoding);
 
   member
     .command('tokenize')
@@ -213,6 +223,7 @@ export function registerMember(program: Command): void {
         'csv',
       ]),
     )
+    .addOption(encodingOpt())
     .option(
       '--share-scripts',
       'include the masked narrative of each report that does not say shareScript: false',
@@ -225,6 +236,7 @@ export function registerMember(program: Command): void {
         cache: string | boolean;
         errors?: string;
         format?: 'jsonl' | 'csv';
+        encoding?: string;
         shareScripts?: boolean;
       }) => {
         const started = performance.now();
@@ -270,6 +282,7 @@ export function registerMember(program: Command): void {
     .addOption(cacheOpt())
     .option('--results <file>', "every item's result (default: <file>.results.jsonl)")
     .addOption(new Option('--format <f>', 'input format').choices(['jsonl', 'csv']))
+    .addOption(encodingOpt())
     .option(
       '--share-scripts',
       'send the masked narrative with each report that does not say shareScript: false (default: the fingerprint only)',
@@ -282,6 +295,7 @@ export function registerMember(program: Command): void {
           cache?: string;
           results?: string;
           format?: 'jsonl' | 'csv';
+          encoding?: string;
           shareScripts?: boolean;
         },
       ) => {
@@ -374,6 +388,7 @@ export function registerMember(program: Command): void {
     .addOption(configOption())
     .addOption(cacheOpt())
     .option('--remove', 'stop watching the identifiers in the file')
+    .addOption(encodingOpt())
     .option(
       '--index <file>',
       'local token → identifier index (default: watchlist.sqlite by the config)',
@@ -381,12 +396,19 @@ export function registerMember(program: Command): void {
     .action(
       async (
         file: string,
-        flags: { config: string; cache?: string; remove?: boolean; index?: string },
+        flags: {
+          config: string;
+          cache?: string;
+          remove?: boolean;
+          index?: string;
+          encoding?: string;
+        },
       ) => {
         const summary = await withSession(flags.config, cacheOption(flags.cache), (session) =>
           watchFile(session, file, {
             ...(flags.remove === true ? { remove: true } : {}),
             ...(flags.index === undefined ? {} : { index: flags.index }),
+            ...(flags.encoding === undefined ? {} : { encoding: flags.encoding }),
           }),
         );
         console.log(

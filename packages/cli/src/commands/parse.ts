@@ -1,3 +1,4 @@
+import { encodingName } from '@credence/member/text-lines';
 import { InvalidArgumentError } from 'commander';
 
 export const integer = (value: string): number => {
@@ -13,3 +14,11 @@ export const decimal = (value: string): number => {
 
 /** Collects a repeatable option into a list. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** A WHATWG encoding label that Node's TextDecoder can decode (gb18030, big5, utf-16le, …). */
+export const encoding = (value: string): string => {
+  const name = encodingName(value);
+  if (name === undefined)
+    throw new InvalidArgumentError('expected an encoding label such as utf-8, gb18030 or big5');
+  return name;
+};

@@ -49,7 +49,21 @@ export interface ParseOptions {
 }
 
 const REF = /^[A-Za-z0-9._:-]{1,128}$/;
-const MAX_ENTITIES = 64;
+/** The fields of each kind of record (SPEC §5): anything else is `record.unknown_field`. */
+export const REPORT_FIELDS = [
+  'ref',
+  'type',
+  'category',
+  'occurredAt',
+  'lossCny',
+  'entities',
+  'narrative',
+  'shareScript',
+] as const;
+export const ENTITY_FIELDS = ['role', 'kind', 'value'] as const;
+export const LINK_FIELDS = ['link', 'from', 'to', 'at', 'count', 'amountCny'] as const;
+export const ENDPOINT_FIELDS = ['kind', 'value'] as const;
+export const MAX_ENTITIES = 64;
 const MAX_NARRATIVE = 20_000;
 
 type Json = Record<string, unknown>;
@@ -157,18 +171,7 @@ function parseReport(json: Json, now: number): ParseResult {
   if (json.shareScript !== undefined && typeof json.shareScript !== 'boolean')
     c.add('shareScript', 'record.share_script', 'must be true or false');
   for (const field of Object.keys(json)) {
-    if (
-      ![
-        'ref',
-        'type',
-        'category',
-        'occurredAt',
-        'lossCny',
-        'entities',
-        'narrative',
-        'shareScript',
-      ].includes(field)
-    )
+    if (!(REPORT_FIELDS as readonly string[]).includes(field))
       c.add(field, 'record.unknown_field', 'is not a field of a report');
   }
   if (
@@ -202,7 +205,7 @@ function parseLink(json: Json, now: number): ParseResult {
     c.add('count', 'record.count', 'must be a positive integer');
   const amountCny = amount(c, json, 'amountCny');
   for (const field of Object.keys(json)) {
-    if (!['link', 'from', 'to', 'at', 'count', 'amountCny'].includes(field))
+    if (!(LINK_FIELDS as readonly string[]).includes(field))
       c.add(field, 'record.unknown_field', 'is not a field of a link');
   }
   if (
