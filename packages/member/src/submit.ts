@@ -128,6 +128,11 @@ export async function submitTokens(options: SubmitOptions): Promise<SubmitProgre
             options.publicKey,
           );
     const answer = platformRequest<BatchAnswer>(options.platform, 'POST', `/v1/${kind}`, signed);
+    // Awaited below, in batch order, once the batches before it are written. It may fail
+    // before then (the platform gone while an earlier answer's receipt is being checked):
+    // mark it handled now, or Node would end the process on an unhandled rejection
+    // with a stack trace instead of the one-line error this failure deserves.
+    answer.catch(() => undefined);
     const done = written.then(async () => {
       const a = await answer;
       if (options.monitor !== undefined) {

@@ -189,7 +189,21 @@ function describeAlert(alert: Alert, index: WatchIndex | undefined): string {
 export function registerMember(program: Command): void {
   const member = program
     .command('member')
-    .description("The member side: runs inside a member's own network.");
+    .description("The member side: runs inside a member's own network.")
+    .addHelpText(
+      'after',
+      `
+Exit codes (docs/errors.md):
+  0  done
+  1  failed, with one line "credence: <message> (<code>)": a file missing, unreadable,
+     not in its encoding or with a wrong CSV header; an output or the token cache not
+     writable; the key servers or the platform unreachable or refusing; a receipt that
+     does not verify; or lines left out or refs in conflict (see the errors and results
+     files)
+  2  usage error (an unknown option, a bad option value)
+  3  finished, but a key server misbehaved (the others did its share)
+Input formats, encodings (--encoding) and the rule for times: docs/raw-input.md`,
+    );
   const configOption = () =>
     new Option('--config <file>', 'member configuration (member.json)').makeOptionMandatory();
   const cacheOpt = () =>
