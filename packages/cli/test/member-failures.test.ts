@@ -166,7 +166,7 @@ describe('credence member, when something is missing', () => {
       expectOneLineFailure(r, 'member.local_store');
       expect(r.err).toContain('the token cache /proc/nonexistent/c.sqlite');
     }
-  });
+  }, 120_000);
 
   it('names a missing input and an output it cannot write', async () => {
     const raw = join(dir, 'raw.jsonl');
