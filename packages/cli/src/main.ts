@@ -39,25 +39,48 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * How a failure ends: one line on stderr, never a stack trace, and the exit code the
+ * README and docs/errors.md document: 1 when a command fails, 2 for a usage error.
+ */
+function failure(error: unknown): { readonly line: string; readonly code: number } {
+  const oneLine = (text: string) => `credence: ${text.replace(/\s*\n\s*/g, ' ')}`;
+  if (error instanceof CredenceError)
+    // A bad option value is a usage error; a bad identifier or a refusal is a failure.
+    return {
+      line: oneLine(`${error.message} (${error.code})`),
+      code: error.code === 'sim.invalid_option' ? 2 : 1,
+    };
+  if (error instanceof HttpProblem) {
+    // Operator commands run the platform's services directly and share their problems.
+    const fields = (error.errors ?? []).map((e) => `${e.field} ${e.message}`).join('; ');
+    return {
+      line: oneLine(`${error.message}${fields ? ` (${fields})` : ''} (${error.code})`),
+      code: 1,
+    };
+  }
+  if (error instanceof Error) return { line: oneLine(error.message), code: 1 };
+  return { line: oneLine(String(error)), code: 1 };
+}
+
+// Whatever escapes a command (a stream's error event, a rejection nobody awaited) ends
+// the same way, rather than with Node's stack trace.
+const lastResort = (error: unknown) => {
+  const { line, code } = failure(error);
+  process.stderr.write(`${line}\n`);
+  process.exit(code);
+};
+process.on('uncaughtException', lastResort);
+process.on('unhandledRejection', lastResort);
+
 try {
   await buildProgram().parseAsync(process.argv);
 } catch (error) {
   // Usage errors (bad flags, bad option values) exit with 2; --help and --version with 0.
-  if (error instanceof CommanderError) {
-    process.exitCode = error.exitCode === 0 ? 0 : 2;
-  } else if (error instanceof CredenceError) {
-    console.error(`credence: ${error.message} (${error.code})`);
-    // A bad option value is a usage error; a bad identifier or a refusal is a failure.
-    process.exitCode = error.code === 'sim.invalid_option' ? 2 : 1;
-  } else if (error instanceof HttpProblem) {
-    // Operator commands run the platform's services directly and share their problems.
-    const fields = (error.errors ?? []).map((e) => `${e.field} ${e.message}`).join('; ');
-    console.error(`credence: ${error.message}${fields ? ` (${fields})` : ''} (${error.code})`);
-    process.exitCode = 1;
-  } else if (error instanceof Error) {
-    console.error(`credence: ${error.message}`);
-    process.exitCode = 1;
-  } else {
-    throw error;
+  if (error instanceof CommanderError) process.exitCode = error.exitCode === 0 ? 0 : 2;
+  else {
+    const { line, code } = failure(error);
+    console.error(line);
+    process.exitCode = code;
   }
 }

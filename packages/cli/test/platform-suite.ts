@@ -27,7 +27,7 @@ function credence(...args: string[]) {
 }
 
 /** A port nobody listens on now, so that a restarted server comes back at the same URL. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((done, fail) => {
     const server = createServer();
     server.once('error', fail);

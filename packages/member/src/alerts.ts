@@ -1,4 +1,5 @@
 import { MemberError } from './member-error.js';
+import { networkProblem } from './network-errors.js';
 import type { PlatformEndpoint } from './platform-client.js';
 import { platformRequest } from './platform-client.js';
 
@@ -68,7 +69,11 @@ export async function followAlerts(
       });
     } catch (error) {
       if (aborted()) break;
-      if (++failures > 30) throw new MemberError('member.platform_unreachable', String(error));
+      if (++failures > 30)
+        throw new MemberError(
+          'member.platform_unreachable',
+          `GET /v1/alerts/stream: ${networkProblem(error)}`,
+        );
       await sleep(Math.min(10_000, 250 * 2 ** failures));
       continue;
     }

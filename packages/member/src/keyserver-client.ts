@@ -1,5 +1,6 @@
 import { decodeBase64url, encodeBase64url } from '@credence/core/encoding/base64url';
 import { MemberError } from './member-error.js';
+import { networkProblem } from './network-errors.js';
 
 /** One key server as a member reaches it: its share index, address and credential. */
 export interface KeyServerEndpoint {
@@ -66,7 +67,7 @@ export async function evaluateOnServer(
     } catch (error) {
       lastError = new MemberError(
         'member.keyserver_unreachable',
-        `${describeServer(server)}: ${(error as Error).name}`,
+        `${describeServer(server)}: ${networkProblem(error)}`,
         { index: server.index },
         error,
       );

@@ -12,6 +12,8 @@ export const MEMBER_ERRORS = {
     'a key server evaluated with a key other than its published share: its proof does not verify',
   'member.not_enough_keyservers': 'fewer key servers than the threshold gave valid evaluations',
   'member.input': 'the input file cannot be read',
+  'member.output': 'an output file cannot be written',
+  'member.local_store': 'a local state file (token cache, watch index, log state) cannot be opened',
   'member.platform_refused': 'the platform refused the request',
   'member.platform_unreachable': 'the platform did not answer',
   'member.log_receipt': "the platform's receipt does not prove the write is in its log",

@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import type { Identifier } from '@credence/core/identifiers/kinds';
 import { loadRistretto255 } from '@credence/core/oprf/ristretto255';
 import { privateKeyFromJwk } from '@credence/core/signing/ed25519';
+import { openLocalStore } from './file-errors.js';
 import { LogMonitor } from './log-monitor.js';
 import { type MemberConfig, parseMemberConfig } from './member-config.js';
 import { MemberError } from './member-error.js';
@@ -57,18 +58,31 @@ export class MemberSession {
     const config = parseMemberConfig(group, json);
     const home = dirname(resolve(configFile));
     const warnings: MemberError[] = [];
-    const client = new ThresholdOprfClient({
-      group,
-      key: config.key,
-      servers: config.keyServers,
-      retry: config.retry,
-      onWarning: (w) => warnings.push(w),
-      ...(options.threads === 0 ? {} : { crypto: new WorkerClientCrypto(options.threads) }),
-    });
+    // What can fail fast (the cache file) opens before the worker threads start, and a
+    // failure after they started ends them: a live worker would keep the process from
+    // ever exiting.
+    const cacheFile =
+      options.cache === false ? undefined : (options.cache ?? resolve(home, 'token-cache.sqlite'));
     const cache: TokenCache =
-      options.cache === false
+      cacheFile === undefined
         ? new MemoryTokenCache()
-        : new SqliteTokenCache(options.cache ?? resolve(home, 'token-cache.sqlite'));
+        : openLocalStore('the token cache', cacheFile, () => new SqliteTokenCache(cacheFile));
+    const crypto = options.threads === 0 ? undefined : new WorkerClientCrypto(options.threads);
+    let client: ThresholdOprfClient;
+    try {
+      client = new ThresholdOprfClient({
+        group,
+        key: config.key,
+        servers: config.keyServers,
+        retry: config.retry,
+        onWarning: (w) => warnings.push(w),
+        ...(crypto === undefined ? {} : { crypto }),
+      });
+    } catch (error) {
+      cache.close();
+      await crypto?.close();
+      throw error;
+    }
     const tokenizer = new Tokenizer({
       client,
       cache,
@@ -90,7 +104,10 @@ export class MemberSession {
    * another endpoint: a credential just renewed).
    */
   logMonitor(platform: PlatformEndpoint = this.platform): LogMonitor {
-    return LogMonitor.open(resolve(this.home, 'log-state.sqlite'), platform, this.config.log);
+    const file = resolve(this.home, 'log-state.sqlite');
+    return openLocalStore('the log state', file, () =>
+      LogMonitor.open(file, platform, this.config.log),
+    );
   }
 
   /** The member's Ed25519 signing key (signingKeyFile, relative to the configuration). */

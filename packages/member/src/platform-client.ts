@@ -1,4 +1,5 @@
 import { MemberError } from './member-error.js';
+import { networkProblem } from './network-errors.js';
 
 /** Where the platform is and the member's credential for it (member.json "platform"). */
 export interface PlatformEndpoint {
@@ -31,7 +32,7 @@ export async function platformRequest<T>(
 ): Promise<T> {
   const url = `${platform.url.replace(/\/$/, '')}${path}`;
   const retries = options.retries ?? 8;
-  let last: unknown;
+  let last = 'no answer';
   for (let attempt = 0; attempt <= retries; attempt++) {
     if (attempt > 0) await sleep(Math.min(5000, 200 * 2 ** (attempt - 1)));
     let response: Response;
@@ -46,7 +47,7 @@ export async function platformRequest<T>(
         signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
       });
     } catch (error) {
-      last = error;
+      last = networkProblem(error);
       continue;
     }
     if (response.ok)
@@ -57,7 +58,7 @@ export async function platformRequest<T>(
       errors?: { field: string; message: string }[];
     };
     if (response.status === 429 || response.status >= 500) {
-      last = new Error(`${response.status} ${problem.code ?? ''}`);
+      last = `${response.status} ${problem.code ?? ''}`.trim();
       const retryAfter = Number(response.headers.get('retry-after') ?? '0');
       if (retryAfter > 0 && retryAfter <= 30) await sleep(retryAfter * 1000);
       continue;
@@ -71,6 +72,6 @@ export async function platformRequest<T>(
   }
   throw new MemberError(
     'member.platform_unreachable',
-    `${method} ${path}: ${(last as Error)?.message ?? 'no answer'}`,
+    `${method} ${path}: ${last}${retries > 0 ? ` (${retries + 1} attempts)` : ''}`,
   );
 }

@@ -37,6 +37,8 @@ interface ScriptAnswer {
 export async function shareScripts(options: {
   readonly input: string;
   readonly format: 'jsonl' | 'csv';
+  /** The input's encoding (a WHATWG label); default UTF-8, read strictly. */
+  readonly encoding?: string;
   readonly platform: PlatformEndpoint;
   readonly memberId: string;
   readonly phoneRegion: PhoneRegion;
@@ -100,9 +102,13 @@ export async function shareScripts(options: {
     progress.duplicates += answer.results.filter((r) => r.status === 'duplicate').length;
     progress.conflicts += answer.results.filter((r) => r.status === 'conflict').length;
   };
-  for await (const item of readRecords(options.input, options.format)) {
+  for await (const item of readRecords(
+    options.input,
+    options.format,
+    options.encoding === undefined ? {} : { encoding: options.encoding },
+  )) {
     if ('error' in item) continue;
-    const parsed = parseRawRecord(item.value);
+    const parsed = parseRawRecord(item.value, { now: Date.now() });
     if (!parsed.ok || parsed.record.kind !== 'report') continue;
     const r = parsed.record.report;
     if (r.narrative === undefined) continue;

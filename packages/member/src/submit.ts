@@ -1,8 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { encodeBase64url } from '@credence/core/encoding/base64url';
 import type { Receipt } from '@credence/core/log/receipt';
 import {
@@ -17,10 +15,12 @@ import {
   expectedLinkEntries,
   expectedReportEntries,
 } from './expected-entries.js';
+import { outputFileError } from './file-errors.js';
 import type { LogMonitor } from './log-monitor.js';
 import { MemberError } from './member-error.js';
 import type { MemberSession } from './member-session.js';
 import { type PlatformEndpoint, platformRequest } from './platform-client.js';
+import { readTextLines } from './text-lines.js';
 import { type TokenizeProgress, tokenizeFile } from './tokenize-file.js';
 
 export interface BatchAnswer {
@@ -97,7 +97,9 @@ export async function submitTokens(options: SubmitOptions): Promise<SubmitProgre
     sequence: 0,
     receipts: 0,
   };
-  const results = await open(options.results, 'w');
+  const results = await open(options.results, 'w').catch((error: unknown) => {
+    throw outputFileError(options.results, error);
+  });
   let reports: TokenizedReport[] = [];
   let links: TokenizedLink[] = [];
 
@@ -130,6 +132,11 @@ export async function submitTokens(options: SubmitOptions): Promise<SubmitProgre
             options.publicKey,
           );
     const answer = platformRequest<BatchAnswer>(options.platform, 'POST', `/v1/${kind}`, signed);
+    // Awaited below, in batch order, once the batches before it are written. It may fail
+    // before then (the platform gone while an earlier answer's receipt is being checked):
+    // mark it handled now, or Node would end the process on an unhandled rejection
+    // with a stack trace instead of the one-line error this failure deserves.
+    answer.catch(() => undefined);
     const done = written.then(async () => {
       const a = await answer;
       if (options.monitor !== undefined) {
@@ -186,10 +193,7 @@ export async function submitTokens(options: SubmitOptions): Promise<SubmitProgre
   };
 
   try {
-    for await (const line of createInterface({
-      input: createReadStream(options.tokens),
-      crlfDelay: Number.POSITIVE_INFINITY,
-    })) {
+    for await (const { text: line } of readTextLines(options.tokens)) {
       if (line.length === 0) continue;
       const record = JSON.parse(line) as TokenizedReport | TokenizedLink;
       if ('link' in record) {
@@ -214,6 +218,8 @@ export interface SubmitFileOptions {
   /** The raw file (SPEC §5 JSON Lines or CSV), as the member holds it. */
   readonly input: string;
   readonly format?: 'jsonl' | 'csv';
+  /** The raw file's encoding, a WHATWG label (default: UTF-8, strictly). */
+  readonly encoding?: string;
   /** The tokenized file this makes on the way (kept: it is what was sent). */
   readonly tokens: string;
   /** Rejected lines and identifiers, with reasons. */
@@ -242,6 +248,7 @@ export async function submitFile(
     tokenizer: session.tokenizer,
     phoneRegion: session.config.phoneRegion,
     ...(options.format === undefined ? {} : { format: options.format }),
+    ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
     ...(options.shareScripts === undefined ? {} : { shareScripts: options.shareScripts }),
     ...(options.onTokenizing === undefined ? {} : { onProgress: options.onTokenizing }),
   });

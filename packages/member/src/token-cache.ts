@@ -41,12 +41,18 @@ export class SqliteTokenCache implements TokenCache {
 
   constructor(path: string) {
     this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
-      CREATE TABLE IF NOT EXISTS tokens (lookup BLOB PRIMARY KEY, token TEXT NOT NULL, key_id TEXT NOT NULL) WITHOUT ROWID;
-    `);
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.exec(`
+        CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+        CREATE TABLE IF NOT EXISTS tokens (lookup BLOB PRIMARY KEY, token TEXT NOT NULL, key_id TEXT NOT NULL) WITHOUT ROWID;
+      `);
+    } catch (error) {
+      // Not a cache (another kind of file): leave it as it was.
+      this.db.close();
+      throw error;
+    }
     const row = this.db
       .prepare<[], { value: Buffer }>("SELECT value FROM meta WHERE name = 'salt'")
       .get();

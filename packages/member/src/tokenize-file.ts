@@ -13,6 +13,7 @@ import type {
   TokenizedReport,
 } from '@credence/core/wire/tokenized-records';
 import type { EntityRole } from '@credence/core/wire/vocabulary';
+import { outputFileError } from './file-errors.js';
 import { readRecords } from './record-source.js';
 import type { Tokenizer } from './tokenizer.js';
 
@@ -22,6 +23,8 @@ export interface TokenizeFileOptions {
   /** Where rejected lines and identifiers are reported, one JSON object per line. */
   readonly errors: string;
   readonly format?: 'jsonl' | 'csv';
+  /** The input's encoding, a WHATWG label such as gb18030 (default: UTF-8, strictly). */
+  readonly encoding?: string;
   readonly tokenizer: Tokenizer;
   readonly phoneRegion?: PhoneRegion;
   /** Records handled together: bounds memory, amortizes deduplication. */
@@ -32,6 +35,8 @@ export interface TokenizeFileOptions {
    * (`shareScript`): the member's opt-in for a whole file. Default: only fingerprints.
    */
   readonly shareScripts?: boolean;
+  /** The member's clock, for the times of events (none may be in the future). */
+  readonly now?: () => number;
 }
 
 export interface TokenizeProgress {
@@ -82,9 +87,17 @@ export async function tokenizeFile(options: TokenizeFileOptions): Promise<Tokeni
   const chunkSize = options.chunk ?? 5000;
   const region = options.phoneRegion ?? 'CN';
   const keyId = options.tokenizer.keyId;
+  const now = options.now ?? Date.now;
   const partial = `${options.output}.partial`;
-  const out = await open(partial, 'w');
-  const errors = await open(options.errors, 'w');
+  const openOutput = (path: string) =>
+    open(path, 'w').catch((error: unknown) => {
+      throw outputFileError(path, error);
+    });
+  const out = await openOutput(partial);
+  const errors = await openOutput(options.errors).catch(async (error: unknown) => {
+    await out.close();
+    throw error;
+  });
   const progress: TokenizeProgress = {
     lines: 0,
     reports: 0,
@@ -181,7 +194,11 @@ export async function tokenizeFile(options: TokenizeFileOptions): Promise<Tokeni
   };
 
   try {
-    for await (const item of readRecords(options.input, format)) {
+    for await (const item of readRecords(
+      options.input,
+      format,
+      options.encoding === undefined ? {} : { encoding: options.encoding },
+    )) {
       progress.lines++;
       if ('error' in item) {
         rejectLine(item.line, undefined, {
@@ -191,7 +208,7 @@ export async function tokenizeFile(options: TokenizeFileOptions): Promise<Tokeni
         });
         continue;
       }
-      const parsed = parseRawRecord(item.value);
+      const parsed = parseRawRecord(item.value, { now: now() });
       if (!parsed.ok) {
         const ref = (item.value as { ref?: unknown } | null)?.ref;
         rejectLine(item.line, typeof ref === 'string' ? ref : undefined, ...parsed.errors);

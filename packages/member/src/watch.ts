@@ -1,12 +1,11 @@
-import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Identifier } from '@credence/core/identifiers/kinds';
 import { tryNormalizeIdentifier } from '@credence/core/identifiers/normalize';
 import { MAX_BATCH_ITEMS } from '@credence/core/wire/batches';
-import { MemberError } from './member-error.js';
+import { openLocalStore } from './file-errors.js';
 import type { MemberSession } from './member-session.js';
 import { platformRequest } from './platform-client.js';
+import { readTextLines } from './text-lines.js';
 import { WatchIndex } from './watch-index.js';
 
 export interface WatchSummary {
@@ -62,10 +61,16 @@ export function parseWatchLine(line: string): { kind: string; value: string } | 
 export async function watchFile(
   session: MemberSession,
   file: string,
-  options: { readonly remove?: boolean; readonly index?: string } = {},
+  options: {
+    readonly remove?: boolean;
+    readonly index?: string;
+    /** The file's encoding, a WHATWG label (default: UTF-8, strictly). */
+    readonly encoding?: string;
+  } = {},
 ): Promise<WatchSummary> {
   const summary: WatchSummary = { lines: 0, identifiers: 0, changed: 0, rejected: [] };
-  const index = new WatchIndex(options.index ?? resolve(session.home, 'watchlist.sqlite'));
+  const indexFile = options.index ?? resolve(session.home, 'watchlist.sqlite');
+  const index = openLocalStore('the watch index', indexFile, () => new WatchIndex(indexFile));
   let pending: Identifier[] = [];
   const flush = async () => {
     if (pending.length === 0) return;
@@ -104,11 +109,7 @@ export async function watchFile(
     pending = [];
   };
   try {
-    const lines = createInterface({
-      input: createReadStream(file),
-      crlfDelay: Number.POSITIVE_INFINITY,
-    });
-    for await (const line of lines) {
+    for await (const { text: line } of readTextLines(file, options.encoding)) {
       summary.lines++;
       let entry: { kind: string; value: string } | undefined;
       try {
@@ -134,10 +135,6 @@ export async function watchFile(
       if (pending.length >= MAX_BATCH_ITEMS) await flush();
     }
     await flush();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new MemberError('member.input', `${file} does not exist`);
-    throw error;
   } finally {
     index.close();
   }

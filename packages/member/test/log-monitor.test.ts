@@ -132,6 +132,43 @@ describe('the log monitor with a real platform', () => {
       root: Buffer.from(head.root).toString('base64url'),
     });
   });
+  it('ends with the refusal of a batch that fails while an earlier one is still in flight', async () => {
+    // A batch of 5,000 that takes the platform a while, then one it refuses at once (an
+    // event in the future): the second answer fails before the first is written.
+    const tokens = join(dir, 'refused.jsonl');
+    const future = new Date(Date.now() + 86_400_000).toISOString();
+    writeFileSync(
+      tokens,
+      `${[
+        ...Array.from({ length: 5000 }, (_, i) => report(10_000 + i)),
+        { ...report(15_000), occurredAt: future },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join('\n')}\n`,
+    );
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await expect(
+        submitTokens({
+          tokens,
+          results: `${tokens}.results.jsonl`,
+          memberId: 'bank-a',
+          platform: endpoint,
+          signingKey: privateKeyFromJwk(key.privateJwk),
+          publicKey: key.publicKey,
+        }),
+      ).rejects.toMatchObject({
+        code: 'member.platform_refused',
+        message: expect.stringContaining('batch.reports[0].occurredAt'),
+      });
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+  });
 });
 
 describe('a platform that accepts without a receipt', () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scriptFingerprint } from '@credence/core/narrative/fingerprint';
@@ -295,6 +295,62 @@ describe('tokenizeFile', () => {
     expect(r1?.entities[0]?.token).toBe(r2?.entities[0]?.token);
     // Three occurrences of two identifiers: each is asked for once.
     expect(t.stats).toMatchObject({ requested: 2, evaluated: 2 });
+  });
+
+  it('refuses a CSV header through __proto__ before anything is tokenized, and shares nothing', async () => {
+    const dir = temp();
+    const path = join(dir, 'proto.csv');
+    writeFileSync(
+      path,
+      [
+        'ref,type,category,occurredAt,entities.0.role,entities.0.kind,entities.0.value,narrative,__proto__.shareScript',
+        'r1,victim_report,fake_loan,2026-11-20T10:12:00Z,caller,phone,+86 138 0013 8000,he said call 13800138000,true',
+      ].join('\n'),
+    );
+    const t = tokenizer();
+    await expect(
+      tokenizeFile({
+        input: path,
+        output: join(dir, 'out.jsonl'),
+        errors: join(dir, 'err.jsonl'),
+        tokenizer: t,
+      }),
+    ).rejects.toMatchObject({
+      code: 'member.input',
+      message: expect.stringContaining('column 9 of the header ("__proto__.shareScript")'),
+    });
+    expect(t.stats.requested).toBe(0);
+    expect(existsSync(join(dir, 'out.jsonl'))).toBe(false);
+    expect(({} as { shareScript?: unknown }).shareScript).toBeUndefined();
+  });
+
+  it("refuses events after the member's clock (plus the skew), naming the line", async () => {
+    const dir = temp();
+    const path = join(dir, 'times.jsonl');
+    const at = (occurredAt: string) =>
+      JSON.stringify({
+        ...(REPORTS[1] as object),
+        occurredAt,
+        entities: [REPORTS[0]?.entities[0]],
+      });
+    writeFileSync(
+      path,
+      [at('2026-12-03T09:04:00Z'), at('2026-12-03T09:06:00Z'), at('2026-02-30T00:00:00Z')].join(
+        '\n',
+      ),
+    );
+    const progress = await tokenizeFile({
+      input: path,
+      output: join(dir, 'out.jsonl'),
+      errors: join(dir, 'err.jsonl'),
+      tokenizer: tokenizer(),
+      now: () => Date.parse('2026-12-03T09:00:00Z'),
+    });
+    expect(progress).toMatchObject({ reports: 1, rejectedLines: 2 });
+    expect(readLines(join(dir, 'err.jsonl'))).toEqual([
+      expect.objectContaining({ line: 2, field: 'occurredAt', code: 'record.date_range' }),
+      expect.objectContaining({ line: 3, field: 'occurredAt', code: 'record.date_time' }),
+    ]);
   });
 
   it('costs nothing for an identifier already in the cache, which holds no raw value', async () => {

@@ -233,6 +233,63 @@ describe('ingestion of signed batches', () => {
   );
 });
 
+describe('the times of reports and links (wire/date-time, the rule the member applies too)', () => {
+  const hourAhead = () => new Date(Date.now() + 3600_000).toISOString();
+  it.each([
+    ['the end of time', () => '9999-12-31T23:59:59Z'],
+    ['an hour ahead of the clock', hourAhead],
+    ['30 February', () => '2026-02-30T10:00:00Z'],
+    ['hour 24', () => '2026-11-20T24:00:00Z'],
+    ['1989', () => '1989-06-01T00:00:00Z'],
+  ])('refuses a report that happened at %s, naming it, and changes nothing', async (_, time) => {
+    const seq = await h.platform.store.currentSeq();
+    const res = await h.reports(h.actors.bankA, [
+      report('r1', [1]),
+      report('r2', [2], { occurredAt: time() }),
+    ]);
+    expect(res.statusCode).toBe(400);
+    expect(json(res)).toMatchObject({
+      code: 'request.invalid',
+      errors: [{ field: 'batch.reports[1].occurredAt' }],
+    });
+    expect(await reportCount()).toBe(0);
+    const link = await h.links(h.actors.bankA, [callLink(1, 2), { ...callLink(2, 3), at: time() }]);
+    expect(link.statusCode).toBe(400);
+    expect(json(link)).toMatchObject({
+      code: 'request.invalid',
+      errors: [{ field: 'batch.links[1].at' }],
+    });
+    // Nothing was written: no change in the platform's sequence.
+    expect(await h.platform.store.currentSeq()).toBe(seq);
+  });
+
+  it('refuses a batch signed on a day that does not exist', async () => {
+    const res = await h.reports(h.actors.bankA, [report('r1', [1])], {
+      createdAt: '2026-02-30T10:00:00Z',
+    });
+    // Not stale (Date.parse would read it as 2 March): not a date at all.
+    expect(json(res)).toMatchObject({
+      status: 400,
+      code: 'request.invalid',
+      errors: [{ field: 'batch.createdAt' }],
+    });
+    expect(await reportCount()).toBe(0);
+  });
+
+  it('takes a time within the clock skew, and an offset', async () => {
+    const soon = new Date(Date.now() + 60_000).toISOString();
+    const res = await h.reports(h.actors.bankA, [
+      report('r1', [1], { occurredAt: soon }),
+      report('r2', [2], { occurredAt: '2024-02-29T23:30:00+08:00' }),
+    ]);
+    expect(json(res)).toMatchObject({ accepted: 2 });
+    const [, leap] = (await h.platform.store.listReports('bank-a', undefined, 10)).sort((a, b) =>
+      a.ref.localeCompare(b.ref),
+    );
+    expect(leap?.occurredAt).toBe(Date.UTC(2024, 1, 29, 15, 30));
+  });
+});
+
 describe('risk checks', () => {
   it('answers clear for a token nobody reported, and scores reported ones by distinct members', async () => {
     const clear = json(await h.request(h.actors.bankA, 'GET', `/v1/check/${tok(99)}`));

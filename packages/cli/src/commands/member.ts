@@ -20,7 +20,7 @@ import { watchFile } from '@credence/member/watch';
 import { WatchIndex } from '@credence/member/watch-index';
 import { type Command, Option } from 'commander';
 import { existsSync, writeJson } from './files.js';
-import { collectIntegers, integer } from './parse.js';
+import { collectIntegers, encoding, integer } from './parse.js';
 
 export interface TokenizeCommand {
   readonly in: string;
@@ -30,6 +30,8 @@ export interface TokenizeCommand {
   readonly cache?: string | false;
   readonly errors?: string;
   readonly format?: 'jsonl' | 'csv';
+  /** The input's encoding (a WHATWG label); default UTF-8. */
+  readonly encoding?: string;
   readonly shareScripts?: boolean;
   readonly progress?: boolean;
   /** Worker threads for the arithmetic (default: one per core). */
@@ -96,6 +98,7 @@ export async function runTokenize(
       tokenizer: session.tokenizer,
       phoneRegion: session.config.phoneRegion,
       ...(options.format === undefined ? {} : { format: options.format }),
+      ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
       ...(options.shareScripts === true ? { shareScripts: true } : {}),
       onProgress: (p) => line.update(tokenizeText(p, session.tokenizer.stats, started)),
     });
@@ -109,6 +112,7 @@ export interface SubmitCommand {
   readonly config: string;
   readonly cache?: string | false;
   readonly format?: 'jsonl' | 'csv';
+  readonly encoding?: string;
   readonly results?: string;
   readonly shareScripts?: boolean;
   readonly progress?: boolean;
@@ -128,6 +132,7 @@ export async function runSubmit(options: SubmitCommand) {
       errors,
       results,
       ...(options.format === undefined ? {} : { format: options.format }),
+      ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
       ...(options.shareScripts === true ? { shareScripts: true } : {}),
       onTokenizing: (p) => line.update(tokenizeText(p, session.tokenizer.stats, started)),
       onSubmitting: (p: SubmitProgress, total) =>
@@ -198,11 +203,30 @@ function describeAlert(alert: Alert, index: WatchIndex | undefined): string {
 export function registerMember(program: Command): void {
   const member = program
     .command('member')
-    .description("The member side: runs inside a member's own network.");
+    .description("The member side: runs inside a member's own network.")
+    .addHelpText(
+      'after',
+      `
+Exit codes (docs/errors.md):
+  0  done
+  1  failed, with one line "credence: <message> (<code>)": a file missing, unreadable,
+     not in its encoding or with a wrong CSV header; an output or the token cache not
+     writable; the key servers or the platform unreachable or refusing; a receipt that
+     does not verify; or lines left out or refs in conflict (see the errors and results
+     files)
+  2  usage error (an unknown option, a bad option value)
+  3  finished, but a key server misbehaved (the others did its share)
+Input formats, encodings (--encoding) and the rule for times: docs/raw-input.md`,
+    );
   const configOption = () =>
     new Option('--config <file>', 'member configuration (member.json)').makeOptionMandatory();
   const cacheOpt = () =>
     new Option('--cache <file>', 'token cache (default: token-cache.sqlite by the config)');
+  const encodingOpt = () =>
+    new Option(
+      '--encoding <label>',
+      "the input's text encoding, such as gb18030, gbk, big5 or utf-16le (default: UTF-8; other bytes are refused, naming the line)",
+    ).argParser(encoding);
 
   member
     .command('tokenize')
@@ -227,6 +251,7 @@ export function registerMember(program: Command): void {
         'csv',
       ]),
     )
+    .addOption(encodingOpt())
     .option(
       '--share-scripts',
       'include the masked narrative of each report that does not say shareScript: false',
@@ -239,6 +264,7 @@ export function registerMember(program: Command): void {
         cache: string | boolean;
         errors?: string;
         format?: 'jsonl' | 'csv';
+        encoding?: string;
         shareScripts?: boolean;
       }) => {
         const started = performance.now();
@@ -284,6 +310,7 @@ export function registerMember(program: Command): void {
     .addOption(cacheOpt())
     .option('--results <file>', "every item's result (default: <file>.results.jsonl)")
     .addOption(new Option('--format <f>', 'input format').choices(['jsonl', 'csv']))
+    .addOption(encodingOpt())
     .option(
       '--share-scripts',
       'send the masked narrative with each report that does not say shareScript: false (default: the fingerprint only)',
@@ -296,6 +323,7 @@ export function registerMember(program: Command): void {
           cache?: string;
           results?: string;
           format?: 'jsonl' | 'csv';
+          encoding?: string;
           shareScripts?: boolean;
         },
       ) => {
@@ -311,34 +339,41 @@ export function registerMember(program: Command): void {
     .argument('<file>', 'the raw file the reports were submitted from (JSON Lines, or CSV)')
     .addOption(configOption())
     .addOption(new Option('--format <f>', 'input format').choices(['jsonl', 'csv']))
-    .action(async (file: string, flags: { config: string; format?: 'jsonl' | 'csv' }) => {
-      const shared = await withSession(
-        flags.config,
-        { cache: false, threads: 0 },
-        async (session) => {
-          const monitor = session.logMonitor();
-          try {
-            const key = session.signingKey();
-            return await shareScripts({
-              input: file,
-              format: flags.format ?? (file.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl'),
-              platform: session.platform,
-              memberId: session.config.memberId,
-              phoneRegion: session.config.phoneRegion,
-              signingKey: key.key,
-              publicKey: key.publicKey,
-              monitor,
-            });
-          } finally {
-            monitor.close();
-          }
-        },
-      );
-      console.log(
-        `${n(shared.reports)} scripts: ${n(shared.accepted)} shared, ${n(shared.duplicates)} shared before, ${n(shared.conflicts)} conflicts; ${n(shared.receipts)} receipts verified and kept.`,
-      );
-      if (shared.conflicts > 0) process.exitCode = 1;
-    });
+    .option('--encoding <label>', "the file's encoding (default: UTF-8, read strictly)", encoding)
+    .action(
+      async (
+        file: string,
+        flags: { config: string; format?: 'jsonl' | 'csv'; encoding?: string },
+      ) => {
+        const shared = await withSession(
+          flags.config,
+          { cache: false, threads: 0 },
+          async (session) => {
+            const monitor = session.logMonitor();
+            try {
+              const key = session.signingKey();
+              return await shareScripts({
+                input: file,
+                format: flags.format ?? (file.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl'),
+                ...(flags.encoding === undefined ? {} : { encoding: flags.encoding }),
+                platform: session.platform,
+                memberId: session.config.memberId,
+                phoneRegion: session.config.phoneRegion,
+                signingKey: key.key,
+                publicKey: key.publicKey,
+                monitor,
+              });
+            } finally {
+              monitor.close();
+            }
+          },
+        );
+        console.log(
+          `${n(shared.reports)} scripts: ${n(shared.accepted)} shared, ${n(shared.duplicates)} shared before, ${n(shared.conflicts)} conflicts; ${n(shared.receipts)} receipts verified and kept.`,
+        );
+        if (shared.conflicts > 0) process.exitCode = 1;
+      },
+    );
 
   member
     .command('verify')
@@ -542,6 +577,7 @@ export function registerMember(program: Command): void {
     .addOption(configOption())
     .addOption(cacheOpt())
     .option('--remove', 'stop watching the identifiers in the file')
+    .addOption(encodingOpt())
     .option(
       '--index <file>',
       'local token → identifier index (default: watchlist.sqlite by the config)',
@@ -549,12 +585,19 @@ export function registerMember(program: Command): void {
     .action(
       async (
         file: string,
-        flags: { config: string; cache?: string; remove?: boolean; index?: string },
+        flags: {
+          config: string;
+          cache?: string;
+          remove?: boolean;
+          index?: string;
+          encoding?: string;
+        },
       ) => {
         const summary = await withSession(flags.config, cacheOption(flags.cache), (session) =>
           watchFile(session, file, {
             ...(flags.remove === true ? { remove: true } : {}),
             ...(flags.index === undefined ? {} : { index: flags.index }),
+            ...(flags.encoding === undefined ? {} : { encoding: flags.encoding }),
           }),
         );
         console.log(

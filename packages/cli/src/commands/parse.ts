@@ -1,3 +1,4 @@
+import { encodingName } from '@credence/member/text-lines';
 import { InvalidArgumentError } from 'commander';
 
 export const integer = (value: string): number => {
@@ -19,3 +20,11 @@ export const collectIntegers = (value: string, previous: number[] = []): number[
   ...previous,
   integer(value),
 ];
+
+/** A WHATWG encoding label that Node's TextDecoder can decode (gb18030, big5, utf-16le, …). */
+export const encoding = (value: string): string => {
+  const name = encodingName(value);
+  if (name === undefined)
+    throw new InvalidArgumentError('expected an encoding label such as utf-8, gb18030 or big5');
+  return name;
+};

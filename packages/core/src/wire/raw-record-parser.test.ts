@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseRawRecord } from './raw-record-parser.js';
+import { parseRawRecord as parseAt } from './raw-record-parser.js';
+
+// The member's clock, as the tokenizer passes it: a few days after the records below.
+const NOW = Date.parse('2026-12-03T09:00:00Z');
+const parseRawRecord = (value: unknown) => parseAt(value, { now: NOW });
 
 const report = {
   ref: 'bank-a-000123',
@@ -70,5 +74,66 @@ describe('parseRawRecord (SPEC §5 raw format)', () => {
   it('says when a line is neither', () => {
     expect(fields([])).toEqual(['(record)']);
     expect(fields({ hello: 1 })).toEqual(['(record)']);
+  });
+});
+
+describe('the times of reports and links (wire/date-time)', () => {
+  const codes = (value: unknown) => {
+    const r = parseRawRecord(value);
+    return r.ok ? [] : r.errors.map((e) => `${e.field} ${e.code}`);
+  };
+
+  it.each([
+    ['a day that does not exist', '2026-02-30T00:00:00Z'],
+    ['29 February of a common year', '2026-02-29T12:00:00Z'],
+    ['hour 24', '2026-11-20T24:00:00Z'],
+    ['minute 60', '2026-11-20T10:60:00Z'],
+    ['a leap second', '2026-11-20T10:12:60Z'],
+    ['an offset of 24 hours', '2026-11-20T10:12:00+24:00'],
+    ['no offset', '2026-11-20T10:12:00'],
+    ['a date alone', '2026-11-20'],
+  ])('refuses %s', (_, time) => {
+    expect(codes({ ...report, occurredAt: time })).toEqual(['occurredAt record.date_time']);
+    expect(codes({ ...link, at: time })).toEqual(['at record.date_time']);
+  });
+
+  it.each([
+    ['the end of time', '9999-12-31T23:59:59Z'],
+    ['tomorrow', '2026-12-04T09:00:00Z'],
+    ['six minutes ahead of the clock', '2026-12-03T09:06:00Z'],
+    ['before 1990', '1989-12-31T23:59:59Z'],
+    ['the epoch', '1970-01-01T00:00:00Z'],
+    ['year 95, which Date.UTC would read as 1995', '0095-06-01T00:00:00Z'],
+  ])('refuses %s as out of range', (_, time) => {
+    expect(codes({ ...report, occurredAt: time })).toEqual(['occurredAt record.date_range']);
+    expect(codes({ ...link, at: time })).toEqual(['at record.date_range']);
+  });
+
+  it.each([
+    ['29 February of a leap year', '2024-02-29T12:00:00Z'],
+    ['a time within the clock skew', '2026-12-03T09:04:59Z'],
+    ['the earliest time', '1990-01-01T00:00:00Z'],
+    ['an offset', '2026-12-03T13:00:00+08:00'],
+    ['nanoseconds', '2026-11-20T10:12:00.123456789Z'],
+  ])('accepts %s', (_, time) => {
+    expect(codes({ ...report, occurredAt: time })).toEqual([]);
+    expect(codes({ ...link, at: time })).toEqual([]);
+  });
+});
+
+describe('what a record inherits', () => {
+  it('reads only the fields the record has, not what Object.prototype carries', () => {
+    const { shareScript: _, ...plain } = { ...report, shareScript: false };
+    const polluted = Object.create({ shareScript: true, lossCny: 9 }) as Record<string, unknown>;
+    Object.assign(polluted, plain);
+    const r = parseRawRecord(polluted);
+    expect(r.ok && r.record.kind === 'report' && 'shareScript' in r.record.report).toBe(false);
+  });
+
+  it('names a "__proto__" field of a JSON line as unknown', () => {
+    const line = JSON.parse(
+      `{"__proto__":{"shareScript":true},${JSON.stringify(report).slice(1)}`,
+    ) as unknown;
+    expect(fields(line)).toEqual(['__proto__']);
   });
 });

@@ -1,4 +1,5 @@
 import { IDENTIFIER_KINDS, type IdentifierKind } from '../identifiers/kinds.js';
+import { checkEventTime } from './date-time.js';
 import type { FieldError } from './field-error.js';
 import type { RawEndpoint, RawEntity, RawLink, RawReport } from './raw-records.js';
 import { CATEGORIES, ENTITY_ROLES, LINK_TYPES, REPORT_TYPES } from './vocabulary.js';
@@ -20,6 +21,7 @@ export const RECORD_ERROR_CODES = [
   'record.enum',
   'record.ref',
   'record.date_time',
+  'record.date_range',
   'record.amount',
   'record.count',
   'record.entities',
@@ -38,13 +40,44 @@ export type ParseResult =
   | { readonly ok: true; readonly record: RawRecord }
   | { readonly ok: false; readonly errors: readonly FieldError[] };
 
+export interface ParseOptions {
+  /**
+   * The member's clock (milliseconds since the epoch): no event may be later than now,
+   * give or take the skew the platform allows (wire/date-time).
+   */
+  readonly now: number;
+}
+
 const REF = /^[A-Za-z0-9._:-]{1,128}$/;
-// RFC 3339 date-time with an explicit offset (Z or ±hh:mm).
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
-const MAX_ENTITIES = 64;
+/** The fields of each kind of record (SPEC §5): anything else is `record.unknown_field`. */
+export const REPORT_FIELDS = [
+  'ref',
+  'type',
+  'category',
+  'occurredAt',
+  'lossCny',
+  'entities',
+  'narrative',
+  'shareScript',
+] as const;
+export const ENTITY_FIELDS = ['role', 'kind', 'value'] as const;
+export const LINK_FIELDS = ['link', 'from', 'to', 'at', 'count', 'amountCny'] as const;
+export const ENDPOINT_FIELDS = ['kind', 'value'] as const;
+export const MAX_ENTITIES = 64;
 const MAX_NARRATIVE = 20_000;
 
 type Json = Record<string, unknown>;
+
+/**
+ * The record's own fields in an object without a prototype: what is read from it is what
+ * the line says, never something inherited (`__proto__`, `constructor`, or a property
+ * that some other code put on Object.prototype).
+ */
+function own(value: object): Json {
+  const copy: Json = Object.create(null);
+  for (const [key, v] of Object.entries(value)) copy[key] = v;
+  return copy;
+}
 
 class Collector {
   readonly errors: FieldError[] = [];
@@ -68,13 +101,18 @@ function oneOf<T extends string>(
   return v as T;
 }
 
-function dateTime(c: Collector, json: Json, field: string): string | undefined {
+function dateTime(c: Collector, json: Json, field: string, now: number): string | undefined {
   const v = json[field];
-  if (typeof v !== 'string' || !DATE_TIME.test(v) || Number.isNaN(Date.parse(v))) {
-    c.add(field, 'record.date_time', 'must be an RFC 3339 date-time such as 2026-11-20T10:12:00Z');
+  const checked = checkEventTime(v, now);
+  if (!checked.ok) {
+    c.add(
+      field,
+      checked.problem === 'format' ? 'record.date_time' : 'record.date_range',
+      checked.message,
+    );
     return undefined;
   }
-  return v;
+  return v as string;
 }
 
 function amount(c: Collector, json: Json, field: string): number | undefined {
@@ -92,19 +130,19 @@ function endpoint(c: Collector, value: unknown, path: string): RawEndpoint | und
     c.add(path, 'record.type', 'must be an object with kind and value');
     return undefined;
   }
-  const e = value as Json;
+  const e = own(value);
   const kind = oneOf<IdentifierKind>(c, e, 'kind', IDENTIFIER_KINDS, `${path}.kind`);
   if (typeof e.value !== 'string') c.add(`${path}.value`, 'record.type', 'must be a string');
   return kind === undefined || typeof e.value !== 'string' ? undefined : { kind, value: e.value };
 }
 
-function parseReport(json: Json): ParseResult {
+function parseReport(json: Json, now: number): ParseResult {
   const c = new Collector();
   if (typeof json.ref !== 'string' || !REF.test(json.ref))
     c.add('ref', 'record.ref', 'must be 1 to 128 letters, digits or . _ : -');
   const type = oneOf(c, json, 'type', REPORT_TYPES);
   const category = oneOf(c, json, 'category', CATEGORIES);
-  const occurredAt = dateTime(c, json, 'occurredAt');
+  const occurredAt = dateTime(c, json, 'occurredAt', now);
   const lossCny = amount(c, json, 'lossCny');
   const entities: RawEntity[] = [];
   if (
@@ -119,7 +157,7 @@ function parseReport(json: Json): ParseResult {
       const e = endpoint(c, value, path);
       const role =
         typeof value === 'object' && value !== null
-          ? oneOf(c, value as Json, 'role', ENTITY_ROLES, `${path}.role`)
+          ? oneOf(c, own(value), 'role', ENTITY_ROLES, `${path}.role`)
           : undefined;
       if (e !== undefined && role !== undefined) entities.push({ role, ...e });
     });
@@ -133,18 +171,7 @@ function parseReport(json: Json): ParseResult {
   if (json.shareScript !== undefined && typeof json.shareScript !== 'boolean')
     c.add('shareScript', 'record.share_script', 'must be true or false');
   for (const field of Object.keys(json)) {
-    if (
-      ![
-        'ref',
-        'type',
-        'category',
-        'occurredAt',
-        'lossCny',
-        'entities',
-        'narrative',
-        'shareScript',
-      ].includes(field)
-    )
+    if (!(REPORT_FIELDS as readonly string[]).includes(field))
       c.add(field, 'record.unknown_field', 'is not a field of a report');
   }
   if (
@@ -167,18 +194,18 @@ function parseReport(json: Json): ParseResult {
   return { ok: true, record: { kind: 'report', report } };
 }
 
-function parseLink(json: Json): ParseResult {
+function parseLink(json: Json, now: number): ParseResult {
   const c = new Collector();
   const link = oneOf(c, json, 'link', LINK_TYPES);
   const from = endpoint(c, json.from, 'from');
   const to = endpoint(c, json.to, 'to');
-  const at = dateTime(c, json, 'at');
+  const at = dateTime(c, json, 'at', now);
   const count = json.count ?? 1;
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 1)
     c.add('count', 'record.count', 'must be a positive integer');
   const amountCny = amount(c, json, 'amountCny');
   for (const field of Object.keys(json)) {
-    if (!['link', 'from', 'to', 'at', 'count', 'amountCny'].includes(field))
+    if (!(LINK_FIELDS as readonly string[]).includes(field))
       c.add(field, 'record.unknown_field', 'is not a field of a link');
   }
   if (
@@ -206,16 +233,16 @@ function parseLink(json: Json): ParseResult {
 }
 
 /** A report has a `ref`; a link has a `link`. */
-export function parseRawRecord(value: unknown): ParseResult {
+export function parseRawRecord(value: unknown, options: ParseOptions): ParseResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return {
       ok: false,
       errors: [{ field: '(record)', code: 'record.type', message: 'must be a JSON object' }],
     };
   }
-  const json = value as Json;
-  if ('link' in json) return parseLink(json);
-  if ('ref' in json) return parseReport(json);
+  const json = own(value);
+  if ('link' in json) return parseLink(json, options.now);
+  if ('ref' in json) return parseReport(json, options.now);
   return {
     ok: false,
     errors: [

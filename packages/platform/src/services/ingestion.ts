@@ -9,6 +9,7 @@ import {
   type SignedBatch,
   verifyBatchSignature,
 } from '@credence/core/wire/batches';
+import { checkEventTime, MAX_CLOCK_SKEW_MS, parseDateTime } from '@credence/core/wire/date-time';
 import type { TokenizedReport } from '@credence/core/wire/tokenized-records';
 import { HttpProblem } from '@credence/server-kit/problem';
 import {
@@ -25,27 +26,34 @@ import { statDeltas } from '../storage/aggregate.js';
 import type { Store } from '../storage/store.js';
 import type { CheckView } from './check-view.js';
 
-/** How old a signed batch may be, and how far ahead of the platform's clock. */
+/** How old a signed batch may be (how far ahead of the platform's clock: MAX_CLOCK_SKEW_MS). */
 const MAX_AGE_MS = 24 * 3600_000;
-const MAX_SKEW_MS = 5 * 60_000;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
  * The schema checks a time's shape; this checks it is a time at all (no 13th month, no
- * 25th hour), naming the item. (Date.parse rolls 31 February over into March, on the
- * member's side as on this one.)
+ * 30 February, no 25th hour) and one that has happened (from 1990 to now, give or take
+ * the clock skew), by the rule the member's parser applies too (wire/date-time), naming
+ * the item. Returns each item's time in milliseconds.
  */
 function requireDates<K extends string>(
   items: readonly Record<K, string>[],
   list: string,
   field: K,
-): void {
-  items.forEach((item, i) => {
-    if (!Number.isFinite(Date.parse(item[field])))
-      throw new HttpProblem('request.invalid', `${field} must be a real date and time`, {
-        errors: [{ field: `batch.${list}[${i}].${field}`, message: 'is not a valid date-time' }],
-      });
+  now: number,
+): number[] {
+  return items.map((item, i) => {
+    const checked = checkEventTime(item[field], now);
+    if (!checked.ok)
+      throw new HttpProblem(
+        'request.invalid',
+        checked.problem === 'format'
+          ? `${field} must be a real date and time`
+          : `${field} must not be in the future or before 1990`,
+        { errors: [{ field: `batch.${list}[${i}].${field}`, message: checked.message }] },
+      );
+    return checked.ms;
   });
 }
 
@@ -131,9 +139,13 @@ export class IngestionService {
         { errors: [{ field: 'batch.member', message: 'must be your member id' }] },
       );
     }
-    const created = Date.parse(batch.createdAt);
+    const created = parseDateTime(batch.createdAt);
     const now = this.now();
-    if (!(created >= now - MAX_AGE_MS && created <= now + MAX_SKEW_MS)) {
+    if (created === undefined)
+      throw new HttpProblem('request.invalid', 'createdAt must be a real date and time', {
+        errors: [{ field: 'batch.createdAt', message: 'is not a valid date-time' }],
+      });
+    if (!(created >= now - MAX_AGE_MS && created <= now + MAX_CLOCK_SKEW_MS)) {
       throw new HttpProblem('batch.stale', 'sign batches within a day of sending them', {
         errors: [{ field: 'batch.createdAt', message: 'must be within the last 24 hours' }],
       });
@@ -176,14 +188,14 @@ export class IngestionService {
   }
 
   async submitReports(caller: Member, signed: SignedBatch<ReportBatch>): Promise<BatchResult> {
-    requireDates(signed.batch.reports, 'reports', 'occurredAt');
+    const occurredAt = requireDates(signed.batch.reports, 'reports', 'occurredAt', this.now());
     const { record, hashes } = await this.admit(caller, signed, 'reports');
     requireMaskedScripts(signed.batch.reports);
     const reports: IngestReport[] = signed.batch.reports.map((r, i) => ({
       ref: r.ref,
       type: r.type,
       category: r.category,
-      occurredAt: Date.parse(r.occurredAt),
+      occurredAt: occurredAt[i] as number,
       loss: r.loss,
       entities: r.entities.map((e) => ({
         role: e.role,
@@ -256,13 +268,13 @@ export class IngestionService {
   }
 
   async submitLinks(caller: Member, signed: SignedBatch<LinkBatch>): Promise<BatchResult> {
-    requireDates(signed.batch.links, 'links', 'at');
+    const at = requireDates(signed.batch.links, 'links', 'at', this.now());
     const { record, hashes } = await this.admit(caller, signed, 'links');
     const links: IngestLink[] = signed.batch.links.map((l, i) => ({
       link: l.link,
       from: { token: l.from.token, kind: l.from.kind, keyId: l.from.keyId },
       to: { token: l.to.token, kind: l.to.kind, keyId: l.to.keyId },
-      at: Date.parse(l.at),
+      at: at[i] as number,
       count: l.count,
       amount: l.amount,
       contentHash: hashes[i] as string,
