@@ -14,7 +14,8 @@ import { randomToken, servePlatform } from './platform-fixtures.js';
  * Child of `npm run bench`: a platform whose log holds `reports` report entries (stored
  * through the store's own ingest, 5,000 per batch, so every entry has its stored report),
  * served by `credence serve`; then `credence audit`'s work over HTTP: every entry fetched
- * with what the store holds for it, the tree recomputed, every checkpoint verified.
+ * with what the store holds for it (its digest recomputed), the tree recomputed, every
+ * checkpoint verified, the derived tables rebuilt from the records and compared.
  * Baseline: fetching the same pages of /v1/log/entries and doing nothing with them.
  * Prints seconds. Args: reports.
  */
