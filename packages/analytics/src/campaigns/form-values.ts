@@ -1,3 +1,4 @@
+import { mix32 } from '@credence/core/hashing/mix32';
 import { FINGERPRINT_SIZE } from '@credence/core/narrative/fingerprint';
 import { CATEGORIES, type Category } from '@credence/core/wire/vocabulary';
 
@@ -54,7 +55,7 @@ export function formValues(reports: readonly Fingerprinted[], share: number): Fo
   if (!(share < 1) || reports.length === 0) return none;
   // Each member's distinct fingerprints.
   const memberIndex = new Map<string, number>();
-  const seen = new Set<string>();
+  const seen = new Map<string, Uint32Array[]>();
   const docs: Uint32Array[] = [];
   const docMember: number[] = [];
   const docCategory: number[] = [];
@@ -65,9 +66,12 @@ export function formValues(reports: readonly Fingerprinted[], share: number): Fo
       memberIndex.set(r.member, m);
     }
     const c = CATEGORIES.indexOf(r.category);
-    const key = `${m}:${c}:${r.signature.join(',')}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    // Keyed by a 64-bit hash of the signature, then compared in full: exact.
+    const key = `${m}:${c}:${signatureHash(r.signature)}`;
+    const same = seen.get(key);
+    if (same === undefined) seen.set(key, [r.signature]);
+    else if (same.some((s) => equal(s, r.signature))) continue;
+    else same.push(r.signature);
     docs.push(r.signature);
     docMember.push(m);
     docCategory.push(c);
@@ -82,9 +86,14 @@ export function formValues(reports: readonly Fingerprinted[], share: number): Fo
   const total = Array.from(n, (x) => Math.min(x, median)).reduce((a, b) => a + b, 0);
   const needed = share * total;
   const out = Array.from({ length: FINGERPRINT_SIZE }, () => new Set<number>());
-  const column = new Uint32Array(docs.length);
+  // Slot by slot, so transposed once (one pass over the signatures, not one per slot).
+  const count = docs.length;
+  const columns = new Uint32Array(FINGERPRINT_SIZE * count);
+  docs.forEach((sig, d) => {
+    for (let i = 0; i < FINGERPRINT_SIZE; i++) columns[i * count + d] = sig[i] as number;
+  });
   for (let i = 0; i < FINGERPRINT_SIZE; i++) {
-    for (let d = 0; d < docs.length; d++) column[d] = (docs[d] as Uint32Array)[i] as number;
+    const column = columns.subarray(i * count, (i + 1) * count);
     // A value can only be form if its plain count reaches the weighted bar (each
     // document adds at most 1): only those few are counted by member.
     const candidates = new Map<number, { byMember: Float64Array; byCategory: Float64Array }>();
@@ -100,7 +109,7 @@ export function formValues(reports: readonly Fingerprinted[], share: number): Fo
       a = b;
     }
     if (candidates.size === 0) continue;
-    for (let d = 0; d < docs.length; d++) {
+    for (let d = 0; d < count; d++) {
       const counts = candidates.get(column[d] as number);
       if (counts === undefined) continue;
       const m = docMember[d] as number;
@@ -114,6 +123,22 @@ export function formValues(reports: readonly Fingerprinted[], share: number): Fo
         (out[i] as Set<number>).add(value);
   }
   return out;
+}
+
+/** Two 32-bit lanes of a hash of a signature's values. */
+function signatureHash(signature: Uint32Array): string {
+  let a = 0x811c9dc5;
+  let b = 0x9e3779b9;
+  for (let i = 0; i < signature.length; i++) {
+    a = mix32(a ^ (signature[i] as number));
+    b = mix32((b + (signature[i] as number)) | 0);
+  }
+  return `${a}:${b}`;
+}
+
+function equal(a: Uint32Array, b: Uint32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The sum of the counts less the largest: what the others hold. */
