@@ -43,8 +43,8 @@ export interface CampaignOptions {
   readonly maxBucket?: number;
   /**
    * A slot value in at least this share of the fingerprints (members balanced, the
-   * member holding most of it left out: see form-values) is form, not story. Default
-   * FORM_SHARE; 1 turns the discount off (the plain estimate).
+   * member and the category holding most of it left out: see form-values) is form, not
+   * story. Default FORM_SHARE; 1 turns the discount off (the plain estimate).
    */
   readonly formShare?: number;
   /** Fewest reports in a campaign. Default 3. */

@@ -45,7 +45,7 @@ export interface Fingerprinted {
  * whose minimum is story (the narratives almost all form), the missing ones count as
  * differences. At fewer slots a chance agreement of a few shingles would reach the
  * threshold: two stories sharing 5 % of their shingles reach 0.25 on 16 slots with
- * probability 0.7 %, on 32 with 0.01 %.
+ * probability 0.7 %, on 32 with 0.014 %.
  */
 export const MIN_STORY_SLOTS = 32;
 
