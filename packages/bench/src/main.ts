@@ -463,24 +463,53 @@ interface EvalFigures {
     reports: number;
     purity: number;
     adjustedRandIndex: number;
+    crossPairs: number;
+    formValues: number;
+    baseline: { found: number; purity: number; adjustedRandIndex: number; crossPairs: number };
   };
   seconds: number;
 }
 
+interface QualityWorld {
+  readonly seed: number;
+  readonly scale: number;
+  /** How the narratives are told (`credence sim --brief`, `--boilerplate`); none: as the scripts go. */
+  readonly narratives?: { readonly brief?: number; readonly boilerplate?: number };
+  /** Tuned on (the campaigns' form share was chosen on these seeds). */
+  readonly development?: boolean;
+}
+
+function narrativesOf(w: QualityWorld): string {
+  const { brief = 0, boilerplate = 0 } = w.narratives ?? {};
+  const told = brief > 0 ? `brief ${Math.round(brief * 100)} %` : 'as told';
+  return boilerplate > 0 ? `${told}, form on ${Math.round(boilerplate * 100)} %` : told;
+}
+
 function qualitySuite(): string {
-  const worlds = quick
-    ? [{ seed: 7, scale: 1 }]
+  const form = { brief: 1, boilerplate: 0.9 };
+  const worlds: QualityWorld[] = quick
+    ? [
+        { seed: 7, scale: 1, development: true },
+        { seed: 7, scale: 1, narratives: form, development: true },
+      ]
     : [
-        { seed: 7, scale: 1 },
-        { seed: 1, scale: 1 },
+        { seed: 7, scale: 1, development: true },
+        { seed: 1, scale: 1, development: true },
         { seed: 2, scale: 1 },
         { seed: 3, scale: 1 },
         { seed: 11, scale: 3 },
+        { seed: 7, scale: 1, narratives: form, development: true },
+        { seed: 3, scale: 1, narratives: { brief: 1 } },
+        { seed: 3, scale: 1, narratives: form },
+        { seed: 3, scale: 1, narratives: { boilerplate: 0.9 } },
+        { seed: 11, scale: 3, narratives: form },
       ];
   const cli = join(root, 'packages/cli/bin/credence.js');
-  const rows: string[] = [];
+  const rings: string[] = [];
+  const campaigns: string[] = [];
   for (const w of worlds) {
     const work = mkdtempSync(join(tmpdir(), 'credence-eval-bench-'));
+    const told = w.narratives ?? {};
     execFileSync(process.execPath, [
       cli,
       'sim',
@@ -488,6 +517,8 @@ function qualitySuite(): string {
       String(w.seed),
       '--scale',
       String(w.scale),
+      ...(told.brief === undefined ? [] : ['--brief', String(told.brief)]),
+      ...(told.boilerplate === undefined ? [] : ['--boilerplate', String(told.boilerplate)]),
       '--out',
       join(work, 'world'),
       '--quiet',
@@ -503,10 +534,18 @@ function qualitySuite(): string {
     rmSync(work, { recursive: true, force: true });
     const r = JSON.parse(out) as EvalFigures;
     const f = (x: number) => fmt(x, 3);
-    rows.push(
-      `| ${w.seed} | ${w.scale} | ${r.rings.found} / ${r.rings.truth} | ${f(r.rings.precision)} | ${f(r.rings.recall)} | **${f(r.rings.f1)}** | ${f(r.tokens.precision)} | ${f(r.tokens.recall)} | ${fmt(r.tokens.unreported)} | **${fmt(r.lift.lift, 1)}** (${r.lift.allMembers} vs ${r.lift.bestSingle}, ${r.lift.bestMember}) | ${r.campaigns.found} / ${r.campaigns.truth} | **${f(r.campaigns.purity)}** | ${f(r.campaigns.adjustedRandIndex)} | ${fmt(r.seconds)} |`,
+    const c = r.campaigns;
+    // Rings do not depend on how narratives are told: one row per world as the scripts go.
+    if (w.narratives === undefined) {
+      rings.push(
+        `| ${w.seed} | ${w.scale} | ${r.rings.found} / ${r.rings.truth} | ${f(r.rings.precision)} | ${f(r.rings.recall)} | **${f(r.rings.f1)}** | ${f(r.tokens.precision)} | ${f(r.tokens.recall)} | ${fmt(r.tokens.unreported)} | **${fmt(r.lift.lift, 1)}** (${r.lift.allMembers} vs ${r.lift.bestSingle}, ${r.lift.bestMember}) | ${c.found} / ${c.truth} | **${f(c.purity)}** | ${f(c.adjustedRandIndex)} | ${fmt(r.seconds)} |`,
+      );
+      console.log(rings.at(-1));
+    }
+    campaigns.push(
+      `| ${w.seed} | ${w.scale} | ${narrativesOf(w)} | ${w.development === true ? 'development' : 'held out'} | ${fmt(c.reports)} | ${c.baseline.found} / ${c.truth} | ${f(c.baseline.purity)} | ${f(c.baseline.adjustedRandIndex)} | ${fmt(c.baseline.crossPairs)} | ${c.found} / ${c.truth} | **${f(c.purity)}** | **${f(c.adjustedRandIndex)}** | ${fmt(c.crossPairs)} | ${fmt(c.formValues)} |`,
     );
-    console.log(rows.at(-1));
+    console.log(campaigns.at(-1));
   }
   return [
     '## Joint analysis: quality (`credence eval`)',
@@ -518,9 +557,17 @@ function qualitySuite(): string {
     '',
     '| seed | scale | rings found / true | ring precision | ring recall | ring F1 (≥ 0.9) | token precision (≥ 0.9) | token recall (≥ 0.8) | unreported identifiers | lift (≥ 3) | campaigns found / true | campaign purity (≥ 0.9) | campaign ARI | seconds |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|',
-    ...rows,
+    ...rings,
     '',
     "Campaign purity and adjusted Rand index are over the reports carrying a narrative of a true campaign's script, each labelled by the campaign the platform put it in (each member asks for its own reports in each campaign) or by itself if none.",
+    '',
+    '### Campaigns when narratives share a reporting form (issue 11)',
+    '',
+    'The same, on worlds whose narratives are told briefly (`credence sim --brief 1`: the script\'s first line and last) and end with a reporting form\'s sentence (`--boilerplate 0.9`: "对方来电号码⟨PHONE⟩，让我转账到⟨CARD⟩，还报出了我的身份证号⟨ID⟩。" on 90 % of them, and in English). *Plain* is the clustering before issue 11 (every slot of the fingerprint counts), run by `credence eval` in-process on the same fingerprints in the same run; *story* is the platform\'s, with the form values discounted. *Pairs* counts the pairs of reports of different true campaigns whose similarity reaches the threshold (0.25). The share at which a value is form (0.05) was chosen on seeds 7 and 1 (and variants of them); the other rows were not looked at before. What stays joined is discussed in docs/analytics.md ("Form, not story").',
+    '',
+    '| seed | scale | narratives | seeds | reports with a script | plain: campaigns / true | plain purity | plain ARI | plain pairs | story: campaigns / true | story purity | story ARI | story pairs | form values |',
+    '|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...campaigns,
   ].join('\n');
 }
 

@@ -11,6 +11,17 @@ export interface SimOptions {
   /** First day of the world (UTC), YYYY-MM-DD. */
   readonly start: string;
   readonly days: number;
+  /**
+   * Share of narratives (0 to 1) that end with a reporting form's sentence (see
+   * scripts/reporting-form). Absent or 0: none, and the world is byte for byte what it
+   * was without the option.
+   */
+  readonly boilerplate?: number;
+  /**
+   * Share of narratives (0 to 1) told briefly: how it began and how it ended, the
+   * script's first line and last. Absent or 0: none.
+   */
+  readonly brief?: number;
 }
 
 export const DEFAULT_OPTIONS: SimOptions = {
@@ -40,6 +51,10 @@ export function resolveOptions(
     invalid('scale', 'a number above 0, at most 2000');
   if (!Number.isInteger(o.days) || o.days < 28 || o.days > 3660)
     invalid('days', 'an integer from 28 to 3660');
+  if (o.boilerplate !== undefined && !(o.boilerplate >= 0 && o.boilerplate <= 1))
+    invalid('boilerplate', 'a share from 0 to 1');
+  if (o.brief !== undefined && !(o.brief >= 0 && o.brief <= 1))
+    invalid('brief', 'a share from 0 to 1');
   if (!/^\d{4}-\d{2}-\d{2}$/.test(o.start) || Number.isNaN(Date.parse(`${o.start}T00:00:00Z`)))
     invalid('start', 'a date written YYYY-MM-DD');
   for (const [type, count] of Object.entries(o.members)) {

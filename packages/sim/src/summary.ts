@@ -32,7 +32,7 @@ export function formatSummary(s: SimSummary, outDir: string): string {
     `Rings: ${n(s.rings)} (median ${s.ringSizes.median} identifiers seen by members, largest ${s.ringSizes.max}); ${pct(s.multiMemberShare)} span two or more members.`,
     `Large rings (20+ identifiers): ${n(s.largeRings)}; one member sees at most ${pct(s.largeRingMaxShare)} of any of them.`,
     `Victims: ${n(s.victims)}, losing ¥${n(s.lossCny)} in all.`,
-    `Campaigns: ${s.campaigns} scripts in use (${categories}).`,
+    `Campaigns: ${s.campaigns} scripts in use (${categories})${(s.options.boilerplate ?? 0) > 0 ? `; ${pct(s.options.boilerplate ?? 0)} of narratives end with a reporting form's sentence` : ''}.`,
     `Noise: ${n(s.noise.falseReports)} wrong reports, ${n(s.noise.typos)} mistyped identifiers, ${n(s.noise.recycledPhones)} recycled phone numbers.`,
     '',
     'Each member sees only its own slice: members/<id>/reports.jsonl and links.jsonl (SPEC §5 raw format).',

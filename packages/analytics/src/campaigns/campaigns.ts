@@ -1,8 +1,9 @@
-import { FINGERPRINT_SIZE, similarity } from '@credence/core/narrative/fingerprint';
+import { FINGERPRINT_SIZE } from '@credence/core/narrative/fingerprint';
 import { CATEGORIES, type Category } from '@credence/core/wire/vocabulary';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { UnionFind } from '../graph/union-find.js';
+import { formMask, formValues, storySimilarity } from './form-values.js';
 
 /**
  * Campaigns (SPEC §6, "what trick is being played"): reports whose scripts' fingerprints
@@ -15,6 +16,13 @@ import { UnionFind } from '../graph/union-find.js';
  * reports in between). A band value shared by more than `maxBucket` reports is a phrase
  * every script uses, not evidence, and is skipped. Identical fingerprints are joined
  * before banding, so a template sent thousands of times stays one campaign.
+ *
+ * Similarity is of the story, not the form (issue 11): fingerprint values that a large
+ * share of all members' fingerprints carry (a reporting form's sentence that every
+ * narrative ends with) are found each run (`formValues`), and a pair's similarity is
+ * estimated over the slots whose minimum is not one of them (`storySimilarity`); a band
+ * made of form values only is not a candidate. Without such values, this is the plain
+ * MinHash estimate and the clustering is what it was.
  */
 
 export interface ScriptReport {
@@ -33,6 +41,12 @@ export interface CampaignOptions {
   readonly rows?: number;
   readonly threshold?: number;
   readonly maxBucket?: number;
+  /**
+   * A slot value in at least this share of the fingerprints (members balanced, the
+   * member and the category holding most of it left out: see form-values) is form, not
+   * story. Default FORM_SHARE; 1 turns the discount off (the plain estimate).
+   */
+  readonly formShare?: number;
   /** Fewest reports in a campaign. Default 3. */
   readonly minReports?: number;
   /** The time weeks are counted back from (epoch ms). */
@@ -61,6 +75,12 @@ export interface Campaign {
 
 const WEEK_MS = 7 * 86_400_000;
 
+/** Estimated similarity at which two reports join (single linkage). */
+export const THRESHOLD = 0.25;
+
+/** See `CampaignOptions.formShare`; chosen on development worlds (docs/analytics.md). */
+export const FORM_SHARE = 0.05;
+
 /** Groups reports into campaigns; reports in no campaign are left out. */
 export function findCampaigns(
   reports: readonly ScriptReport[],
@@ -69,9 +89,11 @@ export function findCampaigns(
   const rows = options.rows ?? 4;
   const bands = options.bands ?? Math.floor(FINGERPRINT_SIZE / rows);
   if (bands * rows > FINGERPRINT_SIZE) throw new RangeError('bands × rows exceeds the signature');
-  const threshold = options.threshold ?? 0.25;
+  const threshold = options.threshold ?? THRESHOLD;
   const maxBucket = options.maxBucket ?? 1000;
   const minReports = options.minReports ?? 3;
+  const form = formValues(reports, options.formShare ?? FORM_SHARE);
+  const masks = reports.map((r) => formMask(r.signature, form));
   const n = reports.length;
   const sets = new UnionFind(n);
   // Identical fingerprints (one template sent many times) are one script: joined here,
@@ -91,7 +113,14 @@ export function findCampaigns(
     for (const i of distinct) {
       const sig = (reports[i] as ScriptReport).signature;
       let key = '';
-      for (let r = 0; r < rows; r++) key += `${sig[b * rows + r]},`;
+      let story = false;
+      for (let r = 0; r < rows; r++) {
+        const v = sig[b * rows + r] as number;
+        key += `${v},`;
+        if (!(form[b * rows + r] as ReadonlySet<number>).has(v)) story = true;
+      }
+      // A band of form alone says nothing of the story: not a candidate.
+      if (!story) continue;
       const bucket = buckets.get(key);
       if (bucket === undefined) buckets.set(key, [i]);
       else bucket.push(i);
@@ -103,9 +132,11 @@ export function findCampaigns(
           const i = bucket[x] as number;
           const j = bucket[y] as number;
           if (sets.find(i) === sets.find(j)) continue;
-          const s = similarity(
+          const s = storySimilarity(
             (reports[i] as ScriptReport).signature,
+            masks[i] as Uint32Array,
             (reports[j] as ScriptReport).signature,
+            masks[j] as Uint32Array,
           );
           if (s >= threshold) sets.union(i, j);
         }
@@ -120,12 +151,18 @@ export function findCampaigns(
   }
   const campaigns: Campaign[] = [];
   for (const members of groups.values())
-    if (members.length >= minReports) campaigns.push(describe(reports, members, options.now));
+    if (members.length >= minReports)
+      campaigns.push(describe(reports, members, options.now, masks));
   campaigns.sort((a, b) => b.reports.length - a.reports.length || (a.id < b.id ? -1 : 1));
   return campaigns;
 }
 
-function describe(reports: readonly ScriptReport[], members: number[], now: number): Campaign {
+function describe(
+  reports: readonly ScriptReport[],
+  members: number[],
+  now: number,
+  masks: readonly Uint32Array[],
+): Campaign {
   const categories: Partial<Record<Category, number>> = {};
   const who = new Set<string>();
   let firstSeen = Number.POSITIVE_INFINITY;
@@ -156,7 +193,7 @@ function describe(reports: readonly ScriptReport[], members: number[], now: numb
     lastSeen,
     weekly,
     growth: previous === 0 ? null : (weekly[7] as number) / previous,
-    representative: representative(reports, members),
+    representative: representative(reports, members, masks),
   };
 }
 
@@ -164,7 +201,11 @@ function describe(reports: readonly ScriptReport[], members: number[], now: numb
  * The shared script most like the others (the highest mean similarity to up to 50 of the
  * campaign's reports): the campaign's most typical telling.
  */
-function representative(reports: readonly ScriptReport[], members: number[]): number | undefined {
+function representative(
+  reports: readonly ScriptReport[],
+  members: number[],
+  masks: readonly Uint32Array[],
+): number | undefined {
   const shared = members.filter((i) => (reports[i] as ScriptReport).script !== undefined);
   if (shared.length === 0) return undefined;
   const step = Math.max(1, Math.floor(members.length / 50));
@@ -174,9 +215,11 @@ function representative(reports: readonly ScriptReport[], members: number[]): nu
   for (const i of shared.slice(0, 200)) {
     let sum = 0;
     for (const j of sample)
-      sum += similarity(
+      sum += storySimilarity(
         (reports[i] as ScriptReport).signature,
+        masks[i] as Uint32Array,
         (reports[j] as ScriptReport).signature,
+        masks[j] as Uint32Array,
       );
     if (sum > bestScore) {
       bestScore = sum;

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeGraph } from '@credence/analytics/analysis';
+import type { ScriptReport } from '@credence/analytics/campaigns/campaigns';
+import { campaignQuality } from '@credence/analytics/evaluation/campaign-quality';
 import {
   adjustedRandIndex,
   binaryScore,
@@ -15,6 +17,7 @@ import {
   type EvidenceReport,
 } from '@credence/analytics/evidence/evidence-graph';
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
+import { decodeFingerprint } from '@credence/core/narrative/fingerprint';
 import type { TokenizedLink, TokenizedReport } from '@credence/core/wire/tokenized-records';
 import { MemberSession } from '@credence/member/member-session';
 import { type PlatformEndpoint, platformRequest } from '@credence/member/platform-client';
@@ -64,6 +67,23 @@ export interface EvalReport {
     readonly reports: number;
     readonly purity: number;
     readonly adjustedRandIndex: number;
+    /**
+     * Pairs of those reports, of different true campaigns, whose similarity (of the story,
+     * as the platform estimates it) reaches the clustering's threshold.
+     */
+    readonly crossPairs: number;
+    /** Fingerprint values the run found to be form, not story (issue 11). */
+    readonly formValues: number;
+    /**
+     * The same fingerprints clustered in-process with the plain estimate (every slot
+     * counts, as before issue 11): the baseline, in the same run.
+     */
+    readonly baseline: {
+      readonly found: number;
+      readonly purity: number;
+      readonly adjustedRandIndex: number;
+      readonly crossPairs: number;
+    };
   };
   /** Rings the same algorithm finds in-process from all members' files (should equal the platform's). */
   readonly inProcessRings: number;
@@ -98,12 +118,15 @@ async function allRings(operator: PlatformEndpoint): Promise<string[][]> {
 interface MemberData {
   readonly reports: EvidenceReport[];
   readonly links: EvidenceLink[];
+  /** Reports with a fingerprint, as campaigns read them (id: the member's ref). */
+  readonly scripts: ScriptReport[];
 }
 
 /** A member's tokenized files, as analysis reads them. */
 async function memberData(dir: string, member: string): Promise<MemberData> {
   const reports: EvidenceReport[] = [];
-  for await (const r of jsonLines<TokenizedReport>(join(dir, 'tokens', 'reports.jsonl')))
+  const scripts: ScriptReport[] = [];
+  for await (const r of jsonLines<TokenizedReport>(join(dir, 'tokens', 'reports.jsonl'))) {
     reports.push({
       member,
       type: r.type,
@@ -111,6 +134,16 @@ async function memberData(dir: string, member: string): Promise<MemberData> {
       occurredAt: Date.parse(r.occurredAt),
       entities: r.entities,
     });
+    const signature = r.fingerprint === undefined ? undefined : decodeFingerprint(r.fingerprint);
+    if (signature !== undefined)
+      scripts.push({
+        id: r.ref,
+        member,
+        category: r.category,
+        occurredAt: Date.parse(r.occurredAt),
+        signature,
+      });
+  }
   const links: EvidenceLink[] = [];
   for await (const l of jsonLines<TokenizedLink>(join(dir, 'tokens', 'links.jsonl')))
     links.push({
@@ -121,7 +154,7 @@ async function memberData(dir: string, member: string): Promise<MemberData> {
       at: Date.parse(l.at),
       count: l.count,
     });
-  return { reports, links };
+  return { reports, links, scripts };
 }
 
 /** Rings found in-process from some members' data, with the platform's policy. */
@@ -284,6 +317,12 @@ export async function evaluateWorld(options: {
       perMember[id] = matchRings(ringsOf([d], policy, now, types), trueRings).matchedTrue;
     const inProcess = ringsOf([...data.values()], policy, now, types);
 
+    say('the same campaigns in-process, and with the plain estimate');
+    const scripts = [...data.values()].flatMap((d) => d.scripts);
+    const trueCampaign = new Map(scripted);
+    const story = campaignQuality(scripts, trueCampaign, { now });
+    const plain = campaignQuality(scripts, trueCampaign, { now, formShare: 1 });
+
     const rings = matchRings(found, trueRings);
     const [bestMember, bestSingle] = Object.entries(perMember).sort((a, b) => b[1] - a[1])[0] ?? [
       '',
@@ -324,6 +363,14 @@ export async function evaluateWorld(options: {
         reports: scripted.length,
         purity: purity(foundLabels, trueLabels),
         adjustedRandIndex: adjustedRandIndex(foundLabels, trueLabels),
+        crossPairs: story.crossPairs,
+        formValues: story.formValues,
+        baseline: {
+          found: plain.found,
+          purity: plain.purity,
+          adjustedRandIndex: plain.adjustedRandIndex,
+          crossPairs: plain.crossPairs,
+        },
       },
       inProcessRings: inProcess.length,
       seconds: (performance.now() - started) / 1000,
@@ -370,6 +417,18 @@ export function formatEval(r: EvalReport): string {
       goal(r.campaigns.purity >= 0.9),
     ],
     ['campaign adjusted Rand index', f3(r.campaigns.adjustedRandIndex), '', ''],
+    [
+      `pairs of different campaigns alike (${r.campaigns.formValues} form values discounted)`,
+      r.campaigns.crossPairs.toLocaleString('en-US'),
+      '',
+      '',
+    ],
+    [
+      'baseline, plain estimate: campaigns / purity / ARI / pairs',
+      `${r.campaigns.baseline.found} / ${f3(r.campaigns.baseline.purity)} / ${f3(r.campaigns.baseline.adjustedRandIndex)} / ${r.campaigns.baseline.crossPairs.toLocaleString('en-US')}`,
+      '',
+      '',
+    ],
   ];
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
   const lines = rows.map((row) =>

@@ -13,6 +13,8 @@ export interface WorldFlags {
   internet: number;
   start: string;
   days: number;
+  boilerplate?: number;
+  brief?: number;
   quiet?: boolean;
 }
 
@@ -22,6 +24,8 @@ export function worldOptions(flags: WorldFlags): SimOptions {
     scale: flags.scale,
     start: flags.start,
     days: flags.days,
+    ...(flags.boilerplate === undefined ? {} : { boilerplate: flags.boilerplate }),
+    ...(flags.brief === undefined ? {} : { brief: flags.brief }),
     members: {
       bank: flags.banks,
       payment: flags.payments,
@@ -45,7 +49,17 @@ export function withWorldOptions(command: Command): Command {
     .option('--telecoms <n>', 'member telecoms', integer, 2)
     .option('--internet <n>', 'member internet companies', integer, 2)
     .option('--start <date>', 'first day of the world (UTC), YYYY-MM-DD', '2026-05-01')
-    .option('--days <n>', 'length of the world in days', integer, 182);
+    .option('--days <n>', 'length of the world in days', integer, 182)
+    .option(
+      '--boilerplate <share>',
+      "share of narratives (0 to 1) ending with a reporting form's sentence, the same whatever the trick (default none)",
+      decimal,
+    )
+    .option(
+      '--brief <share>',
+      'share of narratives (0 to 1) told briefly: only how it began and how it ended (default none)',
+      decimal,
+    );
 }
 
 /** Writes a world, with progress on a terminal and the summary unless quiet. */

@@ -11,7 +11,9 @@ const SKIP_OPTIONAL = 0.35;
 /**
  * One victim's retelling of a script: optional lines sometimes left out, one phrasing
  * per line, placeholders filled with this victim's details and the template's variable
- * words. Chinese lines join without spaces, English lines with one.
+ * words. Chinese lines join without spaces, English lines with one. A brief retelling
+ * (`credence sim --brief`) says only how it began and how it ended: the first line and
+ * the last.
  *
  * @throws Error when a placeholder has no value: a template and its story disagree.
  */
@@ -20,10 +22,13 @@ export function renderNarrative(
   rng: Rng,
   fill: Fill,
   prefix = '',
+  brief = false,
 ): string {
   const lines: string[] = [];
-  for (const line of template.lines) {
-    if (line.optional === true && rng.chance(SKIP_OPTIONAL)) continue;
+  const told = brief ? [template.lines[0], template.lines.at(-1)] : template.lines;
+  for (const line of told) {
+    if (line === undefined) continue;
+    if (!brief && line.optional === true && rng.chance(SKIP_OPTIONAL)) continue;
     const text = rng.pick(line.alts).replace(PLACEHOLDER, (_, name: string) => {
       const builtin = fill[name as BuiltinPlaceholder];
       if (builtin !== undefined) return builtin;

@@ -1,3 +1,4 @@
+import { personRaw } from '../formatting.js';
 import {
   domesticAccount,
   fixedLine,
@@ -9,6 +10,7 @@ import {
 import type { Institution } from '../institutions.js';
 import type { Person } from '../population.js';
 import { hash32, Rng } from '../rng.js';
+import { withForm } from '../scripts/reporting-form.js';
 import type { Ident } from './events.js';
 import type { Ring } from './ring.js';
 import { DAY_MS, type World } from './world.js';
@@ -335,7 +337,18 @@ export class HonestActivity {
           { role: 'payer_account', ident: { kind: 'bank_card', value: p.card }, by: 'system' },
           { role: 'beneficiary_account', ident: m.ident, by: 'person' },
         ],
-        narrative: () => disputeNarrative(lang, amount, rng.fork('dispute')),
+        narrative: () =>
+          withForm(
+            disputeNarrative(lang, amount, rng.fork('dispute')),
+            lang,
+            world.options.boilerplate ?? 0,
+            [world.seed, 'dispute', p.index, day, i],
+            (formRng) => ({
+              phone: personRaw('phone', p.phone, formRng, lang),
+              account: personRaw(m.ident.kind, m.ident.value, formRng, lang),
+              idNumber: personRaw('id_number', p.idNumber, formRng, lang),
+            }),
+          ),
         lang,
         noise: { kind: 'false_report', reason: 'a dispute with an honest merchant' },
       });

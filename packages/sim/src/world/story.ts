@@ -10,6 +10,7 @@ import {
   formatTimeOfDay,
   renderNarrative,
 } from '../scripts/render.js';
+import { withForm } from '../scripts/reporting-form.js';
 import type { Ident, LinkEvent, ReportEntity, ReportEvent } from './events.js';
 import { victimNeighbourhood } from './honest.js';
 import type { Campaign, MuleAccount, Ring, Sim } from './ring.js';
@@ -347,11 +348,24 @@ export function victimStory(
   victimNeighbourhood(world, victim, t0, rng);
 
   const narrative = (member: Institution, seed: number) => () =>
-    renderNarrative(
-      template,
-      Rng.of(world.seed, 'narrative', seed),
-      fill,
-      Rng.of(world.seed, 'intake', seed).pick(INTAKE[member.type][lang]),
+    withForm(
+      renderNarrative(
+        template,
+        Rng.of(world.seed, 'narrative', seed),
+        fill,
+        Rng.of(world.seed, 'intake', seed).pick(INTAKE[member.type][lang]),
+        // Drawn only when the option is on, so that a world without it is what it was.
+        (world.options.brief ?? 0) > 0 &&
+          Rng.of(world.seed, 'brief', seed).chance(world.options.brief ?? 0),
+      ),
+      lang,
+      world.options.boilerplate ?? 0,
+      [world.seed, seed],
+      () => ({
+        phone: fill.callerPhone ?? fill.smsSender ?? (fill.victimPhone as string),
+        account: fill.account ?? (fill.victimCard as string),
+        idNumber: fill.victimId as string,
+      }),
     );
   const story = { ring, campaign, lang, occurredAt: t0, category } as const;
   const mentions = (roles: readonly EntityRole[], p: number): ReportEntity[] =>
