@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateEd25519, privateKeyFromJwk } from '@credence/core/signing/ed25519';
 import { signBatch } from '@credence/core/wire/batches';
+import { signKeyStatement } from '@credence/core/wire/key-statements';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Member } from '../src/domain/types.js';
 import { createPlatform, type Platform } from '../src/server.js';
 import { report, tok } from './harness.js';
 import { freshSchema, POSTGRES_URL, skipMessage } from './postgres.js';
@@ -179,9 +181,23 @@ suite(`two API processes on one PostgreSQL${POSTGRES_URL === undefined ? ` (${sk
       await a.members.enable('bank-a');
       await becomes(() => me(b), 200);
 
+      // The member's own new key, taken on a: the old one stops on b within a poll.
       const next = generateEd25519();
       expect(await write(b)).toBe(200);
-      await a.members.rotate('bank-a', { credential: false, publicKey: next.publicKey });
+      await a.members.changeKeys(
+        (await a.store.getMember('bank-a')) as Member,
+        signKeyStatement(
+          {
+            action: 'add_signing_key',
+            member: 'bank-a',
+            publicKey: next.publicKey,
+            replace: true,
+            at: new Date().toISOString(),
+          },
+          privateKeyFromJwk(signer.privateJwk),
+          signer.publicKey,
+        ),
+      );
       await becomes(() => write(b), '400 batch.unknown_key');
       signer = next;
       expect(await write(b)).toBe(200);
