@@ -211,7 +211,6 @@ export class LoggedState {
     find: (f: StateFinding) => void,
     pageSize = 5000,
   ): Promise<void> {
-    // Which tokens are flagged, before the summaries' comparison consumes the rows.
     const flagged = new Set<string>();
     for (const [token, rows] of this.stats) if (rows.length > 0) flagged.add(token);
     await this.compareSummaries(platform, find, pageSize);
@@ -228,6 +227,9 @@ export class LoggedState {
     pageSize: number,
   ): Promise<void> {
     const named = new Set<string>();
+    // The rows of each token the store holds (the comparison may run again: it keeps the
+    // rebuilt summaries as they are).
+    const matched = new Map<string, Set<StatsRow>>();
     for await (const row of readTable(platform, 'token-stats', pageSize)) {
       const token = String(row.token);
       if (this.distrusted.has(token)) continue;
@@ -240,7 +242,11 @@ export class LoggedState {
         want.firstSeen === row.firstSeen &&
         want.lastSeen === row.lastSeen &&
         want.categories === row.categories;
-      if (i >= 0) rows.splice(i, 1);
+      if (want !== undefined) {
+        const seen = matched.get(token) ?? new Set();
+        seen.add(want);
+        matched.set(token, seen);
+      }
       if (!same && !named.has(token)) {
         named.add(token);
         find({
@@ -252,12 +258,14 @@ export class LoggedState {
         });
       }
     }
-    for (const [token, rows] of this.stats)
-      if (rows.length > 0 && !named.has(token) && !this.distrusted.has(token))
+    for (const [token, rows] of this.stats) {
+      const missing = rows.filter((r) => matched.get(token)?.has(r) !== true);
+      if (missing.length > 0 && !named.has(token) && !this.distrusted.has(token))
         find({
           kind: 'altered_summary',
-          message: `token ${token}: the logged reports of ${rows.map((r) => r.member).join(', ')} are missing from its summary`,
+          message: `token ${token}: the logged reports of ${missing.map((r) => r.member).join(', ')} are missing from its summary`,
         });
+    }
   }
 
   private async compareTokenStates(

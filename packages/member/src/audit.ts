@@ -68,7 +68,8 @@ export interface AuditOptions {
   readonly pageSize?: number;
   /** Inclusion proofs fetched at most to pinpoint altered entries (default 10,000). */
   readonly pinpointLimit?: number;
-  readonly onProgress?: (entries: number) => void;
+  /** After each page of entries (awaited: a caller may do work there). */
+  readonly onProgress?: (entries: number) => void | Promise<void>;
   /**
    * The newest checkpoint a previous audit verified (its note): the log must still extend
    * it, so a log cut back together with its checkpoint history is still caught.
@@ -193,77 +194,81 @@ export async function auditLog(options: AuditOptions): Promise<AuditReport> {
       'GET',
       `/v1/audit/entries?start=${start}&end=${start + pageSize}`,
     );
-  // The next page is on its way while this one is checked.
-  let nextPage = fetchPage(0);
-  for (let start = 0; ; start += pageSize) {
-    const page = await nextPage;
-    if (page.entries.length === pageSize) nextPage = fetchPage(start + pageSize);
-    for (const { entry, record } of page.entries) {
-      const index = builder.size;
-      const leaf = hashLeaf(new TextEncoder().encode(entry));
-      builder.append(leaf);
-      if (index < largest) leafHashes.set(index, leaf);
-      const parsed = parseEntry(entry);
-      if (parsed === undefined)
-        find({ kind: 'malformed_entry', index, message: `entry ${index} is not a log entry` });
-      else {
-        kinds[parsed.kind] = (kinds[parsed.kind] ?? 0) + 1;
-        if (parsed.kind === 'alerts') alertsLogged += Number(parsed.subject.split('/')[1] ?? 0);
-        let repeated = false;
-        if (
-          parsed.kind === 'report' ||
-          parsed.kind === 'retraction' ||
-          parsed.kind === 'link_batch' ||
-          parsed.kind === 'report_script' ||
-          parsed.kind === 'policy_change' ||
-          parsed.kind === 'analysis'
-        ) {
-          let seen = subjects.get(parsed.kind);
-          if (seen === undefined) {
-            seen = new Set();
-            subjects.set(parsed.kind, seen);
+  /** Reads the log from `from` to its end as it is now, each entry checked and taken in. */
+  const readEntries = async (from: number): Promise<void> => {
+    // The next page is on its way while this one is checked.
+    let nextPage = fetchPage(from);
+    for (let start = from; ; start += pageSize) {
+      const page = await nextPage;
+      if (page.entries.length === pageSize) nextPage = fetchPage(start + pageSize);
+      for (const { entry, record } of page.entries) {
+        const index = builder.size;
+        const leaf = hashLeaf(new TextEncoder().encode(entry));
+        builder.append(leaf);
+        if (index < largest) leafHashes.set(index, leaf);
+        const parsed = parseEntry(entry);
+        if (parsed === undefined)
+          find({ kind: 'malformed_entry', index, message: `entry ${index} is not a log entry` });
+        else {
+          kinds[parsed.kind] = (kinds[parsed.kind] ?? 0) + 1;
+          if (parsed.kind === 'alerts') alertsLogged += Number(parsed.subject.split('/')[1] ?? 0);
+          let repeated = false;
+          if (
+            parsed.kind === 'report' ||
+            parsed.kind === 'retraction' ||
+            parsed.kind === 'link_batch' ||
+            parsed.kind === 'report_script' ||
+            parsed.kind === 'policy_change' ||
+            parsed.kind === 'analysis'
+          ) {
+            let seen = subjects.get(parsed.kind);
+            if (seen === undefined) {
+              seen = new Set();
+              subjects.set(parsed.kind, seen);
+            }
+            const key = `${parsed.member}/${parsed.subject}`;
+            repeated = seen.has(key);
+            if (repeated)
+              find({
+                kind: 'duplicate_entry',
+                index,
+                message: `entry ${index} logs ${parsed.kind} ${parsed.subject} of ${parsed.member} a second time`,
+              });
+            seen.add(key);
           }
-          const key = `${parsed.member}/${parsed.subject}`;
-          repeated = seen.has(key);
-          if (repeated)
-            find({
-              kind: 'duplicate_entry',
-              index,
-              message: `entry ${index} logs ${parsed.kind} ${parsed.subject} of ${parsed.member} a second time`,
-            });
-          seen.add(key);
+          // A repeated entry is named as such, and not counted twice into what is rebuilt.
+          if (!repeated && crossCheck(index, parsed, record, find)) {
+            state.take(parsed, record as AuditRecord);
+            ledger?.take(index, parsed, record as AuditRecord);
+          }
+          // An edited row is named once, as such: what it would rebuild (the summaries of
+          // the tokens a report names, a member's keys or credentials) cannot be held to it.
+          else if (!repeated) state.distrust(parsed, record);
         }
-        // A repeated entry is named as such, and not counted twice into what is rebuilt.
-        if (!repeated && crossCheck(index, parsed, record, find)) {
-          state.take(parsed, record as AuditRecord);
-          ledger?.take(index, parsed, record as AuditRecord);
+        while (next < sizes.length && sizes[next] === builder.size) {
+          const c = checkpoints.get(builder.size) as Checkpoint;
+          if (constantTimeEqual(builder.root(), c.rootHash)) {
+            // Everything up to here is proven; the leaf hashes are no longer needed.
+            for (let i = checkedTo; i < builder.size; i++) leafHashes.delete(i);
+          } else {
+            mismatched.push({ from: checkedTo, to: builder.size });
+            // Every later checkpoint covers the same entries: name the first one only.
+            if (mismatched.length === 1)
+              find({
+                kind: 'tree_mismatch',
+                size: builder.size,
+                message: `the first ${builder.size} entries do not hash to the signed checkpoint of that size (nor to any later one): entries were altered, reordered or replaced`,
+              });
+          }
+          checkedTo = builder.size;
+          next++;
         }
-        // An edited row is named once, as such: what it would rebuild (the summaries of
-        // the tokens a report names, a member's keys or credentials) cannot be held to it.
-        else if (!repeated) state.distrust(parsed, record);
       }
-      while (next < sizes.length && sizes[next] === builder.size) {
-        const c = checkpoints.get(builder.size) as Checkpoint;
-        if (constantTimeEqual(builder.root(), c.rootHash)) {
-          // Everything up to here is proven; the leaf hashes are no longer needed.
-          for (let i = checkedTo; i < builder.size; i++) leafHashes.delete(i);
-        } else {
-          mismatched.push({ from: checkedTo, to: builder.size });
-          // Every later checkpoint covers the same entries: name the first one only.
-          if (mismatched.length === 1)
-            find({
-              kind: 'tree_mismatch',
-              size: builder.size,
-              message: `the first ${builder.size} entries do not hash to the signed checkpoint of that size (nor to any later one): entries were altered, reordered or replaced`,
-            });
-        }
-        checkedTo = builder.size;
-        next++;
-      }
+      await options.onProgress?.(builder.size);
+      if (page.entries.length < pageSize) break;
     }
-    options.onProgress?.(builder.size);
-    if (page.entries.length < pageSize) break;
-  }
+  };
+  await readEntries(0);
   if (builder.size < largest)
     find({
       kind: 'truncated',
@@ -280,7 +285,45 @@ export async function auditLog(options: AuditOptions): Promise<AuditReport> {
     find,
   );
 
-  // What the store holds must all be in the log.
+  // What the store holds must all be in the log, and the derived tables as the log says.
+  // The platform goes on taking writes while the audit reads: what differs is read again
+  // after taking in the entries appended meanwhile, and only what still differs is named.
+  for (let round = 1; ; round++) {
+    const pending: AuditFinding[] = [];
+    await compareStore(platform, subjects, alertsLogged, state, (f) => pending.push(f));
+    const head = builder.size;
+    if (pending.length > 0 && round < 4) {
+      await readEntries(head);
+      if (builder.size > head) continue;
+    }
+    for (const f of pending) find(f);
+    break;
+  }
+  const verified = await ledger?.verify(platform, builder.size, find);
+
+  return {
+    entries: builder.size,
+    checkpoints: checkpoints.size,
+    size: builder.size,
+    root: Buffer.from(builder.root()).toString('base64'),
+    kinds,
+    logKeyFromLog: options.logKey === undefined,
+    findings,
+    newest: newestVerified,
+    ...(options.answers === undefined
+      ? {}
+      : { answers: { checked: options.answers.length, verified: verified ?? 0 } }),
+  };
+}
+
+/** The store's counts against the subjects the log accounts for, and the derived tables. */
+async function compareStore(
+  platform: PlatformEndpoint,
+  subjects: ReadonlyMap<string, ReadonlySet<string>>,
+  alertsLogged: number,
+  state: LoggedState,
+  find: (f: AuditFinding) => void,
+): Promise<void> {
   const counts = await platformRequest<Record<string, number>>(platform, 'GET', '/v1/audit/counts');
   const unlogged = (
     what: string,
@@ -302,24 +345,7 @@ export async function auditLog(options: AuditOptions): Promise<AuditReport> {
   unlogged('alerts', counts.alerts, alertsLogged, 'altered_alerts');
   unlogged('policy versions', counts.policies, logged('policy_change'), 'altered_policy');
   unlogged('analysis runs', counts.analyses, logged('analysis'), 'altered_analysis');
-
-  // The derived tables, rebuilt from the verified records, against the store's.
   await state.compare(platform, find);
-  const verified = await ledger?.verify(platform, builder.size, find);
-
-  return {
-    entries: builder.size,
-    checkpoints: checkpoints.size,
-    size: builder.size,
-    root: Buffer.from(builder.root()).toString('base64'),
-    kinds,
-    logKeyFromLog: options.logKey === undefined,
-    findings,
-    newest: newestVerified,
-    ...(options.answers === undefined
-      ? {}
-      : { answers: { checked: options.answers.length, verified: verified ?? 0 } }),
-  };
 }
 
 function parseEntry(text: string): LogEntry | undefined {
