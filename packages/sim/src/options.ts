@@ -1,4 +1,5 @@
 import { CredenceError } from '@credence/core/errors';
+import { parseDateTime } from '@credence/core/wire/date-time';
 import type { MemberCounts } from './institutions.js';
 
 /** What `credence sim` takes. Every field has a default; the defaults are the demo world. */
@@ -55,7 +56,8 @@ export function resolveOptions(
     invalid('boilerplate', 'a share from 0 to 1');
   if (o.brief !== undefined && !(o.brief >= 0 && o.brief <= 1))
     invalid('brief', 'a share from 0 to 1');
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(o.start) || Number.isNaN(Date.parse(`${o.start}T00:00:00Z`)))
+  // A day that exists (2026-02-30 does not): the rule every event time is held to.
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(o.start) || parseDateTime(`${o.start}T00:00:00Z`) === undefined)
     invalid('start', 'a date written YYYY-MM-DD');
   for (const [type, count] of Object.entries(o.members)) {
     if (!Number.isInteger(count) || count < 0 || count > 12)

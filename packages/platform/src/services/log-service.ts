@@ -18,6 +18,7 @@ import {
 } from '@credence/core/merkle/proofs';
 import { HttpProblem } from '@credence/server-kit/problem';
 import type { LogAppend, LogHead, StoredCheckpoint } from '../domain/types.js';
+import type { AuditSubject } from '../storage/log-append.js';
 import type { Store } from '../storage/store.js';
 
 /** Tree nodes kept in memory at most (32 bytes and a key each: some 10 MB). */
@@ -168,20 +169,9 @@ export class LogService {
     end: number,
   ): Promise<{ start: number; entries: { entry: string; record: AuditRecord | null }[] }> {
     const page = await this.entries(start, end);
-    const parsed = page.entries.map((text, i) => {
-      // A damaged entry is the audit's to name: it gets nothing from the store here.
-      let e: { kind?: unknown; member?: unknown; subject?: unknown } = {};
-      try {
-        e = JSON.parse(text) as typeof e;
-      } catch {}
-      return {
-        index: start + i,
-        kind: String(e.kind),
-        member: String(e.member),
-        subject: String(e.subject),
-      };
-    });
-    const records = await this.store.auditRecords(parsed);
+    const records = await this.store.auditRecords(
+      page.entries.map((text, i) => subjectOf(text, start + i)),
+    );
     return {
       start,
       entries: page.entries.map((entry, i) => ({ entry, record: records[i] ?? null })),
@@ -199,15 +189,9 @@ export class LogService {
     end: number,
   ): Promise<{ start: number; records: { index: number; record: AuditRecord | null }[] }> {
     const page = await this.entries(start, end);
-    const mine = page.entries.flatMap((text, i) => {
-      let e: { kind?: unknown; member?: unknown; subject?: unknown } = {};
-      try {
-        e = JSON.parse(text) as typeof e;
-      } catch {}
-      return e.member === memberId
-        ? [{ index: start + i, kind: String(e.kind), member: memberId, subject: String(e.subject) }]
-        : [];
-    });
+    const mine = page.entries
+      .map((text, i) => subjectOf(text, start + i))
+      .filter((e) => e.member === memberId);
     const records = mine.length === 0 ? [] : await this.store.auditRecords(mine);
     return {
       start,
@@ -336,4 +320,16 @@ export class LogService {
     if (hash === undefined) throw new Error(`log node ${key(id)} is missing from the store`);
     return hash;
   }
+}
+
+/**
+ * What an entry names, to look up what the store holds for it. A damaged entry is the
+ * audit's to name: it names nothing the store holds.
+ */
+function subjectOf(text: string, index: number): AuditSubject {
+  let e: { kind?: unknown; member?: unknown; subject?: unknown } = {};
+  try {
+    e = JSON.parse(text) as typeof e;
+  } catch {}
+  return { index, kind: String(e.kind), member: String(e.member), subject: String(e.subject) };
 }
