@@ -771,6 +771,28 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
           ),
         () => store.sql("DELETE FROM alerts WHERE created_at = 1 AND member_id = 'bank-a'"),
       );
+      // The index of reports by token, which retractions recount from.
+      const [indexed] = await store.sql(
+        "SELECT e.* FROM report_entities e JOIN reports r ON r.id = e.report_id WHERE r.ref = 'b-1'",
+      );
+      await tampered(
+        'altered_report_index',
+        () =>
+          store.sql(
+            `DELETE FROM report_entities WHERE report_id = '${String(indexed?.report_id)}'`,
+          ),
+        () => store.insert('report_entities', indexed as Record<string, unknown>),
+      );
+      // An alert moved where no cursor finds it.
+      const [listed] = await store.sql('SELECT id, seq FROM alerts ORDER BY id LIMIT 1');
+      await tampered(
+        'altered_alerts',
+        () => store.sql(`UPDATE alerts SET seq = 0 WHERE id = ${Number(listed?.id)}`),
+        () =>
+          store.sql(
+            `UPDATE alerts SET seq = ${Number(listed?.seq)} WHERE id = ${Number(listed?.id)}`,
+          ),
+      );
       // The rings' tokens, and the kept run they come from: a token put in a ring the run
       // does not hold it in.
       await tampered(
@@ -820,6 +842,21 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
             `INSERT INTO credentials (sha256, member_id, created_at) VALUES ('${'f'.repeat(64)}', 'bank-b', ${Date.now()})`,
           ),
         () => store.sql(`DELETE FROM credentials WHERE sha256 = '${'f'.repeat(64)}'`),
+      );
+      // A credential's hash swapped for another's: the log binds what each issue kept.
+      const [live] = await store.sql(
+        "SELECT sha256 FROM credentials WHERE member_id = 'bank-a' AND revoked_at IS NULL",
+      );
+      await tampered(
+        'altered_credentials',
+        () =>
+          store.sql(
+            `UPDATE credentials SET sha256 = '${'e'.repeat(64)}' WHERE sha256 = '${String(live?.sha256)}'`,
+          ),
+        () =>
+          store.sql(
+            `UPDATE credentials SET sha256 = '${String(live?.sha256)}' WHERE sha256 = '${'e'.repeat(64)}'`,
+          ),
       );
       await tampered(
         'altered_signing_keys',
@@ -998,7 +1035,9 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
       expect(found.map((f) => f.kind).sort()).toEqual(['foreign_entry', 'foreign_key']);
       // Done through the front door, in the log: the store is what the log says.
       expect(audited().code, audited().out).toBe(0);
-      // bank-b's own key back (the lost-key path, here without waiting), the rest accepted.
+      // bank-b, its key now stopped, makes a new one and asks the operator to announce it
+      // (the lost-key path, here without waiting); the rest it accepts, having seen it.
+      // Its old key, which may have leaked, is not announced again.
       expect(
         credence(
           'members',
@@ -1006,6 +1045,27 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
           'bank-b',
           '--public-key',
           ownKey,
+          '--waiting',
+          '0',
+          '--db',
+          db,
+        ).err,
+      ).toContain('key.current');
+      const fresh = credence(
+        'member',
+        'keygen',
+        '--out',
+        join(dir, 'bank-b', 'signing-key.json'),
+        '--force',
+      );
+      expect(fresh.code, fresh.err).toBe(0);
+      expect(
+        credence(
+          'members',
+          'rotate',
+          'bank-b',
+          '--public-key',
+          fresh.out.trim(),
           '--waiting',
           '0',
           '--db',
@@ -1053,7 +1113,9 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
         expect.objectContaining({ kind: 'missing_record', message: expect.stringContaining(id) }),
       );
       for (const f of found.slice(1)) {
-        expect(['altered_summary', 'altered_token_state']).toContain(f.kind);
+        expect(['altered_summary', 'altered_token_state', 'altered_report_index']).toContain(
+          f.kind,
+        );
         expect(tokens.some((t) => f.message.includes(t))).toBe(true);
       }
       await store.insert('reports', row as Record<string, unknown>);

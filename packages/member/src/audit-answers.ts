@@ -49,8 +49,19 @@ export interface AnswerFinding {
   readonly message: string;
 }
 
+/**
+ * How far an API process may lag behind the log: a write, a policy or an analysis run
+ * logged longer than this before a check must be in its basis. (Processes follow the
+ * change sequence every second, the policy and the latest run within seconds.)
+ */
+export const MAX_LAG_MS = 60_000;
+/** How far ahead of the time of a check the entries of its basis may be (clocks differ). */
+const MAX_SKEW_MS = 5 * 60_000;
+
 interface Mention {
   readonly index: number;
+  /** The time of the report's entry. */
+  readonly time: number;
   readonly member: string;
   readonly report: string;
   readonly type: string;
@@ -63,10 +74,13 @@ export class AnswerLedger {
   private readonly tokens: Set<string>;
   /** Reports naming an answered token, in log order. */
   private readonly mentions = new Map<string, Mention[]>();
-  /** When each report naming an answered token was retracted (its entry's index). */
-  private readonly retracted = new Map<string, number>();
-  private readonly policies = new Map<number, unknown>();
-  private readonly analyses = new Map<number, string>();
+  /** When each report naming an answered token was retracted (its entry's index and time). */
+  private readonly retracted = new Map<string, { index: number; time: number }>();
+  /** The kind of each answered token's first mention: its half-life is the kind's. */
+  private readonly kinds = new Map<string, string>();
+  /** Policies by version, and runs by id, with the time their entries were logged. */
+  private readonly policies = new Map<number, { body: unknown; time: number }>();
+  private readonly analyses = new Map<number, { digest: string; time: number }>();
 
   constructor(private readonly answers: readonly CheckAnswerJson[]) {
     this.tokens = new Set(answers.map((a) => a.token));
@@ -79,13 +93,15 @@ export class AnswerLedger {
       const named = reportTokens(r.entities).filter((e) => this.tokens.has(e.token));
       if (named.length === 0) return;
       if (entry.kind === 'retraction') {
-        this.retracted.set(`${entry.member}/${r.id}`, index);
+        this.retracted.set(`${entry.member}/${r.id}`, { index, time: Date.parse(entry.time) });
         return;
       }
       for (const e of named) {
+        if (!this.kinds.has(e.token)) this.kinds.set(e.token, e.kind);
         const list = this.mentions.get(e.token) ?? [];
         list.push({
           index,
+          time: Date.parse(entry.time),
           member: entry.member,
           report: r.id,
           type: r.type,
@@ -96,8 +112,9 @@ export class AnswerLedger {
       }
     } else if (record.type === 'event' && entry.kind === 'policy_change') {
       const version = Number(/^policy\/(\d+)$/.exec(entry.subject)?.[1]);
-      this.policies.set(version, record.record);
-    } else if (entry.kind === 'analysis') this.analyses.set(analysisId(entry), entry.digest);
+      this.policies.set(version, { body: record.record, time: Date.parse(entry.time) });
+    } else if (entry.kind === 'analysis')
+      this.analyses.set(analysisId(entry), { digest: entry.digest, time: Date.parse(entry.time) });
   }
 
   /** The token's summary rows as the log says they stood at this size. */
@@ -105,8 +122,8 @@ export class AnswerLedger {
     const rows = new Map<string, { member: string; type: string; figures: StatsFigures }>();
     for (const m of this.mentions.get(token) ?? []) {
       if (m.index >= size) break;
-      const retractedAt = this.retracted.get(`${m.member}/${m.report}`);
-      if (retractedAt !== undefined && retractedAt < size) continue;
+      const retraction = this.retracted.get(`${m.member}/${m.report}`);
+      if (retraction !== undefined && retraction.index < size) continue;
       const key = `${m.member}\u0000${m.type}`;
       const figures = reportFigures({ category: m.category as Category, occurredAt: m.occurredAt });
       rows.set(key, {
@@ -124,13 +141,47 @@ export class AnswerLedger {
 
   private policy(version: number): Policy | undefined {
     if (version === 0) return DEFAULT_POLICY;
-    const body = this.policies.get(version);
+    const body = this.policies.get(version)?.body;
     if (body === undefined) return undefined;
     try {
       return parsePolicy(body);
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * Why the basis of an answer is not one the platform could have had at that time, if
+   * it is not: it holds a write logged after the check, or leaves out one logged well
+   * before it (a report or retraction of the token), or names a policy or run that was
+   * not yet logged, or one superseded well before the check.
+   */
+  private stale(a: CheckAnswerJson, at: number): string | undefined {
+    const size = a.basis.logSize;
+    const writes = [
+      ...(this.mentions.get(a.token) ?? []),
+      ...(this.mentions.get(a.token) ?? []).flatMap((m) => {
+        const r = this.retracted.get(`${m.member}/${m.report}`);
+        return r === undefined ? [] : [r];
+      }),
+    ];
+    if (writes.some((w) => w.index < size && w.time > at + MAX_SKEW_MS))
+      return `its basis holds a write logged after the check`;
+    if (writes.some((w) => w.index >= size && w.time <= at - MAX_LAG_MS))
+      return `its basis leaves out a write about the token logged before the check`;
+    const latest = (logged: ReadonlyMap<number, { time: number }>) =>
+      Math.max(0, ...[...logged].filter(([, v]) => v.time <= at - MAX_LAG_MS).map(([k]) => k));
+    const policy = this.policies.get(a.policyVersion);
+    if (a.policyVersion !== 0 && (policy === undefined || policy.time > at + MAX_SKEW_MS))
+      return `policy version ${a.policyVersion} was not logged by then`;
+    if (a.policyVersion < latest(this.policies))
+      return `policy version ${latest(this.policies)} was logged before the check`;
+    const run = a.basis.analysis === null ? undefined : this.analyses.get(a.basis.analysis);
+    if (a.basis.analysis !== null && (run === undefined || run.time > at + MAX_SKEW_MS))
+      return `analysis run ${a.basis.analysis} was not logged by then`;
+    if ((a.basis.analysis ?? 0) < latest(this.analyses))
+      return `analysis run ${latest(this.analyses)} was logged before the check`;
+    return undefined;
   }
 
   /** Recomputes every answer; names each that the log does not bear out. */
@@ -156,9 +207,20 @@ export class AnswerLedger {
         wrong(`policy version ${a.policyVersion} is not in the log`);
         continue;
       }
-      const at = Date.parse(a.basis.checkedAt);
+      const at = Date.parse(String(a.basis.checkedAt));
+      if (!Number.isFinite(at)) {
+        wrong('its time is not a time');
+        continue;
+      }
+      const stale = this.stale(a, at);
+      if (stale !== undefined) {
+        wrong(stale);
+        continue;
+      }
       const stats = this.statsAt(a.token, a.basis.logSize);
-      let want = assess(policy, (a.kind ?? 'phone') as IdentifierKind, stats, at);
+      // The kind, and so the half-life, is the token's as logged, not the answer's word.
+      const kind = (this.kinds.get(a.token) ?? 'phone') as IdentifierKind;
+      let want = assess(policy, kind, stats, at);
       let ring: { id: string; risk: number } | undefined;
       if (a.basis.analysis !== null) {
         let byToken = runs.get(a.basis.analysis);
@@ -182,6 +244,8 @@ export class AnswerLedger {
       const iso = (ms: number | undefined) =>
         ms === undefined ? null : new Date(ms).toISOString();
       const differs: string[] = [];
+      if (a.kind !== undefined && this.kinds.has(a.token) && a.kind !== kind)
+        differs.push(`it is a ${kind}`);
       if (a.verdict !== want.verdict) differs.push(`the verdict is ${want.verdict}`);
       if (Math.abs(a.score - want.score) > 1e-6) differs.push(`the score is ${want.score}`);
       if (a.reporters !== want.reporters) differs.push(`${want.reporters} members reported it`);
@@ -210,7 +274,7 @@ export class AnswerLedger {
     id: number,
   ): Promise<Map<string, { id: string; risk: number }>> {
     const tokens = new Map<string, { id: string; risk: number }>();
-    const logged = this.analyses.get(id);
+    const logged = this.analyses.get(id)?.digest;
     if (logged === undefined) return tokens;
     const run = await platformRequest<{ body: string }>(
       platform,

@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { AuditRecord, StoredReportRecord } from '@credence/core/log/audit-records';
+import {
+  type AuditRecord,
+  addEntityRow,
+  type EntityRowsDigest,
+  type StoredReportRecord,
+} from '@credence/core/log/audit-records';
 import { type LogEntry, recordDigest } from '@credence/core/log/entries';
 import {
   reportFigures,
@@ -7,6 +12,11 @@ import {
   type StatsFigures,
   widen,
 } from '@credence/core/risk/token-summary';
+import {
+  type KeyAction,
+  type SignedKeyStatement,
+  verifyKeyStatement,
+} from '@credence/core/wire/key-statements';
 import type { Category } from '@credence/core/wire/vocabulary';
 import { type PlatformEndpoint, platformRequest } from './platform-client.js';
 
@@ -23,6 +33,7 @@ import { type PlatformEndpoint, platformRequest } from './platform-client.js';
 export type StateFindingKind =
   | 'altered_summary'
   | 'altered_token_state'
+  | 'altered_report_index'
   | 'altered_ring_tokens'
   | 'altered_analysis'
   | 'altered_member'
@@ -56,6 +67,12 @@ interface KeptResult {
 
 const time = (entry: LogEntry) => Date.parse(entry.time);
 
+const ACTION_OF: Readonly<Record<string, KeyAction>> = {
+  added: 'add_signing_key',
+  revoked: 'revoke_signing_key',
+  objected: 'object_signing_key',
+};
+
 export class LoggedState {
   /** Per token, its summary rows from the reports that stand. */
   private readonly stats = new Map<string, StatsRow[]>();
@@ -67,14 +84,23 @@ export class LoggedState {
   >();
   private readonly credentials = new Map<
     string,
-    { createdAt: number; revokedAt: number | null }[]
+    { createdAt: number; revokedAt: number | null; credential: string | null }[]
   >();
   private readonly keys = new Map<string, Map<string, KeyRow>>();
   private readonly usage = new Map<string, number>();
+  /** Per token, the rows its index of reports must hold (core/log/audit-records.ts). */
+  private readonly entities = new Map<string, EntityRowsDigest>();
+  /** Key events whose record does not show the authorization it claims. */
+  private readonly keyProblems: string[] = [];
+  /** Members created a second time. */
+  private readonly recreated: string[] = [];
   /** Tokens named by reports whose stored rows are not what was logged: not compared. */
   private readonly distrusted = new Set<string>();
   /** Members with an event whose record is not what was logged: their rows are not compared. */
   private readonly distrustedMembers = new Set<string>();
+  /** Summary rows (token and member) of edited reports, and members with an edited key event. */
+  private readonly distrustedRows = new Set<string>();
+  private readonly distrustedKeys = new Set<string>();
   /** The newest analysis run the log names: its id and digest. */
   private analysis: { id: number; digest: string } | undefined;
 
@@ -96,15 +122,19 @@ export class LoggedState {
 
   /**
    * An entry whose stored record is not what was logged (the audit names it): what it
-   * would rebuild cannot be held to what the log says, so it is not compared — the
-   * summaries and states of the tokens an edited report names, the rows of a member
-   * whose event's record was edited.
+   * would rebuild cannot be held to what the log says, so it is not compared, and only
+   * that — the reporting member's summary rows of the tokens an edited report names (and
+   * those tokens' states and index), a member's row and credentials if a member event's
+   * record was edited, its keys if a key event's was.
    */
   distrust(entry: LogEntry, record: AuditRecord | null): void {
     if (record?.type === 'report')
-      for (const e of record.report.entities) this.distrusted.add(e.token);
-    if (entry.kind === 'member_event' || entry.kind === 'key_event')
-      this.distrustedMembers.add(entry.member);
+      for (const e of record.report.entities) {
+        this.distrusted.add(e.token);
+        this.distrustedRows.add(`${e.token}\u0000${entry.member}`);
+      }
+    if (entry.kind === 'member_event') this.distrustedMembers.add(entry.member);
+    if (entry.kind === 'key_event') this.distrustedKeys.add(entry.member);
   }
 
   /**
@@ -112,6 +142,18 @@ export class LoggedState {
    * (then a retraction entry must account for that: the audit counts them).
    */
   private report(member: string, r: StoredReportRecord): void {
+    // The index of reports by token: a row per token and role (a repeat adds nothing).
+    const indexed = new Set<string>();
+    for (const e of r.entities) {
+      if (indexed.has(`${e.token}\u0000${e.role}`)) continue;
+      indexed.add(`${e.token}\u0000${e.role}`);
+      let d = this.entities.get(e.token);
+      if (d === undefined) {
+        d = { rows: 0, hash: 0 };
+        this.entities.set(e.token, d);
+      }
+      addEntityRow(d, { report: r.id, role: e.role, kind: e.kind, keyId: e.keyId, member });
+    }
     const named = reportTokens(r.entities);
     for (const e of named)
       if (!this.tokens.has(e.token)) this.tokens.set(e.token, { kind: e.kind, keyId: e.keyId });
@@ -132,7 +174,8 @@ export class LoggedState {
 
   private memberEvent(entry: LogEntry, r: Record<string, unknown>): void {
     const id = entry.member;
-    if (r.event === 'created')
+    if (r.event === 'created' && this.members.has(id)) this.recreated.push(id);
+    else if (r.event === 'created')
       this.members.set(id, {
         name: String(r.name),
         type: String(r.type),
@@ -149,7 +192,11 @@ export class LoggedState {
       if (m !== undefined) m.shareIndex = Number(r.shareIndex);
     } else if (r.event === 'credential_issued') {
       const list = this.credentials.get(id) ?? [];
-      list.push({ createdAt: Number(r.at), revokedAt: null });
+      list.push({
+        createdAt: Number(r.at),
+        revokedAt: null,
+        credential: typeof r.credential === 'string' ? r.credential : null,
+      });
       this.credentials.set(id, list);
     } else if (r.event === 'credentials_revoked')
       for (const c of this.credentials.get(id) ?? []) c.revokedAt ??= Number(r.at);
@@ -170,6 +217,11 @@ export class LoggedState {
     const at = time(entry);
     const key = String(r.publicKey);
     const replaced = Array.isArray(r.replaces) ? r.replaces.map(String) : [];
+    const refused = this.unauthorized(entry, r, keys, at, key, replaced);
+    if (refused !== undefined)
+      this.keyProblems.push(
+        `member ${entry.member}'s key event for ${key} (${entry.time}): ${refused}`,
+      );
     // As the platform's statements do (platform/src/storage/key-changes.ts).
     const stop = (k: string, when: number) => {
       const row = keys.get(k);
@@ -200,6 +252,46 @@ export class LoggedState {
     }
   }
 
+  /**
+   * Why a key event was not authorized as its record says, if it was not: a member's
+   * change must carry its statement, signed with a key of the member's usable then, about
+   * this very key and action (and, replacing, stop the signer too); the operator adds a key
+   * only with the member's creation (its enrolment key) and otherwise only announces.
+   */
+  private unauthorized(
+    entry: LogEntry,
+    r: Record<string, unknown>,
+    keys: ReadonlyMap<string, KeyRow>,
+    at: number,
+    key: string,
+    replaced: readonly string[],
+  ): string | undefined {
+    if (r.by === 'operator')
+      return r.event === 'added' && this.members.get(entry.member)?.createdAt !== at
+        ? 'the operator added a key at once, other than at enrolment'
+        : r.event === 'objected'
+          ? "an objection that is not the member's"
+          : undefined;
+    if (r.by !== 'member') return 'it says neither the member nor the operator made it';
+    const auth = r.authorization as SignedKeyStatement | undefined;
+    const action = ACTION_OF[String(r.event)];
+    if (auth?.statement === undefined || action === undefined) return 'it carries no statement';
+    if (!verifyKeyStatement(auth)) return "its statement's signature does not verify";
+    const s = auth.statement;
+    if (s.member !== entry.member || s.publicKey !== key || s.action !== action)
+      return 'its statement is about another member, key or action';
+    const signer = keys.get(auth.signedBy);
+    if (
+      signer === undefined ||
+      (signer.activatesAt !== null && signer.activatesAt > at) ||
+      (signer.revokedAt !== null && signer.revokedAt <= at)
+    )
+      return "it is signed with a key that was not the member's then";
+    if (action === 'add_signing_key' && s.replace === true && !replaced.includes(auth.signedBy))
+      return "it says the member's keys were replaced, but the key that signed it goes on";
+    return undefined;
+  }
+
   private usageEvent(r: Record<string, unknown>): void {
     const key = JSON.stringify([r.reporter, r.keyId, r.shareIndex, r.day, r.member]);
     this.usage.set(key, Math.max(this.usage.get(key) ?? 0, Number(r.evaluations)));
@@ -215,9 +307,13 @@ export class LoggedState {
     for (const [token, rows] of this.stats) if (rows.length > 0) flagged.add(token);
     await this.compareSummaries(platform, find, pageSize);
     await this.compareTokenStates(platform, find, pageSize, flagged);
+    await this.compareEntities(platform, find, pageSize);
     await this.compareRings(platform, find, pageSize);
     await this.compareMembers(platform, find);
     await this.compareKeys(platform, find);
+    for (const message of this.keyProblems) find({ kind: 'altered_signing_keys', message });
+    for (const id of this.recreated)
+      find({ kind: 'altered_member', message: `member ${id} is created a second time in the log` });
     await this.compareUsage(platform, find);
   }
 
@@ -232,7 +328,7 @@ export class LoggedState {
     const matched = new Map<string, Set<StatsRow>>();
     for await (const row of readTable(platform, 'token-stats', pageSize)) {
       const token = String(row.token);
-      if (this.distrusted.has(token)) continue;
+      if (this.distrustedRows.has(`${token}\u0000${String(row.member)}`)) continue;
       const rows = this.stats.get(token) ?? [];
       const i = rows.findIndex((s) => s.member === row.member && s.type === row.type);
       const want = rows[i];
@@ -259,8 +355,12 @@ export class LoggedState {
       }
     }
     for (const [token, rows] of this.stats) {
-      const missing = rows.filter((r) => matched.get(token)?.has(r) !== true);
-      if (missing.length > 0 && !named.has(token) && !this.distrusted.has(token))
+      const missing = rows.filter(
+        (r) =>
+          matched.get(token)?.has(r) !== true &&
+          !this.distrustedRows.has(`${token}\u0000${r.member}`),
+      );
+      if (missing.length > 0 && !named.has(token))
         find({
           kind: 'altered_summary',
           message: `token ${token}: the logged reports of ${missing.map((r) => r.member).join(', ')} are missing from its summary`,
@@ -297,6 +397,31 @@ export class LoggedState {
         find({
           kind: 'altered_token_state',
           message: `token ${token} is named by logged reports, but the store has no state for it`,
+        });
+  }
+
+  private async compareEntities(
+    platform: PlatformEndpoint,
+    find: (f: StateFinding) => void,
+    pageSize: number,
+  ): Promise<void> {
+    const seen = new Set<string>();
+    for await (const row of readTable(platform, 'report-entities', pageSize)) {
+      const token = String(row.token);
+      seen.add(token);
+      if (this.distrusted.has(token)) continue;
+      const want = this.entities.get(token);
+      if (want === undefined || want.rows !== row.rows || want.hash !== row.hash)
+        find({
+          kind: 'altered_report_index',
+          message: `token ${token}: the store's index of the reports naming it holds ${String(row.rows)} rows, not those of the logged reports (${want?.rows ?? 0})`,
+        });
+    }
+    for (const token of this.entities.keys())
+      if (!seen.has(token) && !this.distrusted.has(token))
+        find({
+          kind: 'altered_report_index',
+          message: `token ${token}: the store's index of reports has no row for it, though logged reports name it`,
         });
   }
 
@@ -388,14 +513,14 @@ export class LoggedState {
     const stored = new Map<string, string[]>();
     for await (const row of readTable(platform, 'credentials', 1000)) {
       const list = stored.get(String(row.member)) ?? [];
-      list.push(JSON.stringify([row.createdAt, row.revokedAt]));
+      list.push(JSON.stringify([row.createdAt, row.revokedAt, row.credential]));
       stored.set(String(row.member), list);
     }
     for (const id of new Set([...stored.keys(), ...this.credentials.keys()])) {
       if (this.distrustedMembers.has(id)) continue;
       const have = (stored.get(id) ?? []).sort();
       const want = (this.credentials.get(id) ?? [])
-        .map((c) => JSON.stringify([c.createdAt, c.revokedAt]))
+        .map((c) => JSON.stringify([c.createdAt, c.revokedAt, c.credential]))
         .sort();
       if (JSON.stringify(have) !== JSON.stringify(want)) {
         const live = (list: string[]) => list.filter((c) => JSON.parse(c)[1] === null).length;
@@ -414,7 +539,7 @@ export class LoggedState {
     const seen = new Set<string>();
     for await (const row of readTable(platform, 'signing-keys', 1000)) {
       const member = String(row.member);
-      if (this.distrustedMembers.has(member)) continue;
+      if (this.distrustedKeys.has(member)) continue;
       const key = String(row.publicKey);
       seen.add(`${member}/${key}`);
       const want = this.keys.get(member)?.get(key);
@@ -433,7 +558,7 @@ export class LoggedState {
         });
     }
     for (const [member, keys] of this.keys)
-      if (!this.distrustedMembers.has(member))
+      if (!this.distrustedKeys.has(member))
         for (const key of keys.keys())
           if (!seen.has(`${member}/${key}`))
             find({

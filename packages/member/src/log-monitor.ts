@@ -9,7 +9,7 @@ import {
   parseCheckpoint,
   verifyCheckpoint,
 } from '@credence/core/log/checkpoint';
-import { entryText, type LogEntry } from '@credence/core/log/entries';
+import { entryText, type LogEntry, recordDigest } from '@credence/core/log/entries';
 import { consistent, type Receipt, verifyReceipt } from '@credence/core/log/receipt';
 import { parseNote } from '@credence/core/log/signed-note';
 import { hashLeaf } from '@credence/core/merkle/hash';
@@ -383,6 +383,7 @@ export class LogMonitor {
     );
     const foreign: { idx: number; kind: string; message: string }[] = [];
     let createdAt = this.meta('createdAt');
+    let enrolmentCredential = this.meta('enrolmentCredential') === 'seen';
     let checks = 0;
     let windows = 0;
     let evaluations = 0;
@@ -427,13 +428,21 @@ export class LogMonitor {
           continue;
         }
         const record = records.get(index) ?? null;
+        // The first creation, verified, sets the time of the enrolment.
         if (
+          createdAt === undefined &&
           entry.kind === 'member_event' &&
           record?.type === 'event' &&
+          recordDigest(record.record) === entry.digest &&
           (record.record as { event?: unknown }).event === 'created'
         )
           createdAt = entry.time;
-        const verdict = judgeOwnName(index, entry, record, { ownKeys, createdAt });
+        const verdict = judgeOwnName(index, entry, record, {
+          ownKeys,
+          createdAt,
+          enrolmentCredential,
+        });
+        if (verdict.enrolmentCredential === true) enrolmentCredential = true;
         if (verdict.notice !== undefined) notices.push(verdict.notice);
         if (verdict.finding !== undefined)
           foreign.push({
@@ -461,6 +470,7 @@ export class LogMonitor {
       this.setMeta('scanned', String(latest.size));
       this.setMeta('frontier', JSON.stringify(builder.frontier().map((h) => encodeBase64url(h))));
       if (createdAt !== undefined) this.setMeta('createdAt', createdAt);
+      if (enrolmentCredential) this.setMeta('enrolmentCredential', 'seen');
     })();
   }
 

@@ -1,6 +1,11 @@
-import type { KeyObject } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import { renameSync, writeFileSync } from 'node:fs';
-import { entryTime, type LogEntry, recordDigest } from '@credence/core/log/entries';
+import {
+  credentialCommitment,
+  entryTime,
+  type LogEntry,
+  recordDigest,
+} from '@credence/core/log/entries';
 import type { Receipt } from '@credence/core/log/receipt';
 import { generateEd25519 } from '@credence/core/signing/ed25519';
 import {
@@ -104,6 +109,13 @@ export async function rotateSigningKey(options: {
     options.current.publicKey,
   );
   const answer = await changeKeys(options.platform, options.monitor, options.memberId, signed);
+  // Replacing means the key that signed stops too: a change that leaves it in force is
+  // not the one asked for (the receipt shows what was logged; this holds it to the ask).
+  if (!answer.replaces.includes(options.current.publicKey))
+    throw new MemberError(
+      'member.log_receipt',
+      `the platform logged the new key ${next.publicKey} without stopping the current one: rotate again, and tell the auditors`,
+    );
   options.monitor.ownKey(next.publicKey);
   options.monitor.ownKey(options.current.publicKey);
   const previous = `${options.keyFile}.${new Date(now()).toISOString().replaceAll(':', '')}`;
@@ -156,13 +168,20 @@ export async function renewCredential(
     '/v1/me/credential',
   );
   keep(answer.credential);
+  // What the platform keeps of it: the hex SHA-256 (as every bearer credential).
+  const stored = createHash('sha256').update(answer.credential, 'utf8').digest('hex');
   const at = Date.parse(answer.at);
   const event = (name: string): LogEntry => ({
     kind: 'member_event',
     time: entryTime(at),
     member: memberId,
     subject: memberId,
-    digest: recordDigest({ event: name, at, by: 'member' }),
+    digest: recordDigest({
+      event: name,
+      at,
+      by: 'member',
+      ...(name === 'credential_issued' ? { credential: credentialCommitment(stored) } : {}),
+    }),
   });
   const monitor = monitorWith({ url: platform.url, credential: answer.credential });
   try {

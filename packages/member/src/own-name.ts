@@ -8,13 +8,15 @@ import { type LogEntry, recordDigest } from '@credence/core/log/entries';
  * every other entry in its name (`GET /v1/me/records`), checked against the entry's
  * digest. An entry is then:
  *
- * - its own: one of its held entries, or a key event about one of its own keys;
+ * - its own: one of its held entries, or the key it gave at enrolment, added with it;
  * - a notice: what the operator may do to a member and the member should know — its
  *   creation, its status, a credential revoked, its enrolment credential — and the
  *   platform's bookkeeping of its checks and key servers' counts of its evaluations;
- * - a finding: a report, link batch, retraction or script it did not send; a key it does
- *   not hold added or announced for it; a credential issued for it after enrolment that
- *   it did not ask for; a record that does not match its entry's digest.
+ * - a finding: a report, link batch, retraction or script it did not send; any other key
+ *   added or announced for it (an old key of its own included: it may have leaked), or a
+ *   change in its own name its tool did not make; a credential issued for it other than
+ *   its enrolment credential; a second enrolment; a record that does not match its
+ *   entry's digest.
  */
 
 export type OwnNameFindingKind = 'foreign_entry' | 'foreign_key' | 'foreign_credential';
@@ -23,13 +25,17 @@ export interface OwnNameVerdict {
   readonly finding?: { readonly kind: OwnNameFindingKind; readonly message: string };
   /** A line of what was done in the member's name, for its information. */
   readonly notice?: string;
+  /** The entry is the member's enrolment credential (there is one). */
+  readonly enrolmentCredential?: true;
 }
 
 export interface OwnNameContext {
   /** The member's keys: the one it signs with now and every one its tool made. */
   readonly ownKeys: ReadonlySet<string>;
-  /** The time of the member's creation entry, once seen (its enrolment credential is then). */
+  /** The time of the member's first creation entry (its enrolment key and credential are then). */
   readonly createdAt: string | undefined;
+  /** Whether its enrolment credential was seen already. */
+  readonly enrolmentCredential: boolean;
 }
 
 const CONTRIBUTIONS = new Set(['report', 'link_batch', 'retraction', 'report_script']);
@@ -57,41 +63,59 @@ export function judgeOwnName(
       ? ((record.record ?? {}) as Record<string, unknown>)
       : undefined;
   if (r === undefined)
-    return entry.kind === 'key_event' && context.ownKeys.has(entry.subject)
-      ? {}
-      : {
-          finding: {
-            kind: entry.kind === 'key_event' ? 'foreign_key' : 'foreign_credential',
-            message: `${at}: a ${entry.kind.replace('_', ' ')} in your name whose record the platform does not show as logged`,
-          },
-        };
+    return {
+      finding: {
+        kind: entry.kind === 'key_event' ? 'foreign_key' : 'foreign_credential',
+        message: `${at}: a ${entry.kind.replace('_', ' ')} in your name whose record the platform does not show as logged`,
+      },
+    };
   if (entry.kind === 'key_event') {
     const key = String(r.publicKey);
-    if (context.ownKeys.has(key))
-      return r.event === 'revoked' && r.by === 'operator'
-        ? { notice: `${at}: the operator revoked your key ${key}` }
-        : {};
-    if (r.event === 'objected' || r.event === 'revoked')
-      return { notice: `${at}: key ${key}, not yours, ${String(r.event)}` };
+    // The one key event a member's tool did not make and is its own: the key it gave at
+    // enrolment, added with its creation.
+    if (
+      r.event === 'added' &&
+      r.by === 'operator' &&
+      entry.time === context.createdAt &&
+      context.ownKeys.has(key)
+    )
+      return {};
+    if (r.event === 'revoked' && r.by === 'operator')
+      return { notice: `${at}: the operator revoked your key ${key}` };
+    const mine = context.ownKeys.has(key) ? 'one of your keys' : 'not yours';
+    if (r.by === 'member')
+      return {
+        finding: {
+          kind: 'foreign_key',
+          message: `${at}: key ${key} (${mine}) ${String(r.event)} in your own name, signed with one of your keys, but not by your tool: whoever made it holds a key of yours. Rotate (credence member keys rotate) and tell the auditors.`,
+        },
+      };
     const when =
       r.event === 'announced'
         ? `, to start at ${new Date(Number(r.activatesAt)).toISOString()} and stop your other keys then`
         : ', in force at once';
     const undo =
       r.event === 'announced'
-        ? ` If you did not ask for it, object: credence member keys object ${key}`
-        : ' If you did not make it, revoke it and tell the auditors.';
+        ? ` If you did not ask for it, object: credence member keys object ${key}; if you did, accept it (credence member verify --accept ${index}).`
+        : ' If you did not ask for it, rotate your key and tell the auditors.';
     return {
       finding: {
         kind: 'foreign_key',
-        message: `${at}: key ${key}, which is not yours, was ${String(r.event)} for you by the ${String(r.by)}${when}.${undo}`,
+        message: `${at}: key ${key} (${mine}) was ${String(r.event)} for you by the operator${when}.${undo}`,
       },
     };
   }
   // member_event
   switch (r.event) {
     case 'created':
-      return { notice: `${at}: you were enrolled as ${String(r.type)}` };
+      return entry.time === context.createdAt
+        ? { notice: `${at}: you were enrolled as ${String(r.type)}` }
+        : {
+            finding: {
+              kind: 'foreign_credential',
+              message: `${at}: you were enrolled again (as ${String(r.type)}), after your enrolment at ${context.createdAt}`,
+            },
+          };
     case 'status':
       return { notice: `${at}: the operator set your status to ${String(r.status)}` };
     case 'share':
@@ -106,8 +130,9 @@ export function judgeOwnName(
             },
           };
     case 'credential_issued':
-      if (r.by === 'operator' && entry.time === context.createdAt)
-        return { notice: `${at}: your enrolment credential was issued` };
+      // Exactly one credential comes with the enrolment, in the same write.
+      if (r.by === 'operator' && entry.time === context.createdAt && !context.enrolmentCredential)
+        return { notice: `${at}: your enrolment credential was issued`, enrolmentCredential: true };
       return {
         finding: {
           kind: 'foreign_credential',

@@ -75,6 +75,18 @@ export async function shareScripts(options: {
       signed,
     );
     const accepted = answer.results.filter((r) => r.status === 'accepted');
+    // Each result names an item of this batch, once.
+    const indexes = new Set(answer.results.map((r) => r.index));
+    if (
+      indexes.size !== answer.results.length ||
+      answer.results.some(
+        (r) => !Number.isInteger(r.index) || r.index < 0 || r.index >= scripts.length,
+      )
+    )
+      throw new MemberError(
+        'member.log_receipt',
+        `batch ${answer.batchId}: the results do not match the scripts sent`,
+      );
     if (accepted.length > 0) {
       if (answer.log === null)
         throw new MemberError(

@@ -43,8 +43,10 @@ describe('ingestion of signed batches', () => {
 
   it('treats a replayed signed batch as repeats: nothing changes', async () => {
     const batch = report('r1', [1]);
-    const signedOnce = await h.reports(h.actors.bankA, [batch], { batchId: 'fixed' });
-    const replay = await h.reports(h.actors.bankA, [batch], { batchId: 'fixed' });
+    // The same signed batch, byte for byte (a retry after a lost answer).
+    const same = { batchId: 'fixed', createdAt: new Date().toISOString() };
+    const signedOnce = await h.reports(h.actors.bankA, [batch], same);
+    const replay = await h.reports(h.actors.bankA, [batch], same);
     expect(json(replay)).toMatchObject({
       accepted: 0,
       duplicates: 1,

@@ -3,11 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { maxJsonBytes, patternMaxBytes } from '../src/http/body-limits.js';
 import * as S from '../src/http/schemas.js';
 
-/** Every pattern of a string in a request schema, wherever it sits. */
+/**
+ * Every pattern of a string in a request schema, wherever it sits, that is the string's
+ * only bound (free text with a maxLength may have a pattern of what it may hold, such as
+ * no NUL: its bound is its length, tested below).
+ */
 function patterns(schema: unknown, found = new Set<string>()): Set<string> {
   if (schema === null || typeof schema !== 'object') return found;
   const s = schema as Record<string, unknown>;
-  if (typeof s.pattern === 'string') found.add(s.pattern);
+  if (typeof s.pattern === 'string' && s.maxLength === undefined) found.add(s.pattern);
   for (const value of Object.values(s)) patterns(value, found);
   return found;
 }

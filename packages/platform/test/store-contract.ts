@@ -315,6 +315,28 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
       expect(count('bank-b')).toBe(2 * rounds);
     });
 
+    it("counts every standing report when a retraction races an ingest of the member's same token", async () => {
+      for (let round = 0; round < 60; round++) {
+        const first = await store.ingestReports(batch('bank-a', 'reports', 1), [
+          report(`race-a-${round}`, [900 + round]),
+        ]);
+        await Promise.all([
+          store.retractReport('bank-a', first.outcomes[0]?.id as string, 'false_positive', T0),
+          store.ingestReports(batch('bank-a', 'reports', 1), [
+            report(`race-b-${round}`, [900 + round]),
+          ]),
+        ]);
+        // One report stands: the summary counts exactly it.
+        const change = (await store.changesSince(0, 100_000))
+          .filter((c) => c.token === tok(900 + round))
+          .at(-1);
+        expect(
+          change?.stats.reduce((n, s) => n + s.reports, 0),
+          `round ${round}`,
+        ).toBe(1);
+      }
+    });
+
     it('changes nothing for a batch of repeats', async () => {
       const first = await store.ingestReports(batch('bank-a', 'reports', 1), [report('r1', [1])]);
       const again = await store.ingestReports(batch('bank-a', 'reports', 1), [report('r1', [1])]);

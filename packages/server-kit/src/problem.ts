@@ -29,6 +29,7 @@ export const PROBLEMS = {
     title: 'The batch is signed with a key the member has not registered',
   },
   'batch.stale': { status: 400, title: 'The batch was made too long ago or in the future' },
+  'batch.reused': { status: 409, title: 'The batch id was used before for another batch' },
   'batch.key_pending': {
     status: 400,
     title: 'The batch is signed with a key that has not started yet',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   type AlertRecord,
   alertsDigest,
@@ -153,4 +154,25 @@ export function recordDigestOf(
     case 'event':
       return { digest: recordDigest(record.record) };
   }
+}
+
+/**
+ * The index of reports by token (`report_entities`: a row per token, report and role)
+ * as the audit holds it to the reports: per token, how many rows and the sum (mod 2^32)
+ * of a 32-bit hash of each, a multiset hash that both sides add up in any order.
+ */
+export interface EntityRowsDigest {
+  rows: number;
+  hash: number;
+}
+
+export function addEntityRow(
+  digest: EntityRowsDigest,
+  row: { report: string; role: string; kind: string; keyId: string; member: string },
+): void {
+  const h = createHash('sha256')
+    .update(`${row.report}\u0000${row.role}\u0000${row.kind}\u0000${row.keyId}\u0000${row.member}`)
+    .digest();
+  digest.rows++;
+  digest.hash = (digest.hash + h.readUInt32BE(0)) >>> 0;
 }

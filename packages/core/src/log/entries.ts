@@ -181,6 +181,8 @@ export function reportScriptDigest(r: { report: string; script: string; batchId:
 /** One alert as the platform keeps it and commits to (an `alerts` entry). */
 export interface AlertRecord {
   readonly id: number;
+  /** The change sequence it is listed under (GET /v1/alerts?after=): where a cursor finds it. */
+  readonly seq: number;
   readonly member: string;
   readonly token: string;
   readonly kind: string;
@@ -205,6 +207,7 @@ export function alertsDigest(salt: string, alerts: readonly AlertRecord[]): stri
     salt,
     alerts: sorted.map((a) => ({
       id: a.id,
+      seq: a.seq,
       member: a.member,
       token: a.token,
       kind: a.kind,
@@ -217,4 +220,13 @@ export function alertsDigest(salt: string, alerts: readonly AlertRecord[]): stri
       createdAt: a.createdAt,
     })),
   });
+}
+
+/**
+ * What a `credential_issued` event binds of the credential: the SHA-256 of the hash the
+ * platform keeps (itself the hex SHA-256 of the bearer credential), so that a credential
+ * swapped in the store is seen, and the log holds nothing that opens a door.
+ */
+export function credentialCommitment(storedSha256Hex: string): string {
+  return encodeBase64url(createHash('sha256').update(storedSha256Hex, 'utf8').digest());
 }

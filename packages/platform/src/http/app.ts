@@ -26,7 +26,7 @@ import { checkUsageReport } from '../services/oprf-usage.js';
 import type { PolicyService } from '../services/policy-service.js';
 import type { WebhookTargets } from '../services/webhook-targets.js';
 import { alertJson } from '../services/webhooks.js';
-import { AUDIT_TABLES, type AuditTable, auditKeyLength } from '../storage/audit-state.js';
+import { AUDIT_TABLES, type AuditTable, isAuditKey } from '../storage/audit-state.js';
 import type { Store } from '../storage/store.js';
 import { useAccessControl } from './access.js';
 import { MAX_BODY_BYTES, useBodyLimits } from './body-limits.js';
@@ -557,15 +557,11 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
         try {
           parsed = JSON.parse(q.after);
         } catch {}
-        if (
-          !Array.isArray(parsed) ||
-          parsed.length !== auditKeyLength(table) ||
-          parsed.some((v) => typeof v !== 'string' && typeof v !== 'number')
-        )
+        if (!isAuditKey(table, parsed))
           throw new HttpProblem('request.invalid', 'after is the `next` of the page before', {
             errors: [{ field: 'after', message: `is not a key of ${table}` }],
           });
-        after = parsed as (string | number)[];
+        after = parsed;
       }
       return { table, ...(await deps.store.auditState(table, after, Math.min(limit, 10_000))) };
     },

@@ -29,10 +29,17 @@ const REF = { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' } as const;
 const BATCH_ID = { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' } as const;
 const MEMBER_ID = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } as const;
 const SIGNATURE = { type: 'string', pattern: '^[A-Za-z0-9_-]{86}$' } as const;
+/**
+ * Free text that a store can keep as it is and its digest cover as sent: no NUL (which
+ * PostgreSQL's text refuses) and no lone surrogate (which UTF-8 cannot hold). Written so
+ * that it means the same with or without the regex's `u` flag.
+ */
+const TEXT_PATTERN = '^(?:[^\\ud800-\\udfff\\u0000]|[\\ud800-\\udbff][\\udc00-\\udfff])*$';
 const SCRIPT = {
   type: 'string',
   minLength: 1,
   maxLength: 20000,
+  pattern: TEXT_PATTERN,
   description: 'the masked narrative, where the reporting member opted in',
 } as const;
 
@@ -378,7 +385,7 @@ export const newMemberRequest = {
   required: ['id', 'type'],
   properties: {
     id: MEMBER_ID,
-    name: { type: 'string', minLength: 1, maxLength: 200 },
+    name: { type: 'string', minLength: 1, maxLength: 200, pattern: TEXT_PATTERN },
     type: { enum: MEMBER_TYPES },
     publicKey: TOKEN,
     shareIndex: SHARE_INDEX,

@@ -80,6 +80,23 @@ function requireMaskedScripts(reports: readonly TokenizedReport[]): void {
   });
 }
 
+/** A write refused by the store for a batch id used before for another batch: a 409. */
+async function reused<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'batch.reused')
+      throw new HttpProblem(
+        'batch.reused',
+        'a batch id is used once: this one named another batch',
+        {
+          errors: [{ field: 'batch.batchId', message: 'was used before for another batch' }],
+        },
+      );
+    throw error;
+  }
+}
+
 export interface BatchResult extends IngestResult {
   readonly batchId: string;
   /** When the platform took the batch: the time of its log entries. */
@@ -166,7 +183,15 @@ export class IngestionService {
         { errors: [{ field: 'publicKey', message: 'is not a current key of yours' }] },
       );
     }
-    const canonical = canonicalBatch(batch, kind);
+    let canonical: ReturnType<typeof canonicalBatch>;
+    try {
+      canonical = canonicalBatch(batch, kind);
+    } catch {
+      // RFC 8785 has no form for some strings JSON lets through (a lone surrogate).
+      throw new HttpProblem('request.invalid', 'the batch has no canonical JSON (RFC 8785)', {
+        errors: [{ field: 'batch', message: 'holds a string that is not well-formed Unicode' }],
+      });
+    }
     if (!verifyBatchSignature(signed, canonical.text)) {
       throw new HttpProblem(
         'batch.signature_invalid',
@@ -207,7 +232,7 @@ export class IngestionService {
       script: r.script,
       contentHash: hashes[i] as string,
     }));
-    const result = await this.store.ingestReports(record, reports);
+    const result = await reused(this.store.ingestReports(record, reports));
     const accepted = result.outcomes.filter((o) => o.status === 'accepted');
     if (accepted.length > 0)
       await this.view.applyWrite(
@@ -263,7 +288,7 @@ export class IngestionService {
           },
         );
     });
-    const result = await this.store.shareScripts(record, scripts);
+    const result = await reused(this.store.shareScripts(record, scripts));
     return { ...result, batchId: signed.batch.batchId, receivedAt: record.receivedAt };
   }
 
@@ -279,7 +304,7 @@ export class IngestionService {
       amount: l.amount,
       contentHash: hashes[i] as string,
     }));
-    const result = await this.store.ingestLinks(record, links);
+    const result = await reused(this.store.ingestLinks(record, links));
     return { ...result, batchId: signed.batch.batchId, receivedAt: record.receivedAt };
   }
 

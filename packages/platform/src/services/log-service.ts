@@ -191,7 +191,9 @@ export class LogService {
     const page = await this.entries(start, end);
     const mine = page.entries
       .map((text, i) => subjectOf(text, start + i))
-      .filter((e) => e.member === memberId);
+      // An alerts entry names the member whose write raised them, but its record holds
+      // the alerts of the members watching: those are theirs, not the writer's.
+      .filter((e) => e.member === memberId && e.kind !== 'alerts');
     const records = mine.length === 0 ? [] : await this.store.auditRecords(mine);
     return {
       start,

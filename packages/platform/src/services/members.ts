@@ -185,14 +185,12 @@ export class MemberService {
       throw invalidKey('publicKey');
     const at = this.now();
     const keys = await this.store.signingKeys(id);
-    if (
-      options.publicKey !== undefined &&
-      keys.some((k) => k.publicKey === options.publicKey && (k.revokedAt ?? Infinity) > at)
-    )
+    // A key the member has, or had: nothing to rotate to, and an old key may have leaked.
+    if (options.publicKey !== undefined && keys.some((k) => k.publicKey === options.publicKey))
       throw new HttpProblem(
         'key.current',
-        "that key is already one of the member's signing keys (or announced for it): nothing to rotate",
-        { errors: [{ field: 'publicKey', message: "is already the member's" }] },
+        "that key is, or was, one of the member's signing keys: announce a new one",
+        { errors: [{ field: 'publicKey', message: "is, or was, the member's" }] },
       );
     let token: string | undefined;
     if (options.credential) {
@@ -272,6 +270,13 @@ export class MemberService {
       case 'revoke_signing_key':
         if (row === undefined || (row.revokedAt ?? Infinity) <= at)
           throw refuse('statement.publicKey', 'is not a key of yours that is in force');
+        // Revoking a key that waits would leave the keys it replaces stopping all the same.
+        if (row.activatesAt !== undefined && row.activatesAt > at)
+          throw refuse(
+            'statement.action',
+            'a key announced for you that has not started is objected to (object_signing_key)',
+            'request.invalid',
+          );
         change = {
           event: 'revoked',
           publicKey: statement.publicKey,

@@ -1,3 +1,6 @@
+import { addEntityRow, type EntityRowsDigest } from '@credence/core/log/audit-records';
+import { credentialCommitment } from '@credence/core/log/entries';
+
 /**
  * The platform's derived tables as an auditor reads them (`GET /v1/audit/state/{table}`):
  * the rows that drive answers — tokens' summaries and states, the rings' tokens — and the
@@ -20,6 +23,7 @@ export const AUDIT_COUNTS = `(SELECT count(*) FROM reports) AS reports,
 
 export const AUDIT_TABLES = [
   'token-stats',
+  'report-entities',
   'token-state',
   'ring-tokens',
   'members',
@@ -31,6 +35,11 @@ export type AuditTable = (typeof AUDIT_TABLES)[number];
 
 interface TableDefinition {
   readonly select: string;
+  /**
+   * Rows added up per token (core/log/audit-records.ts, addEntityRow) rather than served
+   * one by one: a page is whole tokens, after the cursor's.
+   */
+  readonly perToken?: true;
   /** The columns of the table's key, in order; empty: the table is read whole. */
   readonly key: readonly string[];
   readonly row: (r: Record<string, unknown>) => Record<string, unknown>;
@@ -52,6 +61,13 @@ const DEFINITIONS: Readonly<Record<AuditTable, TableDefinition>> = {
       lastSeen: num(r.last_seen),
       categories: num(r.categories),
     }),
+  },
+  'report-entities': {
+    select:
+      'SELECT token, report_id, role, kind, key_id, member_id FROM report_entities WHERE token IN (SELECT DISTINCT token FROM report_entities',
+    key: ['token'],
+    perToken: true,
+    row: (r) => r,
   },
   'token-state': {
     select: 'SELECT token, kind, key_id, flagged FROM token_state',
@@ -78,12 +94,14 @@ const DEFINITIONS: Readonly<Record<AuditTable, TableDefinition>> = {
   },
   // Read whole (a few rows a member), so that no page cursor carries a credential's hash.
   credentials: {
-    select: 'SELECT member_id, created_at, revoked_at FROM credentials',
+    select: 'SELECT member_id, created_at, revoked_at, sha256 FROM credentials',
     key: [],
+    // The hash itself never leaves: only what the log's event binds of it.
     row: (r) => ({
       member: r.member_id,
       createdAt: num(r.created_at),
       revokedAt: num(r.revoked_at),
+      credential: credentialCommitment(String(r.sha256)),
     }),
   },
   'signing-keys': {
@@ -129,6 +147,18 @@ export function auditStateQuery(
   const definition = DEFINITIONS[table];
   const { key } = definition;
   if (key.length === 0) return { sql: definition.select, params: [], definition };
+  if (definition.perToken === true)
+    return after === undefined
+      ? {
+          sql: `${definition.select} ORDER BY token LIMIT ?) ORDER BY token`,
+          params: [limit],
+          definition,
+        }
+      : {
+          sql: `${definition.select} WHERE token > ? ORDER BY token LIMIT ?) ORDER BY token`,
+          params: [...after, limit],
+          definition,
+        };
   const order = ` ORDER BY ${key.join(', ')} LIMIT ?`;
   if (after === undefined) return { sql: definition.select + order, params: [limit], definition };
   const where = ` WHERE (${key.join(', ')}) > (${key.map(() => '?').join(', ')})`;
@@ -141,7 +171,30 @@ export function auditStatePage(
   raw: readonly Record<string, unknown>[],
   limit: number,
 ): AuditStatePage {
-  const { key, row } = DEFINITIONS[table];
+  const { key, row, perToken } = DEFINITIONS[table];
+  if (perToken === true) {
+    const tokens = new Map<string, EntityRowsDigest>();
+    for (const r of raw) {
+      const token = String(r.token);
+      let d = tokens.get(token);
+      if (d === undefined) {
+        d = { rows: 0, hash: 0 };
+        tokens.set(token, d);
+      }
+      addEntityRow(d, {
+        report: String(r.report_id),
+        role: String(r.role),
+        kind: String(r.kind),
+        keyId: String(r.key_id),
+        member: String(r.member_id),
+      });
+    }
+    const last = [...tokens.keys()].at(-1);
+    return {
+      rows: [...tokens].map(([token, d]) => ({ token, rows: d.rows, hash: d.hash })),
+      next: tokens.size < limit || last === undefined ? null : [last],
+    };
+  }
   const last = raw.at(-1);
   return {
     rows: raw.map(row),
@@ -152,7 +205,24 @@ export function auditStatePage(
   };
 }
 
-/** How many values a cursor of the table holds (0: the table has no cursor). */
-export function auditKeyLength(table: AuditTable): number {
-  return DEFINITIONS[table].key.length;
+/** Key columns that hold integers; every other key column holds text. */
+const INTEGER_KEYS: ReadonlySet<string> = new Set(['share_index']);
+
+/**
+ * Whether a cursor could be a key of the table: one value per key column, text (no NUL,
+ * at most 256 characters) or a whole number in range, as the column holds. A cursor is
+ * the client's: a value the database cannot compare is refused before it is sent there.
+ */
+export function isAuditKey(table: AuditTable, after: unknown): after is (string | number)[] {
+  const { key } = DEFINITIONS[table];
+  return (
+    Array.isArray(after) &&
+    after.length === key.length &&
+    key.every((column, i) => {
+      const v = after[i] as unknown;
+      return INTEGER_KEYS.has(column)
+        ? typeof v === 'number' && Number.isSafeInteger(v) && Math.abs(v) < 2 ** 31
+        : typeof v === 'string' && v.length <= 256 && !v.includes('\u0000');
+    })
+  );
 }

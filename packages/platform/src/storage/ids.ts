@@ -22,3 +22,16 @@ export function newId(prefix: 'r' | 'l', now = Date.now()): string {
   // Hex, whose characters sort as their values do (base64url's do not).
   return `${prefix}_${id.toString('hex')}`;
 }
+
+/**
+ * A batch id the member used before for another batch: its entries would share a subject
+ * (a link batch's is its id) and the first batch's signature would be all that is kept.
+ * The store refuses it, changing nothing (`batch.reused`).
+ */
+export class BatchReusedError extends Error {
+  readonly code = 'batch.reused';
+  constructor() {
+    super('the batch id was used before for another batch');
+    this.name = 'BatchReusedError';
+  }
+}

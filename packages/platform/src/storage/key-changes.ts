@@ -57,7 +57,7 @@ export function keyAlert(
   memberId: string,
   at: number,
   change: KeyChange,
-): Omit<AlertRecord, 'id'> | undefined {
+): Omit<AlertRecord, 'id' | 'seq'> | undefined {
   if (change.event !== 'announced') return undefined;
   return {
     member: memberId,

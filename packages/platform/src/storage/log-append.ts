@@ -8,6 +8,7 @@ import type {
 import {
   type AlertRecord,
   alertsDigest,
+  credentialCommitment,
   entryText,
   entryTime,
   type LogEntry,
@@ -249,12 +250,21 @@ export function eventEntry(
  */
 export function credentialEntries(
   memberId: string,
+  sha256: string,
   at: number,
   options: { by: 'operator' | 'member'; replace: boolean },
 ): EntryToAppend[] {
-  const event = (name: string) =>
-    eventEntry('member_event', memberId, memberId, at, { event: name, at, by: options.by });
-  return [...(options.replace ? [event('credentials_revoked')] : []), event('credential_issued')];
+  const event = (name: string, extra = {}) =>
+    eventEntry('member_event', memberId, memberId, at, {
+      event: name,
+      at,
+      by: options.by,
+      ...extra,
+    });
+  return [
+    ...(options.replace ? [event('credentials_revoked')] : []),
+    event('credential_issued', { credential: credentialCommitment(sha256) }),
+  ];
 }
 
 /**
@@ -306,6 +316,7 @@ export interface StoredLinkRow {
 
 export interface StoredAlertRow {
   readonly id: number;
+  readonly seq: number;
   readonly member_id: string;
   readonly token: string;
   readonly kind: string;
@@ -350,6 +361,7 @@ export const linkRecordOf = (l: StoredLinkRow): StoredLinkRecord => ({
 
 export const alertRecordOf = (a: StoredAlertRow): AlertRecord => ({
   id: Number(a.id),
+  seq: Number(a.seq),
   member: a.member_id,
   token: a.token,
   kind: a.kind,

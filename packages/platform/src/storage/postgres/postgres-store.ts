@@ -42,7 +42,7 @@ import {
   auditStatePage,
   auditStateQuery,
 } from '../audit-state.js';
-import { newId } from '../ids.js';
+import { BatchReusedError, newId } from '../ids.js';
 import { keyAlert, keyChangeRecord, keyChangeStatements } from '../key-changes.js';
 import {
   type AuditSubject,
@@ -235,7 +235,10 @@ export class PostgresStore implements Store {
         [sha256, memberId, at],
       );
       await this.bumpMemberVersion(client);
-      return (await this.appendInTx(client, credentialEntries(memberId, at, options))) as LogAppend;
+      return (await this.appendInTx(
+        client,
+        credentialEntries(memberId, sha256, at, options),
+      )) as LogAppend;
     });
   }
 
@@ -260,10 +263,13 @@ export class PostgresStore implements Store {
       const alert = keyAlert(memberId, at, change);
       const alerts: AlertRecord[] = [];
       if (alert !== undefined) {
+        // Its own sequence number (the counter row locked until commit), so that no cursor
+        // passes it before it is committed.
+        const seq = await this.bumpSeq(client);
         const { rows } = await client.query<StoredAlertRow>(
           `INSERT INTO alerts (seq, member_id, token, kind, source, occurred_at, created_at)
-           VALUES ((SELECT value FROM counters WHERE name = 'seq'), $1, $2, $3, $4, $5, $6) RETURNING *`,
-          [memberId, alert.token, alert.kind, alert.source, alert.occurredAt, alert.createdAt],
+           VALUES ($7, $1, $2, $3, $4, $5, $6) RETURNING *`,
+          [memberId, alert.token, alert.kind, alert.source, alert.occurredAt, alert.createdAt, seq],
         );
         await client.query(
           'INSERT INTO webhook_deliveries (alert_id, member_id, attempts, next_attempt_at) SELECT $1, member_id, 0, $2 FROM webhooks WHERE member_id = $3',
@@ -694,10 +700,12 @@ export class PostgresStore implements Store {
   }
 
   private async recordBatch(client: pg.PoolClient, b: BatchRecord): Promise<void> {
-    await client.query(
-      'INSERT INTO batches (member_id, batch_id, kind, digest, public_key, signature, items, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING',
+    const { rows } = await client.query<{ digest: string }>(
+      `INSERT INTO batches (member_id, batch_id, kind, digest, public_key, signature, items, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (member_id, batch_id) DO UPDATE SET digest = batches.digest RETURNING digest`,
       [b.memberId, b.batchId, b.kind, b.digest, b.publicKey, b.signature, b.items, b.receivedAt],
     );
+    if (rows[0]?.digest !== b.digest) throw new BatchReusedError();
   }
 
   private async alertWatchers(
@@ -1083,6 +1091,17 @@ export class PostgresStore implements Store {
     reason: string,
     at: number,
   ): Promise<{ status: 'retracted' | 'not_found' | 'already'; seq: number; log?: LogAppend }> {
+    // An ingest of the same member's reports of the same token that commits in between
+    // makes the recount's insert meet its row: the retraction runs again (and counts it).
+    return this.retryOnConflict(() => this.retractReportOnce(memberId, reportId, reason, at));
+  }
+
+  private async retractReportOnce(
+    memberId: string,
+    reportId: string,
+    reason: string,
+    at: number,
+  ): Promise<{ status: 'retracted' | 'not_found' | 'already'; seq: number; log?: LogAppend }> {
     return this.tx(async (client) => {
       const { rows } = await client.query<{ retracted_at: number | null; entities: string }>(
         'SELECT retracted_at, entities FROM reports WHERE id = $1 AND member_id = $2 FOR UPDATE',
@@ -1100,6 +1119,13 @@ export class PostgresStore implements Store {
       const tokens = distinctTokens([{ entities: JSON.parse(row.entities) as IngestEntity[] }]).map(
         (t) => t.token,
       );
+      // The member's rows of these tokens go first: the delete waits for an ingest that
+      // holds them, and the reports read next (a statement of its own, so a snapshot taken
+      // after that ingest committed) include its reports.
+      await client.query(
+        'DELETE FROM token_stats WHERE token = ANY($1::text[]) AND member_id = $2',
+        [tokens, memberId],
+      );
       const remaining = (
         await client.query<{
           token: string;
@@ -1112,10 +1138,6 @@ export class PostgresStore implements Store {
           [tokens, memberId],
         )
       ).rows;
-      await client.query(
-        'DELETE FROM token_stats WHERE token = ANY($1::text[]) AND member_id = $2',
-        [tokens, memberId],
-      );
       for (const token of tokens) {
         const stats = recount(
           memberId,

@@ -44,7 +44,7 @@ import {
   auditStatePage,
   auditStateQuery,
 } from '../audit-state.js';
-import { newId } from '../ids.js';
+import { BatchReusedError, newId } from '../ids.js';
 import { keyAlert, keyChangeRecord, keyChangeStatements } from '../key-changes.js';
 import {
   type AuditSubject,
@@ -199,7 +199,7 @@ export class SqliteStore implements Store {
     options: { by: 'operator' | 'member'; replace: boolean },
   ): Promise<LogAppend> {
     return this.db.transaction(() => {
-      const entries = credentialEntries(memberId, at, options);
+      const entries = credentialEntries(memberId, sha256, at, options);
       if (options.replace)
         this.db
           .prepare(
@@ -231,12 +231,13 @@ export class SqliteStore implements Store {
       const alert = keyAlert(memberId, at, change);
       const alerts: AlertRecord[] = [];
       if (alert !== undefined) {
+        const keySeq = this.bumpSeq();
         const id = this.db
           .prepare(
             'INSERT INTO alerts (seq, member_id, token, kind, source, occurred_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
           )
           .run(
-            this.seqNow(),
+            keySeq,
             memberId,
             alert.token,
             alert.kind,
@@ -249,7 +250,7 @@ export class SqliteStore implements Store {
             'INSERT INTO webhook_deliveries (alert_id, member_id, attempts, next_attempt_at) SELECT ?, member_id, 0, ? FROM webhooks WHERE member_id = ?',
           )
           .run(id, at, memberId);
-        alerts.push({ ...alert, id: Number(id) });
+        alerts.push({ ...alert, id: Number(id), seq: keySeq });
       }
       return this.logWrite(memberId, at, alerts, [
         eventEntry('key_event', memberId, change.publicKey, at, keyChangeRecord(change)),
@@ -627,6 +628,12 @@ export class SqliteStore implements Store {
   }
 
   private recordBatch(batch: BatchRecord): void {
+    const kept = this.db
+      .prepare<[string, string], { digest: string }>(
+        'SELECT digest FROM batches WHERE member_id = ? AND batch_id = ?',
+      )
+      .get(batch.memberId, batch.batchId);
+    if (kept !== undefined && kept.digest !== batch.digest) throw new BatchReusedError();
     this.db
       .prepare(
         'INSERT OR IGNORE INTO batches (member_id, batch_id, kind, digest, public_key, signature, items, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -685,6 +692,7 @@ export class SqliteStore implements Store {
         deliver.run(id, now, w.member_id);
         raised.push({
           id: Number(id),
+          seq,
           member: w.member_id,
           token: e.token,
           kind: e.kind,
@@ -1256,6 +1264,7 @@ export class SqliteStore implements Store {
           deliver.run(alertId, run.createdAt, w.member_id);
           alerts.push({
             id: Number(alertId),
+            seq,
             member: w.member_id,
             token: t.token,
             kind: t.kind,

@@ -1,0 +1,3 @@
+import { describeHostileInputs } from './hostile-inputs.js';
+
+describeHostileInputs('SQLite', async () => undefined);
