@@ -21,6 +21,7 @@ export const DEFAULT_CONDUCTANCE: Conductance = {
   login: { forward: 0.85, backward: 0.85 },
   install: { forward: 0.5, backward: 0.1 },
   registered_with: { forward: 0.9, backward: 0.9 },
+  reassigned: { forward: 0.9, backward: 0.9 },
   co_report: { forward: 0.9, backward: 0.9 },
 };
 

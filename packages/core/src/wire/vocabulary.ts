@@ -51,5 +51,11 @@ export const LINK_TYPES = [
   'login',
   'install',
   'registered_with',
+  /**
+   * The identifier in `from` (a phone number, an account, a handle) was given to a new
+   * holder at `at`, registered with `to` (the new holder's identity): what was reported or
+   * linked about `from` before that concerns an earlier holder (issue 12: recycled numbers).
+   */
+  'reassigned',
 ] as const;
 export type LinkType = (typeof LINK_TYPES)[number];

@@ -158,6 +158,7 @@ const EDGE_WORDS: Readonly<Record<EdgeType, string>> = {
   login: 'logged in with',
   install: 'installed with',
   registered_with: 'registered with',
+  reassigned: 'given to a new holder registered with',
   co_report: 'named in a report with',
 };
 
