@@ -148,7 +148,7 @@ describe('check answers recomputed by the audit', () => {
             })
           ).json() as { policy: object }
         ).policy,
-        thresholds: { suspicious: 0.2, fraud: 0.6 },
+        thresholds: { suspicious: 0.2, fraud: 0.74 },
       }),
     });
     expect(put.statusCode).toBe(200);

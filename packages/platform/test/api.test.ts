@@ -369,16 +369,26 @@ describe('risk checks', () => {
     const policy = json<{ policy: { weights: Record<string, number> } }>(
       await h.request(h.actors.bankB, 'GET', '/v1/policy'),
     ).policy;
-    const stricter = { ...policy, weights: { ...policy.weights, suspected: 0.9 } };
+    const stricter = { ...policy, weights: { ...policy.weights, suspected: 0.6 } };
     expect(json(await h.request(h.actors.bankA, 'PUT', '/v1/policy', stricter))).toMatchObject({
       status: 403,
       code: 'role.forbidden',
+    });
+    // One member's report alone never makes fraud (issue 12): a weight at or above the
+    // fraud threshold is refused, and nothing changes.
+    const brandsAlone = { ...policy, weights: { ...policy.weights, suspected: 0.9 } };
+    expect(
+      json(await h.request(h.actors.operator, 'PUT', '/v1/policy', brandsAlone)),
+    ).toMatchObject({
+      status: 400,
+      code: 'policy.invalid',
+      errors: [{ field: 'weights.suspected' }],
     });
     expect(json(await h.request(h.actors.operator, 'PUT', '/v1/policy', stricter))).toEqual({
       version: 1,
     });
     expect(json(await h.request(h.actors.bankB, 'GET', `/v1/check/${tok(1)}`))).toMatchObject({
-      verdict: 'fraud',
+      verdict: 'suspicious',
       policyVersion: 1,
     });
     const bad = await h.request(h.actors.operator, 'PUT', '/v1/policy', {

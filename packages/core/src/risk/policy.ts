@@ -18,10 +18,24 @@ export interface Policy {
   /** Days after which a report counts half (phone numbers are recycled sooner than cards). */
   readonly halfLifeDays: Readonly<Record<IdentifierKind, number>>;
   readonly thresholds: { readonly suspicious: number; readonly fraud: number };
+  /**
+   * Share of its weight a report of each type keeps however old (issue 12): age weakens
+   * a complaint, but a confirmed case stays confirmed. A policy written without it keeps
+   * nothing (0 for every type), as policies did before.
+   */
+  readonly ageFloor: Readonly<Record<ReportType, number>>;
 }
 
+/**
+ * The default policy. Two rules shape it (issue 12):
+ * - one member's report alone never makes a token `fraud` unless police confirmed it:
+ *   every other type weighs less than the fraud threshold (checked when a policy is set);
+ * - confirmed fraud does not fade to `suspicious` within a year: a police-confirmed
+ *   report keeps 0.85 of its weight (0.81, `fraud` on its own), a confirmed one 0.75, so
+ *   that two members' confirmations a year old still combine to 1 − (1 − 0.525)² ≈ 0.77.
+ */
 export const DEFAULT_POLICY: Policy = {
-  weights: { police_confirmed: 0.95, confirmed_fraud: 0.8, victim_report: 0.5, suspected: 0.25 },
+  weights: { police_confirmed: 0.95, confirmed_fraud: 0.7, victim_report: 0.5, suspected: 0.25 },
   halfLifeDays: {
     phone: 90,
     bank_card: 365,
@@ -38,6 +52,7 @@ export const DEFAULT_POLICY: Policy = {
     im_account: 180,
   },
   thresholds: { suspicious: 0.3, fraud: 0.75 },
+  ageFloor: { police_confirmed: 0.85, confirmed_fraud: 0.75, victim_report: 0, suspected: 0 },
 };
 
 export class PolicyError extends CredenceError<'policy.invalid'> {
@@ -57,6 +72,7 @@ export function parsePolicy(value: unknown): Policy {
   const weights = (json.weights ?? {}) as Record<string, unknown>;
   const halfLife = (json.halfLifeDays ?? {}) as Record<string, unknown>;
   const thresholds = (json.thresholds ?? {}) as Record<string, unknown>;
+  const floor = json.ageFloor as Record<string, unknown> | undefined;
   const policy: Policy = {
     weights: Object.fromEntries(
       REPORT_TYPES.map((t) => [t, number(weights[t], `weights.${t}`, 0, 1)]),
@@ -68,13 +84,45 @@ export function parsePolicy(value: unknown): Policy {
       suspicious: number(thresholds.suspicious, 'thresholds.suspicious', 0, 1),
       fraud: number(thresholds.fraud, 'thresholds.fraud', 0, 1),
     },
+    ageFloor: Object.fromEntries(
+      REPORT_TYPES.map((t) => [
+        t,
+        floor === undefined ? 0 : number(floor[t], `ageFloor.${t}`, 0, 1),
+      ]),
+    ) as Policy['ageFloor'],
   };
   if (policy.thresholds.fraud < policy.thresholds.suspicious)
     throw new PolicyError('thresholds.fraud', 'must not be below thresholds.suspicious');
   for (const key of Object.keys(json))
-    if (!['weights', 'halfLifeDays', 'thresholds'].includes(key))
+    if (!['weights', 'halfLifeDays', 'thresholds', 'ageFloor'].includes(key))
       throw new PolicyError(key, 'is not a field of a policy');
   return policy;
+}
+
+/**
+ * The rules a policy must keep to be put in force (PUT /v1/policy), beyond its fields'
+ * ranges: one member's report alone, of any type but `police_confirmed`, never makes a
+ * token `fraud` (issue 12). Policies already in force before the rule are read as they
+ * are (parsePolicy), so that their answers can still be recomputed.
+ */
+export function checkPolicyRules(policy: Policy): void {
+  for (const t of REPORT_TYPES)
+    if (t !== 'police_confirmed' && policy.weights[t] >= policy.thresholds.fraud)
+      throw new PolicyError(
+        `weights.${t}`,
+        `must be below thresholds.fraud (${policy.thresholds.fraud}): one member's report alone is not enough for fraud`,
+      );
+}
+
+/** A report's evidence: its weight, aged by the kind's half-life down to its type's floor. */
+export function reportEvidence(
+  policy: Pick<Policy, 'weights' | 'ageFloor'>,
+  type: ReportType,
+  ageMs: number,
+  halfLifeMs: number,
+): number {
+  const decay = 2 ** (-Math.max(0, ageMs) / halfLifeMs);
+  return policy.weights[type] * Math.max(policy.ageFloor[type], decay);
 }
 
 export type Verdict = 'clear' | 'suspicious' | 'fraud';
@@ -129,8 +177,7 @@ export function assess(
     categories |= s.categories;
     firstSeen = firstSeen === undefined ? s.firstSeen : Math.min(firstSeen, s.firstSeen);
     lastSeen = lastSeen === undefined ? s.lastSeen : Math.max(lastSeen, s.lastSeen);
-    const age = Math.max(0, now - s.lastSeen);
-    const evidence = policy.weights[s.type] * 2 ** (-age / halfLife);
+    const evidence = reportEvidence(policy, s.type, now - s.lastSeen, halfLife);
     strongest.set(s.memberId, Math.max(strongest.get(s.memberId) ?? 0, evidence));
   }
   let clear = 1;

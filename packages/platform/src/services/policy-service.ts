@@ -1,4 +1,9 @@
-import { DEFAULT_POLICY, type Policy, parsePolicy } from '@credence/core/risk/policy';
+import {
+  checkPolicyRules,
+  DEFAULT_POLICY,
+  type Policy,
+  parsePolicy,
+} from '@credence/core/risk/policy';
 import type { Store } from '../storage/store.js';
 
 /**
@@ -34,6 +39,7 @@ export class PolicyService {
 
   async set(body: unknown, by: string): Promise<number> {
     const policy = parsePolicy(body);
+    checkPolicyRules(policy);
     const version = await this.store.putPolicy(policy, by, this.now());
     this.current = { version, policy };
     return version;
