@@ -51,6 +51,8 @@ export const CO_REPORT = EDGE_TYPES.indexOf('co_report');
 export interface EvidenceWeights {
   readonly weights: Readonly<Record<ReportType, number>>;
   readonly halfLifeDays: Readonly<Record<IdentifierKind, number>>;
+  /** Share of its weight a report of each type keeps however old (absent: none). */
+  readonly ageFloor?: Readonly<Record<ReportType, number>>;
   /** The time evidence is aged to (epoch ms). */
   readonly now: number;
 }
@@ -205,7 +207,10 @@ export class EvidenceGraphBuilder {
         continue;
       }
       if (!fraudSide.includes(v)) fraudSide.push(v);
-      const decay = 2 ** (-age / (this.weights.halfLifeDays[e.kind] * DAY_MS));
+      const decay = Math.max(
+        this.weights.ageFloor?.[report.type] ?? 0,
+        2 ** (-age / (this.weights.halfLifeDays[e.kind] * DAY_MS)),
+      );
       let ev = this.evidence.get(v);
       if (ev === undefined) {
         ev = { members: new Map(), reports: 0, categories: 0, types: 0, roles: 0 };

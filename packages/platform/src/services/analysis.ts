@@ -175,6 +175,7 @@ export async function readEvidence(
   const builder = new EvidenceGraphBuilder({
     weights: policy.weights,
     halfLifeDays: policy.halfLifeDays,
+    ageFloor: policy.ageFloor,
     now,
   });
   let afterReport: { memberId: string; id: string } | undefined;
