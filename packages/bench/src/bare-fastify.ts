@@ -16,6 +16,7 @@ const answer = {
   firstSeen: null,
   lastSeen: null,
   ring: null,
+  rank: null,
   explanation: 'No member has reported this identifier.',
   policyVersion: 0,
 };

@@ -94,6 +94,8 @@ export interface Propagation {
   readonly risk: Float64Array;
   /** The edge the risk came over (-1: the node's own evidence, or none). */
   readonly via: Int32Array;
+  /** What each arc of the incidence carries (conductance × hub damping), in the rows' order. */
+  readonly arcCarry: Float64Array;
 }
 
 /**
@@ -112,50 +114,8 @@ export function propagateRisk(
   options: PropagationOptions = {},
 ): Propagation {
   const n = g.tokens.length;
-  const conductance = options.conductance ?? DEFAULT_CONDUCTANCE;
-  const hubDegree = options.hubDegree ?? 25;
   const floor = options.floor ?? 0.05;
-  const types = EDGE_TYPES.length;
-  const { from, to, type } = g.edges;
-  const m = g.edges.length;
-
-  // Distinct neighbours per node and edge type, for the hub damping, counted row by row
-  // (a pair named in thirty reports, or thirty logins of one SIM in one handset, is one
-  // neighbour: repeated evidence is not a hub).
-  const degree = new Int32Array(n * types);
-  const seenBy = new Int32Array(n).fill(-1);
-  const seenTypes = new Uint8Array(n);
-  for (let v = 0; v < n; v++)
-    for (let i = inc.offsets[v] as number, end = inc.offsets[v + 1] as number; i < end; i++) {
-      const u = inc.neighbors[i] as number;
-      const t = inc.arcTypes[i] as number;
-      if (seenBy[u] !== v) {
-        seenBy[u] = v;
-        seenTypes[u] = 0;
-      }
-      if (((seenTypes[u] as number) & (1 << t)) !== 0) continue;
-      seenTypes[u] = (seenTypes[u] as number) | (1 << t);
-      const d = v * types + t;
-      degree[d] = (degree[d] as number) + 1;
-    }
-  const damping = (d: number) => (d > hubDegree ? Math.sqrt(hubDegree / d) : 1);
-  const refund = markReverseTransfers(g);
-  const forward = Float64Array.from(EDGE_TYPES, (t) => conductance[t].forward);
-  const backward = Float64Array.from(EDGE_TYPES, (t) => conductance[t].backward);
-  // What each arc carries, hub damping at both ends included: computed once, in edge
-  // order, into the rows' places, so that settling a node reads its row in sequence.
-  const arcCarry = new Float64Array(inc.edgeIds.length);
-  for (let e = 0; e < m; e++) {
-    const t = type[e] as number;
-    const hub =
-      damping(degree[(from[e] as number) * types + t] as number) *
-      damping(degree[(to[e] as number) * types + t] as number);
-    // Money sent back to an account that paid the sender is a refund (rings refund a
-    // little to win trust), not the next hop of a chain: it carries as money in does.
-    arcCarry[inc.fromArc[e] as number] =
-      (refund[e] === 1 ? (backward[t] as number) : (forward[t] as number)) * hub;
-    arcCarry[inc.toArc[e] as number] = (backward[t] as number) * hub;
-  }
+  const arcCarry = arcConductances(g, inc, options);
   const arcTarget = inc.neighbors;
 
   const risk = new Float64Array(n);
@@ -195,7 +155,63 @@ export function propagateRisk(
       }
     }
   }
-  return { risk, via };
+  return { risk, via, arcCarry };
+}
+
+/**
+ * What each arc of the incidence carries: its type's conductance in its direction, a
+ * refund carrying as money in, and the hub damping at both ends.
+ */
+export function arcConductances(
+  g: EvidenceGraph,
+  inc: Incidence,
+  options: PropagationOptions = {},
+): Float64Array {
+  const n = g.tokens.length;
+  const conductance = options.conductance ?? DEFAULT_CONDUCTANCE;
+  const hubDegree = options.hubDegree ?? 25;
+  const types = EDGE_TYPES.length;
+  const { from, to, type } = g.edges;
+  const m = g.edges.length;
+
+  // Distinct neighbours per node and edge type, for the hub damping, counted row by row
+  // (a pair named in thirty reports, or thirty logins of one SIM in one handset, is one
+  // neighbour: repeated evidence is not a hub).
+  const degree = new Int32Array(n * types);
+  const seenBy = new Int32Array(n).fill(-1);
+  const seenTypes = new Uint16Array(n);
+  for (let v = 0; v < n; v++)
+    for (let i = inc.offsets[v] as number, end = inc.offsets[v + 1] as number; i < end; i++) {
+      const u = inc.neighbors[i] as number;
+      const t = inc.arcTypes[i] as number;
+      if (seenBy[u] !== v) {
+        seenBy[u] = v;
+        seenTypes[u] = 0;
+      }
+      if (((seenTypes[u] as number) & (1 << t)) !== 0) continue;
+      seenTypes[u] = (seenTypes[u] as number) | (1 << t);
+      const d = v * types + t;
+      degree[d] = (degree[d] as number) + 1;
+    }
+  const damping = (d: number) => (d > hubDegree ? Math.sqrt(hubDegree / d) : 1);
+  const refund = markReverseTransfers(g);
+  const forward = Float64Array.from(EDGE_TYPES, (t) => conductance[t].forward);
+  const backward = Float64Array.from(EDGE_TYPES, (t) => conductance[t].backward);
+  // What each arc carries, hub damping at both ends included: computed once, in edge
+  // order, into the rows' places, so that settling a node reads its row in sequence.
+  const arcCarry = new Float64Array(inc.edgeIds.length);
+  for (let e = 0; e < m; e++) {
+    const t = type[e] as number;
+    const hub =
+      damping(degree[(from[e] as number) * types + t] as number) *
+      damping(degree[(to[e] as number) * types + t] as number);
+    // Money sent back to an account that paid the sender is a refund (rings refund a
+    // little to win trust), not the next hop of a chain: it carries as money in does.
+    arcCarry[inc.fromArc[e] as number] =
+      (refund[e] === 1 ? (backward[t] as number) : (forward[t] as number)) * hub;
+    arcCarry[inc.toArc[e] as number] = (backward[t] as number) * hub;
+  }
+  return arcCarry;
 }
 
 /**

@@ -78,6 +78,11 @@ export interface RingAnalysis {
   /** Each node's risk after propagation, and the edge it came over (-1: its own). */
   readonly risk: Float64Array;
   readonly via: Int32Array;
+  /** Tokens that take and pass no risk (victims). */
+  readonly blocked: Uint8Array;
+  /** The incidence and what each of its arcs carries (for the ranking). */
+  readonly incidence: Incidence;
+  readonly arcCarry: Float64Array;
   readonly stats: {
     /** Milliseconds per step. */
     readonly ms: Readonly<
@@ -140,7 +145,7 @@ export function findRings(graph: EvidenceGraph, options: RingOptions = {}): Ring
   };
   const inc = options.incidence ?? incidence(graph);
   lap('incidence');
-  const { risk, via } = propagateRisk(graph, evidence, blocked, inc, options);
+  const { risk, via, arcCarry } = propagateRisk(graph, evidence, blocked, inc, options);
   lap('propagation');
 
   // Association edges between candidates: those that carry suspicion at least halfway.
@@ -244,6 +249,9 @@ export function findRings(graph: EvidenceGraph, options: RingOptions = {}): Ring
     evidence,
     risk,
     via,
+    blocked,
+    incidence: inc,
+    arcCarry,
     stats: {
       ms,
       nodes: n,

@@ -265,6 +265,7 @@ export const checkAnswer = {
     'firstSeen',
     'lastSeen',
     'ring',
+    'rank',
     'explanation',
     'policyVersion',
     'basis',
@@ -298,6 +299,34 @@ export const checkAnswer = {
             size: { type: 'integer' },
             categories: { type: 'array', items: { type: 'string' } },
             risk: { type: 'number', description: "the token's risk after propagation" },
+            reason: { type: 'string' },
+          },
+        },
+      ],
+    },
+    rank: {
+      description:
+        "the token's ranked risk in the latest analysis run, or null when no report is within reach",
+      anyOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          required: ['score', 'percentile', 'model', 'reason'],
+          properties: {
+            score: {
+              type: 'number',
+              minimum: 0,
+              maximum: 1,
+              description:
+                'a calibrated probability: about this share of tokens so scored were part of a ring in evaluation',
+            },
+            percentile: {
+              type: 'number',
+              minimum: 0,
+              maximum: 1,
+              description: 'share of all scored tokens ranked strictly lower',
+            },
+            model: { type: 'string' },
             reason: { type: 'string' },
           },
         },
@@ -706,6 +735,8 @@ export const ringDetail = {
           token: { type: 'string' },
           kind: { type: 'string' },
           risk: { type: 'number' },
+          score: { type: 'number', description: 'its ranked risk, a calibrated probability' },
+          percentile: { type: 'number', description: 'share of all scored tokens ranked lower' },
           why: {
             type: 'object',
             description:

@@ -42,6 +42,9 @@ export interface RingToken {
   readonly token: string;
   readonly kind: IdentifierKind;
   readonly risk: number;
+  /** Its ranked risk (a calibrated probability) and percentile among all scored tokens. */
+  readonly score?: number;
+  readonly percentile?: number;
   readonly why: RingTokenWhy;
 }
 
@@ -59,14 +62,35 @@ export interface RingDetail extends RingSummary {
   readonly edges: readonly RingEdge[];
 }
 
+/**
+ * Every token within reach of a report, ranked (issue 12): the model that scored them,
+ * how many tokens were scored in all (the percentiles' denominator), and per token
+ * [token, score, percentile, distinct reported neighbours, the edge type its strongest
+ * path came over or null], highest score first. A token not listed had no report within
+ * the walks' reach.
+ */
+export interface RankingRecord {
+  readonly model: string;
+  readonly scored: number;
+  readonly tokens: readonly (readonly [
+    token: string,
+    score: number,
+    percentile: number,
+    reportedNeighbours: number,
+    via: EdgeType | null,
+  ])[];
+}
+
 /** The result of one analysis run, as kept (one JSON document) and served. */
 export interface AnalysisResult {
-  readonly version: 1;
+  /** 2: with the ranking (issue 12); 1: before it. */
+  readonly version: 1 | 2;
   readonly createdAt: string;
   readonly policyVersion: number;
   readonly stats: AnalysisStats;
   readonly rings: readonly RingDetail[];
   readonly campaigns: readonly CampaignRecord[];
+  readonly ranking?: RankingRecord;
 }
 
 /** A campaign as every member sees it: counts and, where allowed, a masked script. */
@@ -115,6 +139,16 @@ export interface AnalysisStats {
   readonly campaigns: number;
 }
 
+/** What a check says of a token's ranked risk. */
+export interface TokenRank {
+  /** A calibrated probability: about this share of tokens so scored were a ring's in evaluation. */
+  readonly score: number;
+  /** Share of all scored tokens ranked strictly lower. */
+  readonly percentile: number;
+  readonly model: string;
+  readonly reason: string;
+}
+
 /** What a check says of a token in a ring. */
 export interface TokenRing {
   readonly id: string;
@@ -133,6 +167,7 @@ interface Loaded {
   readonly result: AnalysisResult;
   readonly byId: ReadonlyMap<string, RingDetail>;
   readonly byToken: ReadonlyMap<string, TokenRing>;
+  readonly rank: ReadonlyMap<string, TokenRank>;
   readonly campaigns: ReadonlyMap<string, CampaignRecord>;
 }
 
@@ -267,6 +302,8 @@ export function analysisResult(
         token: graph.tokens[v] as string,
         kind: IDENTIFIER_KINDS[graph.kinds[v] as number] as IdentifierKind,
         risk,
+        score: round6(analysis.ranking.score[v] as number),
+        percentile: round6(analysis.ranking.percentile[v] as number),
         why,
       };
     });
@@ -311,7 +348,7 @@ export function analysisResult(
       if (id !== undefined && wanted.has(token)) ringOfToken.set(token, id);
     });
   return {
-    version: 1,
+    version: 2,
     createdAt: new Date(createdAt).toISOString(),
     policyVersion,
     stats: {
@@ -330,7 +367,55 @@ export function analysisResult(
     },
     rings,
     campaigns: campaigns.map((c) => campaignRecord(ringOfToken, scripts, c)),
+    ranking: rankingRecord(graph, analysis),
   };
+}
+
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/** Every token within the walks' reach of a report, highest score first. */
+function rankingRecord(graph: EvidenceGraph, analysis: GraphAnalysis): RankingRecord {
+  const { score, percentile, reached, reportedNeighbours } = analysis.ranking;
+  const listed: number[] = [];
+  for (let v = 0; v < graph.tokens.length; v++) if (reached[v] === 1) listed.push(v);
+  listed.sort(
+    (a, b) =>
+      (score[b] as number) - (score[a] as number) ||
+      ((graph.tokens[a] as string) < (graph.tokens[b] as string) ? -1 : 1),
+  );
+  const { from, type } = graph.edges;
+  return {
+    model: analysis.ranking.model,
+    scored: graph.tokens.length,
+    tokens: listed.map((v) => {
+      const e = analysis.via[v] as number;
+      return [
+        graph.tokens[v] as string,
+        round6(score[v] as number),
+        round6(percentile[v] as number),
+        reportedNeighbours[v] as number,
+        e < 0 || from[e] === undefined ? null : (EDGE_TYPES[type[e] as number] as EdgeType),
+      ] as const;
+    }),
+  };
+}
+
+const percent = (p: number) =>
+  p >= 0.9995 ? 'top 0.1 %' : `top ${Math.max(0.1, Math.round((1 - p) * 1000) / 10)} %`;
+
+/** Why a token ranks where it does, in words. */
+function rankReason(
+  score: number,
+  percentile: number,
+  reportedNeighbours: number,
+  via: EdgeType | null,
+): string {
+  const near =
+    reportedNeighbours === 0
+      ? 'no reported identifier next to it'
+      : `${reportedNeighbours} reported identifier${reportedNeighbours === 1 ? '' : 's'} next to it`;
+  const path = via === null ? '' : `; strongest path: ${EDGE_WORDS[via]} a suspect identifier`;
+  return `Ranked in the ${percent(percentile)} of all tokens (risk ${score.toFixed(3)}): ${near}${path}.`;
 }
 
 function campaignRecord(
@@ -398,6 +483,10 @@ function load(
       });
     }
   }
+  const rank = new Map<string, TokenRank>();
+  const model = result.ranking?.model ?? '';
+  for (const [token, score, percentile, near, via] of result.ranking?.tokens ?? [])
+    rank.set(token, { score, percentile, model, reason: rankReason(score, percentile, near, via) });
   return {
     id,
     createdAt,
@@ -405,6 +494,7 @@ function load(
     result,
     byId,
     byToken,
+    rank,
     campaigns: new Map((result.campaigns ?? []).map((c) => [c.id, c])),
   };
 }
@@ -568,6 +658,11 @@ export class AnalysisService {
 
   tokenRing(token: string): TokenRing | undefined {
     return this.latest?.byToken.get(token);
+  }
+
+  /** The token's ranked risk in the latest run (undefined: no report within reach). */
+  tokenRank(token: string): TokenRank | undefined {
+    return this.latest?.rank.get(token);
   }
 
   rings(filter: RingFilter): { rings: RingSummary[]; total: number } {

@@ -1,5 +1,5 @@
 import { type Assessment, assess } from '@credence/core/risk/policy';
-import type { AnalysisService, TokenRing } from './analysis.js';
+import type { AnalysisService, TokenRank, TokenRing } from './analysis.js';
 import type { CheckView } from './check-view.js';
 import type { PolicyService } from './policy-service.js';
 
@@ -21,6 +21,8 @@ export interface CheckAnswer extends Assessment {
   readonly kind: string | undefined;
   /** The ring joint analysis put the token in, if any (the latest run). */
   readonly ring: TokenRing | null;
+  /** Its ranked risk in the latest run; null when no report is within reach (issue 12). */
+  readonly rank: TokenRank | null;
   readonly policyVersion: number;
   readonly basis: CheckBasis;
 }
@@ -54,12 +56,14 @@ export class CheckService {
       const flagged = this.view.lookup(token);
       const assessment = assess(policy, flagged?.kind ?? 'phone', flagged?.stats ?? [], now);
       const ring = this.analysis?.tokenRing(token);
+      const rank = this.analysis?.tokenRank(token) ?? null;
       if (ring === undefined)
         return {
           token,
           kind: flagged?.kind,
           ...assessment,
           ring: null,
+          rank,
           policyVersion: version,
           basis,
         };
@@ -85,6 +89,7 @@ export class CheckService {
             ? `Not reported by any member. ${inRing}`
             : `${assessment.explanation} ${inRing}`,
         ring,
+        rank,
         policyVersion: version,
         basis,
       };

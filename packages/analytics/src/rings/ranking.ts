@@ -1,0 +1,241 @@
+import type { EvidenceGraph } from '../evidence/evidence-graph.js';
+import type { Incidence } from './propagation.js';
+import { DEFAULT_RANKING_MODEL } from './ranking-model.js';
+
+/**
+ * Ranked risk (issue 12): a score for every token of the evidence graph that orders them
+ * for an analyst and reads as a probability.
+ *
+ * Max-product propagation (propagation.ts) gives each token the single strongest path
+ * from a reported token: a flag with a reason, but no order. Most tokens of a laundering
+ * ring are two or more hops from the few accounts their banks reported and each is
+ * reached by several of them; the strongest path alone cannot tell them from an honest
+ * account one hop from one report. So the ranking adds evidence that accumulates:
+ *
+ * - **Risk mass**: a random walk with restart from the reported tokens (each weighted by
+ *   its evidence) over the same typed, hub-damped conductances propagation uses. From a
+ *   token the walker follows one of its arcs chosen uniformly and crosses it with the
+ *   arc's conductance; what does not cross is lost, so weak links (calls, money coming
+ *   in) carry little and a token of many links splits its mass among them. Not
+ *   normalized over the graph: a token's mass depends on the reports near it, not on how
+ *   many there are elsewhere. `r = s + (1 − α) Wᵀ r`, computed at two restart
+ *   probabilities, short reach (α = 0.5) and long (α = 0.15).
+ * - **Features** per token: both masses (log), the strongest path's risk, the number of
+ *   distinct reported neighbours, the number of distinct neighbours (a hub's many
+ *   neighbours explain its mass), and whether it was reported itself.
+ * - **Model**: a logistic combination of the features, fitted on development worlds only
+ *   (ranking-model.ts names them), followed by an isotonic map fitted on other
+ *   development worlds, so that the score reads as the share of such tokens that were a
+ *   ring's in evaluation.
+ */
+export interface RankingModel {
+  /** Names the model in answers and documents. */
+  readonly version: string;
+  /** Restart probabilities of the two walks. */
+  readonly restart: readonly [short: number, long: number];
+  /** Iterations of each walk (each adds one hop of reach). */
+  readonly iterations: number;
+  /** Logistic coefficients over FEATURES (standardized by `mean` and `scale`), and the intercept. */
+  readonly mean: readonly number[];
+  readonly scale: readonly number[];
+  readonly weights: readonly number[];
+  readonly intercept: number;
+  /**
+   * Isotonic calibration: the logistic output at each breakpoint (ascending) and the
+   * probability from there up to the next. Empty: the logistic output as it is.
+   */
+  readonly calibration: { readonly x: readonly number[]; readonly y: readonly number[] };
+}
+
+export const FEATURES = [
+  'log_mass_short',
+  'log_mass_long',
+  'path_risk',
+  'reported_neighbours',
+  'log_degree',
+  'reported',
+] as const;
+export type Feature = (typeof FEATURES)[number];
+
+export interface Ranking {
+  /** Each token's score: a probability in [0, 1]. */
+  readonly score: Float64Array;
+  /** Share of all tokens scored strictly lower, in [0, 1). */
+  readonly percentile: Float64Array;
+  /** Distinct reported tokens next to each token. */
+  readonly reportedNeighbours: Int32Array;
+  /** 1 for a token within the walks' reach of a report (some mass), not a victim. */
+  readonly reached: Uint8Array;
+  /** The features of each token, FEATURES.length per token (for fitting and explaining). */
+  readonly features: Float64Array;
+  readonly model: string;
+}
+
+/** Smallest mass told apart from none (log10). */
+const MASS_FLOOR = 1e-9;
+
+/**
+ * The walk with restart, r = s + (1 − α) Wᵀ r, where W moves from u along each of its
+ * arcs with probability carry / arcs(u). Iterated `iterations` times from r = s (each
+ * iteration adds one hop); blocked tokens (victims) take mass but pass none on.
+ */
+export function riskMass(
+  n: number,
+  inc: Incidence,
+  arcCarry: Float64Array,
+  seed: Float64Array,
+  blocked: Uint8Array,
+  restart: number,
+  iterations: number,
+): Float64Array {
+  let mass = Float64Array.from(seed);
+  let next = new Float64Array(n);
+  const keep = 1 - restart;
+  for (let it = 0; it < iterations; it++) {
+    next.set(seed);
+    for (let u = 0; u < n; u++) {
+      const r = mass[u] as number;
+      if (r === 0 || blocked[u] === 1) continue;
+      const start = inc.offsets[u] as number;
+      const end = inc.offsets[u + 1] as number;
+      if (end === start) continue;
+      const share = (keep * r) / (end - start);
+      for (let i = start; i < end; i++) {
+        const v = inc.neighbors[i] as number;
+        next[v] = (next[v] as number) + share * (arcCarry[i] as number);
+      }
+    }
+    [mass, next] = [next, mass];
+  }
+  return mass;
+}
+
+/** Every token's features, FEATURES.length per token. */
+export function rankingFeatures(
+  graph: EvidenceGraph,
+  inc: Incidence,
+  arcCarry: Float64Array,
+  evidence: Float64Array,
+  risk: Float64Array,
+  blocked: Uint8Array,
+  model: Pick<RankingModel, 'restart' | 'iterations'> = DEFAULT_RANKING_MODEL,
+): { features: Float64Array; reportedNeighbours: Int32Array; reached: Uint8Array } {
+  const n = graph.tokens.length;
+  const short = riskMass(n, inc, arcCarry, evidence, blocked, model.restart[0], model.iterations);
+  const long = riskMass(n, inc, arcCarry, evidence, blocked, model.restart[1], model.iterations);
+  const k = FEATURES.length;
+  const features = new Float64Array(n * k);
+  const reportedNeighbours = new Int32Array(n);
+  const reached = new Uint8Array(n);
+  // Distinct neighbours and distinct reported neighbours, row by row.
+  const seenBy = new Int32Array(n).fill(-1);
+  for (let v = 0; v < n; v++) {
+    let distinct = 0;
+    let reported = 0;
+    for (let i = inc.offsets[v] as number, end = inc.offsets[v + 1] as number; i < end; i++) {
+      const u = inc.neighbors[i] as number;
+      if (seenBy[u] === v) continue;
+      seenBy[u] = v;
+      distinct++;
+      if ((evidence[u] as number) > 0) reported++;
+    }
+    reportedNeighbours[v] = reported;
+    if ((long[v] as number) > 0 && blocked[v] === 0) reached[v] = 1;
+    // A token's own evidence is in its mass (the walk starts there); the features of a
+    // reported token describe its neighbourhood, the mass it gets back from it.
+    const own = evidence[v] as number;
+    const o = v * k;
+    features[o] = Math.log10(Math.max(MASS_FLOOR, (short[v] as number) - own));
+    features[o + 1] = Math.log10(Math.max(MASS_FLOOR, (long[v] as number) - own));
+    features[o + 2] = risk[v] as number;
+    features[o + 3] = Math.log1p(reported);
+    features[o + 4] = Math.log10(1 + distinct);
+    features[o + 5] = own > 0 ? 1 : 0;
+  }
+  return { features, reportedNeighbours, reached };
+}
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+/** The model's probability for one token's features (at `offset` in `features`). */
+export function modelProbability(model: RankingModel, features: Float64Array, offset: number) {
+  let z = model.intercept;
+  for (let j = 0; j < FEATURES.length; j++)
+    z +=
+      (model.weights[j] as number) *
+      (((features[offset + j] as number) - (model.mean[j] as number)) / (model.scale[j] as number));
+  return calibrate(model.calibration, sigmoid(z));
+}
+
+/** The isotonic step map: the value of the last breakpoint at or below p. */
+export function calibrate(
+  map: { readonly x: readonly number[]; readonly y: readonly number[] },
+  p: number,
+): number {
+  if (map.x.length === 0) return p;
+  let lo = 0;
+  let hi = map.x.length - 1;
+  if (p < (map.x[0] as number)) return map.y[0] as number;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((map.x[mid] as number) <= p) lo = mid;
+    else hi = mid - 1;
+  }
+  return map.y[lo] as number;
+}
+
+/**
+ * Ranks every token: features, the model's probability, and each token's percentile
+ * among all tokens (the share scored strictly lower).
+ */
+export function rankTokens(
+  graph: EvidenceGraph,
+  inc: Incidence,
+  arcCarry: Float64Array,
+  evidence: Float64Array,
+  risk: Float64Array,
+  blocked: Uint8Array,
+  model: RankingModel = DEFAULT_RANKING_MODEL,
+): Ranking {
+  const n = graph.tokens.length;
+  const { features, reportedNeighbours, reached } = rankingFeatures(
+    graph,
+    inc,
+    arcCarry,
+    evidence,
+    risk,
+    blocked,
+    model,
+  );
+  const score = new Float64Array(n);
+  for (let v = 0; v < n; v++)
+    score[v] = blocked[v] === 1 ? 0 : modelProbability(model, features, v * FEATURES.length);
+  return {
+    score,
+    percentile: percentiles(score),
+    reportedNeighbours,
+    reached,
+    features,
+    model: model.version,
+  };
+}
+
+/** Share of values strictly below each value, in [0, 1). */
+export function percentiles(values: Float64Array): Float64Array {
+  const n = values.length;
+  const sorted = Float64Array.from(values).sort();
+  const out = new Float64Array(n);
+  for (let v = 0; v < n; v++) {
+    // The first place holding a value not below this one: how many are strictly below.
+    const x = values[v] as number;
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((sorted[mid] as number) < x) lo = mid + 1;
+      else hi = mid;
+    }
+    out[v] = lo / n;
+  }
+  return out;
+}
