@@ -3,15 +3,35 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describeMachine, median } from './machine.js';
+import {
+  COMPARISON_HEAD,
+  comparisonRows,
+  DEVELOPMENT_SEEDS,
+  qualityWorlds,
+  rowOf,
+  runQuality,
+  type Split,
+  SUMMARY_HEAD,
+  summaryRows,
+  WORLD_TABLE_HEAD,
+} from './quality.js';
 import { recordSection } from './record.js';
 
 /**
  * `npm run bench`: runs the benchmark suites, prints their tables and records them in
- * BENCHMARKS.md. `npm run bench -- --quick` skips the long runs.
+ * BENCHMARKS.md. `npm run bench -- --quick` skips the long runs. The quality suite
+ * (`--suite=quality`) takes `--split dev` or `--split test` to run one set of seeds;
+ * `--suite=campaigns` (issue 11's worlds) runs only when asked.
  */
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--suite='))?.slice('--suite='.length);
+/** The quality suite's seeds: development only, test only, or both (default). */
+const splitAt = process.argv.indexOf('--split');
+const split = (process.argv.find((a) => a.startsWith('--split='))?.slice('--split='.length) ??
+  (splitAt >= 0 ? process.argv[splitAt + 1] : undefined)) as Split | undefined;
+if (split !== undefined && split !== 'dev' && split !== 'test')
+  throw new Error('--split= takes dev or test');
 /** The command as it was run, for the record. */
 const command = [
   'npm run bench',
@@ -485,7 +505,8 @@ function narrativesOf(w: QualityWorld): string {
   return boilerplate > 0 ? `${told}, form on ${Math.round(boilerplate * 100)} %` : told;
 }
 
-function qualitySuite(): string {
+/** Campaigns on worlds whose narratives share a reporting form (issue 11), through the whole pipeline. */
+function campaignsSuite(): string {
   const form = { brief: 1, boilerplate: 0.9 };
   const worlds: QualityWorld[] = quick
     ? [
@@ -548,7 +569,7 @@ function qualitySuite(): string {
     console.log(campaigns.at(-1));
   }
   return [
-    '## Joint analysis: quality (`credence eval`)',
+    '## Joint analysis: campaigns (`credence eval`)',
     '',
     `Command: \`${command}\` on ${new Date().toISOString().slice(0, 10)}.`,
     `Machine: ${describeMachine()}.`,
@@ -568,6 +589,42 @@ function qualitySuite(): string {
     '| seed | scale | narratives | seeds | reports with a script | plain: campaigns / true | plain purity | plain ARI | plain pairs | story: campaigns / true | story purity | story ARI | story pairs | form values |',
     '|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...campaigns,
+  ].join('\n');
+}
+
+/** The protocol of issue 12: development and test seeds, in-process everywhere, the pipeline on a few. */
+function qualitySuite(): string {
+  const cli = join(root, 'packages/cli/bin/credence.js');
+  const worlds = qualityWorlds({ quick, ...(split === undefined ? {} : { split }) });
+  console.log(WORLD_TABLE_HEAD.join('\n'));
+  const results = runQuality(cli, worlds, (line) => console.log(line));
+  const perWorld = results.map(rowOf);
+  const summary = summaryRows(results);
+  const compared = comparisonRows(results);
+  return [
+    '## Joint analysis: quality (`credence eval`, issue 12)',
+    '',
+    `Command: \`${command}\` on ${new Date().toISOString().slice(0, 10)}.`,
+    `Machine: ${describeMachine()}.`,
+    '',
+    `Protocol (docs/analytics.md, "Measuring it"): parameters are chosen on the development seeds {${DEVELOPMENT_SEEDS.join(', ')}} only; figures are reported on the test seeds 101–110 (scale 1) and 201–210 (scale 2), never used for tuning. Each world as today's stories (\`credence sim --seed N --scale S\`) and with laundering (\`--laundering 40 --days 365\`); perturbed worlds are \`--variant 1\`…\`5\` of the scale-1 test seeds. Every world is evaluated in-process (\`credence eval --in-process\`: the same analysis on the same graph, tokens being the normalized identifiers); the whole pipeline (\`credence eval\`) runs on a few test worlds and is compared below. Figures over the identifiers no member reported, a positive being a true ring's; AUPRC is average precision, P@k the precision among the k best-scored (k = the positives), the flag a check answering \`suspicious\` or \`fraud\`, calibration error the expected calibration error of the model's score (10 bins). The baselines rank the same identifiers from the same graph, read as an outside tester would (undirected, each linked pair weight 1): personalized PageRank restarting on the reported tokens in proportion to their evidence (damping 0.5 and 0.85) and the count of distinct reported neighbours.${quick ? ' Quick mode (`--quick`): fewer seeds; the medians are over those.' : ''}`,
+    '',
+    '### Test seeds: medians, and the goals',
+    '',
+    ...SUMMARY_HEAD,
+    ...(summary.length > 0 ? summary : ['| (no test world in this run) |||||||||']),
+    '',
+    '### Every world',
+    '',
+    ...WORLD_TABLE_HEAD,
+    ...perWorld,
+    '',
+    '### The pipeline against the in-process path, same worlds',
+    '',
+    "The platform's path is the reference (tokens from the key servers, the platform's analysis and its checks' answers, its clock as `now`); the in-process path is the same analysis on the same graph at the world's end. Until the analysis has a ranking, the pipeline ranks by the check's `score` (the propagated risk inside a ring, 0 elsewhere) and the in-process path by the propagated risk of every token, so their AUPRC differ; rings, flags and counts should agree.",
+    '',
+    ...COMPARISON_HEAD,
+    ...(compared.length > 0 ? compared : ['| (the pipeline ran on no world) |||||||||||||']),
   ].join('\n');
 }
 
@@ -601,5 +658,10 @@ if (only === undefined || only === 'quality') {
   const section = qualitySuite();
   console.log(`\n${section}`);
   recordSection(file, 'quality', section);
+}
+if (only === 'campaigns') {
+  const section = campaignsSuite();
+  console.log(`\n${section}`);
+  recordSection(file, 'campaigns', section);
 }
 console.log(`\nRecorded in ${file}.`);

@@ -1,65 +1,26 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzeGraph } from '@credence/analytics/analysis';
 import type { ScriptReport } from '@credence/analytics/campaigns/campaigns';
 import { campaignQuality } from '@credence/analytics/evaluation/campaign-quality';
-import {
-  adjustedRandIndex,
-  binaryScore,
-  matchRings,
-  purity,
-  type RingMatch,
-} from '@credence/analytics/evaluation/metrics';
-import {
-  EvidenceGraphBuilder,
-  type EvidenceLink,
-  type EvidenceReport,
-} from '@credence/analytics/evidence/evidence-graph';
+import { adjustedRandIndex, purity } from '@credence/analytics/evaluation/metrics';
+import { answerScore } from '@credence/analytics/evaluation/token-ranking';
+import type { EvidenceLink, EvidenceReport } from '@credence/analytics/evidence/evidence-graph';
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
 import { decodeFingerprint } from '@credence/core/narrative/fingerprint';
 import type { TokenizedLink, TokenizedReport } from '@credence/core/wire/tokenized-records';
 import { MemberSession } from '@credence/member/member-session';
 import { type PlatformEndpoint, platformRequest } from '@credence/member/platform-client';
 import type { Command } from 'commander';
+import { evaluateWorldInProcess } from './eval-in-process.js';
+import { type Judgement, judge, type MemberData, type Policy, type Truth } from './eval-judge.js';
 import { existsSync, readJson } from './files.js';
 import { jsonLines, startDemo } from './start.js';
 
-interface Truth {
-  seed: number;
-  scale: number;
-  days: number;
-  start: string;
-  members: { id: string; type: string }[];
-  rings: { id: string; identifiers: Record<string, string[]> }[];
-  campaigns: { id: string; reportRefs: string[] }[];
-}
-
-interface Policy {
-  weights: Record<string, number>;
-  halfLifeDays: Record<string, number>;
-  thresholds: { suspicious: number; fraud: number };
-}
-
-export interface EvalReport {
+export interface EvalReport extends Judgement {
+  /** Which path made the figures: the platform's (the reference) or the same analysis in-process. */
+  readonly path: 'pipeline' | 'in-process';
   readonly world: { seed: number; scale: number; days: number; members: number };
-  readonly rings: RingMatch;
-  readonly tokens: {
-    readonly unreported: number;
-    readonly ringIdentifiers: number;
-    readonly precision: number;
-    readonly recall: number;
-    readonly truePositives: number;
-    readonly falsePositives: number;
-    readonly falseNegatives: number;
-  };
-  readonly lift: {
-    readonly lift: number;
-    readonly allMembers: number;
-    readonly bestSingle: number;
-    readonly bestMember: string;
-    readonly perMember: Record<string, number>;
-  };
   readonly campaigns: {
     readonly found: number;
     readonly truth: number;
@@ -85,8 +46,6 @@ export interface EvalReport {
       readonly crossPairs: number;
     };
   };
-  /** Rings the same algorithm finds in-process from all members' files (should equal the platform's). */
-  readonly inProcessRings: number;
   readonly seconds: number;
 }
 
@@ -113,13 +72,6 @@ async function allRings(operator: PlatformEndpoint): Promise<string[][]> {
     rings.push(ring.tokens.map((t) => t.token));
   }
   return rings;
-}
-
-interface MemberData {
-  readonly reports: EvidenceReport[];
-  readonly links: EvidenceLink[];
-  /** Reports with a fingerprint, as campaigns read them (id: the member's ref). */
-  readonly scripts: ScriptReport[];
 }
 
 /** A member's tokenized files, as analysis reads them. */
@@ -155,29 +107,6 @@ async function memberData(dir: string, member: string): Promise<MemberData> {
       count: l.count,
     });
   return { reports, links, scripts };
-}
-
-/** Rings found in-process from some members' data, with the platform's policy. */
-function ringsOf(
-  data: readonly MemberData[],
-  policy: Policy,
-  now: number,
-  types: ReadonlyMap<string, string>,
-): string[][] {
-  const builder = new EvidenceGraphBuilder({
-    weights: policy.weights as never,
-    halfLifeDays: policy.halfLifeDays as never,
-    now,
-  });
-  for (const d of data) for (const r of d.reports) builder.addReport(r);
-  for (const d of data) for (const l of d.links) builder.addLink(l);
-  const graph = builder.build();
-  const analysis = analyzeGraph(graph, {
-    memberRisk: policy.thresholds.suspicious,
-    minScore: policy.thresholds.suspicious,
-    memberType: (m) => types.get(m),
-  });
-  return analysis.rings.map((r) => r.nodes.map((v) => graph.tokens[v] as string));
 }
 
 /**
@@ -218,10 +147,9 @@ export async function evaluateWorld(options: {
       threads: 0,
     });
     let trueRings: string[][];
-    const ringToken = new Set<string>();
     const reported = new Set<string>();
     const universe = new Set<string>();
-    const verdicts = new Map<string, string>();
+    const answers = new Map<string, { verdict: string; score: number; ranked: boolean }>();
     const data = new Map<string, MemberData>();
     try {
       say('tokenizing the truth');
@@ -238,7 +166,6 @@ export async function evaluateWorld(options: {
         t += size;
         return ring;
       });
-      for (const ring of trueRings) for (const token of ring) ringToken.add(token);
 
       for (const m of truth.members) {
         const d = await memberData(join(options.data, 'members', m.id), m.id);
@@ -258,9 +185,19 @@ export async function evaluateWorld(options: {
       const unreported = [...universe].filter((x) => !reported.has(x));
       for (let i = 0; i < unreported.length; i += 1000) {
         const { results } = await platformRequest<{
-          results: { token: string; verdict: string }[];
+          results: {
+            token: string;
+            verdict: string;
+            score: number;
+            rank?: { score: number; percentile: number } | null;
+          }[];
         }>(session.platform, 'POST', '/v1/check', { tokens: unreported.slice(i, i + 1000) });
-        for (const r of results) verdicts.set(r.token, r.verdict);
+        for (const r of results)
+          answers.set(r.token, {
+            verdict: r.verdict,
+            score: answerScore(r),
+            ranked: r.rank !== undefined && r.rank !== null,
+          });
       }
     } finally {
       await session.close();
@@ -307,15 +244,25 @@ export async function evaluateWorld(options: {
     const foundLabels = scripted.map(([ref]) => campaignOfRef.get(ref) ?? `alone:${ref}`);
     const trueLabels = scripted.map(([, id]) => id);
 
-    say('the same analysis on each member’s data alone');
+    say('the same analysis in-process, and on each member’s data alone');
     const policy = (await platformRequest<{ policy: Policy }>(operator, 'GET', '/v1/policy'))
       .policy;
     const now = Date.parse(analysis.createdAt);
-    const types = new Map(truth.members.map((m) => [m.id, m.type]));
-    const perMember: Record<string, number> = {};
-    for (const [id, d] of data)
-      perMember[id] = matchRings(ringsOf([d], policy, now, types), trueRings).matchedTrue;
-    const inProcess = ringsOf([...data.values()], policy, now, types);
+    const judged = judge({
+      trueRings,
+      data,
+      policy,
+      now,
+      types: new Map(truth.members.map((m) => [m.id, m.type])),
+      found,
+      // The platform's answers (every unreported token was checked above).
+      answer: (token) => {
+        const a = answers.get(token);
+        return { score: a?.score ?? 0, flagged: a !== undefined && a.verdict !== 'clear' };
+      },
+      scoreSource: () =>
+        [...answers.values()].some((a) => a.ranked) ? 'check rank.score' : 'check score',
+    });
 
     say('the same campaigns in-process, and with the plain estimate');
     const scripts = [...data.values()].flatMap((d) => d.scripts);
@@ -323,40 +270,15 @@ export async function evaluateWorld(options: {
     const story = campaignQuality(scripts, trueCampaign, { now });
     const plain = campaignQuality(scripts, trueCampaign, { now, formShare: 1 });
 
-    const rings = matchRings(found, trueRings);
-    const [bestMember, bestSingle] = Object.entries(perMember).sort((a, b) => b[1] - a[1])[0] ?? [
-      '',
-      0,
-    ];
-    const tokenScore = binaryScore(
-      verdicts.keys(),
-      (token) => verdicts.get(token) !== 'clear',
-      (token) => ringToken.has(token),
-    );
     return {
+      path: 'pipeline',
       world: {
         seed: truth.seed,
         scale: truth.scale,
         days: truth.days,
         members: truth.members.length,
       },
-      rings,
-      tokens: {
-        unreported: verdicts.size,
-        ringIdentifiers: [...verdicts.keys()].filter((x) => ringToken.has(x)).length,
-        precision: tokenScore.precision,
-        recall: tokenScore.recall,
-        truePositives: tokenScore.truePositives,
-        falsePositives: tokenScore.falsePositives,
-        falseNegatives: tokenScore.falseNegatives,
-      },
-      lift: {
-        lift: bestSingle === 0 ? Number.POSITIVE_INFINITY : rings.matchedTrue / bestSingle,
-        allMembers: rings.matchedTrue,
-        bestSingle,
-        bestMember,
-        perMember,
-      },
+      ...judged,
       campaigns: {
         found: campaignIds.length,
         truth: truth.campaigns.length,
@@ -372,7 +294,6 @@ export async function evaluateWorld(options: {
           crossPairs: plain.crossPairs,
         },
       },
-      inProcessRings: inProcess.length,
       seconds: (performance.now() - started) / 1000,
     };
   } finally {
@@ -380,11 +301,43 @@ export async function evaluateWorld(options: {
   }
 }
 
-const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '∞');
+const f3 = (x: number | null) =>
+  x === null || Number.isNaN(x) ? '–' : Number.isFinite(x) ? x.toFixed(3) : '∞';
+
+/** The better baseline's AUPRC (the goal is to beat it by 0.15). */
+export function bestBaseline(r: Pick<EvalReport, 'tokens'>): { name: string; auprc: number } {
+  let best = { name: '', auprc: Number.NaN };
+  for (const [name, b] of Object.entries(r.tokens.baselines))
+    if (!(b.auprc <= best.auprc)) best = { name, auprc: b.auprc };
+  return best;
+}
+
+/**
+ * Members whose own unreported identifiers rank better with everyone's data than with
+ * their own alone, out of those that have a ring's identifier among them (AUPRC needs one).
+ */
+export function membersHelped(r: Pick<EvalReport, 'members'>): { better: number; of: number } {
+  let better = 0;
+  let of = 0;
+  for (const m of Object.values(r.members)) {
+    if (m.positives === 0) continue;
+    of++;
+    if (m.consortium > m.alone) better++;
+  }
+  return { better, of };
+}
+
+const BASELINE_NAMES: Record<string, string> = {
+  pageRank050: 'personalized PageRank, damping 0.5',
+  pageRank085: 'personalized PageRank, damping 0.85',
+  reportedNeighbours: 'reported neighbours',
+};
 
 /** The table `credence eval` prints. */
 export function formatEval(r: EvalReport): string {
   const goal = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  const best = bestBaseline(r);
+  const helped = membersHelped(r);
   const rows: [string, string, string, string][] = [
     ['', 'value', 'goal', ''],
     ['rings found / true', `${r.rings.found} / ${r.rings.truth}`, '', ''],
@@ -398,10 +351,35 @@ export function formatEval(r: EvalReport): string {
       goal(r.tokens.precision >= 0.9),
     ],
     [
-      `token recall (${r.tokens.ringIdentifiers.toLocaleString('en-US')} of them a ring's)`,
+      `token recall at the flag (${r.tokens.ringIdentifiers.toLocaleString('en-US')} of them a ring's)`,
       f3(r.tokens.recall),
       '≥ 0.8',
       goal(r.tokens.recall >= 0.8),
+    ],
+    [
+      `AUPRC over them (score: ${r.tokens.scoreSource})`,
+      f3(r.tokens.auprc),
+      '≥ 0.5, ≥ baseline + 0.15',
+      goal(r.tokens.auprc >= 0.5 && r.tokens.auprc >= best.auprc + 0.15),
+    ],
+    [
+      `precision at k = ${r.tokens.ringIdentifiers.toLocaleString('en-US')}`,
+      f3(r.tokens.precisionAtK),
+      '≥ 0.5',
+      goal(r.tokens.precisionAtK >= 0.5),
+    ],
+    ['calibration error (10 bins)', f3(r.tokens.ece), '≤ 0.05', goal(r.tokens.ece <= 0.05)],
+    ...Object.entries(r.tokens.baselines).map(([name, b]): [string, string, string, string] => [
+      `baseline ${BASELINE_NAMES[name] ?? name}: AUPRC / P@k`,
+      `${f3(b.auprc)} / ${f3(b.precisionAtK)}`,
+      '',
+      '',
+    ]),
+    [
+      'members ranking their own better with the consortium',
+      `${helped.better} of ${helped.of}`,
+      'all',
+      goal(helped.of > 0 && helped.better === helped.of),
     ],
     [
       `lift (${r.lift.allMembers} rings vs ${r.lift.bestSingle} by ${r.lift.bestMember} alone)`,
@@ -439,8 +417,15 @@ export function formatEval(r: EvalReport): string {
   );
   const w = r.world;
   return [
-    `World: seed ${w.seed}, scale ${w.scale}, ${w.days} days, ${w.members} members.`,
+    `World: seed ${w.seed}, scale ${w.scale}, ${w.days} days, ${w.members} members (${r.path}).`,
     ...lines,
+    `(each member's own unreported identifiers, AUPRC with the consortium / alone: ${Object.entries(
+      r.members,
+    )
+      .map(
+        ([m, x]) => `${m} ${f3(x.consortium)} / ${f3(x.alone)} (${x.positives} of ${x.unreported})`,
+      )
+      .join(', ')})`,
     `(per member alone: ${Object.entries(r.lift.perMember)
       .map(([m, k]) => `${m} ${k}`)
       .join(
@@ -461,21 +446,33 @@ export function registerEval(program: Command): void {
       'where the run keeps its platform and members (default: a temporary directory, removed)',
     )
     .option('--json', 'print the figures as JSON')
-    .action(async (flags: { world: string; data?: string; json?: boolean }) => {
-      if (!existsSync(join(flags.world, 'truth.json')))
-        throw new Error(`${flags.world} holds no truth.json: make a world with credence sim`);
-      const data = flags.data ?? mkdtempSync(join(tmpdir(), 'credence-eval-'));
-      try {
-        const report = await evaluateWorld({
-          world: flags.world,
-          data,
-          progress: (line) => {
-            if (flags.json !== true) process.stderr.write(`${line}…\n`);
-          },
-        });
-        console.log(flags.json === true ? JSON.stringify(report, null, 2) : formatEval(report));
-      } finally {
-        if (flags.data === undefined) rmSync(data, { recursive: true, force: true });
-      }
-    });
+    .option(
+      '--in-process',
+      'the same analysis on the same graph without key servers or a platform: tokens are the normalized identifiers (seconds, for tuning on many worlds)',
+    )
+    .action(
+      async (flags: { world: string; data?: string; json?: boolean; inProcess?: boolean }) => {
+        if (!existsSync(join(flags.world, 'truth.json')))
+          throw new Error(`${flags.world} holds no truth.json: make a world with credence sim`);
+        const progress = (line: string) => {
+          if (flags.json !== true) process.stderr.write(`${line}…\n`);
+        };
+        if (flags.inProcess === true) {
+          const report = await evaluateWorldInProcess({ world: flags.world, progress });
+          console.log(flags.json === true ? JSON.stringify(report, null, 2) : formatEval(report));
+          return;
+        }
+        const data = flags.data ?? mkdtempSync(join(tmpdir(), 'credence-eval-'));
+        try {
+          const report = await evaluateWorld({
+            world: flags.world,
+            data,
+            progress,
+          });
+          console.log(flags.json === true ? JSON.stringify(report, null, 2) : formatEval(report));
+        } finally {
+          if (flags.data === undefined) rmSync(data, { recursive: true, force: true });
+        }
+      },
+    );
 }
