@@ -80,7 +80,8 @@ describe('baselines', () => {
   });
 
   it('restarts in proportion to the reported evidence', () => {
-    // Isolated reported tokens keep their restart share: 0.8 and 0.25 of 1.05.
+    // Isolated reported tokens keep their restart share: each weight over their sum.
+    const { confirmed_fraud: cf, suspected: su } = DEFAULT_POLICY.weights;
     const { graph, at } = graphOf(
       [
         ['x', 'confirmed_fraud'],
@@ -89,8 +90,8 @@ describe('baselines', () => {
       [],
     );
     const rank = pageRankBaseline(graph, 0.85);
-    expect(at(rank, 'x')).toBeCloseTo(0.8 / 1.05, 9);
-    expect(at(rank, 'y')).toBeCloseTo(0.25 / 1.05, 9);
+    expect(at(rank, 'x')).toBeCloseTo(cf / (cf + su), 9);
+    expect(at(rank, 'y')).toBeCloseTo(su / (cf + su), 9);
   });
 
   it('counts distinct reported neighbours', () => {

@@ -62,6 +62,8 @@ export interface NodeEvidence {
   /** Member index → strongest weight × decay over that member's reports. */
   readonly members: Map<number, number>;
   reports: number;
+  /** The number (in the order added) of the first report naming it in a fraudster's role. */
+  readonly firstReport: number;
   /** Bit i: CATEGORIES[i]. */
   categories: number;
   /** Bit i: REPORT_TYPES[i]. */
@@ -150,6 +152,7 @@ export class EvidenceGraphBuilder {
   private pairSuspect = new Int32Array(256);
   private pairMember = new Uint16Array(256);
   private pairCount = 0;
+  private reportCount = 0;
 
   constructor(private readonly weights: EvidenceWeights) {}
 
@@ -195,6 +198,7 @@ export class EvidenceGraphBuilder {
 
   addReport(report: EvidenceReport): void {
     const member = this.memberNumber(report.member);
+    const number = this.reportCount++;
     const fraudSide: number[] = [];
     const victimSide: number[] = [];
     const weight = this.weights.weights[report.type];
@@ -213,7 +217,14 @@ export class EvidenceGraphBuilder {
       );
       let ev = this.evidence.get(v);
       if (ev === undefined) {
-        ev = { members: new Map(), reports: 0, categories: 0, types: 0, roles: 0 };
+        ev = {
+          members: new Map(),
+          reports: 0,
+          firstReport: number,
+          categories: 0,
+          types: 0,
+          roles: 0,
+        };
         this.evidence.set(v, ev);
       }
       ev.members.set(member, Math.max(ev.members.get(member) ?? 0, weight * decay));

@@ -32,7 +32,8 @@ export function fitLogistic(
   let total = 0;
   for (let i = 0; i < rows; i++) {
     total += rw(i);
-    for (let j = 0; j < k; j++) mean[j] = (mean[j] as number) + rw(i) * (features[i * k + j] as number);
+    for (let j = 0; j < k; j++)
+      mean[j] = (mean[j] as number) + rw(i) * (features[i * k + j] as number);
   }
   for (let j = 0; j < k; j++) mean[j] = (mean[j] as number) / total;
   for (let i = 0; i < rows; i++)

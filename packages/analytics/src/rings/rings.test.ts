@@ -231,6 +231,24 @@ describe('rings', () => {
     expect(ringOf('lone')).toBe(-1);
   });
 
+  it('need two reports: one false report of an honest person makes no ring of their identity', () => {
+    const w = new World();
+    // One member's confirmed report (0.8) of an honest person's card; the person's whole
+    // identity is active: registrations, logins, another card.
+    w.report('bank-c', 'confirmed_fraud', [['beneficiary_account', 'bank_card', 'honest-card']]);
+    w.link('bank-c', 'registered_with', ['bank_card', 'honest-card'], ['phone', 'honest-phone']);
+    w.link('bank-c', 'registered_with', ['bank_card', 'honest-card'], ['id_number', 'honest-id']);
+    w.link('bank-b', 'registered_with', ['bank_card', 'honest-card-2'], ['id_number', 'honest-id']);
+    w.link('bank-c', 'login', ['bank_card', 'honest-card'], ['device_id', 'honest-handset']);
+    const alone = w.analyse();
+    expect(alone.analysis.rings).toHaveLength(0);
+    // The same structure with a second report (another member, another token of it) is one.
+    w.report('bank-b', 'confirmed_fraud', [['beneficiary_account', 'bank_card', 'honest-card-2']]);
+    const twice = w.analyse();
+    expect(twice.analysis.rings).toHaveLength(1);
+    expect(twice.tokensOf(0)).toContain('honest-id');
+  });
+
   it('take repeated evidence between the same two tokens for what it is, not for a hub', () => {
     const w = new World();
     muleChain(w);

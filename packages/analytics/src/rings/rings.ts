@@ -33,6 +33,12 @@ export interface RingOptions extends PropagationOptions {
   /** Fewest tokens in a ring. Default 3. */
   readonly minSize?: number;
   /**
+   * Fewest distinct reports behind a ring. Default 2: one report of one honest person
+   * (a false report, a dispute) would otherwise make a ring of that person's whole
+   * identity, reached through their own registrations and logins (issue 12).
+   */
+  readonly minReports?: number;
+  /**
    * Components larger than this are split into their communities (Louvain). Default 500:
    * one operation's tokens stay one ring (the simulator's largest rings have ~130 seen
    * tokens, and Louvain splits a ring of that size into its crews); a component far larger
@@ -118,6 +124,7 @@ export function findRings(graph: EvidenceGraph, options: RingOptions = {}): Ring
   const memberRisk = options.memberRisk ?? 0.3;
   const minScore = options.minScore ?? 0.3;
   const minSize = options.minSize ?? 3;
+  const minReports = options.minReports ?? 2;
   const splitAbove = options.splitAbove ?? 500;
   const conductance: Conductance = options.conductance ?? DEFAULT_CONDUCTANCE;
 
@@ -221,9 +228,21 @@ export function findRings(graph: EvidenceGraph, options: RingOptions = {}): Ring
   const draft: { nodes: number[]; score: number }[] = [];
   for (const nodes of groups) {
     const strongest = new Map<number, number>();
-    for (const v of nodes)
-      for (const [m, w] of graph.evidence.get(v)?.members ?? [])
-        if (blocked[v] === 0) strongest.set(m, Math.max(strongest.get(m) ?? 0, w));
+    // Distinct reports behind the group, counted up to minReports: a token named in two
+    // reports, or two tokens first named in different ones.
+    let reports = 0;
+    let first = -1;
+    for (const v of nodes) {
+      const ev = graph.evidence.get(v);
+      if (ev === undefined || blocked[v] === 1) continue;
+      for (const [m, w] of ev.members) strongest.set(m, Math.max(strongest.get(m) ?? 0, w));
+      if (ev.reports >= 2) reports = Math.max(reports, 2);
+      else if (first < 0) {
+        first = ev.firstReport;
+        reports = Math.max(reports, 1);
+      } else if (ev.firstReport !== first) reports = Math.max(reports, 2);
+    }
+    if (reports < Math.min(minReports, 2)) continue;
     let clear = 1;
     for (const w of strongest.values()) clear *= 1 - w;
     const score = 1 - clear;

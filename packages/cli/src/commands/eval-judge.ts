@@ -37,6 +37,7 @@ export interface Policy {
   weights: Record<string, number>;
   halfLifeDays: Record<string, number>;
   thresholds: { suspicious: number; fraud: number };
+  ageFloor?: Record<string, number>;
 }
 
 /** One member's files, as analysis reads them. */
@@ -100,6 +101,7 @@ export function analyse(
   const builder = new EvidenceGraphBuilder({
     weights: policy.weights as never,
     halfLifeDays: policy.halfLifeDays as never,
+    ageFloor: policy.ageFloor as never,
     now,
   });
   for (const d of data) for (const r of d.reports) builder.addReport(r);
