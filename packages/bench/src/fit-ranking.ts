@@ -1,14 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  applyIsotonic,
-  averagePrecision,
-  calibration,
-  fitIsotonic,
-} from '@credence/analytics/evaluation/ranking';
+import { averagePrecision, calibration, fitIsotonic } from '@credence/analytics/evaluation/ranking';
 import { fitLogistic } from '@credence/analytics/rings/fit-ranking';
-import { FEATURES, type RankingModel } from '@credence/analytics/rings/ranking';
+import { calibrate, FEATURES, type RankingModel } from '@credence/analytics/rings/ranking';
 import { DEFAULT_RANKING_MODEL } from '@credence/analytics/rings/ranking-model';
 import { localTrueRings, rawMemberData } from '@credence/cli/commands/eval-in-process';
 import {
@@ -178,7 +173,7 @@ async function main(): Promise<void> {
     const inFold = averagePrecision(score(full, r), r.labels);
     const other = foldA.includes(r) ? modelB : modelA;
     const out = score(other, r);
-    const calibrated = Array.from(out, (x) => applyIsotonic(iso, x));
+    const calibrated = Array.from(out, (x) => calibrate({ x: iso.breakpoints, y: iso.values }, x));
     process.stderr.write(
       `  ${r.name.padEnd(14)} ${inFold.toFixed(3)} / ${averagePrecision(out, r.labels).toFixed(3)}; ECE ${calibration(calibrated, r.labels).ece.toFixed(3)}  (${r.labels.length} tokens, ${r.labels.reduce((a, b) => a + b, 0)} a ring's)\n`,
     );

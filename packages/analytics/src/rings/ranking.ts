@@ -41,8 +41,8 @@ export interface RankingModel {
   readonly weights: readonly number[];
   readonly intercept: number;
   /**
-   * Isotonic calibration: the logistic output at each breakpoint (ascending) and the
-   * probability from there up to the next. Empty: the logistic output as it is.
+   * Isotonic calibration: logistic outputs (ascending) and the probability at each, read
+   * linearly in between. Empty: the logistic output as it is.
    */
   readonly calibration: { readonly x: readonly number[]; readonly y: readonly number[] };
 }
@@ -60,7 +60,7 @@ export type Feature = (typeof FEATURES)[number];
 export interface Ranking {
   /** Each token's score: a probability in [0, 1]. */
   readonly score: Float64Array;
-  /** Share of all tokens scored strictly lower, in [0, 1). */
+  /** Share of all tokens ranked strictly lower (by the model's raw output), in [0, 1). */
   readonly percentile: Float64Array;
   /** Distinct reported tokens next to each token. */
   readonly reportedNeighbours: Int32Array;
@@ -155,33 +155,42 @@ export function rankingFeatures(
   return { features, reportedNeighbours, reached };
 }
 
-const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
-
-/** The model's probability for one token's features (at `offset` in `features`). */
-export function modelProbability(model: RankingModel, features: Float64Array, offset: number) {
+/** The model's logistic output for one token's features (at `offset` in `features`), before calibration. */
+export function modelLogit(model: RankingModel, features: Float64Array, offset: number): number {
   let z = model.intercept;
   for (let j = 0; j < FEATURES.length; j++)
     z +=
       (model.weights[j] as number) *
       (((features[offset + j] as number) - (model.mean[j] as number)) / (model.scale[j] as number));
-  return calibrate(model.calibration, sigmoid(z));
+  return z;
 }
 
-/** The isotonic step map: the value of the last breakpoint at or below p. */
+/**
+ * The calibration map, read between its points: linear from each breakpoint's value to
+ * the next one's, flat beyond the ends. Isotonic regression gives steps; reading them
+ * as a line keeps the map monotone and leaves tokens with different raw scores apart.
+ */
 export function calibrate(
   map: { readonly x: readonly number[]; readonly y: readonly number[] },
   p: number,
 ): number {
-  if (map.x.length === 0) return p;
+  const { x, y } = map;
+  if (x.length === 0) return p;
+  if (p <= (x[0] as number)) return y[0] as number;
+  if (p >= (x[x.length - 1] as number)) return y[y.length - 1] as number;
   let lo = 0;
-  let hi = map.x.length - 1;
-  if (p < (map.x[0] as number)) return map.y[0] as number;
+  let hi = x.length - 1;
+  // The last breakpoint at or below p.
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if ((map.x[mid] as number) <= p) lo = mid;
+    if ((x[mid] as number) <= p) lo = mid;
     else hi = mid - 1;
   }
-  return map.y[lo] as number;
+  const x0 = x[lo] as number;
+  const x1 = x[lo + 1] as number;
+  const y0 = y[lo] as number;
+  const y1 = y[lo + 1] as number;
+  return x1 === x0 ? y1 : y0 + ((y1 - y0) * (p - x0)) / (x1 - x0);
 }
 
 /**
@@ -208,11 +217,20 @@ export function rankTokens(
     model,
   );
   const score = new Float64Array(n);
-  for (let v = 0; v < n; v++)
-    score[v] = blocked[v] === 1 ? 0 : modelProbability(model, features, v * FEATURES.length);
+  // The order is the logistic output's (continuous); the score its calibrated reading.
+  const logit = new Float64Array(n);
+  for (let v = 0; v < n; v++) {
+    if (blocked[v] === 1) {
+      logit[v] = Number.NEGATIVE_INFINITY;
+      continue;
+    }
+    const z = modelLogit(model, features, v * FEATURES.length);
+    logit[v] = z;
+    score[v] = calibrate(model.calibration, 1 / (1 + Math.exp(-z)));
+  }
   return {
     score,
-    percentile: percentiles(score),
+    percentile: percentiles(logit),
     reportedNeighbours,
     reached,
     features,

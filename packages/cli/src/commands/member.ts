@@ -11,6 +11,7 @@ import {
   renewCredential,
   rotateSigningKey,
 } from '@credence/member/own-keys';
+import { describeRanking, rankOwnIdentifiers } from '@credence/member/rank';
 import { shareScripts } from '@credence/member/share-scripts';
 import type { SubmitProgress } from '@credence/member/submit';
 import { submitFile } from '@credence/member/submit';
@@ -565,6 +566,37 @@ Input formats, encodings (--encoding) and the rule for times: docs/raw-input.md`
             ),
           );
         else console.log(checks.map(describeCheck).join('\n\n'));
+      },
+    );
+
+  member
+    .command('rank')
+    .description(
+      'Your own identifiers that no member reported, ranked by the consortium’s risk: a list to work down, highest first.',
+    )
+    .argument('<file...>', 'your raw reports and links (JSON Lines or CSV, as for submit)')
+    .addOption(configOption())
+    .addOption(cacheOpt())
+    .option('--top <n>', 'how many to list', integer, 20)
+    .option('--encoding <label>', "the files' encoding (default: UTF-8, read strictly)", encoding)
+    .option('--json', 'print the list as JSON')
+    .action(
+      async (
+        files: string[],
+        flags: { config: string; cache?: string; top: number; encoding?: string; json?: boolean },
+      ) => {
+        const result = await withSession(
+          flags.config,
+          { ...cacheOption(flags.cache), threads: 0 },
+          (session) =>
+            rankOwnIdentifiers(session, files, {
+              top: flags.top,
+              ...(flags.encoding === undefined ? {} : { encoding: flags.encoding }),
+            }),
+        );
+        console.log(
+          flags.json === true ? JSON.stringify(result, null, 2) : describeRanking(result),
+        );
       },
     );
 

@@ -8,6 +8,7 @@ import { auditLog } from '@credence/member/audit';
 import { checkIdentifiers, type IdentifierCheck } from '@credence/member/checks';
 import { MemberSession } from '@credence/member/member-session';
 import { platformRequest } from '@credence/member/platform-client';
+import { rankOwnIdentifiers } from '@credence/member/rank';
 import { submitFile } from '@credence/member/submit';
 import { watchFile } from '@credence/member/watch';
 import { Witness } from '@credence/member/witness';
@@ -530,6 +531,27 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
   say(`  (npx credence campaigns --config ${options.data}/members/bank-a/member.json)`);
 
   const bankA = configFile(members[0]?.id ?? 'bank-a');
+  // What an analyst at bank-a works down: its own identifiers no member reported, ranked.
+  const bankAFiles = ['reports.jsonl', 'links.jsonl'].map((f) =>
+    join(world, 'members', members[0]?.id ?? 'bank-a', f),
+  );
+  const ranked = await (async () => {
+    const session = await MemberSession.open(bankA, { threads: 0 });
+    try {
+      return await rankOwnIdentifiers(session, bankAFiles, { top: 5 });
+    } finally {
+      await session.close();
+    }
+  })();
+  say(
+    `
+Ranked risk: of bank-a's ${n(ranked.identifiers)} identifiers, ${n(ranked.unreported)} were reported by no member; the highest ranked of the ${n(ranked.ranked)} near reported ones, with why:`,
+  );
+  for (const r of ranked.top)
+    say(
+      `  ${r.identifier.kind} ${r.identifier.value}: risk ${r.rank.score.toFixed(3)} (${r.verdict}${r.ring === null ? '' : `, ${r.ring.id}`}). ${r.rank.reason}`,
+    );
+  say(`  (npx credence member rank --config ${bankA} ${bankAFiles.map(shellQuote).join(' ')})`);
   const examples = await exampleChecks(
     bankA,
     readJson(join(world, 'truth.json')) as { rings: { identifiers: Record<string, string[]> }[] },

@@ -66,7 +66,7 @@ export interface RingDetail extends RingSummary {
  * Every token within reach of a report, ranked (issue 12): the model that scored them,
  * how many tokens were scored in all (the percentiles' denominator), and per token
  * [token, score, percentile, distinct reported neighbours, the edge type its strongest
- * path came over or null], highest score first. A token not listed had no report within
+ * path came over or null], highest ranked first. A token not listed had no report within
  * the walks' reach.
  */
 export interface RankingRecord {
@@ -373,14 +373,14 @@ export function analysisResult(
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
-/** Every token within the walks' reach of a report, highest score first. */
+/** Every token within the walks' reach of a report, highest ranked first. */
 function rankingRecord(graph: EvidenceGraph, analysis: GraphAnalysis): RankingRecord {
   const { score, percentile, reached, reportedNeighbours } = analysis.ranking;
   const listed: number[] = [];
   for (let v = 0; v < graph.tokens.length; v++) if (reached[v] === 1) listed.push(v);
   listed.sort(
     (a, b) =>
-      (score[b] as number) - (score[a] as number) ||
+      (percentile[b] as number) - (percentile[a] as number) ||
       ((graph.tokens[a] as string) < (graph.tokens[b] as string) ? -1 : 1),
   );
   const { from, type } = graph.edges;
@@ -415,7 +415,7 @@ function rankReason(
       ? 'no reported identifier next to it'
       : `${reportedNeighbours} reported identifier${reportedNeighbours === 1 ? '' : 's'} next to it`;
   const path = via === null ? '' : `; strongest path: ${EDGE_WORDS[via]} a suspect identifier`;
-  return `Ranked in the ${percent(percentile)} of all tokens (risk ${score.toFixed(3)}): ${near}${path}.`;
+  return `In the ${percent(percentile)} of all tokens by risk (${score.toFixed(3)}): ${near}${path}.`;
 }
 
 function campaignRecord(
