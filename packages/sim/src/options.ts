@@ -23,6 +23,18 @@ export interface SimOptions {
    * script's first line and last. Absent or 0: none.
    */
   readonly brief?: number;
+  /**
+   * Money-laundering rings per unit of scale and half year (issue 12): fan-out, fan-in,
+   * cycles, scatter-gather, gather-scatter, bipartite, stacks and random walks through
+   * accounts that also carry honest traffic, with partial reporting, honest hubs and
+   * honest people reported once. Absent or 0: none, and the world is what it was.
+   */
+  readonly laundering?: number;
+  /**
+   * Another author's world: K ≥ 1 draws every knob (see knobs.ts) from [0.5, 1.5] times
+   * its default, from a stream keyed by (seed, K). Absent or 0: the defaults.
+   */
+  readonly variant?: number;
 }
 
 export const DEFAULT_OPTIONS: SimOptions = {
@@ -56,6 +68,16 @@ export function resolveOptions(
     invalid('boilerplate', 'a share from 0 to 1');
   if (o.brief !== undefined && !(o.brief >= 0 && o.brief <= 1))
     invalid('brief', 'a share from 0 to 1');
+  if (
+    o.laundering !== undefined &&
+    !(Number.isFinite(o.laundering) && o.laundering >= 0 && o.laundering <= 10_000)
+  )
+    invalid('laundering', 'a number of rings from 0 to 10000');
+  if (
+    o.variant !== undefined &&
+    !(Number.isInteger(o.variant) && o.variant >= 0 && o.variant <= 0xffffffff)
+  )
+    invalid('variant', 'an integer from 0 to 4294967295');
   // A day that exists (2026-02-30 does not): the rule every event time is held to.
   if (!/^\d{4}-\d{2}-\d{2}$/.test(o.start) || parseDateTime(`${o.start}T00:00:00Z`) === undefined)
     invalid('start', 'a date written YYYY-MM-DD');

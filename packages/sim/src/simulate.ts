@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Category } from '@credence/core/wire/vocabulary';
+import { DEFAULT_KNOBS, hasIssue12, type Knobs } from './knobs.js';
 import type { SimOptions } from './options.js';
 import { MemberWriter } from './output/member-writer.js';
 import { type RingSummary, TruthWriter } from './output/truth-writer.js';
@@ -10,6 +11,13 @@ import { EN_TEMPLATES } from './scripts/templates-en.js';
 import { ZH_TEMPLATES } from './scripts/templates-zh.js';
 import type { WorldEvent } from './world/events.js';
 import { HonestActivity } from './world/honest.js';
+import { HonestHubs } from './world/hubs.js';
+import {
+  createLaunderingRing,
+  type LaunderingRing,
+  launderingDay,
+  planLaundering,
+} from './world/laundering.js';
 import { type Campaign, createRing, type Ring, type RingPlan } from './world/ring.js';
 import { ringDay } from './world/story.js';
 import { type EventSink, World } from './world/world.js';
@@ -69,6 +77,19 @@ export interface SimSummary {
     readonly recycledPhones: number;
   };
   readonly eventsAfterEnd: number;
+  /** With issue 12's options only (absent otherwise, so the default world is unchanged). */
+  readonly knobs?: Knobs;
+  readonly laundering?: {
+    readonly rings: number;
+    readonly accounts: number;
+    readonly memberHeld: number;
+    readonly reported: number;
+    /** reported / memberHeld over all laundering rings. */
+    readonly reportedShare: number;
+    readonly transfers: number;
+    readonly launderedCny: number;
+    readonly falselyReported: number;
+  };
 }
 
 /** Orders each day's events by time and hands them to the writers. */
@@ -141,7 +162,10 @@ function planRings(world: World, campaigns: readonly Campaign[]): RingPlan[] {
       );
       chosen.push(second);
     }
-    const victims = Math.max(4, Math.min(600, Math.round(rng.logNormal(30, 0.9))));
+    const victims = Math.max(
+      4,
+      Math.min(600, Math.round(rng.logNormal(world.knobs.fraudVictims, 0.9))),
+    );
     return {
       startDay,
       endDay: Math.min(days - 1, startDay + duration),
@@ -193,8 +217,36 @@ export function simulate(options: SimOptions, outDir: string, hooks: SimHooks = 
     summaries.push(truth.ring(ring));
     victims += ring.victims;
     lossCny += ring.lossCny;
-    honest.recycle(ring, day);
+    honest.recycle(
+      world.knobs.recycledNumbers === DEFAULT_KNOBS.recycledNumbers
+        ? ring
+        : recyclingView(world, ring),
+      day,
+    );
   };
+
+  // Issue 12: laundering rings (built up front, in their own number spaces, since their
+  // reports can predate their accounts' first transfer), honest hubs, honest people
+  // reported once. None of it exists, nor draws from any stream, without the options.
+  const issue12 = hasIssue12(options);
+  const hubs = issue12 ? new HonestHubs(world, (options.laundering ?? 0) > 0, true) : undefined;
+  const laundering = hubs
+    ? planLaundering(world)
+        .map((plan) => createLaunderingRing(world, plan, hubs))
+        .sort((a, b) => a.aliveDay - b.aliveDay)
+    : [];
+  const launderingSummaries: RingSummary[] = [];
+  const aml = { accounts: 0, memberHeld: 0, reported: 0, transfers: 0, launderedCny: 0 };
+  const closeLaundering = (ring: LaunderingRing) => {
+    launderingSummaries.push(truth.launderingRing(ring));
+    aml.accounts += ring.accounts.length;
+    aml.memberHeld += ring.memberHeld;
+    aml.reported += ring.reported;
+    aml.launderedCny += ring.launderedCny;
+    aml.transfers += ring.transfers;
+  };
+  let launderingActive: LaunderingRing[] = [];
+  let nextLaundering = 0;
 
   let active: Ring[] = [];
   let nextPlan = 0;
@@ -208,6 +260,12 @@ export function simulate(options: SimOptions, outDir: string, hooks: SimHooks = 
     }
     for (const ring of active) ringDay(world, ring, day);
     honest.day(day);
+    if (hubs) {
+      while (laundering[nextLaundering]?.aliveDay === day)
+        launderingActive.push(laundering[nextLaundering++] as LaunderingRing);
+      for (const ring of launderingActive) launderingDay(world, ring, hubs, day);
+      hubs.day(day);
+    }
 
     for (const event of scheduler.take(day)) {
       if (event.type === 'link') {
@@ -220,7 +278,9 @@ export function simulate(options: SimOptions, outDir: string, hooks: SimHooks = 
             event.campaign.reports++;
             if (written.hasNarrative) truth.campaignReport(event.campaign, written.ref);
           }
-          if (event.noise) {
+          if (event.noise?.subject) {
+            truth.falselyReported(written.ref, event.noise.subject);
+          } else if (event.noise) {
             truth.falseReport(written.ref, event.noise.reason);
             falseReports++;
           }
@@ -237,9 +297,15 @@ export function simulate(options: SimOptions, outDir: string, hooks: SimHooks = 
       close(ring, day);
       return false;
     });
+    launderingActive = launderingActive.filter((ring) => {
+      if (day < ring.plan.closeDay || ring.pending > 0 || ring.planned.size > 0) return true;
+      closeLaundering(ring);
+      return false;
+    });
     hooks.onDay?.(day, options.days);
   }
   for (const ring of active) close(ring, options.days);
+  for (const ring of launderingActive) closeLaundering(ring);
   writer.close();
 
   const counts = writer.counts();
@@ -260,7 +326,7 @@ export function simulate(options: SimOptions, outDir: string, hooks: SimHooks = 
     days: options.days,
     members: world.members.map((m) => ({ id: m.id, type: m.type })),
   };
-  truth.finish(header, campaigns, honest.recycledLog);
+  truth.finish(header, campaigns, honest.recycledLog, issue12);
   const summary: SimSummary = {
     generator: GENERATOR,
     options,
@@ -284,10 +350,22 @@ export function simulate(options: SimOptions, outDir: string, hooks: SimHooks = 
     lossCny,
     noise: { falseReports, typos, recycledPhones: honest.recycledLog.length },
     eventsAfterEnd: scheduler.afterEnd,
+    ...(issue12
+      ? {
+          knobs: world.knobs,
+          laundering: {
+            rings: launderingSummaries.length,
+            ...aml,
+            reportedShare: aml.memberHeld === 0 ? 0 : aml.reported / aml.memberHeld,
+            falselyReported: hubs?.accusations ?? 0,
+          },
+        }
+      : {}),
   };
   const manifest = {
     generator: GENERATOR,
     options,
+    ...(issue12 ? { knobs: world.knobs } : {}),
     members: world.members.map((m) => ({ id: m.id, type: m.type, name: m.name, nameZh: m.nameZh })),
     institutions: world.institutions.map((i) => ({
       id: i.id,
@@ -300,8 +378,26 @@ export function simulate(options: SimOptions, outDir: string, hooks: SimHooks = 
       ...(i.imPlatform ? { imPlatform: i.imPlatform } : {}),
       ...(i.emailDomains.length > 0 ? { emailDomains: i.emailDomains } : {}),
     })),
-    summary: { ...summary, options: undefined },
+    summary: { ...summary, options: undefined, knobs: undefined },
   };
   writeFileSync(join(outDir, 'world.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return summary;
+}
+
+/**
+ * A variant's recycling rate without changing how recycling works (honest.ts recycles
+ * each caller at 0.3): the ring is shown with as many of its SIMs as make the expected
+ * number recycled the knob's share of its callers, callers first, then its other SIMs.
+ */
+function recyclingView(world: World, ring: Ring): Ring {
+  const rng = Rng.of(world.seed, 'recycling-view', ring.plan.index);
+  const want = Math.round(
+    (ring.callers.length * world.knobs.recycledNumbers) / DEFAULT_KNOBS.recycledNumbers,
+  );
+  const others = ring.sims.filter((s) => !ring.callers.includes(s));
+  const shown =
+    want <= ring.callers.length
+      ? rng.sample(ring.callers, want)
+      : [...ring.callers, ...rng.sample(others, want - ring.callers.length)];
+  return Object.assign(Object.create(ring) as Ring, { callers: shown });
 }

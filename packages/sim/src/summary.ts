@@ -34,8 +34,26 @@ export function formatSummary(s: SimSummary, outDir: string): string {
     `Victims: ${n(s.victims)}, losing ¥${n(s.lossCny)} in all.`,
     `Campaigns: ${s.campaigns} scripts in use (${categories})${(s.options.boilerplate ?? 0) > 0 ? `; ${pct(s.options.boilerplate ?? 0)} of narratives end with a reporting form's sentence` : ''}.`,
     `Noise: ${n(s.noise.falseReports)} wrong reports, ${n(s.noise.typos)} mistyped identifiers, ${n(s.noise.recycledPhones)} recycled phone numbers.`,
+    ...launderingLines(s),
     '',
     'Each member sees only its own slice: members/<id>/reports.jsonl and links.jsonl (SPEC §5 raw format).',
     'truth.json holds every planted ring and campaign; world.json the options and institutions.',
   ].join('\n');
+}
+
+function launderingLines(s: SimSummary): string[] {
+  const lines: string[] = [];
+  const l = s.laundering;
+  if (l !== undefined && l.rings > 0)
+    lines.push(
+      `Laundering: ${n(l.rings)} rings, ${n(l.accounts)} accounts (${n(l.memberHeld)} at members), ${n(l.transfers)} transfers moving ¥${n(l.launderedCny)}; ${n(l.reported)} reported (${pct(l.reportedShare)} of member-held).`,
+    );
+  if (l !== undefined) lines.push(`Honest people reported once: ${n(l.falselyReported)}.`);
+  if ((s.options.variant ?? 0) > 0 && s.knobs)
+    lines.push(
+      `Variant ${s.options.variant}: ${Object.entries(s.knobs)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}.`,
+    );
+  return lines;
 }

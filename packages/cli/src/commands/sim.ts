@@ -15,6 +15,8 @@ export interface WorldFlags {
   days: number;
   boilerplate?: number;
   brief?: number;
+  laundering?: number;
+  variant?: number;
   quiet?: boolean;
 }
 
@@ -26,6 +28,8 @@ export function worldOptions(flags: WorldFlags): SimOptions {
     days: flags.days,
     ...(flags.boilerplate === undefined ? {} : { boilerplate: flags.boilerplate }),
     ...(flags.brief === undefined ? {} : { brief: flags.brief }),
+    ...(flags.laundering === undefined ? {} : { laundering: flags.laundering }),
+    ...(flags.variant === undefined ? {} : { variant: flags.variant }),
     members: {
       bank: flags.banks,
       payment: flags.payments,
@@ -59,6 +63,16 @@ export function withWorldOptions(command: Command): Command {
       '--brief <share>',
       'share of narratives (0 to 1) told briefly: only how it began and how it ended (default none)',
       decimal,
+    )
+    .option(
+      '--laundering <n>',
+      'money-laundering rings per scale unit and half year, with honest hubs and partial reporting (default none; use with --days 365)',
+      decimal,
+    )
+    .option(
+      '--variant <k>',
+      "another author's world: every knob drawn from 0.5 to 1.5 times its default, keyed by seed and k (default 0: the defaults)",
+      integer,
     );
 }
 

@@ -2,7 +2,10 @@ import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
 import type { Institution } from '../institutions.js';
+import type { Ident } from '../world/events.js';
 import type { Recycled } from '../world/honest.js';
+import type { LaunderingRing } from '../world/laundering.js';
+import type { Planted } from '../world/planted.js';
 import type { Campaign, Ring } from '../world/ring.js';
 import { BufferedFile } from './jsonl-file.js';
 
@@ -16,6 +19,7 @@ export class TruthWriter {
   private readonly refs = new Map<Campaign, BufferedFile>();
   private readonly falseReports: { ref: string; reason: string }[] = [];
   private readonly typos: { ref: string; kind: string }[] = [];
+  private readonly accused: { ref: string; kind: string; value: string }[] = [];
   ringCount = 0;
 
   constructor(
@@ -39,12 +43,69 @@ export class TruthWriter {
     this.falseReports.push({ ref, reason });
   }
 
+  /** An honest person reported once by mistake (issue 12): the report and whom it named. */
+  falselyReported(ref: string, subject: Ident): void {
+    this.accused.push({ ref, kind: subject.kind, value: subject.value });
+  }
+
   typo(ref: string, kind: string): void {
     this.typos.push({ ref, kind });
   }
 
   /** Records a closed ring: what was planted, what members saw, and how much. */
   ring(ring: Ring): RingSummary {
+    return this.record(ring, (seen) => ({
+      id: ring.id,
+      categories: ring.categories,
+      campaigns: ring.plan.campaigns.map((c) => c.id),
+      firstDay: ring.plan.startDay,
+      lastDay: ring.plan.endDay,
+      victims: ring.victims,
+      reports: ring.reports,
+      lossCny: ring.lossCny,
+      size: seen,
+      structure: {
+        callers: ring.callers.length,
+        smsSenders: ring.smsSenders.length,
+        contacts: ring.contacts.length,
+        apps: ring.apps.length,
+        urls: ring.urls.length,
+        operatorDevices: ring.operatorDevices.length,
+        ips: ring.ips.length,
+        muleLayers: ring.mules.map((layer) => layer.length),
+        wallets: ring.wallets.length,
+      },
+    }));
+  }
+
+  /** Records a closed laundering ring, in the shape of a fraud ring's record plus its typology. */
+  launderingRing(ring: LaunderingRing): RingSummary {
+    const { plan } = ring;
+    return this.record(ring, (seen) => ({
+      id: ring.id,
+      typology: plan.typology,
+      categories: [plan.category],
+      campaigns: [],
+      firstDay: plan.startDay,
+      lastDay: plan.endDay,
+      victims: 0,
+      reports: ring.reports,
+      lossCny: 0,
+      launderedCny: ring.launderedCny,
+      size: seen,
+      structure: {
+        typology: plan.typology,
+        accounts: ring.accounts.length,
+        holders: ring.holders.length,
+        layers: ring.layers.map((layer) => layer.length),
+        memberHeld: ring.memberHeld,
+        reported: ring.reported,
+      },
+    }));
+  }
+
+  /** Writes a ring's record: its own fields, then what members saw of its identifiers. */
+  private record(ring: Planted, fields: (size: number) => Record<string, unknown>): RingSummary {
     const seen = ring.seenByAnyMember();
     const identifiers: Partial<Record<IdentifierKind, string[]>> = {};
     const unseen: Partial<Record<IdentifierKind, string[]>> = {};
@@ -60,26 +121,7 @@ export class TruthWriter {
       if (n > 0) members[m.id] = n;
     }
     const record = {
-      id: ring.id,
-      categories: ring.categories,
-      campaigns: ring.plan.campaigns.map((c) => c.id),
-      firstDay: ring.plan.startDay,
-      lastDay: ring.plan.endDay,
-      victims: ring.victims,
-      reports: ring.reports,
-      lossCny: ring.lossCny,
-      size: seen.size,
-      structure: {
-        callers: ring.callers.length,
-        smsSenders: ring.smsSenders.length,
-        contacts: ring.contacts.length,
-        apps: ring.apps.length,
-        urls: ring.urls.length,
-        operatorDevices: ring.operatorDevices.length,
-        ips: ring.ips.length,
-        muleLayers: ring.mules.map((layer) => layer.length),
-        wallets: ring.wallets.length,
-      },
+      ...fields(seen.size),
       members,
       identifiers,
       unseenIdentifiers: unseen,
@@ -101,6 +143,8 @@ export class TruthWriter {
     header: Record<string, unknown>,
     campaigns: readonly Campaign[],
     recycled: readonly Recycled[],
+    /** With issue 12's options: the noise section lists honest people reported once. */
+    withAccused = false,
   ): void {
     this.rings.close();
     for (const file of this.refs.values()) file.close();
@@ -135,6 +179,7 @@ export class TruthWriter {
         ring: r.ring,
         reassignedOnDay: r.fromDay,
       })),
+      ...(withAccused ? { falselyReported: this.accused } : {}),
     };
     put(`  ],\n  "noise": ${JSON.stringify(noise)}\n}\n`);
     closeSync(fd);

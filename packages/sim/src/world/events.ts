@@ -2,7 +2,8 @@ import type { IdentifierKind } from '@credence/core/identifiers/kinds';
 import type { Category, EntityRole, LinkType, ReportType } from '@credence/core/wire/vocabulary';
 import type { Lang } from '../identity/names.js';
 import type { Institution } from '../institutions.js';
-import type { Campaign, Ring } from './ring.js';
+import type { Planted } from './planted.js';
+import type { Campaign } from './ring.js';
 
 /** An identifier in canonical (normalized) form. */
 export interface Ident {
@@ -25,7 +26,7 @@ export interface LinkEvent {
   /** Institutions whose systems record it; only members among them write it out. */
   readonly seenBy: readonly Institution[];
   /** The ring whose activity this is, if any. */
-  readonly ring?: Ring;
+  readonly ring?: Planted;
 }
 
 export interface ReportEntity {
@@ -36,7 +37,7 @@ export interface ReportEntity {
   readonly by: 'person' | 'system';
 }
 
-export type ReportNoise = 'false_report' | 'typo';
+export type ReportNoise = 'false_report' | 'typo' | 'falsely_reported';
 
 /** A report filed by one member. */
 export interface ReportEvent {
@@ -52,9 +53,14 @@ export interface ReportEvent {
   /** Rendered when written, so that pending reports stay small in memory. */
   readonly narrative?: () => string;
   readonly lang: Lang;
-  readonly ring?: Ring;
+  readonly ring?: Planted;
   readonly campaign?: Campaign;
-  readonly noise?: { readonly kind: ReportNoise; readonly reason: string };
+  readonly noise?: {
+    readonly kind: ReportNoise;
+    readonly reason: string;
+    /** An honest person's identifier named by mistake (issue 12's honest people reported once). */
+    readonly subject?: Ident;
+  };
 }
 
 export type WorldEvent = LinkEvent | ReportEvent;

@@ -133,7 +133,8 @@ export class HonestActivity {
 
   day(day: number): void {
     const world = this.world;
-    const scale = world.options.scale;
+    // A variant's honest volume (exactly 1 at the default).
+    const scale = world.options.scale * world.knobs.honestVolume;
     const rng = Rng.of(world.seed, 'honest', day);
     const at = () => world.time(day, rng.float() * 15);
     const person = () => world.population.person(rng.int(0, world.population.size - 1));
@@ -317,7 +318,8 @@ export class HonestActivity {
   /** Reports that are wrong: disputes with honest merchants, false positives of detectors. */
   private wrongReports(day: number, rng: Rng): void {
     const world = this.world;
-    const scale = world.options.scale;
+    // A variant's false-report rate (exactly 1 at the default).
+    const scale = world.options.scale * world.knobs.falseReports;
     const at = () => world.time(day, rng.float() * 15);
     for (let i = 0, n = rng.poisson(0.4 * scale); i < n; i++) {
       const p = world.population.person(rng.int(0, world.population.size - 1));

@@ -17,9 +17,11 @@ import {
   tronAddress,
 } from '../identity/numbers.js';
 import type { Institution } from '../institutions.js';
+import { DEFAULT_KNOBS } from '../knobs.js';
 import { Rng } from '../rng.js';
 import type { Channel, ScriptTemplate } from '../scripts/script-template.js';
-import { type Ident, identKey } from './events.js';
+import type { Ident } from './events.js';
+import { Planted } from './planted.js';
 import type { World } from './world.js';
 
 /** One scam script in use: a campaign (issue 2: one template per campaign). */
@@ -93,8 +95,7 @@ export interface MuleAccount {
  * A fraud operation: its call centre, accounts, apps, links and mule network, all
  * planted identifiers, and the bookkeeping of what each member got to see.
  */
-export class Ring {
-  readonly id: string;
+export class Ring extends Planted {
   readonly plan: RingPlan;
   readonly categories: readonly Category[];
   readonly channels: ReadonlySet<Channel>;
@@ -115,77 +116,20 @@ export class Ring {
   /** Layers of the mule network, first (paid by victims) to last (cash-out). */
   readonly mules: MuleAccount[][] = [];
   readonly wallets: Ident[] = [];
-  /** The registrable domain of each planted URL: members who see a URL see its domain. */
-  readonly urlDomains = new Map<string, Ident>();
-  /** Keys of planted identifiers while the kit is being built, to catch a value planted
-   * twice; dropped once the ring is built, to keep live rings small. */
-  private plantedKeys: Map<string, Ident> | undefined = new Map();
-  /** Every identifier planted for this ring, in planting order. Events carry these very
-   * objects, so membership is an identity check on the hot path. */
-  private readonly plantedObjects = new Set<Ident>();
-  /** Per member: this ring's identifiers that appear in its files. */
-  readonly seen = new Map<Institution, Set<Ident>>();
-  /** Events emitted but not yet written. The ring closes when it is done and this is 0. */
-  pending = 0;
   /** Mule accounts logged in to, by "account@day": one login recorded per day. */
   readonly loggedIn = new Set<string>();
   victims = 0;
-  reports = 0;
   lossCny = 0;
   firstEventDay = Number.POSITIVE_INFINITY;
   lastEventDay = -1;
 
   constructor(plan: RingPlan, brand: Ring['brand'], persona: Ring['persona']) {
-    this.id = plan.id;
+    super(plan.id);
     this.plan = plan;
     this.categories = [...new Set(plan.campaigns.map((c) => c.template.category))];
     this.channels = new Set(plan.campaigns.flatMap((c) => c.template.channels));
     this.brand = brand;
     this.persona = persona;
-  }
-
-  plant(ident: Ident): Ident {
-    if (this.plantedKeys === undefined) throw new Error(`ring ${this.id} is already built`);
-    const key = identKey(ident);
-    const existing = this.plantedKeys.get(key);
-    if (existing !== undefined) return existing;
-    this.plantedKeys.set(key, ident);
-    this.plantedObjects.add(ident);
-    return ident;
-  }
-
-  /** Ends planting: the kit is complete. */
-  built(): this {
-    this.plantedKeys = undefined;
-    return this;
-  }
-
-  has(ident: Ident): boolean {
-    return this.plantedObjects.has(ident);
-  }
-
-  see(member: Institution, ident: Ident): void {
-    if (!this.plantedObjects.has(ident)) return;
-    const domain = ident.kind === 'url' ? this.urlDomains.get(ident.value) : undefined;
-    if (domain !== undefined) this.see(member, domain);
-    let seen = this.seen.get(member);
-    if (seen === undefined) {
-      seen = new Set();
-      this.seen.set(member, seen);
-    }
-    seen.add(ident);
-  }
-
-  /** Planted identifiers, in planting order. */
-  identifiers(): IterableIterator<Ident> {
-    return this.plantedObjects.values();
-  }
-
-  /** Planted identifiers that appear in at least one member's files. */
-  seenByAnyMember(): Set<Ident> {
-    const all = new Set<Ident>();
-    for (const seen of this.seen.values()) for (const ident of seen) all.add(ident);
-    return all;
   }
 
   /** Mule accounts victims pay into now: a rolling window over the first layer. */
@@ -393,9 +337,11 @@ export function createRing(world: World, plan: RingPlan): Ring {
     if (v >= 10) sizes.push(Math.ceil(first / 2));
     if (v >= 40) sizes.push(Math.ceil(first / 4));
     sizes.push(Math.max(1, Math.ceil((sizes[sizes.length - 1] ?? 1) / 2)));
+    // A variant's member share weighs member institutions up or down (1 at the default).
+    const members = world.knobs.memberShare / DEFAULT_KNOBS.memberShare;
     const accountHolders = [
-      ...world.banks.map((x) => [x, 3] as const),
-      ...world.payments.map((x) => [x, 1.5] as const),
+      ...world.banks.map((x) => [x, x.member ? 3 * members : 3] as const),
+      ...world.payments.map((x) => [x, x.member ? 1.5 * members : 1.5] as const),
     ];
     sizes.forEach((size, layer) => {
       const accounts: MuleAccount[] = [];

@@ -141,7 +141,7 @@ function loginFor(world: World, ring: Ring, mule: MuleAccount, at: number, rng: 
 }
 
 function pickVictim(world: World, lang: 'zh' | 'en', rng: Rng): Person {
-  if (world.recentVictims.length > 50 && rng.chance(0.05)) {
+  if (world.recentVictims.length > 50 && rng.chance(world.knobs.sharedVictims)) {
     const again = world.population.person(rng.pick(world.recentVictims));
     if (again.lang === lang) return again;
   }

@@ -1,5 +1,6 @@
 import { type HouseStyle, randomHouseStyle } from '../formatting.js';
 import { buildInstitutions, type Institution } from '../institutions.js';
+import { type Knobs, resolveKnobs } from '../knobs.js';
 import type { SimOptions } from '../options.js';
 import { Population } from '../population.js';
 import { Rng } from '../rng.js';
@@ -32,6 +33,8 @@ export class World {
   readonly population: Population;
   readonly startMs: number;
   readonly styles: ReadonlyMap<Institution, HouseStyle>;
+  /** The knobs of this world: the defaults, or a variant's (see knobs.ts). */
+  readonly knobs: Knobs;
   private readonly counters = new Map<string, number>();
   /** The last few hundred victims: some are defrauded twice. */
   readonly recentVictims: number[] = [];
@@ -41,6 +44,7 @@ export class World {
     readonly sink: EventSink,
   ) {
     this.seed = options.seed;
+    this.knobs = resolveKnobs(options);
     this.institutions = buildInstitutions(options.members);
     this.members = this.institutions.filter((i) => i.member);
     const ofType = (t: Institution['type']) => this.institutions.filter((i) => i.type === t);
