@@ -3,8 +3,6 @@ import { type Components, connectedComponents } from './graph/components.js';
 import type { Csr } from './graph/csr.js';
 import { type Communities, louvain } from './graph/louvain.js';
 import { incidence } from './rings/propagation.js';
-import { type Ranking, type RankingModel, rankTokens } from './rings/ranking.js';
-import { DEFAULT_RANKING_MODEL } from './rings/ranking-model.js';
 import { findRings, type RingAnalysis, type RingOptions } from './rings/rings.js';
 
 export interface GraphAnalysis extends RingAnalysis {
@@ -12,18 +10,11 @@ export interface GraphAnalysis extends RingAnalysis {
   readonly components: Components;
   /** Communities of the whole evidence graph (Louvain), with their modularity. */
   readonly communities: Communities;
-  /** Every token's ranked risk: a calibrated score and its percentile (issue 12). */
-  readonly ranking: Ranking;
   /** Milliseconds per stage. */
-  readonly timings: Readonly<
-    Record<'graph' | 'components' | 'communities' | 'rings' | 'ranking', number>
-  >;
+  readonly timings: Readonly<Record<'graph' | 'components' | 'communities' | 'rings', number>>;
 }
 
-export interface AnalysisOptions extends RingOptions {
-  /** The ranking model (default: the one fitted on the development worlds). */
-  readonly ranking?: RankingModel;
-}
+export type AnalysisOptions = RingOptions;
 
 /**
  * The whole analysis of an evidence graph: each node's incident edges, which are also the
@@ -32,7 +23,7 @@ export interface AnalysisOptions extends RingOptions {
  * along those communities, detectors), and every token's ranked risk.
  */
 export function analyzeGraph(graph: EvidenceGraph, options: AnalysisOptions = {}): GraphAnalysis {
-  const timings = { graph: 0, components: 0, communities: 0, rings: 0, ranking: 0 };
+  const timings = { graph: 0, components: 0, communities: 0, rings: 0 };
   const time = <T>(stage: keyof typeof timings, work: () => T): T => {
     const started = performance.now();
     const result = work();
@@ -61,16 +52,5 @@ export function analyzeGraph(graph: EvidenceGraph, options: AnalysisOptions = {}
   const rings = time('rings', () =>
     findRings(graph, { ...options, communities: communities.community, incidence: inc }),
   );
-  const ranking = time('ranking', () =>
-    rankTokens(
-      graph,
-      inc,
-      rings.arcCarry,
-      rings.evidence,
-      rings.risk,
-      rings.blocked,
-      options.ranking ?? DEFAULT_RANKING_MODEL,
-    ),
-  );
-  return { ...rings, components, communities, ranking, timings };
+  return { ...rings, components, communities, timings };
 }

@@ -99,7 +99,12 @@ function concat(parts: readonly Rows[]): {
 
 function logisticModel(parts: readonly Rows[]): RankingModel {
   const { features, labels, weight } = concat(parts);
-  const { mean, scale, weights, intercept } = fitLogistic(features, labels, { rowWeight: weight });
+  // Every feature is evidence but a token's own flag (which unreported tokens never have):
+  // more of it never lowers a score.
+  const { mean, scale, weights, intercept } = fitLogistic(features, labels, {
+    rowWeight: weight,
+    nonNegative: FEATURES.map((f) => f !== 'reported'),
+  });
   return {
     ...DEFAULT_RANKING_MODEL,
     mean,

@@ -19,8 +19,12 @@ export const TEST_SEEDS: readonly { seed: number; scale: number }[] = [
   ...Array.from({ length: 10 }, (_, i) => ({ seed: 101 + i, scale: 1 })),
   ...Array.from({ length: 10 }, (_, i) => ({ seed: 201 + i, scale: 2 })),
 ];
-/** Laundering worlds (`credence sim --laundering 40 --days 365`). */
-export const LAUNDERING = { rings: 40, days: 365 } as const;
+/**
+ * Laundering worlds (`credence sim --laundering 40 --days 365 --start 2025-11-01`): a
+ * year whose reports are spread over it, ending before today (the platform refuses
+ * events in the future).
+ */
+export const LAUNDERING = { rings: 40, days: 365, start: '2025-11-01' } as const;
 export const VARIANTS = [1, 2, 3, 4, 5] as const;
 
 export type Split = 'dev' | 'test';
@@ -38,7 +42,14 @@ export interface QualityWorld {
 export function simArgs(w: QualityWorld): string[] {
   const args = ['--seed', String(w.seed), '--scale', String(w.scale)];
   if (w.kind === 'laundering')
-    args.push('--laundering', String(LAUNDERING.rings), '--days', String(LAUNDERING.days));
+    args.push(
+      '--laundering',
+      String(LAUNDERING.rings),
+      '--days',
+      String(LAUNDERING.days),
+      '--start',
+      LAUNDERING.start,
+    );
   else if (w.kind.startsWith('variant ')) args.push('--variant', w.kind.slice('variant '.length));
   return args;
 }

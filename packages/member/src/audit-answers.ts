@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
 import type { AuditRecord } from '@credence/core/log/audit-records';
 import { type LogEntry, recordDigest } from '@credence/core/log/entries';
-import { assess, DEFAULT_POLICY, type Policy, parsePolicy } from '@credence/core/risk/policy';
+import {
+  assess,
+  DEFAULT_POLICY,
+  type Policy,
+  parsePolicy,
+  raiseForRing,
+} from '@credence/core/risk/policy';
 import {
   reportFigures,
   reportTokens,
@@ -36,6 +42,8 @@ export interface CheckAnswerJson {
   readonly firstSeen: string | null;
   readonly lastSeen: string | null;
   readonly ring: { readonly id: string; readonly risk: number } | null;
+  /** The ranked risk (issue 12); absent from answers made before it. */
+  readonly rank?: { readonly score: number; readonly percentile: number } | null;
   readonly policyVersion: number;
   readonly basis: {
     readonly logSize: number;
@@ -190,7 +198,7 @@ export class AnswerLedger {
     logSize: number,
     find: (f: AnswerFinding) => void,
   ): Promise<number> {
-    const runs = new Map<number, Map<string, { id: string; risk: number }>>();
+    const runs = new Map<number, RunTokens>();
     let verified = 0;
     for (const a of this.answers) {
       const wrong = (why: string) =>
@@ -221,26 +229,19 @@ export class AnswerLedger {
       // The kind, and so the half-life, is the token's as logged, not the answer's word.
       const kind = (this.kinds.get(a.token) ?? 'phone') as IdentifierKind;
       let want = assess(policy, kind, stats, at);
-      let ring: { id: string; risk: number } | undefined;
+      let ring: { id: string; risk: number; score?: number } | undefined;
+      let rank: { score: number; percentile: number } | undefined;
       if (a.basis.analysis !== null) {
-        let byToken = runs.get(a.basis.analysis);
-        if (byToken === undefined) {
-          byToken = await this.runTokens(platform, a.basis.analysis);
-          runs.set(a.basis.analysis, byToken);
+        let run = runs.get(a.basis.analysis);
+        if (run === undefined) {
+          run = await this.runTokens(platform, a.basis.analysis);
+          runs.set(a.basis.analysis, run);
         }
-        ring = byToken.get(a.token);
+        ring = run.rings.get(a.token);
+        rank = run.ranks.get(a.token);
       }
       // As the platform raises an unreported token of a ring (services/check-service.ts).
-      if (
-        ring !== undefined &&
-        want.verdict === 'clear' &&
-        ring.risk >= policy.thresholds.suspicious
-      )
-        want = {
-          ...want,
-          verdict: 'suspicious',
-          score: Math.max(want.score, Math.min(ring.risk, policy.thresholds.fraud - 1e-6)),
-        };
+      want = raiseForRing(policy, want, ring);
       const iso = (ms: number | undefined) =>
         ms === undefined ? null : new Date(ms).toISOString();
       const differs: string[] = [];
@@ -262,6 +263,17 @@ export class AnswerLedger {
         differs.push(
           ring === undefined ? 'the run puts it in no ring' : `the run puts it in ${ring.id}`,
         );
+      // An answer made before ranks were answered has none to hold.
+      if (
+        a.rank !== undefined &&
+        ((a.rank?.score ?? null) !== (rank?.score ?? null) ||
+          (a.rank?.percentile ?? null) !== (rank?.percentile ?? null))
+      )
+        differs.push(
+          rank === undefined
+            ? 'the run ranks it nowhere'
+            : `the run ranks it at ${rank.score} (percentile ${rank.percentile})`,
+        );
       if (differs.length > 0) wrong(`the log says ${differs.join('; ')}`);
       else verified++;
     }
@@ -269,13 +281,11 @@ export class AnswerLedger {
   }
 
   /** The tokens of a kept analysis run, after checking the run against its logged digest. */
-  private async runTokens(
-    platform: PlatformEndpoint,
-    id: number,
-  ): Promise<Map<string, { id: string; risk: number }>> {
-    const tokens = new Map<string, { id: string; risk: number }>();
+  private async runTokens(platform: PlatformEndpoint, id: number): Promise<RunTokens> {
+    const tokens: RunTokens['rings'] = new Map();
+    const ranks: RunTokens['ranks'] = new Map();
     const logged = this.analyses.get(id)?.digest;
-    if (logged === undefined) return tokens;
+    if (logged === undefined) return { rings: tokens, ranks };
     const run = await platformRequest<{ body: string }>(
       platform,
       'GET',
@@ -284,15 +294,29 @@ export class AnswerLedger {
     const digest = recordDigest({
       resultSha256: createHash('sha256').update(run.body).digest('hex'),
     });
-    if (digest !== logged) return tokens;
+    if (digest !== logged) return { rings: tokens, ranks };
     const result = JSON.parse(run.body) as {
-      rings?: { id: string; tokens: { token: string; risk: number }[] }[];
+      rings?: { id: string; tokens: { token: string; risk: number; score?: number }[] }[];
+      ranking?: { tokens: [string, number, number, ...unknown[]][] };
     };
     for (const ring of result.rings ?? [])
       for (const t of ring.tokens)
-        if (this.tokens.has(t.token)) tokens.set(t.token, { id: ring.id, risk: t.risk });
-    return tokens;
+        if (this.tokens.has(t.token))
+          tokens.set(t.token, {
+            id: ring.id,
+            risk: t.risk,
+            ...(t.score === undefined ? {} : { score: t.score }),
+          });
+    for (const [token, score, percentile] of result.ranking?.tokens ?? [])
+      if (this.tokens.has(token)) ranks.set(token, { score, percentile });
+    return { rings: tokens, ranks };
   }
+}
+
+/** What a kept run says of the tokens answers were given about. */
+interface RunTokens {
+  readonly rings: Map<string, { id: string; risk: number; score?: number }>;
+  readonly ranks: Map<string, { score: number; percentile: number }>;
 }
 
 const analysisId = (entry: LogEntry) => Number(/^analysis\/(\d+)$/.exec(entry.subject)?.[1]);

@@ -32,11 +32,12 @@ export function answerScore(answer: {
 
 /**
  * Whether a check would flag (`suspicious` or `fraud`) a token no member reported, from
- * the in-process analysis: as the platform's check does today, a token in a ring whose
- * risk reaches the suspicious threshold (a token nobody reported has no score of its own).
+ * the in-process analysis: as the platform's check does, a token in a ring (a ring's
+ * tokens reached it by the ring threshold: their strongest path's risk or their ranked
+ * risk; a token nobody reported has no score of its own).
  */
-export function modelFlag(analysis: GraphAnalysis, v: number, suspicious: number): boolean {
-  return (analysis.ringOf[v] as number) >= 0 && (analysis.risk[v] as number) >= suspicious;
+export function modelFlag(analysis: GraphAnalysis, v: number, _suspicious: number): boolean {
+  return (analysis.ringOf[v] as number) >= 0;
 }
 
 export interface RankingFigures {

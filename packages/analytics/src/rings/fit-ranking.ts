@@ -21,11 +21,43 @@ export interface LogisticFit {
 export function fitLogistic(
   features: Float64Array,
   labels: Uint8Array,
-  options: { readonly ridge?: number; readonly rowWeight?: Float64Array } = {},
+  options: {
+    readonly ridge?: number;
+    readonly rowWeight?: Float64Array;
+    /**
+     * Features whose weight may not be negative: more evidence never lowers a score. A
+     * feature whose fitted weight comes out negative is left out (weight 0) and the rest
+     * refitted, until none is (an active set, as for non-negative least squares).
+     */
+    readonly nonNegative?: readonly boolean[];
+  } = {},
 ): LogisticFit {
+  const fixed = new Array<boolean>(FEATURES.length).fill(false);
+  for (;;) {
+    const fit = fitOnce(features, labels, options.ridge ?? 1e-3, options.rowWeight, fixed);
+    const wrong = fit.weights
+      .map((w, j) => (options.nonNegative?.[j] === true && w < 0 ? j : -1))
+      .filter((j) => j >= 0);
+    if (wrong.length === 0) return fit;
+    // Leave out the most negative one, then look again.
+    const worst = wrong.reduce((a, b) =>
+      (fit.weights[b] as number) < (fit.weights[a] as number) ? b : a,
+    );
+    fixed[worst] = true;
+  }
+}
+
+function fitOnce(
+  features: Float64Array,
+  labels: Uint8Array,
+  ridge: number,
+  rowWeight: Float64Array | undefined,
+  /** Features held at weight 0. */
+  fixed: readonly boolean[],
+): LogisticFit {
+  const options = { rowWeight };
   const k = FEATURES.length;
   const rows = labels.length;
-  const ridge = options.ridge ?? 1e-3;
   const rw = (i: number) => options.rowWeight?.[i] ?? 1;
   const mean = new Array<number>(k).fill(0);
   const scale = new Array<number>(k).fill(0);
@@ -54,7 +86,9 @@ export function fitLogistic(
     for (let i = 0; i < rows; i++) {
       x[0] = 1;
       for (let j = 0; j < k; j++)
-        x[j + 1] = ((features[i * k + j] as number) - (mean[j] as number)) / (scale[j] as number);
+        x[j + 1] = fixed[j]
+          ? 0
+          : ((features[i * k + j] as number) - (mean[j] as number)) / (scale[j] as number);
       let z = 0;
       for (let a = 0; a < p; a++) z += (beta[a] as number) * (x[a] as number);
       const mu = 1 / (1 + Math.exp(-z));
@@ -70,8 +104,10 @@ export function fitLogistic(
     for (let a = 0; a < p; a++) {
       for (let b = 0; b < a; b++) hess[a * p + b] = hess[b * p + a] as number;
       if (a > 0) {
-        grad[a] = (grad[a] as number) - ridge * total * (beta[a] as number);
-        hess[a * p + a] = (hess[a * p + a] as number) + ridge * total;
+        // A held feature's column is zero: the ridge alone keeps its weight at 0.
+        const r = fixed[a - 1] ? Math.max(ridge, 1) : ridge;
+        grad[a] = (grad[a] as number) - r * total * (beta[a] as number);
+        hess[a * p + a] = (hess[a * p + a] as number) + r * total;
       }
     }
     const step = solve(hess, grad, p);

@@ -20,9 +20,10 @@ import { DEFAULT_RANKING_MODEL } from './ranking-model.js';
  *   normalized over the graph: a token's mass depends on the reports near it, not on how
  *   many there are elsewhere. `r = s + (1 − α) Wᵀ r`, computed at two restart
  *   probabilities, short reach (α = 0.5) and long (α = 0.15).
- * - **Features** per token: both masses (log), the strongest path's risk, the number of
- *   distinct reported neighbours, the number of distinct neighbours (a hub's many
- *   neighbours explain its mass), and whether it was reported itself.
+ * - **Features** per token: both masses per distinct neighbour (log; a hub's mass is
+ *   spread over its many neighbours, so a busy merchant paid by one mule does not rank
+ *   with the mule), the strongest path's risk, the number and the share of its distinct
+ *   neighbours that were reported, and whether it was reported itself.
  * - **Model**: a logistic combination of the features, fitted on development worlds only
  *   (ranking-model.ts names them), followed by an isotonic map fitted on other
  *   development worlds, so that the score reads as the share of such tokens that were a
@@ -48,11 +49,11 @@ export interface RankingModel {
 }
 
 export const FEATURES = [
-  'log_mass_short',
-  'log_mass_long',
+  'log_mass_short_per_neighbour',
+  'log_mass_long_per_neighbour',
   'path_risk',
   'reported_neighbours',
-  'log_degree',
+  'reported_share',
   'reported',
 ] as const;
 export type Feature = (typeof FEATURES)[number];
@@ -145,11 +146,14 @@ export function rankingFeatures(
     // reported token describe its neighbourhood, the mass it gets back from it.
     const own = evidence[v] as number;
     const o = v * k;
-    features[o] = Math.log10(Math.max(MASS_FLOOR, (short[v] as number) - own));
-    features[o + 1] = Math.log10(Math.max(MASS_FLOOR, (long[v] as number) - own));
+    // Degree normalization: a token's mass per distinct neighbour, so that a busy
+    // merchant paid by one mule and a hundred shoppers does not rank with the mule.
+    const per = Math.max(1, distinct);
+    features[o] = Math.log10(Math.max(MASS_FLOOR, ((short[v] as number) - own) / per));
+    features[o + 1] = Math.log10(Math.max(MASS_FLOOR, ((long[v] as number) - own) / per));
     features[o + 2] = risk[v] as number;
     features[o + 3] = Math.log1p(reported);
-    features[o + 4] = Math.log10(1 + distinct);
+    features[o + 4] = reported / per;
     features[o + 5] = own > 0 ? 1 : 0;
   }
   return { features, reportedNeighbours, reached };

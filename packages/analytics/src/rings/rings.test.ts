@@ -223,10 +223,14 @@ describe('rings', () => {
     w.report('bank-c', 'suspected', [['beneficiary_account', 'bank_card', 'lone']]);
     w.link('bank-c', 'registered_with', ['bank_card', 'lone'], ['phone', 'lone-phone']);
     w.link('bank-c', 'registered_with', ['bank_card', 'lone'], ['id_number', 'lone-id']);
-    const { analysis, ringOf } = w.analyse();
+    const { analysis, ringOf, graph } = w.analyse();
     expect(analysis.rings).toHaveLength(1);
     expect(ringOf('m4')).toBe(0);
     expect(ringOf('merchant')).toBe(-1);
+    // Ranked, the merchant comes after every mule and before the shoppers.
+    const pct = (t: string) => analysis.ranking.percentile[graph.tokens.indexOf(t)] as number;
+    for (const mule of ['m2', 'm3', 'm4']) expect(pct(mule)).toBeGreaterThan(pct('merchant'));
+    expect(pct('merchant')).toBeGreaterThan(pct('shopper-1'));
     expect(ringOf('quiet-payer')).toBe(-1);
     expect(ringOf('lone')).toBe(-1);
   });

@@ -24,10 +24,14 @@ import {
   type PropagationOptions,
   propagateRisk,
 } from './propagation.js';
+import { type Ranking, type RankingModel, rankTokens } from './ranking.js';
+import { DEFAULT_RANKING_MODEL } from './ranking-model.js';
 
 export interface RingOptions extends PropagationOptions {
   /** Risk at which a token counts as part of a ring. Default 0.3 (the policy's suspicious). */
   readonly memberRisk?: number;
+  /** The ranking model (default: the one fitted on the development worlds). */
+  readonly ranking?: RankingModel;
   /** Least score of a ring (its reported evidence over distinct members). Default 0.3. */
   readonly minScore?: number;
   /** Fewest tokens in a ring. Default 3. */
@@ -89,10 +93,12 @@ export interface RingAnalysis {
   /** The incidence and what each of its arcs carries (for the ranking). */
   readonly incidence: Incidence;
   readonly arcCarry: Float64Array;
+  /** Every token's ranked risk (issue 12). */
+  readonly ranking: Ranking;
   readonly stats: {
     /** Milliseconds per step. */
     readonly ms: Readonly<
-      Record<'incidence' | 'propagation' | 'components' | 'groups' | 'describe', number>
+      Record<'incidence' | 'propagation' | 'ranking' | 'components' | 'groups' | 'describe', number>
     >;
     readonly nodes: number;
     readonly edges: number;
@@ -144,7 +150,7 @@ export function findRings(graph: EvidenceGraph, options: RingOptions = {}): Ring
     }
   }
   let mark = performance.now();
-  const ms = { incidence: 0, propagation: 0, components: 0, groups: 0, describe: 0 };
+  const ms = { incidence: 0, propagation: 0, ranking: 0, components: 0, groups: 0, describe: 0 };
   const lap = (stage: keyof typeof ms) => {
     const now = performance.now();
     ms[stage] = now - mark;
@@ -154,6 +160,16 @@ export function findRings(graph: EvidenceGraph, options: RingOptions = {}): Ring
   lap('incidence');
   const { risk, via, arcCarry } = propagateRisk(graph, evidence, blocked, inc, options);
   lap('propagation');
+  const ranking = rankTokens(
+    graph,
+    inc,
+    arcCarry,
+    evidence,
+    risk,
+    blocked,
+    options.ranking ?? DEFAULT_RANKING_MODEL,
+  );
+  lap('ranking');
 
   // Association edges between candidates: those that carry suspicion at least halfway.
   const associates = Uint8Array.from(EDGE_TYPES, (t) =>
@@ -271,6 +287,7 @@ export function findRings(graph: EvidenceGraph, options: RingOptions = {}): Ring
     blocked,
     incidence: inc,
     arcCarry,
+    ranking,
     stats: {
       ms,
       nodes: n,

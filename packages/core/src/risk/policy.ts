@@ -212,3 +212,24 @@ export function assess(
     explanation,
   };
 }
+
+/**
+ * An answer raised by joint analysis (SPEC §6): a token in a ring whose own reports leave
+ * it `clear` is `suspicious`, its score the ring's verdict on it (its strongest path's
+ * risk or its ranked risk, at least the suspicious threshold, below the fraud threshold).
+ * A ring alone never makes a token `fraud`. The platform answers with it and an auditor
+ * recomputes answers with it.
+ */
+export function raiseForRing<A extends Pick<Assessment, 'verdict' | 'score'>>(
+  policy: Policy,
+  assessment: A,
+  ring: { readonly risk: number; readonly score?: number | undefined } | undefined,
+): A {
+  if (ring === undefined || assessment.verdict !== 'clear') return assessment;
+  const verdictOfRing = Math.max(ring.risk, ring.score ?? 0, policy.thresholds.suspicious);
+  return {
+    ...assessment,
+    verdict: 'suspicious',
+    score: Math.max(assessment.score, Math.min(verdictOfRing, policy.thresholds.fraud - 1e-6)),
+  };
+}

@@ -1,4 +1,4 @@
-import { type Assessment, assess } from '@credence/core/risk/policy';
+import { type Assessment, assess, raiseForRing } from '@credence/core/risk/policy';
 import type { AnalysisService, TokenRank, TokenRing } from './analysis.js';
 import type { CheckView } from './check-view.js';
 import type { PolicyService } from './policy-service.js';
@@ -67,22 +67,17 @@ export class CheckService {
           policyVersion: version,
           basis,
         };
-      const raised = assessment.verdict === 'clear' && ring.risk >= policy.thresholds.suspicious;
       const inRing = `In ${ring.id} (${ring.size} identifiers, score ${ring.score}): ${ring.reason}.`;
+      const raised = raiseForRing(policy, assessment, {
+        risk: ring.risk,
+        score: rank?.score,
+      });
       return {
         token,
         kind: flagged?.kind,
-        ...assessment,
-        ...(raised
-          ? {
-              verdict: 'suspicious' as const,
-              score: Math.max(
-                assessment.score,
-                Math.min(ring.risk, policy.thresholds.fraud - 1e-6),
-              ),
-              categories:
-                assessment.categories.length > 0 ? assessment.categories : ring.categories,
-            }
+        ...raised,
+        ...(raised !== assessment && assessment.categories.length === 0
+          ? { categories: ring.categories }
           : {}),
         explanation:
           assessment.reporters === 0
