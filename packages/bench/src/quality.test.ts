@@ -18,7 +18,7 @@ describe('the quality protocol', () => {
     expect(test.every((w) => w.split === 'test')).toBe(true);
     // Stories and laundering of each test seed, variants 1–5 of each scale-1 one.
     expect(test).toHaveLength(2 * 20 + 5 * 10);
-    expect(test.filter((w) => w.pipeline).map((w) => w.seed)).toEqual([101, 101, 201, 201]);
+    expect(test.filter((w) => w.pipeline).map((w) => w.seed)).toEqual([101, 101]);
     const quick = qualityWorlds({ quick: true });
     expect(quick.length).toBeLessThan(test.length);
     expect(quick.some((w) => w.split === 'test' && w.scale === 2)).toBe(true);
@@ -30,7 +30,18 @@ describe('the quality protocol', () => {
     ).toEqual(['--seed', '101', '--scale', '1']);
     expect(
       simArgs({ split: 'test', seed: 201, scale: 2, kind: 'laundering', pipeline: false }),
-    ).toEqual(['--seed', '201', '--scale', '2', '--laundering', '40', '--days', '365']);
+    ).toEqual([
+      '--seed',
+      '201',
+      '--scale',
+      '2',
+      '--laundering',
+      '40',
+      '--days',
+      '365',
+      '--start',
+      '2025-11-01',
+    ]);
     expect(
       simArgs({ split: 'test', seed: 101, scale: 1, kind: 'variant 3', pipeline: false }),
     ).toEqual(['--seed', '101', '--scale', '1', '--variant', '3']);

@@ -56,9 +56,10 @@ export function simArgs(w: QualityWorld): string[] {
 
 /**
  * The worlds of a run. Full: every development seed and every test seed, as today's
- * stories and with laundering; perturbed variants 1–5 of each scale-1 test seed; the
- * pipeline on two test seeds. Quick: three scale-1 test seeds and one scale-2, variants
- * 1 and 2 of the first, the pipeline on the first; development seed 7 only.
+ * stories and with laundering; perturbed variants 1–5 of each scale-1 test seed. Quick:
+ * three scale-1 test seeds and one scale-2, variants
+ * 1 and 2 of the first; development seed 7 only. The pipeline runs on test seed 101 (as
+ * told and with laundering): minutes a world.
  */
 export function qualityWorlds(options: { quick: boolean; split?: Split }): QualityWorld[] {
   const worlds: QualityWorld[] = [];
@@ -72,7 +73,7 @@ export function qualityWorlds(options: { quick: boolean; split?: Split }): Quali
     const test = options.quick
       ? TEST_SEEDS.filter((s) => [101, 102, 103, 201].includes(s.seed))
       : TEST_SEEDS;
-    const pipelined = options.quick ? [101] : [101, 201];
+    const pipelined = [101];
     for (const s of test) both('test', s.seed, s.scale, pipelined.includes(s.seed));
     const perturbed = options.quick ? [101] : test.filter((s) => s.scale === 1).map((s) => s.seed);
     const variants = options.quick ? [1, 2] : VARIANTS;
