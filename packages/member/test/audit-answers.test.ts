@@ -105,10 +105,17 @@ describe('check answers recomputed by the audit', () => {
   });
 
   it('names an answer scored with another kind’s half-life', async () => {
-    // A police-confirmed ip of 30 days has mostly decayed (14-day half-life); as an
-    // id_number (730 days) it would still be fraud.
+    // A police-confirmed ip of 30 days keeps its floor (0.95 × 0.85; its 14-day half-life
+    // alone would leave 0.22); as an id_number (730 days) it would score 0.92.
     const messages = await wrong({ ...honest, kind: 'id_number', verdict: 'fraud', score: 0.93 });
     expect(messages[0]).toContain('it is a ip');
+  });
+
+  it('names a rank the run it names did not give (issue 12)', async () => {
+    // The honest answer has no rank (no analysis run); one made up to rank it high is named.
+    expect(honest.rank ?? null).toBeNull();
+    const messages = await wrong({ ...honest, rank: { score: 0.99, percentile: 0.999 } });
+    expect(messages[0]).toContain('the run ranks it nowhere');
   });
 
   it('names an answer whose time is not a time', async () => {

@@ -120,11 +120,14 @@ describe('joint analysis through the API', () => {
       reporters: number;
       explanation: string;
       ring: { id: string; risk: number; reason: string };
+      rank: { score: number };
     }>(await h.request(h.actors.telecom, 'GET', `/v1/check/${tok('c11')}`));
     expect(after.verdict).toBe('suspicious');
     expect(after.reporters).toBe(0);
     expect(after.ring.risk).toBeGreaterThanOrEqual(0.3);
-    expect(after.score).toBe(after.ring.risk);
+    // Its score is the ring's verdict on it: the larger of its strongest path's risk and
+    // its ranked risk, below the fraud threshold (a ring alone never makes fraud).
+    expect(after.score).toBe(Math.min(Math.max(after.ring.risk, after.rank.score), 0.75 - 1e-6));
     expect(after.explanation).toMatch(
       /^Not reported by any member\. In ring-[0-9a-f]{16} \(4 identifiers, score [\d.]+\): money moved with a bank card of ring-/,
     );
@@ -136,9 +139,27 @@ describe('joint analysis through the API', () => {
     );
     expect(mule.verdict).toBe('suspicious');
     expect(mule.ring.id).toBe(after.ring.id);
-    // A victim's card is in no ring.
+    // A victim's card is in no ring, and is not ranked (victims take no risk).
     expect(json(await h.request(h.actors.telecom, 'GET', `/v1/check/${tok('c1')}`))).toMatchObject({
       ring: null,
+      rank: null,
+    });
+    // The ranked risk (issue 12): a probability, a percentile, the model and why; the
+    // account two hops from the reports ranks below the one next to them.
+    const rank = async (t: string) =>
+      json<{
+        rank: { score: number; percentile: number; model: string; reason: string } | null;
+      }>(await h.request(h.actors.telecom, 'GET', `/v1/check/${tok(t)}`)).rank;
+    const near = await rank('c11');
+    const far = await rank('c12');
+    expect(near).toMatchObject({ model: expect.stringMatching(/^rank-/) });
+    expect(near?.score).toBeGreaterThan(0);
+    expect(near?.score).toBeLessThanOrEqual(1);
+    expect(near?.reason).toMatch(/^In the top [\d.]+ % of all tokens by risk \(/);
+    expect(near?.percentile).toBeGreaterThan(far?.percentile ?? 1);
+    // A token the analysis never saw has no rank.
+    expect(json(await h.request(h.actors.telecom, 'GET', `/v1/check/${tok('zz')}`))).toMatchObject({
+      rank: null,
     });
   });
 
