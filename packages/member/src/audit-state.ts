@@ -61,7 +61,11 @@ interface KeyRow {
 interface KeptResult {
   readonly rings?: readonly {
     readonly id: string;
-    readonly tokens: readonly { readonly token: string; readonly kind: string }[];
+    readonly tokens: readonly {
+      readonly token: string;
+      readonly kind: string;
+      readonly former?: boolean;
+    }[];
   }[];
 }
 
@@ -456,7 +460,9 @@ export class LoggedState {
         result = JSON.parse(run.body) as KeptResult;
       } catch {}
       for (const ring of result.rings ?? [])
-        for (const t of ring.tokens) want.set(t.token, JSON.stringify([ring.id, t.kind, run.id]));
+        // A former holder's epoch (issue 12) is no token of the ring today: not kept.
+        for (const t of ring.tokens)
+          if (t.former !== true) want.set(t.token, JSON.stringify([ring.id, t.kind, run.id]));
     }
     let named = 0;
     const say = (message: string) => {

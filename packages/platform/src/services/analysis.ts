@@ -39,10 +39,19 @@ export type RingTokenWhy =
     };
 
 export interface RingToken {
+  /**
+   * The token; for a former holder's epoch of a reassigned token (issue 12), its name
+   * `<token>@<epoch ms the epoch ended>` (see `former`).
+   */
   readonly token: string;
   readonly kind: IdentifierKind;
   readonly risk: number;
   readonly why: RingTokenWhy;
+  /**
+   * Present (true) for a former holder's epoch of a token: part of the ring's structure,
+   * but nothing the ring says is said of the token today (no check, watch or ring token).
+   */
+  readonly former?: true;
 }
 
 export interface RingEdge {
@@ -177,6 +186,16 @@ export async function readEvidence(
     halfLifeDays: policy.halfLifeDays,
     now,
   });
+  // Reassignments first: a token given to a new holder is split into epochs before any
+  // report or link names it (issue 12).
+  let afterGiven: { fromToken: string; id: string } | undefined;
+  for (;;) {
+    const page = await store.reassignments(afterGiven, PAGE);
+    for (const l of page) builder.reassign(l.from.kind, l.from.token, l.at);
+    const last = page.at(-1);
+    if (last === undefined || page.length < PAGE) break;
+    afterGiven = { fromToken: last.from.token, id: last.id };
+  }
   let afterReport: { memberId: string; id: string } | undefined;
   for (;;) {
     const page = await store.reportEvidence(afterReport, PAGE);
@@ -267,6 +286,7 @@ export function analysisResult(
         kind: IDENTIFIER_KINDS[graph.kinds[v] as number] as IdentifierKind,
         risk,
         why,
+        ...(graph.former[v] === 1 ? { former: true as const } : {}),
       };
     });
     const edges = new Map<string, RingEdge>();
@@ -382,6 +402,7 @@ function load(
   for (const ring of result.rings) {
     byId.set(ring.id, ring);
     for (const t of ring.tokens) {
+      if (t.former) continue;
       const reason = t.why.reported
         ? `reported itself; in ${ring.id}`
         : t.why.from === undefined
@@ -538,7 +559,7 @@ export class AnalysisService {
       createdBy,
       body,
       ringTokens: result.rings.flatMap((r) =>
-        r.tokens.map((t) => ({ token: t.token, kind: t.kind, ringId: r.id })),
+        r.tokens.flatMap((t) => (t.former ? [] : [{ token: t.token, kind: t.kind, ringId: r.id }])),
       ),
     });
     this.latest = load(saved.id, createdAt, body, result);

@@ -1,4 +1,5 @@
 import { type Assessment, assess } from '@credence/core/risk/policy';
+import type { TokenStats } from '../domain/types.js';
 import type { AnalysisService, TokenRing } from './analysis.js';
 import type { CheckView } from './check-view.js';
 import type { PolicyService } from './policy-service.js';
@@ -52,7 +53,15 @@ export class CheckService {
     };
     return tokens.map((token) => {
       const flagged = this.view.lookup(token);
-      const assessment = assess(policy, flagged?.kind ?? 'phone', flagged?.stats ?? [], now);
+      const { stats, earlier } = currentHolder(flagged?.stats ?? [], flagged?.reassignedAt);
+      const scored = assess(policy, flagged?.kind ?? 'phone', stats, now);
+      const assessment =
+        flagged?.reassignedAt === undefined || earlier === 0
+          ? scored
+          : {
+              ...scored,
+              explanation: `${scored.explanation} ${reassignedWords(flagged.reassignedAt, earlier)}`,
+            };
       const ring = this.analysis?.tokenRing(token);
       if (ring === undefined)
         return {
@@ -90,4 +99,28 @@ export class CheckService {
       };
     });
   }
+}
+
+/**
+ * A token given to a new holder (issue 12) is checked on what was said of it since: its
+ * summary rows whose last report predates the latest reassignment all concern an earlier
+ * holder and are left out (a row that spans the reassignment stays: it holds a report of
+ * the current holder's time). `earlier` counts the reports left out.
+ */
+export function currentHolder(
+  stats: readonly TokenStats[],
+  reassignedAt: number | undefined,
+): { stats: readonly TokenStats[]; earlier: number } {
+  if (reassignedAt === undefined) return { stats, earlier: 0 };
+  const kept = stats.filter((s) => s.lastSeen >= reassignedAt);
+  return {
+    stats: kept,
+    earlier: stats.reduce((n, s) => (s.lastSeen < reassignedAt ? n + s.reports : n), 0),
+  };
+}
+
+/** What a check says of the reports left out for an earlier holder. */
+export function reassignedWords(reassignedAt: number, earlier: number): string {
+  const day = new Date(reassignedAt).toISOString().slice(0, 10);
+  return `Given to a new holder on ${day}; ${earlier} earlier ${earlier === 1 ? 'report concerns' : 'reports concern'} the earlier holder.`;
 }

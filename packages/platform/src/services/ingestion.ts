@@ -240,6 +240,7 @@ export class IngestionService {
         result.log?.size ?? 0,
         caller.id,
         statDeltas(accepted.map((o) => reports[o.index] as IngestReport)),
+        result.reassigned,
       );
     return { ...result, batchId: signed.batch.batchId, receivedAt: record.receivedAt };
   }
