@@ -61,7 +61,7 @@ function world(): { reports: EvidenceReport[]; links: EvidenceLink[]; reassigned
     ['p1', 'p2', 'p3'].map((p, i) => ({
       member,
       type: 'victim_report' as const,
-      category: 'impersonation' as const,
+      category: 'impersonate_authority' as const,
       occurredAt: RECYCLED - (30 + 10 * m + i) * DAY,
       entities: [
         { role: 'caller' as const, kind: 'phone' as const, token: p },
@@ -169,7 +169,7 @@ describe('epochs of a reassigned token', () => {
       b.addReport({
         member: 'telecom-a',
         type: 'suspected',
-        category: 'impersonation',
+        category: 'impersonate_authority',
         occurredAt,
         entities: [{ role: 'caller', kind: 'phone', token: 'p' }],
       });

@@ -1,5 +1,5 @@
+import { currentHolder, reassignedWords } from '@credence/core/holders/current-holder';
 import { type Assessment, assess } from '@credence/core/risk/policy';
-import type { TokenStats } from '../domain/types.js';
 import type { AnalysisService, TokenRing } from './analysis.js';
 import type { CheckView } from './check-view.js';
 import type { PolicyService } from './policy-service.js';
@@ -55,13 +55,12 @@ export class CheckService {
       const flagged = this.view.lookup(token);
       const { stats, earlier } = currentHolder(flagged?.stats ?? [], flagged?.reassignedAt);
       const scored = assess(policy, flagged?.kind ?? 'phone', stats, now);
-      const assessment =
+      // What was left out for an earlier holder is said last (issue 12).
+      const given =
         flagged?.reassignedAt === undefined || earlier === 0
-          ? scored
-          : {
-              ...scored,
-              explanation: `${scored.explanation} ${reassignedWords(flagged.reassignedAt, earlier)}`,
-            };
+          ? ''
+          : ` ${reassignedWords(flagged.reassignedAt, earlier)}`;
+      const assessment = { ...scored, explanation: `${scored.explanation}${given}` };
       const ring = this.analysis?.tokenRing(token);
       if (ring === undefined)
         return {
@@ -91,36 +90,12 @@ export class CheckService {
           : {}),
         explanation:
           assessment.reporters === 0
-            ? `Not reported by any member. ${inRing}`
-            : `${assessment.explanation} ${inRing}`,
+            ? `Not reported by any member. ${inRing}${given}`
+            : `${scored.explanation} ${inRing}${given}`,
         ring,
         policyVersion: version,
         basis,
       };
     });
   }
-}
-
-/**
- * A token given to a new holder (issue 12) is checked on what was said of it since: its
- * summary rows whose last report predates the latest reassignment all concern an earlier
- * holder and are left out (a row that spans the reassignment stays: it holds a report of
- * the current holder's time). `earlier` counts the reports left out.
- */
-export function currentHolder(
-  stats: readonly TokenStats[],
-  reassignedAt: number | undefined,
-): { stats: readonly TokenStats[]; earlier: number } {
-  if (reassignedAt === undefined) return { stats, earlier: 0 };
-  const kept = stats.filter((s) => s.lastSeen >= reassignedAt);
-  return {
-    stats: kept,
-    earlier: stats.reduce((n, s) => (s.lastSeen < reassignedAt ? n + s.reports : n), 0),
-  };
-}
-
-/** What a check says of the reports left out for an earlier holder. */
-export function reassignedWords(reassignedAt: number, earlier: number): string {
-  const day = new Date(reassignedAt).toISOString().slice(0, 10);
-  return `Given to a new holder on ${day}; ${earlier} earlier ${earlier === 1 ? 'report concerns' : 'reports concern'} the earlier holder.`;
 }
