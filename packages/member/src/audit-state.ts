@@ -459,8 +459,8 @@ export class LoggedState {
       try {
         result = JSON.parse(run.body) as KeptResult;
       } catch {}
+      // A former holder's epoch (issue 12) is no token of the ring today: not kept.
       for (const ring of result.rings ?? [])
-        // A former holder's epoch (issue 12) is no token of the ring today: not kept.
         for (const t of ring.tokens)
           if (t.former !== true) want.set(t.token, JSON.stringify([ring.id, t.kind, run.id]));
     }

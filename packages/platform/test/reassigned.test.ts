@@ -27,15 +27,15 @@ const backends: [string, () => Promise<{ db?: string; drop: () => Promise<void> 
   ['SQLite', async () => ({ drop: async () => {} })],
   ...(POSTGRES_URL === undefined
     ? []
-    : ([
+    : [
         [
           'PostgreSQL',
           async () => {
             const schema = await freshSchema(POSTGRES_URL as string);
             return { db: schema.url, drop: schema.drop };
           },
-        ],
-      ] as const)),
+        ] as [string, () => Promise<{ db?: string; drop: () => Promise<void> }>],
+      ]),
 ];
 
 for (const [name, backend] of backends)

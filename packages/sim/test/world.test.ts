@@ -58,7 +58,7 @@ interface Truth {
   noise: {
     falseReports: { ref: string }[];
     typos: { ref: string; kind: string }[];
-    recycledPhones: { phone: string }[];
+    recycledPhones: { phone: string; reassignedOnDay: number }[];
   };
 }
 
@@ -286,7 +286,6 @@ describe('recycled numbers', () => {
     simulate(resolveOptions({ seed: 7, scale: 0.3, days: 365 }), d);
     const year = JSON.parse(readFileSync(join(d, 'truth.json'), 'utf8')) as Truth & {
       start: string;
-      noise: { recycledPhones: { phone: string; reassignedOnDay: number }[] };
     };
     const members = (
       JSON.parse(readFileSync(join(d, 'world.json'), 'utf8')) as { institutions: Institution[] }
