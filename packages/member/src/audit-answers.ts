@@ -80,7 +80,10 @@ export class AnswerLedger {
   /** The kind of each answered token's first mention: its half-life is the kind's. */
   private readonly kinds = new Map<string, string>();
   /** When each answered token was given to a new holder (issue 12), with its entry's index and time. */
-  private readonly reassigned = new Map<string, { index: number; time: number; at: number }[]>();
+  private readonly reassigned = new Map<
+    string,
+    { index: number; time: number; at: number; moves: boolean }[]
+  >();
   /** Policies by version, and runs by id, with the time their entries were logged. */
   private readonly policies = new Map<number, { body: unknown; time: number }>();
   private readonly analyses = new Map<number, { digest: string; time: number }>();
@@ -117,7 +120,10 @@ export class AnswerLedger {
       for (const l of record.links)
         if (l.link === 'reassigned' && this.tokens.has(l.from.token)) {
           const list = this.reassigned.get(l.from.token) ?? [];
-          list.push({ index, time: Date.parse(entry.time), at: l.at });
+          // It changes what checks answer (and moves the platform's sequence) only for a
+          // token some report named before it.
+          const moves = this.mentions.has(l.from.token);
+          list.push({ index, time: Date.parse(entry.time), at: l.at, moves });
           this.reassigned.set(l.from.token, list);
         }
     } else if (record.type === 'event' && entry.kind === 'policy_change') {
@@ -176,7 +182,7 @@ export class AnswerLedger {
     const size = a.basis.logSize;
     const writes = [
       ...(this.mentions.get(a.token) ?? []),
-      ...(this.reassigned.get(a.token) ?? []),
+      ...(this.reassigned.get(a.token) ?? []).filter((r) => r.moves),
       ...(this.mentions.get(a.token) ?? []).flatMap((m) => {
         const r = this.retracted.get(`${m.member}/${m.report}`);
         return r === undefined ? [] : [r];

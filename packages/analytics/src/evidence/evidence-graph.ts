@@ -46,7 +46,6 @@ export interface EvidenceLink {
 export const EDGE_TYPES = [...LINK_TYPES, 'co_report'] as const;
 export type EdgeType = (typeof EDGE_TYPES)[number];
 export const CO_REPORT = EDGE_TYPES.indexOf('co_report');
-export const REASSIGNED = EDGE_TYPES.indexOf('reassigned');
 
 /**
  * The name of a former holder's epoch of a token: the token, '@', and the time (epoch
@@ -240,7 +239,8 @@ export class EvidenceGraphBuilder {
 
   /** The node of a token as it was at `time`: its epoch then, for a reassigned one. */
   nodeAt(kind: IdentifierKind, token: string, time: number): number {
-    const e = this.epochs.get(token);
+    // Most graphs have no reassignment: no second lookup per link end for them.
+    const e = this.epochs.size === 0 ? undefined : this.epochs.get(token);
     if (e === undefined) return this.index.get(token) ?? this.newNode(kind, token, false);
     const times = e.times;
     e.nodes ??= [
