@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { currentHolder } from '@credence/core/holders/current-holder';
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
 import type { AuditRecord } from '@credence/core/log/audit-records';
 import { type LogEntry, recordDigest } from '@credence/core/log/entries';
@@ -86,6 +87,11 @@ export class AnswerLedger {
   private readonly retracted = new Map<string, { index: number; time: number }>();
   /** The kind of each answered token's first mention: its half-life is the kind's. */
   private readonly kinds = new Map<string, string>();
+  /** When each answered token was given to a new holder (issue 12), with its entry's index and time. */
+  private readonly reassigned = new Map<
+    string,
+    { index: number; time: number; at: number; moves: boolean }[]
+  >();
   /** Policies by version, and runs by id, with the time their entries were logged. */
   private readonly policies = new Map<number, { body: unknown; time: number }>();
   private readonly analyses = new Map<number, { digest: string; time: number }>();
@@ -118,11 +124,27 @@ export class AnswerLedger {
         });
         this.mentions.set(e.token, list);
       }
+    } else if (record.type === 'links') {
+      for (const l of record.links)
+        if (l.link === 'reassigned' && this.tokens.has(l.from.token)) {
+          const list = this.reassigned.get(l.from.token) ?? [];
+          // It changes what checks answer (and moves the platform's sequence) only for a
+          // token some report named before it.
+          const moves = this.mentions.has(l.from.token);
+          list.push({ index, time: Date.parse(entry.time), at: l.at, moves });
+          this.reassigned.set(l.from.token, list);
+        }
     } else if (record.type === 'event' && entry.kind === 'policy_change') {
       const version = Number(/^policy\/(\d+)$/.exec(entry.subject)?.[1]);
       this.policies.set(version, { body: record.record, time: Date.parse(entry.time) });
     } else if (entry.kind === 'analysis')
       this.analyses.set(analysisId(entry), { digest: entry.digest, time: Date.parse(entry.time) });
+  }
+
+  /** When the token was last given to a new holder, as the log says at this size. */
+  private reassignedAt(token: string, size: number): number | undefined {
+    const ats = (this.reassigned.get(token) ?? []).filter((r) => r.index < size).map((r) => r.at);
+    return ats.length === 0 ? undefined : Math.max(...ats);
   }
 
   /** The token's summary rows as the log says they stood at this size. */
@@ -168,6 +190,7 @@ export class AnswerLedger {
     const size = a.basis.logSize;
     const writes = [
       ...(this.mentions.get(a.token) ?? []),
+      ...(this.reassigned.get(a.token) ?? []).filter((r) => r.moves),
       ...(this.mentions.get(a.token) ?? []).flatMap((m) => {
         const r = this.retracted.get(`${m.member}/${m.report}`);
         return r === undefined ? [] : [r];
@@ -225,7 +248,11 @@ export class AnswerLedger {
         wrong(stale);
         continue;
       }
-      const stats = this.statsAt(a.token, a.basis.logSize);
+      // As the platform leaves out what concerns an earlier holder (services/check-service.ts).
+      const { stats } = currentHolder(
+        this.statsAt(a.token, a.basis.logSize),
+        this.reassignedAt(a.token, a.basis.logSize),
+      );
       // The kind, and so the half-life, is the token's as logged, not the answer's word.
       const kind = (this.kinds.get(a.token) ?? 'phone') as IdentifierKind;
       let want = assess(policy, kind, stats, at);

@@ -61,7 +61,11 @@ interface KeyRow {
 interface KeptResult {
   readonly rings?: readonly {
     readonly id: string;
-    readonly tokens: readonly { readonly token: string; readonly kind: string }[];
+    readonly tokens: readonly {
+      readonly token: string;
+      readonly kind: string;
+      readonly former?: boolean;
+    }[];
   }[];
 }
 
@@ -455,8 +459,10 @@ export class LoggedState {
       try {
         result = JSON.parse(run.body) as KeptResult;
       } catch {}
+      // A former holder's epoch (issue 12) is no token of the ring today: not kept.
       for (const ring of result.rings ?? [])
-        for (const t of ring.tokens) want.set(t.token, JSON.stringify([ring.id, t.kind, run.id]));
+        for (const t of ring.tokens)
+          if (t.former !== true) want.set(t.token, JSON.stringify([ring.id, t.kind, run.id]));
     }
     let named = 0;
     const say = (message: string) => {

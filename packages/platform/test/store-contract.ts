@@ -518,6 +518,53 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
       ]);
     });
 
+    it('reads reassignments page by page and moves the sequence for a reported token given to a new holder', async () => {
+      const given = (from: number, to: number, at: number): IngestLink => ({
+        ...link(from, to, at),
+        link: 'reassigned',
+        to: { token: tok(to), kind: 'id_number', keyId: 'k1' },
+        contentHash: `g-${from}-${to}-${at}`,
+      });
+      // Token 1 is reported; token 5 is not (yet).
+      await store.ingestReports(batch('bank-a', 'reports', 1), [report('r1', [1, 2])]);
+      const before = await store.currentSeq();
+      const r = await store.ingestLinks(batch('telecom-a', 'links', 3), [
+        given(1, 11, T0 + 1000),
+        link(1, 3),
+        given(5, 15, T0 + 2000),
+      ]);
+      // Nobody watches, but token 1's checks change: the sequence moves, with token 1 in it.
+      expect(r.seq).toBeGreaterThan(before);
+      const changes = await store.changesSince(before, 100);
+      expect(changes.map((c) => [c.token, c.reassignedAt, c.flagged])).toEqual([
+        [tok(1), T0 + 1000, true],
+      ]);
+      expect(changes[0]?.logSize).toBe(r.log?.size);
+      // A later, earlier-dated reassignment does not move the latest back.
+      await store.ingestLinks(batch('telecom-a', 'links', 1), [given(1, 12, T0 + 500)]);
+      const later = await store.changesSince(r.seq, 100);
+      expect(later.map((c) => [c.token, c.reassignedAt])).toEqual([[tok(1), T0 + 1000]]);
+      // A report naming token 5 for the first time says when it was given.
+      const first = await store.ingestReports(batch('bank-b', 'reports', 1), [
+        report('r9', [5, 6]),
+      ]);
+      expect(first.reassigned).toEqual({ [tok(5)]: T0 + 2000 });
+      const named = await store.changesSince(first.seq - 1, 100);
+      expect(named.find((c) => c.token === tok(5))?.reassignedAt).toBe(T0 + 2000);
+      expect(named.find((c) => c.token === tok(6))?.reassignedAt).toBeUndefined();
+      const pages = [
+        ...(await store.reassignments(undefined, 2)),
+        ...(await store.reassignments({ fromToken: tok(1), id: '~' }, 2)),
+      ];
+      // In (from token, id) order; ids order a token's links among themselves.
+      expect(pages.map((l) => l.from.token)).toEqual([tok(1), tok(1), tok(5)]);
+      expect(pages.map((l) => [l.from.token, l.to.token, l.to.kind, l.link, l.at]).sort()).toEqual([
+        [tok(1), tok(11), 'id_number', 'reassigned', T0 + 1000],
+        [tok(1), tok(12), 'id_number', 'reassigned', T0 + 500],
+        [tok(5), tok(15), 'id_number', 'reassigned', T0 + 2000],
+      ]);
+    });
+
     it('keeps analysis runs, alerts watchers of tokens that join a ring, and logs each run', async () => {
       expect(await store.latestAnalysis()).toBeUndefined();
       await store.addWatch('bank-b', [{ token: tok(1), kind: 'phone', keyId: 'k1' }], T0);

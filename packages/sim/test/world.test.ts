@@ -58,7 +58,7 @@ interface Truth {
   noise: {
     falseReports: { ref: string }[];
     typos: { ref: string; kind: string }[];
-    recycledPhones: { phone: string }[];
+    recycledPhones: { phone: string; reassignedOnDay: number }[];
   };
 }
 
@@ -274,6 +274,45 @@ describe("each member's files hold only what that member would see", () => {
       }
       for (const r of reports.get(id) ?? [])
         for (const e of r.entities) expect(['bank_card', 'imei']).not.toContain(e.kind);
+    }
+  });
+});
+
+describe('recycled numbers', () => {
+  // Numbers change hands 30 to 120 days after their ring closes: a year-long world.
+  it("are reported as given to their new holder, before the holder's card is registered with them", () => {
+    const d = mkdtempSync(join(tmpdir(), 'credence-sim-'));
+    dirs.push(d);
+    simulate(resolveOptions({ seed: 7, scale: 0.3, days: 365 }), d);
+    const year = JSON.parse(readFileSync(join(d, 'truth.json'), 'utf8')) as Truth & {
+      start: string;
+    };
+    const members = (
+      JSON.parse(readFileSync(join(d, 'world.json'), 'utf8')) as { institutions: Institution[] }
+    ).institutions.filter((i) => i.member);
+    const all = members.flatMap((m) => readJsonl<Link>(join(d, 'members', m.id, 'links.jsonl')));
+    const phoneOf = (e: Endpoint) => keys(e).find((k) => k.startsWith('phone:'));
+    const given = new Map(
+      year.noise.recycledPhones
+        .filter((r) => r.reassignedOnDay < 365)
+        .map((r) => [`phone:${r.phone}`, r.reassignedOnDay]),
+    );
+    // The operator reports it, when the operator is a member.
+    const reassigned = all.filter((l) => l.link === 'reassigned');
+    expect(reassigned.length).toBeGreaterThan(0);
+    const start = Date.parse(year.start);
+    const seen = new Set<string>();
+    for (const r of reassigned) {
+      const key = phoneOf(r.from) as string;
+      expect(given.has(key), key).toBe(true);
+      expect(seen.has(key), key).toBe(false);
+      seen.add(key);
+      expect(Math.floor((Date.parse(r.at) - start) / 86_400_000)).toBe(given.get(key));
+      expect(r.to.kind).toBe('id_number');
+      const cards = all.filter(
+        (l) => l.link === 'registered_with' && phoneOf(l.to) === key && l.from.kind === 'bank_card',
+      );
+      for (const c of cards) expect(Date.parse(c.at)).toBeGreaterThanOrEqual(Date.parse(r.at));
     }
   });
 });

@@ -42,10 +42,26 @@ export interface EvidenceLink {
   readonly count: number;
 }
 
-/** Kinds of edge: the six link types, then co-occurrence in one report. */
+/** Kinds of edge: the link types, then co-occurrence in one report. */
 export const EDGE_TYPES = [...LINK_TYPES, 'co_report'] as const;
 export type EdgeType = (typeof EDGE_TYPES)[number];
 export const CO_REPORT = EDGE_TYPES.indexOf('co_report');
+
+/**
+ * The name of a former holder's epoch of a token: the token, '@', and the time (epoch
+ * ms) of the reassignment that ended it. Tokens are base64url, so no token contains '@'
+ * and no epoch's name is a token's.
+ */
+export function formerName(token: string, until: number): string {
+  return `${token}@${until}`;
+}
+
+/** The token and end of a former epoch's name (formerName), or undefined for a token. */
+export function parseFormerName(name: string): { token: string; until: number } | undefined {
+  const at = name.lastIndexOf('@');
+  if (at < 0) return undefined;
+  return { token: name.slice(0, at), until: Number(name.slice(at + 1)) };
+}
 
 /** How much one report of each type counts, and how fast evidence ages (the policy's). */
 export interface EvidenceWeights {
@@ -93,7 +109,16 @@ const DAY_MS = 86_400_000;
  * `from` to `to`); algorithms build the CSR they need from them.
  */
 export interface EvidenceGraph {
+  /**
+   * Each node's name: its token, or for a former holder's epoch of a reassigned token,
+   * formerName(token, end of the epoch). The latest epoch of a token is named by it.
+   */
   readonly tokens: readonly string[];
+  /**
+   * 1 for a node that is a former holder's epoch of a token (issue 12): part of the
+   * structure analysis reads, but nothing said of it is said of the token today.
+   */
+  readonly former: Uint8Array;
   /** Index into IDENTIFIER_KINDS. */
   readonly kinds: Uint8Array;
   readonly members: readonly string[];
@@ -128,11 +153,28 @@ function grow<T extends Int32Array | Uint8Array | Uint16Array | Float64Array>(
   return b;
 }
 
+/** The reassignment times of a token (ascending) and, once it is named, its epochs' nodes. */
+interface Epochs {
+  readonly kind: IdentifierKind;
+  readonly times: number[];
+  nodes?: number[];
+}
+
 /**
  * Builds the evidence graph from reports and links, in one pass over each (any order).
  * Within a report, every two tokens on the fraudster's side are joined by a co_report
  * edge; the victim's side gets no edges from a report (victims are not part of a ring,
  * and joining them would join every ring that reached the same victim).
+ *
+ * Reassignments (issue 12: a recycled number, an account given to someone else) are
+ * declared first, with reassign(): a token reassigned at t1 < … < tk becomes k + 1 nodes,
+ * its epochs. A report (by its occurredAt) or link (by its at) before t1 names the first,
+ * from t1 on the second, and so on; the `reassigned` link itself, at ti, joins the new
+ * epoch to the new holder's identity. The latest epoch is named by the token; earlier ones
+ * by formerName() and marked in `former`. Declaring a reassignment of a token already
+ * named throws: its reports would already be on the wrong holder. A `reassigned` link
+ * whose reassignment was not declared is an ordinary edge, as a registration (what
+ * callers did before epochs).
  */
 export class EvidenceGraphBuilder {
   private readonly index = new Map<string, number>();
@@ -153,20 +195,67 @@ export class EvidenceGraphBuilder {
   private pairMember = new Uint16Array(256);
   private pairCount = 0;
   private reportCount = 0;
+  private former = new Uint8Array(1024);
+  private readonly epochs = new Map<string, Epochs>();
 
   constructor(private readonly weights: EvidenceWeights) {}
 
-  node(kind: IdentifierKind, token: string): number {
-    let v = this.index.get(token);
-    if (v === undefined) {
-      v = this.tokenList.length;
-      this.index.set(token, v);
-      this.tokenList.push(token);
-      this.kinds = grow(this.kinds, v + 1);
-      this.victim = grow(this.victim, v + 1);
-      this.kinds[v] = IDENTIFIER_KINDS.indexOf(kind);
+  /**
+   * Declares that `token` was given to a new holder at `at` (epoch ms). Must come before
+   * any report or link naming the token (throws otherwise); the same time twice is one.
+   */
+  reassign(kind: IdentifierKind, token: string, at: number): void {
+    if (!Number.isFinite(at)) throw new RangeError('a reassignment needs a time');
+    let e = this.epochs.get(token);
+    if (e?.nodes !== undefined || (e === undefined && this.index.has(token)))
+      throw new Error('a reassignment must be declared before any report or link naming the token');
+    if (e === undefined) {
+      e = { kind, times: [] };
+      this.epochs.set(token, e);
     }
+    const times = e.times;
+    let i = times.length;
+    while (i > 0 && (times[i - 1] as number) > at) i--;
+    if (times[i - 1] !== at) times.splice(i, 0, at);
+  }
+
+  /** Declares the reassignments among these links (the `reassigned` ones); see reassign(). */
+  reassignAll(links: Iterable<EvidenceLink>): void {
+    for (const l of links)
+      if (l.link === 'reassigned') this.reassign(l.from.kind, l.from.token, l.at);
+  }
+
+  private newNode(kind: IdentifierKind, name: string, former: boolean): number {
+    const v = this.tokenList.length;
+    this.index.set(name, v);
+    this.tokenList.push(name);
+    this.kinds = grow(this.kinds, v + 1);
+    this.victim = grow(this.victim, v + 1);
+    this.former = grow(this.former, v + 1);
+    this.kinds[v] = IDENTIFIER_KINDS.indexOf(kind);
+    this.former[v] = former ? 1 : 0;
     return v;
+  }
+
+  /** The node of a token (its latest epoch, for a reassigned one). */
+  node(kind: IdentifierKind, token: string): number {
+    return this.nodeAt(kind, token, Number.POSITIVE_INFINITY);
+  }
+
+  /** The node of a token as it was at `time`: its epoch then, for a reassigned one. */
+  nodeAt(kind: IdentifierKind, token: string, time: number): number {
+    // Most graphs have no reassignment: no second lookup per link end for them.
+    const e = this.epochs.size === 0 ? undefined : this.epochs.get(token);
+    if (e === undefined) return this.index.get(token) ?? this.newNode(kind, token, false);
+    const times = e.times;
+    e.nodes ??= [
+      ...times.map((t) => this.newNode(e.kind, formerName(token, t), true)),
+      this.newNode(e.kind, token, false),
+    ];
+    // Epoch i runs from times[i - 1] (included) to times[i] (excluded).
+    let i = 0;
+    while (i < times.length && (times[i] as number) <= time) i++;
+    return e.nodes[i] as number;
   }
 
   /** The number of a member (numbered as first seen). */
@@ -204,7 +293,7 @@ export class EvidenceGraphBuilder {
     const weight = this.weights.weights[report.type];
     const age = Math.max(0, this.weights.now - report.occurredAt);
     for (const e of report.entities) {
-      const v = this.node(e.kind, e.token);
+      const v = this.nodeAt(e.kind, e.token, report.occurredAt);
       if (isVictimSide(report.type, e.role)) {
         this.victim[v] = Math.min(0xffff, (this.victim[v] as number) + 1);
         if (!victimSide.includes(v)) victimSide.push(v);
@@ -249,8 +338,8 @@ export class EvidenceGraphBuilder {
   }
 
   addLink(link: EvidenceLink): void {
-    const from = this.node(link.from.kind, link.from.token);
-    const to = this.node(link.to.kind, link.to.token);
+    const from = this.nodeAt(link.from.kind, link.from.token, link.at);
+    const to = this.nodeAt(link.to.kind, link.to.token, link.at);
     if (from === to) return;
     this.edge(from, to, LINK_TYPES.indexOf(link.link), this.memberNumber(link.member), link.count);
   }
@@ -261,6 +350,7 @@ export class EvidenceGraphBuilder {
     return {
       tokens: this.tokenList,
       kinds: this.kinds.slice(0, n),
+      former: this.former.slice(0, n),
       members: this.memberList,
       victim: this.victim.slice(0, n),
       evidence: this.evidence,

@@ -129,6 +129,11 @@ export interface IngestResult {
   readonly alerts: number;
   /** Where the write's log entries went; undefined when the batch changed nothing. */
   readonly log: LogAppend | undefined;
+  /**
+   * Reports: the latest reassignment (epoch ms; issue 12) of each of the batch's tokens
+   * that was given to a new holder, as the write saw it (for the check view).
+   */
+  readonly reassigned?: Readonly<Record<string, number>>;
 }
 
 /** Entries appended to the transparency log by one write, and the tree they made. */
@@ -246,6 +251,11 @@ export interface TokenChange {
    * what the logged reports and retractions below that size say (an auditor recomputes it).
    */
   readonly logSize: number;
+  /**
+   * When the token was last given to a new holder (its latest `reassigned` link, epoch
+   * ms; issue 12): reports before that concern an earlier holder. Absent: never.
+   */
+  readonly reassignedAt?: number;
   readonly flagged: boolean;
   readonly stats: readonly TokenStats[];
 }

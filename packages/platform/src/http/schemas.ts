@@ -732,8 +732,17 @@ export const ringDetail = {
         type: 'object',
         required: ['token', 'kind', 'risk', 'why'],
         properties: {
-          token: { type: 'string' },
+          token: {
+            type: 'string',
+            description:
+              "the token; for a former holder's epoch of a reassigned token, `<token>@<epoch ms the epoch ended>`",
+          },
           kind: { type: 'string' },
+          former: {
+            type: 'boolean',
+            description:
+              "true for a former holder's epoch of a token given to a new holder: part of the ring's structure, not the token today",
+          },
           risk: { type: 'number' },
           score: { type: 'number', description: 'its ranked risk, a calibrated probability' },
           percentile: { type: 'number', description: 'share of all scored tokens ranked lower' },

@@ -39,6 +39,10 @@ export type RingTokenWhy =
     };
 
 export interface RingToken {
+  /**
+   * The token; for a former holder's epoch of a reassigned token (issue 12), its name
+   * `<token>@<epoch ms the epoch ended>` (see `former`).
+   */
   readonly token: string;
   readonly kind: IdentifierKind;
   readonly risk: number;
@@ -46,6 +50,11 @@ export interface RingToken {
   readonly score?: number;
   readonly percentile?: number;
   readonly why: RingTokenWhy;
+  /**
+   * Present (true) for a former holder's epoch of a token: part of the ring's structure,
+   * but nothing the ring says is said of the token today (no check, watch or ring token).
+   */
+  readonly former?: true;
 }
 
 export interface RingEdge {
@@ -213,6 +222,16 @@ export async function readEvidence(
     ageFloor: policy.ageFloor,
     now,
   });
+  // Reassignments first: a token given to a new holder is split into epochs before any
+  // report or link names it (issue 12).
+  let afterGiven: { fromToken: string; id: string } | undefined;
+  for (;;) {
+    const page = await store.reassignments(afterGiven, PAGE);
+    for (const l of page) builder.reassign(l.from.kind, l.from.token, l.at);
+    const last = page.at(-1);
+    if (last === undefined || page.length < PAGE) break;
+    afterGiven = { fromToken: last.from.token, id: last.id };
+  }
   let afterReport: { memberId: string; id: string } | undefined;
   for (;;) {
     const page = await store.reportEvidence(afterReport, PAGE);
@@ -305,6 +324,7 @@ export function analysisResult(
         score: round6(analysis.ranking.score[v] as number),
         percentile: round6(analysis.ranking.percentile[v] as number),
         why,
+        ...(graph.former[v] === 1 ? { former: true as const } : {}),
       };
     });
     const edges = new Map<string, RingEdge>();
@@ -377,7 +397,9 @@ const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 function rankingRecord(graph: EvidenceGraph, analysis: GraphAnalysis): RankingRecord {
   const { score, percentile, reached, reportedNeighbours } = analysis.ranking;
   const listed: number[] = [];
-  for (let v = 0; v < graph.tokens.length; v++) if (reached[v] === 1) listed.push(v);
+  // A former holder's epoch of a reassigned token is not the token today: not listed.
+  for (let v = 0; v < graph.tokens.length; v++)
+    if (reached[v] === 1 && graph.former[v] !== 1) listed.push(v);
   listed.sort(
     (a, b) =>
       (percentile[b] as number) - (percentile[a] as number) ||
@@ -468,6 +490,7 @@ function load(
   for (const ring of result.rings) {
     byId.set(ring.id, ring);
     for (const t of ring.tokens) {
+      if (t.former) continue;
       const reason = t.why.reported
         ? `reported itself; in ${ring.id}`
         : t.why.from === undefined
@@ -629,7 +652,7 @@ export class AnalysisService {
       createdBy,
       body,
       ringTokens: result.rings.flatMap((r) =>
-        r.tokens.map((t) => ({ token: t.token, kind: t.kind, ringId: r.id })),
+        r.tokens.flatMap((t) => (t.former ? [] : [{ token: t.token, kind: t.kind, ringId: r.id }])),
       ),
     });
     this.latest = load(saved.id, createdAt, body, result);

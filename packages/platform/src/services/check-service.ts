@@ -1,3 +1,4 @@
+import { currentHolder, reassignedWords } from '@credence/core/holders/current-holder';
 import { type Assessment, assess, raiseForRing } from '@credence/core/risk/policy';
 import type { AnalysisService, TokenRank, TokenRing } from './analysis.js';
 import type { CheckView } from './check-view.js';
@@ -54,7 +55,14 @@ export class CheckService {
     };
     return tokens.map((token) => {
       const flagged = this.view.lookup(token);
-      const assessment = assess(policy, flagged?.kind ?? 'phone', flagged?.stats ?? [], now);
+      const { stats, earlier } = currentHolder(flagged?.stats ?? [], flagged?.reassignedAt);
+      const scored = assess(policy, flagged?.kind ?? 'phone', stats, now);
+      // What was left out for an earlier holder is said last (issue 12).
+      const given =
+        flagged?.reassignedAt === undefined || earlier === 0
+          ? ''
+          : ` ${reassignedWords(flagged.reassignedAt, earlier)}`;
+      const assessment = { ...scored, explanation: `${scored.explanation}${given}` };
       const ring = this.analysis?.tokenRing(token);
       const rank = this.analysis?.tokenRank(token) ?? null;
       if (ring === undefined)
@@ -81,8 +89,8 @@ export class CheckService {
           : {}),
         explanation:
           assessment.reporters === 0
-            ? `Not reported by any member. ${inRing}`
-            : `${assessment.explanation} ${inRing}`,
+            ? `Not reported by any member. ${inRing}${given}`
+            : `${scored.explanation} ${inRing}${given}`,
         ring,
         rank,
         policyVersion: version,

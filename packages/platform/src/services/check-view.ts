@@ -7,6 +7,8 @@ import type { Store } from '../storage/store.js';
 export interface FlaggedToken {
   readonly kind: IdentifierKind;
   readonly stats: readonly TokenStats[];
+  /** When it was last given to a new holder (epoch ms; issue 12), if ever. */
+  readonly reassignedAt?: number;
 }
 
 /**
@@ -56,7 +58,11 @@ export class CheckView {
   private apply(changes: readonly TokenChange[]): void {
     for (const c of changes) {
       if (c.flagged && c.stats.length > 0)
-        this.flagged.set(c.token, { kind: c.kind, stats: c.stats });
+        this.flagged.set(c.token, {
+          kind: c.kind,
+          stats: c.stats,
+          ...(c.reassignedAt === undefined ? {} : { reassignedAt: c.reassignedAt }),
+        });
       else this.flagged.delete(c.token);
       if (c.seq > this.applied) this.applied = c.seq;
       if (c.logSize > this.logApplied) this.logApplied = c.logSize;
@@ -92,6 +98,8 @@ export class CheckView {
     logSize: number,
     memberId: string,
     deltas: readonly StatDelta[],
+    /** The write's tokens' latest reassignments, as the store saw them (IngestResult). */
+    reassigned: Readonly<Record<string, number>> = {},
   ): Promise<void> {
     if (seq <= this.applied) return;
     if (seq !== this.applied + 1 || this.running !== undefined) return this.reach(seq);
@@ -101,9 +109,11 @@ export class CheckView {
       const i = stats.findIndex((s) => s.memberId === memberId && s.type === d.type);
       const old = stats[i];
       const merged: TokenStats = { memberId, type: d.type, ...widen(old, d) };
+      const given = reassigned[d.token] ?? entry?.reassignedAt;
       this.flagged.set(d.token, {
         kind: entry?.kind ?? d.kind,
         stats: i < 0 ? [...stats, merged] : stats.map((s, j) => (j === i ? merged : s)),
+        ...(given === undefined ? {} : { reassignedAt: given }),
       });
     }
     this.applied = seq;

@@ -240,6 +240,7 @@ export class IngestionService {
         result.log?.size ?? 0,
         caller.id,
         statDeltas(accepted.map((o) => reports[o.index] as IngestReport)),
+        result.reassigned,
       );
     return { ...result, batchId: signed.batch.batchId, receivedAt: record.receivedAt };
   }
@@ -305,6 +306,9 @@ export class IngestionService {
       contentHash: hashes[i] as string,
     }));
     const result = await reused(this.store.ingestLinks(record, links));
+    // A reported token given to a new holder moves the sequence (issue 12): this process's
+    // checks take it at once.
+    if (result.seq > this.view.watermark) await this.view.reach(result.seq);
     return { ...result, batchId: signed.batch.batchId, receivedAt: record.receivedAt };
   }
 

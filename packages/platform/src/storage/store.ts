@@ -191,6 +191,14 @@ export interface Store {
     limit: number,
   ): Promise<EvidenceLinkRow[]>;
   /**
+   * The `reassigned` links (a number or account given to a new holder), in (from token,
+   * id) order after the key given: analysis declares them before it reads any evidence.
+   */
+  reassignments(
+    after: { fromToken: string; id: string } | undefined,
+    limit: number,
+  ): Promise<EvidenceLinkRow[]>;
+  /**
    * Keeps an analysis run as the latest, replacing the rings' tokens of the one before;
    * alerts the members watching a token that joined a ring it was not in, and logs the
    * run (an `analysis` entry binding the result's digest), in one transaction.

@@ -302,10 +302,24 @@ export class HonestActivity {
       if (day < r.fromDay) continue;
       const owner = world.population.person(r.owner);
       if (day === r.fromDay) {
-        emit('registered_with', r.phone, { kind: 'id_number', value: owner.idNumber }, [
+        // The operator reports the number's new holder (issue 12): what was said of the
+        // number before concerns the ring. The bank registers the new holder's card with
+        // it no earlier than the number was theirs (same draws as before, in order).
+        const given = world.time(day, rng.float() * 15);
+        const card = Math.max(given, world.time(day, rng.float() * 15));
+        const owned = (
+          link: 'reassigned' | 'registered_with',
+          at: number,
+          from: Ident,
+          to: Ident,
+          seenBy: Institution[],
+        ) => world.emit({ type: 'link', at, link, from, to, count: 1, seenBy });
+        owned('reassigned', given, r.phone, { kind: 'id_number', value: owner.idNumber }, [
           r.operator,
         ]);
-        emit('registered_with', { kind: 'bank_card', value: owner.card }, r.phone, [owner.bank]);
+        owned('registered_with', card, { kind: 'bank_card', value: owner.card }, r.phone, [
+          owner.bank,
+        ]);
       }
       if (rng.chance(0.3)) {
         const f = family(owner, rng, world);

@@ -75,4 +75,12 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: string; readonly 
       CREATE UNIQUE INDEX members_share ON members (share_index) WHERE share_index IS NOT NULL;
     `,
   },
+  {
+    // A number or account given to a new holder (issue 12): analysis reads reassignments
+    // first, and a check counts only reports after a token's latest one.
+    version: '2026-12-04-01-reassignments',
+    sql: `
+      CREATE INDEX links_reassigned ON links (from_token, id, at) WHERE link = 'reassigned';
+    `,
+  },
 ];

@@ -867,6 +867,11 @@ export class PostgresStore implements Store {
          ON CONFLICT (token) DO UPDATE SET seq = excluded.seq, flagged = true`,
         [seq, tokens.map((t) => t.token), tokens.map((t) => t.kind), tokens.map((t) => t.keyId)],
       );
+      // Read after the sequence is taken (see ingestLinksOnce).
+      const reassigned = await client.query<{ token: string; at: number }>(
+        "SELECT from_token AS token, max(at) AS at FROM links WHERE link = 'reassigned' AND from_token = ANY($1::text[]) GROUP BY from_token",
+        [tokens.map((t) => t.token)],
+      );
       const events: Event[] = accepted.flatMap((r) =>
         distinctTokens([r]).map((t) => ({
           token: t.token,
@@ -892,7 +897,17 @@ export class PostgresStore implements Store {
         reportEntries(batch.memberId, batch.batchId, batch.receivedAt, accepted),
         seq,
       );
-      return { outcomes, seq, alerts: alerts.length, log };
+      return {
+        outcomes,
+        seq,
+        alerts: alerts.length,
+        log,
+        ...(reassigned.rows.length === 0
+          ? {}
+          : {
+              reassigned: Object.fromEntries(reassigned.rows.map((r) => [r.token, Number(r.at)])),
+            }),
+      };
     });
   }
 
@@ -1058,7 +1073,14 @@ export class PostgresStore implements Store {
         accepted.length === 0
           ? []
           : [linkBatchEntry(batch.memberId, batch.batchId, batch.receivedAt, accepted)];
-      if (!watched)
+      // A reported token given to a new holder changes what checks count (issue 12): it
+      // moves the change sequence, so that every process's view takes the new time. The
+      // sequence is taken first: a report naming the token for the first time, committed
+      // meanwhile, is then seen here, or (committed after) sees this link.
+      const given = [
+        ...new Set(accepted.filter((l) => l.link === 'reassigned').map((l) => l.from.token)),
+      ].sort();
+      if (!watched && given.length === 0)
         return {
           outcomes,
           seq: await this.currentSeqIn(client),
@@ -1066,13 +1088,23 @@ export class PostgresStore implements Store {
           log: await this.appendInTx(client, entries),
         };
       const seq = await this.bumpSeq(client);
-      const alerts = await this.alertWatchers(
-        client,
-        batch.memberId,
-        seq,
-        events,
-        batch.receivedAt,
-      );
+      const reassigned =
+        given.length === 0
+          ? []
+          : (
+              await client.query<{ token: string }>(
+                'SELECT token FROM token_state WHERE token = ANY($1::text[]) ORDER BY token',
+                [given],
+              )
+            ).rows.map((r) => r.token);
+      if (reassigned.length > 0)
+        await client.query('UPDATE token_state SET seq = $1 WHERE token = ANY($2::text[])', [
+          seq,
+          reassigned,
+        ]);
+      const alerts = watched
+        ? await this.alertWatchers(client, batch.memberId, seq, events, batch.receivedAt)
+        : [];
       const log = await this.logWrite(
         client,
         batch.memberId,
@@ -1197,7 +1229,7 @@ export class PostgresStore implements Store {
       )
     ).rows[0];
     const select =
-      'SELECT s.*, coalesce(l.log_size, 0) AS log_size FROM token_state s LEFT JOIN sequence_log l ON l.seq = s.seq';
+      "SELECT s.*, coalesce(l.log_size, 0) AS log_size, (SELECT max(at) FROM links WHERE from_token = s.token AND link = 'reassigned') AS reassigned_at FROM token_state s LEFT JOIN sequence_log l ON l.seq = s.seq";
     const { rows } = await this.pool.query<{
       token: string;
       kind: IdentifierKind;
@@ -1205,6 +1237,7 @@ export class PostgresStore implements Store {
       seq: number;
       flagged: boolean;
       log_size: number;
+      reassigned_at: number | null;
     }>(
       last === undefined
         ? `${select} WHERE s.seq > $1 ORDER BY s.seq`
@@ -1242,6 +1275,7 @@ export class PostgresStore implements Store {
       keyId: r.key_id,
       seq: r.seq,
       logSize: r.log_size,
+      ...(r.reassigned_at === null ? {} : { reassignedAt: Number(r.reassigned_at) }),
       flagged: r.flagged,
       stats: stats.get(r.token) ?? [],
     }));
@@ -1408,6 +1442,18 @@ export class PostgresStore implements Store {
     const a = after ?? { fromToken: '', id: '' };
     const { rows } = await this.pool.query<LinkEvidenceRow>(
       'SELECT from_token, id, member_id, link, from_kind, to_token, to_kind, key_id, at, count FROM links WHERE (from_token, id) > ($1, $2) ORDER BY from_token, id LIMIT $3',
+      [a.fromToken, a.id, limit],
+    );
+    return rows.map(linkEvidenceOf);
+  }
+
+  async reassignments(
+    after: { fromToken: string; id: string } | undefined,
+    limit: number,
+  ): Promise<EvidenceLinkRow[]> {
+    const a = after ?? { fromToken: '', id: '' };
+    const { rows } = await this.pool.query<LinkEvidenceRow>(
+      "SELECT from_token, id, member_id, link, from_kind, to_token, to_kind, key_id, at, count FROM links WHERE link = 'reassigned' AND (from_token, id) > ($1, $2) ORDER BY from_token, id LIMIT $3",
       [a.fromToken, a.id, limit],
     );
     return rows.map(linkEvidenceOf);

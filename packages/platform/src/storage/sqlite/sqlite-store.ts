@@ -97,6 +97,10 @@ interface TileRow {
  * so that a write is on disk when it is acknowledged. One process writes; better-sqlite3
  * is synchronous, so every method runs its transaction to the end before returning.
  */
+/** A token's latest reassignment (issue 12), from the links, as a column of token_state `s`. */
+const REASSIGNED_AT =
+  "(SELECT max(at) FROM links WHERE from_token = s.token AND link = 'reassigned') AS reassigned_at";
+
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
   private readonly db: Database.Database;
@@ -780,7 +784,15 @@ export class SqliteStore implements Store {
           d.categories,
         );
       const seq = this.bumpSeq();
-      for (const t of distinctTokens(accepted)) upsertState.run(t.token, t.kind, t.keyId, seq);
+      const latest = this.db.prepare<[string], { at: number | null }>(
+        "SELECT max(at) AS at FROM links WHERE from_token = ? AND link = 'reassigned'",
+      );
+      const reassigned: Record<string, number> = {};
+      for (const t of distinctTokens(accepted)) {
+        upsertState.run(t.token, t.kind, t.keyId, seq);
+        const at = latest.get(t.token)?.at;
+        if (at !== null && at !== undefined) reassigned[t.token] = at;
+      }
       const events = accepted.flatMap((r) =>
         distinctTokens([r]).map((t) => ({
           token: t.token,
@@ -799,7 +811,13 @@ export class SqliteStore implements Store {
         reportEntries(batch.memberId, batch.batchId, batch.receivedAt, accepted),
         seq,
       );
-      return { outcomes, seq, alerts: alerts.length, log };
+      return {
+        outcomes,
+        seq,
+        alerts: alerts.length,
+        log,
+        ...(Object.keys(reassigned).length === 0 ? {} : { reassigned }),
+      };
     })();
   }
 
@@ -910,7 +928,15 @@ export class SqliteStore implements Store {
       );
       const watched =
         events.length > 0 && this.db.prepare('SELECT 1 FROM watchlist LIMIT 1').get() !== undefined;
-      if (!watched)
+      // A reported token given to a new holder changes what checks count (issue 12): it
+      // moves the change sequence, so that every process's view takes the new time.
+      const known = this.db.prepare<[string], { token: string }>(
+        'SELECT token FROM token_state WHERE token = ?',
+      );
+      const reassigned = [
+        ...new Set(accepted.filter((l) => l.link === 'reassigned').map((l) => l.from.token)),
+      ].filter((t) => known.get(t) !== undefined);
+      if (!watched && reassigned.length === 0)
         return {
           outcomes,
           seq: this.seqNow(),
@@ -918,7 +944,11 @@ export class SqliteStore implements Store {
           log: this.appendInTx(entries),
         };
       const seq = this.bumpSeq();
-      const alerts = this.alertWatchers(batch.memberId, seq, events, batch.receivedAt);
+      const state = this.db.prepare('UPDATE token_state SET seq = ? WHERE token = ?');
+      for (const t of reassigned) state.run(seq, t);
+      const alerts = watched
+        ? this.alertWatchers(batch.memberId, seq, events, batch.receivedAt)
+        : [];
       return {
         outcomes,
         seq,
@@ -1017,9 +1047,9 @@ export class SqliteStore implements Store {
       seq: number;
       flagged: number;
       log_size: number;
+      reassigned_at: number | null;
     };
-    const select =
-      'SELECT s.*, coalesce(l.log_size, 0) AS log_size FROM token_state s LEFT JOIN sequence_log l ON l.seq = s.seq';
+    const select = `SELECT s.*, coalesce(l.log_size, 0) AS log_size, ${REASSIGNED_AT} FROM token_state s LEFT JOIN sequence_log l ON l.seq = s.seq`;
     const rows =
       last === undefined
         ? this.db.prepare<[number], StateRow>(`${select} WHERE s.seq > ? ORDER BY s.seq`).all(seq)
@@ -1047,6 +1077,7 @@ export class SqliteStore implements Store {
       keyId: r.key_id,
       seq: r.seq,
       logSize: r.log_size,
+      ...(r.reassigned_at === null ? {} : { reassignedAt: r.reassigned_at }),
       flagged: r.flagged === 1,
       stats:
         r.flagged === 1
@@ -1210,6 +1241,19 @@ export class SqliteStore implements Store {
     return this.db
       .prepare<[string, string, number], LinkEvidenceRow>(
         'SELECT from_token, id, member_id, link, from_kind, to_token, to_kind, key_id, at, count FROM links WHERE (from_token, id) > (?, ?) ORDER BY from_token, id LIMIT ?',
+      )
+      .all(a.fromToken, a.id, limit)
+      .map(linkEvidenceOf);
+  }
+
+  async reassignments(
+    after: { fromToken: string; id: string } | undefined,
+    limit: number,
+  ): Promise<EvidenceLinkRow[]> {
+    const a = after ?? { fromToken: '', id: '' };
+    return this.db
+      .prepare<[string, string, number], LinkEvidenceRow>(
+        "SELECT from_token, id, member_id, link, from_kind, to_token, to_kind, key_id, at, count FROM links WHERE link = 'reassigned' AND (from_token, id) > (?, ?) ORDER BY from_token, id LIMIT ?",
       )
       .all(a.fromToken, a.id, limit)
       .map(linkEvidenceOf);
