@@ -66,7 +66,12 @@ async function rows(path: string, name: string): Promise<Rows> {
   const k = FEATURES.length;
   const picked: number[] = [];
   for (let v = 0; v < graph.tokens.length; v++)
-    if (!reported.has(graph.tokens[v] as string) && analysis.blocked[v] === 0) picked.push(v);
+    if (
+      !reported.has(graph.tokens[v] as string) &&
+      analysis.blocked[v] === 0 &&
+      graph.former[v] === 0
+    )
+      picked.push(v);
   const features = new Float64Array(picked.length * k);
   const labels = new Uint8Array(picked.length);
   picked.forEach((v, i) => {
@@ -130,6 +135,26 @@ function score(model: RankingModel, r: Rows): Float64Array {
   return out;
 }
 
+/**
+ * The top of the map read with Laplace's rule: a block all of whose tokens were a ring's
+ * reads (n + 1) / (n + 2), not a certainty it was never shown (300 tokens: 0.997). Other
+ * blocks keep their share: smoothing every small block would lift the many empty ones at
+ * the bottom and spoil the calibration there.
+ */
+function smoothed(
+  iso: { breakpoints: readonly number[]; values: readonly number[] },
+  scores: readonly number[],
+): { breakpoints: number[]; values: number[] } {
+  const { breakpoints } = iso;
+  const values = [...iso.values];
+  const last = breakpoints.length - 1;
+  if (last >= 0 && values[last] === 1) {
+    const n = scores.filter((x) => x >= (breakpoints[last] as number)).length;
+    values[last] = (n + 1) / (n + 2);
+  }
+  return { breakpoints: [...breakpoints], values };
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const dir = args.includes('--dir')
@@ -166,7 +191,7 @@ async function main(): Promise<void> {
       outScores.push(...s);
       outLabels.push(...r.labels);
     }
-  const iso = fitIsotonic(outScores, outLabels);
+  const iso = smoothed(fitIsotonic(outScores, outLabels), outScores);
   const full = logisticModel(data);
   const model: RankingModel = {
     ...full,

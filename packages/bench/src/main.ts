@@ -433,7 +433,7 @@ function analyticsSuite(): string {
     `| incidence (each token's edges; read undirected, the graph's rows) | ${s(ours.ms.graph)} |`,
     `| connected components (${fmt(ours.components)}) | ${s(ours.ms.components)} |`,
     `| communities: Louvain, ${fmt(ours.communities)} found, modularity ${q(ours.modularity)} | ${s(ours.ms.communities)} |`,
-    `| rings: propagation ${s(ours.ringSteps.propagation)} s, suspect components ${s(ours.ringSteps.components)} s, grouping ${s(ours.ringSteps.groups)} s, detectors and explanations ${s(ours.ringSteps.describe)} s → ${fmt(ours.rings)} rings, ${fmt(ours.ringTokens)} tokens | ${s(ours.ms.rings)} |`,
+    `| rings: propagation ${s(ours.ringSteps.propagation)} s, ranked risk of every token ${s(ours.ringSteps.ranking ?? 0)} s, suspect components ${s(ours.ringSteps.components)} s, grouping ${s(ours.ringSteps.groups)} s, detectors and explanations ${s(ours.ringSteps.describe)} s → ${fmt(ours.rings)} rings, ${fmt(ours.ringTokens)} tokens | ${s(ours.ms.rings)} |`,
     `| **full analysis** | **${s(ours.totalMs)}** |`,
   ];
   const baseline =

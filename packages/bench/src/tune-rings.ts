@@ -27,6 +27,7 @@ for (const dir of dirs) {
   for (const m of truth.members)
     data.push(await rawMemberData(join(dir, 'members', m.id), m.id, now));
   const builder = new EvidenceGraphBuilder({ ...DEFAULT_POLICY, now });
+  for (const d of data) builder.reassignAll(d.links);
   for (const d of data) for (const r of d.reports) builder.addReport(r);
   for (const d of data) for (const l of d.links) builder.addLink(l);
   const graph = builder.build();

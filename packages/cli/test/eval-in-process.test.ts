@@ -91,7 +91,7 @@ describe('credence eval --in-process on a small world', () => {
 
   it('reports every figure of the protocol, the baselines on the same items', () => {
     const t = report.tokens;
-    expect(t.scoreSource).toBe('risk');
+    expect(t.scoreSource).toBe('ranking');
     for (const x of [t.auprc, t.precisionAtK, t.ece, t.recall]) {
       expect(x).toBeGreaterThanOrEqual(0);
       expect(x).toBeLessThanOrEqual(1);

@@ -73,7 +73,14 @@ function fitOnce(
       const d = (features[i * k + j] as number) - (mean[j] as number);
       scale[j] = (scale[j] as number) + rw(i) * d * d;
     }
-  for (let j = 0; j < k; j++) scale[j] = Math.sqrt((scale[j] as number) / total) || 1;
+  // A feature that never varies in the data (a token's own report, among unreported
+  // tokens) says nothing: held at weight 0.
+  const held = [...fixed];
+  for (let j = 0; j < k; j++) {
+    const sd = Math.sqrt((scale[j] as number) / total);
+    if (!(sd > 1e-12)) held[j] = true;
+    scale[j] = sd > 1e-12 ? sd : 1;
+  }
 
   // Parameters: [intercept, w_0 … w_k-1].
   const p = k + 1;
@@ -86,7 +93,7 @@ function fitOnce(
     for (let i = 0; i < rows; i++) {
       x[0] = 1;
       for (let j = 0; j < k; j++)
-        x[j + 1] = fixed[j]
+        x[j + 1] = held[j]
           ? 0
           : ((features[i * k + j] as number) - (mean[j] as number)) / (scale[j] as number);
       let z = 0;
@@ -105,7 +112,7 @@ function fitOnce(
       for (let b = 0; b < a; b++) hess[a * p + b] = hess[b * p + a] as number;
       if (a > 0) {
         // A held feature's column is zero: the ridge alone keeps its weight at 0.
-        const r = fixed[a - 1] ? Math.max(ridge, 1) : ridge;
+        const r = held[a - 1] ? Math.max(ridge, 1) : ridge;
         grad[a] = (grad[a] as number) - r * total * (beta[a] as number);
         hess[a * p + a] = (hess[a * p + a] as number) + r * total;
       }

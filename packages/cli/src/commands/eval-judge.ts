@@ -104,6 +104,8 @@ export function analyse(
     ageFloor: policy.ageFloor as never,
     now,
   });
+  // Reassignments first, as the platform reads them (epochs of a reassigned token).
+  for (const d of data) builder.reassignAll(d.links);
   for (const d of data) for (const r of d.reports) builder.addReport(r);
   for (const d of data) for (const l of d.links) builder.addLink(l);
   const graph = builder.build();
