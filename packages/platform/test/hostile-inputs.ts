@@ -1,5 +1,5 @@
 import { privateKeyFromJwk } from '@credence/core/signing/ed25519';
-import { type LinkBatch, type ScriptBatch, signBatch } from '@credence/core/wire/batches';
+import { type LinkBatch, signBatch } from '@credence/core/wire/batches';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, callLink, type Harness, harness, report } from './harness.js';
 
