@@ -731,11 +731,14 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
       expect(today?.explanation).toContain(
         `Given to a new holder on ${at(20).slice(0, 10)}; 2 earlier reports concern the earlier holder.`,
       );
-      // The former holder's ring stays, with the numbers that are still its own.
+      // The former holder's ring stays, with the numbers that are still its own. (Its id
+      // is made from its smallest reported token's name: when that was the recycled
+      // number, whose former holder's epoch is now named apart, the id changes.)
       for (const a of [p2, p3]) {
         expect(a?.verdict).not.toBe('clear');
-        expect(a?.ring?.id).toBe(ring);
+        expect(a?.ring?.id).toMatch(/^ring-/);
       }
+      expect(p3?.ring?.id).toBe(p2?.ring?.id);
       // An auditor, handed the answer, recomputes it from the log: the same.
       const { value: _, ...answer } = today as unknown as Record<string, unknown>;
       const answers = join(dir, 'answers-12.json');
