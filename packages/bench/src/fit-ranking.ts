@@ -3,7 +3,12 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { averagePrecision, calibration, fitIsotonic } from '@credence/analytics/evaluation/ranking';
 import { fitLogistic } from '@credence/analytics/rings/fit-ranking';
-import { calibrate, FEATURES, type RankingModel } from '@credence/analytics/rings/ranking';
+import {
+  calibrate,
+  FEATURES,
+  modelLogit,
+  type RankingModel,
+} from '@credence/analytics/rings/ranking';
 import { DEFAULT_RANKING_MODEL } from '@credence/analytics/rings/ranking-model';
 import { localTrueRings, rawMemberData } from '@credence/cli/commands/eval-in-process';
 import {
@@ -120,18 +125,11 @@ function logisticModel(parts: readonly Rows[]): RankingModel {
   };
 }
 
+/** The model's logistic output for each row, before calibration (as the analysis computes it). */
 function score(model: RankingModel, r: Rows): Float64Array {
-  const k = FEATURES.length;
   const out = new Float64Array(r.labels.length);
-  for (let i = 0; i < r.labels.length; i++) {
-    let z = model.intercept;
-    for (let j = 0; j < k; j++)
-      z +=
-        (model.weights[j] as number) *
-        (((r.features[i * k + j] as number) - (model.mean[j] as number)) /
-          (model.scale[j] as number));
-    out[i] = 1 / (1 + Math.exp(-z));
-  }
+  for (let i = 0; i < r.labels.length; i++)
+    out[i] = 1 / (1 + Math.exp(-modelLogit(model, r.features, i * FEATURES.length)));
   return out;
 }
 
