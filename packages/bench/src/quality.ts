@@ -143,21 +143,25 @@ const med = (xs: readonly (number | null | undefined)[]) => {
   return ys.length === 0 ? Number.NaN : median(ys);
 };
 
+/** Of the true rings two reports name, those a found ring matches (`–` from an older report). */
+const named = (x: EvalReport) =>
+  x.namedRings === undefined ? '–' : `${x.namedRings.matched} / ${x.namedRings.truth}`;
+
 /** One world's row of the per-world table. */
 export function rowOf(r: WorldResult): string {
   const w = r.world;
   const head = `| ${w.split} | ${w.seed} | ${w.scale} | ${w.kind} |`;
-  if (r.inProcess === undefined) return `${head} not run: ${r.failed ?? 'no result'} |||||||||||`;
+  if (r.inProcess === undefined) return `${head} not run: ${r.failed ?? 'no result'} ||||||||||||`;
   const x = r.inProcess;
   const t = x.tokens;
   const b = t.baselines;
   const helped = membersHelped(x);
-  return `${head} ${x.rings.found} / ${x.rings.truth} | ${f3(x.rings.f1)} | ${t.unreported.toLocaleString('en-US')} | ${t.ringIdentifiers.toLocaleString('en-US')} | **${f3(t.auprc)}** | ${f3(t.precisionAtK)} | ${f3(t.recall)} | ${f3(t.ece)} | ${f3(b.pageRank050.auprc)} | ${f3(b.pageRank085.auprc)} | ${f3(b.reportedNeighbours.auprc)} | ${helped.better} / ${helped.of} | ${x.seconds.toFixed(0)} |`;
+  return `${head} ${x.rings.found} / ${x.rings.truth} | ${f3(x.rings.f1)} | ${named(x)} | ${t.unreported.toLocaleString('en-US')} | ${t.ringIdentifiers.toLocaleString('en-US')} | **${f3(t.auprc)}** | ${f3(t.precisionAtK)} | ${f3(t.recall)} | ${f3(t.ece)} | ${f3(b.pageRank050.auprc)} | ${f3(b.pageRank085.auprc)} | ${f3(b.reportedNeighbours.auprc)} | ${helped.better} / ${helped.of} | ${x.seconds.toFixed(0)} |`;
 }
 
 export const WORLD_TABLE_HEAD = [
-  '| split | seed | scale | world | rings found / true | ring F1 | unreported | of them a ring’s (k) | AUPRC | P@k | recall at the flag | calibration error | PPR 0.5 AUPRC | PPR 0.85 AUPRC | reported neighbours AUPRC | members better with the consortium | seconds |',
-  '|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  '| split | seed | scale | world | rings found / true | ring F1 | rings two reports name: matched / all | unreported | of them a ring’s (k) | AUPRC | P@k | recall at the flag | calibration error | PPR 0.5 AUPRC | PPR 0.85 AUPRC | reported neighbours AUPRC | members better with the consortium | seconds |',
+  '|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
 ];
 
 /** Medians over the test worlds of each kind and scale, with the goals of issue 12. */

@@ -6,6 +6,7 @@ import { simulate } from '@credence/sim/simulate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EvalReport } from '../src/commands/eval.js';
 import { evaluateWorldInProcess, rawMemberData } from '../src/commands/eval-in-process.js';
+import { type MemberData, namedRings } from '../src/commands/eval-judge.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'credence-eval-in-process-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -108,5 +109,48 @@ describe('credence eval --in-process on a small world', () => {
     // Each member's own unreported identifiers are some of everyone's.
     for (const m of members) expect(m.unreported).toBeLessThanOrEqual(t.unreported);
     expect(members.reduce((a, m) => a + m.unreported, 0)).toBeGreaterThanOrEqual(t.unreported);
+    // The rings two reports name are some of the true rings, and matched no more often.
+    expect(report.namedRings.truth).toBeGreaterThan(0);
+    expect(report.namedRings.truth).toBeLessThanOrEqual(report.rings.truth);
+    expect(report.namedRings.matched).toBeLessThanOrEqual(report.namedRings.truth);
+    expect(report.namedRings.matched).toBeLessThanOrEqual(report.rings.matchedTrue);
+  });
+});
+
+describe('the true rings two reports name', () => {
+  const report = (
+    type: 'confirmed_fraud' | 'victim_report',
+    entities: [role: string, token: string][],
+  ) => ({
+    member: 'm',
+    type,
+    category: 'other',
+    occurredAt: 0,
+    entities: entities.map(([role, token]) => ({ role, kind: 'phone', token })),
+  });
+  const data = (reports: ReturnType<typeof report>[]) =>
+    ({ reports, links: [], scripts: [] }) as unknown as MemberData;
+  const rings = [['a1', 'a2'], ['b1', 'b2'], ['c1']];
+
+  it('counts distinct reports in a fraudster’s role, over every member', () => {
+    const named = namedRings(rings, [
+      // Ring a: one report naming two of its tokens, and one more from another member.
+      data([
+        report('confirmed_fraud', [
+          ['beneficiary_account', 'a1'],
+          ['beneficiary_account', 'a2'],
+        ]),
+      ]),
+      data([
+        report('confirmed_fraud', [['beneficiary_account', 'a2']]),
+        // Ring b: once as a fraudster, once only on the victim's side.
+        report('victim_report', [
+          ['caller', 'b1'],
+          ['payer_account', 'b2'],
+        ]),
+        report('victim_report', [['victim', 'b1']]),
+      ]),
+    ]);
+    expect(named).toEqual([['a1', 'a2']]);
   });
 });

@@ -15,6 +15,7 @@ import {
   EvidenceGraphBuilder,
   type EvidenceLink,
   type EvidenceReport,
+  isVictimSide,
 } from '@credence/analytics/evidence/evidence-graph';
 
 /**
@@ -71,6 +72,12 @@ export interface TokenFigures {
 
 export interface Judgement {
   readonly rings: RingMatch;
+  /**
+   * The true rings that at least two reports name in a fraudster's role (one report never
+   * makes a ring), and how many of them a found ring matches: the recall the evidence
+   * allows, beside `rings.recall` over every true ring.
+   */
+  readonly namedRings: { readonly truth: number; readonly matched: number };
   readonly tokens: TokenFigures;
   readonly lift: {
     readonly lift: number;
@@ -205,12 +212,15 @@ export function judge(input: {
   }
   const inProcess = ringsOf(all);
   const rings = matchRings(input.found ?? inProcess, input.trueRings);
+  const named = namedRings(input.trueRings, data.values());
+  const namedMatch = matchRings(input.found ?? inProcess, named);
   const [bestMember, bestSingle] = Object.entries(perMember).sort((a, b) => b[1] - a[1])[0] ?? [
     '',
     0,
   ];
   return {
     rings,
+    namedRings: { truth: named.length, matched: namedMatch.matchedTrue },
     tokens: {
       unreported: ranked.items,
       ringIdentifiers: ranked.positives,
@@ -236,4 +246,31 @@ export function judge(input: {
     members,
     inProcessRings: inProcess.length,
   };
+}
+
+/**
+ * The true rings at least two distinct reports name in a fraudster's role. A ring only
+ * one report names (or none) is not found by design: rings take two reports (findRings'
+ * minReports), so that one false report of an honest person does not make a ring.
+ */
+export function namedRings(
+  trueRings: readonly (readonly string[])[],
+  data: Iterable<MemberData>,
+): (readonly string[])[] {
+  const ringOf = new Map<string, number>();
+  trueRings.forEach((ring, i) => {
+    for (const t of ring) ringOf.set(t, i);
+  });
+  const reports = new Int32Array(trueRings.length);
+  for (const d of data)
+    for (const r of d.reports) {
+      const named = new Set<number>();
+      for (const e of r.entities) {
+        if (isVictimSide(r.type, e.role)) continue;
+        const i = ringOf.get(e.token);
+        if (i !== undefined) named.add(i);
+      }
+      for (const i of named) reports[i] = (reports[i] as number) + 1;
+    }
+  return trueRings.filter((_, i) => (reports[i] as number) >= 2);
 }

@@ -343,6 +343,12 @@ export function formatEval(r: EvalReport): string {
     ['rings found / true', `${r.rings.found} / ${r.rings.truth}`, '', ''],
     ['ring precision (Jaccard ≥ 0.5)', f3(r.rings.precision), '', ''],
     ['ring recall', f3(r.rings.recall), '', ''],
+    [
+      `ring recall among the ${r.namedRings.truth} true rings two reports name`,
+      f3(r.namedRings.truth === 0 ? Number.NaN : r.namedRings.matched / r.namedRings.truth),
+      '',
+      '',
+    ],
     ['ring F1', f3(r.rings.f1), '≥ 0.9', goal(r.rings.f1 >= 0.9)],
     [
       `token precision (${r.tokens.unreported.toLocaleString('en-US')} unreported identifiers)`,
