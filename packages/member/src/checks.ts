@@ -15,9 +15,30 @@ export interface CheckAnswer {
   readonly categories: readonly string[];
   readonly firstSeen: string | null;
   readonly lastSeen: string | null;
-  readonly ring: string | null;
+  /** The ring joint analysis put the token in (the latest run), if any. */
+  readonly ring: CheckRing | null;
+  /** The token's ranked risk (issue 12), where a report is within reach. */
+  readonly rank?: CheckRank | null;
   readonly explanation: string;
   readonly policyVersion?: number;
+}
+
+export interface CheckRing {
+  readonly id: string;
+  readonly score: number;
+  readonly size: number;
+  readonly categories: readonly string[];
+  readonly risk: number;
+  readonly reason: string;
+}
+
+export interface CheckRank {
+  /** A calibrated probability that the token is a ring's. */
+  readonly score: number;
+  /** Share of all scored tokens ranked strictly lower. */
+  readonly percentile: number;
+  readonly model: string;
+  readonly reason: string;
 }
 
 export interface IdentifierCheck {
@@ -79,7 +100,15 @@ export function describeCheck({ identifier, answer }: IdentifierCheck): string {
     );
     lines.push(`  first seen ${answer.firstSeen ?? '?'}, last seen ${answer.lastSeen ?? '?'}`);
   }
-  if (answer.ring !== null) lines.push(`  ring ${answer.ring}`);
+  const { ring, rank } = answer;
+  if (ring !== null)
+    lines.push(
+      `  ring ${ring.id}: ${ring.size} identifiers, score ${ring.score.toFixed(2)}${ring.categories.length > 0 ? `; ${ring.categories.join(', ')}` : ''}`,
+    );
+  if (rank !== undefined && rank !== null)
+    lines.push(
+      `  ranked ${rank.score.toFixed(2)}, above ${(100 * rank.percentile).toFixed(1)} % of scored identifiers (${rank.model})`,
+    );
   lines.push(`  ${answer.explanation}`);
   return lines.join('\n');
 }

@@ -129,7 +129,7 @@ describe('joint analysis through the API', () => {
     // its ranked risk, below the fraud threshold (a ring alone never makes fraud).
     expect(after.score).toBe(Math.min(Math.max(after.ring.risk, after.rank.score), 0.75 - 1e-6));
     expect(after.explanation).toMatch(
-      /^Not reported by any member\. In ring-[0-9a-f]{16} \(4 identifiers, score [\d.]+\): money moved with a bank card of ring-/,
+      /^Not reported by any member\. In ring-[0-9a-f]{16} \(4 identifiers, score [01]\.\d\d\): money moved with a bank card of ring-/,
     );
     // The reported account keeps its own verdict and gains its ring: three confirmed
     // reports, all of one member, make it suspicious, not fraud (issue 12: one member's

@@ -75,7 +75,7 @@ export class CheckService {
           policyVersion: version,
           basis,
         };
-      const inRing = `In ${ring.id} (${ring.size} identifiers, score ${ring.score}): ${ring.reason}.`;
+      const inRing = `In ${ring.id} (${ring.size} identifiers, score ${ring.score.toFixed(2)}): ${ring.reason}.`;
       const raised = raiseForRing(policy, assessment, {
         risk: ring.risk,
         score: rank?.score,
