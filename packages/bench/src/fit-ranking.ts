@@ -193,7 +193,7 @@ async function main(): Promise<void> {
   const full = logisticModel(data);
   const model: RankingModel = {
     ...full,
-    version: `rank-1`,
+    version: `rank-2`,
     calibration: { x: [...iso.breakpoints], y: [...iso.values] },
   };
   process.stderr.write('world: AP in fold / out of fold; ECE out of fold (calibrated)\n');

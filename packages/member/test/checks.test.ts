@@ -19,7 +19,7 @@ const answer: CheckAnswer = {
     risk: 0.6312345,
     reason: 'money moved with a bank card of ring-0123456789abcdef',
   },
-  rank: { score: 0.93456, percentile: 0.99234, model: 'rank-1', reason: 'path' },
+  rank: { score: 0.93456, percentile: 0.99234, model: 'rank-2', reason: 'path' },
   explanation:
     'Not reported by any member. In ring-0123456789abcdef (12 identifiers, score 0.97): …',
 };
@@ -32,7 +32,7 @@ describe('a check as a person reads it', () => {
     expect(text).toContain(
       '  ring ring-0123456789abcdef: 12 identifiers, score 0.97; fake_investment',
     );
-    expect(text).toContain('  ranked 0.93, above 99.2 % of scored identifiers (rank-1)');
+    expect(text).toContain('  ranked 0.93, above 99.2 % of scored identifiers (rank-2)');
     expect(text).not.toMatch(/\d\.\d{4,}/);
   });
 

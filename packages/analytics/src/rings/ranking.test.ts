@@ -67,6 +67,32 @@ describe('ranked risk', () => {
     expect(a.ranking.features.length).toBe(g.tokens.length * FEATURES.length);
   });
 
+  it('reads the strongest path again without hub damping, beside the damped one', () => {
+    const { b, report } = chainWorld();
+    report('bank-a', 'r1');
+    // Sixty cards log in from one shared address: more than the 25 neighbours from which
+    // propagation (rings, the flag) damps it.
+    for (let i = 0; i < 60; i++)
+      b.addLink({
+        member: 'bank-a',
+        link: 'login',
+        from: { kind: 'bank_card', token: i === 0 ? 'r1' : `c${i}` },
+        to: { kind: 'ip', token: 'wifi' },
+        at: NOW - DAY,
+        count: 1,
+      });
+    const g = b.build();
+    const a = findRings(g);
+    const at = (t: string) => g.tokens.indexOf(t);
+    const feature = (t: string, name: (typeof FEATURES)[number]) =>
+      a.ranking.features[at(t) * FEATURES.length + FEATURES.indexOf(name)] as number;
+    const carried = (a.risk[at('r1')] as number) * 0.85 * 0.85;
+    // Damped at the address on both arcs, by √(25 / 60) each.
+    expect(feature('c1', 'path_risk')).toBeCloseTo(carried * (25 / 60), 6);
+    expect(feature('c1', 'path_risk_undamped')).toBeCloseTo(carried, 6);
+    expect(a.risk[at('c1')]).toBeCloseTo(feature('c1', 'path_risk'), 12);
+  });
+
   it('separates tokens whose evidence differs (no ties among them)', () => {
     const { b, transfer, report } = chainWorld();
     // Suspicions of different ages make different evidence (a suspicion has no floor);

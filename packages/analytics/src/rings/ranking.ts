@@ -1,5 +1,5 @@
 import type { EvidenceGraph } from '../evidence/evidence-graph.js';
-import type { Incidence } from './propagation.js';
+import { type Conductance, type Incidence, propagateRisk } from './propagation.js';
 import { DEFAULT_RANKING_MODEL } from './ranking-model.js';
 
 /**
@@ -22,8 +22,11 @@ import { DEFAULT_RANKING_MODEL } from './ranking-model.js';
  *   probabilities, short reach (α = 0.5) and long (α = 0.15).
  * - **Features** per token: both masses per distinct neighbour (log; a hub's mass is
  *   spread over its many neighbours, so a busy merchant paid by one mule does not rank
- *   with the mule), the strongest path's risk, the number and the share of its distinct
- *   neighbours that were reported, and whether it was reported itself.
+ *   with the mule), the strongest path's risk, the strongest path again without hub
+ *   damping, the number and the share of its distinct neighbours that were reported, and
+ *   whether it was reported itself. Pooling raises every shared address's count of
+ *   neighbours, so the damped path can fall for a token one member alone would reach
+ *   undamped; the model weighs the two paths.
  * - **Model**: a logistic combination of the features, fitted on development worlds only
  *   (ranking-model.ts names them), followed by an isotonic map fitted on other
  *   development worlds, so that the score reads as the share of such tokens that were a
@@ -52,6 +55,7 @@ export const FEATURES = [
   'log_mass_short_per_neighbour',
   'log_mass_long_per_neighbour',
   'path_risk',
+  'path_risk_undamped',
   'reported_neighbours',
   'reported_share',
   'reported',
@@ -120,8 +124,13 @@ export function rankingFeatures(
   risk: Float64Array,
   blocked: Uint8Array,
   model: Pick<RankingModel, 'restart' | 'iterations'> = DEFAULT_RANKING_MODEL,
+  conductance?: Conductance,
 ): { features: Float64Array; reportedNeighbours: Int32Array; reached: Uint8Array } {
   const n = graph.tokens.length;
+  const undamped = propagateRisk(graph, evidence, blocked, inc, {
+    hubDegree: Number.POSITIVE_INFINITY,
+    ...(conductance === undefined ? {} : { conductance }),
+  }).risk;
   const short = riskMass(n, inc, arcCarry, evidence, blocked, model.restart[0], model.iterations);
   const long = riskMass(n, inc, arcCarry, evidence, blocked, model.restart[1], model.iterations);
   const k = FEATURES.length;
@@ -152,19 +161,30 @@ export function rankingFeatures(
     features[o] = Math.log10(Math.max(MASS_FLOOR, ((short[v] as number) - own) / per));
     features[o + 1] = Math.log10(Math.max(MASS_FLOOR, ((long[v] as number) - own) / per));
     features[o + 2] = risk[v] as number;
-    features[o + 3] = Math.log1p(reported);
-    features[o + 4] = reported / per;
-    features[o + 5] = own > 0 ? 1 : 0;
+    features[o + 3] = undamped[v] as number;
+    features[o + 4] = Math.log1p(reported);
+    features[o + 5] = reported / per;
+    features[o + 6] = own > 0 ? 1 : 0;
   }
   return { features, reportedNeighbours, reached };
 }
+
+/**
+ * Weight of the far mass (standardized) added to every model's output, whatever the fit
+ * gave it: tokens the fitted features score alike are ordered by the risk that
+ * accumulates around them (an account paid by two reported accounts above one paid by
+ * one, the strongest path of each being the same). Small enough to move no calibrated
+ * score by more than a few thousandths.
+ */
+export const MASS_TIE_BREAK = 0.001;
+const FAR_MASS = FEATURES.indexOf('log_mass_long_per_neighbour');
 
 /** The model's logistic output for one token's features (at `offset` in `features`), before calibration. */
 export function modelLogit(model: RankingModel, features: Float64Array, offset: number): number {
   let z = model.intercept;
   for (let j = 0; j < FEATURES.length; j++)
     z +=
-      (model.weights[j] as number) *
+      ((model.weights[j] as number) + (j === FAR_MASS ? MASS_TIE_BREAK : 0)) *
       (((features[offset + j] as number) - (model.mean[j] as number)) / (model.scale[j] as number));
   return z;
 }
@@ -209,6 +229,7 @@ export function rankTokens(
   risk: Float64Array,
   blocked: Uint8Array,
   model: RankingModel = DEFAULT_RANKING_MODEL,
+  conductance?: Conductance,
 ): Ranking {
   const n = graph.tokens.length;
   const { features, reportedNeighbours, reached } = rankingFeatures(
@@ -219,6 +240,7 @@ export function rankTokens(
     risk,
     blocked,
     model,
+    conductance,
   );
   const score = new Float64Array(n);
   // The order is the logistic output's (continuous); the score its calibrated reading.

@@ -168,6 +168,7 @@ export function findRings(graph: EvidenceGraph, options: RingOptions = {}): Ring
     risk,
     blocked,
     options.ranking ?? DEFAULT_RANKING_MODEL,
+    options.conductance,
   );
   lap('ranking');
 
