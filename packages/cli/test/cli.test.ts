@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +21,8 @@ afterAll(() => {
 });
 
 function credence(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  // A command that never ends is killed after a minute (status null): a failure here.
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -97,6 +100,32 @@ describe('credence sim', () => {
     const allow = credence('serve', '--webhook-allow', 'localhost', '--db', join(temp(), 'p'));
     expect(allow.code).toBe(2);
     expect(allow.err).toContain('--webhook-allow');
+  });
+});
+
+describe('credence serve on a port in use', () => {
+  it('says so in one line and exits 1, leaving nothing running', async () => {
+    const holder = createServer().listen(0, '127.0.0.1');
+    await once(holder, 'listening');
+    const { port } = holder.address() as AddressInfo;
+    try {
+      const dir = temp();
+      const r = credence(
+        'serve',
+        '--db',
+        join(dir, 'platform.sqlite'),
+        '--key',
+        join(dir, 'platform-key.json'),
+        '--port',
+        String(port),
+      );
+      expect(r.code).toBe(1);
+      expect(r.err.trim().split('\n')).toEqual([
+        `credence: port ${port} on 127.0.0.1 is in use: another process (another platform?) listens there; stop it or give another --port`,
+      ]);
+    } finally {
+      holder.close();
+    }
   });
 });
 
