@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -125,6 +125,61 @@ describe('credence serve on a port in use', () => {
       ]);
     } finally {
       holder.close();
+    }
+  });
+});
+
+describe('where a platform store may be made', () => {
+  it('not by an operator command given a path with no store: it says so and makes nothing', () => {
+    const dir = temp();
+    const typo = join(dir, 'platfrom.sqlite');
+    const r = credence('members', 'list', '--db', typo);
+    expect(r.code).toBe(1);
+    expect(r.err.trim()).toBe(
+      `credence: there is no platform store at ${typo}: check --db, or make one with credence store init --db ${typo}`,
+    );
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('not in a folder that does not exist, by serve or store init', () => {
+    const dir = temp();
+    const deep = join(dir, 'nonexistent', 'dir', 'x.sqlite');
+    for (const args of [
+      ['serve', '--db', deep, '--key', join(dir, 'platform-key.json'), '--port', '0'],
+      ['store', 'init', '--db', deep],
+    ]) {
+      const r = credence(...args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.err.trim()).toBe(
+        `credence: the folder of --db ${deep} does not exist: check the path, or create the folder first`,
+      );
+    }
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('by store init, after which operator commands work on it', () => {
+    const db = join(temp(), 'platform.sqlite');
+    const init = credence('store', 'init', '--db', db);
+    expect(init.code, init.err).toBe(0);
+    expect(init.out.trim()).toBe(`store made at ${db}, its schema up to date`);
+    expect(credence('store', 'init', '--db', db).out.trim()).toBe(
+      `store at ${db}, its schema up to date`,
+    );
+    const added = credence('members', 'add', 'bank-a', '--type', 'bank', '--db', db);
+    expect(added.code, added.err).toBe(0);
+    expect(credence('members', 'list', '--db', db).out).toMatch(/^bank-a\tbank\tactive/m);
+  });
+});
+
+describe('--version', () => {
+  it('is answered by every command, with the package version, exit 0', () => {
+    const { version } = JSON.parse(
+      readFileSync(resolve(import.meta.dirname, '../package.json'), 'utf8'),
+    ) as { version: string };
+    for (const args of [[], ['member', 'check'], ['store', 'init'], ['keyserver', 'credential']]) {
+      const r = credence(...args, '--version');
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.out).toBe(`credence ${version}\n`);
     }
   });
 });

@@ -121,6 +121,7 @@ beforeAll(async () => {
   }
   const keygen = credence('member', 'keygen', '--out', join(dir, 'signing-key.json'));
   expect(keygen.code, keygen.err).toBe(0);
+  expect(credence('store', 'init', '--db', join(dir, 'platform.sqlite')).code).toBe(0);
   const added = credence(
     'members',
     'add',

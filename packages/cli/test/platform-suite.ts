@@ -124,7 +124,9 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
           }),
         );
       }
-      // The operator enrolls the members with the public keys they made.
+      // The operator makes the store, then enrolls the members with the public keys they made.
+      const init = credence('store', 'init', '--db', db);
+      expect(init.code, init.err).toBe(0);
       const credentials: Record<string, string> = {};
       for (const member of ['bank-a', 'bank-b']) {
         const keygen = credence('member', 'keygen', '--out', join(dir, member, 'signing-key.json'));
