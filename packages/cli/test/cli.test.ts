@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnKeyserver } from '../src/commands/keyserver-process.js';
 
 /** The real `credence` command, as a user runs it (built by `npm test`'s pretest). */
 const BIN = resolve(import.meta.dirname, '../bin/credence.js');
@@ -180,6 +181,33 @@ describe('--version', () => {
       const r = credence(...args, '--version');
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.out).toBe(`credence ${version}\n`);
+    }
+  });
+});
+
+describe('credence keyserver, as the README runs it', () => {
+  it('reads the members file keys init wrote beside its share (members-1.json), without --members', async () => {
+    const keys = join(temp(), 'keys');
+    expect(credence('keys', 'init', '--out', keys).code).toBe(0);
+    const credential = credence(
+      'keyserver',
+      'credential',
+      '--members',
+      join(keys, 'members-1.json'),
+      '--member',
+      'bank-a',
+    ).out.trim();
+    const server = await spawnKeyserver({ share: join(keys, 'share-1.json'), port: 0 });
+    try {
+      // The credential from members-1.json is known to it.
+      const usage = (token: string) =>
+        fetch(`${server.url}/v1/oprf/usage`, { headers: { authorization: `Bearer ${token}` } });
+      const mine = await usage(credential);
+      expect(mine.status).toBe(200);
+      expect(await mine.json()).toMatchObject({ memberId: 'bank-a', used: 0 });
+      expect((await usage('not-a-credential')).status).toBe(401);
+    } finally {
+      await server.stop();
     }
   });
 });

@@ -26,6 +26,12 @@ export function addMemberCredential(
   return credential.token;
 }
 
+/** The members file `credence keys init` writes for a share: members-<i>.json beside share-<i>.json. */
+function defaultMembersFile(share: string): string {
+  const index = /share-(\d+)\.json$/.exec(share)?.[1];
+  return join(dirname(share), index === undefined ? 'members.json' : `members-${index}.json`);
+}
+
 export function registerKeyserver(program: Command): void {
   const keyserver = program
     .command('keyserver')
@@ -35,7 +41,7 @@ export function registerKeyserver(program: Command): void {
     .option('--host <h>', 'address to listen on', '127.0.0.1')
     .option(
       '--members <file>',
-      "members' credentials and limits (default: members.json beside the share)",
+      "members' credentials and limits (default: beside the share, members-<i>.json for share-<i>.json as credence keys init writes them, else members.json)",
     )
     .option(
       '--state <file>',
@@ -68,7 +74,7 @@ export function registerKeyserver(program: Command): void {
         const first = shares[0] as string;
         const server = await startKeyserver({
           shareFiles: shares,
-          membersFile: flags.members ?? join(dirname(first), 'members.json'),
+          membersFile: flags.members ?? defaultMembersFile(first),
           stateFile:
             flags.state ??
             join(dirname(first), `usage-${first.replace(/.*share-(\d+)\.json$/, '$1')}.json`),
