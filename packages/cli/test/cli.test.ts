@@ -206,6 +206,37 @@ describe('credence keyserver, as the README runs it', () => {
       expect(mine.status).toBe(200);
       expect(await mine.json()).toMatchObject({ memberId: 'bank-a', used: 0 });
       expect((await usage('not-a-credential')).status).toBe(401);
+
+      // Given again, the credential is replaced, says so, and the running server follows.
+      const again = credence(
+        'keyserver',
+        'credential',
+        '--members',
+        join(keys, 'members-1.json'),
+        '--member',
+        'bank-a',
+      );
+      expect(again.code).toBe(0);
+      expect(again.err).toContain('credential for bank-a replaced in');
+      const fresh = again.out.trim();
+      // A new member, too, without a restart.
+      const other = credence(
+        'keyserver',
+        'credential',
+        '--members',
+        join(keys, 'members-1.json'),
+        '--member',
+        'bank-b',
+      );
+      expect(other.err).toContain('credential for bank-b added to');
+      const settled = async (token: string, status: number) => {
+        for (let i = 0; i < 50 && (await usage(token)).status !== status; i++)
+          await new Promise((r) => setTimeout(r, 100));
+        return (await usage(token)).status;
+      };
+      expect(await settled(fresh, 200)).toBe(200);
+      expect(await settled(other.out.trim(), 200)).toBe(200);
+      expect(await settled(credential, 401)).toBe(401);
     } finally {
       await server.stop();
     }
