@@ -189,14 +189,16 @@ describe('credence keyserver, as the README runs it', () => {
   it('reads the members file keys init wrote beside its share (members-1.json), without --members', async () => {
     const keys = join(temp(), 'keys');
     expect(credence('keys', 'init', '--out', keys).code).toBe(0);
-    const credential = credence(
-      'keyserver',
-      'credential',
-      '--members',
-      join(keys, 'members-1.json'),
-      '--member',
-      'bank-a',
-    ).out.trim();
+    const give = (member: string) =>
+      credence(
+        'keyserver',
+        'credential',
+        '--members',
+        join(keys, 'members-1.json'),
+        '--member',
+        member,
+      );
+    const credential = give('bank-a').out.trim();
     const server = await spawnKeyserver({ share: join(keys, 'share-1.json'), port: 0 });
     try {
       // The credential from members-1.json is known to it.
@@ -208,26 +210,12 @@ describe('credence keyserver, as the README runs it', () => {
       expect((await usage('not-a-credential')).status).toBe(401);
 
       // Given again, the credential is replaced, says so, and the running server follows.
-      const again = credence(
-        'keyserver',
-        'credential',
-        '--members',
-        join(keys, 'members-1.json'),
-        '--member',
-        'bank-a',
-      );
+      const again = give('bank-a');
       expect(again.code).toBe(0);
       expect(again.err).toContain('credential for bank-a replaced in');
       const fresh = again.out.trim();
       // A new member, too, without a restart.
-      const other = credence(
-        'keyserver',
-        'credential',
-        '--members',
-        join(keys, 'members-1.json'),
-        '--member',
-        'bank-b',
-      );
+      const other = give('bank-b');
       expect(other.err).toContain('credential for bank-b added to');
       const settled = async (token: string, status: number) => {
         for (let i = 0; i < 50 && (await usage(token)).status !== status; i++)
