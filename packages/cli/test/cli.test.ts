@@ -231,6 +231,30 @@ describe('credence keyserver, as the README runs it', () => {
   });
 });
 
+describe('a file named on the command line that is missing or the wrong one', () => {
+  it('is said in one sentence naming the file, never as a raw ENOENT', () => {
+    const keys = join(temp(), 'keys');
+    expect(credence('keys', 'init', '--out', keys).code).toBe(0);
+    const group = join(keys, 'group.json');
+    const asShare = credence('keyserver', '--share', group, '--port', '0');
+    expect(asShare.code).toBe(1);
+    expect(asShare.err.trim()).toBe(
+      `credence: key file ${group}: (file) is the group's public key (group.json), not a share: give one of the share-<i>.json files (keys.invalid_file)`,
+    );
+    const missing = join(keys, 'share-9.json');
+    const gone = credence('keyserver', '--share', missing, '--port', '0');
+    expect(gone.code).toBe(1);
+    expect(gone.err.trim()).toBe(`credence: ${missing} does not exist: check the path`);
+    const world = join(temp(), 'no-world');
+    const noWorld = credence('eval', '--world', world, '--in-process');
+    expect(noWorld.code).toBe(1);
+    expect(noWorld.err.trim().split('\n').at(-1)).toBe(
+      `credence: ${world} holds no truth.json: make a world with credence sim`,
+    );
+    for (const r of [asShare, gone, noWorld]) expect(r.err).not.toContain('ENOENT');
+  });
+});
+
 describe('credence normalize', () => {
   it('prints the normalized identifier', () => {
     const r = credence('normalize', 'phone', '0086 138 0013 8000');

@@ -1,6 +1,7 @@
-import { readFileSync, unwatchFile, watchFile } from 'node:fs';
-import { parseShareKey, type ShareKey } from '@credence/core/oprf/key-set';
+import { unwatchFile, watchFile } from 'node:fs';
+import { KeyFileError, parseShareKey, type ShareKey } from '@credence/core/oprf/key-set';
 import { loadRistretto255 } from '@credence/core/oprf/ristretto255';
+import { readJsonFile } from '@credence/server-kit/json-file';
 import { type Clock, systemClock } from '@credence/server-kit/rate-limit';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildKeyserverApp } from './app.js';
@@ -38,12 +39,18 @@ export interface RunningKeyserver {
   close(): Promise<void>;
 }
 
-const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
+const readJson = readJsonFile;
 
 /** Composition root of a key server process: reads and checks its files, then listens. */
 export async function startKeyserver(config: KeyserverConfig): Promise<RunningKeyserver> {
   const group = await loadRistretto255();
-  const keys = config.shareFiles.map((f) => parseShareKey(group, readJson(f)));
+  const keys = config.shareFiles.map((f) => {
+    try {
+      return parseShareKey(group, readJson(f));
+    } catch (error) {
+      throw error instanceof KeyFileError ? error.inFile(f) : error;
+    }
+  });
   const ids = new Set(keys.map((k) => k.keyId));
   if (ids.size !== keys.length) throw new Error('two share files hold the same key id');
   const members = new MemberRegistry(parseMembersFile(readJson(config.membersFile)));
