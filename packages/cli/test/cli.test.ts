@@ -255,6 +255,23 @@ describe('a file named on the command line that is missing or the wrong one', ()
   });
 });
 
+describe('a command that asks the platform, told no platform', () => {
+  it('names the flag it takes', () => {
+    for (const [command, flag] of [
+      ['analyze', '--platform'],
+      ['rings', '--platform'],
+      ['campaigns', '--platform'],
+      ['audit', '--log'],
+    ] as const) {
+      const r = credence(command);
+      expect(r.code, command).toBe(1);
+      expect(r.err.trim(), command).toBe(
+        `credence: which platform? give ${flag} <url> with --credential (or CREDENCE_CREDENTIAL), or --config with a member.json or the operator's file`,
+      );
+    }
+  });
+});
+
 describe('credence normalize', () => {
   it('prints the normalized identifier', () => {
     const r = credence('normalize', 'phone', '0086 138 0013 8000');
