@@ -272,6 +272,30 @@ describe('a command that asks the platform, told no platform', () => {
   });
 });
 
+describe('a verifier key given on the command line', () => {
+  it('is checked when given: one usage error naming the flag, before anything is asked', () => {
+    const audit = credence(
+      'audit',
+      '--log',
+      'http://127.0.0.1:9',
+      '--credential',
+      'x',
+      '--log-key',
+      'bogus',
+    );
+    expect(audit.code).toBe(2);
+    expect(audit.err.split('\n')[0]).toBe(
+      `error: option '--log-key <vkey>' argument 'bogus' is invalid. not a valid note key: a non-empty name without spaces or "+", a 32-byte Ed25519 public key, and the key ID of both: a verifier key is <name>+<key ID>+<base64 key>`,
+    );
+    expect(audit.err).not.toContain('FAIL');
+    const dir = temp();
+    const serve = credence('serve', '--witness', 'w+12345678+AAAA', '--db', join(dir, 'p.sqlite'));
+    expect(serve.code).toBe(2);
+    expect(serve.err).toContain("option '--witness <vkey>' argument 'w+12345678+AAAA' is invalid");
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
 describe('credence normalize', () => {
   it('prints the normalized identifier', () => {
     const r = credence('normalize', 'phone', '0086 138 0013 8000');

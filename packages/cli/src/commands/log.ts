@@ -6,7 +6,7 @@ import type { PlatformEndpoint } from '@credence/member/platform-client';
 import { Witness } from '@credence/member/witness';
 import { type Command, Option } from 'commander';
 import { readJson, writeJson } from './files.js';
-import { collect, integer } from './parse.js';
+import { collectVerifierKeys, integer, verifierKey } from './parse.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
@@ -94,7 +94,11 @@ export function registerLog(program: Command): void {
     .option('--log <url>', 'the platform URL')
     .addOption(credentialOption())
     .option('--config <file>', 'a JSON file with url and credential (such as operator.json)')
-    .option('--log-key <vkey>', "the log's verifier key you trust (default: ask the log)")
+    .option(
+      '--log-key <vkey>',
+      "the log's verifier key you trust (default: ask the log)",
+      verifierKey,
+    )
     .option(
       '--state <file>',
       'the newest checkpoint this audit verified is kept here, and the next audit holds the log to it',
@@ -102,7 +106,7 @@ export function registerLog(program: Command): void {
     .option(
       '--witness <vkey>',
       'a witness whose cosignature the newest checkpoint must carry',
-      collect,
+      collectVerifierKeys,
     )
     .option('--required-witnesses <k>', 'how many of the witnesses (default: all)', integer)
     .option(
@@ -163,7 +167,7 @@ export function registerLog(program: Command): void {
     .option('--log <url>', 'the platform URL')
     .addOption(credentialOption())
     .option('--config <file>', 'a JSON file with url and credential (such as operator.json)')
-    .requiredOption('--log-key <vkey>', "the log's verifier key")
+    .requiredOption('--log-key <vkey>', "the log's verifier key", verifierKey)
     .requiredOption('--name <name>', 'the witness name, such as witness.example.org/w1')
     .requiredOption('--key <file>', "the witness's Ed25519 key (JWK; made if missing)")
     .option('--state <file>', 'what it last cosigned (default: <key>.state.json)')

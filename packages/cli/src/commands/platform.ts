@@ -6,7 +6,7 @@ import { CredentialCache } from '@credence/platform/services/credentials';
 import { MemberService, type MemberServiceOptions } from '@credence/platform/services/members';
 import { WebhookTargets } from '@credence/platform/services/webhook-targets';
 import { type Command, InvalidArgumentError } from 'commander';
-import { collect, integer } from './parse.js';
+import { collect, collectVerifierKeys, integer } from './parse.js';
 
 const DEFAULT_DB = 'data/platform.sqlite';
 
@@ -79,7 +79,7 @@ export function registerPlatform(program: Command): void {
     .option(
       '--witness <vkey>',
       'a witness whose cosignatures the log collects (repeatable)',
-      collect,
+      collectVerifierKeys,
     )
     .option(
       '--checkpoint-interval <seconds>',
