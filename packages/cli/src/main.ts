@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { CredenceError } from '@credence/core/errors';
 import { HttpProblem } from '@credence/server-kit/problem';
 import { Command, CommanderError } from 'commander';
@@ -36,8 +37,22 @@ export function buildProgram(): Command {
   registerLog(program);
   registerAnalysis(program);
   registerEval(program);
+  // `--version` on every command, not only the first word: `credence member check --version`.
+  const version = `credence ${CLI_VERSION}`;
+  const everywhere = (command: Command) => {
+    command.version(version, '-V, --version', 'print the version');
+    for (const sub of command.commands) everywhere(sub);
+  };
+  everywhere(program);
   return program;
 }
+
+/** This package's version (packages/cli/package.json, beside src/ and dist/). */
+const CLI_VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 /**
  * How a failure ends: one line on stderr, never a stack trace, and the exit code the

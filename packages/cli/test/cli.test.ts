@@ -1,10 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnKeyserver } from '../src/commands/keyserver-process.js';
 
 /** The real `credence` command, as a user runs it (built by `npm test`'s pretest). */
 const BIN = resolve(import.meta.dirname, '../bin/credence.js');
@@ -19,7 +22,8 @@ afterAll(() => {
 });
 
 function credence(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  // A command that never ends is killed after a minute (status null): a failure here.
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -97,6 +101,198 @@ describe('credence sim', () => {
     const allow = credence('serve', '--webhook-allow', 'localhost', '--db', join(temp(), 'p'));
     expect(allow.code).toBe(2);
     expect(allow.err).toContain('--webhook-allow');
+  });
+});
+
+describe('credence serve on a port in use', () => {
+  it('says so in one line and exits 1, leaving nothing running', async () => {
+    const holder = createServer().listen(0, '127.0.0.1');
+    await once(holder, 'listening');
+    const { port } = holder.address() as AddressInfo;
+    try {
+      const dir = temp();
+      const r = credence(
+        'serve',
+        '--db',
+        join(dir, 'platform.sqlite'),
+        '--key',
+        join(dir, 'platform-key.json'),
+        '--port',
+        String(port),
+      );
+      expect(r.code).toBe(1);
+      expect(r.err.trim().split('\n')).toEqual([
+        `credence: port ${port} on 127.0.0.1 is in use: another process (another platform?) listens there; stop it or give another --port`,
+      ]);
+    } finally {
+      holder.close();
+    }
+  });
+});
+
+describe('where a platform store may be made', () => {
+  it('not by an operator command given a path with no store: it says so and makes nothing', () => {
+    const dir = temp();
+    const typo = join(dir, 'platfrom.sqlite');
+    const r = credence('members', 'list', '--db', typo);
+    expect(r.code).toBe(1);
+    expect(r.err.trim()).toBe(
+      `credence: there is no platform store at ${typo}: check --db, or make one with credence store init --db ${typo}`,
+    );
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('not in a folder that does not exist, by serve or store init', () => {
+    const dir = temp();
+    const deep = join(dir, 'nonexistent', 'dir', 'x.sqlite');
+    for (const args of [
+      ['serve', '--db', deep, '--key', join(dir, 'platform-key.json'), '--port', '0'],
+      ['store', 'init', '--db', deep],
+    ]) {
+      const r = credence(...args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.err.trim()).toBe(
+        `credence: the folder of --db ${deep} does not exist: check the path, or create the folder first`,
+      );
+    }
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('by store init, after which operator commands work on it', () => {
+    const db = join(temp(), 'platform.sqlite');
+    const init = credence('store', 'init', '--db', db);
+    expect(init.code, init.err).toBe(0);
+    expect(init.out.trim()).toBe(`store made at ${db}, its schema up to date`);
+    expect(credence('store', 'init', '--db', db).out.trim()).toBe(
+      `store at ${db}, its schema up to date`,
+    );
+    const added = credence('members', 'add', 'bank-a', '--type', 'bank', '--db', db);
+    expect(added.code, added.err).toBe(0);
+    expect(credence('members', 'list', '--db', db).out).toMatch(/^bank-a\tbank\tactive/m);
+  });
+});
+
+describe('--version', () => {
+  it('is answered by every command, with the package version, exit 0', () => {
+    const { version } = JSON.parse(
+      readFileSync(resolve(import.meta.dirname, '../package.json'), 'utf8'),
+    ) as { version: string };
+    for (const args of [[], ['member', 'check'], ['store', 'init'], ['keyserver', 'credential']]) {
+      const r = credence(...args, '--version');
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.out).toBe(`credence ${version}\n`);
+    }
+  });
+});
+
+describe('credence keyserver, as the README runs it', () => {
+  it('reads the members file keys init wrote beside its share (members-1.json), without --members', async () => {
+    const keys = join(temp(), 'keys');
+    expect(credence('keys', 'init', '--out', keys).code).toBe(0);
+    const give = (member: string) =>
+      credence(
+        'keyserver',
+        'credential',
+        '--members',
+        join(keys, 'members-1.json'),
+        '--member',
+        member,
+      );
+    const credential = give('bank-a').out.trim();
+    const server = await spawnKeyserver({ share: join(keys, 'share-1.json'), port: 0 });
+    try {
+      // The credential from members-1.json is known to it.
+      const usage = (token: string) =>
+        fetch(`${server.url}/v1/oprf/usage`, { headers: { authorization: `Bearer ${token}` } });
+      const mine = await usage(credential);
+      expect(mine.status).toBe(200);
+      expect(await mine.json()).toMatchObject({ memberId: 'bank-a', used: 0 });
+      expect((await usage('not-a-credential')).status).toBe(401);
+
+      // Given again, the credential is replaced, says so, and the running server follows.
+      const again = give('bank-a');
+      expect(again.code).toBe(0);
+      expect(again.err).toContain('credential for bank-a replaced in');
+      const fresh = again.out.trim();
+      // A new member, too, without a restart.
+      const other = give('bank-b');
+      expect(other.err).toContain('credential for bank-b added to');
+      const settled = async (token: string, status: number) => {
+        for (let i = 0; i < 50 && (await usage(token)).status !== status; i++)
+          await new Promise((r) => setTimeout(r, 100));
+        return (await usage(token)).status;
+      };
+      expect(await settled(fresh, 200)).toBe(200);
+      expect(await settled(other.out.trim(), 200)).toBe(200);
+      expect(await settled(credential, 401)).toBe(401);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('a file named on the command line that is missing or the wrong one', () => {
+  it('is said in one sentence naming the file, never as a raw ENOENT', () => {
+    const keys = join(temp(), 'keys');
+    expect(credence('keys', 'init', '--out', keys).code).toBe(0);
+    const group = join(keys, 'group.json');
+    const asShare = credence('keyserver', '--share', group, '--port', '0');
+    expect(asShare.code).toBe(1);
+    expect(asShare.err.trim()).toBe(
+      `credence: key file ${group}: (file) is the group's public key (group.json), not a share: give one of the share-<i>.json files (keys.invalid_file)`,
+    );
+    const missing = join(keys, 'share-9.json');
+    const gone = credence('keyserver', '--share', missing, '--port', '0');
+    expect(gone.code).toBe(1);
+    expect(gone.err.trim()).toBe(`credence: ${missing} does not exist: check the path`);
+    const world = join(temp(), 'no-world');
+    const noWorld = credence('eval', '--world', world, '--in-process');
+    expect(noWorld.code).toBe(1);
+    expect(noWorld.err.trim().split('\n').at(-1)).toBe(
+      `credence: ${world} holds no truth.json: make a world with credence sim`,
+    );
+    for (const r of [asShare, gone, noWorld]) expect(r.err).not.toContain('ENOENT');
+  });
+});
+
+describe('a command that asks the platform, told no platform', () => {
+  it('names the flag it takes', () => {
+    for (const [command, flag] of [
+      ['analyze', '--platform'],
+      ['rings', '--platform'],
+      ['campaigns', '--platform'],
+      ['audit', '--log'],
+    ] as const) {
+      const r = credence(command);
+      expect(r.code, command).toBe(1);
+      expect(r.err.trim(), command).toBe(
+        `credence: which platform? give ${flag} <url> with --credential (or CREDENCE_CREDENTIAL), or --config with a member.json or the operator's file`,
+      );
+    }
+  });
+});
+
+describe('a verifier key given on the command line', () => {
+  it('is checked when given: one usage error naming the flag, before anything is asked', () => {
+    const audit = credence(
+      'audit',
+      '--log',
+      'http://127.0.0.1:9',
+      '--credential',
+      'x',
+      '--log-key',
+      'bogus',
+    );
+    expect(audit.code).toBe(2);
+    expect(audit.err.split('\n')[0]).toBe(
+      `error: option '--log-key <vkey>' argument 'bogus' is invalid. not a valid note key: a non-empty name without spaces or "+", a 32-byte Ed25519 public key, and the key ID of both: a verifier key is <name>+<key ID>+<base64 key>`,
+    );
+    expect(audit.err).not.toContain('FAIL');
+    const dir = temp();
+    const serve = credence('serve', '--witness', 'w+12345678+AAAA', '--db', join(dir, 'p.sqlite'));
+    expect(serve.code).toBe(2);
+    expect(serve.err).toContain("option '--witness <vkey>' argument 'w+12345678+AAAA' is invalid");
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
 

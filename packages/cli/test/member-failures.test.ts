@@ -1,7 +1,15 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { scriptFingerprint } from '@credence/core/narrative/fingerprint';
 import { maskNarrative } from '@credence/core/narrative/mask';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,6 +129,7 @@ beforeAll(async () => {
   }
   const keygen = credence('member', 'keygen', '--out', join(dir, 'signing-key.json'));
   expect(keygen.code, keygen.err).toBe(0);
+  expect(credence('store', 'init', '--db', join(dir, 'platform.sqlite')).code).toBe(0);
   const added = credence(
     'members',
     'add',
@@ -398,6 +407,28 @@ describe('credence member, with input it must refuse', () => {
     expect(JSON.parse(check.out)).toMatchObject([{ verdict: 'clear', reporters: 0 }]);
   });
 
+  it('writes what it makes to --work-dir, nothing beside the input (which may be read-only)', () => {
+    const inbox = join(dir, 'inbox');
+    mkdirSync(inbox);
+    const raw = join(inbox, 'reports.jsonl');
+    writeFileSync(raw, `${reportLine('ro-1')}\n`);
+    const work = join(dir, 'work');
+    mkdirSync(work);
+    const r = credence('member', 'submit', raw, '--config', config, '--work-dir', work);
+    expect(r.code, r.err).toBe(0);
+    expect(readdirSync(inbox)).toEqual(['reports.jsonl']);
+    expect(readdirSync(work).sort()).toEqual([
+      'reports.jsonl.errors.jsonl',
+      'reports.jsonl.results.jsonl',
+      'reports.jsonl.tokens.jsonl',
+    ]);
+    // Without --work-dir, beside member.json.
+    const again = credence('member', 'submit', raw, '--config', config);
+    expect(again.code, again.err).toBe(0);
+    expect(readdirSync(inbox)).toEqual(['reports.jsonl']);
+    expect(existsSync(join(dirname(config), 'reports.jsonl.results.jsonl'))).toBe(true);
+  });
+
   it('refuses events after now, and days that do not exist, before they are sent', () => {
     const raw = join(dir, 'times.jsonl');
     writeFileSync(
@@ -410,8 +441,10 @@ describe('credence member, with input it must refuse', () => {
       ].join('\n')}\n`,
     );
     const r = credence('member', 'submit', raw, '--config', config);
-    expect(r.code).toBe(1);
+    // Done, with lines left out: its own exit code, not a failure's.
+    expect(r.code).toBe(4);
     expect(r.out).toContain('3 lines and 0 identifiers rejected before sending');
+    expect(r.out).toContain('1 reports and 0 links submitted: 1 accepted');
     const errors = readFileSync(`${raw}.errors.jsonl`, 'utf8')
       .trim()
       .split('\n')

@@ -68,9 +68,14 @@ export function parseMembersFile(value: unknown): MembersFile {
 }
 
 export class MemberRegistry {
-  private readonly byHash: ReadonlyMap<string, MemberEntry>;
+  private byHash: ReadonlyMap<string, MemberEntry>;
 
   constructor(file: MembersFile) {
+    this.byHash = new Map(file.members.map((m) => [m.tokenSha256, m]));
+  }
+
+  /** Takes a new members file in (a credential added, replaced or disabled), at once. */
+  replace(file: MembersFile): void {
     this.byHash = new Map(file.members.map((m) => [m.tokenSha256, m]));
   }
 

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { parseShareKey, type ShareKey } from '@credence/core/oprf/key-set';
+import { unwatchFile, watchFile } from 'node:fs';
+import { KeyFileError, parseShareKey, type ShareKey } from '@credence/core/oprf/key-set';
 import { loadRistretto255 } from '@credence/core/oprf/ristretto255';
+import { readJsonFile } from '@credence/server-kit/json-file';
 import { type Clock, systemClock } from '@credence/server-kit/rate-limit';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildKeyserverApp } from './app.js';
@@ -12,6 +13,8 @@ export interface KeyserverConfig {
   /** Share files, one per key id (the current key, and during a rotation the next). */
   readonly shareFiles: readonly string[];
   readonly membersFile: string;
+  /** How often the members file is looked at for changes (ms, default 1000). */
+  readonly membersPollMs?: number;
   /** Where evaluation counts survive restarts; none keeps them in memory. */
   readonly stateFile?: string;
   readonly host: string;
@@ -36,12 +39,18 @@ export interface RunningKeyserver {
   close(): Promise<void>;
 }
 
-const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
+const readJson = readJsonFile;
 
 /** Composition root of a key server process: reads and checks its files, then listens. */
 export async function startKeyserver(config: KeyserverConfig): Promise<RunningKeyserver> {
   const group = await loadRistretto255();
-  const keys = config.shareFiles.map((f) => parseShareKey(group, readJson(f)));
+  const keys = config.shareFiles.map((f) => {
+    try {
+      return parseShareKey(group, readJson(f));
+    } catch (error) {
+      throw error instanceof KeyFileError ? error.inFile(f) : error;
+    }
+  });
   const ids = new Set(keys.map((k) => k.keyId));
   if (ids.size !== keys.length) throw new Error('two share files hold the same key id');
   const members = new MemberRegistry(parseMembersFile(readJson(config.membersFile)));
@@ -54,6 +63,23 @@ export async function startKeyserver(config: KeyserverConfig): Promise<RunningKe
     usage,
     clock,
     logger: config.logger ?? false,
+  });
+  // A credential given (or taken back) while the key server runs counts without a restart:
+  // the file is read again when it changes. A file that does not parse (caught half
+  // written, or edited wrongly) leaves the members as they were, and says so.
+  const reload = () => {
+    try {
+      members.replace(parseMembersFile(readJson(config.membersFile)));
+      app.log.info({ members: members.size }, 'members file read again');
+    } catch (error) {
+      app.log.warn(
+        { error: (error as Error).message },
+        'members file changed but does not parse: the members stay as they were',
+      );
+    }
+  };
+  watchFile(config.membersFile, { interval: config.membersPollMs ?? 1000 }, (now, before) => {
+    if (now.mtimeMs !== before.mtimeMs || now.size !== before.size) reload();
   });
   const current = keys[0] as ShareKey;
   const reporter =
@@ -73,9 +99,16 @@ export async function startKeyserver(config: KeyserverConfig): Promise<RunningKe
         });
   reporter?.start();
   app.addHook('onClose', async () => {
+    unwatchFile(config.membersFile);
     await reporter?.stop();
     usage.close();
   });
-  const address = await app.listen({ host: config.host, port: config.port });
+  let address: string;
+  try {
+    address = await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   return { url: address, keys, app, close: () => app.close() };
 }

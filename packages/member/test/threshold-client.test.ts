@@ -291,3 +291,30 @@ describe('ThresholdOprfClient against real key servers', () => {
     ).toThrow(/not a share/);
   });
 });
+
+describe('a key server that cannot be reached', () => {
+  it('is named with the reason in words, not a TypeError', async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const probe = createServer().listen(0, '127.0.0.1');
+    await new Promise((r) => probe.once('listening', r));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((r) => probe.close(r));
+    const { evaluateOnServer } = await import('../src/keyserver-client.js');
+    const url = `http://127.0.0.1:${port}`;
+    const error = await evaluateOnServer(
+      { index: 2, url, token: 'x' },
+      'k1',
+      [new Uint8Array(32)],
+      {
+        retries: 0,
+        timeoutMs: 2000,
+        backoffMs: 1,
+        maxRetryAfterMs: 1,
+      },
+    ).catch((e: MemberError) => e);
+    expect((error as MemberError).code).toBe('member.keyserver_unreachable');
+    expect((error as MemberError).message).toBe(
+      `a key server could not be reached or did not answer in time: key server #2 (${url}): connection refused (ECONNREFUSED)`,
+    );
+  });
+});

@@ -274,6 +274,18 @@ export async function createPlatform(
 export async function startPlatform(config: PlatformConfig): Promise<RunningPlatform> {
   const platform = await createPlatform(config);
   await platform.start();
-  const url = await platform.app.listen({ host: config.host, port: config.port });
+  let url: string;
+  try {
+    url = await platform.app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    // Nothing of the platform may outlive a failed start (timers, the store, a worker):
+    // the command says why and ends.
+    await platform.close().catch(() => undefined);
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new Error(
+        `port ${config.port} on ${config.host} is in use: another process (another platform?) listens there; stop it or give another --port`,
+      );
+    throw error;
+  }
   return { url, app: platform.app, store: platform.store, close: () => platform.close() };
 }

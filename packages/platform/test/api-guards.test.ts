@@ -59,7 +59,7 @@ describe('the credential and the role before the body', () => {
       ['Bearer crd_no-such-credential-at-all', 'POST', '/v1/reports', 401, 'auth.invalid'],
       ['Basic dXNlcjpwYXNz', 'POST', '/v1/check', 401, 'auth.invalid'],
       [undefined, 'PUT', '/v1/webhook', 401, 'auth.missing'],
-      [`Bearer ${h.actors.police.credential}`, 'POST', '/v1/reports', 403, 'role.forbidden'],
+      [`Bearer ${h.actors.police.credential}`, 'POST', '/v1/links', 403, 'role.forbidden'],
       [`Bearer ${h.actors.bankA.credential}`, 'PUT', '/v1/policy', 403, 'role.forbidden'],
     ];
     for (const [authorization, method, url, status, code] of cases) {

@@ -333,6 +333,27 @@ describe('risk checks', () => {
     for (const id of ['bank-a', 'telecom-a']) expect(JSON.stringify(two)).not.toContain(id);
   });
 
+  it('takes reports from the police, as from members', async () => {
+    const sent = await h.reports(h.actors.police, [
+      report('case-1', [4], { type: 'police_confirmed' }),
+    ]);
+    expect(sent.statusCode, sent.body).toBe(200);
+    expect(json(sent)).toMatchObject({ results: [{ status: 'accepted' }] });
+    // One police confirmation alone answers fraud.
+    expect(json(await h.request(h.actors.bankB, 'GET', `/v1/check/${tok(4)}`))).toMatchObject({
+      verdict: 'fraud',
+      reporters: 1,
+      reports: { police_confirmed: 1 },
+    });
+    expect(
+      json<{ reports: unknown[] }>(await h.request(h.actors.police, 'GET', '/v1/reports')).reports,
+    ).toHaveLength(1);
+    // Its own reports only: a bank's are not the police's to read.
+    expect(
+      json<{ reports: unknown[] }>(await h.request(h.actors.bankA, 'GET', '/v1/reports')).reports,
+    ).toHaveLength(0);
+  });
+
   it('takes a retraction into account at once', async () => {
     const r = json<{ results: { id: string }[] }>(
       await h.reports(h.actors.bankA, [report('r1', [1], { type: 'police_confirmed' })]),
@@ -423,7 +444,7 @@ describe("the role matrix: each endpoint, each role, and another member's data",
     ['GET', '/v1/rings', () => undefined, ['operator', 'bankA', 'telecom', 'police', 'auditor']],
     ['GET', `/v1/check/${tok(1)}`, () => undefined, ['bankA', 'telecom', 'police']],
     ['POST', '/v1/check', () => ({ tokens: [tok(1)] }), ['bankA', 'telecom', 'police']],
-    ['GET', '/v1/reports', () => undefined, ['bankA', 'telecom']],
+    ['GET', '/v1/reports', () => undefined, ['bankA', 'telecom', 'police']],
     ['GET', '/v1/watchlist', () => undefined, ['bankA', 'telecom']],
     [
       'PUT',
@@ -459,7 +480,7 @@ describe("the role matrix: each endpoint, each role, and another member's data",
     ['GET', '/v1/audit/counts', () => undefined, ['operator', 'auditor']],
     ['GET', '/v1/audit/state/members', () => undefined, ['operator', 'auditor']],
     ['GET', '/v1/audit/state/token-stats?limit=10', () => undefined, ['operator', 'auditor']],
-    ['GET', '/v1/me/keys', () => undefined, ['bankA', 'telecom']],
+    ['GET', '/v1/me/keys', () => undefined, ['bankA', 'telecom', 'police']],
     [
       'GET',
       '/v1/me/records?start=0',

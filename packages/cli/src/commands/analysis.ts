@@ -23,7 +23,10 @@ const platformOf = (flags: {
   credential?: string;
   config?: string;
 }): PlatformEndpoint =>
-  endpoint({ ...flags, ...(flags.platform === undefined ? {} : { log: flags.platform }) });
+  endpoint(
+    { ...flags, ...(flags.platform === undefined ? {} : { log: flags.platform }) },
+    '--platform',
+  );
 
 interface RingSummary {
   id: string;

@@ -1,7 +1,9 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { readJsonFile } from '@credence/server-kit/json-file';
 
-export const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
+/** A JSON file named on the command line; a missing or broken one is said in one sentence. */
+export const readJson = readJsonFile;
 
 /** Writes JSON; secret files (key shares, credentials) are readable by their owner only. */
 export function writeJson(path: string, value: unknown, secret = false): void {

@@ -4,7 +4,8 @@ export type KeyserverProcess = ServiceProcess;
 
 export interface KeyserverProcessOptions {
   readonly share: string;
-  readonly members: string;
+  /** The members file (the key server's default when absent: members-<i>.json beside share-<i>.json). */
+  readonly members?: string;
   /** Usage counts file (the key server's default when absent). */
   readonly state?: string;
   readonly host?: string;
@@ -27,8 +28,7 @@ export function spawnKeyserver(options: KeyserverProcessOptions): Promise<Keyser
     'keyserver',
     '--share',
     options.share,
-    '--members',
-    options.members,
+    ...(options.members === undefined ? [] : ['--members', options.members]),
     '--host',
     options.host ?? '127.0.0.1',
     '--port',

@@ -6,12 +6,15 @@ import type { Command } from 'commander';
 import { existsSync, readJson, writeJson } from './files.js';
 import { collect, integer } from './parse.js';
 
-/** Adds a member to a key server's members file and returns its credential (shown once). */
-export function addMemberCredential(
+/**
+ * Gives a member a credential in a key server's members file and returns it (shown once):
+ * a new member's, or a new one replacing the member's old credential (`replaced`).
+ */
+export function giveMemberCredential(
   membersFile: string,
   id: string,
   limits: { quotaPerDay?: number; ratePerMinute?: number } = {},
-): string {
+): { token: string; replaced: boolean } {
   const current = existsSync(membersFile) ? parseMembersFile(readJson(membersFile)).members : [];
   const credential = newCredential('cks');
   const entry: MemberEntry = {
@@ -23,7 +26,20 @@ export function addMemberCredential(
   const members = [...current.filter((m) => m.id !== id), entry];
   parseMembersFile({ members });
   writeJson(membersFile, { members }, true);
-  return credential.token;
+  return { token: credential.token, replaced: current.some((m) => m.id === id) };
+}
+
+/** A new member's credential (see giveMemberCredential). */
+export const addMemberCredential = (
+  membersFile: string,
+  id: string,
+  limits: { quotaPerDay?: number; ratePerMinute?: number } = {},
+): string => giveMemberCredential(membersFile, id, limits).token;
+
+/** The members file `credence keys init` writes for a share: members-<i>.json beside share-<i>.json. */
+function defaultMembersFile(share: string): string {
+  const index = /share-(\d+)\.json$/.exec(share)?.[1];
+  return join(dirname(share), index === undefined ? 'members.json' : `members-${index}.json`);
 }
 
 export function registerKeyserver(program: Command): void {
@@ -35,7 +51,7 @@ export function registerKeyserver(program: Command): void {
     .option('--host <h>', 'address to listen on', '127.0.0.1')
     .option(
       '--members <file>',
-      "members' credentials and limits (default: members.json beside the share)",
+      "members' credentials and limits (default: beside the share, members-<i>.json for share-<i>.json as credence keys init writes them, else members.json)",
     )
     .option(
       '--state <file>',
@@ -68,7 +84,7 @@ export function registerKeyserver(program: Command): void {
         const first = shares[0] as string;
         const server = await startKeyserver({
           shareFiles: shares,
-          membersFile: flags.members ?? join(dirname(first), 'members.json'),
+          membersFile: flags.members ?? defaultMembersFile(first),
           stateFile:
             flags.state ??
             join(dirname(first), `usage-${first.replace(/.*share-(\d+)\.json$/, '$1')}.json`),
@@ -104,13 +120,15 @@ export function registerKeyserver(program: Command): void {
     .option('--quota <n>', 'evaluations per UTC day', integer)
     .option('--rate <n>', 'evaluations per minute', integer)
     .action((flags: { members: string; member: string; quota?: number; rate?: number }) => {
-      const token = addMemberCredential(flags.members, flags.member, {
+      const { token, replaced } = giveMemberCredential(flags.members, flags.member, {
         ...(flags.quota === undefined ? {} : { quotaPerDay: flags.quota }),
         ...(flags.rate === undefined ? {} : { ratePerMinute: flags.rate }),
       });
       console.log(token);
       process.stderr.write(
-        `credential for ${flags.member} added to ${flags.members}; it is shown only now.\n`,
+        replaced
+          ? `credential for ${flags.member} replaced in ${flags.members}: its old one stops working (a running key server reads the file within a second); the new one is shown only now.\n`
+          : `credential for ${flags.member} added to ${flags.members}; it is shown only now (a running key server reads the file within a second).\n`,
       );
     });
 }

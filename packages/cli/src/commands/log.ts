@@ -5,8 +5,8 @@ import type { CheckAnswerJson } from '@credence/member/audit-answers';
 import type { PlatformEndpoint } from '@credence/member/platform-client';
 import { Witness } from '@credence/member/witness';
 import { type Command, Option } from 'commander';
-import { writeJson } from './files.js';
-import { collect, integer } from './parse.js';
+import { readJson, writeJson } from './files.js';
+import { collectVerifierKeys, integer, verifierKey } from './parse.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
@@ -15,13 +15,16 @@ const n = (x: number) => x.toLocaleString('en-US');
  * credential, like the operator's), else --log with --credential or CREDENCE_CREDENTIAL
  * (which keeps it out of process lists).
  */
-export function endpoint(flags: {
-  config?: string;
-  log?: string;
-  credential?: string;
-}): PlatformEndpoint {
+export function endpoint(
+  flags: {
+    config?: string;
+    log?: string;
+    credential?: string;
+  },
+  urlFlag = '--log',
+): PlatformEndpoint {
   if (flags.config !== undefined) {
-    const json = JSON.parse(readFileSync(flags.config, 'utf8')) as Partial<PlatformEndpoint> & {
+    const json = readJson(flags.config) as Partial<PlatformEndpoint> & {
       platform?: Partial<PlatformEndpoint>;
     };
     // The operator's file holds url and credential; a member's config, under "platform".
@@ -30,7 +33,10 @@ export function endpoint(flags: {
       throw new Error(`${flags.config} must hold "url" and "credential"`);
     return { url: flags.log ?? file.url, credential: flags.credential ?? file.credential };
   }
-  if (flags.log === undefined) throw new Error('give --log <url> (or --config)');
+  if (flags.log === undefined)
+    throw new Error(
+      `which platform? give ${urlFlag} <url> with --credential (or CREDENCE_CREDENTIAL), or --config with a member.json or the operator's file`,
+    );
   const token = flags.credential ?? process.env.CREDENCE_CREDENTIAL;
   if (token === undefined || token.length === 0)
     throw new Error('give a credential: --credential or CREDENCE_CREDENTIAL');
@@ -88,7 +94,11 @@ export function registerLog(program: Command): void {
     .option('--log <url>', 'the platform URL')
     .addOption(credentialOption())
     .option('--config <file>', 'a JSON file with url and credential (such as operator.json)')
-    .option('--log-key <vkey>', "the log's verifier key you trust (default: ask the log)")
+    .option(
+      '--log-key <vkey>',
+      "the log's verifier key you trust (default: ask the log)",
+      verifierKey,
+    )
     .option(
       '--state <file>',
       'the newest checkpoint this audit verified is kept here, and the next audit holds the log to it',
@@ -96,7 +106,7 @@ export function registerLog(program: Command): void {
     .option(
       '--witness <vkey>',
       'a witness whose cosignature the newest checkpoint must carry',
-      collect,
+      collectVerifierKeys,
     )
     .option('--required-witnesses <k>', 'how many of the witnesses (default: all)', integer)
     .option(
@@ -157,7 +167,7 @@ export function registerLog(program: Command): void {
     .option('--log <url>', 'the platform URL')
     .addOption(credentialOption())
     .option('--config <file>', 'a JSON file with url and credential (such as operator.json)')
-    .requiredOption('--log-key <vkey>', "the log's verifier key")
+    .requiredOption('--log-key <vkey>', "the log's verifier key", verifierKey)
     .requiredOption('--name <name>', 'the witness name, such as witness.example.org/w1')
     .requiredOption('--key <file>', "the witness's Ed25519 key (JWK; made if missing)")
     .option('--state <file>', 'what it last cosigned (default: <key>.state.json)')

@@ -1,5 +1,5 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { generateEd25519 } from '@credence/core/signing/ed25519';
 import { type Alert, fetchAlerts, followAlerts } from '@credence/member/alerts';
 import { checkIdentifiers, describeCheck } from '@credence/member/checks';
@@ -115,21 +115,28 @@ export interface SubmitCommand {
   readonly format?: 'jsonl' | 'csv';
   readonly encoding?: string;
   readonly results?: string;
+  /** Where the tokens, errors and results files go (default: the folder of member.json). */
+  readonly workDir?: string;
   readonly shareScripts?: boolean;
   readonly progress?: boolean;
   readonly quiet?: boolean;
 }
+
+/** Exit code of a submit that finished with lines or identifiers left out, or refs in conflict. */
+export const EXIT_DONE_WITH_REJECTIONS = 4;
 
 /** `credence member submit`: tokenize, sign, submit; prints what needs attention. */
 export async function runSubmit(options: SubmitCommand) {
   return withSession(options.config, cacheOption(options.cache), async (session) => {
     const started = performance.now();
     const line = progressLine(options.progress === true);
-    const results = options.results ?? `${options.file}.results.jsonl`;
-    const errors = `${options.file}.errors.jsonl`;
+    // What submit writes goes to a folder of the member's (the input may be read-only).
+    const work = join(options.workDir ?? dirname(resolve(options.config)), basename(options.file));
+    const results = options.results ?? `${work}.results.jsonl`;
+    const errors = `${work}.errors.jsonl`;
     const outcome = await submitFile(session, {
       input: options.file,
-      tokens: `${options.file}.tokens.jsonl`,
+      tokens: `${work}.tokens.jsonl`,
       errors,
       results,
       ...(options.format === undefined ? {} : { format: options.format }),
@@ -146,7 +153,7 @@ export async function runSubmit(options: SubmitCommand) {
     // Something needs the member's attention: a rejected line or a conflicting ref.
     const { tokenized, submitted } = outcome;
     if (tokenized.rejectedLines + tokenized.rejectedIdentifiers + submitted.conflicts > 0)
-      process.exitCode = 1;
+      process.exitCode = EXIT_DONE_WITH_REJECTIONS;
     return outcome;
   });
 }
@@ -213,10 +220,11 @@ Exit codes (docs/errors.md):
   1  failed, with one line "credence: <message> (<code>)": a file missing, unreadable,
      not in its encoding or with a wrong CSV header; an output or the token cache not
      writable; the key servers or the platform unreachable or refusing; a receipt that
-     does not verify; or lines left out or refs in conflict (see the errors and results
-     files)
+     does not verify
   2  usage error (an unknown option, a bad option value)
   3  finished, but a key server misbehaved (the others did its share)
+  4  submit finished, but lines or identifiers were left out, or refs were in conflict:
+     everything else was sent (see the errors and results files; 3 wins over 4)
 Input formats, encodings (--encoding) and the rule for times: docs/raw-input.md`,
     );
   const configOption = () =>
@@ -309,7 +317,11 @@ Input formats, encodings (--encoding) and the rule for times: docs/raw-input.md`
     .argument('<file>', 'raw reports and links (SPEC §5 JSON Lines, or CSV)')
     .addOption(configOption())
     .addOption(cacheOpt())
-    .option('--results <file>', "every item's result (default: <file>.results.jsonl)")
+    .option(
+      '--work-dir <dir>',
+      'where <file>.tokens.jsonl, .errors.jsonl and .results.jsonl are written (default: the folder of member.json)',
+    )
+    .option('--results <file>', "every item's result (default: <file>.results.jsonl in --work-dir)")
     .addOption(new Option('--format <f>', 'input format').choices(['jsonl', 'csv']))
     .addOption(encodingOpt())
     .option(
@@ -323,6 +335,7 @@ Input formats, encodings (--encoding) and the rule for times: docs/raw-input.md`
           config: string;
           cache?: string;
           results?: string;
+          workDir?: string;
           format?: 'jsonl' | 'csv';
           encoding?: string;
           shareScripts?: boolean;

@@ -1,3 +1,4 @@
+import { parseVerifierKey } from '@credence/core/log/signed-note';
 import { encodingName } from '@credence/member/text-lines';
 import { InvalidArgumentError } from 'commander';
 
@@ -28,3 +29,19 @@ export const encoding = (value: string): string => {
     throw new InvalidArgumentError('expected an encoding label such as utf-8, gb18030 or big5');
   return name;
 };
+
+/** A note verifier key (name+id+key), checked when given: a bad one is one usage error. */
+export const verifierKey = (value: string): string => {
+  try {
+    parseVerifierKey(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+  return value;
+};
+
+/** A repeatable verifier key option. */
+export const collectVerifierKeys = (value: string, previous: string[] = []): string[] => [
+  ...previous,
+  verifierKey(value),
+];

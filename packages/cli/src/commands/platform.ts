@@ -1,10 +1,12 @@
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { DEFAULT_REQUEST_RATES } from '@credence/platform/http/request-limits';
 import { DEFAULT_LOG_ORIGIN, openStore, startPlatform } from '@credence/platform/server';
 import { CredentialCache } from '@credence/platform/services/credentials';
 import { MemberService, type MemberServiceOptions } from '@credence/platform/services/members';
 import { WebhookTargets } from '@credence/platform/services/webhook-targets';
 import { type Command, InvalidArgumentError } from 'commander';
-import { collect, integer } from './parse.js';
+import { collect, collectVerifierKeys, integer } from './parse.js';
 
 const DEFAULT_DB = 'data/platform.sqlite';
 
@@ -18,12 +20,35 @@ const allowance = (value: string, previous: string[] = []): string[] => {
   return collect(value, previous);
 };
 
+const isSqlite = (db: string) => !/^postgres(ql)?:\/\//.test(db);
+
+/**
+ * Only `serve` and `store init` make a store, and only in a folder that exists (the
+ * default's `data/` excepted): a mistyped --db must not leave an empty database or a
+ * tree of folders behind and go on as if nothing were wrong.
+ */
+function mayCreate(db: string): void {
+  if (isSqlite(db) && db !== DEFAULT_DB && !existsSync(dirname(db)))
+    throw new Error(
+      `the folder of --db ${db} does not exist: check the path, or create the folder first`,
+    );
+}
+
+/** Operator commands work on a store that is there (a SQLite file that exists). */
+function mustExist(db: string): void {
+  if (isSqlite(db) && !existsSync(db))
+    throw new Error(
+      `there is no platform store at ${db}: check --db, or make one with credence store init --db ${db}`,
+    );
+}
+
 /** Runs operator work directly on the store (on the platform's host, like psql). */
 async function withMembers<T>(
   db: string,
   work: (members: MemberService) => Promise<T>,
   options: MemberServiceOptions = {},
 ): Promise<T> {
+  mustExist(db);
   const store = openStore(db);
   try {
     await store.migrate();
@@ -54,7 +79,7 @@ export function registerPlatform(program: Command): void {
     .option(
       '--witness <vkey>',
       'a witness whose cosignatures the log collects (repeatable)',
-      collect,
+      collectVerifierKeys,
     )
     .option(
       '--checkpoint-interval <seconds>',
@@ -114,6 +139,7 @@ export function registerPlatform(program: Command): void {
         readRate: number;
         writeRate: number;
       }) => {
+        mayCreate(flags.db);
         const running = await startPlatform({
           db: flags.db,
           host: flags.host,
@@ -134,6 +160,30 @@ export function registerPlatform(program: Command): void {
         process.stderr.write(`platform (${running.store.dialect}) listening on ${running.url}\n`);
       },
     );
+
+  program
+    .command('store')
+    .description("The platform's store (operator, on the platform's host).")
+    .command('init')
+    .description(
+      'Make the store and bring its schema up to date (credence serve does too); operator commands need one.',
+    )
+    .option('--db <db>', 'SQLite file (its folder must exist), or postgres://…', DEFAULT_DB)
+    .action(async (flags: { db: string }) => {
+      mayCreate(flags.db);
+      const existed = isSqlite(flags.db) && existsSync(flags.db);
+      const store = openStore(flags.db);
+      try {
+        await store.migrate();
+      } finally {
+        await store.close();
+      }
+      console.log(
+        isSqlite(flags.db)
+          ? `store ${existed ? 'at' : 'made at'} ${flags.db}, its schema up to date`
+          : 'store schema up to date',
+      );
+    });
 
   const members = program
     .command('members')

@@ -37,9 +37,24 @@ export interface ShareKey extends GroupKey {
 }
 
 export class KeyFileError extends CredenceError<'keys.invalid_file'> {
-  constructor(field: string, reason: string) {
-    super('keys.invalid_file', `key file: ${field} ${reason}`, { details: { field } });
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+    readonly file?: string,
+  ) {
+    super(
+      'keys.invalid_file',
+      `key file${file === undefined ? '' : ` ${file}`}: ${field} ${reason}`,
+      {
+        details: { field },
+      },
+    );
     this.name = 'KeyFileError';
+  }
+
+  /** The same error, naming the file it was read from. */
+  inFile(file: string): KeyFileError {
+    return new KeyFileError(this.field, this.reason, file);
   }
 }
 
@@ -198,6 +213,11 @@ export function parseGroupKey(group: Ristretto255, value: unknown): GroupKey {
 export function parseShareKey(group: Ristretto255, value: unknown): ShareKey {
   const groupKey = parseGroupKey(group, value);
   const json = object(value, '(file)');
+  if (json.index === undefined && json.secret === undefined)
+    throw new KeyFileError(
+      '(file)',
+      "is the group's public key (group.json), not a share: give one of the share-<i>.json files",
+    );
   const index = integer(json, 'index', 1, groupKey.shares);
   const secretBytes = typeof json.secret === 'string' ? decodeBase64url(json.secret) : undefined;
   if (secretBytes === undefined) throw new KeyFileError('secret', 'must be base64url');

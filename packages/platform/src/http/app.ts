@@ -70,6 +70,8 @@ export interface PlatformDeps {
 }
 
 const MEMBERS: readonly Role[] = ['member'];
+/** Who may report: members, and the police (whose police_confirmed reports only they send). */
+const REPORTERS: readonly Role[] = ['member', 'police'];
 const CHECKERS: readonly Role[] = ['member', 'police'];
 const OPERATORS: readonly Role[] = ['operator'];
 const ANYONE: readonly Role[] = ['member', 'police', 'auditor', 'operator'];
@@ -264,7 +266,7 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
   app.post(
     '/v1/reports',
     {
-      config: { roles: MEMBERS },
+      config: { roles: REPORTERS },
       schema: {
         tags: ['contributions'],
         summary: 'Submit a signed batch of tokenized reports',
@@ -317,7 +319,7 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
   app.post(
     '/v1/reports/scripts',
     {
-      config: { roles: MEMBERS },
+      config: { roles: REPORTERS },
       schema: {
         tags: ['contributions'],
         summary:
@@ -339,7 +341,7 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
   app.post(
     '/v1/reports/:id/retract',
     {
-      config: { roles: MEMBERS },
+      config: { roles: REPORTERS },
       schema: {
         tags: ['contributions'],
         summary: 'Retract one of your reports',
@@ -646,7 +648,7 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
   app.get(
     '/v1/reports',
     {
-      config: { roles: MEMBERS },
+      config: { roles: REPORTERS },
       schema: {
         tags: ['contributions'],
         summary: 'Your reports, a page at a time',
@@ -673,7 +675,7 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
   app.get(
     '/v1/reports/:id',
     {
-      config: { roles: MEMBERS },
+      config: { roles: REPORTERS },
       schema: {
         tags: ['contributions'],
         summary: 'One of your reports',
@@ -1191,7 +1193,7 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
   app.get(
     '/v1/me/keys',
     {
-      config: { roles: MEMBERS },
+      config: { roles: REPORTERS },
       schema: {
         tags: ['members'],
         summary: 'Your signing keys: current, announced for you (and when they start), retired',
@@ -1221,7 +1223,7 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
   app.post(
     '/v1/me/keys',
     {
-      config: { roles: MEMBERS },
+      config: { roles: REPORTERS },
       schema: {
         tags: ['members'],
         summary:
