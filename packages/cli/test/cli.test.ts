@@ -338,6 +338,11 @@ describe('credence start', () => {
       /Joint analysis: [\d,]+ tokens and [\d,]+ edges from every member's data → [\d,]+ rings/,
     );
     expect(r.out).toMatch(/Campaigns: [\d,]+ scripts told to victims at several members/);
+    // What left the members of their narratives, as it is: two shared them masked.
+    expect(r.out).toContain(
+      'bank-b and internet-a opted to share their narratives masked (numbers, links, addresses and handles replaced, as the scripts below show); the other 5 members sent fingerprints only, and no raw narrative left any member.',
+    );
+    expect(r.out).not.toContain('the narratives never left the members');
     expect(existsSync(join(data, 'demo', 'truth.json'))).toBe(true);
     expect(existsSync(join(data, 'members', 'bank-a', 'tokens', 'reports.jsonl'))).toBe(true);
     expect(existsSync(join(data, 'members', 'bank-a', 'tokens', 'reports.results.jsonl'))).toBe(

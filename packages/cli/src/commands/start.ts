@@ -522,7 +522,7 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
     }[];
   }>(operator, 'GET', '/v1/campaigns?limit=3');
   say(
-    `\nCampaigns: ${n(run.campaigns)} scripts told to victims at several members, found from fingerprints of masked narratives (the narratives never left the members). The largest:`,
+    `\nCampaigns: ${n(run.campaigns)} scripts told to victims at several members, found from fingerprints of masked narratives. ${sharedScriptsSentence(members.map((m) => m.id))} The largest:`,
   );
   for (const c of campaigns)
     say(
@@ -618,6 +618,14 @@ Ranked risk: of bank-a's ${n(ranked.identifiers)} identifiers, ${n(ranked.unrepo
 const DEMO_WITNESS = 'witness.credence.local/demo';
 /** Demo members that send their reports' masked narratives (the others, fingerprints only). */
 const SHARING_SCRIPTS: ReadonlySet<string> = new Set(['bank-b', 'internet-a']);
+
+/** What left the members of their narratives, exactly: the demo says it as it is. */
+export function sharedScriptsSentence(members: readonly string[]): string {
+  const sharing = members.filter((m) => SHARING_SCRIPTS.has(m));
+  const others = members.length - sharing.length;
+  if (sharing.length === 0) return 'No narrative left any member: only fingerprints were sent.';
+  return `${sharing.join(' and ')} opted to share their narratives masked (numbers, links, addresses and handles replaced, as the scripts below show); the other ${others} member${others === 1 ? '' : 's'} sent fingerprints only, and no raw narrative left any member.`;
+}
 
 export function registerStart(program: Command): void {
   program
