@@ -296,6 +296,28 @@ describe('a verifier key given on the command line', () => {
   });
 });
 
+describe('progress of long work where stderr is not a terminal', () => {
+  it('comes as whole lines now and then, with done, total, rate and time left', () => {
+    const r = spawnSync(
+      process.execPath,
+      [BIN, 'sim', '--scale', '0.05', '--days', '30', '--out', join(temp(), 'w')],
+      {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, CREDENCE_PROGRESS_SECONDS: '0' },
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(30);
+    expect(lines[29]).toMatch(/^simulating: 30 of 30 days \([\d,]+\/s, about \d+ s left\)$/);
+    expect(r.stderr).not.toContain('\r');
+    // The default interval (10 s) says nothing of a few seconds' work.
+    const quiet = credence('sim', '--scale', '0.05', '--days', '30', '--out', join(temp(), 'w'));
+    expect(quiet.err).toBe('');
+  });
+});
+
 describe('credence normalize', () => {
   it('prints the normalized identifier', () => {
     const r = credence('normalize', 'phone', '0086 138 0013 8000');

@@ -7,6 +7,7 @@ import { Witness } from '@credence/member/witness';
 import { type Command, Option } from 'commander';
 import { readJson, writeJson } from './files.js';
 import { collectVerifierKeys, integer, verifierKey } from './parse.js';
+import { progress } from './progress.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
@@ -127,6 +128,7 @@ export function registerLog(program: Command): void {
         json?: boolean;
       }) => {
         const started = performance.now();
+        const shown = progress('auditing', 'entries');
         const witnesses = flags.witness ?? [];
         const report = await auditLog({
           platform: endpoint(flags),
@@ -138,11 +140,9 @@ export function registerLog(program: Command): void {
             ? {}
             : { witnesses, requiredWitnesses: flags.requiredWitnesses ?? witnesses.length }),
           ...(flags.answers === undefined ? {} : { answers: readAnswers(flags.answers) }),
-          onProgress: (entries) => {
-            if (process.stderr.isTTY) process.stderr.write(`\r${n(entries)} entries audited`);
-          },
+          onProgress: (entries) => shown.update(entries, undefined),
         });
-        if (process.stderr.isTTY) process.stderr.write('\n');
+        shown.done();
         // Only a clean audit moves the mark: a finding leaves the last good checkpoint.
         if (
           flags.state !== undefined &&

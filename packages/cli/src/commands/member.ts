@@ -43,13 +43,21 @@ const n = (x: number) => x.toLocaleString('en-US');
 
 /** A one-line progress display on stderr, only when it is a terminal. */
 function progressLine(enabled: boolean) {
-  const show = enabled && process.stderr.isTTY;
+  const tty = process.stderr.isTTY === true;
+  // Not a terminal (a log, a pipe): a whole line now and then, not silence.
+  const every = 1000 * Number(process.env.CREDENCE_PROGRESS_SECONDS ?? 10);
+  let last = performance.now();
   return {
     update: (text: string) => {
-      if (show) process.stderr.write(`\r${text}\x1b[K`);
+      if (!enabled) return;
+      if (tty) process.stderr.write(`\r${text}\x1b[K`);
+      else if (performance.now() - last >= every) {
+        last = performance.now();
+        process.stderr.write(`${text}\n`);
+      }
     },
     done: () => {
-      if (show) process.stderr.write('\r\x1b[K');
+      if (enabled && tty) process.stderr.write('\r\x1b[K');
     },
   };
 }

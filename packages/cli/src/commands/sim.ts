@@ -3,6 +3,7 @@ import { type SimSummary, simulate } from '@credence/sim/simulate';
 import { formatSummary } from '@credence/sim/summary';
 import type { Command } from 'commander';
 import { decimal, integer } from './parse.js';
+import { progress } from './progress.js';
 
 export interface WorldFlags {
   seed: number;
@@ -79,15 +80,12 @@ export function withWorldOptions(command: Command): Command {
 /** Writes a world, with progress on a terminal and the summary unless quiet. */
 export function generateWorld(options: SimOptions, out: string, quiet = false): SimSummary {
   const started = performance.now();
-  // Progress on a terminal only: logs and pipes get the summary alone.
-  const progress = !quiet && process.stderr.isTTY;
+  // A bar on a terminal; elsewhere a line now and then (twenty minutes at scale 320).
+  const shown = progress('simulating', 'days', { enabled: !quiet });
   const summary = simulate(options, out, {
-    onDay: (day, days) => {
-      if (progress && (day % 7 === 6 || day === days - 1))
-        process.stderr.write(`\rsimulating day ${day + 1} of ${days}`);
-    },
+    onDay: (day, days) => shown.update(day + 1, days),
   });
-  if (progress) process.stderr.write('\r\x1b[K');
+  shown.done();
   if (!quiet) {
     console.log(formatSummary(summary, out));
     console.log(`\nWritten in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
