@@ -318,6 +318,23 @@ describe('progress of long work where stderr is not a terminal', () => {
   });
 });
 
+describe('a public key that begins with a dash', () => {
+  it('is taken as the key by member keys object, not as an unknown option', () => {
+    const r = credence(
+      'member',
+      'keys',
+      'object',
+      '-XpquMYFM-ZEWLGQyLP03NZ2HbE1rCVQ1znmR0mrZqo',
+      '--config',
+      join(temp(), 'member.json'),
+    );
+    // It gets as far as reading the configuration (which is not there).
+    expect(r.err).not.toContain('unknown option');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('member.json');
+  });
+});
+
 describe('credence normalize', () => {
   it('prints the normalized identifier', () => {
     const r = credence('normalize', 'phone', '0086 138 0013 8000');

@@ -507,6 +507,8 @@ Input formats, encodings (--encoding) and the rule for times: docs/raw-input.md`
     .command('object')
     .description('Object to a key the operator announced for you: it never starts.')
     .argument('<public-key>')
+    // A base64url key may begin with "-" (one in 64): it is the key, not an option.
+    .allowUnknownOption()
     .addOption(configOption())
     .action(async (publicKey: string, flags: { config: string }) => {
       await withSession(flags.config, { cache: false, threads: 0 }, async (session) => {
