@@ -96,6 +96,8 @@ export interface Propagation {
   readonly via: Int32Array;
   /** What each arc of the incidence carries (conductance × hub damping), in the rows' order. */
   readonly arcCarry: Float64Array;
+  /** The same before hub damping (the ranking reads a path over it too). */
+  readonly baseCarry: Float64Array;
 }
 
 /**
@@ -113,9 +115,24 @@ export function propagateRisk(
   inc: Incidence,
   options: PropagationOptions = {},
 ): Propagation {
-  const n = g.tokens.length;
-  const floor = options.floor ?? 0.05;
-  const arcCarry = arcConductances(g, inc, options);
+  const baseCarry = baseConductances(g, inc, options.conductance ?? DEFAULT_CONDUCTANCE);
+  const arcCarry = dampHubs(g, inc, baseCarry, options.hubDegree ?? 25);
+  const { risk, via } = propagateOver(g.tokens.length, seed, blocked, inc, arcCarry, options.floor);
+  return { risk, via, arcCarry, baseCarry };
+}
+
+/**
+ * The max-product propagation itself, over arcs that carry `arcCarry` (as
+ * baseConductances and dampHubs make it): each node's best risk and the edge it came over.
+ */
+export function propagateOver(
+  n: number,
+  seed: Float64Array,
+  blocked: Uint8Array,
+  inc: Incidence,
+  arcCarry: Float64Array,
+  floor = 0.05,
+): { risk: Float64Array; via: Int32Array } {
   const arcTarget = inc.neighbors;
 
   const risk = new Float64Array(n);
@@ -155,28 +172,52 @@ export function propagateRisk(
       }
     }
   }
-  return { risk, via, arcCarry };
+  return { risk, via };
 }
 
 /**
- * What each arc of the incidence carries: its type's conductance in its direction, a
- * refund carrying as money in, and the hub damping at both ends.
+ * What each arc carries before hub damping: its type's conductance in its direction, a
+ * refund carrying as money in. Computed once, in edge order, into the rows' places, so
+ * that settling a node reads its row in sequence.
  */
-export function arcConductances(
+export function baseConductances(
   g: EvidenceGraph,
   inc: Incidence,
-  options: PropagationOptions = {},
+  conductance: Conductance,
+): Float64Array {
+  const { type } = g.edges;
+  const refund = markReverseTransfers(g);
+  const forward = Float64Array.from(EDGE_TYPES, (t) => conductance[t].forward);
+  const backward = Float64Array.from(EDGE_TYPES, (t) => conductance[t].backward);
+  const base = new Float64Array(inc.edgeIds.length);
+  for (let e = 0; e < g.edges.length; e++) {
+    const t = type[e] as number;
+    // Money sent back to an account that paid the sender is a refund (rings refund a
+    // little to win trust), not the next hop of a chain: it carries as money in does.
+    base[inc.fromArc[e] as number] =
+      refund[e] === 1 ? (backward[t] as number) : (forward[t] as number);
+    base[inc.toArc[e] as number] = backward[t] as number;
+  }
+  return base;
+}
+
+/**
+ * `base` with the hub damping at both ends of each arc: an edge whose end has more than
+ * `hubDegree` distinct neighbours over the edge's type carries √(hubDegree / neighbours)
+ * as much for that end.
+ */
+export function dampHubs(
+  g: EvidenceGraph,
+  inc: Incidence,
+  base: Float64Array,
+  hubDegree: number,
 ): Float64Array {
   const n = g.tokens.length;
-  const conductance = options.conductance ?? DEFAULT_CONDUCTANCE;
-  const hubDegree = options.hubDegree ?? 25;
   const types = EDGE_TYPES.length;
   const { from, to, type } = g.edges;
-  const m = g.edges.length;
-
-  // Distinct neighbours per node and edge type, for the hub damping, counted row by row
-  // (a pair named in thirty reports, or thirty logins of one SIM in one handset, is one
-  // neighbour: repeated evidence is not a hub).
+  // Distinct neighbours per node and edge type, counted row by row (a pair named in
+  // thirty reports, or thirty logins of one SIM in one handset, is one neighbour:
+  // repeated evidence is not a hub).
   const degree = new Int32Array(n * types);
   const seenBy = new Int32Array(n).fill(-1);
   const seenTypes = new Uint16Array(n);
@@ -194,22 +235,16 @@ export function arcConductances(
       degree[d] = (degree[d] as number) + 1;
     }
   const damping = (d: number) => (d > hubDegree ? Math.sqrt(hubDegree / d) : 1);
-  const refund = markReverseTransfers(g);
-  const forward = Float64Array.from(EDGE_TYPES, (t) => conductance[t].forward);
-  const backward = Float64Array.from(EDGE_TYPES, (t) => conductance[t].backward);
-  // What each arc carries, hub damping at both ends included: computed once, in edge
-  // order, into the rows' places, so that settling a node reads its row in sequence.
-  const arcCarry = new Float64Array(inc.edgeIds.length);
-  for (let e = 0; e < m; e++) {
+  const arcCarry = new Float64Array(base.length);
+  for (let e = 0; e < g.edges.length; e++) {
     const t = type[e] as number;
     const hub =
       damping(degree[(from[e] as number) * types + t] as number) *
       damping(degree[(to[e] as number) * types + t] as number);
-    // Money sent back to an account that paid the sender is a refund (rings refund a
-    // little to win trust), not the next hop of a chain: it carries as money in does.
-    arcCarry[inc.fromArc[e] as number] =
-      (refund[e] === 1 ? (backward[t] as number) : (forward[t] as number)) * hub;
-    arcCarry[inc.toArc[e] as number] = (backward[t] as number) * hub;
+    const a = inc.fromArc[e] as number;
+    const b = inc.toArc[e] as number;
+    arcCarry[a] = (base[a] as number) * hub;
+    arcCarry[b] = (base[b] as number) * hub;
   }
   return arcCarry;
 }

@@ -1,5 +1,5 @@
 import type { EvidenceGraph } from '../evidence/evidence-graph.js';
-import { type Conductance, type Incidence, propagateRisk } from './propagation.js';
+import { type Incidence, propagateOver } from './propagation.js';
 import { DEFAULT_RANKING_MODEL } from './ranking-model.js';
 
 /**
@@ -123,14 +123,12 @@ export function rankingFeatures(
   evidence: Float64Array,
   risk: Float64Array,
   blocked: Uint8Array,
+  /** What each arc carries before hub damping (propagation's baseCarry). */
+  baseCarry: Float64Array,
   model: Pick<RankingModel, 'restart' | 'iterations'> = DEFAULT_RANKING_MODEL,
-  conductance?: Conductance,
 ): { features: Float64Array; reportedNeighbours: Int32Array; reached: Uint8Array } {
   const n = graph.tokens.length;
-  const undamped = propagateRisk(graph, evidence, blocked, inc, {
-    hubDegree: Number.POSITIVE_INFINITY,
-    ...(conductance === undefined ? {} : { conductance }),
-  }).risk;
+  const undamped = propagateOver(n, evidence, blocked, inc, baseCarry).risk;
   const short = riskMass(n, inc, arcCarry, evidence, blocked, model.restart[0], model.iterations);
   const long = riskMass(n, inc, arcCarry, evidence, blocked, model.restart[1], model.iterations);
   const k = FEATURES.length;
@@ -228,8 +226,8 @@ export function rankTokens(
   evidence: Float64Array,
   risk: Float64Array,
   blocked: Uint8Array,
+  baseCarry: Float64Array,
   model: RankingModel = DEFAULT_RANKING_MODEL,
-  conductance?: Conductance,
 ): Ranking {
   const n = graph.tokens.length;
   const { features, reportedNeighbours, reached } = rankingFeatures(
@@ -239,8 +237,8 @@ export function rankTokens(
     evidence,
     risk,
     blocked,
+    baseCarry,
     model,
-    conductance,
   );
   const score = new Float64Array(n);
   // The order is the logistic output's (continuous); the score its calibrated reading.

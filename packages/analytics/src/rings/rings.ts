@@ -158,7 +158,7 @@ export function findRings(graph: EvidenceGraph, options: RingOptions = {}): Ring
   };
   const inc = options.incidence ?? incidence(graph);
   lap('incidence');
-  const { risk, via, arcCarry } = propagateRisk(graph, evidence, blocked, inc, options);
+  const { risk, via, arcCarry, baseCarry } = propagateRisk(graph, evidence, blocked, inc, options);
   lap('propagation');
   const ranking = rankTokens(
     graph,
@@ -167,8 +167,8 @@ export function findRings(graph: EvidenceGraph, options: RingOptions = {}): Ring
     evidence,
     risk,
     blocked,
+    baseCarry,
     options.ranking ?? DEFAULT_RANKING_MODEL,
-    options.conductance,
   );
   lap('ranking');
 
