@@ -6,6 +6,7 @@ import { fitLogistic } from '@credence/analytics/rings/fit-ranking';
 import {
   calibrate,
   FEATURES,
+  MASS_TIE_BREAK,
   modelLogit,
   type RankingModel,
 } from '@credence/analytics/rings/ranking';
@@ -115,6 +116,9 @@ function logisticModel(parts: readonly Rows[]): RankingModel {
     rowWeight: weight,
     nonNegative: FEATURES.map((f) => f !== 'reported'),
   });
+  // The far mass orders what the rest scores alike, whatever weight the fit gave it.
+  const far = FEATURES.indexOf('log_mass_long_per_neighbour');
+  weights[far] = (weights[far] as number) + MASS_TIE_BREAK;
   return {
     ...DEFAULT_RANKING_MODEL,
     mean,

@@ -5,7 +5,8 @@ import type { RankingModel } from './ranking.js';
  * development worlds only (seeds 1, 2, 3 and 7: as told, with laundering, variants 1 and
  * 2; docs/analytics.md). Features, in order: log_mass_short_per_neighbour, log_mass_long_per_neighbour, path_risk, path_risk_undamped, reported_neighbours, reported_share, reported.
  * The test worlds (seeds 101–110 and 201–210) were never used to fit or choose any of it.
- * rank-2 added path_risk_undamped (rank-1 read the damped path alone).
+ * rank-2 added path_risk_undamped (rank-1 read the damped path alone). The far mass's
+ * weight is the fit's (0) plus MASS_TIE_BREAK, which the fitter adds.
  */
 export const DEFAULT_RANKING_MODEL: RankingModel = {
   version: 'rank-2',
@@ -13,7 +14,7 @@ export const DEFAULT_RANKING_MODEL: RankingModel = {
   iterations: 8,
   mean: [-6.719691, -6.300723, 0.07228, 0.098581, 0.146419, 0.140167, 0],
   scale: [2.468549, 2.637036, 0.182592, 0.19425, 0.320872, 0.31769, 1],
-  weights: [0, 0, 1.031285, 1.334839, 0, 0, 0],
+  weights: [0, 0.001, 1.031285, 1.334839, 0, 0, 0],
   intercept: -3.406325,
   calibration: {
     x: [

@@ -168,21 +168,20 @@ export function rankingFeatures(
 }
 
 /**
- * Weight of the far mass (standardized) added to every model's output, whatever the fit
- * gave it: tokens the fitted features score alike are ordered by the risk that
- * accumulates around them (an account paid by two reported accounts above one paid by
- * one, the strongest path of each being the same). Small enough to move no calibrated
- * score by more than a few thousandths.
+ * Weight of the far mass (standardized) the fitter adds to whatever the fit gave it
+ * (fit-ranking.ts), so that the model carries it: tokens the fitted features score alike
+ * are ordered by the risk that accumulates around them (an account paid by two reported
+ * accounts above one paid by one, the strongest path of each being the same). Small
+ * enough to move no calibrated score by more than a few thousandths.
  */
 export const MASS_TIE_BREAK = 0.001;
-const FAR_MASS = FEATURES.indexOf('log_mass_long_per_neighbour');
 
 /** The model's logistic output for one token's features (at `offset` in `features`), before calibration. */
 export function modelLogit(model: RankingModel, features: Float64Array, offset: number): number {
   let z = model.intercept;
   for (let j = 0; j < FEATURES.length; j++)
     z +=
-      ((model.weights[j] as number) + (j === FAR_MASS ? MASS_TIE_BREAK : 0)) *
+      (model.weights[j] as number) *
       (((features[offset + j] as number) - (model.mean[j] as number)) / (model.scale[j] as number));
   return z;
 }
