@@ -22,6 +22,7 @@ import { WatchIndex } from '@credence/member/watch-index';
 import { type Command, Option } from 'commander';
 import { existsSync, writeJson } from './files.js';
 import { collectIntegers, encoding, integer } from './parse.js';
+import { statusLine } from './progress.js';
 
 export interface TokenizeCommand {
   readonly in: string;
@@ -41,26 +42,8 @@ export interface TokenizeCommand {
 
 const n = (x: number) => x.toLocaleString('en-US');
 
-/** A one-line progress display on stderr, only when it is a terminal. */
-function progressLine(enabled: boolean) {
-  const tty = process.stderr.isTTY === true;
-  // Not a terminal (a log, a pipe): a whole line now and then, not silence.
-  const every = 1000 * Number(process.env.CREDENCE_PROGRESS_SECONDS ?? 10);
-  let last = performance.now();
-  return {
-    update: (text: string) => {
-      if (!enabled) return;
-      if (tty) process.stderr.write(`\r${text}\x1b[K`);
-      else if (performance.now() - last >= every) {
-        last = performance.now();
-        process.stderr.write(`${text}\n`);
-      }
-    },
-    done: () => {
-      if (enabled && tty) process.stderr.write('\r\x1b[K');
-    },
-  };
-}
+/** A one-line progress display on stderr (a line now and then where it is no terminal). */
+const progressLine = (enabled: boolean) => statusLine({ enabled });
 
 const bar = (done: number, total: number, width = 24) => {
   const filled = total === 0 ? width : Math.round((width * Math.min(done, total)) / total);

@@ -20,18 +20,50 @@ function remaining(seconds: number): string {
   return `${(seconds / 3600).toFixed(1)} h`;
 }
 
-export function progress(
-  what: string,
-  unit: string,
-  options: { enabled?: boolean; tty?: boolean; write?: (text: string) => void } = {},
-): Progress {
+/** Where progress goes: stderr, and whether it is a terminal (tests give their own). */
+interface Output {
+  readonly enabled?: boolean;
+  readonly tty?: boolean;
+  readonly write?: (text: string) => void;
+}
+
+/**
+ * A status line of free text: rewritten in place on a terminal; elsewhere a whole line at
+ * most every CREDENCE_PROGRESS_SECONDS seconds.
+ */
+export function statusLine(options: Output = {}): {
+  update(text: string): void;
+  done(): void;
+} {
   const enabled = options.enabled ?? true;
   const tty = options.tty ?? process.stderr.isTTY === true;
   const write = options.write ?? ((text: string) => void process.stderr.write(text));
   const every = 1000 * Number(process.env.CREDENCE_PROGRESS_SECONDS ?? 10);
-  const started = performance.now();
-  let last = started;
+  let last = performance.now();
   let shown = false;
+  return {
+    update(text) {
+      if (!enabled) return;
+      if (tty) {
+        write(`\r${text}\x1b[K`);
+        shown = true;
+        return;
+      }
+      const now = performance.now();
+      if (now - last < every) return;
+      last = now;
+      write(`${text}\n`);
+    },
+    done() {
+      if (enabled && tty && shown) write('\r\x1b[K');
+    },
+  };
+}
+
+/** Progress counted in `unit`s: done, the total where known, the rate and the time left. */
+export function progress(what: string, unit: string, options: Output = {}): Progress {
+  const started = performance.now();
+  const status = statusLine(options);
   const line = (done: number, total: number | undefined, note?: string) => {
     const seconds = (performance.now() - started) / 1000;
     const rate = seconds > 0 ? done / seconds : 0;
@@ -41,20 +73,7 @@ export function progress(
     return `${what}: ${n(done)}${of} ${unit} (${n(rate)}/s${left})${note === undefined ? '' : `; ${note}`}`;
   };
   return {
-    update(done, total, note) {
-      if (!enabled) return;
-      if (tty) {
-        write(`\r${line(done, total, note)}\x1b[K`);
-        shown = true;
-        return;
-      }
-      const now = performance.now();
-      if (now - last < every) return;
-      last = now;
-      write(`${line(done, total, note)}\n`);
-    },
-    done() {
-      if (enabled && tty && shown) write('\r\x1b[K');
-    },
+    update: (done, total, note) => status.update(line(done, total, note)),
+    done: () => status.done(),
   };
 }
