@@ -84,8 +84,11 @@ export interface RunningPlatform {
  * The store a database setting names: postgres:// or postgresql:// URLs, else a SQLite
  * file, whose connection lives on a thread of its own (see ThreadedSqliteStore).
  */
+/** Whether a --db names a PostgreSQL database (else a SQLite file). */
+export const isPostgresUrl = (db: string): boolean => /^postgres(ql)?:\/\//.test(db);
+
 export function openStore(db: string): Store {
-  return /^postgres(ql)?:\/\//.test(db) ? new PostgresStore(db) : ThreadedSqliteStore.open(db);
+  return isPostgresUrl(db) ? new PostgresStore(db) : ThreadedSqliteStore.open(db);
 }
 
 /** Reads the platform's signing key, or makes one (readable by its owner only). */

@@ -1,10 +1,16 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DEFAULT_REQUEST_RATES } from '@credence/platform/http/request-limits';
-import { DEFAULT_LOG_ORIGIN, openStore, startPlatform } from '@credence/platform/server';
+import {
+  DEFAULT_LOG_ORIGIN,
+  isPostgresUrl,
+  openStore,
+  startPlatform,
+} from '@credence/platform/server';
 import { CredentialCache } from '@credence/platform/services/credentials';
 import { MemberService, type MemberServiceOptions } from '@credence/platform/services/members';
 import { WebhookTargets } from '@credence/platform/services/webhook-targets';
+import type { Store } from '@credence/platform/storage/store';
 import { type Command, InvalidArgumentError } from 'commander';
 import { collect, collectVerifierKeys, integer } from './parse.js';
 
@@ -20,15 +26,13 @@ const allowance = (value: string, previous: string[] = []): string[] => {
   return collect(value, previous);
 };
 
-const isSqlite = (db: string) => !/^postgres(ql)?:\/\//.test(db);
-
 /**
  * Only `serve` and `store init` make a store, and only in a folder that exists (the
  * default's `data/` excepted): a mistyped --db must not leave an empty database or a
  * tree of folders behind and go on as if nothing were wrong.
  */
 function mayCreate(db: string): void {
-  if (isSqlite(db) && db !== DEFAULT_DB && !existsSync(dirname(db)))
+  if (!isPostgresUrl(db) && db !== DEFAULT_DB && !existsSync(dirname(db)))
     throw new Error(
       `the folder of --db ${db} does not exist: check the path, or create the folder first`,
     );
@@ -36,10 +40,21 @@ function mayCreate(db: string): void {
 
 /** Operator commands work on a store that is there (a SQLite file that exists). */
 function mustExist(db: string): void {
-  if (isSqlite(db) && !existsSync(db))
+  if (!isPostgresUrl(db) && !existsSync(db))
     throw new Error(
       `there is no platform store at ${db}: check --db, or make one with credence store init --db ${db}`,
     );
+}
+
+/** Opens the store with its schema up to date, runs the work, and closes it. */
+async function withStore<T>(db: string, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = openStore(db);
+  try {
+    await store.migrate();
+    return await work(store);
+  } finally {
+    await store.close();
+  }
 }
 
 /** Runs operator work directly on the store (on the platform's host, like psql). */
@@ -49,13 +64,9 @@ async function withMembers<T>(
   options: MemberServiceOptions = {},
 ): Promise<T> {
   mustExist(db);
-  const store = openStore(db);
-  try {
-    await store.migrate();
-    return await work(new MemberService(store, new CredentialCache(store), options));
-  } finally {
-    await store.close();
-  }
+  return withStore(db, (store) =>
+    work(new MemberService(store, new CredentialCache(store), options)),
+  );
 }
 
 export function registerPlatform(program: Command): void {
@@ -171,15 +182,11 @@ export function registerPlatform(program: Command): void {
     .option('--db <db>', 'SQLite file (its folder must exist), or postgres://…', DEFAULT_DB)
     .action(async (flags: { db: string }) => {
       mayCreate(flags.db);
-      const existed = isSqlite(flags.db) && existsSync(flags.db);
-      const store = openStore(flags.db);
-      try {
-        await store.migrate();
-      } finally {
-        await store.close();
-      }
+      const sqlite = !isPostgresUrl(flags.db);
+      const existed = sqlite && existsSync(flags.db);
+      await withStore(flags.db, async () => undefined);
       console.log(
-        isSqlite(flags.db)
+        sqlite
           ? `store ${existed ? 'at' : 'made at'} ${flags.db}, its schema up to date`
           : 'store schema up to date',
       );
