@@ -21,11 +21,18 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-function credence(...args: string[]) {
+/** Runs `credence` with more environment variables. */
+function credenceWith(env: Record<string, string>, ...args: string[]) {
   // A command that never ends is killed after a minute (status null): a failure here.
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, ...env },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
+
+const credence = (...args: string[]) => credenceWith({}, ...args);
 
 function digest(root: string): string {
   const hash = createHash('sha256');
@@ -298,22 +305,15 @@ describe('a verifier key given on the command line', () => {
 
 describe('progress of long work where stderr is not a terminal', () => {
   it('comes as whole lines now and then, with done, total, rate and time left', () => {
-    const r = spawnSync(
-      process.execPath,
-      [BIN, 'sim', '--scale', '0.05', '--days', '30', '--out', join(temp(), 'w')],
-      {
-        encoding: 'utf8',
-        timeout: 60_000,
-        env: { ...process.env, CREDENCE_PROGRESS_SECONDS: '0' },
-      },
-    );
-    expect(r.status, r.stderr).toBe(0);
-    const lines = r.stderr.trim().split('\n');
+    const sim = ['sim', '--scale', '0.05', '--days', '30', '--out'];
+    const r = credenceWith({ CREDENCE_PROGRESS_SECONDS: '0' }, ...sim, join(temp(), 'w'));
+    expect(r.code, r.err).toBe(0);
+    const lines = r.err.trim().split('\n');
     expect(lines).toHaveLength(30);
     expect(lines[29]).toMatch(/^simulating: 30 of 30 days \([\d,]+\/s, about \d+ s left\)$/);
-    expect(r.stderr).not.toContain('\r');
+    expect(r.err).not.toContain('\r');
     // The default interval (10 s) says nothing of a few seconds' work.
-    const quiet = credence('sim', '--scale', '0.05', '--days', '30', '--out', join(temp(), 'w'));
+    const quiet = credence(...sim, join(temp(), 'w'));
     expect(quiet.err).toBe('');
   });
 });

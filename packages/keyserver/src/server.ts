@@ -39,21 +39,19 @@ export interface RunningKeyserver {
   close(): Promise<void>;
 }
 
-const readJson = readJsonFile;
-
 /** Composition root of a key server process: reads and checks its files, then listens. */
 export async function startKeyserver(config: KeyserverConfig): Promise<RunningKeyserver> {
   const group = await loadRistretto255();
   const keys = config.shareFiles.map((f) => {
     try {
-      return parseShareKey(group, readJson(f));
+      return parseShareKey(group, readJsonFile(f));
     } catch (error) {
       throw error instanceof KeyFileError ? error.inFile(f) : error;
     }
   });
   const ids = new Set(keys.map((k) => k.keyId));
   if (ids.size !== keys.length) throw new Error('two share files hold the same key id');
-  const members = new MemberRegistry(parseMembersFile(readJson(config.membersFile)));
+  const members = new MemberRegistry(parseMembersFile(readJsonFile(config.membersFile)));
   const clock = config.clock ?? systemClock;
   const usage = new UsageLedger(clock, config.stateFile);
   const app = await buildKeyserverApp({
@@ -69,7 +67,7 @@ export async function startKeyserver(config: KeyserverConfig): Promise<RunningKe
   // written, or edited wrongly) leaves the members as they were, and says so.
   const reload = () => {
     try {
-      members.replace(parseMembersFile(readJson(config.membersFile)));
+      members.replace(parseMembersFile(readJsonFile(config.membersFile)));
       app.log.info({ members: members.size }, 'members file read again');
     } catch (error) {
       app.log.warn(

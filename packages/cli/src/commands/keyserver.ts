@@ -29,13 +29,6 @@ export function giveMemberCredential(
   return { token: credential.token, replaced: current.some((m) => m.id === id) };
 }
 
-/** A new member's credential (see giveMemberCredential). */
-export const addMemberCredential = (
-  membersFile: string,
-  id: string,
-  limits: { quotaPerDay?: number; ratePerMinute?: number } = {},
-): string => giveMemberCredential(membersFile, id, limits).token;
-
 /** The members file `credence keys init` writes for a share: members-<i>.json beside share-<i>.json. */
 function defaultMembersFile(share: string): string {
   const index = /share-(\d+)\.json$/.exec(share)?.[1];

@@ -19,7 +19,7 @@ import { resolveOptions } from '@credence/sim/options';
 import type { Command } from 'commander';
 import { existsSync, readJson, writeJson } from './files.js';
 import { initKeys } from './keys.js';
-import { addMemberCredential } from './keyserver.js';
+import { giveMemberCredential } from './keyserver.js';
 import { spawnKeyserver } from './keyserver-process.js';
 import { decimal, integer } from './parse.js';
 import { type ServiceProcess, spawnService } from './service-process.js';
@@ -239,7 +239,7 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
     const keyServers = [1, 2, 3].map((index) => ({
       index,
       url: '',
-      token: addMemberCredential(join(keysDir, `members-${index}.json`), id),
+      token: giveMemberCredential(join(keysDir, `members-${index}.json`), id).token,
     }));
     previous.set(id, { memberId: id, phoneRegion: 'CN', key: groupKey, keyServers });
   }

@@ -70,7 +70,7 @@ export interface PlatformDeps {
 }
 
 const MEMBERS: readonly Role[] = ['member'];
-/** Who may report: members, and the police (whose police_confirmed reports only they send). */
+/** Who may report (and read, retract and sign their own reports): members and the police. */
 const REPORTERS: readonly Role[] = ['member', 'police'];
 const CHECKERS: readonly Role[] = ['member', 'police'];
 const OPERATORS: readonly Role[] = ['operator'];
