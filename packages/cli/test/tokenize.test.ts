@@ -100,7 +100,7 @@ beforeAll(async () => {
       type: 'suspected',
       category: 'other',
       occurredAt: '2026-11-20T10:12:00Z',
-      entities: [{ role: 'caller', kind: 'phone', value: '12345' }],
+      entities: [{ role: 'caller', kind: 'phone', value: 'withheld' }],
     },
   ];
   writeFileSync(RAW, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
@@ -163,7 +163,7 @@ describe('credence member tokenize', () => {
     for (const raw of ['13800138000', '6222021234567890128', 'secret story', '5000'])
       expect(written).not.toContain(raw);
     const errors = readFileSync(`${out}.errors.jsonl`, 'utf8');
-    expect(errors).toContain('identifier.phone.invalid');
+    expect(errors).toContain('identifier.phone.unparseable');
   });
 
   it('answers from the cache the second time, with the same tokens', () => {

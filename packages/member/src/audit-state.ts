@@ -260,8 +260,9 @@ export class LoggedState {
   /**
    * Why a key event was not authorized as its record says, if it was not: a member's
    * change must carry its statement, signed with a key of the member's usable then, about
-   * this very key and action (and, replacing, stop the signer too); the operator adds a key
-   * only with the member's creation (its enrolment key) and otherwise only announces.
+   * this very key and action (and, replacing, stop the signer too), or be the member's
+   * first key signed by itself when it had none; the operator adds a key only with the
+   * member's creation (its enrolment key) and otherwise only announces.
    */
   private unauthorized(
     entry: LogEntry,
@@ -285,6 +286,8 @@ export class LoggedState {
     const s = auth.statement;
     if (s.member !== entry.member || s.publicKey !== key || s.action !== action)
       return 'its statement is about another member, key or action';
+    // A member's first key, added with its credential: signed by itself, no key before it.
+    if (keys.size === 0 && action === 'add_signing_key' && auth.signedBy === key) return undefined;
     const signer = keys.get(auth.signedBy);
     if (
       signer === undefined ||

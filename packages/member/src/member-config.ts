@@ -101,14 +101,17 @@ export function parseMemberConfig(group: Ristretto255, value: unknown): MemberCo
   };
 }
 
-/** platform.logKey, platform.witnesses and platform.requiredWitnesses, checked when used. */
-function logTrustOf(value: unknown): LogTrust {
-  const p = (value ?? {}) as Record<string, unknown>;
-  if (p.logKey !== undefined && typeof p.logKey !== 'string')
-    throw invalid('platform.logKey', "must be the log's verifier key");
+/**
+ * platform.witnesses and platform.requiredWitnesses (default: all of them), as member.json
+ * and a platform enrolment file hold them.
+ */
+export function witnessesOf(
+  p: Record<string, unknown>,
+  fail: (field: string, why: string) => Error,
+): { witnesses: string[]; required: number } {
   const witnesses = p.witnesses ?? [];
   if (!Array.isArray(witnesses) || witnesses.some((w) => typeof w !== 'string'))
-    throw invalid('platform.witnesses', "must list the witnesses' verifier keys");
+    throw fail('platform.witnesses', "must list the witnesses' verifier keys");
   const required = p.requiredWitnesses ?? witnesses.length;
   if (
     typeof required !== 'number' ||
@@ -116,13 +119,22 @@ function logTrustOf(value: unknown): LogTrust {
     required < 0 ||
     required > witnesses.length
   )
-    throw invalid(
+    throw fail(
       'platform.requiredWitnesses',
       'must be an integer from 0 to the number of witnesses',
     );
+  return { witnesses: witnesses as string[], required };
+}
+
+/** platform.logKey, platform.witnesses and platform.requiredWitnesses, checked when used. */
+function logTrustOf(value: unknown): LogTrust {
+  const p = (value ?? {}) as Record<string, unknown>;
+  if (p.logKey !== undefined && typeof p.logKey !== 'string')
+    throw invalid('platform.logKey', "must be the log's verifier key");
+  const { witnesses, required } = witnessesOf(p, invalid);
   return {
     ...(typeof p.logKey === 'string' ? { logKey: p.logKey } : {}),
-    witnesses: witnesses as string[],
+    witnesses,
     requiredWitnesses: required,
   };
 }

@@ -3,6 +3,7 @@ import { CredenceError } from '@credence/core/errors';
 /** Failures of the member side's work with key servers and files. Listed in docs/errors.md. */
 export const MEMBER_ERRORS = {
   'member.config': 'the member configuration is not valid',
+  'member.enrolment': 'an enrolment file is missing, not valid, or does not fit the others',
   'member.keyserver_unreachable': 'a key server could not be reached or did not answer in time',
   'member.keyserver_refused': 'a key server refused the request',
   'member.keyserver_credential_refused': "a key server refused the member's credential",

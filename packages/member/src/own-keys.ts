@@ -124,6 +124,34 @@ export async function rotateSigningKey(options: {
   return { publicKey: next.publicKey, previous, answer };
 }
 
+/**
+ * A member's first signing key, for a member the operator added without one (`credence
+ * member init`): the statement is signed by the new key itself, which the platform takes
+ * only while the member has no key at all; the member's credential is what authenticates
+ * it, and the log holds the change like any other.
+ */
+export async function addFirstKey(options: {
+  readonly platform: PlatformEndpoint;
+  readonly monitor: LogMonitor;
+  readonly memberId: string;
+  readonly key: { readonly key: KeyObject; readonly publicKey: string };
+  readonly now?: () => number;
+}): Promise<KeyChangeAnswer> {
+  const signed = signKeyStatement(
+    {
+      action: 'add_signing_key',
+      member: options.memberId,
+      publicKey: options.key.publicKey,
+      at: new Date((options.now ?? Date.now)()).toISOString(),
+    },
+    options.key.key,
+    options.key.publicKey,
+  );
+  const answer = await changeKeys(options.platform, options.monitor, options.memberId, signed);
+  options.monitor.ownKey(options.key.publicKey);
+  return answer;
+}
+
 /** Objects to a key the operator announced for the member: it never starts. */
 export function objectToKey(options: {
   readonly platform: PlatformEndpoint;

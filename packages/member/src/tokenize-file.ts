@@ -1,18 +1,16 @@
 import { open, rename } from 'node:fs/promises';
 import type { Identifier } from '@credence/core/identifiers/kinds';
-import { tryNormalizeIdentifier } from '@credence/core/identifiers/normalize';
 import type { PhoneRegion } from '@credence/core/identifiers/phone';
 import { narrativeScript } from '@credence/core/narrative/script';
 import { amountBand } from '@credence/core/wire/amount-band';
 import type { FieldError } from '@credence/core/wire/field-error';
-import { parseRawRecord } from '@credence/core/wire/raw-record-parser';
-import type { RawEndpoint, RawLink, RawReport } from '@credence/core/wire/raw-records';
+import type { RawReport } from '@credence/core/wire/raw-records';
 import type {
   TokenizedEntity,
   TokenizedLink,
   TokenizedReport,
 } from '@credence/core/wire/tokenized-records';
-import type { EntityRole } from '@credence/core/wire/vocabulary';
+import { type CheckedRecord, checkRecord } from './check-record.js';
 import { outputFileError } from './file-errors.js';
 import { readRecords } from './record-source.js';
 import type { Tokenizer } from './tokenizer.js';
@@ -58,18 +56,7 @@ export interface LineError extends FieldError {
 }
 
 /** A record whose identifiers normalized, waiting for their tokens. */
-type Pending =
-  | {
-      readonly kind: 'report';
-      readonly report: RawReport;
-      readonly entities: readonly { readonly role: EntityRole; readonly identifier: Identifier }[];
-    }
-  | {
-      readonly kind: 'link';
-      readonly link: RawLink;
-      readonly from: Identifier;
-      readonly to: Identifier;
-    };
+type Pending = Exclude<CheckedRecord, { kind: 'rejected' }>;
 
 const identifiersOf = (p: Pending): Identifier[] =>
   p.kind === 'report' ? p.entities.map((e) => e.identifier) : [p.from, p.to];
@@ -121,14 +108,6 @@ export async function tokenizeFile(options: TokenizeFileOptions): Promise<Tokeni
   ) => {
     for (const e of lineErrors) report(line, ref, e);
     progress.rejectedLines++;
-  };
-
-  /** The identifier and what it implies (a url's domain), or why it is not valid. */
-  const normalize = (endpoint: RawEndpoint): Identifier[] | FieldError => {
-    const result = tryNormalizeIdentifier(endpoint.kind, endpoint.value, { phoneRegion: region });
-    return result.ok
-      ? [result.identifier, ...result.identifier.derived]
-      : { field: '', code: result.error.code, message: result.error.message };
   };
 
   /**
@@ -200,62 +179,18 @@ export async function tokenizeFile(options: TokenizeFileOptions): Promise<Tokeni
       options.encoding === undefined ? {} : { encoding: options.encoding },
     )) {
       progress.lines++;
-      if ('error' in item) {
-        rejectLine(item.line, undefined, {
-          field: '(line)',
-          code: 'record.json',
-          message: item.error,
-        });
+      const checked = checkRecord(item, now(), region);
+      if (checked.kind === 'rejected') {
+        progress.rejectedIdentifiers += checked.badIdentifiers;
+        rejectLine(item.line, checked.ref, ...checked.errors);
         continue;
       }
-      const parsed = parseRawRecord(item.value, { now: now() });
-      if (!parsed.ok) {
-        const ref = (item.value as { ref?: unknown } | null)?.ref;
-        rejectLine(item.line, typeof ref === 'string' ? ref : undefined, ...parsed.errors);
-        continue;
-      }
-      if (parsed.record.kind === 'report') {
-        const r = parsed.record.report;
-        const entities: { role: EntityRole; identifier: Identifier }[] = [];
-        r.entities.forEach((e, i) => {
-          const normalized = normalize(e);
-          if (Array.isArray(normalized))
-            for (const identifier of normalized) entities.push({ role: e.role, identifier });
-          else {
-            // The entity is left out; the report goes on with the others.
-            report(item.line, r.ref, { ...normalized, field: `entities[${i}].value` });
-            progress.rejectedIdentifiers++;
-          }
-        });
-        if (entities.length === 0) {
-          rejectLine(item.line, r.ref, {
-            field: 'entities',
-            code: 'record.no_valid_entities',
-            message: 'no entity of the report has a valid identifier',
-          });
-          continue;
-        }
-        pending.push({ kind: 'report', report: r, entities });
-      } else {
-        const l = parsed.record.link;
-        const from = normalize(l.from);
-        const to = normalize(l.to);
-        if (!Array.isArray(from) || !Array.isArray(to)) {
-          // A link needs both ends.
-          const bad: FieldError[] = [];
-          if (!Array.isArray(from)) bad.push({ ...from, field: 'from.value' });
-          if (!Array.isArray(to)) bad.push({ ...to, field: 'to.value' });
-          progress.rejectedIdentifiers += bad.length;
-          rejectLine(item.line, undefined, ...bad);
-          continue;
-        }
-        pending.push({
-          kind: 'link',
-          link: l,
-          from: from[0] as Identifier,
-          to: to[0] as Identifier,
-        });
-      }
+      if (checked.kind === 'report') {
+        // Entities left out; the report goes on with the others.
+        for (const e of checked.errors) report(item.line, checked.report.ref, e);
+        progress.rejectedIdentifiers += checked.errors.length;
+        pending.push(checked);
+      } else pending.push(checked);
       if (pending.length >= chunkSize) await flush();
     }
     await flush();

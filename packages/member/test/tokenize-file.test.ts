@@ -9,6 +9,7 @@ import { ThresholdOprfClient } from '../src/threshold-client.js';
 import { MemoryTokenCache, SqliteTokenCache, type TokenCache } from '../src/token-cache.js';
 import { tokenizeFile } from '../src/tokenize-file.js';
 import { Tokenizer } from '../src/tokenizer.js';
+import { validateFile } from '../src/validate-file.js';
 import { type Cluster, startCluster } from './harness.js';
 
 let group: Ristretto255;
@@ -65,7 +66,7 @@ const REPORTS = [
       { role: 'beneficiary_account', kind: 'bank_card', value: '6222 0212 3456 7890 128' },
       { role: 'url', kind: 'url', value: 'http://www.xinsheng-vip.top/login' },
       { role: 'contact', kind: 'im_account', value: '微信：wxid_abc' },
-      { role: 'caller', kind: 'phone', value: '1380013800' },
+      { role: 'caller', kind: 'phone', value: 'withheld' },
     ],
     narrative: 'the caller said he was from the police',
   },
@@ -191,7 +192,7 @@ describe('tokenizeFile', () => {
         line: 1,
         ref: 'bank-a-0000001',
         field: 'entities[4].value',
-        code: 'identifier.phone.invalid',
+        code: 'identifier.phone.unparseable',
       }),
     );
     expect(errors).toContainEqual(
@@ -221,6 +222,29 @@ describe('tokenizeFile', () => {
     expect(errors).toContainEqual(
       expect.objectContaining({ line: 6, field: '(line)', code: 'record.json' }),
     );
+  });
+
+  it('is checked exactly as `member validate` checks it: the same counts and the same errors', async () => {
+    const dir = temp();
+    const input = writeJsonl(dir);
+    const progress = await tokenizeFile({
+      input,
+      output: join(dir, 'out.jsonl'),
+      errors: join(dir, 'err.jsonl'),
+      tokenizer: tokenizer(),
+    });
+    const validation = await validateFile({ input });
+    const sum = (counts: Readonly<Record<string, number>>) =>
+      Object.values(counts).reduce((a, b) => a + b, 0);
+    expect(progress.rejectedLines).toBeGreaterThan(0);
+    expect(validation).toMatchObject({
+      lines: progress.lines,
+      rejectedLines: progress.rejectedLines,
+      rejectedIdentifiers: progress.rejectedIdentifiers,
+    });
+    expect(sum(validation.reports)).toBe(progress.reports);
+    expect(sum(validation.links)).toBe(progress.links);
+    expect(validation.rejections).toEqual(readLines(join(dir, 'err.jsonl')));
   });
 
   it('lets no raw value, narrative or amount through to the output or the errors', async () => {

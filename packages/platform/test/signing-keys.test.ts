@@ -148,6 +148,37 @@ describe("a member's signing keys", () => {
     ).toEqual({ code: 'key.current', field: 'statement.publicKey' });
   });
 
+  it('of a member added without one: its first, signed by itself, with its credential; then only by statements', async () => {
+    const fresh = (await members.add({ id: 'bank-c', type: 'bank' })).member;
+    const first = generateEd25519();
+    const other = generateEd25519();
+    const about = (publicKey: string, by: Ed25519KeyPair) =>
+      signKeyStatement(
+        { action: 'add_signing_key', member: 'bank-c', publicKey, at: new Date(now).toISOString() },
+        privateKeyFromJwk(by.privateJwk),
+        by.publicKey,
+      );
+    // Signed by another key than the one it adds: refused, and says how.
+    expect(await refusal(members.changeKeys(fresh, about(first.publicKey, other)))).toEqual({
+      code: 'key.statement_invalid',
+      field: 'signedBy',
+    });
+    const added = await members.changeKeys(fresh, about(first.publicKey, first));
+    expect(added.change).toMatchObject({ event: 'added', by: 'member', replaces: [] });
+    // Once it has a key, a key signing for itself is just a stranger's.
+    expect(await refusal(members.changeKeys(fresh, about(other.publicKey, other)))).toEqual({
+      code: 'key.statement_invalid',
+      field: 'signedBy',
+    });
+    // A member that had keys (bank-a) cannot add one signed by itself either.
+    const stranger = generateEd25519();
+    expect(
+      await refusal(
+        members.changeKeys(bank, statement('add_signing_key', stranger.publicKey, stranger)),
+      ),
+    ).toEqual({ code: 'key.statement_invalid', field: 'signedBy' });
+  });
+
   it('announced by the operator wait, alert the member, and start only if it does not object', async () => {
     // Rotating to the member's key, or to nothing, changes nothing.
     expect(

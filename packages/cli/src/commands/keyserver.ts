@@ -1,6 +1,11 @@
 import { dirname, join } from 'node:path';
 import { type MemberEntry, parseMembersFile } from '@credence/keyserver/members';
 import { startKeyserver } from '@credence/keyserver/server';
+import {
+  ENROLMENT_FORMAT,
+  type KeyServerEnrolment,
+  writeEnrolment,
+} from '@credence/member/enrolment';
 import { newCredential } from '@credence/server-kit/bearer';
 import type { Command } from 'commander';
 import { existsSync, readJson, writeJson } from './files.js';
@@ -33,6 +38,28 @@ export function giveMemberCredential(
 function defaultMembersFile(share: string): string {
   const index = /share-(\d+)\.json$/.exec(share)?.[1];
   return join(dirname(share), index === undefined ? 'members.json' : `members-${index}.json`);
+}
+
+/** This key server's part of a member's enrolment, checked before the credential is made. */
+function keyServerEnrolment(
+  file: string,
+  flags: { members: string; member: string; url?: string; index?: number },
+): KeyServerEnrolment {
+  if (flags.url === undefined || !/^https?:\/\/\S+$/.test(flags.url))
+    throw new Error('--enrol-out needs --url: the key server address the member will use');
+  const index =
+    flags.index ?? Number(/members-(\d+)\.json$/.exec(flags.members)?.[1] ?? Number.NaN);
+  if (!Number.isInteger(index) || index < 1)
+    throw new Error(
+      `--enrol-out needs --index: the share index of this key server (${flags.members} does not say it)`,
+    );
+  if (existsSync(file))
+    throw new Error(`${file} exists already: an enrolment is never overwritten`);
+  return {
+    format: ENROLMENT_FORMAT,
+    memberId: flags.member,
+    keyServer: { index, url: flags.url, token: '' },
+  };
 }
 
 export function registerKeyserver(program: Command): void {
@@ -112,16 +139,47 @@ export function registerKeyserver(program: Command): void {
     .requiredOption('--member <id>', 'member id, such as bank-a')
     .option('--quota <n>', 'evaluations per UTC day', integer)
     .option('--rate <n>', 'evaluations per minute', integer)
-    .action((flags: { members: string; member: string; quota?: number; rate?: number }) => {
-      const { token, replaced } = giveMemberCredential(flags.members, flags.member, {
-        ...(flags.quota === undefined ? {} : { quotaPerDay: flags.quota }),
-        ...(flags.rate === undefined ? {} : { ratePerMinute: flags.rate }),
-      });
-      console.log(token);
-      process.stderr.write(
-        replaced
-          ? `credential for ${flags.member} replaced in ${flags.members}: its old one stops working (a running key server reads the file within a second); the new one is shown only now.\n`
-          : `credential for ${flags.member} added to ${flags.members}; it is shown only now (a running key server reads the file within a second).\n`,
-      );
-    });
+    .option(
+      '--enrol-out <file>',
+      "write the member's enrolment file for this key server (address, share index, credential) for credence member init, instead of printing the credential",
+    )
+    .option('--url <url>', 'the key server address members use (with --enrol-out)')
+    .option(
+      '--index <i>',
+      "this key server's share index (default: from a members file named members-<i>.json)",
+      integer,
+    )
+    .action(
+      (flags: {
+        members: string;
+        member: string;
+        quota?: number;
+        rate?: number;
+        enrolOut?: string;
+        url?: string;
+        index?: number;
+      }) => {
+        const enrolment =
+          flags.enrolOut === undefined ? undefined : keyServerEnrolment(flags.enrolOut, flags);
+        const { token, replaced } = giveMemberCredential(flags.members, flags.member, {
+          ...(flags.quota === undefined ? {} : { quotaPerDay: flags.quota }),
+          ...(flags.rate === undefined ? {} : { ratePerMinute: flags.rate }),
+        });
+        const what = replaced
+          ? `credential for ${flags.member} replaced in ${flags.members}: its old one stops working (a running key server reads the file within a second)`
+          : `credential for ${flags.member} added to ${flags.members} (a running key server reads the file within a second)`;
+        if (enrolment !== undefined && flags.enrolOut !== undefined) {
+          writeEnrolment(flags.enrolOut, {
+            ...enrolment,
+            keyServer: { ...enrolment.keyServer, token },
+          });
+          process.stderr.write(
+            `${what}; the enrolment is in ${flags.enrolOut}, readable by you only: hand it to the member as a secret, for credence member init.\n`,
+          );
+        } else {
+          console.log(token);
+          process.stderr.write(`${what}; it is shown only now.\n`);
+        }
+      },
+    );
 }

@@ -1,5 +1,6 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import type { PhoneRegion } from '@credence/core/identifiers/phone';
 import { generateEd25519 } from '@credence/core/signing/ed25519';
 import { type Alert, fetchAlerts, followAlerts } from '@credence/member/alerts';
 import { checkIdentifiers, describeCheck } from '@credence/member/checks';
@@ -21,7 +22,7 @@ import { watchFile } from '@credence/member/watch';
 import { WatchIndex } from '@credence/member/watch-index';
 import { type Command, Option } from 'commander';
 import { existsSync, writeJson } from './files.js';
-import { collectIntegers, encoding, integer } from './parse.js';
+import { collect, collectIntegers, encoding, integer, phoneRegion } from './parse.js';
 import { statusLine } from './progress.js';
 
 export interface TokenizeCommand {
@@ -216,12 +217,17 @@ Exit codes (docs/errors.md):
   3  finished, but a key server misbehaved (the others did its share)
   4  submit finished, but lines or identifiers were left out, or refs were in conflict:
      everything else was sent (see the errors and results files; 3 wins over 4)
-Input formats, encodings (--encoding) and the rule for times: docs/raw-input.md`,
+Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
     );
   const configOption = () =>
     new Option('--config <file>', 'member configuration (member.json)').makeOptionMandatory();
   const cacheOpt = () =>
     new Option('--cache <file>', 'token cache (default: token-cache.sqlite by the config)');
+  const formatOpt = () =>
+    new Option('--format <f>', 'input format (default: from the file name)').choices([
+      'jsonl',
+      'csv',
+    ]);
   const encodingOpt = () =>
     new Option(
       '--encoding <label>',
@@ -245,12 +251,7 @@ Input formats, encodings (--encoding) and the rule for times: docs/raw-input.md`
       '--errors <file>',
       'rejected lines and identifiers, with reasons (default: <out>.errors.jsonl)',
     )
-    .addOption(
-      new Option('--format <f>', 'input format (default: from the file name)').choices([
-        'jsonl',
-        'csv',
-      ]),
-    )
+    .addOption(formatOpt())
     .addOption(encodingOpt())
     .option(
       '--share-scripts',
@@ -281,6 +282,117 @@ Input formats, encodings (--encoding) and the rule for times: docs/raw-input.md`
         console.log(
           `${n(stats.requested)} distinct identifiers: ${n(stats.evaluated)} evaluated by the key servers, ${n(stats.cached)} from the cache, in ${seconds.toFixed(1)} s.`,
         );
+      },
+    );
+
+  member
+    .command('init')
+    .description(
+      "Make the member's folder from the enrolment files the operators gave it and the group key: member.json, a signing key, registered with the platform.",
+    )
+    .requiredOption('--out <dir>', 'the member folder (member.json, signing-key.json, local state)')
+    .requiredOption(
+      '--enrol <file>',
+      "an enrolment file: the platform operator's and each key server operator's (repeatable)",
+      collect,
+    )
+    .requiredOption('--group <file>', "the key's group.json (from credence keys init)")
+    .option(
+      '--region <cc>',
+      'default region for phone numbers without a country code',
+      phoneRegion,
+      'CN' as PhoneRegion,
+    )
+    .option('--no-register', 'do not register the signing key: print it for the operator')
+    .action(
+      async (flags: {
+        out: string;
+        enrol: string[];
+        group: string;
+        region: PhoneRegion;
+        register: boolean;
+      }) => {
+        const { initMember } = await import('@credence/member/init');
+        const done = await initMember({
+          out: flags.out,
+          enrol: flags.enrol,
+          group: flags.group,
+          phoneRegion: flags.region,
+          register: flags.register,
+        });
+        console.log(done.config);
+        process.stderr.write(
+          [
+            `member.json written for key servers ${done.keyServers.join(', ')}${done.platform === undefined ? ' (no platform: tokenizing only)' : ` and the platform at ${done.platform}`}.`,
+            done.registered
+              ? `Signing key ${done.publicKey} made (${done.signingKey}) and registered with the platform; the log holds it and its receipt verified.`
+              : done.platform === undefined
+                ? `Signing key ${done.publicKey} made (${done.signingKey}).`
+                : `Signing key ${done.publicKey} made (${done.signingKey}); give it to the operator: credence members rotate <id> --public-key ${done.publicKey}`,
+            `Next: credence member doctor --config ${done.config}`,
+          ].join('\n') + '\n',
+        );
+      },
+    );
+
+  member
+    .command('doctor')
+    .description(
+      'Check every connection the member needs, in plain words: key servers, the platform, the log key, the clock, the signing key, the local folder.',
+    )
+    .addOption(configOption())
+    .action(async (flags: { config: string }) => {
+      const { diagnose } = await import('@credence/member/doctor');
+      const checks = await diagnose(flags.config);
+      for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.subject}: ${c.message}`);
+      const failed = checks.filter((c) => !c.ok).length;
+      console.log(
+        failed === 0 ? 'Everything works.' : `${failed} of ${checks.length} checks failed.`,
+      );
+      if (failed > 0) process.exitCode = 1;
+    });
+
+  member
+    .command('validate')
+    .description(
+      'Check a raw file (docs/formats.md) at the member without contacting anyone: counts, every rejected line with the reason, and identifiers whose normal form is worth a look.',
+    )
+    .argument('<file>', 'raw reports and links (.jsonl, or .csv with a header of JSON paths)')
+    .addOption(formatOpt())
+    .addOption(encodingOpt())
+    .option(
+      '--region <cc>',
+      'default region for phone numbers without a country code',
+      phoneRegion,
+      'CN' as PhoneRegion,
+    )
+    .option(
+      '--all',
+      'list every rejection and every identifier to look at (default: the first 20 of each)',
+    )
+    .option('--json', 'print the whole validation as JSON')
+    .action(
+      async (
+        file: string,
+        flags: {
+          format?: 'jsonl' | 'csv';
+          encoding?: string;
+          region: PhoneRegion;
+          all?: boolean;
+          json?: boolean;
+        },
+      ) => {
+        const { validateFile, describeValidation } = await import('@credence/member/validate-file');
+        const validation = await validateFile({
+          input: file,
+          ...(flags.format === undefined ? {} : { format: flags.format }),
+          ...(flags.encoding === undefined ? {} : { encoding: flags.encoding }),
+          phoneRegion: flags.region,
+        });
+        if (flags.json === true) console.log(JSON.stringify(validation, null, 2));
+        else console.log(describeValidation(basename(file), validation, flags.all ? Infinity : 20));
+        if (validation.rejectedLines + validation.rejectedIdentifiers > 0)
+          process.exitCode = EXIT_DONE_WITH_REJECTIONS;
       },
     );
 

@@ -1,3 +1,4 @@
+import { isPhoneRegion, type PhoneRegion } from '@credence/core/identifiers/phone';
 import { parseVerifierKey } from '@credence/core/log/signed-note';
 import { encodingName } from '@credence/member/text-lines';
 import { InvalidArgumentError } from 'commander';
@@ -45,3 +46,11 @@ export const collectVerifierKeys = (value: string, previous: string[] = []): str
   ...previous,
   verifierKey(value),
 ];
+
+/** A default region for phone numbers written without a country code (CN, GB, …). */
+export const phoneRegion = (value: string): PhoneRegion => {
+  const region = value.toUpperCase();
+  if (!isPhoneRegion(region))
+    throw new InvalidArgumentError('expected a two-letter region code such as CN or GB');
+  return region;
+};

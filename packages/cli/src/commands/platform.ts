@@ -1,10 +1,17 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { formatVerifierKey } from '@credence/core/log/signed-note';
+import {
+  ENROLMENT_FORMAT,
+  type PlatformEnrolment,
+  writeEnrolment,
+} from '@credence/member/enrolment';
 import { DEFAULT_REQUEST_RATES } from '@credence/platform/http/request-limits';
 import {
   DEFAULT_LOG_ORIGIN,
   isPostgresUrl,
   openStore,
+  platformKey,
   startPlatform,
 } from '@credence/platform/server';
 import { CredentialCache } from '@credence/platform/services/credentials';
@@ -12,7 +19,7 @@ import { MemberService, type MemberServiceOptions } from '@credence/platform/ser
 import { WebhookTargets } from '@credence/platform/services/webhook-targets';
 import type { Store } from '@credence/platform/storage/store';
 import { type Command, InvalidArgumentError } from 'commander';
-import { collect, collectVerifierKeys, integer } from './parse.js';
+import { collect, collectVerifierKeys, integer, verifierKey } from './parse.js';
 
 const DEFAULT_DB = 'data/platform.sqlite';
 
@@ -67,6 +74,53 @@ async function withMembers<T>(
   return withStore(db, (store) =>
     work(new MemberService(store, new CredentialCache(store), options)),
   );
+}
+
+/** What `members add` takes to write a member's enrolment file. */
+interface EnrolFlags {
+  readonly enrolOut?: string;
+  readonly url?: string;
+  readonly key: string;
+  readonly logOrigin: string;
+  readonly logKey?: string;
+  readonly witness?: string[];
+  readonly requiredWitnesses?: number;
+}
+
+/**
+ * The platform's part of a member's enrolment (without its credential, which only the
+ * member's creation makes): the address members use, the log's verifier key (from the
+ * platform's key file and origin, as serve signs, unless given) and the witnesses.
+ */
+function platformEnrolment(
+  id: string,
+  flags: EnrolFlags & { enrolOut: string },
+): PlatformEnrolment {
+  if (flags.url === undefined || !/^https?:\/\/\S+$/.test(flags.url))
+    throw new InvalidArgumentError(
+      '--enrol-out needs --url: the platform address the member will use (https://…)',
+    );
+  if (existsSync(flags.enrolOut))
+    throw new Error(`${flags.enrolOut} exists already: an enrolment is never overwritten`);
+  let logKey = flags.logKey;
+  if (logKey === undefined) {
+    if (!existsSync(flags.key))
+      throw new Error(
+        `there is no platform key at ${flags.key} for the log key: give --key (serve's), or --log-key`,
+      );
+    logKey = formatVerifierKey(flags.logOrigin, platformKey(flags.key).publicKey);
+  }
+  const witnesses = flags.witness ?? [];
+  const required = flags.requiredWitnesses ?? witnesses.length;
+  if (required > witnesses.length)
+    throw new InvalidArgumentError(
+      `--required-witnesses ${required} is more than the ${witnesses.length} witnesses given`,
+    );
+  return {
+    format: ENROLMENT_FORMAT,
+    memberId: id,
+    platform: { url: flags.url, credential: '', logKey, witnesses, requiredWitnesses: required },
+  };
 }
 
 export function registerPlatform(program: Command): void {
@@ -214,11 +268,44 @@ export function registerPlatform(program: Command): void {
       integer,
     )
     .option('--db <db>', 'SQLite file or PostgreSQL URL', DEFAULT_DB)
+    .option(
+      '--enrol-out <file>',
+      "write the member's enrolment file (platform address, credential, log key, witnesses) for credence member init, instead of printing the credential",
+    )
+    .option('--url <url>', 'the platform address members use (with --enrol-out)')
+    .option('--key <file>', "the platform's signing key, for the log key", 'data/platform-key.json')
+    .option('--log-origin <origin>', "the log's origin, as serve runs it", DEFAULT_LOG_ORIGIN)
+    .option(
+      '--log-key <vkey>',
+      "the log's verifier key (default: from --key and --log-origin)",
+      verifierKey,
+    )
+    .option(
+      '--witness <vkey>',
+      'a witness whose cosignature members require (repeatable, as serve takes them)',
+      collectVerifierKeys,
+    )
+    .option(
+      '--required-witnesses <n>',
+      'how many of the witnesses must cosign (default: all)',
+      integer,
+    )
     .action(
       async (
         id: string,
-        flags: { type: string; name?: string; publicKey?: string; share?: number; db: string },
+        flags: {
+          type: string;
+          name?: string;
+          publicKey?: string;
+          share?: number;
+          db: string;
+        } & EnrolFlags,
       ) => {
+        // Everything the enrolment needs is checked before the member is made.
+        const enrolment =
+          flags.enrolOut === undefined
+            ? undefined
+            : platformEnrolment(id, { ...flags, enrolOut: flags.enrolOut });
         const { credential } = await withMembers(flags.db, (m) =>
           m.add({
             id,
@@ -228,10 +315,20 @@ export function registerPlatform(program: Command): void {
             ...(flags.share === undefined ? {} : { shareIndex: flags.share }),
           }),
         );
-        console.log(credential);
-        process.stderr.write(
-          `member ${id} (${flags.type}) created; its credential is shown only now.\n`,
-        );
+        if (enrolment !== undefined && flags.enrolOut !== undefined) {
+          writeEnrolment(flags.enrolOut, {
+            ...enrolment,
+            platform: { ...enrolment.platform, credential },
+          });
+          process.stderr.write(
+            `member ${id} (${flags.type}) created; its enrolment (with its credential) is in ${flags.enrolOut}, readable by you only: hand it to the member as a secret, for credence member init.\n`,
+          );
+        } else {
+          console.log(credential);
+          process.stderr.write(
+            `member ${id} (${flags.type}) created; its credential is shown only now.\n`,
+          );
+        }
         if (flags.type === 'keyserver' && flags.share === undefined)
           process.stderr.write(
             `${id} is bound to no share: the platform refuses its evaluation counts until credence members bind-share ${id} --share <i>.\n`,

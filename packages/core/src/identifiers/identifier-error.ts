@@ -13,9 +13,8 @@ export const IDENTIFIER_ERRORS = {
   'identifier.empty': 'the value is empty',
   'identifier.too_long': 'the value is longer than allowed for its kind',
   'identifier.control_characters': 'the value contains control characters',
-  'identifier.phone.unparseable': 'not recognisable as a phone number',
-  'identifier.phone.invalid':
-    'not a valid phone number: wrong length or an unassigned range for its country',
+  'identifier.phone.unparseable':
+    'not written as a phone number: only digits, separators and a leading +, with 3 to 15 digits',
   'identifier.bank_card.format': 'a bank card number has 12 to 19 digits',
   'identifier.bank_card.checksum':
     'the Luhn check digit does not match (a digit is probably mistyped)',

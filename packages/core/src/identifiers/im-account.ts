@@ -1,5 +1,5 @@
 import { IdentifierError } from './identifier-error.js';
-import { normalizePhone, type PhoneRegion } from './phone.js';
+import { type PhoneRegion, validPhone } from './phone.js';
 import { prepareText } from './text.js';
 
 /** Other spellings of platform names, including the Chinese names people write. */
@@ -35,13 +35,7 @@ const PLATFORM_RULES: Readonly<Record<string, IdRule>> = {
     const name = id.replace(/^@/, '').replace(/^(https?:\/\/)?t\.me\//i, '');
     return /^[a-z0-9_]{4,32}$/i.test(name) ? name.toLowerCase() : undefined;
   },
-  whatsapp: (id, region) => {
-    try {
-      return normalizePhone(id, region);
-    } catch {
-      return undefined;
-    }
-  },
+  whatsapp: validPhone,
   line: lower,
   signal: lower,
   skype: lower,

@@ -40,15 +40,60 @@ describe('phone', () => {
     ['+44 20 7946 0958', '+442079460958'],
   ]);
   rejects('phone', [
-    ['12345', 'identifier.phone.invalid'],
-    ['1380013800', 'identifier.phone.invalid'], // one digit short
-    ['+86 123 4567 8901', 'identifier.phone.invalid'], // unassigned range
     ['not a number', 'identifier.phone.unparseable'],
+    ['1-800-FLOWERS', 'identifier.phone.unparseable'], // letters: no strict form
+    ['12', 'identifier.phone.unparseable'], // too few digits to be a number
+    ['+123', 'identifier.phone.unparseable'],
+    ['+86 1234 5678 9012 34', 'identifier.phone.unparseable'], // over E.164's 15 digits
+    ['+0 123 4567', 'identifier.phone.unparseable'], // no country code starts with 0
+    ['13800+138000', 'identifier.phone.unparseable'], // a + only in front
     ['', 'identifier.empty'],
     ['   ', 'identifier.empty'],
     ['+86 138\u0000 0013 8000', 'identifier.control_characters'],
     ['1'.repeat(65), 'identifier.too_long'],
   ]);
+
+  it('marks only numbers that are not valid for their country as unverified', () => {
+    expect(normalizeIdentifier('phone', '+86 138 0013 8000').unverified).toBeUndefined();
+    expect(normalizeIdentifier('phone', '+86 138 0013 8000')).toEqual({
+      kind: 'phone',
+      value: '+8613800138000',
+      derived: [],
+    });
+  });
+
+  // Spoofed caller IDs, short codes shown as callers and unassigned ranges are evidence:
+  // kept in a strict form, marked unverified, and every spelling of one meets.
+  const unverified: [string, string][] = [
+    ['95588', '+8695588'], // a bank's service short code, as a spoofed caller shows it
+    ['+86 95588', '+8695588'],
+    ['0086-95588', '+8695588'],
+    ['12345', '+8612345'],
+    ['1380013800', '+861380013800'], // one digit short: not another person's number
+    ['+86 123 4567 8901', '+8612345678901'], // unassigned range
+    ['12345678901', '+8612345678901'], // the same number written nationally
+    ['+86 1234567890123', '+861234567890123'], // libphonenumber would drop a "carrier prefix"
+    ['+999 1234 5678', '+99912345678'], // no such country code: still what the screen showed
+    ['(0)10 1234', '+860101234'], // a trunk 0 is kept: it cannot be told from a spoofed digit
+    ['１２３４５', '+8612345'], // full-width digits
+  ];
+  it.each(unverified)('keeps %j as the unverified %s', (raw, value) => {
+    const id = normalizeIdentifier('phone', raw);
+    expect(id).toEqual({ kind: 'phone', value, derived: [], unverified: true });
+  });
+
+  it('does not let an unverified form depend on the default region for + and 00 numbers', () => {
+    for (const raw of ['+86 95588', '0086 95588'])
+      expect(normalizeIdentifier('phone', raw, { phoneRegion: 'GB' }).value).toBe('+8695588');
+    expect(normalizeIdentifier('phone', '95588', { phoneRegion: 'GB' }).value).toBe('+4495588');
+  });
+
+  it('keeps a WhatsApp id to valid numbers (an account needs a real one)', () => {
+    expect(tryNormalizeIdentifier('im_account', 'whatsapp:95588').ok).toBe(false);
+    expect(normalizeIdentifier('im_account', 'whatsapp:+86 138 0013 8000').value).toBe(
+      'whatsapp:+8613800138000',
+    );
+  });
 
   it('uses the configured default region for national numbers', () => {
     expect(normalizeIdentifier('phone', '020 7946 0958', { phoneRegion: 'GB' }).value).toBe(

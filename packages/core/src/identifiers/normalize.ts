@@ -10,7 +10,7 @@ import { normalizeImAccount } from './im-account.js';
 import { normalizeImei } from './imei.js';
 import { normalizeIp } from './ip.js';
 import { type Identifier, type IdentifierKind, isIdentifierKind } from './kinds.js';
-import { normalizePhone, type PhoneRegion } from './phone.js';
+import { normalizePhoneNumber, type PhoneRegion } from './phone.js';
 import { normalizeUrl } from './url.js';
 import { normalizeWallet } from './wallet.js';
 
@@ -25,6 +25,12 @@ export interface NormalizedIdentifier extends Identifier {
    * domain (or its IP address). Empty for other kinds.
    */
   readonly derived: readonly Identifier[];
+  /**
+   * Present (true) for a phone number kept in its unverified form: not a valid number of
+   * its country (a spoofed caller ID, a short code, an unassigned range). It is tokenized
+   * like any other; the mark is for the member's own eyes (`member validate`).
+   */
+  readonly unverified?: true;
 }
 
 export type NormalizeResult =
@@ -34,10 +40,9 @@ export type NormalizeResult =
 const NONE: readonly Identifier[] = Object.freeze([]);
 
 const SIMPLE: Record<
-  Exclude<IdentifierKind, 'url'>,
+  Exclude<IdentifierKind, 'url' | 'phone'>,
   (raw: unknown, region: PhoneRegion) => string
 > = {
-  phone: normalizePhone,
   bank_card: normalizeBankCard,
   bank_account: normalizeBankAccount,
   id_number: normalizeIdNumber,
@@ -68,6 +73,12 @@ export function normalizeIdentifier(
   if (kind === 'url') {
     const url = normalizeUrl(raw);
     return { kind, value: url.value, derived: [url.host] };
+  }
+  if (kind === 'phone') {
+    const phone = normalizePhoneNumber(raw, region);
+    return phone.verified
+      ? { kind, value: phone.value, derived: NONE }
+      : { kind, value: phone.value, derived: NONE, unverified: true };
   }
   return { kind, value: SIMPLE[kind](raw, region), derived: NONE };
 }

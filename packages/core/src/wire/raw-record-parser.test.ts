@@ -44,10 +44,20 @@ describe('parseRawRecord (SPEC §5 raw format)', () => {
     expect(
       fields({ ...report, type: 'rumour', category: 'x', occurredAt: '20/11/2026', lossCny: -5 }),
     ).toEqual(['type', 'category', 'occurredAt', 'lossCny']);
+    // In the schema's order of fields (packages/core/schemas).
     expect(fields({ ...report, entities: [{ role: 'boss', kind: 'phone', value: 1 }] })).toEqual([
-      'entities[0].value',
       'entities[0].role',
+      'entities[0].value',
     ]);
+    expect(fields({ ...report, entities: ['+86 138 0013 8000'] })).toEqual(['entities[0]']);
+    expect(fields({ ...report, entities: [{ role: 'caller', kind: 'phone' }] })).toEqual([
+      'entities[0].value',
+    ]);
+    expect(fields({ ...report, entities: [{ ...report.entities[0], note: 'x' }] })).toEqual([
+      'entities[0].note',
+    ]);
+    const { type: _, category: __, ...missing } = report;
+    expect(fields(missing)).toEqual(['type', 'category']);
     expect(fields({ ...report, entities: [] })).toEqual(['entities']);
     expect(fields({ ...report, ref: '' })).toEqual(['ref']);
     expect(fields({ ...report, extra: 1 })).toEqual(['extra']);
@@ -69,6 +79,19 @@ describe('parseRawRecord (SPEC §5 raw format)', () => {
       'count',
     ]);
     expect(fields({ ...link, to: { kind: 'shoe', value: 'x' } })).toEqual(['to.kind']);
+  });
+
+  it('gives each field the code and message its schema names', () => {
+    const r = parseRawRecord({ ...report, type: 'rumour', lossCny: 'lots', extra: 1 });
+    expect(r.ok ? [] : r.errors).toEqual([
+      {
+        field: 'type',
+        code: 'record.enum',
+        message: 'must be one of: police_confirmed, confirmed_fraud, victim_report, suspected',
+      },
+      { field: 'lossCny', code: 'record.amount', message: 'must be a non-negative number of yuan' },
+      { field: 'extra', code: 'record.unknown_field', message: 'is not a field of a report' },
+    ]);
   });
 
   it('says when a line is neither', () => {

@@ -1,8 +1,10 @@
-import { IDENTIFIER_KINDS, type IdentifierKind } from '../identifiers/kinds.js';
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { IdentifierKind } from '../identifiers/kinds.js';
 import { checkEventTime } from './date-time.js';
 import type { FieldError } from './field-error.js';
 import type { RawEndpoint, RawEntity, RawLink, RawReport } from './raw-records.js';
-import { CATEGORIES, ENTITY_ROLES, LINK_TYPES, REPORT_TYPES } from './vocabulary.js';
+import type { Category, EntityRole, LinkType, ReportType } from './vocabulary.js';
 
 /**
  * Checks one raw input record (SPEC §5) at the member side, field by field, so that a bad
@@ -48,23 +50,45 @@ export interface ParseOptions {
   readonly now: number;
 }
 
-const REF = /^[A-Za-z0-9._:-]{1,128}$/;
-/** The fields of each kind of record (SPEC §5): anything else is `record.unknown_field`. */
-export const REPORT_FIELDS = [
-  'ref',
-  'type',
-  'category',
-  'occurredAt',
-  'lossCny',
-  'entities',
-  'narrative',
-  'shareScript',
-] as const;
-export const ENTITY_FIELDS = ['role', 'kind', 'value'] as const;
-export const LINK_FIELDS = ['link', 'from', 'to', 'at', 'count', 'amountCny'] as const;
-export const ENDPOINT_FIELDS = ['kind', 'value'] as const;
-export const MAX_ENTITIES = 64;
-const MAX_NARRATIVE = 20_000;
+/**
+ * The raw formats' JSON Schemas (packages/core/schemas, described in docs/formats.md) are
+ * the single description of a record: what a field may hold, which are required, and the
+ * error code and message each field gives (`x-credence-error`). This module validates
+ * with them and adds only what a schema cannot say: a time's range, which depends on the
+ * member's clock (wire/date-time), and a link's default count.
+ */
+interface SchemaNode {
+  readonly properties?: Readonly<Record<string, SchemaNode>>;
+  readonly items?: SchemaNode;
+  readonly enum?: readonly string[];
+  readonly maxItems?: number;
+  readonly 'x-credence-error'?: { readonly code: RecordErrorCode; readonly message?: string };
+  readonly 'x-credence-unknown'?: string;
+}
+
+function loadSchema(name: string): SchemaNode & Record<string, unknown> {
+  const url = new URL(`../../schemas/${name}.schema.json`, import.meta.url);
+  return JSON.parse(readFileSync(url, 'utf8')) as SchemaNode & Record<string, unknown>;
+}
+
+/** The JSON Schemas of a raw report and a raw link, as published in packages/core/schemas. */
+export const RAW_REPORT_SCHEMA = loadSchema('raw-report');
+export const RAW_LINK_SCHEMA = loadSchema('raw-link');
+
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+ajv.addKeyword({ keyword: 'x-credence-error', schemaType: 'object' });
+ajv.addKeyword({ keyword: 'x-credence-unknown', schemaType: 'string' });
+const validateReport = ajv.compile(RAW_REPORT_SCHEMA);
+const validateLink = ajv.compile(RAW_LINK_SCHEMA);
+
+const fieldsOf = (node: SchemaNode | undefined): readonly string[] =>
+  Object.keys(node?.properties ?? {});
+/** The fields of each kind of record: anything else is `record.unknown_field`. */
+export const REPORT_FIELDS = fieldsOf(RAW_REPORT_SCHEMA);
+export const LINK_FIELDS = fieldsOf(RAW_LINK_SCHEMA);
+export const ENTITY_FIELDS = fieldsOf(RAW_REPORT_SCHEMA.properties?.entities?.items);
+export const ENDPOINT_FIELDS = fieldsOf(RAW_LINK_SCHEMA.properties?.from);
+export const MAX_ENTITIES = RAW_REPORT_SCHEMA.properties?.entities?.maxItems as number;
 
 type Json = Record<string, unknown>;
 
@@ -79,154 +103,140 @@ function own(value: object): Json {
   return copy;
 }
 
-class Collector {
-  readonly errors: FieldError[] = [];
-  add(field: string, code: RecordErrorCode, message: string): void {
-    this.errors.push({ field, code, message });
-  }
+/** A field error and where its field comes in the schema's order, for a stable listing. */
+interface Placed extends FieldError {
+  readonly order: readonly number[];
 }
 
-function oneOf<T extends string>(
-  c: Collector,
-  json: Json,
-  field: string,
-  allowed: readonly T[],
-  path = field,
-): T | undefined {
-  const v = json[field];
-  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
-    c.add(path, 'record.enum', `must be one of: ${allowed.join(', ')}`);
-    return undefined;
+/** `entities[0].role` from the path segments `entities`, `0`, `role`. */
+const fieldName = (path: readonly string[]) =>
+  path.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+
+/** The schema node of a field, and its place: each segment's index among its siblings. */
+function locate(schema: SchemaNode, path: readonly string[]) {
+  let node: SchemaNode | undefined = schema;
+  const order: number[] = [];
+  for (const segment of path) {
+    if (/^\d+$/.test(segment) && node?.items !== undefined) {
+      order.push(Number(segment));
+      node = node.items;
+      continue;
+    }
+    const names = fieldsOf(node);
+    const at = names.indexOf(segment);
+    order.push(at < 0 ? names.length : at);
+    node = at < 0 ? undefined : node?.properties?.[segment];
   }
-  return v as T;
+  return { node, order };
 }
 
-function dateTime(c: Collector, json: Json, field: string, now: number): string | undefined {
-  const v = json[field];
-  const checked = checkEventTime(v, now);
-  if (!checked.ok) {
-    c.add(
+function schemaErrors(schema: SchemaNode, errors: readonly ErrorObject[]): Placed[] {
+  const seen = new Set<string>();
+  const out: Placed[] = [];
+  for (const e of errors) {
+    const path = e.instancePath.split('/').slice(1);
+    const params = e.params as { additionalProperty?: string; missingProperty?: string };
+    const unknown = e.keyword === 'additionalProperties';
+    const extra = unknown ? params.additionalProperty : params.missingProperty;
+    const full = extra === undefined ? path : [...path, extra];
+    const field = fieldName(full);
+    if (seen.has(field)) continue;
+    seen.add(field);
+    const { node, order } = locate(schema, full);
+    if (unknown) {
+      const parent = locate(schema, path).node;
+      out.push({
+        field,
+        code: 'record.unknown_field',
+        message: parent?.['x-credence-unknown'] ?? 'is not a field of the record',
+        order,
+      });
+      continue;
+    }
+    const rule = node?.['x-credence-error'];
+    out.push({
       field,
-      checked.problem === 'format' ? 'record.date_time' : 'record.date_range',
-      checked.message,
-    );
-    return undefined;
-  }
-  return v as string;
-}
-
-function amount(c: Collector, json: Json, field: string): number | undefined {
-  const v = json[field];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-    c.add(field, 'record.amount', 'must be a non-negative number of yuan');
-    return undefined;
-  }
-  return v;
-}
-
-function endpoint(c: Collector, value: unknown, path: string): RawEndpoint | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    c.add(path, 'record.type', 'must be an object with kind and value');
-    return undefined;
-  }
-  const e = own(value);
-  const kind = oneOf<IdentifierKind>(c, e, 'kind', IDENTIFIER_KINDS, `${path}.kind`);
-  if (typeof e.value !== 'string') c.add(`${path}.value`, 'record.type', 'must be a string');
-  return kind === undefined || typeof e.value !== 'string' ? undefined : { kind, value: e.value };
-}
-
-function parseReport(json: Json, now: number): ParseResult {
-  const c = new Collector();
-  if (typeof json.ref !== 'string' || !REF.test(json.ref))
-    c.add('ref', 'record.ref', 'must be 1 to 128 letters, digits or . _ : -');
-  const type = oneOf(c, json, 'type', REPORT_TYPES);
-  const category = oneOf(c, json, 'category', CATEGORIES);
-  const occurredAt = dateTime(c, json, 'occurredAt', now);
-  const lossCny = amount(c, json, 'lossCny');
-  const entities: RawEntity[] = [];
-  if (
-    !Array.isArray(json.entities) ||
-    json.entities.length === 0 ||
-    json.entities.length > MAX_ENTITIES
-  ) {
-    c.add('entities', 'record.entities', `must be a list of 1 to ${MAX_ENTITIES} entities`);
-  } else {
-    json.entities.forEach((value: unknown, i) => {
-      const path = `entities[${i}]`;
-      const e = endpoint(c, value, path);
-      const role =
-        typeof value === 'object' && value !== null
-          ? oneOf(c, own(value), 'role', ENTITY_ROLES, `${path}.role`)
-          : undefined;
-      if (e !== undefined && role !== undefined) entities.push({ role, ...e });
+      code: rule?.code ?? 'record.type',
+      message:
+        rule?.message ??
+        (node?.enum === undefined
+          ? 'does not match the format'
+          : `must be one of: ${node.enum.join(', ')}`),
+      order,
     });
   }
-  if (
-    json.narrative !== undefined &&
-    (typeof json.narrative !== 'string' || json.narrative.length > MAX_NARRATIVE)
-  ) {
-    c.add('narrative', 'record.narrative', `must be text of at most ${MAX_NARRATIVE} characters`);
+  return out;
+}
+
+/** Validates against the schema, then the time's range by the member's clock. */
+function check(
+  schema: SchemaNode,
+  validate: ValidateFunction,
+  json: Json,
+  timeField: 'occurredAt' | 'at',
+  now: number,
+): FieldError[] {
+  const placed = validate(json) ? [] : schemaErrors(schema, validate.errors ?? []);
+  const time = json[timeField];
+  if (typeof time === 'string' && !placed.some((e) => e.field === timeField)) {
+    const checked = checkEventTime(time, now);
+    if (!checked.ok)
+      placed.push({
+        field: timeField,
+        code: checked.problem === 'format' ? 'record.date_time' : 'record.date_range',
+        message: checked.message,
+        order: locate(schema, [timeField]).order,
+      });
   }
-  if (json.shareScript !== undefined && typeof json.shareScript !== 'boolean')
-    c.add('shareScript', 'record.share_script', 'must be true or false');
-  for (const field of Object.keys(json)) {
-    if (!(REPORT_FIELDS as readonly string[]).includes(field))
-      c.add(field, 'record.unknown_field', 'is not a field of a report');
-  }
-  if (
-    c.errors.length > 0 ||
-    type === undefined ||
-    category === undefined ||
-    occurredAt === undefined
-  )
-    return { ok: false, errors: c.errors };
+  placed.sort((a, b) => compareOrder(a.order, b.order));
+  return placed.map(({ field, code, message }) => ({ field, code, message }));
+}
+
+function compareOrder(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++)
+    if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
+  return a.length - b.length;
+}
+
+const endpointOf = (value: unknown): RawEndpoint => {
+  const e = own(value as object);
+  return { kind: e.kind as IdentifierKind, value: e.value as string };
+};
+
+function parseReport(json: Json, now: number): ParseResult {
+  const errors = check(RAW_REPORT_SCHEMA, validateReport, json, 'occurredAt', now);
+  if (errors.length > 0) return { ok: false, errors };
+  const entities: RawEntity[] = (json.entities as unknown[]).map((value) => {
+    const e = own(value as object);
+    return { role: e.role as EntityRole, ...endpointOf(e) };
+  });
   const report: RawReport = {
     ref: json.ref as string,
-    type,
-    category,
-    occurredAt,
-    ...(lossCny === undefined ? {} : { lossCny }),
+    type: json.type as ReportType,
+    category: json.category as Category,
+    occurredAt: json.occurredAt as string,
+    ...(json.lossCny === undefined ? {} : { lossCny: json.lossCny as number }),
     entities,
-    ...(typeof json.narrative === 'string' ? { narrative: json.narrative } : {}),
-    ...(typeof json.shareScript === 'boolean' ? { shareScript: json.shareScript } : {}),
+    ...(json.narrative === undefined ? {} : { narrative: json.narrative as string }),
+    ...(json.shareScript === undefined ? {} : { shareScript: json.shareScript as boolean }),
   };
   return { ok: true, record: { kind: 'report', report } };
 }
 
 function parseLink(json: Json, now: number): ParseResult {
-  const c = new Collector();
-  const link = oneOf(c, json, 'link', LINK_TYPES);
-  const from = endpoint(c, json.from, 'from');
-  const to = endpoint(c, json.to, 'to');
-  const at = dateTime(c, json, 'at', now);
-  const count = json.count ?? 1;
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1)
-    c.add('count', 'record.count', 'must be a positive integer');
-  const amountCny = amount(c, json, 'amountCny');
-  for (const field of Object.keys(json)) {
-    if (!(LINK_FIELDS as readonly string[]).includes(field))
-      c.add(field, 'record.unknown_field', 'is not a field of a link');
-  }
-  if (
-    c.errors.length > 0 ||
-    link === undefined ||
-    from === undefined ||
-    to === undefined ||
-    at === undefined
-  )
-    return { ok: false, errors: c.errors };
+  const errors = check(RAW_LINK_SCHEMA, validateLink, json, 'at', now);
+  if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
     record: {
       kind: 'link',
       link: {
-        link,
-        from,
-        to,
-        at,
-        count: count as number,
-        ...(amountCny === undefined ? {} : { amountCny }),
+        link: json.link as LinkType,
+        from: endpointOf(json.from),
+        to: endpointOf(json.to),
+        at: json.at as string,
+        count: (json.count as number | undefined) ?? 1,
+        ...(json.amountCny === undefined ? {} : { amountCny: json.amountCny as number }),
       },
     },
   };

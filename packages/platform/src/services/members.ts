@@ -244,8 +244,19 @@ export class MemberService {
       throw refuse('statement.at', 'must be within the last 24 hours');
     const keys = await this.store.signingKeys(caller.id);
     const usable = keys.filter((k) => usableAt(k, at));
-    if (!usable.some((k) => k.publicKey === signed.signedBy))
-      throw refuse('signedBy', 'is not one of your current signing keys');
+    // A member that never had a key (added without one: `credence member init` makes it)
+    // adds its first with its credential, the statement signed by that very key.
+    const first =
+      keys.length === 0 &&
+      statement.action === 'add_signing_key' &&
+      signed.signedBy === statement.publicKey;
+    if (!first && !usable.some((k) => k.publicKey === signed.signedBy))
+      throw refuse(
+        'signedBy',
+        keys.length === 0
+          ? 'you have no signing key yet: add your first with a statement signed by that key'
+          : 'is not one of your current signing keys',
+      );
     if (!verifyKeyStatement(signed)) throw refuse('signature', 'does not verify');
     const authorization = signed;
     const row = keys.find((k) => k.publicKey === statement.publicKey);
