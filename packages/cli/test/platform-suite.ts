@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { iso7064Mod11_2, luhnCheckDigit } from '@credence/core/identifiers/checksums';
@@ -10,6 +11,7 @@ import { TreeBuilder } from '@credence/core/merkle/tree-builder';
 import { generateEd25519, privateKeyFromJwk } from '@credence/core/signing/ed25519';
 import { signBatch } from '@credence/core/wire/batches';
 import { openStore } from '@credence/platform/server';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type KeyserverProcess, spawnKeyserver } from '../src/commands/keyserver-process.js';
 import { type ServiceProcess, spawnService } from '../src/commands/service-process.js';
@@ -25,6 +27,20 @@ const BIN = resolve(import.meta.dirname, '../bin/credence.js');
 function credence(...args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** `credence` without blocking this process (which may have to answer the command meanwhile). */
+function credenceAsync(
+  ...args: string[]
+): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [BIN, ...args]);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (err += c));
+    child.on('close', (code) => done({ code, out, err }));
+  });
 }
 
 /** A port nobody listens on now, so that a restarted server comes back at the same URL. */
@@ -88,6 +104,9 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
           String(port),
           '--log-level',
           'info',
+          // A receiver on this machine, for the members' webhook tests.
+          '--webhook-allow',
+          '127.0.0.1/32',
           ...more,
         ],
         { log: join(dir, 'platform.log') },
@@ -379,10 +398,111 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
       expect(rings.code, rings.err).toBe(0);
       const found = JSON.parse(rings.out) as { rings: { size: number; reported: number }[] };
       expect(found.rings.some((r) => r.reported === 2 && r.size >= 4)).toBe(true);
-      // Its own first key, registered by init, is its own to `member verify`: no finding.
+
+      // A batch of identifiers to check, one CSV row each, in order, bad lines said.
+      const batch = join(folder, 'to-check.txt');
+      writeFileSync(
+        batch,
+        `# today's payees\nbank_card,${card(1)}\nphone,13800199999\nbank_card,${card(1).slice(0, -1)}${(Number(card(1).at(-1)) + 1) % 10}\nnot a line\n`,
+      );
+      const results = join(folder, 'results.csv');
+      const batchChecked = credence(
+        'member',
+        'check',
+        '--in',
+        batch,
+        '--out',
+        results,
+        '--config',
+        config,
+      );
+      expect(batchChecked.err).toContain('5 lines: 2 identifiers checked, 2 lines not checkable');
+      expect(batchChecked.code).toBe(4);
+      const rows = parseCsv(readFileSync(results, 'utf8'), { columns: true }) as Record<
+        string,
+        string
+      >[];
+      expect(rows.map((r) => [r.line, r.kind, r.verdict])).toEqual([
+        ['2', 'bank_card', 'suspicious'],
+        ['3', 'phone', 'clear'],
+        ['4', 'bank_card', ''],
+        ['5', '', ''],
+      ]);
+      expect(rows[0]?.ring).toMatch(/^ring-/);
+      expect(rows[2]?.error).toContain('identifier.bank_card.checksum');
+      expect(rows[3]?.error).toContain('record.type');
+
+      // A webhook: set, shown, tested (a signed delivery now), removed.
+      const received: string[] = [];
+      const receiver = createHttpServer((req, res) => {
+        let body = '';
+        req.on('data', (c) => (body += c));
+        req.on('end', () => {
+          received.push(body);
+          res.writeHead(204).end();
+        });
+      });
+      await new Promise<void>((done) => receiver.listen(0, '127.0.0.1', done));
+      try {
+        const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/alerts`;
+        expect(credence('member', 'webhook', 'set', hook, '--config', config).code).toBe(0);
+        expect(credence('member', 'webhook', 'show', '--config', config).out.trim()).toBe(hook);
+        // The receiver is in this process: the command runs without blocking it.
+        const tested = await credenceAsync('member', 'webhook', 'test', '--config', config);
+        expect(tested.out.trim(), tested.err).toBe(`delivered to ${hook}: HTTP 204`);
+        expect(JSON.parse(received[0] ?? '{}')).toMatchObject({ test: true });
+        expect(credence('member', 'webhook', 'remove', '--config', config).out.trim()).toBe(
+          'webhook removed',
+        );
+        const none = credence('member', 'webhook', 'test', '--config', config);
+        expect(none.code).toBe(1);
+        expect(none.err).toContain('webhook.none');
+      } finally {
+        receiver.close();
+      }
+
+      // A report withdrawn by its ref: recounted at once, its receipt held.
+      const retracted = credence(
+        'member',
+        'retract',
+        'bank-c-1',
+        '--reason',
+        'false_positive',
+        '--config',
+        config,
+      );
+      expect(retracted.code, retracted.err).toBe(0);
+      expect(retracted.out).toMatch(
+        /^report bank-c-1 \(\S+\) retracted at .*, its receipt verified\.$/m,
+      );
+      const afterRetract = credence(
+        'member',
+        'check',
+        '--kind',
+        'bank_card',
+        card(1),
+        '--config',
+        config,
+        '--json',
+      );
+      expect(JSON.parse(afterRetract.out)[0]).toMatchObject({ reporters: 0 });
+      const unknownRef = credence(
+        'member',
+        'retract',
+        'bank-c-9',
+        '--reason',
+        'other',
+        '--config',
+        config,
+      );
+      expect(unknownRef.code).toBe(1);
+      expect(unknownRef.err).toContain('no report of yours has the ref bank-c-9');
+
+      // Its own first key, registered by init, and its retraction are its own to `member
+      // verify`: no finding.
       const verified = credence('member', 'verify', '--config', config);
       expect(verified.code, verified.out + verified.err).toBe(0);
-    });
+    }, 180_000);
 
     it('watches, submits, checks and alerts end to end, with raw values kept at the member', async () => {
       const watchFile = join(dir, 'bank-a', 'customers.txt');
@@ -964,15 +1084,32 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
       expect(ops.code, ops.err).toBe(0);
       const operator = join(dir, 'operator.json');
       writeFileSync(operator, JSON.stringify({ url: platform?.url, credential: ops.out.trim() }));
-      const policy = await fetch(`${platform?.url}/v1/policy`, {
-        headers: { authorization: `Bearer ${ops.out.trim()}` },
-      }).then((r) => r.json() as Promise<{ policy: { thresholds: Record<string, number> } }>);
-      const put = await fetch(`${platform?.url}/v1/policy`, {
-        method: 'PUT',
-        headers: { authorization: `Bearer ${ops.out.trim()}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ ...policy.policy, thresholds: { suspicious: 0.3, fraud: 0.72 } }),
-      });
-      expect(put.status).toBe(200);
+      // With the operator's commands: the policy in force, then a new version from a file.
+      const shown = credence('policy', 'show', '--config', operator);
+      expect(shown.code, shown.err).toBe(0);
+      const policy = JSON.parse(shown.out) as {
+        version: number;
+        policy: { thresholds: Record<string, number> };
+      };
+      const policyFile = join(dir, 'policy.json');
+      writeFileSync(
+        policyFile,
+        JSON.stringify({ ...policy.policy, thresholds: { suspicious: 0.3, fraud: 0.72 } }),
+      );
+      const set = credence('policy', 'set', policyFile, '--config', operator);
+      expect(set.code, set.err).toBe(0);
+      expect(set.out).toBe(`policy version ${policy.version + 1} is in force\n`);
+      // A member may read it, not set it.
+      expect(credence('policy', 'show', '--config', configs['bank-a'] as string).code).toBe(0);
+      const refused = credence(
+        'policy',
+        'set',
+        policyFile,
+        '--config',
+        configs['bank-a'] as string,
+      );
+      expect(refused.code).toBe(1);
+      expect(refused.err).toContain('403');
       const analyzed = credence('analyze', '--config', operator);
       expect(analyzed.code, analyzed.err).toBe(0);
       clean();

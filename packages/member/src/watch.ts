@@ -18,7 +18,7 @@ export interface WatchSummary {
   readonly rejected: { line: number; code: string; message: string }[];
 }
 
-class WatchLineError extends Error {
+export class WatchLineError extends Error {
   constructor(
     readonly code: 'record.json' | 'record.type',
     message: string,

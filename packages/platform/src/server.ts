@@ -168,6 +168,10 @@ export async function createPlatform(
     await analysis.refresh();
     await alerts.poke();
   };
+  const dispatcher = new WebhookDispatcher(store, privateKeyFromJwk(key.privateJwk), {
+    targets,
+    ...(config.webhookClock === undefined ? {} : { now: config.webhookClock }),
+  });
   const app = await buildPlatformApp({
     store,
     view,
@@ -185,6 +189,7 @@ export async function createPlatform(
     platformPublicKey: key.publicKey,
     limiter: new RequestLimiter({ ...DEFAULT_REQUEST_RATES, ...config.requestRates }),
     webhookTargets: targets,
+    webhookTest: (url) => dispatcher.test(url),
     logger: config.logger ?? false,
     onChange: () => void alerts.poke(),
   });
@@ -192,10 +197,6 @@ export async function createPlatform(
   let poll: NodeJS.Timeout | undefined;
   let checkpoints: NodeJS.Timeout | undefined;
   let analyses: NodeJS.Timeout | undefined;
-  const dispatcher = new WebhookDispatcher(store, privateKeyFromJwk(key.privateJwk), {
-    targets,
-    ...(config.webhookClock === undefined ? {} : { now: config.webhookClock }),
-  });
   return {
     app,
     store,

@@ -381,6 +381,24 @@ describe('risk checks', () => {
     expect(json(again)).toMatchObject({ status: 409, code: 'report.already_retracted' });
   });
 
+  it("finds one of the member's own reports by its ref, and never another's", async () => {
+    const r = json<{ results: { id: string }[] }>(
+      await h.reports(h.actors.bankA, [report('r1', [1]), report('r2', [2])]),
+    );
+    const byRef = (actor: typeof h.actors.bankA, ref: string) =>
+      h.request(actor, 'GET', `/v1/reports?ref=${encodeURIComponent(ref)}`);
+    const found = json<{ reports: { id: string; ref: string }[]; next: null }>(
+      await byRef(h.actors.bankA, 'r2'),
+    );
+    expect(found.reports.map((x) => [x.id, x.ref])).toEqual([[r.results[1]?.id, 'r2']]);
+    expect(found.next).toBeNull();
+    expect(json(await byRef(h.actors.bankB, 'r2'))).toEqual({ reports: [], next: null });
+    expect(json(await byRef(h.actors.bankA, 'r9'))).toEqual({ reports: [], next: null });
+    const bad = await byRef(h.actors.bankA, 'r 2');
+    expect(bad.statusCode).toBe(400);
+    expect(json(bad)).toMatchObject({ code: 'request.invalid' });
+  });
+
   it('follows the policy the operator sets', async () => {
     await h.reports(h.actors.bankA, [report('r1', [1], { type: 'suspected' })]);
     expect(json(await h.request(h.actors.bankB, 'GET', `/v1/check/${tok(1)}`))).toMatchObject({

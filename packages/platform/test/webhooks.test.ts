@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer } from 'node:net';
+import { verifyEd25519 } from '@credence/core/signing/ed25519';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   isInternalAddress,
@@ -238,5 +239,46 @@ describe('delivering a webhook', () => {
     expect(await h.platform.webhooks.tick()).toBe(0);
     expect(hook.received).toHaveLength(2);
     expect(target.received).toHaveLength(0);
+  });
+});
+
+describe('a test delivery (POST /v1/webhook/test)', () => {
+  it('is sent now, signed as alerts are, says how it went, and stores nothing', async () => {
+    h = await harness({ config: { webhookAllow: ['127.0.0.1/32'] } });
+    const none = await h.request(h.actors.bankB, 'POST', '/v1/webhook/test');
+    expect(none.statusCode).toBe(404);
+    expect(json(none)).toMatchObject({ code: 'webhook.none' });
+
+    const hook = await receiver();
+    const url = `http://127.0.0.1:${hook.port}/alerts`;
+    await h.request(h.actors.bankB, 'PUT', '/v1/webhook', { url });
+    const sent = await h.request(h.actors.bankB, 'POST', '/v1/webhook/test');
+    expect(sent.statusCode, sent.body).toBe(200);
+    expect(json(sent)).toEqual({ url, delivered: true, status: 200 });
+    expect(hook.received).toHaveLength(1);
+    const got = hook.received[0] as { headers: IncomingHttpHeaders; body: string };
+    expect(JSON.parse(got.body)).toMatchObject({ test: true });
+    const m = /^t=(\d+),ed25519=([A-Za-z0-9_-]+)$/.exec(String(got.headers['credence-signature']));
+    expect(
+      verifyEd25519(
+        h.platform.publicKey,
+        new TextEncoder().encode(`${m?.[1]}.${got.body}`),
+        m?.[2] ?? '',
+      ),
+    ).toBe(true);
+    // Nothing waits to be retried.
+    expect(await h.platform.webhooks.tick()).toBe(0);
+
+    // A receiver that fails: said, with the status.
+    const failing = await receiver(503);
+    await h.request(h.actors.bankB, 'PUT', '/v1/webhook', {
+      url: `http://127.0.0.1:${failing.port}/alerts`,
+    });
+    expect(json(await h.request(h.actors.bankB, 'POST', '/v1/webhook/test'))).toMatchObject({
+      delivered: false,
+      error: 'HTTP 503',
+    });
+    // Only members have webhooks.
+    expect((await h.request(h.actors.operator, 'POST', '/v1/webhook/test')).statusCode).toBe(403);
   });
 });

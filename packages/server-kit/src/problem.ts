@@ -49,6 +49,7 @@ export const PROBLEMS = {
   },
   'report.not_found': { status: 404, title: 'No such report of yours' },
   'report.already_retracted': { status: 409, title: 'The report is already retracted' },
+  'webhook.none': { status: 404, title: 'You have set no webhook' },
   'member.exists': { status: 409, title: 'A member with this id exists' },
   'member.not_found': { status: 404, title: 'No such member' },
   'member.share_taken': { status: 409, title: 'The share is bound to another key server' },

@@ -1,6 +1,7 @@
 import type { PlatformEndpoint } from '@credence/member/platform-client';
 import { platformRequest } from '@credence/member/platform-client';
 import type { Command } from 'commander';
+import { readJson } from './files.js';
 import { credentialOption, endpoint } from './log.js';
 import { integer } from './parse.js';
 
@@ -149,6 +150,48 @@ export function registerAnalysis(program: Command): void {
           `/v1/rings?limit=${flags.limit}`,
         );
         printRings(rings, total);
+      },
+    );
+
+  const policy = program
+    .command('policy')
+    .description('The risk policy in force: show it (anyone), or set a new version (operator).');
+  policy
+    .command('show')
+    .description('Print the risk policy in force and its version, as JSON.')
+    .option('--platform <url>', 'the platform URL')
+    .addOption(credentialOption())
+    .option('--config <file>', "a member's config, or a JSON file with url and credential")
+    .action(async (flags: { platform?: string; credential?: string; config?: string }) => {
+      const answer = await platformRequest<{ version: number; policy: unknown }>(
+        platformOf(flags),
+        'GET',
+        '/v1/policy',
+      );
+      console.log(JSON.stringify(answer, null, 2));
+    });
+  policy
+    .command('set')
+    .description(
+      'Set a new version of the risk policy from a JSON file (the policy object, as policy show prints it under "policy"); logged, and checks follow it at once.',
+    )
+    .argument('<file>', 'the policy, as JSON')
+    .option('--platform <url>', 'the platform URL')
+    .addOption(credentialOption())
+    .option('--config <file>', "a JSON file with url and credential (the operator's)")
+    .action(
+      async (file: string, flags: { platform?: string; credential?: string; config?: string }) => {
+        const json = readJson(file) as { policy?: unknown };
+        // Either the policy itself, or what policy show printed ({version, policy}).
+        const body =
+          typeof json === 'object' && json !== null && 'policy' in json ? json.policy : json;
+        const { version } = await platformRequest<{ version: number }>(
+          platformOf(flags),
+          'PUT',
+          '/v1/policy',
+          body,
+        );
+        console.log(`policy version ${version} is in force`);
       },
     );
 

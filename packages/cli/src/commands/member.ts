@@ -1,9 +1,16 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { PhoneRegion } from '@credence/core/identifiers/phone';
 import { generateEd25519 } from '@credence/core/signing/ed25519';
 import { type Alert, fetchAlerts, followAlerts } from '@credence/member/alerts';
-import { checkIdentifiers, describeCheck } from '@credence/member/checks';
+import {
+  batchCheckCsv,
+  batchCheckHeader,
+  checkIdentifiers,
+  checkLines,
+  describeCheck,
+} from '@credence/member/checks';
+import type { LogMonitor } from '@credence/member/log-monitor';
 import { MemberError } from '@credence/member/member-error';
 import { MemberSession, type SessionOptions } from '@credence/member/member-session';
 import {
@@ -12,16 +19,20 @@ import {
   renewCredential,
   rotateSigningKey,
 } from '@credence/member/own-keys';
+import { retractReport } from '@credence/member/own-reports';
+import { platformRequest } from '@credence/member/platform-client';
 import { describeRanking, rankOwnIdentifiers } from '@credence/member/rank';
 import { shareScripts } from '@credence/member/share-scripts';
 import type { SubmitProgress } from '@credence/member/submit';
 import { submitFile } from '@credence/member/submit';
+import { readTextLines } from '@credence/member/text-lines';
 import { type TokenizeProgress, tokenizeFile } from '@credence/member/tokenize-file';
 import type { TokenizerStats } from '@credence/member/tokenizer';
 import { watchFile } from '@credence/member/watch';
 import { WatchIndex } from '@credence/member/watch-index';
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync, writeJson } from './files.js';
+import { endpoint } from './log.js';
 import { collect, collectIntegers, encoding, integer, phoneRegion } from './parse.js';
 import { statusLine } from './progress.js';
 
@@ -68,6 +79,21 @@ async function withSession<T>(
     for (const w of session.warnings) console.error(`warning: ${w.message}`);
     if (session.warnings.length > 0) process.exitCode = 3;
   }
+}
+
+/** Work that needs the member's log monitor (its receipts and checkpoints), not the key servers. */
+function withLogMonitor<T>(
+  config: string,
+  work: (session: MemberSession, monitor: LogMonitor) => Promise<T>,
+): Promise<T> {
+  return withSession(config, { cache: false, threads: 0 }, async (session) => {
+    const monitor = session.logMonitor();
+    try {
+      return await work(session, monitor);
+    } finally {
+      monitor.close();
+    }
+  });
 }
 
 const cacheOption = (cache: string | false | undefined): SessionOptions =>
@@ -184,6 +210,44 @@ function printSubmitted(
 }
 
 /** An alert as the member's staff read it: the watched customer, what happened. */
+/** The platform a member's config names, for commands that need no key server. */
+const memberPlatform = (config: string) => endpoint({ config });
+
+/**
+ * `credence member check --in FILE [--out FILE]`: one CSV row per line of the file, in
+ * order (BATCH_CHECK_COLUMNS), written as the answers come; a summary on stderr.
+ */
+async function runBatchCheck(
+  flags: { in: string; out?: string; encoding?: string; config: string; cache?: string },
+  after: { after?: number },
+): Promise<void> {
+  const out = flags.out === undefined ? undefined : openSync(flags.out, 'w', 0o600);
+  const write = (text: string) =>
+    out === undefined ? process.stdout.write(text) : writeSync(out, text);
+  try {
+    write(batchCheckHeader());
+    const counts = await withSession(
+      flags.config,
+      { ...cacheOption(flags.cache), threads: 0 },
+      (session) =>
+        checkLines(
+          session,
+          readTextLines(flags.in, flags.encoding),
+          (rows) => {
+            if (rows.length > 0) write(batchCheckCsv(rows));
+          },
+          after,
+        ),
+    );
+    process.stderr.write(
+      `${n(counts.lines)} lines: ${n(counts.checked)} identifiers checked, ${n(counts.rejected)} lines not checkable (their rows say why)${flags.out === undefined ? '' : `; results in ${flags.out}`}.\n`,
+    );
+    if (counts.rejected > 0) process.exitCode = EXIT_DONE_WITH_REJECTIONS;
+  } finally {
+    if (out !== undefined) closeSync(out);
+  }
+}
+
 function describeAlert(alert: Alert, index: WatchIndex | undefined): string {
   if (alert.source === 'key')
     return `${alert.createdAt}  the operator announced signing key ${alert.token} for you: it starts at ${alert.occurredAt} and your other keys stop then. If you did not ask for it: credence member keys object ${alert.token}  [${alert.cursor}]`;
@@ -462,29 +526,20 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
         file: string,
         flags: { config: string; format?: 'jsonl' | 'csv'; encoding?: string },
       ) => {
-        const shared = await withSession(
-          flags.config,
-          { cache: false, threads: 0 },
-          async (session) => {
-            const monitor = session.logMonitor();
-            try {
-              const key = session.signingKey();
-              return await shareScripts({
-                input: file,
-                format: flags.format ?? (file.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl'),
-                ...(flags.encoding === undefined ? {} : { encoding: flags.encoding }),
-                platform: session.platform,
-                memberId: session.config.memberId,
-                phoneRegion: session.config.phoneRegion,
-                signingKey: key.key,
-                publicKey: key.publicKey,
-                monitor,
-              });
-            } finally {
-              monitor.close();
-            }
-          },
-        );
+        const shared = await withLogMonitor(flags.config, async (session, monitor) => {
+          const key = session.signingKey();
+          return await shareScripts({
+            input: file,
+            format: flags.format ?? (file.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl'),
+            ...(flags.encoding === undefined ? {} : { encoding: flags.encoding }),
+            platform: session.platform,
+            memberId: session.config.memberId,
+            phoneRegion: session.config.phoneRegion,
+            signingKey: key.key,
+            publicKey: key.publicKey,
+            monitor,
+          });
+        });
         console.log(
           `${n(shared.reports)} scripts: ${n(shared.accepted)} shared, ${n(shared.duplicates)} shared before, ${n(shared.conflicts)} conflicts; ${n(shared.receipts)} receipts verified and kept.`,
         );
@@ -505,30 +560,21 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
       collectIntegers,
     )
     .action(async (flags: { config: string; json?: boolean; accept?: number[] }) => {
-      const report = await withSession(
-        flags.config,
-        { cache: false, threads: 0 },
-        async (session) => {
-          const monitor = session.logMonitor();
-          try {
-            for (const index of flags.accept ?? [])
-              if (!monitor.acceptForeign(index))
-                throw new MemberError(
-                  'member.config',
-                  `entry ${index} is not one that verify named in your name`,
-                );
-            return await monitor.verifyAll({
-              id: session.config.memberId,
-              publicKey:
-                session.config.signingKeyFile === undefined
-                  ? undefined
-                  : session.signingKey().publicKey,
-            });
-          } finally {
-            monitor.close();
-          }
-        },
-      );
+      const report = await withLogMonitor(flags.config, async (session, monitor) => {
+        for (const index of flags.accept ?? [])
+          if (!monitor.acceptForeign(index))
+            throw new MemberError(
+              'member.config',
+              `entry ${index} is not one that verify named in your name`,
+            );
+        return await monitor.verifyAll({
+          id: session.config.memberId,
+          publicKey:
+            session.config.signingKeyFile === undefined
+              ? undefined
+              : session.signingKey().publicKey,
+        });
+      });
       if (flags.json === true) console.log(JSON.stringify(report, null, 2));
       else {
         const head = report.checkpoint;
@@ -575,24 +621,15 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
     )
     .addOption(configOption())
     .action(async (flags: { config: string }) => {
-      const done = await withSession(
-        flags.config,
-        { cache: false, threads: 0 },
-        async (session) => {
-          const monitor = session.logMonitor();
-          try {
-            return await rotateSigningKey({
-              platform: session.platform,
-              monitor,
-              memberId: session.config.memberId,
-              current: session.signingKey(),
-              keyFile: resolve(session.home, session.config.signingKeyFile as string),
-            });
-          } finally {
-            monitor.close();
-          }
-        },
-      );
+      const done = await withLogMonitor(flags.config, async (session, monitor) => {
+        return await rotateSigningKey({
+          platform: session.platform,
+          monitor,
+          memberId: session.config.memberId,
+          current: session.signingKey(),
+          keyFile: resolve(session.home, session.config.signingKeyFile as string),
+        });
+      });
       console.log(done.publicKey);
       process.stderr.write(
         `Your new signing key is in place (the old one is kept as ${done.previous}); ${done.answer.replaces.length} other keys stopped. The change is in the log, and its receipt verified.\n`,
@@ -606,19 +643,14 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
     .allowUnknownOption()
     .addOption(configOption())
     .action(async (publicKey: string, flags: { config: string }) => {
-      await withSession(flags.config, { cache: false, threads: 0 }, async (session) => {
-        const monitor = session.logMonitor();
-        try {
-          await objectToKey({
-            platform: session.platform,
-            monitor,
-            memberId: session.config.memberId,
-            current: session.signingKey(),
-            publicKey,
-          });
-        } finally {
-          monitor.close();
-        }
+      await withLogMonitor(flags.config, async (session, monitor) => {
+        await objectToKey({
+          platform: session.platform,
+          monitor,
+          memberId: session.config.memberId,
+          current: session.signingKey(),
+          publicKey,
+        });
       });
       console.log(`Objected: ${publicKey} will not start. The objection is in the log.`);
     });
@@ -653,9 +685,17 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
 
   member
     .command('check')
-    .description('Ask the platform about an identifier (tokenized here first).')
-    .argument('<value...>', 'the identifier(s), as written')
-    .requiredOption('--kind <kind>', 'phone, bank_card, bank_account, url, … (SPEC §4)')
+    .description(
+      'Ask the platform about identifiers (tokenized here first): given on the command line, or a file of them (--in), one CSV row each.',
+    )
+    .argument('[value...]', 'the identifier(s), as written (with --kind)')
+    .option('--kind <kind>', 'phone, bank_card, bank_account, url, … (SPEC §4)')
+    .option(
+      '--in <file>',
+      'a file of identifiers, one per line: kind,value or {"kind","value"} (# comments), as for watch',
+    )
+    .option('--out <file>', 'with --in: the CSV results (default: standard output)')
+    .addOption(encodingOpt())
     .addOption(configOption())
     .addOption(cacheOpt())
     .option('--json', 'print the answers as JSON')
@@ -663,16 +703,39 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
     .action(
       async (
         values: string[],
-        flags: { kind: string; config: string; cache?: string; json?: boolean; after?: number },
+        flags: {
+          kind?: string;
+          in?: string;
+          out?: string;
+          encoding?: string;
+          config: string;
+          cache?: string;
+          json?: boolean;
+          after?: number;
+        },
       ) => {
+        const after = flags.after === undefined ? {} : { after: flags.after };
+        if (flags.in !== undefined) {
+          if (values.length > 0 || flags.kind !== undefined)
+            throw new InvalidArgumentError(
+              'give identifiers either with --in or as values, not both',
+            );
+          await runBatchCheck({ ...flags, in: flags.in }, after);
+          return;
+        }
+        if (values.length === 0 || flags.kind === undefined)
+          throw new InvalidArgumentError(
+            'give --kind and one or more values, or a file of identifiers with --in',
+          );
+        const kind = flags.kind;
         const checks = await withSession(
           flags.config,
           { ...cacheOption(flags.cache), threads: 0 },
           (session) =>
             checkIdentifiers(
               session,
-              values.map((value) => ({ kind: flags.kind, value })),
-              flags.after === undefined ? {} : { after: flags.after },
+              values.map((value) => ({ kind, value })),
+              after,
             ),
         );
         if (flags.json === true)
@@ -686,6 +749,87 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
         else console.log(checks.map(describeCheck).join('\n\n'));
       },
     );
+
+  member
+    .command('retract')
+    .description(
+      'Withdraw one of your reports, by the ref you gave it: its tokens are recounted at once, and the log holds the retraction (its receipt verified here).',
+    )
+    .argument('<ref>', "the report's ref")
+    .addOption(
+      new Option('--reason <reason>', 'why')
+        .choices(['false_positive', 'duplicate', 'appeal_upheld', 'other'])
+        .makeOptionMandatory(),
+    )
+    .addOption(configOption())
+    .action(async (ref: string, flags: { reason: string; config: string }) => {
+      const done = await withLogMonitor(flags.config, async (session, monitor) => {
+        return await retractReport({
+          platform: session.platform,
+          monitor,
+          memberId: session.config.memberId,
+          ref,
+          reason: flags.reason,
+        });
+      });
+      console.log(
+        `report ${done.ref} (${done.id}) retracted at ${done.retractedAt}; the log holds it (entry ${done.receipt.index}), its receipt verified.`,
+      );
+    });
+
+  const webhook = member
+    .command('webhook')
+    .description(
+      "Where the platform POSTs your alerts (signed; verify with GET /v1/platform's key).",
+    );
+  webhook
+    .command('set')
+    .argument('<url>', 'https://… (http: only to a receiver the operator allowed)')
+    .addOption(configOption())
+    .action(async (url: string, flags: { config: string }) => {
+      const platform = memberPlatform(flags.config);
+      await platformRequest(platform, 'PUT', '/v1/webhook', { url });
+      console.log(`alerts go to ${url} (credence member webhook test sends one now)`);
+    });
+  webhook
+    .command('show')
+    .addOption(configOption())
+    .action(async (flags: { config: string }) => {
+      const { url } = await platformRequest<{ url: string | null }>(
+        memberPlatform(flags.config),
+        'GET',
+        '/v1/webhook',
+      );
+      console.log(url ?? 'no webhook: alerts are pulled (credence member alerts)');
+    });
+  webhook
+    .command('remove')
+    .addOption(configOption())
+    .action(async (flags: { config: string }) => {
+      const { removed } = await platformRequest<{ removed: boolean }>(
+        memberPlatform(flags.config),
+        'DELETE',
+        '/v1/webhook',
+      );
+      console.log(removed ? 'webhook removed' : 'there was no webhook');
+    });
+  webhook
+    .command('test')
+    .description('Have the platform send a signed test delivery to your webhook now.')
+    .addOption(configOption())
+    .action(async (flags: { config: string }) => {
+      const r = await platformRequest<{
+        url: string;
+        delivered: boolean;
+        status?: number;
+        error?: string;
+      }>(memberPlatform(flags.config), 'POST', '/v1/webhook/test');
+      if (r.delivered) console.log(`delivered to ${r.url}: HTTP ${r.status}`);
+      else {
+        console.log(`not delivered to ${r.url}: ${r.error ?? 'no answer'}`);
+        process.exitCode = 1;
+      }
+    });
 
   member
     .command('rank')

@@ -170,6 +170,25 @@ export function retractionDigest(r: { report: string; at: number; reason: string
 }
 
 /**
+ * The entry of a member's retraction of one of its reports, as the platform logs it and
+ * the member expects it.
+ */
+export function retractionEntry(
+  memberId: string,
+  reportId: string,
+  reason: string,
+  at: number,
+): LogEntry {
+  return {
+    kind: 'retraction',
+    time: entryTime(at),
+    member: memberId,
+    subject: reportId,
+    digest: retractionDigest({ report: reportId, at, reason }),
+  };
+}
+
+/**
  * A member's masked script added to one of its reports after the report was sent (the
  * member opted in to sharing later): logged as its own entry, so the report's record
  * never changes after it was logged.

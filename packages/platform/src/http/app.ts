@@ -64,6 +64,10 @@ export interface PlatformDeps {
   readonly limiter?: RequestLimiter;
   /** Where webhooks may point (default: public HTTPS only). */
   readonly webhookTargets: WebhookTargets;
+  /** A test delivery to a webhook URL, now (WebhookDispatcher.test). */
+  readonly webhookTest?: (
+    url: string,
+  ) => Promise<{ delivered: boolean; status?: number; error?: string }>;
   readonly logger?: FastifyServerOptions['logger'];
   /** Called after a write moved the change sequence (wakes alert streams here). */
   readonly onChange?: () => void;
@@ -658,12 +662,23 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
           properties: {
             after: { type: 'string', maxLength: 64 },
             limit: { type: 'string', pattern: '^\\d{1,4}$' },
+            ref: {
+              type: 'string',
+              pattern: '^[A-Za-z0-9._:-]{1,128}$',
+              description: 'only the report with this ref (yours), if there is one',
+            },
           },
         },
       },
     },
     async (request) => {
-      const q = request.query as { after?: string; limit?: string };
+      const q = request.query as { after?: string; limit?: string; ref?: string };
+      if (q.ref !== undefined) {
+        const found = (await deps.store.reportsByRef(me(request).id, [q.ref])).get(q.ref);
+        const report =
+          found === undefined ? undefined : await deps.store.getReport(me(request).id, found.id);
+        return { reports: report === undefined ? [] : [reportJson(report)], next: null };
+      }
       const limit = Math.min(1000, Math.max(1, Number(q.limit ?? '100')));
       const reports = await deps.store.listReports(me(request).id, q.after, limit);
       return {
@@ -1051,6 +1066,38 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
     '/v1/webhook',
     { config: { roles: MEMBERS }, schema: { tags: ['alerts'], summary: 'Your webhook' } },
     async (request) => ({ url: (await deps.store.getWebhook(me(request).id)) ?? null }),
+  );
+  app.post(
+    '/v1/webhook/test',
+    {
+      config: { roles: MEMBERS },
+      schema: {
+        tags: ['alerts'],
+        summary:
+          'Send a signed test delivery to your webhook now ({"test": true, "createdAt"}), and say how it went',
+        response: {
+          200: {
+            type: 'object',
+            required: ['url', 'delivered'],
+            properties: {
+              url: { type: 'string' },
+              delivered: { type: 'boolean' },
+              status: { type: 'integer' },
+              error: { type: 'string' },
+            },
+          },
+          ...problems,
+        },
+      },
+    },
+    async (request) => {
+      const url = await deps.store.getWebhook(me(request).id);
+      if (url === undefined || url === null)
+        throw new HttpProblem('webhook.none', 'set one first: PUT /v1/webhook');
+      if (deps.webhookTest === undefined)
+        return { url, delivered: false, error: 'this process does not deliver webhooks' };
+      return { url, ...(await deps.webhookTest(url)) };
+    },
   );
   app.delete(
     '/v1/webhook',

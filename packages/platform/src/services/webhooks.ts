@@ -121,25 +121,33 @@ export class WebhookDispatcher {
     }
   }
 
-  private async send(d: WebhookDelivery): Promise<boolean> {
-    const body = JSON.stringify(alertJson(d.alert));
+  /**
+   * POSTs a body, signed, to a URL that WebhookTargets admits, at the address checked;
+   * resolves with the status (a 3xx is a failure: redirects are not followed).
+   */
+  private async deliver(url: string, body: string, idempotencyKey: string): Promise<number> {
     const t = Math.floor((this.options.now?.() ?? Date.now()) / 1000);
     const signature = signEd25519(this.signingKey, new TextEncoder().encode(`${t}.${body}`));
+    const target = await (this.options.targets ?? this.defaultTargets).pin(url);
+    const status = await post(
+      target,
+      {
+        'content-type': 'application/json',
+        'idempotency-key': idempotencyKey,
+        [WEBHOOK_SIGNATURE_HEADER]: `t=${t},ed25519=${signature}`,
+      },
+      body,
+      this.options.timeoutMs ?? 5000,
+    );
+    if (status >= 300 && status < 400)
+      throw new Error(`HTTP ${status}: redirects are not followed`);
+    if (status < 200 || status >= 300) throw new Error(`HTTP ${status}`);
+    return status;
+  }
+
+  private async send(d: WebhookDelivery): Promise<boolean> {
     try {
-      const target = await (this.options.targets ?? this.defaultTargets).pin(d.url);
-      const status = await post(
-        target,
-        {
-          'content-type': 'application/json',
-          'idempotency-key': formatCursor(d.alert),
-          [WEBHOOK_SIGNATURE_HEADER]: `t=${t},ed25519=${signature}`,
-        },
-        body,
-        this.options.timeoutMs ?? 5000,
-      );
-      if (status >= 300 && status < 400)
-        throw new Error(`HTTP ${status}: redirects are not followed`);
-      if (status < 200 || status >= 300) throw new Error(`HTTP ${status}`);
+      await this.deliver(d.url, JSON.stringify(alertJson(d.alert)), formatCursor(d.alert));
       await this.store.deliveryDone(d.alert.id, this.options.now?.() ?? Date.now());
       return true;
     } catch (error) {
@@ -149,6 +157,24 @@ export class WebhookDispatcher {
         (error as Error).message,
       );
       return false;
+    }
+  }
+
+  /**
+   * A test delivery to a member's webhook, now, signed as alerts are: `{"test": true, …}`
+   * with an idempotency key of its own. Says what happened; stores and retries nothing.
+   */
+  async test(url: string): Promise<{ delivered: boolean; status?: number; error?: string }> {
+    const at = new Date(this.options.now?.() ?? Date.now()).toISOString();
+    try {
+      const status = await this.deliver(
+        url,
+        JSON.stringify({ test: true, createdAt: at }),
+        `test-${at}`,
+      );
+      return { delivered: true, status };
+    } catch (error) {
+      return { delivered: false, error: (error as Error).message };
     }
   }
 }

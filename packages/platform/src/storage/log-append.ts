@@ -16,7 +16,6 @@ import {
   recordDigest,
   reportDigest,
   reportScriptDigest,
-  retractionDigest,
 } from '@credence/core/log/entries';
 import { HASH_SIZE, hashLeaf } from '@credence/core/merkle/hash';
 import { type CompletedNode, TreeBuilder } from '@credence/core/merkle/tree-builder';
@@ -182,21 +181,6 @@ export function linkBatchEntry(
         contentHash: l.contentHash,
       })),
     ),
-  };
-}
-
-export function retractionEntry(
-  memberId: string,
-  reportId: string,
-  reason: string,
-  at: number,
-): LogEntry {
-  return {
-    kind: 'retraction',
-    time: entryTime(at),
-    member: memberId,
-    subject: reportId,
-    digest: retractionDigest({ report: reportId, at, reason }),
   };
 }
 

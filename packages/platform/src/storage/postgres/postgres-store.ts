@@ -1,6 +1,7 @@
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
 import type { AuditRecord } from '@credence/core/log/audit-records';
 import type { AlertRecord, LogEntry } from '@credence/core/log/entries';
+import { retractionEntry } from '@credence/core/log/entries';
 import type { NodeId } from '@credence/core/merkle/tree-builder';
 import type { Category, LinkType, ReportType } from '@credence/core/wire/vocabulary';
 import pg from 'pg';
@@ -60,7 +61,6 @@ import {
   planAppend,
   reportEntries,
   reportScriptEntry,
-  retractionEntry,
   type StoredAlertRow,
   type StoredLinkRow,
   type StoredReportRow,

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
 import type { AuditRecord } from '@credence/core/log/audit-records';
 import type { AlertRecord, LogEntry } from '@credence/core/log/entries';
+import { retractionEntry } from '@credence/core/log/entries';
 import type { NodeId } from '@credence/core/merkle/tree-builder';
 import type { Category, LinkType, ReportType } from '@credence/core/wire/vocabulary';
 import Database from 'better-sqlite3';
@@ -61,7 +62,6 @@ import {
   planAppend,
   reportEntries,
   reportScriptEntry,
-  retractionEntry,
   type StoredAlertRow,
   type StoredLinkRow,
   type StoredReportRow,
