@@ -396,8 +396,42 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
       expect(credence('analyze', '--config', operator).code).toBe(0);
       const rings = credence('rings', '--config', config, '--json');
       expect(rings.code, rings.err).toBe(0);
-      const found = JSON.parse(rings.out) as { rings: { size: number; reported: number }[] };
-      expect(found.rings.some((r) => r.reported === 2 && r.size >= 4)).toBe(true);
+      const found = JSON.parse(rings.out) as {
+        rings: { id: string; size: number; reported: number }[];
+      };
+      const ring = found.rings.find((r) => r.reported === 2 && r.size >= 4) as { id: string };
+      expect(ring).toBeDefined();
+      // The ring in the member's own words: its cards named from its own index, locally.
+      const shown = credence('rings', '--config', config, '--id', ring.id);
+      expect(shown.code, shown.err).toBe(0);
+      expect(shown.out).toContain(`← yours: bank_card ${card(1)}`);
+      expect(shown.out).toContain(`← yours: bank_card ${card(3)}`);
+      expect(shown.out).toMatch(/^[3-9] of its tokens are yours \(0 watched customers\)/m);
+      // Another member sees tokens only.
+      expect(
+        credence('rings', '--config', configs['bank-a'] as string, '--id', ring.id).out,
+      ).not.toContain(card(1));
+      const graphml = join(folder, 'ring.graphml');
+      const exported = credence(
+        'rings',
+        '--config',
+        config,
+        '--id',
+        ring.id,
+        '--export',
+        'graphml',
+        '--out',
+        graphml,
+      );
+      expect(exported.code, exported.err).toBe(0);
+      const xml = readFileSync(graphml, 'utf8');
+      expect(xml).toContain(`<data key="yours">${card(2)}</data>`);
+      expect(xml.match(/<node id=/g)?.length).toBeGreaterThanOrEqual(4);
+      const asJson = JSON.parse(
+        credence('rings', '--config', config, '--id', ring.id, '--export', 'json').out,
+      ) as { nodes: { yours?: { value: string } }[]; edges: unknown[] };
+      expect(asJson.nodes.map((x) => x.yours?.value)).toContain(card(3));
+      expect(asJson.edges.length).toBeGreaterThanOrEqual(3);
 
       // A batch of identifiers to check, one CSV row each, in order, bad lines said.
       const batch = join(folder, 'to-check.txt');

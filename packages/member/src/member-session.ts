@@ -8,6 +8,7 @@ import { openLocalStore } from './file-errors.js';
 import { LogMonitor } from './log-monitor.js';
 import { type MemberConfig, parseMemberConfig } from './member-config.js';
 import { MemberError } from './member-error.js';
+import { type OwnIndex, openOwnIndex } from './own-index.js';
 import type { PlatformEndpoint } from './platform-client.js';
 import { ThresholdOprfClient } from './threshold-client.js';
 import { MemoryTokenCache, SqliteTokenCache, type TokenCache } from './token-cache.js';
@@ -137,7 +138,19 @@ export class MemberSession {
     return this.tokenizer.tokenize(identifiers);
   }
 
+  private own: OwnIndex | undefined;
+
+  /**
+   * Remembers the tokens of identifiers the member tokenized, in its own index beside
+   * member.json (own-index.ts), so that rings and alerts can name them in its words.
+   */
+  rememberOwn(pairs: readonly { token: string; kind: string; value: string }[]): void {
+    this.own ??= openOwnIndex(this.home);
+    this.own.add(pairs);
+  }
+
   async close(): Promise<void> {
+    this.own?.close();
     this.cache.close();
     await this.client.close();
   }

@@ -251,6 +251,7 @@ export async function submitFile(
     ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
     ...(options.shareScripts === undefined ? {} : { shareScripts: options.shareScripts }),
     ...(options.onTokenizing === undefined ? {} : { onProgress: options.onTokenizing }),
+    onTokens: (pairs) => session.rememberOwn(pairs),
   });
   const { key, publicKey } = session.signingKey();
   const total = tokenized.reports + tokenized.links;

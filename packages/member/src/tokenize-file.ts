@@ -35,6 +35,11 @@ export interface TokenizeFileOptions {
   readonly shareScripts?: boolean;
   /** The member's clock, for the times of events (none may be in the future). */
   readonly now?: () => number;
+  /**
+   * Each identifier and the token it got, as they are made: for the member's own index
+   * (own-index.ts), so that rings and alerts can name the member's own identifiers.
+   */
+  readonly onTokens?: (pairs: readonly { token: string; kind: string; value: string }[]) => void;
 }
 
 export interface TokenizeProgress {
@@ -123,7 +128,11 @@ export async function tokenizeFile(options: TokenizeFileOptions): Promise<Tokeni
   };
 
   const flush = async () => {
-    const tokens = await options.tokenizer.tokenize(pending.flatMap(identifiersOf));
+    const identifiers = pending.flatMap(identifiersOf);
+    const tokens = await options.tokenizer.tokenize(identifiers);
+    options.onTokens?.(
+      identifiers.map((id, i) => ({ token: tokens[i] as string, kind: id.kind, value: id.value })),
+    );
     let t = 0;
     const token = (identifier: Identifier) => ({
       kind: identifier.kind,

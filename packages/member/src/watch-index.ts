@@ -1,27 +1,30 @@
 import Database from 'better-sqlite3';
 
 /**
- * The member's own index of what it watches: token → the identifier it came from. It
- * lives next to the member configuration, inside the member's network (it holds the
- * member's own customers' identifiers, which it already has), so that an alert about a
- * token can be shown as the customer's phone number or card. The platform never sees it.
+ * A member's local index from token to the identifier it came from (SQLite, beside the
+ * member configuration, inside the member's network; the platform never sees it). Two
+ * live there: the customers it watches (WatchIndex) and every identifier it tokenized
+ * itself (OwnIndex), so that alerts and rings can be shown in the member's own words.
  */
-export class WatchIndex {
+export class TokenIndex {
   private readonly db: Database.Database;
   private readonly find: Database.Statement<[string], { kind: string; value: string }>;
 
-  constructor(path: string) {
+  constructor(
+    path: string,
+    private readonly table: 'watched' | 'own',
+  ) {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.exec(
-      'CREATE TABLE IF NOT EXISTS watched (token TEXT PRIMARY KEY, kind TEXT NOT NULL, value TEXT NOT NULL) WITHOUT ROWID',
+      `CREATE TABLE IF NOT EXISTS ${table} (token TEXT PRIMARY KEY, kind TEXT NOT NULL, value TEXT NOT NULL) WITHOUT ROWID`,
     );
-    this.find = this.db.prepare('SELECT kind, value FROM watched WHERE token = ?');
+    this.find = this.db.prepare(`SELECT kind, value FROM ${table} WHERE token = ?`);
   }
 
   add(entries: readonly { token: string; kind: string; value: string }[]): void {
     const insert = this.db.prepare(
-      'INSERT OR REPLACE INTO watched (token, kind, value) VALUES (?, ?, ?)',
+      `INSERT OR REPLACE INTO ${this.table} (token, kind, value) VALUES (?, ?, ?)`,
     );
     this.db.transaction(() => {
       for (const e of entries) insert.run(e.token, e.kind, e.value);
@@ -29,7 +32,7 @@ export class WatchIndex {
   }
 
   remove(tokens: readonly string[]): void {
-    const del = this.db.prepare('DELETE FROM watched WHERE token = ?');
+    const del = this.db.prepare(`DELETE FROM ${this.table} WHERE token = ?`);
     this.db.transaction(() => {
       for (const t of tokens) del.run(t);
     })();
@@ -41,5 +44,15 @@ export class WatchIndex {
 
   close(): void {
     this.db.close();
+  }
+}
+
+/**
+ * The member's own index of what it watches: token → the customer's identifier, so that
+ * an alert about a token can be shown as the customer's phone number or card.
+ */
+export class WatchIndex extends TokenIndex {
+  constructor(path: string) {
+    super(path, 'watched');
   }
 }

@@ -1,6 +1,10 @@
+import { writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { OwnNames } from '@credence/member/own-index';
 import type { PlatformEndpoint } from '@credence/member/platform-client';
 import { platformRequest } from '@credence/member/platform-client';
-import type { Command } from 'commander';
+import { type Names, ringGraphml, ringJson } from '@credence/member/ring-export';
+import { type Command, Option } from 'commander';
 import { readJson } from './files.js';
 import { credentialOption, endpoint } from './log.js';
 import { integer } from './parse.js';
@@ -81,17 +85,41 @@ export function printRings(rings: readonly RingSummary[], total: number): void {
   if (total > rings.length) console.log(`(${n(total - rings.length)} more: --limit, --offset)`);
 }
 
-function printRing(ring: RingDetail): void {
+function printRing(ring: RingDetail, names: Names): void {
   console.log(`${ring.id}  score ${ring.score}  ${n(ring.size)} tokens\n${ring.explanation}\n`);
+  let yours = 0;
+  let watched = 0;
   ring.tokens.forEach((t, i) => {
     const why = t.why.reported
       ? `reported (evidence ${t.why.evidence})`
       : `${t.why.via} from ${t.why.from === undefined ? 'outside the ring' : `#${t.why.from}`}`;
+    const own = names(t.token);
+    if (own !== undefined) {
+      yours++;
+      if (own.watched) watched++;
+    }
     console.log(
-      `#${String(i).padEnd(4)} ${t.kind.padEnd(12)} risk ${t.risk.toFixed(3)}  ${why}  ${t.token}`,
+      `#${String(i).padEnd(4)} ${t.kind.padEnd(12)} risk ${t.risk.toFixed(3)}  ${why}  ${t.token}${own === undefined ? '' : `  ← ${OwnNames.describe(own)}`}`,
     );
   });
   console.log(`\n${n(ring.edges.length)} edges inside the ring.`);
+  if (yours > 0)
+    console.log(
+      `${n(yours)} of its tokens are yours (${n(watched)} watched customers), named from your own indexes; nothing was sent to name them.`,
+    );
+}
+
+/**
+ * The member's own names for tokens, when --config is a member's configuration (its
+ * watch index and the index of what it tokenized, beside member.json); none otherwise.
+ */
+function namesOf(config: string | undefined): { names: Names; close: () => void } {
+  const none = { names: () => undefined, close: () => undefined };
+  if (config === undefined) return none;
+  const json = readJson(config) as { memberId?: unknown };
+  if (typeof json.memberId !== 'string') return none;
+  const own = OwnNames.open(dirname(resolve(config)));
+  return { names: (token) => own.get(token), close: () => own.close() };
 }
 
 interface CampaignSummary {
@@ -203,7 +231,17 @@ export function registerAnalysis(program: Command): void {
     .option('--platform <url>', 'the platform URL')
     .addOption(credentialOption())
     .option('--config <file>', "a member's config, or a JSON file with url and credential")
-    .option('--id <ring>', 'show this ring: its tokens, why each is in it, its edges')
+    .option(
+      '--id <ring>',
+      'show this ring: its tokens (yours named, with a member config), why each is in it, its edges',
+    )
+    .addOption(
+      new Option('--export <format>', 'with --id: the ring as a graph file').choices([
+        'graphml',
+        'json',
+      ]),
+    )
+    .option('--out <file>', 'with --export: write it here (default: standard output)')
     .option('--min-score <s>', 'rings at least this strong')
     .option('--category <c>', 'rings reported in this category')
     .option('--kind <k>', 'rings holding this kind of identifier')
@@ -222,6 +260,8 @@ export function registerAnalysis(program: Command): void {
         limit: number;
         offset: number;
         json?: boolean;
+        export?: 'graphml' | 'json';
+        out?: string;
       }) => {
         const platform = platformOf(flags);
         if (flags.id !== undefined) {
@@ -230,8 +270,23 @@ export function registerAnalysis(program: Command): void {
             'GET',
             `/v1/rings/${encodeURIComponent(flags.id)}`,
           );
-          if (flags.json === true) console.log(JSON.stringify(ring, null, 2));
-          else printRing(ring);
+          const { names, close } = namesOf(flags.config);
+          try {
+            if (flags.export !== undefined) {
+              const text =
+                flags.export === 'graphml'
+                  ? ringGraphml(ring, names)
+                  : `${JSON.stringify(ringJson(ring, names), null, 2)}\n`;
+              if (flags.out === undefined) process.stdout.write(text);
+              else {
+                writeFileSync(flags.out, text, { mode: 0o600 });
+                process.stderr.write(`${ring.id} written to ${flags.out} (${flags.export}).\n`);
+              }
+            } else if (flags.json === true) console.log(JSON.stringify(ring, null, 2));
+            else printRing(ring, names);
+          } finally {
+            close();
+          }
           return;
         }
         const query = listQuery(flags, {

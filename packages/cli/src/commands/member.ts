@@ -120,6 +120,7 @@ export async function runTokenize(
       ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
       ...(options.shareScripts === true ? { shareScripts: true } : {}),
       onProgress: (p) => line.update(tokenizeText(p, session.tokenizer.stats, started)),
+      onTokens: (pairs) => session.rememberOwn(pairs),
     });
     line.done();
     return { progress, stats: { ...session.tokenizer.stats } };
@@ -248,7 +249,8 @@ async function runBatchCheck(
   }
 }
 
-function describeAlert(alert: Alert, index: WatchIndex | undefined): string {
+/** An alert as a person reads it, the member's own customer named from its watch index. */
+export function describeAlert(alert: Alert, index: Pick<WatchIndex, 'get'> | undefined): string {
   if (alert.source === 'key')
     return `${alert.createdAt}  the operator announced signing key ${alert.token} for you: it starts at ${alert.occurredAt} and your other keys stop then. If you did not ask for it: credence member keys object ${alert.token}  [${alert.cursor}]`;
   const watched = index?.get(alert.token);
@@ -259,7 +261,9 @@ function describeAlert(alert: Alert, index: WatchIndex | undefined): string {
       ? `reported (${alert.reportType ?? 'report'}${alert.category ? `, ${alert.category}` : ''})`
       : alert.source === 'ring'
         ? `put in ${alert.ringId ?? 'a ring'} by joint analysis`
-        : `in a ${alert.linkType ?? ''} link`;
+        : alert.linkType === undefined || alert.linkType === null
+          ? 'in a link'
+          : `in a ${alert.linkType} link`;
   const by = alert.source === 'ring' ? '' : ' by another member';
   return `${alert.createdAt}  ${who} ${what}${by}, ${alert.occurredAt}  [${alert.cursor}]`;
 }
