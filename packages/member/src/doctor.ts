@@ -48,29 +48,22 @@ async function checkKeyServer(
   group: Ristretto255,
   config: MemberConfig,
   server: KeyServerEndpoint,
-): Promise<DoctorCheck[]> {
+): Promise<{ checks: DoctorCheck[]; works: boolean }> {
   const subject = describeServer(server);
   const share = config.key.sharePublicKeys.find((s) => s.index === server.index);
+  const failed = (message: string) => ({ checks: [{ ok: false, subject, message }], works: false });
   let keys: { keyId: string; shareIndex: number; sharePublicKey: string }[];
   try {
     const answer = await get(`${base(server.url)}/v1/oprf/keys`);
     if (answer.status !== 200)
-      return [
-        {
-          ok: false,
-          subject,
-          message: `answered ${answer.status} where it lists its keys: is this a Credence key server?`,
-        },
-      ];
+      return failed(
+        `answered ${answer.status} where it lists its keys: is this a Credence key server?`,
+      );
     keys = (JSON.parse(answer.body) as { keys: typeof keys }).keys;
   } catch (error) {
-    return [
-      {
-        ok: false,
-        subject,
-        message: `cannot be reached (${networkProblem(error)}): check the address, the network path and that it runs`,
-      },
-    ];
+    return failed(
+      `cannot be reached (${networkProblem(error)}): check the address, the network path and that it runs`,
+    );
   }
   const out: DoctorCheck[] = [{ ok: true, subject, message: 'reachable' }];
   const served = keys.find((k) => k.keyId === config.key.keyId);
@@ -88,7 +81,7 @@ async function checkKeyServer(
           ? `does not serve key ${config.key.keyId} of group.json: is group.json the current key?`
           : `serves share ${served.shareIndex} with another public key than group.json's share ${server.index}: the wrong server or the wrong group.json`,
     });
-    return out;
+    return { checks: out, works: false };
   }
   out.push({
     ok: true,
@@ -96,6 +89,7 @@ async function checkKeyServer(
     message: `serves share ${server.index} of key ${config.key.keyId}, as group.json says`,
   });
   const crypto = new InlineClientCrypto(group);
+  let works = false;
   try {
     const { elements } = await crypto.blind([randomBytes(32)]);
     const answer = await evaluateOnServer(server, config.key.keyId, elements, {
@@ -109,6 +103,7 @@ async function checkKeyServer(
       answer.evaluated,
       answer.proof,
     );
+    works = verified;
     out.push(
       verified
         ? {
@@ -128,7 +123,7 @@ async function checkKeyServer(
   } finally {
     await crypto.close();
   }
-  return out;
+  return { checks: out, works };
 }
 
 async function checkPlatform(home: string, config: MemberConfig): Promise<DoctorCheck[]> {
@@ -311,11 +306,8 @@ export async function diagnose(configFile: string): Promise<DoctorCheck[]> {
     },
   ];
   const servers = await Promise.all(config.keyServers.map((s) => checkKeyServer(group, config, s)));
-  let working = 0;
-  for (const lines of servers) {
-    checks.push(...lines);
-    if (lines.every((l) => l.ok) && lines.length >= 3) working++;
-  }
+  for (const server of servers) checks.push(...server.checks);
+  const working = servers.filter((s) => s.works).length;
   checks.push({
     ok: working >= config.key.threshold,
     subject: 'the key servers',

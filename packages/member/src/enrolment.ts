@@ -35,18 +35,27 @@ export interface KeyServerEnrolment {
 
 export type Enrolment = PlatformEnrolment | KeyServerEnrolment;
 
-/** Writes an enrolment file, readable by its owner only; refuses to replace one. */
-export function writeEnrolment(file: string, enrolment: Enrolment): void {
+/** An http(s) URL, as an enrolment names the platform or a key server. */
+export const isHttpUrl = (url: string): boolean => /^https?:\/\/\S+$/.test(url);
+
+/**
+ * Refuses a file that exists: an enrolment holds a credential, so it is never replaced.
+ * The commands that write one check this before they make the credential, too.
+ */
+export function checkEnrolmentTarget(file: string): void {
   if (existsSync(file))
     throw new MemberError(
       'member.enrolment',
       `${file} exists already: an enrolment holds a credential, so it is never overwritten (remove it, or name another file)`,
     );
+}
+
+/** Writes an enrolment file, readable by its owner only; refuses to replace one. */
+export function writeEnrolment(file: string, enrolment: Enrolment): void {
+  checkEnrolmentTarget(file);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(enrolment, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
 }
-
-const HTTP = /^https?:\/\/[^\s]+$/;
 
 /** Reads and checks an enrolment file; every problem names the file and the field. */
 export function readEnrolment(file: string): Enrolment {
@@ -77,7 +86,7 @@ export function readEnrolment(file: string): Enrolment {
   if (typeof json.platform === 'object' && json.platform !== null) {
     const p = json.platform as Record<string, unknown>;
     const url = text(p, 'url', 'platform.url');
-    if (!HTTP.test(url)) throw bad('platform.url', 'must be an http(s) URL');
+    if (!isHttpUrl(url)) throw bad('platform.url', 'must be an http(s) URL');
     const { witnesses, required } = witnessesOf(p, bad);
     return {
       format: ENROLMENT_FORMAT,
@@ -96,7 +105,7 @@ export function readEnrolment(file: string): Enrolment {
     if (typeof k.index !== 'number' || !Number.isInteger(k.index) || k.index < 1)
       throw bad('keyServer.index', 'must be the share index, 1 or more');
     const url = text(k, 'url', 'keyServer.url');
-    if (!HTTP.test(url)) throw bad('keyServer.url', 'must be an http(s) URL');
+    if (!isHttpUrl(url)) throw bad('keyServer.url', 'must be an http(s) URL');
     return {
       format: ENROLMENT_FORMAT,
       memberId,

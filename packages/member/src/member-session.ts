@@ -146,7 +146,8 @@ export class MemberSession {
    */
   rememberOwn(pairs: readonly { token: string; kind: string; value: string }[]): void {
     this.own ??= openOwnIndex(this.home);
-    this.own.add(pairs);
+    // A chunk names the same identifiers many times (a card in every transfer): once each.
+    this.own.add([...new Map(pairs.map((p) => [p.token, p])).values()]);
   }
 
   async close(): Promise<void> {

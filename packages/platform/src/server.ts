@@ -18,7 +18,7 @@ import { CheckService } from './services/check-service.js';
 import { CheckView } from './services/check-view.js';
 import { CredentialCache } from './services/credentials.js';
 import { IngestionService } from './services/ingestion.js';
-import { LogService } from './services/log-service.js';
+import { LogService, type LogSigner, verifierKeyOf } from './services/log-service.js';
 import { MemberService } from './services/members.js';
 import { PolicyService } from './services/policy-service.js';
 import { type Resolve, WebhookTargets } from './services/webhook-targets.js';
@@ -80,13 +80,13 @@ export interface RunningPlatform {
   close(): Promise<void>;
 }
 
+/** Whether a --db names a PostgreSQL database (else a SQLite file). */
+export const isPostgresUrl = (db: string): boolean => /^postgres(ql)?:\/\//.test(db);
+
 /**
  * The store a database setting names: postgres:// or postgresql:// URLs, else a SQLite
  * file, whose connection lives on a thread of its own (see ThreadedSqliteStore).
  */
-/** Whether a --db names a PostgreSQL database (else a SQLite file). */
-export const isPostgresUrl = (db: string): boolean => /^postgres(ql)?:\/\//.test(db);
-
 export function openStore(db: string): Store {
   return isPostgresUrl(db) ? new PostgresStore(db) : ThreadedSqliteStore.open(db);
 }
@@ -98,6 +98,26 @@ export function platformKey(file: string): Ed25519KeyPair {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(key, null, 2)}\n`, { mode: 0o600 });
   return key;
+}
+
+/** The log's signer: the platform's key, named by the log's origin (C2SP tlog-checkpoint). */
+function logSigner(key: Ed25519KeyPair, origin: string): LogSigner {
+  return {
+    origin,
+    name: origin,
+    publicKey: key.publicKey,
+    privateKey: privateKeyFromJwk(key.privateJwk),
+  };
+}
+
+/**
+ * The log's verifier key as `credence serve` with this key file and origin signs (what a
+ * member pins; `credence members add --enrol-out` puts it in the enrolment). The key
+ * file must exist: this never makes one.
+ */
+export function logVerifierKey(keyFile: string, origin: string = DEFAULT_LOG_ORIGIN): string {
+  const key = JSON.parse(readFileSync(keyFile, 'utf8')) as Ed25519KeyPair;
+  return verifierKeyOf(logSigner(key, origin));
 }
 
 export interface Platform {
@@ -145,12 +165,7 @@ export async function createPlatform(
   const key = platformKey(config.keyFile);
   const log = new LogService(
     store,
-    {
-      origin: config.logOrigin ?? DEFAULT_LOG_ORIGIN,
-      name: config.logOrigin ?? DEFAULT_LOG_ORIGIN,
-      publicKey: key.publicKey,
-      privateKey: privateKeyFromJwk(key.privateJwk),
-    },
+    logSigner(key, config.logOrigin ?? DEFAULT_LOG_ORIGIN),
     config.witnesses ?? [],
   );
   const checkLedger = new CheckLedger(

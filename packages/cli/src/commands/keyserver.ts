@@ -2,7 +2,9 @@ import { dirname, join } from 'node:path';
 import { type MemberEntry, parseMembersFile } from '@credence/keyserver/members';
 import { startKeyserver } from '@credence/keyserver/server';
 import {
+  checkEnrolmentTarget,
   ENROLMENT_FORMAT,
+  isHttpUrl,
   type KeyServerEnrolment,
   writeEnrolment,
 } from '@credence/member/enrolment';
@@ -40,12 +42,16 @@ function defaultMembersFile(share: string): string {
   return join(dirname(share), index === undefined ? 'members.json' : `members-${index}.json`);
 }
 
-/** This key server's part of a member's enrolment, checked before the credential is made. */
+/**
+ * This key server's part of a member's enrolment, checked before the credential is made:
+ * what it gives is the enrolment once the credential is there.
+ */
 function keyServerEnrolment(
   file: string,
   flags: { members: string; member: string; url?: string; index?: number },
-): KeyServerEnrolment {
-  if (flags.url === undefined || !/^https?:\/\/\S+$/.test(flags.url))
+): (token: string) => KeyServerEnrolment {
+  const url = flags.url;
+  if (url === undefined || !isHttpUrl(url))
     throw new Error('--enrol-out needs --url: the key server address the member will use');
   const index =
     flags.index ?? Number(/members-(\d+)\.json$/.exec(flags.members)?.[1] ?? Number.NaN);
@@ -53,13 +59,12 @@ function keyServerEnrolment(
     throw new Error(
       `--enrol-out needs --index: the share index of this key server (${flags.members} does not say it)`,
     );
-  if (existsSync(file))
-    throw new Error(`${file} exists already: an enrolment is never overwritten`);
-  return {
+  checkEnrolmentTarget(file);
+  return (token) => ({
     format: ENROLMENT_FORMAT,
     memberId: flags.member,
-    keyServer: { index, url: flags.url, token: '' },
-  };
+    keyServer: { index, url, token },
+  });
 }
 
 export function registerKeyserver(program: Command): void {
@@ -169,10 +174,7 @@ export function registerKeyserver(program: Command): void {
           ? `credential for ${flags.member} replaced in ${flags.members}: its old one stops working (a running key server reads the file within a second)`
           : `credential for ${flags.member} added to ${flags.members} (a running key server reads the file within a second)`;
         if (enrolment !== undefined && flags.enrolOut !== undefined) {
-          writeEnrolment(flags.enrolOut, {
-            ...enrolment,
-            keyServer: { ...enrolment.keyServer, token },
-          });
+          writeEnrolment(flags.enrolOut, enrolment(token));
           process.stderr.write(
             `${what}; the enrolment is in ${flags.enrolOut}, readable by you only: hand it to the member as a secret, for credence member init.\n`,
           );

@@ -33,7 +33,7 @@ import { WatchIndex } from '@credence/member/watch-index';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync, writeJson } from './files.js';
 import { endpoint } from './log.js';
-import { collect, collectIntegers, encoding, integer, phoneRegion } from './parse.js';
+import { collect, collectIntegers, encoding, integer, regionOption } from './parse.js';
 import { statusLine } from './progress.js';
 
 export interface TokenizeCommand {
@@ -210,7 +210,6 @@ function printSubmitted(
   console.log(`Read-your-writes sequence: ${submitted.sequence}`);
 }
 
-/** An alert as the member's staff read it: the watched customer, what happened. */
 /** The platform a member's config names, for commands that need no key server. */
 const memberPlatform = (config: string) => endpoint({ config });
 
@@ -365,12 +364,7 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
       collect,
     )
     .requiredOption('--group <file>', "the key's group.json (from credence keys init)")
-    .option(
-      '--region <cc>',
-      'default region for phone numbers without a country code',
-      phoneRegion,
-      'CN' as PhoneRegion,
-    )
+    .addOption(regionOption())
     .option('--no-register', 'do not register the signing key: print it for the operator')
     .action(
       async (flags: {
@@ -428,12 +422,7 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
     .argument('<file>', 'raw reports and links (.jsonl, or .csv with a header of JSON paths)')
     .addOption(formatOpt())
     .addOption(encodingOpt())
-    .option(
-      '--region <cc>',
-      'default region for phone numbers without a country code',
-      phoneRegion,
-      'CN' as PhoneRegion,
-    )
+    .addOption(regionOption())
     .option(
       '--all',
       'list every rejection and every identifier to look at (default: the first 20 of each)',
@@ -493,7 +482,7 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
       'where <file>.tokens.jsonl, .errors.jsonl and .results.jsonl are written (default: the folder of member.json)',
     )
     .option('--results <file>', "every item's result (default: <file>.results.jsonl in --work-dir)")
-    .addOption(new Option('--format <f>', 'input format').choices(['jsonl', 'csv']))
+    .addOption(formatOpt())
     .addOption(encodingOpt())
     .option(
       '--share-scripts',
@@ -523,7 +512,7 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
     )
     .argument('<file>', 'the raw file the reports were submitted from (JSON Lines, or CSV)')
     .addOption(configOption())
-    .addOption(new Option('--format <f>', 'input format').choices(['jsonl', 'csv']))
+    .addOption(formatOpt())
     .option('--encoding <label>', "the file's encoding (default: UTF-8, read strictly)", encoding)
     .action(
       async (

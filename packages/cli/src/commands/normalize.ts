@@ -2,7 +2,7 @@ import { IDENTIFIER_KINDS } from '@credence/core/identifiers/kinds';
 import { tryNormalizeIdentifier } from '@credence/core/identifiers/normalize';
 import type { PhoneRegion } from '@credence/core/identifiers/phone';
 import type { Command } from 'commander';
-import { phoneRegion } from './parse.js';
+import { regionOption } from './parse.js';
 
 export function registerNormalize(program: Command): void {
   program
@@ -12,12 +12,7 @@ export function registerNormalize(program: Command): void {
     )
     .argument('<kind>', `one of: ${IDENTIFIER_KINDS.join(', ')}`)
     .argument('<value>', 'the raw value')
-    .option(
-      '--region <cc>',
-      'default region for phone numbers without a country code',
-      phoneRegion,
-      'CN' as PhoneRegion,
-    )
+    .addOption(regionOption())
     .action((kind: string, value: string, flags: { region: PhoneRegion }) => {
       const result = tryNormalizeIdentifier(kind, value, { phoneRegion: flags.region });
       if (!result.ok) {

@@ -1,7 +1,7 @@
 import { isPhoneRegion, type PhoneRegion } from '@credence/core/identifiers/phone';
 import { parseVerifierKey } from '@credence/core/log/signed-note';
 import { encodingName } from '@credence/member/text-lines';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 
 export const integer = (value: string): number => {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
@@ -54,3 +54,9 @@ export const phoneRegion = (value: string): PhoneRegion => {
     throw new InvalidArgumentError('expected a two-letter region code such as CN or GB');
   return region;
 };
+
+/** `--region <cc>`, checked, default CN: the region of phone numbers written without a country code. */
+export const regionOption = () =>
+  new Option('--region <cc>', 'default region for phone numbers without a country code')
+    .argParser(phoneRegion)
+    .default('CN' as PhoneRegion);

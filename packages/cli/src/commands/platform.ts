@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { formatVerifierKey } from '@credence/core/log/signed-note';
 import {
+  checkEnrolmentTarget,
   ENROLMENT_FORMAT,
+  isHttpUrl,
   type PlatformEnrolment,
   writeEnrolment,
 } from '@credence/member/enrolment';
@@ -10,8 +11,8 @@ import { DEFAULT_REQUEST_RATES } from '@credence/platform/http/request-limits';
 import {
   DEFAULT_LOG_ORIGIN,
   isPostgresUrl,
+  logVerifierKey,
   openStore,
-  platformKey,
   startPlatform,
 } from '@credence/platform/server';
 import { CredentialCache } from '@credence/platform/services/credentials';
@@ -88,27 +89,28 @@ interface EnrolFlags {
 }
 
 /**
- * The platform's part of a member's enrolment (without its credential, which only the
- * member's creation makes): the address members use, the log's verifier key (from the
- * platform's key file and origin, as serve signs, unless given) and the witnesses.
+ * The platform's part of a member's enrolment, checked before the member is made: the
+ * address members use, the log's verifier key (as serve signs with its key file and
+ * origin, unless given) and the witnesses; what it gives is the enrolment once the
+ * member's credential is there.
  */
 function platformEnrolment(
   id: string,
   flags: EnrolFlags & { enrolOut: string },
-): PlatformEnrolment {
-  if (flags.url === undefined || !/^https?:\/\/\S+$/.test(flags.url))
+): (credential: string) => PlatformEnrolment {
+  const url = flags.url;
+  if (url === undefined || !isHttpUrl(url))
     throw new InvalidArgumentError(
       '--enrol-out needs --url: the platform address the member will use (https://…)',
     );
-  if (existsSync(flags.enrolOut))
-    throw new Error(`${flags.enrolOut} exists already: an enrolment is never overwritten`);
+  checkEnrolmentTarget(flags.enrolOut);
   let logKey = flags.logKey;
   if (logKey === undefined) {
     if (!existsSync(flags.key))
       throw new Error(
         `there is no platform key at ${flags.key} for the log key: give --key (serve's), or --log-key`,
       );
-    logKey = formatVerifierKey(flags.logOrigin, platformKey(flags.key).publicKey);
+    logKey = logVerifierKey(flags.key, flags.logOrigin);
   }
   const witnesses = flags.witness ?? [];
   const required = flags.requiredWitnesses ?? witnesses.length;
@@ -116,11 +118,12 @@ function platformEnrolment(
     throw new InvalidArgumentError(
       `--required-witnesses ${required} is more than the ${witnesses.length} witnesses given`,
     );
-  return {
+  const platform = { url, logKey, witnesses, requiredWitnesses: required };
+  return (credential) => ({
     format: ENROLMENT_FORMAT,
     memberId: id,
-    platform: { url: flags.url, credential: '', logKey, witnesses, requiredWitnesses: required },
-  };
+    platform: { ...platform, credential },
+  });
 }
 
 export function registerPlatform(program: Command): void {
@@ -316,10 +319,7 @@ export function registerPlatform(program: Command): void {
           }),
         );
         if (enrolment !== undefined && flags.enrolOut !== undefined) {
-          writeEnrolment(flags.enrolOut, {
-            ...enrolment,
-            platform: { ...enrolment.platform, credential },
-          });
+          writeEnrolment(flags.enrolOut, enrolment(credential));
           process.stderr.write(
             `member ${id} (${flags.type}) created; its enrolment (with its credential) is in ${flags.enrolOut}, readable by you only: hand it to the member as a secret, for credence member init.\n`,
           );

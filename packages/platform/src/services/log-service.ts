@@ -36,6 +36,10 @@ export const MAX_ENTRIES_PAGE = 1000;
  */
 export type { Receipt };
 
+/** A log signer's verifier key (C2SP signed-note vkey). */
+export const verifierKeyOf = (signer: Pick<LogSigner, 'name' | 'publicKey'>): string =>
+  formatVerifierKey(signer.name, signer.publicKey);
+
 export interface LogSigner extends NoteSigner {
   /** The log's origin line; by convention its key name too. */
   readonly origin: string;
@@ -69,7 +73,7 @@ export class LogService {
 
   /** The log's verifier key (C2SP signed-note vkey): what members and witnesses trust. */
   get vkey(): string {
-    return formatVerifierKey(this.signer.name, this.signer.publicKey);
+    return verifierKeyOf(this.signer);
   }
 
   /** Signs and keeps the checkpoint of a tree head; returns its note text. */
