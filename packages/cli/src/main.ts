@@ -1,6 +1,6 @@
 import { CredenceError } from '@credence/core/errors';
 import { HttpProblem } from '@credence/server-kit/problem';
-import { CommanderError } from 'commander';
+import { CommanderError, InvalidArgumentError } from 'commander';
 import { buildProgram } from './program.js';
 
 /**
@@ -43,7 +43,12 @@ try {
   await (await buildProgram(first)).parseAsync(process.argv);
 } catch (error) {
   // Usage errors (bad flags, bad option values) exit with 2; --help and --version with 0.
-  if (error instanceof CommanderError) process.exitCode = error.exitCode === 0 ? 0 : 2;
+  // Commander has printed its own; an InvalidArgumentError that reaches here was thrown by
+  // a command's action (two flags that go together, say) and is printed here.
+  if (error instanceof InvalidArgumentError) {
+    console.error(`credence: ${error.message}`);
+    process.exitCode = 2;
+  } else if (error instanceof CommanderError) process.exitCode = error.exitCode === 0 ? 0 : 2;
   else {
     const { line, code } = failure(error);
     console.error(line);

@@ -28,6 +28,11 @@ export const COMMANDS = [
   ['store', 'platform', "The platform's store (operator, on the platform's host)."],
   ['members', 'platform', "The platform's members (operator, on the platform's host)."],
   [
+    'witnesses',
+    'platform',
+    "Witnesses whose cosignatures the log collects, besides serve's --witness (operator, on the platform's host); no restart needed.",
+  ],
+  [
     'audit',
     'log',
     "Audit the platform's log: every entry, every checkpoint, and the store against the log.",

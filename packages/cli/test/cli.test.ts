@@ -187,6 +187,33 @@ describe('where a platform store may be made', () => {
   });
 });
 
+describe('two flags that go together, one given', () => {
+  it('is a usage error that says which, exit 2, and nothing is made', () => {
+    const db = join(temp(), 'platform.sqlite');
+    expect(credence('store', 'init', '--db', db).code).toBe(0);
+    const enrol = join(temp(), 'bank-x.json');
+    const r = credence(
+      'members',
+      'add',
+      'bank-x',
+      '--type',
+      'bank',
+      '--db',
+      db,
+      '--enrol-out',
+      enrol,
+    );
+    expect(r.code).toBe(2);
+    expect(r.err.trim()).toBe(
+      'credence: --enrol-out needs --url: the platform address the member will use (https://…)',
+    );
+    expect(credence('members', 'list', '--db', db).out).not.toContain('bank-x');
+    const tls = credence('serve', '--db', db, '--tls-cert', 'cert.pem');
+    expect(tls.code).toBe(2);
+    expect(tls.err).toContain('--tls-cert needs --tls-key too');
+  });
+});
+
 describe('--version', () => {
   it('is answered by every command, with the package version, exit 0', () => {
     const { version } = JSON.parse(
@@ -451,7 +478,9 @@ describe('credence member validate', () => {
 describe('credence start', () => {
   it('writes the demo consortium, submits it through the member side to the platform and says where to look', () => {
     const data = temp();
-    const r = credence(
+    // Progress lines at every step (stderr is not a terminal here).
+    const r = credenceWith(
+      { CREDENCE_PROGRESS_SECONDS: '0' },
       'start',
       '--data',
       data,
@@ -465,6 +494,14 @@ describe('credence start', () => {
     );
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain('Where to look');
+    // The long part says how far it is, ending with every line of every member's files.
+    const submitting = r.err
+      .split('\n')
+      .filter((l) => l.startsWith('tokenizing and submitting: '));
+    expect(submitting.length).toBeGreaterThan(2);
+    expect(submitting.at(-1)).toMatch(
+      /^tokenizing and submitting: ([\d,]+) of \1 lines \([\d,]+\/s, about 0 s left\); \S+ links$/,
+    );
     expect(r.out).toMatch(
       /[\d,]+ distinct tokens; [\d,]+ of them appear in the data of two or more members/,
     );

@@ -6,6 +6,7 @@ import { bearerToken } from '@credence/server-kit/bearer';
 import { acceptJsonOnly, useProblemDocuments } from '@credence/server-kit/fastify-problems';
 import { HttpProblem } from '@credence/server-kit/problem';
 import { type Clock, utcDay } from '@credence/server-kit/rate-limit';
+import type { TlsMaterial } from '@credence/server-kit/tls';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { MemberEntry, MemberRegistry } from './members.js';
 import type { UsageLedger } from './usage.js';
@@ -29,6 +30,8 @@ export interface KeyserverAppOptions {
   readonly usage: UsageLedger;
   readonly clock: Clock;
   readonly logger?: FastifyServerOptions['logger'];
+  /** Serve HTTPS with this certificate and key (default: plain HTTP, for a proxy in front). */
+  readonly tls?: TlsMaterial;
 }
 
 const KEY_ID_PATTERN = '^[A-Za-z0-9._-]{1,64}$';
@@ -99,6 +102,7 @@ export async function buildKeyserverApp(options: KeyserverAppOptions): Promise<F
     // Strict validation: no silent removal of unknown fields, no type coercion.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     return503OnClosing: true,
+    ...(options.tls === undefined ? {} : { https: { ...options.tls } }),
   });
   useProblemDocuments(app);
   acceptJsonOnly(app);

@@ -3,6 +3,7 @@ import { KeyFileError, parseShareKey, type ShareKey } from '@credence/core/oprf/
 import { loadRistretto255 } from '@credence/core/oprf/ristretto255';
 import { readJsonFile } from '@credence/server-kit/json-file';
 import { type Clock, systemClock } from '@credence/server-kit/rate-limit';
+import { readTls, reloadServerTls, type TlsFiles } from '@credence/server-kit/tls';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildKeyserverApp } from './app.js';
 import { MemberRegistry, parseMembersFile } from './members.js';
@@ -30,17 +31,25 @@ export interface KeyserverConfig {
     readonly credential: string;
     readonly intervalMs?: number;
   };
+  /**
+   * Serve HTTPS with this certificate chain and key (PEM files); none: plain HTTP, for a
+   * reverse proxy that terminates TLS in front (docs/deployment.md).
+   */
+  readonly tls?: TlsFiles;
 }
 
 export interface RunningKeyserver {
   readonly url: string;
   readonly keys: readonly ShareKey[];
   readonly app: FastifyInstance;
+  /** Reads the TLS certificate and key again (a renewal; SIGHUP); throws when not HTTPS. */
+  reloadTls(): void;
   close(): Promise<void>;
 }
 
 /** Composition root of a key server process: reads and checks its files, then listens. */
 export async function startKeyserver(config: KeyserverConfig): Promise<RunningKeyserver> {
+  const tls = config.tls === undefined ? undefined : readTls(config.tls);
   const group = await loadRistretto255();
   const keys = config.shareFiles.map((f) => {
     try {
@@ -61,6 +70,7 @@ export async function startKeyserver(config: KeyserverConfig): Promise<RunningKe
     usage,
     clock,
     logger: config.logger ?? false,
+    ...(tls === undefined ? {} : { tls }),
   });
   // A credential given (or taken back) while the key server runs counts without a restart:
   // the file is read again when it changes. A file that does not parse (caught half
@@ -108,5 +118,11 @@ export async function startKeyserver(config: KeyserverConfig): Promise<RunningKe
     await app.close();
     throw error;
   }
-  return { url: address, keys, app, close: () => app.close() };
+  return {
+    url: address,
+    keys,
+    app,
+    reloadTls: () => reloadServerTls(app, config.tls),
+    close: () => app.close(),
+  };
 }

@@ -59,7 +59,7 @@ export async function followAlerts(
   while (!aborted()) {
     let response: Response;
     try {
-      response = await fetch(url, {
+      response = await (platform.fetch ?? fetch)(url, {
         headers: {
           authorization: `Bearer ${platform.credential}`,
           accept: 'text/event-stream',

@@ -23,10 +23,11 @@ export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 const TIMEOUT_MS = 10_000;
 
 async function get(
+  endpoint: { readonly fetch?: typeof fetch },
   url: string,
   credential?: string,
 ): Promise<{ status: number; body: string; date: string | null }> {
-  const response = await fetch(url, {
+  const response = await (endpoint.fetch ?? fetch)(url, {
     ...(credential === undefined ? {} : { headers: { authorization: `Bearer ${credential}` } }),
     signal: AbortSignal.timeout(TIMEOUT_MS),
   });
@@ -54,7 +55,7 @@ async function checkKeyServer(
   const failed = (message: string) => ({ checks: [{ ok: false, subject, message }], works: false });
   let keys: { keyId: string; shareIndex: number; sharePublicKey: string }[];
   try {
-    const answer = await get(`${base(server.url)}/v1/oprf/keys`);
+    const answer = await get(server, `${base(server.url)}/v1/oprf/keys`);
     if (answer.status !== 200)
       return failed(
         `answered ${answer.status} where it lists its keys: is this a Credence key server?`,
@@ -140,7 +141,7 @@ async function checkPlatform(home: string, config: MemberConfig): Promise<Doctor
   const subject = `the platform (${platform.url})`;
   let me: { status: number; body: string; date: string | null };
   try {
-    me = await get(`${base(platform.url)}/v1/me`, platform.credential);
+    me = await get(platform, `${base(platform.url)}/v1/me`, platform.credential);
   } catch (error) {
     return [{ ok: false, subject, message: `cannot be reached (${networkProblem(error)})` }];
   }
@@ -186,7 +187,7 @@ async function checkPlatform(home: string, config: MemberConfig): Promise<Doctor
   // The log: the key member.json pins, and a checkpoint that verifies with it and the witnesses.
   try {
     const key = JSON.parse(
-      (await get(`${base(platform.url)}/v1/log/key`, platform.credential)).body,
+      (await get(platform, `${base(platform.url)}/v1/log/key`, platform.credential)).body,
     ) as { vkey: string };
     const pinned = config.log.logKey;
     if (pinned === undefined)
@@ -203,7 +204,11 @@ async function checkPlatform(home: string, config: MemberConfig): Promise<Doctor
           'member.json pins another key than the platform signs with: a different platform, or a key changed without notice; ask the operator',
       });
     else {
-      const note = await get(`${base(platform.url)}/v1/log/checkpoint`, platform.credential);
+      const note = await get(
+        platform,
+        `${base(platform.url)}/v1/log/checkpoint`,
+        platform.credential,
+      );
       const witnesses = config.log.witnesses ?? [];
       const required = config.log.requiredWitnesses ?? witnesses.length;
       const { checkpoint } = verifyCheckpoint(note.body, {
@@ -237,7 +242,7 @@ async function checkPlatform(home: string, config: MemberConfig): Promise<Doctor
     try {
       const jwk = JSON.parse(readFileSync(file, 'utf8')) as { x: string };
       privateKeyFromJwk(jwk);
-      const answer = await get(`${base(platform.url)}/v1/me/keys`, platform.credential);
+      const answer = await get(platform, `${base(platform.url)}/v1/me/keys`, platform.credential);
       const keys = (JSON.parse(answer.body) as { keys: { publicKey: string; state: string }[] })
         .keys;
       const mine = keys.find((k) => k.publicKey === jwk.x);
@@ -291,13 +296,13 @@ function checkWritable(home: string): DoctorCheck {
  */
 export async function diagnose(configFile: string): Promise<DoctorCheck[]> {
   const group = await loadRistretto255();
+  const home = dirname(resolve(configFile));
   let config: MemberConfig;
   try {
-    config = parseMemberConfig(group, JSON.parse(readFileSync(configFile, 'utf8')));
+    config = parseMemberConfig(group, JSON.parse(readFileSync(configFile, 'utf8')), home);
   } catch (error) {
     return [{ ok: false, subject: configFile, message: (error as Error).message }];
   }
-  const home = dirname(resolve(configFile));
   const checks: DoctorCheck[] = [
     {
       ok: true,

@@ -7,6 +7,8 @@ import { assembleMemberConfig, readEnrolment } from './enrolment.js';
 import { MemberError } from './member-error.js';
 import { MemberSession } from './member-session.js';
 import { addFirstKey } from './own-keys.js';
+import { type PlatformEndpoint, platformRequest } from './platform-client.js';
+import { fetchTrusting, readCaFile } from './tls-trust.js';
 
 export interface InitOptions {
   /** The member's folder: member.json, signing-key.json and the local state go there. */
@@ -17,6 +19,11 @@ export interface InitOptions {
   readonly phoneRegion?: string;
   /** Register the new signing key with the platform (default); false: print it for the operator. */
   readonly register?: boolean;
+  /**
+   * A PEM file of the CA certificates that signed the servers' HTTPS certificates, when
+   * they are not public ones: copied into the folder as ca.pem, named by member.json's caFile.
+   */
+  readonly ca?: string;
 }
 
 export interface InitResult {
@@ -30,6 +37,7 @@ export interface InitResult {
 }
 
 const SIGNING_KEY_FILE = 'signing-key.json';
+const CA_FILE = 'ca.pem';
 
 /**
  * `credence member init`: the member's folder from the enrolment files the operators
@@ -38,6 +46,18 @@ const SIGNING_KEY_FILE = 'signing-key.json';
  * signed by itself, sent with its credential, held to the log's receipt. Nothing is
  * overwritten: an existing member.json or signing key stops it before anything is made.
  */
+/** GET /v1/me once: the platform answers over a trusted connection and takes the credential. */
+async function reachPlatform(platform: PlatformEndpoint): Promise<void> {
+  try {
+    await platformRequest(platform, 'GET', '/v1/me', undefined, { retries: 0, timeoutMs: 15_000 });
+  } catch (error) {
+    throw new MemberError(
+      'member.enrolment',
+      `nothing written: the platform at ${platform.url} ${error instanceof MemberError && error.details.status === 401 ? 'refuses the credential of the enrolment file (ask its operator for a new one)' : `did not answer as it should (${(error as Error).message})`}`,
+    );
+  }
+}
+
 export async function initMember(options: InitOptions): Promise<InitResult> {
   const dir = resolve(options.out);
   const config = join(dir, 'member.json');
@@ -65,7 +85,19 @@ export async function initMember(options: InitOptions): Promise<InitResult> {
     phoneRegion: options.phoneRegion ?? 'CN',
     signingKeyFile: SIGNING_KEY_FILE,
   });
+  const ca = options.ca === undefined ? undefined : readCaFile(options.ca);
+  if (ca !== undefined) json.caFile = CA_FILE;
+  const platformEnrolment = json.platform as { url: string; credential: string } | undefined;
+  // The platform is asked before anything is written: a certificate this member does not
+  // trust, a wrong address or a refused credential leaves no half-made folder behind.
+  if (platformEnrolment !== undefined && options.register !== false)
+    await reachPlatform({
+      ...platformEnrolment,
+      ...(ca === undefined ? {} : { fetch: fetchTrusting(ca) }),
+    });
   mkdirSync(dir, { recursive: true });
+  if (ca !== undefined)
+    writeFileSync(join(dir, CA_FILE), `${ca.join('\n')}\n`, { mode: 0o644, flag: 'wx' });
   const key = generateEd25519();
   writeFileSync(keyFile, `${JSON.stringify(key.privateJwk, null, 2)}\n`, {
     mode: 0o600,

@@ -1,12 +1,14 @@
 import { decodeBase64url, encodeBase64url } from '@credence/core/encoding/base64url';
 import { MemberError } from './member-error.js';
-import { networkProblem } from './network-errors.js';
+import { certificateRefused, networkProblem } from './network-errors.js';
 
 /** One key server as a member reaches it: its share index, address and credential. */
 export interface KeyServerEndpoint {
   readonly index: number;
   readonly url: string;
   readonly token: string;
+  /** How it is reached (a fetch trusting member.json's caFile); the global fetch if absent. */
+  readonly fetch?: typeof fetch;
 }
 
 export interface RetryPolicy {
@@ -49,7 +51,7 @@ export async function evaluateOnServer(
   keyId: string,
   elements: readonly Uint8Array[],
   policy: RetryPolicy = DEFAULT_RETRY,
-  fetchImpl: typeof fetch = fetch,
+  fetchImpl: typeof fetch = server.fetch ?? fetch,
 ): Promise<ShareEvaluationResponse> {
   const body = JSON.stringify({ keyId, elements: elements.map(encodeBase64url) });
   const url = `${server.url.replace(/\/$/, '')}/v1/oprf/evaluate`;
@@ -71,6 +73,7 @@ export async function evaluateOnServer(
         { index: server.index },
         error,
       );
+      if (certificateRefused(error)) break;
       continue;
     }
     if (response.status === 429 || response.status >= 500) {
@@ -137,7 +140,7 @@ async function problemOf(
 export async function credentialAccepted(
   server: KeyServerEndpoint,
   timeoutMs: number,
-  fetchImpl: typeof fetch = fetch,
+  fetchImpl: typeof fetch = server.fetch ?? fetch,
 ): Promise<boolean | undefined> {
   try {
     const response = await fetchImpl(`${server.url.replace(/\/$/, '')}/v1/oprf/usage`, {

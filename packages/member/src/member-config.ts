@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { PhoneRegion } from '@credence/core/identifiers/phone';
 import { type GroupKey, parseGroupKey } from '@credence/core/oprf/key-set';
 import type { Ristretto255 } from '@credence/core/oprf/ristretto255';
@@ -5,6 +6,7 @@ import { DEFAULT_RETRY, type KeyServerEndpoint, type RetryPolicy } from './keyse
 import type { LogTrust } from './log-monitor.js';
 import { MemberError } from './member-error.js';
 import type { PlatformEndpoint } from './platform-client.js';
+import { fetchTrusting, readCaFile } from './tls-trust.js';
 
 /**
  * The member side's configuration (a JSON file kept inside the member's network; it
@@ -17,10 +19,12 @@ import type { PlatformEndpoint } from './platform-client.js';
  *     "platform": { "url": "http://…", "credential": "crd_…",
  *                   "logKey": "credence.local/log+…+…",
  *                   "witnesses": ["witness.example/w1+…+…"], "requiredWitnesses": 1 },
- *     "signingKeyFile": "signing-key.json" }
+ *     "signingKeyFile": "signing-key.json", "caFile": "consortium-ca.pem" }
  *
  * `platform` and `signingKeyFile` (a private Ed25519 JWK, relative to the configuration
  * file) are needed to submit, check, watch and follow alerts; tokenizing needs neither.
+ * `caFile` (optional, relative to the configuration file) adds CA certificates that
+ * servers' HTTPS certificates may chain to, besides the public roots.
  */
 export interface MemberConfig {
   readonly memberId: string;
@@ -39,17 +43,34 @@ export interface MemberConfig {
 const invalid = (field: string, why: string) =>
   new MemberError('member.config', `${field} ${why}`, { field });
 
-function platformOf(value: unknown): PlatformEndpoint | undefined {
+function platformOf(value: unknown, reach: Reach): PlatformEndpoint | undefined {
   if (value === undefined) return undefined;
   const p = (value ?? {}) as Record<string, unknown>;
   if (typeof p.url !== 'string' || !/^https?:\/\//.test(p.url))
     throw invalid('platform.url', 'must be an http(s) URL');
   if (typeof p.credential !== 'string' || p.credential.length < 8)
     throw invalid('platform.credential', 'must be the bearer credential');
-  return { url: p.url, credential: p.credential };
+  return { url: p.url, credential: p.credential, ...reach };
 }
 
-export function parseMemberConfig(group: Ristretto255, value: unknown): MemberConfig {
+/** How endpoints are reached: a fetch trusting caFile's authorities too, when there is one. */
+type Reach = { readonly fetch?: typeof fetch };
+
+function reachOf(caFile: unknown, home: string): Reach {
+  if (caFile === undefined) return {};
+  if (typeof caFile !== 'string' || caFile === '')
+    throw invalid(
+      'caFile',
+      "must name a PEM file of CA certificates (relative to member.json's folder)",
+    );
+  return { fetch: fetchTrusting(readCaFile(resolve(home, caFile))) };
+}
+
+/**
+ * member.json, checked; `home` is its folder, against which the files it names are read
+ * (caFile here, signingKeyFile when used).
+ */
+export function parseMemberConfig(group: Ristretto255, value: unknown, home: string): MemberConfig {
   const json = (typeof value === 'object' && value !== null ? value : {}) as Record<
     string,
     unknown
@@ -65,6 +86,7 @@ export function parseMemberConfig(group: Ristretto255, value: unknown): MemberCo
   } catch (error) {
     throw invalid('key', `is not a valid group key (${(error as Error).message})`);
   }
+  const reach = reachOf(json.caFile, home);
   if (!Array.isArray(json.keyServers) || json.keyServers.length === 0)
     throw invalid('keyServers', 'must list the key servers');
   const keyServers = json.keyServers.map((s: unknown, i): KeyServerEndpoint => {
@@ -75,7 +97,7 @@ export function parseMemberConfig(group: Ristretto255, value: unknown): MemberCo
       throw invalid(`keyServers[${i}].url`, 'must be an http(s) URL');
     if (typeof e.token !== 'string' || e.token.length < 8)
       throw invalid(`keyServers[${i}].token`, 'must be the bearer credential');
-    return { index: e.index, url: e.url, token: e.token };
+    return { index: e.index, url: e.url, token: e.token, ...reach };
   });
   const positive = (field: string, fallback: number, max = Number.MAX_SAFE_INTEGER) => {
     const v = json[field] ?? fallback;
@@ -95,7 +117,7 @@ export function parseMemberConfig(group: Ristretto255, value: unknown): MemberCo
     },
     batchSize: Math.max(1, positive('batchSize', 1000, 1000)),
     concurrency: Math.max(1, positive('concurrency', 4, 64)),
-    platform: platformOf(json.platform),
+    platform: platformOf(json.platform, reach),
     signingKeyFile: typeof json.signingKeyFile === 'string' ? json.signingKeyFile : undefined,
     log: logTrustOf(json.platform),
   };

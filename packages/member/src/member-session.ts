@@ -56,8 +56,8 @@ export class MemberSession {
         `${configFile} cannot be read as JSON (${(error as Error).message})`,
       );
     }
-    const config = parseMemberConfig(group, json);
     const home = dirname(resolve(configFile));
+    const config = parseMemberConfig(group, json, home);
     const warnings: MemberError[] = [];
     // What can fail fast (the cache file) opens before the worker threads start, and a
     // failure after they started ends them: a live worker would keep the process from

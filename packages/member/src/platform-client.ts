@@ -1,10 +1,12 @@
 import { MemberError } from './member-error.js';
-import { networkProblem } from './network-errors.js';
+import { certificateRefused, networkProblem } from './network-errors.js';
 
 /** Where the platform is and the member's credential for it (member.json "platform"). */
 export interface PlatformEndpoint {
   readonly url: string;
   readonly credential: string;
+  /** How it is reached (a fetch trusting member.json's caFile); the global fetch if absent. */
+  readonly fetch?: typeof fetch;
 }
 
 export interface RequestOptions {
@@ -33,11 +35,13 @@ export async function platformRequest<T>(
   const url = `${platform.url.replace(/\/$/, '')}${path}`;
   const retries = options.retries ?? 8;
   let last = 'no answer';
+  let attempts = 0;
   for (let attempt = 0; attempt <= retries; attempt++) {
     if (attempt > 0) await sleep(Math.min(5000, 200 * 2 ** (attempt - 1)));
+    attempts++;
     let response: Response;
     try {
-      response = await fetch(url, {
+      response = await (platform.fetch ?? fetch)(url, {
         method,
         headers: {
           authorization: `Bearer ${platform.credential}`,
@@ -48,6 +52,7 @@ export async function platformRequest<T>(
       });
     } catch (error) {
       last = networkProblem(error);
+      if (certificateRefused(error)) break;
       continue;
     }
     if (response.ok)
@@ -72,6 +77,6 @@ export async function platformRequest<T>(
   }
   throw new MemberError(
     'member.platform_unreachable',
-    `${method} ${path}: ${last}${retries > 0 ? ` (${retries + 1} attempts)` : ''}`,
+    `${method} ${path}: ${last}${attempts > 1 ? ` (${attempts} attempts)` : ''}`,
   );
 }

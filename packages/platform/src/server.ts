@@ -6,6 +6,7 @@ import {
   generateEd25519,
   privateKeyFromJwk,
 } from '@credence/core/signing/ed25519';
+import { readTls, reloadServerTls, type TlsFiles } from '@credence/server-kit/tls';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import pg from 'pg';
 import { buildPlatformApp } from './http/app.js';
@@ -71,12 +72,19 @@ export interface PlatformConfig {
    * (default 72 hours): the member is alerted and may object meanwhile.
    */
   readonly keyWaitingMs?: number;
+  /**
+   * Serve HTTPS with this certificate chain and key (PEM files); none: plain HTTP, for a
+   * reverse proxy that terminates TLS in front (docs/deployment.md).
+   */
+  readonly tls?: TlsFiles;
 }
 
 export interface RunningPlatform {
   readonly url: string;
   readonly app: FastifyInstance;
   readonly store: Store;
+  /** Reads the TLS certificate and key again (a renewal; SIGHUP); throws when not HTTPS. */
+  reloadTls(): void;
   close(): Promise<void>;
 }
 
@@ -144,6 +152,8 @@ export interface Platform {
 export async function createPlatform(
   config: Omit<PlatformConfig, 'host' | 'port'>,
 ): Promise<Platform> {
+  // A wrong certificate or key is named before anything else starts.
+  const tls = config.tls === undefined ? undefined : readTls(config.tls);
   const store = openStore(config.db);
   await store.migrate();
   const view = new CheckView(store);
@@ -206,6 +216,7 @@ export async function createPlatform(
     webhookTargets: targets,
     webhookTest: (url) => dispatcher.test(url),
     logger: config.logger ?? false,
+    ...(tls === undefined ? {} : { tls }),
     onChange: () => void alerts.poke(),
   });
   let listener: pg.Client | undefined;
@@ -306,5 +317,11 @@ export async function startPlatform(config: PlatformConfig): Promise<RunningPlat
       );
     throw error;
   }
-  return { url, app: platform.app, store: platform.store, close: () => platform.close() };
+  return {
+    url,
+    app: platform.app,
+    store: platform.store,
+    reloadTls: () => reloadServerTls(platform.app, config.tls),
+    close: () => platform.close(),
+  };
 }

@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeBase64url } from '@credence/core/encoding/base64url';
 import { type AuditRecord, recordDigestOf } from '@credence/core/log/audit-records';
-import { parseCheckpoint, verifyCheckpoint } from '@credence/core/log/checkpoint';
+import { cosign, parseCheckpoint, verifyCheckpoint } from '@credence/core/log/checkpoint';
 import { entryLeafHash, type LogEntry } from '@credence/core/log/entries';
 import { consistent, type Receipt, verifyReceipt } from '@credence/core/log/receipt';
-import { parseNote } from '@credence/core/log/signed-note';
+import { formatVerifierKey, parseNote } from '@credence/core/log/signed-note';
 import { hashLeaf } from '@credence/core/merkle/hash';
 import { rootFromInclusionProof, verifyInclusion } from '@credence/core/merkle/verify';
+import { generateEd25519, privateKeyFromJwk } from '@credence/core/signing/ed25519';
 import { expectedLinkEntries, expectedReportEntries } from '@credence/member/expected-entries';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callLink, type Harness, harness, report, tok } from './harness.js';
@@ -373,5 +374,43 @@ describe('the transparency log over HTTP', () => {
       digest: 'd',
     });
     expect(rootFromInclusionProof(0, 1, leaf, [])).toEqual(leaf);
+  });
+
+  it('takes the cosignatures of a witness registered while it runs, and stops when it is removed', async () => {
+    const key = generateEd25519();
+    const signer = {
+      name: 'late.example/w',
+      publicKey: key.publicKey,
+      privateKey: privateKeyFromJwk(key.privateJwk),
+    };
+    const vkey = formatVerifierKey(signer.name, signer.publicKey, 0x04);
+    const cosignature = async () => {
+      const note = (await h.request(h.actors.auditor, 'GET', '/v1/log/checkpoint')).body;
+      const size = parseCheckpoint(parseNote(note).text).size;
+      const line = cosign(parseNote(note).text, signer, Math.floor(Date.now() / 1000));
+      return h.request(h.actors.auditor, 'POST', '/v1/log/cosignatures', {
+        size,
+        cosignature: line,
+      });
+    };
+    expect(json(await cosignature())).toMatchObject({ code: 'log.witness_unknown' });
+    // The operator registers it in the store (credence witnesses add): no restart.
+    expect(await h.platform.store.addWitness(vkey, Date.now())).toBe(true);
+    expect(await h.platform.store.addWitness(vkey, Date.now())).toBe(false);
+    expect(await h.platform.store.listWitnesses()).toEqual([vkey]);
+    const taken = await cosignature();
+    expect(taken.statusCode, taken.body).toBe(200);
+    const published = (await h.request(h.actors.auditor, 'GET', '/v1/log/checkpoint')).body;
+    expect(() =>
+      verifyCheckpoint(published, {
+        logKey: h.platform.log.vkey,
+        origin: h.platform.log.origin,
+        witnesses: [vkey],
+        requiredWitnesses: 1,
+      }),
+    ).not.toThrow();
+    expect(await h.platform.store.removeWitness(vkey)).toBe(true);
+    expect(await h.platform.store.removeWitness(vkey)).toBe(false);
+    expect(json(await cosignature())).toMatchObject({ code: 'log.witness_unknown' });
   });
 });

@@ -100,6 +100,20 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
       ]);
     });
 
+    it('keeps the witnesses the operator registers, each once, in the order added', async () => {
+      const w1 = 'w1.example/w+01020304+AQID';
+      const w2 = 'w2.example/w+05060708+BAUG';
+      expect(await store.listWitnesses()).toEqual([]);
+      expect(await store.addWitness(w2, T0)).toBe(true);
+      expect(await store.addWitness(w1, T0 + 1)).toBe(true);
+      expect(await store.addWitness(w2, T0 + 2)).toBe(false);
+      expect(await store.listWitnesses()).toEqual([w2, w1]);
+      expect(await store.removeWitness(w2)).toBe(true);
+      expect(await store.removeWitness(w2)).toBe(false);
+      expect(await store.listWitnesses()).toEqual([w1]);
+      await store.removeWitness(w1);
+    });
+
     it('keeps members, credentials and signing keys', async () => {
       await store.issueCredential('bank-a', 'c1', T0, { by: 'operator', replace: false });
       expect((await store.memberByCredential('c1'))?.id).toBe('bank-a');

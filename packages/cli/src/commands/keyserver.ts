@@ -12,6 +12,7 @@ import { newCredential } from '@credence/server-kit/bearer';
 import type { Command } from 'commander';
 import { existsSync, readJson, writeJson } from './files.js';
 import { collect, integer } from './parse.js';
+import { runAsProcess, tlsFilesOf, withConfigFile, withTls } from './server-options.js';
 
 /**
  * Gives a member a credential in a key server's members file and returns it (shown once):
@@ -87,53 +88,58 @@ export function registerKeyserver(program: Command): void {
       '--report-to <url>',
       "the platform: report evaluation counts to its log, with this key server's credential in CREDENCE_REPORT_CREDENTIAL",
     )
-    .option('--report-interval <seconds>', 'seconds between reports', integer, 60)
-    .action(
-      async (flags: {
-        share?: string[];
-        port: number;
-        host: string;
-        members?: string;
-        state?: string;
-        logLevel: string;
-        reportTo?: string;
-        reportInterval: number;
-      }) => {
-        const credential = process.env.CREDENCE_REPORT_CREDENTIAL;
-        if (flags.reportTo !== undefined && (credential === undefined || credential === ''))
-          throw new Error(
-            '--report-to needs the key server’s platform credential in CREDENCE_REPORT_CREDENTIAL',
-          );
-        const shares = flags.share ?? [];
-        if (shares.length === 0) throw new Error('--share is required');
-        const first = shares[0] as string;
-        const server = await startKeyserver({
-          shareFiles: shares,
-          membersFile: flags.members ?? defaultMembersFile(first),
-          stateFile:
-            flags.state ??
-            join(dirname(first), `usage-${first.replace(/.*share-(\d+)\.json$/, '$1')}.json`),
-          host: flags.host,
-          port: flags.port,
-          logger: { level: flags.logLevel },
-          ...(flags.reportTo === undefined
-            ? {}
-            : {
-                report: {
-                  url: flags.reportTo,
-                  credential: credential as string,
-                  intervalMs: flags.reportInterval * 1000,
-                },
-              }),
-        });
-        const stop = () => void server.close().then(() => process.exit(0));
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-        process.stderr.write(
-          `key server for ${server.keys.map((k) => `${k.keyId} share ${k.index}`).join(', ')} listening on ${server.url}\n`,
+    .option('--report-interval <seconds>', 'seconds between reports', integer, 60);
+  withConfigFile(withTls(keyserver), {
+    paths: ['share', 'members', 'state', 'tls-cert', 'tls-key'],
+    lists: ['share'],
+  }).action(
+    async (flags: {
+      share?: string[];
+      port: number;
+      host: string;
+      members?: string;
+      state?: string;
+      logLevel: string;
+      reportTo?: string;
+      reportInterval: number;
+      tlsCert?: string;
+      tlsKey?: string;
+    }) => {
+      const tls = tlsFilesOf(flags);
+      const credential = process.env.CREDENCE_REPORT_CREDENTIAL;
+      if (flags.reportTo !== undefined && (credential === undefined || credential === ''))
+        throw new Error(
+          '--report-to needs the key server’s platform credential in CREDENCE_REPORT_CREDENTIAL',
         );
-      },
-    );
+      const shares = flags.share ?? [];
+      if (shares.length === 0) throw new Error('--share is required');
+      const first = shares[0] as string;
+      const server = await startKeyserver({
+        shareFiles: shares,
+        membersFile: flags.members ?? defaultMembersFile(first),
+        stateFile:
+          flags.state ??
+          join(dirname(first), `usage-${first.replace(/.*share-(\d+)\.json$/, '$1')}.json`),
+        host: flags.host,
+        port: flags.port,
+        logger: { level: flags.logLevel },
+        ...(tls === undefined ? {} : { tls }),
+        ...(flags.reportTo === undefined
+          ? {}
+          : {
+              report: {
+                url: flags.reportTo,
+                credential: credential as string,
+                intervalMs: flags.reportInterval * 1000,
+              },
+            }),
+      });
+      runAsProcess(server);
+      process.stderr.write(
+        `key server for ${server.keys.map((k) => `${k.keyId} share ${k.index}`).join(', ')} listening on ${server.url}\n`,
+      );
+    },
+  );
 
   keyserver
     .command('credential')

@@ -1,8 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { generateEd25519, privateKeyFromJwk } from '@credence/core/signing/ed25519';
 import { type AuditReport, auditLog } from '@credence/member/audit';
 import type { CheckAnswerJson } from '@credence/member/audit-answers';
 import type { PlatformEndpoint } from '@credence/member/platform-client';
+import { fetchTrusting, readCaFile } from '@credence/member/tls-trust';
 import { Witness } from '@credence/member/witness';
 import { type Command, Option } from 'commander';
 import { readJson, writeJson } from './files.js';
@@ -27,12 +29,22 @@ export function endpoint(
   if (flags.config !== undefined) {
     const json = readJson(flags.config) as Partial<PlatformEndpoint> & {
       platform?: Partial<PlatformEndpoint>;
+      caFile?: unknown;
     };
     // The operator's file holds url and credential; a member's config, under "platform".
     const file = json.platform ?? json;
     if (typeof file.url !== 'string' || typeof file.credential !== 'string')
       throw new Error(`${flags.config} must hold "url" and "credential"`);
-    return { url: flags.log ?? file.url, credential: flags.credential ?? file.credential };
+    // Either may name the CA of the platform's certificate (caFile, beside the file).
+    if (json.caFile !== undefined && typeof json.caFile !== 'string')
+      throw new Error(`${flags.config}: caFile must name a PEM file of CA certificates`);
+    return {
+      url: flags.log ?? file.url,
+      credential: flags.credential ?? file.credential,
+      ...(json.caFile === undefined
+        ? {}
+        : { fetch: fetchTrusting(readCaFile(resolve(dirname(flags.config), json.caFile))) }),
+    };
   }
   if (flags.log === undefined)
     throw new Error(

@@ -366,6 +366,10 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
     .requiredOption('--group <file>', "the key's group.json (from credence keys init)")
     .addOption(regionOption())
     .option('--no-register', 'do not register the signing key: print it for the operator')
+    .option(
+      '--ca <file>',
+      "the CA certificates (PEM) that signed the servers' HTTPS certificates, when not public ones: copied to the folder, named in member.json",
+    )
     .action(
       async (flags: {
         out: string;
@@ -373,6 +377,7 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
         group: string;
         region: PhoneRegion;
         register: boolean;
+        ca?: string;
       }) => {
         const { initMember } = await import('@credence/member/init');
         const done = await initMember({
@@ -381,6 +386,7 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
           group: flags.group,
           phoneRegion: flags.region,
           register: flags.register,
+          ...(flags.ca === undefined ? {} : { ca: flags.ca }),
         });
         console.log(done.config);
         process.stderr.write(

@@ -21,6 +21,7 @@ import { WebhookTargets } from '@credence/platform/services/webhook-targets';
 import type { Store } from '@credence/platform/storage/store';
 import { type Command, InvalidArgumentError } from 'commander';
 import { collect, collectVerifierKeys, integer, verifierKey } from './parse.js';
+import { runAsProcess, tlsFilesOf, withConfigFile, withTls } from './server-options.js';
 
 const DEFAULT_DB = 'data/platform.sqlite';
 
@@ -127,7 +128,7 @@ function platformEnrolment(
 }
 
 export function registerPlatform(program: Command): void {
-  program
+  const serve = program
     .command('serve')
     .description('Run a platform API process (SQLite file or PostgreSQL URL).')
     .option('--db <db>', 'SQLite file, or postgres://… for PostgreSQL', DEFAULT_DB)
@@ -189,45 +190,50 @@ export function registerPlatform(program: Command): void {
       'writes (batches, watchlists, …) a second per member and API process (0: no limit)',
       integer,
       DEFAULT_REQUEST_RATES.write,
-    )
-    .action(
-      async (flags: {
-        keyWaitingPeriod: number;
-        db: string;
-        host: string;
-        port: number;
-        key: string;
-        logLevel: string;
-        logOrigin: string;
-        witness?: string[];
-        checkpointInterval: number;
-        analysisInterval: number;
-        webhookAllow?: string[];
-        checkRate: number;
-        readRate: number;
-        writeRate: number;
-      }) => {
-        mayCreate(flags.db);
-        const running = await startPlatform({
-          db: flags.db,
-          host: flags.host,
-          port: flags.port,
-          keyFile: flags.key,
-          logger: { level: flags.logLevel },
-          logOrigin: flags.logOrigin,
-          witnesses: flags.witness ?? [],
-          checkpointIntervalMs: flags.checkpointInterval * 1000,
-          analysisIntervalMs: flags.analysisInterval * 1000,
-          keyWaitingMs: flags.keyWaitingPeriod * 3_600_000,
-          webhookAllow: flags.webhookAllow ?? [],
-          requestRates: { check: flags.checkRate, read: flags.readRate, write: flags.writeRate },
-        });
-        const stop = () => void running.close().then(() => process.exit(0));
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-        process.stderr.write(`platform (${running.store.dialect}) listening on ${running.url}\n`);
-      },
     );
+  withConfigFile(withTls(serve), {
+    paths: ['db', 'key', 'tls-cert', 'tls-key'],
+    lists: ['witness', 'webhook-allow'],
+  }).action(
+    async (flags: {
+      keyWaitingPeriod: number;
+      db: string;
+      host: string;
+      port: number;
+      key: string;
+      logLevel: string;
+      logOrigin: string;
+      witness?: string[];
+      checkpointInterval: number;
+      analysisInterval: number;
+      webhookAllow?: string[];
+      checkRate: number;
+      readRate: number;
+      writeRate: number;
+      tlsCert?: string;
+      tlsKey?: string;
+    }) => {
+      const tls = tlsFilesOf(flags);
+      mayCreate(flags.db);
+      const running = await startPlatform({
+        db: flags.db,
+        host: flags.host,
+        port: flags.port,
+        keyFile: flags.key,
+        logger: { level: flags.logLevel },
+        logOrigin: flags.logOrigin,
+        witnesses: flags.witness ?? [],
+        checkpointIntervalMs: flags.checkpointInterval * 1000,
+        analysisIntervalMs: flags.analysisInterval * 1000,
+        keyWaitingMs: flags.keyWaitingPeriod * 3_600_000,
+        webhookAllow: flags.webhookAllow ?? [],
+        requestRates: { check: flags.checkRate, read: flags.readRate, write: flags.writeRate },
+        ...(tls === undefined ? {} : { tls }),
+      });
+      runAsProcess(running);
+      process.stderr.write(`platform (${running.store.dialect}) listening on ${running.url}\n`);
+    },
+  );
 
   program
     .command('store')
@@ -405,4 +411,52 @@ export function registerPlatform(program: Command): void {
           );
       },
     );
+
+  const witnesses = program
+    .command('witnesses')
+    .description(
+      "Witnesses whose cosignatures the log collects, besides serve's --witness (operator, on the platform's host); no restart needed.",
+    );
+  witnesses
+    .command('add')
+    .description('Register a witness: every API process takes its cosignatures from now on.')
+    .argument(
+      '<vkey>',
+      "the witness's verifier key (name+id+key, as credence witness prints it)",
+      verifierKey,
+    )
+    .option('--db <db>', 'SQLite file or PostgreSQL URL', DEFAULT_DB)
+    .action(async (vkey: string, flags: { db: string }) => {
+      mustExist(flags.db);
+      const added = await withStore(flags.db, (store) => store.addWitness(vkey, Date.now()));
+      process.stderr.write(
+        added
+          ? `witness ${vkey.split('+')[0]} registered: the log collects its cosignatures now. Members who require it add its key to member.json (platform.witnesses).\n`
+          : `witness ${vkey.split('+')[0]} was registered already: nothing changed.\n`,
+      );
+    });
+  witnesses
+    .command('list')
+    .description('List the registered witnesses (serve --witness ones are not in the store).')
+    .option('--db <db>', 'SQLite file or PostgreSQL URL', DEFAULT_DB)
+    .action(async (flags: { db: string }) => {
+      mustExist(flags.db);
+      for (const vkey of await withStore(flags.db, (store) => store.listWitnesses()))
+        console.log(vkey);
+    });
+  witnesses
+    .command('remove')
+    .description(
+      'Stop collecting a registered witness’s cosignatures (those kept stay on their checkpoints).',
+    )
+    .argument('<vkey>', "the witness's verifier key", verifierKey)
+    .option('--db <db>', 'SQLite file or PostgreSQL URL', DEFAULT_DB)
+    .action(async (vkey: string, flags: { db: string }) => {
+      mustExist(flags.db);
+      if (!(await withStore(flags.db, (store) => store.removeWitness(vkey))))
+        throw new Error(
+          `witness ${vkey.split('+')[0]} is not registered in ${flags.db} (credence witnesses list)`,
+        );
+      process.stderr.write(`witness ${vkey.split('+')[0]} removed.\n`);
+    });
 }

@@ -4,6 +4,7 @@ import type { SignedKeyStatement } from '@credence/core/wire/key-statements';
 import type { Category } from '@credence/core/wire/vocabulary';
 import { acceptJsonOnly, useProblemDocuments } from '@credence/server-kit/fastify-problems';
 import { HttpProblem } from '@credence/server-kit/problem';
+import type { TlsMaterial } from '@credence/server-kit/tls';
 import swagger from '@fastify/swagger';
 import Fastify, {
   type FastifyInstance,
@@ -69,6 +70,8 @@ export interface PlatformDeps {
     url: string,
   ) => Promise<{ delivered: boolean; status?: number; error?: string }>;
   readonly logger?: FastifyServerOptions['logger'];
+  /** Serve HTTPS with this certificate and key (default: plain HTTP, for a proxy in front). */
+  readonly tls?: TlsMaterial;
   /** Called after a write moved the change sequence (wakes alert streams here). */
   readonly onChange?: () => void;
 }
@@ -157,6 +160,7 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
     bodyLimit: MAX_BODY_BYTES,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     return503OnClosing: true,
+    ...(deps.tls === undefined ? {} : { https: { ...deps.tls } }),
   });
   app.decorateRequest('member', undefined);
   useProblemDocuments(app);

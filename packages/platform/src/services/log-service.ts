@@ -60,7 +60,11 @@ export class LogService {
   constructor(
     private readonly store: Store,
     private readonly signer: LogSigner,
-    /** The witnesses whose cosignatures the log collects (vkeys, type 0x04). */
+    /**
+     * The witnesses `serve --witness` names (vkeys, type 0x04); those the operator
+     * registers in the store (`credence witnesses add`) count too, read when a cosignature
+     * comes, so that every API process takes a new witness at once, without a restart.
+     */
     private readonly witnesses: readonly string[] = [],
     private readonly now: () => number = Date.now,
   ) {
@@ -118,8 +122,9 @@ export class LogService {
 
   /**
    * Keeps a witness's cosignature of the checkpoint of this size, after checking it: the
-   * witness must be one the log is configured with, and its signature must verify over
-   * that checkpoint. The published checkpoint then carries it.
+   * witness must be one the log is configured with (by `serve --witness`, or registered in
+   * the store), and its signature must verify over that checkpoint. The published
+   * checkpoint then carries it.
    */
   async addCosignature(size: number, line: string): Promise<{ size: number; witness: string }> {
     const kept = await this.store.getCheckpoint(size);
@@ -129,11 +134,12 @@ export class LogService {
       });
     const text = line.endsWith('\n') ? line : `${line}\n`;
     const name = /^\u2014 (\S+) /.exec(text)?.[1];
-    const named = this.witnesses.filter((w) => parseVerifierKey(w).name === name);
+    const witnesses = [...this.witnesses, ...(await this.store.listWitnesses())];
+    const named = witnesses.filter((w) => parseVerifierKey(w).name === name);
     if (name === undefined || named.length === 0)
       throw new HttpProblem(
         'log.witness_unknown',
-        'the log collects cosignatures of its configured witnesses only',
+        'the log collects cosignatures of its configured witnesses only (serve --witness, or credence witnesses add on the platform host)',
         {
           errors: [{ field: 'cosignature', message: 'is not signed by a configured witness' }],
         },

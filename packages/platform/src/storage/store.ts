@@ -135,6 +135,14 @@ export interface Store {
     limit: number,
   ): Promise<Alert[]>;
 
+  /**
+   * Witnesses registered by the operator while the platform runs (`credence witnesses`),
+   * besides those `serve --witness` names: the log collects their cosignatures too.
+   */
+  listWitnesses(): Promise<string[]>;
+  /** False when the verifier key was registered already. */
+  addWitness(vkey: string, at: number): Promise<boolean>;
+  removeWitness(vkey: string): Promise<boolean>;
   setWebhook(memberId: string, url: string, at: number): Promise<void>;
   getWebhook(memberId: string): Promise<string | undefined>;
   deleteWebhook(memberId: string): Promise<boolean>;

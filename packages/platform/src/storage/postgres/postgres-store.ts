@@ -1332,6 +1332,27 @@ export class PostgresStore implements Store {
     return rows.map(alertOf);
   }
 
+  async listWitnesses(): Promise<string[]> {
+    const { rows } = await this.pool.query<{ vkey: string }>(
+      'SELECT vkey FROM witnesses ORDER BY added_at, vkey',
+    );
+    return rows.map((r) => r.vkey);
+  }
+
+  async addWitness(vkey: string, at: number): Promise<boolean> {
+    const result = await this.pool.query(
+      'INSERT INTO witnesses (vkey, added_at) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+      [vkey, at],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async removeWitness(vkey: string): Promise<boolean> {
+    return (
+      ((await this.pool.query('DELETE FROM witnesses WHERE vkey = $1', [vkey])).rowCount ?? 0) > 0
+    );
+  }
+
   async setWebhook(memberId: string, url: string, at: number): Promise<void> {
     await this.pool.query(
       'INSERT INTO webhooks (member_id, url, created_at) VALUES ($1, $2, $3) ON CONFLICT (member_id) DO UPDATE SET url = excluded.url',

@@ -84,4 +84,12 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: string; readonly sq
       CREATE INDEX links_reassigned ON links (from_token, id, at) WHERE link = 'reassigned';
     `,
   },
+  {
+    // Witnesses the operator registers while the platform runs (issue 13): the log
+    // collects their cosignatures without a restart of serve.
+    version: '2026-12-04-02-witnesses',
+    sql: `
+      CREATE TABLE witnesses (vkey TEXT PRIMARY KEY, added_at INTEGER NOT NULL);
+    `,
+  },
 ];

@@ -1136,6 +1136,25 @@ export class SqliteStore implements Store {
       .map(alertOf);
   }
 
+  async listWitnesses(): Promise<string[]> {
+    return this.db
+      .prepare<[], { vkey: string }>('SELECT vkey FROM witnesses ORDER BY added_at, vkey')
+      .all()
+      .map((r) => r.vkey);
+  }
+
+  async addWitness(vkey: string, at: number): Promise<boolean> {
+    return (
+      this.db
+        .prepare('INSERT INTO witnesses (vkey, added_at) VALUES (?, ?) ON CONFLICT DO NOTHING')
+        .run(vkey, at).changes > 0
+    );
+  }
+
+  async removeWitness(vkey: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM witnesses WHERE vkey = ?').run(vkey).changes > 0;
+  }
+
   async setWebhook(memberId: string, url: string, at: number): Promise<void> {
     this.db
       .prepare(
