@@ -495,9 +495,7 @@ describe('credence start', () => {
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain('Where to look');
     // The long part says how far it is, ending with every line of every member's files.
-    const submitting = r.err
-      .split('\n')
-      .filter((l) => l.startsWith('tokenizing and submitting: '));
+    const submitting = r.err.split('\n').filter((l) => l.startsWith('tokenizing and submitting: '));
     expect(submitting.length).toBeGreaterThan(2);
     expect(submitting.at(-1)).toMatch(
       /^tokenizing and submitting: ([\d,]+) of \1 lines \([\d,]+\/s, about 0 s left\); \S+ links$/,

@@ -3,7 +3,7 @@ import { normalizeIdentifier, tryNormalizeIdentifier } from '@credence/core/iden
 import { stringify } from 'csv-stringify/sync';
 import type { MemberSession } from './member-session.js';
 import { platformRequest } from './platform-client.js';
-import { parseWatchLine, WatchLineError } from './watch.js';
+import { parseWatchLine, WatchLineError } from './watch-line.js';
 
 /** The platform's answer for one token (POST /v1/check), as the member receives it. */
 export interface CheckAnswer {

@@ -6,8 +6,8 @@ import { platformRequest } from '@credence/member/platform-client';
 import { type Names, ringGraphml, ringJson } from '@credence/member/ring-export';
 import { type Command, Option } from 'commander';
 import { readJson } from './files.js';
-import { credentialOption, endpoint } from './log.js';
 import { integer } from './parse.js';
+import { credentialOption, endpoint } from './platform-endpoint.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
 

@@ -1,39 +1,19 @@
 import { closeSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { PhoneRegion } from '@credence/core/identifiers/phone';
-import { generateEd25519 } from '@credence/core/signing/ed25519';
-import { type Alert, fetchAlerts, followAlerts } from '@credence/member/alerts';
-import {
-  batchCheckCsv,
-  batchCheckHeader,
-  checkIdentifiers,
-  checkLines,
-  describeCheck,
-} from '@credence/member/checks';
+import type { Alert } from '@credence/member/alerts';
 import type { LogMonitor } from '@credence/member/log-monitor';
 import { MemberError } from '@credence/member/member-error';
-import { MemberSession, type SessionOptions } from '@credence/member/member-session';
-import {
-  listKeys,
-  objectToKey,
-  renewCredential,
-  rotateSigningKey,
-} from '@credence/member/own-keys';
-import { retractReport } from '@credence/member/own-reports';
+import type { MemberSession, SessionOptions } from '@credence/member/member-session';
 import { platformRequest } from '@credence/member/platform-client';
-import { describeRanking, rankOwnIdentifiers } from '@credence/member/rank';
-import { shareScripts } from '@credence/member/share-scripts';
-import type { SubmitProgress } from '@credence/member/submit';
-import { submitFile } from '@credence/member/submit';
-import { readTextLines } from '@credence/member/text-lines';
-import { type TokenizeProgress, tokenizeFile } from '@credence/member/tokenize-file';
+import type { SubmitProgress, submitFile } from '@credence/member/submit';
+import type { TokenizeProgress } from '@credence/member/tokenize-file';
 import type { TokenizerStats } from '@credence/member/tokenizer';
-import { watchFile } from '@credence/member/watch';
-import { WatchIndex } from '@credence/member/watch-index';
+import type { WatchIndex } from '@credence/member/watch-index';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync, writeJson } from './files.js';
-import { endpoint } from './log.js';
 import { collect, collectIntegers, encoding, integer, regionOption } from './parse.js';
+import { endpoint } from './platform-endpoint.js';
 import { statusLine } from './progress.js';
 
 export interface TokenizeCommand {
@@ -71,6 +51,9 @@ async function withSession<T>(
   options: SessionOptions,
   work: (session: MemberSession) => Promise<T>,
 ): Promise<T> {
+  // The member package's modules load when a command needs them, not for every command
+  // (start-up time, issue 13 §6): the session brings libsodium, SQLite and the identifiers.
+  const { MemberSession } = await import('@credence/member/member-session');
   const session = await MemberSession.open(config, options);
   try {
     return await work(session);
@@ -107,6 +90,7 @@ export async function runTokenize(
     ...cacheOption(options.cache),
     ...(options.threads === undefined ? {} : { threads: options.threads }),
   };
+  const { tokenizeFile } = await import('@credence/member/tokenize-file');
   return withSession(options.config, sessionOptions, async (session) => {
     const started = performance.now();
     const line = progressLine(options.progress === true);
@@ -153,6 +137,7 @@ export async function runSubmit(options: SubmitCommand) {
     const work = join(options.workDir ?? dirname(resolve(options.config)), basename(options.file));
     const results = options.results ?? `${work}.results.jsonl`;
     const errors = `${work}.errors.jsonl`;
+    const { submitFile } = await import('@credence/member/submit');
     const outcome = await submitFile(session, {
       input: options.file,
       tokens: `${work}.tokens.jsonl`,
@@ -221,6 +206,8 @@ async function runBatchCheck(
   flags: { in: string; out?: string; encoding?: string; config: string; cache?: string },
   after: { after?: number },
 ): Promise<void> {
+  const { batchCheckCsv, batchCheckHeader, checkLines } = await import('@credence/member/checks');
+  const { readTextLines } = await import('@credence/member/text-lines');
   const out = flags.out === undefined ? undefined : openSync(flags.out, 'w', 0o600);
   const write = (text: string) =>
     out === undefined ? process.stdout.write(text) : writeSync(out, text);
@@ -464,9 +451,10 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
     .description("Make the member's Ed25519 signing key; prints the public key to register.")
     .requiredOption('--out <file>', 'private key file (JWK, readable by its owner only)')
     .option('--force', 'replace an existing key file')
-    .action((flags: { out: string; force?: boolean }) => {
+    .action(async (flags: { out: string; force?: boolean }) => {
       if (existsSync(flags.out) && flags.force !== true)
         throw new Error(`${flags.out} exists (--force replaces it)`);
+      const { generateEd25519 } = await import('@credence/core/signing/ed25519');
       const key = generateEd25519();
       writeJson(flags.out, key.privateJwk, true);
       console.log(key.publicKey);
@@ -525,6 +513,7 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
         file: string,
         flags: { config: string; format?: 'jsonl' | 'csv'; encoding?: string },
       ) => {
+        const { shareScripts } = await import('@credence/member/share-scripts');
         const shared = await withLogMonitor(flags.config, async (session, monitor) => {
           const key = session.signingKey();
           return await shareScripts({
@@ -605,6 +594,7 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
     .description('Your keys as the platform holds them: current, announced for you, retired.')
     .addOption(configOption())
     .action(async (flags: { config: string }) => {
+      const { listKeys } = await import('@credence/member/own-keys');
       const list = await withSession(flags.config, { cache: false, threads: 0 }, (session) =>
         listKeys(session.platform),
       );
@@ -620,6 +610,7 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
     )
     .addOption(configOption())
     .action(async (flags: { config: string }) => {
+      const { rotateSigningKey } = await import('@credence/member/own-keys');
       const done = await withLogMonitor(flags.config, async (session, monitor) => {
         return await rotateSigningKey({
           platform: session.platform,
@@ -642,6 +633,7 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
     .allowUnknownOption()
     .addOption(configOption())
     .action(async (publicKey: string, flags: { config: string }) => {
+      const { objectToKey } = await import('@credence/member/own-keys');
       await withLogMonitor(flags.config, async (session, monitor) => {
         await objectToKey({
           platform: session.platform,
@@ -663,6 +655,7 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
     .addOption(configOption())
     .action(async (action: string, flags: { config: string }) => {
       if (action !== 'renew') throw new MemberError('member.config', 'the action is renew');
+      const { renewCredential } = await import('@credence/member/own-keys');
       await withSession(flags.config, { cache: false, threads: 0 }, async (session) => {
         const json = JSON.parse(readFileSync(flags.config, 'utf8')) as {
           platform: Record<string, unknown>;
@@ -727,6 +720,7 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
             'give --kind and one or more values, or a file of identifiers with --in',
           );
         const kind = flags.kind;
+        const { checkIdentifiers, describeCheck } = await import('@credence/member/checks');
         const checks = await withSession(
           flags.config,
           { ...cacheOption(flags.cache), threads: 0 },
@@ -762,6 +756,7 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
     )
     .addOption(configOption())
     .action(async (ref: string, flags: { reason: string; config: string }) => {
+      const { retractReport } = await import('@credence/member/own-reports');
       const done = await withLogMonitor(flags.config, async (session, monitor) => {
         return await retractReport({
           platform: session.platform,
@@ -846,6 +841,7 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
         files: string[],
         flags: { config: string; cache?: string; top: number; encoding?: string; json?: boolean },
       ) => {
+        const { describeRanking, rankOwnIdentifiers } = await import('@credence/member/rank');
         const result = await withSession(
           flags.config,
           { ...cacheOption(flags.cache), threads: 0 },
@@ -886,6 +882,7 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
           encoding?: string;
         },
       ) => {
+        const { watchFile } = await import('@credence/member/watch');
         const summary = await withSession(flags.config, cacheOption(flags.cache), (session) =>
           watchFile(session, file, {
             ...(flags.remove === true ? { remove: true } : {}),
@@ -922,6 +919,8 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
         json?: boolean;
         index?: string;
       }) => {
+        const { fetchAlerts, followAlerts } = await import('@credence/member/alerts');
+        const { WatchIndex } = await import('@credence/member/watch-index');
         await withSession(flags.config, { cache: false, threads: 0 }, async (session) => {
           const indexFile = flags.index ?? `${session.home}/watchlist.sqlite`;
           const index = existsSync(indexFile) ? new WatchIndex(indexFile) : undefined;
