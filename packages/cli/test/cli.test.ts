@@ -512,7 +512,7 @@ describe('credence start', () => {
     expect(r.out).toMatch(/Campaigns: [\d,]+ scripts told to victims at several members/);
     // What left the members of their narratives, as it is: two shared them masked.
     expect(r.out).toContain(
-      'bank-b and internet-a opted to share their narratives masked (numbers, links, addresses and handles replaced, as the scripts below show); the other 5 members sent fingerprints only, and no raw narrative left any member.',
+      'bank-b and internet-a opted to share their narratives masked (numbers, links, addresses and handles replaced, as the scripts below show); the other 6 members sent fingerprints only, and no raw narrative left any member.',
     );
     expect(r.out).not.toContain('the narratives never left the members');
     expect(existsSync(join(data, 'demo', 'truth.json'))).toBe(true);

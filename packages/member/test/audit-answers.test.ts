@@ -60,7 +60,7 @@ describe('check answers recomputed by the audit', () => {
     before = (await platform.store.logHead()).size;
     const report: TokenizedReport = {
       ref: 'ip-1',
-      type: 'police_confirmed',
+      type: 'confirmed_fraud',
       category: 'fake_loan',
       occurredAt: new Date(Date.now() - 30 * 86_400_000).toISOString(),
       entities: [{ role: 'ip', kind: 'ip', token: TOKEN, keyId: 'k1' }],

@@ -313,7 +313,7 @@ describe('risk checks', () => {
     expect(one.reporters).toBe(1);
     expect(one.reports).toMatchObject({ victim_report: 1, suspected: 1 });
     expect(one.verdict).toBe('suspicious');
-    await h.reports(h.actors.telecom, [report('t1', [1], { type: 'police_confirmed' })]);
+    await h.reports(h.actors.police, [report('t1', [1], { type: 'police_confirmed' })]);
     const two = json<{
       verdict: string;
       score: number;
@@ -330,7 +330,37 @@ describe('risk checks', () => {
     expect(two.score).toBeGreaterThan(one.score);
     expect(two.categories).toEqual(['impersonate_authority']);
     expect(two.explanation).toContain('Reported by 2 members');
-    for (const id of ['bank-a', 'telecom-a']) expect(JSON.stringify(two)).not.toContain(id);
+    for (const id of ['bank-a', 'police-1']) expect(JSON.stringify(two)).not.toContain(id);
+  });
+
+  it('takes police_confirmed from police members only, refusing the whole batch otherwise', async () => {
+    const before = await h.platform.store.logHead();
+    const refused = await h.reports(h.actors.bankA, [
+      report('ok-1', [7]),
+      report('told-by-police', [8], { type: 'police_confirmed' }),
+    ]);
+    expect(refused.statusCode).toBe(403);
+    expect(json(refused)).toMatchObject({
+      code: 'role.forbidden',
+      errors: [{ field: 'batch.reports[1].type' }],
+    });
+    // Nothing of the batch was kept, the good report included.
+    expect((await h.platform.store.logHead()).size).toBe(before.size);
+    expect(json(await h.request(h.actors.bankB, 'GET', `/v1/check/${tok(7)}`))).toMatchObject({
+      verdict: 'clear',
+    });
+    // The bank reports the case as confirmed fraud; the police, as police-confirmed.
+    expect(
+      (
+        await h.reports(h.actors.bankA, [
+          report('told-by-police', [8], { type: 'confirmed_fraud' }),
+        ])
+      ).statusCode,
+    ).toBe(200);
+    expect(
+      (await h.reports(h.actors.police, [report('case-8', [8], { type: 'police_confirmed' })]))
+        .statusCode,
+    ).toBe(200);
   });
 
   it('takes reports from the police, as from members', async () => {
@@ -356,13 +386,13 @@ describe('risk checks', () => {
 
   it('takes a retraction into account at once', async () => {
     const r = json<{ results: { id: string }[] }>(
-      await h.reports(h.actors.bankA, [report('r1', [1], { type: 'police_confirmed' })]),
+      await h.reports(h.actors.police, [report('r1', [1], { type: 'police_confirmed' })]),
     );
     expect(json(await h.request(h.actors.bankB, 'GET', `/v1/check/${tok(1)}`))).toMatchObject({
       verdict: 'fraud',
     });
     const retract = await h.request(
-      h.actors.bankA,
+      h.actors.police,
       'POST',
       `/v1/reports/${r.results[0]?.id}/retract`,
       { reason: 'false_positive' },
@@ -373,7 +403,7 @@ describe('risk checks', () => {
       reporters: 0,
     });
     const again = await h.request(
-      h.actors.bankA,
+      h.actors.police,
       'POST',
       `/v1/reports/${r.results[0]?.id}/retract`,
       { reason: 'false_positive' },

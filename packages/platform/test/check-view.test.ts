@@ -57,9 +57,11 @@ describe('the in-memory view of flagged tokens', () => {
         const ingestion = new IngestionService(store, view);
         const members: Member[] = [];
         const keys = [0, 1, 2].map(() => generateEd25519());
+        // Two banks and the police: police_confirmed is the police's alone to send.
         for (const [i, key] of keys.entries()) {
-          const id = `bank-${i}`;
-          await store.createMember({ id, name: id, type: 'bank', createdAt: 0 });
+          const type = i === 2 ? 'police' : 'bank';
+          const id = `${type}-${i}`;
+          await store.createMember({ id, name: id, type, createdAt: 0 });
           await store.changeSigningKeys(id, 0, {
             event: 'added',
             publicKey: key.publicKey,
@@ -95,6 +97,13 @@ describe('the in-memory view of flagged tokens', () => {
               privateKeyFromJwk(key.privateJwk),
               key.publicKey,
             );
+            if (member.type !== 'police' && reports.some((r) => r.type === 'police_confirmed')) {
+              // Refused whole, changing nothing: the comparison below holds it to that.
+              await expect(ingestion.submitReports(member, signed)).rejects.toMatchObject({
+                code: 'role.forbidden',
+              });
+              continue;
+            }
             await ingestion.submitReports(member, signed);
           } else {
             const mine = await store.listReports(member.id, undefined, 1000);

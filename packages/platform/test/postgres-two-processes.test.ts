@@ -80,7 +80,7 @@ suite(`two API processes on one PostgreSQL${POSTGRES_URL === undefined ? ` (${sk
         member: 'bank-a',
         batchId: 'b1',
         createdAt: new Date().toISOString(),
-        reports: [report('r1', [1], { type: 'police_confirmed' })],
+        reports: [report('r1', [1], { type: 'confirmed_fraud' })],
       },
       privateKeyFromJwk(key.privateJwk),
       key.publicKey,

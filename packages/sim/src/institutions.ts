@@ -7,13 +7,18 @@ import { CN_MOBILE_PREFIXES, CN_MVNO_PREFIXES } from './identity/numbers.js';
  * whole consortium, sees every identifier of a ring.
  */
 
-export type InstitutionType = 'bank' | 'payment' | 'telecom' | 'internet';
+export type InstitutionType = 'bank' | 'payment' | 'telecom' | 'internet' | 'police';
 
 export interface MemberCounts {
   readonly bank: number;
   readonly payment: number;
   readonly telecom: number;
   readonly internet: number;
+  /**
+   * Police members: they file the reports of cases the police confirmed
+   * (`police_confirmed`, which the platform takes from police members only).
+   */
+  readonly police: number;
 }
 
 export interface Institution {
@@ -59,6 +64,11 @@ const TELECOM_NAMES: readonly (readonly [string, string])[] = [
 const INTERNET_NAMES: readonly (readonly [string, string, string])[] = [
   ['Weilian', '微联', 'wechat'], ['Penguin Online', '企鹅在线', 'qq'], ['Douyu Video', '抖娱视频', 'douyin'],
   ['Weibo Social', '微播社交', 'weibo'], ['Kuaishou Video', '快视', 'kuaishou'], ['Line Asia', '连线', 'line'],
+];
+
+// biome-ignore format: a table
+const POLICE_NAMES: readonly (readonly [string, string])[] = [
+  ['City Public Security Bureau', '市公安局'], ['Provincial Anti-Fraud Centre', '省反诈中心'],
 ];
 
 const letter = (i: number) => String.fromCharCode(97 + i);
@@ -167,5 +177,16 @@ export function buildInstitutions(members: MemberCounts): Institution[] {
         ? ['163.com', 'gmail.com', 'outlook.com']
         : ['qq.com', '163.com', 'gmail.com', 'outlook.com'],
   }));
+  // Last, so that every other institution keeps its index (and the world its draws).
+  for (let i = 0; i < members.police; i++)
+    add((index) =>
+      base(
+        index,
+        `police-${letter(i)}`,
+        'police',
+        true,
+        POLICE_NAMES[i % POLICE_NAMES.length] ?? ['Police', '公安'],
+      ),
+    );
   return out;
 }

@@ -40,7 +40,7 @@ export interface SimOptions {
 export const DEFAULT_OPTIONS: SimOptions = {
   seed: 7,
   scale: 1,
-  members: { bank: 3, payment: 0, telecom: 2, internet: 2 },
+  members: { bank: 3, payment: 0, telecom: 2, internet: 2, police: 1 },
   start: '2026-05-01',
   days: 182,
 };

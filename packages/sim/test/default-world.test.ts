@@ -8,11 +8,13 @@ import { simulate } from '../src/simulate.js';
 
 /**
  * A world made without the options of issue 12 (`laundering`, `variant`) is byte for byte
- * what it was before them. The digest below was computed from the simulator as it stood
- * before those options existed (commit 33d72da); any change to the default world shows
- * here.
+ * the default world. Its digest was computed from the simulator before those options
+ * existed (commit 33d72da: afac42e9…), and computed again once, on purpose, when the
+ * consortium gained its police member (issue 13: police_confirmed is sent by police
+ * members only, so the police, not the banks they told, report the cases they
+ * confirmed). Any other change to the default world shows here.
  */
-const DIGEST_BEFORE_ISSUE_12 = 'afac42e937a7b2a67676cf0d960dba9dd2ae6b0d27f5ca94a184d5a005949160';
+const DIGEST_DEFAULT_WORLD = '3446df3090ac2841d5977d1c92bddabdc75068b4eab10ee1f4a69ad722a24d5b';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -34,10 +36,39 @@ function digest(root: string): string {
 }
 
 describe('the default world', () => {
-  it('is byte for byte what it was before the laundering and variant options', () => {
+  it('is byte for byte what it was before the laundering and variant options (with the police member)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'credence-sim-default-'));
     dirs.push(dir);
     simulate(resolveOptions({ seed: 11, scale: 0.3, days: 120 }), dir);
-    expect(digest(dir)).toBe(DIGEST_BEFORE_ISSUE_12);
+    expect(digest(dir)).toBe(DIGEST_DEFAULT_WORLD);
+  });
+
+  it('has the police report the cases they confirmed, and no one else', () => {
+    const typesBy = (dir: string) => {
+      const by = new Map<string, Set<string>>();
+      for (const member of readdirSync(join(dir, 'members'))) {
+        const lines = readFileSync(join(dir, 'members', member, 'reports.jsonl'), 'utf8')
+          .split('\n')
+          .filter((l) => l !== '');
+        by.set(member, new Set(lines.map((l) => (JSON.parse(l) as { type: string }).type)));
+      }
+      return by;
+    };
+    for (const laundering of [0, 5]) {
+      const dir = mkdtempSync(join(tmpdir(), 'credence-sim-police-'));
+      dirs.push(dir);
+      simulate(resolveOptions({ seed: 11, scale: 0.3, days: 120, laundering }), dir);
+      const by = typesBy(dir);
+      expect([...(by.get('police-a') ?? [])]).toEqual(['police_confirmed']);
+      for (const [member, types] of by)
+        if (member !== 'police-a') expect(types.has('police_confirmed'), member).toBe(false);
+    }
+    // Without a police member, the banks report what the police told them as fraud.
+    const dir = mkdtempSync(join(tmpdir(), 'credence-sim-nopolice-'));
+    dirs.push(dir);
+    simulate(resolveOptions({ seed: 11, scale: 0.3, days: 120, members: { police: 0 } }), dir);
+    const by = typesBy(dir);
+    expect(by.has('police-a')).toBe(false);
+    for (const types of by.values()) expect(types.has('police_confirmed')).toBe(false);
   });
 });

@@ -12,6 +12,7 @@ export interface WorldFlags {
   payments: number;
   telecoms: number;
   internet: number;
+  police: number;
   start: string;
   days: number;
   boilerplate?: number;
@@ -36,6 +37,7 @@ export function worldOptions(flags: WorldFlags): SimOptions {
       payment: flags.payments,
       telecom: flags.telecoms,
       internet: flags.internet,
+      police: flags.police,
     },
   });
 }
@@ -53,6 +55,12 @@ export function withWorldOptions(command: Command): Command {
     .option('--payments <n>', 'member payment companies', integer, 0)
     .option('--telecoms <n>', 'member telecoms', integer, 2)
     .option('--internet <n>', 'member internet companies', integer, 2)
+    .option(
+      '--police <n>',
+      'police members: they report the cases the police confirmed (0: the banks report them as confirmed fraud)',
+      integer,
+      1,
+    )
     .option('--start <date>', 'first day of the world (UTC), YYYY-MM-DD', '2026-05-01')
     .option('--days <n>', 'length of the world in days', integer, 182)
     .option(

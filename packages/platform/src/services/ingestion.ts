@@ -58,6 +58,34 @@ function requireDates<K extends string>(
 }
 
 /**
+ * `police_confirmed` is the strongest evidence a report can carry (it does not fade, and
+ * it may make a token `fraud` on its own): police members alone send it. A bank told by
+ * the police reports the case as `confirmed_fraud`; the police report it themselves.
+ */
+function requirePoliceForPoliceConfirmed(
+  caller: Member,
+  reports: readonly { readonly type: string }[],
+): void {
+  if (caller.type === 'police') return;
+  const errors = reports.flatMap((r, i) =>
+    r.type === 'police_confirmed'
+      ? [
+          {
+            field: `batch.reports[${i}].type`,
+            message: 'is police_confirmed, which only police members send',
+          },
+        ]
+      : [],
+  );
+  if (errors.length > 0)
+    throw new HttpProblem(
+      'role.forbidden',
+      'police_confirmed is reported by police members only: report the case as confirmed_fraud',
+      { errors: errors.slice(0, 50) },
+    );
+}
+
+/**
  * A report's script is the member's masked narrative: it comes with its fingerprint, and
  * masking it again changes nothing (no number, link, address or handle is left in it).
  * The platform cannot tell a name from a word, but it refuses a script that plainly was
@@ -213,6 +241,7 @@ export class IngestionService {
   }
 
   async submitReports(caller: Member, signed: SignedBatch<ReportBatch>): Promise<BatchResult> {
+    requirePoliceForPoliceConfirmed(caller, signed.batch.reports);
     const occurredAt = requireDates(signed.batch.reports, 'reports', 'occurredAt', this.now());
     const { record, hashes } = await this.admit(caller, signed, 'reports');
     requireMaskedScripts(signed.batch.reports);

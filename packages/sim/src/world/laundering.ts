@@ -562,11 +562,14 @@ export function launderingDay(
   for (const report of ring.planned.get(day) ?? []) {
     const { account } = report;
     if (!account.institution.member) continue;
+    // A case the police confirmed is theirs to report (the platform takes police_confirmed
+    // from police members only); without a police member the bank reports it as fraud.
+    const byPolice = report.type === 'police_confirmed';
     world.emit({
       type: 'report',
       at: report.at,
-      member: account.institution,
-      reportType: report.type,
+      member: byPolice ? (world.police ?? account.institution) : account.institution,
+      reportType: byPolice && world.police === undefined ? 'confirmed_fraud' : report.type,
       category: report.category,
       occurredAt: report.occurredAt,
       entities: [

@@ -46,11 +46,12 @@ const ESCALATING: ReadonlySet<Category> = new Set([
 const REFUNDING: ReadonlySet<Category> = new Set(['task_rebate', 'fake_investment']);
 
 // biome-ignore format: a table
-const INTAKE: Readonly<Record<'bank' | 'payment' | 'telecom' | 'internet', { zh: readonly string[]; en: readonly string[] }>> = {
+const INTAKE: Readonly<Record<Institution['type'], { zh: readonly string[]; en: readonly string[] }>> = {
   bank: { zh: ['客户来电称：', '客户到网点反映：', '客户自述：', ''], en: ['Customer states: ', 'Customer reported at the branch: ', ''] },
   payment: { zh: ['用户申诉：', '用户自述：', ''], en: ['User complaint: ', ''] },
   telecom: { zh: ['用户来电投诉：', '用户反映：', ''], en: ['Subscriber complaint: ', ''] },
   internet: { zh: ['用户举报：', '举报内容：', ''], en: ['User report: ', ''] },
+  police: { zh: ['报案人陈述：', '接警记录：', ''], en: ['Complainant states: ', 'Case intake: ', ''] },
 };
 
 const round = (x: number, to: number) => Math.max(to, Math.round(x / to) * to);
@@ -481,15 +482,19 @@ export function victimStory(
       narrative: narrative(victim.platform, rng.u32()),
     });
   }
-  // A police case: the police tell the bank holding the first account to freeze it.
+  // A police case: the police confirm the fraud and report the first account and its
+  // device (and, half the time, the whole case with the victim's loss). Only police
+  // members send police_confirmed; without one, the banks report what the police told
+  // them as confirmed fraud.
+  const police = world.police;
   if (paid.length > 0 && rng.chance(0.3)) {
     const mule = paid[0] as MuleAccount;
     const at = last + rng.int(3, 20) * DAY_MS;
     report(world, {
       ...story,
       at,
-      member: mule.holder,
-      reportType: 'police_confirmed',
+      member: police ?? mule.holder,
+      reportType: police === undefined ? 'confirmed_fraud' : 'police_confirmed',
       entities: [
         { role: 'beneficiary_account', ident: mule.ident, by: 'system' },
         { role: 'device', ident: mule.device, by: 'system' },
@@ -508,8 +513,8 @@ export function victimStory(
       report(world, {
         ...story,
         at: at + rng.int(0, 3) * DAY_MS,
-        member: payerInstitution,
-        reportType: 'police_confirmed',
+        member: police ?? payerInstitution,
+        reportType: police === undefined ? 'confirmed_fraud' : 'police_confirmed',
         lossCny: loss,
         entities,
       });

@@ -30,6 +30,8 @@ export class World {
   readonly mvno: Institution;
   readonly overseas: Institution;
   readonly internets: readonly Institution[];
+  /** The police member that files police-confirmed cases (none: their banks report them as confirmed fraud). */
+  readonly police: Institution | undefined;
   readonly population: Population;
   readonly startMs: number;
   readonly styles: ReadonlyMap<Institution, HouseStyle>;
@@ -57,6 +59,7 @@ export class World {
     this.mvno = telecoms.find((t) => t.id.startsWith('outside-mvno')) ?? fail('mvno');
     this.overseas = telecoms.find((t) => t.overseas) ?? fail('overseas operator');
     this.internets = ofType('internet');
+    this.police = this.members.find((m) => m.type === 'police');
     this.startMs = Date.parse(`${options.start}T00:00:00Z`);
 
     const styleRng = Rng.of(this.seed, 'house-styles');
