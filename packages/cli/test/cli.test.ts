@@ -87,6 +87,8 @@ describe('credence sim', () => {
       '1',
       '--internet',
       '1',
+      '--police',
+      '2',
       '--out',
       out,
       '--quiet',
@@ -96,6 +98,8 @@ describe('credence sim', () => {
       'bank-a',
       'internet-a',
       'payment-a',
+      'police-a',
+      'police-b',
       'telecom-a',
     ]);
   });

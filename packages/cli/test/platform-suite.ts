@@ -1400,7 +1400,7 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
         const accepted = verify(...found.flatMap((f) => ['--accept', String(f.index)]));
         expect(accepted.code, accepted.out).toBe(0);
       };
-      // A police-confirmed batch in bank-b's name, signed with someone else's key, sent
+      // A confirmed-fraud batch in bank-b's name, signed with someone else's key, sent
       // with a credential that works for bank-b.
       const submitAs = (key: ReturnType<typeof generateEd25519>, credential: string) =>
         fetch(`${platform?.url}/v1/reports`, {
@@ -1415,7 +1415,7 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
                 reports: [
                   {
                     ref: `forged-${key.publicKey.slice(0, 8)}`,
-                    type: 'police_confirmed',
+                    type: 'confirmed_fraud',
                     category: 'fake_loan',
                     occurredAt: new Date(Date.now() - 60_000).toISOString(),
                     entities: [{ role: 'caller', kind: 'phone', token: key.publicKey, keyId: 'k' }],
