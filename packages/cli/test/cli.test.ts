@@ -212,6 +212,20 @@ describe('two flags that go together, one given', () => {
       'credence: --enrol-out needs --url: the platform address the member will use (https://…)',
     );
     expect(credence('members', 'list', '--db', db).out).not.toContain('bank-x');
+    const keyserver = credence(
+      'keyserver',
+      'credential',
+      '--members',
+      join(temp(), 'members-1.json'),
+      '--member',
+      'bank-x',
+      '--enrol-out',
+      enrol,
+    );
+    expect(keyserver.code).toBe(2);
+    expect(keyserver.err.trim()).toBe(
+      'credence: --enrol-out needs --url: the key server address the member will use',
+    );
     const tls = credence('serve', '--db', db, '--tls-cert', 'cert.pem');
     expect(tls.code).toBe(2);
     expect(tls.err).toContain('--tls-cert needs --tls-key too');

@@ -9,7 +9,7 @@ import {
   writeEnrolment,
 } from '@credence/member/enrolment';
 import { newCredential } from '@credence/server-kit/bearer';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { existsSync, readJson, writeJson } from './files.js';
 import { collect, integer } from './parse.js';
 import { runAsProcess, tlsFilesOf, withConfigFile, withTls } from './server-options.js';
@@ -53,11 +53,13 @@ function keyServerEnrolment(
 ): (token: string) => KeyServerEnrolment {
   const url = flags.url;
   if (url === undefined || !isHttpUrl(url))
-    throw new Error('--enrol-out needs --url: the key server address the member will use');
+    throw new InvalidArgumentError(
+      '--enrol-out needs --url: the key server address the member will use',
+    );
   const index =
     flags.index ?? Number(/members-(\d+)\.json$/.exec(flags.members)?.[1] ?? Number.NaN);
   if (!Number.isInteger(index) || index < 1)
-    throw new Error(
+    throw new InvalidArgumentError(
       `--enrol-out needs --index: the share index of this key server (${flags.members} does not say it)`,
     );
   checkEnrolmentTarget(file);
