@@ -37,30 +37,10 @@ const lastResort = (error: unknown) => {
 process.on('uncaughtException', lastResort);
 process.on('unhandledRejection', lastResort);
 
-/**
- * What keeps a finished command's process alive without doing anything for it: standard
- * streams, an idle keep-alive connection of fetch, a pending setImmediate.
- */
-const IDLE = new Set(['PipeWrap', 'TTYWrap', 'TCPSocketWrap', 'Immediate']);
-
-/**
- * A command whose work is done ends now. Left to itself, Node.js waits (about 0.15 s)
- * for V8 to finish compiling in the background the WebAssembly HTTP parser fetch loaded;
- * a one-shot command such as `member check` pays that on every run. A command that is
- * still serving (serve, keyserver, start: a listening socket, child processes, timers,
- * worker threads) or writing (file requests) is left alone. Standard output and error
- * are synchronous for files, pipes and terminals on Linux, so nothing printed is lost.
- */
-function endIfDone(): void {
-  if (process.platform !== 'linux') return;
-  if (process.getActiveResourcesInfo().every((r) => IDLE.has(r))) process.exit();
-}
-
 try {
   // `credence help member` is about member.
   const first = process.argv[2] === 'help' ? process.argv[3] : process.argv[2];
   await (await buildProgram(first)).parseAsync(process.argv);
-  endIfDone();
 } catch (error) {
   // Usage errors (bad flags, bad option values) exit with 2; --help and --version with 0.
   // Commander has printed its own; an InvalidArgumentError that reaches here was thrown by
