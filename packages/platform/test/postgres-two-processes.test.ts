@@ -93,7 +93,8 @@ suite(`two API processes on one PostgreSQL${POSTGRES_URL === undefined ? ` (${sk
     });
     const { sequence, results } = write.json() as { sequence: number; results: { id: string }[] };
     const onB = await check(b, tok(1), sequence);
-    expect(onB).toMatchObject({ verdict: 'fraud', reporters: 1 });
+    // One bank's confirmed fraud alone: suspicious (police_confirmed is the police's to send).
+    expect(onB).toMatchObject({ verdict: 'suspicious', reporters: 1 });
     expect(onB).toEqual(await check(a, tok(1)));
 
     const retract = await a.app.inject({
