@@ -39,13 +39,6 @@ export interface InitResult {
 const SIGNING_KEY_FILE = 'signing-key.json';
 const CA_FILE = 'ca.pem';
 
-/**
- * `credence member init`: the member's folder from the enrolment files the operators
- * gave it and the group key. Writes member.json (readable by the member only), makes the
- * signing key, and registers its public key with the platform: the member's first key,
- * signed by itself, sent with its credential, held to the log's receipt. Nothing is
- * overwritten: an existing member.json or signing key stops it before anything is made.
- */
 /** GET /v1/me once: the platform answers over a trusted connection and takes the credential. */
 async function reachPlatform(platform: PlatformEndpoint): Promise<void> {
   try {
@@ -58,6 +51,13 @@ async function reachPlatform(platform: PlatformEndpoint): Promise<void> {
   }
 }
 
+/**
+ * `credence member init`: the member's folder from the enrolment files the operators
+ * gave it and the group key. Writes member.json (readable by the member only), makes the
+ * signing key, and registers its public key with the platform: the member's first key,
+ * signed by itself, sent with its credential, held to the log's receipt. Nothing is
+ * overwritten: an existing member.json or signing key stops it before anything is made.
+ */
 export async function initMember(options: InitOptions): Promise<InitResult> {
   const dir = resolve(options.out);
   const config = join(dir, 'member.json');

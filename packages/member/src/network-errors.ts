@@ -1,3 +1,30 @@
+const UNTRUSTED =
+  "its certificate is signed by an authority this member does not trust: give that CA's certificate in member.json's caFile";
+
+/**
+ * The server's certificate was refused (certificates are always verified). Asking again
+ * gets the same answer, so these are said and not retried.
+ */
+const CERTIFICATE_REASONS: Readonly<Record<string, string>> = {
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: UNTRUSTED,
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: UNTRUSTED,
+  SELF_SIGNED_CERT_IN_CHAIN:
+    "its certificate chains to a CA this member does not trust: give that CA's certificate in member.json's caFile",
+  DEPTH_ZERO_SELF_SIGNED_CERT:
+    'its certificate is self-signed: the server needs a certificate from a CA (member.json caFile may name a private one)',
+  CERT_HAS_EXPIRED: 'its certificate has expired: tell its operator',
+  CERT_NOT_YET_VALID: 'its certificate is not valid yet: check the clocks',
+  ERR_TLS_CERT_ALTNAME_INVALID:
+    'its certificate is for another name: use the address its certificate names',
+  ERR_SSL_WRONG_VERSION_NUMBER: 'it does not speak HTTPS there: use http://, or its HTTPS port',
+};
+
+/** Whether a request failed on the server's certificate (not worth a retry). */
+export function certificateRefused(error: unknown): boolean {
+  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return typeof code === 'string' && Object.hasOwn(CERTIFICATE_REASONS, code);
+}
+
 /**
  * Why a request to a key server or the platform got no answer, in words, for the one
  * line a failed command prints. fetch says only "fetch failed"; the reason is in its
@@ -16,39 +43,8 @@ const REASONS: Readonly<Record<string, string>> = {
   UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
   UND_ERR_HEADERS_TIMEOUT: 'no answer in time',
   UND_ERR_BODY_TIMEOUT: 'no answer in time',
-  // TLS: the server's certificate was refused. Certificates are always verified.
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-    "its certificate is signed by an authority this member does not trust: give that CA's certificate in member.json's caFile",
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
-    "its certificate is signed by an authority this member does not trust: give that CA's certificate in member.json's caFile",
-  SELF_SIGNED_CERT_IN_CHAIN:
-    "its certificate chains to a CA this member does not trust: give that CA's certificate in member.json's caFile",
-  DEPTH_ZERO_SELF_SIGNED_CERT:
-    'its certificate is self-signed: the server needs a certificate from a CA (member.json caFile may name a private one)',
-  CERT_HAS_EXPIRED: 'its certificate has expired: tell its operator',
-  CERT_NOT_YET_VALID: 'its certificate is not valid yet: check the clocks',
-  ERR_TLS_CERT_ALTNAME_INVALID:
-    'its certificate is for another name: use the address its certificate names',
-  ERR_SSL_WRONG_VERSION_NUMBER: 'it does not speak HTTPS there: use http://, or its HTTPS port',
+  ...CERTIFICATE_REASONS,
 };
-
-/** Certificate failures: asking again gets the same answer, so nobody retries them. */
-const CERTIFICATE_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-]);
-
-/** Whether a request failed on the server's certificate (not worth a retry). */
-export function certificateRefused(error: unknown): boolean {
-  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-  return typeof code === 'string' && CERTIFICATE_CODES.has(code);
-}
 
 export function networkProblem(error: unknown): string {
   const e = error as {

@@ -155,7 +155,7 @@ export class ThresholdOprfClient {
           this.options.key.keyId,
           part,
           this.options.retry ?? DEFAULT_RETRY,
-          this.options.fetch ?? server.fetch ?? fetch,
+          this.options.fetch,
         );
       } catch (error) {
         // Over the server's limit for one request: send parts it takes, if it said how big.
@@ -192,13 +192,7 @@ export class ThresholdOprfClient {
     const timeoutMs = Math.min((this.options.retry ?? DEFAULT_RETRY).timeoutMs, 2000);
     await Promise.all(
       servers.map(async (server) => {
-        if (
-          (await credentialAccepted(
-            server,
-            timeoutMs,
-            this.options.fetch ?? server.fetch ?? fetch,
-          )) === false
-        )
+        if ((await credentialAccepted(server, timeoutMs, this.options.fetch)) === false)
           this.leaveOut(server, credentialRefused(server));
       }),
     );

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { parseVerifierKey } from '@credence/core/log/signed-note';
 import {
   checkEnrolmentTarget,
   ENROLMENT_FORMAT,
@@ -412,6 +413,8 @@ export function registerPlatform(program: Command): void {
       },
     );
 
+  /** A verifier key's name (name+id+key), to say which witness. */
+  const witnessName = (vkey: string) => parseVerifierKey(vkey).name;
   const witnesses = program
     .command('witnesses')
     .description(
@@ -431,8 +434,8 @@ export function registerPlatform(program: Command): void {
       const added = await withStore(flags.db, (store) => store.addWitness(vkey, Date.now()));
       process.stderr.write(
         added
-          ? `witness ${vkey.split('+')[0]} registered: the log collects its cosignatures now. Members who require it add its key to member.json (platform.witnesses).\n`
-          : `witness ${vkey.split('+')[0]} was registered already: nothing changed.\n`,
+          ? `witness ${witnessName(vkey)} registered: the log collects its cosignatures now. Members who require it add its key to member.json (platform.witnesses).\n`
+          : `witness ${witnessName(vkey)} was registered already: nothing changed.\n`,
       );
     });
   witnesses
@@ -455,8 +458,8 @@ export function registerPlatform(program: Command): void {
       mustExist(flags.db);
       if (!(await withStore(flags.db, (store) => store.removeWitness(vkey))))
         throw new Error(
-          `witness ${vkey.split('+')[0]} is not registered in ${flags.db} (credence witnesses list)`,
+          `witness ${witnessName(vkey)} is not registered in ${flags.db} (credence witnesses list)`,
         );
-      process.stderr.write(`witness ${vkey.split('+')[0]} removed.\n`);
+      process.stderr.write(`witness ${witnessName(vkey)} removed.\n`);
     });
 }

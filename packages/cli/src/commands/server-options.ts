@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { TlsFiles } from '@credence/server-kit/tls';
 import { type Command, InvalidArgumentError, type Option } from 'commander';
+import { readJson } from './files.js';
 
 /** How a server command's options read from a configuration file. */
 export interface ConfigFileRules {
@@ -32,24 +32,13 @@ export function withConfigFile(command: Command, rules: ConfigFileRules = {}): C
   return command;
 }
 
+/** The configuration file as a JSON object; anything else is a usage error naming it. */
 function readConfig(self: Command, file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    self.error(
-      `--config ${file}: ${code === 'ENOENT' ? 'there is no such file' : `cannot be read (${code})`}`,
-      { code: 'credence.config' },
-    );
-  }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = readJson(file);
   } catch (error) {
-    self.error(`error: --config ${file} is not JSON (${(error as Error).message})`, {
-      code: 'credence.config',
-    });
+    self.error(`error: --config ${(error as Error).message}`, { code: 'credence.config' });
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json))
     self.error(`error: --config ${file} must hold a JSON object keyed by option name`, {
