@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Command } from 'commander';
 
 /**
@@ -114,9 +114,7 @@ export async function buildProgram(command?: string): Promise<Command> {
   return program;
 }
 
-/** This package's version (packages/cli/package.json, beside src/ and dist/). */
+/** This package's version (packages/cli/package.json, through the package's exports). */
 const CLI_VERSION = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  }
+  createRequire(import.meta.url)('@credence/cli/package.json') as { version: string }
 ).version;

@@ -231,6 +231,21 @@ describe('Credence between institutions: HTTPS, a private CA, configuration file
     expect(rings.code, rings.err).toBe(0);
     expect(JSON.parse(rings.out)).toHaveProperty('rings');
 
+    // A credential the member renews is checked against the log over the same HTTPS, the
+    // CA included (the receipt is read with the new credential).
+    const before = (
+      JSON.parse(readFileSync(memberJson, 'utf8')) as { platform: { credential: string } }
+    ).platform.credential;
+    const renewed = credence('member', 'credential', 'renew', '--config', memberJson);
+    expect(renewed.code, renewed.err).toBe(0);
+    const after = (
+      JSON.parse(readFileSync(memberJson, 'utf8')) as { platform: { credential: string } }
+    ).platform.credential;
+    expect(after).not.toBe(before);
+    expect(
+      credence('member', 'check', '--kind', 'phone', '+8613800138000', '--config', memberJson).code,
+    ).toBe(0);
+
     // Without the CA the same member.json cannot reach anyone, and says why.
     const distrusting = JSON.parse(readFileSync(memberJson, 'utf8')) as Record<string, unknown>;
     delete distrusting.caFile;

@@ -23,6 +23,7 @@ import { type ServiceProcess, spawnService } from '../src/commands/service-proce
  * PostgreSQL when a URL is given.
  */
 const BIN = resolve(import.meta.dirname, '../bin/credence.js');
+const RECORD_MODULES = resolve(import.meta.dirname, 'record-modules.mjs');
 
 function credence(...args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
@@ -390,6 +391,33 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
       );
       expect(checked.code, checked.err).toBe(0);
       expect(checked.out).toContain('SUSPICIOUS');
+      // What a one-shot check loads (start-up, issue 13 §6): the bundle and the native
+      // SQLite addon, nothing compiled module by module from dist/; and Node's own http,
+      // not fetch, whose parser V8 would finish compiling at exit (nor TLS, on http).
+      const modules = join(dir, 'modules.txt');
+      const recorded = spawnSync(
+        process.execPath,
+        ['--import', RECORD_MODULES, BIN, 'member', 'check', '--kind', 'bank_card', card(1)].concat(
+          ['--config', config],
+        ),
+        { encoding: 'utf8', env: { ...process.env, CREDENCE_TEST_MODULES: modules } },
+      );
+      expect(recorded.status, recorded.stderr).toBe(0);
+      expect(recorded.stdout).toBe(checked.out);
+      const lines = readFileSync(modules, 'utf8').split('\n');
+      const files = lines.filter((l) => l.startsWith('module file:')).map((l) => l.slice(7));
+      expect(files.some((f) => f.includes('/packages/cli/bundle/'))).toBe(true);
+      expect(
+        files.filter(
+          (f) =>
+            !f.includes('/packages/cli/bundle/') &&
+            !f.endsWith('/packages/cli/bin/credence.js') &&
+            !f.includes('/node_modules/better-sqlite3/'),
+        ),
+      ).toEqual([]);
+      const builtins = lines.filter((l) => l.startsWith('builtin NativeModule '));
+      expect(builtins.filter((l) => /undici|\b(https|tls|_tls_wrap)$/.test(l))).toEqual([]);
+      expect(builtins).toContain('builtin NativeModule http');
       const ops = credence('members', 'add', 'ops-13', '--type', 'operator', '--db', db);
       const operator = join(dir, 'operator-13.json');
       writeFileSync(operator, JSON.stringify({ url: platform?.url, credential: ops.out.trim() }));

@@ -1,3 +1,4 @@
+import { defaultHttpClient, type HttpAnswer } from './http-client.js';
 import { MemberError } from './member-error.js';
 import { networkProblem } from './network-errors.js';
 import type { PlatformEndpoint } from './platform-client.js';
@@ -57,9 +58,9 @@ export async function followAlerts(
   const url = `${platform.url.replace(/\/$/, '')}/v1/alerts/stream`;
   const aborted = () => options.signal?.aborted === true;
   while (!aborted()) {
-    let response: Response;
+    let response: HttpAnswer;
     try {
-      response = await (platform.fetch ?? fetch)(url, {
+      response = await (platform.http ?? defaultHttpClient())(url, {
         headers: {
           authorization: `Bearer ${platform.credential}`,
           accept: 'text/event-stream',
@@ -77,7 +78,7 @@ export async function followAlerts(
       await sleep(Math.min(10_000, 250 * 2 ** failures));
       continue;
     }
-    if (!response.ok || response.body === null) {
+    if (!response.ok) {
       const problem = (await response.json().catch(() => ({}))) as { code?: string };
       if (response.status >= 500 || response.status === 429) {
         await sleep(Math.min(10_000, 250 * 2 ** ++failures));
@@ -102,7 +103,7 @@ export async function followAlerts(
 
 /** Reads one event stream to its end, moving the cursor past every alert handed on. */
 async function readEvents(
-  body: ReadableStream<Uint8Array>,
+  body: AsyncIterable<Uint8Array>,
   state: { cursor: string | undefined },
   onAlert: (alert: Alert) => void,
 ): Promise<void> {

@@ -6,6 +6,7 @@ import { verifyCheckpoint } from '@credence/core/log/checkpoint';
 import { loadRistretto255, type Ristretto255 } from '@credence/core/oprf/ristretto255';
 import { privateKeyFromJwk } from '@credence/core/signing/ed25519';
 import { InlineClientCrypto } from './client-crypto.js';
+import { defaultHttpClient, type HttpClient } from './http-client.js';
 import { describeServer, evaluateOnServer, type KeyServerEndpoint } from './keyserver-client.js';
 import { type MemberConfig, parseMemberConfig } from './member-config.js';
 import { networkProblem } from './network-errors.js';
@@ -23,11 +24,11 @@ export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 const TIMEOUT_MS = 10_000;
 
 async function get(
-  endpoint: { readonly fetch?: typeof fetch },
+  endpoint: { readonly http?: HttpClient },
   url: string,
   credential?: string,
 ): Promise<{ status: number; body: string; date: string | null }> {
-  const response = await (endpoint.fetch ?? fetch)(url, {
+  const response = await (endpoint.http ?? defaultHttpClient())(url, {
     ...(credential === undefined ? {} : { headers: { authorization: `Bearer ${credential}` } }),
     signal: AbortSignal.timeout(TIMEOUT_MS),
   });

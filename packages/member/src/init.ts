@@ -4,11 +4,12 @@ import { parseGroupKey } from '@credence/core/oprf/key-set';
 import { loadRistretto255 } from '@credence/core/oprf/ristretto255';
 import { generateEd25519 } from '@credence/core/signing/ed25519';
 import { assembleMemberConfig, readEnrolment } from './enrolment.js';
+import { httpClient } from './http-client.js';
 import { MemberError } from './member-error.js';
 import { MemberSession } from './member-session.js';
 import { addFirstKey } from './own-keys.js';
 import { type PlatformEndpoint, platformRequest } from './platform-client.js';
-import { fetchTrusting, readCaFile } from './tls-trust.js';
+import { readCaFile } from './tls-trust.js';
 
 export interface InitOptions {
   /** The member's folder: member.json, signing-key.json and the local state go there. */
@@ -93,7 +94,7 @@ export async function initMember(options: InitOptions): Promise<InitResult> {
   if (platformEnrolment !== undefined && options.register !== false)
     await reachPlatform({
       ...platformEnrolment,
-      ...(ca === undefined ? {} : { fetch: fetchTrusting(ca) }),
+      ...(ca === undefined ? {} : { http: httpClient({ ca }) }),
     });
   mkdirSync(dir, { recursive: true });
   if (ca !== undefined)
@@ -109,7 +110,7 @@ export async function initMember(options: InitOptions): Promise<InitResult> {
   if (platform !== undefined && options.register !== false) {
     const session = await MemberSession.open(config, { cache: false, threads: 0 });
     try {
-      const monitor = session.logMonitor();
+      const monitor = await session.logMonitor();
       try {
         await addFirstKey({
           platform: session.platform,

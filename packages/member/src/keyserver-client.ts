@@ -1,4 +1,5 @@
 import { decodeBase64url, encodeBase64url } from '@credence/core/encoding/base64url';
+import { defaultHttpClient, type HttpAnswer, type HttpClient } from './http-client.js';
 import { MemberError } from './member-error.js';
 import { certificateRefused, networkProblem } from './network-errors.js';
 
@@ -7,8 +8,8 @@ export interface KeyServerEndpoint {
   readonly index: number;
   readonly url: string;
   readonly token: string;
-  /** How it is reached (a fetch trusting member.json's caFile); the global fetch if absent. */
-  readonly fetch?: typeof fetch;
+  /** How it is reached (a client trusting member.json's caFile); the default client if absent. */
+  readonly http?: HttpClient;
 }
 
 export interface RetryPolicy {
@@ -51,16 +52,16 @@ export async function evaluateOnServer(
   keyId: string,
   elements: readonly Uint8Array[],
   policy: RetryPolicy = DEFAULT_RETRY,
-  fetchImpl: typeof fetch = server.fetch ?? fetch,
+  http: HttpClient = server.http ?? defaultHttpClient(),
 ): Promise<ShareEvaluationResponse> {
   const body = JSON.stringify({ keyId, elements: elements.map(encodeBase64url) });
   const url = `${server.url.replace(/\/$/, '')}/v1/oprf/evaluate`;
   let lastError: MemberError | undefined;
   for (let attempt = 0; attempt <= policy.retries; attempt++) {
     if (attempt > 0) await sleep(policy.backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
-    let response: Response;
+    let response: HttpAnswer;
     try {
-      response = await fetchImpl(url, {
+      response = await http(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
         body,
@@ -89,7 +90,7 @@ export async function evaluateOnServer(
       continue;
     }
     if (response.status === 401) {
-      await response.body?.cancel();
+      await response.text().catch(() => '');
       throw credentialRefused(server);
     }
     if (!response.ok) {
@@ -120,7 +121,7 @@ export async function evaluateOnServer(
  * once (an RFC 9457 extension member).
  */
 async function problemOf(
-  response: Response,
+  response: HttpAnswer,
 ): Promise<{ code: string; detail?: string; maxElements?: number }> {
   const doc = (await response.json().catch(() => undefined)) as
     | { code?: unknown; detail?: unknown; maxElements?: unknown }
@@ -140,14 +141,14 @@ async function problemOf(
 export async function credentialAccepted(
   server: KeyServerEndpoint,
   timeoutMs: number,
-  fetchImpl: typeof fetch = server.fetch ?? fetch,
+  http: HttpClient = server.http ?? defaultHttpClient(),
 ): Promise<boolean | undefined> {
   try {
-    const response = await fetchImpl(`${server.url.replace(/\/$/, '')}/v1/oprf/usage`, {
+    const response = await http(`${server.url.replace(/\/$/, '')}/v1/oprf/usage`, {
       headers: { authorization: `Bearer ${server.token}` },
       signal: AbortSignal.timeout(timeoutMs),
     });
-    await response.body?.cancel();
+    await response.text();
     return response.status !== 401;
   } catch {
     return undefined;

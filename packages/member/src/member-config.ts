@@ -2,11 +2,12 @@ import { resolve } from 'node:path';
 import type { PhoneRegion } from '@credence/core/identifiers/phone';
 import { type GroupKey, parseGroupKey } from '@credence/core/oprf/key-set';
 import type { Ristretto255 } from '@credence/core/oprf/ristretto255';
+import { type HttpClient, httpClient } from './http-client.js';
 import { DEFAULT_RETRY, type KeyServerEndpoint, type RetryPolicy } from './keyserver-client.js';
 import type { LogTrust } from './log-monitor.js';
 import { MemberError } from './member-error.js';
 import type { PlatformEndpoint } from './platform-client.js';
-import { fetchTrusting, readCaFile } from './tls-trust.js';
+import { readCaFile } from './tls-trust.js';
 
 /**
  * The member side's configuration (a JSON file kept inside the member's network; it
@@ -53,8 +54,8 @@ function platformOf(value: unknown, reach: Reach): PlatformEndpoint | undefined 
   return { url: p.url, credential: p.credential, ...reach };
 }
 
-/** How endpoints are reached: a fetch trusting caFile's authorities too, when there is one. */
-type Reach = { readonly fetch?: typeof fetch };
+/** How endpoints are reached: a client trusting caFile's authorities too, when there is one. */
+type Reach = { readonly http?: HttpClient };
 
 function reachOf(caFile: unknown, home: string): Reach {
   if (caFile === undefined) return {};
@@ -63,7 +64,7 @@ function reachOf(caFile: unknown, home: string): Reach {
       'caFile',
       "must name a PEM file of CA certificates (relative to member.json's folder)",
     );
-  return { fetch: fetchTrusting(readCaFile(resolve(home, caFile))) };
+  return { http: httpClient({ ca: readCaFile(resolve(home, caFile)) }) };
 }
 
 /**

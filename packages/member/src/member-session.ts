@@ -5,7 +5,7 @@ import type { Identifier } from '@credence/core/identifiers/kinds';
 import { loadRistretto255 } from '@credence/core/oprf/ristretto255';
 import { privateKeyFromJwk } from '@credence/core/signing/ed25519';
 import { openLocalStore } from './file-errors.js';
-import { LogMonitor } from './log-monitor.js';
+import type { LogMonitor } from './log-monitor.js';
 import { type MemberConfig, parseMemberConfig } from './member-config.js';
 import { MemberError } from './member-error.js';
 import { type OwnIndex, openOwnIndex } from './own-index.js';
@@ -104,7 +104,9 @@ export class MemberSession {
    * The member's watch on the platform's log: log-state.sqlite next to member.json (with
    * another endpoint: a credential just renewed).
    */
-  logMonitor(platform: PlatformEndpoint = this.platform): LogMonitor {
+  async logMonitor(platform: PlatformEndpoint = this.platform): Promise<LogMonitor> {
+    // Loaded when asked for: a check needs no log (start-up, issue 13 §6).
+    const { LogMonitor } = await import('./log-monitor.js');
     const file = resolve(this.home, 'log-state.sqlite');
     return openLocalStore('the log state', file, () =>
       LogMonitor.open(file, platform, this.config.log),

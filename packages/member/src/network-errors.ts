@@ -21,14 +21,13 @@ const CERTIFICATE_REASONS: Readonly<Record<string, string>> = {
 
 /** Whether a request failed on the server's certificate (not worth a retry). */
 export function certificateRefused(error: unknown): boolean {
-  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && Object.hasOwn(CERTIFICATE_REASONS, code);
 }
 
 /**
  * Why a request to a key server or the platform got no answer, in words, for the one
- * line a failed command prints. fetch says only "fetch failed"; the reason is in its
- * cause's system error code.
+ * line a failed command prints: the system error's code (http-client.ts), said.
  */
 const REASONS: Readonly<Record<string, string>> = {
   ECONNREFUSED: 'connection refused',
@@ -39,22 +38,13 @@ const REASONS: Readonly<Record<string, string>> = {
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
   ETIMEDOUT: 'connection timed out',
-  UND_ERR_SOCKET: 'connection closed',
-  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
-  UND_ERR_HEADERS_TIMEOUT: 'no answer in time',
-  UND_ERR_BODY_TIMEOUT: 'no answer in time',
   ...CERTIFICATE_REASONS,
 };
 
 export function networkProblem(error: unknown): string {
-  const e = error as {
-    name?: string;
-    message?: string;
-    cause?: { code?: string; message?: string };
-  };
+  const e = error as { name?: string; message?: string; code?: unknown };
   if (e?.name === 'TimeoutError') return 'no answer in time';
   if (e?.name === 'AbortError') return 'aborted';
-  const code = e?.cause?.code;
-  if (code !== undefined) return `${REASONS[code] ?? 'network error'} (${code})`;
-  return e?.cause?.message ?? e?.message ?? String(error);
+  if (typeof e?.code === 'string') return `${REASONS[e.code] ?? 'network error'} (${e.code})`;
+  return e?.message ?? String(error);
 }

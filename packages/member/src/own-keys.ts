@@ -186,7 +186,7 @@ export async function listKeys(platform: PlatformEndpoint): Promise<SigningKeySt
  */
 export async function renewCredential(
   platform: PlatformEndpoint,
-  monitorWith: (platform: PlatformEndpoint) => LogMonitor,
+  monitorWith: (platform: PlatformEndpoint) => Promise<LogMonitor>,
   memberId: string,
   keep: (credential: string) => void,
 ): Promise<string> {
@@ -211,7 +211,8 @@ export async function renewCredential(
       ...(name === 'credential_issued' ? { credential: credentialCommitment(stored) } : {}),
     }),
   });
-  const monitor = monitorWith({ url: platform.url, credential: answer.credential });
+  // The same platform, reached the same way (its CA), with the new credential.
+  const monitor = await monitorWith({ ...platform, credential: answer.credential });
   try {
     await monitor.accept(answer.log, [event('credentials_revoked'), event('credential_issued')]);
   } finally {

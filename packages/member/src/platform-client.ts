@@ -1,3 +1,4 @@
+import { defaultHttpClient, type HttpAnswer, type HttpClient } from './http-client.js';
 import { MemberError } from './member-error.js';
 import { certificateRefused, networkProblem } from './network-errors.js';
 
@@ -5,8 +6,8 @@ import { certificateRefused, networkProblem } from './network-errors.js';
 export interface PlatformEndpoint {
   readonly url: string;
   readonly credential: string;
-  /** How it is reached (a fetch trusting member.json's caFile); the global fetch if absent. */
-  readonly fetch?: typeof fetch;
+  /** How it is reached (a client trusting member.json's caFile); the default client if absent. */
+  readonly http?: HttpClient;
 }
 
 export interface RequestOptions {
@@ -39,9 +40,9 @@ export async function platformRequest<T>(
   for (let attempt = 0; attempt <= retries; attempt++) {
     if (attempt > 0) await sleep(Math.min(5000, 200 * 2 ** (attempt - 1)));
     attempts++;
-    let response: Response;
+    let response: HttpAnswer;
     try {
-      response = await (platform.fetch ?? fetch)(url, {
+      response = await (platform.http ?? defaultHttpClient())(url, {
         method,
         headers: {
           authorization: `Bearer ${platform.credential}`,

@@ -255,7 +255,7 @@ export async function submitFile(
   });
   const { key, publicKey } = session.signingKey();
   const total = tokenized.reports + tokenized.links;
-  const monitor = session.logMonitor();
+  const monitor = await session.logMonitor();
   try {
     const submitted = await submitTokens({
       monitor,

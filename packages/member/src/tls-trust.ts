@@ -1,6 +1,5 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
 import { MemberError } from './member-error.js';
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
@@ -47,24 +46,4 @@ export function readCaFile(file: string): string[] {
       );
   }
   return pems;
-}
-
-/**
- * A fetch that verifies servers' certificates against the public roots Node.js ships and
- * the given CA certificates. Certificates are always verified (host name included); this
- * only adds authorities. undici, Node.js's own HTTP client, is loaded on first use.
- */
-export function fetchTrusting(ca: readonly string[]): typeof fetch {
-  let dispatcher: Promise<unknown> | undefined;
-  return async (input, init) => {
-    dispatcher ??= import('undici').then(
-      ({ Agent }) => new Agent({ connect: { ca: [...rootCertificates, ...ca] } }),
-    );
-    // Node.js's fetch is undici's and takes its Agent (typed by @types/node's copy of
-    // undici's types, which TypeScript holds apart from the package's own).
-    return fetch(input, {
-      ...init,
-      dispatcher: (await dispatcher) as NonNullable<RequestInit['dispatcher']>,
-    });
-  };
 }

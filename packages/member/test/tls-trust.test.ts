@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpClient } from '../src/http-client.js';
 import { networkProblem } from '../src/network-errors.js';
-import { fetchTrusting, readCaFile } from '../src/tls-trust.js';
+import { readCaFile } from '../src/tls-trust.js';
 
 /** The member side verifies servers' certificates, and trusts a consortium's own CA when told (issue 13 §5). */
 const TLS = resolve(import.meta.dirname, '../../server-kit/test-data/tls');
@@ -45,10 +46,13 @@ describe("member.json's caFile", () => {
   });
 
   it('reaches a server whose certificate chains to the CA, and only then', async () => {
-    const trusting = fetchTrusting(readCaFile(join(TLS, 'ca.pem')));
+    const trusting = httpClient({ ca: readCaFile(join(TLS, 'ca.pem')) });
     expect(await (await trusting(url)).json()).toEqual({ ok: true });
     // The public roots alone, or another CA: refused, in words that say what to do.
-    for (const untrusting of [fetch, fetchTrusting(readCaFile(join(TLS, 'other-ca.pem')))]) {
+    for (const untrusting of [
+      httpClient(),
+      httpClient({ ca: readCaFile(join(TLS, 'other-ca.pem')) }),
+    ]) {
       const error = await untrusting(url).then(
         () => undefined,
         (e: unknown) => e,
@@ -61,7 +65,7 @@ describe("member.json's caFile", () => {
   });
 
   it('checks the host name as well: a trusted certificate for another name is refused', async () => {
-    const trusting = fetchTrusting(readCaFile(join(TLS, 'ca.pem')));
+    const trusting = httpClient({ ca: readCaFile(join(TLS, 'ca.pem')) });
     // The certificate names localhost and 127.0.0.1, not 127.0.0.2.
     const other = url.replace('127.0.0.1', '127.0.0.2');
     server.close();

@@ -70,7 +70,7 @@ function withLogMonitor<T>(
   work: (session: MemberSession, monitor: LogMonitor) => Promise<T>,
 ): Promise<T> {
   return withSession(config, { cache: false, threads: 0 }, async (session) => {
-    const monitor = session.logMonitor();
+    const monitor = await session.logMonitor();
     try {
       return await work(session, monitor);
     } finally {

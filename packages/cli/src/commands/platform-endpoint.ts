@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
+import { httpClient } from '@credence/member/http-client';
 import type { PlatformEndpoint } from '@credence/member/platform-client';
-import { fetchTrusting, readCaFile } from '@credence/member/tls-trust';
+import { readCaFile } from '@credence/member/tls-trust';
 import { Option } from 'commander';
 import { readJson } from './files.js';
 
@@ -34,7 +35,7 @@ export function endpoint(
       credential: flags.credential ?? file.credential,
       ...(json.caFile === undefined
         ? {}
-        : { fetch: fetchTrusting(readCaFile(resolve(dirname(flags.config), json.caFile))) }),
+        : { http: httpClient({ ca: readCaFile(resolve(dirname(flags.config), json.caFile)) }) }),
     };
   }
   if (flags.log === undefined)

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 
-/** The `credence` launcher, from dist/commands/ or src/commands/. */
-const CREDENCE = fileURLToPath(new URL('../../bin/credence.js', import.meta.url));
+/** The `credence` launcher, found through the package's exports from src/, dist/ or bundle/. */
+const CREDENCE = createRequire(import.meta.url).resolve('@credence/cli/bin/credence.js');
 
 export interface ServiceProcess {
   readonly url: string;
