@@ -1,8 +1,8 @@
-import { type ChildProcess, execFileSync } from 'node:child_process';
+import type { ChildProcess, } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { spawnKeyserver } from '@credence/cli/commands/keyserver-process';
+import { join, } from 'node:path';
+import { credence, keyserverIn } from './processes.js';
 
 /**
  * End-to-end member tokenization on this machine: three `credence keyserver` processes
@@ -11,23 +11,8 @@ import { spawnKeyserver } from '@credence/cli/commands/keyserver-process';
  * `node oprf-e2e.js <identifiers>` prints one JSON line.
  */
 const count = Number(process.argv[2] ?? '100000');
-const BIN = resolve(import.meta.dirname, '../../cli/bin/credence.js');
 const dir = mkdtempSync(join(tmpdir(), 'credence-bench-oprf-'));
 const children: ChildProcess[] = [];
-const credence = (...args: string[]) =>
-  execFileSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-
-async function keyserver(index: number): Promise<string> {
-  const server = await spawnKeyserver({
-    share: join(dir, 'keys', `share-${index}.json`),
-    members: join(dir, 'keys', `members-${index}.json`),
-    state: join(dir, `usage-${index}.json`),
-    port: 0,
-    logLevel: 'warn',
-  });
-  children.push(server.child);
-  return server.url;
-}
 
 try {
   credence('keys', 'init', '--threshold', '2', '--shares', '3', '--out', join(dir, 'keys'));
@@ -45,7 +30,7 @@ try {
       '--rate',
       String(100 * count),
     ).trim();
-    keyServers.push({ index, url: await keyserver(index), token });
+    keyServers.push({ index, url: await keyserverIn(dir, index, children), token });
   }
   writeFileSync(
     join(dir, 'member.json'),

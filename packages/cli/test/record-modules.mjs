@@ -1,9 +1,9 @@
 // Preloaded (node --import) by the start-up test: records every module the command
-// resolves, and Node's built-in modules it loaded, in the file CREDENCE_TEST_MODULES
+// resolves, the CommonJS modules it required, and Node's built-in modules it loaded, in the file CREDENCE_TEST_MODULES
 // names. The resolve hook runs on Node's hooks thread and appends there, synchronously,
 // so that nothing is lost when the command exits.
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { register } from 'node:module';
+import { createRequire, register } from 'node:module';
 
 const file = process.env.CREDENCE_TEST_MODULES;
 if (file !== undefined) {
@@ -20,5 +20,13 @@ if (file !== undefined) {
   register(`data:text/javascript,${encodeURIComponent(hook)}`, { data: { file } });
   process.on('exit', () => {
     appendFileSync(file, process.moduleLoadList.map((m) => `builtin ${m}\n`).join(''));
+    // CommonJS modules (required, not imported) are in the require cache.
+    const cache = createRequire(import.meta.url).cache;
+    appendFileSync(
+      file,
+      Object.keys(cache)
+        .map((f) => `cjs ${f}\n`)
+        .join(''),
+    );
   });
 }

@@ -1,12 +1,19 @@
-import { getCountrySpecifications, isValidIBAN } from 'ibantools';
 import { IdentifierError } from './identifier-error.js';
+import { lazyLibrary } from './lazy-library.js';
 import { prepareText, stripSeparators } from './text.js';
 
-const IBAN_COUNTRIES: ReadonlySet<string> = new Set(
-  Object.entries(getCountrySpecifications())
-    .filter(([, spec]) => (spec.chars ?? 0) > 0)
-    .map(([code]) => code),
-);
+const ibantools = lazyLibrary<typeof import('ibantools')>('ibantools');
+
+let ibanCountries: ReadonlySet<string> | undefined;
+/** The countries whose accounts are IBANs (ibantools' table, read at the first account). */
+const IBAN_COUNTRIES = (): ReadonlySet<string> => {
+  ibanCountries ??= new Set(
+    Object.entries(ibantools().getCountrySpecifications())
+      .filter(([, spec]) => (spec.chars ?? 0) > 0)
+      .map(([code]) => code),
+  );
+  return ibanCountries;
+};
 
 /** The shortest IBAN in use (Norway) has 15 characters. */
 const MIN_IBAN_LENGTH = 15;
@@ -24,8 +31,8 @@ export function normalizeBankAccount(raw: unknown): string {
   if (
     value.length >= MIN_IBAN_LENGTH &&
     /^[A-Z]{2}\d{2}/.test(value) &&
-    IBAN_COUNTRIES.has(value.slice(0, 2)) &&
-    !isValidIBAN(value)
+    IBAN_COUNTRIES().has(value.slice(0, 2)) &&
+    !ibantools().isValidIBAN(value)
   ) {
     throw new IdentifierError('identifier.bank_account.iban', 'bank_account');
   }

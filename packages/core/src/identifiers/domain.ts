@@ -1,6 +1,8 @@
-import { getDomain } from 'tldts';
 import { IdentifierError } from './identifier-error.js';
+import { lazyLibrary } from './lazy-library.js';
 import { prepareText } from './text.js';
+
+const tldts = lazyLibrary<typeof import('tldts')>('tldts');
 
 const IPV4_HOST = /^\d+\.\d+\.\d+\.\d+$/;
 // A DNS label after IDNA: letters, digits, hyphens (and underscores, which some hosts
@@ -30,7 +32,7 @@ export function registrableDomain(asciiHostname: string): string | undefined {
     !isDnsHostname(asciiHostname)
   )
     return undefined;
-  const domain = getDomain(asciiHostname, {
+  const domain = tldts().getDomain(asciiHostname, {
     allowPrivateDomains: true,
     extractHostname: false,
     validateHostname: true,

@@ -1,0 +1,17 @@
+import { createRequire } from 'node:module';
+
+const requireHere = createRequire(import.meta.url);
+
+/**
+ * A CommonJS library loaded at its first use instead of when the module is: tldts's
+ * public suffix table and ibantools' country table take tens of milliseconds to load,
+ * which a command that never meets a domain or an IBAN (`member check` of a phone
+ * number) should not pay at start (issue 13 §6).
+ */
+export function lazyLibrary<T>(name: string): () => T {
+  let library: T | undefined;
+  return () => {
+    library ??= requireHere(name) as T;
+    return library;
+  };
+}
