@@ -1,7 +1,7 @@
-import type { ChildProcess, } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, } from 'node:path';
+import { join } from 'node:path';
 import { credence, keyserverIn } from './processes.js';
 
 /**

@@ -129,7 +129,7 @@ try {
       const r = spawnSync(process.execPath, c.args, { encoding: 'utf8' });
       const elapsed = (performance.now() - started) / 1000;
       if (r.status !== 0) throw new Error(`${c.name} failed (${r.status}): ${r.stderr}`);
-      if (run >= 0) (seconds[c.name] ??= []).push(elapsed);
+      if (run >= 0) seconds[c.name] = [...(seconds[c.name] ?? []), elapsed];
     }
   const medians = Object.fromEntries(
     Object.entries(seconds).map(([name, xs]) => [name, median(xs)]),
