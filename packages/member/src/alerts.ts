@@ -43,21 +43,49 @@ export async function fetchAlerts(
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
+ * How long a stream may stay silent before it is taken for dead and opened again: the
+ * platform sends a heartbeat every 15 s, so four missed ones (a proxy that holds the
+ * connection open but passes nothing on, a platform that hangs).
+ */
+export const ALERT_STREAM_IDLE_MS = 60_000;
+
+/**
  * Follows the member's alerts as server-sent events (GET /v1/alerts/stream) until the
- * signal aborts. A dropped connection is opened again with Last-Event-ID, so no alert is
- * missed or repeated; a refused one (bad credential, wrong role) ends with its error.
+ * signal aborts. A dropped connection, or one silent for `idleMs`, is opened again with
+ * Last-Event-ID, so no alert is missed or repeated; a refused one (bad credential, wrong
+ * role) ends with its error.
  */
 export async function followAlerts(
   platform: PlatformEndpoint,
   after: string | undefined,
   onAlert: (alert: Alert) => void,
-  options: { readonly signal?: AbortSignal; readonly onConnected?: () => void } = {},
+  options: {
+    readonly signal?: AbortSignal;
+    readonly onConnected?: () => void;
+    readonly idleMs?: number;
+  } = {},
 ): Promise<string | undefined> {
   const state = { cursor: after };
   let failures = 0;
   const url = `${platform.url.replace(/\/$/, '')}/v1/alerts/stream`;
   const aborted = () => options.signal?.aborted === true;
   while (!aborted()) {
+    // Each connection ends when the caller's signal aborts, or when nothing has come for
+    // idleMs (the timer starts again at every chunk, heartbeats included).
+    const silence = new AbortController();
+    let idle: NodeJS.Timeout | undefined;
+    const heard = () => {
+      clearTimeout(idle);
+      idle = setTimeout(
+        () => silence.abort(new DOMException('the alert stream fell silent', 'TimeoutError')),
+        options.idleMs ?? ALERT_STREAM_IDLE_MS,
+      );
+    };
+    const signal =
+      options.signal === undefined
+        ? silence.signal
+        : AbortSignal.any([options.signal, silence.signal]);
+    heard();
     let response: HttpAnswer;
     try {
       response = await (platform.http ?? defaultHttpClient())(url, {
@@ -66,9 +94,10 @@ export async function followAlerts(
           accept: 'text/event-stream',
           ...(state.cursor === undefined ? {} : { 'last-event-id': state.cursor }),
         },
-        ...(options.signal === undefined ? {} : { signal: options.signal }),
+        signal,
       });
     } catch (error) {
+      clearTimeout(idle);
       if (aborted()) break;
       if (++failures > 30)
         throw new MemberError(
@@ -79,6 +108,7 @@ export async function followAlerts(
       continue;
     }
     if (!response.ok) {
+      clearTimeout(idle);
       const problem = (await response.json().catch(() => ({}))) as { code?: string };
       if (response.status >= 500 || response.status === 429) {
         await sleep(Math.min(10_000, 250 * 2 ** ++failures));
@@ -93,9 +123,12 @@ export async function followAlerts(
     failures = 0;
     options.onConnected?.();
     try {
-      await readEvents(response.body, state, onAlert);
+      await readEvents(response.body, state, onAlert, heard);
     } catch {
-      // The connection dropped (or the signal aborted it): reconnect from the cursor.
+      // The connection dropped, fell silent, or the signal aborted it: reconnect from the
+      // cursor (the loop ends if it was the caller's signal).
+    } finally {
+      clearTimeout(idle);
     }
   }
   return state.cursor;
@@ -106,10 +139,12 @@ async function readEvents(
   body: AsyncIterable<Uint8Array>,
   state: { cursor: string | undefined },
   onAlert: (alert: Alert) => void,
+  heard: () => void,
 ): Promise<void> {
   const decoder = new TextDecoder();
   let buffer = '';
   for await (const chunk of body) {
+    heard();
     buffer += decoder.decode(chunk, { stream: true });
     let end = buffer.indexOf('\n\n');
     while (end >= 0) {

@@ -88,7 +88,13 @@ export function httpClient(options: { readonly ca?: readonly string[] } = {}): H
     return new Promise<HttpAnswer>((resolve, reject) => {
       const outgoing = transport.request(target, {
         method: request.method ?? 'GET',
-        headers: { ...request.headers },
+        // A body's length is said whatever the method: Node frames no DELETE body by itself.
+        headers: {
+          ...request.headers,
+          ...(request.body === undefined
+            ? {}
+            : { 'content-length': String(Buffer.byteLength(request.body)) }),
+        },
         agent: transport.agent,
       });
       // An abort ends the request, or the body being read: either way with the reason.
@@ -99,7 +105,7 @@ export function httpClient(options: { readonly ca?: readonly string[] } = {}): H
       };
       signal?.addEventListener('abort', abort, { once: true });
       outgoing.on('close', () => signal?.removeEventListener('abort', abort));
-      outgoing.on('error', reject);
+      outgoing.on('error', (error: NodeJS.ErrnoException) => reject(named(error)));
       outgoing.on('response', (message) => {
         incoming = message;
         resolve(answerOf(message));
@@ -107,6 +113,17 @@ export function httpClient(options: { readonly ca?: readonly string[] } = {}): H
       outgoing.end(request.body);
     });
   };
+}
+
+/**
+ * An https URL at a port that speaks plain HTTP fails in OpenSSL's words ("wrong version
+ * number") under a generic EPROTO; it gets the code that says it, as the TLS layer gives
+ * it when it notices first, so that it is said in words and not retried.
+ */
+function named(error: NodeJS.ErrnoException): NodeJS.ErrnoException {
+  if (error.code === 'EPROTO' && /wrong version number/i.test(error.message))
+    return Object.assign(error, { code: 'ERR_SSL_WRONG_VERSION_NUMBER' });
+  return error;
 }
 
 let shared: HttpClient | undefined;

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpClient } from '../src/http-client.js';
-import { networkProblem } from '../src/network-errors.js';
+import { certificateRefused, networkProblem } from '../src/network-errors.js';
 
 /**
  * The member side's HTTP client (issue 13 §6: start-up): what the key server and platform
@@ -78,6 +78,14 @@ describe('the member HTTP client', () => {
       auth: 'Bearer x',
       body: '{"tokens":["é"]}',
     });
+    // A DELETE with a body (member watch --remove) says its length too.
+    const removed = await http(`${url}/echo`, {
+      method: 'DELETE',
+      headers: { 'content-type': 'application/json' },
+      body: '{"tokens":["a"]}',
+    });
+    expect(removed.headers.get('x-seen-length')).toBe('16');
+    expect(await removed.json()).toMatchObject({ method: 'DELETE', body: '{"tokens":["a"]}' });
     const missing = await http(`${url}/missing`);
     expect([missing.status, missing.ok]).toEqual([404, false]);
     expect(await missing.text()).toBe('{"code":"not_found"}');
@@ -122,6 +130,13 @@ describe('the member HTTP client', () => {
       (e: unknown) => e,
     );
     expect(networkProblem(refused)).toBe('connection refused (ECONNREFUSED)');
+    // https:// at a port that speaks plain HTTP: said so, and not worth a retry.
+    const plain = await httpClient()(`${url.replace('http:', 'https:')}/echo`).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(networkProblem(plain)).toContain('it does not speak HTTPS there');
+    expect(certificateRefused(plain)).toBe(true);
     await expect(httpClient()('ftp://127.0.0.1/')).rejects.toThrow('only http and https');
   });
 
