@@ -701,6 +701,22 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
       expect(none.out).toBe('');
       // bank-b watches nothing: its own report raised nothing for it.
       expect(credence('member', 'alerts', '--config', configs['bank-b'] as string).out).toBe('');
+      // bank-a watches one more customer, then stops (a DELETE with a body).
+      const stopFile = join(dir, 'bank-a', 'stop.txt');
+      writeFileSync(stopFile, `phone,${phone(3)}\n`);
+      expect(
+        credence('member', 'watch', stopFile, '--config', configs['bank-a'] as string).code,
+      ).toBe(0);
+      const unwatched = credence(
+        'member',
+        'watch',
+        stopFile,
+        '--remove',
+        '--config',
+        configs['bank-a'] as string,
+      );
+      expect(unwatched.code, unwatched.err).toBe(0);
+      expect(unwatched.out).toContain('1 identifiers sent, 1 no longer watched.');
 
       // The platform's store and log hold tokens only: no raw value, no narrative.
       await platform?.stop();
