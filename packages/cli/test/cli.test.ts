@@ -567,7 +567,15 @@ describe('credence eval', () => {
     const r = credence('eval', '--world', world, '--json');
     expect(r.code, r.err).toBe(0);
     const report = JSON.parse(r.out) as {
-      rings: { found: number; truth: number; f1: number };
+      rings: {
+        found: number;
+        truth: number;
+        f1: number;
+        matchedFound: number;
+        matchedTrue: number;
+        misses: Record<'fragments' | 'mixtures' | 'outside' | 'untouched' | 'touched', number>;
+      };
+      namedRings: { truth: number; matched: number; untouched: number };
       tokens: { precision: number; recall: number; unreported: number };
       lift: { lift: number; allMembers: number; bestSingle: number };
       campaigns: { found: number; reports: number; purity: number; adjustedRandIndex: number };
@@ -581,6 +589,15 @@ describe('credence eval', () => {
     expect(report.rings.found).toBeGreaterThan(0);
     // The platform and the same algorithm run in-process on the members' files agree.
     expect(report.inProcessRings).toBe(report.rings.found);
+    // Every miss is said once: each unmatched found ring, each unmatched true ring.
+    const { misses } = report.rings;
+    expect(misses.fragments + misses.mixtures + misses.outside).toBe(
+      report.rings.found - report.rings.matchedFound,
+    );
+    expect(misses.untouched + misses.touched).toBe(report.rings.truth - report.rings.matchedTrue);
+    expect(report.namedRings.untouched).toBeLessThanOrEqual(
+      report.namedRings.truth - report.namedRings.matched,
+    );
     for (const x of [
       report.rings.f1,
       report.tokens.precision,

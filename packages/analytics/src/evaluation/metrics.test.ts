@@ -18,7 +18,30 @@ describe('ring matching', () => {
     expect(m.precision).toBeCloseTo(2 / 3, 12);
     expect(m.recall).toBeCloseTo(2 / 3, 12);
     expect(m.f1).toBeCloseTo(2 / 3, 12);
+    // The miss: mostly outside any true ring; ring 2 touched by it, not matched.
+    expect(m.misses).toEqual({ fragments: 0, mixtures: 0, outside: 1, untouched: 0, touched: 1 });
     expect(matchRings([], truth)).toMatchObject({ precision: 0, recall: 0, f1: 0 });
+    expect(matchRings([], truth).misses).toMatchObject({ untouched: 3, touched: 0 });
+  });
+
+  it('says what an unmatched ring is: a fragment of one ring, a mixture of several, or outside', () => {
+    const truth = [
+      ['a', 'b', 'c', 'd', 'e', 'f'],
+      ['g', 'h', 'i', 'j'],
+      ['k', 'l'],
+    ];
+    const found = [
+      ['a', 'b'], // 2 / 6 of ring 0, all its tokens ring 0's: a fragment
+      ['c', 'd', 'g', 'h', 'l'], // 2 + 2 + 1 of three rings: a mixture
+      ['k', 'x', 'y'], // 1 / 3 in a ring: outside
+    ];
+    expect(matchRings(found, truth).misses).toEqual({
+      fragments: 1,
+      mixtures: 1,
+      outside: 1,
+      untouched: 0,
+      touched: 3,
+    });
   });
 });
 

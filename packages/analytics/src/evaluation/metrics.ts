@@ -14,6 +14,21 @@ export interface RingMatch {
   readonly precision: number;
   readonly recall: number;
   readonly f1: number;
+  /** What the misses are, to see what to work on. */
+  readonly misses: RingMisses;
+}
+
+export interface RingMisses {
+  /** Unmatched found rings at least half of whose tokens are one true ring's: a piece of it, or it grown into its surroundings. */
+  readonly fragments: number;
+  /** Unmatched found rings at least half of whose tokens are true rings', no one ring's half. */
+  readonly mixtures: number;
+  /** Unmatched found rings mostly of tokens in no true ring. */
+  readonly outside: number;
+  /** Unmatched true rings no found ring touches. */
+  readonly untouched: number;
+  /** Unmatched true rings found rings touch without matching (split, merged or partly found). */
+  readonly touched: number;
 }
 
 const f1 = (p: number, r: number) => (p + r === 0 ? 0 : (2 * p * r) / (p + r));
@@ -34,6 +49,8 @@ export function matchRings(
   });
   const trueSize = truth.map((r) => new Set(r).size);
   const matched = new Set<number>();
+  const touched = new Set<number>();
+  const misses = { fragments: 0, mixtures: 0, outside: 0 };
   let matchedFound = 0;
   for (const ring of found) {
     const tokens = new Set(ring);
@@ -51,11 +68,24 @@ export function matchRings(
         best = jaccard;
       }
     }
+    for (const i of overlap.keys()) touched.add(i);
     if (hit >= 0) {
       matchedFound++;
       matched.add(hit);
+      continue;
     }
+    let inRings = 0;
+    let most = 0;
+    for (const inter of overlap.values()) {
+      inRings += inter;
+      most = Math.max(most, inter);
+    }
+    if (2 * most >= tokens.size) misses.fragments++;
+    else if (2 * inRings >= tokens.size) misses.mixtures++;
+    else misses.outside++;
   }
+  let untouched = 0;
+  for (let i = 0; i < truth.length; i++) if (!touched.has(i)) untouched++;
   const precision = found.length === 0 ? 0 : matchedFound / found.length;
   const recall = truth.length === 0 ? 0 : matched.size / truth.length;
   return {
@@ -66,6 +96,7 @@ export function matchRings(
     precision,
     recall,
     f1: f1(precision, recall),
+    misses: { ...misses, untouched, touched: truth.length - matched.size - untouched },
   };
 }
 

@@ -75,9 +75,15 @@ export interface Judgement {
   /**
    * The true rings that at least two reports name in a fraudster's role (one report never
    * makes a ring), and how many of them a found ring matches: the recall the evidence
-   * allows, beside `rings.recall` over every true ring.
+   * allows, beside `rings.recall` over every true ring; of those missed, how many no
+   * found ring touches. With every named ring found exactly, ring F1 would be
+   * 2R / (1 + R), R = truth / rings.truth: the most the two-report rule lets F1 reach.
    */
-  readonly namedRings: { readonly truth: number; readonly matched: number };
+  readonly namedRings: {
+    readonly truth: number;
+    readonly matched: number;
+    readonly untouched: number;
+  };
   readonly tokens: TokenFigures;
   readonly lift: {
     readonly lift: number;
@@ -220,7 +226,11 @@ export function judge(input: {
   ];
   return {
     rings,
-    namedRings: { truth: named.length, matched: namedMatch.matchedTrue },
+    namedRings: {
+      truth: named.length,
+      matched: namedMatch.matchedTrue,
+      untouched: namedMatch.misses.untouched,
+    },
     tokens: {
       unreported: ranked.items,
       ringIdentifiers: ranked.positives,

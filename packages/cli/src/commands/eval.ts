@@ -333,6 +333,12 @@ const BASELINE_NAMES: Record<string, string> = {
   reportedNeighbours: 'reported neighbours',
 };
 
+/** Ring F1 if every ring two reports name were found exactly and nothing else: 2R / (1 + R). */
+export function ringF1Ceiling(r: Pick<EvalReport, 'rings' | 'namedRings'>): number {
+  const recall = r.rings.truth === 0 ? 0 : r.namedRings.truth / r.rings.truth;
+  return recall === 0 ? 0 : (2 * recall) / (1 + recall);
+}
+
 /** The table `credence eval` prints. */
 export function formatEval(r: EvalReport): string {
   const goal = (ok: boolean) => (ok ? 'met' : 'NOT met');
@@ -350,6 +356,24 @@ export function formatEval(r: EvalReport): string {
       '',
     ],
     ['ring F1', f3(r.rings.f1), '≥ 0.9', goal(r.rings.f1 >= 0.9)],
+    [
+      'ring F1 with every named ring found exactly (the two-report rule’s ceiling)',
+      f3(ringF1Ceiling(r)),
+      '',
+      '',
+    ],
+    [
+      'unmatched found rings: a fragment of one ring / a mixture / mostly outside rings',
+      `${r.rings.misses.fragments} / ${r.rings.misses.mixtures} / ${r.rings.misses.outside}`,
+      '',
+      '',
+    ],
+    [
+      'named rings missed: touched by a found ring / untouched',
+      `${r.namedRings.truth - r.namedRings.matched - r.namedRings.untouched} / ${r.namedRings.untouched}`,
+      '',
+      '',
+    ],
     [
       `token precision (${r.tokens.unreported.toLocaleString('en-US')} unreported identifiers)`,
       f3(r.tokens.precision),
