@@ -20,6 +20,7 @@ import {
 } from '@credence/cli/commands/eval-judge';
 import { readJson } from '@credence/cli/commands/files';
 import { DEFAULT_POLICY } from '@credence/core/risk/policy';
+import { BIN } from './processes.js';
 import { DEVELOPMENT_SEEDS, type QualityWorld, simArgs } from './quality.js';
 
 /**
@@ -33,7 +34,6 @@ import { DEVELOPMENT_SEEDS, type QualityWorld, simArgs } from './quality.js';
  * logistic model did not see.
  */
 const DAY_MS = 86_400_000;
-const cli = join(import.meta.dirname, '..', '..', 'cli', 'bin', 'credence.js');
 
 interface Rows {
   readonly name: string;
@@ -45,7 +45,7 @@ function world(dir: string, w: QualityWorld): string {
   const name = `${w.seed}-${w.kind.replace(' ', '')}`;
   const out = join(dir, name);
   if (!existsSync(join(out, 'truth.json')))
-    execFileSync(process.execPath, [cli, 'sim', ...simArgs(w), '--out', out, '--quiet'], {
+    execFileSync(process.execPath, [BIN, 'sim', ...simArgs(w), '--out', out, '--quiet'], {
       stdio: 'inherit',
     });
   return out;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_RANKING_MODEL } from '@credence/analytics/rings/ranking-model';
 import { describeMachine, median } from './machine.js';
+import { BIN } from './processes.js';
 import {
   COMPARISON_HEAD,
   comparisonRows,
@@ -526,14 +527,13 @@ function campaignsSuite(): string {
         { seed: 3, scale: 1, narratives: { boilerplate: 0.9 } },
         { seed: 11, scale: 3, narratives: form },
       ];
-  const cli = join(root, 'packages/cli/bin/credence.js');
   const rings: string[] = [];
   const campaigns: string[] = [];
   for (const w of worlds) {
     const work = mkdtempSync(join(tmpdir(), 'credence-eval-bench-'));
     const told = w.narratives ?? {};
     execFileSync(process.execPath, [
-      cli,
+      BIN,
       'sim',
       '--seed',
       String(w.seed),
@@ -547,7 +547,7 @@ function campaignsSuite(): string {
     ]);
     const out = execFileSync(
       process.execPath,
-      [cli, 'eval', '--world', join(work, 'world'), '--json'],
+      [BIN, 'eval', '--world', join(work, 'world'), '--json'],
       {
         encoding: 'utf8',
         maxBuffer: 1 << 24,
@@ -595,10 +595,9 @@ function campaignsSuite(): string {
 
 /** The protocol of issue 12: development and test seeds, in-process everywhere, the pipeline on a few. */
 function qualitySuite(): string {
-  const cli = join(root, 'packages/cli/bin/credence.js');
   const worlds = qualityWorlds({ quick, ...(split === undefined ? {} : { split }) });
   console.log(WORLD_TABLE_HEAD.join('\n'));
-  const results = runQuality(cli, worlds, (line) => console.log(line));
+  const results = runQuality(BIN, worlds, (line) => console.log(line));
   const perWorld = results.map(rowOf);
   const summary = summaryRows(results);
   const compared = comparisonRows(results);

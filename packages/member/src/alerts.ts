@@ -1,4 +1,4 @@
-import { defaultHttpClient, type HttpAnswer } from './http-client.js';
+import { clientOf, type HttpAnswer } from './http-client.js';
 import { MemberError } from './member-error.js';
 import { networkProblem } from './network-errors.js';
 import type { PlatformEndpoint } from './platform-client.js';
@@ -86,47 +86,47 @@ export async function followAlerts(
         ? silence.signal
         : AbortSignal.any([options.signal, silence.signal]);
     heard();
-    let response: HttpAnswer;
     try {
-      response = await (platform.http ?? defaultHttpClient())(url, {
-        headers: {
-          authorization: `Bearer ${platform.credential}`,
-          accept: 'text/event-stream',
-          ...(state.cursor === undefined ? {} : { 'last-event-id': state.cursor }),
-        },
-        signal,
-      });
-    } catch (error) {
-      clearTimeout(idle);
-      if (aborted()) break;
-      if (++failures > 30)
-        throw new MemberError(
-          'member.platform_unreachable',
-          `GET /v1/alerts/stream: ${networkProblem(error)}`,
-        );
-      await sleep(Math.min(10_000, 250 * 2 ** failures));
-      continue;
-    }
-    if (!response.ok) {
-      clearTimeout(idle);
-      const problem = (await response.json().catch(() => ({}))) as { code?: string };
-      if (response.status >= 500 || response.status === 429) {
-        await sleep(Math.min(10_000, 250 * 2 ** ++failures));
+      let response: HttpAnswer;
+      try {
+        response = await clientOf(platform)(url, {
+          headers: {
+            authorization: `Bearer ${platform.credential}`,
+            accept: 'text/event-stream',
+            ...(state.cursor === undefined ? {} : { 'last-event-id': state.cursor }),
+          },
+          signal,
+        });
+      } catch (error) {
+        if (aborted()) break;
+        if (++failures > 30)
+          throw new MemberError(
+            'member.platform_unreachable',
+            `GET /v1/alerts/stream: ${networkProblem(error)}`,
+          );
+        await sleep(Math.min(10_000, 250 * 2 ** failures));
         continue;
       }
-      throw new MemberError(
-        'member.platform_refused',
-        `GET /v1/alerts/stream: ${response.status} ${problem.code ?? ''}`,
-        { status: response.status, code: problem.code ?? '' },
-      );
-    }
-    failures = 0;
-    options.onConnected?.();
-    try {
-      await readEvents(response.body, state, onAlert, heard);
-    } catch {
-      // The connection dropped, fell silent, or the signal aborted it: reconnect from the
-      // cursor (the loop ends if it was the caller's signal).
+      if (!response.ok) {
+        const problem = (await response.json().catch(() => ({}))) as { code?: string };
+        if (response.status >= 500 || response.status === 429) {
+          await sleep(Math.min(10_000, 250 * 2 ** ++failures));
+          continue;
+        }
+        throw new MemberError(
+          'member.platform_refused',
+          `GET /v1/alerts/stream: ${response.status} ${problem.code ?? ''}`,
+          { status: response.status, code: problem.code ?? '' },
+        );
+      }
+      failures = 0;
+      options.onConnected?.();
+      try {
+        await readEvents(response.body, state, onAlert, heard);
+      } catch {
+        // The connection dropped, fell silent, or the signal aborted it: reconnect from the
+        // cursor (the loop ends if it was the caller's signal).
+      }
     } finally {
       clearTimeout(idle);
     }

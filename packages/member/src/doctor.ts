@@ -6,7 +6,7 @@ import { verifyCheckpoint } from '@credence/core/log/checkpoint';
 import { loadRistretto255, type Ristretto255 } from '@credence/core/oprf/ristretto255';
 import { privateKeyFromJwk } from '@credence/core/signing/ed25519';
 import { InlineClientCrypto } from './client-crypto.js';
-import { defaultHttpClient, type HttpClient } from './http-client.js';
+import { clientOf, type HttpClient } from './http-client.js';
 import { describeServer, evaluateOnServer, type KeyServerEndpoint } from './keyserver-client.js';
 import { type MemberConfig, parseMemberConfig } from './member-config.js';
 import { networkProblem } from './network-errors.js';
@@ -28,7 +28,7 @@ async function get(
   url: string,
   credential?: string,
 ): Promise<{ status: number; body: string; date: string | null }> {
-  const response = await (endpoint.http ?? defaultHttpClient())(url, {
+  const response = await clientOf(endpoint)(url, {
     ...(credential === undefined ? {} : { headers: { authorization: `Bearer ${credential}` } }),
     signal: AbortSignal.timeout(TIMEOUT_MS),
   });

@@ -128,8 +128,12 @@ function named(error: NodeJS.ErrnoException): NodeJS.ErrnoException {
 
 let shared: HttpClient | undefined;
 
-/** The client for endpoints that name no CA of their own: the public roots only. */
-export function defaultHttpClient(): HttpClient {
+/**
+ * How an endpoint is reached: its own client (one trusting member.json's caFile), else
+ * the shared one, which trusts the public roots only.
+ */
+export function clientOf(endpoint: { readonly http?: HttpClient }): HttpClient {
+  if (endpoint.http !== undefined) return endpoint.http;
   shared ??= httpClient();
   return shared;
 }

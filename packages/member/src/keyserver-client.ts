@@ -1,5 +1,5 @@
 import { decodeBase64url, encodeBase64url } from '@credence/core/encoding/base64url';
-import { defaultHttpClient, type HttpAnswer, type HttpClient } from './http-client.js';
+import { clientOf, type HttpAnswer, type HttpClient } from './http-client.js';
 import { MemberError } from './member-error.js';
 import { certificateRefused, networkProblem } from './network-errors.js';
 
@@ -52,7 +52,6 @@ export async function evaluateOnServer(
   keyId: string,
   elements: readonly Uint8Array[],
   policy: RetryPolicy = DEFAULT_RETRY,
-  http: HttpClient = server.http ?? defaultHttpClient(),
 ): Promise<ShareEvaluationResponse> {
   const body = JSON.stringify({ keyId, elements: elements.map(encodeBase64url) });
   const url = `${server.url.replace(/\/$/, '')}/v1/oprf/evaluate`;
@@ -61,7 +60,7 @@ export async function evaluateOnServer(
     if (attempt > 0) await sleep(policy.backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
     let response: HttpAnswer;
     try {
-      response = await http(url, {
+      response = await clientOf(server)(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
         body,
@@ -141,10 +140,9 @@ async function problemOf(
 export async function credentialAccepted(
   server: KeyServerEndpoint,
   timeoutMs: number,
-  http: HttpClient = server.http ?? defaultHttpClient(),
 ): Promise<boolean | undefined> {
   try {
-    const response = await http(`${server.url.replace(/\/$/, '')}/v1/oprf/usage`, {
+    const response = await clientOf(server)(`${server.url.replace(/\/$/, '')}/v1/oprf/usage`, {
       headers: { authorization: `Bearer ${server.token}` },
       signal: AbortSignal.timeout(timeoutMs),
     });

@@ -1,4 +1,4 @@
-import { defaultHttpClient, type HttpAnswer, type HttpClient } from './http-client.js';
+import { clientOf, type HttpAnswer, type HttpClient } from './http-client.js';
 import { MemberError } from './member-error.js';
 import { certificateRefused, networkProblem } from './network-errors.js';
 
@@ -42,7 +42,7 @@ export async function platformRequest<T>(
     attempts++;
     let response: HttpAnswer;
     try {
-      response = await (platform.http ?? defaultHttpClient())(url, {
+      response = await clientOf(platform)(url, {
         method,
         headers: {
           authorization: `Bearer ${platform.credential}`,

@@ -2,7 +2,6 @@ import type { GroupKey } from '@credence/core/oprf/key-set';
 import type { Ristretto255 } from '@credence/core/oprf/ristretto255';
 import type { ShareEvaluation } from '@credence/core/oprf/threshold';
 import { type ClientCrypto, InlineClientCrypto } from './client-crypto.js';
-import type { HttpClient } from './http-client.js';
 import {
   credentialAccepted,
   credentialRefused,
@@ -19,8 +18,6 @@ export interface ThresholdClientOptions {
   readonly key: GroupKey;
   readonly servers: readonly KeyServerEndpoint[];
   readonly retry?: RetryPolicy;
-  /** How every key server is reached; each endpoint's own client (or the default) if absent. */
-  readonly http?: HttpClient;
   /**
    * Told, once per key server and run, when one misbehaves (a proof that does not verify)
    * or refuses the member's credential; the run goes on with the others if it can.
@@ -157,7 +154,6 @@ export class ThresholdOprfClient {
           this.options.key.keyId,
           part,
           this.options.retry ?? DEFAULT_RETRY,
-          this.options.http,
         );
       } catch (error) {
         // Over the server's limit for one request: send parts it takes, if it said how big.
@@ -194,7 +190,7 @@ export class ThresholdOprfClient {
     const timeoutMs = Math.min((this.options.retry ?? DEFAULT_RETRY).timeoutMs, 2000);
     await Promise.all(
       servers.map(async (server) => {
-        if ((await credentialAccepted(server, timeoutMs, this.options.http)) === false)
+        if ((await credentialAccepted(server, timeoutMs)) === false)
           this.leaveOut(server, credentialRefused(server));
       }),
     );
