@@ -625,6 +625,39 @@ describe("the role matrix: each endpoint, each role, and another member's data",
     expect(json(await bind('keyserver-2', 3))).toEqual({ shareIndex: 3 });
   });
 
+  it('enrols a member once when the operator asks several times at once, and a refused enrolment leaves nothing', async () => {
+    const add = (body: Record<string, unknown>) =>
+      h.request(h.actors.operator, 'POST', '/v1/members', body);
+    const listed = async () =>
+      json<{ members: { id: string }[] }>(await h.request(h.actors.operator, 'GET', '/v1/members'))
+        .members;
+    const before = (await listed()).length;
+    const same = await Promise.all(
+      Array.from({ length: 6 }, () => add({ id: 'bank-race', type: 'bank' })),
+    );
+    expect(same.map((r) => r.statusCode).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    for (const r of same.filter((x) => x.statusCode === 409))
+      expect(json(r)).toMatchObject({ code: 'member.exists' });
+    // Two key servers asking for one share at once: one is enrolled, the other is refused
+    // and not made at all (not a member without its share).
+    const share = await Promise.all([
+      add({ id: 'keyserver-7', type: 'keyserver', shareIndex: 7 }),
+      add({ id: 'keyserver-8', type: 'keyserver', shareIndex: 7 }),
+    ]);
+    expect(share.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    const refused = share.find((r) => r.statusCode === 409);
+    expect(json(refused as NonNullable<typeof refused>)).toMatchObject({
+      code: 'member.share_taken',
+      errors: [{ field: 'shareIndex' }],
+    });
+    expect((await listed()).length).toBe(before + 2);
+    // The one credential issued for the raced member works; it has exactly one.
+    const made = same.find((r) => r.statusCode === 201);
+    const { credential } = json<{ credential: string }>(made as NonNullable<typeof made>);
+    const me = await h.request({ ...h.actors.bankA, credential }, 'GET', '/v1/me');
+    expect(json(me)).toMatchObject({ id: 'bank-race' });
+  });
+
   it('stops a disabled member at once', async () => {
     expect(
       (await h.request(h.actors.operator, 'POST', '/v1/members/bank-b/disable', {})).statusCode,

@@ -229,6 +229,153 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
       expect(Object.keys((await store.getMember('bank-a')) ?? {})).not.toContain('shareIndex');
     });
 
+    it('enrols a member whole, in one transaction, or not at all', async () => {
+      const logged = async (from: number) => {
+        const { size } = await store.logHead();
+        return (await store.logEntries(from, size)).map((t) => {
+          const e = JSON.parse(t) as { kind: string; member: string };
+          return [e.kind, e.member];
+        });
+      };
+      const before = (await store.logHead()).size;
+      const enrolment = {
+        id: 'keyserver-1',
+        name: 'Key server 1',
+        type: 'keyserver' as const,
+        at: T0,
+        credentialSha256: 'c-ks1',
+        publicKey: 'k-ks1',
+        shareIndex: 1,
+      };
+      expect(await store.enrolMember(enrolment)).toEqual({ status: 'created' });
+      expect(await store.getMember('keyserver-1')).toMatchObject({
+        name: 'Key server 1',
+        type: 'keyserver',
+        status: 'active',
+        shareIndex: 1,
+      });
+      expect((await store.memberByCredential('c-ks1'))?.id).toBe('keyserver-1');
+      expect((await store.signingKeys('keyserver-1')).map((k) => k.publicKey)).toEqual(['k-ks1']);
+      // Made, share bound, credential issued, key added: each a logged event.
+      expect(await logged(before)).toEqual([
+        ['member_event', 'keyserver-1'],
+        ['member_event', 'keyserver-1'],
+        ['member_event', 'keyserver-1'],
+        ['key_event', 'keyserver-1'],
+      ]);
+      const made = (await store.logHead()).size;
+      // The id again, or the share for another: nothing changes.
+      expect(await store.enrolMember({ ...enrolment, credentialSha256: 'c-again' })).toEqual({
+        status: 'exists',
+      });
+      expect(
+        await store.enrolMember({ ...enrolment, id: 'keyserver-2', credentialSha256: 'c-ks2' }),
+      ).toEqual({ status: 'share_taken', by: 'keyserver-1' });
+      // A step that fails after the member was written (its credential's hash is another
+      // member's) undoes the member too.
+      await expect(
+        store.enrolMember({
+          id: 'bank-z',
+          name: 'Z',
+          type: 'bank',
+          at: T0,
+          credentialSha256: 'c-ks1',
+        }),
+      ).rejects.toThrow();
+      expect(await store.getMember('bank-z')).toBeUndefined();
+      expect(await store.getMember('keyserver-2')).toBeUndefined();
+      expect(await store.memberByCredential('c-again')).toBeUndefined();
+      expect(await store.memberByCredential('c-ks2')).toBeUndefined();
+      expect((await store.logHead()).size).toBe(made);
+    });
+
+    it('enrols one member when enrolments of one id, or one share, race', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          store.enrolMember({
+            id: 'bank-race',
+            name: `race ${i}`,
+            type: 'bank',
+            at: T0,
+            credentialSha256: `c-race-${i}`,
+          }),
+        ),
+      );
+      expect(results.filter((r) => r.status === 'created')).toHaveLength(1);
+      expect(results.filter((r) => r.status === 'exists')).toHaveLength(5);
+      const winner = results.findIndex((r) => r.status === 'created');
+      expect((await store.memberByCredential(`c-race-${winner}`))?.id).toBe('bank-race');
+      for (let i = 0; i < 6; i++)
+        if (i !== winner) expect(await store.memberByCredential(`c-race-${i}`)).toBeUndefined();
+      const shares = await Promise.all(
+        ['keyserver-1', 'keyserver-2', 'keyserver-3'].map((id) =>
+          store.enrolMember({
+            id,
+            name: id,
+            type: 'keyserver',
+            at: T0,
+            credentialSha256: `c-${id}`,
+            shareIndex: 4,
+          }),
+        ),
+      );
+      const bound = shares.findIndex((r) => r.status === 'created');
+      const holder = `keyserver-${bound + 1}`;
+      expect(shares.map((r) => r.status).sort()).toEqual(['created', 'share_taken', 'share_taken']);
+      for (const r of shares)
+        if (r.status === 'share_taken') expect(r).toEqual({ status: 'share_taken', by: holder });
+      expect((await store.listMembers()).filter((m) => m.type === 'keyserver')).toEqual([
+        expect.objectContaining({ id: holder, shareIndex: 4 }),
+      ]);
+    });
+
+    it("rotates a member's credential and announces its key in one transaction", async () => {
+      await store.issueCredential('bank-a', 'c-old', T0, { by: 'operator', replace: false });
+      await store.changeSigningKeys('bank-a', T0, {
+        event: 'added',
+        publicKey: 'k-old',
+        replaces: [],
+        by: 'operator',
+      });
+      const announce = {
+        event: 'announced' as const,
+        publicKey: 'k-new',
+        activatesAt: T0 + 1000,
+        replaces: ['k-old'],
+        by: 'operator' as const,
+      };
+      const before = (await store.logHead()).size;
+      expect(
+        await store.rotateMember('nobody', T0 + 1, { credentialSha256: 'c-x', announce }),
+      ).toBe(false);
+      expect((await store.logHead()).size).toBe(before);
+      expect(
+        await store.rotateMember('bank-a', T0 + 1, { credentialSha256: 'c-new', announce }),
+      ).toBe(true);
+      expect(await store.memberByCredential('c-old')).toBeUndefined();
+      expect((await store.memberByCredential('c-new'))?.id).toBe('bank-a');
+      expect(
+        (await store.signingKeys('bank-a')).map((k) => [k.publicKey, k.activatesAt, k.revokedAt]),
+      ).toEqual([
+        ['k-old', undefined, T0 + 1000],
+        ['k-new', T0 + 1000, undefined],
+      ]);
+      // A rotation that fails part way changes nothing: bank-b's credential, revoked before
+      // the new one's hash turned out to be taken, works again, and the key it would
+      // announce is not announced.
+      await store.issueCredential('bank-b', 'c-b', T0, { by: 'operator', replace: false });
+      const rotated = (await store.logHead()).size;
+      await expect(
+        store.rotateMember('bank-b', T0 + 2, {
+          credentialSha256: 'c-new',
+          announce: { ...announce, publicKey: 'k-b', replaces: [] },
+        }),
+      ).rejects.toThrow();
+      expect((await store.memberByCredential('c-b'))?.id).toBe('bank-b');
+      expect(await store.signingKeys('bank-b')).toEqual([]);
+      expect((await store.logHead()).size).toBe(rotated);
+    });
+
     it('moves the member version with every change to who may do what, and nothing else', async () => {
       const moves = async (what: () => Promise<unknown>) => {
         const before = await store.memberVersion();

@@ -151,6 +151,31 @@ export type ShareBinding =
   | { readonly status: 'bound' | 'unchanged' | 'not_found' }
   | { readonly status: 'taken'; readonly by: string };
 
+/**
+ * A member as the operator enrols it (SPEC §2): its first credential (kept as its hash),
+ * and, if given, the signing key it gave and the share a key server evaluates with.
+ */
+export interface Enrolment {
+  readonly id: string;
+  readonly name: string;
+  readonly type: MemberType;
+  readonly at: number;
+  readonly credentialSha256: string;
+  readonly publicKey?: string;
+  readonly shareIndex?: number;
+}
+
+/** What enrolling did: made the member, or nothing (the id, or the share, was taken). */
+export type EnrolmentResult =
+  | { readonly status: 'created' | 'exists' }
+  | { readonly status: 'share_taken'; readonly by: string };
+
+/** The operator's rotation of a member: a new credential, an announced key, or both. */
+export interface Rotation {
+  readonly credentialSha256?: string;
+  readonly announce?: KeyChange;
+}
+
 /** A key server's count of evaluations for one member on one UTC day, so far. */
 export interface OprfUsage {
   /** The key server's platform member id: a key server reports, and is counted, for itself. */

@@ -100,36 +100,23 @@ export class MemberService {
       });
     if (input.publicKey !== undefined && !PUBLIC_KEY.test(input.publicKey))
       throw invalidKey('publicKey');
-    if (input.shareIndex !== undefined) {
-      checkShare(input.type, input.shareIndex);
-      const holder = (await this.store.listMembers()).find(
-        (m) => m.shareIndex === input.shareIndex,
-      );
-      if (holder !== undefined) throw shareTaken(input.shareIndex, holder.id);
-    }
-    if ((await this.store.getMember(input.id)) !== undefined)
-      throw new HttpProblem('member.exists');
-    const at = this.now();
-    await this.store.createMember({
+    if (input.shareIndex !== undefined) checkShare(input.type, input.shareIndex);
+    // Made whole, in one transaction, or not at all: two enrolments of one id or one share
+    // at once give one member and a 409, never a member without its credential.
+    const credential = newCredential('crd');
+    const enrolled = await this.store.enrolMember({
       id: input.id,
       name: input.name ?? input.id,
       type: input.type as MemberType,
-      createdAt: at,
+      at: this.now(),
+      credentialSha256: credential.sha256,
+      ...(input.publicKey === undefined ? {} : { publicKey: input.publicKey }),
+      ...(input.shareIndex === undefined ? {} : { shareIndex: input.shareIndex }),
     });
-    if (input.shareIndex !== undefined) await this.bindShare(input.id, input.shareIndex);
-    const credential = newCredential('crd');
-    await this.store.issueCredential(input.id, credential.sha256, at, {
-      by: 'operator',
-      replace: false,
-    });
-    // The key the member gave at enrolment: part of creating it, at once.
-    if (input.publicKey !== undefined)
-      await this.store.changeSigningKeys(input.id, at, {
-        event: 'added',
-        publicKey: input.publicKey,
-        replaces: [],
-        by: 'operator',
-      });
+    if (enrolled.status === 'exists') throw new HttpProblem('member.exists');
+    if (enrolled.status === 'share_taken')
+      throw shareTaken(input.shareIndex as number, enrolled.by);
+    this.credentials.invalidate();
     const member = await this.store.getMember(input.id);
     if (member === undefined) throw new Error('member vanished');
     return { member, credential: credential.token };
@@ -192,29 +179,30 @@ export class MemberService {
         "that key is, or was, one of the member's signing keys: announce a new one",
         { errors: [{ field: 'publicKey', message: "is, or was, the member's" }] },
       );
-    let token: string | undefined;
-    if (options.credential) {
-      const credential = newCredential('crd');
-      await this.store.issueCredential(id, credential.sha256, at, {
-        by: 'operator',
-        replace: true,
-      });
-      token = credential.token;
-      this.credentials.invalidate();
-    }
-    let key: { publicKey: string; activatesAt: number } | undefined;
-    if (options.publicKey !== undefined) {
-      const activatesAt = at + this.keyWaitingMs;
-      await this.store.changeSigningKeys(id, at, {
-        event: 'announced',
-        publicKey: options.publicKey,
-        activatesAt,
-        replaces: keys.filter((k) => usableAt(k, at)).map((k) => k.publicKey),
-        by: 'operator',
-      });
-      key = { publicKey: options.publicKey, activatesAt };
-      this.onKeysChanged();
-    }
+    const credential = options.credential ? newCredential('crd') : undefined;
+    const key =
+      options.publicKey === undefined
+        ? undefined
+        : { publicKey: options.publicKey, activatesAt: at + this.keyWaitingMs };
+    // The new credential and the announced key in one transaction: both or neither.
+    const rotated = await this.store.rotateMember(id, at, {
+      ...(credential === undefined ? {} : { credentialSha256: credential.sha256 }),
+      ...(key === undefined
+        ? {}
+        : {
+            announce: {
+              event: 'announced',
+              publicKey: key.publicKey,
+              activatesAt: key.activatesAt,
+              replaces: keys.filter((k) => usableAt(k, at)).map((k) => k.publicKey),
+              by: 'operator',
+            },
+          }),
+    });
+    if (!rotated) throw new HttpProblem('member.not_found');
+    if (credential !== undefined) this.credentials.invalidate();
+    if (key !== undefined) this.onKeysChanged();
+    const token = credential?.token;
     return {
       ...(token === undefined ? {} : { credential: token }),
       ...(key === undefined ? {} : { key }),

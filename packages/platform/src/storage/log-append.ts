@@ -228,6 +228,25 @@ export function eventEntry(
   };
 }
 
+/** A member made: its member event. */
+export function createdEntry(m: {
+  id: string;
+  name: string;
+  type: string;
+  createdAt: number;
+}): EntryToAppend {
+  return eventEntry('member_event', m.id, m.id, m.createdAt, {
+    event: 'created',
+    name: m.name,
+    type: m.type,
+  });
+}
+
+/** A key server bound to the share it evaluates with: its member event. */
+export function shareEntry(memberId: string, shareIndex: number, at: number): EntryToAppend {
+  return eventEntry('member_event', memberId, memberId, at, { event: 'share', shareIndex });
+}
+
 /**
  * A credential issued (and, with `replace`, the member's others revoked first): member
  * events that say when and who did it, never the credential.

@@ -6,6 +6,8 @@ import type {
   AnalysisWrite,
   AuditCounts,
   BatchRecord,
+  Enrolment,
+  EnrolmentResult,
   EvidenceLinkRow,
   EvidenceReportRow,
   IngestLink,
@@ -19,6 +21,7 @@ import type {
   MemberType,
   OprfUsage,
   PolicyRecord,
+  Rotation,
   ShareBinding,
   SigningKeyRow,
   StoredAnalysis,
@@ -53,6 +56,18 @@ export interface Store {
     type: MemberType;
     createdAt: number;
   }): Promise<void>;
+  /**
+   * Creates a member with its first credential, its enrolment key and its share (if
+   * given), each logged, in one transaction: a member is made whole or not at all. An id
+   * that exists, or a share bound to another member, changes nothing, also when two
+   * enrolments race.
+   */
+  enrolMember(enrolment: Enrolment): Promise<EnrolmentResult>;
+  /**
+   * The operator's rotation in one transaction: the member's credentials replaced by the
+   * new one and/or a key announced (as changeSigningKeys). False: no such member.
+   */
+  rotateMember(memberId: string, at: number, rotation: Rotation): Promise<boolean>;
   getMember(id: string): Promise<Member | undefined>;
   listMembers(): Promise<Member[]>;
   setMemberStatus(id: string, status: Member['status']): Promise<boolean>;

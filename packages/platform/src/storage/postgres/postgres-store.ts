@@ -10,6 +10,8 @@ import type {
   AnalysisWrite,
   AuditCounts,
   BatchRecord,
+  Enrolment,
+  EnrolmentResult,
   EvidenceLinkRow,
   EvidenceReportRow,
   IngestEntity,
@@ -25,6 +27,7 @@ import type {
   MemberType,
   OprfUsage,
   PolicyRecord,
+  Rotation,
   ShareBinding,
   SigningKeyRow,
   StoredAnalysis,
@@ -52,6 +55,7 @@ import {
   alertsEntry,
   auditRecordOf,
   auditWants,
+  createdEntry,
   credentialEntries,
   type EntryToAppend,
   eventEntry,
@@ -64,6 +68,7 @@ import {
   type StoredAlertRow,
   type StoredLinkRow,
   type StoredReportRow,
+  shareEntry,
   tableEventEntry,
 } from '../log-append.js';
 import { nodesFromTiles, patchTiles, TILE_BYTES, type TileId, tilesOf } from '../log-tiles.js';
@@ -180,19 +185,85 @@ export class PostgresStore implements Store {
     type: MemberType;
     createdAt: number;
   }): Promise<void> {
-    await this.tx(async (client) => {
-      await client.query(
-        "INSERT INTO members (id, name, type, status, created_at) VALUES ($1, $2, $3, 'active', $4)",
-        [m.id, m.name, m.type, m.createdAt],
-      );
-      await this.appendInTx(client, [
-        eventEntry('member_event', m.id, m.id, m.createdAt, {
-          event: 'created',
-          name: m.name,
-          type: m.type,
-        }),
+    await this.tx((client) => this.insertMember(client, m));
+  }
+
+  async enrolMember(e: Enrolment): Promise<EnrolmentResult> {
+    try {
+      return await this.tx(async (client): Promise<EnrolmentResult> => {
+        // A second enrolment of the id waits here for the first to commit, then does nothing.
+        const { rowCount } = await client.query(
+          "INSERT INTO members (id, name, type, status, created_at) VALUES ($1, $2, $3, 'active', $4) ON CONFLICT (id) DO NOTHING",
+          [e.id, e.name, e.type, e.at],
+        );
+        if ((rowCount ?? 0) === 0) return { status: 'exists' };
+        await this.appendInTx(client, [
+          createdEntry({ id: e.id, name: e.name, type: e.type, createdAt: e.at }),
+        ]);
+        if (e.shareIndex !== undefined) {
+          // The unique index on share_index decides between two enrolments of one share.
+          await client.query('UPDATE members SET share_index = $1 WHERE id = $2', [
+            e.shareIndex,
+            e.id,
+          ]);
+          await this.appendInTx(client, [shareEntry(e.id, e.shareIndex, e.at)]);
+        }
+        await this.issueCredentialTx(client, e.id, e.credentialSha256, e.at, {
+          by: 'operator',
+          replace: false,
+        });
+        if (e.publicKey !== undefined)
+          await this.changeSigningKeysTx(client, e.id, e.at, {
+            event: 'added',
+            publicKey: e.publicKey,
+            replaces: [],
+            by: 'operator',
+          });
+        return { status: 'created' };
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code !== '23505' || e.shareIndex === undefined) throw error;
+      const holder = await this.shareHolder(e.shareIndex);
+      if (holder === undefined || holder === e.id) throw error;
+      return { status: 'share_taken', by: holder };
+    }
+  }
+
+  async rotateMember(memberId: string, at: number, rotation: Rotation): Promise<boolean> {
+    return this.tx(async (client) => {
+      // Locks the member's row: rotations of one member run one after the other.
+      const { rowCount } = await client.query('SELECT 1 FROM members WHERE id = $1 FOR UPDATE', [
+        memberId,
       ]);
+      if ((rowCount ?? 0) === 0) return false;
+      if (rotation.credentialSha256 !== undefined)
+        await this.issueCredentialTx(client, memberId, rotation.credentialSha256, at, {
+          by: 'operator',
+          replace: true,
+        });
+      if (rotation.announce !== undefined)
+        await this.changeSigningKeysTx(client, memberId, at, rotation.announce);
+      return true;
     });
+  }
+
+  private async insertMember(
+    client: pg.PoolClient,
+    m: { id: string; name: string; type: MemberType; createdAt: number },
+  ): Promise<void> {
+    await client.query(
+      "INSERT INTO members (id, name, type, status, created_at) VALUES ($1, $2, $3, 'active', $4)",
+      [m.id, m.name, m.type, m.createdAt],
+    );
+    await this.appendInTx(client, [createdEntry(m)]);
+  }
+
+  private async shareHolder(shareIndex: number): Promise<string | undefined> {
+    return (
+      await this.pool.query<{ id: string }>('SELECT id FROM members WHERE share_index = $1', [
+        shareIndex,
+      ])
+    ).rows[0]?.id;
   }
 
   async getMember(id: string): Promise<Member | undefined> {
@@ -224,22 +295,30 @@ export class PostgresStore implements Store {
     at: number,
     options: { by: 'operator' | 'member'; replace: boolean },
   ): Promise<LogAppend> {
-    return this.tx(async (client) => {
-      if (options.replace)
-        await client.query(
-          'UPDATE credentials SET revoked_at = $1 WHERE member_id = $2 AND revoked_at IS NULL',
-          [at, memberId],
-        );
+    return this.tx((client) => this.issueCredentialTx(client, memberId, sha256, at, options));
+  }
+
+  private async issueCredentialTx(
+    client: pg.PoolClient,
+    memberId: string,
+    sha256: string,
+    at: number,
+    options: { by: 'operator' | 'member'; replace: boolean },
+  ): Promise<LogAppend> {
+    if (options.replace)
       await client.query(
-        'INSERT INTO credentials (sha256, member_id, created_at) VALUES ($1, $2, $3)',
-        [sha256, memberId, at],
+        'UPDATE credentials SET revoked_at = $1 WHERE member_id = $2 AND revoked_at IS NULL',
+        [at, memberId],
       );
-      await this.bumpMemberVersion(client);
-      return (await this.appendInTx(
-        client,
-        credentialEntries(memberId, sha256, at, options),
-      )) as LogAppend;
-    });
+    await client.query(
+      'INSERT INTO credentials (sha256, member_id, created_at) VALUES ($1, $2, $3)',
+      [sha256, memberId, at],
+    );
+    await this.bumpMemberVersion(client);
+    return (await this.appendInTx(
+      client,
+      credentialEntries(memberId, sha256, at, options),
+    )) as LogAppend;
   }
 
   async memberByCredential(sha256: string): Promise<Member | undefined> {
@@ -251,45 +330,46 @@ export class PostgresStore implements Store {
   }
 
   async changeSigningKeys(memberId: string, at: number, change: KeyChange): Promise<LogAppend> {
-    return this.tx(async (client) => {
-      for (const { sql, params } of keyChangeStatements(memberId, at, change)) {
-        let n = 0;
-        await client.query(
-          sql.replace(/\?/g, () => `$${++n}`),
-          params,
-        );
-      }
-      await this.bumpMemberVersion(client);
-      const alert = keyAlert(memberId, at, change);
-      const alerts: AlertRecord[] = [];
-      if (alert !== undefined) {
-        // Its own sequence number (the counter row locked until commit), so that no cursor
-        // passes it before it is committed.
-        const seq = await this.bumpSeq(client);
-        const { rows } = await client.query<StoredAlertRow>(
-          `INSERT INTO alerts (seq, member_id, token, kind, source, occurred_at, created_at)
+    return this.tx((client) => this.changeSigningKeysTx(client, memberId, at, change));
+  }
+
+  private async changeSigningKeysTx(
+    client: pg.PoolClient,
+    memberId: string,
+    at: number,
+    change: KeyChange,
+  ): Promise<LogAppend> {
+    for (const { sql, params } of keyChangeStatements(memberId, at, change)) {
+      let n = 0;
+      await client.query(
+        sql.replace(/\?/g, () => `$${++n}`),
+        params,
+      );
+    }
+    await this.bumpMemberVersion(client);
+    const alert = keyAlert(memberId, at, change);
+    const alerts: AlertRecord[] = [];
+    if (alert !== undefined) {
+      // Its own sequence number (the counter row locked until commit), so that no cursor
+      // passes it before it is committed.
+      const seq = await this.bumpSeq(client);
+      const { rows } = await client.query<StoredAlertRow>(
+        `INSERT INTO alerts (seq, member_id, token, kind, source, occurred_at, created_at)
            VALUES ($7, $1, $2, $3, $4, $5, $6) RETURNING *`,
-          [memberId, alert.token, alert.kind, alert.source, alert.occurredAt, alert.createdAt, seq],
-        );
-        await client.query(
-          'INSERT INTO webhook_deliveries (alert_id, member_id, attempts, next_attempt_at) SELECT $1, member_id, 0, $2 FROM webhooks WHERE member_id = $3',
-          [rows[0]?.id, at, memberId],
-        );
-        alerts.push(...rows.map(alertRecordOf));
-      }
-      return (await this.logWrite(client, memberId, at, alerts, [
-        eventEntry('key_event', memberId, change.publicKey, at, keyChangeRecord(change)),
-      ])) as LogAppend;
-    });
+        [memberId, alert.token, alert.kind, alert.source, alert.occurredAt, alert.createdAt, seq],
+      );
+      await client.query(
+        'INSERT INTO webhook_deliveries (alert_id, member_id, attempts, next_attempt_at) SELECT $1, member_id, 0, $2 FROM webhooks WHERE member_id = $3',
+        [rows[0]?.id, at, memberId],
+      );
+      alerts.push(...rows.map(alertRecordOf));
+    }
+    return (await this.logWrite(client, memberId, at, alerts, [
+      eventEntry('key_event', memberId, change.publicKey, at, keyChangeRecord(change)),
+    ])) as LogAppend;
   }
 
   async bindShare(memberId: string, shareIndex: number, at: number): Promise<ShareBinding> {
-    const holder = async (): Promise<string | undefined> =>
-      (
-        await this.pool.query<{ id: string }>('SELECT id FROM members WHERE share_index = $1', [
-          shareIndex,
-        ])
-      ).rows[0]?.id;
     const taken = (id: string): ShareBinding =>
       id === memberId ? { status: 'unchanged' } : { status: 'taken', by: id };
     try {
@@ -300,16 +380,17 @@ export class PostgresStore implements Store {
           [shareIndex, memberId],
         );
         if ((rowCount ?? 0) === 0) {
-          const current = await holder();
+          const current = await this.shareHolder(shareIndex);
           return current === undefined ? { status: 'not_found' } : taken(current);
         }
-        await this.appendInTx(client, [
-          eventEntry('member_event', memberId, memberId, at, { event: 'share', shareIndex }),
-        ]);
+        await this.appendInTx(client, [shareEntry(memberId, shareIndex, at)]);
         return { status: 'bound' };
       });
     } catch (error) {
-      const current = (error as { code?: string }).code === '23505' ? await holder() : undefined;
+      const current =
+        (error as { code?: string }).code === '23505'
+          ? await this.shareHolder(shareIndex)
+          : undefined;
       if (current === undefined) throw error;
       return taken(current);
     }

@@ -12,6 +12,8 @@ import type {
   AnalysisWrite,
   AuditCounts,
   BatchRecord,
+  Enrolment,
+  EnrolmentResult,
   EvidenceLinkRow,
   EvidenceReportRow,
   IngestEntity,
@@ -27,6 +29,7 @@ import type {
   MemberType,
   OprfUsage,
   PolicyRecord,
+  Rotation,
   ShareBinding,
   SigningKeyRow,
   StoredAnalysis,
@@ -53,6 +56,7 @@ import {
   alertsEntry,
   auditRecordOf,
   auditWants,
+  createdEntry,
   credentialEntries,
   type EntryToAppend,
   eventEntry,
@@ -65,6 +69,7 @@ import {
   type StoredAlertRow,
   type StoredLinkRow,
   type StoredReportRow,
+  shareEntry,
   tableEventEntry,
 } from '../log-append.js';
 import { nodesFromTiles, patchTiles, type TileId, tilesOf } from '../log-tiles.js';
@@ -158,20 +163,53 @@ export class SqliteStore implements Store {
     type: MemberType;
     createdAt: number;
   }): Promise<void> {
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          "INSERT INTO members (id, name, type, status, created_at) VALUES (?, ?, ?, 'active', ?)",
-        )
-        .run(m.id, m.name, m.type, m.createdAt);
-      this.appendInTx([
-        eventEntry('member_event', m.id, m.id, m.createdAt, {
-          event: 'created',
-          name: m.name,
-          type: m.type,
-        }),
-      ]);
+    this.db.transaction(() => this.insertMember(m))();
+  }
+
+  async enrolMember(e: Enrolment): Promise<EnrolmentResult> {
+    // One transaction, run to its end before any other (better-sqlite3 is synchronous):
+    // what it checks still holds when it writes.
+    return this.db.transaction((): EnrolmentResult => {
+      if (this.db.prepare('SELECT 1 FROM members WHERE id = ?').get(e.id) !== undefined)
+        return { status: 'exists' };
+      const holder = e.shareIndex === undefined ? undefined : this.shareHolder(e.shareIndex);
+      if (holder !== undefined) return { status: 'share_taken', by: holder };
+      this.insertMember({ id: e.id, name: e.name, type: e.type, createdAt: e.at });
+      if (e.shareIndex !== undefined) this.bindShareTx(e.id, e.shareIndex, e.at);
+      this.issueCredentialTx(e.id, e.credentialSha256, e.at, { by: 'operator', replace: false });
+      if (e.publicKey !== undefined)
+        this.changeSigningKeysTx(e.id, e.at, {
+          event: 'added',
+          publicKey: e.publicKey,
+          replaces: [],
+          by: 'operator',
+        });
+      return { status: 'created' };
     })();
+  }
+
+  async rotateMember(memberId: string, at: number, rotation: Rotation): Promise<boolean> {
+    return this.db.transaction((): boolean => {
+      if (this.db.prepare('SELECT 1 FROM members WHERE id = ?').get(memberId) === undefined)
+        return false;
+      if (rotation.credentialSha256 !== undefined)
+        this.issueCredentialTx(memberId, rotation.credentialSha256, at, {
+          by: 'operator',
+          replace: true,
+        });
+      if (rotation.announce !== undefined)
+        this.changeSigningKeysTx(memberId, at, rotation.announce);
+      return true;
+    })();
+  }
+
+  private insertMember(m: { id: string; name: string; type: MemberType; createdAt: number }): void {
+    this.db
+      .prepare(
+        "INSERT INTO members (id, name, type, status, created_at) VALUES (?, ?, ?, 'active', ?)",
+      )
+      .run(m.id, m.name, m.type, m.createdAt);
+    this.appendInTx([createdEntry(m)]);
   }
 
   async getMember(id: string): Promise<Member | undefined> {
@@ -202,20 +240,25 @@ export class SqliteStore implements Store {
     at: number,
     options: { by: 'operator' | 'member'; replace: boolean },
   ): Promise<LogAppend> {
-    return this.db.transaction(() => {
-      const entries = credentialEntries(memberId, sha256, at, options);
-      if (options.replace)
-        this.db
-          .prepare(
-            'UPDATE credentials SET revoked_at = ? WHERE member_id = ? AND revoked_at IS NULL',
-          )
-          .run(at, memberId);
+    return this.db.transaction(() => this.issueCredentialTx(memberId, sha256, at, options))();
+  }
+
+  private issueCredentialTx(
+    memberId: string,
+    sha256: string,
+    at: number,
+    options: { by: 'operator' | 'member'; replace: boolean },
+  ): LogAppend {
+    const entries = credentialEntries(memberId, sha256, at, options);
+    if (options.replace)
       this.db
-        .prepare('INSERT INTO credentials (sha256, member_id, created_at) VALUES (?, ?, ?)')
-        .run(sha256, memberId, at);
-      this.bumpMemberVersion();
-      return this.appendInTx(entries) as LogAppend;
-    })();
+        .prepare('UPDATE credentials SET revoked_at = ? WHERE member_id = ? AND revoked_at IS NULL')
+        .run(at, memberId);
+    this.db
+      .prepare('INSERT INTO credentials (sha256, member_id, created_at) VALUES (?, ?, ?)')
+      .run(sha256, memberId, at);
+    this.bumpMemberVersion();
+    return this.appendInTx(entries) as LogAppend;
   }
 
   async memberByCredential(sha256: string): Promise<Member | undefined> {
@@ -228,58 +271,67 @@ export class SqliteStore implements Store {
   }
 
   async changeSigningKeys(memberId: string, at: number, change: KeyChange): Promise<LogAppend> {
-    return this.db.transaction(() => {
-      for (const { sql, params } of keyChangeStatements(memberId, at, change))
-        this.db.prepare(sql).run(...params);
-      this.bumpMemberVersion();
-      const alert = keyAlert(memberId, at, change);
-      const alerts: AlertRecord[] = [];
-      if (alert !== undefined) {
-        const keySeq = this.bumpSeq();
-        const id = this.db
-          .prepare(
-            'INSERT INTO alerts (seq, member_id, token, kind, source, occurred_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          )
-          .run(
-            keySeq,
-            memberId,
-            alert.token,
-            alert.kind,
-            alert.source,
-            alert.occurredAt,
-            alert.createdAt,
-          ).lastInsertRowid;
-        this.db
-          .prepare(
-            'INSERT INTO webhook_deliveries (alert_id, member_id, attempts, next_attempt_at) SELECT ?, member_id, 0, ? FROM webhooks WHERE member_id = ?',
-          )
-          .run(id, at, memberId);
-        alerts.push({ ...alert, id: Number(id), seq: keySeq });
-      }
-      return this.logWrite(memberId, at, alerts, [
-        eventEntry('key_event', memberId, change.publicKey, at, keyChangeRecord(change)),
-      ]) as LogAppend;
-    })();
+    return this.db.transaction(() => this.changeSigningKeysTx(memberId, at, change))();
+  }
+
+  private changeSigningKeysTx(memberId: string, at: number, change: KeyChange): LogAppend {
+    for (const { sql, params } of keyChangeStatements(memberId, at, change))
+      this.db.prepare(sql).run(...params);
+    this.bumpMemberVersion();
+    const alert = keyAlert(memberId, at, change);
+    const alerts: AlertRecord[] = [];
+    if (alert !== undefined) {
+      const keySeq = this.bumpSeq();
+      const id = this.db
+        .prepare(
+          'INSERT INTO alerts (seq, member_id, token, kind, source, occurred_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          keySeq,
+          memberId,
+          alert.token,
+          alert.kind,
+          alert.source,
+          alert.occurredAt,
+          alert.createdAt,
+        ).lastInsertRowid;
+      this.db
+        .prepare(
+          'INSERT INTO webhook_deliveries (alert_id, member_id, attempts, next_attempt_at) SELECT ?, member_id, 0, ? FROM webhooks WHERE member_id = ?',
+        )
+        .run(id, at, memberId);
+      alerts.push({ ...alert, id: Number(id), seq: keySeq });
+    }
+    return this.logWrite(memberId, at, alerts, [
+      eventEntry('key_event', memberId, change.publicKey, at, keyChangeRecord(change)),
+    ]) as LogAppend;
   }
 
   async bindShare(memberId: string, shareIndex: number, at: number): Promise<ShareBinding> {
     return this.db.transaction((): ShareBinding => {
-      const holder = this.db
-        .prepare<[number], { id: string }>('SELECT id FROM members WHERE share_index = ?')
-        .get(shareIndex);
+      const holder = this.shareHolder(shareIndex);
       if (holder !== undefined)
-        return holder.id === memberId
-          ? { status: 'unchanged' }
-          : { status: 'taken', by: holder.id };
-      const changed = this.db
-        .prepare('UPDATE members SET share_index = ? WHERE id = ?')
-        .run(shareIndex, memberId).changes;
-      if (changed === 0) return { status: 'not_found' };
-      this.appendInTx([
-        eventEntry('member_event', memberId, memberId, at, { event: 'share', shareIndex }),
-      ]);
-      return { status: 'bound' };
+        return holder === memberId ? { status: 'unchanged' } : { status: 'taken', by: holder };
+      return this.bindShareTx(memberId, shareIndex, at)
+        ? { status: 'bound' }
+        : { status: 'not_found' };
     })();
+  }
+
+  private shareHolder(shareIndex: number): string | undefined {
+    return this.db
+      .prepare<[number], { id: string }>('SELECT id FROM members WHERE share_index = ?')
+      .get(shareIndex)?.id;
+  }
+
+  /** Binds a share no member holds; false if there is no such member. */
+  private bindShareTx(memberId: string, shareIndex: number, at: number): boolean {
+    const changed = this.db
+      .prepare('UPDATE members SET share_index = ? WHERE id = ?')
+      .run(shareIndex, memberId).changes;
+    if (changed === 0) return false;
+    this.appendInTx([shareEntry(memberId, shareIndex, at)]);
+    return true;
   }
 
   async signingKeys(memberId: string): Promise<SigningKeyRow[]> {
