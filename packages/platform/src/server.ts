@@ -8,12 +8,12 @@ import {
 } from '@credence/core/signing/ed25519';
 import { readTls, reloadServerTls, type TlsFiles } from '@credence/server-kit/tls';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import pg from 'pg';
 import { buildPlatformApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { DEFAULT_REQUEST_RATES, RequestLimiter, type RequestRates } from './http/request-limits.js';
 import { AlertHub } from './services/alerts.js';
 import { AnalysisService } from './services/analysis.js';
+import { Background } from './services/background.js';
 import { CheckLedger } from './services/check-ledger.js';
 import { CheckService } from './services/check-service.js';
 import { CheckView } from './services/check-view.js';
@@ -24,11 +24,14 @@ import { MemberService } from './services/members.js';
 import { PolicyService } from './services/policy-service.js';
 import { type Resolve, WebhookTargets } from './services/webhook-targets.js';
 import { WebhookDispatcher } from './services/webhooks.js';
-import { CHANGES_CHANNEL, PostgresStore } from './storage/postgres/postgres-store.js';
+import { PostgresStore } from './storage/postgres/postgres-store.js';
 import { ThreadedSqliteStore } from './storage/sqlite/threaded-sqlite-store.js';
 import type { Store } from './storage/store.js';
 
 export const DEFAULT_LOG_ORIGIN = 'credence.local/log';
+
+/** How often due webhook deliveries are sent. */
+const WEBHOOK_INTERVAL_MS = 1000;
 
 export interface PlatformConfig {
   /** A SQLite file path (embedded default) or a postgres:// URL. */
@@ -161,7 +164,9 @@ export async function createPlatform(
   const credentials = new CredentialCache(store);
   await credentials.follow();
   const targets = new WebhookTargets(config.webhookAllow ?? [], config.webhookResolve);
-  const policies = new PolicyService(store);
+  const { registry, metrics } = createMetrics();
+  const background = new Background(metrics);
+  const policies = new PolicyService(store, background);
   await policies.load();
   const ingestion = new IngestionService(store, view);
   const analysis = new AnalysisService(store, policies);
@@ -182,7 +187,6 @@ export async function createPlatform(
     store,
     createHash('sha256').update('credence check digests\0').update(key.privateJwk.d).digest(),
   );
-  const { registry, metrics } = createMetrics();
   // Members disabled or rotated elsewhere: drop the credentials and keys cached here.
   const followMembers = async () => {
     if (await credentials.follow()) ingestion.invalidateKeys();
@@ -219,10 +223,8 @@ export async function createPlatform(
     ...(tls === undefined ? {} : { tls }),
     onChange: () => void alerts.poke(),
   });
-  let listener: pg.Client | undefined;
-  let poll: NodeJS.Timeout | undefined;
-  let checkpoints: NodeJS.Timeout | undefined;
-  let analyses: NodeJS.Timeout | undefined;
+  background.logTo(app.log);
+  let watch: { close(): Promise<void> } | undefined;
   return {
     app,
     store,
@@ -234,67 +236,54 @@ export async function createPlatform(
     webhooks: dispatcher,
     analysis,
     start: async () => {
-      if (store instanceof PostgresStore) {
-        listener = new pg.Client({ connectionString: store.url });
-        await listener.connect();
-        listener.on(
-          'notification',
-          (n) => void (n.payload === 'members' ? followMembers() : follow()).catch(() => undefined),
-        );
-        listener.on('error', () => undefined);
-        await listener.query(`LISTEN ${CHANGES_CHANNEL}`);
-      }
-      // PostgreSQL: a safety net for a missed notification. SQLite has one API process,
-      // whose view takes in each of its writes as it makes it, but `credence members`
-      // disables and rotates members on the file directly: that is followed.
-      poll = setInterval(
-        () =>
-          void (store instanceof PostgresStore ? follow() : followMembers()).catch(() => undefined),
-        config.syncIntervalMs ?? 1000,
+      // Other API processes' writes, as they commit (PostgreSQL), with a poll as a safety
+      // net for a missed notification. SQLite has one API process, whose view takes in each
+      // of its writes as it makes it, but `credence members` disables and rotates members
+      // on the file directly: that is followed.
+      watch = await store.watchChanges?.(
+        (what) =>
+          void background.run(
+            what === 'members' ? 'follow-members' : 'follow',
+            what === 'members' ? followMembers : follow,
+          ),
+        (error) => background.fail('listen', error),
       );
-      poll.unref();
-      if (config.webhooks !== false) dispatcher.start();
+      const shared = store.watchChanges !== undefined;
+      background.every(
+        shared ? 'follow' : 'follow-members',
+        config.syncIntervalMs ?? 1000,
+        shared ? follow : followMembers,
+      );
+      if (config.webhooks !== false)
+        background.every('webhooks', WEBHOOK_INTERVAL_MS, () => dispatcher.tick());
       const interval = config.checkpointIntervalMs ?? 10_000;
-      if (interval > 0) {
-        // Every interval: the checks of the last one into the log, then a checkpoint.
-        checkpoints = setInterval(
-          () =>
-            void checkLedger
-              .flush()
-              .then(() => log.latest())
-              .catch(() => undefined),
-          interval,
-        );
-        checkpoints.unref();
-      }
+      // Every interval: the checks of the last one into the log, then a checkpoint.
+      if (interval > 0)
+        background.every('checkpoint', interval, async () => {
+          await checkLedger.flush();
+          await log.latest();
+        });
       const every = config.analysisIntervalMs ?? 0;
       if (every > 0) {
         // A run when the data changed since the last one: the sequence is read before the
         // run reads the store, so a write during the run is taken by the next one (a run's
         // own write does not move it).
         let analysed = -1;
-        analyses = setInterval(
-          () =>
-            void (async () => {
-              const seq = await store.currentSeq();
-              if (seq === analysed) return;
-              const run = await analysis.run('platform');
-              analysed = seq;
-              if (run.alerts > 0) await alerts.poke();
-            })().catch(() => undefined),
-          every,
-        );
-        analyses.unref();
+        background.every('analysis', every, async () => {
+          const seq = await store.currentSeq();
+          if (seq === analysed) return;
+          const run = await analysis.run('platform');
+          analysed = seq;
+          if (run.alerts > 0) await alerts.poke();
+        });
       }
     },
     close: async () => {
-      if (poll !== undefined) clearInterval(poll);
-      if (checkpoints !== undefined) clearInterval(checkpoints);
-      if (analyses !== undefined) clearInterval(analyses);
-      await checkLedger.flush().catch(() => undefined);
-      dispatcher.stop();
+      background.stop();
+      // The checks answered since the last flush go into the log before the store closes.
+      await checkLedger.flush().catch((error: unknown) => background.fail('checkpoint', error));
       await app.close();
-      await listener?.end().catch(() => undefined);
+      await watch?.close().catch((error: unknown) => background.fail('listen', error));
       await store.close();
     },
   };

@@ -8,7 +8,7 @@ import {
 } from '@credence/core/signing/ed25519';
 import { type LinkBatch, type ReportBatch, signBatch } from '@credence/core/wire/batches';
 import type { TokenizedLink, TokenizedReport } from '@credence/core/wire/tokenized-records';
-import type { LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createPlatform, type Platform } from '../src/server.js';
 
 /** A platform on a fresh store, with one member of each kind, for the API tests. */
@@ -160,3 +160,12 @@ export const callLink = (from: number, to: number): TokenizedLink => ({
   at: new Date().toISOString(),
   count: 1,
 });
+
+/** Failed rounds of a background job so far, as GET /metrics tells them. */
+export async function backgroundFailures(app: FastifyInstance, job: string): Promise<number> {
+  const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+  const line = metrics
+    .split('\n')
+    .find((l) => l.startsWith(`credence_background_failures_total{job="${job}"}`));
+  return line === undefined ? 0 : Number(line.split(' ').at(-1));
+}

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { generateEd25519, privateKeyFromJwk } from '@credence/core/signing/ed25519';
 import { signBatch } from '@credence/core/wire/batches';
 import { signKeyStatement } from '@credence/core/wire/key-statements';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Member } from '../src/domain/types.js';
 import { createPlatform, type Platform } from '../src/server.js';
-import { report, tok } from './harness.js';
+import { backgroundFailures, report, tok } from './harness.js';
 import { freshSchema, POSTGRES_URL, skipMessage } from './postgres.js';
 
 /**
@@ -74,23 +75,28 @@ suite(`two API processes on one PostgreSQL${POSTGRES_URL === undefined ? ` (${sk
     return { ...answer, basis };
   };
 
-  it('answers the same right after a write, on the process that did not take it', async () => {
-    const signed = signBatch(
-      {
-        member: 'bank-a',
-        batchId: 'b1',
-        createdAt: new Date().toISOString(),
-        reports: [report('r1', [1], { type: 'confirmed_fraud' })],
-      },
-      privateKeyFromJwk(key.privateJwk),
-      key.publicKey,
-    );
-    const write = await a.app.inject({
+  /** bank-a's confirmed fraud against token n, sent to process p. */
+  const confirm = (p: Platform, batchId: string, n: number) =>
+    p.app.inject({
       method: 'POST',
       url: '/v1/reports',
       headers: { authorization: `Bearer ${bank}`, 'content-type': 'application/json' },
-      payload: JSON.stringify(signed),
+      payload: JSON.stringify(
+        signBatch(
+          {
+            member: 'bank-a',
+            batchId,
+            createdAt: new Date().toISOString(),
+            reports: [report(batchId, [n], { type: 'confirmed_fraud' })],
+          },
+          privateKeyFromJwk(key.privateJwk),
+          key.publicKey,
+        ),
+      ),
     });
+
+  it('answers the same right after a write, on the process that did not take it', async () => {
+    const write = await confirm(a, 'r1', 1);
     const { sequence, results } = write.json() as { sequence: number; results: { id: string }[] };
     const onB = await check(b, tok(1), sequence);
     // One bank's confirmed fraud alone: suspicious (police_confirmed is the police's to send).
@@ -110,22 +116,7 @@ suite(`two API processes on one PostgreSQL${POSTGRES_URL === undefined ? ` (${sk
   });
 
   it('follows the other process without being told the sequence, through NOTIFY', async () => {
-    const signed = signBatch(
-      {
-        member: 'bank-a',
-        batchId: 'b2',
-        createdAt: new Date().toISOString(),
-        reports: [report('r2', [2], { type: 'confirmed_fraud' })],
-      },
-      privateKeyFromJwk(key.privateJwk),
-      key.publicKey,
-    );
-    await a.app.inject({
-      method: 'POST',
-      url: '/v1/reports',
-      headers: { authorization: `Bearer ${bank}`, 'content-type': 'application/json' },
-      payload: JSON.stringify(signed),
-    });
+    await confirm(a, 'r2', 2);
     const deadline = Date.now() + 2000;
     let answer = await check(b, tok(2));
     while (answer.verdict === 'clear' && Date.now() < deadline) {
@@ -133,6 +124,53 @@ suite(`two API processes on one PostgreSQL${POSTGRES_URL === undefined ? ` (${sk
       answer = await check(b, tok(2));
     }
     expect(answer).toEqual(await check(a, tok(2)));
+  });
+
+  it('listens again when its NOTIFY connection is cut, and says so in its metrics', async () => {
+    // A third process whose connections are named, so that only its listener is cut.
+    const name = `credence-cut-${process.pid}`;
+    const url = new URL(schema.url);
+    url.searchParams.set('application_name', name);
+    const c = await createPlatform({
+      db: url.toString(),
+      keyFile: join(dir, 'key.json'),
+      webhooks: false,
+      syncIntervalMs: 60_000,
+    });
+    await c.start();
+    const admin = new pg.Client({ connectionString: POSTGRES_URL });
+    await admin.connect();
+    try {
+      const cut = await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%'",
+        [name],
+      );
+      expect(cut.rowCount).toBe(1);
+      await vi.waitFor(
+        async () => expect(await backgroundFailures(c.app, 'listen')).toBeGreaterThan(0),
+        { timeout: 5000, interval: 50 },
+      );
+      // A write on a, after the cut: c learns of it by NOTIFY again (its poll is a minute).
+      await vi.waitFor(
+        async () => {
+          const { rows } = await admin.query(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%'",
+            [name],
+          );
+          expect(rows[0].n).toBe(1);
+        },
+        { timeout: 10_000, interval: 50 },
+      );
+      const write = await confirm(a, 'cut-1', 77);
+      expect(write.statusCode).toBe(200);
+      await vi.waitFor(async () => expect((await check(c, tok(77))).verdict).toBe('suspicious'), {
+        timeout: 5000,
+        interval: 20,
+      });
+    } finally {
+      await admin.end();
+      await c.close();
+    }
   });
 
   it('stops a member disabled or rotated on one process on the other, through NOTIFY', async () => {

@@ -1,7 +1,8 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { BackgroundMetrics } from '../services/background.js';
 
 /** Prometheus metrics of one API process (GET /metrics). Labels never hold tokens. */
-export interface PlatformMetrics {
+export interface PlatformMetrics extends BackgroundMetrics {
   readonly requests: Counter<'route' | 'method' | 'status'>;
   readonly latency: Histogram<'route'>;
   readonly ingested: Counter<'kind'>;
@@ -48,6 +49,18 @@ export function createMetrics(): { registry: Registry; metrics: PlatformMetrics 
     watermark: new Gauge({
       name: 'credence_change_sequence',
       help: 'Change sequence applied by this process',
+      registers: [registry],
+    }),
+    backgroundFailures: new Counter({
+      name: 'credence_background_failures_total',
+      help: 'Failed rounds of background work (following, checkpoints, analysis, webhooks, policy), by job',
+      labelNames: ['job'],
+      registers: [registry],
+    }),
+    backgroundSuccess: new Gauge({
+      name: 'credence_background_last_success_seconds',
+      help: 'When each background job last succeeded (Unix time)',
+      labelNames: ['job'],
       registers: [registry],
     }),
   };

@@ -5,6 +5,7 @@ import {
   parsePolicy,
 } from '@credence/core/risk/policy';
 import type { Store } from '../storage/store.js';
+import type { Background } from './background.js';
 
 /**
  * The risk policy in force: the latest version in the store, or the default (version 0)
@@ -17,6 +18,8 @@ export class PolicyService {
 
   constructor(
     private readonly store: Store,
+    /** Where the refresh runs: a failure is logged and counted, and the next get retries. */
+    private readonly background: Pick<Background, 'run'>,
     private readonly refreshMs = 5000,
     private readonly now: () => number = Date.now,
   ) {}
@@ -32,7 +35,7 @@ export class PolicyService {
   get(): { version: number; policy: Policy } {
     if (this.now() - this.readAt > this.refreshMs) {
       this.readAt = this.now();
-      void this.load().catch(() => undefined);
+      void this.background.run('policy', () => this.load());
     }
     return this.current;
   }

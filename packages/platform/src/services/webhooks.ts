@@ -83,7 +83,6 @@ export const backoffMs = (attempts: number) => Math.min(3600_000, 5000 * 2 ** at
  * rule), and connected to at the address checked.
  */
 export class WebhookDispatcher {
-  private timer: NodeJS.Timeout | undefined;
   private busy = false;
   private readonly defaultTargets = new WebhookTargets();
 
@@ -91,21 +90,11 @@ export class WebhookDispatcher {
     private readonly store: Store,
     private readonly signingKey: KeyObject,
     private readonly options: {
-      intervalMs?: number;
       timeoutMs?: number;
       targets?: WebhookTargets;
       now?: () => number;
     } = {},
   ) {}
-
-  start(): void {
-    this.timer = setInterval(() => void this.tick(), this.options.intervalMs ?? 1000);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    if (this.timer !== undefined) clearInterval(this.timer);
-  }
 
   /** Sends what is due; returns how many were delivered. */
   async tick(): Promise<number> {

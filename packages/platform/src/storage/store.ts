@@ -101,6 +101,18 @@ export interface Store {
    * their caches of credentials and keys (services/credentials.ts); 0 before any change.
    */
   memberVersion(): Promise<number>;
+  /**
+   * For a store other API processes write to (PostgreSQL): tells `onChange` as each of
+   * their changes commits ('members': who may do what; 'data': anything else, also after
+   * a lost connection is restored, since changes may have been missed meanwhile), and
+   * `onError` of each failure of the watch, which reconnects by itself. Absent: no other
+   * process writes (SQLite), but for `credence members` on the file, which the member
+   * version tells.
+   */
+  watchChanges?(
+    onChange: (what: 'members' | 'data') => void,
+    onError: (error: unknown) => void,
+  ): Promise<{ close(): Promise<void> }>;
 
   /**
    * Stores a batch's new reports with their entities, counts them into the per-token

@@ -91,6 +91,10 @@ import { POSTGRES_MIGRATIONS } from './migrations.js';
 /** The channel on which every committed change of the sequence is announced. */
 export const CHANGES_CHANNEL = 'credence_changes';
 
+/** How long a lost LISTEN connection waits before it reconnects: doubling up to the most. */
+const RECONNECT_MIN_MS = 500;
+const RECONNECT_MAX_MS = 30_000;
+
 // BIGINT columns hold epoch milliseconds and sequence numbers, all below 2^53.
 const types = {
   getTypeParser: (oid: number, format?: 'text' | 'binary') =>
@@ -264,6 +268,62 @@ export class PostgresStore implements Store {
         shareIndex,
       ])
     ).rows[0]?.id;
+  }
+
+  async watchChanges(
+    onChange: (what: 'members' | 'data') => void,
+    onError: (error: unknown) => void,
+  ): Promise<{ close(): Promise<void> }> {
+    let client: pg.Client | undefined;
+    let retry: NodeJS.Timeout | undefined;
+    let closed = false;
+    let delayMs = RECONNECT_MIN_MS;
+    const connect = async () => {
+      const next = new pg.Client({ connectionString: this.url });
+      next.on('notification', (n) => onChange(n.payload === 'members' ? 'members' : 'data'));
+      next.on('error', (error) => {
+        if (client !== next) return;
+        onError(error);
+        client = undefined;
+        // The connection is broken; its end can only fail the same way, already told.
+        void next.end().catch(() => undefined);
+        reconnect();
+      });
+      try {
+        await next.connect();
+        await next.query(`LISTEN ${CHANGES_CHANNEL}`);
+      } catch (error) {
+        await next.end().catch(() => undefined);
+        throw error;
+      }
+      client = next;
+      delayMs = RECONNECT_MIN_MS;
+    };
+    const reconnect = () => {
+      if (closed || retry !== undefined) return;
+      retry = setTimeout(() => {
+        retry = undefined;
+        connect().then(
+          // What committed while nobody listened is read by following the sequence.
+          () => onChange('data'),
+          (error: unknown) => {
+            onError(error);
+            reconnect();
+          },
+        );
+      }, delayMs);
+      retry.unref();
+      delayMs = Math.min(delayMs * 2, RECONNECT_MAX_MS);
+    };
+    await connect();
+    return {
+      close: async () => {
+        closed = true;
+        if (retry !== undefined) clearTimeout(retry);
+        await client?.end();
+        client = undefined;
+      },
+    };
   }
 
   async getMember(id: string): Promise<Member | undefined> {

@@ -93,6 +93,13 @@ export class ThreadedSqliteStore {
             if (target.failed === undefined) await target.call('close', []);
             await target.worker.terminate();
           };
+        // What the adapter does not have, the thread does not either (a port's optional
+        // method, such as watchChanges, is absent here as on SqliteStore).
+        if (
+          typeof (SqliteStore.prototype as unknown as Record<string, unknown>)[property] !==
+          'function'
+        )
+          return undefined;
         if (READ_HERE.has(property)) return (...args: unknown[]) => target.read(property, args);
         return (...args: unknown[]) => target.call(property, args);
       },
