@@ -9,20 +9,22 @@ import { buildProgram } from './program.js';
  */
 function failure(error: unknown): { readonly line: string; readonly code: number } {
   const oneLine = (text: string) => `credence: ${text.replace(/\s*\n\s*/g, ' ')}`;
+  // A refusal names its fields (operator commands run the platform's services directly).
+  const withFields = (message: string, fields: readonly { field: string; message: string }[]) => {
+    const named = fields.map((e) => `${e.field} ${e.message}`).join('; ');
+    return `${message}${named ? ` (${named})` : ''}`;
+  };
   if (error instanceof CredenceError)
     // A bad option value is a usage error; a bad identifier or a refusal is a failure.
     return {
-      line: oneLine(`${error.message} (${error.code})`),
+      line: oneLine(`${withFields(error.message, error.fields)} (${error.code})`),
       code: error.code === 'sim.invalid_option' ? 2 : 1,
     };
-  if (error instanceof HttpProblem) {
-    // Operator commands run the platform's services directly and share their problems.
-    const fields = (error.errors ?? []).map((e) => `${e.field} ${e.message}`).join('; ');
+  if (error instanceof HttpProblem)
     return {
-      line: oneLine(`${error.message}${fields ? ` (${fields})` : ''} (${error.code})`),
+      line: oneLine(`${withFields(error.message, error.errors ?? [])} (${error.code})`),
       code: 1,
     };
-  }
   if (error instanceof Error) return { line: oneLine(error.message), code: 1 };
   return { line: oneLine(String(error)), code: 1 };
 }

@@ -75,9 +75,9 @@ describe("a member's signing keys", () => {
   const refusal = (work: Promise<unknown>) =>
     work.then(
       () => undefined,
-      (e: { code?: string; errors?: { field: string }[] }) => ({
+      (e: { code?: string; fields?: readonly { field: string }[] }) => ({
         code: e.code,
-        field: e.errors?.[0]?.field,
+        field: e.fields?.[0]?.field,
       }),
     );
   const statement = (

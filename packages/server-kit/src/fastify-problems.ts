@@ -1,7 +1,9 @@
+import { isCredenceError } from '@credence/core/errors';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   type FieldError,
   HttpProblem,
+  isProblemCode,
   type ProblemCode,
   type ProblemExtensions,
   problemDocument,
@@ -53,7 +55,8 @@ function send(
 
 /**
  * Installs the error and not-found handlers that turn every failure into an RFC 9457
- * problem document: HttpProblem as thrown, validation and parser errors as 4xx naming
+ * problem document: HttpProblem as thrown, a CredenceError whose code is a problem's
+ * (services refuse with those) as that problem, validation and parser errors as 4xx naming
  * the field, anything else as a generic 500 whose detail is only in the log (with the
  * request id to find it). Nothing here ever writes a request body to the log.
  */
@@ -68,6 +71,15 @@ export function useProblemDocuments(app: FastifyInstance): void {
         error.errors,
         error.retryAfter,
         error.extensions,
+      );
+    // The domain's refusals: its stable code is the problem's, which decides the status.
+    if (isCredenceError(error) && isProblemCode(error.code))
+      return send(
+        reply,
+        request,
+        error.code,
+        error.message === '' ? undefined : error.message,
+        error.fields,
       );
     if (error.validation) {
       const errors = validationErrors(error);

@@ -76,6 +76,9 @@ export const PROBLEMS = {
 
 export type ProblemCode = keyof typeof PROBLEMS;
 
+/** Whether a code is a problem's (an error with it maps to that problem at the HTTP edge). */
+export const isProblemCode = (code: string): code is ProblemCode => Object.hasOwn(PROBLEMS, code);
+
 export interface FieldError {
   /** A JSON path into the request: "elements[3]", "keyId", "(body)". */
   readonly field: string;

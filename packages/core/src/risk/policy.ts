@@ -57,7 +57,10 @@ export const DEFAULT_POLICY: Policy = {
 
 export class PolicyError extends CredenceError<'policy.invalid'> {
   constructor(field: string, reason: string) {
-    super('policy.invalid', `${field} ${reason}`, { details: { field } });
+    super('policy.invalid', `${field} ${reason}`, {
+      details: { field },
+      fields: [{ field, message: reason }],
+    });
   }
 }
 

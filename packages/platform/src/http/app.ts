@@ -1389,21 +1389,8 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
         response: problems,
       },
     },
-    async (request) => {
-      try {
-        return { version: await deps.policies.set(request.body, me(request).id) };
-      } catch (error) {
-        if ((error as { code?: string }).code === 'policy.invalid') {
-          const field = String(
-            (error as { details?: { field?: string } }).details?.field ?? '(body)',
-          );
-          throw new HttpProblem('policy.invalid', (error as Error).message, {
-            errors: [{ field, message: (error as Error).message }],
-          });
-        }
-        throw error;
-      }
-    },
+    // A PolicyError is a domain refusal: the problem handler names its field.
+    async (request) => ({ version: await deps.policies.set(request.body, me(request).id) }),
   );
 
   return app;

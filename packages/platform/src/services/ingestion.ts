@@ -11,7 +11,7 @@ import {
 } from '@credence/core/wire/batches';
 import { checkEventTime, MAX_CLOCK_SKEW_MS, parseDateTime } from '@credence/core/wire/date-time';
 import type { TokenizedReport } from '@credence/core/wire/tokenized-records';
-import { HttpProblem } from '@credence/server-kit/problem';
+import { PlatformError } from '../domain/errors.js';
 import {
   type BatchRecord,
   type IngestLink,
@@ -46,7 +46,7 @@ function requireDates<K extends string>(
   return items.map((item, i) => {
     const checked = checkEventTime(item[field], now);
     if (!checked.ok)
-      throw new HttpProblem(
+      throw new PlatformError(
         'request.invalid',
         checked.problem === 'format'
           ? `${field} must be a real date and time`
@@ -78,7 +78,7 @@ function requirePoliceForPoliceConfirmed(
       : [],
   );
   if (errors.length > 0)
-    throw new HttpProblem(
+    throw new PlatformError(
       'role.forbidden',
       'police_confirmed is reported by police members only: report the case as confirmed_fraud',
       { errors: errors.slice(0, 50) },
@@ -96,13 +96,13 @@ function requireMaskedScripts(reports: readonly TokenizedReport[]): void {
     if (r.script === undefined) return;
     const field = `batch.reports[${i}].script`;
     if (r.fingerprint === undefined)
-      throw new HttpProblem('request.invalid', 'a script comes with its fingerprint', {
+      throw new PlatformError('request.invalid', 'a script comes with its fingerprint', {
         errors: [
           { field: `batch.reports[${i}].fingerprint`, message: 'is required with a script' },
         ],
       });
     if (maskNarrative(r.script) !== r.script.normalize('NFKC'))
-      throw new HttpProblem('request.invalid', 'a script must be masked at the member', {
+      throw new PlatformError('request.invalid', 'a script must be masked at the member', {
         errors: [{ field, message: 'holds a number, link, address or handle: it is not masked' }],
       });
   });
@@ -114,7 +114,7 @@ async function reused<T>(write: Promise<T>): Promise<T> {
     return await write;
   } catch (error) {
     if ((error as { code?: string }).code === 'batch.reused')
-      throw new HttpProblem(
+      throw new PlatformError(
         'batch.reused',
         'a batch id is used once: this one named another batch',
         {
@@ -178,7 +178,7 @@ export class IngestionService {
   ): Promise<{ record: BatchRecord; hashes: readonly string[] }> {
     const { batch } = signed;
     if (batch.member !== caller.id) {
-      throw new HttpProblem(
+      throw new PlatformError(
         'batch.member_mismatch',
         'the batch names another member than the credential',
         { errors: [{ field: 'batch.member', message: 'must be your member id' }] },
@@ -187,11 +187,11 @@ export class IngestionService {
     const created = parseDateTime(batch.createdAt);
     const now = this.now();
     if (created === undefined)
-      throw new HttpProblem('request.invalid', 'createdAt must be a real date and time', {
+      throw new PlatformError('request.invalid', 'createdAt must be a real date and time', {
         errors: [{ field: 'batch.createdAt', message: 'is not a valid date-time' }],
       });
     if (!(created >= now - MAX_AGE_MS && created <= now + MAX_CLOCK_SKEW_MS)) {
-      throw new HttpProblem('batch.stale', 'sign batches within a day of sending them', {
+      throw new PlatformError('batch.stale', 'sign batches within a day of sending them', {
         errors: [{ field: 'batch.createdAt', message: 'must be within the last 24 hours' }],
       });
     }
@@ -199,13 +199,13 @@ export class IngestionService {
       (k) => k.publicKey === signed.publicKey,
     );
     if (key !== undefined && key.activatesAt !== undefined && key.activatesAt > now)
-      throw new HttpProblem(
+      throw new PlatformError(
         'batch.key_pending',
         `the key was announced for you and starts at ${new Date(key.activatesAt).toISOString()}, unless you object`,
         { errors: [{ field: 'publicKey', message: 'has not started yet' }] },
       );
     if (key === undefined || !usableAt(key, now)) {
-      throw new HttpProblem(
+      throw new PlatformError(
         'batch.unknown_key',
         'sign with a current key of yours (credence member keys list; a new one: credence member keys rotate)',
         { errors: [{ field: 'publicKey', message: 'is not a current key of yours' }] },
@@ -216,12 +216,12 @@ export class IngestionService {
       canonical = canonicalBatch(batch, kind);
     } catch {
       // RFC 8785 has no form for some strings JSON lets through (a lone surrogate).
-      throw new HttpProblem('request.invalid', 'the batch has no canonical JSON (RFC 8785)', {
+      throw new PlatformError('request.invalid', 'the batch has no canonical JSON (RFC 8785)', {
         errors: [{ field: 'batch', message: 'holds a string that is not well-formed Unicode' }],
       });
     }
     if (!verifyBatchSignature(signed, canonical.text)) {
-      throw new HttpProblem(
+      throw new PlatformError(
         'batch.signature_invalid',
         'the signature must be Ed25519 over the RFC 8785 canonical JSON of batch',
         { errors: [{ field: 'signature', message: 'does not verify' }] },
@@ -284,7 +284,7 @@ export class IngestionService {
     const { scripts } = signed.batch;
     scripts.forEach((s, i) => {
       if (maskNarrative(s.script) !== s.script.normalize('NFKC'))
-        throw new HttpProblem('request.invalid', 'a script must be masked at the member', {
+        throw new PlatformError('request.invalid', 'a script must be masked at the member', {
           errors: [
             {
               field: `batch.scripts[${i}].script`,
@@ -301,7 +301,7 @@ export class IngestionService {
     scripts.forEach((s, i) => {
       const report = known.get(s.ref);
       if (report === undefined || !report.fingerprint)
-        throw new HttpProblem(
+        throw new PlatformError(
           'request.invalid',
           report === undefined
             ? 'a script is shared for one of your reports, by its ref'
@@ -350,9 +350,9 @@ export class IngestionService {
     const at = this.now();
     const result = await this.store.retractReport(caller.id, reportId, reason, at);
     if (result.status === 'not_found')
-      throw new HttpProblem('report.not_found', 'no report of yours has this id');
+      throw new PlatformError('report.not_found', 'no report of yours has this id');
     if (result.status === 'already' || result.log === undefined)
-      throw new HttpProblem('report.already_retracted');
+      throw new PlatformError('report.already_retracted', 'the report is retracted already');
     await this.view.reach(result.seq);
     return { seq: result.seq, at, log: result.log };
   }

@@ -16,7 +16,7 @@ import {
   type ProofElement,
   rootNodes,
 } from '@credence/core/merkle/proofs';
-import { HttpProblem } from '@credence/server-kit/problem';
+import { PlatformError } from '../domain/errors.js';
 import type { LogAppend, LogHead, StoredCheckpoint } from '../domain/types.js';
 import type { AuditSubject } from '../storage/log-append.js';
 import type { Store } from '../storage/store.js';
@@ -129,7 +129,7 @@ export class LogService {
   async addCosignature(size: number, line: string): Promise<{ size: number; witness: string }> {
     const kept = await this.store.getCheckpoint(size);
     if (kept === undefined)
-      throw new HttpProblem('log.range', 'there is no checkpoint of this size', {
+      throw new PlatformError('log.range', 'there is no checkpoint of this size', {
         errors: [{ field: 'size', message: 'must be the size of a published checkpoint' }],
       });
     const text = line.endsWith('\n') ? line : `${line}\n`;
@@ -137,7 +137,7 @@ export class LogService {
     const witnesses = [...this.witnesses, ...(await this.store.listWitnesses())];
     const named = witnesses.filter((w) => parseVerifierKey(w).name === name);
     if (name === undefined || named.length === 0)
-      throw new HttpProblem(
+      throw new PlatformError(
         'log.witness_unknown',
         'the log collects cosignatures of its configured witnesses only (serve --witness, or credence witnesses add on the platform host)',
         {
@@ -158,7 +158,7 @@ export class LogService {
       }
     };
     if (!named.some(verifies)) {
-      throw new HttpProblem(
+      throw new PlatformError(
         'log.cosignature_invalid',
         'the cosignature does not verify over this checkpoint',
         {
@@ -214,7 +214,7 @@ export class LogService {
   async entries(start: number, end: number): Promise<{ start: number; entries: string[] }> {
     const { size } = await this.store.logHead();
     if (start > size)
-      throw new HttpProblem('log.range', 'start is beyond the end of the log', {
+      throw new PlatformError('log.range', 'start is beyond the end of the log', {
         errors: [{ field: 'start', message: `must be at most the log's size, ${size}` }],
       });
     const stop = Math.min(end, size, start + MAX_ENTRIES_PAGE);
@@ -227,7 +227,7 @@ export class LogService {
   ): Promise<{ index: number; size: number; leafHash: string; proof: string[] }> {
     await this.requireSize(size, 'size');
     if (index >= size)
-      throw new HttpProblem('log.range', 'the index must be below the tree size', {
+      throw new PlatformError('log.range', 'the index must be below the tree size', {
         errors: [{ field: 'index', message: 'must be less than size' }],
       });
     const leaf = { level: 0, index };
@@ -246,7 +246,7 @@ export class LogService {
   ): Promise<{ from: number; to: number; proof: string[] }> {
     await this.requireSize(to, 'to');
     if (from > to)
-      throw new HttpProblem('log.range', 'from must not exceed to', {
+      throw new PlatformError('log.range', 'from must not exceed to', {
         errors: [{ field: 'from', message: 'must be at most to' }],
       });
     // From the empty tree, or to the same tree, there is nothing to prove (RFC 9162 §2.1.4).
@@ -321,7 +321,7 @@ export class LogService {
     const head = await this.store.logHead();
     this.knownSize = Math.max(this.knownSize, head.size);
     if (size > head.size)
-      throw new HttpProblem('log.range', 'the log is not that large yet', {
+      throw new PlatformError('log.range', 'the log is not that large yet', {
         errors: [{ field, message: `must be at most the log's size, ${head.size}` }],
       });
   }

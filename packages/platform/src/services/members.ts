@@ -1,6 +1,6 @@
 import { type SignedKeyStatement, verifyKeyStatement } from '@credence/core/wire/key-statements';
 import { newCredential } from '@credence/server-kit/bearer';
-import { HttpProblem } from '@credence/server-kit/problem';
+import { PlatformError } from '../domain/errors.js';
 import {
   type KeyChange,
   type LogAppend,
@@ -32,24 +32,24 @@ export interface MemberServiceOptions {
 }
 
 const invalidKey = (field: string) =>
-  new HttpProblem('request.invalid', 'an Ed25519 public key is 32 bytes in base64url', {
+  new PlatformError('request.invalid', 'an Ed25519 public key is 32 bytes in base64url', {
     errors: [{ field, message: 'is not a public key' }],
   });
 
 /** Share indexes are 1 to 255 (Shamir shares over ristretto255, credence keys init). */
 function checkShare(type: string, shareIndex: number): void {
   if (type !== 'keyserver')
-    throw new HttpProblem('request.invalid', 'only a member of type keyserver holds a share', {
+    throw new PlatformError('request.invalid', 'only a member of type keyserver holds a share', {
       errors: [{ field: 'shareIndex', message: 'is only for a key server' }],
     });
   if (!Number.isInteger(shareIndex) || shareIndex < 1 || shareIndex > 255)
-    throw new HttpProblem('request.invalid', 'a share index is an integer from 1 to 255', {
+    throw new PlatformError('request.invalid', 'a share index is an integer from 1 to 255', {
       errors: [{ field: 'shareIndex', message: 'is not a share index' }],
     });
 }
 
 const shareTaken = (shareIndex: number, holder: string) =>
-  new HttpProblem('member.share_taken', `share ${shareIndex} is bound to ${holder}`, {
+  new PlatformError('member.share_taken', `share ${shareIndex} is bound to ${holder}`, {
     errors: [{ field: 'shareIndex', message: 'is bound to another key server' }],
   });
 
@@ -89,13 +89,13 @@ export class MemberService {
     shareIndex?: number;
   }): Promise<{ member: Member; credential: string }> {
     if (!MEMBER_ID.test(input.id))
-      throw new HttpProblem(
+      throw new PlatformError(
         'request.invalid',
         'a member id is lowercase letters, digits and dashes',
         { errors: [{ field: 'id', message: 'is not a member id' }] },
       );
     if (!(MEMBER_TYPES as readonly string[]).includes(input.type))
-      throw new HttpProblem('request.invalid', `type must be one of ${MEMBER_TYPES.join(', ')}`, {
+      throw new PlatformError('request.invalid', `type must be one of ${MEMBER_TYPES.join(', ')}`, {
         errors: [{ field: 'type', message: 'is not a member type' }],
       });
     if (input.publicKey !== undefined && !PUBLIC_KEY.test(input.publicKey))
@@ -113,7 +113,8 @@ export class MemberService {
       ...(input.publicKey === undefined ? {} : { publicKey: input.publicKey }),
       ...(input.shareIndex === undefined ? {} : { shareIndex: input.shareIndex }),
     });
-    if (enrolled.status === 'exists') throw new HttpProblem('member.exists');
+    if (enrolled.status === 'exists')
+      throw new PlatformError('member.exists', `a member with the id ${input.id} exists`);
     if (enrolled.status === 'share_taken')
       throw shareTaken(input.shareIndex as number, enrolled.by);
     this.credentials.invalidate();
@@ -129,23 +130,24 @@ export class MemberService {
    */
   async bindShare(id: string, shareIndex: number): Promise<void> {
     const member = await this.store.getMember(id);
-    if (member === undefined) throw new HttpProblem('member.not_found');
+    if (member === undefined) throw new PlatformError('member.not_found', 'no member has this id');
     checkShare(member.type, shareIndex);
     const bound = await this.store.bindShare(id, shareIndex, this.now());
-    if (bound.status === 'not_found') throw new HttpProblem('member.not_found');
+    if (bound.status === 'not_found')
+      throw new PlatformError('member.not_found', 'no member has this id');
     if (bound.status === 'taken') throw shareTaken(shareIndex, bound.by);
     this.credentials.invalidate();
   }
 
   async disable(id: string): Promise<void> {
     if (!(await this.store.setMemberStatus(id, 'disabled')))
-      throw new HttpProblem('member.not_found');
+      throw new PlatformError('member.not_found', 'no member has this id');
     this.credentials.invalidate();
   }
 
   async enable(id: string): Promise<void> {
     if (!(await this.store.setMemberStatus(id, 'active')))
-      throw new HttpProblem('member.not_found');
+      throw new PlatformError('member.not_found', 'no member has this id');
     this.credentials.invalidate();
   }
 
@@ -159,9 +161,10 @@ export class MemberService {
     id: string,
     options: { credential: boolean; publicKey?: string },
   ): Promise<{ credential?: string; key?: { publicKey: string; activatesAt: number } }> {
-    if ((await this.store.getMember(id)) === undefined) throw new HttpProblem('member.not_found');
+    if ((await this.store.getMember(id)) === undefined)
+      throw new PlatformError('member.not_found', 'no member has this id');
     if (!options.credential && options.publicKey === undefined)
-      throw new HttpProblem(
+      throw new PlatformError(
         'request.invalid',
         'say what to rotate: the credential, a key, or both',
         {
@@ -174,7 +177,7 @@ export class MemberService {
     const keys = await this.store.signingKeys(id);
     // A key the member has, or had: nothing to rotate to, and an old key may have leaked.
     if (options.publicKey !== undefined && keys.some((k) => k.publicKey === options.publicKey))
-      throw new HttpProblem(
+      throw new PlatformError(
         'key.current',
         "that key is, or was, one of the member's signing keys: announce a new one",
         { errors: [{ field: 'publicKey', message: "is, or was, the member's" }] },
@@ -199,7 +202,7 @@ export class MemberService {
             },
           }),
     });
-    if (!rotated) throw new HttpProblem('member.not_found');
+    if (!rotated) throw new PlatformError('member.not_found', 'no member has this id');
     if (credential !== undefined) this.credentials.invalidate();
     if (key !== undefined) this.onKeysChanged();
     const token = credential?.token;
@@ -224,7 +227,7 @@ export class MemberService {
       field: string,
       message: string,
       code: 'request.invalid' | 'key.statement_invalid' = 'key.statement_invalid',
-    ) => new HttpProblem(code, message, { errors: [{ field, message }] });
+    ) => new PlatformError(code, message, { errors: [{ field, message }] });
     if (statement.member !== caller.id) throw refuse('statement.member', 'must be your member id');
     const at = this.now();
     const made = Date.parse(statement.at);
@@ -252,7 +255,7 @@ export class MemberService {
     switch (statement.action) {
       case 'add_signing_key':
         if (row !== undefined)
-          throw new HttpProblem('key.current', 'a key is added once: this one is known already', {
+          throw new PlatformError('key.current', 'a key is added once: this one is known already', {
             errors: [{ field: 'statement.publicKey', message: 'is already a key of yours' }],
           });
         change = {
@@ -291,7 +294,7 @@ export class MemberService {
           row.activatesAt <= at ||
           (row.revokedAt ?? Infinity) <= at
         )
-          throw new HttpProblem(
+          throw new PlatformError(
             'key.not_pending',
             'only a key announced for you and not started yet can be objected to',
             {

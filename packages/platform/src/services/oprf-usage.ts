@@ -1,4 +1,5 @@
-import { type FieldError, HttpProblem } from '@credence/server-kit/problem';
+import type { FieldFault } from '@credence/core/errors';
+import { PlatformError } from '../domain/errors.js';
 import { evaluatesTokens } from '../domain/types.js';
 import type { Store } from '../storage/store.js';
 
@@ -23,19 +24,19 @@ export async function checkUsageReport(
 ): Promise<void> {
   const reporter = await store.getMember(reporterId);
   if (reporter?.shareIndex === undefined)
-    throw new HttpProblem(
+    throw new PlatformError(
       'usage.share_unbound',
       `${reporterId} is bound to no share: the operator binds it (credence members bind-share ${reporterId} --share <i>)`,
       { errors: [{ field: 'shareIndex', message: 'no share is bound to this key server' }] },
     );
   if (report.shareIndex !== reporter.shareIndex)
-    throw new HttpProblem(
+    throw new PlatformError(
       'usage.share_mismatch',
       `${reporterId} evaluates with share ${reporter.shareIndex}: it reports that share's counts only`,
       { errors: [{ field: 'shareIndex', message: "is not this key server's share" }] },
     );
   const members = new Map((await store.listMembers()).map((m) => [m.id, m]));
-  const refused: FieldError[] = [];
+  const refused: FieldFault[] = [];
   report.counts.forEach((c, i) => {
     const member = members.get(c.member);
     if (member === undefined || !evaluatesTokens(member.type))
@@ -48,7 +49,7 @@ export async function checkUsageReport(
       });
   });
   if (refused.length > 0)
-    throw new HttpProblem(
+    throw new PlatformError(
       'usage.member_unknown',
       `${refused.length} of ${report.counts.length} counts name no member that evaluates tokens; nothing was logged`,
       { errors: refused.slice(0, MAX_NAMED) },
