@@ -1,0 +1,179 @@
+import type { LinkBatch, ReportBatch, ScriptBatch, SignedBatch } from '@credence/core/wire/batches';
+import { HttpProblem } from '@credence/server-kit/problem';
+import type { FastifyPluginAsync } from 'fastify';
+import * as S from '../schemas.js';
+import {
+  batchJson,
+  MEMBERS,
+  me,
+  type PlatformDeps,
+  problems,
+  REPORTERS,
+  reportJson,
+} from './kit.js';
+
+/** Contributions (SPEC §5): members and the police send signed batches of reports and links and the scripts of their reports, retract their reports, and read their own. */
+export function contributionRoutes(deps: PlatformDeps): FastifyPluginAsync {
+  return async (app) => {
+    // Contributions (members).
+    app.post(
+      '/v1/reports',
+      {
+        config: { roles: REPORTERS },
+        schema: {
+          tags: ['contributions'],
+          summary: 'Submit a signed batch of tokenized reports',
+          body: S.reportBatch,
+          response: { 200: S.batchResult, ...problems },
+        },
+      },
+      async (request) => {
+        const signed = request.body as SignedBatch<ReportBatch>;
+        const result = await deps.ingestion.submitReports(me(request), signed);
+        deps.metrics.ingested.inc(
+          { kind: 'reports' },
+          result.outcomes.filter((o) => o.status === 'accepted').length,
+        );
+        if (result.alerts > 0) deps.onChange?.();
+        return batchJson(
+          result,
+          result.log === undefined ? null : await deps.log.receipt(result.log),
+          signed.batch.reports.map((r) => r.ref),
+        );
+      },
+    );
+    app.post(
+      '/v1/links',
+      {
+        config: { roles: MEMBERS },
+        schema: {
+          tags: ['contributions'],
+          summary: 'Submit a signed batch of tokenized links',
+          body: S.linkBatch,
+          response: { 200: S.batchResult, ...problems },
+        },
+      },
+      async (request) => {
+        const result = await deps.ingestion.submitLinks(
+          me(request),
+          request.body as SignedBatch<LinkBatch>,
+        );
+        deps.metrics.ingested.inc(
+          { kind: 'links' },
+          result.outcomes.filter((o) => o.status === 'accepted').length,
+        );
+        if (result.alerts > 0) deps.onChange?.();
+        return batchJson(
+          result,
+          result.log === undefined ? null : await deps.log.receipt(result.log),
+        );
+      },
+    );
+    app.post(
+      '/v1/reports/scripts',
+      {
+        config: { roles: REPORTERS },
+        schema: {
+          tags: ['contributions'],
+          summary:
+            'Share the masked scripts of reports you sent before (a signed batch of {ref, script}); each is logged as its own entry',
+          body: S.scriptBatch,
+          response: { 200: S.batchResult, ...problems },
+        },
+      },
+      async (request) => {
+        const signed = request.body as SignedBatch<ScriptBatch>;
+        const result = await deps.ingestion.submitScripts(me(request), signed);
+        return batchJson(
+          result,
+          result.log === undefined ? null : await deps.log.receipt(result.log),
+          signed.batch.scripts.map((s) => s.ref),
+        );
+      },
+    );
+    app.post(
+      '/v1/reports/:id/retract',
+      {
+        config: { roles: REPORTERS },
+        schema: {
+          tags: ['contributions'],
+          summary: 'Retract one of your reports',
+          params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
+          body: S.retractRequest,
+          response: { 200: S.retractResult, ...problems },
+        },
+      },
+      async (request) => {
+        const { id } = request.params as { id: string };
+        const { reason } = request.body as { reason: string };
+        const r = await deps.ingestion.retract(me(request), id, reason);
+        return {
+          id,
+          retractedAt: new Date(r.at).toISOString(),
+          reason,
+          sequence: r.seq,
+          log: await deps.log.receipt(r.log),
+        };
+      },
+    );
+    app.get(
+      '/v1/reports',
+      {
+        config: { roles: REPORTERS },
+        schema: {
+          tags: ['contributions'],
+          summary: 'Your reports, a page at a time',
+          querystring: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              after: { type: 'string', maxLength: 64 },
+              limit: { type: 'string', pattern: '^\\d{1,4}$' },
+              ref: {
+                type: 'string',
+                pattern: '^[A-Za-z0-9._:-]{1,128}$',
+                description: 'only the report with this ref (yours), if there is one',
+              },
+            },
+          },
+        },
+      },
+      async (request) => {
+        const q = request.query as { after?: string; limit?: string; ref?: string };
+        if (q.ref !== undefined) {
+          const found = (await deps.store.reportsByRef(me(request).id, [q.ref])).get(q.ref);
+          const report =
+            found === undefined ? undefined : await deps.store.getReport(me(request).id, found.id);
+          return { reports: report === undefined ? [] : [reportJson(report)], next: null };
+        }
+        const limit = Math.min(1000, Math.max(1, Number(q.limit ?? '100')));
+        const reports = await deps.store.listReports(me(request).id, q.after, limit);
+        return {
+          reports: reports.map(reportJson),
+          next: reports.length === limit ? reports.at(-1)?.id : null,
+        };
+      },
+    );
+    app.get(
+      '/v1/reports/:id',
+      {
+        config: { roles: REPORTERS },
+        schema: {
+          tags: ['contributions'],
+          summary: 'One of your reports',
+          params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
+          response: { 200: S.storedReport, ...problems },
+        },
+      },
+      async (request) => {
+        const report = await deps.store.getReport(
+          me(request).id,
+          (request.params as { id: string }).id,
+        );
+        if (report === undefined)
+          throw new HttpProblem('report.not_found', 'no report of yours has this id');
+        return reportJson(report);
+      },
+    );
+  };
+}

@@ -1,0 +1,145 @@
+import type { TlsMaterial } from '@credence/server-kit/tls';
+import type { FastifyRequest, FastifyServerOptions } from 'fastify';
+import type { Registry } from 'prom-client';
+import type { Member, Role, StoredReport } from '../../domain/types.js';
+import type { AlertHub } from '../../services/alerts.js';
+import type { AnalysisService } from '../../services/analysis.js';
+import type { CheckLedger } from '../../services/check-ledger.js';
+import type { CheckAnswer, CheckService } from '../../services/check-service.js';
+import type { CheckView } from '../../services/check-view.js';
+import type { CredentialCache } from '../../services/credentials.js';
+import type { BatchResult, IngestionService } from '../../services/ingestion.js';
+import type { LogService, Receipt } from '../../services/log-service.js';
+import type { MemberService } from '../../services/members.js';
+import type { PolicyService } from '../../services/policy-service.js';
+import type { WebhookTargets } from '../../services/webhook-targets.js';
+import type { Store } from '../../storage/store.js';
+import type { PlatformMetrics } from '../metrics.js';
+import type { RequestLimiter } from '../request-limits.js';
+import * as S from '../schemas.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    member: Member | undefined;
+  }
+  interface FastifyContextConfig {
+    /** Roles that may call the route; absent: public. */
+    roles?: readonly Role[];
+  }
+}
+
+export interface PlatformDeps {
+  readonly store: Store;
+  readonly view: CheckView;
+  readonly credentials: CredentialCache;
+  readonly ingestion: IngestionService;
+  readonly checks: CheckService;
+  readonly analysis: AnalysisService;
+  readonly members: MemberService;
+  readonly policies: PolicyService;
+  readonly alerts: AlertHub;
+  readonly log: LogService;
+  readonly checkLedger: CheckLedger;
+  readonly metrics: PlatformMetrics;
+  readonly registry: Registry;
+  /** The platform's Ed25519 public key (webhook signatures), base64url. */
+  readonly platformPublicKey: string;
+  /** Per-member request rates (default: DEFAULT_REQUEST_RATES). */
+  readonly limiter?: RequestLimiter;
+  /** Where webhooks may point (default: public HTTPS only). */
+  readonly webhookTargets: WebhookTargets;
+  /** A test delivery to a webhook URL, now (WebhookDispatcher.test). */
+  readonly webhookTest?: (
+    url: string,
+  ) => Promise<{ delivered: boolean; status?: number; error?: string }>;
+  readonly logger?: FastifyServerOptions['logger'];
+  /** Serve HTTPS with this certificate and key (default: plain HTTP, for a proxy in front). */
+  readonly tls?: TlsMaterial;
+  /** Called after a write moved the change sequence (wakes alert streams here). */
+  readonly onChange?: () => void;
+}
+
+export const MEMBERS: readonly Role[] = ['member'];
+/** Who may report (and read, retract and sign their own reports): members and the police. */
+export const REPORTERS: readonly Role[] = ['member', 'police'];
+export const CHECKERS: readonly Role[] = ['member', 'police'];
+export const OPERATORS: readonly Role[] = ['operator'];
+export const ANYONE: readonly Role[] = ['member', 'police', 'auditor', 'operator'];
+export const AUDITORS: readonly Role[] = ['auditor', 'operator'];
+export const KEY_SERVERS: readonly Role[] = ['keyserver'];
+
+export const iso = (ms: number | undefined) =>
+  ms === undefined ? null : new Date(ms).toISOString();
+
+export function me(request: FastifyRequest): Member {
+  if (request.member === undefined) throw new Error('route without roles reads the member');
+  return request.member;
+}
+
+export function checkJson(a: CheckAnswer) {
+  return {
+    ...a,
+    firstSeen: iso(a.firstSeen),
+    lastSeen: iso(a.lastSeen),
+    basis: { ...a.basis, checkedAt: iso(a.basis.checkedAt) },
+  };
+}
+
+export function reportJson(r: StoredReport) {
+  return {
+    id: r.id,
+    ref: r.ref,
+    type: r.type,
+    category: r.category,
+    occurredAt: new Date(r.occurredAt).toISOString(),
+    ...(r.loss === undefined ? {} : { loss: r.loss }),
+    entities: r.entities,
+    createdAt: new Date(r.createdAt).toISOString(),
+    ...(r.retractedAt === undefined
+      ? {}
+      : { retractedAt: new Date(r.retractedAt).toISOString(), retractReason: r.retractReason }),
+  };
+}
+
+export function batchJson(result: BatchResult, receipt: Receipt | null, refs?: readonly string[]) {
+  const count = (s: string) => result.outcomes.filter((o) => o.status === s).length;
+  return {
+    batchId: result.batchId,
+    receivedAt: new Date(result.receivedAt).toISOString(),
+    log: receipt,
+    sequence: result.seq,
+    accepted: count('accepted'),
+    duplicates: count('duplicate'),
+    conflicts: count('conflict'),
+    alerts: result.alerts,
+    results: result.outcomes.map((o) => ({
+      index: o.index,
+      ...(refs?.[o.index] === undefined ? {} : { ref: refs[o.index] }),
+      status: o.status,
+      id: o.id,
+      ...(o.batchId === undefined ? {} : { batchId: o.batchId }),
+      ...(o.status === 'conflict' ? { code: 'item.conflict' } : {}),
+    })),
+  };
+}
+
+export const problems = {
+  400: S.problemSchema,
+  401: S.problemSchema,
+  403: S.problemSchema,
+  404: S.problemSchema,
+  409: S.problemSchema,
+} as const;
+
+export const cursorQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    after: { type: 'string', pattern: '^\\d{1,15}\\.\\d{1,15}$' },
+    limit: { type: 'string', pattern: '^\\d{1,4}$' },
+  },
+} as const;
+export const idParams = {
+  type: 'object',
+  properties: { id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } },
+} as const;

@@ -1,0 +1,279 @@
+import type { SignedKeyStatement } from '@credence/core/wire/key-statements';
+import type { FastifyPluginAsync } from 'fastify';
+import { MAX_ENTRIES_PAGE } from '../../services/log-service.js';
+import * as S from '../schemas.js';
+import {
+  ANYONE,
+  idParams,
+  iso,
+  me,
+  OPERATORS,
+  type PlatformDeps,
+  problems,
+  REPORTERS,
+} from './kit.js';
+
+/** Administration (the operator): members enrolled, disabled, enabled, rotated and bound to a share; and a member's own signing keys, records and credential (no one else speaks in its name: issue 11). */
+export function memberRoutes(deps: PlatformDeps): FastifyPluginAsync {
+  return async (app) => {
+    // Administration (operator).
+    app.get(
+      '/v1/members',
+      {
+        config: { roles: OPERATORS },
+        schema: {
+          tags: ['members'],
+          summary: 'Every member',
+          response: {
+            200: {
+              type: 'object',
+              properties: { members: { type: 'array', items: S.memberSchema } },
+            },
+          },
+        },
+      },
+      async () => ({
+        members: (await deps.members.list()).map((m) => ({
+          ...m,
+          createdAt: new Date(m.createdAt).toISOString(),
+        })),
+      }),
+    );
+    app.post(
+      '/v1/members',
+      {
+        config: { roles: OPERATORS },
+        schema: {
+          tags: ['members'],
+          summary: 'Create a member; its credential is in the answer, once',
+          body: S.newMemberRequest,
+          response: {
+            201: {
+              type: 'object',
+              properties: { member: S.memberSchema, credential: { type: 'string' } },
+            },
+            ...problems,
+          },
+        },
+      },
+      async (request, reply) => {
+        const { member, credential } = await deps.members.add(
+          request.body as {
+            id: string;
+            type: string;
+            name?: string;
+            publicKey?: string;
+            shareIndex?: number;
+          },
+        );
+        return reply.status(201).send({
+          member: { ...member, createdAt: new Date(member.createdAt).toISOString() },
+          credential,
+        });
+      },
+    );
+    app.post(
+      '/v1/members/:id/disable',
+      {
+        config: { roles: OPERATORS },
+        schema: {
+          tags: ['members'],
+          summary: 'Disable a member',
+          params: idParams,
+          response: problems,
+        },
+      },
+      async (request) => {
+        await deps.members.disable((request.params as { id: string }).id);
+        return { status: 'disabled' };
+      },
+    );
+    app.post(
+      '/v1/members/:id/enable',
+      {
+        config: { roles: OPERATORS },
+        schema: {
+          tags: ['members'],
+          summary: 'Enable a member again',
+          params: idParams,
+          response: problems,
+        },
+      },
+      async (request) => {
+        await deps.members.enable((request.params as { id: string }).id);
+        return { status: 'active' };
+      },
+    );
+    app.post(
+      '/v1/members/:id/rotate',
+      {
+        config: { roles: OPERATORS },
+        schema: {
+          tags: ['members'],
+          summary:
+            "New credential and/or signing key. A key is announced: it starts after the waiting period (the member is alerted and may object), and then the member's other keys stop",
+          params: idParams,
+          body: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { credential: { type: 'boolean' }, publicKey: S.TOKEN },
+          },
+          response: problems,
+        },
+      },
+      async (request) => {
+        const body = request.body as { credential?: boolean; publicKey?: string };
+        const rotated = await deps.members.rotate((request.params as { id: string }).id, {
+          credential: body.credential === true,
+          ...(body.publicKey === undefined ? {} : { publicKey: body.publicKey }),
+        });
+        return {
+          ...rotated,
+          ...(rotated.key === undefined
+            ? {}
+            : {
+                key: {
+                  publicKey: rotated.key.publicKey,
+                  activatesAt: new Date(rotated.key.activatesAt).toISOString(),
+                },
+              }),
+        };
+      },
+    );
+    // A member's own keys and credential (no one else speaks in its name: issue 11).
+    app.get(
+      '/v1/me/keys',
+      {
+        config: { roles: REPORTERS },
+        schema: {
+          tags: ['members'],
+          summary: 'Your signing keys: current, announced for you (and when they start), retired',
+          response: { 200: S.signingKeysAnswer, ...problems },
+        },
+      },
+      async (request) => {
+        const now = Date.now();
+        return {
+          keys: (await deps.members.keys(me(request).id)).map((k) => ({
+            publicKey: k.publicKey,
+            createdAt: new Date(k.createdAt).toISOString(),
+            activatesAt: iso(k.activatesAt),
+            revokedAt: iso(k.revokedAt),
+            state:
+              k.revokedAt !== undefined && k.revokedAt <= now
+                ? 'revoked'
+                : k.activatesAt !== undefined && k.activatesAt > now
+                  ? 'announced'
+                  : k.revokedAt !== undefined
+                    ? 'retiring'
+                    : 'current',
+          })),
+        };
+      },
+    );
+    app.post(
+      '/v1/me/keys',
+      {
+        config: { roles: REPORTERS },
+        schema: {
+          tags: ['members'],
+          summary:
+            'Change your signing keys with a statement signed by a current key: add one (replacing the others, if it says so), revoke one, or object to one announced for you',
+          body: S.keyStatementRequest,
+          response: problems,
+        },
+      },
+      async (request) => {
+        const { change, at, log } = await deps.members.changeKeys(
+          me(request),
+          request.body as SignedKeyStatement,
+        );
+        return {
+          event: change.event,
+          publicKey: change.publicKey,
+          replaces: change.replaces,
+          at: new Date(at).toISOString(),
+          log: await deps.log.receipt(log),
+        };
+      },
+    );
+    app.get(
+      '/v1/me/records',
+      {
+        config: { roles: ANYONE },
+        schema: {
+          tags: ['log'],
+          summary: `The records of the log entries in [start, end) that are in your name (at most ${MAX_ENTRIES_PAGE} entries looked at): what was done in your name, and by whom`,
+          querystring: S.logEntriesQuery,
+          response: {
+            200: {
+              type: 'object',
+              required: ['start', 'records'],
+              properties: {
+                start: { type: 'integer' },
+                records: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['index', 'record'],
+                    properties: { index: { type: 'integer' }, record: {} },
+                  },
+                },
+              },
+            },
+            ...problems,
+          },
+        },
+      },
+      async (request) => {
+        const q = request.query as { start: string; end?: string };
+        const start = Number(q.start);
+        return deps.log.memberRecords(
+          me(request).id,
+          start,
+          q.end === undefined ? start + MAX_ENTRIES_PAGE : Number(q.end),
+        );
+      },
+    );
+    app.post(
+      '/v1/me/credential',
+      {
+        config: { roles: ANYONE },
+        schema: {
+          tags: ['members'],
+          summary:
+            'A new credential for yourself, shown once; your others stop. Logged as your own doing',
+          response: problems,
+        },
+      },
+      async (request) => {
+        const { credential, at, log } = await deps.members.renewCredential(me(request));
+        return { credential, at: new Date(at).toISOString(), log: await deps.log.receipt(log) };
+      },
+    );
+    app.post(
+      '/v1/members/:id/share',
+      {
+        config: { roles: OPERATORS },
+        schema: {
+          tags: ['members'],
+          summary:
+            "Bind a key server to the share it evaluates with: it reports that share's counts only",
+          params: idParams,
+          body: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['shareIndex'],
+            properties: { shareIndex: S.SHARE_INDEX },
+          },
+          response: problems,
+        },
+      },
+      async (request) => {
+        const { shareIndex } = request.body as { shareIndex: number };
+        await deps.members.bindShare((request.params as { id: string }).id, shareIndex);
+        return { shareIndex };
+      },
+    );
+  };
+}

@@ -1,0 +1,83 @@
+import type { FastifyPluginAsync } from 'fastify';
+import * as S from '../schemas.js';
+import { ANYONE, me, OPERATORS, type PlatformDeps, problems } from './kit.js';
+
+/** The public routes (health, metrics, the OpenAPI document, the platform's facts), who the caller is, and the risk policy (read by anyone with a credential, set by the operator). */
+export function platformRoutes(deps: PlatformDeps): FastifyPluginAsync {
+  return async (app) => {
+    // Public.
+    app.get('/healthz', { schema: { hide: true } }, async () => ({
+      status: 'ok',
+      sequence: deps.view.watermark,
+      flaggedTokens: deps.view.size,
+    }));
+    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+      deps.metrics.flagged.set(deps.view.size);
+      deps.metrics.watermark.set(deps.view.watermark);
+      return reply.type(deps.registry.contentType).send(await deps.registry.metrics());
+    });
+    app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    app.get(
+      '/v1/platform',
+      {
+        schema: {
+          tags: ['platform'],
+          summary: 'Public facts about the platform: the key webhooks are signed with',
+          security: [],
+        },
+      },
+      async () => ({
+        name: 'Credence',
+        apiVersion: '1',
+        webhookPublicKey: deps.platformPublicKey,
+        webhookSignature:
+          'Credence-Signature: t=<unix seconds>,ed25519=<base64url of Ed25519 over "<t>.<body>">',
+      }),
+    );
+
+    // Anyone with a credential.
+    app.get(
+      '/v1/me',
+      {
+        config: { roles: ANYONE },
+        schema: {
+          tags: ['members'],
+          summary: 'The member this credential belongs to',
+          response: { 200: S.memberSchema },
+        },
+      },
+      async (request) => {
+        const m = me(request);
+        return { ...m, createdAt: new Date(m.createdAt).toISOString() };
+      },
+    );
+    app.get(
+      '/v1/policy',
+      {
+        config: { roles: ANYONE },
+        schema: { tags: ['policy'], summary: 'The risk policy in force' },
+      },
+      async () => {
+        const { version, policy } = deps.policies.get();
+        return { version, policy };
+      },
+    );
+    app.put(
+      '/v1/policy',
+      {
+        config: { roles: OPERATORS },
+        // An open object in the schema, checked field by field in code (parsePolicy): about
+        // twenty numbers, well under a kilobyte written out.
+        bodyLimit: 64 * 1024,
+        schema: {
+          tags: ['policy'],
+          summary: 'Set a new version of the risk policy',
+          body: { type: 'object' },
+          response: problems,
+        },
+      },
+      // A PolicyError is a domain refusal: the problem handler names its field.
+      async (request) => ({ version: await deps.policies.set(request.body, me(request).id) }),
+    );
+  };
+}
