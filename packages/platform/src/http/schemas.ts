@@ -908,3 +908,126 @@ export const campaignsAnswer = {
     campaigns: { type: 'array', items: campaignSummary },
   },
 } as const;
+
+// Answers of the routes that had none declared (issue 14): a declared answer is all that
+// leaves, so a field added to what a service returns does not reach a caller unseen.
+
+const ISO_TIME = { type: 'string', format: 'date-time' } as const;
+
+export const platformAnswer = {
+  type: 'object',
+  required: ['name', 'apiVersion', 'webhookPublicKey', 'webhookSignature'],
+  properties: {
+    name: { type: 'string' },
+    apiVersion: { type: 'string' },
+    webhookPublicKey: TOKEN,
+    webhookSignature: { type: 'string' },
+  },
+} as const;
+
+export const policyAnswer = {
+  type: 'object',
+  required: ['version', 'policy'],
+  properties: {
+    version: { type: 'integer' },
+    policy: {
+      type: 'object',
+      additionalProperties: true,
+      description: 'weights, halfLifeDays, thresholds, ageFloor (docs/platform.md, "Risk policy")',
+    },
+  },
+} as const;
+
+export const policyVersionAnswer = {
+  type: 'object',
+  required: ['version'],
+  properties: { version: { type: 'integer' } },
+} as const;
+
+export const reportsPage = {
+  type: 'object',
+  required: ['reports', 'next'],
+  properties: {
+    reports: { type: 'array', items: storedReport },
+    next: { type: ['string', 'null'] },
+  },
+} as const;
+
+export const memberStatusAnswer = {
+  type: 'object',
+  required: ['status'],
+  properties: { status: { type: 'string', enum: ['active', 'disabled'] } },
+} as const;
+
+export const rotateAnswer = {
+  type: 'object',
+  properties: {
+    credential: { type: 'string', description: 'the new credential, shown once' },
+    key: {
+      type: 'object',
+      required: ['publicKey', 'activatesAt'],
+      properties: { publicKey: TOKEN, activatesAt: ISO_TIME },
+    },
+  },
+} as const;
+
+export const keyChangeAnswer = {
+  type: 'object',
+  required: ['event', 'publicKey', 'replaces', 'at', 'log'],
+  properties: {
+    event: { type: 'string', enum: ['added', 'announced', 'objected', 'revoked'] },
+    publicKey: TOKEN,
+    replaces: { type: 'array', items: TOKEN },
+    at: ISO_TIME,
+    log: receipt,
+  },
+} as const;
+
+export const credentialAnswer = {
+  type: 'object',
+  required: ['credential', 'at', 'log'],
+  properties: {
+    credential: { type: 'string', description: 'your new credential, shown once' },
+    at: ISO_TIME,
+    log: receipt,
+  },
+} as const;
+
+export const shareAnswer = {
+  type: 'object',
+  required: ['shareIndex'],
+  properties: { shareIndex: SHARE_INDEX },
+} as const;
+
+export const watchAddedAnswer = {
+  type: 'object',
+  required: ['added'],
+  properties: { added: { type: 'integer' } },
+} as const;
+
+export const unwatchAnswer = {
+  type: 'object',
+  required: ['removed'],
+  properties: { removed: { type: 'integer', description: 'how many of the tokens you watched' } },
+} as const;
+
+export const webhookRemovedAnswer = {
+  type: 'object',
+  required: ['removed'],
+  properties: { removed: { type: 'boolean' } },
+} as const;
+
+export const watchlistPage = {
+  type: 'object',
+  required: ['tokens', 'next'],
+  properties: {
+    tokens: { type: 'array', items: tokenRef },
+    next: { type: ['string', 'null'] },
+  },
+} as const;
+
+export const webhookAnswer = {
+  type: 'object',
+  required: ['url'],
+  properties: { url: { type: ['string', 'null'] } },
+} as const;

@@ -136,6 +136,7 @@ export function contributionRoutes(deps: PlatformDeps): FastifyPluginAsync {
               },
             },
           },
+          response: { 200: S.reportsPage, ...problems },
         },
       },
       async (request) => {

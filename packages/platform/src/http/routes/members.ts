@@ -80,7 +80,7 @@ export function memberRoutes(deps: PlatformDeps): FastifyPluginAsync {
           tags: ['members'],
           summary: 'Disable a member',
           params: idParams,
-          response: problems,
+          response: { 200: S.memberStatusAnswer, ...problems },
         },
       },
       async (request) => {
@@ -96,7 +96,7 @@ export function memberRoutes(deps: PlatformDeps): FastifyPluginAsync {
           tags: ['members'],
           summary: 'Enable a member again',
           params: idParams,
-          response: problems,
+          response: { 200: S.memberStatusAnswer, ...problems },
         },
       },
       async (request) => {
@@ -118,7 +118,7 @@ export function memberRoutes(deps: PlatformDeps): FastifyPluginAsync {
             additionalProperties: false,
             properties: { credential: { type: 'boolean' }, publicKey: S.TOKEN },
           },
-          response: problems,
+          response: { 200: S.rotateAnswer, ...problems },
         },
       },
       async (request) => {
@@ -180,7 +180,7 @@ export function memberRoutes(deps: PlatformDeps): FastifyPluginAsync {
           summary:
             'Change your signing keys with a statement signed by a current key: add one (replacing the others, if it says so), revoke one, or object to one announced for you',
           body: S.keyStatementRequest,
-          response: problems,
+          response: { 200: S.keyChangeAnswer, ...problems },
         },
       },
       async (request) => {
@@ -243,7 +243,7 @@ export function memberRoutes(deps: PlatformDeps): FastifyPluginAsync {
           tags: ['members'],
           summary:
             'A new credential for yourself, shown once; your others stop. Logged as your own doing',
-          response: problems,
+          response: { 200: S.credentialAnswer, ...problems },
         },
       },
       async (request) => {
@@ -266,7 +266,7 @@ export function memberRoutes(deps: PlatformDeps): FastifyPluginAsync {
             required: ['shareIndex'],
             properties: { shareIndex: S.SHARE_INDEX },
           },
-          response: problems,
+          response: { 200: S.shareAnswer, ...problems },
         },
       },
       async (request) => {

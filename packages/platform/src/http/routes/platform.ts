@@ -24,6 +24,7 @@ export function platformRoutes(deps: PlatformDeps): FastifyPluginAsync {
           tags: ['platform'],
           summary: 'Public facts about the platform: the key webhooks are signed with',
           security: [],
+          response: { 200: S.platformAnswer },
         },
       },
       async () => ({
@@ -55,7 +56,11 @@ export function platformRoutes(deps: PlatformDeps): FastifyPluginAsync {
       '/v1/policy',
       {
         config: { roles: ANYONE },
-        schema: { tags: ['policy'], summary: 'The risk policy in force' },
+        schema: {
+          tags: ['policy'],
+          summary: 'The risk policy in force',
+          response: { 200: S.policyAnswer, ...problems },
+        },
       },
       async () => {
         const { version, policy } = deps.policies.get();
@@ -73,7 +78,7 @@ export function platformRoutes(deps: PlatformDeps): FastifyPluginAsync {
           tags: ['policy'],
           summary: 'Set a new version of the risk policy',
           body: { type: 'object' },
-          response: problems,
+          response: { 200: S.policyVersionAnswer, ...problems },
         },
       },
       // A PolicyError is a domain refusal: the problem handler names its field.

@@ -18,7 +18,7 @@ export function watchRoutes(deps: PlatformDeps): FastifyPluginAsync {
           tags: ['watchlist'],
           summary: 'Watch tokens of your customers',
           body: S.watchRequest,
-          response: problems,
+          response: { 200: S.watchAddedAnswer, ...problems },
         },
       },
       async (request) => {
@@ -34,7 +34,7 @@ export function watchRoutes(deps: PlatformDeps): FastifyPluginAsync {
           tags: ['watchlist'],
           summary: 'Stop watching tokens',
           body: S.unwatchRequest,
-          response: problems,
+          response: { 200: S.unwatchAnswer, ...problems },
         },
       },
       async (request) => {
@@ -54,6 +54,7 @@ export function watchRoutes(deps: PlatformDeps): FastifyPluginAsync {
             additionalProperties: false,
             properties: { after: S.TOKEN, limit: { type: 'string', pattern: '^\\d{1,4}$' } },
           },
+          response: { 200: S.watchlistPage, ...problems },
         },
       },
       async (request) => {
@@ -145,7 +146,7 @@ export function watchRoutes(deps: PlatformDeps): FastifyPluginAsync {
             required: ['url'],
             properties: { url: { type: 'string', pattern: '^https?://', maxLength: 2000 } },
           },
-          response: problems,
+          response: { 200: S.webhookAnswer, ...problems },
         },
       },
       async (request) => {
@@ -161,7 +162,14 @@ export function watchRoutes(deps: PlatformDeps): FastifyPluginAsync {
     );
     app.get(
       '/v1/webhook',
-      { config: { roles: MEMBERS }, schema: { tags: ['alerts'], summary: 'Your webhook' } },
+      {
+        config: { roles: MEMBERS },
+        schema: {
+          tags: ['alerts'],
+          summary: 'Your webhook',
+          response: { 200: S.webhookAnswer, ...problems },
+        },
+      },
       async (request) => ({ url: (await deps.store.getWebhook(me(request).id)) ?? null }),
     );
     app.post(
@@ -200,7 +208,11 @@ export function watchRoutes(deps: PlatformDeps): FastifyPluginAsync {
       '/v1/webhook',
       {
         config: { roles: MEMBERS },
-        schema: { tags: ['alerts'], summary: 'Stop webhook deliveries' },
+        schema: {
+          tags: ['alerts'],
+          summary: 'Stop webhook deliveries',
+          response: { 200: S.webhookRemovedAnswer, ...problems },
+        },
       },
       async (request) => ({ removed: await deps.store.deleteWebhook(me(request).id) }),
     );
