@@ -75,4 +75,15 @@ describe('the policy (issue 12)', () => {
       /ageFloor\.police_confirmed/,
     );
   });
+
+  it('answers a token nobody reported as clear without a kind, and needs one for a reported token', () => {
+    expect(assess(DEFAULT_POLICY, undefined, [], now)).toMatchObject({
+      verdict: 'clear',
+      score: 0,
+      reporters: 0,
+    });
+    expect(() => assess(DEFAULT_POLICY, undefined, [row('bank-a', 'suspected', 1)], now)).toThrow(
+      TypeError,
+    );
+  });
 });

@@ -165,16 +165,19 @@ function ago(ms: number): string {
  */
 export function assess(
   policy: Policy,
-  kind: IdentifierKind,
+  /** The token's kind (its evidence's half-life); none for a token nobody reported. */
+  kind: IdentifierKind | undefined,
   stats: readonly TokenStats[],
   now: number,
 ): Assessment {
+  if (kind === undefined && stats.length > 0)
+    throw new TypeError('a reported token has a kind: its evidence ages by it');
   const reports = { police_confirmed: 0, confirmed_fraud: 0, victim_report: 0, suspected: 0 };
   const strongest = new Map<string, number>();
   let categories = 0;
   let firstSeen: number | undefined;
   let lastSeen: number | undefined;
-  const halfLife = policy.halfLifeDays[kind] * DAY_MS;
+  const halfLife = kind === undefined ? 0 : policy.halfLifeDays[kind] * DAY_MS;
   for (const s of stats) {
     reports[s.type] += s.reports;
     categories |= s.categories;

@@ -56,7 +56,7 @@ export class CheckService {
     return tokens.map((token) => {
       const flagged = this.view.lookup(token);
       const { stats, earlier } = currentHolder(flagged?.stats ?? [], flagged?.reassignedAt);
-      const scored = assess(policy, flagged?.kind ?? 'phone', stats, now);
+      const scored = assess(policy, flagged?.kind, stats, now);
       // What was left out for an earlier holder is said last (issue 12).
       const given =
         flagged?.reassignedAt === undefined || earlier === 0

@@ -35,8 +35,9 @@ import type { AuditStatePage, AuditTable } from './audit-state.js';
 import type { AuditSubject } from './log-append.js';
 
 /**
- * The platform's storage port. One interface, two adapters: SqliteStore (embedded, the
- * default) and PostgresStore (production); one contract suite runs against both.
+ * The platform's storage port. One interface, two adapters: SqliteStore (embedded, run
+ * on a writer thread of its own by ThreadedSqliteStore, the default: server.ts openStore)
+ * and PostgresStore (production); one contract suite runs against both.
  *
  * Every write is one transaction and durable when the promise resolves ("acknowledged
  * means durable"). Writes that change what checks answer advance one change sequence,

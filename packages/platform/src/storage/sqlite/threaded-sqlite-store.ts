@@ -1,4 +1,4 @@
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Store } from '../store.js';
 import { SqliteStore } from './sqlite-store.js';
@@ -114,7 +114,11 @@ export class ThreadedSqliteStore {
 function workerScript(): URL {
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith('.js')) return new URL('./sqlite-worker.js', import.meta.url);
-  return new URL(
-    `file://${here.replace(/\/src\/storage\/sqlite\/threaded-sqlite-store\.ts$/, '/dist/storage/sqlite/sqlite-worker.js')}`,
+  // pathToFileURL: a checkout whose path has a space, '#' or '%' is a path, not a URL.
+  return pathToFileURL(
+    here.replace(
+      /\/src\/storage\/sqlite\/threaded-sqlite-store\.ts$/,
+      '/dist/storage/sqlite/sqlite-worker.js',
+    ),
   );
 }
