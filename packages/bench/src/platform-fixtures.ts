@@ -19,6 +19,9 @@ import pg from 'pg';
 export const KEY_ID = 'kBench';
 export const randomToken = () => encodeBase64url(randomBytes(32));
 
+/** The report types a bank sends (police_confirmed is the police's: issue 13). */
+const BANK_REPORT_TYPES = REPORT_TYPES.filter((t) => t !== 'police_confirmed');
+
 /** A report of two entities (a caller's phone, a beneficiary account), as members send them. */
 export function syntheticReport(
   ref: string,
@@ -28,7 +31,7 @@ export function syntheticReport(
 ): TokenizedReport {
   return {
     ref,
-    type: REPORT_TYPES[i % REPORT_TYPES.length] as TokenizedReport['type'],
+    type: BANK_REPORT_TYPES[i % BANK_REPORT_TYPES.length] as TokenizedReport['type'],
     category: CATEGORIES[i % CATEGORIES.length] as TokenizedReport['category'],
     occurredAt: new Date(Date.now() - (i % 90) * 86_400_000).toISOString(),
     loss: '10k-100k',
