@@ -1,4 +1,5 @@
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
+import { DEFAULT_POLICY } from '@credence/core/risk/policy';
 import type { EntityRole, LinkType, ReportType } from '@credence/core/wire/vocabulary';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -11,25 +12,8 @@ import {
 
 const NOW = Date.UTC(2026, 10, 1);
 const DAY = 86_400_000;
-const WEIGHTS = {
-  weights: { police_confirmed: 0.95, confirmed_fraud: 0.8, victim_report: 0.5, suspected: 0.25 },
-  halfLifeDays: {
-    phone: 90,
-    bank_card: 365,
-    bank_account: 365,
-    id_number: 730,
-    imei: 365,
-    device_id: 180,
-    ip: 14,
-    url: 30,
-    domain: 90,
-    email: 180,
-    app: 180,
-    wallet: 365,
-    im_account: 180,
-  },
-  now: NOW,
-} as const;
+// The default policy's weights and half-lives, aged to NOW.
+const WEIGHTS = { ...DEFAULT_POLICY, now: NOW };
 
 const KINDS: readonly IdentifierKind[] = ['phone', 'bank_account', 'device_id', 'ip', 'id_number'];
 const ROLES: readonly EntityRole[] = ['caller', 'beneficiary_account', 'device', 'victim'];
