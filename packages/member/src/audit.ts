@@ -2,7 +2,8 @@ import { decodeBase64url } from '@credence/core/encoding/base64url';
 import { constantTimeEqual } from '@credence/core/encoding/bytes';
 import { type AuditRecord, RECORD_TYPE_OF, recordDigestOf } from '@credence/core/log/audit-records';
 import { type Checkpoint, verifyCheckpoint } from '@credence/core/log/checkpoint';
-import { entryText, LOG_ENTRY_KINDS, type LogEntry } from '@credence/core/log/entries';
+import { entryText, type LogEntry } from '@credence/core/log/entries';
+import { ENTRY_KINDS, isLogEntryKind } from '@credence/core/log/kinds';
 import { hashLeaf } from '@credence/core/merkle/hash';
 import { TreeBuilder } from '@credence/core/merkle/tree-builder';
 import { rootFromInclusionProof } from '@credence/core/merkle/verify';
@@ -213,14 +214,7 @@ export async function auditLog(options: AuditOptions): Promise<AuditReport> {
           kinds[parsed.kind] = (kinds[parsed.kind] ?? 0) + 1;
           if (parsed.kind === 'alerts') alertsLogged += Number(parsed.subject.split('/')[1] ?? 0);
           let repeated = false;
-          if (
-            parsed.kind === 'report' ||
-            parsed.kind === 'retraction' ||
-            parsed.kind === 'link_batch' ||
-            parsed.kind === 'report_script' ||
-            parsed.kind === 'policy_change' ||
-            parsed.kind === 'analysis'
-          ) {
+          if (ENTRY_KINDS[parsed.kind].unique) {
             let seen = subjects.get(parsed.kind);
             if (seen === undefined) {
               seen = new Set();
@@ -351,7 +345,7 @@ async function compareStore(
 function parseEntry(text: string): LogEntry | undefined {
   try {
     const e = JSON.parse(text) as LogEntry;
-    if (!(LOG_ENTRY_KINDS as readonly string[]).includes(e.kind)) return undefined;
+    if (!isLogEntryKind(e.kind)) return undefined;
     return entryText(e) === text ? e : undefined;
   } catch {
     return undefined;
@@ -366,20 +360,7 @@ const FINDING_OF: Partial<Record<LogEntry['kind'], AuditFindingKind>> = {
 };
 
 function describe(entry: LogEntry): string {
-  switch (entry.kind) {
-    case 'report':
-      return `report ${entry.subject} of ${entry.member}`;
-    case 'retraction':
-      return `the retraction of report ${entry.subject} of ${entry.member}`;
-    case 'link_batch':
-      return `link batch ${entry.subject} of ${entry.member}`;
-    case 'report_script':
-      return `the script shared for report ${entry.subject} of ${entry.member}`;
-    case 'alerts':
-      return `the ${entry.subject.split('/')[1] ?? ''} alerts raised by a write of ${entry.member}`;
-    default:
-      return `the ${entry.kind.replace('_', ' ')} ${entry.subject} of ${entry.member}`;
-  }
+  return ENTRY_KINDS[entry.kind].describe(entry);
 }
 
 /**

@@ -1,18 +1,18 @@
 import {
-  entryTime,
   itemContentHash,
   type LogEntry,
-  linkBatchDigest,
-  reportDigest,
+  linkBatchEntry,
+  type ReportRecord,
+  reportEntry,
 } from '@credence/core/log/entries';
 import { canonicalJson } from '@credence/core/signing/canonical-json';
 import type { TokenizedLink, TokenizedReport } from '@credence/core/wire/tokenized-records';
 
 /**
  * The log entries a member expects from a batch it submitted, computed from its own
- * items and the ids the platform gave them — never from what the log says. The digests
- * are the ones the platform logs (@credence/core/log/entries), so a receipt verifies only
- * if the platform logged exactly what the member sent.
+ * items and the ids the platform gave them — never from what the log says. The entries
+ * are made by the functions the platform logs with (@credence/core/log/entries), so a
+ * receipt verifies only if the platform logged exactly what the member sent.
  */
 
 const contentHash = (item: unknown) => itemContentHash(canonicalJson(item));
@@ -28,35 +28,14 @@ interface Accepted {
 const acceptedInOrder = (results: readonly Accepted[]) =>
   results.filter((r) => r.status === 'accepted').sort((a, b) => a.index - b.index);
 
-/**
- * The report entry (without its time) of one of the member's reports, by the id it got
- * and the batch that brought it.
- */
-function reportEntry(
-  memberId: string,
-  batchId: string,
-  item: TokenizedReport,
-  id: string,
-): Omit<LogEntry, 'time'> {
-  return {
-    kind: 'report',
-    member: memberId,
-    subject: id,
-    digest: reportDigest({
-      id,
-      ref: item.ref,
-      type: item.type,
-      category: item.category,
-      occurredAt: Date.parse(item.occurredAt),
-      loss: item.loss,
-      entities: item.entities,
-      contentHash: contentHash(item),
-      batchId,
-      fingerprint: item.fingerprint,
-      script: item.script,
-    }),
-  };
-}
+/** One of the member's reports as the platform stores it, by the id it got and its batch. */
+const reportRecord = (batchId: string, item: TokenizedReport, id: string): ReportRecord => ({
+  ...item,
+  id,
+  occurredAt: Date.parse(item.occurredAt),
+  contentHash: contentHash(item),
+  batchId,
+});
 
 export function expectedReportEntries(
   memberId: string,
@@ -65,11 +44,10 @@ export function expectedReportEntries(
   reports: readonly TokenizedReport[],
   results: readonly Accepted[],
 ): LogEntry[] {
-  const time = entryTime(Date.parse(receivedAt));
-  return acceptedInOrder(results).map((r) => ({
-    ...reportEntry(memberId, batchId, reports[r.index] as TokenizedReport, r.id),
-    time,
-  }));
+  const at = Date.parse(receivedAt);
+  return acceptedInOrder(results).map((r) =>
+    reportEntry(memberId, at, reportRecord(batchId, reports[r.index] as TokenizedReport, r.id)),
+  );
 }
 
 /**
@@ -86,7 +64,14 @@ export function expectedDuplicateReports(
 ): Omit<LogEntry, 'time'>[] {
   return results
     .filter((r) => r.status === 'duplicate')
-    .map((r) => reportEntry(memberId, r.batchId ?? '', reports[r.index] as TokenizedReport, r.id));
+    .map((r) => {
+      const { time: _unknown, ...entry } = reportEntry(
+        memberId,
+        0,
+        reportRecord(r.batchId ?? '', reports[r.index] as TokenizedReport, r.id),
+      );
+      return entry;
+    });
 }
 
 export function expectedLinkEntries(
@@ -99,27 +84,20 @@ export function expectedLinkEntries(
   const accepted = acceptedInOrder(results);
   if (accepted.length === 0) return [];
   return [
-    {
-      kind: 'link_batch',
-      time: entryTime(Date.parse(receivedAt)),
-      member: memberId,
-      subject: batchId,
-      digest: linkBatchDigest(
-        accepted.map((r) => {
-          const l = links[r.index] as TokenizedLink;
-          return {
-            id: r.id,
-            link: l.link,
-            from: { token: l.from.token, kind: l.from.kind },
-            to: { token: l.to.token, kind: l.to.kind },
-            keyId: l.from.keyId,
-            at: Date.parse(l.at),
-            count: l.count,
-            amount: l.amount,
-            contentHash: contentHash(l),
-          };
-        }),
-      ),
-    },
+    linkBatchEntry(
+      memberId,
+      batchId,
+      Date.parse(receivedAt),
+      accepted.map((r) => {
+        const l = links[r.index] as TokenizedLink;
+        return {
+          ...l,
+          id: r.id,
+          keyId: l.from.keyId,
+          at: Date.parse(l.at),
+          contentHash: contentHash(l),
+        };
+      }),
+    ),
   ];
 }

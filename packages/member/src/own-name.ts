@@ -1,5 +1,6 @@
 import type { AuditRecord } from '@credence/core/log/audit-records';
 import { type LogEntry, recordDigest } from '@credence/core/log/entries';
+import { ENTRY_KINDS } from '@credence/core/log/kinds';
 
 /**
  * What a member makes of an entry of the log in its own name (SPEC §3.6, issue 11: no
@@ -38,8 +39,6 @@ export interface OwnNameContext {
   readonly enrolmentCredential: boolean;
 }
 
-const CONTRIBUTIONS = new Set(['report', 'link_batch', 'retraction', 'report_script']);
-
 export function judgeOwnName(
   index: number,
   entry: LogEntry,
@@ -49,9 +48,9 @@ export function judgeOwnName(
   const at = `entry ${index} (${entry.time})`;
   // The platform's bookkeeping: digests of the member's checks, key servers' counts of its
   // evaluations (the monitor sums them up), the commitments to alerts its writes raised.
-  if (entry.kind === 'check_digest' || entry.kind === 'oprf_usage' || entry.kind === 'alerts')
-    return {};
-  if (CONTRIBUTIONS.has(entry.kind))
+  const { role } = ENTRY_KINDS[entry.kind];
+  if (role === 'bookkeeping') return {};
+  if (role === 'contribution')
     return {
       finding: {
         kind: 'foreign_entry',

@@ -406,25 +406,33 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
     });
 
     it('ingests reports idempotently by ref: accepted, duplicate, conflict', async () => {
-      const first = await store.ingestReports(batch('bank-a', 'reports', 2), [
+      const b1 = batch('bank-a', 'reports', 2);
+      const first = await store.ingestReports(b1, [
         report('r1', [1, 2]),
         report('r2', [3]),
       ]);
       expect(first.outcomes.map((o) => o.status)).toEqual(['accepted', 'accepted']);
       expect(first.seq).toBeGreaterThan(0);
-      const again = await store.ingestReports(batch('bank-a', 'reports', 3), [
+      const b2 = batch('bank-a', 'reports', 3);
+      const again = await store.ingestReports(b2, [
         report('r1', [1, 2]),
         report('r2', [4]),
         report('r3', [5]),
         report('r3', [5]),
+        report('r3', [6]),
       ]);
       expect(again.outcomes.map((o) => o.status)).toEqual([
         'duplicate',
         'conflict',
         'accepted',
         'duplicate',
+        'conflict',
       ]);
       expect(again.outcomes[0]?.id).toBe(first.outcomes[0]?.id);
+      // A repeat names the batch that first brought it, in this batch or before.
+      expect(again.outcomes[0]?.batchId).toBe(b1.batchId);
+      expect(again.outcomes[3]).toMatchObject({ id: again.outcomes[2]?.id, batchId: b2.batchId });
+      expect(again.outcomes[4]?.id).toBe(again.outcomes[2]?.id);
       expect(again.seq).toBeGreaterThan(first.seq);
       // Another member may use the same ref.
       const other = await store.ingestReports(batch('bank-b', 'reports', 1), [report('r1', [1])]);

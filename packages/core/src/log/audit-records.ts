@@ -10,6 +10,7 @@ import {
   reportScriptDigest,
   retractionDigest,
 } from './entries.js';
+import { entryKind, LOG_ENTRY_KINDS } from './kinds.js';
 
 /**
  * What the store holds for the subject of a log entry, as the platform serves it to an
@@ -80,18 +81,13 @@ export type AuditRecord =
   | { readonly type: 'event'; readonly record: unknown };
 
 /** Which record each kind of entry is checked against; absent: none (check digests). */
-export const RECORD_TYPE_OF: Readonly<Partial<Record<LogEntry['kind'], AuditRecord['type']>>> = {
-  report: 'report',
-  retraction: 'report',
-  link_batch: 'links',
-  report_script: 'script',
-  alerts: 'alerts',
-  member_event: 'event',
-  key_event: 'event',
-  policy_change: 'event',
-  analysis: 'event',
-  oprf_usage: 'event',
-};
+export const RECORD_TYPE_OF: Readonly<Partial<Record<LogEntry['kind'], AuditRecord['type']>>> =
+  Object.fromEntries(
+    LOG_ENTRY_KINDS.flatMap((kind) => {
+      const record = entryKind(kind).record;
+      return record === undefined ? [] : [[kind, record]];
+    }),
+  );
 
 /**
  * The digest the entry would carry if the store held exactly this record, or why it
@@ -121,29 +117,13 @@ export function recordDigestOf(
                 reason: r.retractReason ?? '',
               }),
             };
-      return timed(r.createdAt, () =>
-        reportDigest({
-          id: r.id,
-          ref: r.ref,
-          type: r.type,
-          category: r.category,
-          occurredAt: r.occurredAt,
-          loss: r.loss ?? undefined,
-          entities: r.entities,
-          contentHash: r.contentHash,
-          batchId: r.batchId,
-          fingerprint: r.fingerprint ?? undefined,
-          script: r.script ?? undefined,
-        }),
-      );
+      return timed(r.createdAt, () => reportDigest(r));
     }
     case 'links': {
       if (record.links.length === 0) return { mismatch: 'the store holds none of its links' };
       const late = record.links.find((l) => entryTime(l.createdAt) !== entry.time);
       if (late !== undefined) return { mismatch: `link ${late.id} was stored at another time` };
-      return {
-        digest: linkBatchDigest(record.links.map((l) => ({ ...l, amount: l.amount ?? undefined }))),
-      };
+      return { digest: linkBatchDigest(record.links) };
     }
     case 'script':
       if (record.report !== entry.subject)

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { encodeBase64url } from '../encoding/base64url.js';
 import { hashLeaf } from '../merkle/hash.js';
 import { canonicalBytes } from '../signing/canonical-json.js';
+import type { LogEntryKind } from './kinds.js';
 
 /**
  * Entries of the transparency log (SPEC §3.4). An entry says that something happened —
@@ -12,21 +13,7 @@ import { canonicalBytes } from '../signing/canonical-json.js';
  * The leaf is the entry's RFC 8785 canonical JSON, hashed as an RFC 9162 leaf.
  */
 
-export const LOG_ENTRY_KINDS = [
-  'report',
-  'retraction',
-  'link_batch',
-  'check_digest',
-  'oprf_usage',
-  'member_event',
-  'key_event',
-  'policy_change',
-  'analysis',
-  'report_script',
-  'alerts',
-] as const;
-
-export type LogEntryKind = (typeof LOG_ENTRY_KINDS)[number];
+export { LOG_ENTRY_KINDS, type LogEntryKind } from './kinds.js';
 
 export interface LogEntry {
   readonly kind: LogEntryKind;
@@ -91,7 +78,7 @@ export interface ReportRecord {
   readonly category: string;
   /** Epoch milliseconds. */
   readonly occurredAt: number;
-  readonly loss: string | undefined;
+  readonly loss?: string | null | undefined;
   readonly entities: readonly {
     readonly role: string;
     readonly kind: string;
@@ -102,8 +89,8 @@ export interface ReportRecord {
   /** The signed batch the report came in. */
   readonly batchId: string;
   /** The script's fingerprint (`mh1.…`) and, where the member shared it, the masked script. */
-  readonly fingerprint: string | undefined;
-  readonly script: string | undefined;
+  readonly fingerprint?: string | null | undefined;
+  readonly script?: string | null | undefined;
 }
 
 export function reportDigest(r: ReportRecord): string {
@@ -125,7 +112,7 @@ export function reportRecordText(r: ReportRecord): string {
         `{"keyId":${s(String(e.keyId))},"kind":${s(String(e.kind))},"role":${s(String(e.role))},"token":${s(String(e.token))}}`,
     )
     .join(',');
-  const optional = (v: string | undefined) => (v === undefined ? 'null' : s(String(v)));
+  const optional = (v: string | null | undefined) => (v == null ? 'null' : s(String(v)));
   return `{"batchId":${s(String(r.batchId))},"category":${s(String(r.category))},"contentHash":${s(String(r.contentHash))},"entities":[${entities}],"fingerprint":${optional(r.fingerprint)},"id":${s(String(r.id))},"loss":${optional(r.loss)},"occurredAt":${s(r.occurredAt)},"ref":${s(String(r.ref))},"script":${optional(r.script)},"type":${s(String(r.type))}}`;
 }
 
@@ -138,7 +125,7 @@ export interface LinkRecord {
   /** Epoch milliseconds. */
   readonly at: number;
   readonly count: number;
-  readonly amount: string | undefined;
+  readonly amount?: string | null | undefined;
   readonly contentHash: string;
 }
 
@@ -158,6 +145,37 @@ export function linkBatchDigest(links: readonly LinkRecord[]): string {
       contentHash: l.contentHash,
     })),
   );
+}
+
+/**
+ * The entry of a report a member sent: the one mapping from a report to its entry, which
+ * the platform logs, the member expects from its receipt and an auditor rebuilds from
+ * the stored row.
+ */
+export function reportEntry(memberId: string, at: number, report: ReportRecord): LogEntry {
+  return {
+    kind: 'report',
+    time: entryTime(at),
+    member: memberId,
+    subject: report.id,
+    digest: reportDigest(report),
+  };
+}
+
+/** The entry of a batch that added links: the digest of the links it added. */
+export function linkBatchEntry(
+  memberId: string,
+  batchId: string,
+  at: number,
+  links: readonly LinkRecord[],
+): LogEntry {
+  return {
+    kind: 'link_batch',
+    time: entryTime(at),
+    member: memberId,
+    subject: batchId,
+    digest: linkBatchDigest(links),
+  };
 }
 
 /** A retraction: the report, when, and a digest of the reason (which is free text). */

@@ -12,11 +12,12 @@ import {
   entryText,
   entryTime,
   type LogEntry,
-  linkBatchDigest,
+  linkBatchEntry,
   recordDigest,
-  reportDigest,
+  reportEntry,
   reportScriptDigest,
 } from '@credence/core/log/entries';
+import { type EntryRecordType, entryKind, isLogEntryKind } from '@credence/core/log/kinds';
 import { HASH_SIZE, hashLeaf } from '@credence/core/merkle/hash';
 import { type CompletedNode, TreeBuilder } from '@credence/core/merkle/tree-builder';
 import { canonicalJson } from '@credence/core/signing/canonical-json';
@@ -87,33 +88,14 @@ export function planAppend(state: LogStateRow, entries: readonly EntryToAppend[]
   };
 }
 
-/** One entry per accepted report: the digest of the report as stored. */
+/** One entry per accepted report (core/log/entries.ts, reportEntry). */
 export function reportEntries(
   memberId: string,
   batchId: string,
   at: number,
   accepted: readonly (IngestReport & { readonly id: string })[],
 ): LogEntry[] {
-  const time = entryTime(at);
-  return accepted.map((r) => ({
-    kind: 'report',
-    time,
-    member: memberId,
-    subject: r.id,
-    digest: reportDigest({
-      id: r.id,
-      ref: r.ref,
-      type: r.type,
-      category: r.category,
-      occurredAt: r.occurredAt,
-      loss: r.loss,
-      entities: r.entities,
-      contentHash: r.contentHash,
-      batchId,
-      fingerprint: r.fingerprint,
-      script: r.script,
-    }),
-  }));
+  return accepted.map((r) => reportEntry(memberId, at, { ...r, batchId }));
 }
 
 /** A script shared later for one of the member's reports. */
@@ -156,32 +138,23 @@ export function alertsEntry(
   };
 }
 
-/** One entry per link batch that added links: the digest of the links it added. */
-export function linkBatchEntry(
+/** The entry of a link batch that added links (core/log/entries.ts, linkBatchEntry). */
+export function linkBatchEntries(
   memberId: string,
   batchId: string,
   at: number,
   accepted: readonly (IngestLink & { readonly id: string })[],
-): LogEntry {
-  return {
-    kind: 'link_batch',
-    time: entryTime(at),
-    member: memberId,
-    subject: batchId,
-    digest: linkBatchDigest(
-      accepted.map((l) => ({
-        id: l.id,
-        link: l.link,
-        from: { token: l.from.token, kind: l.from.kind },
-        to: { token: l.to.token, kind: l.to.kind },
-        keyId: l.from.keyId,
-        at: l.at,
-        count: l.count,
-        amount: l.amount,
-        contentHash: l.contentHash,
-      })),
-    ),
-  };
+): LogEntry[] {
+  return accepted.length === 0
+    ? []
+    : [
+        linkBatchEntry(
+          memberId,
+          batchId,
+          at,
+          accepted.map((l) => ({ ...l, keyId: l.from.keyId })),
+        ),
+      ];
 }
 
 /**
@@ -410,18 +383,25 @@ export interface AuditRows {
 
 export const memberKey = (member: string, id: string) => `${member}\u0000${id}`;
 
+/**
+ * Where the store keeps an event's record: a policy's is its row in `policies`, a run's
+ * the SHA-256 of its kept result, every other event's the record beside the log.
+ */
+const eventSource = (kind: string): 'policies' | 'analyses' | 'records' =>
+  kind === 'policy_change' ? 'policies' : kind === 'analysis' ? 'analyses' : 'records';
+
 export function auditRecordOf(e: AuditSubject, rows: AuditRows): AuditRecord | null {
-  switch (e.kind) {
-    case 'report':
-    case 'retraction': {
+  if (!isLogEntryKind(e.kind)) return null;
+  switch (entryKind(e.kind).record) {
+    case 'report': {
       const row = rows.reports.get(memberKey(e.member, e.subject));
       return row === undefined ? null : { type: 'report', report: reportRecordOf(row) };
     }
-    case 'link_batch': {
+    case 'links': {
       const links = rows.links.get(memberKey(e.member, e.subject)) ?? [];
       return links.length === 0 ? null : { type: 'links', links: links.map(linkRecordOf) };
     }
-    case 'report_script': {
+    case 'script': {
       const s = rows.scripts.get(memberKey(e.member, e.subject));
       return s === undefined
         ? null
@@ -439,22 +419,24 @@ export function auditRecordOf(e: AuditSubject, rows: AuditRows): AuditRecord | n
         ? null
         : { type: 'alerts', salt: a.salt, alerts: a.rows.map(alertRecordOf) };
     }
-    case 'policy_change': {
-      const version = /^policy\/(\d+)$/.exec(e.subject)?.[1];
-      const body = version === undefined ? undefined : rows.policies.get(Number(version));
-      return body === undefined ? null : { type: 'event', record: body };
-    }
-    case 'analysis': {
-      const id = /^analysis\/(\d+)$/.exec(e.subject)?.[1];
-      const body = id === undefined ? undefined : rows.analyses.get(Number(id));
-      return body === undefined ? null : { type: 'event', record: analysisRecord(body) };
-    }
-    case 'member_event':
-    case 'key_event':
-    case 'oprf_usage': {
-      const text = rows.records.get(e.index);
-      return text === undefined ? null : { type: 'event', record: JSON.parse(text) as unknown };
-    }
+    case 'event':
+      switch (eventSource(e.kind)) {
+        case 'policies': {
+          const version = /^policy\/(\d+)$/.exec(e.subject)?.[1];
+          const body = version === undefined ? undefined : rows.policies.get(Number(version));
+          return body === undefined ? null : { type: 'event', record: body };
+        }
+        case 'analyses': {
+          const id = /^analysis\/(\d+)$/.exec(e.subject)?.[1];
+          const body = id === undefined ? undefined : rows.analyses.get(Number(id));
+          return body === undefined ? null : { type: 'event', record: analysisRecord(body) };
+        }
+        case 'records': {
+          const text = rows.records.get(e.index);
+          return text === undefined ? null : { type: 'event', record: JSON.parse(text) as unknown };
+        }
+      }
+      return null;
     default:
       return null;
   }
@@ -470,18 +452,22 @@ export function auditWants(entries: readonly AuditSubject[]): {
   policies: number[];
   analyses: number[];
 } {
-  const by = (...kinds: string[]) => entries.filter((e) => kinds.includes(e.kind));
-  const numbered = (kind: string, prefix: string) =>
-    by(kind)
+  const by = (type: EntryRecordType, source?: ReturnType<typeof eventSource>) =>
+    entries.filter((e) => {
+      if (!isLogEntryKind(e.kind) || entryKind(e.kind).record !== type) return false;
+      return source === undefined || eventSource(e.kind) === source;
+    });
+  const numbered = (source: 'policies' | 'analyses', prefix: string) =>
+    by('event', source)
       .map((e) => (e.subject.startsWith(prefix) ? Number(e.subject.slice(prefix.length)) : NaN))
       .filter((n) => Number.isSafeInteger(n));
   return {
-    reports: by('report', 'retraction'),
-    links: by('link_batch'),
-    scripts: by('report_script'),
+    reports: by('report'),
+    links: by('links'),
+    scripts: by('script'),
     alerts: by('alerts').map((e) => e.index),
-    records: by('member_event', 'key_event', 'oprf_usage').map((e) => e.index),
-    policies: numbered('policy_change', 'policy/'),
-    analyses: numbered('analysis', 'analysis/'),
+    records: by('event', 'records').map((e) => e.index),
+    policies: numbered('policies', 'policy/'),
+    analyses: numbered('analyses', 'analysis/'),
   };
 }

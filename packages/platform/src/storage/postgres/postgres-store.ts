@@ -3,7 +3,7 @@ import type { AuditRecord } from '@credence/core/log/audit-records';
 import type { AlertRecord, LogEntry } from '@credence/core/log/entries';
 import { retractionEntry } from '@credence/core/log/entries';
 import type { NodeId } from '@credence/core/merkle/tree-builder';
-import type { Category, LinkType, ReportType } from '@credence/core/wire/vocabulary';
+import type { Category, ReportType } from '@credence/core/wire/vocabulary';
 import pg from 'pg';
 import type {
   Alert,
@@ -47,6 +47,14 @@ import {
   auditStateQuery,
 } from '../audit-state.js';
 import { BatchReusedError, newId } from '../ids.js';
+import {
+  givenTokens,
+  type KnownReport,
+  linkEvents,
+  reportEvents,
+  sortReports,
+  type WatchEvent,
+} from '../ingest-rules.js';
 import { keyAlert, keyChangeRecord, keyChangeStatements } from '../key-changes.js';
 import {
   type AuditSubject,
@@ -59,7 +67,7 @@ import {
   credentialEntries,
   type EntryToAppend,
   eventEntry,
-  linkBatchEntry,
+  linkBatchEntries,
   memberKey,
   oprfUsageEntry,
   planAppend,
@@ -99,16 +107,6 @@ const RECONNECT_MAX_MS = 30_000;
 const types = {
   getTypeParser: (oid: number, format?: 'text' | 'binary') =>
     oid === 20 ? Number : pg.types.getTypeParser(oid, format ?? 'text'),
-};
-
-type Event = {
-  token: string;
-  kind: IdentifierKind;
-  source: 'report' | 'link';
-  reportType?: ReportType;
-  category?: Category;
-  linkType?: LinkType;
-  occurredAt: number;
 };
 
 /**
@@ -853,7 +851,7 @@ export class PostgresStore implements Store {
     client: pg.PoolClient,
     submitter: string,
     seq: number,
-    events: readonly Event[],
+    events: readonly WatchEvent[],
     now: number,
   ): Promise<AlertRecord[]> {
     if (events.length === 0) return [];
@@ -916,8 +914,7 @@ export class PostgresStore implements Store {
   ): Promise<IngestResult> {
     return this.tx(async (client) => {
       await this.recordBatch(client, batch);
-      const refs = reports.map((r) => r.ref);
-      const existing = new Map<string, { id: string; hash: string; batch: string }>();
+      const existing = new Map<string, KnownReport>();
       const found = await client.query<{
         ref: string;
         id: string;
@@ -925,27 +922,13 @@ export class PostgresStore implements Store {
         batch_id: string;
       }>(
         'SELECT ref, id, content_hash, batch_id FROM reports WHERE member_id = $1 AND ref = ANY($2::text[])',
-        [batch.memberId, refs],
+        [batch.memberId, reports.map((r) => r.ref)],
       );
       for (const r of found.rows)
-        existing.set(r.ref, { id: r.id, hash: r.content_hash, batch: r.batch_id });
-      const outcomes: ItemOutcome[] = [];
-      const accepted: (IngestReport & { id: string })[] = [];
-      reports.forEach((r, index) => {
-        const seen = existing.get(r.ref);
-        if (seen !== undefined) {
-          outcomes.push(
-            seen.hash === r.contentHash
-              ? { index, status: 'duplicate', id: seen.id, batchId: seen.batch }
-              : { index, status: 'conflict', id: seen.id },
-          );
-          return;
-        }
-        const id = newId('r');
-        existing.set(r.ref, { id, hash: r.contentHash, batch: batch.batchId });
-        accepted.push({ ...r, id });
-        outcomes.push({ index, status: 'accepted', id });
-      });
+        existing.set(r.ref, { id: r.id, contentHash: r.content_hash, batchId: r.batch_id });
+      const { outcomes, accepted } = sortReports(batch.batchId, reports, (ref) =>
+        existing.get(ref),
+      );
       if (accepted.length === 0)
         return { outcomes, seq: await this.currentSeqIn(client), alerts: 0, log: undefined };
       await client.query(
@@ -1013,21 +996,11 @@ export class PostgresStore implements Store {
         "SELECT from_token AS token, max(at) AS at FROM links WHERE link = 'reassigned' AND from_token = ANY($1::text[]) GROUP BY from_token",
         [tokens.map((t) => t.token)],
       );
-      const events: Event[] = accepted.flatMap((r) =>
-        distinctTokens([r]).map((t) => ({
-          token: t.token,
-          kind: t.kind,
-          source: 'report' as const,
-          reportType: r.type,
-          category: r.category,
-          occurredAt: r.occurredAt,
-        })),
-      );
       const alerts = await this.alertWatchers(
         client,
         batch.memberId,
         seq,
-        events,
+        reportEvents(accepted),
         batch.receivedAt,
       );
       const log = await this.logWrite(
@@ -1194,15 +1167,7 @@ export class PostgresStore implements Store {
       const accepted = links.flatMap((l, i) =>
         fresh.has(ids[i] as string) ? [{ ...l, id: ids[i] as string }] : [],
       );
-      const events: Event[] = accepted.flatMap((l) =>
-        [l.from, l.to].map((t) => ({
-          token: t.token,
-          kind: t.kind,
-          source: 'link' as const,
-          linkType: l.link,
-          occurredAt: l.at,
-        })),
-      );
+      const events = linkEvents(accepted);
       const watched =
         events.length > 0 &&
         (
@@ -1210,17 +1175,12 @@ export class PostgresStore implements Store {
             events.map((e) => e.token),
           ])
         ).rowCount !== 0;
-      const entries =
-        accepted.length === 0
-          ? []
-          : [linkBatchEntry(batch.memberId, batch.batchId, batch.receivedAt, accepted)];
+      const entries = linkBatchEntries(batch.memberId, batch.batchId, batch.receivedAt, accepted);
       // A reported token given to a new holder changes what checks count (issue 12): it
       // moves the change sequence, so that every process's view takes the new time. The
       // sequence is taken first: a report naming the token for the first time, committed
       // meanwhile, is then seen here, or (committed after) sees this link.
-      const given = [
-        ...new Set(accepted.filter((l) => l.link === 'reassigned').map((l) => l.from.token)),
-      ].sort();
+      const given = givenTokens(accepted);
       if (!watched && given.length === 0)
         return {
           outcomes,

@@ -5,7 +5,7 @@ import type { AuditRecord } from '@credence/core/log/audit-records';
 import type { AlertRecord, LogEntry } from '@credence/core/log/entries';
 import { retractionEntry } from '@credence/core/log/entries';
 import type { NodeId } from '@credence/core/merkle/tree-builder';
-import type { Category, LinkType, ReportType } from '@credence/core/wire/vocabulary';
+import type { Category, ReportType } from '@credence/core/wire/vocabulary';
 import Database from 'better-sqlite3';
 import type {
   Alert,
@@ -49,6 +49,13 @@ import {
   auditStateQuery,
 } from '../audit-state.js';
 import { BatchReusedError, newId } from '../ids.js';
+import {
+  givenTokens,
+  linkEvents,
+  reportEvents,
+  sortReports,
+  type WatchEvent,
+} from '../ingest-rules.js';
 import { keyAlert, keyChangeRecord, keyChangeStatements } from '../key-changes.js';
 import {
   type AuditSubject,
@@ -60,7 +67,7 @@ import {
   credentialEntries,
   type EntryToAppend,
   eventEntry,
-  linkBatchEntry,
+  linkBatchEntries,
   memberKey,
   oprfUsageEntry,
   planAppend,
@@ -710,15 +717,7 @@ export class SqliteStore implements Store {
   private alertWatchers(
     submitter: string,
     seq: number,
-    events: readonly {
-      token: string;
-      kind: IdentifierKind;
-      source: 'report' | 'link';
-      reportType?: ReportType;
-      category?: Category;
-      linkType?: LinkType;
-      occurredAt: number;
-    }[],
+    events: readonly WatchEvent[],
     now: number,
   ): AlertRecord[] {
     const watchers = this.db.prepare<[string, string], { member_id: string }>(
@@ -785,21 +784,13 @@ export class SqliteStore implements Store {
       ON CONFLICT (token) DO UPDATE SET seq = excluded.seq, flagged = 1`);
     return this.db.transaction((): IngestResult => {
       this.recordBatch(batch);
-      const outcomes: ItemOutcome[] = [];
-      const accepted: (IngestReport & { id: string })[] = [];
-      reports.forEach((r, index) => {
-        const existing = byRef.get(batch.memberId, r.ref);
-        if (existing !== undefined) {
-          outcomes.push(
-            existing.content_hash === r.contentHash
-              ? { index, status: 'duplicate', id: existing.id, batchId: existing.batch_id }
-              : { index, status: 'conflict', id: existing.id },
-          );
-          return;
-        }
-        const id = newId('r');
+      const { outcomes, accepted } = sortReports(batch.batchId, reports, (ref) => {
+        const r = byRef.get(batch.memberId, ref);
+        return r && { id: r.id, contentHash: r.content_hash, batchId: r.batch_id };
+      });
+      for (const r of accepted) {
         insertReport.run(
-          id,
+          r.id,
           batch.memberId,
           r.ref,
           r.type,
@@ -814,10 +805,8 @@ export class SqliteStore implements Store {
           r.script ?? null,
         );
         for (const e of r.entities)
-          insertEntity.run(e.token, id, e.role, e.kind, e.keyId, batch.memberId);
-        accepted.push({ ...r, id });
-        outcomes.push({ index, status: 'accepted', id });
-      });
+          insertEntity.run(e.token, r.id, e.role, e.kind, e.keyId, batch.memberId);
+      }
       if (accepted.length === 0)
         return {
           outcomes,
@@ -845,17 +834,12 @@ export class SqliteStore implements Store {
         const at = latest.get(t.token)?.at;
         if (at !== null && at !== undefined) reassigned[t.token] = at;
       }
-      const events = accepted.flatMap((r) =>
-        distinctTokens([r]).map((t) => ({
-          token: t.token,
-          kind: t.kind,
-          source: 'report' as const,
-          reportType: r.type,
-          category: r.category,
-          occurredAt: r.occurredAt,
-        })),
+      const alerts = this.alertWatchers(
+        batch.memberId,
+        seq,
+        reportEvents(accepted),
+        batch.receivedAt,
       );
-      const alerts = this.alertWatchers(batch.memberId, seq, events, batch.receivedAt);
       const log = this.logWrite(
         batch.memberId,
         batch.receivedAt,
@@ -965,19 +949,8 @@ export class SqliteStore implements Store {
         accepted.push({ ...l, id });
         outcomes.push({ index, status: 'accepted', id });
       });
-      const entries =
-        accepted.length === 0
-          ? []
-          : [linkBatchEntry(batch.memberId, batch.batchId, batch.receivedAt, accepted)];
-      const events = accepted.flatMap((l) =>
-        [l.from, l.to].map((t) => ({
-          token: t.token,
-          kind: t.kind,
-          source: 'link' as const,
-          linkType: l.link,
-          occurredAt: l.at,
-        })),
-      );
+      const entries = linkBatchEntries(batch.memberId, batch.batchId, batch.receivedAt, accepted);
+      const events = linkEvents(accepted);
       const watched =
         events.length > 0 && this.db.prepare('SELECT 1 FROM watchlist LIMIT 1').get() !== undefined;
       // A reported token given to a new holder changes what checks count (issue 12): it
@@ -985,9 +958,7 @@ export class SqliteStore implements Store {
       const known = this.db.prepare<[string], { token: string }>(
         'SELECT token FROM token_state WHERE token = ?',
       );
-      const reassigned = [
-        ...new Set(accepted.filter((l) => l.link === 'reassigned').map((l) => l.from.token)),
-      ].filter((t) => known.get(t) !== undefined);
+      const reassigned = givenTokens(accepted).filter((t) => known.get(t) !== undefined);
       if (!watched && reassigned.length === 0)
         return {
           outcomes,
