@@ -1,9 +1,8 @@
-import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Identifier } from '@credence/core/identifiers/kinds';
 import { loadRistretto255 } from '@credence/core/oprf/ristretto255';
-import { privateKeyFromJwk } from '@credence/core/signing/ed25519';
+import { type Ed25519PrivateKey, privateKeyFromJwk } from '@credence/core/signing/ed25519';
 import { openLocalStore } from './file-errors.js';
 import type { LogMonitor } from './log-monitor.js';
 import { type MemberConfig, parseMemberConfig } from './member-config.js';
@@ -114,7 +113,7 @@ export class MemberSession {
   }
 
   /** The member's Ed25519 signing key (signingKeyFile, relative to the configuration). */
-  signingKey(): { readonly key: KeyObject; readonly publicKey: string } {
+  signingKey(): { readonly key: Ed25519PrivateKey; readonly publicKey: string } {
     if (this.config.signingKeyFile === undefined)
       throw new MemberError(
         'member.config',

@@ -1,4 +1,4 @@
-import { createHash, type KeyObject } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { renameSync, writeFileSync } from 'node:fs';
 import {
   credentialCommitment,
@@ -7,7 +7,7 @@ import {
   recordDigest,
 } from '@credence/core/log/entries';
 import type { Receipt } from '@credence/core/log/receipt';
-import { generateEd25519 } from '@credence/core/signing/ed25519';
+import { type Ed25519PrivateKey, generateEd25519 } from '@credence/core/signing/ed25519';
 import {
   type KeyAction,
   type SignedKeyStatement,
@@ -89,7 +89,7 @@ export async function rotateSigningKey(options: {
   readonly platform: PlatformEndpoint;
   readonly monitor: LogMonitor;
   readonly memberId: string;
-  readonly current: { readonly key: KeyObject; readonly publicKey: string };
+  readonly current: { readonly key: Ed25519PrivateKey; readonly publicKey: string };
   readonly keyFile: string;
   readonly now?: () => number;
 }): Promise<{ publicKey: string; previous: string; answer: KeyChangeAnswer }> {
@@ -134,7 +134,7 @@ export async function addFirstKey(options: {
   readonly platform: PlatformEndpoint;
   readonly monitor: LogMonitor;
   readonly memberId: string;
-  readonly key: { readonly key: KeyObject; readonly publicKey: string };
+  readonly key: { readonly key: Ed25519PrivateKey; readonly publicKey: string };
   readonly now?: () => number;
 }): Promise<KeyChangeAnswer> {
   const signed = signKeyStatement(
@@ -157,7 +157,7 @@ export function objectToKey(options: {
   readonly platform: PlatformEndpoint;
   readonly monitor: LogMonitor;
   readonly memberId: string;
-  readonly current: { readonly key: KeyObject; readonly publicKey: string };
+  readonly current: { readonly key: Ed25519PrivateKey; readonly publicKey: string };
   readonly publicKey: string;
   readonly now?: () => number;
 }): Promise<KeyChangeAnswer> {

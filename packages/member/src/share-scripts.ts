@@ -1,8 +1,8 @@
-import type { KeyObject } from 'node:crypto';
 import type { PhoneRegion } from '@credence/core/identifiers/phone';
 import { entryTime, type LogEntry, reportScriptDigest } from '@credence/core/log/entries';
 import type { Receipt } from '@credence/core/log/receipt';
 import { narrativeScript } from '@credence/core/narrative/script';
+import type { Ed25519PrivateKey } from '@credence/core/signing/ed25519';
 import { MAX_BATCH_ITEMS, type ScriptBatch, signBatch } from '@credence/core/wire/batches';
 import { parseRawRecord } from '@credence/core/wire/raw-record-parser';
 import type { LogMonitor } from './log-monitor.js';
@@ -42,7 +42,7 @@ export async function shareScripts(options: {
   readonly platform: PlatformEndpoint;
   readonly memberId: string;
   readonly phoneRegion: PhoneRegion;
-  readonly signingKey: KeyObject;
+  readonly signingKey: Ed25519PrivateKey;
   readonly publicKey: string;
   readonly monitor: LogMonitor;
 }): Promise<ShareProgress> {

@@ -1,8 +1,8 @@
-import type { KeyObject } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { encodeBase64url } from '@credence/core/encoding/base64url';
 import type { Receipt } from '@credence/core/log/receipt';
+import type { Ed25519PrivateKey } from '@credence/core/signing/ed25519';
 import {
   type LinkBatch,
   MAX_BATCH_ITEMS,
@@ -69,7 +69,7 @@ export interface SubmitOptions {
   readonly results: string;
   readonly memberId: string;
   readonly platform: PlatformEndpoint;
-  readonly signingKey: KeyObject;
+  readonly signingKey: Ed25519PrivateKey;
   readonly publicKey: string;
   readonly batchSize?: number;
   /** Batches posted at once (default 2). */

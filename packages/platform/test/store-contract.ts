@@ -407,10 +407,7 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
 
     it('ingests reports idempotently by ref: accepted, duplicate, conflict', async () => {
       const b1 = batch('bank-a', 'reports', 2);
-      const first = await store.ingestReports(b1, [
-        report('r1', [1, 2]),
-        report('r2', [3]),
-      ]);
+      const first = await store.ingestReports(b1, [report('r1', [1, 2]), report('r2', [3])]);
       expect(first.outcomes.map((o) => o.status)).toEqual(['accepted', 'accepted']);
       expect(first.seq).toBeGreaterThan(0);
       const b2 = batch('bank-a', 'reports', 3);

@@ -1,3 +1,5 @@
+import { hex } from '@scure/base';
+
 /** Byte-string helpers with the RFCs' names (I2OSP: RFC 8017 §4.1). */
 
 const encoder = new TextEncoder();
@@ -42,10 +44,10 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 export function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+  return hex.encode(bytes);
 }
 
-export function fromHex(hex: string): Uint8Array {
-  if (!/^(?:[0-9a-f]{2})*$/i.test(hex)) throw new RangeError('not hex');
-  return new Uint8Array(Buffer.from(hex, 'hex'));
+export function fromHex(text: string): Uint8Array {
+  if (!/^(?:[0-9a-f]{2})*$/i.test(text)) throw new RangeError('not hex');
+  return hex.decode(text.toLowerCase());
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../crypto/hashes.js';
 import {
   type AlertRecord,
   alertsDigest,
@@ -150,9 +150,9 @@ export function addEntityRow(
   digest: EntityRowsDigest,
   row: { report: string; role: string; kind: string; keyId: string; member: string },
 ): void {
-  const h = createHash('sha256')
-    .update(`${row.report}\u0000${row.role}\u0000${row.kind}\u0000${row.keyId}\u0000${row.member}`)
-    .digest();
+  const h = sha256(
+    `${row.report}\u0000${row.role}\u0000${row.kind}\u0000${row.keyId}\u0000${row.member}`,
+  );
   digest.rows++;
-  digest.hash = (digest.hash + h.readUInt32BE(0)) >>> 0;
+  digest.hash = (digest.hash + new DataView(h.buffer, h.byteOffset, 4).getUint32(0)) >>> 0;
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256, sha256Hex } from '../crypto/hashes.js';
 import { encodeBase64url } from '../encoding/base64url.js';
 import { hashLeaf } from '../merkle/hash.js';
 import { canonicalBytes } from '../signing/canonical-json.js';
@@ -53,12 +53,12 @@ export function entryTime(ms: number): string {
  * the member computes the same to check its receipts, so both use this one function.
  */
 export function itemContentHash(canonicalItemText: string): string {
-  return createHash('sha256').update(canonicalItemText, 'utf8').digest('hex');
+  return sha256Hex(canonicalItemText);
 }
 
 /** base64url SHA-256 of a value's RFC 8785 canonical JSON. */
 export function recordDigest(record: unknown): string {
-  return encodeBase64url(createHash('sha256').update(canonicalBytes(record)).digest());
+  return encodeBase64url(sha256(canonicalBytes(record)));
 }
 
 /**
@@ -94,7 +94,7 @@ export interface ReportRecord {
 }
 
 export function reportDigest(r: ReportRecord): string {
-  return encodeBase64url(createHash('sha256').update(reportRecordText(r), 'utf8').digest());
+  return encodeBase64url(sha256(reportRecordText(r)));
 }
 
 /**
@@ -183,7 +183,7 @@ export function retractionDigest(r: { report: string; at: number; reason: string
   return recordDigest({
     report: r.report,
     at: r.at,
-    reason: encodeBase64url(createHash('sha256').update(r.reason, 'utf8').digest()),
+    reason: encodeBase64url(sha256(r.reason)),
   });
 }
 
@@ -265,5 +265,5 @@ export function alertsDigest(salt: string, alerts: readonly AlertRecord[]): stri
  * swapped in the store is seen, and the log holds nothing that opens a door.
  */
 export function credentialCommitment(storedSha256Hex: string): string {
-  return encodeBase64url(createHash('sha256').update(storedSha256Hex, 'utf8').digest());
+  return encodeBase64url(sha256(storedSha256Hex));
 }

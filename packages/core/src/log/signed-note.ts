@@ -1,7 +1,14 @@
-import { createHash, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
+import { base64 } from '@scure/base';
+import { sha256 } from '../crypto/hashes.js';
 import { decodeBase64url, encodeBase64url } from '../encoding/base64url.js';
 import { concat, toHex, utf8 } from '../encoding/bytes.js';
-import { publicKeyFromRaw } from '../signing/ed25519.js';
+import {
+  type Ed25519PrivateKey,
+  publicKeyFromRaw,
+  publicKeyOf,
+  signEd25519Raw,
+  verifyEd25519Raw,
+} from '../signing/ed25519.js';
 import { LogError } from './log-error.js';
 
 /**
@@ -42,7 +49,7 @@ const SIGNATURE_PREFIX = '— ';
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 export function encodeBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  return base64.encode(bytes);
 }
 
 /**
@@ -52,7 +59,12 @@ export function encodeBase64(bytes: Uint8Array): string {
  */
 export function decodeBase64(text: string): Uint8Array | undefined {
   if (!BASE64.test(text)) return undefined;
-  const bytes = new Uint8Array(Buffer.from(text, 'base64'));
+  let bytes: Uint8Array;
+  try {
+    bytes = base64.decode(text);
+  } catch {
+    return undefined;
+  }
   return encodeBase64(bytes) === text ? bytes : undefined;
 }
 
@@ -89,10 +101,7 @@ export function keyId(
 ): Uint8Array {
   checkKeyName(name);
   const raw = rawPublicKey(publicKey);
-  const digest = createHash('sha256')
-    .update(concat(utf8(name), Uint8Array.of(0x0a, type), raw))
-    .digest();
-  return new Uint8Array(digest.subarray(0, KEY_ID_LENGTH));
+  return sha256(concat(utf8(name), Uint8Array.of(0x0a, type), raw)).slice(0, KEY_ID_LENGTH);
 }
 
 /** The key ID of an Ed25519 note signer (type 0x01, §Ed25519 signatures). */
@@ -201,7 +210,7 @@ function noteString(note: string | Uint8Array): string {
   let text: string;
   if (typeof note === 'string') {
     // A UTF-16 code unit is at least one UTF-8 byte: the cheap test first.
-    if (note.length > MAX_NOTE_BYTES || Buffer.byteLength(note, 'utf8') > MAX_NOTE_BYTES) {
+    if (note.length > MAX_NOTE_BYTES || utf8(note).length > MAX_NOTE_BYTES) {
       throw new LogError('note.malformed', 'the note is larger than 1 MiB');
     }
     if (LONE_SURROGATE.test(note)) {
@@ -319,7 +328,7 @@ export interface NoteSigner {
   readonly name: string;
   /** base64url of the raw 32-byte Ed25519 public key. */
   readonly publicKey: string;
-  readonly privateKey: KeyObject;
+  readonly privateKey: Ed25519PrivateKey;
 }
 
 /**
@@ -329,13 +338,7 @@ export interface NoteSigner {
 export function checkSigner(signer: NoteSigner): void {
   checkKeyName(signer.name);
   rawPublicKey(signer.publicKey);
-  let x: unknown;
-  try {
-    x = (createPublicKey(signer.privateKey).export({ format: 'jwk' }) as { x?: unknown }).x;
-  } catch {
-    x = undefined;
-  }
-  if (x !== signer.publicKey) {
+  if (publicKeyOf(signer.privateKey) !== signer.publicKey) {
     throw new LogError(
       'note.key',
       'the private key of the signer is not the one of its public key',
@@ -352,9 +355,9 @@ export function formatSignatureLine(signature: NoteSignature): string {
   return `${SIGNATURE_PREFIX}${signature.name} ${encodeBase64(concat(signature.keyId, signature.signature))}\n`;
 }
 
-/** The raw Ed25519 signature (RFC 8032) of a message; the key stays a node:crypto KeyObject. */
-export function signRaw(privateKey: KeyObject, message: Uint8Array): Uint8Array {
-  return new Uint8Array(sign(null, message, privateKey));
+/** The raw Ed25519 signature (RFC 8032) of a message. */
+export function signRaw(privateKey: Ed25519PrivateKey, message: Uint8Array): Uint8Array {
+  return signEd25519Raw(privateKey, message);
 }
 
 /** Signs a text (ending in a newline) with an Ed25519 key (type 0x01): the signed note. */
@@ -420,7 +423,7 @@ export interface NoteVerifier {
 export function verifyRaw(publicKey: string, message: Uint8Array, signature: Uint8Array): boolean {
   const key = publicKeyFromRaw(publicKey);
   if (key === undefined || signature.length !== ED25519_SIGNATURE_LENGTH) return false;
-  return verify(null, message, key, signature);
+  return verifyEd25519Raw(key, message, signature);
 }
 
 /** A verifier of plain Ed25519 note signatures (type 0x01) over the note text. */

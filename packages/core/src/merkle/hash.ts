@@ -1,4 +1,4 @@
-import { createHash, hash } from 'node:crypto';
+import { sha256, sha256Parts } from '../crypto/hashes.js';
 import { MerkleError } from './merkle-error.js';
 
 /**
@@ -12,19 +12,8 @@ export const HASH_SIZE = 32;
 const LEAF_PREFIX = new Uint8Array([0x00]);
 const NODE_PREFIX = new Uint8Array([0x01]);
 
-function sha256(...parts: readonly Uint8Array[]): Uint8Array {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p);
-  const digest = h.digest();
-  return new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength);
-}
-
-// One-shot hashing (crypto.hash) of one buffer costs about two thirds of a createHash
-// with three updates, and a log hashes twice per entry appended and 2 log n per proof.
-const oneShot = (input: Uint8Array): Uint8Array => {
-  const digest = hash('sha256', input, 'buffer');
-  return new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength);
-};
+// One buffer hashed at once: a log hashes twice per entry appended and 2 log n per proof.
+const oneShot = sha256;
 
 /** MTH({d(0)}) = SHA-256(0x00 || d(0)): the hash of one log entry. */
 export function hashLeaf(data: Uint8Array): Uint8Array {
@@ -40,7 +29,7 @@ children[0] = NODE_PREFIX[0] as number;
 /** SHA-256(0x01 || left || right): the parent of two subtree hashes. */
 export function hashChildren(left: Uint8Array, right: Uint8Array): Uint8Array {
   if (left.length !== HASH_SIZE || right.length !== HASH_SIZE)
-    return sha256(NODE_PREFIX, left, right);
+    return sha256Parts([NODE_PREFIX, left, right]);
   children.set(left, 1);
   children.set(right, 1 + HASH_SIZE);
   return oneShot(children);
@@ -50,7 +39,7 @@ export function hashChildren(left: Uint8Array, right: Uint8Array): Uint8Array {
  * MTH({}) = SHA-256(""): the root of the empty tree. Shared; callers that hand it out
  * copy it (`EMPTY_ROOT.slice()`) so nobody can alter the constant.
  */
-export const EMPTY_ROOT: Uint8Array = sha256();
+export const EMPTY_ROOT: Uint8Array = sha256(new Uint8Array());
 
 /** Whether a value received from elsewhere is a hash: 32 bytes. */
 export function isHash(value: unknown): value is Uint8Array {

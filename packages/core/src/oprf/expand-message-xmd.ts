@@ -1,15 +1,11 @@
-import { createHash } from 'node:crypto';
+import { sha512Parts } from '../crypto/hashes.js';
 import { concat, i2osp } from '../encoding/bytes.js';
 
 /** SHA-512: output 64 bytes, input block 128 bytes. */
 const B_IN_BYTES = 64;
 const S_IN_BYTES = 128;
 
-function sha512(...parts: readonly Uint8Array[]): Uint8Array {
-  const h = createHash('sha512');
-  for (const p of parts) h.update(p);
-  return new Uint8Array(h.digest());
-}
+const sha512 = (...parts: readonly Uint8Array[]): Uint8Array => sha512Parts(parts);
 
 /**
  * expand_message_xmd with SHA-512 (RFC 9380 §5.3.1): a uniformly random byte string of

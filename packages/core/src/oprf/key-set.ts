@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../crypto/hashes.js';
 import { decodeBase64url, encodeBase64url } from '../encoding/base64url.js';
 import { constantTimeEqual } from '../encoding/bytes.js';
 import { CredenceError } from '../errors.js';
@@ -62,7 +62,7 @@ const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** The default key id: "k" and the first 10 characters of the public key's SHA-256. */
 export function defaultKeyId(publicKey: Uint8Array): string {
-  return `k${encodeBase64url(createHash('sha256').update(publicKey).digest()).slice(0, 10)}`;
+  return `k${encodeBase64url(sha256(publicKey)).slice(0, 10)}`;
 }
 
 export interface NewKeySet {

@@ -1,5 +1,5 @@
-import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import sodium from 'libsodium-wrappers-sumo';
+import { randomBytes as systemRandomBytes } from '../crypto/random.js';
 import { constantTimeEqual } from '../encoding/bytes.js';
 import { expandMessageXmd } from './expand-message-xmd.js';
 import { OprfError } from './oprf-error.js';
@@ -52,7 +52,7 @@ let loading: Promise<void> | undefined;
 export async function loadRistretto255(options: Ristretto255Options = {}): Promise<Ristretto255> {
   loading ??= sodium.ready;
   await loading;
-  const randomBytes = options.randomBytes ?? ((n: number) => new Uint8Array(nodeRandomBytes(n)));
+  const randomBytes = options.randomBytes ?? systemRandomBytes;
   const isZero = (b: Uint8Array) => constantTimeEqual(b, ZERO);
 
   const reduce64 = (wide: Uint8Array) => sodium.crypto_core_ristretto255_scalar_reduce(wide);

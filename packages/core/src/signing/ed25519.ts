@@ -1,17 +1,12 @@
-import {
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  type KeyObject,
-  sign,
-  verify,
-} from 'node:crypto';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { randomBytes } from '../crypto/random.js';
 import { decodeBase64url, encodeBase64url } from '../encoding/base64url.js';
 
 /**
- * Ed25519 (RFC 8032) through Node's crypto (OpenSSL). Public keys travel as their raw
- * 32 bytes in base64url; private keys are kept as JWK ({"kty":"OKP","crv":"Ed25519",
- * "x","d"}) in a file readable by their owner only.
+ * Ed25519 (RFC 8032) on @noble/curves (audited, pure, synchronous), verified strictly as
+ * RFC 8032 and FIPS 186-5 say (no ZIP-215 leniency: a non-canonical encoding is refused).
+ * Public keys travel as their raw 32 bytes in base64url; private keys are kept as JWK
+ * ({"kty":"OKP","crv":"Ed25519","x","d"}, RFC 8037) in a file readable by their owner only.
  */
 
 export interface Ed25519KeyPair {
@@ -25,13 +20,20 @@ export interface Ed25519KeyPair {
   };
 }
 
-export function generateEd25519(): Ed25519KeyPair {
-  const { privateKey } = generateKeyPairSync('ed25519');
-  const jwk = privateKey.export({ format: 'jwk' }) as { x: string; d: string };
-  return { publicKey: jwk.x, privateJwk: { kty: 'OKP', crv: 'Ed25519', x: jwk.x, d: jwk.d } };
+/** A private key ready to sign: its 32-byte seed and the public key it gives. */
+export interface Ed25519PrivateKey {
+  readonly seed: Uint8Array;
+  readonly publicKey: Uint8Array;
 }
 
-export function privateKeyFromJwk(jwk: unknown): KeyObject {
+export function generateEd25519(): Ed25519KeyPair {
+  const seed = randomBytes(32);
+  const x = encodeBase64url(ed25519.getPublicKey(seed));
+  return { publicKey: x, privateJwk: { kty: 'OKP', crv: 'Ed25519', x, d: encodeBase64url(seed) } };
+}
+
+/** The signing key of a private JWK; refuses one whose `x` is not the public key of its `d`. */
+export function privateKeyFromJwk(jwk: unknown): Ed25519PrivateKey {
   const j = jwk as { kty?: unknown; crv?: unknown; x?: unknown; d?: unknown } | null;
   if (
     j?.kty !== 'OKP' ||
@@ -41,35 +43,63 @@ export function privateKeyFromJwk(jwk: unknown): KeyObject {
   ) {
     throw new TypeError('not an Ed25519 private JWK');
   }
-  return createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', x: j.x, d: j.d }, format: 'jwk' });
+  const seed = decodeBase64url(j.d);
+  if (seed?.length !== 32) throw new TypeError('not an Ed25519 private JWK');
+  const publicKey = ed25519.getPublicKey(seed);
+  if (encodeBase64url(publicKey) !== j.x)
+    throw new TypeError('not an Ed25519 private JWK: x is not the public key of d');
+  return Object.freeze({ seed, publicKey });
 }
 
-const publicKeys = new Map<string, KeyObject>();
+/** The base64url raw public key of a private key. */
+export const publicKeyOf = (key: Ed25519PrivateKey): string => encodeBase64url(key.publicKey);
 
-/** The KeyObject of a base64url raw public key, or undefined if it is not one. */
-export function publicKeyFromRaw(raw: string): KeyObject | undefined {
+const publicKeys = new Map<string, Uint8Array>();
+
+/** The bytes of a base64url raw public key that is a point of the curve, or undefined. */
+export function publicKeyFromRaw(raw: string): Uint8Array | undefined {
   let key = publicKeys.get(raw);
   if (key !== undefined) return key;
   const bytes = decodeBase64url(raw);
   if (bytes?.length !== 32) return undefined;
   try {
-    key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw }, format: 'jwk' });
+    ed25519.Point.fromBytes(bytes, false);
   } catch {
     return undefined;
   }
+  key = bytes;
   if (publicKeys.size > 10_000) publicKeys.clear();
   publicKeys.set(raw, key);
   return key;
 }
 
-export function signEd25519(privateKey: KeyObject, message: Uint8Array): string {
-  return encodeBase64url(sign(null, message, privateKey));
+/** The raw 64-byte Ed25519 signature of a message. */
+export function signEd25519Raw(privateKey: Ed25519PrivateKey, message: Uint8Array): Uint8Array {
+  return ed25519.sign(message, privateKey.seed);
+}
+
+export function signEd25519(privateKey: Ed25519PrivateKey, message: Uint8Array): string {
+  return encodeBase64url(signEd25519Raw(privateKey, message));
+}
+
+/** Verifies a raw signature with a raw public key, strictly; false for anything malformed. */
+export function verifyEd25519Raw(
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+): boolean {
+  if (publicKey.length !== 32 || signature.length !== 64) return false;
+  try {
+    return ed25519.verify(signature, message, publicKey, { zip215: false });
+  } catch {
+    return false;
+  }
 }
 
 /** Verifies a base64url signature; false for anything malformed. */
 export function verifyEd25519(publicKey: string, message: Uint8Array, signature: string): boolean {
   const key = publicKeyFromRaw(publicKey);
   const sig = decodeBase64url(signature);
-  if (key === undefined || sig?.length !== 64) return false;
-  return verify(null, message, key, sig);
+  if (key === undefined || sig === undefined) return false;
+  return verifyEd25519Raw(key, message, sig);
 }

@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeBase64url } from '../encoding/base64url.js';
@@ -63,6 +64,51 @@ describe('Ed25519 (RFC 8032)', () => {
     expect(verifyEd25519(generateEd25519().publicKey, utf8('batch'), sig)).toBe(false);
     expect(verifyEd25519('short', utf8('batch'), sig)).toBe(false);
     expect(verifyEd25519(pair.publicKey, utf8('batch'), 'AAAA')).toBe(false);
+  });
+
+  it('signs byte for byte as another implementation (OpenSSL, through Node) does, and each verifies the other', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (message) => {
+        const pair = generateEd25519();
+        const ours = signEd25519(privateKeyFromJwk(pair.privateJwk), message);
+        const openssl = sign(
+          null,
+          message,
+          createPrivateKey({ key: { ...pair.privateJwk }, format: 'jwk' }),
+        );
+        expect(ours).toBe(encodeBase64url(openssl));
+        const publicKey = createPublicKey({
+          key: { kty: 'OKP', crv: 'Ed25519', x: pair.publicKey },
+          format: 'jwk',
+        });
+        expect(verify(null, message, publicKey, Buffer.from(ours, 'base64url'))).toBe(true);
+        expect(verifyEd25519(pair.publicKey, message, encodeBase64url(openssl))).toBe(true);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('refuses a signature whose S is not reduced (RFC 8032 §5.1.7), which lenient rules accept', () => {
+    const pair = generateEd25519();
+    const message = utf8('batch');
+    const sig = Buffer.from(signEd25519(privateKeyFromJwk(pair.privateJwk), message), 'base64url');
+    // S + L: the same point equation holds, but the encoding is not canonical.
+    const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+    let s = 0n;
+    for (let i = 31; i >= 0; i--) s = (s << 8n) | BigInt(sig[32 + i] as number);
+    let t = s + L;
+    const malleated = Buffer.from(sig);
+    for (let i = 0; i < 32; i++, t >>= 8n) malleated[32 + i] = Number(t & 0xffn);
+    expect(t).toBe(0n);
+    expect(verifyEd25519(pair.publicKey, message, encodeBase64url(sig))).toBe(true);
+    expect(verifyEd25519(pair.publicKey, message, encodeBase64url(malleated))).toBe(false);
+  });
+
+  it("refuses a private JWK whose x is not d's public key", () => {
+    const a = generateEd25519();
+    const b = generateEd25519();
+    expect(() => privateKeyFromJwk({ ...a.privateJwk, x: b.publicKey })).toThrow(TypeError);
+    expect(() => privateKeyFromJwk({ ...a.privateJwk, d: 'AAAA' })).toThrow(TypeError);
   });
 });
 

@@ -1,6 +1,5 @@
-import type { KeyObject } from 'node:crypto';
 import { canonicalBytes, canonicalJson } from '../signing/canonical-json.js';
-import { signEd25519, verifyEd25519 } from '../signing/ed25519.js';
+import { type Ed25519PrivateKey, signEd25519, verifyEd25519 } from '../signing/ed25519.js';
 import type { TokenizedLink, TokenizedReport } from './tokenized-records.js';
 
 /**
@@ -45,7 +44,11 @@ export interface SignedBatch<B> {
 
 export const MAX_BATCH_ITEMS = 5000;
 
-export function signBatch<B>(batch: B, privateKey: KeyObject, publicKey: string): SignedBatch<B> {
+export function signBatch<B>(
+  batch: B,
+  privateKey: Ed25519PrivateKey,
+  publicKey: string,
+): SignedBatch<B> {
   return { batch, publicKey, signature: signEd25519(privateKey, canonicalBytes(batch)) };
 }
 

@@ -1,6 +1,5 @@
-import type { KeyObject } from 'node:crypto';
 import { canonicalBytes } from '../signing/canonical-json.js';
-import { signEd25519, verifyEd25519 } from '../signing/ed25519.js';
+import { type Ed25519PrivateKey, signEd25519, verifyEd25519 } from '../signing/ed25519.js';
 
 /**
  * A member's own word on its signing keys (SPEC §3.6, issue 11): a statement signed with
@@ -39,7 +38,7 @@ export interface SignedKeyStatement {
 
 export function signKeyStatement(
   statement: KeyStatement,
-  privateKey: KeyObject,
+  privateKey: Ed25519PrivateKey,
   publicKey: string,
 ): SignedKeyStatement {
   return {

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { hostRequire } from '../host.js';
 import type { IdentifierKind } from '../identifiers/kinds.js';
 import { checkEventTime } from './date-time.js';
 import type { FieldError } from './field-error.js';
@@ -69,8 +68,8 @@ interface SchemaNode {
 
 function loadSchema(name: string): SchemaNode & Record<string, unknown> {
   // Through the package's exports, which find the file from src/, dist/ or the CLI's bundle.
-  const file = createRequire(import.meta.url).resolve(`@credence/core/schemas/${name}.schema.json`);
-  return JSON.parse(readFileSync(file, 'utf8')) as SchemaNode & Record<string, unknown>;
+  return hostRequire(`@credence/core/schemas/${name}.schema.json`, import.meta.url) as SchemaNode &
+    Record<string, unknown>;
 }
 
 /** The JSON Schemas of a raw report and a raw link, as published in packages/core/schemas. */

@@ -1,8 +1,7 @@
-import type { KeyObject } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { signEd25519 } from '@credence/core/signing/ed25519';
+import { type Ed25519PrivateKey, signEd25519 } from '@credence/core/signing/ed25519';
 import type { Alert, WebhookDelivery } from '../domain/types.js';
 import type { Store } from '../storage/store.js';
 import { formatCursor } from './alerts.js';
@@ -88,7 +87,7 @@ export class WebhookDispatcher {
 
   constructor(
     private readonly store: Store,
-    private readonly signingKey: KeyObject,
+    private readonly signingKey: Ed25519PrivateKey,
     private readonly options: {
       timeoutMs?: number;
       targets?: WebhookTargets;
