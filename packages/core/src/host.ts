@@ -13,6 +13,13 @@ export function provideModule(name: string, value: unknown): void {
   provided.set(name, value);
 }
 
+/** A host's module by its built-in name (Node's `process.getBuiltinModule`), if it has one. */
+export function hostBuiltin(id: string): unknown {
+  return (
+    globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+  ).process?.getBuiltinModule?.(id);
+}
+
 interface ModuleLoader {
   createRequire(from: string): (name: string) => unknown;
 }
@@ -20,9 +27,7 @@ interface ModuleLoader {
 /** Loads a module or JSON file by name, resolved from `from` (a module's import.meta.url). */
 export function hostRequire(name: string, from: string): unknown {
   if (provided.has(name)) return provided.get(name);
-  const host = (
-    globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
-  ).process?.getBuiltinModule?.('node:module') as ModuleLoader | undefined;
+  const host = hostBuiltin('node:module') as ModuleLoader | undefined;
   if (host === undefined)
     throw new Error(
       `${name} is needed here: provide it with provideModule, as no loader is at hand`,

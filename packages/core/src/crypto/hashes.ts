@@ -1,33 +1,67 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 as nobleSha256, sha512 as nobleSha512 } from '@noble/hashes/sha2.js';
 import { toHex } from '../encoding/bytes.js';
+import { hostBuiltin } from '../host.js';
 
 /**
- * SHA-2 and HMAC for the whole core, from one implementation: @noble/hashes (audited,
- * pure, synchronous), so that the same code runs in Node and in a browser and the
- * published vectors hold for both. A string is hashed as its UTF-8 bytes.
+ * SHA-2 and HMAC for the whole core, behind one API. The implementation is @noble/hashes
+ * (audited, pure, synchronous), which runs wherever the core runs; where the host has a
+ * native one-shot SHA-2 (Node's crypto.hash, OpenSSL), SHA-256 and SHA-512 use it
+ * instead, because the transparency log hashes twice per entry it appends and noble
+ * cost a quarter of the SQLite append rate (BENCHMARKS.md). The two are held to each
+ * other on random inputs (crypto/hashes.test.ts), and the published known answers run
+ * on the native path in Node and on noble in a browser (test/browser-vectors.test.ts).
+ * HMAC is noble's always. A string is hashed as its UTF-8 bytes.
  */
 
 const encoder = new TextEncoder();
 const bytesOf = (data: Uint8Array | string): Uint8Array =>
   typeof data === 'string' ? encoder.encode(data) : data;
 
-export const sha256 = (data: Uint8Array | string): Uint8Array => nobleSha256(bytesOf(data));
+type Digest = (data: Uint8Array) => Uint8Array;
 
-export const sha512 = (data: Uint8Array | string): Uint8Array => nobleSha512(bytesOf(data));
+/** The host's native one-shot SHA-2, as plain Uint8Arrays (a Buffer's slice is a view). */
+function nativeDigest(algorithm: 'sha256' | 'sha512'): Digest | undefined {
+  const native = hostBuiltin('node:crypto') as
+    | { hash?: (algorithm: string, data: Uint8Array, encoding: 'buffer') => Uint8Array }
+    | undefined;
+  const hash = native?.hash;
+  if (typeof hash !== 'function') return undefined;
+  return (data) => {
+    const d = hash(algorithm, data, 'buffer');
+    return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+  };
+}
+
+const SHA256: Digest = nativeDigest('sha256') ?? nobleSha256;
+const SHA512: Digest = nativeDigest('sha512') ?? nobleSha512;
+
+/** Whether SHA-2 runs on the host's native implementation here (else on noble). */
+export const NATIVE_SHA2 = SHA256 !== nobleSha256;
+
+export const sha256 = (data: Uint8Array | string): Uint8Array => SHA256(bytesOf(data));
+
+export const sha512 = (data: Uint8Array | string): Uint8Array => SHA512(bytesOf(data));
 
 /** SHA-256 of the concatenation of the parts, without concatenating them first. */
 export function sha256Parts(parts: readonly (Uint8Array | string)[]): Uint8Array {
-  const h = nobleSha256.create();
-  for (const part of parts) h.update(bytesOf(part));
-  return h.digest();
+  return SHA256(concatBytes(parts));
 }
 
 /** SHA-512 of the concatenation of the parts. */
 export function sha512Parts(parts: readonly (Uint8Array | string)[]): Uint8Array {
-  const h = nobleSha512.create();
-  for (const part of parts) h.update(bytesOf(part));
-  return h.digest();
+  return SHA512(concatBytes(parts));
+}
+
+function concatBytes(parts: readonly (Uint8Array | string)[]): Uint8Array {
+  const bytes = parts.map(bytesOf);
+  const out = new Uint8Array(bytes.reduce((n, b) => n + b.length, 0));
+  let at = 0;
+  for (const b of bytes) {
+    out.set(b, at);
+    at += b.length;
+  }
+  return out;
 }
 
 export const hmacSha256 = (key: Uint8Array, data: Uint8Array | string): Uint8Array =>
