@@ -1,6 +1,6 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 as nobleSha256, sha512 as nobleSha512 } from '@noble/hashes/sha2.js';
-import { toHex } from '../encoding/bytes.js';
+import { concat, toHex } from '../encoding/bytes.js';
 import { hostBuiltin } from '../host.js';
 
 /**
@@ -43,25 +43,14 @@ export const sha256 = (data: Uint8Array | string): Uint8Array => SHA256(bytesOf(
 
 export const sha512 = (data: Uint8Array | string): Uint8Array => SHA512(bytesOf(data));
 
-/** SHA-256 of the concatenation of the parts, without concatenating them first. */
+/** SHA-256 of the concatenation of the parts. */
 export function sha256Parts(parts: readonly (Uint8Array | string)[]): Uint8Array {
-  return SHA256(concatBytes(parts));
+  return SHA256(concat(...parts.map(bytesOf)));
 }
 
 /** SHA-512 of the concatenation of the parts. */
 export function sha512Parts(parts: readonly (Uint8Array | string)[]): Uint8Array {
-  return SHA512(concatBytes(parts));
-}
-
-function concatBytes(parts: readonly (Uint8Array | string)[]): Uint8Array {
-  const bytes = parts.map(bytesOf);
-  const out = new Uint8Array(bytes.reduce((n, b) => n + b.length, 0));
-  let at = 0;
-  for (const b of bytes) {
-    out.set(b, at);
-    at += b.length;
-  }
-  return out;
+  return SHA512(concat(...parts.map(bytesOf)));
 }
 
 export const hmacSha256 = (key: Uint8Array, data: Uint8Array | string): Uint8Array =>

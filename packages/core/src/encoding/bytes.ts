@@ -49,5 +49,5 @@ export function toHex(bytes: Uint8Array): string {
 
 export function fromHex(text: string): Uint8Array {
   if (!/^(?:[0-9a-f]{2})*$/i.test(text)) throw new RangeError('not hex');
-  return hex.decode(text.toLowerCase());
+  return hex.decode(text);
 }

@@ -146,7 +146,3 @@ export const isLogEntryKind = (kind: string): kind is LogEntryKind =>
 
 /** The declaration of a kind, typed as the general shape (optional fields readable). */
 export const entryKind = (kind: LogEntryKind): EntryKindDeclaration => ENTRY_KINDS[kind];
-
-/** The kinds whose entries are held to a stored record of the given type. */
-export const kindsWithRecord = (type: EntryRecordType): LogEntryKind[] =>
-  LOG_ENTRY_KINDS.filter((k) => entryKind(k).record === type);

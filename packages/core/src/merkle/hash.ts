@@ -12,15 +12,12 @@ export const HASH_SIZE = 32;
 const LEAF_PREFIX = new Uint8Array([0x00]);
 const NODE_PREFIX = new Uint8Array([0x01]);
 
-// One buffer hashed at once: a log hashes twice per entry appended and 2 log n per proof.
-const oneShot = sha256;
-
 /** MTH({d(0)}) = SHA-256(0x00 || d(0)): the hash of one log entry. */
 export function hashLeaf(data: Uint8Array): Uint8Array {
   const input = new Uint8Array(1 + data.length);
   input[0] = LEAF_PREFIX[0] as number;
   input.set(data, 1);
-  return oneShot(input);
+  return sha256(input);
 }
 
 const children = new Uint8Array(1 + 2 * HASH_SIZE);
@@ -32,7 +29,7 @@ export function hashChildren(left: Uint8Array, right: Uint8Array): Uint8Array {
     return sha256Parts([NODE_PREFIX, left, right]);
   children.set(left, 1);
   children.set(right, 1 + HASH_SIZE);
-  return oneShot(children);
+  return sha256(children);
 }
 
 /**

@@ -383,17 +383,32 @@ export interface AuditRows {
 
 export const memberKey = (member: string, id: string) => `${member}\u0000${id}`;
 
+/** Where the store keeps what an entry's digest is of, one place per kind of entry. */
+type AuditSource = 'reports' | 'links' | 'scripts' | 'alerts' | 'policies' | 'analyses' | 'records';
+
+const SOURCE_OF_RECORD = {
+  report: 'reports',
+  links: 'links',
+  script: 'scripts',
+  alerts: 'alerts',
+  event: 'records',
+} as const satisfies Record<EntryRecordType, AuditSource>;
+
 /**
- * Where the store keeps an event's record: a policy's is its row in `policies`, a run's
- * the SHA-256 of its kept result, every other event's the record beside the log.
+ * The place of an entry's record: the one its declared record type names, but for the two
+ * events kept in tables of their own: a policy's row in `policies`, a run's kept result.
  */
-const eventSource = (kind: string): 'policies' | 'analyses' | 'records' =>
-  kind === 'policy_change' ? 'policies' : kind === 'analysis' ? 'analyses' : 'records';
+function auditSource(kind: string): AuditSource | undefined {
+  if (!isLogEntryKind(kind)) return undefined;
+  if (kind === 'policy_change') return 'policies';
+  if (kind === 'analysis') return 'analyses';
+  const record = entryKind(kind).record;
+  return record === undefined ? undefined : SOURCE_OF_RECORD[record];
+}
 
 export function auditRecordOf(e: AuditSubject, rows: AuditRows): AuditRecord | null {
-  if (!isLogEntryKind(e.kind)) return null;
-  switch (entryKind(e.kind).record) {
-    case 'report': {
+  switch (auditSource(e.kind)) {
+    case 'reports': {
       const row = rows.reports.get(memberKey(e.member, e.subject));
       return row === undefined ? null : { type: 'report', report: reportRecordOf(row) };
     }
@@ -401,7 +416,7 @@ export function auditRecordOf(e: AuditSubject, rows: AuditRows): AuditRecord | n
       const links = rows.links.get(memberKey(e.member, e.subject)) ?? [];
       return links.length === 0 ? null : { type: 'links', links: links.map(linkRecordOf) };
     }
-    case 'script': {
+    case 'scripts': {
       const s = rows.scripts.get(memberKey(e.member, e.subject));
       return s === undefined
         ? null
@@ -419,24 +434,20 @@ export function auditRecordOf(e: AuditSubject, rows: AuditRows): AuditRecord | n
         ? null
         : { type: 'alerts', salt: a.salt, alerts: a.rows.map(alertRecordOf) };
     }
-    case 'event':
-      switch (eventSource(e.kind)) {
-        case 'policies': {
-          const version = /^policy\/(\d+)$/.exec(e.subject)?.[1];
-          const body = version === undefined ? undefined : rows.policies.get(Number(version));
-          return body === undefined ? null : { type: 'event', record: body };
-        }
-        case 'analyses': {
-          const id = /^analysis\/(\d+)$/.exec(e.subject)?.[1];
-          const body = id === undefined ? undefined : rows.analyses.get(Number(id));
-          return body === undefined ? null : { type: 'event', record: analysisRecord(body) };
-        }
-        case 'records': {
-          const text = rows.records.get(e.index);
-          return text === undefined ? null : { type: 'event', record: JSON.parse(text) as unknown };
-        }
-      }
-      return null;
+    case 'policies': {
+      const version = /^policy\/(\d+)$/.exec(e.subject)?.[1];
+      const body = version === undefined ? undefined : rows.policies.get(Number(version));
+      return body === undefined ? null : { type: 'event', record: body };
+    }
+    case 'analyses': {
+      const id = /^analysis\/(\d+)$/.exec(e.subject)?.[1];
+      const body = id === undefined ? undefined : rows.analyses.get(Number(id));
+      return body === undefined ? null : { type: 'event', record: analysisRecord(body) };
+    }
+    case 'records': {
+      const text = rows.records.get(e.index);
+      return text === undefined ? null : { type: 'event', record: JSON.parse(text) as unknown };
+    }
     default:
       return null;
   }
@@ -452,21 +463,17 @@ export function auditWants(entries: readonly AuditSubject[]): {
   policies: number[];
   analyses: number[];
 } {
-  const by = (type: EntryRecordType, source?: ReturnType<typeof eventSource>) =>
-    entries.filter((e) => {
-      if (!isLogEntryKind(e.kind) || entryKind(e.kind).record !== type) return false;
-      return source === undefined || eventSource(e.kind) === source;
-    });
+  const by = (source: AuditSource) => entries.filter((e) => auditSource(e.kind) === source);
   const numbered = (source: 'policies' | 'analyses', prefix: string) =>
-    by('event', source)
+    by(source)
       .map((e) => (e.subject.startsWith(prefix) ? Number(e.subject.slice(prefix.length)) : NaN))
       .filter((n) => Number.isSafeInteger(n));
   return {
-    reports: by('report'),
+    reports: by('reports'),
     links: by('links'),
-    scripts: by('script'),
+    scripts: by('scripts'),
     alerts: by('alerts').map((e) => e.index),
-    records: by('event', 'records').map((e) => e.index),
+    records: by('records').map((e) => e.index),
     policies: numbered('policies', 'policy/'),
     analyses: numbered('analyses', 'analysis/'),
   };
