@@ -34,23 +34,8 @@ import type {
 import type { AuditStatePage, AuditTable } from './audit-state.js';
 import type { AuditSubject } from './log-append.js';
 
-/**
- * The platform's storage port. One interface, two adapters: SqliteStore (embedded, run
- * on a writer thread of its own by ThreadedSqliteStore, the default: server.ts openStore)
- * and PostgresStore (production); one contract suite runs against both.
- *
- * Every write is one transaction and durable when the promise resolves ("acknowledged
- * means durable"). Writes that change what checks answer advance one change sequence,
- * in commit order, so that every API process can bring its in-memory view of flagged
- * tokens up to date by asking for the changes since the sequence it has seen. Every write
- * that matters appends its transparency-log entries in the same transaction
- * (storage/log-append.ts), so a write is in the log before it is acknowledged.
- */
-export interface Store {
-  readonly dialect: 'sqlite' | 'postgres';
-  migrate(): Promise<void>;
-  close(): Promise<void>;
-
+/** Members, their credentials, signing keys and shares; who may do what. */
+export interface MemberStore {
   createMember(member: {
     id: string;
     name: string;
@@ -114,7 +99,10 @@ export interface Store {
     onChange: (what: 'members' | 'data') => void,
     onError: (error: unknown) => void,
   ): Promise<{ close(): Promise<void> }>;
+}
 
+/** Reports, links and scripts the members send, and their retractions. */
+export interface ContributionStore {
   /**
    * Stores a batch's new reports with their entities, counts them into the per-token
    * statistics, and alerts the members watching their tokens, atomically. A ref seen
@@ -148,11 +136,17 @@ export interface Store {
     afterId: string | undefined,
     limit: number,
   ): Promise<StoredReport[]>;
+}
 
+/** The change sequence and the state of each token it moved (what checks answer from). */
+export interface TokenStateStore {
   currentSeq(): Promise<number>;
   /** Tokens whose state changed after seq, in sequence order, with their statistics. */
   changesSince(seq: number, limit: number): Promise<TokenChange[]>;
+}
 
+/** Watchlists, alerts and their webhook deliveries. */
+export interface WatchStore {
   addWatch(memberId: string, tokens: readonly TokenRef[], at: number): Promise<number>;
   removeWatch(memberId: string, tokens: readonly string[]): Promise<number>;
   listWatch(memberId: string, afterToken: string | undefined, limit: number): Promise<TokenRef[]>;
@@ -163,14 +157,6 @@ export interface Store {
     limit: number,
   ): Promise<Alert[]>;
 
-  /**
-   * Witnesses registered by the operator while the platform runs (`credence witnesses`),
-   * besides those `serve --witness` names: the log collects their cosignatures too.
-   */
-  listWitnesses(): Promise<string[]>;
-  /** False when the verifier key was registered already. */
-  addWitness(vkey: string, at: number): Promise<boolean>;
-  removeWitness(vkey: string): Promise<boolean>;
   setWebhook(memberId: string, url: string, at: number): Promise<void>;
   getWebhook(memberId: string): Promise<string | undefined>;
   deleteWebhook(memberId: string): Promise<boolean>;
@@ -178,7 +164,10 @@ export interface Store {
   claimDeliveries(now: number, leaseMs: number, limit: number): Promise<WebhookDelivery[]>;
   deliveryDone(alertId: number, at: number): Promise<void>;
   deliveryFailed(alertId: number, nextAttemptAt: number, error: string): Promise<void>;
+}
 
+/** The transparency log: entries, tree nodes, checkpoints, witnesses, key servers' counts. */
+export interface LogStore {
   /**
    * Keeps key servers' evaluation counts and logs each count that grew (one `oprf_usage`
    * entry each); counts that did not grow change nothing.
@@ -203,6 +192,18 @@ export interface Store {
   addCosignature(size: number, witness: string, line: string, at: number): Promise<void>;
 
   /**
+   * Witnesses registered by the operator while the platform runs (`credence witnesses`),
+   * besides those `serve --witness` names: the log collects their cosignatures too.
+   */
+  listWitnesses(): Promise<string[]>;
+  /** False when the verifier key was registered already. */
+  addWitness(vkey: string, at: number): Promise<boolean>;
+  removeWitness(vkey: string): Promise<boolean>;
+}
+
+/** What an auditor reads to hold the log to the store. */
+export interface AuditStore {
+  /**
    * For each entry, what the store holds for its subject now (core/log/audit-records.ts),
    * or null when it holds nothing or the kind has no record (check digests).
    */
@@ -215,7 +216,10 @@ export interface Store {
     after: readonly (string | number)[] | undefined,
     limit: number,
   ): Promise<AuditStatePage>;
+}
 
+/** Evidence for joint analysis, and its runs. */
+export interface AnalysisStore {
   /** Reports that stand (not retracted), in (member, id) order after the key given. */
   reportEvidence(
     after: { memberId: string; id: string } | undefined,
@@ -246,7 +250,38 @@ export interface Store {
   latestAnalysis(known?: number): Promise<StoredAnalysis | undefined>;
   /** The analysis run of this id. */
   getAnalysis(id: number): Promise<StoredAnalysis | undefined>;
+}
 
+/** The operator's policies, versioned. */
+export interface PolicyStore {
   latestPolicy(): Promise<PolicyRecord | undefined>;
   putPolicy(body: unknown, createdBy: string, at: number): Promise<number>;
+}
+
+/**
+ * The platform's storage port: one interface per aggregate, joined here, so that a
+ * service can ask for the part it uses. Two adapters: SqliteStore (embedded, run on a
+ * writer thread of its own by ThreadedSqliteStore, the default: server.ts openStore) and
+ * PostgresStore (production). What their SQL shares is written once (storage/sql/,
+ * composed in one transaction by generator steps); one contract suite runs against both.
+ *
+ * Every write is one transaction and durable when the promise resolves ("acknowledged
+ * means durable"). Writes that change what checks answer advance one change sequence,
+ * in commit order, so that every API process can bring its in-memory view of flagged
+ * tokens up to date by asking for the changes since the sequence it has seen. Every write
+ * that matters appends its transparency-log entries in the same transaction
+ * (storage/log-append.ts), so a write is in the log before it is acknowledged.
+ */
+export interface Store
+  extends MemberStore,
+    ContributionStore,
+    TokenStateStore,
+    WatchStore,
+    LogStore,
+    AuditStore,
+    AnalysisStore,
+    PolicyStore {
+  readonly dialect: 'sqlite' | 'postgres';
+  migrate(): Promise<void>;
+  close(): Promise<void>;
 }

@@ -1,0 +1,39 @@
+import type { PolicyRecord } from '../../domain/types.js';
+import { tableEventEntry } from '../log-append.js';
+import { all, append, dialect, get, readJson, run, type Step } from './steps.js';
+
+/** The operator's policies, versioned and logged: written once for both stores. */
+
+export function* latestPolicy(): Step<PolicyRecord | undefined> {
+  const row = yield* get<{
+    version: number;
+    body: unknown;
+    created_at: number;
+    created_by: string;
+  }>('SELECT * FROM policies ORDER BY version DESC LIMIT 1');
+  return row === undefined
+    ? undefined
+    : {
+        version: row.version,
+        body: yield* readJson(row.body),
+        createdAt: row.created_at,
+        createdBy: row.created_by,
+      };
+}
+
+/** Keeps the next version of the policy and logs it; its version number. */
+export function* putPolicy(body: unknown, createdBy: string, at: number): Step<number> {
+  // Versions are max + 1: on PostgreSQL two writers take turns on the table's lock.
+  if ((yield* dialect()) === 'postgres') yield* run('LOCK TABLE policies IN EXCLUSIVE MODE');
+  const version =
+    ((yield* all<{ v: number | null }>('SELECT max(version) AS v FROM policies'))[0]?.v ?? 0) + 1;
+  yield* run(
+    'INSERT INTO policies (version, body, created_at, created_by) VALUES (?, ?, ?, ?)',
+    version,
+    JSON.stringify(body),
+    at,
+    createdBy,
+  );
+  yield* append([tableEventEntry('policy_change', createdBy, `policy/${version}`, at, body)]);
+  return version;
+}

@@ -1,0 +1,292 @@
+import type { AuditRecord } from '@credence/core/log/audit-records';
+import type { LogEntry } from '@credence/core/log/entries';
+import type {
+  Alert,
+  AuditCounts,
+  Enrolment,
+  EnrolmentResult,
+  EvidenceLinkRow,
+  EvidenceReportRow,
+  KeyChange,
+  LogAppend,
+  LogHead,
+  Member,
+  MemberType,
+  OprfUsage,
+  PolicyRecord,
+  Rotation,
+  ShareBinding,
+  SigningKeyRow,
+  StoredAnalysis,
+  StoredCheckpoint,
+  StoredReport,
+  TokenRef,
+  WebhookDelivery,
+} from '../../domain/types.js';
+import type { AuditStatePage, AuditTable } from '../audit-state.js';
+import type { AuditSubject } from '../log-append.js';
+import * as audit from './audit.js';
+import * as log from './log.js';
+import * as members from './members.js';
+import * as policies from './policies.js';
+import * as reads from './reads.js';
+import * as sequence from './sequence.js';
+import type { Dialect, Step } from './steps.js';
+import * as watch from './watch.js';
+
+/**
+ * The part of the Store that both adapters share: each method runs one repository step
+ * (storage/sql/*.ts) in a transaction or, where one statement is atomic by itself,
+ * outside one. An adapter supplies the two runners and the methods whose SQL differs
+ * by more than a branch (bulk ingest, the change feed, tiles, migrations).
+ */
+export abstract class SqlStore {
+  abstract readonly dialect: Dialect;
+  /** Runs a step with each statement on its own (reads, and single-statement writes). */
+  protected abstract autocommit<T>(step: Step<T>): Promise<T>;
+  /** Runs a step in one transaction. */
+  protected abstract transaction<T>(step: Step<T>): Promise<T>;
+
+  async createMember(m: {
+    id: string;
+    name: string;
+    type: MemberType;
+    createdAt: number;
+  }): Promise<void> {
+    await this.transaction(members.insertMember(m));
+  }
+
+  async enrolMember(e: Enrolment): Promise<EnrolmentResult> {
+    try {
+      return await this.transaction(members.enrolMember(e));
+    } catch (error) {
+      // Two enrolments of one share at once: the unique index let one through.
+      if (!members.isUniqueViolation(error) || e.shareIndex === undefined) throw error;
+      const holder = await this.autocommit(members.shareHolder(e.shareIndex));
+      if (holder === undefined || holder === e.id) throw error;
+      return { status: 'share_taken', by: holder };
+    }
+  }
+
+  rotateMember(memberId: string, at: number, rotation: Rotation): Promise<boolean> {
+    return this.transaction(members.rotateMember(memberId, at, rotation));
+  }
+
+  getMember(id: string): Promise<Member | undefined> {
+    return this.autocommit(members.memberById(id));
+  }
+
+  listMembers(): Promise<Member[]> {
+    return this.autocommit(members.listMembers());
+  }
+
+  setMemberStatus(id: string, status: Member['status']): Promise<boolean> {
+    return this.transaction(members.setMemberStatus(id, status));
+  }
+
+  issueCredential(
+    memberId: string,
+    sha256: string,
+    at: number,
+    options: { by: 'operator' | 'member'; replace: boolean },
+  ): Promise<LogAppend> {
+    return this.transaction(members.issueCredential(memberId, sha256, at, options));
+  }
+
+  memberByCredential(sha256: string): Promise<Member | undefined> {
+    return this.autocommit(members.memberByCredential(sha256));
+  }
+
+  changeSigningKeys(memberId: string, at: number, change: KeyChange): Promise<LogAppend> {
+    return this.transaction(members.changeSigningKeys(memberId, at, change));
+  }
+
+  signingKeys(memberId: string): Promise<SigningKeyRow[]> {
+    return this.autocommit(members.signingKeys(memberId));
+  }
+
+  async bindShare(memberId: string, shareIndex: number, at: number): Promise<ShareBinding> {
+    try {
+      return await this.transaction(members.bindShare(memberId, shareIndex, at));
+    } catch (error) {
+      // Two binds of one share at once: the unique index let one through.
+      const holder = members.isUniqueViolation(error)
+        ? await this.autocommit(members.shareHolder(shareIndex))
+        : undefined;
+      if (holder === undefined) throw error;
+      return members.heldBy(memberId, holder);
+    }
+  }
+
+  memberVersion(): Promise<number> {
+    return this.autocommit(sequence.memberVersion());
+  }
+
+  currentSeq(): Promise<number> {
+    return this.autocommit(sequence.currentSeq());
+  }
+
+  recordOprfUsage(usage: readonly OprfUsage[], at: number): Promise<LogAppend | undefined> {
+    return this.transaction(log.recordOprfUsage(usage, at));
+  }
+
+  appendLog(entries: readonly LogEntry[]): Promise<LogAppend> {
+    return this.transaction(log.appendLog(entries));
+  }
+
+  logHead(): Promise<LogHead> {
+    return this.autocommit(log.logHead());
+  }
+
+  logEntries(start: number, end: number): Promise<string[]> {
+    return this.autocommit(log.logEntries(start, end));
+  }
+
+  saveCheckpoint(size: number, note: string, at: number): Promise<void> {
+    return this.autocommit(log.saveCheckpoint(size, note, at));
+  }
+
+  getCheckpoint(size?: number): Promise<StoredCheckpoint | undefined> {
+    return this.autocommit(log.getCheckpoint(size));
+  }
+
+  latestCosignedCheckpoint(cosignatures: number): Promise<StoredCheckpoint | undefined> {
+    return this.autocommit(log.latestCosignedCheckpoint(cosignatures));
+  }
+
+  listCheckpoints(fromSize: number, limit: number): Promise<StoredCheckpoint[]> {
+    return this.autocommit(log.listCheckpoints(fromSize, limit));
+  }
+
+  addCosignature(size: number, witness: string, line: string, at: number): Promise<void> {
+    return this.autocommit(log.addCosignature(size, witness, line, at));
+  }
+
+  listWitnesses(): Promise<string[]> {
+    return this.autocommit(log.listWitnesses());
+  }
+
+  addWitness(vkey: string, at: number): Promise<boolean> {
+    return this.autocommit(log.addWitness(vkey, at));
+  }
+
+  removeWitness(vkey: string): Promise<boolean> {
+    return this.autocommit(log.removeWitness(vkey));
+  }
+
+  auditRecords(entries: readonly AuditSubject[]): Promise<(AuditRecord | null)[]> {
+    return this.autocommit(audit.auditRecords(entries));
+  }
+
+  auditCounts(): Promise<AuditCounts> {
+    return this.autocommit(audit.auditCounts());
+  }
+
+  auditState(
+    table: AuditTable,
+    after: readonly (string | number)[] | undefined,
+    limit: number,
+  ): Promise<AuditStatePage> {
+    return this.autocommit(audit.auditState(table, after, limit));
+  }
+
+  reportsByRef(
+    memberId: string,
+    refs: readonly string[],
+  ): Promise<Map<string, { id: string; fingerprint: boolean }>> {
+    return this.autocommit(reads.reportsByRef(memberId, refs));
+  }
+
+  getReport(memberId: string, reportId: string): Promise<StoredReport | undefined> {
+    return this.autocommit(reads.getReport(memberId, reportId));
+  }
+
+  listReports(
+    memberId: string,
+    afterId: string | undefined,
+    limit: number,
+  ): Promise<StoredReport[]> {
+    return this.autocommit(reads.listReports(memberId, afterId, limit));
+  }
+
+  reportEvidence(
+    after: { memberId: string; id: string } | undefined,
+    limit: number,
+  ): Promise<EvidenceReportRow[]> {
+    return this.autocommit(reads.reportEvidence(after, limit));
+  }
+
+  linkEvidence(
+    after: { fromToken: string; id: string } | undefined,
+    limit: number,
+  ): Promise<EvidenceLinkRow[]> {
+    return this.autocommit(reads.linkEvidence(after, limit));
+  }
+
+  reassignments(
+    after: { fromToken: string; id: string } | undefined,
+    limit: number,
+  ): Promise<EvidenceLinkRow[]> {
+    return this.autocommit(reads.linkEvidence(after, limit, 'reassigned'));
+  }
+
+  latestAnalysis(known?: number): Promise<StoredAnalysis | undefined> {
+    return this.autocommit(reads.latestAnalysis(known));
+  }
+
+  getAnalysis(id: number): Promise<StoredAnalysis | undefined> {
+    return this.autocommit(reads.getAnalysis(id));
+  }
+
+  addWatch(memberId: string, tokens: readonly TokenRef[], at: number): Promise<number> {
+    return this.transaction(watch.addWatch(memberId, tokens, at));
+  }
+
+  removeWatch(memberId: string, tokens: readonly string[]): Promise<number> {
+    return this.transaction(watch.removeWatch(memberId, tokens));
+  }
+
+  listWatch(memberId: string, afterToken: string | undefined, limit: number): Promise<TokenRef[]> {
+    return this.autocommit(watch.listWatch(memberId, afterToken, limit));
+  }
+
+  listAlerts(
+    memberId: string,
+    after: { seq: number; id: number } | undefined,
+    limit: number,
+  ): Promise<Alert[]> {
+    return this.autocommit(watch.listAlerts(memberId, after, limit));
+  }
+
+  setWebhook(memberId: string, url: string, at: number): Promise<void> {
+    return this.autocommit(watch.setWebhook(memberId, url, at));
+  }
+
+  getWebhook(memberId: string): Promise<string | undefined> {
+    return this.autocommit(watch.getWebhook(memberId));
+  }
+
+  deleteWebhook(memberId: string): Promise<boolean> {
+    return this.autocommit(watch.deleteWebhook(memberId));
+  }
+
+  claimDeliveries(now: number, leaseMs: number, limit: number): Promise<WebhookDelivery[]> {
+    return this.transaction(watch.claimDeliveries(now, leaseMs, limit));
+  }
+
+  deliveryDone(alertId: number, at: number): Promise<void> {
+    return this.autocommit(watch.deliveryDone(alertId, at));
+  }
+
+  deliveryFailed(alertId: number, nextAttemptAt: number, error: string): Promise<void> {
+    return this.autocommit(watch.deliveryFailed(alertId, nextAttemptAt, error));
+  }
+
+  latestPolicy(): Promise<PolicyRecord | undefined> {
+    return this.autocommit(policies.latestPolicy());
+  }
+
+  putPolicy(body: unknown, createdBy: string, at: number): Promise<number> {
+    return this.transaction(policies.putPolicy(body, createdBy, at));
+  }
+}

@@ -1,0 +1,154 @@
+import type { IdentifierKind } from '@credence/core/identifiers/kinds';
+import type { Alert, TokenRef, WebhookDelivery } from '../../domain/types.js';
+import { type AlertRow, alertOf } from '../rows.js';
+import { all, dialect, get, run, type Step } from './steps.js';
+
+/** Watchlists, alerts and webhook deliveries: written once for both stores. */
+
+export function* addWatch(memberId: string, tokens: readonly TokenRef[], at: number): Step<number> {
+  if ((yield* dialect()) === 'postgres')
+    return yield* run(
+      `INSERT INTO watchlist (token, member_id, kind, key_id, created_at) SELECT token, ?, kind, key_id, ? FROM unnest(?::text[], ?::text[], ?::text[]) AS t(token, kind, key_id)
+       ON CONFLICT DO NOTHING`,
+      memberId,
+      at,
+      tokens.map((t) => t.token),
+      tokens.map((t) => t.kind),
+      tokens.map((t) => t.keyId),
+    );
+  let added = 0;
+  for (const t of tokens)
+    added += yield* run(
+      'INSERT OR IGNORE INTO watchlist (token, member_id, kind, key_id, created_at) VALUES (?, ?, ?, ?, ?)',
+      t.token,
+      memberId,
+      t.kind,
+      t.keyId,
+      at,
+    );
+  return added;
+}
+
+export function* removeWatch(memberId: string, tokens: readonly string[]): Step<number> {
+  if ((yield* dialect()) === 'postgres')
+    return yield* run(
+      'DELETE FROM watchlist WHERE member_id = ? AND token = ANY(?::text[])',
+      memberId,
+      tokens,
+    );
+  let removed = 0;
+  for (const t of tokens)
+    removed += yield* run('DELETE FROM watchlist WHERE token = ? AND member_id = ?', t, memberId);
+  return removed;
+}
+
+export function* listWatch(
+  memberId: string,
+  afterToken: string | undefined,
+  limit: number,
+): Step<TokenRef[]> {
+  const rows = yield* all<{ token: string; kind: IdentifierKind; key_id: string }>(
+    'SELECT token, kind, key_id FROM watchlist WHERE member_id = ? AND token > ? ORDER BY token LIMIT ?',
+    memberId,
+    afterToken ?? '',
+    limit,
+  );
+  return rows.map((r) => ({ token: r.token, kind: r.kind, keyId: r.key_id }));
+}
+
+export function* listAlerts(
+  memberId: string,
+  after: { seq: number; id: number } | undefined,
+  limit: number,
+): Step<Alert[]> {
+  const a = after ?? { seq: 0, id: 0 };
+  const rows = yield* all<AlertRow>(
+    'SELECT * FROM alerts WHERE member_id = ? AND (seq, id) > (?, ?) ORDER BY seq, id LIMIT ?',
+    memberId,
+    a.seq,
+    a.id,
+    limit,
+  );
+  return rows.map(alertOf);
+}
+
+export function* setWebhook(memberId: string, url: string, at: number): Step<void> {
+  yield* run(
+    'INSERT INTO webhooks (member_id, url, created_at) VALUES (?, ?, ?) ON CONFLICT (member_id) DO UPDATE SET url = excluded.url',
+    memberId,
+    url,
+    at,
+  );
+}
+
+export function* getWebhook(memberId: string): Step<string | undefined> {
+  return (yield* get<{ url: string }>('SELECT url FROM webhooks WHERE member_id = ?', memberId))
+    ?.url;
+}
+
+export function* deleteWebhook(memberId: string): Step<boolean> {
+  return (yield* run('DELETE FROM webhooks WHERE member_id = ?', memberId)) > 0;
+}
+
+type DeliveryRow = AlertRow & { attempts: number; url: string };
+
+/**
+ * Claims up to `limit` due deliveries, leasing them until `now + leaseMs`. On PostgreSQL
+ * several API processes share the queue: SKIP LOCKED gives each delivery to one.
+ */
+export function* claimDeliveries(
+  now: number,
+  leaseMs: number,
+  limit: number,
+): Step<WebhookDelivery[]> {
+  let rows: DeliveryRow[];
+  if ((yield* dialect()) === 'postgres')
+    rows = yield* all<DeliveryRow>(
+      `WITH due AS (
+         SELECT member_id, alert_id FROM webhook_deliveries WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED
+       ), leased AS (
+         UPDATE webhook_deliveries d SET next_attempt_at = ? FROM due WHERE d.member_id = due.member_id AND d.alert_id = due.alert_id RETURNING d.member_id, d.alert_id, d.attempts
+       )
+       SELECT a.*, leased.attempts, w.url FROM leased JOIN alerts a ON a.member_id = leased.member_id AND a.id = leased.alert_id JOIN webhooks w ON w.member_id = a.member_id`,
+      now,
+      limit,
+      now + leaseMs,
+    );
+  else {
+    rows = yield* all<DeliveryRow>(
+      `SELECT a.*, d.attempts, w.url FROM webhook_deliveries d JOIN alerts a ON a.id = d.alert_id JOIN webhooks w ON w.member_id = d.member_id
+       WHERE d.delivered_at IS NULL AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at LIMIT ?`,
+      now,
+      limit,
+    );
+    for (const r of rows)
+      yield* run(
+        'UPDATE webhook_deliveries SET next_attempt_at = ? WHERE alert_id = ?',
+        now + leaseMs,
+        r.id,
+      );
+  }
+  return rows.map((r) => ({
+    alert: alertOf(r),
+    memberId: r.member_id,
+    url: r.url,
+    attempts: r.attempts,
+  }));
+}
+
+export function* deliveryDone(alertId: number, at: number): Step<void> {
+  yield* run(
+    'UPDATE webhook_deliveries SET delivered_at = ?, attempts = attempts + 1 WHERE alert_id = ?',
+    at,
+    alertId,
+  );
+}
+
+export function* deliveryFailed(alertId: number, nextAttemptAt: number, error: string): Step<void> {
+  yield* run(
+    'UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE alert_id = ?',
+    nextAttemptAt,
+    error.slice(0, 500),
+    alertId,
+  );
+}
