@@ -107,7 +107,11 @@ export const tokenizedLink = {
   },
 } as const;
 
-function signedBatch(itemsName: 'reports' | 'links' | 'scripts', item: object) {
+function signedBatch<N extends 'reports' | 'links' | 'scripts', I extends object>(
+  itemsName: N,
+  item: I,
+) {
+  const items = { type: 'array', minItems: 1, maxItems: MAX_BATCH_ITEMS, items: item } as const;
   return {
     type: 'object',
     additionalProperties: false,
@@ -121,7 +125,8 @@ function signedBatch(itemsName: 'reports' | 'links' | 'scripts', item: object) {
           member: MEMBER_ID,
           batchId: BATCH_ID,
           createdAt: DATE_TIME,
-          [itemsName]: { type: 'array', minItems: 1, maxItems: MAX_BATCH_ITEMS, items: item },
+          // A computed key keeps its literal name only through a mapped type.
+          ...({ [itemsName]: items } as { [K in N]: typeof items }),
         },
       },
       publicKey: TOKEN,

@@ -1,12 +1,10 @@
-import type { IdentifierKind } from '@credence/core/identifiers/kinds';
-import type { Category } from '@credence/core/wire/vocabulary';
 import { HttpProblem } from '@credence/server-kit/problem';
-import type { FastifyPluginAsync } from 'fastify';
 import * as S from '../schemas.js';
+import type { RoutePlugin } from '../type-provider.js';
 import { ANYONE, me, OPERATORS, type PlatformDeps, problems } from './kit.js';
 
 /** Joint analysis (SPEC §6): rings and campaigns of the latest run, as aggregates and tokens, never a member's name; runs on demand. */
-export function analysisRoutes(deps: PlatformDeps): FastifyPluginAsync {
+export function analysisRoutes(deps: PlatformDeps): RoutePlugin {
   return async (app) => {
     // Joint analysis: rings (SPEC §6). Aggregates and tokens, never a member's name.
     app.get(
@@ -21,13 +19,7 @@ export function analysisRoutes(deps: PlatformDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const q = request.query as {
-          minScore?: string;
-          category?: Category;
-          kind?: IdentifierKind;
-          limit?: string;
-          offset?: string;
-        };
+        const q = request.query;
         const { rings, total } = deps.analysis.rings({
           limit: Number(q.limit ?? 100),
           offset: Number(q.offset ?? 0),
@@ -47,13 +39,14 @@ export function analysisRoutes(deps: PlatformDeps): FastifyPluginAsync {
           summary: 'A ring: its tokens, why each is in it, its edges and its explanation',
           params: {
             type: 'object',
+            required: ['id'],
             properties: { id: { type: 'string', pattern: '^ring-[0-9a-f]{16}$' } },
           },
           response: { 200: S.ringDetail, ...problems },
         },
       },
       async (request) => {
-        const ring = deps.analysis.ring((request.params as { id: string }).id);
+        const ring = deps.analysis.ring(request.params.id);
         if (ring === undefined)
           throw new HttpProblem('ring.not_found', 'no ring of the latest analysis has this id');
         return ring;
@@ -71,12 +64,7 @@ export function analysisRoutes(deps: PlatformDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const q = request.query as {
-          minSize?: string;
-          category?: Category;
-          limit?: string;
-          offset?: string;
-        };
+        const q = request.query;
         const { campaigns, total } = deps.analysis.campaigns({
           limit: Number(q.limit ?? 100),
           offset: Number(q.offset ?? 0),
@@ -96,16 +84,14 @@ export function analysisRoutes(deps: PlatformDeps): FastifyPluginAsync {
             'A campaign: its figures, its script where shared, its rings, and your reports in it',
           params: {
             type: 'object',
+            required: ['id'],
             properties: { id: { type: 'string', pattern: '^campaign-[0-9a-f]{16}$' } },
           },
           response: { 200: S.campaignDetail, ...problems },
         },
       },
       async (request) => {
-        const campaign = deps.analysis.campaign(
-          (request.params as { id: string }).id,
-          me(request).id,
-        );
+        const campaign = deps.analysis.campaign(request.params.id, me(request).id);
         if (campaign === undefined)
           throw new HttpProblem(
             'campaign.not_found',

@@ -1,12 +1,12 @@
 import { HttpProblem } from '@credence/server-kit/problem';
-import type { FastifyPluginAsync } from 'fastify';
 import { MAX_ENTRIES_PAGE } from '../../services/log-service.js';
-import { AUDIT_TABLES, type AuditTable, isAuditKey } from '../../storage/audit-state.js';
+import { AUDIT_TABLES, isAuditKey } from '../../storage/audit-state.js';
 import * as S from '../schemas.js';
+import type { RoutePlugin } from '../type-provider.js';
 import { AUDITORS, type PlatformDeps, problems } from './kit.js';
 
 /** What an auditor reads to replay the log: entries with their records, counts, the derived tables page by page, and the analysis runs the log binds. */
-export function auditRoutes(deps: PlatformDeps): FastifyPluginAsync {
+export function auditRoutes(deps: PlatformDeps): RoutePlugin {
   return async (app) => {
     app.get(
       '/v1/audit/entries',
@@ -20,7 +20,7 @@ export function auditRoutes(deps: PlatformDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const q = request.query as { start: string; end?: string };
+        const q = request.query;
         const start = Number(q.start);
         return deps.log.auditEntries(
           start,
@@ -50,6 +50,7 @@ export function auditRoutes(deps: PlatformDeps): FastifyPluginAsync {
             "A page of a derived table (token summaries and states, ring tokens, members, credentials, signing keys, key servers' counts), in key order, for the audit to compare with what it rebuilds from the log",
           params: {
             type: 'object',
+            required: ['table'],
             properties: { table: { enum: [...AUDIT_TABLES] } },
           },
           querystring: S.auditStateQuery,
@@ -57,8 +58,8 @@ export function auditRoutes(deps: PlatformDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const { table } = request.params as { table: AuditTable };
-        const q = request.query as { after?: string; limit?: string };
+        const { table } = request.params;
+        const q = request.query;
         const limit = Number(q.limit ?? '1000');
         let after: (string | number)[] | undefined;
         if (q.after !== undefined) {
@@ -85,13 +86,14 @@ export function auditRoutes(deps: PlatformDeps): FastifyPluginAsync {
             'An analysis run as kept (`latest` for the newest): the audit checks its digest against the log and the ring tokens against it',
           params: {
             type: 'object',
+            required: ['id'],
             properties: { id: { type: 'string', pattern: '^(latest|[1-9][0-9]{0,15})$' } },
           },
           response: { 200: S.auditAnalysisAnswer, ...problems },
         },
       },
       async (request) => {
-        const { id } = request.params as { id: string };
+        const { id } = request.params;
         const run =
           id === 'latest'
             ? await deps.store.latestAnalysis()

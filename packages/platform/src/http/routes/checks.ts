@@ -1,9 +1,9 @@
-import type { FastifyPluginAsync } from 'fastify';
 import * as S from '../schemas.js';
+import type { RoutePlugin } from '../type-provider.js';
 import { CHECKERS, checkJson, me, type PlatformDeps, problems } from './kit.js';
 
 /** Checks (members and the police): one token or a thousand, each answer with its basis. */
-export function checkRoutes(deps: PlatformDeps): FastifyPluginAsync {
+export function checkRoutes(deps: PlatformDeps): RoutePlugin {
   return async (app) => {
     // Checks (members and police).
     app.post(
@@ -24,7 +24,7 @@ export function checkRoutes(deps: PlatformDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const body = request.body as { tokens: string[]; after?: number };
+        const body = request.body;
         const answers = await deps.checks.check(body.tokens, body.after);
         deps.checkLedger.record(me(request).id, answers);
         const verdicts = { clear: 0, suspicious: 0, fraud: 0 };
@@ -41,7 +41,7 @@ export function checkRoutes(deps: PlatformDeps): FastifyPluginAsync {
         schema: {
           tags: ['checks'],
           summary: 'Check one token',
-          params: { type: 'object', properties: { token: S.TOKEN } },
+          params: { type: 'object', required: ['token'], properties: { token: S.TOKEN } },
           querystring: {
             type: 'object',
             additionalProperties: false,
@@ -51,8 +51,8 @@ export function checkRoutes(deps: PlatformDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const { token } = request.params as { token: string };
-        const after = (request.query as { after?: string }).after;
+        const { token } = request.params;
+        const after = request.query.after;
         const [answer] = await deps.checks.check(
           [token],
           after === undefined ? undefined : Number(after),

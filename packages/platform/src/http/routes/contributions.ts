@@ -1,7 +1,6 @@
-import type { LinkBatch, ReportBatch, ScriptBatch, SignedBatch } from '@credence/core/wire/batches';
 import { HttpProblem } from '@credence/server-kit/problem';
-import type { FastifyPluginAsync } from 'fastify';
 import * as S from '../schemas.js';
+import type { RoutePlugin } from '../type-provider.js';
 import {
   batchJson,
   MEMBERS,
@@ -13,7 +12,7 @@ import {
 } from './kit.js';
 
 /** Contributions (SPEC §5): members and the police send signed batches of reports and links and the scripts of their reports, retract their reports, and read their own. */
-export function contributionRoutes(deps: PlatformDeps): FastifyPluginAsync {
+export function contributionRoutes(deps: PlatformDeps): RoutePlugin {
   return async (app) => {
     // Contributions (members).
     app.post(
@@ -28,7 +27,7 @@ export function contributionRoutes(deps: PlatformDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const signed = request.body as SignedBatch<ReportBatch>;
+        const signed = request.body;
         const result = await deps.ingestion.submitReports(me(request), signed);
         deps.metrics.ingested.inc(
           { kind: 'reports' },
@@ -54,10 +53,7 @@ export function contributionRoutes(deps: PlatformDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const result = await deps.ingestion.submitLinks(
-          me(request),
-          request.body as SignedBatch<LinkBatch>,
-        );
+        const result = await deps.ingestion.submitLinks(me(request), request.body);
         deps.metrics.ingested.inc(
           { kind: 'links' },
           result.outcomes.filter((o) => o.status === 'accepted').length,
@@ -82,7 +78,7 @@ export function contributionRoutes(deps: PlatformDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const signed = request.body as SignedBatch<ScriptBatch>;
+        const signed = request.body;
         const result = await deps.ingestion.submitScripts(me(request), signed);
         return batchJson(
           result,
@@ -98,14 +94,18 @@ export function contributionRoutes(deps: PlatformDeps): FastifyPluginAsync {
         schema: {
           tags: ['contributions'],
           summary: 'Retract one of your reports',
-          params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
+          params: {
+            type: 'object',
+            required: ['id'],
+            properties: { id: { type: 'string', maxLength: 64 } },
+          },
           body: S.retractRequest,
           response: { 200: S.retractResult, ...problems },
         },
       },
       async (request) => {
-        const { id } = request.params as { id: string };
-        const { reason } = request.body as { reason: string };
+        const { id } = request.params;
+        const { reason } = request.body;
         const r = await deps.ingestion.retract(me(request), id, reason);
         return {
           id,
@@ -140,7 +140,7 @@ export function contributionRoutes(deps: PlatformDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const q = request.query as { after?: string; limit?: string; ref?: string };
+        const q = request.query;
         if (q.ref !== undefined) {
           const found = (await deps.store.reportsByRef(me(request).id, [q.ref])).get(q.ref);
           const report =
@@ -162,15 +162,16 @@ export function contributionRoutes(deps: PlatformDeps): FastifyPluginAsync {
         schema: {
           tags: ['contributions'],
           summary: 'One of your reports',
-          params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
+          params: {
+            type: 'object',
+            required: ['id'],
+            properties: { id: { type: 'string', maxLength: 64 } },
+          },
           response: { 200: S.storedReport, ...problems },
         },
       },
       async (request) => {
-        const report = await deps.store.getReport(
-          me(request).id,
-          (request.params as { id: string }).id,
-        );
+        const report = await deps.store.getReport(me(request).id, request.params.id);
         if (report === undefined)
           throw new HttpProblem('report.not_found', 'no report of yours has this id');
         return reportJson(report);

@@ -141,5 +141,6 @@ export const cursorQuery = {
 } as const;
 export const idParams = {
   type: 'object',
+  required: ['id'],
   properties: { id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } },
 } as const;

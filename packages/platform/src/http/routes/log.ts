@@ -1,12 +1,12 @@
 import { HttpProblem } from '@credence/server-kit/problem';
-import type { FastifyPluginAsync } from 'fastify';
 import { LogService, MAX_ENTRIES_PAGE } from '../../services/log-service.js';
 import { checkUsageReport } from '../../services/oprf-usage.js';
 import * as S from '../schemas.js';
+import type { RoutePlugin } from '../type-provider.js';
 import { ANYONE, KEY_SERVERS, me, type PlatformDeps, problems } from './kit.js';
 
 /** The transparency log (SPEC §3.4, §7): its key, checkpoints and their cosignatures, entries and proofs, readable by every member and auditor; key servers log their evaluation counts. */
-export function logRoutes(deps: PlatformDeps): FastifyPluginAsync {
+export function logRoutes(deps: PlatformDeps): RoutePlugin {
   return async (app) => {
     // The transparency log (SPEC §3.4, §7): readable by every member and auditor.
     app.get(
@@ -45,7 +45,7 @@ export function logRoutes(deps: PlatformDeps): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const { cosigned } = request.query as { cosigned?: string };
+        const { cosigned } = request.query;
         const checkpoint =
           cosigned === undefined || Number(cosigned) === 0
             ? await deps.log.latest()
@@ -70,7 +70,7 @@ export function logRoutes(deps: PlatformDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const q = request.query as { from?: string; limit?: string };
+        const q = request.query;
         const kept = await deps.store.listCheckpoints(
           Number(q.from ?? '0'),
           Math.min(1000, Math.max(1, Number(q.limit ?? '1000'))),
@@ -90,7 +90,7 @@ export function logRoutes(deps: PlatformDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const { size, cosignature } = request.body as { size: number; cosignature: string };
+        const { size, cosignature } = request.body;
         return deps.log.addCosignature(size, cosignature);
       },
     );
@@ -114,12 +114,7 @@ export function logRoutes(deps: PlatformDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const body = request.body as {
-          keyId: string;
-          shareIndex: number;
-          day: string;
-          counts: { member: string; evaluations: number }[];
-        };
+        const body = request.body;
         const day = Date.parse(`${body.day}T00:00:00Z`);
         if (!Number.isFinite(day) || day > Date.now() + 86_400_000)
           throw new HttpProblem('request.invalid', 'day must be a UTC day, not in the future', {
@@ -157,7 +152,7 @@ export function logRoutes(deps: PlatformDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const q = request.query as { start: string; end?: string };
+        const q = request.query;
         const start = Number(q.start);
         return deps.log.entries(
           start,
@@ -177,7 +172,7 @@ export function logRoutes(deps: PlatformDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const q = request.query as { index: string; size: string };
+        const q = request.query;
         return deps.log.inclusion(Number(q.index), Number(q.size));
       },
     );
@@ -193,7 +188,7 @@ export function logRoutes(deps: PlatformDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const q = request.query as { from: string; to: string };
+        const q = request.query;
         return deps.log.consistency(Number(q.from), Number(q.to));
       },
     );

@@ -1,7 +1,6 @@
-import type { SignedKeyStatement } from '@credence/core/wire/key-statements';
-import type { FastifyPluginAsync } from 'fastify';
 import { MAX_ENTRIES_PAGE } from '../../services/log-service.js';
 import * as S from '../schemas.js';
+import type { RoutePlugin } from '../type-provider.js';
 import {
   ANYONE,
   idParams,
@@ -14,7 +13,7 @@ import {
 } from './kit.js';
 
 /** Administration (the operator): members enrolled, disabled, enabled, rotated and bound to a share; and a member's own signing keys, records and credential (no one else speaks in its name: issue 11). */
-export function memberRoutes(deps: PlatformDeps): FastifyPluginAsync {
+export function memberRoutes(deps: PlatformDeps): RoutePlugin {
   return async (app) => {
     // Administration (operator).
     app.get(
@@ -57,15 +56,7 @@ export function memberRoutes(deps: PlatformDeps): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const { member, credential } = await deps.members.add(
-          request.body as {
-            id: string;
-            type: string;
-            name?: string;
-            publicKey?: string;
-            shareIndex?: number;
-          },
-        );
+        const { member, credential } = await deps.members.add(request.body);
         return reply.status(201).send({
           member: { ...member, createdAt: new Date(member.createdAt).toISOString() },
           credential,
@@ -84,7 +75,7 @@ export function memberRoutes(deps: PlatformDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        await deps.members.disable((request.params as { id: string }).id);
+        await deps.members.disable(request.params.id);
         return { status: 'disabled' };
       },
     );
@@ -100,7 +91,7 @@ export function memberRoutes(deps: PlatformDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        await deps.members.enable((request.params as { id: string }).id);
+        await deps.members.enable(request.params.id);
         return { status: 'active' };
       },
     );
@@ -122,8 +113,8 @@ export function memberRoutes(deps: PlatformDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const body = request.body as { credential?: boolean; publicKey?: string };
-        const rotated = await deps.members.rotate((request.params as { id: string }).id, {
+        const body = request.body;
+        const rotated = await deps.members.rotate(request.params.id, {
           credential: body.credential === true,
           ...(body.publicKey === undefined ? {} : { publicKey: body.publicKey }),
         });
@@ -184,10 +175,7 @@ export function memberRoutes(deps: PlatformDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const { change, at, log } = await deps.members.changeKeys(
-          me(request),
-          request.body as SignedKeyStatement,
-        );
+        const { change, at, log } = await deps.members.changeKeys(me(request), request.body);
         return {
           event: change.event,
           publicKey: change.publicKey,
@@ -226,7 +214,7 @@ export function memberRoutes(deps: PlatformDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const q = request.query as { start: string; end?: string };
+        const q = request.query;
         const start = Number(q.start);
         return deps.log.memberRecords(
           me(request).id,
@@ -270,8 +258,8 @@ export function memberRoutes(deps: PlatformDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const { shareIndex } = request.body as { shareIndex: number };
-        await deps.members.bindShare((request.params as { id: string }).id, shareIndex);
+        const { shareIndex } = request.body;
+        await deps.members.bindShare(request.params.id, shareIndex);
         return { shareIndex };
       },
     );

@@ -1,9 +1,9 @@
-import type { FastifyPluginAsync } from 'fastify';
 import * as S from '../schemas.js';
+import type { RoutePlugin } from '../type-provider.js';
 import { ANYONE, me, OPERATORS, type PlatformDeps, problems } from './kit.js';
 
 /** The public routes (health, metrics, the OpenAPI document, the platform's facts), who the caller is, and the risk policy (read by anyone with a credential, set by the operator). */
-export function platformRoutes(deps: PlatformDeps): FastifyPluginAsync {
+export function platformRoutes(deps: PlatformDeps): RoutePlugin {
   return async (app) => {
     // Public.
     app.get('/healthz', { schema: { hide: true } }, async () => ({

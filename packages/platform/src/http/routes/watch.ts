@@ -1,13 +1,12 @@
 import { HttpProblem } from '@credence/server-kit/problem';
-import type { FastifyPluginAsync } from 'fastify';
-import type { TokenRef } from '../../domain/types.js';
 import { formatCursor, parseCursor } from '../../services/alerts.js';
 import { alertJson } from '../../services/webhooks.js';
 import * as S from '../schemas.js';
+import type { RoutePlugin } from '../type-provider.js';
 import { cursorQuery, MEMBERS, me, type PlatformDeps, problems } from './kit.js';
 
 /** Watchlists, alerts (pages and a server-sent stream) and webhooks: a member's own only. */
-export function watchRoutes(deps: PlatformDeps): FastifyPluginAsync {
+export function watchRoutes(deps: PlatformDeps): RoutePlugin {
   return async (app) => {
     // Watchlists and alerts (members: their own only).
     app.put(
@@ -22,7 +21,7 @@ export function watchRoutes(deps: PlatformDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const { tokens } = request.body as { tokens: TokenRef[] };
+        const { tokens } = request.body;
         return { added: await deps.store.addWatch(me(request).id, tokens, Date.now()) };
       },
     );
@@ -38,7 +37,7 @@ export function watchRoutes(deps: PlatformDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const { tokens } = request.body as { tokens: string[] };
+        const { tokens } = request.body;
         return { removed: await deps.store.removeWatch(me(request).id, tokens) };
       },
     );
@@ -58,7 +57,7 @@ export function watchRoutes(deps: PlatformDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const q = request.query as { after?: string; limit?: string };
+        const q = request.query;
         const limit = Math.min(5000, Math.max(1, Number(q.limit ?? '1000')));
         const tokens = await deps.store.listWatch(me(request).id, q.after, limit);
         return { tokens, next: tokens.length === limit ? tokens.at(-1)?.token : null };
@@ -84,7 +83,7 @@ export function watchRoutes(deps: PlatformDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const q = request.query as { after?: string; limit?: string };
+        const q = request.query;
         const after = parseCursor(q.after);
         const alerts = await deps.store.listAlerts(
           me(request).id,
@@ -110,9 +109,7 @@ export function watchRoutes(deps: PlatformDeps): FastifyPluginAsync {
       },
       async (request, reply) => {
         const header = request.headers['last-event-id'];
-        const cursor = parseCursor(
-          typeof header === 'string' ? header : (request.query as { after?: string }).after,
-        );
+        const cursor = parseCursor(typeof header === 'string' ? header : request.query.after);
         reply.hijack();
         reply.raw.writeHead(200, {
           'content-type': 'text/event-stream',
@@ -150,7 +147,7 @@ export function watchRoutes(deps: PlatformDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const { url } = request.body as { url: string };
+        const { url } = request.body;
         const refusal = deps.webhookTargets.refusal(url);
         if (refusal !== undefined)
           throw new HttpProblem('request.invalid', `the webhook URL ${refusal}`, {
