@@ -15,3 +15,6 @@ export interface SchemaTypes extends FastifyTypeProvider {
 
 /** A route group: one Fastify plugin, its request types from its schemas. */
 export type RoutePlugin = FastifyPluginAsync<Record<never, never>, RawServerDefault, SchemaTypes>;
+
+/** The Fastify instance a route group registers its routes on. */
+export type RouteApp = Parameters<RoutePlugin>[0];

@@ -1,0 +1,33 @@
+import { TOKEN } from './common.js';
+
+/** The platform's description and its policy (routes/platform.ts). */
+
+export const platformAnswer = {
+  type: 'object',
+  required: ['name', 'apiVersion', 'webhookPublicKey', 'webhookSignature'],
+  properties: {
+    name: { type: 'string' },
+    apiVersion: { type: 'string' },
+    webhookPublicKey: TOKEN,
+    webhookSignature: { type: 'string' },
+  },
+} as const;
+
+export const policyAnswer = {
+  type: 'object',
+  required: ['version', 'policy'],
+  properties: {
+    version: { type: 'integer' },
+    policy: {
+      type: 'object',
+      additionalProperties: true,
+      description: 'weights, halfLifeDays, thresholds, ageFloor (docs/platform.md, "Risk policy")',
+    },
+  },
+} as const;
+
+export const policyVersionAnswer = {
+  type: 'object',
+  required: ['version'],
+  properties: { version: { type: 'integer' } },
+} as const;
