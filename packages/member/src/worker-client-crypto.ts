@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ShareEvaluation } from '@credence/core/oprf/threshold';
+import { workerEntry } from '@credence/core/worker-entry';
 import type { ClientCrypto } from './client-crypto.js';
 import { pack, type Reply, type Request, unpack } from './worker-protocol.js';
 
@@ -10,8 +11,7 @@ type Task = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never
 
 /**
  * ClientCrypto on a pool of worker threads (one per core by default). Tasks go to the
- * least busy worker. Precondition: runs from the built package (dist/), where the
- * worker script is JavaScript.
+ * least busy worker.
  */
 export class WorkerClientCrypto implements ClientCrypto {
   private readonly workers: { worker: Worker; busy: number }[] = [];
@@ -20,7 +20,11 @@ export class WorkerClientCrypto implements ClientCrypto {
 
   constructor(size = availableParallelism()) {
     for (let i = 0; i < Math.max(1, size); i++) {
-      const worker = new Worker(new URL('./crypto-worker.js', import.meta.url));
+      const entry = workerEntry(import.meta.url, 'crypto-worker');
+      const worker = new Worker(entry.script, {
+        eval: entry.eval,
+        ...(entry.execArgv === undefined ? {} : { execArgv: entry.execArgv }),
+      });
       const slot = { worker, busy: 0 };
       worker.on('message', (reply: Reply) => {
         slot.busy--;

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { analyzeGraph, type GraphAnalysis } from '@credence/analytics/analysis';
 import {
@@ -19,6 +18,7 @@ import { IDENTIFIER_KINDS, type IdentifierKind } from '@credence/core/identifier
 import { decodeFingerprint } from '@credence/core/narrative/fingerprint';
 import type { Policy } from '@credence/core/risk/policy';
 import type { Category } from '@credence/core/wire/vocabulary';
+import { workerEntry } from '@credence/core/worker-entry';
 import type { Store } from '../storage/store.js';
 import type { PolicyService } from './policy-service.js';
 
@@ -563,25 +563,14 @@ export function computeAnalysis(input: ComputeInput): string {
 }
 
 /**
- * The worker's script: next to this module when it runs from dist/; from its TypeScript
- * source (the tests), the built copy in dist/ (npm test builds first).
- */
-function workerScript(): URL {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return new URL('./analysis-worker.js', import.meta.url);
-  return pathToFileURL(
-    here.replace(/\/src\/services\/analysis\.ts$/, '/dist/services/analysis-worker.js'),
-  );
-}
-
-/**
  * Runs computeAnalysis on a thread of its own: a million tokens take tens of seconds,
  * during which the event loop goes on answering checks. The evidence crosses by
  * structured clone (typed arrays and maps), the document comes back as text.
  */
 function computeInWorker(input: ComputeInput): Promise<string> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(workerScript(), { execArgv: [] });
+    const entry = workerEntry(import.meta.url, 'analysis-worker');
+    const worker = new Worker(entry.script, { eval: entry.eval, execArgv: entry.execArgv ?? [] });
     let settled = false;
     const settle = (done: () => void) => {
       if (settled) return;

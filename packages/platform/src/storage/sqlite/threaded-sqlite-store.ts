@@ -1,5 +1,5 @@
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '@credence/core/worker-entry';
 import type { Store } from '../store.js';
 import { SqliteStore } from './sqlite-store.js';
 
@@ -33,8 +33,12 @@ export class ThreadedSqliteStore {
   private reader: SqliteStore | undefined;
 
   private constructor(private readonly path: string) {
-    // The worker runs built JavaScript: it does not inherit a test runner's flags.
-    this.worker = new Worker(workerScript(), { workerData: { path }, execArgv: [] });
+    const entry = workerEntry(import.meta.url, 'sqlite-worker');
+    this.worker = new Worker(entry.script, {
+      eval: entry.eval,
+      execArgv: entry.execArgv ?? [],
+      workerData: { path },
+    });
     this.worker.on('message', (answer: Answer) => {
       const p = this.pending.get(answer.id);
       if (p === undefined) return;
@@ -105,20 +109,4 @@ export class ThreadedSqliteStore {
       },
     }) as unknown as Store;
   }
-}
-
-/**
- * The worker's script: next to this module when it runs from dist/; when it runs from
- * its TypeScript source (the tests), the built copy in dist/ (npm test builds first).
- */
-function workerScript(): URL {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return new URL('./sqlite-worker.js', import.meta.url);
-  // pathToFileURL: a checkout whose path has a space, '#' or '%' is a path, not a URL.
-  return pathToFileURL(
-    here.replace(
-      /\/src\/storage\/sqlite\/threaded-sqlite-store\.ts$/,
-      '/dist/storage/sqlite/sqlite-worker.js',
-    ),
-  );
 }
