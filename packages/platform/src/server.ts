@@ -236,47 +236,18 @@ export async function createPlatform(
     webhooks: dispatcher,
     analysis,
     start: async () => {
-      // Other API processes' writes, as they commit (PostgreSQL), with a poll as a safety
-      // net for a missed notification. SQLite has one API process, whose view takes in each
-      // of its writes as it makes it, but `credence members` disables and rotates members
-      // on the file directly: that is followed.
-      watch = await store.watchChanges?.(
-        (what) =>
-          void background.run(
-            what === 'members' ? 'follow-members' : 'follow',
-            what === 'members' ? followMembers : follow,
-          ),
-        (error) => background.fail('listen', error),
-      );
-      const shared = store.watchChanges !== undefined;
-      background.every(
-        shared ? 'follow' : 'follow-members',
-        config.syncIntervalMs ?? 1000,
-        shared ? follow : followMembers,
-      );
-      if (config.webhooks !== false)
-        background.every('webhooks', WEBHOOK_INTERVAL_MS, () => dispatcher.tick());
-      const interval = config.checkpointIntervalMs ?? 10_000;
-      // Every interval: the checks of the last one into the log, then a checkpoint.
-      if (interval > 0)
-        background.every('checkpoint', interval, async () => {
-          await checkLedger.flush();
-          await log.latest();
-        });
-      const every = config.analysisIntervalMs ?? 0;
-      if (every > 0) {
-        // A run when the data changed since the last one: the sequence is read before the
-        // run reads the store, so a write during the run is taken by the next one (a run's
-        // own write does not move it).
-        let analysed = -1;
-        background.every('analysis', every, async () => {
-          const seq = await store.currentSeq();
-          if (seq === analysed) return;
-          const run = await analysis.run('platform');
-          analysed = seq;
-          if (run.alerts > 0) await alerts.poke();
-        });
-      }
+      watch = await startBackground({
+        config,
+        store,
+        background,
+        analysis,
+        alerts,
+        log,
+        checkLedger,
+        dispatcher,
+        follow,
+        followMembers,
+      });
     },
     close: async () => {
       background.stop();
@@ -287,6 +258,76 @@ export async function createPlatform(
       await store.close();
     },
   };
+}
+
+/** The parts of an API process that its background work drives. */
+interface BackgroundParts {
+  readonly config: Omit<PlatformConfig, 'host' | 'port'>;
+  readonly store: Store;
+  readonly background: Background;
+  readonly analysis: AnalysisService;
+  readonly alerts: AlertHub;
+  readonly log: LogService;
+  readonly checkLedger: CheckLedger;
+  readonly dispatcher: WebhookDispatcher;
+  /** Takes in other processes' writes: members, flagged tokens, analysis, alerts. */
+  readonly follow: () => Promise<void>;
+  /** Takes in changes to who may do what. */
+  readonly followMembers: () => Promise<void>;
+}
+
+/**
+ * Starts what runs beside the requests: following other writers, webhook deliveries,
+ * check digests and checkpoints, scheduled analysis. The change watch it opened
+ * (PostgreSQL), for close.
+ */
+async function startBackground(
+  parts: BackgroundParts,
+): Promise<{ close(): Promise<void> } | undefined> {
+  const { config, store, background, analysis, alerts, log, checkLedger, dispatcher } = parts;
+  const { follow, followMembers } = parts;
+  // Other API processes' writes, as they commit (PostgreSQL), with a poll as a safety
+  // net for a missed notification. SQLite has one API process, whose view takes in each
+  // of its writes as it makes it, but `credence members` disables and rotates members
+  // on the file directly: that is followed.
+  const watch = await store.watchChanges?.(
+    (what) =>
+      void background.run(
+        what === 'members' ? 'follow-members' : 'follow',
+        what === 'members' ? followMembers : follow,
+      ),
+    (error) => background.fail('listen', error),
+  );
+  const shared = store.watchChanges !== undefined;
+  background.every(
+    shared ? 'follow' : 'follow-members',
+    config.syncIntervalMs ?? 1000,
+    shared ? follow : followMembers,
+  );
+  if (config.webhooks !== false)
+    background.every('webhooks', WEBHOOK_INTERVAL_MS, () => dispatcher.tick());
+  const interval = config.checkpointIntervalMs ?? 10_000;
+  // Every interval: the checks of the last one into the log, then a checkpoint.
+  if (interval > 0)
+    background.every('checkpoint', interval, async () => {
+      await checkLedger.flush();
+      await log.latest();
+    });
+  const every = config.analysisIntervalMs ?? 0;
+  if (every > 0) {
+    // A run when the data changed since the last one: the sequence is read before the
+    // run reads the store, so a write during the run is taken by the next one (a run's
+    // own write does not move it).
+    let analysed = -1;
+    background.every('analysis', every, async () => {
+      const seq = await store.currentSeq();
+      if (seq === analysed) return;
+      const run = await analysis.run('platform');
+      analysed = seq;
+      if (run.alerts > 0) await alerts.poke();
+    });
+  }
+  return watch;
 }
 
 /** An API process: createPlatform, then follow changes and listen. */

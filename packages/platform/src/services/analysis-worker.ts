@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { type ComputeInput, computeAnalysis } from './analysis.js';
+import { type ComputeInput, computeAnalysis } from './analysis-compute.js';
 
 /**
  * The analysis thread of one run (services/analysis.ts): takes the evidence, answers with
