@@ -12,12 +12,8 @@ import {
   type StatsFigures,
   widen,
 } from '@credence/core/risk/token-summary';
-import {
-  type KeyAction,
-  type SignedKeyStatement,
-  verifyKeyStatement,
-} from '@credence/core/wire/key-statements';
 import type { Category } from '@credence/core/wire/vocabulary';
+import { applyKeyEvent, type KeyRow } from './audit-keys.js';
 import { type PlatformEndpoint, platformRequest } from './platform-client.js';
 
 /**
@@ -51,12 +47,6 @@ interface StatsRow extends StatsFigures {
   readonly type: string;
 }
 
-interface KeyRow {
-  createdAt: number;
-  activatesAt: number | null;
-  revokedAt: number | null;
-}
-
 /** The parts of a kept analysis result the audit reads: each ring's tokens. */
 interface KeptResult {
   readonly rings?: readonly {
@@ -70,12 +60,6 @@ interface KeptResult {
 }
 
 const time = (entry: LogEntry) => Date.parse(entry.time);
-
-const ACTION_OF: Readonly<Record<string, KeyAction>> = {
-  added: 'add_signing_key',
-  revoked: 'revoke_signing_key',
-  objected: 'object_signing_key',
-};
 
 export class LoggedState {
   /** Per token, its summary rows from the reports that stand. */
@@ -206,98 +190,19 @@ export class LoggedState {
       for (const c of this.credentials.get(id) ?? []) c.revokedAt ??= Number(r.at);
   }
 
-  /**
-   * Signing keys (docs/log.md, key events): added (at once, by the member's own
-   * authorization or at enrolment), announced (by the operator, usable from a later
-   * time, the keys it replaces revoked then), objected to (the announcement undone),
-   * revoked.
-   */
+  /** A key event applied to the member's keys; one not authorized as it says is a problem. */
   private keyEvent(entry: LogEntry, r: Record<string, unknown>): void {
     let keys = this.keys.get(entry.member);
     if (keys === undefined) {
       keys = new Map();
       this.keys.set(entry.member, keys);
     }
-    const at = time(entry);
-    const key = String(r.publicKey);
-    const replaced = Array.isArray(r.replaces) ? r.replaces.map(String) : [];
-    const refused = this.unauthorized(entry, r, keys, at, key, replaced);
+    const refused = applyKeyEvent(keys, entry, r, this.members.get(entry.member)?.createdAt);
     if (refused !== undefined)
       this.keyProblems.push({
         member: entry.member,
-        message: `member ${entry.member}'s key event for ${key} (${entry.time}): ${refused}`,
+        message: `member ${entry.member}'s key event for ${String(r.publicKey)} (${entry.time}): ${refused}`,
       });
-    // As the platform's statements do (platform/src/storage/key-changes.ts).
-    const stop = (k: string, when: number) => {
-      const row = keys.get(k);
-      if (row !== undefined && (row.revokedAt === null || row.revokedAt > when))
-        row.revokedAt = when;
-    };
-    switch (r.event) {
-      case 'added':
-        keys.set(key, { createdAt: at, activatesAt: null, revokedAt: null });
-        for (const k of replaced) stop(k, at);
-        break;
-      case 'announced': {
-        const activatesAt = Number(r.activatesAt);
-        keys.set(key, { createdAt: at, activatesAt, revokedAt: null });
-        for (const k of replaced) stop(k, activatesAt);
-        break;
-      }
-      case 'objected':
-        stop(key, at);
-        for (const k of replaced) {
-          const row = keys.get(k);
-          if (row !== undefined) row.revokedAt = null;
-        }
-        break;
-      case 'revoked':
-        stop(key, at);
-        break;
-    }
-  }
-
-  /**
-   * Why a key event was not authorized as its record says, if it was not: a member's
-   * change must carry its statement, signed with a key of the member's usable then, about
-   * this very key and action (and, replacing, stop the signer too), or be the member's
-   * first key signed by itself when it had none; the operator adds a key only with the
-   * member's creation (its enrolment key) and otherwise only announces.
-   */
-  private unauthorized(
-    entry: LogEntry,
-    r: Record<string, unknown>,
-    keys: ReadonlyMap<string, KeyRow>,
-    at: number,
-    key: string,
-    replaced: readonly string[],
-  ): string | undefined {
-    if (r.by === 'operator')
-      return r.event === 'added' && this.members.get(entry.member)?.createdAt !== at
-        ? 'the operator added a key at once, other than at enrolment'
-        : r.event === 'objected'
-          ? "an objection that is not the member's"
-          : undefined;
-    if (r.by !== 'member') return 'it says neither the member nor the operator made it';
-    const auth = r.authorization as SignedKeyStatement | undefined;
-    const action = ACTION_OF[String(r.event)];
-    if (auth?.statement === undefined || action === undefined) return 'it carries no statement';
-    if (!verifyKeyStatement(auth)) return "its statement's signature does not verify";
-    const s = auth.statement;
-    if (s.member !== entry.member || s.publicKey !== key || s.action !== action)
-      return 'its statement is about another member, key or action';
-    // A member's first key, added with its credential: signed by itself, no key before it.
-    if (keys.size === 0 && action === 'add_signing_key' && auth.signedBy === key) return undefined;
-    const signer = keys.get(auth.signedBy);
-    if (
-      signer === undefined ||
-      (signer.activatesAt !== null && signer.activatesAt > at) ||
-      (signer.revokedAt !== null && signer.revokedAt <= at)
-    )
-      return "it is signed with a key that was not the member's then";
-    if (action === 'add_signing_key' && s.replace === true && !replaced.includes(auth.signedBy))
-      return "it says the member's keys were replaced, but the key that signed it goes on";
-    return undefined;
   }
 
   private usageEvent(r: Record<string, unknown>): void {

@@ -85,6 +85,35 @@ export interface AuditOptions {
 
 const MAX_FINDINGS_PER_KIND = 1000;
 
+/** The audit's reading of the log so far: the tree recomputed, and what the entries say. */
+interface Reading {
+  readonly platform: PlatformEndpoint;
+  readonly onProgress: AuditOptions['onProgress'];
+  /** Entries a page (the platform serves at most 1,000). */
+  readonly pageSize: number;
+  readonly find: (f: AuditFinding) => void;
+  /** The verified checkpoints, by size, and their sizes in order. */
+  readonly checkpoints: ReadonlyMap<number, Checkpoint>;
+  readonly sizes: readonly number[];
+  readonly largest: number;
+  readonly builder: TreeBuilder;
+  /** Leaf hashes of the entries no checkpoint has proven yet, to pinpoint a mismatch. */
+  readonly leafHashes: Map<number, Uint8Array>;
+  readonly mismatched: { from: number; to: number }[];
+  readonly kinds: Record<string, number>;
+  /** Subjects seen per kind: one entry each, and what the store holds is counted against them. */
+  readonly subjects: Map<string, Set<string>>;
+  readonly state: LoggedState;
+  readonly ledger: AnswerLedger | undefined;
+  /** The next checkpoint (of `sizes`) to reach, and the size the tree was proven to. */
+  next: number;
+  checkedTo: number;
+  /** Alerts the log accounts for, summed over its alerts entries. */
+  alertsLogged: number;
+}
+
+type EntriesPage = { entries: { entry: string; record: AuditRecord | null }[] };
+
 export async function auditLog(options: AuditOptions): Promise<AuditReport> {
   const { platform } = options;
   const findings: AuditFinding[] = [];
@@ -97,8 +126,92 @@ export async function auditLog(options: AuditOptions): Promise<AuditReport> {
   const logKey =
     options.logKey ??
     (await platformRequest<{ vkey: string }>(platform, 'GET', '/v1/log/key')).vkey;
+  const checkpoints = await checkpointHistory(platform, logKey, options.previous, find);
+  const newest = await newestCheckpoint(platform, logKey, options, checkpoints, find);
+  const sizes = [...checkpoints.keys()].sort((a, b) => a - b);
+  const largest = sizes.at(-1) ?? 0;
 
-  // Every checkpoint of the history, and the newest: each must carry the log's signature.
+  // Every entry, in order: recompute the tree and compare with the store.
+  const reading: Reading = {
+    platform,
+    onProgress: options.onProgress,
+    pageSize: Math.min(1000, options.pageSize ?? 1000),
+    find,
+    checkpoints,
+    sizes,
+    largest,
+    builder: new TreeBuilder(),
+    leafHashes: new Map(),
+    mismatched: [],
+    kinds: {},
+    subjects: new Map(),
+    state: new LoggedState(),
+    ledger: options.answers === undefined ? undefined : new AnswerLedger(options.answers),
+    next: 0,
+    checkedTo: 0,
+    alertsLogged: 0,
+  };
+  const { builder } = reading;
+  await readEntries(reading, 0);
+  if (builder.size < largest)
+    find({
+      kind: 'truncated',
+      size: largest,
+      message: `a checkpoint of size ${largest} is signed, but the log serves only ${builder.size} entries: it was truncated`,
+    });
+
+  await pinpoint(
+    platform,
+    reading.mismatched,
+    reading.leafHashes,
+    checkpoints,
+    options.pinpointLimit ?? 10_000,
+    find,
+  );
+
+  // What the store holds must all be in the log, and the derived tables as the log says.
+  // The platform goes on taking writes while the audit reads: what differs is read again
+  // after taking in the entries appended meanwhile, and only what still differs is named.
+  for (let round = 1; ; round++) {
+    const pending: AuditFinding[] = [];
+    await compareStore(platform, reading.subjects, reading.alertsLogged, reading.state, (f) =>
+      pending.push(f),
+    );
+    const head = builder.size;
+    if (pending.length > 0 && round < 4) {
+      await readEntries(reading, head);
+      if (builder.size > head) continue;
+    }
+    for (const f of pending) find(f);
+    break;
+  }
+  const verified = await reading.ledger?.verify(platform, builder.size, find);
+
+  return {
+    entries: builder.size,
+    checkpoints: checkpoints.size,
+    size: builder.size,
+    root: Buffer.from(builder.root()).toString('base64'),
+    kinds: reading.kinds,
+    logKeyFromLog: options.logKey === undefined,
+    findings,
+    newest,
+    ...(options.answers === undefined
+      ? {}
+      : { answers: { checked: options.answers.length, verified: verified ?? 0 } }),
+  };
+}
+
+/**
+ * Every checkpoint of the history, each of which must carry the log's signature, and the
+ * one a previous audit verified, which the log must still have.
+ */
+async function checkpointHistory(
+  platform: PlatformEndpoint,
+  logKey: string,
+  previous: string | undefined,
+  find: (f: AuditFinding) => void,
+): Promise<Map<number, Checkpoint>> {
   const checkpoints = new Map<number, Checkpoint>();
   const check = (note: string, size: number) => {
     try {
@@ -124,9 +237,9 @@ export async function auditLog(options: AuditOptions): Promise<AuditReport> {
     if (page.checkpoints.length < 1000 || last === undefined) break;
     from = last.size + 1;
   }
-  if (options.previous !== undefined) {
+  if (previous !== undefined) {
     try {
-      const before = verifyCheckpoint(options.previous, { logKey }).checkpoint;
+      const before = verifyCheckpoint(previous, { logKey }).checkpoint;
       const kept = checkpoints.get(before.size);
       if (kept !== undefined && !constantTimeEqual(kept.rootHash, before.rootHash))
         find({
@@ -142,21 +255,33 @@ export async function auditLog(options: AuditOptions): Promise<AuditReport> {
       });
     }
   }
+  return checkpoints;
+}
+
+/**
+ * The newest checkpoint (cosigned by the required witnesses), added to `checkpoints`;
+ * its note when it verifies.
+ */
+async function newestCheckpoint(
+  platform: PlatformEndpoint,
+  logKey: string,
+  options: AuditOptions,
+  checkpoints: Map<number, Checkpoint>,
+  find: (f: AuditFinding) => void,
+): Promise<string | undefined> {
   const required = options.requiredWitnesses ?? 0;
-  const newestNote = await platformRequest<string>(
+  const note = await platformRequest<string>(
     platform,
     'GET',
     required > 0 ? `/v1/log/checkpoint?cosigned=${required}` : '/v1/log/checkpoint',
     undefined,
     { text: true },
   );
-  let newestVerified: string | undefined;
   try {
-    const newest = verifyCheckpoint(newestNote, {
+    const newest = verifyCheckpoint(note, {
       logKey,
       ...(required > 0 ? { witnesses: options.witnesses ?? [], requiredWitnesses: required } : {}),
     }).checkpoint;
-    newestVerified = newestNote;
     const kept = checkpoints.get(newest.size);
     if (kept !== undefined && !constantTimeEqual(kept.rootHash, newest.rootHash))
       find({
@@ -165,149 +290,104 @@ export async function auditLog(options: AuditOptions): Promise<AuditReport> {
         message: `two different checkpoints of size ${newest.size} are signed: the log forked`,
       });
     checkpoints.set(newest.size, newest);
+    return note;
   } catch (error) {
     find({
       kind: 'bad_checkpoint',
       message: `the published checkpoint does not verify: ${(error as Error).message}`,
     });
+    return undefined;
   }
-  const sizes = [...checkpoints.keys()].sort((a, b) => a - b);
-  const largest = sizes.at(-1) ?? 0;
+}
 
-  // Every entry, in order: recompute the tree and compare with the store.
-  const builder = new TreeBuilder();
-  const leafHashes = new Map<number, Uint8Array>();
-  const mismatched: { from: number; to: number }[] = [];
-  const kinds: Record<string, number> = {};
-  // Subjects seen per kind: one entry each, and what the store holds is counted against them.
-  const subjects = new Map<string, Set<string>>();
-  let next = 0;
-  let checkedTo = 0;
-  // The platform serves at most 1,000 entries a page.
-  const pageSize = Math.min(1000, options.pageSize ?? 1000);
-  type Page = { entries: { entry: string; record: AuditRecord | null }[] };
-  const state = new LoggedState();
-  const ledger = options.answers === undefined ? undefined : new AnswerLedger(options.answers);
-  let alertsLogged = 0;
+/** Reads the log from `from` to its end as it is now, each entry checked and taken in. */
+async function readEntries(reading: Reading, from: number): Promise<void> {
+  const { platform, pageSize, builder } = reading;
   const fetchPage = (start: number) =>
-    platformRequest<Page>(
+    platformRequest<EntriesPage>(
       platform,
       'GET',
       `/v1/audit/entries?start=${start}&end=${start + pageSize}`,
     );
-  /** Reads the log from `from` to its end as it is now, each entry checked and taken in. */
-  const readEntries = async (from: number): Promise<void> => {
-    // The next page is on its way while this one is checked.
-    let nextPage = fetchPage(from);
-    for (let start = from; ; start += pageSize) {
-      const page = await nextPage;
-      if (page.entries.length === pageSize) nextPage = fetchPage(start + pageSize);
-      for (const { entry, record } of page.entries) {
-        const index = builder.size;
-        const leaf = hashLeaf(new TextEncoder().encode(entry));
-        builder.append(leaf);
-        if (index < largest) leafHashes.set(index, leaf);
-        const parsed = parseEntry(entry);
-        if (parsed === undefined)
-          find({ kind: 'malformed_entry', index, message: `entry ${index} is not a log entry` });
-        else {
-          kinds[parsed.kind] = (kinds[parsed.kind] ?? 0) + 1;
-          if (parsed.kind === 'alerts') alertsLogged += Number(parsed.subject.split('/')[1] ?? 0);
-          let repeated = false;
-          if (ENTRY_KINDS[parsed.kind].unique) {
-            let seen = subjects.get(parsed.kind);
-            if (seen === undefined) {
-              seen = new Set();
-              subjects.set(parsed.kind, seen);
-            }
-            const key = `${parsed.member}/${parsed.subject}`;
-            repeated = seen.has(key);
-            if (repeated)
-              find({
-                kind: 'duplicate_entry',
-                index,
-                message: `entry ${index} logs ${parsed.kind} ${parsed.subject} of ${parsed.member} a second time`,
-              });
-            seen.add(key);
-          }
-          // A repeated entry is named as such, and not counted twice into what is rebuilt.
-          if (!repeated && crossCheck(index, parsed, record, find)) {
-            state.take(parsed, record as AuditRecord);
-            ledger?.take(index, parsed, record as AuditRecord);
-          }
-          // An edited row is named once, as such: what it would rebuild (the summaries of
-          // the tokens a report names, a member's keys or credentials) cannot be held to it.
-          else if (!repeated) state.distrust(parsed, record);
-        }
-        while (next < sizes.length && sizes[next] === builder.size) {
-          const c = checkpoints.get(builder.size) as Checkpoint;
-          if (constantTimeEqual(builder.root(), c.rootHash)) {
-            // Everything up to here is proven; the leaf hashes are no longer needed.
-            for (let i = checkedTo; i < builder.size; i++) leafHashes.delete(i);
-          } else {
-            mismatched.push({ from: checkedTo, to: builder.size });
-            // Every later checkpoint covers the same entries: name the first one only.
-            if (mismatched.length === 1)
-              find({
-                kind: 'tree_mismatch',
-                size: builder.size,
-                message: `the first ${builder.size} entries do not hash to the signed checkpoint of that size (nor to any later one): entries were altered, reordered or replaced`,
-              });
-          }
-          checkedTo = builder.size;
-          next++;
-        }
-      }
-      await options.onProgress?.(builder.size);
-      if (page.entries.length < pageSize) break;
+  // The next page is on its way while this one is checked.
+  let nextPage = fetchPage(from);
+  for (let start = from; ; start += pageSize) {
+    const page = await nextPage;
+    if (page.entries.length === pageSize) nextPage = fetchPage(start + pageSize);
+    for (const { entry, record } of page.entries) {
+      takeEntry(reading, entry, record);
+      reachCheckpoints(reading);
     }
-  };
-  await readEntries(0);
-  if (builder.size < largest)
-    find({
-      kind: 'truncated',
-      size: largest,
-      message: `a checkpoint of size ${largest} is signed, but the log serves only ${builder.size} entries: it was truncated`,
-    });
-
-  await pinpoint(
-    platform,
-    mismatched,
-    leafHashes,
-    checkpoints,
-    options.pinpointLimit ?? 10_000,
-    find,
-  );
-
-  // What the store holds must all be in the log, and the derived tables as the log says.
-  // The platform goes on taking writes while the audit reads: what differs is read again
-  // after taking in the entries appended meanwhile, and only what still differs is named.
-  for (let round = 1; ; round++) {
-    const pending: AuditFinding[] = [];
-    await compareStore(platform, subjects, alertsLogged, state, (f) => pending.push(f));
-    const head = builder.size;
-    if (pending.length > 0 && round < 4) {
-      await readEntries(head);
-      if (builder.size > head) continue;
-    }
-    for (const f of pending) find(f);
-    break;
+    await reading.onProgress?.(builder.size);
+    if (page.entries.length < pageSize) break;
   }
-  const verified = await ledger?.verify(platform, builder.size, find);
+}
 
-  return {
-    entries: builder.size,
-    checkpoints: checkpoints.size,
-    size: builder.size,
-    root: Buffer.from(builder.root()).toString('base64'),
-    kinds,
-    logKeyFromLog: options.logKey === undefined,
-    findings,
-    newest: newestVerified,
-    ...(options.answers === undefined
-      ? {}
-      : { answers: { checked: options.answers.length, verified: verified ?? 0 } }),
-  };
+/** One entry into the tree, counted by kind, and its record into what is rebuilt. */
+function takeEntry(reading: Reading, entry: string, record: AuditRecord | null): void {
+  const { builder, find, state } = reading;
+  const index = builder.size;
+  const leaf = hashLeaf(new TextEncoder().encode(entry));
+  builder.append(leaf);
+  if (index < reading.largest) reading.leafHashes.set(index, leaf);
+  const parsed = parseEntry(entry);
+  if (parsed === undefined) {
+    find({ kind: 'malformed_entry', index, message: `entry ${index} is not a log entry` });
+    return;
+  }
+  reading.kinds[parsed.kind] = (reading.kinds[parsed.kind] ?? 0) + 1;
+  if (parsed.kind === 'alerts') reading.alertsLogged += Number(parsed.subject.split('/')[1] ?? 0);
+  const repeated = ENTRY_KINDS[parsed.kind].unique && isRepeated(reading, index, parsed);
+  // A repeated entry is named as such, and not counted twice into what is rebuilt.
+  if (!repeated && crossCheck(index, parsed, record, find)) {
+    state.take(parsed, record as AuditRecord);
+    reading.ledger?.take(index, parsed, record as AuditRecord);
+  }
+  // An edited row is named once, as such: what it would rebuild (the summaries of
+  // the tokens a report names, a member's keys or credentials) cannot be held to it.
+  else if (!repeated) state.distrust(parsed, record);
+}
+
+/** Whether a kind logged once per subject logs this one a second time (then named). */
+function isRepeated(reading: Reading, index: number, parsed: LogEntry): boolean {
+  let seen = reading.subjects.get(parsed.kind);
+  if (seen === undefined) {
+    seen = new Set();
+    reading.subjects.set(parsed.kind, seen);
+  }
+  const key = `${parsed.member}/${parsed.subject}`;
+  const repeated = seen.has(key);
+  if (repeated)
+    reading.find({
+      kind: 'duplicate_entry',
+      index,
+      message: `entry ${index} logs ${parsed.kind} ${parsed.subject} of ${parsed.member} a second time`,
+    });
+  seen.add(key);
+  return repeated;
+}
+
+/** The tree at the size of a signed checkpoint must have its root. */
+function reachCheckpoints(reading: Reading): void {
+  const { builder, sizes } = reading;
+  while (reading.next < sizes.length && sizes[reading.next] === builder.size) {
+    const c = reading.checkpoints.get(builder.size) as Checkpoint;
+    if (constantTimeEqual(builder.root(), c.rootHash)) {
+      // Everything up to here is proven; the leaf hashes are no longer needed.
+      for (let i = reading.checkedTo; i < builder.size; i++) reading.leafHashes.delete(i);
+    } else {
+      reading.mismatched.push({ from: reading.checkedTo, to: builder.size });
+      // Every later checkpoint covers the same entries: name the first one only.
+      if (reading.mismatched.length === 1)
+        reading.find({
+          kind: 'tree_mismatch',
+          size: builder.size,
+          message: `the first ${builder.size} entries do not hash to the signed checkpoint of that size (nor to any later one): entries were altered, reordered or replaced`,
+        });
+    }
+    reading.checkedTo = builder.size;
+    reading.next++;
+  }
 }
 
 /** The store's counts against the subjects the log accounts for, and the derived tables. */

@@ -128,6 +128,10 @@ async function checkKeyServer(
   return { checks: out, works };
 }
 
+/**
+ * The platform: reachable, taking the member's credential as the member's; then the
+ * clock, the log key and the signing key against it.
+ */
 async function checkPlatform(home: string, config: MemberConfig): Promise<DoctorCheck[]> {
   const platform = config.platform;
   if (platform === undefined)
@@ -172,99 +176,111 @@ async function checkPlatform(home: string, config: MemberConfig): Promise<Doctor
           message: `the credential is ${member.id}'s, not ${config.memberId}'s`,
         },
   );
-  // The clock: batches more than the skew away from the platform's are refused.
-  const theirs = Date.parse(me.date ?? '');
-  if (Number.isFinite(theirs)) {
-    const off = Date.now() - theirs;
-    out.push({
-      ok: Math.abs(off) <= MAX_CLOCK_SKEW_MS,
-      subject: 'your clock',
-      message:
-        Math.abs(off) <= MAX_CLOCK_SKEW_MS
-          ? `within ${Math.max(1, Math.ceil(Math.abs(off) / 1000))} s of the platform's`
-          : `${Math.round(off / 1000)} s off the platform's (at most ${MAX_CLOCK_SKEW_MS / 1000} s): batches would be refused; set the clock (NTP)`,
-    });
-  }
-  // The log: the key member.json pins, and a checkpoint that verifies with it and the witnesses.
+  const clock = checkClock(me.date);
+  if (clock !== undefined) out.push(clock);
+  out.push(await checkLogKey(platform, config));
+  out.push(await checkSigningKey(home, platform, config));
+  return out;
+}
+
+/** The platform a member is enrolled with, as member.json names it. */
+type PlatformConfig = NonNullable<MemberConfig['platform']>;
+
+/** The clock: batches more than the skew away from the platform's are refused. */
+function checkClock(date: string | null): DoctorCheck | undefined {
+  const theirs = Date.parse(date ?? '');
+  if (!Number.isFinite(theirs)) return undefined;
+  const off = Date.now() - theirs;
+  return {
+    ok: Math.abs(off) <= MAX_CLOCK_SKEW_MS,
+    subject: 'your clock',
+    message:
+      Math.abs(off) <= MAX_CLOCK_SKEW_MS
+        ? `within ${Math.max(1, Math.ceil(Math.abs(off) / 1000))} s of the platform's`
+        : `${Math.round(off / 1000)} s off the platform's (at most ${MAX_CLOCK_SKEW_MS / 1000} s): batches would be refused; set the clock (NTP)`,
+  };
+}
+
+/** The log: the key member.json pins, and a checkpoint that verifies with it and the witnesses. */
+async function checkLogKey(platform: PlatformConfig, config: MemberConfig): Promise<DoctorCheck> {
   try {
     const key = JSON.parse(
       (await get(platform, `${base(platform.url)}/v1/log/key`, platform.credential)).body,
     ) as { vkey: string };
     const pinned = config.log.logKey;
     if (pinned === undefined)
-      out.push({
+      return {
         ok: false,
         subject: 'the log key',
         message: `not pinned in member.json: set platform.logKey from the operator's enrolment (the platform says ${key.vkey})`,
-      });
-    else if (pinned !== key.vkey)
-      out.push({
+      };
+    if (pinned !== key.vkey)
+      return {
         ok: false,
         subject: 'the log key',
         message:
           'member.json pins another key than the platform signs with: a different platform, or a key changed without notice; ask the operator',
-      });
-    else {
-      const note = await get(
-        platform,
-        `${base(platform.url)}/v1/log/checkpoint`,
-        platform.credential,
-      );
-      const witnesses = config.log.witnesses ?? [];
-      const required = config.log.requiredWitnesses ?? witnesses.length;
-      const { checkpoint } = verifyCheckpoint(note.body, {
-        logKey: pinned,
-        witnesses,
-        requiredWitnesses: required,
-      });
-      out.push({
-        ok: true,
-        subject: 'the log key',
-        message: `matches; the newest checkpoint (size ${checkpoint.size}) verifies${witnesses.length === 0 ? '' : ` with ${required} of ${witnesses.length} witnesses`}`,
-      });
-    }
+      };
+    const note = await get(
+      platform,
+      `${base(platform.url)}/v1/log/checkpoint`,
+      platform.credential,
+    );
+    const witnesses = config.log.witnesses ?? [];
+    const required = config.log.requiredWitnesses ?? witnesses.length;
+    const { checkpoint } = verifyCheckpoint(note.body, {
+      logKey: pinned,
+      witnesses,
+      requiredWitnesses: required,
+    });
+    return {
+      ok: true,
+      subject: 'the log key',
+      message: `matches; the newest checkpoint (size ${checkpoint.size}) verifies${witnesses.length === 0 ? '' : ` with ${required} of ${witnesses.length} witnesses`}`,
+    };
   } catch (error) {
-    out.push({
+    return {
       ok: false,
       subject: 'the log key',
       message: `the newest checkpoint does not verify: ${(error as Error).message}`,
-    });
+    };
   }
-  // The signing key: readable, and one of the member's current keys.
+}
+
+/** The signing key: readable, and one of the member's current keys. */
+async function checkSigningKey(
+  home: string,
+  platform: PlatformConfig,
+  config: MemberConfig,
+): Promise<DoctorCheck> {
   const file =
     config.signingKeyFile === undefined ? undefined : resolve(home, config.signingKeyFile);
   if (file === undefined)
-    out.push({
+    return {
       ok: false,
       subject: 'the signing key',
       message: 'signingKeyFile is not set in member.json',
-    });
-  else {
-    try {
-      const jwk = JSON.parse(readFileSync(file, 'utf8')) as { x: string };
-      privateKeyFromJwk(jwk);
-      const answer = await get(platform, `${base(platform.url)}/v1/me/keys`, platform.credential);
-      const keys = (JSON.parse(answer.body) as { keys: { publicKey: string; state: string }[] })
-        .keys;
-      const mine = keys.find((k) => k.publicKey === jwk.x);
-      out.push(
-        mine !== undefined && (mine.state === 'current' || mine.state === 'retiring')
-          ? { ok: true, subject: 'the signing key', message: `${file} is your current key` }
-          : {
-              ok: false,
-              subject: 'the signing key',
-              message: `${file} is not a current key of yours at the platform (${mine?.state ?? 'unknown to it'}): register it (credence member init does) or ask the operator`,
-            },
-      );
-    } catch (error) {
-      out.push({
-        ok: false,
-        subject: 'the signing key',
-        message: `${file} cannot be read as an Ed25519 private key (${(error as Error).message})`,
-      });
-    }
+    };
+  try {
+    const jwk = JSON.parse(readFileSync(file, 'utf8')) as { x: string };
+    privateKeyFromJwk(jwk);
+    const answer = await get(platform, `${base(platform.url)}/v1/me/keys`, platform.credential);
+    const keys = (JSON.parse(answer.body) as { keys: { publicKey: string; state: string }[] }).keys;
+    const mine = keys.find((k) => k.publicKey === jwk.x);
+    return mine !== undefined && (mine.state === 'current' || mine.state === 'retiring')
+      ? { ok: true, subject: 'the signing key', message: `${file} is your current key` }
+      : {
+          ok: false,
+          subject: 'the signing key',
+          message: `${file} is not a current key of yours at the platform (${mine?.state ?? 'unknown to it'}): register it (credence member init does) or ask the operator`,
+        };
+  } catch (error) {
+    return {
+      ok: false,
+      subject: 'the signing key',
+      message: `${file} cannot be read as an Ed25519 private key (${(error as Error).message})`,
+    };
   }
-  return out;
 }
 
 /** The folder the member's local state lives in must take new files. */

@@ -1,23 +1,21 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { decodeBase64url, encodeBase64url } from '@credence/core/encoding/base64url';
-import { constantTimeEqual } from '@credence/core/encoding/bytes';
-import type { AuditRecord } from '@credence/core/log/audit-records';
+import { decodeBase64url } from '@credence/core/encoding/base64url';
 import {
   type Checkpoint,
   type CheckpointPolicy,
   parseCheckpoint,
   verifyCheckpoint,
 } from '@credence/core/log/checkpoint';
-import { entryText, type LogEntry, recordDigest } from '@credence/core/log/entries';
+import { entryText, type LogEntry } from '@credence/core/log/entries';
 import { consistent, type Receipt, verifyReceipt } from '@credence/core/log/receipt';
 import { parseNote } from '@credence/core/log/signed-note';
 import { hashLeaf } from '@credence/core/merkle/hash';
-import { TreeBuilder } from '@credence/core/merkle/tree-builder';
 import { verifyInclusion } from '@credence/core/merkle/verify';
 import Database from 'better-sqlite3';
 import { MemberError } from './member-error.js';
-import { judgeOwnName, type OwnNameFindingKind } from './own-name.js';
+import type { OwnNameFindingKind } from './own-name.js';
+import { watchOwnName } from './own-name-watch.js';
 import { type PlatformEndpoint, platformRequest } from './platform-client.js';
 
 /**
@@ -342,138 +340,6 @@ export class LogMonitor {
     );
   }
 
-  private meta(key: string): string | undefined {
-    return this.db
-      .prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?')
-      .get(key)?.value;
-  }
-
-  private setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
-  }
-
-  /**
-   * Reads the log from where the last verify stopped to the newest trusted checkpoint:
-   * the entries must be that checkpoint's (the tree, resumed from the frontier kept, must
-   * reach its root), and every entry in the member's name is judged (own-name.ts): what
-   * its tool did not write is kept and named on every verify until accepted.
-   */
-  private async watchOwnName(
-    latest: Checkpoint,
-    me: MemberIdentity,
-    findings: VerifyFinding[],
-    notices: string[],
-  ): Promise<void> {
-    const scanned = Number(this.meta('scanned') ?? '0');
-    if (scanned > latest.size) return;
-    const frontier = JSON.parse(this.meta('frontier') ?? '[]') as string[];
-    const builder = TreeBuilder.fromFrontier(
-      scanned,
-      frontier.map((h) => decodeBase64url(h) ?? new Uint8Array()),
-    );
-    const ownKeys = new Set(
-      this.db
-        .prepare<[], { public_key: string }>('SELECT public_key FROM own_keys')
-        .all()
-        .map((r) => r.public_key),
-    );
-    if (me.publicKey !== undefined) ownKeys.add(me.publicKey);
-    const held = this.db.prepare<[number], { entry: string }>(
-      'SELECT entry FROM entries WHERE idx = ?',
-    );
-    const foreign: { idx: number; kind: string; message: string }[] = [];
-    let createdAt = this.meta('createdAt');
-    let enrolmentCredential = this.meta('enrolmentCredential') === 'seen';
-    let checks = 0;
-    let windows = 0;
-    let evaluations = 0;
-    for (let start = scanned; start < latest.size; start += 1000) {
-      const end = Math.min(latest.size, start + 1000);
-      const { entries } = await platformRequest<{ entries: string[] }>(
-        this.platform,
-        'GET',
-        `/v1/log/entries?start=${start}&end=${end}`,
-      );
-      const mine: { index: number; entry: LogEntry; text: string }[] = [];
-      for (const [i, text] of entries.entries()) {
-        builder.append(hashLeaf(new TextEncoder().encode(text)));
-        let e: LogEntry | undefined;
-        try {
-          e = JSON.parse(text) as LogEntry;
-        } catch {}
-        if (e?.member === me.id) mine.push({ index: start + i, entry: e, text });
-      }
-      if (mine.length === 0) continue;
-      const others = mine.filter((m) => held.get(m.index)?.entry !== m.text);
-      const records =
-        others.length === 0
-          ? new Map<number, AuditRecord | null>()
-          : new Map(
-              (
-                await platformRequest<{ records: { index: number; record: AuditRecord | null }[] }>(
-                  this.platform,
-                  'GET',
-                  `/v1/me/records?start=${start}&end=${end}`,
-                )
-              ).records.map((r) => [r.index, r.record]),
-            );
-      for (const { index, entry } of others) {
-        if (entry.kind === 'check_digest') {
-          windows++;
-          checks += Number(entry.subject.split('/')[1] ?? 0);
-          continue;
-        }
-        if (entry.kind === 'oprf_usage') {
-          evaluations++;
-          continue;
-        }
-        const record = records.get(index) ?? null;
-        // The first creation, verified, sets the time of the enrolment.
-        if (
-          createdAt === undefined &&
-          entry.kind === 'member_event' &&
-          record?.type === 'event' &&
-          recordDigest(record.record) === entry.digest &&
-          (record.record as { event?: unknown }).event === 'created'
-        )
-          createdAt = entry.time;
-        const verdict = judgeOwnName(index, entry, record, {
-          ownKeys,
-          createdAt,
-          enrolmentCredential,
-        });
-        if (verdict.enrolmentCredential === true) enrolmentCredential = true;
-        if (verdict.notice !== undefined) notices.push(verdict.notice);
-        if (verdict.finding !== undefined)
-          foreign.push({
-            idx: index,
-            kind: verdict.finding.kind,
-            message: verdict.finding.message,
-          });
-      }
-    }
-    if (windows > 0) notices.push(`${checks} checks in your name, logged in ${windows} digests`);
-    if (evaluations > 0)
-      notices.push(`${evaluations} counts of your evaluations logged by key servers`);
-    if (!constantTimeEqual(builder.root(), latest.rootHash)) {
-      findings.push({
-        kind: 'altered_entry',
-        message: `the entries served from ${scanned} to ${latest.size} are not those the checkpoint of size ${latest.size} signs`,
-      });
-      return;
-    }
-    const keep = this.db.prepare(
-      'INSERT OR IGNORE INTO foreign_entries (idx, kind, message) VALUES (?, ?, ?)',
-    );
-    this.db.transaction(() => {
-      for (const f of foreign) keep.run(f.idx, f.kind, f.message);
-      this.setMeta('scanned', String(latest.size));
-      this.setMeta('frontier', JSON.stringify(builder.frontier().map((h) => encodeBase64url(h))));
-      if (createdAt !== undefined) this.setMeta('createdAt', createdAt);
-      if (enrolmentCredential) this.setMeta('enrolmentCredential', 'seen');
-    })();
-  }
-
   /**
    * `credence member verify`: re-checks everything the member holds against the log as
    * it is now. The newest checkpoint must verify (with its witnesses) and extend every
@@ -503,41 +369,10 @@ export class LogMonitor {
         'SELECT size, note FROM checkpoints ORDER BY size',
       )
       .all();
-    if (latest !== undefined) {
-      for (const row of kept) {
-        const seen = parseCheckpoint(parseNote(row.note).text);
-        if (seen.size > latest.size) {
-          // Newer than the newest trusted one (not yet cosigned, say): it must extend it.
-          let extends_ = false;
-          try {
-            extends_ = consistent(
-              latest,
-              seen,
-              await this.consistencyProof(latest.size, seen.size),
-            );
-          } catch (error) {
-            if ((error as MemberError).code !== 'member.platform_refused') throw error;
-          }
-          if (!extends_)
-            findings.push({
-              kind: 'inconsistent_checkpoint',
-              size: seen.size,
-              message: `a checkpoint of size ${seen.size} was seen, but it does not extend the newest trusted one (size ${latest.size}): the log was truncated or forked`,
-            });
-          continue;
-        }
-        const proof = await this.consistencyProof(seen.size, latest.size);
-        if (!consistent(seen, latest, proof))
-          findings.push({
-            kind: 'inconsistent_checkpoint',
-            size: seen.size,
-            message: `the checkpoint of size ${seen.size} is not consistent with the newest (size ${latest.size}): the history was rewritten`,
-          });
-      }
-    }
+    if (latest !== undefined) await this.checkKept(latest, kept, findings);
     if (latest !== undefined) await this.settlePending(latest, findings);
     if (latest !== undefined && me !== undefined) {
-      await this.watchOwnName(latest, me, findings, notices);
+      await watchOwnName(this.db, this.platform, latest, me, findings, notices);
       for (const f of this.db
         .prepare<[], { idx: number; kind: VerifyFinding['kind']; message: string }>(
           'SELECT idx, kind, message FROM foreign_entries WHERE accepted = 0 ORDER BY idx',
@@ -545,6 +380,60 @@ export class LogMonitor {
         .all())
         findings.push({ kind: f.kind, index: f.idx, message: f.message });
     }
+    const entries = await this.checkExpected(findings);
+    const receipts = this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM receipts').get();
+    return {
+      checkpoint:
+        latest === undefined ? undefined : { size: latest.size, root: b64(latest.rootHash) },
+      receipts: receipts?.n ?? 0,
+      entries,
+      checkpoints: kept.length,
+      findings,
+      notices,
+    };
+  }
+
+  /**
+   * Every checkpoint kept against the newest trusted one: an older one must be extended
+   * by it, a newer one (not yet cosigned, say) must extend it.
+   */
+  private async checkKept(
+    latest: Checkpoint,
+    kept: readonly { size: number; note: string }[],
+    findings: VerifyFinding[],
+  ): Promise<void> {
+    for (const row of kept) {
+      const seen = parseCheckpoint(parseNote(row.note).text);
+      if (seen.size > latest.size) {
+        let extends_ = false;
+        try {
+          extends_ = consistent(latest, seen, await this.consistencyProof(latest.size, seen.size));
+        } catch (error) {
+          if ((error as MemberError).code !== 'member.platform_refused') throw error;
+        }
+        if (!extends_)
+          findings.push({
+            kind: 'inconsistent_checkpoint',
+            size: seen.size,
+            message: `a checkpoint of size ${seen.size} was seen, but it does not extend the newest trusted one (size ${latest.size}): the log was truncated or forked`,
+          });
+        continue;
+      }
+      const proof = await this.consistencyProof(seen.size, latest.size);
+      if (!consistent(seen, latest, proof))
+        findings.push({
+          kind: 'inconsistent_checkpoint',
+          size: seen.size,
+          message: `the checkpoint of size ${seen.size} is not consistent with the newest (size ${latest.size}): the history was rewritten`,
+        });
+    }
+  }
+
+  /**
+   * Every entry the member holds must be served at its index with the same text, read a
+   * thousand at a time from the first held. Returns how many entries it holds.
+   */
+  private async checkExpected(findings: VerifyFinding[]): Promise<number> {
     const expected = this.db
       .prepare<[], { idx: number; entry: string }>('SELECT idx, entry FROM entries ORDER BY idx')
       .all();
@@ -590,16 +479,7 @@ export class LogMonitor {
           });
       }
     }
-    const receipts = this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM receipts').get();
-    return {
-      checkpoint:
-        latest === undefined ? undefined : { size: latest.size, root: b64(latest.rootHash) },
-      receipts: receipts?.n ?? 0,
-      entries: expected.length,
-      checkpoints: kept.length,
-      findings,
-      notices,
-    };
+    return expected.length;
   }
 }
 

@@ -119,18 +119,7 @@ export async function submitTokens(options: SubmitOptions): Promise<SubmitProgre
       batchId: newBatchId(),
       createdAt: new Date().toISOString(),
     };
-    const signed =
-      kind === 'reports'
-        ? signBatch<ReportBatch>(
-            { ...base, reports: items as TokenizedReport[] },
-            options.signingKey,
-            options.publicKey,
-          )
-        : signBatch<LinkBatch>(
-            { ...base, links: items as TokenizedLink[] },
-            options.signingKey,
-            options.publicKey,
-          );
+    const signed = signedBatch(kind, base, items, options);
     const answer = platformRequest<BatchAnswer>(options.platform, 'POST', `/v1/${kind}`, signed);
     // Awaited below, in batch order, once the batches before it are written. It may fail
     // before then (the platform gone while an earlier answer's receipt is being checked):
@@ -140,46 +129,20 @@ export async function submitTokens(options: SubmitOptions): Promise<SubmitProgre
     const done = written.then(async () => {
       const a = await answer;
       if (options.monitor !== undefined) {
-        // Whatever the platform says it added must come with its receipt.
-        if (a.results.some((r) => r.status === 'accepted') && a.log === null)
-          throw new MemberError(
-            'member.log_receipt',
-            `batch ${a.batchId}: items were accepted but the answer carries no receipt`,
-          );
-        if (a.log !== null) {
-          const expected =
-            kind === 'reports'
-              ? expectedReportEntries(
-                  options.memberId,
-                  base.batchId,
-                  a.receivedAt,
-                  items as TokenizedReport[],
-                  a.results,
-                )
-              : expectedLinkEntries(
-                  options.memberId,
-                  base.batchId,
-                  a.receivedAt,
-                  items as TokenizedLink[],
-                  a.results,
-                );
-          await options.monitor.accept(a.log, expected);
-          progress.receipts++;
-        }
-        if (kind === 'reports')
-          options.monitor.expectWithoutReceipt(
-            expectedDuplicateReports(options.memberId, items as TokenizedReport[], a.results),
-          );
+        const receipt = await holdToLog(
+          options.monitor,
+          options.memberId,
+          kind,
+          base.batchId,
+          items,
+          a,
+        );
+        if (receipt) progress.receipts++;
       }
       await results.write(
         `${a.results.map((r) => JSON.stringify({ kind, batchId: a.batchId, ...r })).join('\n')}\n`,
       );
-      progress[kind] += items.length;
-      progress.accepted += a.accepted;
-      progress.duplicates += a.duplicates;
-      progress.conflicts += a.conflicts;
-      progress.alerts += a.alerts;
-      progress.sequence = Math.max(progress.sequence, a.sequence);
+      count(progress, kind, items.length, a);
       options.onProgress?.({ ...progress });
     });
     // A failure surfaces from `done`; keep `written` usable for the batches behind it.
@@ -212,6 +175,80 @@ export async function submitTokens(options: SubmitOptions): Promise<SubmitProgre
     await results.close();
   }
   return progress;
+}
+
+/** A batch of reports or links, signed as the member. */
+function signedBatch(
+  kind: 'reports' | 'links',
+  base: { member: string; batchId: string; createdAt: string },
+  items: readonly (TokenizedReport | TokenizedLink)[],
+  options: Pick<SubmitOptions, 'signingKey' | 'publicKey'>,
+) {
+  return kind === 'reports'
+    ? signBatch<ReportBatch>(
+        { ...base, reports: items as TokenizedReport[] },
+        options.signingKey,
+        options.publicKey,
+      )
+    : signBatch<LinkBatch>(
+        { ...base, links: items as TokenizedLink[] },
+        options.signingKey,
+        options.publicKey,
+      );
+}
+
+/**
+ * Holds a batch's answer to the log (SPEC §3.4): its receipt verified against the
+ * entries the member expects, and the reports answered as already there expected
+ * without one. Returns whether there was a receipt.
+ */
+async function holdToLog(
+  monitor: LogMonitor,
+  memberId: string,
+  kind: 'reports' | 'links',
+  batchId: string,
+  items: readonly (TokenizedReport | TokenizedLink)[],
+  a: BatchAnswer,
+): Promise<boolean> {
+  // Whatever the platform says it added must come with its receipt.
+  if (a.results.some((r) => r.status === 'accepted') && a.log === null)
+    throw new MemberError(
+      'member.log_receipt',
+      `batch ${a.batchId}: items were accepted but the answer carries no receipt`,
+    );
+  if (a.log !== null) {
+    const expected =
+      kind === 'reports'
+        ? expectedReportEntries(
+            memberId,
+            batchId,
+            a.receivedAt,
+            items as TokenizedReport[],
+            a.results,
+          )
+        : expectedLinkEntries(memberId, batchId, a.receivedAt, items as TokenizedLink[], a.results);
+    await monitor.accept(a.log, expected);
+  }
+  if (kind === 'reports')
+    monitor.expectWithoutReceipt(
+      expectedDuplicateReports(memberId, items as TokenizedReport[], a.results),
+    );
+  return a.log !== null;
+}
+
+/** A batch's answer counted into the submission's progress. */
+function count(
+  progress: SubmitProgress,
+  kind: 'reports' | 'links',
+  items: number,
+  a: BatchAnswer,
+): void {
+  progress[kind] += items;
+  progress.accepted += a.accepted;
+  progress.duplicates += a.duplicates;
+  progress.conflicts += a.conflicts;
+  progress.alerts += a.alerts;
+  progress.sequence = Math.max(progress.sequence, a.sequence);
 }
 
 export interface SubmitFileOptions {

@@ -115,65 +115,13 @@ export async function tokenizeFile(options: TokenizeFileOptions): Promise<Tokeni
     progress.rejectedLines++;
   };
 
-  /**
-   * What of a narrative leaves: its script's fingerprint, and the masked text where the
-   * report opts in (`shareScript`). The narrative itself never does.
-   */
-  const scriptOf = (r: RawReport): { fingerprint?: string; script?: string } => {
-    const made =
-      r.narrative === undefined ? undefined : narrativeScript(r.narrative, { phoneRegion: region });
-    if (made === undefined) return {};
-    const share = (r.shareScript ?? options.shareScripts) === true;
-    return share ? made : { fingerprint: made.fingerprint };
-  };
-
   const flush = async () => {
     const identifiers = pending.flatMap(identifiersOf);
     const tokens = await options.tokenizer.tokenize(identifiers);
     options.onTokens?.(
       identifiers.map((id, i) => ({ token: tokens[i] as string, kind: id.kind, value: id.value })),
     );
-    let t = 0;
-    const token = (identifier: Identifier) => ({
-      kind: identifier.kind,
-      token: tokens[t++] as string,
-      keyId,
-    });
-    const lines: string[] = [];
-    for (const p of pending) {
-      if (p.kind === 'report') {
-        const r = p.report;
-        const entities: TokenizedEntity[] = p.entities.map((e) => ({
-          role: e.role,
-          ...token(e.identifier),
-        }));
-        const tokenized: TokenizedReport = {
-          ref: r.ref,
-          type: r.type,
-          category: r.category,
-          occurredAt: r.occurredAt,
-          ...(r.lossCny === undefined ? {} : { loss: amountBand(r.lossCny) }),
-          entities,
-          ...scriptOf(r),
-        };
-        lines.push(JSON.stringify(tokenized));
-        progress.reports++;
-        progress.identifiers += entities.length;
-      } else {
-        const l = p.link;
-        const tokenized: TokenizedLink = {
-          link: l.link,
-          from: token(p.from),
-          to: token(p.to),
-          at: l.at,
-          count: l.count,
-          ...(l.amountCny === undefined ? {} : { amount: amountBand(l.amountCny) }),
-        };
-        lines.push(JSON.stringify(tokenized));
-        progress.links++;
-        progress.identifiers += 2;
-      }
-    }
+    const lines = tokenizedLines(pending, tokens, keyId, region, options, progress);
     if (lines.length > 0) await out.write(`${lines.join('\n')}\n`);
     if (errorText.length > 0) await errors.write(errorText.join(''));
     pending = [];
@@ -209,4 +157,76 @@ export async function tokenizeFile(options: TokenizeFileOptions): Promise<Tokeni
   }
   await rename(partial, options.output);
   return progress;
+}
+
+/**
+ * What of a narrative leaves: its script's fingerprint, and the masked text where the
+ * report opts in (`shareScript`). The narrative itself never does.
+ */
+function scriptOf(
+  r: RawReport,
+  region: PhoneRegion,
+  options: Pick<TokenizeFileOptions, 'shareScripts'>,
+): { fingerprint?: string; script?: string } {
+  const made =
+    r.narrative === undefined ? undefined : narrativeScript(r.narrative, { phoneRegion: region });
+  if (made === undefined) return {};
+  const share = (r.shareScript ?? options.shareScripts) === true;
+  return share ? made : { fingerprint: made.fingerprint };
+}
+
+/**
+ * The output lines of a chunk of records, given their identifiers' tokens in order (as
+ * `identifiersOf` lists them); each record is counted into `progress`.
+ */
+function tokenizedLines(
+  pending: readonly Pending[],
+  tokens: readonly string[],
+  keyId: string,
+  region: PhoneRegion,
+  options: Pick<TokenizeFileOptions, 'shareScripts'>,
+  progress: TokenizeProgress,
+): string[] {
+  let t = 0;
+  const token = (identifier: Identifier) => ({
+    kind: identifier.kind,
+    token: tokens[t++] as string,
+    keyId,
+  });
+  const lines: string[] = [];
+  for (const p of pending) {
+    if (p.kind === 'report') {
+      const r = p.report;
+      const entities: TokenizedEntity[] = p.entities.map((e) => ({
+        role: e.role,
+        ...token(e.identifier),
+      }));
+      const tokenized: TokenizedReport = {
+        ref: r.ref,
+        type: r.type,
+        category: r.category,
+        occurredAt: r.occurredAt,
+        ...(r.lossCny === undefined ? {} : { loss: amountBand(r.lossCny) }),
+        entities,
+        ...scriptOf(r, region, options),
+      };
+      lines.push(JSON.stringify(tokenized));
+      progress.reports++;
+      progress.identifiers += entities.length;
+    } else {
+      const l = p.link;
+      const tokenized: TokenizedLink = {
+        link: l.link,
+        from: token(p.from),
+        to: token(p.to),
+        at: l.at,
+        count: l.count,
+        ...(l.amountCny === undefined ? {} : { amount: amountBand(l.amountCny) }),
+      };
+      lines.push(JSON.stringify(tokenized));
+      progress.links++;
+      progress.identifiers += 2;
+    }
+  }
+  return lines;
 }

@@ -187,17 +187,35 @@ const median = (xs: number[]) => {
   return s.length === 0 ? 0 : (s[Math.floor(s.length / 2)] ?? 0);
 };
 
+/** What a caller can follow of a run. */
+export interface SimHooks {
+  /** Called after each day is written: progress for people, memory samples for benchmarks. */
+  readonly onDay?: (day: number, days: number) => void;
+}
+
+/** What the written reports and closed rings add up to, counted as the days go by. */
+interface Totals {
+  victims: number;
+  lossCny: number;
+  typos: number;
+  falseReports: number;
+}
+
+/** What the laundering rings added up to as they closed (issue 12's options only). */
+interface LaunderingTotals {
+  accounts: number;
+  memberHeld: number;
+  reported: number;
+  transfers: number;
+  launderedCny: number;
+}
+
 /**
  * Writes a synthetic consortium world into `outDir`: world.json, truth.json and, per
  * member, members/<id>/{member.json, reports.jsonl, links.jsonl}. Streams day by day;
  * memory grows with the activity of a day and the rings alive at once, not with the
  * length of the output.
  */
-export interface SimHooks {
-  /** Called after each day is written: progress for people, memory samples for benchmarks. */
-  readonly onDay?: (day: number, days: number) => void;
-}
-
 export function simulate(options: SimOptions, outDir: string, hooks: SimHooks = {}): SimSummary {
   mkdirSync(outDir, { recursive: true });
   const scheduler = new Scheduler(() => world, options.days);
@@ -208,15 +226,12 @@ export function simulate(options: SimOptions, outDir: string, hooks: SimHooks = 
   const truth = new TruthWriter(outDir, world.members);
   const honest = new HonestActivity(world);
   const summaries: RingSummary[] = [];
-  let victims = 0;
-  let lossCny = 0;
-  let typos = 0;
-  let falseReports = 0;
+  const totals: Totals = { victims: 0, lossCny: 0, typos: 0, falseReports: 0 };
 
   const close = (ring: Ring, day: number) => {
     summaries.push(truth.ring(ring));
-    victims += ring.victims;
-    lossCny += ring.lossCny;
+    totals.victims += ring.victims;
+    totals.lossCny += ring.lossCny;
     honest.recycle(
       world.knobs.recycledNumbers === DEFAULT_KNOBS.recycledNumbers
         ? ring
@@ -236,7 +251,13 @@ export function simulate(options: SimOptions, outDir: string, hooks: SimHooks = 
         .sort((a, b) => a.aliveDay - b.aliveDay)
     : [];
   const launderingSummaries: RingSummary[] = [];
-  const aml = { accounts: 0, memberHeld: 0, reported: 0, transfers: 0, launderedCny: 0 };
+  const aml: LaunderingTotals = {
+    accounts: 0,
+    memberHeld: 0,
+    reported: 0,
+    transfers: 0,
+    launderedCny: 0,
+  };
   const closeLaundering = (ring: LaunderingRing) => {
     launderingSummaries.push(truth.launderingRing(ring));
     aml.accounts += ring.accounts.length;
@@ -267,31 +288,7 @@ export function simulate(options: SimOptions, outDir: string, hooks: SimHooks = 
       hubs.day(day);
     }
 
-    for (const event of scheduler.take(day)) {
-      if (event.type === 'link') {
-        writer.link(event);
-      } else {
-        const written = writer.report(event);
-        if (written !== undefined) {
-          if (event.ring) event.ring.reports++;
-          if (event.campaign) {
-            event.campaign.reports++;
-            if (written.hasNarrative) truth.campaignReport(event.campaign, written.ref);
-          }
-          if (event.noise?.subject) {
-            truth.falselyReported(written.ref, event.noise.subject);
-          } else if (event.noise) {
-            truth.falseReport(written.ref, event.noise.reason);
-            falseReports++;
-          }
-          for (const kind of written.typos) {
-            truth.typo(written.ref, kind);
-            typos++;
-          }
-        }
-      }
-      if (event.ring) event.ring.pending--;
-    }
+    for (const event of scheduler.take(day)) write(event, writer, truth, totals);
     active = active.filter((ring) => {
       if (day < ring.plan.endDay || ring.pending > 0) return true;
       close(ring, day);
@@ -309,15 +306,6 @@ export function simulate(options: SimOptions, outDir: string, hooks: SimHooks = 
   writer.close();
 
   const counts = writer.counts();
-  const memberRows = counts.map((c) => ({
-    ...c,
-    type: world.members.find((m) => m.id === c.member)?.type ?? '',
-  }));
-  const large = summaries.filter((s) => s.size >= 20);
-  const byCategory: Partial<Record<Category, number>> = {};
-  for (const c of campaigns)
-    if (c.ringIds.length > 0)
-      byCategory[c.template.category] = (byCategory[c.template.category] ?? 0) + 1;
   const header = {
     generator: GENERATOR,
     seed: options.seed,
@@ -327,9 +315,78 @@ export function simulate(options: SimOptions, outDir: string, hooks: SimHooks = 
     members: world.members.map((m) => ({ id: m.id, type: m.type })),
   };
   truth.finish(header, campaigns, honest.recycledLog, issue12);
-  const summary: SimSummary = {
+  const summary = summarize(world, campaigns, counts, summaries, totals, {
+    recycledPhones: honest.recycledLog.length,
+    eventsAfterEnd: scheduler.afterEnd,
+    laundering: issue12
+      ? {
+          rings: launderingSummaries.length,
+          ...aml,
+          reportedShare: aml.memberHeld === 0 ? 0 : aml.reported / aml.memberHeld,
+          falselyReported: hubs?.accusations ?? 0,
+        }
+      : undefined,
+  });
+  writeManifest(world, summary, outDir, issue12);
+  return summary;
+}
+
+/**
+ * One event of the day to the members' files, and what the truth file says of it: the
+ * ring and campaign it belongs to, a false report or an honest person named, typos.
+ */
+function write(event: WorldEvent, writer: MemberWriter, truth: TruthWriter, totals: Totals): void {
+  if (event.type === 'link') {
+    writer.link(event);
+  } else {
+    const written = writer.report(event);
+    if (written !== undefined) {
+      if (event.ring) event.ring.reports++;
+      if (event.campaign) {
+        event.campaign.reports++;
+        if (written.hasNarrative) truth.campaignReport(event.campaign, written.ref);
+      }
+      if (event.noise?.subject) {
+        truth.falselyReported(written.ref, event.noise.subject);
+      } else if (event.noise) {
+        truth.falseReport(written.ref, event.noise.reason);
+        totals.falseReports++;
+      }
+      for (const kind of written.typos) {
+        truth.typo(written.ref, kind);
+        totals.typos++;
+      }
+    }
+  }
+  if (event.ring) event.ring.pending--;
+}
+
+/** The run in numbers: what each member got, the rings, the noise, the laundering. */
+function summarize(
+  world: World,
+  campaigns: readonly Campaign[],
+  counts: readonly { member: string; reports: number; links: number }[],
+  summaries: readonly RingSummary[],
+  totals: Totals,
+  rest: {
+    readonly recycledPhones: number;
+    readonly eventsAfterEnd: number;
+    /** With issue 12's options only (absent otherwise, so the default world is unchanged). */
+    readonly laundering: SimSummary['laundering'];
+  },
+): SimSummary {
+  const memberRows = counts.map((c) => ({
+    ...c,
+    type: world.members.find((m) => m.id === c.member)?.type ?? '',
+  }));
+  const large = summaries.filter((s) => s.size >= 20);
+  const byCategory: Partial<Record<Category, number>> = {};
+  for (const c of campaigns)
+    if (c.ringIds.length > 0)
+      byCategory[c.template.category] = (byCategory[c.template.category] ?? 0) + 1;
+  return {
     generator: GENERATOR,
-    options,
+    options: world.options,
     members: memberRows,
     reports: counts.reduce((s, c) => s + c.reports, 0),
     links: counts.reduce((s, c) => s + c.links, 0),
@@ -346,25 +403,23 @@ export function simulate(options: SimOptions, outDir: string, hooks: SimHooks = 
     largeRingMaxShare: Math.max(0, ...large.map((s) => s.maxShare)),
     campaigns: campaigns.filter((c) => c.ringIds.length > 0).length,
     campaignsByCategory: byCategory,
-    victims,
-    lossCny,
-    noise: { falseReports, typos, recycledPhones: honest.recycledLog.length },
-    eventsAfterEnd: scheduler.afterEnd,
-    ...(issue12
-      ? {
-          knobs: world.knobs,
-          laundering: {
-            rings: launderingSummaries.length,
-            ...aml,
-            reportedShare: aml.memberHeld === 0 ? 0 : aml.reported / aml.memberHeld,
-            falselyReported: hubs?.accusations ?? 0,
-          },
-        }
-      : {}),
+    victims: totals.victims,
+    lossCny: totals.lossCny,
+    noise: {
+      falseReports: totals.falseReports,
+      typos: totals.typos,
+      recycledPhones: rest.recycledPhones,
+    },
+    eventsAfterEnd: rest.eventsAfterEnd,
+    ...(rest.laundering ? { knobs: world.knobs, laundering: rest.laundering } : {}),
   };
+}
+
+/** world.json: the options, the institutions as the members know them, and the summary. */
+function writeManifest(world: World, summary: SimSummary, outDir: string, issue12: boolean): void {
   const manifest = {
     generator: GENERATOR,
-    options,
+    options: world.options,
     ...(issue12 ? { knobs: world.knobs } : {}),
     members: world.members.map((m) => ({ id: m.id, type: m.type, name: m.name, nameZh: m.nameZh })),
     institutions: world.institutions.map((i) => ({
@@ -380,8 +435,11 @@ export function simulate(options: SimOptions, outDir: string, hooks: SimHooks = 
     })),
     summary: { ...summary, options: undefined, knobs: undefined },
   };
-  writeFileSync(join(outDir, 'world.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  return summary;
+  writeFileSync(
+    join(outDir, 'world.json'),
+    `${JSON.stringify(manifest, null, 2)}
+`,
+  );
 }
 
 /**

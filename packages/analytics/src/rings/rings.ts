@@ -3,7 +3,7 @@ import { CATEGORIES, type Category } from '@credence/core/wire/vocabulary';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { EDGE_TYPES, type EvidenceGraph, evidenceScore } from '../evidence/evidence-graph.js';
-import { componentsOfEdges } from '../graph/components.js';
+import { type Components, componentsOfEdges } from '../graph/components.js';
 import { buildCsr, type Csr, EdgeList, inducedSubgraph } from '../graph/csr.js';
 import { louvain } from '../graph/louvain.js';
 import {
@@ -129,26 +129,10 @@ export function findRings(graph: EvidenceGraph, options: RingOptions = {}): Ring
   const n = graph.tokens.length;
   const memberRisk = options.memberRisk ?? 0.3;
   const minScore = options.minScore ?? 0.3;
-  const minSize = options.minSize ?? 3;
   const minReports = options.minReports ?? 2;
-  const splitAbove = options.splitAbove ?? 500;
   const conductance: Conductance = options.conductance ?? DEFAULT_CONDUCTANCE;
 
-  const evidence = new Float64Array(n);
-  const blocked = new Uint8Array(n);
-  let reported = 0;
-  for (let v = 0; v < n; v++) {
-    const ev = graph.evidence.get(v);
-    const asVictim = graph.victim[v] as number;
-    if (asVictim > 0 && asVictim >= (ev?.reports ?? 0)) {
-      blocked[v] = 1;
-      continue;
-    }
-    if (ev !== undefined) {
-      evidence[v] = evidenceScore(ev);
-      reported++;
-    }
-  }
+  const { evidence, blocked, reported } = seeds(graph);
   let mark = performance.now();
   const ms = { incidence: 0, propagation: 0, ranking: 0, components: 0, groups: 0, describe: 0 };
   const lap = (stage: keyof typeof ms) => {
@@ -190,80 +174,14 @@ export function findRings(graph: EvidenceGraph, options: RingOptions = {}): Ring
     associates[type[e] as number] === 1;
   const components = componentsOfEdges(n, from, to, graph.edges.length, joins);
   lap('components');
-  // The candidates' graph, made only if a component must be split by a Louvain of its own.
-  let candidateCsr: Csr | undefined;
-  const candidatesGraph = (): Csr => {
-    if (candidateCsr !== undefined) return candidateCsr;
-    const edges = new EdgeList();
-    for (let e = 0; e < graph.edges.length; e++)
-      if (joins(e)) edges.add(from[e] as number, to[e] as number, 1);
-    candidateCsr = buildCsr(n, edges, true);
-    return candidateCsr;
-  };
-
-  // Groups: small components whole, large ones by community.
-  const members: number[][] = Array.from({ length: components.count }, () => []);
-  for (let v = 0; v < n; v++)
-    if (candidate[v] === 1) (members[components.component[v] as number] as number[]).push(v);
-  const groups: number[][] = [];
-  let split = 0;
-  let modularitySum = 0;
-  for (const nodes of members) {
-    if (nodes.length < minSize) continue;
-    if (nodes.length <= splitAbove) {
-      groups.push(nodes);
-      continue;
-    }
-    split++;
-    if (options.communities !== undefined) {
-      // Communities of the whole graph, found once (analyzeGraph): the component's
-      // tokens grouped by them.
-      const parts = new Map<number, number[]>();
-      for (const v of nodes) {
-        const c = options.communities[v] as number;
-        const part = parts.get(c);
-        if (part === undefined) parts.set(c, [v]);
-        else part.push(v);
-      }
-      for (const part of parts.values()) if (part.length >= minSize) groups.push(part);
-      continue;
-    }
-    const inside = new Uint8Array(n);
-    for (const v of nodes) inside[v] = 1;
-    const { graph: sub, original } = inducedSubgraph(candidatesGraph(), (v) => inside[v] === 1);
-    const communities = louvain(sub, { seed: options.seed ?? 1 });
-    modularitySum += communities.modularity;
-    const parts: number[][] = Array.from({ length: communities.count }, () => []);
-    for (let i = 0; i < sub.nodes; i++)
-      (parts[communities.community[i] as number] as number[]).push(original[i] as number);
-    for (const part of parts) if (part.length >= minSize) groups.push(part);
-  }
-
+  const grouping = groupCandidates(graph, candidate, components, joins, options);
   lap('groups');
+
   const ringOf = new Int32Array(n).fill(-1);
-  const rings: Ring[] = [];
   const draft: { nodes: number[]; score: number }[] = [];
-  for (const nodes of groups) {
-    const strongest = new Map<number, number>();
-    // Distinct reports behind the group, counted up to minReports: a token named in two
-    // reports, or two tokens first named in different ones.
-    let reports = 0;
-    let first = -1;
-    for (const v of nodes) {
-      const ev = graph.evidence.get(v);
-      if (ev === undefined || blocked[v] === 1) continue;
-      for (const [m, w] of ev.members) strongest.set(m, Math.max(strongest.get(m) ?? 0, w));
-      if (ev.reports >= 2) reports = Math.max(reports, 2);
-      else if (first < 0) {
-        first = ev.firstReport;
-        reports = Math.max(reports, 1);
-      } else if (ev.firstReport !== first) reports = Math.max(reports, 2);
-    }
-    if (reports < Math.min(minReports, 2)) continue;
-    let clear = 1;
-    for (const w of strongest.values()) clear *= 1 - w;
-    const score = 1 - clear;
-    if (score < minScore) continue;
+  for (const nodes of grouping.groups) {
+    const score = groupScore(graph, blocked, nodes, minReports);
+    if (score === undefined || score < minScore) continue;
     for (const v of nodes) ringOf[v] = draft.length;
     draft.push({ nodes, score });
   }
@@ -274,11 +192,11 @@ export function findRings(graph: EvidenceGraph, options: RingOptions = {}): Ring
     const r = ringOf[graph.victimOf.suspect[p] as number] as number;
     if (r >= 0) victimPairs[r]?.push(p);
   }
-  for (let r = 0; r < draft.length; r++) {
-    const { nodes, score } = draft[r] as { nodes: number[]; score: number };
-    rings.push(describeRing(ctx, victimPairs, r, nodes, score, options.memberType));
-  }
+  const rings = draft.map(({ nodes, score }, r) =>
+    describeRing(ctx, victimPairs, r, nodes, score, options.memberType),
+  );
   lap('describe');
+  const { split, modularitySum } = grouping;
   return {
     rings,
     ringOf,
@@ -295,12 +213,159 @@ export function findRings(graph: EvidenceGraph, options: RingOptions = {}): Ring
       edges: graph.edges.length,
       reported,
       candidates,
-      components: members.filter((m) => m.length >= minSize).length,
+      components: grouping.components,
       split,
       modularity:
         split === 0 || options.communities !== undefined ? undefined : modularitySum / split,
     },
   };
+}
+
+/**
+ * The seeds: each token's own reported evidence, scored over distinct members, unless it
+ * is named more often on the victim's side (then it is blocked: it takes and passes no risk).
+ */
+function seeds(graph: EvidenceGraph): {
+  evidence: Float64Array;
+  blocked: Uint8Array;
+  reported: number;
+} {
+  const n = graph.tokens.length;
+  const evidence = new Float64Array(n);
+  const blocked = new Uint8Array(n);
+  let reported = 0;
+  for (let v = 0; v < n; v++) {
+    const ev = graph.evidence.get(v);
+    const asVictim = graph.victim[v] as number;
+    if (asVictim > 0 && asVictim >= (ev?.reports ?? 0)) {
+      blocked[v] = 1;
+      continue;
+    }
+    if (ev !== undefined) {
+      evidence[v] = evidenceScore(ev);
+      reported++;
+    }
+  }
+  return { evidence, blocked, reported };
+}
+
+/**
+ * The candidates grouped: components of at least `minSize` tokens whole up to
+ * `splitAbove`, larger ones by community (the whole graph's, or a Louvain of their own).
+ */
+function groupCandidates(
+  graph: EvidenceGraph,
+  candidate: Uint8Array,
+  components: Components,
+  joins: (e: number) => boolean,
+  options: RingOptions,
+): { groups: number[][]; components: number; split: number; modularitySum: number } {
+  const n = graph.tokens.length;
+  const minSize = options.minSize ?? 3;
+  const splitAbove = options.splitAbove ?? 500;
+  // The candidates' graph, made only if a component must be split by a Louvain of its own.
+  let candidateCsr: Csr | undefined;
+  const candidatesGraph = (): Csr => {
+    if (candidateCsr !== undefined) return candidateCsr;
+    const { from, to } = graph.edges;
+    const edges = new EdgeList();
+    for (let e = 0; e < graph.edges.length; e++)
+      if (joins(e)) edges.add(from[e] as number, to[e] as number, 1);
+    candidateCsr = buildCsr(n, edges, true);
+    return candidateCsr;
+  };
+
+  const members: number[][] = Array.from({ length: components.count }, () => []);
+  for (let v = 0; v < n; v++)
+    if (candidate[v] === 1) (members[components.component[v] as number] as number[]).push(v);
+  const groups: number[][] = [];
+  let split = 0;
+  let modularitySum = 0;
+  for (const nodes of members) {
+    if (nodes.length < minSize) continue;
+    if (nodes.length <= splitAbove) {
+      groups.push(nodes);
+      continue;
+    }
+    split++;
+    let parts: Iterable<number[]>;
+    if (options.communities !== undefined) {
+      // Communities of the whole graph, found once (analyzeGraph): the component's
+      // tokens grouped by them.
+      parts = byCommunity(nodes, options.communities);
+    } else {
+      const own = louvainParts(candidatesGraph(), nodes, options.seed ?? 1);
+      modularitySum += own.modularity;
+      parts = own.parts;
+    }
+    for (const part of parts) if (part.length >= minSize) groups.push(part);
+  }
+  return {
+    groups,
+    components: members.filter((m) => m.length >= minSize).length,
+    split,
+    modularitySum,
+  };
+}
+
+/** A component's tokens grouped by their communities in the whole graph, in order of first token. */
+function byCommunity(nodes: readonly number[], communities: Int32Array): Iterable<number[]> {
+  const parts = new Map<number, number[]>();
+  for (const v of nodes) {
+    const c = communities[v] as number;
+    const part = parts.get(c);
+    if (part === undefined) parts.set(c, [v]);
+    else part.push(v);
+  }
+  return parts.values();
+}
+
+/** A component split into the communities a Louvain run of its own finds in it. */
+function louvainParts(
+  candidates: Csr,
+  nodes: readonly number[],
+  seed: number,
+): { parts: number[][]; modularity: number } {
+  const inside = new Uint8Array(candidates.nodes);
+  for (const v of nodes) inside[v] = 1;
+  const { graph: sub, original } = inducedSubgraph(candidates, (v) => inside[v] === 1);
+  const communities = louvain(sub, { seed });
+  const parts: number[][] = Array.from({ length: communities.count }, () => []);
+  for (let i = 0; i < sub.nodes; i++)
+    (parts[communities.community[i] as number] as number[]).push(original[i] as number);
+  return { parts, modularity: communities.modularity };
+}
+
+/**
+ * A group's score: its reported evidence over distinct members (1 less the chance that
+ * every member's strongest report is wrong); none when fewer distinct reports than
+ * `minReports` (counted up to 2) stand behind it.
+ */
+function groupScore(
+  graph: EvidenceGraph,
+  blocked: Uint8Array,
+  nodes: readonly number[],
+  minReports: number,
+): number | undefined {
+  const strongest = new Map<number, number>();
+  // Distinct reports behind the group, counted up to minReports: a token named in two
+  // reports, or two tokens first named in different ones.
+  let reports = 0;
+  let first = -1;
+  for (const v of nodes) {
+    const ev = graph.evidence.get(v);
+    if (ev === undefined || blocked[v] === 1) continue;
+    for (const [m, w] of ev.members) strongest.set(m, Math.max(strongest.get(m) ?? 0, w));
+    if (ev.reports >= 2) reports = Math.max(reports, 2);
+    else if (first < 0) {
+      first = ev.firstReport;
+      reports = Math.max(reports, 1);
+    } else if (ev.firstReport !== first) reports = Math.max(reports, 2);
+  }
+  if (reports < Math.min(minReports, 2)) return undefined;
+  let clear = 1;
+  for (const w of strongest.values()) clear *= 1 - w;
+  return 1 - clear;
 }
 
 function ringId(graph: EvidenceGraph, nodes: readonly number[]): string {

@@ -150,7 +150,114 @@ function printCampaigns(campaigns: readonly CampaignSummary[], total: number): v
     console.log(`(${n(total - campaigns.length)} more: --limit, --offset)`);
 }
 
+/** `credence rings`' options. */
+interface RingsFlags {
+  readonly platform?: string;
+  readonly credential?: string;
+  readonly config?: string;
+  readonly id?: string;
+  readonly minScore?: string;
+  readonly category?: string;
+  readonly kind?: string;
+  readonly limit: number;
+  readonly offset: number;
+  readonly json?: boolean;
+  readonly export?: 'graphml' | 'json';
+  readonly out?: string;
+}
+
+/** `credence rings`: one ring (printed, as JSON, or exported as a graph), or a page of them. */
+async function showRings(flags: RingsFlags): Promise<void> {
+  const platform = platformOf(flags);
+  if (flags.id !== undefined) {
+    const ring = await platformRequest<RingDetail>(
+      platform,
+      'GET',
+      `/v1/rings/${encodeURIComponent(flags.id)}`,
+    );
+    const { names, close } = namesOf(flags.config);
+    try {
+      if (flags.export !== undefined) {
+        const text =
+          flags.export === 'graphml'
+            ? ringGraphml(ring, names)
+            : `${JSON.stringify(ringJson(ring, names), null, 2)}\n`;
+        if (flags.out === undefined) process.stdout.write(text);
+        else {
+          writeFileSync(flags.out, text, { mode: 0o600 });
+          process.stderr.write(`${ring.id} written to ${flags.out} (${flags.export}).\n`);
+        }
+      } else if (flags.json === true) console.log(JSON.stringify(ring, null, 2));
+      else printRing(ring, names);
+    } finally {
+      close();
+    }
+    return;
+  }
+  const query = listQuery(flags, {
+    minScore: flags.minScore,
+    category: flags.category,
+    kind: flags.kind,
+  });
+  const answer = await platformRequest<{ rings: RingSummary[]; total: number }>(
+    platform,
+    'GET',
+    `/v1/rings?${query}`,
+  );
+  if (flags.json === true) console.log(JSON.stringify(answer, null, 2));
+  else printRings(answer.rings, answer.total);
+}
+
+/** `credence campaigns`' options. */
+interface CampaignsFlags {
+  readonly platform?: string;
+  readonly credential?: string;
+  readonly config?: string;
+  readonly id?: string;
+  readonly category?: string;
+  readonly minSize?: string;
+  readonly limit: number;
+  readonly offset: number;
+  readonly json?: boolean;
+}
+
+/** `credence campaigns`: one campaign with the member's own reports in it, or a page of them. */
+async function showCampaigns(flags: CampaignsFlags): Promise<void> {
+  const platform = platformOf(flags);
+  if (flags.id !== undefined) {
+    const c = await platformRequest<CampaignSummary & { yourReports: string[] }>(
+      platform,
+      'GET',
+      `/v1/campaigns/${encodeURIComponent(flags.id)}`,
+    );
+    if (flags.json === true) console.log(JSON.stringify(c, null, 2));
+    else {
+      printCampaigns([c], 1);
+      console.log(
+        `  rings: ${c.rings.map((r) => `${r.id} (${r.reports})`).join(', ') || 'none'}\n  your reports in it: ${c.yourReports.join(', ') || 'none'}`,
+      );
+    }
+    return;
+  }
+  const query = listQuery(flags, { category: flags.category, minSize: flags.minSize });
+  const answer = await platformRequest<{ campaigns: CampaignSummary[]; total: number }>(
+    platform,
+    'GET',
+    `/v1/campaigns?${query}`,
+  );
+  if (flags.json === true) console.log(JSON.stringify(answer, null, 2));
+  else printCampaigns(answer.campaigns, answer.total);
+}
+
 export function registerAnalysis(program: Command): void {
+  registerAnalyze(program);
+  registerPolicy(program);
+  registerRings(program);
+  registerCampaigns(program);
+}
+
+/** `credence analyze`: an analysis run now, and the rings it found. */
+function registerAnalyze(program: Command): void {
   program
     .command('analyze')
     .description('Run joint analysis on the platform now (operator) and print the rings found.')
@@ -180,7 +287,10 @@ export function registerAnalysis(program: Command): void {
         printRings(rings, total);
       },
     );
+}
 
+/** `credence policy show` and `credence policy set`. */
+function registerPolicy(program: Command): void {
   const policy = program
     .command('policy')
     .description('The risk policy in force: show it (anyone), or set a new version (operator).');
@@ -222,7 +332,10 @@ export function registerAnalysis(program: Command): void {
         console.log(`policy version ${version} is in force`);
       },
     );
+}
 
+/** `credence rings`: the list of rings, or one ring. */
+function registerRings(program: Command): void {
   program
     .command('rings')
     .description(
@@ -248,62 +361,11 @@ export function registerAnalysis(program: Command): void {
     .option('--limit <n>', 'rings to print', integer, 20)
     .option('--offset <n>', 'rings to skip', integer, 0)
     .option('--json', 'print the answer as JSON')
-    .action(
-      async (flags: {
-        platform?: string;
-        credential?: string;
-        config?: string;
-        id?: string;
-        minScore?: string;
-        category?: string;
-        kind?: string;
-        limit: number;
-        offset: number;
-        json?: boolean;
-        export?: 'graphml' | 'json';
-        out?: string;
-      }) => {
-        const platform = platformOf(flags);
-        if (flags.id !== undefined) {
-          const ring = await platformRequest<RingDetail>(
-            platform,
-            'GET',
-            `/v1/rings/${encodeURIComponent(flags.id)}`,
-          );
-          const { names, close } = namesOf(flags.config);
-          try {
-            if (flags.export !== undefined) {
-              const text =
-                flags.export === 'graphml'
-                  ? ringGraphml(ring, names)
-                  : `${JSON.stringify(ringJson(ring, names), null, 2)}\n`;
-              if (flags.out === undefined) process.stdout.write(text);
-              else {
-                writeFileSync(flags.out, text, { mode: 0o600 });
-                process.stderr.write(`${ring.id} written to ${flags.out} (${flags.export}).\n`);
-              }
-            } else if (flags.json === true) console.log(JSON.stringify(ring, null, 2));
-            else printRing(ring, names);
-          } finally {
-            close();
-          }
-          return;
-        }
-        const query = listQuery(flags, {
-          minScore: flags.minScore,
-          category: flags.category,
-          kind: flags.kind,
-        });
-        const answer = await platformRequest<{ rings: RingSummary[]; total: number }>(
-          platform,
-          'GET',
-          `/v1/rings?${query}`,
-        );
-        if (flags.json === true) console.log(JSON.stringify(answer, null, 2));
-        else printRings(answer.rings, answer.total);
-      },
-    );
+    .action(showRings);
+}
 
+/** `credence campaigns`: the list of campaigns, or one with the member's reports in it. */
+function registerCampaigns(program: Command): void {
   program
     .command('campaigns')
     .description(
@@ -318,42 +380,5 @@ export function registerAnalysis(program: Command): void {
     .option('--limit <n>', 'campaigns to print', integer, 20)
     .option('--offset <n>', 'campaigns to skip', integer, 0)
     .option('--json', 'print the answer as JSON')
-    .action(
-      async (flags: {
-        platform?: string;
-        credential?: string;
-        config?: string;
-        id?: string;
-        category?: string;
-        minSize?: string;
-        limit: number;
-        offset: number;
-        json?: boolean;
-      }) => {
-        const platform = platformOf(flags);
-        if (flags.id !== undefined) {
-          const c = await platformRequest<CampaignSummary & { yourReports: string[] }>(
-            platform,
-            'GET',
-            `/v1/campaigns/${encodeURIComponent(flags.id)}`,
-          );
-          if (flags.json === true) console.log(JSON.stringify(c, null, 2));
-          else {
-            printCampaigns([c], 1);
-            console.log(
-              `  rings: ${c.rings.map((r) => `${r.id} (${r.reports})`).join(', ') || 'none'}\n  your reports in it: ${c.yourReports.join(', ') || 'none'}`,
-            );
-          }
-          return;
-        }
-        const query = listQuery(flags, { category: flags.category, minSize: flags.minSize });
-        const answer = await platformRequest<{ campaigns: CampaignSummary[]; total: number }>(
-          platform,
-          'GET',
-          `/v1/campaigns?${query}`,
-        );
-        if (flags.json === true) console.log(JSON.stringify(answer, null, 2));
-        else printCampaigns(answer.campaigns, answer.total);
-      },
-    );
+    .action(showCampaigns);
 }

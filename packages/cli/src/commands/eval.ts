@@ -51,17 +51,23 @@ export interface EvalReport extends Judgement {
 
 const PAGE = 1000;
 
-async function allRings(operator: PlatformEndpoint): Promise<string[][]> {
+/** The ids of every ring or every campaign of the latest analysis, a page at a time. */
+async function allIds(operator: PlatformEndpoint, list: 'rings' | 'campaigns'): Promise<string[]> {
   const ids: string[] = [];
   for (let offset = 0; ; offset += PAGE) {
-    const page = await platformRequest<{ rings: { id: string }[]; total: number }>(
+    const page = await platformRequest<Record<typeof list, { id: string }[]> & { total: number }>(
       operator,
       'GET',
-      `/v1/rings?limit=${PAGE}&offset=${offset}`,
+      `/v1/${list}?limit=${PAGE}&offset=${offset}`,
     );
-    ids.push(...page.rings.map((r) => r.id));
+    ids.push(...page[list].map((item) => item.id));
     if (offset + PAGE >= page.total) break;
   }
+  return ids;
+}
+
+async function allRings(operator: PlatformEndpoint): Promise<string[][]> {
+  const ids = await allIds(operator, 'rings');
   const rings: string[][] = [];
   for (const id of ids) {
     const ring = await platformRequest<{ tokens: { token: string }[] }>(
@@ -109,6 +115,143 @@ async function memberData(dir: string, member: string): Promise<MemberData> {
   return { reports, links, scripts };
 }
 
+/** What a check answered for a token, as the judgement needs it. */
+interface CheckAnswer {
+  readonly verdict: string;
+  readonly score: number;
+  readonly ranked: boolean;
+}
+
+/** The truth's rings as tokens, tokenized by a member (the evaluator holds the world). */
+async function tokenizeTruth(session: MemberSession, truth: Truth): Promise<string[][]> {
+  const identifiers = truth.rings.flatMap((r) =>
+    Object.entries(r.identifiers).flatMap(([kind, values]) =>
+      values.map((value) => ({ kind: kind as IdentifierKind, value })),
+    ),
+  );
+  const tokens = await session.tokenizer.tokenize(identifiers);
+  let t = 0;
+  return truth.rings.map((r) => {
+    const size = Object.values(r.identifiers).reduce((a, v) => a + v.length, 0);
+    const ring = tokens.slice(t, t + size);
+    t += size;
+    return ring;
+  });
+}
+
+/** Every member's tokenized files, and the tokens no member reported among all they hold. */
+async function readMembers(
+  data: string,
+  truth: Truth,
+): Promise<{ data: Map<string, MemberData>; unreported: string[] }> {
+  const reported = new Set<string>();
+  const universe = new Set<string>();
+  const byMember = new Map<string, MemberData>();
+  for (const m of truth.members) {
+    const d = await memberData(join(data, 'members', m.id), m.id);
+    byMember.set(m.id, d);
+    for (const r of d.reports)
+      for (const e of r.entities) {
+        reported.add(e.token);
+        universe.add(e.token);
+      }
+    for (const l of d.links) {
+      universe.add(l.from.token);
+      universe.add(l.to.token);
+    }
+  }
+  return { data: byMember, unreported: [...universe].filter((x) => !reported.has(x)) };
+}
+
+/** What a check answers for each of the tokens, asked a thousand at a time. */
+async function checkTokens(
+  session: MemberSession,
+  tokens: readonly string[],
+): Promise<Map<string, CheckAnswer>> {
+  const answers = new Map<string, CheckAnswer>();
+  for (let i = 0; i < tokens.length; i += 1000) {
+    const { results } = await platformRequest<{
+      results: {
+        token: string;
+        verdict: string;
+        score: number;
+        rank?: { score: number; percentile: number } | null;
+      }[];
+    }>(session.platform, 'POST', '/v1/check', { tokens: tokens.slice(i, i + 1000) });
+    for (const r of results)
+      answers.set(r.token, {
+        verdict: r.verdict,
+        score: answerScore(r),
+        ranked: r.rank !== undefined && r.rank !== null,
+      });
+  }
+  return answers;
+}
+
+/**
+ * The member side of the evaluation, through the first member's session: the truth's
+ * rings as tokens, every member's data, and the platform's answers for every token no
+ * member reported.
+ */
+async function askAsMember(
+  data: string,
+  truth: Truth,
+  say: (line: string) => void,
+): Promise<{
+  trueRings: string[][];
+  data: Map<string, MemberData>;
+  answers: Map<string, CheckAnswer>;
+}> {
+  const first = truth.members[0]?.id as string;
+  const session = await MemberSession.open(join(data, 'members', first, 'member.json'), {
+    threads: 0,
+  });
+  try {
+    say('tokenizing the truth');
+    const trueRings = await tokenizeTruth(session, truth);
+    const members = await readMembers(data, truth);
+    // What a check answers for every identifier no member reported.
+    say('checking every unreported token');
+    const answers = await checkTokens(session, members.unreported);
+    return { trueRings, data: members.data, answers };
+  } finally {
+    await session.close();
+  }
+}
+
+/**
+ * The campaign each report ref is in: each member asks for its own reports in each
+ * campaign (the only ones the platform shows it), and maps them back to its refs.
+ */
+async function campaignOfRefs(
+  data: string,
+  truth: Truth,
+  campaignIds: readonly string[],
+): Promise<Map<string, string>> {
+  const campaignOfRef = new Map<string, string>();
+  for (const m of truth.members) {
+    const dir = join(data, 'members', m.id);
+    const config = readJson(join(dir, 'member.json')) as { platform: PlatformEndpoint };
+    const refOf = new Map<string, string>();
+    for await (const r of jsonLines<{ id?: string; ref?: string }>(
+      join(dir, 'tokens', 'reports.results.jsonl'),
+    ))
+      if (r.id !== undefined && r.ref !== undefined) refOf.set(r.id, r.ref);
+    for (const id of campaignIds) {
+      const c = await platformRequest<{ yourReports: string[] }>(
+        config.platform,
+        'GET',
+        `/v1/campaigns/${id}`,
+      );
+      for (const report of c.yourReports) {
+        const ref = refOf.get(report);
+        if (ref !== undefined) campaignOfRef.set(ref, id);
+      }
+    }
+  }
+  return campaignOfRef;
+}
+
 /**
  * `credence eval`: the whole pipeline on a simulator world — every member tokenizes its
  * files through the key servers, signs and submits them, the platform analyses — then
@@ -140,103 +283,11 @@ export async function evaluateWorld(options: {
     await platformRequest(operator, 'POST', '/v1/analysis');
     const analysis = await platformRequest<{ createdAt: string }>(operator, 'GET', '/v1/analysis');
     const found = await allRings(operator);
+    const { trueRings, data, answers } = await askAsMember(options.data, truth, say);
 
-    // The truth, tokenized by a member (the evaluator holds the world).
-    const first = truth.members[0]?.id as string;
-    const session = await MemberSession.open(join(options.data, 'members', first, 'member.json'), {
-      threads: 0,
-    });
-    let trueRings: string[][];
-    const reported = new Set<string>();
-    const universe = new Set<string>();
-    const answers = new Map<string, { verdict: string; score: number; ranked: boolean }>();
-    const data = new Map<string, MemberData>();
-    try {
-      say('tokenizing the truth');
-      const identifiers = truth.rings.flatMap((r) =>
-        Object.entries(r.identifiers).flatMap(([kind, values]) =>
-          values.map((value) => ({ kind: kind as IdentifierKind, value })),
-        ),
-      );
-      const tokens = await session.tokenizer.tokenize(identifiers);
-      let t = 0;
-      trueRings = truth.rings.map((r) => {
-        const size = Object.values(r.identifiers).reduce((a, v) => a + v.length, 0);
-        const ring = tokens.slice(t, t + size);
-        t += size;
-        return ring;
-      });
-
-      for (const m of truth.members) {
-        const d = await memberData(join(options.data, 'members', m.id), m.id);
-        data.set(m.id, d);
-        for (const r of d.reports)
-          for (const e of r.entities) {
-            reported.add(e.token);
-            universe.add(e.token);
-          }
-        for (const l of d.links) {
-          universe.add(l.from.token);
-          universe.add(l.to.token);
-        }
-      }
-      // What a check answers for every identifier no member reported.
-      say('checking every unreported token');
-      const unreported = [...universe].filter((x) => !reported.has(x));
-      for (let i = 0; i < unreported.length; i += 1000) {
-        const { results } = await platformRequest<{
-          results: {
-            token: string;
-            verdict: string;
-            score: number;
-            rank?: { score: number; percentile: number } | null;
-          }[];
-        }>(session.platform, 'POST', '/v1/check', { tokens: unreported.slice(i, i + 1000) });
-        for (const r of results)
-          answers.set(r.token, {
-            verdict: r.verdict,
-            score: answerScore(r),
-            ranked: r.rank !== undefined && r.rank !== null,
-          });
-      }
-    } finally {
-      await session.close();
-    }
-
-    // Campaigns: each member asks for its own reports in each campaign (the only ones
-    // the platform shows it), and maps them back to its refs.
     say('reading each member’s reports in each campaign');
-    const campaignIds: string[] = [];
-    for (let offset = 0; ; offset += PAGE) {
-      const page = await platformRequest<{ campaigns: { id: string }[]; total: number }>(
-        operator,
-        'GET',
-        `/v1/campaigns?limit=${PAGE}&offset=${offset}`,
-      );
-      campaignIds.push(...page.campaigns.map((c) => c.id));
-      if (offset + PAGE >= page.total) break;
-    }
-    const campaignOfRef = new Map<string, string>();
-    for (const m of truth.members) {
-      const dir = join(options.data, 'members', m.id);
-      const config = readJson(join(dir, 'member.json')) as { platform: PlatformEndpoint };
-      const refOf = new Map<string, string>();
-      for await (const r of jsonLines<{ id?: string; ref?: string }>(
-        join(dir, 'tokens', 'reports.results.jsonl'),
-      ))
-        if (r.id !== undefined && r.ref !== undefined) refOf.set(r.id, r.ref);
-      for (const id of campaignIds) {
-        const c = await platformRequest<{ yourReports: string[] }>(
-          config.platform,
-          'GET',
-          `/v1/campaigns/${id}`,
-        );
-        for (const report of c.yourReports) {
-          const ref = refOf.get(report);
-          if (ref !== undefined) campaignOfRef.set(ref, id);
-        }
-      }
-    }
+    const campaignIds = await allIds(operator, 'campaigns');
+    const campaignOfRef = await campaignOfRefs(options.data, truth, campaignIds);
     const scripted = truth.campaigns.flatMap((c) =>
       c.reportRefs.map((ref) => [ref, c.id] as const),
     );
@@ -339,13 +390,14 @@ export function ringF1Ceiling(r: Pick<EvalReport, 'rings' | 'namedRings'>): numb
   return recall === 0 ? 0 : (2 * recall) / (1 + recall);
 }
 
-/** The table `credence eval` prints. */
-export function formatEval(r: EvalReport): string {
-  const goal = (ok: boolean) => (ok ? 'met' : 'NOT met');
-  const best = bestBaseline(r);
-  const helped = membersHelped(r);
-  const rows: [string, string, string, string][] = [
-    ['', 'value', 'goal', ''],
+/** A line of the table `credence eval` prints: what, its value, the goal, whether met. */
+type Row = [string, string, string, string];
+
+const goal = (ok: boolean) => (ok ? 'met' : 'NOT met');
+
+/** The rings found, held against the true rings. */
+function ringRows(r: EvalReport): Row[] {
+  return [
     ['rings found / true', `${r.rings.found} / ${r.rings.truth}`, '', ''],
     ['ring precision (Jaccard ≥ 0.5)', f3(r.rings.precision), '', ''],
     ['ring recall', f3(r.rings.recall), '', ''],
@@ -374,6 +426,14 @@ export function formatEval(r: EvalReport): string {
       '',
       '',
     ],
+  ];
+}
+
+/** How the platform's answers rank the identifiers no member reported, and the lift. */
+function tokenRows(r: EvalReport): Row[] {
+  const best = bestBaseline(r);
+  const helped = membersHelped(r);
+  return [
     [
       `token precision (${r.tokens.unreported.toLocaleString('en-US')} unreported identifiers)`,
       f3(r.tokens.precision),
@@ -399,12 +459,14 @@ export function formatEval(r: EvalReport): string {
       goal(r.tokens.precisionAtK >= 0.5),
     ],
     ['calibration error (10 bins)', f3(r.tokens.ece), '≤ 0.05', goal(r.tokens.ece <= 0.05)],
-    ...Object.entries(r.tokens.baselines).map(([name, b]): [string, string, string, string] => [
-      `baseline ${BASELINE_NAMES[name] ?? name}: AUPRC / P@k`,
-      `${f3(b.auprc)} / ${f3(b.precisionAtK)}`,
-      '',
-      '',
-    ]),
+    ...Object.entries(r.tokens.baselines).map(
+      ([name, b]): Row => [
+        `baseline ${BASELINE_NAMES[name] ?? name}: AUPRC / P@k`,
+        `${f3(b.auprc)} / ${f3(b.precisionAtK)}`,
+        '',
+        '',
+      ],
+    ),
     [
       'members ranking their own better with the consortium',
       `${helped.better} of ${helped.of}`,
@@ -417,6 +479,12 @@ export function formatEval(r: EvalReport): string {
       '≥ 3',
       goal(r.lift.lift >= 3),
     ],
+  ];
+}
+
+/** The campaigns found, held against the true ones and the plain estimate's. */
+function campaignRows(r: EvalReport): Row[] {
+  return [
     ['campaigns found / true', `${r.campaigns.found} / ${r.campaigns.truth}`, '', ''],
     [
       `campaign purity (${r.campaigns.reports.toLocaleString('en-US')} reports with a script)`,
@@ -437,6 +505,16 @@ export function formatEval(r: EvalReport): string {
       '',
       '',
     ],
+  ];
+}
+
+/** The table `credence eval` prints. */
+export function formatEval(r: EvalReport): string {
+  const rows: Row[] = [
+    ['', 'value', 'goal', ''],
+    ...ringRows(r),
+    ...tokenRows(r),
+    ...campaignRows(r),
   ];
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
   const lines = rows.map((row) =>

@@ -70,6 +70,90 @@ function keyServerEnrolment(
   });
 }
 
+/** `credence keyserver`'s options. */
+interface KeyserverFlags {
+  readonly share?: string[];
+  readonly port: number;
+  readonly host: string;
+  readonly members?: string;
+  readonly state?: string;
+  readonly logLevel: string;
+  readonly reportTo?: string;
+  readonly reportInterval: number;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+}
+
+/** `credence keyserver`: serves its shares until it is stopped. */
+async function runKeyserver(flags: KeyserverFlags): Promise<void> {
+  const tls = tlsFilesOf(flags);
+  const credential = process.env.CREDENCE_REPORT_CREDENTIAL;
+  if (flags.reportTo !== undefined && (credential === undefined || credential === ''))
+    throw new Error(
+      '--report-to needs the key server’s platform credential in CREDENCE_REPORT_CREDENTIAL',
+    );
+  const shares = flags.share ?? [];
+  if (shares.length === 0) throw new Error('--share is required');
+  const first = shares[0] as string;
+  const server = await startKeyserver({
+    shareFiles: shares,
+    membersFile: flags.members ?? defaultMembersFile(first),
+    stateFile:
+      flags.state ??
+      join(dirname(first), `usage-${first.replace(/.*share-(\d+)\.json$/, '$1')}.json`),
+    host: flags.host,
+    port: flags.port,
+    logger: { level: flags.logLevel },
+    ...(tls === undefined ? {} : { tls }),
+    ...(flags.reportTo === undefined
+      ? {}
+      : {
+          report: {
+            url: flags.reportTo,
+            credential: credential as string,
+            intervalMs: flags.reportInterval * 1000,
+          },
+        }),
+  });
+  runAsProcess(server);
+  process.stderr.write(
+    `key server for ${server.keys.map((k) => `${k.keyId} share ${k.index}`).join(', ')} listening on ${server.url}\n`,
+  );
+}
+
+/** `credence keyserver credential`'s options. */
+interface CredentialFlags {
+  readonly members: string;
+  readonly member: string;
+  readonly quota?: number;
+  readonly rate?: number;
+  readonly enrolOut?: string;
+  readonly url?: string;
+  readonly index?: number;
+}
+
+/** `credence keyserver credential`: prints the credential, or writes it into an enrolment file. */
+function giveCredential(flags: CredentialFlags): void {
+  const enrolment =
+    flags.enrolOut === undefined ? undefined : keyServerEnrolment(flags.enrolOut, flags);
+  const { token, replaced } = giveMemberCredential(flags.members, flags.member, {
+    ...(flags.quota === undefined ? {} : { quotaPerDay: flags.quota }),
+    ...(flags.rate === undefined ? {} : { ratePerMinute: flags.rate }),
+  });
+  const what = replaced
+    ? `credential for ${flags.member} replaced in ${flags.members}: its old one stops working (a running key server reads the file within a second)`
+    : `credential for ${flags.member} added to ${flags.members} (a running key server reads the file within a second)`;
+  if (enrolment !== undefined && flags.enrolOut !== undefined) {
+    writeEnrolment(flags.enrolOut, enrolment(token));
+    process.stderr.write(
+      `${what}; the enrolment is in ${flags.enrolOut}, readable by you only: hand it to the member as a secret, for credence member init.\n`,
+    );
+  } else {
+    console.log(token);
+    process.stderr.write(`${what}; it is shown only now.\n`);
+  }
+}
+
 export function registerKeyserver(program: Command): void {
   const keyserver = program
     .command('keyserver')
@@ -94,54 +178,7 @@ export function registerKeyserver(program: Command): void {
   withConfigFile(withTls(keyserver), {
     paths: ['share', 'members', 'state', 'tls-cert', 'tls-key'],
     lists: ['share'],
-  }).action(
-    async (flags: {
-      share?: string[];
-      port: number;
-      host: string;
-      members?: string;
-      state?: string;
-      logLevel: string;
-      reportTo?: string;
-      reportInterval: number;
-      tlsCert?: string;
-      tlsKey?: string;
-    }) => {
-      const tls = tlsFilesOf(flags);
-      const credential = process.env.CREDENCE_REPORT_CREDENTIAL;
-      if (flags.reportTo !== undefined && (credential === undefined || credential === ''))
-        throw new Error(
-          '--report-to needs the key server’s platform credential in CREDENCE_REPORT_CREDENTIAL',
-        );
-      const shares = flags.share ?? [];
-      if (shares.length === 0) throw new Error('--share is required');
-      const first = shares[0] as string;
-      const server = await startKeyserver({
-        shareFiles: shares,
-        membersFile: flags.members ?? defaultMembersFile(first),
-        stateFile:
-          flags.state ??
-          join(dirname(first), `usage-${first.replace(/.*share-(\d+)\.json$/, '$1')}.json`),
-        host: flags.host,
-        port: flags.port,
-        logger: { level: flags.logLevel },
-        ...(tls === undefined ? {} : { tls }),
-        ...(flags.reportTo === undefined
-          ? {}
-          : {
-              report: {
-                url: flags.reportTo,
-                credential: credential as string,
-                intervalMs: flags.reportInterval * 1000,
-              },
-            }),
-      });
-      runAsProcess(server);
-      process.stderr.write(
-        `key server for ${server.keys.map((k) => `${k.keyId} share ${k.index}`).join(', ')} listening on ${server.url}\n`,
-      );
-    },
-  );
+  }).action(runKeyserver);
 
   keyserver
     .command('credential')
@@ -162,34 +199,5 @@ export function registerKeyserver(program: Command): void {
       "this key server's share index (default: from a members file named members-<i>.json)",
       integer,
     )
-    .action(
-      (flags: {
-        members: string;
-        member: string;
-        quota?: number;
-        rate?: number;
-        enrolOut?: string;
-        url?: string;
-        index?: number;
-      }) => {
-        const enrolment =
-          flags.enrolOut === undefined ? undefined : keyServerEnrolment(flags.enrolOut, flags);
-        const { token, replaced } = giveMemberCredential(flags.members, flags.member, {
-          ...(flags.quota === undefined ? {} : { quotaPerDay: flags.quota }),
-          ...(flags.rate === undefined ? {} : { ratePerMinute: flags.rate }),
-        });
-        const what = replaced
-          ? `credential for ${flags.member} replaced in ${flags.members}: its old one stops working (a running key server reads the file within a second)`
-          : `credential for ${flags.member} added to ${flags.members} (a running key server reads the file within a second)`;
-        if (enrolment !== undefined && flags.enrolOut !== undefined) {
-          writeEnrolment(flags.enrolOut, enrolment(token));
-          process.stderr.write(
-            `${what}; the enrolment is in ${flags.enrolOut}, readable by you only: hand it to the member as a secret, for credence member init.\n`,
-          );
-        } else {
-          console.log(token);
-          process.stderr.write(`${what}; it is shown only now.\n`);
-        }
-      },
-    );
+    .action(giveCredential);
 }

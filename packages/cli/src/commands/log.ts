@@ -50,6 +50,103 @@ function readAnswers(file: string): CheckAnswerJson[] {
   return list.flatMap((a) => (Array.isArray(a.results) ? a.results : [a])) as CheckAnswerJson[];
 }
 
+/** `credence audit`'s options. */
+interface AuditFlags {
+  readonly answers?: string;
+  readonly log?: string;
+  readonly credential?: string;
+  readonly config?: string;
+  readonly logKey?: string;
+  readonly state?: string;
+  readonly witness?: string[];
+  readonly requiredWitnesses?: number;
+  readonly json?: boolean;
+}
+
+/** `credence audit`: the whole log checked, its report printed, exit code 1 on a finding. */
+async function runAudit(flags: AuditFlags): Promise<void> {
+  const started = performance.now();
+  const shown = progress('auditing', 'entries');
+  const witnesses = flags.witness ?? [];
+  const report = await auditLog({
+    platform: endpoint(flags),
+    ...(flags.logKey === undefined ? {} : { logKey: flags.logKey }),
+    ...(flags.state !== undefined && existsSync(flags.state)
+      ? { previous: readFileSync(flags.state, 'utf8') }
+      : {}),
+    ...(witnesses.length === 0
+      ? {}
+      : { witnesses, requiredWitnesses: flags.requiredWitnesses ?? witnesses.length }),
+    ...(flags.answers === undefined ? {} : { answers: readAnswers(flags.answers) }),
+    onProgress: (entries) => shown.update(entries, undefined),
+  });
+  shown.done();
+  // Only a clean audit moves the mark: a finding leaves the last good checkpoint.
+  if (flags.state !== undefined && report.findings.length === 0 && report.newest !== undefined)
+    writeFileSync(flags.state, report.newest);
+  if (flags.json === true) console.log(JSON.stringify(report, null, 2));
+  else {
+    printAudit(report);
+    console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  }
+  if (report.findings.length > 0) process.exitCode = 1;
+}
+
+/** `credence witness`'s options. */
+interface WitnessFlags {
+  readonly log?: string;
+  readonly credential?: string;
+  readonly config?: string;
+  readonly logKey: string;
+  readonly name: string;
+  readonly key: string;
+  readonly state?: string;
+  readonly interval: number;
+  readonly once?: boolean;
+}
+
+/** `credence witness`: cosigns once, or on every interval until the log forks. */
+async function runWitness(flags: WitnessFlags): Promise<void> {
+  if (!existsSync(flags.key)) writeJson(flags.key, generateEd25519(), true);
+  const key = JSON.parse(readFileSync(flags.key, 'utf8')) as {
+    publicKey: string;
+    privateJwk: unknown;
+  };
+  const witness = new Witness({
+    log: endpoint(flags),
+    logKey: flags.logKey,
+    signer: {
+      name: flags.name,
+      publicKey: key.publicKey,
+      privateKey: privateKeyFromJwk(key.privateJwk),
+    },
+    stateFile: flags.state ?? `${flags.key}.state.json`,
+  });
+  console.log(`witness ${witness.vkey}`);
+  const step = async () => {
+    const s = await witness.step();
+    console.log(
+      s.cosigned
+        ? `cosigned the checkpoint of size ${n(s.size)}`
+        : `size ${n(s.size)}: nothing new`,
+    );
+  };
+  if (flags.once === true) return step();
+  for (;;) {
+    try {
+      await step();
+    } catch (error) {
+      console.error(`witness: ${(error as Error).message}`);
+      // A fork is not transient: stop, so that someone looks.
+      if ((error as { code?: string }).code === 'member.log_fork') {
+        process.exitCode = 1;
+        return;
+      }
+    }
+    await new Promise((r) => setTimeout(r, flags.interval * 1000));
+  }
+}
+
 export function registerLog(program: Command): void {
   program
     .command('audit')
@@ -79,49 +176,7 @@ export function registerLog(program: Command): void {
       'check answers to recompute from the log (JSON, as `member check --json` or the API gives them)',
     )
     .option('--json', 'print the report as JSON')
-    .action(
-      async (flags: {
-        answers?: string;
-        log?: string;
-        credential?: string;
-        config?: string;
-        logKey?: string;
-        state?: string;
-        witness?: string[];
-        requiredWitnesses?: number;
-        json?: boolean;
-      }) => {
-        const started = performance.now();
-        const shown = progress('auditing', 'entries');
-        const witnesses = flags.witness ?? [];
-        const report = await auditLog({
-          platform: endpoint(flags),
-          ...(flags.logKey === undefined ? {} : { logKey: flags.logKey }),
-          ...(flags.state !== undefined && existsSync(flags.state)
-            ? { previous: readFileSync(flags.state, 'utf8') }
-            : {}),
-          ...(witnesses.length === 0
-            ? {}
-            : { witnesses, requiredWitnesses: flags.requiredWitnesses ?? witnesses.length }),
-          ...(flags.answers === undefined ? {} : { answers: readAnswers(flags.answers) }),
-          onProgress: (entries) => shown.update(entries, undefined),
-        });
-        shown.done();
-        // Only a clean audit moves the mark: a finding leaves the last good checkpoint.
-        if (
-          flags.state !== undefined &&
-          report.findings.length === 0 &&
-          report.newest !== undefined
-        )
-          writeFileSync(flags.state, report.newest);
-        if (flags.json === true) console.log(JSON.stringify(report, null, 2));
-        else {
-          printAudit(report);
-          console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
-        }
-        if (report.findings.length > 0) process.exitCode = 1;
-      },
-    );
+    .action(runAudit);
 
   program
     .command('witness')
@@ -137,56 +192,5 @@ export function registerLog(program: Command): void {
     .option('--state <file>', 'what it last cosigned (default: <key>.state.json)')
     .option('--interval <seconds>', 'seconds between checks', integer, 10)
     .option('--once', 'check and cosign once, then exit')
-    .action(
-      async (flags: {
-        log?: string;
-        credential?: string;
-        config?: string;
-        logKey: string;
-        name: string;
-        key: string;
-        state?: string;
-        interval: number;
-        once?: boolean;
-      }) => {
-        if (!existsSync(flags.key)) writeJson(flags.key, generateEd25519(), true);
-        const key = JSON.parse(readFileSync(flags.key, 'utf8')) as {
-          publicKey: string;
-          privateJwk: unknown;
-        };
-        const witness = new Witness({
-          log: endpoint(flags),
-          logKey: flags.logKey,
-          signer: {
-            name: flags.name,
-            publicKey: key.publicKey,
-            privateKey: privateKeyFromJwk(key.privateJwk),
-          },
-          stateFile: flags.state ?? `${flags.key}.state.json`,
-        });
-        console.log(`witness ${witness.vkey}`);
-        const step = async () => {
-          const s = await witness.step();
-          console.log(
-            s.cosigned
-              ? `cosigned the checkpoint of size ${n(s.size)}`
-              : `size ${n(s.size)}: nothing new`,
-          );
-        };
-        if (flags.once === true) return step();
-        for (;;) {
-          try {
-            await step();
-          } catch (error) {
-            console.error(`witness: ${(error as Error).message}`);
-            // A fork is not transient: stop, so that someone looks.
-            if ((error as { code?: string }).code === 'member.log_fork') {
-              process.exitCode = 1;
-              return;
-            }
-          }
-          await new Promise((r) => setTimeout(r, flags.interval * 1000));
-        }
-      },
-    );
+    .action(runWitness);
 }

@@ -128,7 +128,103 @@ function platformEnrolment(
   });
 }
 
+/** `credence serve`'s options. */
+interface ServeFlags {
+  readonly keyWaitingPeriod: number;
+  readonly db: string;
+  readonly host: string;
+  readonly port: number;
+  readonly key: string;
+  readonly logLevel: string;
+  readonly logOrigin: string;
+  readonly witness?: string[];
+  readonly checkpointInterval: number;
+  readonly analysisInterval: number;
+  readonly webhookAllow?: string[];
+  readonly checkRate: number;
+  readonly readRate: number;
+  readonly writeRate: number;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+}
+
+/** `credence serve`: the platform API, serving until it is stopped. */
+async function runPlatform(flags: ServeFlags): Promise<void> {
+  const tls = tlsFilesOf(flags);
+  mayCreate(flags.db);
+  const running = await startPlatform({
+    db: flags.db,
+    host: flags.host,
+    port: flags.port,
+    keyFile: flags.key,
+    logger: { level: flags.logLevel },
+    logOrigin: flags.logOrigin,
+    witnesses: flags.witness ?? [],
+    checkpointIntervalMs: flags.checkpointInterval * 1000,
+    analysisIntervalMs: flags.analysisInterval * 1000,
+    keyWaitingMs: flags.keyWaitingPeriod * 3_600_000,
+    webhookAllow: flags.webhookAllow ?? [],
+    requestRates: { check: flags.checkRate, read: flags.readRate, write: flags.writeRate },
+    ...(tls === undefined ? {} : { tls }),
+  });
+  runAsProcess(running);
+  process.stderr.write(`platform (${running.store.dialect}) listening on ${running.url}\n`);
+}
+
+/** `credence members add`'s options. */
+interface AddFlags extends EnrolFlags {
+  readonly type: string;
+  readonly name?: string;
+  readonly publicKey?: string;
+  readonly share?: number;
+  readonly db: string;
+}
+
+/**
+ * `credence members add`: the member made, and its credential printed once or written
+ * into its enrolment file.
+ */
+async function addMember(id: string, flags: AddFlags): Promise<void> {
+  // Everything the enrolment needs is checked before the member is made.
+  const enrolment =
+    flags.enrolOut === undefined
+      ? undefined
+      : platformEnrolment(id, { ...flags, enrolOut: flags.enrolOut });
+  const { credential } = await withMembers(flags.db, (m) =>
+    m.add({
+      id,
+      type: flags.type,
+      ...(flags.name === undefined ? {} : { name: flags.name }),
+      ...(flags.publicKey === undefined ? {} : { publicKey: flags.publicKey }),
+      ...(flags.share === undefined ? {} : { shareIndex: flags.share }),
+    }),
+  );
+  if (enrolment !== undefined && flags.enrolOut !== undefined) {
+    writeEnrolment(flags.enrolOut, enrolment(credential));
+    process.stderr.write(
+      `member ${id} (${flags.type}) created; its enrolment (with its credential) is in ${flags.enrolOut}, readable by you only: hand it to the member as a secret, for credence member init.\n`,
+    );
+  } else {
+    console.log(credential);
+    process.stderr.write(
+      `member ${id} (${flags.type}) created; its credential is shown only now.\n`,
+    );
+  }
+  if (flags.type === 'keyserver' && flags.share === undefined)
+    process.stderr.write(
+      `${id} is bound to no share: the platform refuses its evaluation counts until credence members bind-share ${id} --share <i>.\n`,
+    );
+}
+
 export function registerPlatform(program: Command): void {
+  registerServe(program);
+  registerStore(program);
+  registerMembers(program);
+  registerWitnesses(program);
+}
+
+/** `credence serve`: its options, read from the command line or a config file. */
+function registerServe(program: Command): void {
   const serve = program
     .command('serve')
     .description('Run a platform API process (SQLite file or PostgreSQL URL).')
@@ -195,47 +291,11 @@ export function registerPlatform(program: Command): void {
   withConfigFile(withTls(serve), {
     paths: ['db', 'key', 'tls-cert', 'tls-key'],
     lists: ['witness', 'webhook-allow'],
-  }).action(
-    async (flags: {
-      keyWaitingPeriod: number;
-      db: string;
-      host: string;
-      port: number;
-      key: string;
-      logLevel: string;
-      logOrigin: string;
-      witness?: string[];
-      checkpointInterval: number;
-      analysisInterval: number;
-      webhookAllow?: string[];
-      checkRate: number;
-      readRate: number;
-      writeRate: number;
-      tlsCert?: string;
-      tlsKey?: string;
-    }) => {
-      const tls = tlsFilesOf(flags);
-      mayCreate(flags.db);
-      const running = await startPlatform({
-        db: flags.db,
-        host: flags.host,
-        port: flags.port,
-        keyFile: flags.key,
-        logger: { level: flags.logLevel },
-        logOrigin: flags.logOrigin,
-        witnesses: flags.witness ?? [],
-        checkpointIntervalMs: flags.checkpointInterval * 1000,
-        analysisIntervalMs: flags.analysisInterval * 1000,
-        keyWaitingMs: flags.keyWaitingPeriod * 3_600_000,
-        webhookAllow: flags.webhookAllow ?? [],
-        requestRates: { check: flags.checkRate, read: flags.readRate, write: flags.writeRate },
-        ...(tls === undefined ? {} : { tls }),
-      });
-      runAsProcess(running);
-      process.stderr.write(`platform (${running.store.dialect}) listening on ${running.url}\n`);
-    },
-  );
+  }).action(runPlatform);
+}
 
+/** `credence store init`: the store made, or its schema brought up to date. */
+function registerStore(program: Command): void {
   program
     .command('store')
     .description("The platform's store (operator, on the platform's host).")
@@ -255,7 +315,10 @@ export function registerPlatform(program: Command): void {
           : 'store schema up to date',
       );
     });
+}
 
+/** `credence members …`: the operator's work on the members, directly on the store. */
+function registerMembers(program: Command): void {
   const members = program
     .command('members')
     .description("The platform's members (operator, on the platform's host).");
@@ -300,48 +363,7 @@ export function registerPlatform(program: Command): void {
       'how many of the witnesses must cosign (default: all)',
       integer,
     )
-    .action(
-      async (
-        id: string,
-        flags: {
-          type: string;
-          name?: string;
-          publicKey?: string;
-          share?: number;
-          db: string;
-        } & EnrolFlags,
-      ) => {
-        // Everything the enrolment needs is checked before the member is made.
-        const enrolment =
-          flags.enrolOut === undefined
-            ? undefined
-            : platformEnrolment(id, { ...flags, enrolOut: flags.enrolOut });
-        const { credential } = await withMembers(flags.db, (m) =>
-          m.add({
-            id,
-            type: flags.type,
-            ...(flags.name === undefined ? {} : { name: flags.name }),
-            ...(flags.publicKey === undefined ? {} : { publicKey: flags.publicKey }),
-            ...(flags.share === undefined ? {} : { shareIndex: flags.share }),
-          }),
-        );
-        if (enrolment !== undefined && flags.enrolOut !== undefined) {
-          writeEnrolment(flags.enrolOut, enrolment(credential));
-          process.stderr.write(
-            `member ${id} (${flags.type}) created; its enrolment (with its credential) is in ${flags.enrolOut}, readable by you only: hand it to the member as a secret, for credence member init.\n`,
-          );
-        } else {
-          console.log(credential);
-          process.stderr.write(
-            `member ${id} (${flags.type}) created; its credential is shown only now.\n`,
-          );
-        }
-        if (flags.type === 'keyserver' && flags.share === undefined)
-          process.stderr.write(
-            `${id} is bound to no share: the platform refuses its evaluation counts until credence members bind-share ${id} --share <i>.\n`,
-          );
-      },
-    );
+    .action(addMember);
   members
     .command('bind-share')
     .description(
@@ -412,9 +434,13 @@ export function registerPlatform(program: Command): void {
           );
       },
     );
+}
 
-  /** A verifier key's name (name+id+key), to say which witness. */
-  const witnessName = (vkey: string) => parseVerifierKey(vkey).name;
+/** A verifier key's name (name+id+key), to say which witness. */
+const witnessName = (vkey: string) => parseVerifierKey(vkey).name;
+
+/** `credence witnesses …`: the witnesses registered in the store. */
+function registerWitnesses(program: Command): void {
   const witnesses = program
     .command('witnesses')
     .description(

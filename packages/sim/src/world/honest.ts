@@ -11,6 +11,7 @@ import type { Institution } from '../institutions.js';
 import type { Person } from '../population.js';
 import { hash32, Rng } from '../rng.js';
 import { withForm } from '../scripts/reporting-form.js';
+import { link } from './emit.js';
 import type { Ident } from './events.js';
 import type { Ring } from './ring.js';
 import { DAY_MS, type World } from './world.js';
@@ -54,6 +55,43 @@ export interface Recycled {
   readonly owner: number;
   readonly fromDay: number;
   readonly ring: string;
+}
+
+/** An honest link of the day; its time is drawn when it is emitted, after its other draws. */
+type HonestEmit = (
+  link: 'transfer' | 'call' | 'login' | 'install' | 'registered_with',
+  from: Ident,
+  to: Ident,
+  seenBy: Institution[],
+  count?: number,
+  amountCny?: number,
+) => void;
+
+/** One day of honest activity, as its parts share it. */
+interface HonestDay {
+  readonly day: number;
+  readonly rng: Rng;
+  /** How much happens: the world's scale times a variant's honest volume. */
+  readonly scale: number;
+  readonly emit: HonestEmit;
+  /** Anyone of the population. */
+  readonly person: () => Person;
+}
+
+/** The day's honest links, each at a time of the working day drawn as it is emitted. */
+function honestLink(world: World, day: number, rng: Rng): HonestEmit {
+  return (type, from, to, seenBy, count = 1, amountCny) =>
+    link(
+      world,
+      undefined,
+      world.time(day, rng.float() * 15),
+      type,
+      from,
+      to,
+      seenBy,
+      count,
+      amountCny,
+    );
 }
 
 export class HonestActivity {
@@ -131,32 +169,29 @@ export class HonestActivity {
     }
   }
 
+  /** The day's honest traffic, then recycled numbers' new lives, then wrong reports. */
   day(day: number): void {
     const world = this.world;
-    // A variant's honest volume (exactly 1 at the default).
-    const scale = world.options.scale * world.knobs.honestVolume;
     const rng = Rng.of(world.seed, 'honest', day);
-    const at = () => world.time(day, rng.float() * 15);
-    const person = () => world.population.person(rng.int(0, world.population.size - 1));
-    const emit = (
-      link: 'transfer' | 'call' | 'login' | 'install' | 'registered_with',
-      from: Ident,
-      to: Ident,
-      seenBy: Institution[],
-      count = 1,
-      amountCny?: number,
-    ) =>
-      world.emit({
-        type: 'link',
-        at: at(),
-        link,
-        from,
-        to,
-        count,
-        seenBy,
-        ...(amountCny === undefined ? {} : { amountCny }),
-      });
+    const today: HonestDay = {
+      day,
+      rng,
+      // A variant's honest volume (exactly 1 at the default).
+      scale: world.options.scale * world.knobs.honestVolume,
+      emit: honestLink(world, day, rng),
+      person: () => world.population.person(rng.int(0, world.population.size - 1)),
+    };
+    this.payments(today);
+    this.calls(today);
+    this.logins(today);
+    this.installsAndRegistrations(today);
+    if (day % 7 === 0) this.firmLines(today);
+    this.recycledDay(day, rng, today.emit);
+    this.wrongReports(day, rng);
+  }
 
+  /** People pay merchants and their families. */
+  private payments({ rng, scale, emit, person }: HonestDay): void {
     for (let i = 0, n = rng.poisson(20 * scale); i < n; i++) {
       const p = person();
       if (rng.chance(0.55)) {
@@ -170,7 +205,7 @@ export class HonestActivity {
           rng.int(2, 800) * 10,
         );
       } else {
-        const f = family(p, rng, world);
+        const f = family(p, rng, this.world);
         if (f.index !== p.index)
           emit(
             'transfer',
@@ -182,9 +217,13 @@ export class HonestActivity {
           );
       }
     }
+  }
+
+  /** People call family and friends; firms call their customers. */
+  private calls({ rng, scale, emit, person }: HonestDay): void {
     for (let i = 0, n = rng.poisson(25 * scale); i < n; i++) {
       const p = person();
-      const f = rng.chance(0.6) ? family(p, rng, world) : person();
+      const f = rng.chance(0.6) ? family(p, rng, this.world) : person();
       if (f.index !== p.index)
         emit(
           'call',
@@ -200,42 +239,30 @@ export class HonestActivity {
       const p = person();
       emit('call', line.ident, { kind: 'phone', value: p.phone }, [line.operator, p.telecom]);
     }
+  }
+
+  /** People log in to their bank or chat accounts from their phones and addresses. */
+  private logins({ rng, scale, emit, person }: HonestDay): void {
     for (let i = 0, n = rng.poisson(20 * scale); i < n; i++) {
       const p = person();
       // A family shares a phone now and then: another member's accounts on it.
-      const device = rng.chance(0.1) ? family(p, rng, world).deviceId : p.deviceId;
-      if (rng.chance(0.5)) {
-        emit(
-          'login',
-          { kind: 'bank_card', value: p.card },
-          { kind: 'device_id', value: device },
-          [p.bank],
-          rng.int(1, 10),
-        );
-        emit(
-          'login',
-          { kind: 'bank_card', value: p.card },
-          { kind: 'ip', value: rng.chance(0.6) ? p.mobileIp : p.homeIp },
-          [p.bank],
-          rng.int(1, 10),
-        );
-      } else {
-        emit(
-          'login',
-          { kind: 'im_account', value: p.im },
-          { kind: 'device_id', value: device },
-          [p.platform],
-          rng.int(1, 30),
-        );
-        emit(
-          'login',
-          { kind: 'im_account', value: p.im },
-          { kind: 'ip', value: rng.chance(0.6) ? p.mobileIp : p.homeIp },
-          [p.platform],
-          rng.int(1, 30),
-        );
-      }
+      const device = rng.chance(0.1) ? family(p, rng, this.world).deviceId : p.deviceId;
+      const [account, seenBy, most]: [Ident, Institution, number] = rng.chance(0.5)
+        ? [{ kind: 'bank_card', value: p.card }, p.bank, 10]
+        : [{ kind: 'im_account', value: p.im }, p.platform, 30];
+      emit('login', account, { kind: 'device_id', value: device }, [seenBy], rng.int(1, most));
+      emit(
+        'login',
+        account,
+        { kind: 'ip', value: rng.chance(0.6) ? p.mobileIp : p.homeIp },
+        [seenBy],
+        rng.int(1, most),
+      );
     }
+  }
+
+  /** People install popular apps and register their cards, chats and phones. */
+  private installsAndRegistrations({ rng, scale, emit, person }: HonestDay): void {
     for (let i = 0, n = rng.poisson(10 * scale); i < n; i++) {
       const p = person();
       const app =
@@ -276,19 +303,19 @@ export class HonestActivity {
           [p.telecom],
         );
     }
-    if (day % 7 === 0) {
-      for (const firm of this.firms) {
-        if (firm.simBox === undefined) continue;
-        for (const line of firm.numbers)
-          emit('login', line.ident, firm.simBox, [line.operator], rng.int(20, 200));
-      }
-      if (day === 0)
-        for (const firm of this.firms)
-          for (const line of firm.numbers)
-            emit('registered_with', line.ident, firm.registrant, [line.operator]);
+  }
+
+  /** Weekly, firms' lines log in to their SIM box; on the first day they are registered. */
+  private firmLines({ day, rng, emit }: HonestDay): void {
+    for (const firm of this.firms) {
+      if (firm.simBox === undefined) continue;
+      for (const line of firm.numbers)
+        emit('login', line.ident, firm.simBox, [line.operator], rng.int(20, 200));
     }
-    this.recycledDay(day, rng, emit);
-    this.wrongReports(day, rng);
+    if (day === 0)
+      for (const firm of this.firms)
+        for (const line of firm.numbers)
+          emit('registered_with', line.ident, firm.registrant, [line.operator]);
   }
 
   private recycledDay(

@@ -1,0 +1,198 @@
+import { expect, it } from 'vitest';
+import type { IngestLink } from '../src/domain/types.js';
+import { batch, link, report, type StoreUnderTest, T0, tok } from './store-contract-fixtures.js';
+
+/**
+ * The storage contract (store-contract.ts) for joint analysis: the evidence it reads,
+ * the runs it keeps, and the policy answers are scored under.
+ */
+
+/** The evidence and the reassignments analysis reads, page by page. */
+export function describeAnalysisInputs(subject: StoreUnderTest) {
+  it('reads the evidence for analysis page by page, leaving out retracted reports', async () => {
+    const r = await subject.store.ingestReports(batch('bank-a', 'reports', 3), [
+      report('r1', [1, 2]),
+      report('r2', [3]),
+      report('r3', [4]),
+    ]);
+    await subject.store.ingestReports(batch('bank-b', 'reports', 1), [report('r1', [5])]);
+    await subject.store.retractReport('bank-a', r.outcomes[1]?.id as string, 'other', T0);
+    await subject.store.ingestLinks(batch('telecom-a', 'links', 3), [
+      link(9, 7),
+      link(1, 2),
+      link(3, 4),
+    ]);
+    const reports: unknown[] = [];
+    let after: { memberId: string; id: string } | undefined;
+    for (;;) {
+      const page = await subject.store.reportEvidence(after, 2);
+      reports.push(...page);
+      const last = page.at(-1);
+      if (last === undefined) break;
+      after = { memberId: last.memberId, id: last.id };
+    }
+    expect(reports).toHaveLength(3);
+    expect(reports).toContainEqual({
+      memberId: 'bank-a',
+      id: r.outcomes[0]?.id,
+      type: 'victim_report',
+      category: 'fake_loan',
+      occurredAt: T0,
+      entities: report('r1', [1, 2]).entities,
+    });
+    expect(reports.map((x) => (x as { memberId: string }).memberId)).toEqual([
+      'bank-a',
+      'bank-a',
+      'bank-b',
+    ]);
+    const links = [
+      ...(await subject.store.linkEvidence(undefined, 2)),
+      ...(await subject.store.linkEvidence({ fromToken: tok(3), id: '~' }, 2)),
+    ];
+    expect(links.map((l) => [l.from.token, l.to.token, l.link, l.memberId, l.count, l.at])).toEqual(
+      [
+        [tok(1), tok(2), 'call', 'telecom-a', 1, T0],
+        [tok(3), tok(4), 'call', 'telecom-a', 1, T0],
+        [tok(9), tok(7), 'call', 'telecom-a', 1, T0],
+      ],
+    );
+  });
+
+  it('reads reassignments page by page and moves the sequence for a reported token given to a new holder', async () => {
+    const given = (from: number, to: number, at: number): IngestLink => ({
+      ...link(from, to, at),
+      link: 'reassigned',
+      to: { token: tok(to), kind: 'id_number', keyId: 'k1' },
+      contentHash: `g-${from}-${to}-${at}`,
+    });
+    // Token 1 is reported; token 5 is not (yet).
+    await subject.store.ingestReports(batch('bank-a', 'reports', 1), [report('r1', [1, 2])]);
+    const before = await subject.store.currentSeq();
+    const r = await subject.store.ingestLinks(batch('telecom-a', 'links', 3), [
+      given(1, 11, T0 + 1000),
+      link(1, 3),
+      given(5, 15, T0 + 2000),
+    ]);
+    // Nobody watches, but token 1's checks change: the sequence moves, with token 1 in it.
+    expect(r.seq).toBeGreaterThan(before);
+    const changes = await subject.store.changesSince(before, 100);
+    expect(changes.map((c) => [c.token, c.reassignedAt, c.flagged])).toEqual([
+      [tok(1), T0 + 1000, true],
+    ]);
+    expect(changes[0]?.logSize).toBe(r.log?.size);
+    // A later, earlier-dated reassignment does not move the latest back.
+    await subject.store.ingestLinks(batch('telecom-a', 'links', 1), [given(1, 12, T0 + 500)]);
+    const later = await subject.store.changesSince(r.seq, 100);
+    expect(later.map((c) => [c.token, c.reassignedAt])).toEqual([[tok(1), T0 + 1000]]);
+    // A report naming token 5 for the first time says when it was given.
+    const first = await subject.store.ingestReports(batch('bank-b', 'reports', 1), [
+      report('r9', [5, 6]),
+    ]);
+    expect(first.reassigned).toEqual({ [tok(5)]: T0 + 2000 });
+    const named = await subject.store.changesSince(first.seq - 1, 100);
+    expect(named.find((c) => c.token === tok(5))?.reassignedAt).toBe(T0 + 2000);
+    expect(named.find((c) => c.token === tok(6))?.reassignedAt).toBeUndefined();
+    const pages = [
+      ...(await subject.store.reassignments(undefined, 2)),
+      ...(await subject.store.reassignments({ fromToken: tok(1), id: '~' }, 2)),
+    ];
+    // In (from token, id) order; ids order a token's links among themselves.
+    expect(pages.map((l) => l.from.token)).toEqual([tok(1), tok(1), tok(5)]);
+    expect(pages.map((l) => [l.from.token, l.to.token, l.to.kind, l.link, l.at]).sort()).toEqual([
+      [tok(1), tok(11), 'id_number', 'reassigned', T0 + 1000],
+      [tok(1), tok(12), 'id_number', 'reassigned', T0 + 500],
+      [tok(5), tok(15), 'id_number', 'reassigned', T0 + 2000],
+    ]);
+  });
+}
+
+/** Analysis runs kept, logged, and alerting the watchers of tokens that join a ring. */
+export function describeAnalysisRuns(subject: StoreUnderTest) {
+  it('keeps analysis runs, alerts watchers of tokens that join a ring, and logs each run', async () => {
+    expect(await subject.store.latestAnalysis()).toBeUndefined();
+    await subject.store.addWatch('bank-b', [{ token: tok(1), kind: 'phone', keyId: 'k1' }], T0);
+    const head = await subject.store.logHead();
+    const first = await subject.store.saveAnalysis({
+      createdAt: T0,
+      createdBy: 'ops',
+      body: '{"rings":1}',
+      ringTokens: [
+        { token: tok(1), kind: 'phone', ringId: 'ring-a' },
+        { token: tok(2), kind: 'phone', ringId: 'ring-a' },
+      ],
+    });
+    expect(first).toMatchObject({ id: 1, alerts: 1 });
+    // The commitment to the alert it raised comes first, then the run's own entry.
+    expect(first.log).toMatchObject({ first: head.size + 1, count: 1 });
+    const [commitment, entry] = await subject.store.logEntries(head.size, head.size + 2);
+    expect(JSON.parse(commitment as string)).toMatchObject({
+      kind: 'alerts',
+      member: 'ops',
+      subject: 'alerts/1',
+    });
+    expect(JSON.parse(entry as string)).toMatchObject({
+      kind: 'analysis',
+      member: 'ops',
+      subject: 'analysis/1',
+    });
+    const [alert] = await subject.store.listAlerts('bank-b', undefined, 10);
+    expect(alert).toMatchObject({
+      token: tok(1),
+      source: 'ring',
+      ringId: 'ring-a',
+      seq: first.seq,
+    });
+    // The same ring again: no alert; another ring: an alert.
+    expect(
+      (
+        await subject.store.saveAnalysis({
+          createdAt: T0 + 1,
+          createdBy: 'ops',
+          body: '{}',
+          ringTokens: [{ token: tok(1), kind: 'phone', ringId: 'ring-a' }],
+        })
+      ).alerts,
+    ).toBe(0);
+    // Moved to another ring (or its id changed): no alert; a token new to any ring: one.
+    await subject.store.addWatch('bank-b', [{ token: tok(3), kind: 'phone', keyId: 'k1' }], T0);
+    const third = await subject.store.saveAnalysis({
+      createdAt: T0 + 2,
+      createdBy: 'ops',
+      body: '{"rings":2}',
+      ringTokens: [
+        { token: tok(1), kind: 'phone', ringId: 'ring-b' },
+        { token: tok(3), kind: 'phone', ringId: 'ring-b' },
+      ],
+    });
+    expect(third).toMatchObject({ id: 3, alerts: 1 });
+    // A run does not move the change sequence; its alerts list after the earlier ones.
+    expect(third.seq).toBe(await subject.store.currentSeq());
+    const after = await subject.store.listAlerts(
+      'bank-b',
+      { seq: alert?.seq ?? 0, id: alert?.id ?? 0 },
+      10,
+    );
+    expect(after.map((a) => [a.token, a.ringId])).toEqual([[tok(3), 'ring-b']]);
+    expect(await subject.store.latestAnalysis()).toEqual({
+      id: 3,
+      createdAt: T0 + 2,
+      body: '{"rings":2}',
+    });
+    expect(await subject.store.latestAnalysis(3)).toBeUndefined();
+  });
+}
+
+/** Versions of the policy. */
+export function describePolicies(subject: StoreUnderTest) {
+  it('keeps versions of the policy', async () => {
+    expect(await subject.store.latestPolicy()).toBeUndefined();
+    expect(await subject.store.putPolicy({ a: 1 }, 'ops', T0)).toBe(1);
+    expect(await subject.store.putPolicy({ a: 2 }, 'ops', T0 + 1)).toBe(2);
+    expect(await subject.store.latestPolicy()).toEqual({
+      version: 2,
+      body: { a: 2 },
+      createdAt: T0 + 1,
+      createdBy: 'ops',
+    });
+  });
+}
