@@ -32,8 +32,6 @@ import { logTiles } from './log-writes.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { runPgSteps } from './run-steps.js';
 
-export { CHANGES_CHANNEL } from '../sql/sequence.js';
-
 // BIGINT columns hold epoch milliseconds and sequence numbers, all below 2^53.
 const types = {
   getTypeParser: (oid: number, format?: 'text' | 'binary') =>
@@ -45,7 +43,7 @@ const types = {
  * set-based statements (unnest of arrays), not one statement per row. The change
  * sequence is a counter row updated last in each writing transaction: its row lock
  * orders commits, so sequence order is commit order, and readers never skip a change
- * that commits late. Each change is announced with NOTIFY on CHANGES_CHANNEL. What both
+ * that commits late. Each change is announced with NOTIFY on CHANGES_CHANNEL (sql/sequence.ts). What both
  * stores share is written once (storage/sql/); here is what PostgreSQL does its own way.
  */
 export class PostgresStore extends SqlStore implements Store {
@@ -127,17 +125,6 @@ export class PostgresStore extends SqlStore implements Store {
 
   protected transaction<T>(step: Step<T>): Promise<T> {
     return this.tx((client) => runPgSteps(client, step));
-  }
-
-  private currentSeqIn(client: pg.PoolClient): Promise<number> {
-    return runPgSteps(client, currentSeq());
-  }
-
-  private logWrite(
-    client: pg.PoolClient,
-    ...write: Parameters<typeof logWrite>
-  ): Promise<LogAppend | undefined> {
-    return runPgSteps(client, logWrite(...write));
   }
 
   async logNodes(ids: readonly NodeId[]): Promise<Map<string, Uint8Array>> {
@@ -260,7 +247,7 @@ export class PostgresStore extends SqlStore implements Store {
       );
       // The run changes no token's statistics: it does not move the change sequence. Its
       // alerts take the current one (after every alert already listed, by their ids).
-      const seq = await this.currentSeqIn(client);
+      const seq = await runPgSteps(client, currentSeq());
       const joined = joinedRings(previous, run);
       const { rows: inserted } = await client.query<StoredAlertRow>(
         `INSERT INTO alerts (seq, member_id, token, kind, source, ring_id, occurred_at, created_at)
@@ -289,12 +276,9 @@ export class PostgresStore extends SqlStore implements Store {
         run.createdAt,
         analysisRecord(run.body),
       );
-      const log = (await this.logWrite(
+      const log = (await runPgSteps(
         client,
-        run.createdBy,
-        run.createdAt,
-        inserted.map(alertRecordOf),
-        [entry],
+        logWrite(run.createdBy, run.createdAt, inserted.map(alertRecordOf), [entry]),
       )) as LogAppend;
       return { id, seq, alerts: inserted.length, log };
     });

@@ -108,14 +108,6 @@ export class SqliteStore extends SqlStore implements Store {
     this.db.close();
   }
 
-  private seqNow(): number {
-    return this.steps.run(currentSeq());
-  }
-
-  private logWrite(...write: Parameters<typeof logWrite>): LogAppend | undefined {
-    return this.steps.run(logWrite(...write));
-  }
-
   async logNodes(ids: readonly NodeId[]): Promise<Map<string, Uint8Array>> {
     return nodesFromTiles(ids, this.steps.log.tiles(tilesOf(ids)));
   }
@@ -226,7 +218,7 @@ export class SqliteStore extends SqlStore implements Store {
       // The run changes no token's statistics: it does not move the change sequence (a
       // scheduler that reads the sequence sees only data). Its alerts take the current one,
       // after every alert already listed by their ids.
-      const seq = this.seqNow();
+      const seq = this.steps.run(currentSeq());
       const watchers = this.db.prepare<[string], { member_id: string }>(
         'SELECT member_id FROM watchlist WHERE token = ?',
       );
@@ -271,7 +263,9 @@ export class SqliteStore extends SqlStore implements Store {
         run.createdAt,
         analysisRecord(run.body),
       );
-      const log = this.logWrite(run.createdBy, run.createdAt, alerts, [entry]) as LogAppend;
+      const log = this.steps.run(
+        logWrite(run.createdBy, run.createdAt, alerts, [entry]),
+      ) as LogAppend;
       return { id, seq, alerts: alerts.length, log };
     })();
   }
