@@ -9,7 +9,7 @@ import { hostBuiltin } from '../host.js';
  * native one-shot SHA-2 (Node's crypto.hash, OpenSSL), SHA-256 and SHA-512 use it
  * instead, because the transparency log hashes twice per entry it appends and noble
  * cost a quarter of the SQLite append rate (BENCHMARKS.md). The two are held to each
- * other on random inputs (crypto/hashes.test.ts), and the published known answers run
+ * other on random inputs (test/crypto/hashes.test.ts), and the published known answers run
  * on the native path in Node and on noble in a browser (test/browser-vectors.test.ts).
  * HMAC is noble's always. A string is hashed as its UTF-8 bytes.
  */
