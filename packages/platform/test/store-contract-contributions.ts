@@ -171,6 +171,28 @@ export function describeTokenStatistics(subject: StoreUnderTest) {
     expect((await subject.store.changesSince(a.seq, 100)).map((c) => c.token)).toEqual([tok(1)]);
   });
 
+  it("widens a member's statistics of a token across batches: counts add, sightings stretch, categories join", async () => {
+    const day = 86_400_000;
+    const batches = [
+      [report('m1', [1], { occurredAt: T0 })],
+      [report('m2', [1], { occurredAt: T0 - 3 * day, category: 'fake_investment' })],
+      [report('m3', [1, 2], { occurredAt: T0 + 2 * day }), report('m4', [1], { occurredAt: T0 })],
+    ];
+    for (const reports of batches)
+      await subject.store.ingestReports(batch('bank-a', 'reports', reports.length), reports);
+    const t1 = (await subject.store.changesSince(0, 100)).filter((c) => c.token === tok(1)).at(-1);
+    expect(t1?.stats).toEqual([
+      {
+        memberId: 'bank-a',
+        type: 'victim_report',
+        reports: 4,
+        firstSeen: T0 - 3 * day,
+        lastSeen: T0 + 2 * day,
+        categories: (1 << 2) | (1 << 1),
+      },
+    ]);
+  });
+
   it('returns whole sequence groups when it pages changes', async () => {
     const a = await subject.store.ingestReports(batch('bank-a', 'reports', 1), [
       report('r1', [1, 2, 3]),

@@ -31,8 +31,9 @@ import {
 } from '../log-append.js';
 import { logWrite } from '../sql/log.js';
 import { bumpSeq, currentSeq } from '../sql/sequence.js';
+import { INSERT_TOKEN_STATS, mergeTokenStatsSql } from '../sql/token-stats.js';
 import { appendInTx } from './log-writes.js';
-import { runPgSteps } from './run-steps.js';
+import { pgText, runPgSteps } from './run-steps.js';
 
 /**
  * Contributions on PostgreSQL: batches of reports, links and scripts, and retractions,
@@ -174,10 +175,10 @@ export async function ingestReportsTx(
     a.token < b.token ? -1 : a.token > b.token ? 1 : a.type < b.type ? -1 : 1,
   );
   await client.query(
-    `INSERT INTO token_stats (token, member_id, type, reports, first_seen, last_seen, categories)
-   SELECT token, $1, type, reports, first_seen, last_seen, categories FROM unnest($2::text[], $3::text[], $4::int[], $5::bigint[], $6::bigint[], $7::int[]) AS t(token, type, reports, first_seen, last_seen, categories)
-   ON CONFLICT (token, member_id, type) DO UPDATE SET reports = token_stats.reports + excluded.reports, first_seen = least(token_stats.first_seen, excluded.first_seen),
-     last_seen = greatest(token_stats.last_seen, excluded.last_seen), categories = token_stats.categories | excluded.categories`,
+    mergeTokenStatsSql(
+      'postgres',
+      'SELECT token, $1, type, reports, first_seen, last_seen, categories FROM unnest($2::text[], $3::text[], $4::int[], $5::bigint[], $6::bigint[], $7::int[]) AS t(token, type, reports, first_seen, last_seen, categories)',
+    ),
     [
       batch.memberId,
       deltas.map((d) => d.token),
@@ -384,10 +385,15 @@ export async function retractReportTx(
         .map((r) => ({ type: r.type, category: r.category, occurredAt: r.occurred_at })),
     );
     for (const s of stats) {
-      await client.query(
-        'INSERT INTO token_stats (token, member_id, type, reports, first_seen, last_seen, categories) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-        [token, memberId, s.type, s.reports, s.firstSeen, s.lastSeen, s.categories],
-      );
+      await client.query(pgText(INSERT_TOKEN_STATS), [
+        token,
+        memberId,
+        s.type,
+        s.reports,
+        s.firstSeen,
+        s.lastSeen,
+        s.categories,
+      ]);
     }
   }
   const seq = await runPgSteps(client, bumpSeq());

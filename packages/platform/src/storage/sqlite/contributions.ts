@@ -29,6 +29,7 @@ import {
 } from '../log-append.js';
 import { logWrite } from '../sql/log.js';
 import { bumpSeq, currentSeq } from '../sql/sequence.js';
+import { INSERT_TOKEN_STATS, mergeTokenStatsSql } from '../sql/token-stats.js';
 import type { SqliteSteps } from './run-steps.js';
 
 /**
@@ -145,10 +146,9 @@ export class SqliteContributions {
     const insertEntity = this.db.prepare(
       'INSERT OR IGNORE INTO report_entities (token, report_id, role, kind, key_id, member_id) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    const upsertStats = this.db.prepare(`
-      INSERT INTO token_stats (token, member_id, type, reports, first_seen, last_seen, categories) VALUES (?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (token, member_id, type) DO UPDATE SET reports = reports + excluded.reports, first_seen = min(first_seen, excluded.first_seen),
-        last_seen = max(last_seen, excluded.last_seen), categories = categories | excluded.categories`);
+    const upsertStats = this.db.prepare(
+      mergeTokenStatsSql('sqlite', 'VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    );
     const upsertState = this.db.prepare(`
       INSERT INTO token_state (token, kind, key_id, seq, flagged) VALUES (?, ?, ?, ?, 1)
       ON CONFLICT (token) DO UPDATE SET seq = excluded.seq, flagged = 1`);
@@ -362,9 +362,7 @@ export class SqliteContributions {
          WHERE e.token = ? AND e.member_id = ? AND r.retracted_at IS NULL`,
       );
       const clear = this.db.prepare('DELETE FROM token_stats WHERE token = ? AND member_id = ?');
-      const insert = this.db.prepare(
-        'INSERT INTO token_stats (token, member_id, type, reports, first_seen, last_seen, categories) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      );
+      const insert = this.db.prepare(INSERT_TOKEN_STATS);
       const stillFlagged = this.db.prepare<[string], { n: number }>(
         'SELECT count(*) AS n FROM token_stats WHERE token = ?',
       );

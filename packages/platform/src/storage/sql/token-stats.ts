@@ -1,0 +1,25 @@
+import type { Dialect } from './steps.js';
+
+/**
+ * The statistics merge, written once for both dialects. A member's new reports of a token
+ * widen its row (core/risk/token-summary.ts `widen`): counts add, the first and last
+ * sighting stretch, the category bits join. Only the names of the two-argument minimum
+ * and maximum differ between SQLite (`min`, `max`) and PostgreSQL (`least`, `greatest`).
+ *
+ * `rows` is the dialect's row source for the columns
+ * (token, member_id, type, reports, first_seen, last_seen, categories):
+ * a `VALUES (?, …)` list on SQLite, a `SELECT … FROM unnest(…)` on PostgreSQL.
+ */
+export function mergeTokenStatsSql(dialect: Dialect, rows: string): string {
+  const [least, greatest] = dialect === 'sqlite' ? ['min', 'max'] : ['least', 'greatest'];
+  return `INSERT INTO token_stats (token, member_id, type, reports, first_seen, last_seen, categories) ${rows}
+  ON CONFLICT (token, member_id, type) DO UPDATE SET
+    reports = token_stats.reports + excluded.reports,
+    first_seen = ${least}(token_stats.first_seen, excluded.first_seen),
+    last_seen = ${greatest}(token_stats.last_seen, excluded.last_seen),
+    categories = token_stats.categories | excluded.categories`;
+}
+
+/** Inserts a recounted row (after a retraction), the same on both dialects but for placeholders. */
+export const INSERT_TOKEN_STATS =
+  'INSERT INTO token_stats (token, member_id, type, reports, first_seen, last_seen, categories) VALUES (?, ?, ?, ?, ?, ?, ?)';
