@@ -136,6 +136,17 @@ try {
   );
   console.log(JSON.stringify({ runs, medians }));
 } finally {
-  for (const c of children) c.kill('SIGTERM');
+  // The servers write to the directory as they stop (SQLite's last checkpoint): wait for
+  // them before removing it, or the removal races their writes (ENOTEMPTY).
+  await Promise.all(
+    children.map((c) =>
+      c.exitCode !== null || c.signalCode !== null
+        ? undefined
+        : new Promise((exited) => {
+            c.once('exit', exited);
+            c.kill('SIGTERM');
+          }),
+    ),
+  );
   rmSync(dir, { recursive: true, force: true });
 }

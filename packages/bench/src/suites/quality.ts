@@ -1,0 +1,45 @@
+import { DEFAULT_RANKING_MODEL } from '@credence/analytics/rings/ranking-model';
+import { BIN } from '../processes.js';
+import {
+  COMPARISON_HEAD,
+  comparisonRows,
+  DEVELOPMENT_SEEDS,
+  qualityWorlds,
+  rowOf,
+  runQuality,
+  SUMMARY_HEAD,
+  summaryRows,
+  WORLD_TABLE_HEAD,
+} from '../quality.js';
+import { quick, sectionHead, split } from './kit.js';
+
+/** The protocol of issue 12: development and test seeds, in-process everywhere, the pipeline on a few. */
+export function qualitySuite(): string {
+  const worlds = qualityWorlds({ quick, ...(split === undefined ? {} : { split }) });
+  console.log(WORLD_TABLE_HEAD.join('\n'));
+  const results = runQuality(BIN, worlds, (line) => console.log(line));
+  const perWorld = results.map(rowOf);
+  const summary = summaryRows(results);
+  const compared = comparisonRows(results);
+  return [
+    ...sectionHead('Joint analysis: quality (`credence eval`, issue 12)'),
+    `Protocol (docs/analytics.md, "Measuring it"): parameters are chosen on the development seeds {${DEVELOPMENT_SEEDS.join(', ')}} only; figures are reported on the test seeds 101–110 (scale 1) and 201–210 (scale 2), never used for tuning. Each world as today's stories (\`credence sim --seed N --scale S\`) and with laundering (\`--laundering 40 --days 365 --start 2025-11-01\`); perturbed worlds are \`--variant 1\`…\`5\` of the scale-1 test seeds. Every world is evaluated in-process (\`credence eval --in-process\`: the same analysis on the same graph, tokens being the normalized identifiers); the whole pipeline (\`credence eval\`) runs on a few test worlds and is compared below. Figures over the identifiers no member reported, a positive being a true ring's; AUPRC is average precision, P@k the precision among the k best-scored (k = the positives), the flag a check answering \`suspicious\` or \`fraud\`, calibration error the expected calibration error of the model's score (10 bins). The baselines rank the same identifiers from the same graph, read as an outside tester would (undirected, each linked pair weight 1): personalized PageRank restarting on the reported tokens in proportion to their evidence (damping 0.5 and 0.85) and the count of distinct reported neighbours. “Rings two reports name” counts the true rings at least two reports name in a fraudster's role, and those a found ring matches: a ring takes two reports, so the others are not found by design. Ranking model: \`${DEFAULT_RANKING_MODEL.version}\`.${quick ? ' Quick mode (`--quick`): fewer seeds; the medians are over those.' : ''}`,
+    '',
+    '### Test seeds: medians, and the goals',
+    '',
+    ...SUMMARY_HEAD,
+    ...(summary.length > 0 ? summary : ['| (no test world in this run) |||||||||']),
+    '',
+    '### Every world',
+    '',
+    ...WORLD_TABLE_HEAD,
+    ...perWorld,
+    '',
+    '### The pipeline against the in-process path, same worlds',
+    '',
+    "The platform's path is the reference (tokens from the key servers, the platform's analysis and its checks' answers — `rank.score`, 0 where a check has no rank — with its clock as `now`); the in-process path is the same analysis on the same graph at the world's end. Evidence ages to a later time on the platform, so figures may differ a little; rings, flags and counts should agree.",
+    '',
+    ...COMPARISON_HEAD,
+    ...(compared.length > 0 ? compared : ['| (the pipeline ran on no world) |||||||||||||']),
+  ].join('\n');
+}
