@@ -161,7 +161,7 @@ function ownReports(app: RouteApp, deps: PlatformDeps): void {
       const reports = await deps.store.listReports(me(request).id, q.after, limit);
       return {
         reports: reports.map(reportJson),
-        next: reports.length === limit ? reports.at(-1)?.id : null,
+        next: reports.length === limit ? (reports.at(-1)?.id ?? null) : null,
       };
     },
   );

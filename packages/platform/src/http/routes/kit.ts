@@ -97,7 +97,10 @@ export function reportJson(r: StoredReport) {
     createdAt: new Date(r.createdAt).toISOString(),
     ...(r.retractedAt === undefined
       ? {}
-      : { retractedAt: new Date(r.retractedAt).toISOString(), retractReason: r.retractReason }),
+      : {
+          retractedAt: new Date(r.retractedAt).toISOString(),
+          ...(r.retractReason === undefined ? {} : { retractReason: r.retractReason }),
+        }),
   };
 }
 
@@ -118,7 +121,7 @@ export function batchJson(result: BatchResult, receipt: Receipt | null, refs?: r
       status: o.status,
       id: o.id,
       ...(o.batchId === undefined ? {} : { batchId: o.batchId }),
-      ...(o.status === 'conflict' ? { code: 'item.conflict' } : {}),
+      ...(o.status === 'conflict' ? { code: 'item.conflict' as const } : {}),
     })),
   };
 }

@@ -83,7 +83,7 @@ function memberAdministration(app: RouteApp, deps: PlatformDeps): void {
     },
     async (request) => {
       await deps.members.disable(request.params.id);
-      return { status: 'disabled' };
+      return { status: 'disabled' as const };
     },
   );
   app.post(
@@ -99,7 +99,7 @@ function memberAdministration(app: RouteApp, deps: PlatformDeps): void {
     },
     async (request) => {
       await deps.members.enable(request.params.id);
-      return { status: 'active' };
+      return { status: 'active' as const };
     },
   );
   app.post(
@@ -125,14 +125,15 @@ function memberAdministration(app: RouteApp, deps: PlatformDeps): void {
         credential: body.credential === true,
         ...(body.publicKey === undefined ? {} : { publicKey: body.publicKey }),
       });
+      const { key, ...rest } = rotated;
       return {
-        ...rotated,
-        ...(rotated.key === undefined
+        ...rest,
+        ...(key === undefined
           ? {}
           : {
               key: {
-                publicKey: rotated.key.publicKey,
-                activatesAt: new Date(rotated.key.activatesAt).toISOString(),
+                publicKey: key.publicKey,
+                activatesAt: new Date(key.activatesAt).toISOString(),
               },
             }),
       };
@@ -160,14 +161,7 @@ function ownKeys(app: RouteApp, deps: PlatformDeps): void {
           createdAt: new Date(k.createdAt).toISOString(),
           activatesAt: iso(k.activatesAt),
           revokedAt: iso(k.revokedAt),
-          state:
-            k.revokedAt !== undefined && k.revokedAt <= now
-              ? 'revoked'
-              : k.activatesAt !== undefined && k.activatesAt > now
-                ? 'announced'
-                : k.revokedAt !== undefined
-                  ? 'retiring'
-                  : 'current',
+          state: keyState(k, now),
         })),
       };
     },
@@ -277,4 +271,14 @@ function credentialsAndShares(app: RouteApp, deps: PlatformDeps): void {
       return { shareIndex };
     },
   );
+}
+
+/** Where a signing key stands at `now`: announced (not started), current, retiring (revoked later), revoked. */
+function keyState(
+  k: { readonly activatesAt?: number | undefined; readonly revokedAt?: number | undefined },
+  now: number,
+): 'announced' | 'current' | 'retiring' | 'revoked' {
+  if (k.revokedAt !== undefined && k.revokedAt <= now) return 'revoked';
+  if (k.activatesAt !== undefined && k.activatesAt > now) return 'announced';
+  return k.revokedAt !== undefined ? 'retiring' : 'current';
 }

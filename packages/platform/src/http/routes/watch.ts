@@ -67,7 +67,7 @@ function watchlists(app: RouteApp, deps: PlatformDeps): void {
       const q = request.query;
       const limit = Math.min(5000, Math.max(1, Number(q.limit ?? '1000')));
       const tokens = await deps.store.listWatch(me(request).id, q.after, limit);
-      return { tokens, next: tokens.length === limit ? tokens.at(-1)?.token : null };
+      return { tokens, next: tokens.length === limit ? (tokens.at(-1)?.token ?? null) : null };
     },
   );
 }
