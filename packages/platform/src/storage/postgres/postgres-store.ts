@@ -16,6 +16,7 @@ import { analysisRecord, joinedRings } from '../analysis-rows.js';
 import { alertRecordOf, type StoredAlertRow, tableEventEntry } from '../log-append.js';
 import { nodesFromTiles, tilesOf } from '../log-tiles.js';
 import { logWrite } from '../sql/log.js';
+import { migrations } from '../sql/schema.js';
 import { currentSeq } from '../sql/sequence.js';
 import { SqlStore } from '../sql/sql-store.js';
 import type { Step } from '../sql/steps.js';
@@ -29,7 +30,6 @@ import {
   shareScriptsTx,
 } from './contributions.js';
 import { logTiles } from './log-writes.js';
-import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { runPgSteps } from './run-steps.js';
 
 // BIGINT columns hold epoch milliseconds and sequence numbers, all below 2^53.
@@ -85,7 +85,7 @@ export class PostgresStore extends SqlStore implements Store {
           (r) => r.version,
         ),
       );
-      for (const m of POSTGRES_MIGRATIONS) {
+      for (const m of migrations('postgres')) {
         if (applied.has(m.version)) continue;
         await client.query('BEGIN');
         try {

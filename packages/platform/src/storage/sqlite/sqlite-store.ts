@@ -19,12 +19,12 @@ import { analysisRecord, joinedRings } from '../analysis-rows.js';
 import { tableEventEntry } from '../log-append.js';
 import { nodesFromTiles, tilesOf } from '../log-tiles.js';
 import { logWrite } from '../sql/log.js';
+import { migrations } from '../sql/schema.js';
 import { currentSeq } from '../sql/sequence.js';
 import { SqlStore } from '../sql/sql-store.js';
 import type { Step } from '../sql/steps.js';
 import type { Store } from '../store.js';
 import { SqliteContributions } from './contributions.js';
-import { SQLITE_MIGRATIONS } from './migrations.js';
 import { SqliteSteps } from './run-steps.js';
 
 /** A token's latest reassignment (issue 12), from the links, as a column of token_state `s`. */
@@ -93,7 +93,7 @@ export class SqliteStore extends SqlStore implements Store {
         .all()
         .map((r) => r.version),
     );
-    for (const m of SQLITE_MIGRATIONS) {
+    for (const m of migrations('sqlite')) {
       if (applied.has(m.version)) continue;
       this.db.transaction(() => {
         this.db.exec(m.sql);

@@ -1,0 +1,172 @@
+import type { Dialect } from './steps.js';
+
+/**
+ * The platform's schema, written once for both stores and applied in order at start-up
+ * (each migration is named by date and runs once: schema_migrations). Times are epoch
+ * milliseconds. Token-keyed tables lead with the token, the column a Citus deployment of
+ * PostgreSQL distributes them on (docs/citus.md).
+ *
+ * The dialects differ in the names of a few types and in four statements (below). On
+ * SQLite, tables keyed by text are WITHOUT ROWID, so that each row is written once, in
+ * its key's B-tree. A migration, once released, never changes: add one instead.
+ */
+
+export interface Migration {
+  readonly version: string;
+  readonly sql: string;
+}
+
+interface Ddl {
+  readonly dialect: Dialect;
+  /** A 64-bit integer: times in milliseconds, sequence numbers, log indexes. */
+  readonly big: string;
+  readonly bytes: string;
+  readonly json: string;
+  readonly bool: string;
+  /** After a table keyed by text. */
+  readonly keyed: string;
+}
+
+const DDL: Record<Dialect, Ddl> = {
+  sqlite: {
+    dialect: 'sqlite',
+    big: 'INTEGER',
+    bytes: 'BLOB',
+    json: 'TEXT',
+    bool: 'INTEGER',
+    keyed: ' WITHOUT ROWID',
+  },
+  postgres: {
+    dialect: 'postgres',
+    big: 'BIGINT',
+    bytes: 'BYTEA',
+    json: 'JSONB',
+    bool: 'BOOLEAN',
+    keyed: '',
+  },
+};
+
+// Alerts are numbered by the store: SQLite's rowid; a PostgreSQL sequence, keyed with the
+// member so that a distributed deployment keeps a member's alerts together.
+const ALERTS: Record<Dialect, string> = {
+  sqlite:
+    'CREATE TABLE alerts (id INTEGER PRIMARY KEY AUTOINCREMENT, seq INTEGER NOT NULL, member_id TEXT NOT NULL, token TEXT NOT NULL, kind TEXT NOT NULL, source TEXT NOT NULL, report_type TEXT, category TEXT, link_type TEXT, occurred_at INTEGER NOT NULL, created_at INTEGER NOT NULL)',
+  postgres:
+    'CREATE TABLE alerts (id BIGSERIAL, seq BIGINT NOT NULL, member_id TEXT NOT NULL, token TEXT NOT NULL, kind TEXT NOT NULL, source TEXT NOT NULL, report_type TEXT, category TEXT, link_type TEXT, occurred_at BIGINT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (member_id, id))',
+};
+const WEBHOOK_DELIVERIES: Record<Dialect, string> = {
+  sqlite:
+    'CREATE TABLE webhook_deliveries (alert_id INTEGER PRIMARY KEY, member_id TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL, delivered_at INTEGER, last_error TEXT)',
+  postgres:
+    'CREATE TABLE webhook_deliveries (alert_id BIGINT NOT NULL, member_id TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_at BIGINT NOT NULL, delivered_at BIGINT, last_error TEXT, PRIMARY KEY (member_id, alert_id))',
+};
+// Deliveries due: PostgreSQL indexes the undelivered alone (a partial index).
+const WEBHOOK_DELIVERIES_DUE: Record<Dialect, string> = {
+  sqlite:
+    'CREATE INDEX webhook_deliveries_due ON webhook_deliveries (delivered_at, next_attempt_at)',
+  postgres:
+    'CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE delivered_at IS NULL',
+};
+// The empty log: no frontier, the root SHA-256 of nothing (RFC 9162 §2.1.1), as each
+// dialect writes bytes.
+const LOG_STATE_START: Record<Dialect, string> = {
+  sqlite:
+    "INSERT INTO log_state (id, size, frontier, root) VALUES (1, 0, x'', x'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855')",
+  postgres:
+    "INSERT INTO log_state (id, size, frontier, root) VALUES (1, 0, '\\x', '\\xe3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855')",
+};
+
+const MIGRATIONS: readonly { readonly version: string; readonly sql: (t: Ddl) => string }[] = [
+  {
+    version: '2026-11-25-01-platform-core',
+    sql: (t) => `
+      CREATE TABLE members (id TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, status TEXT NOT NULL, created_at ${t.big} NOT NULL);
+      CREATE TABLE credentials (sha256 TEXT PRIMARY KEY, member_id TEXT NOT NULL REFERENCES members (id), created_at ${t.big} NOT NULL, revoked_at ${t.big});
+      CREATE INDEX credentials_member ON credentials (member_id);
+      CREATE TABLE signing_keys (member_id TEXT NOT NULL REFERENCES members (id), public_key TEXT NOT NULL, created_at ${t.big} NOT NULL, revoked_at ${t.big}, PRIMARY KEY (member_id, public_key))${t.keyed};
+      CREATE TABLE batches (member_id TEXT NOT NULL, batch_id TEXT NOT NULL, kind TEXT NOT NULL, digest TEXT NOT NULL, public_key TEXT NOT NULL, signature TEXT NOT NULL, items INTEGER NOT NULL, received_at ${t.big} NOT NULL, PRIMARY KEY (member_id, batch_id))${t.keyed};
+      CREATE TABLE reports (id TEXT NOT NULL, member_id TEXT NOT NULL, ref TEXT NOT NULL, type TEXT NOT NULL, category TEXT NOT NULL, occurred_at ${t.big} NOT NULL, loss TEXT, entities TEXT NOT NULL, content_hash TEXT NOT NULL, batch_id TEXT NOT NULL, created_at ${t.big} NOT NULL, retracted_at ${t.big}, retract_reason TEXT, PRIMARY KEY (member_id, id), UNIQUE (member_id, ref))${t.keyed};
+      CREATE TABLE report_entities (token TEXT NOT NULL, report_id TEXT NOT NULL, role TEXT NOT NULL, kind TEXT NOT NULL, key_id TEXT NOT NULL, member_id TEXT NOT NULL, PRIMARY KEY (token, report_id, role))${t.keyed};
+      CREATE TABLE links (from_token TEXT NOT NULL, id TEXT NOT NULL, member_id TEXT NOT NULL, link TEXT NOT NULL, from_kind TEXT NOT NULL, to_token TEXT NOT NULL, to_kind TEXT NOT NULL, key_id TEXT NOT NULL, at ${t.big} NOT NULL, count INTEGER NOT NULL, amount TEXT, content_hash TEXT NOT NULL, batch_id TEXT NOT NULL, created_at ${t.big} NOT NULL, PRIMARY KEY (from_token, id), UNIQUE (from_token, member_id, content_hash))${t.keyed};
+      CREATE INDEX links_to ON links (to_token);
+      CREATE TABLE token_stats (token TEXT NOT NULL, member_id TEXT NOT NULL, type TEXT NOT NULL, reports INTEGER NOT NULL, first_seen ${t.big} NOT NULL, last_seen ${t.big} NOT NULL, categories INTEGER NOT NULL, PRIMARY KEY (token, member_id, type))${t.keyed};
+      CREATE TABLE token_state (token TEXT PRIMARY KEY, kind TEXT NOT NULL, key_id TEXT NOT NULL, seq ${t.big} NOT NULL, flagged ${t.bool} NOT NULL)${t.keyed};
+      CREATE INDEX token_state_seq ON token_state (seq);
+      CREATE TABLE watchlist (token TEXT NOT NULL, member_id TEXT NOT NULL, kind TEXT NOT NULL, key_id TEXT NOT NULL, created_at ${t.big} NOT NULL, PRIMARY KEY (token, member_id))${t.keyed};
+      CREATE INDEX watchlist_member ON watchlist (member_id, token);
+      ${ALERTS[t.dialect]};
+      CREATE INDEX alerts_member ON alerts (member_id, seq, id);
+      CREATE TABLE webhooks (member_id TEXT PRIMARY KEY, url TEXT NOT NULL, created_at ${t.big} NOT NULL);
+      ${WEBHOOK_DELIVERIES[t.dialect]};
+      ${WEBHOOK_DELIVERIES_DUE[t.dialect]};
+      CREATE TABLE policies (version INTEGER PRIMARY KEY, body ${t.json} NOT NULL, created_at ${t.big} NOT NULL, created_by TEXT NOT NULL);
+      CREATE TABLE counters (name TEXT PRIMARY KEY, value ${t.big} NOT NULL);
+      INSERT INTO counters (name, value) VALUES ('seq', 0);
+    `,
+  },
+  {
+    version: '2026-11-26-01-transparency-log',
+    sql: (t) => `
+      CREATE INDEX links_batch ON links (member_id, batch_id);
+      CREATE TABLE log_entries (idx ${t.big} PRIMARY KEY, entry TEXT NOT NULL);
+      CREATE TABLE log_tiles (band INTEGER NOT NULL, idx ${t.big} NOT NULL, hashes ${t.bytes} NOT NULL, PRIMARY KEY (band, idx))${t.keyed};
+      CREATE TABLE log_state (id INTEGER PRIMARY KEY CHECK (id = 1), size ${t.big} NOT NULL, frontier ${t.bytes} NOT NULL, root ${t.bytes} NOT NULL);
+      ${LOG_STATE_START[t.dialect]};
+      CREATE TABLE oprf_usage (reporter TEXT NOT NULL, key_id TEXT NOT NULL, share_index INTEGER NOT NULL, day TEXT NOT NULL, member_id TEXT NOT NULL, evaluations ${t.big} NOT NULL, PRIMARY KEY (reporter, key_id, share_index, day, member_id));
+      CREATE TABLE log_checkpoints (size ${t.big} PRIMARY KEY, note TEXT NOT NULL, created_at ${t.big} NOT NULL);
+      CREATE TABLE log_cosignatures (size ${t.big} NOT NULL, witness TEXT NOT NULL, line TEXT NOT NULL, created_at ${t.big} NOT NULL, PRIMARY KEY (size, witness))${t.keyed};
+    `,
+  },
+  {
+    version: '2026-11-27-01-analysis',
+    sql: (t) => `
+      CREATE TABLE analysis_runs (id ${t.big} PRIMARY KEY, created_at ${t.big} NOT NULL, created_by TEXT NOT NULL, body TEXT NOT NULL);
+      CREATE TABLE ring_tokens (token TEXT PRIMARY KEY, ring_id TEXT NOT NULL, kind TEXT NOT NULL, run_id ${t.big} NOT NULL)${t.keyed};
+      ALTER TABLE alerts ADD COLUMN ring_id TEXT;
+      ALTER TABLE reports ADD COLUMN fingerprint TEXT;
+      ALTER TABLE reports ADD COLUMN script TEXT;
+    `,
+  },
+  {
+    version: '2026-12-03-01-verifiable-answers',
+    sql: (t) => `
+      CREATE TABLE log_records (idx ${t.big} PRIMARY KEY, record TEXT NOT NULL);
+      ALTER TABLE alerts ADD COLUMN log_index ${t.big};
+      CREATE INDEX alerts_log ON alerts (log_index);
+      CREATE TABLE alert_salts (log_index ${t.big} PRIMARY KEY, salt TEXT NOT NULL);
+      CREATE TABLE sequence_log (seq ${t.big} PRIMARY KEY, log_size ${t.big} NOT NULL);
+      CREATE TABLE report_scripts (member_id TEXT NOT NULL, report_id TEXT NOT NULL, script TEXT NOT NULL, batch_id TEXT NOT NULL, created_at ${t.big} NOT NULL, PRIMARY KEY (member_id, report_id))${t.keyed};
+      ALTER TABLE signing_keys ADD COLUMN activates_at ${t.big};
+    `,
+  },
+  {
+    // A key server member's share: it may report evaluation counts for that share only.
+    // Members enrolled before stay unbound (NULL) until the operator binds them.
+    version: '2026-12-03-01-keyserver-shares',
+    sql: () => `
+      ALTER TABLE members ADD COLUMN share_index INTEGER;
+      CREATE UNIQUE INDEX members_share ON members (share_index) WHERE share_index IS NOT NULL;
+    `,
+  },
+  {
+    // A number or account given to a new holder (issue 12): analysis reads reassignments
+    // first, and a check counts only reports after a token's latest one.
+    version: '2026-12-04-01-reassignments',
+    sql: () => `
+      CREATE INDEX links_reassigned ON links (from_token, id, at) WHERE link = 'reassigned';
+    `,
+  },
+  {
+    // Witnesses the operator registers while the platform runs (issue 13): the log
+    // collects their cosignatures without a restart of serve.
+    version: '2026-12-04-02-witnesses',
+    sql: (t) => `
+      CREATE TABLE witnesses (vkey TEXT PRIMARY KEY, added_at ${t.big} NOT NULL);
+    `,
+  },
+];
+
+/** The migrations as the dialect runs them, in order. */
+export function migrations(dialect: Dialect): readonly Migration[] {
+  return MIGRATIONS.map((m) => ({ version: m.version, sql: m.sql(DDL[dialect]) }));
+}
