@@ -164,7 +164,7 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-describe('laundering rings', () => {
+describe('laundering rings as written', () => {
   it('are written byte for byte again for the same seed and options', () => {
     expect(digest(world(OPTIONS))).toBe(digest(dir));
   });
@@ -212,7 +212,9 @@ describe('laundering rings', () => {
       }
     }
   });
+});
 
+describe('laundering rings in the transfers and reports', () => {
   it("show each typology's shape in the transfers members see together", () => {
     const shown = (typology: string, test: (g: Map<string, Set<string>>) => boolean) => {
       const ok = rings.filter((r) => r.typology === typology).some((r) => test(internalGraph(r)));
@@ -299,7 +301,9 @@ describe('laundering rings', () => {
     expect(types.get('confirmed_fraud') ?? 0).toBeGreaterThan(ages.length / 2);
     expect(types.get('suspected') ?? 0).toBeGreaterThan(0);
   });
+});
 
+describe('laundering rings among members and honest traffic', () => {
   it('leave no member more than 60 % of a large ring', () => {
     const large = rings.filter((r) => r.size >= 20);
     expect(large.length).toBeGreaterThan(15);

@@ -36,7 +36,7 @@ function chainWorld() {
   return { b, transfer, report };
 }
 
-describe('ranked risk', () => {
+describe('ranked risk over an evidence graph', () => {
   it('accumulates: two reported neighbours rank above one, and further hops below nearer ones', () => {
     const { b, transfer, report } = chainWorld();
     report('bank-a', 'r1');
@@ -106,7 +106,9 @@ describe('ranked risk', () => {
     const p = Array.from({ length: 20 }, (_, i) => a.ranking.percentile[g.tokens.indexOf(`u${i}`)]);
     expect(new Set(p).size).toBe(20);
   });
+});
 
+describe('ranked risk: propagation, calibration, percentiles and fitting', () => {
   it('walks as the direct solve says: r = s + (1 − α) Wᵀ r', () => {
     const { b, transfer, report } = chainWorld();
     report('bank-a', 'a');

@@ -123,7 +123,7 @@ describe('the evidence graph', () => {
   });
 });
 
-describe('rings', () => {
+describe('rings: the patterns they are found by', () => {
   it('follow the money from a reported account to the unreported next hops and cash-out', () => {
     const w = new World();
     muleChain(w);
@@ -209,7 +209,9 @@ describe('rings', () => {
     const hub = analysis.rings[0]?.patterns.find((p) => p.pattern === 'app_hub') as Hub;
     expect(hub).toEqual({ pattern: 'app_hub', hubs: 1, reach: 5 });
   });
+});
 
+describe('rings: what they leave out', () => {
   it('leave out a busy merchant a mule pays, refunds to payers, and weak evidence', () => {
     const w = new World();
     muleChain(w);
@@ -262,7 +264,9 @@ describe('rings', () => {
     const { risk } = w.analyse();
     expect(risk('mule-handset')).toBeCloseTo(risk('m1') * 0.85, 9);
   });
+});
 
+describe('rings: splitting and naming', () => {
   it('keep two operations apart and split a component far larger than one operation', () => {
     const w = new World();
     // Two dense groups of accounts, each reported, joined through one shared number.

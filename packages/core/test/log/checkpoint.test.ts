@@ -240,7 +240,7 @@ describe('signed checkpoints', () => {
   });
 });
 
-describe('cosignatures (C2SP tlog-cosignature, cosignature/v1)', () => {
+describe('cosignatures (C2SP tlog-cosignature, cosignature/v1): format and k of n', () => {
   it('signs "cosignature/v1\\ntime <T>\\n" || body; the line is key ID || u64 time || signature', () => {
     const line = cosign(BODY, w1, T);
     expect(line.startsWith(`— ${w1.name} `)).toBe(true);
@@ -293,7 +293,9 @@ describe('cosignatures (C2SP tlog-cosignature, cosignature/v1)', () => {
       codeOf(() => verifyCheckpoint(cosignedNote(w1, w2), { logKey, witnesses: witnessKeys })),
     ).toBe('checkpoint.witnesses');
   });
+});
 
+describe('cosignatures: altered, malformed, unknown, repeated or refused', () => {
   it('rejects a cosignature over a different checkpoint', () => {
     const other = formatCheckpoint({ origin: ORIGIN, size: 20852164, rootHash: ROOT });
     const note = appendSignatures(signCheckpoint(BODY, log), [

@@ -133,7 +133,7 @@ function flipBit(proof: readonly Uint8Array[], element: number, bit: number): Ui
 const tree = fc.record({ seed: fc.nat(), n: fc.integer({ min: 0, max: 300 }) });
 const nonEmptyTree = fc.record({ seed: fc.nat(), n: fc.integer({ min: 1, max: 300 }) });
 
-describe('properties', () => {
+describe('properties: roots and proofs equal the RFC 9162 definitions', () => {
   it('TreeBuilder roots equal the naive MTH and the store roots at every size', () => {
     fc.assert(
       fc.property(tree, ({ seed, n }) => {
@@ -203,7 +203,9 @@ describe('properties', () => {
       { numRuns: 20 },
     );
   });
+});
 
+describe('properties: a tampered proof fails', () => {
   it('a flipped bit in any inclusion proof element, or a wrong index, fails', () => {
     fc.assert(
       fc.property(
@@ -263,7 +265,9 @@ describe('properties', () => {
       { numRuns: 100 },
     );
   });
+});
 
+describe('properties: TreeBuilder frontiers and completed nodes', () => {
   it('TreeBuilder.fromFrontier resumes to the same roots', () => {
     fc.assert(
       fc.property(

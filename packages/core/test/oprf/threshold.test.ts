@@ -39,7 +39,7 @@ function subsets(n: number, k: number): number[][] {
   return out;
 }
 
-describe('threshold VOPRF', () => {
+describe('threshold VOPRF: sharing, combining and recovering', () => {
   it('any t of n shares give exactly the single-key VOPRF output under k', () => {
     fc.assert(
       fc.property(
@@ -116,7 +116,9 @@ describe('threshold VOPRF', () => {
       toHex(group.scalarFromInt(1)),
     );
   });
+});
 
+describe('threshold VOPRF: tampered shares and refusals', () => {
   it('catches a tampered share: its public key is off the polynomial', () => {
     const k = group.randomScalar();
     const pk = group.scalarMultBase(k);

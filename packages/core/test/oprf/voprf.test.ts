@@ -123,20 +123,21 @@ describe('RFC 9497 vectors, ristretto255-SHA512', () => {
   }
 });
 
-describe('VOPRF negative cases', () => {
-  const vectors = () => {
-    const set = RISTRETTO.find((v) => v.mode === 1) as VectorSet;
-    const t =
-      set.vectors.find((v) => v.Batch > 1) ?? (set.vectors[0] as VectorSet['vectors'][number]);
-    const suite = suiteOf(1);
-    const { skS, pkS } = deriveKeyPair(suite, fromHex(set.seed), fromHex(set.keyInfo));
-    const inputs = list(t.Input);
-    const blinds = list(t.Blind);
-    const blinded = inputs.map((input, i) => blind(suite, input, blinds[i]).blindedElement);
-    const { evaluatedElements, proof } = blindEvaluateBatch(suite, skS, pkS, blinded);
-    return { suite, skS, pkS, inputs, blinds, blinded, evaluatedElements, proof };
-  };
+/** A fresh VOPRF evaluation of a batched vector's inputs, for the negative cases to spoil. */
+const vectors = () => {
+  const set = RISTRETTO.find((v) => v.mode === 1) as VectorSet;
+  const t =
+    set.vectors.find((v) => v.Batch > 1) ?? (set.vectors[0] as VectorSet['vectors'][number]);
+  const suite = suiteOf(1);
+  const { skS, pkS } = deriveKeyPair(suite, fromHex(set.seed), fromHex(set.keyInfo));
+  const inputs = list(t.Input);
+  const blinds = list(t.Blind);
+  const blinded = inputs.map((input, i) => blind(suite, input, blinds[i]).blindedElement);
+  const { evaluatedElements, proof } = blindEvaluateBatch(suite, skS, pkS, blinded);
+  return { suite, skS, pkS, inputs, blinds, blinded, evaluatedElements, proof };
+};
 
+describe('VOPRF negative cases: proofs', () => {
   it('accepts its own fresh proof', () => {
     const v = vectors();
     expect(
@@ -206,7 +207,9 @@ describe('VOPRF negative cases', () => {
       ),
     ).toThrow(expect.objectContaining({ code: 'oprf.batch_mismatch' }));
   });
+});
 
+describe('VOPRF negative cases: encodings and modes', () => {
   it('rejects the identity, non-canonical encodings and wrong lengths as elements', () => {
     const v = vectors();
     const good = v.blinded[0] as Uint8Array;

@@ -38,7 +38,7 @@ function channelOf(name: string): Channel | null {
   return isBuiltin(name) ? BUILTIN_PLACEHOLDERS[name] : null;
 }
 
-describe('script templates', () => {
+describe('script templates: the catalogue', () => {
   it('are in the language of their file', () => {
     expect(ZH_TEMPLATES.filter((t) => t.lang !== 'zh').map((t) => t.id)).toEqual([]);
     expect(EN_TEMPLATES.filter((t) => t.lang !== 'en').map((t) => t.id)).toEqual([]);
@@ -70,7 +70,9 @@ describe('script templates', () => {
     );
     expect(bad.map((t) => t.id)).toEqual([]);
   });
+});
 
+describe('script templates: placeholders, channels and vars', () => {
   it('use only built-in placeholders or their own vars', () => {
     const problems: string[] = [];
     for (const t of ALL) {
@@ -124,7 +126,9 @@ describe('script templates', () => {
     }
     expect(problems).toEqual([]);
   });
+});
 
+describe('script templates: lines and their text', () => {
   it('have 6 to 12 lines, some optional, most with several phrasings', () => {
     const problems: string[] = [];
     for (const t of ALL) {
