@@ -136,7 +136,7 @@ describe('GET /v1/oprf/keys', () => {
   });
 });
 
-describe('POST /v1/oprf/evaluate', () => {
+describe('POST /v1/oprf/evaluate: evaluations and batch sizes', () => {
   it('evaluates with its share and proves it against the share public key', async () => {
     const h = await harness();
     const blinded = blindedOf('phone\u0000+8613800138000', 'bank_card\u00006222021234567890128');
@@ -226,7 +226,9 @@ describe('POST /v1/oprf/evaluate', () => {
       errors: [{ field: 'elements' }],
     });
   });
+});
 
+describe('POST /v1/oprf/evaluate: malformed bodies', () => {
   const identity = encodeBase64url(new Uint8Array(32));
   const nonCanonical = () => {
     const bytes = decodeBase64url(element()) as Uint8Array;
@@ -309,7 +311,9 @@ describe('POST /v1/oprf/evaluate', () => {
       expect(h.usage.used('bank-a')).toBe(0);
     },
   );
+});
 
+describe('POST /v1/oprf/evaluate: media types, retired keys, credentials and random bodies', () => {
   it('refuses other media types and oversized bodies', async () => {
     const h = await harness();
     expect((await evaluateRequest(h, 'keyId=k-test', h.token, 'text/plain')).json()).toMatchObject({

@@ -7,46 +7,68 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageLedger } from '../src/usage.js';
 import { UsageReporter } from '../src/usage-reporter.js';
 
-/** The key server's counts reaching a real platform's log, as `--report-to` sends them. */
-describe('UsageReporter', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'credence-report-'));
-  let platform: Platform;
-  let url: string;
-  let credential: string;
-  const member = (id: string) => ({
-    id,
-    tokenSha256: '0'.repeat(64),
-    quotaPerDay: 1_000_000,
-    ratePerMinute: 1_000_000,
-  });
+/**
+ * The key server's counts reaching a real platform's log, as `--report-to` sends them: one
+ * platform for the whole file, with a key server (keyserver-2) and four banks enrolled.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'credence-report-'));
+let platform: Platform;
+let url: string;
+let credential: string;
+const member = (id: string) => ({
+  id,
+  tokenSha256: '0'.repeat(64),
+  quotaPerDay: 1_000_000,
+  ratePerMinute: 1_000_000,
+});
 
-  beforeAll(async () => {
-    platform = await createPlatform({
-      db: join(dir, 'p.sqlite'),
-      keyFile: join(dir, 'key.json'),
-      webhooks: false,
-      checkpointIntervalMs: 0,
-    });
-    url = await platform.app.listen({ host: '127.0.0.1', port: 0 });
-    credential = (
-      await platform.members.add({ id: 'keyserver-2', type: 'keyserver', shareIndex: 2 })
-    ).credential;
-    for (const id of ['bank-a', 'bank-b', 'bank-c', 'bank-d'])
-      await platform.members.add({ id, type: 'bank' });
+beforeAll(async () => {
+  platform = await createPlatform({
+    db: join(dir, 'p.sqlite'),
+    keyFile: join(dir, 'key.json'),
+    webhooks: false,
+    checkpointIntervalMs: 0,
   });
-  afterAll(async () => {
-    await platform.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  url = await platform.app.listen({ host: '127.0.0.1', port: 0 });
+  credential = (await platform.members.add({ id: 'keyserver-2', type: 'keyserver', shareIndex: 2 }))
+    .credential;
+  for (const id of ['bank-a', 'bank-b', 'bank-c', 'bank-d'])
+    await platform.members.add({ id, type: 'bank' });
+});
+afterAll(async () => {
+  await platform.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
-  const usageEntries = async () => {
-    const { size } = await platform.store.logHead();
-    return (await platform.store.logEntries(0, size))
-      .map((e) => JSON.parse(e) as LogEntry)
-      .filter((e) => e.kind === 'oprf_usage')
-      .map((e) => `${e.member} ${e.subject}`);
+const usageEntries = async () => {
+  const { size } = await platform.store.logHead();
+  return (await platform.store.logEntries(0, size))
+    .map((e) => JSON.parse(e) as LogEntry)
+    .filter((e) => e.kind === 'oprf_usage')
+    .map((e) => `${e.member} ${e.subject}`);
+};
+
+const reporterAt = (now: string, shareIndex: number) => {
+  const warnings: { fields: Record<string, unknown>; message: string }[] = [];
+  const clock = { now: () => Date.parse(now) };
+  const ledger = new UsageLedger(clock);
+  const log = {
+    warn: (fields: Record<string, unknown>, message: string) => warnings.push({ fields, message }),
+    info: () => {},
   };
+  const reporter = new UsageReporter({
+    ledger,
+    keyId: 'k1',
+    shareIndex,
+    platformUrl: url,
+    credential,
+    clock,
+    log: log as never,
+  });
+  return { ledger, reporter, warnings };
+};
 
+describe('UsageReporter: counts reported, and a platform that refuses them', () => {
   it("logs yesterday's and today's counts, and each count again only when it grew", async () => {
     let now = Date.parse('2026-11-25T23:59:00Z');
     const clock = { now: () => now };
@@ -92,28 +114,9 @@ describe('UsageReporter', () => {
     expect(warnings).toEqual(['the platform refused the usage report']);
     expect(await usageEntries()).not.toContain('bank-c oprf/keyserver-2/k1/2/2026-11-26/3');
   });
+});
 
-  const reporterAt = (now: string, shareIndex: number) => {
-    const warnings: { fields: Record<string, unknown>; message: string }[] = [];
-    const clock = { now: () => Date.parse(now) };
-    const ledger = new UsageLedger(clock);
-    const log = {
-      warn: (fields: Record<string, unknown>, message: string) =>
-        warnings.push({ fields, message }),
-      info: () => {},
-    };
-    const reporter = new UsageReporter({
-      ledger,
-      keyId: 'k1',
-      shareIndex,
-      platformUrl: url,
-      credential,
-      clock,
-      log: log as never,
-    });
-    return { ledger, reporter, warnings };
-  };
-
+describe('UsageReporter: another share, and members the platform does not know', () => {
   it('may not report as another share: the platform refuses it, and the key server says why', async () => {
     const { ledger, reporter, warnings } = reporterAt('2026-11-27T10:00:00Z', 3);
     ledger.reserve(member('bank-d'), 11);

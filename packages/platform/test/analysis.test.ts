@@ -52,7 +52,7 @@ const run = async () => {
   return json<{ id: number; rings: number; ringTokens: number; alerts: number }>(res);
 };
 
-describe('joint analysis through the API', () => {
+describe('joint analysis through the API: rings and their verdicts', () => {
   it('finds a ring across two members, explains it, and names neither', async () => {
     await muleRing();
     expect(json(await h.request(h.actors.bankA, 'GET', '/v1/analysis'))).toMatchObject({
@@ -162,7 +162,9 @@ describe('joint analysis through the API', () => {
       rank: null,
     });
   });
+});
 
+describe('joint analysis through the API: alerts, the log, retractions and bad filters', () => {
   it('alerts a member watching a token when it joins a ring, once', async () => {
     await muleRing();
     await h.request(h.actors.telecom, 'PUT', '/v1/watchlist', {

@@ -126,7 +126,9 @@ describe("the role matrix: each endpoint, each role, and another member's data",
       json<{ alerts: unknown[] }>(await h.request(h.actors.bankB, 'GET', '/v1/alerts')).alerts,
     ).toEqual([]);
   });
+});
 
+describe('enrolment by the operator: shares, races, and disabling', () => {
   it('enrols a key server with its share, one key server per share, and no share for others', async () => {
     const add = (body: Record<string, unknown>) =>
       h.request(h.actors.operator, 'POST', '/v1/members', body);

@@ -16,7 +16,7 @@ afterEach(async () => {
 
 const json = <T = Record<string, unknown>>(r: { json: () => unknown }) => r.json() as T;
 
-describe('risk checks', () => {
+describe('risk checks: verdicts, and reports from the police', () => {
   it('answers clear for a token nobody reported, and scores reported ones by distinct members', async () => {
     const clear = json(await h.request(h.actors.bankA, 'GET', `/v1/check/${tok(99)}`));
     expect(clear).toMatchObject({
@@ -107,7 +107,9 @@ describe('risk checks', () => {
       json<{ reports: unknown[] }>(await h.request(h.actors.bankA, 'GET', '/v1/reports')).reports,
     ).toHaveLength(0);
   });
+});
 
+describe('risk checks: retractions, refs, the policy and malformed requests', () => {
   it('takes a retraction into account at once', async () => {
     const r = json<{ results: { id: string }[] }>(
       await h.reports(h.actors.police, [report('r1', [1], { type: 'police_confirmed' })]),

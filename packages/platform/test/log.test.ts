@@ -25,16 +25,18 @@ interface BatchAnswer {
   results: { index: number; status: string; id: string }[];
 }
 
-describe('the transparency log over HTTP', () => {
-  let h: Harness;
-  let vkey: string;
+// One platform for the whole file: the describes below run in order against it, and later
+// tests count on the log that earlier ones grew.
+let h: Harness;
+let vkey: string;
 
-  beforeAll(async () => {
-    h = await harness({ db: join(mkdtempSync(join(tmpdir(), 'credence-log-')), 'p.sqlite') });
-    vkey = json<{ vkey: string }>(await h.request(h.actors.bankA, 'GET', '/v1/log/key')).vkey;
-  });
-  afterAll(() => h.close());
+beforeAll(async () => {
+  h = await harness({ db: join(mkdtempSync(join(tmpdir(), 'credence-log-')), 'p.sqlite') });
+  vkey = json<{ vkey: string }>(await h.request(h.actors.bankA, 'GET', '/v1/log/key')).vkey;
+});
+afterAll(() => h.close());
 
+describe('the transparency log over HTTP: entries and receipts', () => {
   it('logs the members and keys it enrolled, and signs a checkpoint of them', async () => {
     const res = await h.request(h.actors.auditor, 'GET', '/v1/log/checkpoint');
     expect(res.statusCode).toBe(200);
@@ -124,7 +126,9 @@ describe('the transparency log over HTTP', () => {
     expect(JSON.parse(entry)).toMatchObject({ kind: 'retraction', member: 'bank-b', subject: id });
     expect(entry).not.toContain('mistake');
   });
+});
 
+describe('the transparency log over HTTP: proofs', () => {
   it('serves inclusion and consistency proofs that verify against its checkpoints', async () => {
     for (let i = 0; i < 5; i++) await h.reports(h.actors.telecom, [report(`t-${i}`, [100 + i])]);
     const note = (await h.request(h.actors.auditor, 'GET', '/v1/log/checkpoint')).body;
@@ -192,7 +196,9 @@ describe('the transparency log over HTTP', () => {
     }
     expect((await h.request(undefined, 'GET', '/v1/log/checkpoint')).statusCode).toBe(401);
   });
+});
 
+describe('the transparency log over HTTP: what entries hold, and check digests', () => {
   it('keeps entries free of tokens and raw data, and audit answers to auditors only', async () => {
     const { entries } = json<{ entries: string[] }>(
       await h.request(h.actors.auditor, 'GET', '/v1/log/entries?start=0'),
@@ -263,7 +269,9 @@ describe('the transparency log over HTTP', () => {
     expect(entries[0]?.digest).not.toBe(other);
     expect(await h.platform.checkLedger.flush()).toBe(0);
   });
+});
 
+describe("the transparency log over HTTP: key servers' evaluation counts", () => {
   it("logs key servers' evaluation counts as they grow, visibly", async () => {
     const post = (counts: { member: string; evaluations: number }[], day = '2026-11-20') =>
       h.request(h.actors.keyserver, 'POST', '/v1/log/oprf-usage', {
@@ -356,7 +364,9 @@ describe('the transparency log over HTTP', () => {
     expect(json(await post(unbound, 3, ['bank-a']))).toEqual({ logged: 1 });
     expect((await post(unbound, 1, ['bank-a'])).statusCode).toBe(403);
   });
+});
 
+describe('the transparency log over HTTP: witnesses', () => {
   it('collects cosignatures of its configured witnesses only', async () => {
     const note = (await h.request(h.actors.auditor, 'GET', '/v1/log/checkpoint')).body;
     const size = parseCheckpoint(parseNote(note).text).size;

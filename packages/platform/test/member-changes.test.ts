@@ -40,7 +40,7 @@ const write = async (actor: Actor) => {
 const becomes = <T>(read: () => Promise<T>, expected: T) =>
   vi.waitFor(async () => expect(await read()).toBe(expected), { timeout: 3000, interval: 20 });
 
-describe('in the process that made the change', () => {
+describe('in the process that made the change: requests, and a write in flight', () => {
   it('refuses a disabled member, an old credential and an old key at once, writes included', async () => {
     h = await harness();
     const { bankB, operator } = h.actors;
@@ -129,7 +129,9 @@ describe('in the process that made the change', () => {
     expect(res.json()).toMatchObject({ status: 401, code: 'auth.invalid' });
     expect(await h.platform.store.listReports('bank-b', undefined, 10)).toEqual([]);
   });
+});
 
+describe('in the process that made the change: a credential lookup in flight', () => {
   it('does not keep what a lookup read before a change it overlapped', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'credence-cache-'));
     dirs.push(dir);

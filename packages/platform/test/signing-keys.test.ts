@@ -27,71 +27,72 @@ const HOUR = 3_600_000;
 const WAIT = 72 * HOUR;
 const T0 = Date.parse('2026-12-01T00:00:00Z');
 
-describe("a member's signing keys", () => {
-  let dir: string;
-  let store: SqliteStore;
-  let now: number;
-  let members: MemberService;
-  let ingestion: IngestionService;
-  let bank: Member;
-  let own: Ed25519KeyPair;
-  let batches = 0;
+// A fresh store and bank-a, with its own key, for every test of the file.
+let dir: string;
+let store: SqliteStore;
+let now: number;
+let members: MemberService;
+let ingestion: IngestionService;
+let bank: Member;
+let own: Ed25519KeyPair;
+let batches = 0;
 
-  beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'credence-keys-'));
-    store = new SqliteStore(join(dir, 'platform.sqlite'));
-    await store.migrate();
-    now = T0;
-    const clock = () => now;
-    const view = new CheckView(store);
-    ingestion = new IngestionService(store, view, clock);
-    members = new MemberService(store, new CredentialCache(store, 5000, clock), {
-      now: clock,
-      keyWaitingMs: WAIT,
-      onKeysChanged: () => ingestion.invalidateKeys(),
-    });
-    own = generateEd25519();
-    bank = (await members.add({ id: 'bank-a', type: 'bank', publicKey: own.publicKey })).member;
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'credence-keys-'));
+  store = new SqliteStore(join(dir, 'platform.sqlite'));
+  await store.migrate();
+  now = T0;
+  const clock = () => now;
+  const view = new CheckView(store);
+  ingestion = new IngestionService(store, view, clock);
+  members = new MemberService(store, new CredentialCache(store, 5000, clock), {
+    now: clock,
+    keyWaitingMs: WAIT,
+    onKeysChanged: () => ingestion.invalidateKeys(),
   });
-  afterEach(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  own = generateEd25519();
+  bank = (await members.add({ id: 'bank-a', type: 'bank', publicKey: own.publicKey })).member;
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
-  const submit = (key: Ed25519KeyPair) =>
-    ingestion.submitReports(
-      bank,
-      signBatch(
-        {
-          member: 'bank-a',
-          batchId: `b${++batches}`,
-          createdAt: new Date(now).toISOString(),
-          reports: [report(`r${batches}`, [batches])],
-        },
-        privateKeyFromJwk(key.privateJwk),
-        key.publicKey,
-      ),
-    );
-  const refusal = (work: Promise<unknown>) =>
-    work.then(
-      () => undefined,
-      (e: { code?: string; fields?: readonly { field: string }[] }) => ({
-        code: e.code,
-        field: e.fields?.[0]?.field,
-      }),
-    );
-  const statement = (
-    action: KeyStatement['action'],
-    publicKey: string,
-    by: Ed25519KeyPair,
-    extra: Partial<KeyStatement> = {},
-  ) =>
-    signKeyStatement(
-      { action, member: 'bank-a', publicKey, at: new Date(now).toISOString(), ...extra },
-      privateKeyFromJwk(by.privateJwk),
-      by.publicKey,
-    );
+const submit = (key: Ed25519KeyPair) =>
+  ingestion.submitReports(
+    bank,
+    signBatch(
+      {
+        member: 'bank-a',
+        batchId: `b${++batches}`,
+        createdAt: new Date(now).toISOString(),
+        reports: [report(`r${batches}`, [batches])],
+      },
+      privateKeyFromJwk(key.privateJwk),
+      key.publicKey,
+    ),
+  );
+const refusal = (work: Promise<unknown>) =>
+  work.then(
+    () => undefined,
+    (e: { code?: string; fields?: readonly { field: string }[] }) => ({
+      code: e.code,
+      field: e.fields?.[0]?.field,
+    }),
+  );
+const statement = (
+  action: KeyStatement['action'],
+  publicKey: string,
+  by: Ed25519KeyPair,
+  extra: Partial<KeyStatement> = {},
+) =>
+  signKeyStatement(
+    { action, member: 'bank-a', publicKey, at: new Date(now).toISOString(), ...extra },
+    privateKeyFromJwk(by.privateJwk),
+    by.publicKey,
+  );
 
+describe("a member's signing keys: the member's own statements", () => {
   it('change at once by the member’s own statement, and never by anyone else’s', async () => {
     const next = generateEd25519();
     const stranger = generateEd25519();
@@ -178,7 +179,9 @@ describe("a member's signing keys", () => {
       ),
     ).toEqual({ code: 'key.statement_invalid', field: 'signedBy' });
   });
+});
 
+describe("a member's signing keys: the operator's announcements", () => {
   it('announced by the operator wait, alert the member, and start only if it does not object', async () => {
     // Rotating to the member's key, or to nothing, changes nothing.
     expect(
