@@ -44,116 +44,117 @@ function presentedSerial(url: string): Promise<string> {
   });
 }
 
-describe('Credence between institutions: HTTPS, a private CA, configuration files', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'credence-deploy-'));
-  const keyservers: ServiceProcess[] = [];
-  let platform: ServiceProcess | undefined;
-  let platformSaid = '';
-  const enrolments: string[] = [];
-  const platformEnrolment = join(dir, 'to-member', 'platform.json');
+// One deployment for every test below: three key servers and the platform, started once.
+const dir = mkdtempSync(join(tmpdir(), 'credence-deploy-'));
+const keyservers: ServiceProcess[] = [];
+let platform: ServiceProcess | undefined;
+let platformSaid = '';
+const enrolments: string[] = [];
+const platformEnrolment = join(dir, 'to-member', 'platform.json');
 
-  /** A server's folder as its operator keeps it: its certificate, its key, its config. */
-  const serverFolder = (name: string, config: Record<string, unknown>) => {
-    const folder = join(dir, name);
-    mkdirSync(folder, { recursive: true });
-    copyFileSync(join(TLS, 'server.pem'), join(folder, 'cert.pem'));
-    copyFileSync(join(TLS, 'server-key.pem'), join(folder, 'key.pem'));
-    writeFileSync(
-      join(folder, 'config.json'),
-      JSON.stringify({
-        'tls-cert': 'cert.pem',
-        'tls-key': 'key.pem',
-        'log-level': 'warn',
-        ...config,
-      }),
-    );
-    return join(folder, 'config.json');
-  };
+/** A server's folder as its operator keeps it: its certificate, its key, its config. */
+const serverFolder = (name: string, config: Record<string, unknown>) => {
+  const folder = join(dir, name);
+  mkdirSync(folder, { recursive: true });
+  copyFileSync(join(TLS, 'server.pem'), join(folder, 'cert.pem'));
+  copyFileSync(join(TLS, 'server-key.pem'), join(folder, 'key.pem'));
+  writeFileSync(
+    join(folder, 'config.json'),
+    JSON.stringify({
+      'tls-cert': 'cert.pem',
+      'tls-key': 'key.pem',
+      'log-level': 'warn',
+      ...config,
+    }),
+  );
+  return join(folder, 'config.json');
+};
 
-  beforeAll(async () => {
-    expect(credence('keys', 'init', '--out', join(dir, 'keys')).code).toBe(0);
-    for (const i of [1, 2, 3]) {
-      // A members file with another member in it; bank-t's credential comes once the key
-      // server runs and its address is known (a running key server reads the file again).
-      const members = join(dir, 'keys', `members-${i}.json`);
-      expect(
-        credence('keyserver', 'credential', '--members', members, '--member', 'bank-a').code,
-      ).toBe(0);
-      // Relative paths in a config file are relative to its folder; --port on the command
-      // line wins over the file's.
-      const config = serverFolder(`keyserver-${i}`, {
-        share: `../keys/share-${i}.json`,
-        members: `../keys/members-${i}.json`,
-        state: 'usage.json',
-        port: 1,
-      });
-      keyservers.push(
-        await spawnService(`key server ${i}`, ['keyserver', '--config', config, '--port', '0']),
-      );
-    }
-    expect(credence('store', 'init', '--db', join(dir, 'platform.sqlite')).code).toBe(0);
-    const config = serverFolder('platform', {
-      db: '../platform.sqlite',
-      key: 'platform-key.json',
-      port: 0,
+beforeAll(async () => {
+  expect(credence('keys', 'init', '--out', join(dir, 'keys')).code).toBe(0);
+  for (const i of [1, 2, 3]) {
+    // A members file with another member in it; bank-t's credential comes once the key
+    // server runs and its address is known (a running key server reads the file again).
+    const members = join(dir, 'keys', `members-${i}.json`);
+    expect(
+      credence('keyserver', 'credential', '--members', members, '--member', 'bank-a').code,
+    ).toBe(0);
+    // Relative paths in a config file are relative to its folder; --port on the command
+    // line wins over the file's.
+    const config = serverFolder(`keyserver-${i}`, {
+      share: `../keys/share-${i}.json`,
+      members: `../keys/members-${i}.json`,
+      state: 'usage.json',
+      port: 1,
     });
-    platform = await spawnService('platform', ['serve', '--config', config]);
-    platform.child.stderr?.on('data', (chunk: Buffer) => {
-      platformSaid += chunk.toString();
-    });
-    for (const [i, k] of keyservers.entries()) {
-      const file = join(dir, 'to-member', `keyserver-${i + 1}.json`);
-      const r = credence(
-        'keyserver',
-        'credential',
-        '--members',
-        join(dir, 'keys', `members-${i + 1}.json`),
-        '--member',
-        'bank-t',
-        '--enrol-out',
-        file,
-        '--url',
-        k.url,
-      );
-      expect(r.code, r.err).toBe(0);
-      enrolments.push(file);
-    }
-    const added = credence(
-      'members',
-      'add',
-      'bank-t',
-      '--type',
-      'bank',
-      '--db',
-      join(dir, 'platform.sqlite'),
-      '--enrol-out',
-      platformEnrolment,
-      '--url',
-      platform.url,
-      '--key',
-      join(dir, 'platform', 'platform-key.json'),
+    keyservers.push(
+      await spawnService(`key server ${i}`, ['keyserver', '--config', config, '--port', '0']),
     );
-    expect(added.code, added.err).toBe(0);
-  }, 120_000);
-
-  afterAll(async () => {
-    await platform?.stop();
-    await Promise.all(keyservers.map((k) => k.stop()));
-    rmSync(dir, { recursive: true, force: true });
+  }
+  expect(credence('store', 'init', '--db', join(dir, 'platform.sqlite')).code).toBe(0);
+  const config = serverFolder('platform', {
+    db: '../platform.sqlite',
+    key: 'platform-key.json',
+    port: 0,
   });
-
-  const init = (folder: string, ...more: string[]) =>
-    credence(
-      'member',
-      'init',
-      '--out',
-      folder,
-      '--group',
-      join(dir, 'keys', 'group.json'),
-      ...[...enrolments, platformEnrolment].flatMap((f) => ['--enrol', f]),
-      ...more,
+  platform = await spawnService('platform', ['serve', '--config', config]);
+  platform.child.stderr?.on('data', (chunk: Buffer) => {
+    platformSaid += chunk.toString();
+  });
+  for (const [i, k] of keyservers.entries()) {
+    const file = join(dir, 'to-member', `keyserver-${i + 1}.json`);
+    const r = credence(
+      'keyserver',
+      'credential',
+      '--members',
+      join(dir, 'keys', `members-${i + 1}.json`),
+      '--member',
+      'bank-t',
+      '--enrol-out',
+      file,
+      '--url',
+      k.url,
     );
+    expect(r.code, r.err).toBe(0);
+    enrolments.push(file);
+  }
+  const added = credence(
+    'members',
+    'add',
+    'bank-t',
+    '--type',
+    'bank',
+    '--db',
+    join(dir, 'platform.sqlite'),
+    '--enrol-out',
+    platformEnrolment,
+    '--url',
+    platform.url,
+    '--key',
+    join(dir, 'platform', 'platform-key.json'),
+  );
+  expect(added.code, added.err).toBe(0);
+}, 120_000);
 
+afterAll(async () => {
+  await platform?.stop();
+  await Promise.all(keyservers.map((k) => k.stop()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const init = (folder: string, ...more: string[]) =>
+  credence(
+    'member',
+    'init',
+    '--out',
+    folder,
+    '--group',
+    join(dir, 'keys', 'group.json'),
+    ...[...enrolments, platformEnrolment].flatMap((f) => ['--enrol', f]),
+    ...more,
+  );
+
+describe('Credence between institutions: HTTPS from configuration files', () => {
   it('serves HTTPS from the configuration files, with the command line winning over them', () => {
     for (const server of [...keyservers, platform as ServiceProcess]) {
       expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
@@ -162,7 +163,9 @@ describe('Credence between institutions: HTTPS, a private CA, configuration file
     expect(existsSync(join(dir, 'platform', 'platform-key.json'))).toBe(true);
     expect(existsSync(join(dir, 'platform.sqlite'))).toBe(true);
   });
+});
 
+describe('Credence between institutions: a member and the CA it trusts', () => {
   it('refuses servers whose certificate chains to a CA the member does not trust, and writes nothing', () => {
     for (const ca of [[], ['--ca', join(TLS, 'other-ca.pem')]]) {
       const folder = join(dir, `untrusting-${ca.length}`);
@@ -259,7 +262,9 @@ describe('Credence between institutions: HTTPS, a private CA, configuration file
       /FAIL {2}key server #1 \([^)]*\): cannot be reached \(its certificate is signed by an authority this member does not trust/,
     );
   }, 120_000);
+});
 
+describe('Credence between institutions: the operator at work while the platform runs', () => {
   it('takes a witness the operator registers while the platform runs, with no restart', () => {
     const memberJson = join(dir, 'bank-t', 'member.json'); // made by the test above
     const logKey = (

@@ -407,28 +407,6 @@ describe('credence member, with input it must refuse', () => {
     expect(JSON.parse(check.out)).toMatchObject([{ verdict: 'clear', reporters: 0 }]);
   });
 
-  it('writes what it makes to --work-dir, nothing beside the input (which may be read-only)', () => {
-    const inbox = join(dir, 'inbox');
-    mkdirSync(inbox);
-    const raw = join(inbox, 'reports.jsonl');
-    writeFileSync(raw, `${reportLine('ro-1')}\n`);
-    const work = join(dir, 'work');
-    mkdirSync(work);
-    const r = credence('member', 'submit', raw, '--config', config, '--work-dir', work);
-    expect(r.code, r.err).toBe(0);
-    expect(readdirSync(inbox)).toEqual(['reports.jsonl']);
-    expect(readdirSync(work).sort()).toEqual([
-      'reports.jsonl.errors.jsonl',
-      'reports.jsonl.results.jsonl',
-      'reports.jsonl.tokens.jsonl',
-    ]);
-    // Without --work-dir, beside member.json.
-    const again = credence('member', 'submit', raw, '--config', config);
-    expect(again.code, again.err).toBe(0);
-    expect(readdirSync(inbox)).toEqual(['reports.jsonl']);
-    expect(existsSync(join(dirname(config), 'reports.jsonl.results.jsonl'))).toBe(true);
-  });
-
   it('refuses events after now, and days that do not exist, before they are sent', () => {
     const raw = join(dir, 'times.jsonl');
     writeFileSync(
@@ -454,5 +432,29 @@ describe('credence member, with input it must refuse', () => {
       [3, 'record.date_time'],
       [4, 'record.date_time'],
     ]);
+  });
+});
+
+describe('credence member submit --work-dir', () => {
+  it('writes what it makes to --work-dir, nothing beside the input (which may be read-only)', () => {
+    const inbox = join(dir, 'inbox');
+    mkdirSync(inbox);
+    const raw = join(inbox, 'reports.jsonl');
+    writeFileSync(raw, `${reportLine('ro-1')}\n`);
+    const work = join(dir, 'work');
+    mkdirSync(work);
+    const r = credence('member', 'submit', raw, '--config', config, '--work-dir', work);
+    expect(r.code, r.err).toBe(0);
+    expect(readdirSync(inbox)).toEqual(['reports.jsonl']);
+    expect(readdirSync(work).sort()).toEqual([
+      'reports.jsonl.errors.jsonl',
+      'reports.jsonl.results.jsonl',
+      'reports.jsonl.tokens.jsonl',
+    ]);
+    // Without --work-dir, beside member.json.
+    const again = credence('member', 'submit', raw, '--config', config);
+    expect(again.code, again.err).toBe(0);
+    expect(readdirSync(inbox)).toEqual(['reports.jsonl']);
+    expect(existsSync(join(dirname(config), 'reports.jsonl.results.jsonl'))).toBe(true);
   });
 });

@@ -184,7 +184,9 @@ describe('credence member tokenize', () => {
     expect(r.out).toContain('0 evaluated by the key servers, 3 from the cache');
     expect(readFileSync(out, 'utf8')).toBe(readFileSync(join(dir, 'tokens.jsonl'), 'utf8'));
   });
+});
 
+describe('credence member tokenize, with a key server that misbehaves or is down', () => {
   it('names a key server that answers with another key, and exits 3', async () => {
     // A server holding a share of a different key under the same key id.
     const other = join(dir, 'other-keys');

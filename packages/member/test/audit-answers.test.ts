@@ -20,83 +20,84 @@ const key = generateEd25519();
 const TOKEN = `t${'7'.repeat(42)}`;
 const MINUTE = 60_000;
 
-describe('check answers recomputed by the audit', () => {
-  let platform: Platform;
-  let auditor: { url: string; credential: string };
-  let checker: string;
-  let operator: string;
-  let honest: CheckAnswerJson;
-  let before: number;
+// One platform for every test below, holding one report and the honest answer about it.
+let platform: Platform;
+let auditor: { url: string; credential: string };
+let checker: string;
+let operator: string;
+let honest: CheckAnswerJson;
+let before: number;
 
-  const check = async (): Promise<CheckAnswerJson> =>
-    (
-      await platform.app.inject({
-        method: 'GET',
-        url: `/v1/check/${TOKEN}`,
-        headers: { authorization: `Bearer ${checker}` },
-      })
-    ).json() as CheckAnswerJson;
-  const held = (answers: CheckAnswerJson[]) => auditLog({ platform: auditor, answers });
+const check = async (): Promise<CheckAnswerJson> =>
+  (
+    await platform.app.inject({
+      method: 'GET',
+      url: `/v1/check/${TOKEN}`,
+      headers: { authorization: `Bearer ${checker}` },
+    })
+  ).json() as CheckAnswerJson;
+const held = (answers: CheckAnswerJson[]) => auditLog({ platform: auditor, answers });
 
-  beforeAll(async () => {
-    platform = await createPlatform({
-      db: join(dir, 'p.sqlite'),
-      keyFile: join(dir, 'platform-key.json'),
-      webhooks: false,
-      checkpointIntervalMs: 0,
-    });
-    const url = await platform.app.listen({ host: '127.0.0.1', port: 0 });
-    const bank = await platform.members.add({
-      id: 'bank-a',
-      type: 'bank',
-      publicKey: key.publicKey,
-    });
-    checker = (await platform.members.add({ id: 'police-1', type: 'police' })).credential;
-    operator = (await platform.members.add({ id: 'ops', type: 'operator' })).credential;
-    auditor = {
-      url,
-      credential: (await platform.members.add({ id: 'audit-1', type: 'auditor' })).credential,
-    };
-    before = (await platform.store.logHead()).size;
-    const report: TokenizedReport = {
-      ref: 'ip-1',
-      type: 'confirmed_fraud',
-      category: 'fake_loan',
-      occurredAt: new Date(Date.now() - 30 * 86_400_000).toISOString(),
-      entities: [{ role: 'ip', kind: 'ip', token: TOKEN, keyId: 'k1' }],
-    };
-    const file = join(dir, 'r.jsonl');
-    writeFileSync(file, `${JSON.stringify(report)}\n`);
-    const monitor = LogMonitor.open(join(dir, 'member.sqlite'), {
-      url,
-      credential: bank.credential,
-    });
-    try {
-      await submitTokens({
-        tokens: file,
-        results: `${file}.results.jsonl`,
-        memberId: 'bank-a',
-        platform: { url, credential: bank.credential },
-        signingKey: privateKeyFromJwk(key.privateJwk),
-        publicKey: key.publicKey,
-        monitor,
-      });
-    } finally {
-      monitor.close();
-    }
-    honest = await check();
+beforeAll(async () => {
+  platform = await createPlatform({
+    db: join(dir, 'p.sqlite'),
+    keyFile: join(dir, 'platform-key.json'),
+    webhooks: false,
+    checkpointIntervalMs: 0,
   });
-  afterAll(async () => {
-    await platform.close();
-    rmSync(dir, { recursive: true, force: true });
+  const url = await platform.app.listen({ host: '127.0.0.1', port: 0 });
+  const bank = await platform.members.add({
+    id: 'bank-a',
+    type: 'bank',
+    publicKey: key.publicKey,
   });
-
-  const wrong = async (answer: CheckAnswerJson) => {
-    const report = await held([answer]);
-    expect(report.answers).toEqual({ checked: 1, verified: 0 });
-    return report.findings.filter((f) => f.kind === 'wrong_answer').map((f) => f.message);
+  checker = (await platform.members.add({ id: 'police-1', type: 'police' })).credential;
+  operator = (await platform.members.add({ id: 'ops', type: 'operator' })).credential;
+  auditor = {
+    url,
+    credential: (await platform.members.add({ id: 'audit-1', type: 'auditor' })).credential,
   };
+  before = (await platform.store.logHead()).size;
+  const report: TokenizedReport = {
+    ref: 'ip-1',
+    type: 'confirmed_fraud',
+    category: 'fake_loan',
+    occurredAt: new Date(Date.now() - 30 * 86_400_000).toISOString(),
+    entities: [{ role: 'ip', kind: 'ip', token: TOKEN, keyId: 'k1' }],
+  };
+  const file = join(dir, 'r.jsonl');
+  writeFileSync(file, `${JSON.stringify(report)}\n`);
+  const monitor = LogMonitor.open(join(dir, 'member.sqlite'), {
+    url,
+    credential: bank.credential,
+  });
+  try {
+    await submitTokens({
+      tokens: file,
+      results: `${file}.results.jsonl`,
+      memberId: 'bank-a',
+      platform: { url, credential: bank.credential },
+      signingKey: privateKeyFromJwk(key.privateJwk),
+      publicKey: key.publicKey,
+      monitor,
+    });
+  } finally {
+    monitor.close();
+  }
+  honest = await check();
+});
+afterAll(async () => {
+  await platform.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
+const wrong = async (answer: CheckAnswerJson) => {
+  const report = await held([answer]);
+  expect(report.answers).toEqual({ checked: 1, verified: 0 });
+  return report.findings.filter((f) => f.kind === 'wrong_answer').map((f) => f.message);
+};
+
+describe('check answers recomputed by the audit', () => {
   it('bears out an honest answer', async () => {
     expect(honest).toMatchObject({ kind: 'ip', reporters: 1 });
     const report = await held([honest]);
@@ -117,7 +118,9 @@ describe('check answers recomputed by the audit', () => {
     const messages = await wrong({ ...honest, rank: { score: 0.99, percentile: 0.999 } });
     expect(messages[0]).toContain('the run ranks it nowhere');
   });
+});
 
+describe('check answers held to the log at the time they give', () => {
   it('names an answer whose time is not a time', async () => {
     const messages = await wrong({
       ...honest,

@@ -13,53 +13,55 @@ import { certificateRefused, networkProblem } from '../src/network-errors.js';
  * of its body, system errors said in words, and kept-alive connections that do not keep
  * a one-shot command from ending.
  */
+
+// One server for every test below, answering by path.
+let server: Server;
+let url = '';
+const stalled: ServerResponse[] = [];
+let connections = 0;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      if (req.url === '/echo') {
+        res.setHeader('X-Seen-Length', req.headers['content-length'] ?? 'none');
+        res.setHeader('Content-Type', 'application/json');
+        res.end(JSON.stringify({ method: req.method, auth: req.headers.authorization, body }));
+      } else if (req.url === '/missing') {
+        res.statusCode = 404;
+        res.end('{"code":"not_found"}');
+      } else if (req.url === '/silent') {
+        stalled.push(res); // never answers
+      } else if (req.url === '/half') {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.write('a beginning'); // and never the end
+        stalled.push(res);
+      } else if (req.url === '/stream') {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write('one\n');
+        setTimeout(() => res.end('two\n'), 20);
+      }
+    });
+  });
+  // Idle connections stay open a minute on this side: only the client can end them.
+  server.keepAliveTimeout = 60_000;
+  server.on('connection', () => {
+    connections += 1;
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  for (const res of stalled) res.destroy();
+  server.closeAllConnections();
+  await new Promise((done) => server.close(done));
+});
+
 describe('the member HTTP client', () => {
-  let server: Server;
-  let url = '';
-  const stalled: ServerResponse[] = [];
-  let connections = 0;
-
-  beforeAll(async () => {
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk) => {
-        body += chunk;
-      });
-      req.on('end', () => {
-        if (req.url === '/echo') {
-          res.setHeader('X-Seen-Length', req.headers['content-length'] ?? 'none');
-          res.setHeader('Content-Type', 'application/json');
-          res.end(JSON.stringify({ method: req.method, auth: req.headers.authorization, body }));
-        } else if (req.url === '/missing') {
-          res.statusCode = 404;
-          res.end('{"code":"not_found"}');
-        } else if (req.url === '/silent') {
-          stalled.push(res); // never answers
-        } else if (req.url === '/half') {
-          res.writeHead(200, { 'content-type': 'text/plain' });
-          res.write('a beginning'); // and never the end
-          stalled.push(res);
-        } else if (req.url === '/stream') {
-          res.writeHead(200, { 'content-type': 'text/event-stream' });
-          res.write('one\n');
-          setTimeout(() => res.end('two\n'), 20);
-        }
-      });
-    });
-    // Idle connections stay open a minute on this side: only the client can end them.
-    server.keepAliveTimeout = 60_000;
-    server.on('connection', () => {
-      connections += 1;
-    });
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    for (const res of stalled) res.destroy();
-    server.closeAllConnections();
-    await new Promise((done) => server.close(done));
-  });
-
   it('sends the method, headers and body, and reads status, headers and JSON', async () => {
     const http = httpClient();
     const answer = await http(`${url}/echo`, {
@@ -100,7 +102,9 @@ describe('the member HTTP client', () => {
     expect(chunks.join('')).toBe('one\ntwo\n');
     expect(chunks.length).toBeGreaterThan(1);
   });
+});
 
+describe('the member HTTP client when there is no answer', () => {
   it('ends a request that gets no answer, and a body that never ends, with the timeout', async () => {
     const http = httpClient();
     const silent = await http(`${url}/silent`, { signal: AbortSignal.timeout(100) }).then(
@@ -139,7 +143,9 @@ describe('the member HTTP client', () => {
     expect(certificateRefused(plain)).toBe(true);
     await expect(httpClient()('ftp://127.0.0.1/')).rejects.toThrow('only http and https');
   });
+});
 
+describe('the member HTTP client and kept-alive connections', () => {
   it('keeps connections alive without keeping a finished process from exiting', async () => {
     // A child process asks twice over one kept-alive connection, then has nothing left
     // to do: it must end by itself (a held socket would keep it running a minute, past

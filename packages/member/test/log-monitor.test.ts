@@ -37,10 +37,23 @@ function tokensFile(name: string, count: number): string {
   return file;
 }
 
-describe('the log monitor with a real platform', () => {
-  let platform: Platform;
-  let endpoint: { url: string; credential: string };
+// Set by the hooks of the describe below, for the tests it declares.
+let platform: Platform;
+let endpoint: { url: string; credential: string };
 
+const submit = (file: string, monitor: LogMonitor) =>
+  submitTokens({
+    tokens: file,
+    results: `${file}.results.jsonl`,
+    memberId: 'bank-a',
+    platform: endpoint,
+    signingKey: privateKeyFromJwk(key.privateJwk),
+    publicKey: key.publicKey,
+    batchSize: 10,
+    monitor,
+  });
+
+describe('the log monitor with a real platform', () => {
   beforeAll(async () => {
     platform = await createPlatform({
       db: join(dir, 'p.sqlite'),
@@ -61,18 +74,12 @@ describe('the log monitor with a real platform', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const submit = (file: string, monitor: LogMonitor) =>
-    submitTokens({
-      tokens: file,
-      results: `${file}.results.jsonl`,
-      memberId: 'bank-a',
-      platform: endpoint,
-      signingKey: privateKeyFromJwk(key.privateJwk),
-      publicKey: key.publicKey,
-      batchSize: 10,
-      monitor,
-    });
+  describe('reports answered as already there', answeredAsAlreadyThere);
+  describe('a witness and batches in flight', witnessAndBatches);
+});
 
+// The tests of the describe above, run on its platform.
+function answeredAsAlreadyThere(): void {
   it('finds in the log the reports it was told were already there, whose answer it never got', async () => {
     const file = tokensFile('lost.jsonl', 25);
     // A first submission whose answers this member never kept (another state file).
@@ -110,7 +117,9 @@ describe('the log monitor with a real platform', () => {
       monitor.close();
     }
   });
+}
 
+function witnessAndBatches(): void {
   it('keeps its state before it hands in a cosignature, so a lost answer cannot lead it onto a fork', async () => {
     const witnessKey = generateEd25519();
     const state = join(dir, 'witness.json');
@@ -132,6 +141,7 @@ describe('the log monitor with a real platform', () => {
       root: Buffer.from(head.root).toString('base64url'),
     });
   });
+
   it('ends with the refusal of a batch that fails while an earlier one is still in flight', async () => {
     // A batch of 5,000 that takes the platform a while, then one it refuses at once (an
     // event in the future): the second answer fails before the first is written.
@@ -169,7 +179,7 @@ describe('the log monitor with a real platform', () => {
     }
     expect(unhandled).toEqual([]);
   });
-});
+}
 
 describe('a platform that accepts without a receipt', () => {
   let server: Server;

@@ -24,87 +24,88 @@ interface Fork {
   readonly member: PlatformEndpoint & { readonly key: ReturnType<typeof generateEd25519> };
 }
 
-describe('witnesses and a split view', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'credence-fork-'));
-  const witnessKey = generateEd25519();
-  const witnessSigner = {
-    name: 'witness.example/w1',
-    publicKey: witnessKey.publicKey,
-    privateKey: privateKeyFromJwk(witnessKey.privateJwk),
-  };
-  const witnessVkey = formatVerifierKey(witnessSigner.name, witnessSigner.publicKey, 0x04);
-  let a: Fork;
-  let b: Fork;
-  let logKey: string;
+// Both forks, started once for every test below, which run in order on them.
+const dir = mkdtempSync(join(tmpdir(), 'credence-fork-'));
+const witnessKey = generateEd25519();
+const witnessSigner = {
+  name: 'witness.example/w1',
+  publicKey: witnessKey.publicKey,
+  privateKey: privateKeyFromJwk(witnessKey.privateJwk),
+};
+const witnessVkey = formatVerifierKey(witnessSigner.name, witnessSigner.publicKey, 0x04);
+let a: Fork;
+let b: Fork;
+let logKey: string;
 
-  const fork = async (name: string): Promise<Fork> => {
-    const platform = await createPlatform({
-      db: join(dir, `${name}.sqlite`),
-      keyFile: join(dir, 'platform-key.json'),
-      webhooks: false,
-      witnesses: [witnessVkey],
-      checkpointIntervalMs: 0,
-    });
-    const key = generateEd25519();
-    const { credential } = await platform.members.add({
-      id: 'bank-a',
-      type: 'bank',
-      publicKey: key.publicKey,
-    });
-    const url = await platform.app.listen({ host: '127.0.0.1', port: 0 });
-    return { platform, url, member: { url, credential, key } };
-  };
+const fork = async (name: string): Promise<Fork> => {
+  const platform = await createPlatform({
+    db: join(dir, `${name}.sqlite`),
+    keyFile: join(dir, 'platform-key.json'),
+    webhooks: false,
+    witnesses: [witnessVkey],
+    checkpointIntervalMs: 0,
+  });
+  const key = generateEd25519();
+  const { credential } = await platform.members.add({
+    id: 'bank-a',
+    type: 'bank',
+    publicKey: key.publicKey,
+  });
+  const url = await platform.app.listen({ host: '127.0.0.1', port: 0 });
+  return { platform, url, member: { url, credential, key } };
+};
 
-  const submit = async (f: Fork, ref: string) => {
-    const batch: ReportBatch = {
-      member: 'bank-a',
-      batchId: `batch-${ref}`,
-      createdAt: new Date().toISOString(),
-      reports: [
-        {
-          ref,
-          type: 'victim_report',
-          category: 'impersonate_authority',
-          occurredAt: '2026-11-20T10:00:00Z',
-          entities: [
-            { role: 'caller', kind: 'phone', token: `t${ref.padStart(42, '0')}`, keyId: 'k1' },
-          ],
-        },
-      ],
-    };
-    const res = await fetch(`${f.url}/v1/reports`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${f.member.credential}`,
-        'content-type': 'application/json',
+const submit = async (f: Fork, ref: string) => {
+  const batch: ReportBatch = {
+    member: 'bank-a',
+    batchId: `batch-${ref}`,
+    createdAt: new Date().toISOString(),
+    reports: [
+      {
+        ref,
+        type: 'victim_report',
+        category: 'impersonate_authority',
+        occurredAt: '2026-11-20T10:00:00Z',
+        entities: [
+          { role: 'caller', kind: 'phone', token: `t${ref.padStart(42, '0')}`, keyId: 'k1' },
+        ],
       },
-      body: JSON.stringify(
-        signBatch(batch, privateKeyFromJwk(f.member.key.privateJwk), f.member.key.publicKey),
-      ),
-    });
-    expect(res.status).toBe(200);
+    ],
   };
-
-  const witnessOn = (f: Fork) =>
-    new Witness({
-      log: f.member,
-      logKey,
-      signer: witnessSigner,
-      stateFile: join(dir, 'witness-state.json'),
-    });
-
-  beforeAll(async () => {
-    a = await fork('a');
-    b = await fork('b');
-    logKey = a.platform.log.vkey;
-    expect(b.platform.log.vkey).toBe(logKey);
+  const res = await fetch(`${f.url}/v1/reports`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${f.member.credential}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify(
+      signBatch(batch, privateKeyFromJwk(f.member.key.privateJwk), f.member.key.publicKey),
+    ),
   });
-  afterAll(async () => {
-    await a.platform.close();
-    await b.platform.close();
-    rmSync(dir, { recursive: true, force: true });
+  expect(res.status).toBe(200);
+};
+
+const witnessOn = (f: Fork) =>
+  new Witness({
+    log: f.member,
+    logKey,
+    signer: witnessSigner,
+    stateFile: join(dir, 'witness-state.json'),
   });
 
+beforeAll(async () => {
+  a = await fork('a');
+  b = await fork('b');
+  logKey = a.platform.log.vkey;
+  expect(b.platform.log.vkey).toBe(logKey);
+});
+afterAll(async () => {
+  await a.platform.close();
+  await b.platform.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a witness on the history it sees', () => {
   it('cosigns checkpoints that extend what it cosigned, and the log publishes the cosignature', async () => {
     await submit(a, '1');
     expect(await witnessOn(a).step()).toMatchObject({ cosigned: true });
@@ -128,6 +129,25 @@ describe('witnesses and a split view', () => {
     }
   });
 
+  it('refuses a cosignature that does not verify over the checkpoint', async () => {
+    const head = await a.platform.log.latest();
+    const res = await fetch(`${a.url}/v1/log/cosignatures`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${a.member.credential}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        size: head.size,
+        cosignature: `— ${witnessSigner.name} ${Buffer.alloc(76, 1).toString('base64')}\n`,
+      }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 'log.cosignature_invalid' });
+  });
+});
+
+describe('witnesses and a split view', () => {
   it('refuses, at a member that requires a witness, the history the witness did not see', async () => {
     await submit(b, 'other');
     const monitor = LogMonitor.open(join(dir, 'member-b.sqlite'), b.member, {
@@ -172,22 +192,5 @@ describe('witnesses and a split view', () => {
     } finally {
       onB.close();
     }
-  });
-
-  it('refuses a cosignature that does not verify over the checkpoint', async () => {
-    const head = await a.platform.log.latest();
-    const res = await fetch(`${a.url}/v1/log/cosignatures`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${a.member.credential}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({
-        size: head.size,
-        cosignature: `— ${witnessSigner.name} ${Buffer.alloc(76, 1).toString('base64')}\n`,
-      }),
-    });
-    expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ code: 'log.cosignature_invalid' });
   });
 });

@@ -92,6 +92,34 @@ describe('ThresholdOprfClient against real key servers', () => {
     expect(error.message).toContain('key server #2');
   });
 
+  it('refuses configurations that cannot work', async () => {
+    const c = await cluster();
+    expect(
+      () => new ThresholdOprfClient({ group, key: c.set.group, servers: c.endpoints.slice(0, 1) }),
+    ).toThrow(/threshold/);
+    expect(
+      () =>
+        new ThresholdOprfClient({
+          group,
+          key: c.set.group,
+          servers: [
+            ...c.endpoints.slice(0, 2),
+            { ...(c.endpoints[0] as Cluster['endpoints'][number]) },
+          ],
+        }),
+    ).toThrow(/same share/);
+    expect(
+      () =>
+        new ThresholdOprfClient({
+          group,
+          key: c.set.group,
+          servers: [{ index: 9, url: 'http://127.0.0.1:1', token: 'cks_xxxxxxxx' }, ...c.endpoints],
+        }),
+    ).toThrow(/not a share/);
+  });
+});
+
+describe('ThresholdOprfClient and a key server with the wrong key', () => {
   it('detects a key server that evaluates with the wrong key, names it, and goes on with the others', async () => {
     const c = await cluster({ tamper: 2 });
     const warnings: MemberError[] = [];
@@ -122,7 +150,9 @@ describe('ThresholdOprfClient against real key servers', () => {
     expect(error.message).toContain('evaluated with a key other than its published share');
     expect(error.message).toContain('key server #1');
   });
+});
 
+describe('ThresholdOprfClient and a slow, over-quota or size-limited key server', () => {
   it('times out a key server that does not answer and asks another', async () => {
     const c = await cluster();
     const silent: Server = createServer(() => {
@@ -159,51 +189,6 @@ describe('ThresholdOprfClient against real key servers', () => {
     const error = await failure(client.evaluate(inputs));
     expect(error).toMatchObject({ code: 'member.not_enough_keyservers' });
     expect(error.message).toContain('429 quota.exceeded');
-  });
-
-  /** A client whose credential for key server #refused is one the server does not know. */
-  const refusedBy = (c: Cluster, refused: number, warnings: MemberError[]) =>
-    new ThresholdOprfClient({
-      group,
-      key: c.set.group,
-      servers: c.endpoints.map((e) => (e.index === refused ? { ...e, token: 'cks_revoked' } : e)),
-      retry: FAST,
-      onWarning: (w) => warnings.push(w),
-    });
-
-  it('names a key server that refuses the credential, once, even when the others make up the threshold', async () => {
-    const c = await cluster();
-    const warnings: MemberError[] = [];
-    const client = refusedBy(c, 2, warnings);
-    for (let i = 0; i < 3; i++)
-      expect((await client.evaluate(inputs)).map(toHex)).toEqual(expected(c));
-    await client.close();
-    expect(warnings.map((w) => w.code)).toEqual(['member.keyserver_credential_refused']);
-    expect(warnings[0]?.message).toContain(`key server #2 (${c.endpoints[1]?.url})`);
-    expect(warnings[0]?.message).toContain('401');
-  });
-
-  it('names a key server that refuses the credential even when the run never needed it', async () => {
-    const c = await cluster();
-    const warnings: MemberError[] = [];
-    const client = refusedBy(c, 3, warnings);
-    // One batch: servers #1 and #2 answer it; #3 is not asked to evaluate.
-    expect((await client.evaluate(inputs)).map(toHex)).toEqual(expected(c));
-    await client.close();
-    expect(warnings.map((w) => w.message)).toEqual([
-      expect.stringContaining(`key server #3 (${c.endpoints[2]?.url}) answered 401`),
-    ]);
-    // Nothing is said about servers whose credential is good.
-    const good = new ThresholdOprfClient({
-      group,
-      key: c.set.group,
-      servers: c.endpoints,
-      retry: FAST,
-      onWarning: (w) => warnings.push(w),
-    });
-    await good.evaluate(inputs);
-    await good.close();
-    expect(warnings).toHaveLength(1);
   });
 
   it('splits its batch for a key server that takes fewer elements at once, and gets the same outputs', async () => {
@@ -264,31 +249,52 @@ describe('ThresholdOprfClient against real key servers', () => {
       tight.close();
     }
   });
+});
 
-  it('refuses configurations that cannot work', async () => {
+describe('ThresholdOprfClient and a key server that refuses the credential', () => {
+  /** A client whose credential for key server #refused is one the server does not know. */
+  const refusedBy = (c: Cluster, refused: number, warnings: MemberError[]) =>
+    new ThresholdOprfClient({
+      group,
+      key: c.set.group,
+      servers: c.endpoints.map((e) => (e.index === refused ? { ...e, token: 'cks_revoked' } : e)),
+      retry: FAST,
+      onWarning: (w) => warnings.push(w),
+    });
+
+  it('names a key server that refuses the credential, once, even when the others make up the threshold', async () => {
     const c = await cluster();
-    expect(
-      () => new ThresholdOprfClient({ group, key: c.set.group, servers: c.endpoints.slice(0, 1) }),
-    ).toThrow(/threshold/);
-    expect(
-      () =>
-        new ThresholdOprfClient({
-          group,
-          key: c.set.group,
-          servers: [
-            ...c.endpoints.slice(0, 2),
-            { ...(c.endpoints[0] as Cluster['endpoints'][number]) },
-          ],
-        }),
-    ).toThrow(/same share/);
-    expect(
-      () =>
-        new ThresholdOprfClient({
-          group,
-          key: c.set.group,
-          servers: [{ index: 9, url: 'http://127.0.0.1:1', token: 'cks_xxxxxxxx' }, ...c.endpoints],
-        }),
-    ).toThrow(/not a share/);
+    const warnings: MemberError[] = [];
+    const client = refusedBy(c, 2, warnings);
+    for (let i = 0; i < 3; i++)
+      expect((await client.evaluate(inputs)).map(toHex)).toEqual(expected(c));
+    await client.close();
+    expect(warnings.map((w) => w.code)).toEqual(['member.keyserver_credential_refused']);
+    expect(warnings[0]?.message).toContain(`key server #2 (${c.endpoints[1]?.url})`);
+    expect(warnings[0]?.message).toContain('401');
+  });
+
+  it('names a key server that refuses the credential even when the run never needed it', async () => {
+    const c = await cluster();
+    const warnings: MemberError[] = [];
+    const client = refusedBy(c, 3, warnings);
+    // One batch: servers #1 and #2 answer it; #3 is not asked to evaluate.
+    expect((await client.evaluate(inputs)).map(toHex)).toEqual(expected(c));
+    await client.close();
+    expect(warnings.map((w) => w.message)).toEqual([
+      expect.stringContaining(`key server #3 (${c.endpoints[2]?.url}) answered 401`),
+    ]);
+    // Nothing is said about servers whose credential is good.
+    const good = new ThresholdOprfClient({
+      group,
+      key: c.set.group,
+      servers: c.endpoints,
+      retry: FAST,
+      onWarning: (w) => warnings.push(w),
+    });
+    await good.evaluate(inputs);
+    await good.close();
+    expect(warnings).toHaveLength(1);
   });
 });
 

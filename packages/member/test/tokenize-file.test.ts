@@ -118,7 +118,7 @@ const readLines = (path: string) =>
     .filter((l) => l.length > 0)
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 
-describe('tokenizeFile', () => {
+describe('tokenizeFile: the tokenized output', () => {
   it('writes the tokenized SPEC §5 format: tokens and key ids, bands, no narrative', async () => {
     const dir = temp();
     const progress = await tokenizeFile({
@@ -178,6 +178,47 @@ describe('tokenizeFile', () => {
     expect(link.amount).toBeUndefined();
   });
 
+  it('lets no raw value, narrative or amount through to the output or the errors', async () => {
+    const dir = temp();
+    await tokenizeFile({
+      input: writeJsonl(dir),
+      output: join(dir, 'out.jsonl'),
+      errors: join(dir, 'err.jsonl'),
+      tokenizer: tokenizer(),
+    });
+    const written =
+      readFileSync(join(dir, 'out.jsonl'), 'utf8') + readFileSync(join(dir, 'err.jsonl'), 'utf8');
+    for (const raw of RAW) expect(written).not.toContain(raw);
+  });
+
+  it('sends the masked narrative only where the member opts in, per report or for the file', async () => {
+    const dir = temp();
+    const narrative = '收款人叫曹博秀，账户6211-7414-4831-0180-288，转了¥6300';
+    const lines = [
+      { ...(REPORTS[0] as object), ref: 'r1', narrative, shareScript: true },
+      { ...(REPORTS[0] as object), ref: 'r2', narrative },
+      { ...(REPORTS[0] as object), ref: 'r3', narrative, shareScript: false },
+    ];
+    writeFileSync(join(dir, 'raw.jsonl'), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    const scripts = async (shareScripts: boolean) => {
+      await tokenizeFile({
+        input: join(dir, 'raw.jsonl'),
+        output: join(dir, 'out.jsonl'),
+        errors: join(dir, 'err.jsonl'),
+        tokenizer: tokenizer(),
+        shareScripts,
+      });
+      return readLines(join(dir, 'out.jsonl')).map((r) => r.script);
+    };
+    const masked = '收款人叫⟨NAME⟩,账户⟨CARD⟩,转了⟨AMOUNT⟩';
+    expect(await scripts(false)).toEqual([masked, undefined, undefined]);
+    expect(await scripts(true)).toEqual([masked, masked, undefined]);
+    const written = readFileSync(join(dir, 'out.jsonl'), 'utf8');
+    for (const raw of ['曹博秀', '6211', '6300']) expect(written).not.toContain(raw);
+  });
+});
+
+describe('tokenizeFile: the lines and identifiers it rejects', () => {
   it('reports each bad line and identifier with its line, field and reason, and goes on', async () => {
     const dir = temp();
     await tokenizeFile({
@@ -247,45 +288,37 @@ describe('tokenizeFile', () => {
     expect(validation.rejections).toEqual(readLines(join(dir, 'err.jsonl')));
   });
 
-  it('lets no raw value, narrative or amount through to the output or the errors', async () => {
+  it("refuses events after the member's clock (plus the skew), naming the line", async () => {
     const dir = temp();
-    await tokenizeFile({
-      input: writeJsonl(dir),
+    const path = join(dir, 'times.jsonl');
+    const at = (occurredAt: string) =>
+      JSON.stringify({
+        ...(REPORTS[1] as object),
+        occurredAt,
+        entities: [REPORTS[0]?.entities[0]],
+      });
+    writeFileSync(
+      path,
+      [at('2026-12-03T09:04:00Z'), at('2026-12-03T09:06:00Z'), at('2026-02-30T00:00:00Z')].join(
+        '\n',
+      ),
+    );
+    const progress = await tokenizeFile({
+      input: path,
       output: join(dir, 'out.jsonl'),
       errors: join(dir, 'err.jsonl'),
       tokenizer: tokenizer(),
+      now: () => Date.parse('2026-12-03T09:00:00Z'),
     });
-    const written =
-      readFileSync(join(dir, 'out.jsonl'), 'utf8') + readFileSync(join(dir, 'err.jsonl'), 'utf8');
-    for (const raw of RAW) expect(written).not.toContain(raw);
+    expect(progress).toMatchObject({ reports: 1, rejectedLines: 2 });
+    expect(readLines(join(dir, 'err.jsonl'))).toEqual([
+      expect.objectContaining({ line: 2, field: 'occurredAt', code: 'record.date_range' }),
+      expect.objectContaining({ line: 3, field: 'occurredAt', code: 'record.date_time' }),
+    ]);
   });
+});
 
-  it('sends the masked narrative only where the member opts in, per report or for the file', async () => {
-    const dir = temp();
-    const narrative = '收款人叫曹博秀，账户6211-7414-4831-0180-288，转了¥6300';
-    const lines = [
-      { ...(REPORTS[0] as object), ref: 'r1', narrative, shareScript: true },
-      { ...(REPORTS[0] as object), ref: 'r2', narrative },
-      { ...(REPORTS[0] as object), ref: 'r3', narrative, shareScript: false },
-    ];
-    writeFileSync(join(dir, 'raw.jsonl'), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
-    const scripts = async (shareScripts: boolean) => {
-      await tokenizeFile({
-        input: join(dir, 'raw.jsonl'),
-        output: join(dir, 'out.jsonl'),
-        errors: join(dir, 'err.jsonl'),
-        tokenizer: tokenizer(),
-        shareScripts,
-      });
-      return readLines(join(dir, 'out.jsonl')).map((r) => r.script);
-    };
-    const masked = '收款人叫⟨NAME⟩,账户⟨CARD⟩,转了⟨AMOUNT⟩';
-    expect(await scripts(false)).toEqual([masked, undefined, undefined]);
-    expect(await scripts(true)).toEqual([masked, masked, undefined]);
-    const written = readFileSync(join(dir, 'out.jsonl'), 'utf8');
-    for (const raw of ['曹博秀', '6211', '6300']) expect(written).not.toContain(raw);
-  });
-
+describe('tokenizeFile: CSV input', () => {
   it('reads CSV whose header names the same fields', async () => {
     const dir = temp();
     const path = join(dir, 'raw.csv');
@@ -347,36 +380,9 @@ describe('tokenizeFile', () => {
     expect(existsSync(join(dir, 'out.jsonl'))).toBe(false);
     expect(({} as { shareScript?: unknown }).shareScript).toBeUndefined();
   });
+});
 
-  it("refuses events after the member's clock (plus the skew), naming the line", async () => {
-    const dir = temp();
-    const path = join(dir, 'times.jsonl');
-    const at = (occurredAt: string) =>
-      JSON.stringify({
-        ...(REPORTS[1] as object),
-        occurredAt,
-        entities: [REPORTS[0]?.entities[0]],
-      });
-    writeFileSync(
-      path,
-      [at('2026-12-03T09:04:00Z'), at('2026-12-03T09:06:00Z'), at('2026-02-30T00:00:00Z')].join(
-        '\n',
-      ),
-    );
-    const progress = await tokenizeFile({
-      input: path,
-      output: join(dir, 'out.jsonl'),
-      errors: join(dir, 'err.jsonl'),
-      tokenizer: tokenizer(),
-      now: () => Date.parse('2026-12-03T09:00:00Z'),
-    });
-    expect(progress).toMatchObject({ reports: 1, rejectedLines: 2 });
-    expect(readLines(join(dir, 'err.jsonl'))).toEqual([
-      expect.objectContaining({ line: 2, field: 'occurredAt', code: 'record.date_range' }),
-      expect.objectContaining({ line: 3, field: 'occurredAt', code: 'record.date_time' }),
-    ]);
-  });
-
+describe('tokenizeFile: the token cache', () => {
   it('costs nothing for an identifier already in the cache, which holds no raw value', async () => {
     const dir = temp();
     const input = writeJsonl(dir);
