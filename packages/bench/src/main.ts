@@ -7,6 +7,7 @@ import { logSuite } from './suites/log.js';
 import { oprfSuite } from './suites/oprf.js';
 import { platformSuite } from './suites/platform.js';
 import { qualitySuite } from './suites/quality.js';
+import { sealingSuite } from './suites/sealing.js';
 import { simulatorSuite } from './suites/simulator.js';
 import { startupSuite } from './suites/startup.js';
 
@@ -20,6 +21,7 @@ import { startupSuite } from './suites/startup.js';
 const SUITES: readonly { name: string; run: () => string; onlyWhenAsked?: boolean }[] = [
   { name: 'simulator', run: simulatorSuite },
   { name: 'oprf', run: oprfSuite },
+  { name: 'sealing', run: sealingSuite },
   { name: 'platform', run: platformSuite },
   { name: 'log', run: logSuite },
   { name: 'analytics', run: analyticsSuite },

@@ -4,6 +4,7 @@ import { IDENTIFIER_ERRORS } from '@credence/core/identifiers/identifier-error';
 import { LOG_ERRORS } from '@credence/core/log/log-error';
 import { MERKLE_ERRORS } from '@credence/core/merkle/merkle-error';
 import { OPRF_ERRORS } from '@credence/core/oprf/oprf-error';
+import { SEALING_ERRORS } from '@credence/core/sealing/sealing-error';
 import { RECORD_ERROR_CODES } from '@credence/core/wire/raw-record-parser';
 import { MEMBER_ERRORS } from '@credence/member/member-error';
 import { PROBLEMS } from '@credence/server-kit/problem';
@@ -21,6 +22,7 @@ const WITH_MESSAGES: Record<string, Readonly<Record<string, string>>> = {
   MEMBER_ERRORS,
   MERKLE_ERRORS,
   LOG_ERRORS,
+  SEALING_ERRORS,
 };
 
 describe('the error catalogue, docs/errors.md', () => {

@@ -24,7 +24,9 @@ export function describeStoreEdits(scenario: Scenario) {
     // bank-b reported once: after a restart the check answers "fraud, 5 members". The
     // audit names the rows; and of bank-a's two answers, held to the log, it bears out
     // the one before and names the one after.
-    const [b1] = await store.sql("SELECT entities, fingerprint FROM reports WHERE ref = 'b-1'");
+    const [b1] = await store.sql(
+      "SELECT entities, fingerprint, sealed FROM reports WHERE ref = 'b-1'",
+    );
     const token = (JSON.parse(String(b1?.entities)) as { token: string }[])[0]?.token as string;
     await forgedSummaryIsNamed(scenario, store, token);
     await sharedScriptIsNamed(scenario, store);
@@ -208,6 +210,16 @@ async function editsOfReportsAreNamed(
     () => store.sql(`UPDATE reports SET fingerprint = '${other}' WHERE ref = 'b-1'`),
     () => store.sql(`UPDATE reports SET fingerprint = '${fingerprint}' WHERE ref = 'b-1'`),
   );
+  // The sealed detail: another one (or garbage) in its place no longer matches the entry.
+  const sealed = String(b1?.sealed);
+  const swapped = JSON.stringify({ ...JSON.parse(sealed), salt: 'A'.repeat(22) });
+  for (const replacement of [swapped, 'not json'])
+    await tampered(
+      scenario,
+      'altered_record',
+      () => store.sql(`UPDATE reports SET sealed = '${replacement}' WHERE ref = 'b-1'`),
+      () => store.sql(`UPDATE reports SET sealed = '${sealed}' WHERE ref = 'b-1'`),
+    );
   // A token's state: flagged or not is what checks look at first.
   await tampered(
     scenario,

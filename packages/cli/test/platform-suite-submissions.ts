@@ -222,7 +222,7 @@ function submitsAReport(scenario: Scenario) {
         type: 'confirmed_fraud',
         category: 'impersonate_authority',
         occurredAt: new Date(Date.now() - 86_400_000).toISOString(),
-        lossCny: 52000,
+        lossCny: 5_283_917,
         entities: [{ role: 'caller', kind: 'phone', value: `+86 ${phone(1)}` }],
         narrative: NARRATIVE,
       },
@@ -248,6 +248,26 @@ function submitsAReport(scenario: Scenario) {
     .map((l) => JSON.parse(l));
   expect(results.map((r: { status: string }) => r.status)).toEqual(['accepted', 'accepted']);
   expect(readFileSync(`${raw}.tokens.jsonl`, 'utf8')).not.toContain(phone(1));
+  // The narrative and the loss left sealed to bank-b's key: bank-b reads them back from
+  // the platform's ciphertext; another bank is told the report is not its own.
+  const details = credence(
+    'member',
+    'details',
+    'b-1',
+    '--json',
+    '--config',
+    configs['bank-b'] as string,
+  );
+  expect(details.code, details.err).toBe(0);
+  expect(JSON.parse(details.out).detail).toEqual({ narrative: NARRATIVE, lossCny: 5_283_917 });
+  // Sealing is randomized, but the same report sealed again is the same bytes (the
+  // member's cache remembers it): the file sent again is all repeats, not conflicts.
+  const again = credence('member', 'submit', raw, '--config', configs['bank-b'] as string);
+  expect(again.code, again.err).toBe(0);
+  expect(again.out).toContain('0 accepted, 2 already there, 0 conflicts');
+  const notOwn = credence('member', 'details', 'b-1', '--config', configs['bank-a'] as string);
+  expect(notOwn.code).not.toBe(0);
+  expect(notOwn.out + notOwn.err).not.toContain(NARRATIVE.slice(0, 12));
   return raw;
 }
 
@@ -360,7 +380,11 @@ async function keepsRawValuesAtTheMember(scenario: Scenario, raw: string) {
     }
   ).entities[0]?.token as string;
   expect(stored).toContain(token);
-  for (const secret of [phone(1), phone(2), NARRATIVE, '52000', 'crd_'])
+  // Sealing was on: the store holds the sealed detail, and nothing of what it seals.
+  expect(stored).toContain('X25519-SHA256-ChaCha20Poly1305');
+  // The loss has seven digits: a shorter planted number turns up by chance among the
+  // store's millisecond times (52000 did once, in a PostgreSQL dump).
+  for (const secret of [phone(1), phone(2), NARRATIVE, '5283917', 'crd_'])
     for (const text of [stored, log]) expect(text.includes(secret), secret).toBe(false);
   await serve(scenario);
 }

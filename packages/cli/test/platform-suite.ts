@@ -110,6 +110,11 @@ function enrolMembers(scenario: Scenario) {
   for (const member of BANKS) {
     const keygen = credence('member', 'keygen', '--out', join(dir, member, 'signing-key.json'));
     expect(keygen.code, keygen.err).toBe(0);
+    const sealing = join(dir, member, 'sealing-key.json');
+    const sealingKey = credence('member', 'keygen', '--sealing', '--out', sealing);
+    expect(sealingKey.code, sealingKey.err).toBe(0);
+    // A sealing key is never replaced: what it sealed would be lost.
+    expect(credence('member', 'keygen', '--sealing', '--force', '--out', sealing).code).not.toBe(0);
     const added = credence(
       'members',
       'add',
@@ -148,6 +153,7 @@ function writeMemberConfigs(
         })),
         platform: { url: scenario.platform?.url, credential: credentials[member] },
         signingKeyFile: 'signing-key.json',
+        sealingKeyFile: 'sealing-key.json',
       }),
     );
   }

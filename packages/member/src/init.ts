@@ -9,10 +9,11 @@ import { MemberError } from './member-error.js';
 import { MemberSession } from './member-session.js';
 import { addFirstKey } from './own-keys.js';
 import { type PlatformEndpoint, platformRequest } from './platform-client.js';
+import { writeSealingKey } from './sealing-key.js';
 import { readCaFile } from './tls-trust.js';
 
 export interface InitOptions {
-  /** The member's folder: member.json, signing-key.json and the local state go there. */
+  /** The member's folder: member.json, signing-key.json, sealing-key.json and the local state go there. */
   readonly out: string;
   readonly enrol: readonly string[];
   /** group.json: the key servers' group key, from the key's owner. */
@@ -38,6 +39,7 @@ export interface InitResult {
 }
 
 const SIGNING_KEY_FILE = 'signing-key.json';
+const SEALING_KEY_FILE = 'sealing-key.json';
 const CA_FILE = 'ca.pem';
 
 /** GET /v1/me once: the platform answers over a trusted connection and takes the credential. */
@@ -63,7 +65,8 @@ export async function initMember(options: InitOptions): Promise<InitResult> {
   const dir = resolve(options.out);
   const config = join(dir, 'member.json');
   const keyFile = join(dir, SIGNING_KEY_FILE);
-  for (const f of [config, keyFile])
+  const sealingFile = join(dir, SEALING_KEY_FILE);
+  for (const f of [config, keyFile, sealingFile])
     if (existsSync(f))
       throw new MemberError(
         'member.config',
@@ -104,6 +107,8 @@ export async function initMember(options: InitOptions): Promise<InitResult> {
     mode: 0o600,
     flag: 'wx',
   });
+  await writeSealingKey(sealingFile);
+  json.sealingKeyFile = SEALING_KEY_FILE;
   writeFileSync(config, `${JSON.stringify(json, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   const platform = (json.platform as { url: string } | undefined)?.url;
   let registered = false;

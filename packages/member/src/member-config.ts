@@ -20,10 +20,12 @@ import { readCaFile } from './tls-trust.js';
  *     "platform": { "url": "http://…", "credential": "crd_…",
  *                   "logKey": "credence.local/log+…+…",
  *                   "witnesses": ["witness.example/w1+…+…"], "requiredWitnesses": 1 },
- *     "signingKeyFile": "signing-key.json", "caFile": "consortium-ca.pem" }
+ *     "signingKeyFile": "signing-key.json", "sealingKeyFile": "sealing-key.json",
+ *     "caFile": "consortium-ca.pem" }
  *
  * `platform` and `signingKeyFile` (a private Ed25519 JWK, relative to the configuration
  * file) are needed to submit, check, watch and follow alerts; tokenizing needs neither.
+ * `sealingKeyFile` (sealing-key.ts) seals each report's narrative and exact loss into it.
  * `caFile` (optional, relative to the configuration file) adds CA certificates that
  * servers' HTTPS certificates may chain to, besides the public roots.
  */
@@ -37,12 +39,22 @@ export interface MemberConfig {
   readonly concurrency: number;
   readonly platform: PlatformEndpoint | undefined;
   readonly signingKeyFile: string | undefined;
+  /** The sealing key pair (sealing-key.ts); without it, narratives stay at the member only. */
+  readonly sealingKeyFile: string | undefined;
   /** Whom to trust about the platform's log (LogMonitor); empty: pin the log key on first use. */
   readonly log: LogTrust;
 }
 
 const invalid = (field: string, why: string) =>
   new MemberError('member.config', `${field} ${why}`, { field });
+
+/** An optional file name relative to member.json's folder. */
+function fileName(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '')
+    throw invalid(field, "must name a file (relative to member.json's folder)");
+  return value;
+}
 
 function platformOf(value: unknown, reach: Reach): PlatformEndpoint | undefined {
   if (value === undefined) return undefined;
@@ -120,6 +132,7 @@ export function parseMemberConfig(group: Ristretto255, value: unknown, home: str
     concurrency: Math.max(1, positive('concurrency', 4, 64)),
     platform: platformOf(json.platform, reach),
     signingKeyFile: typeof json.signingKeyFile === 'string' ? json.signingKeyFile : undefined,
+    sealingKeyFile: fileName(json.sealingKeyFile, 'sealingKeyFile'),
     log: logTrustOf(json.platform),
   };
 }

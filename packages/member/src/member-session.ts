@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Identifier } from '@credence/core/identifiers/kinds';
 import { loadRistretto255 } from '@credence/core/oprf/ristretto255';
+import type { SealingKeys } from '@credence/core/sealing/hpke';
 import { type Ed25519PrivateKey, privateKeyFromJwk } from '@credence/core/signing/ed25519';
 import { openLocalStore } from './file-errors.js';
 import type { LogMonitor } from './log-monitor.js';
@@ -9,6 +10,8 @@ import { type MemberConfig, parseMemberConfig } from './member-config.js';
 import { MemberError } from './member-error.js';
 import { type OwnIndex, openOwnIndex } from './own-index.js';
 import type { PlatformEndpoint } from './platform-client.js';
+import { RepeatableSealer, type Sealer } from './repeatable-sealer.js';
+import { readSealingKey } from './sealing-key.js';
 import { ThresholdOprfClient } from './threshold-client.js';
 import { MemoryTokenCache, SqliteTokenCache, type TokenCache } from './token-cache.js';
 import { Tokenizer } from './tokenizer.js';
@@ -132,6 +135,21 @@ export class MemberSession {
         { field: 'signingKeyFile' },
       );
     }
+  }
+
+  /** The member's sealing keys (sealingKeyFile), or undefined where it seals nothing. */
+  async sealingKeys(): Promise<SealingKeys | undefined> {
+    if (this.config.sealingKeyFile === undefined) return undefined;
+    return readSealingKey(resolve(this.home, this.config.sealingKeyFile));
+  }
+
+  /**
+   * A sealer of reports' details to the member's own key, where it has one, that seals
+   * the same report the same way again (repeatable-sealer.ts).
+   */
+  async sealer(): Promise<Sealer | undefined> {
+    const keys = await this.sealingKeys();
+    return keys === undefined ? undefined : new RepeatableSealer(keys.publicKey, this.cache);
   }
 
   /** Tokens of normalized identifiers, in order. */

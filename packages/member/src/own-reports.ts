@@ -1,5 +1,13 @@
 import { retractionEntry } from '@credence/core/log/entries';
 import type { Receipt } from '@credence/core/log/receipt';
+import type { SealingKeys } from '@credence/core/sealing/hpke';
+import {
+  type Detail,
+  detailBinding,
+  openDetail,
+  type SealedDetail,
+} from '@credence/core/sealing/sealed-detail';
+import { parseDateTime } from '@credence/core/wire/date-time';
 import type { LogMonitor } from './log-monitor.js';
 import { MemberError } from './member-error.js';
 import { type PlatformEndpoint, platformRequest } from './platform-client.js';
@@ -22,6 +30,51 @@ export async function reportByRef(
     `/v1/reports?ref=${encodeURIComponent(ref)}`,
   );
   return reports[0];
+}
+
+/** One of the member's reports as GET /v1/reports/{id} answers it. */
+interface StoredOwnReport {
+  readonly id: string;
+  readonly ref: string;
+  readonly type: string;
+  readonly category: string;
+  readonly occurredAt: string;
+  readonly loss?: string;
+  readonly entities: readonly { role: string; kind: string; token: string; keyId: string }[];
+  readonly sealed?: SealedDetail;
+}
+
+/**
+ * `credence member details`: the narrative and exact loss of one of the member's reports,
+ * read back from the platform's ciphertext and opened with the member's own sealing key,
+ * bound to the report as the platform stores it (a detail moved to another report, or a
+ * report altered, does not open). Undefined where the report was sent without one.
+ */
+export async function openOwnDetail(options: {
+  readonly platform: PlatformEndpoint;
+  readonly keys: SealingKeys;
+  readonly ref: string;
+}): Promise<{ readonly id: string; readonly detail: Detail | undefined }> {
+  const found = await reportByRef(options.platform, options.ref);
+  if (found === undefined)
+    throw new MemberError(
+      'member.platform_refused',
+      `no report of yours has the ref ${options.ref} (it was never submitted, or was refused)`,
+    );
+  const report = await platformRequest<StoredOwnReport>(
+    options.platform,
+    'GET',
+    `/v1/reports/${encodeURIComponent(found.id)}`,
+  );
+  if (report.sealed === undefined) return { id: report.id, detail: undefined };
+  const binding = detailBinding({
+    ...report,
+    occurredAt: parseDateTime(report.occurredAt) ?? Number.NaN,
+  });
+  return {
+    id: report.id,
+    detail: await openDetail(options.keys.privateKey, binding, report.sealed),
+  };
 }
 
 export interface Retraction {

@@ -278,6 +278,7 @@ export async function submitFile(
   session: MemberSession,
   options: SubmitFileOptions,
 ): Promise<{ tokenized: TokenizeProgress; submitted: SubmitProgress }> {
+  const sealer = await session.sealer();
   const tokenized = await tokenizeFile({
     input: options.input,
     output: options.tokens,
@@ -288,6 +289,7 @@ export async function submitFile(
     ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
     ...(options.shareScripts === undefined ? {} : { shareScripts: options.shareScripts }),
     ...(options.onTokenizing === undefined ? {} : { onProgress: options.onTokenizing }),
+    ...(sealer === undefined ? {} : { sealer }),
     onTokens: (pairs) => session.rememberOwn(pairs),
   });
   const { key, publicKey } = session.signingKey();

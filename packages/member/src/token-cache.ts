@@ -11,6 +11,13 @@ import Database from 'better-sqlite3';
 export interface TokenCache {
   get(keyId: string, input: Uint8Array): string | undefined;
   putMany(keyId: string, entries: readonly (readonly [input: Uint8Array, token: string])[]): void;
+  /**
+   * The sealed detail (JSON) made before for the same sealing key, report and detail
+   * (`input`: their canonical JSON), so that a file sent again repeats its reports byte
+   * for byte and the platform answers them as already there (repeatable-sealer.ts).
+   */
+  sealedFor(input: Uint8Array): string | undefined;
+  rememberSealed(input: Uint8Array, sealed: string): void;
   readonly size: number;
   close(): void;
 }
@@ -25,6 +32,13 @@ export class MemoryTokenCache implements TokenCache {
   }
   putMany(keyId: string, entries: readonly (readonly [Uint8Array, string])[]): void {
     for (const [input, token] of entries) this.map.set(this.key(keyId, input), token);
+  }
+  private readonly sealed = new Map<string, string>();
+  sealedFor(input: Uint8Array): string | undefined {
+    return this.sealed.get(Buffer.from(input).toString('base64'));
+  }
+  rememberSealed(input: Uint8Array, sealed: string): void {
+    this.sealed.set(Buffer.from(input).toString('base64'), sealed);
   }
   get size(): number {
     return this.map.size;
@@ -47,6 +61,7 @@ export class SqliteTokenCache implements TokenCache {
       this.db.exec(`
         CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
         CREATE TABLE IF NOT EXISTS tokens (lookup BLOB PRIMARY KEY, token TEXT NOT NULL, key_id TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS sealed (lookup BLOB PRIMARY KEY, sealed TEXT NOT NULL) WITHOUT ROWID;
       `);
     } catch (error) {
       // Not a cache (another kind of file): leave it as it was.
@@ -67,6 +82,26 @@ export class SqliteTokenCache implements TokenCache {
       'INSERT OR REPLACE INTO tokens (lookup, token, key_id) VALUES (?, ?, ?)',
     );
     this.count = this.db.prepare('SELECT count(*) AS n FROM tokens');
+    this.selectSealed = this.db.prepare('SELECT sealed FROM sealed WHERE lookup = ?');
+    this.insertSealed = this.db.prepare(
+      'INSERT OR REPLACE INTO sealed (lookup, sealed) VALUES (?, ?)',
+    );
+  }
+
+  private readonly selectSealed: Database.Statement<[Buffer], { sealed: string }>;
+  private readonly insertSealed: Database.Statement<[Buffer, string]>;
+
+  /** Keyed like tokens, by a salted hash: the file does not hold the detail in the clear. */
+  private sealedLookup(input: Uint8Array): Buffer {
+    return createHash('sha256').update(this.salt).update('sealed\u0000').update(input).digest();
+  }
+
+  sealedFor(input: Uint8Array): string | undefined {
+    return this.selectSealed.get(this.sealedLookup(input))?.sealed;
+  }
+
+  rememberSealed(input: Uint8Array, sealed: string): void {
+    this.insertSealed.run(this.sealedLookup(input), sealed);
   }
 
   private lookup(keyId: string, input: Uint8Array): Buffer {

@@ -2,7 +2,9 @@ import { open, rename } from 'node:fs/promises';
 import type { Identifier } from '@credence/core/identifiers/kinds';
 import type { PhoneRegion } from '@credence/core/identifiers/phone';
 import { narrativeScript } from '@credence/core/narrative/script';
+import { type Detail, detailBinding } from '@credence/core/sealing/sealed-detail';
 import { amountBand } from '@credence/core/wire/amount-band';
+import { parseDateTime } from '@credence/core/wire/date-time';
 import type { FieldError } from '@credence/core/wire/field-error';
 import type { RawReport } from '@credence/core/wire/raw-records';
 import type {
@@ -13,6 +15,7 @@ import type {
 import { type CheckedRecord, checkRecord } from './check-record.js';
 import { outputFileError } from './file-errors.js';
 import { readRecords } from './record-source.js';
+import type { Sealer } from './repeatable-sealer.js';
 import type { Tokenizer } from './tokenizer.js';
 
 export interface TokenizeFileOptions {
@@ -33,6 +36,11 @@ export interface TokenizeFileOptions {
    * (`shareScript`): the member's opt-in for a whole file. Default: only fingerprints.
    */
   readonly shareScripts?: boolean;
+  /**
+   * Seals each report's narrative and exact loss to the member's own key (SPEC §3.3):
+   * the report carries them as `sealed`. Without it they stay at the member only.
+   */
+  readonly sealer?: Sealer;
   /** The member's clock, for the times of events (none may be in the future). */
   readonly now?: () => number;
   /**
@@ -69,7 +77,8 @@ const identifiersOf = (p: Pending): Identifier[] =>
 /**
  * Tokenizes a raw input file at the member side (issue 3): every identifier is
  * normalized, then tokenized through the threshold key servers (via the cache); the
- * output is the tokenized SPEC §5 format, narratives left out, amounts as bands. A bad
+ * output is the tokenized SPEC §5 format, narratives left out (sealed, with the exact
+ * loss, where the member seals: `sealer`), amounts as bands. A bad
  * line or identifier is reported with its reason and the rest goes on. The output is
  * written to a temporary file and renamed when complete, so a partial run never looks
  * like a finished one.
@@ -121,7 +130,10 @@ export async function tokenizeFile(options: TokenizeFileOptions): Promise<Tokeni
     options.onTokens?.(
       identifiers.map((id, i) => ({ token: tokens[i] as string, kind: id.kind, value: id.value })),
     );
-    const lines = tokenizedLines(pending, tokens, keyId, region, options, progress);
+    const lines = await sealDetails(
+      tokenizedLines(pending, tokens, keyId, region, options, progress),
+      options.sealer,
+    );
     if (lines.length > 0) await out.write(`${lines.join('\n')}\n`);
     if (errorText.length > 0) await errors.write(errorText.join(''));
     pending = [];
@@ -175,9 +187,45 @@ function scriptOf(
   return share ? made : { fingerprint: made.fingerprint };
 }
 
+/** A tokenized record, and what its report would seal. */
+interface Tokenized {
+  readonly record: TokenizedReport | TokenizedLink;
+  readonly detail?: Detail;
+}
+
 /**
- * The output lines of a chunk of records, given their identifiers' tokens in order (as
- * `identifiersOf` lists them); each record is counted into `progress`.
+ * The output lines of a chunk: each record as JSON, a report's details sealed when the
+ * member seals (one run of the sealer per file: its details share one HPKE context).
+ */
+async function sealDetails(
+  records: readonly Tokenized[],
+  sealer: Sealer | undefined,
+): Promise<string[]> {
+  return Promise.all(
+    records.map(async ({ record, detail }) => {
+      if (sealer === undefined || detail === undefined || !('ref' in record))
+        return JSON.stringify(record);
+      const binding = detailBinding({
+        ...record,
+        occurredAt: parseDateTime(record.occurredAt) as number,
+      });
+      return JSON.stringify({ ...record, sealed: await sealer.seal(binding, detail) });
+    }),
+  );
+}
+
+/** What of a raw report is sealed: its narrative and exact loss, where it has either. */
+function detailOf(r: RawReport): Detail | undefined {
+  if (r.narrative === undefined && r.lossCny === undefined) return undefined;
+  return {
+    ...(r.narrative === undefined ? {} : { narrative: r.narrative }),
+    ...(r.lossCny === undefined ? {} : { lossCny: r.lossCny }),
+  };
+}
+
+/**
+ * The records of a chunk, given their identifiers' tokens in order (as `identifiersOf`
+ * lists them); each record is counted into `progress`.
  */
 function tokenizedLines(
   pending: readonly Pending[],
@@ -186,14 +234,14 @@ function tokenizedLines(
   region: PhoneRegion,
   options: Pick<TokenizeFileOptions, 'shareScripts'>,
   progress: TokenizeProgress,
-): string[] {
+): Tokenized[] {
   let t = 0;
   const token = (identifier: Identifier) => ({
     kind: identifier.kind,
     token: tokens[t++] as string,
     keyId,
   });
-  const lines: string[] = [];
+  const lines: Tokenized[] = [];
   for (const p of pending) {
     if (p.kind === 'report') {
       const r = p.report;
@@ -210,7 +258,8 @@ function tokenizedLines(
         entities,
         ...scriptOf(r, region, options),
       };
-      lines.push(JSON.stringify(tokenized));
+      const detail = detailOf(r);
+      lines.push(detail === undefined ? { record: tokenized } : { record: tokenized, detail });
       progress.reports++;
       progress.identifiers += entities.length;
     } else {
@@ -223,7 +272,7 @@ function tokenizedLines(
         count: l.count,
         ...(l.amountCny === undefined ? {} : { amount: amountBand(l.amountCny) }),
       };
-      lines.push(JSON.stringify(tokenized));
+      lines.push({ record: tokenized });
       progress.links++;
       progress.identifiers += 2;
     }

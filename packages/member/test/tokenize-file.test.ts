@@ -4,6 +4,14 @@ import { join } from 'node:path';
 import { scriptFingerprint } from '@credence/core/narrative/fingerprint';
 import { maskNarrative } from '@credence/core/narrative/mask';
 import { loadRistretto255, type Ristretto255 } from '@credence/core/oprf/ristretto255';
+import { generateSealingKeys } from '@credence/core/sealing/hpke';
+import {
+  DetailSealer,
+  detailBinding,
+  openDetail,
+  type SealedDetail,
+} from '@credence/core/sealing/sealed-detail';
+import type { TokenizedReport } from '@credence/core/wire/tokenized-records';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ThresholdOprfClient } from '../src/threshold-client.js';
 import { MemoryTokenCache, SqliteTokenCache, type TokenCache } from '../src/token-cache.js';
@@ -215,6 +223,37 @@ describe('tokenizeFile: the tokenized output', () => {
     expect(await scripts(true)).toEqual([masked, masked, undefined]);
     const written = readFileSync(join(dir, 'out.jsonl'), 'utf8');
     for (const raw of ['曹博秀', '6211', '6300']) expect(written).not.toContain(raw);
+  });
+});
+
+describe('tokenizeFile: sealed details', () => {
+  it("seals each report's narrative and exact loss to the member's key, bound to the report", async () => {
+    const dir = temp();
+    const keys = await generateSealingKeys();
+    const narrative = 'the caller said he was from the city police, and I paid 52000';
+    const { narrative: _n, lossCny: _l, ...bare } = REPORTS[0] as Record<string, unknown>;
+    const lines = [
+      { ...bare, ref: 'r1', narrative, lossCny: 52000 },
+      { ...bare, ref: 'r2' },
+    ];
+    writeFileSync(join(dir, 'raw.jsonl'), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    await tokenizeFile({
+      input: join(dir, 'raw.jsonl'),
+      output: join(dir, 'out.jsonl'),
+      errors: join(dir, 'err.jsonl'),
+      tokenizer: tokenizer(),
+      sealer: await DetailSealer.create(keys.publicKey),
+    });
+    const [sealed, plain] = readLines(join(dir, 'out.jsonl'));
+    expect(plain?.sealed).toBeUndefined();
+    const report = sealed as unknown as TokenizedReport;
+    const binding = detailBinding({ ...report, occurredAt: Date.parse(report.occurredAt) });
+    expect(await openDetail(keys.privateKey, binding, report.sealed as SealedDetail)).toEqual({
+      narrative,
+      lossCny: 52000,
+    });
+    const written = readFileSync(join(dir, 'out.jsonl'), 'utf8');
+    for (const raw of ['the caller said', '52000']) expect(written).not.toContain(raw);
   });
 });
 

@@ -1,5 +1,5 @@
 import { privateKeyFromJwk } from '@credence/core/signing/ed25519';
-import { type LinkBatch, signBatch } from '@credence/core/wire/batches';
+import { type LinkBatch, type ReportBatch, signBatch } from '@credence/core/wire/batches';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, callLink, type Harness, harness, report } from './harness.js';
 
@@ -78,6 +78,35 @@ export function describeHostileInputs(name: string, db: () => Promise<string | u
           }),
         );
         expect(sent.statusCode).toBe(400);
+      }
+      expect((await h.platform.store.logHead()).size).toBe(size);
+    });
+
+    it('refuses a sealed detail of another suite, size or alphabet, naming it and changing nothing', async () => {
+      const { size } = await h.platform.store.logHead();
+      const good = {
+        suite: 'X25519-SHA256-ChaCha20Poly1305',
+        enc: 'E'.repeat(43),
+        salt: 'S'.repeat(22),
+        ciphertext: 'C'.repeat(64),
+      };
+      for (const sealed of [
+        { ...good, suite: 'X25519-SHA256-AES128GCM' },
+        { ...good, enc: 'E'.repeat(44) },
+        { ...good, salt: 'S+/'.repeat(7).slice(0, 22) },
+        { ...good, ciphertext: 'C'.repeat(160_201) },
+        { ...good, key: 'A'.repeat(43) },
+        { ...good, ciphertext: undefined },
+      ]) {
+        const batch = signed<ReportBatch>(h.actors.bankA, {
+          member: 'bank-a',
+          batchId: `h${++batches}`,
+          createdAt: new Date().toISOString(),
+          reports: [report(`h-${batches}`, [1], { sealed } as never)],
+        });
+        const res = await h.request(h.actors.bankA, 'POST', '/v1/reports', batch);
+        expect(res.statusCode, JSON.stringify(sealed).slice(0, 80)).toBe(400);
+        expect(JSON.stringify(res.json())).toContain('batch.reports[0].sealed');
       }
       expect((await h.platform.store.logHead()).size).toBe(size);
     });

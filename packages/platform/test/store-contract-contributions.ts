@@ -193,6 +193,24 @@ export function describeTokenStatistics(subject: StoreUnderTest) {
     ]);
   });
 
+  it('keeps a sealed detail as sent, and none where none was sent', async () => {
+    const sealed = {
+      suite: 'X25519-SHA256-ChaCha20Poly1305' as const,
+      enc: 'E'.repeat(43),
+      salt: 'S'.repeat(22),
+      ciphertext: 'C'.repeat(64),
+    };
+    const r = await subject.store.ingestReports(batch('bank-a', 'reports', 2), [
+      report('s1', [1], { sealed }),
+      report('s2', [2]),
+    ]);
+    const [withDetail, without] = await Promise.all(
+      r.outcomes.map((o) => subject.store.getReport('bank-a', o.id)),
+    );
+    expect(withDetail?.sealed).toEqual(sealed);
+    expect(without?.sealed).toBeUndefined();
+  });
+
   it('returns whole sequence groups when it pages changes', async () => {
     const a = await subject.store.ingestReports(batch('bank-a', 'reports', 1), [
       report('r1', [1, 2, 3]),

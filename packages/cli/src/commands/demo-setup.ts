@@ -8,6 +8,7 @@ import { formatVerifierKey, type NoteSigner } from '@credence/core/log/signed-no
 import type { serializeGroupKey } from '@credence/core/oprf/key-set';
 import { generateEd25519, privateKeyFromJwk } from '@credence/core/signing/ed25519';
 import { type PlatformEndpoint, platformRequest } from '@credence/member/platform-client';
+import { writeSealingKey } from '@credence/member/sealing-key';
 import { openStore } from '@credence/platform/server';
 import { CredentialCache } from '@credence/platform/services/credentials';
 import { MemberService } from '@credence/platform/services/members';
@@ -147,6 +148,9 @@ export async function enrollDemo(
     const keyFile = join(data, 'members', id, 'signing-key.json');
     if (!existsSync(keyFile)) writeJson(keyFile, generateEd25519().privateJwk, true);
     publicKeys.set(id, (readJson(keyFile) as { x: string }).x);
+    // Each demo member seals its reports' narratives and exact losses to its own key.
+    const sealingFile = join(data, 'members', id, 'sealing-key.json');
+    if (!existsSync(sealingFile)) await writeSealingKey(sealingFile);
   }
   const operatorFile = join(data, 'operator.json');
   const operatorBefore = existsSync(operatorFile)
@@ -292,6 +296,7 @@ export async function configureMembers(
           requiredWitnesses: 1,
         },
         signingKeyFile: 'signing-key.json',
+        sealingKeyFile: 'sealing-key.json',
       },
       true,
     );

@@ -62,6 +62,7 @@ export async function runTokenize(
   return withSession(options.config, sessionOptions, async (session) => {
     const started = performance.now();
     const line = progressLine(options.progress === true);
+    const sealer = await session.sealer();
     const progress = await tokenizeFile({
       input: options.in,
       output: options.out,
@@ -71,6 +72,7 @@ export async function runTokenize(
       ...(options.format === undefined ? {} : { format: options.format }),
       ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
       ...(options.shareScripts === true ? { shareScripts: true } : {}),
+      ...(sealer === undefined ? {} : { sealer }),
       onProgress: (p) => line.update(tokenizeText(p, session.tokenizer.stats, started)),
       onTokens: (pairs) => session.rememberOwn(pairs),
     });

@@ -166,6 +166,46 @@ export function registerCredential(member: Command): void {
     });
 }
 
+/** `credence member details`: one of the member's sealed details, opened with its own key. */
+export function registerDetails(member: Command): void {
+  member
+    .command('details')
+    .description(
+      "Read back the narrative and exact loss of one of your reports, by its ref: the platform keeps them sealed to your sealing key (sealingKeyFile), and they are opened here. Nobody else can, not the platform's operator either.",
+    )
+    .argument('<ref>', "the report's ref")
+    .option('--json', 'print the detail as JSON')
+    .addOption(configOption())
+    .action(async (ref: string, flags: { json?: boolean; config: string }) => {
+      const { openOwnDetail } = await import('@credence/member/own-reports');
+      const { id, detail } = await withSession(
+        flags.config,
+        { cache: false, threads: 0 },
+        async (session) => {
+          const keys = await session.sealingKeys();
+          if (keys === undefined)
+            throw new MemberError(
+              'member.config',
+              'sealingKeyFile must name your sealing key file (credence member init makes it)',
+              { field: 'sealingKeyFile' },
+            );
+          return openOwnDetail({ platform: session.platform, keys, ref });
+        },
+      );
+      if (flags.json === true) console.log(JSON.stringify({ ref, id, detail: detail ?? null }));
+      else if (detail === undefined)
+        console.log(`report ${ref} (${id}) was sent without a sealed detail.`);
+      else
+        console.log(
+          [
+            `report ${ref} (${id}), opened with your sealing key:`,
+            ...(detail.lossCny === undefined ? [] : [`loss: ${detail.lossCny} yuan`]),
+            ...(detail.narrative === undefined ? [] : ['narrative:', detail.narrative]),
+          ].join('\n'),
+        );
+    });
+}
+
 /** `credence member retract`: one of the member's reports withdrawn, in the log. */
 export function registerRetract(member: Command): void {
   member

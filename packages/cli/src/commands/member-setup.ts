@@ -87,10 +87,29 @@ export function registerDoctor(member: Command): void {
 export function registerKeygen(member: Command): void {
   member
     .command('keygen')
-    .description("Make the member's Ed25519 signing key; prints the public key to register.")
-    .requiredOption('--out <file>', 'private key file (JWK, readable by its owner only)')
-    .option('--force', 'replace an existing key file')
-    .action(async (flags: { out: string; force?: boolean }) => {
+    .description(
+      "Make the member's Ed25519 signing key and print the public key to register; with --sealing, its X25519 sealing key instead (reports' narratives and exact losses are sealed to it).",
+    )
+    .requiredOption('--out <file>', 'private key file (readable by its owner only)')
+    .option('--sealing', 'make the sealing key, for "sealingKeyFile" in member.json')
+    .option(
+      '--force',
+      'replace an existing key file (never a sealing key: what it sealed would be lost)',
+    )
+    .action(async (flags: { out: string; force?: boolean; sealing?: boolean }) => {
+      if (flags.sealing === true) {
+        const { writeSealingKey } = await import('@credence/member/sealing-key');
+        if (existsSync(flags.out))
+          throw new Error(
+            `${flags.out} exists: a sealing key is never replaced, or what it sealed could no longer be opened`,
+          );
+        const keys = await writeSealingKey(flags.out);
+        console.log(keys.publicKey);
+        process.stderr.write(
+          'Set "sealingKeyFile" in member.json to seal your reports\' details.\n',
+        );
+        return;
+      }
       if (existsSync(flags.out) && flags.force !== true)
         throw new Error(`${flags.out} exists (--force replaces it)`);
       const { generateEd25519 } = await import('@credence/core/signing/ed25519');

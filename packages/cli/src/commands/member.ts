@@ -8,7 +8,13 @@ import {
   registerTokenize,
   registerValidate,
 } from './member-files.js';
-import { registerCredential, registerKeys, registerRetract, registerVerify } from './member-own.js';
+import {
+  registerCredential,
+  registerDetails,
+  registerKeys,
+  registerRetract,
+  registerVerify,
+} from './member-own.js';
 import { registerDoctor, registerInit, registerKeygen } from './member-setup.js';
 
 export { describeAlert } from './member-alerts.js';
@@ -53,6 +59,7 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
   registerCredential(member);
   registerCheck(member);
   registerRetract(member);
+  registerDetails(member);
   registerWebhook(member);
   registerRank(member);
   registerWatch(member);

@@ -1,4 +1,5 @@
 import { sha256 } from '../crypto/hashes.js';
+import type { SealedDetail } from '../sealing/sealed-detail.js';
 import {
   type AlertRecord,
   alertsDigest,
@@ -39,6 +40,8 @@ export interface StoredReportRecord {
   readonly batchId: string;
   readonly fingerprint: string | null;
   readonly script: string | null;
+  /** The sealed detail (ciphertext), where the member sealed one; its digest is in the record. */
+  readonly sealed?: SealedDetail | null;
   readonly createdAt: number;
   readonly retractedAt: number | null;
   readonly retractReason: string | null;

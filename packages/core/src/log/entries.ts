@@ -1,6 +1,11 @@
 import { sha256, sha256Hex } from '../crypto/hashes.js';
 import { encodeBase64url } from '../encoding/base64url.js';
 import { hashLeaf } from '../merkle/hash.js';
+import {
+  type BoundReport,
+  type SealedDetail,
+  sealedDetailDigest,
+} from '../sealing/sealed-detail.js';
 import { canonicalBytes } from '../signing/canonical-json.js';
 import type { LogEntryKind } from './kinds.js';
 
@@ -69,28 +74,24 @@ export function recordDigest(record: unknown): string {
  * the stored report is the one that was logged. `contentHash` (hex SHA-256 of the
  * report's canonical JSON as the member signed it) ties the record to the member's
  * signature; the script and its fingerprint are bound here too, since the signed JSON
- * cannot be rebuilt from the row.
+ * cannot be rebuilt from the row. Its facts (ref, type, category, time in epoch
+ * milliseconds, loss band, entities) are those a sealed detail is bound to.
  */
-export interface ReportRecord {
+export interface ReportRecord extends BoundReport {
   readonly id: string;
-  readonly ref: string;
-  readonly type: string;
-  readonly category: string;
-  /** Epoch milliseconds. */
-  readonly occurredAt: number;
-  readonly loss?: string | null | undefined;
-  readonly entities: readonly {
-    readonly role: string;
-    readonly kind: string;
-    readonly token: string;
-    readonly keyId: string;
-  }[];
   readonly contentHash: string;
   /** The signed batch the report came in. */
   readonly batchId: string;
   /** The script's fingerprint (`mh1.…`) and, where the member shared it, the masked script. */
   readonly fingerprint?: string | null | undefined;
   readonly script?: string | null | undefined;
+  /**
+   * The narrative and exact loss sealed to the member's key, where it sealed them: the
+   * record binds their digest (`sealedDetailDigest`), so a stored ciphertext swapped or
+   * altered no longer matches its entry. Left out of the record when absent, so the
+   * digests of reports sent without one are what they were before sealing existed.
+   */
+  readonly sealed?: SealedDetail | null | undefined;
 }
 
 export function reportDigest(r: ReportRecord): string {
@@ -113,7 +114,8 @@ export function reportRecordText(r: ReportRecord): string {
     )
     .join(',');
   const optional = (v: string | null | undefined) => (v == null ? 'null' : s(String(v)));
-  return `{"batchId":${s(String(r.batchId))},"category":${s(String(r.category))},"contentHash":${s(String(r.contentHash))},"entities":[${entities}],"fingerprint":${optional(r.fingerprint)},"id":${s(String(r.id))},"loss":${optional(r.loss)},"occurredAt":${s(r.occurredAt)},"ref":${s(String(r.ref))},"script":${optional(r.script)},"type":${s(String(r.type))}}`;
+  const sealed = r.sealed == null ? '' : `,"sealed":${s(sealedDetailDigest(r.sealed))}`;
+  return `{"batchId":${s(String(r.batchId))},"category":${s(String(r.category))},"contentHash":${s(String(r.contentHash))},"entities":[${entities}],"fingerprint":${optional(r.fingerprint)},"id":${s(String(r.id))},"loss":${optional(r.loss)},"occurredAt":${s(r.occurredAt)},"ref":${s(String(r.ref))},"script":${optional(r.script)}${sealed},"type":${s(String(r.type))}}`;
 }
 
 export interface LinkRecord {

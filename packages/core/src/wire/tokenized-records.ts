@@ -1,12 +1,14 @@
 import type { IdentifierKind } from '../identifiers/kinds.js';
+import type { SealedDetail } from '../sealing/sealed-detail.js';
 import type { AmountBand } from './amount-band.js';
 import type { Category, EntityRole, LinkType, ReportType } from './vocabulary.js';
 
 /**
  * What leaves a member (SPEC §5, tokenized): the raw format with every identifier value
  * replaced by its token and the key id it was made with, amounts as bands, and no
- * narrative: its script's fingerprint instead, and the masked narrative where the member
- * opts in (`shareScript`). Later issues seal the narrative itself.
+ * narrative: its script's fingerprint instead, the masked narrative where the member
+ * opts in (`shareScript`), and the narrative with the exact loss sealed to the member's
+ * own key where it has one (`sealed`, core/sealing/sealed-detail.ts).
  */
 
 export interface TokenizedEndpoint {
@@ -31,6 +33,8 @@ export interface TokenizedReport {
   readonly fingerprint?: string;
   /** The masked narrative itself, only where the reporting member opted in for this report. */
   readonly script?: string;
+  /** The narrative and the exact loss, sealed to the reporting member's key (HPKE). */
+  readonly sealed?: SealedDetail;
 }
 
 export interface TokenizedLink {

@@ -11,6 +11,7 @@ import {
 import { consistent, type Receipt, verifyReceipt } from '../../src/log/receipt.js';
 import { formatVerifierKey } from '../../src/log/signed-note.js';
 import { MemoryTree, rootNodes } from '../../src/merkle/proofs.js';
+import { sealedDetailDigest } from '../../src/sealing/sealed-detail.js';
 import { canonicalJson } from '../../src/signing/canonical-json.js';
 import { generateEd25519, privateKeyFromJwk } from '../../src/signing/ed25519.js';
 
@@ -90,6 +91,15 @@ describe('report records', () => {
           batchId: text,
           fingerprint: fc.option(text, { nil: undefined }),
           script: fc.option(text, { nil: undefined }),
+          sealed: fc.option(
+            fc.record({
+              suite: fc.constant('X25519-SHA256-ChaCha20Poly1305' as const),
+              enc: text,
+              salt: text,
+              ciphertext: text,
+            }),
+            { nil: undefined },
+          ),
         }),
         (r) => {
           expect(reportRecordText(r)).toBe(
@@ -98,6 +108,7 @@ describe('report records', () => {
               loss: r.loss ?? null,
               fingerprint: r.fingerprint ?? null,
               script: r.script ?? null,
+              sealed: r.sealed === undefined ? undefined : sealedDetailDigest(r.sealed),
               entities: r.entities.map((e) => ({ ...e })),
             }),
           );

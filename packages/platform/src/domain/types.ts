@@ -1,5 +1,6 @@
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
 import type { TokenStats } from '@credence/core/risk/token-summary';
+import type { SealedDetail } from '@credence/core/sealing/sealed-detail';
 import type { AmountBand } from '@credence/core/wire/amount-band';
 import type { SignedKeyStatement } from '@credence/core/wire/key-statements';
 import type { Category, EntityRole, LinkType, ReportType } from '@credence/core/wire/vocabulary';
@@ -76,6 +77,8 @@ export interface IngestReport {
   /** The script's fingerprint and, where the member opted in, the masked narrative. */
   readonly fingerprint?: string | undefined;
   readonly script?: string | undefined;
+  /** The narrative and exact loss sealed to the member's own key: ciphertext only. */
+  readonly sealed?: SealedDetail | undefined;
   /** SHA-256 (hex) of the report's canonical JSON: equal refs with equal hashes are repeats. */
   readonly contentHash: string;
 }
@@ -225,6 +228,8 @@ export interface StoredReport {
   readonly createdAt: number;
   readonly retractedAt: number | undefined;
   readonly retractReason: string | undefined;
+  /** The sealed detail as the member sent it (which only its key, or a disclosure, opens). */
+  readonly sealed: SealedDetail | undefined;
 }
 
 /** What one member's reports of one type say about one token (the summary at ingest). */

@@ -260,6 +260,7 @@ export class IngestionService {
       })),
       fingerprint: r.fingerprint,
       script: r.script,
+      sealed: r.sealed,
       contentHash: hashes[i] as string,
     }));
     const result = await reused(this.store.ingestReports(record, reports));

@@ -6,6 +6,7 @@ import {
   type TokenStats,
   widen,
 } from '@credence/core/risk/token-summary';
+import type { SealedDetail } from '@credence/core/sealing/sealed-detail';
 import type { Category, ReportType } from '@credence/core/wire/vocabulary';
 import type { IngestEntity, IngestReport, TokenRef } from '../domain/types.js';
 
@@ -71,3 +72,27 @@ export const entitiesJson = (entities: readonly IngestEntity[]): string =>
   JSON.stringify(
     entities.map((e) => ({ role: e.role, kind: e.kind, token: e.token, keyId: e.keyId })),
   );
+
+/** A report's sealed detail as the reports table keeps it (JSON), or NULL. */
+export const sealedJson = (sealed: SealedDetail | undefined): string | null =>
+  sealed === undefined
+    ? null
+    : JSON.stringify({
+        suite: sealed.suite,
+        enc: sealed.enc,
+        salt: sealed.salt,
+        ciphertext: sealed.ciphertext,
+      });
+
+/**
+ * A stored sealed detail read back; a value that is not JSON (a store altered by hand)
+ * is passed on as text, so that the audit finds its digest wrong instead of failing.
+ */
+export function sealedOf(text: string | null | undefined): SealedDetail | undefined {
+  if (text === null || text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as SealedDetail;
+  } catch {
+    return { suite: 'unreadable', enc: text, salt: '', ciphertext: '' } as unknown as SealedDetail;
+  }
+}

@@ -22,6 +22,7 @@ import { HASH_SIZE, hashLeaf } from '@credence/core/merkle/hash';
 import { type CompletedNode, TreeBuilder } from '@credence/core/merkle/tree-builder';
 import { canonicalJson } from '@credence/core/signing/canonical-json';
 import type { IngestLink, IngestReport, LogAppend, OprfUsage } from '../domain/types.js';
+import { sealedOf } from './aggregate.js';
 import { analysisRecord } from './analysis-rows.js';
 
 /**
@@ -270,6 +271,7 @@ export interface StoredReportRow {
   readonly batch_id: string;
   readonly fingerprint: string | null;
   readonly script: string | null;
+  readonly sealed: string | null;
   readonly created_at: number;
   readonly retracted_at: number | null;
   readonly retract_reason: string | null;
@@ -317,6 +319,7 @@ export const reportRecordOf = (r: StoredReportRow): StoredReportRecord => ({
   batchId: r.batch_id,
   fingerprint: r.fingerprint,
   script: r.script,
+  sealed: sealedOf(r.sealed) ?? null,
   createdAt: Number(r.created_at),
   retractedAt: r.retracted_at === null ? null : Number(r.retracted_at),
   retractReason: r.retract_reason,

@@ -11,6 +11,7 @@ import type {
   SigningKeyRow,
   StoredReport,
 } from '../domain/types.js';
+import { sealedOf } from './aggregate.js';
 
 /**
  * Rows as both adapters read them (the SQLite and PostgreSQL schemas share column
@@ -38,6 +39,8 @@ export interface ReportRow {
   created_at: number;
   retracted_at: number | null;
   retract_reason: string | null;
+  /** The sealed detail as JSON, or NULL. */
+  sealed: string | null;
 }
 
 export interface AlertRow {
@@ -91,6 +94,7 @@ export const reportOf = (row: ReportRow): StoredReport => ({
   createdAt: row.created_at,
   retractedAt: row.retracted_at ?? undefined,
   retractReason: row.retract_reason ?? undefined,
+  sealed: sealedOf(row.sealed),
 });
 
 export interface LinkEvidenceRow {

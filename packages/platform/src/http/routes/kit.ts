@@ -95,6 +95,7 @@ export function reportJson(r: StoredReport) {
     ...(r.loss === undefined ? {} : { loss: r.loss }),
     entities: r.entities,
     createdAt: new Date(r.createdAt).toISOString(),
+    ...(r.sealed === undefined ? {} : { sealed: r.sealed }),
     ...(r.retractedAt === undefined
       ? {}
       : {

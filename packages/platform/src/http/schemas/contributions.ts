@@ -26,6 +26,25 @@ const SCRIPT = {
   description: 'the masked narrative, where the reporting member opted in',
 } as const;
 
+/**
+ * A report's narrative and exact loss sealed to its member's key (core/sealing): the
+ * platform keeps the ciphertext and never a key. The largest detail is a 20,000-character
+ * narrative of characters JSON escapes to six bytes, with its loss: about 120,070 bytes
+ * sealed, 160,100 characters of base64url.
+ */
+export const SEALED = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['suite', 'enc', 'salt', 'ciphertext'],
+  properties: {
+    suite: { const: 'X25519-SHA256-ChaCha20Poly1305' },
+    enc: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' },
+    salt: { type: 'string', pattern: '^[A-Za-z0-9_-]{22}$' },
+    ciphertext: { type: 'string', minLength: 22, maxLength: 160_200, pattern: '^[A-Za-z0-9_-]+$' },
+  },
+  description: "the narrative and exact loss, sealed to the reporting member's key (HPKE)",
+} as const;
+
 export const tokenizedReport = {
   type: 'object',
   additionalProperties: false,
@@ -58,6 +77,7 @@ export const tokenizedReport = {
       description: "MinHash of the masked narrative (the script's fingerprint)",
     },
     script: SCRIPT,
+    sealed: SEALED,
   },
 } as const;
 
@@ -206,6 +226,7 @@ export const storedReport = {
     createdAt: { type: 'string' },
     retractedAt: { type: 'string' },
     retractReason: { type: 'string' },
+    sealed: SEALED,
   },
 } as const;
 

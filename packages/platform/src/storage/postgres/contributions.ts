@@ -12,7 +12,7 @@ import type {
   ItemOutcome,
   LogAppend,
 } from '../../domain/types.js';
-import { distinctTokens, entitiesJson, recount, statDeltas } from '../aggregate.js';
+import { distinctTokens, entitiesJson, recount, sealedJson, statDeltas } from '../aggregate.js';
 import { BatchReusedError, newId } from '../ids.js';
 import {
   givenTokens,
@@ -137,9 +137,9 @@ export async function ingestReportsTx(
   if (accepted.length === 0)
     return { outcomes, seq: await runPgSteps(client, currentSeq()), alerts: 0, log: undefined };
   await client.query(
-    `INSERT INTO reports (id, member_id, ref, type, category, occurred_at, loss, entities, content_hash, batch_id, created_at, fingerprint, script)
-   SELECT id, $1, ref, type, category, occurred_at, loss, entities, content_hash, $2, $3, fingerprint, script
-   FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[]) AS t(id, ref, type, category, occurred_at, loss, entities, content_hash, fingerprint, script)`,
+    `INSERT INTO reports (id, member_id, ref, type, category, occurred_at, loss, entities, content_hash, batch_id, created_at, fingerprint, script, sealed)
+   SELECT id, $1, ref, type, category, occurred_at, loss, entities, content_hash, $2, $3, fingerprint, script, sealed
+   FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[]) AS t(id, ref, type, category, occurred_at, loss, entities, content_hash, fingerprint, script, sealed)`,
     [
       batch.memberId,
       batch.batchId,
@@ -154,6 +154,7 @@ export async function ingestReportsTx(
       accepted.map((r) => r.contentHash),
       accepted.map((r) => r.fingerprint ?? null),
       accepted.map((r) => r.script ?? null),
+      accepted.map((r) => sealedJson(r.sealed)),
     ],
   );
   const entities = accepted.flatMap((r) => r.entities.map((e) => ({ ...e, reportId: r.id })));

@@ -164,6 +164,14 @@ const MIGRATIONS: readonly { readonly version: string; readonly sql: (t: Ddl) =>
       CREATE TABLE witnesses (vkey TEXT PRIMARY KEY, added_at ${t.big} NOT NULL);
     `,
   },
+  {
+    // A report's narrative and exact loss sealed to its member's key (issue 15): the
+    // ciphertext as JSON (core/sealing/sealed-detail.ts), which the report's entry binds.
+    version: '2026-12-05-01-sealed-details',
+    sql: () => `
+      ALTER TABLE reports ADD COLUMN sealed TEXT;
+    `,
+  },
 ];
 
 /** The migrations as the dialect runs them, in order. */

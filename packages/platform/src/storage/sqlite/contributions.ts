@@ -12,7 +12,7 @@ import type {
   ItemOutcome,
   LogAppend,
 } from '../../domain/types.js';
-import { distinctTokens, entitiesJson, recount, statDeltas } from '../aggregate.js';
+import { distinctTokens, entitiesJson, recount, sealedJson, statDeltas } from '../aggregate.js';
 import { BatchReusedError, newId } from '../ids.js';
 import {
   givenTokens,
@@ -141,7 +141,7 @@ export class SqliteContributions {
       { id: string; content_hash: string; batch_id: string }
     >('SELECT id, content_hash, batch_id FROM reports WHERE member_id = ? AND ref = ?');
     const insertReport = this.db.prepare(
-      'INSERT INTO reports (id, member_id, ref, type, category, occurred_at, loss, entities, content_hash, batch_id, created_at, fingerprint, script) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO reports (id, member_id, ref, type, category, occurred_at, loss, entities, content_hash, batch_id, created_at, fingerprint, script, sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const insertEntity = this.db.prepare(
       'INSERT OR IGNORE INTO report_entities (token, report_id, role, kind, key_id, member_id) VALUES (?, ?, ?, ?, ?, ?)',
@@ -173,6 +173,7 @@ export class SqliteContributions {
           batch.receivedAt,
           r.fingerprint ?? null,
           r.script ?? null,
+          sealedJson(r.sealed),
         );
         for (const e of r.entities)
           insertEntity.run(e.token, r.id, e.role, e.kind, e.keyId, batch.memberId);
