@@ -55,12 +55,7 @@ export async function openOwnDetail(options: {
   readonly keys: SealingKeys;
   readonly ref: string;
 }): Promise<{ readonly id: string; readonly detail: Detail | undefined }> {
-  const found = await reportByRef(options.platform, options.ref);
-  if (found === undefined)
-    throw new MemberError(
-      'member.platform_refused',
-      `no report of yours has the ref ${options.ref} (it was never submitted, or was refused)`,
-    );
+  const found = await ownReport(options.platform, options.ref);
   const report = await platformRequest<StoredOwnReport>(
     options.platform,
     'GET',
@@ -75,6 +70,17 @@ export async function openOwnDetail(options: {
     id: report.id,
     detail: await openDetail(options.keys.privateKey, binding, report.sealed),
   };
+}
+
+/** The member's report with this ref; a refusal naming the ref where it has none. */
+async function ownReport(platform: PlatformEndpoint, ref: string): Promise<OwnReport> {
+  const report = await reportByRef(platform, ref);
+  if (report === undefined)
+    throw new MemberError(
+      'member.platform_refused',
+      `no report of yours has the ref ${ref} (it was never submitted, or was refused)`,
+    );
+  return report;
 }
 
 export interface Retraction {
@@ -98,12 +104,7 @@ export async function retractReport(options: {
   readonly ref: string;
   readonly reason: string;
 }): Promise<Retraction> {
-  const report = await reportByRef(options.platform, options.ref);
-  if (report === undefined)
-    throw new MemberError(
-      'member.platform_refused',
-      `no report of yours has the ref ${options.ref} (it was never submitted, or was refused)`,
-    );
+  const report = await ownReport(options.platform, options.ref);
   const answer = await platformRequest<{ retractedAt: string; log: Receipt }>(
     options.platform,
     'POST',

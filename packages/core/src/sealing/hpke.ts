@@ -43,18 +43,20 @@ const raw32 = (text: string): Uint8Array => {
   return bytes;
 };
 
-export async function importPublicKey(publicKey: string): Promise<HpkeKey> {
+/** A raw key through the suite's own deserializer; any failure is `sealing.key`. */
+async function importKey(
+  deserialize: (bytes: Uint8Array) => Promise<HpkeKey>,
+  text: string,
+): Promise<HpkeKey> {
   try {
-    return await suite.kem.deserializePublicKey(raw32(publicKey));
+    return await deserialize(raw32(text));
   } catch (error) {
     throw error instanceof SealingError ? error : new SealingError('sealing.key', { cause: error });
   }
 }
 
-export async function importPrivateKey(privateKey: string): Promise<HpkeKey> {
-  try {
-    return await suite.kem.deserializePrivateKey(raw32(privateKey));
-  } catch (error) {
-    throw error instanceof SealingError ? error : new SealingError('sealing.key', { cause: error });
-  }
-}
+export const importPublicKey = (publicKey: string): Promise<HpkeKey> =>
+  importKey((b) => suite.kem.deserializePublicKey(b), publicKey);
+
+export const importPrivateKey = (privateKey: string): Promise<HpkeKey> =>
+  importKey((b) => suite.kem.deserializePrivateKey(b), privateKey);
