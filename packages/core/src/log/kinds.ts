@@ -134,6 +134,14 @@ export const ENTRY_KINDS = {
     unique: false,
     describe: (e) => `the ${e.subject.split('/')[1] ?? ''} alerts raised by a write of ${e.member}`,
   },
+  case_event: {
+    role: 'event',
+    writers: ['member'],
+    subject: 'case/<case id>/<step>[/<legal basis type, disclosure id or refusal>]',
+    record: 'event',
+    unique: false,
+    describe: (e) => `the ${e.subject} step of ${e.member}`,
+  },
 } as const satisfies Readonly<Record<string, EntryKindDeclaration>>;
 
 export type LogEntryKind = keyof typeof ENTRY_KINDS;

@@ -11,6 +11,8 @@ export const SEALING_ERRORS = {
     'not a sealed detail: the suite, a 32-byte enc, a 16-byte salt and a ciphertext, each base64url without padding',
   'sealing.open':
     'the sealed detail does not open with this key for this report: another key, another report, or altered',
+  'sealing.grant':
+    'not a grant: a data key of 32 bytes re-sealed to the recipient key its case names',
   'sealing.detail':
     'not a detail: a JSON object with an optional narrative (text) and an optional exact loss (yuan, a number from 0)',
 } as const satisfies Record<string, string>;
