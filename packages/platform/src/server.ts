@@ -8,12 +8,14 @@ import {
 } from '@credence/core/signing/ed25519';
 import { readTls, reloadServerTls, type TlsFiles } from '@credence/server-kit/tls';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { Disclosure } from './domain/types.js';
 import { buildPlatformApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { DEFAULT_REQUEST_RATES, RequestLimiter, type RequestRates } from './http/request-limits.js';
-import { AlertHub } from './services/alerts.js';
+import { type AlertHub, alertHub, MemberFeed } from './services/alerts.js';
 import { AnalysisService } from './services/analysis.js';
 import { Background } from './services/background.js';
+import { CaseService } from './services/cases.js';
 import { CheckLedger } from './services/check-ledger.js';
 import { CheckService } from './services/check-service.js';
 import { CheckView } from './services/check-view.js';
@@ -50,6 +52,8 @@ export interface PlatformConfig {
   readonly webhooks?: boolean;
   /** The clock of webhook retries (tests). */
   readonly webhookClock?: () => number;
+  /** The clock cases hold legal bases to (tests; default Date.now). */
+  readonly caseClock?: () => number;
   /**
    * Webhook receivers inside the operator's network that members may use: address ranges
    * (CIDR), addresses, or host:port (see WebhookTargets). None by default.
@@ -176,7 +180,13 @@ export async function createPlatform(
     onKeysChanged: () => ingestion.invalidateKeys(),
     ...(config.keyWaitingMs === undefined ? {} : { keyWaitingMs: config.keyWaitingMs }),
   });
-  const alerts = new AlertHub(store);
+  const alerts = alertHub(store);
+  const cases = new CaseService(store, analysis, config.caseClock);
+  const disclosureFeed = new MemberFeed<Disclosure, number>(
+    (owner, after, limit) =>
+      store.listDisclosures({ owner, status: 'requested' }, after ?? 0, limit),
+    (d) => d.id,
+  );
   const key = platformKey(config.keyFile);
   const log = new LogService(
     store,
@@ -196,6 +206,7 @@ export async function createPlatform(
     await view.catchUp();
     await analysis.refresh();
     await alerts.poke();
+    await disclosureFeed.poke();
   };
   const dispatcher = new WebhookDispatcher(store, privateKeyFromJwk(key.privateJwk), {
     targets,
@@ -211,6 +222,8 @@ export async function createPlatform(
     members,
     policies,
     alerts,
+    cases,
+    disclosureFeed,
     log,
     checkLedger,
     metrics,
@@ -221,7 +234,10 @@ export async function createPlatform(
     webhookTest: (url) => dispatcher.test(url),
     logger: config.logger ?? false,
     ...(tls === undefined ? {} : { tls }),
-    onChange: () => void alerts.poke(),
+    onChange: () => {
+      void alerts.poke();
+      void disclosureFeed.poke();
+    },
   });
   background.logTo(app.log);
   let watch: { close(): Promise<void> } | undefined;

@@ -29,6 +29,15 @@ export const PLATFORM_ERROR_CODES = [
   'log.range',
   'log.witness_unknown',
   'log.cosignature_invalid',
+  'case.not_found',
+  'case.closed',
+  'case.expired',
+  'case.item_unknown',
+  'case.report_outside',
+  'disclosure.not_found',
+  'disclosure.decided',
+  'disclosure.not_granted',
+  'disclosure.recipient',
 ] as const;
 export type PlatformErrorCode = (typeof PLATFORM_ERROR_CODES)[number];
 

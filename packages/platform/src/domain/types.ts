@@ -1,7 +1,14 @@
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
 import type { TokenStats } from '@credence/core/risk/token-summary';
+import type { SealedGrant } from '@credence/core/sealing/grant';
 import type { SealedDetail } from '@credence/core/sealing/sealed-detail';
 import type { AmountBand } from '@credence/core/wire/amount-band';
+import type {
+  CaseItemKind,
+  DisclosureState,
+  LegalBasis,
+  LegalBasisType,
+} from '@credence/core/wire/cases';
 import type { SignedKeyStatement } from '@credence/core/wire/key-statements';
 import type { Category, EntityRole, LinkType, ReportType } from '@credence/core/wire/vocabulary';
 
@@ -365,4 +372,56 @@ export interface StoredAnalysis {
   readonly id: number;
   readonly createdAt: number;
   readonly body: string;
+}
+
+/** A police case as the store keeps it (docs/cases.md). */
+export interface CaseRecord {
+  readonly id: string;
+  /** The police member that opened it: the only member that sees it. */
+  readonly police: string;
+  readonly basis: LegalBasis;
+  /** The investigator's sealing key (raw X25519, base64url): grants are sealed to it. */
+  readonly recipient: string;
+  readonly expiresAt: number;
+  readonly createdAt: number;
+  readonly closedAt: number | undefined;
+  readonly items: number;
+  readonly reports: number;
+}
+
+/** Something attached to a case, and how many reports it brought in. */
+export interface CaseItem {
+  readonly kind: CaseItemKind;
+  readonly item: string;
+  readonly reports: number;
+  readonly attachedAt: number;
+}
+
+/** A report in a case: whose, which, and the item that brought it in. */
+export interface CaseReport {
+  readonly member: string;
+  readonly report: string;
+  readonly via: string;
+  readonly attachedAt: number;
+}
+
+/** A disclosure request and what became of it. */
+export interface Disclosure {
+  readonly id: number;
+  readonly case: string;
+  readonly police: string;
+  readonly owner: string;
+  readonly report: string;
+  readonly status: DisclosureState;
+  readonly basisType: LegalBasisType;
+  /** The case's legal basis and recipient key: what the owner decides on and seals to. */
+  readonly basis: LegalBasis;
+  readonly recipient: string;
+  /** The report as stored now (undefined only if the store lost it). */
+  readonly reportRecord: StoredReport | undefined;
+  readonly requestedAt: number;
+  readonly decidedAt: number | undefined;
+  readonly grant: SealedGrant | undefined;
+  readonly reason: string | undefined;
+  readonly fetchedAt: number | undefined;
 }

@@ -6,6 +6,7 @@ import { MAX_BODY_BYTES, useBodyLimits } from './body-limits.js';
 import { RequestLimiter } from './request-limits.js';
 import { analysisRoutes } from './routes/analysis.js';
 import { auditRoutes } from './routes/audit.js';
+import { caseRoutes } from './routes/cases.js';
 import { checkRoutes } from './routes/checks.js';
 import { contributionRoutes } from './routes/contributions.js';
 import type { PlatformDeps } from './routes/kit.js';
@@ -90,6 +91,7 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
   await app.register(checkRoutes(deps));
   await app.register(watchRoutes(deps));
   await app.register(memberRoutes(deps));
+  await app.register(caseRoutes(deps));
 
   return app;
 }

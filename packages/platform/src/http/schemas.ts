@@ -5,6 +5,7 @@
  */
 export * from './schemas/analysis.js';
 export * from './schemas/audit.js';
+export * from './schemas/cases.js';
 export * from './schemas/checks.js';
 export * from './schemas/common.js';
 export * from './schemas/contributions.js';

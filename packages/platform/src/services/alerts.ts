@@ -15,22 +15,23 @@ export function parseCursor(text: string | undefined): Cursor | undefined {
   return m ? { seq: Number(m[1]), id: Number(m[2]) } : undefined;
 }
 
-type Listener = (alerts: Alert[]) => void;
-
 /**
- * Live alerts for server-sent events: members with an open stream are told about their
- * new alerts whenever the change sequence moves (a write here, or one announced by
- * another process).
+ * A feed per member for server-sent events: members with an open stream are told of
+ * what is new for them (after the cursor they hold) whenever `poke` is called — a write
+ * here, or one another process announced.
  */
-export class AlertHub {
+export class MemberFeed<T, C> {
   private readonly listeners = new Map<
     string,
-    Set<{ cursor: Cursor | undefined; send: Listener }>
+    Set<{ cursor: C | undefined; send: (items: T[]) => void }>
   >();
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly list: (memberId: string, after: C | undefined, limit: number) => Promise<T[]>,
+    private readonly cursorOf: (item: T) => C,
+  ) {}
 
-  subscribe(memberId: string, cursor: Cursor | undefined, send: Listener): () => void {
+  subscribe(memberId: string, cursor: C | undefined, send: (items: T[]) => void): () => void {
     const entry = { cursor, send };
     let set = this.listeners.get(memberId);
     if (set === undefined) {
@@ -53,18 +54,17 @@ export class AlertHub {
 
   private async deliver(
     memberId: string,
-    entry: { cursor: Cursor | undefined; send: Listener },
+    entry: { cursor: C | undefined; send: (items: T[]) => void },
   ): Promise<void> {
     for (;;) {
-      const alerts = await this.store.listAlerts(memberId, entry.cursor, 500);
-      if (alerts.length === 0) return;
-      const last = alerts[alerts.length - 1] as Alert;
-      entry.cursor = { seq: last.seq, id: last.id };
-      entry.send(alerts);
+      const items = await this.list(memberId, entry.cursor, 500);
+      if (items.length === 0) return;
+      entry.cursor = this.cursorOf(items[items.length - 1] as T);
+      entry.send(items);
     }
   }
 
-  /** Called when the change sequence moves. */
+  /** Called when something new may be there. */
   async poke(): Promise<void> {
     const work: Promise<void>[] = [];
     for (const [memberId, set] of this.listeners)
@@ -72,3 +72,12 @@ export class AlertHub {
     await Promise.allSettled(work);
   }
 }
+
+/** Live alerts: a member's new alerts whenever the change sequence moves. */
+export type AlertHub = MemberFeed<Alert, Cursor>;
+
+export const alertHub = (store: Store): AlertHub =>
+  new MemberFeed(
+    (memberId, after, limit) => store.listAlerts(memberId, after, limit),
+    (a) => ({ seq: a.seq, id: a.id }),
+  );

@@ -250,6 +250,14 @@ export class AnalysisService {
     };
   }
 
+  /**
+   * Every report of a campaign of the latest run, by member and id: what a police case
+   * that attaches it holds. Undefined: no such campaign.
+   */
+  campaignReports(id: string): readonly { member: string; report: string }[] | undefined {
+    return this.latest?.campaigns.get(id)?.reports.map(([member, report]) => ({ member, report }));
+  }
+
   /** A campaign, with the asking member's own reports in it (never another member's). */
   campaign(
     id: string,

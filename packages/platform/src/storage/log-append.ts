@@ -181,12 +181,12 @@ export function oprfUsageEntry(u: OprfUsage, at: number): EntryToAppend {
 }
 
 /**
- * Member, key, policy, analysis and key-server events: the digest of what changed, and
+ * Member, key, key-server and case events: the digest of what changed, and
  * the record itself to keep beside the log (never a credential: an event says that one
  * was issued, not what it is).
  */
 export function eventEntry(
-  kind: 'member_event' | 'key_event' | 'oprf_usage',
+  kind: 'member_event' | 'key_event' | 'oprf_usage' | 'case_event',
   memberId: string,
   subject: string,
   at: number,

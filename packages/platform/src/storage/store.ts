@@ -1,11 +1,16 @@
 import type { AuditRecord } from '@credence/core/log/audit-records';
 import type { LogEntry } from '@credence/core/log/entries';
 import type { NodeId } from '@credence/core/merkle/tree-builder';
+import type { CaseItemKind } from '@credence/core/wire/cases';
 import type {
   Alert,
   AnalysisWrite,
   AuditCounts,
   BatchRecord,
+  CaseItem,
+  CaseRecord,
+  CaseReport,
+  Disclosure,
   Enrolment,
   EnrolmentResult,
   EvidenceLinkRow,
@@ -33,6 +38,7 @@ import type {
 } from '../domain/types.js';
 import type { AuditStatePage, AuditTable } from './audit-state.js';
 import type { AuditSubject } from './log-append.js';
+import type { Decision, DisclosureFilter, NewCase, ReportKey } from './sql/cases.js';
 
 /** Members, their credentials, signing keys and shares; who may do what. */
 export interface MemberStore {
@@ -252,6 +258,51 @@ export interface AnalysisStore {
   getAnalysis(id: number): Promise<StoredAnalysis | undefined>;
 }
 
+/** Police cases and disclosure requests (docs/cases.md); every step logged in its transaction. */
+export interface CaseStore {
+  openCase(c: NewCase): Promise<void>;
+  getCase(id: string): Promise<CaseRecord | undefined>;
+  /** Cases in id order after `after`: one police member's, or everyone's. */
+  listCases(
+    police: string | undefined,
+    after: string | undefined,
+    limit: number,
+  ): Promise<CaseRecord[]>;
+  /** Closes an open case of this police member; false when there is none. */
+  closeCase(id: string, police: string, at: number): Promise<boolean>;
+  /** Reports that stand and name one of the tokens, in (member, id) order. */
+  reportsWithTokens(tokens: readonly string[]): Promise<ReportKey[]>;
+  reportExists(key: ReportKey): Promise<boolean>;
+  /** Attaches items and the reports each brings in; repeats add nothing. */
+  attachItems(
+    caseId: string,
+    police: string,
+    items: readonly { kind: CaseItemKind; item: string; reports: readonly ReportKey[] }[],
+    at: number,
+  ): Promise<{ attached: number; reports: number }>;
+  caseItems(caseId: string): Promise<CaseItem[]>;
+  caseReports(caseId: string, after: ReportKey | undefined, limit: number): Promise<CaseReport[]>;
+  /** One request per report of the case (kept when asked before); none if any is outside it. */
+  requestDisclosures(
+    caseId: string,
+    police: string,
+    reports: readonly ReportKey[],
+    at: number,
+  ): Promise<{ outside: ReportKey[]; disclosures: Disclosure[]; created: number }>;
+  getDisclosure(id: number): Promise<Disclosure | undefined>;
+  listDisclosures(filter: DisclosureFilter, after: number, limit: number): Promise<Disclosure[]>;
+  /** The owner's grant or denial, once. */
+  decideDisclosure(
+    id: number,
+    owner: string,
+    decision: Decision,
+    at: number,
+  ): Promise<'ok' | 'not_found' | 'decided'>;
+  disclosureFetched(d: Disclosure, at: number): Promise<void>;
+  /** Logs a refused step (the refusal changes nothing else). */
+  caseRefusal(caseId: string, actor: string, code: string, at: number): Promise<void>;
+}
+
 /** The operator's policies, versioned. */
 export interface PolicyStore {
   latestPolicy(): Promise<PolicyRecord | undefined>;
@@ -280,7 +331,8 @@ export interface Store
     LogStore,
     AuditStore,
     AnalysisStore,
-    PolicyStore {
+    PolicyStore,
+    CaseStore {
   readonly dialect: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -1,9 +1,10 @@
 import type { TlsMaterial } from '@credence/server-kit/tls';
-import type { FastifyRequest, FastifyServerOptions } from 'fastify';
+import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import type { Registry } from 'prom-client';
-import type { Member, Role, StoredReport } from '../../domain/types.js';
-import type { AlertHub } from '../../services/alerts.js';
+import type { Disclosure, Member, Role, StoredReport } from '../../domain/types.js';
+import type { AlertHub, MemberFeed } from '../../services/alerts.js';
 import type { AnalysisService } from '../../services/analysis.js';
+import type { CaseService } from '../../services/cases.js';
 import type { CheckLedger } from '../../services/check-ledger.js';
 import type { CheckAnswer, CheckService } from '../../services/check-service.js';
 import type { CheckView } from '../../services/check-view.js';
@@ -38,6 +39,9 @@ export interface PlatformDeps {
   readonly members: MemberService;
   readonly policies: PolicyService;
   readonly alerts: AlertHub;
+  readonly cases: CaseService;
+  /** Requests that wait for an owner's decision, for its agent's stream. */
+  readonly disclosureFeed: MemberFeed<Disclosure, number>;
   readonly log: LogService;
   readonly checkLedger: CheckLedger;
   readonly metrics: PlatformMetrics;
@@ -148,3 +152,30 @@ export const idParams = {
   required: ['id'],
   properties: { id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } },
 } as const;
+
+/**
+ * Answers a request with server-sent events: `subscribe` is handed the writer of one
+ * event and returns its unsubscribe, called when the client goes. A comment every 15 s
+ * keeps proxies from closing an idle stream.
+ */
+export function streamEvents(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  subscribe: (write: (id: string, event: string, data: unknown) => void) => () => void,
+): void {
+  reply.hijack();
+  reply.raw.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  });
+  reply.raw.write(': connected\n\n');
+  const unsubscribe = subscribe((id, event, data) =>
+    reply.raw.write(`id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
+  );
+  const heartbeat = setInterval(() => reply.raw.write(': heartbeat\n\n'), 15_000);
+  request.raw.on('close', () => {
+    clearInterval(heartbeat);
+    unsubscribe();
+  });
+}

@@ -3,7 +3,7 @@ import { formatCursor, parseCursor } from '../../services/alerts.js';
 import { alertJson } from '../../services/webhooks.js';
 import * as S from '../schemas.js';
 import type { RouteApp, RoutePlugin } from '../type-provider.js';
-import { cursorQuery, MEMBERS, me, type PlatformDeps, problems } from './kit.js';
+import { cursorQuery, MEMBERS, me, type PlatformDeps, problems, streamEvents } from './kit.js';
 
 /** Watchlists, alerts (pages and a server-sent stream) and webhooks: a member's own only. */
 export function watchRoutes(deps: PlatformDeps): RoutePlugin {
@@ -121,24 +121,11 @@ function alertFeeds(app: RouteApp, deps: PlatformDeps): void {
     async (request, reply) => {
       const header = request.headers['last-event-id'];
       const cursor = parseCursor(typeof header === 'string' ? header : request.query.after);
-      reply.hijack();
-      reply.raw.writeHead(200, {
-        'content-type': 'text/event-stream',
-        'cache-control': 'no-cache',
-        connection: 'keep-alive',
-      });
-      reply.raw.write(': connected\n\n');
-      const unsubscribe = deps.alerts.subscribe(me(request).id, cursor, (alerts) => {
-        for (const a of alerts)
-          reply.raw.write(
-            `id: ${formatCursor(a)}\nevent: alert\ndata: ${JSON.stringify(alertJson(a))}\n\n`,
-          );
-      });
-      const heartbeat = setInterval(() => reply.raw.write(': heartbeat\n\n'), 15_000);
-      request.raw.on('close', () => {
-        clearInterval(heartbeat);
-        unsubscribe();
-      });
+      streamEvents(request, reply, (write) =>
+        deps.alerts.subscribe(me(request).id, cursor, (alerts) => {
+          for (const a of alerts) write(formatCursor(a), 'alert', alertJson(a));
+        }),
+      );
     },
   );
 }

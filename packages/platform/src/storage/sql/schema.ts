@@ -172,6 +172,21 @@ const MIGRATIONS: readonly { readonly version: string; readonly sql: (t: Ddl) =>
       ALTER TABLE reports ADD COLUMN sealed TEXT;
     `,
   },
+  {
+    // Police cases and disclosures (issue 15, docs/cases.md): a case with its legal basis
+    // and recipient key, what is attached to it and the reports that brings in, and each
+    // disclosure request with its grant (the data key re-sealed to the recipient).
+    version: '2026-12-05-02-cases',
+    sql: (t) => `
+      CREATE TABLE cases (id TEXT PRIMARY KEY, member_id TEXT NOT NULL, basis TEXT NOT NULL, basis_type TEXT NOT NULL, recipient TEXT NOT NULL, expires_at ${t.big} NOT NULL, created_at ${t.big} NOT NULL, closed_at ${t.big})${t.keyed};
+      CREATE INDEX cases_member ON cases (member_id, id);
+      CREATE TABLE case_items (case_id TEXT NOT NULL, kind TEXT NOT NULL, item TEXT NOT NULL, reports INTEGER NOT NULL, attached_at ${t.big} NOT NULL, PRIMARY KEY (case_id, kind, item))${t.keyed};
+      CREATE TABLE case_reports (case_id TEXT NOT NULL, member_id TEXT NOT NULL, report_id TEXT NOT NULL, via TEXT NOT NULL, attached_at ${t.big} NOT NULL, PRIMARY KEY (case_id, member_id, report_id))${t.keyed};
+      CREATE TABLE disclosures (id ${t.big} PRIMARY KEY, case_id TEXT NOT NULL, police_id TEXT NOT NULL, owner_id TEXT NOT NULL, report_id TEXT NOT NULL, status TEXT NOT NULL, requested_at ${t.big} NOT NULL, decided_at ${t.big}, grant_box TEXT, reason TEXT, fetched_at ${t.big}, UNIQUE (case_id, owner_id, report_id));
+      CREATE INDEX disclosures_owner ON disclosures (owner_id, id);
+      CREATE INDEX disclosures_case ON disclosures (case_id, id);
+    `,
+  },
 ];
 
 /** The migrations as the dialect runs them, in order. */

@@ -7,7 +7,7 @@ export const CHANGES_CHANNEL = 'credence_changes';
  * Tells other API processes of a change at commit (PostgreSQL's NOTIFY is delivered
  * when the transaction commits); SQLite has no other process to tell.
  */
-function* announce(what: string): Step<void> {
+export function* announce(what: string): Step<void> {
   if ((yield* dialect()) === 'postgres')
     yield* all('SELECT pg_notify(?, ?)', CHANGES_CHANNEL, what);
 }

@@ -1,8 +1,13 @@
 import type { AuditRecord } from '@credence/core/log/audit-records';
 import type { LogEntry } from '@credence/core/log/entries';
+import type { CaseItemKind } from '@credence/core/wire/cases';
 import type {
   Alert,
   AuditCounts,
+  CaseItem,
+  CaseRecord,
+  CaseReport,
+  Disclosure,
   Enrolment,
   EnrolmentResult,
   EvidenceLinkRow,
@@ -26,6 +31,7 @@ import type {
 import type { AuditStatePage, AuditTable } from '../audit-state.js';
 import type { AuditSubject } from '../log-append.js';
 import * as audit from './audit.js';
+import * as cases from './cases.js';
 import * as log from './log.js';
 import * as members from './members.js';
 import * as policies from './policies.js';
@@ -288,5 +294,92 @@ export abstract class SqlStore {
 
   putPolicy(body: unknown, createdBy: string, at: number): Promise<number> {
     return this.transaction(policies.putPolicy(body, createdBy, at));
+  }
+
+  openCase(c: cases.NewCase): Promise<void> {
+    return this.transaction(cases.openCase(c));
+  }
+
+  getCase(id: string): Promise<CaseRecord | undefined> {
+    return this.autocommit(cases.getCase(id));
+  }
+
+  listCases(
+    police: string | undefined,
+    after: string | undefined,
+    limit: number,
+  ): Promise<CaseRecord[]> {
+    return this.autocommit(cases.listCases(police, after, limit));
+  }
+
+  closeCase(id: string, police: string, at: number): Promise<boolean> {
+    return this.transaction(cases.closeCase(id, police, at));
+  }
+
+  reportsWithTokens(tokens: readonly string[]): Promise<cases.ReportKey[]> {
+    return this.autocommit(cases.reportsWithTokens(tokens));
+  }
+
+  reportExists(key: cases.ReportKey): Promise<boolean> {
+    return this.autocommit(cases.reportExists(key));
+  }
+
+  attachItems(
+    caseId: string,
+    police: string,
+    items: readonly { kind: CaseItemKind; item: string; reports: readonly cases.ReportKey[] }[],
+    at: number,
+  ): Promise<{ attached: number; reports: number }> {
+    return this.transaction(cases.attachItems(caseId, police, items, at));
+  }
+
+  caseItems(caseId: string): Promise<CaseItem[]> {
+    return this.autocommit(cases.caseItems(caseId));
+  }
+
+  caseReports(
+    caseId: string,
+    after: cases.ReportKey | undefined,
+    limit: number,
+  ): Promise<CaseReport[]> {
+    return this.autocommit(cases.caseReports(caseId, after, limit));
+  }
+
+  requestDisclosures(
+    caseId: string,
+    police: string,
+    reports: readonly cases.ReportKey[],
+    at: number,
+  ): Promise<{ outside: cases.ReportKey[]; disclosures: Disclosure[]; created: number }> {
+    return this.transaction(cases.requestDisclosures(caseId, police, reports, at));
+  }
+
+  getDisclosure(id: number): Promise<Disclosure | undefined> {
+    return this.autocommit(cases.getDisclosure(id));
+  }
+
+  listDisclosures(
+    filter: cases.DisclosureFilter,
+    after: number,
+    limit: number,
+  ): Promise<Disclosure[]> {
+    return this.autocommit(cases.listDisclosures(filter, after, limit));
+  }
+
+  decideDisclosure(
+    id: number,
+    owner: string,
+    decision: cases.Decision,
+    at: number,
+  ): Promise<'ok' | 'not_found' | 'decided'> {
+    return this.transaction(cases.decideDisclosure(id, owner, decision, at));
+  }
+
+  disclosureFetched(d: Disclosure, at: number): Promise<void> {
+    return this.transaction(cases.disclosureFetched(d, at));
+  }
+
+  caseRefusal(caseId: string, actor: string, code: string, at: number): Promise<void> {
+    return this.transaction(cases.caseRefusal(caseId, actor, code, at));
   }
 }

@@ -1,0 +1,3 @@
+import { describeCases } from './cases.js';
+
+describeCases('SQLite', async () => undefined);
