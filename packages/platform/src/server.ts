@@ -15,6 +15,7 @@ import { DEFAULT_REQUEST_RATES, RequestLimiter, type RequestRates } from './http
 import { type AlertHub, alertHub, MemberFeed } from './services/alerts.js';
 import { AnalysisService } from './services/analysis.js';
 import { Background } from './services/background.js';
+import { CaseEvidence } from './services/case-evidence.js';
 import { CaseService } from './services/cases.js';
 import { CheckLedger } from './services/check-ledger.js';
 import { CheckService } from './services/check-service.js';
@@ -223,6 +224,7 @@ export async function createPlatform(
     policies,
     alerts,
     cases,
+    evidence: new CaseEvidence(store, log, cases, config.caseClock),
     disclosureFeed,
     log,
     checkLedger,

@@ -1,3 +1,13 @@
+import {
+  type EvidencePackage,
+  verifyEvidencePackage,
+} from '@credence/core/evidence/evidence-package';
+import { cosign } from '@credence/core/log/checkpoint';
+import {
+  appendSignatures,
+  formatVerifierKey,
+  type NoteSigner,
+} from '@credence/core/log/signed-note';
 import { GrantOpener, GrantSealer, type SealedGrant } from '@credence/core/sealing/grant';
 import { generateSealingKeys, type SealingKeys } from '@credence/core/sealing/hpke';
 import {
@@ -8,6 +18,7 @@ import {
   openWithKey,
   type SealedDetail,
 } from '@credence/core/sealing/sealed-detail';
+import { generateEd25519, privateKeyFromJwk } from '@credence/core/signing/ed25519';
 import type { TokenizedReport } from '@credence/core/wire/tokenized-records';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, type Harness, harness, report, tok } from './harness.js';
@@ -103,6 +114,7 @@ export function describeCases(name: string, db: () => Promise<string | undefined
     describeRefusals();
     describeLapses();
     describeHostile();
+    describeEvidence();
   });
 }
 
@@ -122,6 +134,8 @@ const setUp = (db: () => Promise<string | undefined>) => async () => {
 };
 
 let c: CaseJson;
+/** The case of the first describes, from opening to closing. */
+let flow: CaseJson;
 let asked: DisclosureJson[];
 
 const describeCaseFlow = () =>
@@ -130,6 +144,7 @@ const describeCaseFlow = () =>
       const res = await openCase(h.actors.police);
       expect(res.statusCode, res.body).toBe(201);
       c = json<CaseJson>(res);
+      flow = c;
       expect(c).toMatchObject({
         status: 'open',
         items: 0,
@@ -471,5 +486,138 @@ const describeHostile = () =>
         },
       );
       expect(json(unknown)).toMatchObject({ code: 'case.not_found' });
+    });
+  });
+
+const describeEvidence = () =>
+  describe('evidence packages: verified offline with the log key, every altered part named', () => {
+    let pkg: EvidencePackage;
+    let logKey: string;
+    beforeAll(async () => {
+      logKey = json<{ vkey: string }>(await h.request(h.actors.auditor, 'GET', '/v1/log/key')).vkey;
+      const res = await h.request(h.actors.police, 'GET', `/v1/cases/${flow.id}/evidence`);
+      expect(res.statusCode, res.body).toBe(200);
+      pkg = json<EvidencePackage>(res);
+    });
+    const findings = async (
+      p: unknown,
+      trust: Partial<Parameters<typeof verifyEvidencePackage>[1]> = {},
+    ) => (await verifyEvidencePackage(p, { logKey, ...trust })).findings;
+
+    it('holds the case, its reports and steps, and the grant; it verifies and opens with the recipient key', async () => {
+      const kinds = pkg.entries.map(
+        (e) => JSON.parse(e.entry) as { kind: string; subject: string },
+      );
+      expect(kinds.filter((e) => e.kind === 'report')).toHaveLength(2);
+      expect(
+        kinds.filter((e) => e.kind === 'case_event').map((e) => e.subject.split('/')[2]),
+      ).toEqual([
+        'opened',
+        'attached',
+        'requested',
+        'requested',
+        'granted',
+        'fetched',
+        'denied',
+        'closed',
+        'refused',
+        'exported',
+      ]);
+      expect(pkg.details).toHaveLength(1);
+      const report = await verifyEvidencePackage(pkg, {
+        logKey,
+        recipientKey: investigator.privateKey,
+      });
+      expect(report.findings).toEqual([]);
+      expect(report.opened).toBe(1);
+      expect((await caseSteps()).at(-1)?.subject).toBe(`case/${flow.id}/exported`);
+    });
+
+    it('names an altered entry, a swapped proof and an altered record', async () => {
+      const altered = structuredClone(pkg) as unknown as {
+        entries: { entry: string; proof: string[]; record: unknown }[];
+      };
+      const at = pkg.entries.findIndex((e) => e.entry.includes('"kind":"report"'));
+      const entry = altered.entries[at] as {
+        entry: string;
+        proof: string[];
+        record: { report: { category: string } };
+      };
+      entry.entry = entry.entry.replace('"member":"bank-a"', '"member":"bank-b"');
+      const swapped = altered.entries[0] as { proof: string[] };
+      [swapped.proof, (altered.entries[1] as { proof: string[] }).proof] = [
+        (altered.entries[1] as { proof: string[] }).proof,
+        swapped.proof,
+      ];
+      const other = pkg.entries.findLastIndex((e) => e.entry.includes('"kind":"report"'));
+      (
+        altered.entries[other] as { record: { report: { category: string } } }
+      ).record.report.category = 'romance';
+      const named = (await findings(altered)).map((f) => `${f.part}: ${f.message}`);
+      expect(
+        named.some(
+          (f) =>
+            f.startsWith(`entry ${pkg.entries[at]?.index} (report`) &&
+            f.includes('inclusion proof'),
+        ),
+      ).toBe(true);
+      expect(
+        named.some(
+          (f) => f.startsWith(`entry ${pkg.entries[0]?.index} `) && f.includes('inclusion proof'),
+        ),
+      ).toBe(true);
+      expect(
+        named.some(
+          (f) => f.startsWith(`entry ${pkg.entries[other]?.index} `) && f.includes('altered'),
+        ),
+      ).toBe(true);
+    });
+
+    it('names a checkpoint not signed by the log key, and a cosignature it claims but lacks', async () => {
+      const stranger = generateEd25519();
+      const wrongKey = formatVerifierKey('credence.local/log', stranger.publicKey);
+      expect((await findings(pkg, { logKey: wrongKey }))[0]?.part).toBe('checkpoint');
+      const witness = generateEd25519();
+      const witnessKey = formatVerifierKey('witness.example', witness.publicKey, 0x04);
+      const claims = { ...pkg, log: { ...pkg.log, witnesses: [witnessKey] } };
+      const named = await findings(claims);
+      expect(named[0]).toMatchObject({ part: 'checkpoint' });
+      expect(named[0]?.message).toContain('witness.example');
+      // With the cosignature it claims, it verifies.
+      const signer: NoteSigner = {
+        name: 'witness.example',
+        publicKey: witness.publicKey,
+        privateKey: privateKeyFromJwk(witness.privateJwk),
+      };
+      const body = pkg.log.checkpoint.slice(0, pkg.log.checkpoint.indexOf('\n\n') + 1);
+      const cosigned = {
+        ...claims,
+        log: {
+          ...claims.log,
+          checkpoint: appendSignatures(pkg.log.checkpoint, [cosign(body, signer, 1_765_000_000)]),
+        },
+      };
+      expect(await findings(cosigned)).toEqual([]);
+    });
+
+    it('names a detail in clear that is not what the report sealed, and a grant swapped', async () => {
+      const d = pkg.details[0] as EvidencePackage['details'][number];
+      const lying = {
+        ...pkg,
+        details: [{ ...d, opened: { dataKey: 'A'.repeat(43), detail: { narrative: 'made up' } } }],
+      };
+      expect((await findings(lying))[0]?.message).toContain('does not open');
+      const other = await generateSealingKeys();
+      const grant = await (await GrantSealer.create(other.publicKey)).seal(
+        {
+          disclosure: d.disclosure,
+          case: flow.id,
+          recipient: other.publicKey,
+          detail: { ref: 'x', report: 'y' },
+        },
+        new Uint8Array(32),
+      );
+      const swapped = { ...pkg, details: [{ ...d, grant }] };
+      expect((await findings(swapped))[0]?.message).toContain('not the one its owner logged');
     });
   });

@@ -48,6 +48,7 @@ export const CASE_STEPS = [
   'denied',
   'fetched',
   'closed',
+  'exported',
   'refused',
 ] as const;
 export type CaseStep = (typeof CASE_STEPS)[number];

@@ -106,7 +106,8 @@ export class CaseService {
     return c;
   }
 
-  private async refuse(
+  /** Logs a refused step on a case that exists, then refuses it. */
+  async refuse(
     caseId: string,
     actor: Member,
     code: PlatformErrorCode,

@@ -120,6 +120,28 @@ export class LogService {
       : appendSignatures(checkpoint.note, checkpoint.cosignatures);
   }
 
+  /** The witnesses (vkeys) whose cosignatures a kept checkpoint carries and that verify. */
+  async cosigners(checkpoint: StoredCheckpoint): Promise<string[]> {
+    const note = LogService.published(checkpoint);
+    const witnesses = [...new Set([...this.witnesses, ...(await this.store.listWitnesses())])];
+    return witnesses.filter((witness) => this.cosignedBy(note, witness));
+  }
+
+  /** Whether the note carries a valid cosignature of this witness (and the log's signature). */
+  private cosignedBy(note: string, witness: string): boolean {
+    try {
+      verifyCheckpoint(note, {
+        logKey: this.vkey,
+        origin: this.signer.origin,
+        witnesses: [witness],
+        requiredWitnesses: 1,
+      });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /**
    * Keeps a witness's cosignature of the checkpoint of this size, after checking it: the
    * witness must be one the log is configured with (by `serve --witness`, or registered in
@@ -144,20 +166,8 @@ export class LogService {
           errors: [{ field: 'cosignature', message: 'is not signed by a configured witness' }],
         },
       );
-    const verifies = (witness: string) => {
-      try {
-        verifyCheckpoint(appendSignatures(kept.note, [text]), {
-          logKey: this.vkey,
-          origin: this.signer.origin,
-          witnesses: [witness],
-          requiredWitnesses: 1,
-        });
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    if (!named.some(verifies)) {
+    const note = appendSignatures(kept.note, [text]);
+    if (!named.some((witness) => this.cosignedBy(note, witness))) {
       throw new PlatformError(
         'log.cosignature_invalid',
         'the cosignature does not verify over this checkpoint',

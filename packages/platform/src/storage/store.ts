@@ -299,6 +299,10 @@ export interface CaseStore {
     at: number,
   ): Promise<'ok' | 'not_found' | 'decided'>;
   disclosureFetched(d: Disclosure, at: number): Promise<void>;
+  caseTokens(caseId: string): Promise<string[]>;
+  linkBatchesWithTokens(tokens: readonly string[]): Promise<{ member: string; batch: string }[]>;
+  /** Logs a step that changes nothing else (the case exported). */
+  caseStep(caseId: string, actor: string, step: 'exported', at: number): Promise<void>;
   /** Logs a refused step (the refusal changes nothing else). */
   caseRefusal(caseId: string, actor: string, code: string, at: number): Promise<void>;
 }

@@ -178,6 +178,30 @@ function cases(app: RouteApp, deps: PlatformDeps): void {
       };
     },
   );
+  app.get(
+    '/v1/cases/:id/evidence',
+    {
+      config: { roles: POLICE },
+      schema: {
+        tags: ['cases'],
+        summary:
+          'The case’s evidence package: every entry of it with its inclusion proof and record, the checkpoint with its cosignatures, the grants (a logged export)',
+        params: caseParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { cosignatures: { type: 'string', pattern: '^\\d{1,2}$' } },
+        },
+        response: { 200: S.evidencePackage, ...problems },
+      },
+    },
+    async (request) =>
+      deps.evidence.export(
+        me(request),
+        request.params.id,
+        Number(request.query.cosignatures ?? '0'),
+      ),
+  );
   app.post(
     '/v1/cases/:id/close',
     {

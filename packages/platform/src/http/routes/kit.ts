@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import type { Disclosure, Member, Role, StoredReport } from '../../domain/types.js';
 import type { AlertHub, MemberFeed } from '../../services/alerts.js';
 import type { AnalysisService } from '../../services/analysis.js';
+import type { CaseEvidence } from '../../services/case-evidence.js';
 import type { CaseService } from '../../services/cases.js';
 import type { CheckLedger } from '../../services/check-ledger.js';
 import type { CheckAnswer, CheckService } from '../../services/check-service.js';
@@ -40,6 +41,7 @@ export interface PlatformDeps {
   readonly policies: PolicyService;
   readonly alerts: AlertHub;
   readonly cases: CaseService;
+  readonly evidence: CaseEvidence;
   /** Requests that wait for an owner's decision, for its agent's stream. */
   readonly disclosureFeed: MemberFeed<Disclosure, number>;
   readonly log: LogService;

@@ -271,3 +271,54 @@ export const disclosureRequested = {
     disclosures: { type: 'array', items: disclosureSchema },
   },
 } as const;
+
+/** A case's evidence package (docs/evidence-package.md; core/evidence/evidence-package.ts). */
+export const evidencePackage = {
+  type: 'object',
+  required: ['format', 'exportedAt', 'case', 'log', 'entries', 'details'],
+  properties: {
+    format: { const: 'credence-evidence-package/v1' },
+    exportedAt: { type: 'string' },
+    case: {
+      type: 'object',
+      required: ['id', 'police', 'basis', 'recipient'],
+      properties: { id: CASE_ID, police: MEMBER_ID, basis: legalBasis, recipient: SEALING_KEY },
+    },
+    log: {
+      type: 'object',
+      required: ['checkpoint', 'witnesses'],
+      properties: {
+        checkpoint: { type: 'string', description: 'the signed note with its cosignatures' },
+        witnesses: { type: 'array', items: { type: 'string' } },
+      },
+    },
+    entries: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['index', 'entry', 'proof', 'record'],
+        properties: {
+          index: { type: 'integer' },
+          entry: { type: 'string' },
+          proof: { type: 'array', items: { type: 'string' } },
+          record: { description: 'the record the entry’s digest is of (as GET /v1/audit/entries)' },
+        },
+      },
+    },
+    details: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['disclosure', 'owner', 'report', 'reportEntry', 'grantedEntry', 'grant'],
+        properties: {
+          disclosure: DISCLOSURE_ID,
+          owner: MEMBER_ID,
+          report: REPORT_ID,
+          reportEntry: { type: 'integer' },
+          grantedEntry: { type: 'integer' },
+          grant: GRANT,
+        },
+      },
+    },
+  },
+} as const;

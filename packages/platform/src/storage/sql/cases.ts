@@ -161,6 +161,40 @@ export function* reportsWithTokens(tokens: readonly string[]): Step<ReportKey[]>
   );
 }
 
+/** The tokens of the reports in a case. */
+export function* caseTokens(caseId: string): Step<string[]> {
+  const rows = yield* all<{ token: string }>(
+    `SELECT DISTINCT e.token FROM case_reports c
+     JOIN report_entities e ON e.member_id = c.member_id AND e.report_id = c.report_id
+     WHERE c.case_id = ? ORDER BY e.token`,
+    caseId,
+  );
+  return rows.map((r) => r.token);
+}
+
+/** The link batches (member, batch id) with a link from or to one of the tokens. */
+export function* linkBatchesWithTokens(
+  tokens: readonly string[],
+): Step<{ member: string; batch: string }[]> {
+  const found = new Map<string, { member: string; batch: string }>();
+  for (let at = 0; at < tokens.length; at += 500)
+    for (const column of ['from_token', 'to_token']) {
+      const list = yield* inList(column, tokens.slice(at, at + 500), 'text');
+      const rows = yield* all<{ member_id: string; batch_id: string }>(
+        `SELECT DISTINCT member_id, batch_id FROM links WHERE ${list.text}`,
+        ...list.params,
+      );
+      for (const r of rows)
+        found.set(`${r.member_id}\u0000${r.batch_id}`, { member: r.member_id, batch: r.batch_id });
+    }
+  return [...found.values()];
+}
+
+/** A step with nothing but its name in the record (the case exported for a court). */
+export function* caseStep(caseId: string, actor: string, step: 'exported', at: number): Step<void> {
+  yield* append([caseEntry(actor, caseId, step, undefined, at, {})]);
+}
+
 /** Whether the member has a report of this id (retracted or not). */
 export function* reportExists(key: ReportKey): Step<boolean> {
   return (

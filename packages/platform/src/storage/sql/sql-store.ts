@@ -382,4 +382,16 @@ export abstract class SqlStore {
   caseRefusal(caseId: string, actor: string, code: string, at: number): Promise<void> {
     return this.transaction(cases.caseRefusal(caseId, actor, code, at));
   }
+
+  caseTokens(caseId: string): Promise<string[]> {
+    return this.autocommit(cases.caseTokens(caseId));
+  }
+
+  linkBatchesWithTokens(tokens: readonly string[]): Promise<{ member: string; batch: string }[]> {
+    return this.autocommit(cases.linkBatchesWithTokens(tokens));
+  }
+
+  caseStep(caseId: string, actor: string, step: 'exported', at: number): Promise<void> {
+    return this.transaction(cases.caseStep(caseId, actor, step, at));
+  }
 }
