@@ -11,6 +11,7 @@ import {
   type TestDatabase,
 } from './platform-scenario.js';
 import { describeAudit } from './platform-suite-audit.js';
+import { describeCases } from './platform-suite-cases.js';
 import { describeImpersonation } from './platform-suite-impersonation.js';
 import { describeDisabledMembers, describeEnrolment } from './platform-suite-members.js';
 import { describeNewMember } from './platform-suite-new-member.js';
@@ -67,6 +68,7 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
     describeDurability(scenario);
     describeDisabledMembers(scenario);
     describeAudit(scenario);
+    describeCases(scenario);
     describeStoreEdits(scenario);
     describeImpersonation(scenario);
     describeTampering(scenario);

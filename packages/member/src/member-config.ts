@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { PhoneRegion } from '@credence/core/identifiers/phone';
 import { type GroupKey, parseGroupKey } from '@credence/core/oprf/key-set';
 import type { Ristretto255 } from '@credence/core/oprf/ristretto255';
+import { type DisclosurePolicy, parseDisclosurePolicy } from './disclosures.js';
 import { type HttpClient, httpClient } from './http-client.js';
 import { DEFAULT_RETRY, type KeyServerEndpoint, type RetryPolicy } from './keyserver-client.js';
 import type { LogTrust } from './log-monitor.js';
@@ -41,6 +42,8 @@ export interface MemberConfig {
   readonly signingKeyFile: string | undefined;
   /** The sealing key pair (sealing-key.ts); without it, narratives stay at the member only. */
   readonly sealingKeyFile: string | undefined;
+  /** What the member's agent decides on its own about disclosure requests (disclosures.ts). */
+  readonly disclosurePolicy: DisclosurePolicy;
   /** Whom to trust about the platform's log (LogMonitor); empty: pin the log key on first use. */
   readonly log: LogTrust;
 }
@@ -133,6 +136,7 @@ export function parseMemberConfig(group: Ristretto255, value: unknown, home: str
     platform: platformOf(json.platform, reach),
     signingKeyFile: typeof json.signingKeyFile === 'string' ? json.signingKeyFile : undefined,
     sealingKeyFile: fileName(json.sealingKeyFile, 'sealingKeyFile'),
+    disclosurePolicy: parseDisclosurePolicy(json.disclosurePolicy),
     log: logTrustOf(json.platform),
   };
 }

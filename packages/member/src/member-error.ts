@@ -17,6 +17,7 @@ export const MEMBER_ERRORS = {
   'member.local_store': 'a local state file (token cache, watch index, log state) cannot be opened',
   'member.platform_refused': 'the platform refused the request',
   'member.platform_unreachable': 'the platform did not answer',
+  'member.disclosure': 'a disclosure cannot be granted or opened as asked',
   'member.log_receipt': "the platform's receipt does not prove the write is in its log",
   'member.log_checkpoint': "the log's checkpoint does not verify with the trusted keys",
   'member.log_fork':

@@ -2,7 +2,9 @@ import { retractionEntry } from '@credence/core/log/entries';
 import type { Receipt } from '@credence/core/log/receipt';
 import type { SealingKeys } from '@credence/core/sealing/hpke';
 import {
+  type BoundReport,
   type Detail,
+  type DetailBinding,
   detailBinding,
   openDetail,
   type SealedDetail,
@@ -32,17 +34,21 @@ export async function reportByRef(
   return reports[0];
 }
 
-/** One of the member's reports as GET /v1/reports/{id} answers it. */
-interface StoredOwnReport {
+/** A report as the API shows it to its member (GET /v1/reports/{id}, a disclosure's `record`). */
+export interface ApiReport {
   readonly id: string;
   readonly ref: string;
   readonly type: string;
   readonly category: string;
   readonly occurredAt: string;
   readonly loss?: string;
-  readonly entities: readonly { role: string; kind: string; token: string; keyId: string }[];
+  readonly entities: BoundReport['entities'];
   readonly sealed?: SealedDetail;
 }
+
+/** What a report's sealed detail is bound to, from the report as the API shows it. */
+export const bindingOfReport = (report: ApiReport): DetailBinding =>
+  detailBinding({ ...report, occurredAt: parseDateTime(report.occurredAt) ?? Number.NaN });
 
 /**
  * `credence member details`: the narrative and exact loss of one of the member's reports,
@@ -56,16 +62,13 @@ export async function openOwnDetail(options: {
   readonly ref: string;
 }): Promise<{ readonly id: string; readonly detail: Detail | undefined }> {
   const found = await ownReport(options.platform, options.ref);
-  const report = await platformRequest<StoredOwnReport>(
+  const report = await platformRequest<ApiReport>(
     options.platform,
     'GET',
     `/v1/reports/${encodeURIComponent(found.id)}`,
   );
   if (report.sealed === undefined) return { id: report.id, detail: undefined };
-  const binding = detailBinding({
-    ...report,
-    occurredAt: parseDateTime(report.occurredAt) ?? Number.NaN,
-  });
+  const binding = bindingOfReport(report);
   return {
     id: report.id,
     detail: await openDetail(options.keys.privateKey, binding, report.sealed),

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { MemberError } from '@credence/member/member-error';
 import { type Command, Option } from 'commander';
 import { configOption, n, withLogMonitor, withSession } from './member-common.js';
+import { requireSealingKeys } from './member-disclosures.js';
 import { collectIntegers } from './parse.js';
 
 /**
@@ -181,16 +182,12 @@ export function registerDetails(member: Command): void {
       const { id, detail } = await withSession(
         flags.config,
         { cache: false, threads: 0 },
-        async (session) => {
-          const keys = await session.sealingKeys();
-          if (keys === undefined)
-            throw new MemberError(
-              'member.config',
-              'sealingKeyFile must name your sealing key file (credence member init makes it)',
-              { field: 'sealingKeyFile' },
-            );
-          return openOwnDetail({ platform: session.platform, keys, ref });
-        },
+        async (session) =>
+          openOwnDetail({
+            platform: session.platform,
+            keys: await requireSealingKeys(session),
+            ref,
+          }),
       );
       if (flags.json === true) console.log(JSON.stringify({ ref, id, detail: detail ?? null }));
       else if (detail === undefined)

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { registerAlerts, registerWatch, registerWebhook } from './member-alerts.js';
 import { registerCheck, registerRank } from './member-checks.js';
+import { registerAgent, registerDisclosures } from './member-disclosures.js';
 import {
   registerShareScripts,
   registerSubmit,
@@ -64,4 +65,6 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
   registerRank(member);
   registerWatch(member);
   registerAlerts(member);
+  registerDisclosures(member);
+  registerAgent(member);
 }

@@ -1,0 +1,120 @@
+import type { SealingKeys } from '@credence/core/sealing/hpke';
+import type { DisclosureView } from '@credence/member/disclosures';
+import { MemberError } from '@credence/member/member-error';
+import type { MemberSession } from '@credence/member/member-session';
+import type { Command } from 'commander';
+import { configOption, n, withSession } from './member-common.js';
+
+/** The member's sealing keys, or a refusal naming sealingKeyFile. */
+export async function requireSealingKeys(session: MemberSession): Promise<SealingKeys> {
+  const keys = await session.sealingKeys();
+  if (keys === undefined)
+    throw new MemberError(
+      'member.config',
+      'sealingKeyFile must name your sealing key file (credence member init makes it)',
+      { field: 'sealingKeyFile' },
+    );
+  return keys;
+}
+
+const describe = (d: DisclosureView) =>
+  `${d.id}  ${d.status.padEnd(9)} report ${d.record?.ref ?? d.report} · case ${d.case} of ${d.police} · ${d.basis.type} ${d.basis.caseNumber} (${d.basis.statute}; approved by ${d.basis.approvedBy}; until ${d.basis.expiresAt.slice(0, 10)})${d.reason === undefined ? '' : ` · ${d.reason}`}`;
+
+/** `credence member agent`: the long-running process that answers disclosure requests. */
+export function registerAgent(member: Command): void {
+  member
+    .command('agent')
+    .description(
+      "Run the member's agent inside its own network: follow the police's disclosure requests for your reports (catching up on those that came while it was down), grant or deny what your disclosurePolicy (member.json) decides by re-sealing the report's data key to the case's investigator with your sealing key, and leave the rest to a person (credence member disclosures). Runs until stopped.",
+    )
+    .addOption(configOption())
+    .action(async (flags: { config: string }) => {
+      const { runDisclosureAgent } = await import('@credence/member/disclosure-agent');
+      await withSession(flags.config, { cache: false, threads: 0 }, async (session) => {
+        const stop = new AbortController();
+        for (const signal of ['SIGINT', 'SIGTERM'] as const)
+          process.once(signal, () => stop.abort());
+        const rules = session.config.disclosurePolicy.rules.length;
+        await runDisclosureAgent({
+          platform: session.platform,
+          keys: await requireSealingKeys(session),
+          policy: session.config.disclosurePolicy,
+          onHandled: (d, result) =>
+            console.log(
+              result.outcome === 'failed'
+                ? `${d.id}  not handled: ${result.error}`
+                : `${d.id}  ${result.outcome === 'waiting' ? 'waits for a person' : result.outcome} · report ${d.record?.ref ?? d.report} · case ${d.case} of ${d.police} (${d.basis.type})`,
+            ),
+          stream: {
+            signal: stop.signal,
+            onConnected: () =>
+              console.error(
+                `agent of ${session.config.memberId}: following disclosure requests (${n(rules)} policy rule${rules === 1 ? '' : 's'})`,
+              ),
+          },
+        });
+      });
+    });
+}
+
+/** `credence member disclosures list|approve|deny`: for the person who decides. */
+export function registerDisclosures(member: Command): void {
+  const group = member
+    .command('disclosures')
+    .description(
+      "Disclosure requests for your reports from police cases: list them, approve (re-seal the report's data key to the case's investigator, here, with your sealing key) or deny them. Every decision is in the log.",
+    );
+  group
+    .command('list')
+    .description('List the requests for your reports (default: those waiting for a decision).')
+    .option('--all', 'every request, decided or not')
+    .option('--json', 'one JSON object per line')
+    .addOption(configOption())
+    .action(async (flags: { all?: boolean; json?: boolean; config: string }) => {
+      const { listDisclosures } = await import('@credence/member/disclosures');
+      const list = await withSession(flags.config, { cache: false, threads: 0 }, (session) =>
+        listDisclosures(session.platform, flags.all === true ? {} : { status: 'requested' }),
+      );
+      for (const d of list) {
+        if (flags.json === true) {
+          const { record: _record, ...rest } = d;
+          console.log(JSON.stringify({ ...rest, ref: d.record?.ref ?? null }));
+        } else console.log(describe(d));
+      }
+      if (flags.json !== true && list.length === 0)
+        console.log(flags.all === true ? 'No requests.' : 'No request waits for a decision.');
+    });
+  group
+    .command('approve')
+    .description("Grant requests: each report's data key re-sealed to its case's investigator.")
+    .argument('<id...>', 'request ids (credence member disclosures list)')
+    .addOption(configOption())
+    .action(async (ids: string[], flags: { config: string }) => {
+      const { getDisclosure, grantDisclosure, Resealer } = await import(
+        '@credence/member/disclosures'
+      );
+      await withSession(flags.config, { cache: false, threads: 0 }, async (session) => {
+        const resealer = await Resealer.create(await requireSealingKeys(session));
+        for (const id of ids) {
+          const d = await getDisclosure(session.platform, id);
+          await grantDisclosure(session.platform, resealer, d);
+          console.log(`${id}  granted · report ${d.record?.ref ?? d.report} · case ${d.case}`);
+        }
+      });
+    });
+  group
+    .command('deny')
+    .description('Deny requests, saying why (the police member reads the reason).')
+    .argument('<id...>', 'request ids')
+    .requiredOption('--reason <text>', 'why')
+    .addOption(configOption())
+    .action(async (ids: string[], flags: { reason: string; config: string }) => {
+      const { denyDisclosure } = await import('@credence/member/disclosures');
+      await withSession(flags.config, { cache: false, threads: 0 }, async (session) => {
+        for (const id of ids) {
+          await denyDisclosure(session.platform, id, flags.reason);
+          console.log(`${id}  denied`);
+        }
+      });
+    });
+}
