@@ -130,6 +130,14 @@ describe('credence start', () => {
       /Joint analysis: [\d,]+ tokens and [\d,]+ edges from every member's data → [\d,]+ rings/,
     );
     expect(r.out).toMatch(/Campaigns: [\d,]+ scripts told to victims at several members/);
+    // A police case on the strongest ring: one owner's agent grants by policy, the
+    // investigator reads, and the evidence package verifies offline.
+    expect(r.out).toMatch(
+      /A police case: police-a opens case-[0-9a-f]{20} with a court order on \S+, which brings in [\d,]+ reports/,
+    );
+    expect(r.out).toMatch(/'s agent grants its [1-9][\d,]* by its policy/);
+    expect(r.out).toMatch(/The investigator opens [1-9][\d,]* granted details with its own key/);
+    expect(r.out).toContain('verified offline with the log key alone');
     // What left the members of their narratives, as it is: two shared them masked.
     expect(r.out).toContain(
       'bank-b and internet-a opted to share their narratives masked (numbers, links, addresses and handles replaced, as the scripts below show); the other 6 members sent fingerprints only, and no raw narrative left any member.',

@@ -27,6 +27,8 @@ import { generateWorld } from './sim.js';
 
 export { jsonLines, sharedScriptsSentence } from './demo-tour.js';
 
+import { policeCaseAndSay } from './demo-case.js';
+
 export interface StartOptions {
   readonly data: string;
   readonly host: string;
@@ -116,6 +118,7 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
     members.map((m) => m.id),
     say,
   );
+  await policeCaseAndSay(options.data, members, say);
   await showBankA(options.data, world, members, platformUrl, say);
   if (options.exit) {
     await stopAll();

@@ -171,7 +171,8 @@ export class CaseService {
   }
 
   /**
-   * Asks the owners to disclose reports of the case (all of them when none are named);
+   * Asks the owners to disclose reports of the case (all of them, but the police member's
+   * own, when none are named);
    * a report outside the case refuses the whole request.
    */
   async request(
@@ -180,7 +181,8 @@ export class CaseService {
     reports: readonly ReportKey[] | undefined,
   ): Promise<{ disclosures: Disclosure[]; created: number }> {
     await this.working(actor, caseId);
-    const asked = reports ?? (await this.allReports(caseId));
+    // Every report of the case but the police member's own, which its own key opens.
+    const asked = reports ?? (await this.allReports(caseId)).filter((r) => r.member !== actor.id);
     const result = await this.store.requestDisclosures(caseId, actor.id, asked, this.now());
     if (result.outside.length > 0) {
       const outside = new Set(result.outside.map((r) => `${r.member}\u0000${r.report}`));
