@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { recordSection } from './record.js';
 import { analyticsSuite } from './suites/analytics.js';
 import { campaignsSuite } from './suites/campaigns.js';
+import { casesSuite } from './suites/cases.js';
 import { only, root } from './suites/kit.js';
 import { logSuite } from './suites/log.js';
 import { oprfSuite } from './suites/oprf.js';
@@ -22,6 +23,7 @@ const SUITES: readonly { name: string; run: () => string; onlyWhenAsked?: boolea
   { name: 'simulator', run: simulatorSuite },
   { name: 'oprf', run: oprfSuite },
   { name: 'sealing', run: sealingSuite },
+  { name: 'cases', run: casesSuite },
   { name: 'platform', run: platformSuite },
   { name: 'log', run: logSuite },
   { name: 'analytics', run: analyticsSuite },

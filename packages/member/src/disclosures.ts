@@ -194,6 +194,44 @@ export async function grantDisclosure(
   );
 }
 
+/** One decision of a batch: a grant to the case's recipient, or a denial with its reason. */
+export type BatchDecision =
+  | { readonly id: string; readonly recipient: string; readonly grant: SealedGrant }
+  | { readonly id: string; readonly reason: string };
+
+/** What the platform made of one decision of a batch: its outcome, or why it refused it. */
+export interface BatchResult {
+  readonly id: string;
+  readonly status: 'granted' | 'denied' | 'refused';
+  readonly code?: string;
+}
+
+/** At most this many decisions in one POST /v1/disclosures/decisions. */
+export const MAX_DECISIONS = 1000;
+
+/**
+ * Sends grants and denials in batches (POST /v1/disclosures/decisions): one request and
+ * one transaction per thousand, so an agent catching up on a large case is not held to
+ * the platform's per-member write rate. Each decision's result, in order.
+ */
+export async function decideDisclosures(
+  platform: PlatformEndpoint,
+  decisions: readonly BatchDecision[],
+): Promise<BatchResult[]> {
+  const results: BatchResult[] = [];
+  for (let i = 0; i < decisions.length; i += MAX_DECISIONS) {
+    const answer = await platformRequest<{ results: BatchResult[] }>(
+      platform,
+      'POST',
+      '/v1/disclosures/decisions',
+      { decisions: decisions.slice(i, i + MAX_DECISIONS) },
+      { retries: 2 },
+    );
+    results.push(...answer.results);
+  }
+  return results;
+}
+
 export const denyDisclosure = (platform: PlatformEndpoint, id: string, reason: string) =>
   platformRequest<DisclosureView>(
     platform,

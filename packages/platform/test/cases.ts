@@ -374,6 +374,74 @@ const describeRefusals = () =>
         ),
       ).rejects.toMatchObject({ code: 'sealing.open' });
     });
+
+    it('decides a batch: each decision its outcome or the code it was refused with, refusals logged', async () => {
+      const batchCase = json<CaseJson>(await openCase(h.actors.police));
+      await h.request(h.actors.police, 'POST', `/v1/cases/${batchCase.id}/items`, {
+        items: [{ kind: 'token', id: tok(2) }],
+      });
+      const both = json<{ disclosures: DisclosureJson[] }>(
+        await h.request(h.actors.police, 'POST', '/v1/disclosures', { case: batchCase.id }),
+      ).disclosures;
+      const ofA = both.find((x) => x.owner === 'bank-a') as DisclosureJson;
+      const ofB = both.find((x) => x.owner === 'bank-b') as DisclosureJson;
+      const mine = json<DisclosureJson>(
+        await h.request(h.actors.bankA, 'GET', `/v1/disclosures/${ofA.id}`),
+      );
+      const grant = await grantFor('bank-a', mine);
+      const res = await h.request(h.actors.bankA, 'POST', '/v1/disclosures/decisions', {
+        decisions: [
+          { id: ofA.id, ...grant },
+          { id: ofB.id, reason: 'not mine to deny' },
+          { id: ofA.id, ...grant },
+        ],
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(json(res)).toEqual({
+        results: [
+          { id: ofA.id, status: 'granted' },
+          { id: ofB.id, status: 'refused', code: 'disclosure.not_found' },
+          { id: ofA.id, status: 'refused', code: 'disclosure.decided' },
+        ],
+      });
+      // Bank B's request stands; its own batch with a grant to another key is refused.
+      const theirs = json<DisclosureJson>(
+        await h.request(h.actors.bankB, 'GET', `/v1/disclosures/${ofB.id}`),
+      );
+      expect(theirs.status).toBe('requested');
+      const other = await generateSealingKeys();
+      const wrong = await h.request(h.actors.bankB, 'POST', '/v1/disclosures/decisions', {
+        decisions: [{ id: ofB.id, ...(await grantFor('bank-b', theirs, other.publicKey)) }],
+      });
+      expect(json(wrong)).toEqual({
+        results: [{ id: ofB.id, status: 'refused', code: 'disclosure.recipient' }],
+      });
+      const steps = (await caseSteps()).filter((e) =>
+        e.subject.startsWith(`case/${batchCase.id}/`),
+      );
+      expect(
+        steps.slice(-3).map((e) => [e.member, e.subject.split('/').slice(2).join('/')]),
+      ).toEqual([
+        ['bank-a', `granted/${ofA.id}`],
+        ['bank-a', 'refused/disclosure.decided'],
+        ['bank-b', 'refused/disclosure.recipient'],
+      ]);
+      // Malformed batches change nothing: 4xx naming the field.
+      for (const body of [
+        { decisions: [] },
+        { decisions: Array.from({ length: 1001 }, () => ({ id: ofB.id, reason: 'x' })) },
+        { decisions: [{ id: ofB.id, reason: 'x', ...grant }] },
+        { decisions: [{ id: '__proto__', reason: 'x' }] },
+      ]) {
+        const bad = await h.request(h.actors.bankB, 'POST', '/v1/disclosures/decisions', body);
+        expect(bad.statusCode, bad.body).toBe(400);
+        expect(json<{ errors: { field: string }[] }>(bad).errors[0]?.field).toMatch(/^decisions/);
+      }
+      expect(
+        json<DisclosureJson>(await h.request(h.actors.bankB, 'GET', `/v1/disclosures/${ofB.id}`))
+          .status,
+      ).toBe('requested');
+    });
   });
 
 const describeLapses = () =>

@@ -90,16 +90,18 @@ export function registerDisclosures(member: Command): void {
     .argument('<id...>', 'request ids (credence member disclosures list)')
     .addOption(configOption())
     .action(async (ids: string[], flags: { config: string }) => {
-      const { getDisclosure, grantDisclosure, Resealer } = await import(
+      const { decideDisclosures, getDisclosure, Resealer } = await import(
         '@credence/member/disclosures'
       );
       await withSession(flags.config, { cache: false, threads: 0 }, async (session) => {
         const resealer = await Resealer.create(await requireSealingKeys(session));
-        for (const id of ids) {
-          const d = await getDisclosure(session.platform, id);
-          await grantDisclosure(session.platform, resealer, d);
-          console.log(`${id}  granted · report ${d.record?.ref ?? d.report} · case ${d.case}`);
-        }
+        const asked = [];
+        for (const id of ids) asked.push(await getDisclosure(session.platform, id));
+        const decisions = [];
+        for (const d of asked) decisions.push({ id: d.id, ...(await resealer.grant(d)) });
+        const results = await decideDisclosures(session.platform, decisions);
+        for (const [i, d] of asked.entries())
+          said(results[i], `granted · report ${d.record?.ref ?? d.report} · case ${d.case}`);
       });
     });
   group
@@ -109,12 +111,28 @@ export function registerDisclosures(member: Command): void {
     .requiredOption('--reason <text>', 'why')
     .addOption(configOption())
     .action(async (ids: string[], flags: { reason: string; config: string }) => {
-      const { denyDisclosure } = await import('@credence/member/disclosures');
+      const { decideDisclosures } = await import('@credence/member/disclosures');
       await withSession(flags.config, { cache: false, threads: 0 }, async (session) => {
-        for (const id of ids) {
-          await denyDisclosure(session.platform, id, flags.reason);
-          console.log(`${id}  denied`);
-        }
+        const results = await decideDisclosures(
+          session.platform,
+          ids.map((id) => ({ id, reason: flags.reason })),
+        );
+        for (const r of results) said(r, 'denied');
       });
     });
 }
+
+/** One decision's line: what it did, or (exit status 1) why the platform refused it. */
+function said(result: { id: string; status: string; code?: string } | undefined, done: string) {
+  if (result === undefined) return;
+  if (result.status === 'refused') {
+    console.error(`${result.id}  refused: ${REFUSALS[result.code ?? ''] ?? result.code}`);
+    process.exitCode = 1;
+  } else console.log(`${result.id}  ${done}`);
+}
+
+const REFUSALS: Record<string, string> = {
+  'disclosure.not_found': 'no request for a report of yours has this id',
+  'disclosure.decided': 'the request was granted or denied before',
+  'disclosure.recipient': "the grant is not sealed to the case's recipient key",
+};

@@ -9,7 +9,7 @@ import {
   type Member,
   roleOf,
 } from '../domain/types.js';
-import type { DisclosureFilter, ReportKey } from '../storage/sql/cases.js';
+import type { Decision, DisclosureFilter, ReportKey } from '../storage/sql/cases.js';
 import type { Store } from '../storage/store.js';
 import type { AnalysisService } from './analysis.js';
 
@@ -18,6 +18,18 @@ export const MAX_BASIS_MS = 3 * 366 * 86_400_000;
 
 /** At most this many reports in one disclosure request (a page of the owners' work). */
 export const MAX_REQUEST_REPORTS = 10_000;
+
+/** An owner's decision on a request: a grant to the recipient it names, or a denial. */
+export type OwnerDecision =
+  | { readonly grant: SealedGrant; readonly recipient: string }
+  | { readonly deny: string };
+
+type RefusalCode = 'disclosure.not_found' | 'disclosure.decided' | 'disclosure.recipient';
+
+/** What became of one decision: its outcome, or the code it was refused with. */
+export type DecisionResult =
+  | { readonly id: number; readonly status: 'granted' | 'denied'; readonly code?: undefined }
+  | { readonly id: number; readonly status?: undefined; readonly code: RefusalCode };
 
 /** An item as the police member names it. */
 export interface ItemRequest {
@@ -114,7 +126,7 @@ export class CaseService {
     message: string,
     errors?: readonly { field: string; message: string }[],
   ): Promise<never> {
-    await this.store.caseRefusal(caseId, actor.id, code, this.now());
+    await this.store.caseRefusals([{ caseId, actor: actor.id, code }], this.now());
     throw new PlatformError(code, message, errors === undefined ? {} : { errors });
   }
 
@@ -240,46 +252,64 @@ export class CaseService {
     return d;
   }
 
-  /** The owner's grant (a data key sealed to the case's recipient) or denial, once. */
-  async decide(
+  /**
+   * The owner's grants (data keys sealed to the cases' recipients) and denials, each once,
+   * in one transaction: each request's outcome, or the code it was refused with (another
+   * member's request, one decided before, a grant to another key than its case's); the
+   * refusals on requests of the owner's are logged.
+   */
+  async decideMany(
     owner: Member,
-    id: number,
-    decision: { grant: SealedGrant; recipient: string } | { deny: string },
-  ): Promise<Disclosure> {
-    const d = await this.store.getDisclosure(id);
-    if (d === undefined || d.owner !== owner.id)
-      throw new PlatformError(
-        'disclosure.not_found',
-        'no request for a report of yours has this id',
-      );
-    if (d.status !== 'requested')
-      await this.refuse(
-        d.case,
-        owner,
-        'disclosure.decided',
-        'the request was granted or denied before',
-      );
-    if ('grant' in decision && decision.recipient !== d.recipient)
-      await this.refuse(
-        d.case,
-        owner,
-        'disclosure.recipient',
-        "the grant must be sealed to the case's recipient key",
-        [{ field: 'recipient', message: "is not the case's recipient key" }],
-      );
-    const status = await this.store.decideDisclosure(
-      id,
-      owner.id,
-      'grant' in decision ? { grant: decision.grant } : { deny: decision.deny },
-      this.now(),
-    );
-    if (status === 'decided')
-      await this.refuse(
-        d.case,
-        owner,
-        'disclosure.decided',
-        'the request was granted or denied before',
-      );
+    items: readonly { readonly id: number; readonly decision: OwnerDecision }[],
+  ): Promise<DecisionResult[]> {
+    const results: DecisionResult[] = [];
+    const valid: { id: number; decision: Decision; at: number }[] = [];
+    const refusals: { caseId: string; actor: string; code: string }[] = [];
+    for (const [at, { id, decision }] of items.entries()) {
+      const d = await this.store.getDisclosure(id);
+      const refused = (code: RefusalCode) => {
+        results.push({ id, code });
+        if (d !== undefined && code !== 'disclosure.not_found')
+          refusals.push({ caseId: d.case, actor: owner.id, code });
+      };
+      if (d === undefined || d.owner !== owner.id) refused('disclosure.not_found');
+      else if (d.status !== 'requested') refused('disclosure.decided');
+      else if ('grant' in decision && decision.recipient !== d.recipient)
+        refused('disclosure.recipient');
+      else {
+        results.push({ id, status: 'grant' in decision ? 'granted' : 'denied' });
+        valid.push({
+          id,
+          decision: 'grant' in decision ? { grant: decision.grant } : { deny: decision.deny },
+          at,
+        });
+      }
+    }
+    const outcomes = await this.store.decideDisclosures(owner.id, valid, this.now());
+    // A request decided by another process between the read and the write.
+    for (const [i, v] of valid.entries())
+      if (outcomes[i] !== 'ok') {
+        results[v.at] = { id: v.id, code: 'disclosure.decided' };
+        const d = await this.store.getDisclosure(v.id);
+        if (d !== undefined)
+          refusals.push({ caseId: d.case, actor: owner.id, code: 'disclosure.decided' });
+      }
+    if (refusals.length > 0) await this.store.caseRefusals(refusals, this.now());
+    return results;
+  }
+
+  /** One decision (`POST /v1/disclosures/{id}/grant|deny`): the request, or its refusal. */
+  async decide(owner: Member, id: number, decision: OwnerDecision): Promise<Disclosure> {
+    const [result] = await this.decideMany(owner, [{ id, decision }]);
+    const code = result?.code;
+    if (code === 'disclosure.not_found')
+      throw new PlatformError(code, 'no request for a report of yours has this id');
+    if (code === 'disclosure.decided')
+      throw new PlatformError(code, 'the request was granted or denied before');
+    if (code === 'disclosure.recipient')
+      throw new PlatformError(code, "the grant must be sealed to the case's recipient key", {
+        errors: [{ field: 'recipient', message: "is not the case's recipient key" }],
+      });
     return (await this.store.getDisclosure(id)) as Disclosure;
   }
 

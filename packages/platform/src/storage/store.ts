@@ -291,20 +291,22 @@ export interface CaseStore {
   ): Promise<{ outside: ReportKey[]; disclosures: Disclosure[]; created: number }>;
   getDisclosure(id: number): Promise<Disclosure | undefined>;
   listDisclosures(filter: DisclosureFilter, after: number, limit: number): Promise<Disclosure[]>;
-  /** The owner's grant or denial, once. */
-  decideDisclosure(
-    id: number,
+  /** The owner's grants and denials, each once, in one transaction. */
+  decideDisclosures(
     owner: string,
-    decision: Decision,
+    decisions: readonly { readonly id: number; readonly decision: Decision }[],
     at: number,
-  ): Promise<'ok' | 'not_found' | 'decided'>;
+  ): Promise<('ok' | 'not_found' | 'decided')[]>;
   disclosureFetched(d: Disclosure, at: number): Promise<void>;
   caseTokens(caseId: string): Promise<string[]>;
   linkBatchesWithTokens(tokens: readonly string[]): Promise<{ member: string; batch: string }[]>;
   /** Logs a step that changes nothing else (the case exported). */
   caseStep(caseId: string, actor: string, step: 'exported', at: number): Promise<void>;
-  /** Logs a refused step (the refusal changes nothing else). */
-  caseRefusal(caseId: string, actor: string, code: string, at: number): Promise<void>;
+  /** Logs refused steps (a refusal changes nothing else). */
+  caseRefusals(
+    refusals: readonly { readonly caseId: string; readonly actor: string; readonly code: string }[],
+    at: number,
+  ): Promise<void>;
 }
 
 /** The operator's policies, versioned. */

@@ -299,6 +299,35 @@ function disclosures(app: RouteApp, deps: PlatformDeps): void {
     },
   );
   app.post(
+    '/v1/disclosures/decisions',
+    {
+      config: { roles: REPORTERS },
+      schema: {
+        tags: ['disclosures'],
+        summary:
+          'Grant and deny requests for your reports in one go (what an agent sends): each its outcome or the code it was refused with',
+        body: S.decisionsRequest,
+        response: { 200: S.decisionsAnswer, ...problems },
+      },
+    },
+    async (request) => ({
+      results: (
+        await deps.cases.decideMany(
+          me(request),
+          request.body.decisions.map((d) => ({
+            id: Number(d.id),
+            decision:
+              'grant' in d ? { grant: d.grant, recipient: d.recipient } : { deny: d.reason },
+          })),
+        )
+      ).map((r) =>
+        r.code === undefined
+          ? { id: String(r.id), status: r.status }
+          : { id: String(r.id), status: 'refused' as const, code: r.code },
+      ),
+    }),
+  );
+  app.post(
     '/v1/disclosures/:id/grant',
     {
       config: { roles: REPORTERS },

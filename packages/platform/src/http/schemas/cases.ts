@@ -207,6 +207,54 @@ export const denyRequest = {
   properties: { reason: line(1000) },
 } as const;
 
+export const decisionsRequest = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['decisions'],
+  properties: {
+    decisions: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 1000,
+      items: {
+        oneOf: [
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['id', 'recipient', 'grant'],
+            properties: { id: DISCLOSURE_ID, recipient: SEALING_KEY, grant: GRANT },
+          },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['id', 'reason'],
+            properties: { id: DISCLOSURE_ID, reason: line(1000) },
+          },
+        ],
+      },
+    },
+  },
+} as const;
+
+export const decisionsAnswer = {
+  type: 'object',
+  required: ['results'],
+  properties: {
+    results: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'status'],
+        properties: {
+          id: DISCLOSURE_ID,
+          status: { enum: ['granted', 'denied', 'refused'] },
+          code: { enum: ['disclosure.not_found', 'disclosure.decided', 'disclosure.recipient'] },
+        },
+      },
+    },
+  },
+} as const;
+
 export const disclosureSchema = {
   type: 'object',
   required: [

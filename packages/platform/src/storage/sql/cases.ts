@@ -447,44 +447,59 @@ export function* listDisclosures(
 export type Decision = { readonly grant: SealedGrant } | { readonly deny: string };
 
 /**
- * The owner's decision on a request, once: `not_found` when there is no such request for
- * this owner's report, `decided` when it was granted or denied before.
+ * The owner's decisions on requests for its reports, each once, in one transaction:
+ * `not_found` where there is no such request for this owner's report, `decided` where
+ * it was granted or denied before; one `granted` or `denied` step for each of the rest.
  */
-export function* decideDisclosure(
-  id: number,
+export function* decideDisclosures(
   owner: string,
-  decision: Decision,
+  decisions: readonly { readonly id: number; readonly decision: Decision }[],
   at: number,
-): Step<'ok' | 'not_found' | 'decided'> {
-  const d = yield* getDisclosure(id);
-  if (d === undefined || d.owner !== owner) return 'not_found';
-  const changed =
-    'grant' in decision
-      ? yield* run(
-          "UPDATE disclosures SET status = 'granted', decided_at = ?, grant_box = ? WHERE id = ? AND status = 'requested'",
-          at,
-          JSON.stringify(decision.grant),
-          id,
-        )
-      : yield* run(
-          "UPDATE disclosures SET status = 'denied', decided_at = ?, reason = ? WHERE id = ? AND status = 'requested'",
-          at,
-          decision.deny,
-          id,
-        );
-  if (changed === 0) return 'decided';
-  yield* append([
-    'grant' in decision
-      ? caseEntry(owner, d.case, 'granted', String(id), at, {
-          disclosure: id,
-          grant: grantDigest(decision.grant),
-        })
-      : caseEntry(owner, d.case, 'denied', String(id), at, {
-          disclosure: id,
-          reason: decision.deny,
-        }),
-  ]);
-  return 'ok';
+): Step<('ok' | 'not_found' | 'decided')[]> {
+  const entries: EntryToAppend[] = [];
+  const results: ('ok' | 'not_found' | 'decided')[] = [];
+  for (const { id, decision } of decisions) {
+    const d = yield* get<{ case_id: string; owner_id: string }>(
+      'SELECT case_id, owner_id FROM disclosures WHERE id = ?',
+      id,
+    );
+    if (d === undefined || d.owner_id !== owner) {
+      results.push('not_found');
+      continue;
+    }
+    const changed =
+      'grant' in decision
+        ? yield* run(
+            "UPDATE disclosures SET status = 'granted', decided_at = ?, grant_box = ? WHERE id = ? AND status = 'requested'",
+            at,
+            JSON.stringify(decision.grant),
+            id,
+          )
+        : yield* run(
+            "UPDATE disclosures SET status = 'denied', decided_at = ?, reason = ? WHERE id = ? AND status = 'requested'",
+            at,
+            decision.deny,
+            id,
+          );
+    if (changed === 0) {
+      results.push('decided');
+      continue;
+    }
+    results.push('ok');
+    entries.push(
+      'grant' in decision
+        ? caseEntry(owner, d.case_id, 'granted', String(id), at, {
+            disclosure: id,
+            grant: grantDigest(decision.grant),
+          })
+        : caseEntry(owner, d.case_id, 'denied', String(id), at, {
+            disclosure: id,
+            reason: decision.deny,
+          }),
+    );
+  }
+  yield* append(entries);
+  return results;
 }
 
 /** The police member fetched a granted disclosure's details: logged each time. */
@@ -493,7 +508,14 @@ export function* disclosureFetched(d: Disclosure, at: number): Step<void> {
   yield* append([caseEntry(d.police, d.case, 'fetched', String(d.id), at, { disclosure: d.id })]);
 }
 
-/** A request refused (not police, a closed or expired case, a report outside it): logged. */
-export function* caseRefusal(caseId: string, actor: string, code: string, at: number): Step<void> {
-  yield* append([caseEntry(actor, caseId, 'refused', code, at, { actor, code })]);
+/** Requests refused (not police, a closed or expired case, a report outside it): logged. */
+export function* caseRefusals(
+  refusals: readonly { readonly caseId: string; readonly actor: string; readonly code: string }[],
+  at: number,
+): Step<void> {
+  yield* append(
+    refusals.map((r) =>
+      caseEntry(r.actor, r.caseId, 'refused', r.code, at, { actor: r.actor, code: r.code }),
+    ),
+  );
 }

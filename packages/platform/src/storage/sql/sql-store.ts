@@ -366,21 +366,23 @@ export abstract class SqlStore {
     return this.autocommit(cases.listDisclosures(filter, after, limit));
   }
 
-  decideDisclosure(
-    id: number,
+  decideDisclosures(
     owner: string,
-    decision: cases.Decision,
+    decisions: readonly { readonly id: number; readonly decision: cases.Decision }[],
     at: number,
-  ): Promise<'ok' | 'not_found' | 'decided'> {
-    return this.transaction(cases.decideDisclosure(id, owner, decision, at));
+  ): Promise<('ok' | 'not_found' | 'decided')[]> {
+    return this.transaction(cases.decideDisclosures(owner, decisions, at));
   }
 
   disclosureFetched(d: Disclosure, at: number): Promise<void> {
     return this.transaction(cases.disclosureFetched(d, at));
   }
 
-  caseRefusal(caseId: string, actor: string, code: string, at: number): Promise<void> {
-    return this.transaction(cases.caseRefusal(caseId, actor, code, at));
+  caseRefusals(
+    refusals: readonly { readonly caseId: string; readonly actor: string; readonly code: string }[],
+    at: number,
+  ): Promise<void> {
+    return this.transaction(cases.caseRefusals(refusals, at));
   }
 
   caseTokens(caseId: string): Promise<string[]> {
