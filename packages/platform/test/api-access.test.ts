@@ -63,6 +63,12 @@ const endpoints: [string, string, () => unknown, Who[]][] = [
   ['GET', '/v1/audit/counts', () => undefined, ['operator', 'auditor']],
   ['GET', '/v1/cases', () => undefined, ['operator', 'police', 'auditor']],
   ['GET', '/v1/disclosures', () => undefined, ['bankA', 'telecom', 'police']],
+  [
+    'POST',
+    '/v1/disclosures/decisions',
+    () => ({ decisions: [{ id: '1', reason: 'not ours to give' }] }),
+    ['bankA', 'telecom', 'police'],
+  ],
   ['GET', '/v1/audit/state/members', () => undefined, ['operator', 'auditor']],
   ['GET', '/v1/audit/state/token-stats?limit=10', () => undefined, ['operator', 'auditor']],
   ['GET', '/v1/me/keys', () => undefined, ['bankA', 'telecom', 'police']],
