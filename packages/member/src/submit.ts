@@ -5,6 +5,7 @@ import type { Receipt } from '@credence/core/log/receipt';
 import type { Ed25519PrivateKey } from '@credence/core/signing/ed25519';
 import {
   type LinkBatch,
+  MAX_BATCH_BYTES,
   MAX_BATCH_ITEMS,
   type ReportBatch,
   signBatch,
@@ -72,6 +73,8 @@ export interface SubmitOptions {
   readonly signingKey: Ed25519PrivateKey;
   readonly publicKey: string;
   readonly batchSize?: number;
+  /** The most bytes of items' JSON in one batch (default MAX_BATCH_BYTES). */
+  readonly batchBytes?: number;
   /** Batches posted at once (default 2). */
   readonly inFlight?: number;
   readonly onProgress?: (p: SubmitProgress) => void;
@@ -80,7 +83,8 @@ export interface SubmitOptions {
 }
 
 /**
- * Submits a tokenized file: batches of up to 5,000 reports or links, each signed
+ * Submits a tokenized file: batches of up to 5,000 reports or links and 8 MiB of their
+ * JSON (whichever comes first; an item larger than that goes alone), each signed
  * (Ed25519 over the RFC 8785 canonical JSON of the batch) and posted; every item's result
  * is written to the results file. A batch that fails in transit is sent again as it was
  * (the platform treats repeats as no-ops).
@@ -100,8 +104,10 @@ export async function submitTokens(options: SubmitOptions): Promise<SubmitProgre
   const results = await open(options.results, 'w').catch((error: unknown) => {
     throw outputFileError(options.results, error);
   });
+  const maxBytes = options.batchBytes ?? MAX_BATCH_BYTES;
   let reports: TokenizedReport[] = [];
   let links: TokenizedLink[] = [];
+  const bytes = { reports: 0, links: 0 };
 
   // Batches in flight at once: while the platform stores one, it can already read and
   // verify the next. Results are written in batch order all the same.
@@ -114,6 +120,7 @@ export async function submitTokens(options: SubmitOptions): Promise<SubmitProgre
     if (items.length === 0) return;
     if (kind === 'reports') reports = [];
     else links = [];
+    bytes[kind] = 0;
     const base = {
       member: options.memberId,
       batchId: newBatchId(),
@@ -159,13 +166,14 @@ export async function submitTokens(options: SubmitOptions): Promise<SubmitProgre
     for await (const { text: line } of readTextLines(options.tokens)) {
       if (line.length === 0) continue;
       const record = JSON.parse(line) as TokenizedReport | TokenizedLink;
-      if ('link' in record) {
-        links.push(record);
-        if (links.length >= size) await send('links');
-      } else {
-        reports.push(record);
-        if (reports.length >= size) await send('reports');
-      }
+      const kind = 'link' in record ? 'links' : 'reports';
+      // Cut the batch before this item when it would pass the byte bound.
+      const length = Buffer.byteLength(line);
+      if (bytes[kind] > 0 && bytes[kind] + length > maxBytes) await send(kind);
+      bytes[kind] += length;
+      if (kind === 'links') links.push(record as TokenizedLink);
+      else reports.push(record as TokenizedReport);
+      if ((kind === 'links' ? links : reports).length >= size) await send(kind);
     }
     await send('reports');
     await send('links');

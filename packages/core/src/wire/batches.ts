@@ -44,6 +44,15 @@ export interface SignedBatch<B> {
 
 export const MAX_BATCH_ITEMS = 5000;
 
+/**
+ * What a member puts in one batch at most, as the items' JSON: 8 MiB. The platform takes
+ * a body of up to 16 MiB, so a batch of items this size, its envelope and an item at
+ * the schema's largest that starts a batch of its own all fit. Reports with long sealed
+ * narratives reach it long before 5,000 items (a sealed 20,000-character narrative is
+ * about 80 kB), and a batch is then cut by its bytes.
+ */
+export const MAX_BATCH_BYTES = 8 * 1024 * 1024;
+
 export function signBatch<B>(
   batch: B,
   privateKey: Ed25519PrivateKey,
