@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateEd25519, privateKeyFromJwk } from '@credence/core/signing/ed25519';
 import type { TokenizedReport } from '@credence/core/wire/tokenized-records';
-import { createPlatform, type Platform } from '@credence/platform/server';
+import type { Platform } from '@credence/platform/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogMonitor } from '../src/log-monitor.js';
 import { submitTokens } from '../src/submit.js';
 import { Witness } from '../src/witness.js';
+import { livePlatform } from './live-platform.js';
 
 /**
  * The member side's hold on the log when the platform misbehaves or an answer is lost:
@@ -55,19 +56,9 @@ const submit = (file: string, monitor: LogMonitor) =>
 
 describe('the log monitor with a real platform', () => {
   beforeAll(async () => {
-    platform = await createPlatform({
-      db: join(dir, 'p.sqlite'),
-      keyFile: join(dir, 'platform-key.json'),
-      webhooks: false,
-      checkpointIntervalMs: 0,
-    });
-    const url = await platform.app.listen({ host: '127.0.0.1', port: 0 });
-    const { credential } = await platform.members.add({
-      id: 'bank-a',
-      type: 'bank',
-      publicKey: key.publicKey,
-    });
-    endpoint = { url, credential };
+    const live = await livePlatform(dir, { checkpointIntervalMs: 0 });
+    platform = live.platform;
+    endpoint = await live.enrol('bank-a', 'bank', key.publicKey);
   });
   afterAll(async () => {
     await platform.close();

@@ -7,9 +7,10 @@ import { generateEd25519, privateKeyFromJwk } from '@credence/core/signing/ed255
 import { MAX_BATCH_BYTES } from '@credence/core/wire/batches';
 import type { TokenizedReport } from '@credence/core/wire/tokenized-records';
 import { MAX_BODY_BYTES } from '@credence/platform/http/body-limits';
-import { createPlatform, type Platform } from '@credence/platform/server';
+import type { Platform } from '@credence/platform/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitTokens } from '../src/submit.js';
+import { livePlatform } from './live-platform.js';
 
 /**
  * Batches are cut by their bytes as well as their count: reports with long sealed
@@ -23,18 +24,9 @@ let platform: Platform;
 let endpoint: { url: string; credential: string };
 
 beforeAll(async () => {
-  platform = await createPlatform({
-    db: join(dir, 'p.sqlite'),
-    keyFile: join(dir, 'platform-key.json'),
-    webhooks: false,
-  });
-  const url = await platform.app.listen({ host: '127.0.0.1', port: 0 });
-  const { credential } = await platform.members.add({
-    id: 'bank-a',
-    type: 'bank',
-    publicKey: key.publicKey,
-  });
-  endpoint = { url, credential };
+  const live = await livePlatform(dir);
+  platform = live.platform;
+  endpoint = await live.enrol('bank-a', 'bank', key.publicKey);
 });
 afterAll(async () => {
   await platform.close();
