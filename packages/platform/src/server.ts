@@ -21,6 +21,7 @@ import { CheckLedger } from './services/check-ledger.js';
 import { CheckService } from './services/check-service.js';
 import { CheckView } from './services/check-view.js';
 import { CredentialCache } from './services/credentials.js';
+import { EvidenceFiles } from './services/evidence-files.js';
 import { IngestionService } from './services/ingestion.js';
 import { LogService, type LogSigner, verifierKeyOf } from './services/log-service.js';
 import { MemberService } from './services/members.js';
@@ -225,6 +226,7 @@ export async function createPlatform(
     alerts,
     cases,
     evidence: new CaseEvidence(store, log, cases, config.caseClock),
+    files: new EvidenceFiles(store, cases, config.caseClock),
     disclosureFeed,
     log,
     checkLedger,

@@ -15,6 +15,7 @@ import {
   DetailKeys,
   DetailSealer,
   detailBinding,
+  openDetailFile,
   openWithKey,
   type SealedDetail,
 } from '@credence/core/sealing/sealed-detail';
@@ -97,6 +98,25 @@ async function grantFor(owner: string, d: DisclosureJson, recipient = d.recipien
   return { recipient, grant };
 }
 
+/** What the investigator does with a granted request: fetch it, open the grant's data key. */
+async function fetchGranted(id: string) {
+  const fetched = json<DisclosureJson>(
+    await h.request(h.actors.police, 'GET', `/v1/disclosures/${id}`),
+  );
+  const record = fetched.record as NonNullable<DisclosureJson['record']>;
+  const binding = bindingOf(record);
+  const dataKey = await (await GrantOpener.create(investigator.privateKey)).dataKey(
+    {
+      disclosure: fetched.id,
+      case: fetched.case,
+      recipient: investigator.publicKey,
+      detail: binding,
+    },
+    fetched.grant as SealedGrant,
+  );
+  return { record, binding, dataKey };
+}
+
 const caseSteps = async () => {
   const entries = json<{ entries: string[] }>(
     await h.request(h.actors.auditor, 'GET', '/v1/log/entries?start=0'),
@@ -115,6 +135,7 @@ export function describeCases(name: string, db: () => Promise<string | undefined
     describeLapses();
     describeHostile();
     describeEvidence();
+    describeEvidenceFiles();
   });
 }
 
@@ -211,20 +232,7 @@ const describeDecisions = () =>
       expect(granted.statusCode, granted.body).toBe(200);
       expect(json(granted)).toMatchObject({ status: 'granted' });
 
-      const fetched = json<DisclosureJson>(
-        await h.request(h.actors.police, 'GET', `/v1/disclosures/${mine.id}`),
-      );
-      const record = fetched.record as NonNullable<DisclosureJson['record']>;
-      const binding = bindingOf(record);
-      const dataKey = await (await GrantOpener.create(investigator.privateKey)).dataKey(
-        {
-          disclosure: fetched.id,
-          case: fetched.case,
-          recipient: investigator.publicKey,
-          detail: binding,
-        },
-        fetched.grant as SealedGrant,
-      );
+      const { record, binding, dataKey } = await fetchGranted(mine.id);
       expect(await openWithKey(dataKey, binding, record.sealed as SealedDetail)).toEqual({
         narrative: 'he said he was from the police',
         lossCny: 52_000,
@@ -687,5 +695,134 @@ const describeEvidence = () =>
       );
       const swapped = { ...pkg, details: [{ ...d, grant }] };
       expect((await findings(swapped))[0]?.message).toContain('not the one its owner logged');
+    });
+  });
+
+/** A body of bytes, as a member's agent uploads an evidence file. */
+const putFile = (
+  actor: Actor | undefined,
+  url: string,
+  bytes: Uint8Array,
+  type = 'application/octet-stream',
+) =>
+  h.platform.app.inject({
+    method: 'PUT',
+    url,
+    headers: {
+      ...(actor === undefined ? {} : { authorization: `Bearer ${actor.credential}` }),
+      'content-type': type,
+    },
+    payload: Buffer.from(bytes),
+  });
+
+const describeEvidenceFiles = () =>
+  describe('evidence files: uploaded sealed by their owner, read by it and, once granted, by the police', () => {
+    const screenshot = new Uint8Array(50_000).map((_, i) => (i * 13 + 5) & 255);
+    const recording = new TextEncoder().encode('通话录音：对方自称检察院工作人员');
+    let reportId: string;
+    let sealedFiles: Uint8Array[];
+    let url: (i: number) => string;
+
+    beforeAll(async () => {
+      const r = report('af', [40, 41]);
+      const sealer = await DetailSealer.create((keys['bank-a'] as SealingKeys).publicKey);
+      const { sealed, ciphertexts } = await sealer.sealWithFiles(
+        detailBinding(bound(r)),
+        { narrative: 'a call from the prosecutor', lossCny: 80_000 },
+        [
+          { name: 'chat.png', mediaType: 'image/png', bytes: screenshot },
+          { name: 'call.m4a', mediaType: 'audio/mp4', bytes: recording },
+        ],
+      );
+      sealedFiles = ciphertexts;
+      const res = await h.reports(h.actors.bankA, [{ ...r, sealed }]);
+      expect(res.statusCode, res.body).toBe(200);
+      reportId = json<{ results: { id: string }[] }>(res).results[0]?.id as string;
+      url = (i) => `/v1/reports/${reportId}/files/${i}`;
+    });
+
+    it('keeps the file the report lists, once, and refuses any other, naming why', async () => {
+      const file = sealedFiles[0] as Uint8Array;
+      expect((await putFile(undefined, url(0), file)).statusCode).toBe(401);
+      expect(json(await putFile(h.actors.bankB, url(0), file))).toMatchObject({
+        code: 'report.not_found',
+      });
+      const wrong = await putFile(h.actors.bankA, url(0), sealedFiles[1] as Uint8Array);
+      expect(wrong.statusCode).toBe(400);
+      expect(json(wrong)).toMatchObject({
+        code: 'evidence.mismatch',
+        errors: [{ field: '(body)' }],
+      });
+      expect(json(await putFile(h.actors.bankA, url(2), file))).toMatchObject({
+        code: 'evidence.not_listed',
+      });
+      expect((await putFile(h.actors.bankA, url(20), file)).statusCode).toBe(400);
+      expect(
+        (await putFile(h.actors.bankA, `/v1/reports/${reportId}/files/__proto__`, file)).statusCode,
+      ).toBe(400);
+      expect(
+        (await putFile(h.actors.bankA, url(0), file, 'application/json')).statusCode,
+      ).toBeGreaterThanOrEqual(400);
+      const first = await putFile(h.actors.bankA, url(0), file);
+      expect(first.statusCode, first.body).toBe(200);
+      expect(json(first)).toMatchObject({ index: 0, status: 'stored', size: file.length });
+      expect(json(await putFile(h.actors.bankA, url(0), file))).toMatchObject({ status: 'repeat' });
+    });
+
+    it('gives the owner its file back, and names one not uploaded yet', async () => {
+      const own = await h.request(h.actors.bankA, 'GET', url(0));
+      expect(own.statusCode).toBe(200);
+      expect(own.headers['content-type']).toBe('application/octet-stream');
+      expect(new Uint8Array(own.rawPayload)).toEqual(sealedFiles[0]);
+      expect(json(await h.request(h.actors.bankA, 'GET', url(1)))).toMatchObject({
+        code: 'evidence.missing',
+      });
+      expect((await h.request(h.actors.bankB, 'GET', url(0))).statusCode).toBe(404);
+    });
+
+    it("gives the case's police member a granted report's files, which the grant's key opens", async () => {
+      expect((await putFile(h.actors.bankA, url(1), sealedFiles[1] as Uint8Array)).statusCode).toBe(
+        200,
+      );
+      const fc = json<CaseJson>(await openCase(h.actors.police));
+      await h.request(h.actors.police, 'POST', `/v1/cases/${fc.id}/items`, {
+        items: [{ kind: 'token', id: tok(40) }],
+      });
+      const [d] = json<{ disclosures: DisclosureJson[] }>(
+        await h.request(h.actors.police, 'POST', '/v1/disclosures', { case: fc.id }),
+      ).disclosures;
+      const fileUrl = (i: number) => `/v1/disclosures/${d?.id}/files/${i}`;
+      expect(json(await h.request(h.actors.police, 'GET', fileUrl(0)))).toMatchObject({
+        code: 'disclosure.not_granted',
+      });
+      expect((await h.request(h.actors.bankA, 'GET', fileUrl(0))).statusCode).toBe(403);
+      const mine = json<DisclosureJson>(
+        await h.request(h.actors.bankA, 'GET', `/v1/disclosures/${d?.id}`),
+      );
+      await h.request(
+        h.actors.bankA,
+        'POST',
+        `/v1/disclosures/${d?.id}/grant`,
+        await grantFor('bank-a', mine),
+      );
+
+      const { record, binding, dataKey } = await fetchGranted(d?.id as string);
+      const sealed = record.sealed as SealedDetail;
+      const detail = await openWithKey(dataKey, binding, sealed);
+      expect(detail.files?.map((f) => f.name)).toEqual(['chat.png', 'call.m4a']);
+      const before = (await caseSteps()).length;
+      for (const [i, plain] of [screenshot, recording].entries()) {
+        const res = await h.request(h.actors.police, 'GET', fileUrl(i));
+        expect(res.statusCode, res.body).toBe(200);
+        expect(
+          await openDetailFile(dataKey, binding, sealed, detail, i, new Uint8Array(res.rawPayload)),
+        ).toEqual(plain);
+      }
+      // Each fetch of a file is a logged fetch of its request.
+      const steps = (await caseSteps()).slice(before);
+      expect(steps.map((e) => e.subject)).toEqual([
+        `case/${fc.id}/fetched/${d?.id}`,
+        `case/${fc.id}/fetched/${d?.id}`,
+      ]);
     });
   });

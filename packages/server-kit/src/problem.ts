@@ -84,6 +84,15 @@ export const PROBLEMS = {
     status: 400,
     title: "The grant is not sealed to the case's recipient key",
   },
+  'evidence.not_listed': {
+    status: 404,
+    title: "The report's sealed detail lists no evidence file at this position",
+  },
+  'evidence.mismatch': {
+    status: 400,
+    title: "The file is not the ciphertext the report's sealed detail lists",
+  },
+  'evidence.missing': { status: 404, title: 'The evidence file has not been uploaded' },
   'route.not_found': { status: 404, title: 'No such resource' },
   'route.method_not_allowed': { status: 405, title: 'Method not allowed' },
   internal: { status: 500, title: 'Internal error' },

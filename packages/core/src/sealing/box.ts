@@ -68,14 +68,25 @@ export class BoxSealer {
   }
 
   async seal(binding: Uint8Array, plaintext: Uint8Array): Promise<Box> {
+    return (await this.sealKeyed(binding, plaintext)).box;
+  }
+
+  /** Seals one box and gives its key too (what seals a detail's files). */
+  async sealKeyed(
+    binding: Uint8Array,
+    plaintext: Uint8Array,
+  ): Promise<{ box: Box; key: Uint8Array }> {
     const salt = randomBytes(16);
     const key = await this.context.export(exporterContext(this.kind, salt, binding), aead.keySize);
     const ciphertext = await aead.createEncryptionContext(key).seal(NONCE, plaintext, binding);
     return {
-      suite: SUITE_NAME,
-      enc: this.enc,
-      salt: encodeBase64url(salt),
-      ciphertext: encodeBase64url(new Uint8Array(ciphertext)),
+      box: {
+        suite: SUITE_NAME,
+        enc: this.enc,
+        salt: encodeBase64url(salt),
+        ciphertext: encodeBase64url(new Uint8Array(ciphertext)),
+      },
+      key: new Uint8Array(key),
     };
   }
 }

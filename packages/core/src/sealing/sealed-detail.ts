@@ -2,6 +2,15 @@ import { sha256 } from '../crypto/hashes.js';
 import { encodeBase64url } from '../encoding/base64url.js';
 import { canonicalBytes } from '../signing/canonical-json.js';
 import { type Box, BoxOpener, BoxSealer, boxDigest, boxKind, openBox, parseBox } from './box.js';
+import {
+  checkEvidenceFiles,
+  checkSealedFileRefs,
+  type EvidenceFile,
+  evidenceFile,
+  openEvidenceFile,
+  type SealedFileRef,
+  sealEvidenceFile,
+} from './evidence-files.js';
 import type { HpkeKey } from './hpke.js';
 import { SealingError } from './sealing-error.js';
 
@@ -25,10 +34,15 @@ export interface Detail {
   readonly narrative?: string;
   /** The exact loss in yuan (the report itself carries only its band). */
   readonly lossCny?: number;
+  /** The evidence files, sealed apart under the detail's data key (./evidence-files.ts). */
+  readonly files?: readonly EvidenceFile[];
 }
 
-/** A sealed detail as a report carries it and the platform stores it (a box, ./box.ts). */
-export type SealedDetail = Box;
+/**
+ * A sealed detail as a report carries it and the platform stores it: a box (./box.ts)
+ * and, when the detail names files, each sealed file's size and digest, in order.
+ */
+export type SealedDetail = Box & { readonly files?: readonly SealedFileRef[] };
 
 /** What a sealed detail is bound to. */
 export interface DetailBinding {
@@ -78,8 +92,25 @@ export function detailBinding(r: BoundReport): DetailBinding {
   return { ref: r.ref, report: encodeBase64url(sha256(canonicalBytes(facts))) };
 }
 
-/** The digest of a sealed detail, which the report's log entry binds. */
-export const sealedDetailDigest: (sealed: SealedDetail) => string = boxDigest;
+/**
+ * The digest of a sealed detail, which the report's log entry binds: the box's digest,
+ * or, when it lists sealed files, the SHA-256 of the canonical JSON of the box's parts
+ * and the list.
+ */
+export function sealedDetailDigest(sealed: SealedDetail): string {
+  if (sealed.files === undefined) return boxDigest(sealed);
+  return encodeBase64url(
+    sha256(
+      canonicalBytes({
+        suite: sealed.suite,
+        enc: sealed.enc,
+        salt: sealed.salt,
+        ciphertext: sealed.ciphertext,
+        files: sealed.files.map((f) => ({ size: f.size, sha256: f.sha256 })),
+      }),
+    ),
+  );
+}
 
 const bindingBytes = (b: DetailBinding) => canonicalBytes({ ref: b.ref, report: b.report });
 
@@ -88,14 +119,16 @@ function detailBytes(detail: Detail): Uint8Array {
   return canonicalBytes({
     ...(detail.narrative === undefined ? {} : { narrative: detail.narrative }),
     ...(detail.lossCny === undefined ? {} : { lossCny: detail.lossCny }),
+    ...(detail.files === undefined ? {} : { files: detail.files }),
   });
 }
 
 function checkDetail(d: unknown): asserts d is Detail {
   if (typeof d !== 'object' || d === null || Array.isArray(d))
     throw new SealingError('sealing.detail');
-  const { narrative, lossCny, ...rest } = d as Record<string, unknown>;
+  const { narrative, lossCny, files, ...rest } = d as Record<string, unknown>;
   if (Object.keys(rest).length > 0) throw new SealingError('sealing.detail');
+  if (files !== undefined) checkEvidenceFiles(files);
   if (narrative !== undefined && typeof narrative !== 'string')
     throw new SealingError('sealing.detail');
   if (
@@ -114,8 +147,65 @@ export class DetailSealer {
   }
 
   async seal(binding: DetailBinding, detail: Detail): Promise<SealedDetail> {
-    return this.sealer.seal(bindingBytes(binding), detailBytes(detail));
+    return (await this.sealWithFiles(binding, detail, [])).sealed;
   }
+
+  /**
+   * Seals a detail and its evidence files: the detail names each file (its name, media
+   * type, size and digest), and lists each file's ciphertext, which the platform keeps
+   * apart (`ciphertexts`, in order).
+   */
+  async sealWithFiles(
+    binding: DetailBinding,
+    detail: Omit<Detail, 'files'>,
+    files: readonly {
+      readonly name: string;
+      readonly mediaType: string;
+      readonly bytes: Uint8Array;
+    }[],
+  ): Promise<{ sealed: SealedDetail; ciphertexts: Uint8Array[] }> {
+    const bound = bindingBytes(binding);
+    if (files.length === 0)
+      return { sealed: await this.sealer.seal(bound, detailBytes(detail)), ciphertexts: [] };
+    const named = files.map((f) => evidenceFile(f.name, f.mediaType, f.bytes));
+    const { box, key } = await this.sealer.sealKeyed(
+      bound,
+      detailBytes({ ...detail, files: named }),
+    );
+    const ciphertexts: Uint8Array[] = [];
+    const refs: SealedFileRef[] = [];
+    for (const [i, f] of files.entries()) {
+      const sealed = await sealEvidenceFile(key, bound, i, f.bytes);
+      ciphertexts.push(sealed.ciphertext);
+      refs.push(sealed.ref);
+    }
+    return { sealed: { ...box, files: refs }, ciphertexts };
+  }
+}
+
+/** `sealing.malformed` unless the sealed detail's list of files is well formed. */
+export function checkSealedDetail(sealed: SealedDetail): void {
+  parseBox(sealed);
+  if (sealed.files !== undefined) checkSealedFileRefs(sealed.files);
+}
+
+/**
+ * Opens evidence file `index` of an opened detail with its data key: `sealing.open` when
+ * the ciphertext is not the one the sealed detail lists, or not the file the detail names.
+ */
+export async function openDetailFile(
+  key: Uint8Array,
+  binding: DetailBinding,
+  sealed: SealedDetail,
+  detail: Detail,
+  index: number,
+  ciphertext: Uint8Array,
+): Promise<Uint8Array> {
+  const file = detail.files?.[index];
+  const ref = sealed.files?.[index];
+  if (file === undefined || ref === undefined || detail.files?.length !== sealed.files?.length)
+    throw new SealingError('sealing.open');
+  return openEvidenceFile(key, bindingBytes(binding), index, { file, ref }, ciphertext);
 }
 
 /**

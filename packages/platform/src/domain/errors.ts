@@ -38,6 +38,9 @@ export const PLATFORM_ERROR_CODES = [
   'disclosure.decided',
   'disclosure.not_granted',
   'disclosure.recipient',
+  'evidence.not_listed',
+  'evidence.mismatch',
+  'evidence.missing',
 ] as const;
 export type PlatformErrorCode = (typeof PLATFORM_ERROR_CODES)[number];
 

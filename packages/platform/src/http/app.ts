@@ -9,6 +9,7 @@ import { auditRoutes } from './routes/audit.js';
 import { caseRoutes } from './routes/cases.js';
 import { checkRoutes } from './routes/checks.js';
 import { contributionRoutes } from './routes/contributions.js';
+import { evidenceFileRoutes } from './routes/evidence-files.js';
 import type { PlatformDeps } from './routes/kit.js';
 import { logRoutes } from './routes/log.js';
 import { memberRoutes } from './routes/members.js';
@@ -92,6 +93,7 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
   await app.register(watchRoutes(deps));
   await app.register(memberRoutes(deps));
   await app.register(caseRoutes(deps));
+  await app.register(evidenceFileRoutes(deps));
 
   return app;
 }

@@ -82,6 +82,9 @@ export const sealedJson = (sealed: SealedDetail | undefined): string | null =>
         enc: sealed.enc,
         salt: sealed.salt,
         ciphertext: sealed.ciphertext,
+        ...(sealed.files === undefined
+          ? {}
+          : { files: sealed.files.map((f) => ({ size: f.size, sha256: f.sha256 })) }),
       });
 
 /**

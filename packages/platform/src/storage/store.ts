@@ -309,6 +309,20 @@ export interface CaseStore {
   ): Promise<void>;
 }
 
+/** Reports' evidence files: ciphertexts sealed at their members (docs/sealing.md). */
+export interface EvidenceFileStore {
+  /** Keeps a file's ciphertext; a repeat of one kept before changes nothing. */
+  putEvidenceFile(
+    member: string,
+    report: string,
+    index: number,
+    sha256: string,
+    bytes: Uint8Array,
+    at: number,
+  ): Promise<'stored' | 'repeat'>;
+  getEvidenceFile(member: string, report: string, index: number): Promise<Uint8Array | undefined>;
+}
+
 /** The operator's policies, versioned. */
 export interface PolicyStore {
   latestPolicy(): Promise<PolicyRecord | undefined>;
@@ -338,7 +352,8 @@ export interface Store
     AuditStore,
     AnalysisStore,
     PolicyStore,
-    CaseStore {
+    CaseStore,
+    EvidenceFileStore {
   readonly dialect: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -10,6 +10,7 @@ import type { CheckLedger } from '../../services/check-ledger.js';
 import type { CheckAnswer, CheckService } from '../../services/check-service.js';
 import type { CheckView } from '../../services/check-view.js';
 import type { CredentialCache } from '../../services/credentials.js';
+import type { EvidenceFiles } from '../../services/evidence-files.js';
 import type { BatchResult, IngestionService } from '../../services/ingestion.js';
 import type { LogService, Receipt } from '../../services/log-service.js';
 import type { MemberService } from '../../services/members.js';
@@ -42,6 +43,8 @@ export interface PlatformDeps {
   readonly alerts: AlertHub;
   readonly cases: CaseService;
   readonly evidence: CaseEvidence;
+  /** Reports' sealed evidence files. */
+  readonly files: EvidenceFiles;
   /** Requests that wait for an owner's decision, for its agent's stream. */
   readonly disclosureFeed: MemberFeed<Disclosure, number>;
   readonly log: LogService;

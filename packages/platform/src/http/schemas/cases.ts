@@ -1,6 +1,6 @@
 import { CASE_ITEM_KINDS, DISCLOSURE_STATES, LEGAL_BASIS_TYPES } from '@credence/core/wire/cases';
 import { DATE_TIME, MEMBER_ID, TEXT_PATTERN, TOKEN } from './common.js';
-import { SEALED, storedReport } from './contributions.js';
+import { BOX_PROPERTIES, storedReport } from './contributions.js';
 
 /** Police cases and disclosures (docs/cases.md). */
 
@@ -185,10 +185,12 @@ export const disclosureRequest = {
 } as const;
 
 export const GRANT = {
-  ...SEALED,
+  type: 'object',
+  additionalProperties: false,
+  required: ['suite', 'enc', 'salt', 'ciphertext'],
   description: "the report's data key, sealed to the case's recipient key (HPKE)",
   properties: {
-    ...SEALED.properties,
+    ...BOX_PROPERTIES,
     ciphertext: { type: 'string', pattern: '^[A-Za-z0-9_-]{64}$' },
   },
 } as const;

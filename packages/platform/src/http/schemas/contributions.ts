@@ -26,23 +26,50 @@ const SCRIPT = {
   description: 'the masked narrative, where the reporting member opted in',
 } as const;
 
+/** A sealed box's parts (core/sealing/box.ts): what a sealed detail and a grant share. */
+export const BOX_PROPERTIES = {
+  suite: { const: 'X25519-SHA256-ChaCha20Poly1305' },
+  enc: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' },
+  salt: { type: 'string', pattern: '^[A-Za-z0-9_-]{22}$' },
+} as const;
+
+/** The most evidence files a report's detail names (core/sealing/evidence-files.ts). */
+export const MAX_FILES = 20;
+
 /**
- * A report's narrative and exact loss sealed to its member's key (core/sealing): the
- * platform keeps the ciphertext and never a key. The largest detail is a 20,000-character
- * narrative of characters JSON escapes to six bytes, with its loss: about 120,070 bytes
- * sealed, 160,100 characters of base64url.
+ * A report's narrative, exact loss and the names of its evidence files, sealed to its
+ * member's key (core/sealing): the platform keeps the ciphertext and never a key. The
+ * largest detail is a 20,000-character narrative of characters JSON escapes to six bytes,
+ * its loss, and twenty files' names (255 such characters), media types, sizes and
+ * digests: about 155,300 bytes sealed, 207,100 characters of base64url. `files` lists
+ * each evidence file's ciphertext, which is uploaded apart (PUT /v1/reports/{id}/files/{i}).
  */
 export const SEALED = {
   type: 'object',
   additionalProperties: false,
   required: ['suite', 'enc', 'salt', 'ciphertext'],
   properties: {
-    suite: { const: 'X25519-SHA256-ChaCha20Poly1305' },
-    enc: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' },
-    salt: { type: 'string', pattern: '^[A-Za-z0-9_-]{22}$' },
-    ciphertext: { type: 'string', minLength: 22, maxLength: 160_200, pattern: '^[A-Za-z0-9_-]+$' },
+    ...BOX_PROPERTIES,
+    ciphertext: { type: 'string', minLength: 22, maxLength: 207_400, pattern: '^[A-Za-z0-9_-]+$' },
+    files: {
+      type: 'array',
+      minItems: 1,
+      maxItems: MAX_FILES,
+      description:
+        "each evidence file's ciphertext (sealed under the detail's data key): its size in bytes and base64url SHA-256, in the order the detail names them",
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['size', 'sha256'],
+        properties: {
+          size: { type: 'integer', minimum: 16, maximum: 16 * 1024 * 1024 },
+          sha256: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' },
+        },
+      },
+    },
   },
-  description: "the narrative and exact loss, sealed to the reporting member's key (HPKE)",
+  description:
+    "the narrative, exact loss and evidence files' names, sealed to the reporting member's key (HPKE)",
 } as const;
 
 export const tokenizedReport = {
@@ -248,5 +275,16 @@ export const reportsPage = {
   properties: {
     reports: { type: 'array', items: storedReport },
     next: { type: ['string', 'null'] },
+  },
+} as const;
+
+export const evidenceFileAnswer = {
+  type: 'object',
+  required: ['index', 'status', 'size', 'sha256'],
+  properties: {
+    index: { type: 'integer' },
+    status: { enum: ['stored', 'repeat'] },
+    size: { type: 'integer' },
+    sha256: { type: 'string' },
   },
 } as const;

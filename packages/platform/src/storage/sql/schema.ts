@@ -187,6 +187,15 @@ const MIGRATIONS: readonly { readonly version: string; readonly sql: (t: Ddl) =>
       CREATE INDEX disclosures_case ON disclosures (case_id, id);
     `,
   },
+  {
+    // Reports' evidence files (issue 15, docs/sealing.md): each file's ciphertext, sealed
+    // at its member under the detail's data key; the report's sealed detail lists its
+    // size and digest, which the report's entry binds.
+    version: '2026-12-05-03-evidence-files',
+    sql: (t) => `
+      CREATE TABLE evidence_files (member_id TEXT NOT NULL, report_id TEXT NOT NULL, idx INTEGER NOT NULL, sha256 TEXT NOT NULL, bytes ${t.bytes} NOT NULL, created_at ${t.big} NOT NULL, PRIMARY KEY (member_id, report_id, idx))${t.keyed};
+    `,
+  },
 ];
 
 /** The migrations as the dialect runs them, in order. */

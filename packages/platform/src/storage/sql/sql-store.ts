@@ -32,6 +32,7 @@ import type { AuditStatePage, AuditTable } from '../audit-state.js';
 import type { AuditSubject } from '../log-append.js';
 import * as audit from './audit.js';
 import * as cases from './cases.js';
+import * as evidenceFiles from './evidence-files.js';
 import * as log from './log.js';
 import * as members from './members.js';
 import * as policies from './policies.js';
@@ -383,6 +384,23 @@ export abstract class SqlStore {
     at: number,
   ): Promise<void> {
     return this.transaction(cases.caseRefusals(refusals, at));
+  }
+
+  putEvidenceFile(
+    member: string,
+    report: string,
+    index: number,
+    sha256: string,
+    bytes: Uint8Array,
+    at: number,
+  ): Promise<'stored' | 'repeat'> {
+    return this.transaction(
+      evidenceFiles.putEvidenceFile(member, report, index, sha256, bytes, at),
+    );
+  }
+
+  getEvidenceFile(member: string, report: string, index: number): Promise<Uint8Array | undefined> {
+    return this.autocommit(evidenceFiles.getEvidenceFile(member, report, index));
   }
 
   caseTokens(caseId: string): Promise<string[]> {
