@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EvidencePackage } from '@credence/core/evidence/evidence-package';
 import { expect, it } from 'vitest';
-import { audited, BIN, credence, phone, type Scenario } from './platform-scenario.js';
+import { audited, BIN, credence, phone, type Scenario, serve } from './platform-scenario.js';
 
 /**
  * Steps of the platform's scenario: a police case from the command line (issue 15,
@@ -33,10 +33,14 @@ export function describeCases(scenario: Scenario) {
     investigatorReads(police, first, second);
     expect(credence('case', 'close', first, '--config', police).out).toContain('(closed)');
     await exportsAndVerifies(scenario, police, first);
+    await keepsEvidenceSealed(scenario);
     const audit = audited(scenario);
     expect(audit.code, audit.out + audit.err).toBe(0);
   }, 180_000);
 }
+
+/** bank-b's evidence: bytes that must reach the investigator as they were, and no one else. */
+const SCREENSHOT = Buffer.from('PNG… 聊天记录截图：请下载"屏幕共享"应用 screenshare-7f3a9c');
 
 const CASE_NARRATIVES = {
   'bank-a': 'a man from the "procuratorate" said my account froze; 13800139000 called again',
@@ -85,6 +89,9 @@ function enrolPolice(scenario: Scenario): string {
 function sealedReportsAndTheToken(scenario: Scenario, police: string): string {
   const { dir, configs } = scenario;
   const number = phone(900);
+  // bank-b's report has a screenshot as evidence, beside its raw file.
+  mkdirSync(join(dir, 'bank-b', 'evidence'), { recursive: true });
+  writeFileSync(join(dir, 'bank-b', 'evidence', 'screen.png'), SCREENSHOT);
   for (const bank of ['bank-a', 'bank-b'] as const) {
     const raw = join(dir, bank, 'case.jsonl');
     writeFileSync(
@@ -97,10 +104,12 @@ function sealedReportsAndTheToken(scenario: Scenario, police: string): string {
         lossCny: 86_000,
         entities: [{ role: 'caller', kind: 'phone', value: number }],
         narrative: CASE_NARRATIVES[bank],
+        ...(bank === 'bank-b' ? { evidence: [{ file: 'evidence/screen.png' }] } : {}),
       })}\n`,
     );
     const r = credence('member', 'submit', raw, '--config', configs[bank] as string);
     expect(r.code, r.err).toBe(0);
+    if (bank === 'bank-b') expect(r.out).toContain('1 sealed evidence files uploaded');
   }
   const seized = join(dir, 'police-1', 'seized.jsonl');
   writeFileSync(
@@ -208,6 +217,9 @@ function personDecides(scenario: Scenario, first: string, second: string) {
   ).toBe(1);
 }
 
+const BANK_B_DETAIL = { narrative: CASE_NARRATIVES['bank-b'], lossCny: 86_000 };
+const SCREEN_ENTRY = { name: 'screen.png', mediaType: 'image/png', size: SCREENSHOT.length };
+
 /** The investigator opens what was granted with its own key; a denial says why. */
 function investigatorReads(police: string, first: string, second: string) {
   const lines = (id: string) =>
@@ -220,8 +232,15 @@ function investigatorReads(police: string, first: string, second: string) {
       );
   expect(lines(first).map((d) => [d.owner, d.status, d.detail])).toEqual([
     ['bank-a', 'granted', { narrative: CASE_NARRATIVES['bank-a'], lossCny: 86_000 }],
-    ['bank-b', 'granted', { narrative: CASE_NARRATIVES['bank-b'], lossCny: 86_000 }],
+    ['bank-b', 'granted', { ...BANK_B_DETAIL, files: [expect.objectContaining(SCREEN_ENTRY)] }],
   ]);
+  // With --files, the screenshot is fetched, opened with the investigator's key and written.
+  const folder = join(police, '..', 'evidence-files');
+  const withFiles = credence('case', 'details', first, '--files', folder, '--config', police);
+  expect(withFiles.code, withFiles.err).toBe(0);
+  expect(withFiles.out).toContain('evidence: screen.png (image/png');
+  const written = withFiles.out.match(/→ (\S+)/)?.[1] as string;
+  expect(readFileSync(written)).toEqual(SCREENSHOT);
   expect(lines(second).map((d) => [d.owner, d.status, d.reason])).toEqual([
     ['bank-a', 'granted', undefined],
     ['bank-b', 'denied', 'a court order, please'],
@@ -247,7 +266,7 @@ async function exportsAndVerifies(scenario: Scenario, police: string, id: string
   const pkg = JSON.parse(readFileSync(join(out, 'evidence.json'), 'utf8')) as EvidencePackage;
   expect(pkg.details.map((d) => d.opened?.detail)).toEqual([
     { narrative: CASE_NARRATIVES['bank-a'], lossCny: 86_000 },
-    { narrative: CASE_NARRATIVES['bank-b'], lossCny: 86_000 },
+    { ...BANK_B_DETAIL, files: [expect.objectContaining(SCREEN_ENTRY)] },
   ]);
   // A narrative edited in the package, and an entry dropped from it: each is named.
   const edited = structuredClone(pkg) as unknown as {
@@ -261,4 +280,18 @@ async function exportsAndVerifies(scenario: Scenario, police: string, id: string
   expect(refused.out).toMatch(
     /FAIL disclosure \d+ \(report r_[0-9a-f]+ of bank-a\): the detail in clear is not what its report sealed/,
   );
+}
+
+/**
+ * The platform's store holds the screenshot sealed: nothing of its bytes, as text or as
+ * the hex a PostgreSQL dump shows a bytea in, nor its name.
+ */
+async function keepsEvidenceSealed(scenario: Scenario) {
+  await scenario.platform?.stop();
+  const stored = (await scenario.database?.dump()) ?? '';
+  expect(stored).toContain('X25519-SHA256-ChaCha20Poly1305');
+  for (const secret of ['screenshare-7f3a9c', 'screen.png'])
+    for (const form of [secret, Buffer.from(secret).toString('hex')])
+      expect(stored.includes(form), secret).toBe(false);
+  await serve(scenario);
 }

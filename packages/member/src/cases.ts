@@ -1,8 +1,16 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { encodeBase64url } from '@credence/core/encoding/base64url';
 import type { EvidencePackage } from '@credence/core/evidence/evidence-package';
 import { GrantOpener } from '@credence/core/sealing/grant';
 import type { SealingKeys } from '@credence/core/sealing/hpke';
-import { type Detail, detailBinding, openWithKey } from '@credence/core/sealing/sealed-detail';
+import {
+  type Detail,
+  detailBinding,
+  openDetailFile,
+  openWithKey,
+  type SealedDetail,
+} from '@credence/core/sealing/sealed-detail';
 import type { LegalBasis } from '@credence/core/wire/cases';
 import { type DisclosureView, getDisclosure, listDisclosures } from './disclosures.js';
 import { MemberError } from './member-error.js';
@@ -89,6 +97,8 @@ export interface OpenedDetail {
   readonly disclosure: DisclosureView;
   /** The opened detail (granted and opened); undefined for a request not granted. */
   readonly detail?: Detail;
+  /** Where its evidence files were written, opened, in the detail's order (`files`). */
+  readonly files?: readonly string[];
 }
 
 /**
@@ -100,6 +110,10 @@ export async function caseDetails(
   platform: PlatformEndpoint,
   keys: SealingKeys,
   caseId: string,
+  options: {
+    /** A folder to write each granted report's evidence files to, opened (by request id). */
+    readonly files?: string;
+  } = {},
 ): Promise<OpenedDetail[]> {
   const c = await getCase(platform, caseId);
   if (c.recipient !== keys.publicKey)
@@ -125,9 +139,53 @@ export async function caseDetails(
       { disclosure: d.id, case: d.case, recipient: keys.publicKey, detail: binding },
       d.grant,
     );
-    out.push({ disclosure: d, detail: await openWithKey(dataKey, binding, d.record.sealed) });
+    const detail = await openWithKey(dataKey, binding, d.record.sealed);
+    const files =
+      options.files === undefined || detail.files === undefined
+        ? undefined
+        : await fetchFiles(platform, d, { dataKey, binding, detail }, options.files);
+    out.push({ disclosure: d, detail, ...(files === undefined ? {} : { files }) });
   }
   return out;
+}
+
+/**
+ * A granted request's evidence files: each fetched (a logged fetch), checked against the
+ * report's list and the detail's entry, opened with the data key, and written to
+ * `<folder>/<request id>/<position>-<name>`.
+ */
+async function fetchFiles(
+  platform: PlatformEndpoint,
+  d: DisclosureView,
+  opened: { dataKey: Uint8Array; binding: ReturnType<typeof bindingOfReport>; detail: Detail },
+  folder: string,
+): Promise<string[]> {
+  const sealed = d.record?.sealed as SealedDetail;
+  const into = join(folder, d.id);
+  await mkdir(into, { recursive: true });
+  const written: string[] = [];
+  for (const [i, f] of (opened.detail.files ?? []).entries()) {
+    const ciphertext = await platformRequest<Uint8Array>(
+      platform,
+      'GET',
+      `/v1/disclosures/${encodeURIComponent(d.id)}/files/${i}`,
+      undefined,
+      { binary: true },
+    );
+    const bytes = await openDetailFile(
+      opened.dataKey,
+      opened.binding,
+      sealed,
+      opened.detail,
+      i,
+      ciphertext,
+    );
+    // The name was checked when the detail opened: a last segment, no separator in it.
+    const path = join(into, `${i}-${f.name}`);
+    await writeFile(path, bytes);
+    written.push(path);
+  }
+  return written;
 }
 
 /**

@@ -1,12 +1,15 @@
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { Identifier } from '@credence/core/identifiers/kinds';
 import {
   type NormalizedIdentifier,
   tryNormalizeIdentifier,
 } from '@credence/core/identifiers/normalize';
 import type { PhoneRegion } from '@credence/core/identifiers/phone';
+import { MAX_EVIDENCE_FILE_BYTES } from '@credence/core/sealing/evidence-files';
 import type { FieldError } from '@credence/core/wire/field-error';
 import { parseRawRecord } from '@credence/core/wire/raw-record-parser';
-import type { RawEndpoint, RawLink, RawReport } from '@credence/core/wire/raw-records';
+import type { RawEndpoint, RawEvidence, RawLink, RawReport } from '@credence/core/wire/raw-records';
 import type { EntityRole } from '@credence/core/wire/vocabulary';
 import type { SourceItem } from './record-source.js';
 
@@ -116,4 +119,26 @@ export function checkRecord(item: SourceItem, now: number, region: PhoneRegion):
     to: to.identifier,
     normalized: [from, to],
   };
+}
+
+/**
+ * The field errors of a report's evidence files that cannot be read (missing, not a file,
+ * over 16 MiB), by path relative to the file holding the report: `member validate` and
+ * `member tokenize` both reject such a line.
+ */
+export async function unreadableEvidence(
+  input: string,
+  evidence: readonly RawEvidence[] | undefined,
+): Promise<FieldError[]> {
+  const errors: FieldError[] = [];
+  for (const [i, e] of (evidence ?? []).entries()) {
+    const info = await stat(resolve(dirname(input), e.file)).catch(() => undefined);
+    if (info?.isFile() !== true || info.size > MAX_EVIDENCE_FILE_BYTES)
+      errors.push({
+        field: `evidence[${i}].file`,
+        code: 'record.evidence',
+        message: 'cannot be read: it is missing, not a file, or over 16 MiB',
+      });
+  }
+  return errors;
 }

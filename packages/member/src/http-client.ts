@@ -1,10 +1,10 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 
-/** One request as the member side makes it: a small JSON or text body at most. */
+/** One request as the member side makes it: a JSON or text body, or bytes (an evidence file). */
 export interface HttpRequest {
   readonly method?: string;
   readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: string;
+  readonly body?: string | Uint8Array;
   /** Ends the request, or the reading of its answer, with the signal's reason. */
   readonly signal?: AbortSignal;
 }
@@ -93,7 +93,13 @@ export function httpClient(options: { readonly ca?: readonly string[] } = {}): H
           ...request.headers,
           ...(request.body === undefined
             ? {}
-            : { 'content-length': String(Buffer.byteLength(request.body)) }),
+            : {
+                'content-length': String(
+                  typeof request.body === 'string'
+                    ? Buffer.byteLength(request.body)
+                    : request.body.byteLength,
+                ),
+              }),
         },
         agent: transport.agent,
       });

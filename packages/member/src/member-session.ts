@@ -149,7 +149,7 @@ export class MemberSession {
    */
   async sealer(): Promise<Sealer | undefined> {
     const keys = await this.sealingKeys();
-    return keys === undefined ? undefined : new RepeatableSealer(keys.publicKey, this.cache);
+    return keys === undefined ? undefined : new RepeatableSealer(keys, this.cache);
   }
 
   /** Tokens of normalized identifiers, in order. */

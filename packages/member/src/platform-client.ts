@@ -15,6 +15,17 @@ export interface RequestOptions {
   readonly retries?: number;
   /** Answer with the body's text instead of parsing JSON. */
   readonly text?: boolean;
+  /** Answer with the body's bytes (an evidence file) instead of parsing JSON. */
+  readonly binary?: boolean;
+  /** Send these bytes as application/octet-stream instead of a JSON body. */
+  readonly octets?: Uint8Array;
+}
+
+/** An answer's body, whole, as bytes. */
+async function bytesOf(response: HttpAnswer): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of response.body) chunks.push(chunk);
+  return new Uint8Array(Buffer.concat(chunks));
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -46,9 +57,17 @@ export async function platformRequest<T>(
         method,
         headers: {
           authorization: `Bearer ${platform.credential}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(options.octets !== undefined
+            ? { 'content-type': 'application/octet-stream' }
+            : body === undefined
+              ? {}
+              : { 'content-type': 'application/json' }),
         },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(options.octets !== undefined
+          ? { body: options.octets }
+          : body === undefined
+            ? {}
+            : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
       });
     } catch (error) {
@@ -57,7 +76,13 @@ export async function platformRequest<T>(
       continue;
     }
     if (response.ok)
-      return (options.text === true ? await response.text() : await response.json()) as T;
+      return (
+        options.binary === true
+          ? await bytesOf(response)
+          : options.text === true
+            ? await response.text()
+            : await response.json()
+      ) as T;
     const problem = (await response.json().catch(() => ({}))) as {
       code?: string;
       detail?: string;

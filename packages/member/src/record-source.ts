@@ -40,8 +40,11 @@ type Column =
   | { readonly kind: 'end'; readonly end: 'from' | 'to'; readonly field: string }
   | null;
 
+// Evidence files are a list of objects, which JSON Lines carries and a CSV row does not.
 const TOP_FIELDS = new Set<string>(
-  [...REPORT_FIELDS, ...LINK_FIELDS].filter((f) => f !== 'entities' && f !== 'from' && f !== 'to'),
+  [...REPORT_FIELDS, ...LINK_FIELDS].filter(
+    (f) => f !== 'entities' && f !== 'from' && f !== 'to' && f !== 'evidence',
+  ),
 );
 const ENTITY = new RegExp(`^entities\\.(0|[1-9]\\d?)\\.(${ENTITY_FIELDS.join('|')})$`);
 const END = new RegExp(`^(from|to)\\.(${ENDPOINT_FIELDS.join('|')})$`);

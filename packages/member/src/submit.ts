@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { encodeBase64url } from '@credence/core/encoding/base64url';
 import type { Receipt } from '@credence/core/log/receipt';
 import type { Ed25519PrivateKey } from '@credence/core/signing/ed25519';
@@ -22,7 +23,12 @@ import { MemberError } from './member-error.js';
 import type { MemberSession } from './member-session.js';
 import { type PlatformEndpoint, platformRequest } from './platform-client.js';
 import { readTextLines } from './text-lines.js';
-import { type TokenizeProgress, tokenizeFile } from './tokenize-file.js';
+import {
+  evidenceFolder,
+  sealedFileName,
+  type TokenizeProgress,
+  tokenizeFile,
+} from './tokenize-file.js';
 
 export interface BatchAnswer {
   readonly batchId: string;
@@ -61,6 +67,8 @@ export interface SubmitProgress {
   sequence: number;
   /** Receipts verified against the entries this member expected (0 without a monitor). */
   receipts: number;
+  /** Evidence files uploaded (sealed; a report's again when it was already there). */
+  files: number;
 }
 
 export interface SubmitOptions {
@@ -100,6 +108,7 @@ export async function submitTokens(options: SubmitOptions): Promise<SubmitProgre
     alerts: 0,
     sequence: 0,
     receipts: 0,
+    files: 0,
   };
   const results = await open(options.results, 'w').catch((error: unknown) => {
     throw outputFileError(options.results, error);
@@ -150,6 +159,8 @@ export async function submitTokens(options: SubmitOptions): Promise<SubmitProgre
         `${a.results.map((r) => JSON.stringify({ kind, batchId: a.batchId, ...r })).join('\n')}\n`,
       );
       count(progress, kind, items.length, a);
+      if (kind === 'reports')
+        progress.files += await uploadEvidence(options, items as TokenizedReport[], a);
       options.onProgress?.({ ...progress });
     });
     // A failure surfaces from `done`; keep `written` usable for the batches behind it.
@@ -242,6 +253,44 @@ async function holdToLog(
       expectedDuplicateReports(memberId, items as TokenizedReport[], a.results),
     );
   return a.log !== null;
+}
+
+/**
+ * Uploads the sealed evidence files of a batch's reports that the platform holds
+ * (accepted now, or there before), from beside the tokens file where tokenizing wrote
+ * them (`evidenceFolder`), one PUT each; the platform keeps each once. Returns how many.
+ */
+async function uploadEvidence(
+  options: Pick<SubmitOptions, 'tokens' | 'platform'>,
+  items: readonly TokenizedReport[],
+  a: BatchAnswer,
+): Promise<number> {
+  let uploaded = 0;
+  for (const r of a.results) {
+    const report = items[r.index];
+    const files = report?.sealed?.files;
+    if (r.status === 'conflict' || files === undefined) continue;
+    for (const [i, f] of files.entries()) {
+      const path = join(evidenceFolder(options.tokens), sealedFileName(f.sha256));
+      const bytes = await readFile(path).catch((error: unknown) => {
+        throw new MemberError(
+          'member.input',
+          `${path}: evidence file ${i} of report ${report?.ref} is not there; tokenize the raw file again`,
+          {},
+          error,
+        );
+      });
+      await platformRequest(
+        options.platform,
+        'PUT',
+        `/v1/reports/${encodeURIComponent(r.id)}/files/${i}`,
+        undefined,
+        { octets: bytes },
+      );
+      uploaded++;
+    }
+  }
+  return uploaded;
 }
 
 /** A batch's answer counted into the submission's progress. */

@@ -1,4 +1,7 @@
-import { open, rename } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { sha256 } from '@credence/core/crypto/hashes';
+import { encodeBase64url } from '@credence/core/encoding/base64url';
 import type { Identifier } from '@credence/core/identifiers/kinds';
 import type { PhoneRegion } from '@credence/core/identifiers/phone';
 import { narrativeScript } from '@credence/core/narrative/script';
@@ -6,13 +9,13 @@ import { type Detail, detailBinding } from '@credence/core/sealing/sealed-detail
 import { amountBand } from '@credence/core/wire/amount-band';
 import { parseDateTime } from '@credence/core/wire/date-time';
 import type { FieldError } from '@credence/core/wire/field-error';
-import type { RawReport } from '@credence/core/wire/raw-records';
+import type { RawEvidence, RawReport } from '@credence/core/wire/raw-records';
 import type {
   TokenizedEntity,
   TokenizedLink,
   TokenizedReport,
 } from '@credence/core/wire/tokenized-records';
-import { type CheckedRecord, checkRecord } from './check-record.js';
+import { type CheckedRecord, checkRecord, unreadableEvidence } from './check-record.js';
 import { outputFileError } from './file-errors.js';
 import { readRecords } from './record-source.js';
 import type { Sealer } from './repeatable-sealer.js';
@@ -38,7 +41,9 @@ export interface TokenizeFileOptions {
   readonly shareScripts?: boolean;
   /**
    * Seals each report's narrative and exact loss to the member's own key (SPEC §3.3):
-   * the report carries them as `sealed`. Without it they stay at the member only.
+   * the report carries them as `sealed`. Its evidence files are sealed with them, their
+   * ciphertexts written beside the output (`evidenceFolder`), for `member submit` to
+   * upload. Without a sealer they all stay at the member only.
    */
   readonly sealer?: Sealer;
   /** The member's clock, for the times of events (none may be in the future). */
@@ -133,6 +138,7 @@ export async function tokenizeFile(options: TokenizeFileOptions): Promise<Tokeni
     const lines = await sealDetails(
       tokenizedLines(pending, tokens, keyId, region, options, progress),
       options.sealer,
+      { from: dirname(options.input), to: evidenceFolder(options.output) },
     );
     if (lines.length > 0) await out.write(`${lines.join('\n')}\n`);
     if (errorText.length > 0) await errors.write(errorText.join(''));
@@ -153,6 +159,13 @@ export async function tokenizeFile(options: TokenizeFileOptions): Promise<Tokeni
         progress.rejectedIdentifiers += checked.badIdentifiers;
         rejectLine(item.line, checked.ref, ...checked.errors);
         continue;
+      }
+      if (checked.kind === 'report') {
+        const unreadable = await unreadableEvidence(options.input, checked.report.evidence);
+        if (unreadable.length > 0) {
+          rejectLine(item.line, checked.report.ref, ...unreadable);
+          continue;
+        }
       }
       if (checked.kind === 'report') {
         // Entities left out; the report goes on with the others.
@@ -190,29 +203,75 @@ function scriptOf(
 /** A tokenized record, and what its report would seal. */
 interface Tokenized {
   readonly record: TokenizedReport | TokenizedLink;
-  readonly detail?: Detail;
+  readonly detail?: Omit<Detail, 'files'>;
+  readonly evidence?: readonly RawEvidence[];
 }
+
+/** Where tokenizing writes the sealed evidence files of `output`, named by their digest. */
+export const evidenceFolder = (output: string) => `${output}.files`;
+
+/** A sealed file's name in the evidence folder: its ciphertext's base64url SHA-256. */
+export const sealedFileName = (sha256Digest: string) => sha256Digest;
 
 /**
  * The output lines of a chunk: each record as JSON, a report's details sealed when the
- * member seals (one run of the sealer per file: its details share one HPKE context).
+ * member seals (one run of the sealer per file: its details share one HPKE context), its
+ * evidence files read from beside the input and their ciphertexts written to `files.to`.
  */
 async function sealDetails(
   records: readonly Tokenized[],
   sealer: Sealer | undefined,
+  files: { readonly from: string; readonly to: string },
 ): Promise<string[]> {
   return Promise.all(
-    records.map(async ({ record, detail }) => {
-      if (sealer === undefined || detail === undefined || !('ref' in record))
+    records.map(async ({ record, detail, evidence }) => {
+      if (
+        sealer === undefined ||
+        (detail === undefined && evidence === undefined) ||
+        !('ref' in record)
+      )
         return JSON.stringify(record);
       const binding = detailBinding({
         ...record,
         occurredAt: parseDateTime(record.occurredAt) as number,
       });
-      return JSON.stringify({ ...record, sealed: await sealer.seal(binding, detail) });
+      const toSeal = [];
+      for (const e of evidence ?? [])
+        toSeal.push({
+          name: basename(e.file),
+          mediaType: e.mediaType ?? mediaTypeOf(e.file),
+          bytes: await readFile(resolve(files.from, e.file)),
+        });
+      const { sealed, ciphertexts } = await sealer.seal(binding, detail ?? {}, toSeal);
+      if (ciphertexts.length > 0) await mkdir(files.to, { recursive: true });
+      for (const c of ciphertexts)
+        await writeFile(join(files.to, sealedFileName(encodeBase64url(sha256(c)))), c);
+      return JSON.stringify({ ...record, sealed });
     }),
   );
 }
+
+/** Media types by a file's extension, for evidence that does not name its own. */
+const MEDIA_TYPES: Readonly<Record<string, string>> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.heic': 'image/heic',
+  '.pdf': 'application/pdf',
+  '.txt': 'text/plain',
+  '.html': 'text/html',
+  '.json': 'application/json',
+  '.mp3': 'audio/mpeg',
+  '.m4a': 'audio/mp4',
+  '.wav': 'audio/wav',
+  '.amr': 'audio/amr',
+  '.mp4': 'video/mp4',
+};
+
+const mediaTypeOf = (file: string) =>
+  MEDIA_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
 
 /** What of a raw report is sealed: its narrative and exact loss, where it has either. */
 function detailOf(r: RawReport): Detail | undefined {
@@ -259,7 +318,11 @@ function tokenizedLines(
         ...scriptOf(r, region, options),
       };
       const detail = detailOf(r);
-      lines.push(detail === undefined ? { record: tokenized } : { record: tokenized, detail });
+      lines.push({
+        record: tokenized,
+        ...(detail === undefined ? {} : { detail }),
+        ...(r.evidence === undefined || r.evidence.length === 0 ? {} : { evidence: r.evidence }),
+      });
       progress.reports++;
       progress.identifiers += entities.length;
     } else {

@@ -1,7 +1,7 @@
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
 import type { PhoneRegion } from '@credence/core/identifiers/phone';
 import type { FieldError } from '@credence/core/wire/field-error';
-import { checkRecord, type Normalized } from './check-record.js';
+import { checkRecord, type Normalized, unreadableEvidence } from './check-record.js';
 import { readRecords } from './record-source.js';
 
 export interface ValidateFileOptions {
@@ -131,10 +131,17 @@ export async function validateFile(options: ValidateFileOptions): Promise<Valida
   )) {
     lines++;
     const checked = checkRecord(item, now(), region);
+    const unreadable =
+      checked.kind === 'report'
+        ? await unreadableEvidence(options.input, checked.report.evidence)
+        : [];
     if (checked.kind === 'rejected') {
       rejectedLines++;
       rejectedIdentifiers += checked.badIdentifiers;
       reject(item.line, checked.ref, checked.errors);
+    } else if (checked.kind === 'report' && unreadable.length > 0) {
+      rejectedLines++;
+      reject(item.line, checked.report.ref, unreadable);
     } else if (checked.kind === 'report') {
       bump(reports, checked.report.type);
       rejectedIdentifiers += checked.errors.length;

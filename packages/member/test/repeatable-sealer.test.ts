@@ -18,18 +18,18 @@ describe('a repeatable sealer', () => {
     const keys = await generateSealingKeys();
     const file = join(dir, 'cache.sqlite');
     const first = new SqliteTokenCache(file);
-    const sealed = await new RepeatableSealer(keys.publicKey, first).seal(binding, detail);
+    const { sealed } = await new RepeatableSealer(keys, first).seal(binding, detail);
     first.close();
     const second = new SqliteTokenCache(file);
-    const sealer = new RepeatableSealer(keys.publicKey, second);
-    expect(await sealer.seal(binding, detail)).toEqual(sealed);
-    const changed = await sealer.seal(binding, { ...detail, lossCny: 52001 });
+    const sealer = new RepeatableSealer(keys, second);
+    expect((await sealer.seal(binding, detail)).sealed).toEqual(sealed);
+    const { sealed: changed } = await sealer.seal(binding, { ...detail, lossCny: 52001 });
     expect(changed.ciphertext).not.toBe(sealed.ciphertext);
-    const moved = await sealer.seal({ ...binding, ref: 'bank-a-2' }, detail);
+    const { sealed: moved } = await sealer.seal({ ...binding, ref: 'bank-a-2' }, detail);
     expect(moved.ciphertext).not.toBe(sealed.ciphertext);
     // Another key seals anew, and each opens with its own key only.
     const other = await generateSealingKeys();
-    const otherSealed = await new RepeatableSealer(other.publicKey, second).seal(binding, detail);
+    const { sealed: otherSealed } = await new RepeatableSealer(other, second).seal(binding, detail);
     expect(otherSealed.ciphertext).not.toBe(sealed.ciphertext);
     expect(await openDetail(other.privateKey, binding, otherSealed)).toEqual(detail);
     expect(await openDetail(keys.privateKey, binding, sealed)).toEqual(detail);
@@ -38,5 +38,27 @@ describe('a repeatable sealer', () => {
     const bytes = readFileSync(file);
     expect(bytes.includes(Buffer.from('公安局'))).toBe(false);
     expect(bytes.includes(Buffer.from('52000'))).toBe(false);
+  });
+
+  it("seals a remembered detail's evidence files again to the same ciphertexts", async () => {
+    const keys = await generateSealingKeys();
+    const file = join(dir, 'cache-files.sqlite');
+    const files = [
+      { name: 'call.m4a', mediaType: 'audio/mp4', bytes: new Uint8Array(3000).fill(7) },
+      { name: 'chat.png', mediaType: 'image/png', bytes: new Uint8Array([1, 2, 3]) },
+    ];
+    const first = new SqliteTokenCache(file);
+    const made = await new RepeatableSealer(keys, first).seal(binding, detail, files);
+    first.close();
+    const second = new SqliteTokenCache(file);
+    const again = await new RepeatableSealer(keys, second).seal(binding, detail, files);
+    expect(again).toEqual(made);
+    // A changed file is a new detail.
+    const changed = await new RepeatableSealer(keys, second).seal(binding, detail, [
+      files[0] as (typeof files)[number],
+      { ...(files[1] as (typeof files)[number]), bytes: new Uint8Array([1, 2, 4]) },
+    ]);
+    expect(changed.sealed.salt).not.toBe(made.sealed.salt);
+    second.close();
   });
 });

@@ -1,4 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scriptFingerprint } from '@credence/core/narrative/fingerprint';
@@ -8,11 +16,15 @@ import { generateSealingKeys } from '@credence/core/sealing/hpke';
 import {
   DetailSealer,
   detailBinding,
+  detailKey,
   openDetail,
+  openDetailFile,
+  openWithKey,
   type SealedDetail,
 } from '@credence/core/sealing/sealed-detail';
 import type { TokenizedReport } from '@credence/core/wire/tokenized-records';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Sealer } from '../src/repeatable-sealer.js';
 import { ThresholdOprfClient } from '../src/threshold-client.js';
 import { MemoryTokenCache, SqliteTokenCache, type TokenCache } from '../src/token-cache.js';
 import { tokenizeFile } from '../src/tokenize-file.js';
@@ -226,6 +238,12 @@ describe('tokenizeFile: the tokenized output', () => {
   });
 });
 
+/** A sealer of one run, remembering nothing (RepeatableSealer remembers across runs). */
+const runSealer = async (publicKey: string): Promise<Sealer> => {
+  const sealer = await DetailSealer.create(publicKey);
+  return { seal: (binding, detail, files) => sealer.sealWithFiles(binding, detail, files ?? []) };
+};
+
 describe('tokenizeFile: sealed details', () => {
   it("seals each report's narrative and exact loss to the member's key, bound to the report", async () => {
     const dir = temp();
@@ -242,7 +260,7 @@ describe('tokenizeFile: sealed details', () => {
       output: join(dir, 'out.jsonl'),
       errors: join(dir, 'err.jsonl'),
       tokenizer: tokenizer(),
-      sealer: await DetailSealer.create(keys.publicKey),
+      sealer: await runSealer(keys.publicKey),
     });
     const [sealed, plain] = readLines(join(dir, 'out.jsonl'));
     expect(plain?.sealed).toBeUndefined();
@@ -254,6 +272,61 @@ describe('tokenizeFile: sealed details', () => {
     });
     const written = readFileSync(join(dir, 'out.jsonl'), 'utf8');
     for (const raw of ['the caller said', '52000']) expect(written).not.toContain(raw);
+  });
+
+  it('seals evidence files beside the output, and rejects a line whose file cannot be read', async () => {
+    const dir = temp();
+    const keys = await generateSealingKeys();
+    mkdirSync(join(dir, 'evidence'));
+    const screenshot = Buffer.from('PNG 聊天截图：对方要求转账到安全账户 6222021234567890128');
+    writeFileSync(join(dir, 'evidence', 'chat 1.png'), screenshot);
+    const { narrative: _n, lossCny: _l, ...bare } = REPORTS[0] as Record<string, unknown>;
+    const lines = [
+      { ...bare, ref: 'f1', narrative: 'a chat', evidence: [{ file: 'evidence/chat 1.png' }] },
+      { ...bare, ref: 'f2', evidence: [{ file: 'evidence/missing.m4a' }] },
+      { ...bare, ref: 'f3', evidence: [{ file: '../outside.png' }] },
+    ];
+    writeFileSync(join(dir, 'raw.jsonl'), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    const progress = await tokenizeFile({
+      input: join(dir, 'raw.jsonl'),
+      output: join(dir, 'out.jsonl'),
+      errors: join(dir, 'err.jsonl'),
+      tokenizer: tokenizer(),
+      sealer: await runSealer(keys.publicKey),
+    });
+    expect(progress.rejectedLines).toBe(2);
+    const errors = readLines(join(dir, 'err.jsonl')).filter((e) => e.code === 'record.evidence');
+    expect(errors).toEqual([
+      expect.objectContaining({ line: 2, field: 'evidence[0].file', code: 'record.evidence' }),
+      expect.objectContaining({ line: 3, code: 'record.evidence' }),
+    ]);
+    // member validate says the same of the file.
+    const validated = await validateFile({ input: join(dir, 'raw.jsonl') });
+    expect(validated.rejectedLines).toBe(2);
+    expect(validated.rejections.filter((e) => e.code === 'record.evidence')).toEqual(
+      errors.map((e) => expect.objectContaining({ line: e.line, field: e.field, code: e.code })),
+    );
+    const [line] = readLines(join(dir, 'out.jsonl'));
+    const report = line as unknown as TokenizedReport;
+    const sealed = report.sealed as SealedDetail;
+    const binding = detailBinding({ ...report, occurredAt: Date.parse(report.occurredAt) });
+    const key = await detailKey(keys.privateKey, binding, sealed);
+    const detail = await openWithKey(key, binding, sealed);
+    expect(detail.files).toEqual([
+      expect.objectContaining({
+        name: 'chat 1.png',
+        mediaType: 'image/png',
+        size: screenshot.length,
+      }),
+    ]);
+    const kept = readdirSync(join(dir, 'out.jsonl.files'));
+    expect(kept).toEqual([sealed.files?.[0]?.sha256]);
+    const ciphertext = readFileSync(join(dir, 'out.jsonl.files', kept[0] as string));
+    expect(await openDetailFile(key, binding, sealed, detail, 0, ciphertext)).toEqual(
+      new Uint8Array(screenshot),
+    );
+    expect(ciphertext.includes(Buffer.from('6222021234567890128'))).toBe(false);
+    expect(readFileSync(join(dir, 'out.jsonl'), 'utf8')).not.toContain('chat 1.png');
   });
 });
 

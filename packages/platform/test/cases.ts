@@ -722,6 +722,8 @@ const describeEvidenceFiles = () =>
     let reportId: string;
     let sealedFiles: Uint8Array[];
     let url: (i: number) => string;
+    /** The case whose request for the report was granted. */
+    let filesCase: string;
 
     beforeAll(async () => {
       const r = report('af', [40, 41]);
@@ -785,6 +787,7 @@ const describeEvidenceFiles = () =>
         200,
       );
       const fc = json<CaseJson>(await openCase(h.actors.police));
+      filesCase = fc.id;
       await h.request(h.actors.police, 'POST', `/v1/cases/${fc.id}/items`, {
         items: [{ kind: 'token', id: tok(40) }],
       });
@@ -823,6 +826,41 @@ const describeEvidenceFiles = () =>
       expect(steps.map((e) => e.subject)).toEqual([
         `case/${fc.id}/fetched/${d?.id}`,
         `case/${fc.id}/fetched/${d?.id}`,
+      ]);
+    });
+
+    it("carries a report's sealed files in the evidence package, each checked against the logged list", async () => {
+      const logKey = json<{ vkey: string }>(
+        await h.request(h.actors.auditor, 'GET', '/v1/log/key'),
+      ).vkey;
+      const pkg = json<EvidencePackage>(
+        await h.request(h.actors.police, 'GET', `/v1/cases/${filesCase}/evidence`),
+      );
+      const [detail] = pkg.details;
+      expect(detail?.files?.map((f) => f.index)).toEqual([0, 1]);
+      const verified = await verifyEvidencePackage(pkg, {
+        logKey,
+        recipientKey: investigator.privateKey,
+      });
+      expect(verified.findings).toEqual([]);
+      const named = async (edit: (files: { index: number; ciphertext: string }[]) => unknown) => {
+        const copy = structuredClone(pkg) as unknown as {
+          details: { files: { index: number; ciphertext: string }[] }[];
+        };
+        edit((copy.details[0] as { files: { index: number; ciphertext: string }[] }).files);
+        return (await verifyEvidencePackage(copy, { logKey })).findings.map((f) => f.message);
+      };
+      expect(
+        await named((files) => {
+          const [a, b] = files;
+          (a as { ciphertext: string }).ciphertext = (b as { ciphertext: string }).ciphertext;
+        }),
+      ).toEqual(['its evidence file 0 is not the one its report lists']);
+      expect(await named((files) => files.pop())).toEqual([
+        'its evidence file 1 is not in the package',
+      ]);
+      expect(await named((files) => files.push({ index: 7, ciphertext: 'AAAA' }))).toEqual([
+        'the package holds an evidence file 7 that its report does not list',
       ]);
     });
   });

@@ -212,13 +212,22 @@ function registerDetails(group: Command): void {
     )
     .argument('<case>', 'the case id')
     .option('--json', 'one JSON object per line')
+    .option(
+      '--files <folder>',
+      "fetch the granted reports' evidence files too, open them and write them here (<folder>/<request>/<n>-<name>)",
+    )
     .addOption(configOption())
-    .action(async (id: string, flags: { json?: boolean; config: string }) => {
+    .action(async (id: string, flags: { json?: boolean; files?: string; config: string }) => {
       const { caseDetails } = await import('@credence/member/cases');
       const opened = await withSession(flags.config, { cache: false, threads: 0 }, async (s) =>
-        caseDetails(s.platform, await requireSealingKeys(s), id),
+        caseDetails(
+          s.platform,
+          await requireSealingKeys(s),
+          id,
+          flags.files === undefined ? {} : { files: flags.files },
+        ),
       );
-      for (const { disclosure: d, detail } of opened) {
+      for (const { disclosure: d, detail, files } of opened) {
         if (flags.json === true) {
           console.log(
             JSON.stringify({
@@ -235,6 +244,7 @@ function registerDetails(group: Command): void {
                     occurredAt: d.record.occurredAt,
                   }),
               ...(detail === undefined ? {} : { detail }),
+              ...(files === undefined ? {} : { files }),
             }),
           );
           continue;
@@ -244,6 +254,10 @@ function registerDetails(group: Command): void {
         );
         if (detail?.lossCny !== undefined) console.log(`    loss: ${detail.lossCny} yuan`);
         if (detail?.narrative !== undefined) console.log(`    narrative: ${detail.narrative}`);
+        for (const [i, f] of (detail?.files ?? []).entries())
+          console.log(
+            `    evidence: ${f.name} (${f.mediaType}, ${f.size} bytes)${files?.[i] === undefined ? '' : ` → ${files[i]}`}`,
+          );
       }
       if (opened.length === 0 && flags.json !== true)
         console.log('No disclosures asked in this case.');
@@ -312,13 +326,14 @@ function registerExport(group: Command): void {
             '',
             '  credence verify-package <this folder> --log-key "<the log\'s verifier key>"',
             '',
-            `${pkg.entries.length} log entries, ${pkg.details.length} granted detail(s)${flags.clear === true ? ' in clear' : ", sealed to the case's recipient key (verify-package --key opens them)"}.`,
+            `${pkg.entries.length} log entries, ${pkg.details.length} granted detail(s)${flags.clear === true ? ' in clear' : ", sealed to the case's recipient key (verify-package --key opens them)"}; evidence files travel sealed under each detail's data key.`,
             '',
           ].join('\n'),
           { flag: 'wx' },
         );
+        const files = pkg.details.reduce((sum, d) => sum + (d.files?.length ?? 0), 0);
         console.log(
-          `${flags.out}: case ${pkg.case.id}, ${n(pkg.entries.length)} entries, ${n(pkg.details.length)} granted detail(s)${flags.clear === true ? ' in clear' : ''}, checkpoint with ${n(pkg.log.witnesses.length)} cosignature(s).`,
+          `${flags.out}: case ${pkg.case.id}, ${n(pkg.entries.length)} entries, ${n(pkg.details.length)} granted detail(s)${flags.clear === true ? ' in clear' : ''}${files > 0 ? `, ${n(files)} sealed evidence file(s)` : ''}, checkpoint with ${n(pkg.log.witnesses.length)} cosignature(s).`,
         );
       },
     );

@@ -135,7 +135,7 @@ function printSubmitted(
   errors: string,
 ) {
   console.log(
-    `${n(submitted.reports)} reports and ${n(submitted.links)} links submitted: ${n(submitted.accepted)} accepted, ${n(submitted.duplicates)} already there, ${n(submitted.conflicts)} conflicts; ${n(submitted.alerts)} alerts raised for watchers.`,
+    `${n(submitted.reports)} reports and ${n(submitted.links)} links submitted: ${n(submitted.accepted)} accepted, ${n(submitted.duplicates)} already there, ${n(submitted.conflicts)} conflicts; ${n(submitted.alerts)} alerts raised for watchers.${submitted.files > 0 ? ` ${n(submitted.files)} sealed evidence files uploaded.` : ''}`,
   );
   if (submitted.receipts > 0)
     console.log(

@@ -1,4 +1,5 @@
-import { decodeBase64url } from '../encoding/base64url.js';
+import { sha256 } from '../crypto/hashes.js';
+import { decodeBase64url, encodeBase64url } from '../encoding/base64url.js';
 import { utf8 } from '../encoding/bytes.js';
 import { type AuditRecord, recordDigestOf } from '../log/audit-records.js';
 import { type TrustedKey, verifyCheckpoint } from '../log/checkpoint.js';
@@ -7,7 +8,13 @@ import { hashLeaf } from '../merkle/hash.js';
 import { rootFromInclusionProof } from '../merkle/verify.js';
 import { GrantOpener, grantDigest, type SealedGrant } from '../sealing/grant.js';
 import type { HpkeKey } from '../sealing/hpke.js';
-import { type Detail, detailBinding, openWithKey } from '../sealing/sealed-detail.js';
+import {
+  type Detail,
+  detailBinding,
+  openDetailFile,
+  openWithKey,
+  type SealedDetail,
+} from '../sealing/sealed-detail.js';
 import { canonicalJson } from '../signing/canonical-json.js';
 import { type LegalBasis, parseCaseSubject } from '../wire/cases.js';
 
@@ -49,6 +56,11 @@ export interface EvidenceDetail {
   readonly grant: SealedGrant;
   /** With the investigator's leave, in clear: the data key and the detail it opens. */
   readonly opened?: { readonly dataKey: string; readonly detail: Detail };
+  /**
+   * The report's evidence files as its owner uploaded them, still sealed under the data
+   * key (base64url), by their position in the report's sealed detail.
+   */
+  readonly files?: readonly { readonly index: number; readonly ciphertext: string }[];
 }
 
 export interface EvidencePackage {
@@ -215,6 +227,33 @@ function checkCase(pkg: EvidencePackage, entries: Entries, fail: Fail): void {
 }
 
 /** Each detail: its report's entry, the grant its owner logged, and what it opens to. */
+/**
+ * A detail's evidence files against the list its report's sealed detail carries (which
+ * the report's logged record binds): each listed file there and the ciphertext listed,
+ * and none that the list does not name. Needs no key.
+ */
+function checkFiles(d: EvidenceDetail, sealed: SealedDetail, part: string, fail: Fail): void {
+  const listed = sealed.files ?? [];
+  const given = new Map((d.files ?? []).map((f) => [f.index, f.ciphertext]));
+  for (const [index, ref] of listed.entries()) {
+    const text = given.get(index);
+    if (text === undefined) {
+      fail(part, `its evidence file ${index} is not in the package`);
+      continue;
+    }
+    const bytes = decodeBase64url(text);
+    if (
+      bytes === undefined ||
+      bytes.length !== ref.size ||
+      encodeBase64url(sha256(bytes)) !== ref.sha256
+    )
+      fail(part, `its evidence file ${index} is not the one its report lists`);
+  }
+  for (const index of given.keys())
+    if (!(Number.isInteger(index) && index >= 0 && index < listed.length))
+      fail(part, `the package holds an evidence file ${index} that its report does not list`);
+}
+
 async function checkDetails(
   pkg: EvidencePackage,
   entries: Entries,
@@ -252,6 +291,7 @@ async function checkDetails(
       fail(part, 'its grant is not the one its owner logged');
       continue;
     }
+    checkFiles(d, stored.sealed, part, fail);
     const binding = detailBinding(stored);
     let dataKey: Uint8Array | undefined;
     if (opener !== undefined)
@@ -276,6 +316,17 @@ async function checkDetails(
       if (d.opened !== undefined && canonicalJson(detail) !== canonicalJson(d.opened.detail))
         fail(part, 'the detail in clear is not what its report sealed');
       else opened++;
+      for (const f of d.files ?? [])
+        await openDetailFile(
+          key,
+          binding,
+          stored.sealed,
+          detail,
+          f.index,
+          decodeBase64url(f.ciphertext) ?? new Uint8Array(),
+        ).catch(() =>
+          fail(part, `its evidence file ${f.index} does not open as the detail names it`),
+        );
     } catch {
       fail(part, "its data key does not open its report's sealed detail");
     }

@@ -28,6 +28,7 @@ export const RECORD_ERROR_CODES = [
   'record.count',
   'record.entities',
   'record.narrative',
+  'record.evidence',
   'record.share_script',
   'record.unknown_field',
   'record.no_valid_entities',
@@ -219,6 +220,17 @@ function parseReport(json: Json, now: number): ParseResult {
     ...(json.lossCny === undefined ? {} : { lossCny: json.lossCny as number }),
     entities,
     ...(json.narrative === undefined ? {} : { narrative: json.narrative as string }),
+    ...(json.evidence === undefined
+      ? {}
+      : {
+          evidence: (json.evidence as unknown[]).map((value) => {
+            const f = own(value as object);
+            return {
+              file: f.file as string,
+              ...(f.mediaType === undefined ? {} : { mediaType: f.mediaType as string }),
+            };
+          }),
+        }),
     ...(json.shareScript === undefined ? {} : { shareScript: json.shareScript as boolean }),
   };
   return { ok: true, record: { kind: 'report', report } };

@@ -26,11 +26,23 @@ export interface RawReport {
   /** Free text; fingerprinted at the member side (and later sealed), never sent in clear. */
   readonly narrative?: string;
   /**
+   * Evidence files by path relative to the file holding the report: sealed with the
+   * narrative where the member seals (docs/sealing.md, "Evidence files"), never sent in
+   * clear.
+   */
+  readonly evidence?: readonly RawEvidence[];
+  /**
    * The reporting member lets the platform show this report's masked narrative as a
    * campaign's representative script (identifiers, amounts and names masked). Default no:
    * only the fingerprint leaves.
    */
   readonly shareScript?: boolean;
+}
+
+/** An evidence file of a raw report. */
+export interface RawEvidence {
+  readonly file: string;
+  readonly mediaType?: string;
 }
 
 export interface RawEndpoint {

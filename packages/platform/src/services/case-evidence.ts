@@ -1,3 +1,4 @@
+import { encodeBase64url } from '@credence/core/encoding/base64url';
 import {
   EVIDENCE_FORMAT,
   type EvidenceDetail,
@@ -118,6 +119,16 @@ export class CaseEvidence {
     return found;
   }
 
+  /** A report's evidence files as uploaded (still sealed); one not uploaded is left out. */
+  private async files(owner: string, report: string, listed: number | undefined) {
+    const files: { index: number; ciphertext: string }[] = [];
+    for (let index = 0; index < (listed ?? 0); index++) {
+      const bytes = await this.store.getEvidenceFile(owner, report, index);
+      if (bytes !== undefined) files.push({ index, ciphertext: encodeBase64url(bytes) });
+    }
+    return files;
+  }
+
   /** The granted disclosures whose report and grant entries the package holds. */
   private async details(
     caseId: string,
@@ -142,6 +153,7 @@ export class CaseEvidence {
         const r = reportEntry.get(`${d.owner}\u0000${d.report}`);
         const g = grantedEntry.get(String(d.id));
         if (r === undefined || g === undefined || d.grant === undefined) continue;
+        const files = await this.files(d.owner, d.report, d.reportRecord?.sealed?.files?.length);
         details.push({
           disclosure: String(d.id),
           owner: d.owner,
@@ -149,6 +161,7 @@ export class CaseEvidence {
           reportEntry: r,
           grantedEntry: g,
           grant: d.grant,
+          ...(files.length === 0 ? {} : { files }),
         });
       }
       if (page.length < 1000) return details;

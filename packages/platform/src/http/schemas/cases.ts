@@ -367,6 +367,16 @@ export const evidencePackage = {
           reportEntry: { type: 'integer' },
           grantedEntry: { type: 'integer' },
           grant: GRANT,
+          files: {
+            type: 'array',
+            description:
+              "the report's evidence files as its owner uploaded them, sealed under the data key: base64url, by position in the report's list",
+            items: {
+              type: 'object',
+              required: ['index', 'ciphertext'],
+              properties: { index: { type: 'integer' }, ciphertext: { type: 'string' } },
+            },
+          },
         },
       },
     },
