@@ -67,7 +67,7 @@ export interface SubmitProgress {
   sequence: number;
   /** Receipts verified against the entries this member expected (0 without a monitor). */
   receipts: number;
-  /** Evidence files uploaded (sealed; a report's again when it was already there). */
+  /** Evidence files uploaded (sealed; those the platform held already are not sent again). */
   files: number;
 }
 
@@ -271,6 +271,10 @@ async function uploadEvidence(
     const files = report?.sealed?.files;
     if (r.status === 'conflict' || files === undefined) continue;
     for (const [i, f] of files.entries()) {
+      const url = `/v1/reports/${encodeURIComponent(r.id)}/files/${i}`;
+      // A report there before may have its files too (a submission run again): asked
+      // first, so that a second run does not send every recording again.
+      if (r.status === 'duplicate' && (await uploadedBefore(options.platform, url))) continue;
       const path = join(evidenceFolder(options.tokens), sealedFileName(f.sha256));
       const bytes = await readFile(path).catch((error: unknown) => {
         throw new MemberError(
@@ -280,17 +284,22 @@ async function uploadEvidence(
           error,
         );
       });
-      await platformRequest(
-        options.platform,
-        'PUT',
-        `/v1/reports/${encodeURIComponent(r.id)}/files/${i}`,
-        undefined,
-        { octets: bytes },
-      );
+      await platformRequest(options.platform, 'PUT', url, undefined, { octets: bytes });
       uploaded++;
     }
   }
   return uploaded;
+}
+
+/** Whether the platform holds an evidence file already (HEAD: its headers, no bytes). */
+async function uploadedBefore(platform: PlatformEndpoint, url: string): Promise<boolean> {
+  try {
+    await platformRequest(platform, 'HEAD', url, undefined, { text: true });
+    return true;
+  } catch (error) {
+    if (error instanceof MemberError && error.details.status === 404) return false;
+    throw error;
+  }
 }
 
 /** A batch's answer counted into the submission's progress. */

@@ -746,6 +746,11 @@ const describeEvidenceFiles = () =>
     it('keeps the file the report lists, once, and refuses any other, naming why', async () => {
       const file = sealedFiles[0] as Uint8Array;
       expect((await putFile(undefined, url(0), file)).statusCode).toBe(401);
+      const huge = new Uint8Array(17 * 1024 * 1024);
+      expect((await putFile(undefined, url(0), huge)).statusCode).toBe(401);
+      expect(json(await putFile(h.actors.bankA, url(0), huge))).toMatchObject({
+        code: 'request.too_large',
+      });
       expect(json(await putFile(h.actors.bankB, url(0), file))).toMatchObject({
         code: 'report.not_found',
       });
