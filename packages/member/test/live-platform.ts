@@ -1,5 +1,7 @@
 import { join } from 'node:path';
+import { type Ed25519KeyPair, privateKeyFromJwk } from '@credence/core/signing/ed25519';
 import { createPlatform, type Platform } from '@credence/platform/server';
+import { type SubmitOptions, submitTokens } from '../src/submit.js';
 
 /** A real platform on SQLite in `dir`, listening on a free port, for the member's tests. */
 export async function livePlatform(
@@ -37,3 +39,20 @@ export async function livePlatform(
     }),
   };
 }
+
+/** `member submit` of a tokens file as bank-a, signed with its key, against `endpoint`. */
+export const submitAsBankA = (
+  endpoint: { url: string; credential: string },
+  key: Ed25519KeyPair,
+  tokens: string,
+  more: Partial<SubmitOptions> = {},
+) =>
+  submitTokens({
+    tokens,
+    results: `${tokens}.results.jsonl`,
+    memberId: 'bank-a',
+    platform: endpoint,
+    signingKey: privateKeyFromJwk(key.privateJwk),
+    publicKey: key.publicKey,
+    ...more,
+  });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogMonitor } from '../src/log-monitor.js';
 import { submitTokens } from '../src/submit.js';
 import { Witness } from '../src/witness.js';
-import { livePlatform } from './live-platform.js';
+import { livePlatform, submitAsBankA } from './live-platform.js';
 
 /**
  * The member side's hold on the log when the platform misbehaves or an answer is lost:
@@ -151,16 +151,7 @@ function witnessAndBatches(): void {
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
     try {
-      await expect(
-        submitTokens({
-          tokens,
-          results: `${tokens}.results.jsonl`,
-          memberId: 'bank-a',
-          platform: endpoint,
-          signingKey: privateKeyFromJwk(key.privateJwk),
-          publicKey: key.publicKey,
-        }),
-      ).rejects.toMatchObject({
+      await expect(submitAsBankA(endpoint, key, tokens)).rejects.toMatchObject({
         code: 'member.platform_refused',
         message: expect.stringContaining('batch.reports[0].occurredAt'),
       });

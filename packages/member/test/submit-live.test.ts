@@ -1,24 +1,26 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSealingKeys } from '@credence/core/sealing/hpke';
 import { DetailSealer, detailBinding } from '@credence/core/sealing/sealed-detail';
-import { generateEd25519, privateKeyFromJwk } from '@credence/core/signing/ed25519';
+import { generateEd25519 } from '@credence/core/signing/ed25519';
 import { MAX_BATCH_BYTES } from '@credence/core/wire/batches';
 import type { TokenizedReport } from '@credence/core/wire/tokenized-records';
 import { MAX_BODY_BYTES } from '@credence/platform/http/body-limits';
 import type { Platform } from '@credence/platform/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { submitTokens } from '../src/submit.js';
-import { livePlatform } from './live-platform.js';
+import { evidenceFolder } from '../src/tokenize-file.js';
+import { livePlatform, submitAsBankA } from './live-platform.js';
 
 /**
- * Batches are cut by their bytes as well as their count: reports with long sealed
- * narratives (a 20,000-character Chinese narrative seals to about 80 kB) would make a
- * batch of 5,000 hundreds of megabytes, which the platform refuses (413) whole.
+ * `member submit` against a real platform, with what sealing adds: long sealed narratives
+ * (batches cut by their bytes as well as their count: a 20,000-character Chinese
+ * narrative seals to about 80 kB, and a batch of 5,000 such would be refused whole), and
+ * evidence files uploaded after their report (a run cut short between the two is
+ * finished by running it again, and a run again sends nothing the platform holds).
  */
 
-const dir = mkdtempSync(join(tmpdir(), 'credence-batch-bytes-'));
+const dir = mkdtempSync(join(tmpdir(), 'credence-submit-evidence-'));
 const key = generateEd25519();
 let platform: Platform;
 let endpoint: { url: string; credential: string };
@@ -31,6 +33,43 @@ beforeAll(async () => {
 afterAll(async () => {
   await platform.close();
   rmSync(dir, { recursive: true, force: true });
+});
+
+const submit = (tokens: string) => submitAsBankA(endpoint, key, tokens);
+
+describe('member submit with evidence files', () => {
+  it('uploads them after the report, finishes a cut-short run, and sends nothing twice', async () => {
+    const sealing = await generateSealingKeys();
+    const r: TokenizedReport = {
+      ref: 'ev-1',
+      type: 'victim_report',
+      category: 'fake_customer_service',
+      occurredAt: '2026-11-20T10:00:00Z',
+      entities: [{ role: 'caller', kind: 'phone', token: 'E'.repeat(43), keyId: 'k1' }],
+    };
+    const { sealed, ciphertexts } = await (
+      await DetailSealer.create(sealing.publicKey)
+    ).sealWithFiles(detailBinding({ ...r, occurredAt: Date.parse(r.occurredAt) }), {}, [
+      { name: 'a.png', mediaType: 'image/png', bytes: new Uint8Array(5000).fill(1) },
+      { name: 'b.m4a', mediaType: 'audio/mp4', bytes: new Uint8Array(9000).fill(2) },
+    ]);
+    const tokens = join(dir, 'tokens.jsonl');
+    writeFileSync(tokens, `${JSON.stringify({ ...r, sealed })}\n`);
+    const folder = evidenceFolder(tokens);
+    mkdirSync(folder);
+    for (const [i, c] of ciphertexts.entries())
+      writeFileSync(join(folder, sealed.files?.[i]?.sha256 as string), c);
+
+    // Cut short: the report goes in, its files cannot be read.
+    renameSync(folder, `${folder}.away`);
+    await expect(submit(tokens)).rejects.toMatchObject({ code: 'member.input' });
+    renameSync(`${folder}.away`, folder);
+
+    const again = await submit(tokens);
+    expect(again).toMatchObject({ duplicates: 1, files: 2 });
+    const third = await submit(tokens);
+    expect(third).toMatchObject({ duplicates: 1, files: 0 });
+  });
 });
 
 describe('member submit with long sealed narratives', () => {
@@ -68,14 +107,7 @@ describe('member submit with long sealed narratives', () => {
     const fileBytes = readFileSync(file).length;
     expect(fileBytes).toBeGreaterThan(MAX_BODY_BYTES);
 
-    const progress = await submitTokens({
-      tokens: file,
-      results: `${file}.results.jsonl`,
-      memberId: 'bank-a',
-      platform: endpoint,
-      signingKey: privateKeyFromJwk(key.privateJwk),
-      publicKey: key.publicKey,
-    });
+    const progress = await submit(file);
     expect(progress.accepted).toBe(300);
     const results = readFileSync(`${file}.results.jsonl`, 'utf8')
       .trim()
