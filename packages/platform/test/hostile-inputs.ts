@@ -94,9 +94,20 @@ export function describeHostileInputs(name: string, db: () => Promise<string | u
         { ...good, suite: 'X25519-SHA256-AES128GCM' },
         { ...good, enc: 'E'.repeat(44) },
         { ...good, salt: 'S+/'.repeat(7).slice(0, 22) },
-        { ...good, ciphertext: 'C'.repeat(160_201) },
+        // One past the largest detail: a 20,000-character narrative and twenty files' names.
+        { ...good, ciphertext: 'C'.repeat(207_401) },
         { ...good, key: 'A'.repeat(43) },
         { ...good, ciphertext: undefined },
+        // The list of sealed evidence files: empty, a file shorter than its tag, too many,
+        // a digest of another size, a field it does not have.
+        { ...good, files: [] },
+        { ...good, files: [{ size: 15, sha256: 'F'.repeat(43) }] },
+        {
+          ...good,
+          files: Array.from({ length: 21 }, () => ({ size: 20, sha256: 'F'.repeat(43) })),
+        },
+        { ...good, files: [{ size: 20, sha256: 'F'.repeat(44) }] },
+        { ...good, files: [{ size: 20, sha256: 'F'.repeat(43), name: 'a.png' }] },
       ]) {
         const batch = signed<ReportBatch>(h.actors.bankA, {
           member: 'bank-a',
