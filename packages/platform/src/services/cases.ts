@@ -9,7 +9,7 @@ import {
   type Member,
   roleOf,
 } from '../domain/types.js';
-import type { Decision, DisclosureFilter, ReportKey } from '../storage/sql/cases.js';
+import type { DecisionOutcome, DisclosureFilter, ReportKey } from '../storage/sql/cases.js';
 import type { Store } from '../storage/store.js';
 import type { AnalysisService } from './analysis.js';
 
@@ -24,12 +24,14 @@ export type OwnerDecision =
   | { readonly grant: SealedGrant; readonly recipient: string }
   | { readonly deny: string };
 
-type RefusalCode = 'disclosure.not_found' | 'disclosure.decided' | 'disclosure.recipient';
-
 /** What became of one decision: its outcome, or the code it was refused with. */
 export type DecisionResult =
   | { readonly id: number; readonly status: 'granted' | 'denied'; readonly code?: undefined }
-  | { readonly id: number; readonly status?: undefined; readonly code: RefusalCode };
+  | {
+      readonly id: number;
+      readonly status?: undefined;
+      readonly code: Exclude<DecisionOutcome, 'ok'>;
+    };
 
 /** An item as the police member names it. */
 export interface ItemRequest {
@@ -256,46 +258,29 @@ export class CaseService {
    * The owner's grants (data keys sealed to the cases' recipients) and denials, each once,
    * in one transaction: each request's outcome, or the code it was refused with (another
    * member's request, one decided before, a grant to another key than its case's); the
-   * refusals on requests of the owner's are logged.
+   * refusals on requests of the owner's are logged in the same transaction.
    */
   async decideMany(
     owner: Member,
     items: readonly { readonly id: number; readonly decision: OwnerDecision }[],
   ): Promise<DecisionResult[]> {
-    const results: DecisionResult[] = [];
-    const valid: { id: number; decision: Decision; at: number }[] = [];
-    const refusals: { caseId: string; actor: string; code: string }[] = [];
-    for (const [at, { id, decision }] of items.entries()) {
-      const d = await this.store.getDisclosure(id);
-      const refused = (code: RefusalCode) => {
-        results.push({ id, code });
-        if (d !== undefined && code !== 'disclosure.not_found')
-          refusals.push({ caseId: d.case, actor: owner.id, code });
-      };
-      if (d === undefined || d.owner !== owner.id) refused('disclosure.not_found');
-      else if (d.status !== 'requested') refused('disclosure.decided');
-      else if ('grant' in decision && decision.recipient !== d.recipient)
-        refused('disclosure.recipient');
-      else {
-        results.push({ id, status: 'grant' in decision ? 'granted' : 'denied' });
-        valid.push({
-          id,
-          decision: 'grant' in decision ? { grant: decision.grant } : { deny: decision.deny },
-          at,
-        });
-      }
-    }
-    const outcomes = await this.store.decideDisclosures(owner.id, valid, this.now());
-    // A request decided by another process between the read and the write.
-    for (const [i, v] of valid.entries())
-      if (outcomes[i] !== 'ok') {
-        results[v.at] = { id: v.id, code: 'disclosure.decided' };
-        const d = await this.store.getDisclosure(v.id);
-        if (d !== undefined)
-          refusals.push({ caseId: d.case, actor: owner.id, code: 'disclosure.decided' });
-      }
-    if (refusals.length > 0) await this.store.caseRefusals(refusals, this.now());
-    return results;
+    const outcomes = await this.store.decideDisclosures(
+      owner.id,
+      items.map(({ id, decision }) => ({
+        id,
+        decision:
+          'grant' in decision
+            ? { grant: decision.grant, recipient: decision.recipient }
+            : { deny: decision.deny },
+      })),
+      this.now(),
+    );
+    return items.map(({ id, decision }, i) => {
+      const outcome = outcomes[i] as DecisionOutcome;
+      return outcome === 'ok'
+        ? { id, status: 'grant' in decision ? 'granted' : 'denied' }
+        : { id, code: outcome };
+    });
   }
 
   /** One decision (`POST /v1/disclosures/{id}/grant|deny`): the request, or its refusal. */

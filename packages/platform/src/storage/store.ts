@@ -38,7 +38,13 @@ import type {
 } from '../domain/types.js';
 import type { AuditStatePage, AuditTable } from './audit-state.js';
 import type { AuditSubject } from './log-append.js';
-import type { Decision, DisclosureFilter, NewCase, ReportKey } from './sql/cases.js';
+import type {
+  Decision,
+  DecisionOutcome,
+  DisclosureFilter,
+  NewCase,
+  ReportKey,
+} from './sql/cases.js';
 
 /** Members, their credentials, signing keys and shares; who may do what. */
 export interface MemberStore {
@@ -291,12 +297,12 @@ export interface CaseStore {
   ): Promise<{ outside: ReportKey[]; disclosures: Disclosure[]; created: number }>;
   getDisclosure(id: number): Promise<Disclosure | undefined>;
   listDisclosures(filter: DisclosureFilter, after: number, limit: number): Promise<Disclosure[]>;
-  /** The owner's grants and denials, each once, in one transaction. */
+  /** The owner's grants and denials, each once, and the refusals logged, in one transaction. */
   decideDisclosures(
     owner: string,
     decisions: readonly { readonly id: number; readonly decision: Decision }[],
     at: number,
-  ): Promise<('ok' | 'not_found' | 'decided')[]>;
+  ): Promise<DecisionOutcome[]>;
   disclosureFetched(d: Disclosure, at: number): Promise<void>;
   caseTokens(caseId: string): Promise<string[]>;
   linkBatchesWithTokens(tokens: readonly string[]): Promise<{ member: string; batch: string }[]>;

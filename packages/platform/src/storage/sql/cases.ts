@@ -444,27 +444,48 @@ export function* listDisclosures(
   return page;
 }
 
-export type Decision = { readonly grant: SealedGrant } | { readonly deny: string };
+export type Decision =
+  | { readonly grant: SealedGrant; readonly recipient: string }
+  | { readonly deny: string };
+
+/** What became of one decision: done, or the code it was refused with. */
+export type DecisionOutcome =
+  | 'ok'
+  | 'disclosure.not_found'
+  | 'disclosure.decided'
+  | 'disclosure.recipient';
 
 /**
  * The owner's decisions on requests for its reports, each once, in one transaction:
- * `not_found` where there is no such request for this owner's report, `decided` where
- * it was granted or denied before; one `granted` or `denied` step for each of the rest.
+ * `disclosure.not_found` where there is no such request for this owner's report,
+ * `disclosure.decided` where it was granted or denied before (earlier in the batch too),
+ * `disclosure.recipient` for a grant to another key than its case's; one `granted` or
+ * `denied` step for each of the rest, then one `refused` step for each refusal on a
+ * request of the owner's.
  */
 export function* decideDisclosures(
   owner: string,
   decisions: readonly { readonly id: number; readonly decision: Decision }[],
   at: number,
-): Step<('ok' | 'not_found' | 'decided')[]> {
-  const entries: EntryToAppend[] = [];
-  const results: ('ok' | 'not_found' | 'decided')[] = [];
+): Step<DecisionOutcome[]> {
+  const steps: EntryToAppend[] = [];
+  const refusals: EntryToAppend[] = [];
+  const results: DecisionOutcome[] = [];
   for (const { id, decision } of decisions) {
-    const d = yield* get<{ case_id: string; owner_id: string }>(
-      'SELECT case_id, owner_id FROM disclosures WHERE id = ?',
+    const d = yield* get<{ case_id: string; owner_id: string; recipient: string }>(
+      'SELECT d.case_id, d.owner_id, c.recipient FROM disclosures d JOIN cases c ON c.id = d.case_id WHERE d.id = ?',
       id,
     );
     if (d === undefined || d.owner_id !== owner) {
-      results.push('not_found');
+      results.push('disclosure.not_found');
+      continue;
+    }
+    const refuse = (code: DecisionOutcome) => {
+      results.push(code);
+      refusals.push(refusalEntry(d.case_id, owner, code, at));
+    };
+    if ('grant' in decision && decision.recipient !== d.recipient) {
+      refuse('disclosure.recipient');
       continue;
     }
     const changed =
@@ -482,11 +503,11 @@ export function* decideDisclosures(
             id,
           );
     if (changed === 0) {
-      results.push('decided');
+      refuse('disclosure.decided');
       continue;
     }
     results.push('ok');
-    entries.push(
+    steps.push(
       'grant' in decision
         ? caseEntry(owner, d.case_id, 'granted', String(id), at, {
             disclosure: id,
@@ -498,7 +519,7 @@ export function* decideDisclosures(
           }),
     );
   }
-  yield* append(entries);
+  yield* append([...steps, ...refusals]);
   return results;
 }
 
@@ -513,9 +534,8 @@ export function* caseRefusals(
   refusals: readonly { readonly caseId: string; readonly actor: string; readonly code: string }[],
   at: number,
 ): Step<void> {
-  yield* append(
-    refusals.map((r) =>
-      caseEntry(r.actor, r.caseId, 'refused', r.code, at, { actor: r.actor, code: r.code }),
-    ),
-  );
+  yield* append(refusals.map((r) => refusalEntry(r.caseId, r.actor, r.code, at)));
 }
+
+const refusalEntry = (caseId: string, actor: string, code: string, at: number) =>
+  caseEntry(actor, caseId, 'refused', code, at, { actor, code });

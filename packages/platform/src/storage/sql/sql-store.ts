@@ -371,7 +371,7 @@ export abstract class SqlStore {
     owner: string,
     decisions: readonly { readonly id: number; readonly decision: cases.Decision }[],
     at: number,
-  ): Promise<('ok' | 'not_found' | 'decided')[]> {
+  ): Promise<cases.DecisionOutcome[]> {
     return this.transaction(cases.decideDisclosures(owner, decisions, at));
   }
 
