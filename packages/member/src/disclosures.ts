@@ -179,21 +179,6 @@ export async function listDisclosures(
 export const getDisclosure = (platform: PlatformEndpoint, id: string) =>
   platformRequest<DisclosureView>(platform, 'GET', `/v1/disclosures/${encodeURIComponent(id)}`);
 
-/** Grants one request: re-seals and sends (a request decided before is refused, 409). */
-export async function grantDisclosure(
-  platform: PlatformEndpoint,
-  resealer: Resealer,
-  d: DisclosureView,
-): Promise<DisclosureView> {
-  return platformRequest<DisclosureView>(
-    platform,
-    'POST',
-    `/v1/disclosures/${encodeURIComponent(d.id)}/grant`,
-    await resealer.grant(d),
-    { retries: 2 },
-  );
-}
-
 /** One decision of a batch: a grant to the case's recipient, or a denial with its reason. */
 export type BatchDecision =
   | { readonly id: string; readonly recipient: string; readonly grant: SealedGrant }
@@ -231,12 +216,3 @@ export async function decideDisclosures(
   }
   return results;
 }
-
-export const denyDisclosure = (platform: PlatformEndpoint, id: string, reason: string) =>
-  platformRequest<DisclosureView>(
-    platform,
-    'POST',
-    `/v1/disclosures/${encodeURIComponent(id)}/deny`,
-    { reason },
-    { retries: 2 },
-  );

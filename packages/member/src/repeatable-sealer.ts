@@ -1,21 +1,19 @@
-import { evidenceFile, sealEvidenceFile } from '@credence/core/sealing/evidence-files';
+import { evidenceFile } from '@credence/core/sealing/evidence-files';
 import type { SealingKeys } from '@credence/core/sealing/hpke';
 import {
   type Detail,
   type DetailBinding,
   DetailKeys,
   DetailSealer,
+  type EvidenceBytes,
   type SealedDetail,
+  sealDetailFiles,
 } from '@credence/core/sealing/sealed-detail';
 import { canonicalBytes } from '@credence/core/signing/canonical-json';
 import type { TokenCache } from './token-cache.js';
 
 /** An evidence file to seal with a detail: its name, media type and bytes. */
-export interface FileToSeal {
-  readonly name: string;
-  readonly mediaType: string;
-  readonly bytes: Uint8Array;
-}
+export type FileToSeal = EvidenceBytes;
 
 /** What tokenizing a file needs of a sealer (tokenize-file.ts). */
 export interface Sealer {
@@ -64,14 +62,10 @@ export class RepeatableSealer implements Sealer {
       if (files.length === 0) return { sealed, ciphertexts: [] };
       this.keys ??= DetailKeys.create(this.sealing.privateKey);
       const key = await (await this.keys).key(binding, sealed);
-      const bound = canonicalBytes({ ref: binding.ref, report: binding.report });
-      const ciphertexts: Uint8Array[] = [];
-      for (const [i, f] of files.entries())
-        ciphertexts.push((await sealEvidenceFile(key, bound, i, f.bytes)).ciphertext);
-      return { sealed, ciphertexts };
+      return { sealed, ciphertexts: (await sealDetailFiles(key, binding, files)).ciphertexts };
     }
     this.run ??= DetailSealer.create(this.sealing.publicKey);
-    const made = await (await this.run).sealWithFiles(binding, detail, files);
+    const made = await (await this.run).sealWithFiles(binding, detail, files, named);
     this.cache.rememberSealed(input, JSON.stringify(made.sealed));
     return made;
   }

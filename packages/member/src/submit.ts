@@ -23,12 +23,7 @@ import { MemberError } from './member-error.js';
 import type { MemberSession } from './member-session.js';
 import { type PlatformEndpoint, platformRequest } from './platform-client.js';
 import { readTextLines } from './text-lines.js';
-import {
-  evidenceFolder,
-  sealedFileName,
-  type TokenizeProgress,
-  tokenizeFile,
-} from './tokenize-file.js';
+import { evidenceFolder, type TokenizeProgress, tokenizeFile } from './tokenize-file.js';
 
 export interface BatchAnswer {
   readonly batchId: string;
@@ -275,7 +270,7 @@ async function uploadEvidence(
       // A report there before may have its files too (a submission run again): asked
       // first, so that a second run does not send every recording again.
       if (r.status === 'duplicate' && (await uploadedBefore(options.platform, url))) continue;
-      const path = join(evidenceFolder(options.tokens), sealedFileName(f.sha256));
+      const path = join(evidenceFolder(options.tokens), f.sha256);
       const bytes = await readFile(path).catch((error: unknown) => {
         throw new MemberError(
           'member.input',

@@ -1,7 +1,5 @@
 import { mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { sha256 } from '@credence/core/crypto/hashes';
-import { encodeBase64url } from '@credence/core/encoding/base64url';
 import type { Identifier } from '@credence/core/identifiers/kinds';
 import type { PhoneRegion } from '@credence/core/identifiers/phone';
 import { narrativeScript } from '@credence/core/narrative/script';
@@ -207,11 +205,11 @@ interface Tokenized {
   readonly evidence?: readonly RawEvidence[];
 }
 
-/** Where tokenizing writes the sealed evidence files of `output`, named by their digest. */
+/**
+ * Where tokenizing writes the sealed evidence files of `output`, each named by its
+ * ciphertext's base64url SHA-256.
+ */
 export const evidenceFolder = (output: string) => `${output}.files`;
-
-/** A sealed file's name in the evidence folder: its ciphertext's base64url SHA-256. */
-export const sealedFileName = (sha256Digest: string) => sha256Digest;
 
 /**
  * The output lines of a chunk: each record as JSON, a report's details sealed when the
@@ -244,8 +242,9 @@ async function sealDetails(
         });
       const { sealed, ciphertexts } = await sealer.seal(binding, detail ?? {}, toSeal);
       if (ciphertexts.length > 0) await mkdir(files.to, { recursive: true });
-      for (const c of ciphertexts)
-        await writeFile(join(files.to, sealedFileName(encodeBase64url(sha256(c)))), c);
+      // Each named by its ciphertext's base64url SHA-256, as the sealed detail lists it.
+      for (const [i, c] of ciphertexts.entries())
+        await writeFile(join(files.to, sealed.files?.[i]?.sha256 as string), c);
       return JSON.stringify({ ...record, sealed });
     }),
   );

@@ -28,7 +28,7 @@ async function initAndSay(flags: InitFlags): Promise<void> {
   });
   console.log(done.config);
   process.stderr.write(
-    [
+    `${[
       `member.json written for key servers ${done.keyServers.join(', ')}${done.platform === undefined ? ' (no platform: tokenizing only)' : ` and the platform at ${done.platform}`}.`,
       done.registered
         ? `Signing key ${done.publicKey} made (${done.signingKey}) and registered with the platform; the log holds it and its receipt verified.`
@@ -36,7 +36,7 @@ async function initAndSay(flags: InitFlags): Promise<void> {
           ? `Signing key ${done.publicKey} made (${done.signingKey}).`
           : `Signing key ${done.publicKey} made (${done.signingKey}); give it to the operator: credence members rotate <id> --public-key ${done.publicKey}`,
       `Next: credence member doctor --config ${done.config}`,
-    ].join('\n') + '\n',
+    ].join('\n')}\n`,
   );
 }
 

@@ -152,35 +152,52 @@ export class DetailSealer {
 
   /**
    * Seals a detail and its evidence files: the detail names each file (its name, media
-   * type, size and digest), and lists each file's ciphertext, which the platform keeps
-   * apart (`ciphertexts`, in order).
+   * type, size and digest: `named`, made here unless the caller has them), and lists each
+   * file's ciphertext, which the platform keeps apart (`ciphertexts`, in order).
    */
   async sealWithFiles(
     binding: DetailBinding,
     detail: Omit<Detail, 'files'>,
-    files: readonly {
-      readonly name: string;
-      readonly mediaType: string;
-      readonly bytes: Uint8Array;
-    }[],
+    files: readonly EvidenceBytes[],
+    named: readonly EvidenceFile[] = files.map((f) => evidenceFile(f.name, f.mediaType, f.bytes)),
   ): Promise<{ sealed: SealedDetail; ciphertexts: Uint8Array[] }> {
     const bound = bindingBytes(binding);
     if (files.length === 0)
       return { sealed: await this.sealer.seal(bound, detailBytes(detail)), ciphertexts: [] };
-    const named = files.map((f) => evidenceFile(f.name, f.mediaType, f.bytes));
     const { box, key } = await this.sealer.sealKeyed(
       bound,
       detailBytes({ ...detail, files: named }),
     );
-    const ciphertexts: Uint8Array[] = [];
-    const refs: SealedFileRef[] = [];
-    for (const [i, f] of files.entries()) {
-      const sealed = await sealEvidenceFile(key, bound, i, f.bytes);
-      ciphertexts.push(sealed.ciphertext);
-      refs.push(sealed.ref);
-    }
+    const { ciphertexts, refs } = await sealDetailFiles(key, binding, files);
     return { sealed: { ...box, files: refs }, ciphertexts };
   }
+}
+
+/** An evidence file to seal with a detail: its name, media type and bytes. */
+export interface EvidenceBytes {
+  readonly name: string;
+  readonly mediaType: string;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Seals a detail's evidence files under its data key, in order: the same key and bytes
+ * give the same ciphertexts (what re-sealing a remembered detail's files relies on).
+ */
+export async function sealDetailFiles(
+  key: Uint8Array,
+  binding: DetailBinding,
+  files: readonly Pick<EvidenceBytes, 'bytes'>[],
+): Promise<{ ciphertexts: Uint8Array[]; refs: SealedFileRef[] }> {
+  const bound = bindingBytes(binding);
+  const ciphertexts: Uint8Array[] = [];
+  const refs: SealedFileRef[] = [];
+  for (const [i, f] of files.entries()) {
+    const sealed = await sealEvidenceFile(key, bound, i, f.bytes);
+    ciphertexts.push(sealed.ciphertext);
+    refs.push(sealed.ref);
+  }
+  return { ciphertexts, refs };
 }
 
 /** `sealing.malformed` unless the sealed detail's list of files is well formed. */

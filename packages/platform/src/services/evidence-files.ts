@@ -1,7 +1,7 @@
 import { sha256 } from '@credence/core/crypto/hashes';
 import { encodeBase64url } from '@credence/core/encoding/base64url';
 import { PlatformError } from '../domain/errors.js';
-import type { Member } from '../domain/types.js';
+import type { Member, StoredReport } from '../domain/types.js';
 import type { Store } from '../storage/store.js';
 import type { CaseService } from './cases.js';
 
@@ -27,7 +27,7 @@ export class EvidenceFiles {
     index: number,
     bytes: Uint8Array,
   ): Promise<{ status: 'stored' | 'repeat'; size: number; sha256: string }> {
-    const listed = await this.listed(owner.id, reportId, index);
+    const listed = listedFile(await this.store.getReport(owner.id, reportId), index);
     const digest = encodeBase64url(sha256(bytes));
     if (bytes.length !== listed.size || digest !== listed.sha256)
       throw new PlatformError(
@@ -52,28 +52,15 @@ export class EvidenceFiles {
 
   /** File `index` of the owner's own report. */
   async own(owner: Member, reportId: string, index: number): Promise<Uint8Array> {
-    await this.listed(owner.id, reportId, index);
+    listedFile(await this.store.getReport(owner.id, reportId), index);
     return this.stored(owner.id, reportId, index);
   }
 
   /** File `index` of a granted request's report, for the case's police member (logged). */
   async disclosed(police: Member, disclosureId: number, index: number): Promise<Uint8Array> {
     const d = await this.cases.details(police, disclosureId);
-    await this.listed(d.owner, d.report, index);
+    listedFile(d.reportRecord, index);
     return this.stored(d.owner, d.report, index);
-  }
-
-  private async listed(member: string, reportId: string, index: number) {
-    const report = await this.store.getReport(member, reportId);
-    if (report === undefined)
-      throw new PlatformError('report.not_found', 'no report of yours has this id');
-    const listed = report.sealed?.files?.[index];
-    if (listed === undefined)
-      throw new PlatformError(
-        'evidence.not_listed',
-        `the report's sealed detail lists no file ${index}`,
-      );
-    return listed;
   }
 
   private async stored(member: string, reportId: string, index: number): Promise<Uint8Array> {
@@ -85,4 +72,17 @@ export class EvidenceFiles {
       );
     return bytes;
   }
+}
+
+/** What a report's sealed detail lists as file `index`, or the refusal that says why not. */
+function listedFile(report: StoredReport | undefined, index: number) {
+  if (report === undefined)
+    throw new PlatformError('report.not_found', 'no report of yours has this id');
+  const listed = report.sealed?.files?.[index];
+  if (listed === undefined)
+    throw new PlatformError(
+      'evidence.not_listed',
+      `the report's sealed detail lists no file ${index}`,
+    );
+  return listed;
 }
