@@ -1,3 +1,4 @@
+import { PlatformError } from '../../domain/errors.js';
 import type { Role } from '../../domain/types.js';
 import { MAX_BODY_BYTES } from '../body-limits.js';
 import * as S from '../schemas.js';
@@ -61,8 +62,10 @@ function upload(app: RouteApp, deps: PlatformDeps): void {
     async (request) => {
       const body = request.body as unknown;
       if (!(body instanceof Uint8Array))
-        throw Object.assign(new Error('the body must be the file as application/octet-stream'), {
-          statusCode: 415,
+        throw new PlatformError('request.invalid', 'an evidence file is uploaded as its bytes', {
+          errors: [
+            { field: '(body)', message: 'must be the sealed file as application/octet-stream' },
+          ],
         });
       const index = Number(request.params.index);
       const stored = await deps.files.put(me(request), request.params.id, index, body);
