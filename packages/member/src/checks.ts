@@ -1,47 +1,12 @@
 import type { Identifier } from '@credence/core/identifiers/kinds';
 import { normalizeIdentifier, tryNormalizeIdentifier } from '@credence/core/identifiers/normalize';
+import type { CheckAnswer } from '@credence/core/wire/check-answer';
 import { stringify } from 'csv-stringify/sync';
 import type { MemberSession } from './member-session.js';
 import { platformRequest } from './platform-client.js';
 import { parseWatchLine, WatchLineError } from './watch-line.js';
 
-/** The platform's answer for one token (POST /v1/check), as the member receives it. */
-export interface CheckAnswer {
-  readonly token: string;
-  readonly verdict: 'clear' | 'suspicious' | 'fraud';
-  readonly score: number;
-  readonly kind?: string;
-  /** Distinct members whose reports count (never which). */
-  readonly reporters: number;
-  readonly reports: Readonly<Record<string, number>>;
-  readonly categories: readonly string[];
-  readonly firstSeen: string | null;
-  readonly lastSeen: string | null;
-  /** The ring joint analysis put the token in (the latest run), if any. */
-  readonly ring: CheckRing | null;
-  /** The token's ranked risk (issue 12), where a report is within reach. */
-  readonly rank?: CheckRank | null;
-  readonly explanation: string;
-  readonly policyVersion?: number;
-}
-
-export interface CheckRing {
-  readonly id: string;
-  readonly score: number;
-  readonly size: number;
-  readonly categories: readonly string[];
-  readonly risk: number;
-  readonly reason: string;
-}
-
-export interface CheckRank {
-  /** A calibrated probability that the token is a ring's. */
-  readonly score: number;
-  /** Share of all scored tokens ranked strictly lower. */
-  readonly percentile: number;
-  readonly model: string;
-  readonly reason: string;
-}
+export type { CheckAnswer, CheckRank, CheckRing } from '@credence/core/wire/check-answer';
 
 export interface IdentifierCheck {
   /** The normalized identifier (it never leaves the member). */

@@ -93,6 +93,17 @@ export const PROBLEMS = {
     title: "The file is not the ciphertext the report's sealed detail lists",
   },
   'evidence.missing': { status: 404, title: 'The evidence file has not been uploaded' },
+  'session.missing': { status: 401, title: 'Sign in first' },
+  'session.link_invalid': { status: 401, title: 'The sign-in link is unknown, used or expired' },
+  'session.forbidden': {
+    status: 403,
+    title: "A change must come from this site and carry the session's CSRF token",
+  },
+  'platform.unavailable': {
+    status: 502,
+    title: "The platform could not be reached, or refused the agent's credential",
+  },
+  'request.misdirected': { status: 421, title: 'This server does not answer for that host' },
   'route.not_found': { status: 404, title: 'No such resource' },
   'route.method_not_allowed': { status: 405, title: 'Method not allowed' },
   internal: { status: 500, title: 'Internal error' },

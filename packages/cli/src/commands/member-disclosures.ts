@@ -3,7 +3,7 @@ import type { DisclosureView } from '@credence/member/disclosures';
 import { MemberError } from '@credence/member/member-error';
 import type { MemberSession } from '@credence/member/member-session';
 import type { Command } from 'commander';
-import { configOption, n, withSession } from './member-common.js';
+import { configOption, withSession } from './member-common.js';
 
 /** The member's sealing keys, or a refusal naming sealingKeyFile. */
 export async function requireSealingKeys(session: MemberSession): Promise<SealingKeys> {
@@ -19,43 +19,6 @@ export async function requireSealingKeys(session: MemberSession): Promise<Sealin
 
 const describe = (d: DisclosureView) =>
   `${d.id}  ${d.status.padEnd(9)} report ${d.record?.ref ?? d.report} · case ${d.case} of ${d.police} · ${d.basis.type} ${d.basis.caseNumber} (${d.basis.statute}; approved by ${d.basis.approvedBy}; until ${d.basis.expiresAt.slice(0, 10)})${d.reason === undefined ? '' : ` · ${d.reason}`}`;
-
-/** `credence member agent`: the long-running process that answers disclosure requests. */
-export function registerAgent(member: Command): void {
-  member
-    .command('agent')
-    .description(
-      "Run the member's agent inside its own network: follow the police's disclosure requests for your reports (catching up on those that came while it was down), grant or deny what your disclosurePolicy (member.json) decides by re-sealing the report's data key to the case's investigator with your sealing key, and leave the rest to a person (credence member disclosures). Runs until stopped.",
-    )
-    .addOption(configOption())
-    .action(async (flags: { config: string }) => {
-      const { runDisclosureAgent } = await import('@credence/member/disclosure-agent');
-      await withSession(flags.config, { cache: false, threads: 0 }, async (session) => {
-        const stop = new AbortController();
-        for (const signal of ['SIGINT', 'SIGTERM'] as const)
-          process.once(signal, () => stop.abort());
-        const rules = session.config.disclosurePolicy.rules.length;
-        await runDisclosureAgent({
-          platform: session.platform,
-          keys: await requireSealingKeys(session),
-          policy: session.config.disclosurePolicy,
-          onHandled: (d, result) =>
-            console.log(
-              result.outcome === 'failed'
-                ? `${d.id}  not handled: ${result.error}`
-                : `${d.id}  ${result.outcome === 'waiting' ? 'waits for a person' : result.outcome} · report ${d.record?.ref ?? d.report} · case ${d.case} of ${d.police} (${d.basis.type})`,
-            ),
-          stream: {
-            signal: stop.signal,
-            onConnected: () =>
-              console.error(
-                `agent of ${session.config.memberId}: following disclosure requests (${n(rules)} policy rule${rules === 1 ? '' : 's'})`,
-              ),
-          },
-        });
-      });
-    });
-}
 
 /** `credence member disclosures list|approve|deny`: for the person who decides. */
 export function registerDisclosures(member: Command): void {

@@ -1,8 +1,9 @@
 /** `credence member`: the member side, one module per group of its subcommands. */
 import type { Command } from 'commander';
+import { registerAgent, registerLogin } from './member-agent.js';
 import { registerAlerts, registerWatch, registerWebhook } from './member-alerts.js';
 import { registerCheck, registerRank } from './member-checks.js';
-import { registerAgent, registerDisclosures } from './member-disclosures.js';
+import { registerDisclosures } from './member-disclosures.js';
 import {
   registerShareScripts,
   registerSubmit,
@@ -67,4 +68,5 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
   registerAlerts(member);
   registerDisclosures(member);
   registerAgent(member);
+  registerLogin(member);
 }

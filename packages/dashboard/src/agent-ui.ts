@@ -1,0 +1,325 @@
+import { isCredenceError } from '@credence/core/errors';
+import { IDENTIFIER_KINDS } from '@credence/core/identifiers/kinds';
+import type { SealingKeys } from '@credence/core/sealing/hpke';
+import { checkIdentifiers } from '@credence/member/checks';
+import {
+  type BatchDecision,
+  type DisclosureView,
+  decideDisclosures,
+  getDisclosure,
+  listDisclosures,
+  Resealer,
+} from '@credence/member/disclosures';
+import type { MemberSession } from '@credence/member/member-session';
+import { platformRequest } from '@credence/member/platform-client';
+import { useProblemDocuments } from '@credence/server-kit/fastify-problems';
+import { HttpProblem, isProblemCode } from '@credence/server-kit/problem';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { DisclosureRow, SessionInfo } from './api-types.js';
+import { serveApp } from './static-app.js';
+import type { UiState } from './ui-state.js';
+import { originsOf, useWebSessions } from './web-session.js';
+
+/** Who the agent serves, as the platform knows its credential (GET /v1/me). */
+export interface AgentIdentity {
+  readonly id: string;
+  readonly name: string;
+  readonly type: string;
+}
+
+export type UiLanguage = 'en' | 'zh-CN';
+
+export interface AgentUiOptions {
+  readonly session: MemberSession;
+  readonly state: UiState;
+  readonly host: string;
+  readonly port: number;
+  /** The UI's default language (a person may switch); by default Chinese for a CN member. */
+  readonly language?: UiLanguage;
+  /** The member's sealing keys, for approving disclosures (absent: approving is refused). */
+  readonly sealingKeys?: SealingKeys;
+  readonly now?: () => number;
+}
+
+export interface AgentUi {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly identity: AgentIdentity;
+  close(): Promise<void>;
+}
+
+/** A person's input is never written anywhere: the request log is off, errors carry codes. */
+const APP_OPTIONS = { logger: false, bodyLimit: 64 * 1024 } as const;
+
+/**
+ * What went wrong with a call to the platform, for the person's browser: the platform's
+ * own refusal (its problem code and status, as it said it), or 502 when it could not be
+ * reached or refused the agent's own credential (not the person's to fix by signing in).
+ */
+function platformProblem(error: unknown): never {
+  if (isCredenceError(error) && error.code === 'member.platform_refused') {
+    const code = String(error.details.code ?? '');
+    if (isProblemCode(code) && !code.startsWith('auth.'))
+      throw new HttpProblem(code, error.message);
+  }
+  if (isCredenceError(error) && error.code.startsWith('member.platform'))
+    throw new HttpProblem('platform.unavailable', error.message);
+  throw error;
+}
+
+async function viaPlatform<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    return platformProblem(error);
+  }
+}
+
+/** A disclosure request as the member's person sees it: the member's own report ref too. */
+const disclosureRow = (d: DisclosureView): DisclosureRow => ({
+  id: d.id,
+  status: d.status,
+  case: d.case,
+  police: d.police,
+  report: d.report,
+  ref: d.record?.ref ?? null,
+  basis: d.basis,
+  requestedAt: d.requestedAt,
+  decidedAt: d.decidedAt ?? null,
+  reason: d.reason ?? null,
+});
+
+const SIZE = { type: 'string', pattern: '^(0|[1-9][0-9]{0,15})$' } as const;
+
+/**
+ * The dashboard as the member's agent serves it, inside the member's network: the built
+ * app, sign-in and sessions, and the routes behind them. A risk check tokenizes what the
+ * person typed here (the key servers see it blinded, the platform sees the token); the
+ * log's checkpoint and proofs are the platform's, passed through for the browser to
+ * verify against the log key this member trusts (member.json); disclosure requests for
+ * the member's reports list with its own refs and are approved (re-sealed here with its
+ * sealing key) or denied. A police member's agent serves cases instead of disclosures.
+ */
+export async function startAgentUi(options: AgentUiOptions): Promise<AgentUi> {
+  const { session, state } = options;
+  const platform = session.platform;
+  const identity = await viaPlatform(() =>
+    platformRequest<AgentIdentity>(platform, 'GET', '/v1/me', undefined, { retries: 2 }),
+  );
+  const role = identity.type === 'police' ? 'police' : 'member';
+  const language =
+    options.language ?? (session.config.phoneRegion === 'CN' ? 'zh-CN' : ('en' as UiLanguage));
+
+  const app = Fastify(APP_OPTIONS);
+  useProblemDocuments(app);
+  let origins: ReadonlySet<string> = new Set();
+  await useWebSessions(app, {
+    state,
+    origins: () => origins,
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
+  const onlyFor = (who: 'member' | 'police') => async () => {
+    if (role !== who)
+      throw new HttpProblem(
+        'role.forbidden',
+        who === 'police' ? "cases are a police member's" : "disclosures are a member's",
+      );
+  };
+
+  app.get(
+    '/api/session',
+    async (request): Promise<SessionInfo> => ({
+      member: identity,
+      role,
+      language,
+      csrf: request.webSession?.csrf ?? '',
+      expiresAt: new Date(request.webSession?.expiresAt ?? 0).toISOString(),
+    }),
+  );
+
+  app.post(
+    '/api/check',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['kind', 'value'],
+          additionalProperties: false,
+          properties: {
+            kind: { type: 'string', enum: [...IDENTIFIER_KINDS] },
+            value: { type: 'string', minLength: 1, maxLength: 2048 },
+          },
+        },
+      },
+    },
+    async (request: FastifyRequest<{ Body: { kind: string; value: string } }>) => {
+      const { kind, value } = request.body;
+      try {
+        return { checks: await checkIdentifiers(session, [{ kind, value }]) };
+      } catch (error) {
+        // The identifier's own refusal (its message names the rule, never the value).
+        if (isCredenceError(error) && error.name === 'IdentifierError')
+          throw new HttpProblem('request.invalid', error.message, {
+            errors: [{ field: 'value', message: error.message }],
+          });
+        return platformProblem(error);
+      }
+    },
+  );
+
+  logRoutes(app, session);
+
+  app.get(
+    '/api/disclosures',
+    {
+      preHandler: onlyFor('member'),
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { status: { type: 'string', enum: ['requested', 'granted', 'denied'] } },
+        },
+      },
+    },
+    async (request: FastifyRequest<{ Querystring: { status?: DisclosureView['status'] } }>) => {
+      const { status } = request.query;
+      const list = await viaPlatform(() =>
+        listDisclosures(platform, status === undefined ? {} : { status }),
+      );
+      return { disclosures: list.map(disclosureRow) };
+    },
+  );
+  const ID = { type: 'string', minLength: 1, maxLength: 100 } as const;
+  app.post(
+    '/api/disclosures/decisions',
+    {
+      preHandler: onlyFor('member'),
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            approve: { type: 'array', maxItems: 1000, items: ID },
+            deny: { type: 'array', maxItems: 1000, items: ID },
+            reason: { type: 'string', minLength: 1, maxLength: 500 },
+          },
+        },
+      },
+    },
+    async (
+      request: FastifyRequest<{ Body: { approve?: string[]; deny?: string[]; reason?: string } }>,
+    ) => {
+      const { approve = [], deny = [], reason } = request.body;
+      if (deny.length > 0 && reason === undefined)
+        throw new HttpProblem('request.invalid', 'a denial says why', {
+          errors: [{ field: 'reason', message: 'is required to deny' }],
+        });
+      if (approve.length > 0 && options.sealingKeys === undefined)
+        throw new HttpProblem('request.invalid', 'the agent has no sealing key to re-seal with', {
+          errors: [{ field: 'approve', message: 'needs sealingKeyFile in member.json' }],
+        });
+      const decisions: BatchDecision[] = [];
+      if (approve.length > 0 && options.sealingKeys !== undefined) {
+        const resealer = await Resealer.create(options.sealingKeys);
+        for (const id of approve) {
+          const d = await viaPlatform(() => getDisclosure(platform, id));
+          decisions.push({ id, ...(await resealer.grant(d)) });
+        }
+      }
+      for (const id of deny) decisions.push({ id, reason: reason as string });
+      return { results: await viaPlatform(() => decideDisclosures(platform, decisions)) };
+    },
+  );
+
+  serveApp(app);
+  const address = await app.listen({ host: options.host, port: options.port });
+  const url = address.replace('[::1]', 'localhost');
+  origins = originsOf(url);
+  state.recordUrl(url);
+  return { url, app, identity, close: () => app.close() };
+}
+
+/**
+ * The log as the platform serves it, for the browser to verify: the checkpoint, entries
+ * and RFC 9162 proofs passed through untouched (the browser trusts none of them), and the
+ * keys to verify with, from the member's own configuration.
+ */
+function logRoutes(app: FastifyInstance, session: MemberSession): void {
+  const platform = session.platform;
+  const pass = (path: string) =>
+    viaPlatform(() => platformRequest<unknown>(platform, 'GET', path, undefined, { retries: 2 }));
+  app.get('/api/log/trust', async () => {
+    const trust = session.config.log;
+    const logKey =
+      trust.logKey ??
+      (
+        await viaPlatform(() =>
+          platformRequest<{ vkey: string }>(platform, 'GET', '/v1/log/key', undefined, {
+            retries: 2,
+          }),
+        )
+      ).vkey;
+    return {
+      logKey,
+      source: trust.logKey === undefined ? 'platform' : 'configuration',
+      witnesses: trust.witnesses ?? [],
+      requiredWitnesses: trust.requiredWitnesses ?? trust.witnesses?.length ?? 0,
+    };
+  });
+  app.get('/api/log/checkpoint', async (_request, reply) => {
+    const text = await viaPlatform(() =>
+      platformRequest<string>(platform, 'GET', '/v1/log/checkpoint', undefined, {
+        text: true,
+        retries: 2,
+      }),
+    );
+    return reply.type('text/plain; charset=utf-8').send(text);
+  });
+  app.get(
+    '/api/log/entries',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          required: ['start'],
+          additionalProperties: false,
+          properties: { start: SIZE, end: SIZE },
+        },
+      },
+    },
+    async (request: FastifyRequest<{ Querystring: { start: string; end?: string } }>) => {
+      const { start, end } = request.query;
+      return pass(`/v1/log/entries?${new URLSearchParams({ start, ...(end ? { end } : {}) })}`);
+    },
+  );
+  app.get(
+    '/api/log/proof/inclusion',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          required: ['index', 'size'],
+          additionalProperties: false,
+          properties: { index: SIZE, size: SIZE },
+        },
+      },
+    },
+    async (request: FastifyRequest<{ Querystring: { index: string; size: string } }>) =>
+      pass(`/v1/log/proof/inclusion?${new URLSearchParams(request.query)}`),
+  );
+  app.get(
+    '/api/log/proof/consistency',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          required: ['from', 'to'],
+          additionalProperties: false,
+          properties: { from: SIZE, to: SIZE },
+        },
+      },
+    },
+    async (request: FastifyRequest<{ Querystring: { from: string; to: string } }>) =>
+      pass(`/v1/log/proof/consistency?${new URLSearchParams(request.query)}`),
+  );
+}
