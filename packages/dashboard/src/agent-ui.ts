@@ -11,13 +11,17 @@ import {
   Resealer,
 } from '@credence/member/disclosures';
 import type { MemberSession } from '@credence/member/member-session';
+import { OwnNames } from '@credence/member/own-index';
 import { platformRequest } from '@credence/member/platform-client';
 import { useProblemDocuments } from '@credence/server-kit/fastify-problems';
-import { HttpProblem, isProblemCode } from '@credence/server-kit/problem';
+import { HttpProblem } from '@credence/server-kit/problem';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { analysisRoutes } from './agent-analysis.js';
+import { caseRoutes } from './agent-cases.js';
 import type { DisclosureRow, SessionInfo } from './api-types.js';
 import { serveApp } from './static-app.js';
 import type { UiState } from './ui-state.js';
+import { platformProblem, viaPlatform } from './via-platform.js';
 import { originsOf, useWebSessions } from './web-session.js';
 
 /** Who the agent serves, as the platform knows its credential (GET /v1/me). */
@@ -51,30 +55,6 @@ export interface AgentUi {
 /** A person's input is never written anywhere: the request log is off, errors carry codes. */
 const APP_OPTIONS = { logger: false, bodyLimit: 64 * 1024 } as const;
 
-/**
- * What went wrong with a call to the platform, for the person's browser: the platform's
- * own refusal (its problem code and status, as it said it), or 502 when it could not be
- * reached or refused the agent's own credential (not the person's to fix by signing in).
- */
-function platformProblem(error: unknown): never {
-  if (isCredenceError(error) && error.code === 'member.platform_refused') {
-    const code = String(error.details.code ?? '');
-    if (isProblemCode(code) && !code.startsWith('auth.'))
-      throw new HttpProblem(code, error.message);
-  }
-  if (isCredenceError(error) && error.code.startsWith('member.platform'))
-    throw new HttpProblem('platform.unavailable', error.message);
-  throw error;
-}
-
-async function viaPlatform<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    return platformProblem(error);
-  }
-}
-
 /** A disclosure request as the member's person sees it: the member's own report ref too. */
 const disclosureRow = (d: DisclosureView): DisclosureRow => ({
   id: d.id,
@@ -102,6 +82,7 @@ const SIZE = { type: 'string', pattern: '^(0|[1-9][0-9]{0,15})$' } as const;
  */
 export async function startAgentUi(options: AgentUiOptions): Promise<AgentUi> {
   const { session, state } = options;
+  const now = options.now ?? Date.now;
   const platform = session.platform;
   const identity = await viaPlatform(() =>
     platformRequest<AgentIdentity>(platform, 'GET', '/v1/me', undefined, { retries: 2 }),
@@ -116,8 +97,9 @@ export async function startAgentUi(options: AgentUiOptions): Promise<AgentUi> {
   await useWebSessions(app, {
     state,
     origins: () => origins,
-    ...(options.now === undefined ? {} : { now: options.now }),
+    now,
   });
+  const names = role === 'member' ? OwnNames.open(session.home) : undefined;
   const onlyFor = (who: 'member' | 'police') => async () => {
     if (role !== who)
       throw new HttpProblem(
@@ -155,7 +137,12 @@ export async function startAgentUi(options: AgentUiOptions): Promise<AgentUi> {
     async (request: FastifyRequest<{ Body: { kind: string; value: string } }>) => {
       const { kind, value } = request.body;
       try {
-        return { checks: await checkIdentifiers(session, [{ kind, value }]) };
+        const checks = await checkIdentifiers(session, [{ kind, value }]);
+        state.countChecks(
+          new Date(now()).toISOString().slice(0, 10),
+          checks.map((c) => c.answer.verdict),
+        );
+        return { checks };
       } catch (error) {
         // The identifier's own refusal (its message names the rule, never the value).
         if (isCredenceError(error) && error.name === 'IdentifierError')
@@ -168,6 +155,8 @@ export async function startAgentUi(options: AgentUiOptions): Promise<AgentUi> {
   );
 
   logRoutes(app, session);
+  analysisRoutes(app, session, state, names);
+  caseRoutes(app, session, options.sealingKeys, onlyFor('police'));
 
   app.get(
     '/api/disclosures',
@@ -236,7 +225,15 @@ export async function startAgentUi(options: AgentUiOptions): Promise<AgentUi> {
   const url = address.replace('[::1]', 'localhost');
   origins = originsOf(url);
   state.recordUrl(url);
-  return { url, app, identity, close: () => app.close() };
+  return {
+    url,
+    app,
+    identity,
+    close: async () => {
+      await app.close();
+      names?.close();
+    },
+  };
 }
 
 /**

@@ -28,3 +28,98 @@ export interface DisclosureRow {
   readonly decidedAt: string | null;
   readonly reason: string | null;
 }
+
+/** Counts by the week (its Monday, YYYY-MM-DD) they fall in. */
+export type Weekly = Readonly<Record<string, number>>;
+
+/** The member's overview (GET /api/overview): its own numbers, each with its weeks. */
+export interface OverviewAnswer {
+  readonly reports: {
+    readonly total: number;
+    readonly retracted: number;
+    readonly weekly: Weekly;
+    readonly categories: Readonly<Record<string, number>>;
+    /** More reports than the overview reads (OVERVIEW_REPORT_CAP): the counts are of the first. */
+    readonly capped: boolean;
+  };
+  /** Checks made from this dashboard, by day and verdict (counts only, no identifier). */
+  readonly checks: {
+    readonly total: number;
+    readonly byVerdict: Readonly<Record<string, number>>;
+    readonly weekly: Weekly;
+  };
+  readonly alerts: {
+    readonly total: number;
+    /** Distinct watched customers the alerts were about. */
+    readonly watchedCustomers: number;
+    readonly weekly: Weekly;
+    readonly bySource: Readonly<Record<string, number>>;
+    readonly capped: boolean;
+  };
+  readonly rings: {
+    readonly analysis: number | null;
+    readonly total: number;
+    /** How many of the strongest rings were looked at for the member's tokens. */
+    readonly looked: number;
+    readonly touching: readonly {
+      readonly id: string;
+      readonly score: number;
+      readonly size: number;
+      /** The ring's tokens the member knows (its own data). */
+      readonly yours: number;
+    }[];
+  };
+}
+
+/** A node of the ring explorer: a token, named in the member's words where it knows it. */
+export interface RingNode {
+  readonly index: number;
+  readonly token: string;
+  readonly kind: string;
+  readonly risk: number;
+  readonly score?: number;
+  readonly reported: boolean;
+  readonly former?: boolean;
+  readonly yours?: { readonly kind: string; readonly value: string; readonly watched: boolean };
+  /** Not reported: the edge type its risk came over, and the node it came from. */
+  readonly via?: string;
+  readonly from?: number;
+}
+
+/** A ring for the explorer (GET /api/rings/{id}). */
+export interface RingGraph {
+  readonly id: string;
+  readonly score: number;
+  readonly size: number;
+  readonly categories: readonly string[];
+  readonly explanation: string;
+  readonly nodes: readonly RingNode[];
+  readonly edges: readonly {
+    readonly from: number;
+    readonly to: number;
+    readonly type: string;
+    readonly count: number;
+  }[];
+}
+
+/** A disclosure request of a police member's case (GET /api/cases/{id}). */
+export interface CaseDisclosure {
+  readonly id: string;
+  readonly owner: string;
+  readonly report: string;
+  readonly status: 'requested' | 'granted' | 'denied';
+  readonly requestedAt: string;
+  readonly decidedAt: string | null;
+  readonly reason: string | null;
+}
+
+/** A granted detail, opened at the police member's agent (GET /api/cases/{id}/details). */
+export interface OpenedRow {
+  readonly disclosure: string;
+  readonly owner: string;
+  readonly report: string;
+  readonly narrative: string | null;
+  readonly lossCny: number | null;
+  /** The evidence files' names (fetch them with credence case details --files). */
+  readonly files: readonly string[];
+}

@@ -46,6 +46,9 @@ export class UiState {
       CREATE TABLE IF NOT EXISTS sessions (
         hash TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) STRICT;
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+      CREATE TABLE IF NOT EXISTS check_counts (
+        day TEXT NOT NULL, verdict TEXT NOT NULL, n INTEGER NOT NULL,
+        PRIMARY KEY (day, verdict)) STRICT;
     `);
     return new UiState(db);
   }
@@ -99,6 +102,40 @@ export class UiState {
 
   endSession(cookie: string): void {
     this.db.prepare('DELETE FROM sessions WHERE hash = ?').run(sha256(cookie));
+  }
+
+  /** Counts a check's verdicts (the day and verdict only: nothing of what was checked). */
+  countChecks(day: string, verdicts: readonly string[]): void {
+    const add = this.db.prepare(
+      'INSERT INTO check_counts (day, verdict, n) VALUES (?, ?, 1) ON CONFLICT (day, verdict) DO UPDATE SET n = n + 1',
+    );
+    this.db.transaction(() => {
+      for (const v of verdicts) add.run(day, v);
+    })();
+  }
+
+  /** The checks counted, in all, by verdict and by week (the Monday of each day's week). */
+  checkCounts(weekOf: (day: string) => string): {
+    total: number;
+    byVerdict: Record<string, number>;
+    weekly: Record<string, number>;
+  } {
+    const out = {
+      total: 0,
+      byVerdict: {} as Record<string, number>,
+      weekly: {} as Record<string, number>,
+    };
+    for (const row of this.db
+      .prepare<[], { day: string; verdict: string; n: number }>(
+        'SELECT day, verdict, n FROM check_counts',
+      )
+      .all()) {
+      out.total += row.n;
+      out.byVerdict[row.verdict] = (out.byVerdict[row.verdict] ?? 0) + row.n;
+      const week = weekOf(row.day);
+      out.weekly[week] = (out.weekly[week] ?? 0) + row.n;
+    }
+    return out;
   }
 
   /** Where the server listens (it records this when it starts). */

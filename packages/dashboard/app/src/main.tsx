@@ -3,23 +3,46 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, Problem, type SessionInfo, setCsrf } from './api.js';
 import { I18n, LANGUAGES, type Language, type TextKey, translator } from './i18n.js';
 import './style.css';
+import { CampaignsView } from './views/campaigns.js';
+import { CasesView } from './views/cases.js';
 import { CheckView } from './views/check.js';
 import { DisclosuresView } from './views/disclosures.js';
 import { LogView } from './views/log.js';
+import { OverviewView } from './views/overview.js';
+import { RingExplorerView } from './views/ring-explorer.js';
+import { RingsView } from './views/rings.js';
 import { SignIn } from './views/sign-in.js';
 
-type ViewName = 'check' | 'disclosures' | 'log';
+type ViewName = 'overview' | 'check' | 'rings' | 'campaigns' | 'disclosures' | 'cases' | 'log';
+const ALL_VIEWS: readonly ViewName[] = [
+  'overview',
+  'check',
+  'rings',
+  'campaigns',
+  'disclosures',
+  'cases',
+  'log',
+];
 
 /** The views each role has (the server enforces the same: this only decides the menu). */
 const VIEWS: Record<SessionInfo['role'], readonly ViewName[]> = {
-  member: ['check', 'disclosures', 'log'],
-  police: ['check', 'log'],
+  member: ['overview', 'check', 'rings', 'campaigns', 'disclosures', 'log'],
+  police: ['cases', 'check', 'rings', 'campaigns', 'log'],
 };
 
-const viewOf = (path: string): ViewName | undefined =>
-  (['check', 'disclosures', 'log'] as const).find((v) => path === `/${v}`);
+/** A path as a view and what it names (/rings/<id>, /cases/<id>). */
+function routeOf(path: string): { view: ViewName | undefined; id: string | undefined } {
+  const [, first, second] = path.split('/');
+  const view = ALL_VIEWS.find((v) => v === first);
+  return {
+    view,
+    id: second === undefined || second === '' ? undefined : decodeURIComponent(second),
+  };
+}
 
 const LANGUAGE_KEY = 'credence.language';
+/** Whether the page opened from a one-time link (#login=…), read before anything clears it. */
+const OPENED_WITH_LINK = location.hash.startsWith('#login=');
 
 function App() {
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
@@ -48,7 +71,7 @@ function App() {
     );
   useEffect(() => {
     // A one-time link carries its secret in the fragment, which never reaches a server log.
-    if (!location.hash.startsWith('#login=')) void load();
+    if (!OPENED_WITH_LINK) void load();
     const onPop = () => setPath(location.pathname);
     addEventListener('popstate', onPop);
     return () => removeEventListener('popstate', onPop);
@@ -79,8 +102,7 @@ function App() {
     </label>
   );
 
-  if (session === undefined && !location.hash.startsWith('#login='))
-    return <p class="loading">{t('app.loading')}</p>;
+  if (session === undefined && !OPENED_WITH_LINK) return <p class="loading">{t('app.loading')}</p>;
   if (session === undefined || session === null)
     return (
       <I18n.Provider value={{ t, language }}>
@@ -95,14 +117,19 @@ function App() {
     );
 
   const views = VIEWS[session.role];
-  const view = viewOf(path) ?? views[0] ?? 'log';
+  const route = routeOf(path);
+  const view = route.view ?? views[0] ?? 'log';
   const signOut = () =>
     api('POST', '/api/logout').finally(() => {
       setSession(null);
     });
   const label: Record<ViewName, TextKey> = {
+    overview: 'nav.overview',
     check: 'nav.check',
+    rings: 'nav.rings',
+    campaigns: 'nav.campaigns',
     disclosures: 'nav.disclosures',
+    cases: 'nav.cases',
     log: 'nav.log',
   };
   return (
@@ -138,10 +165,20 @@ function App() {
       <main id="main">
         {!views.includes(view) ? (
           <p role="alert">{t('error.forbidden')}</p>
+        ) : view === 'overview' ? (
+          <OverviewView go={go} />
         ) : view === 'check' ? (
           <CheckView />
+        ) : view === 'rings' && route.id !== undefined ? (
+          <RingExplorerView id={route.id} />
+        ) : view === 'rings' ? (
+          <RingsView go={go} />
+        ) : view === 'campaigns' ? (
+          <CampaignsView />
         ) : view === 'disclosures' ? (
           <DisclosuresView />
+        ) : view === 'cases' ? (
+          <CasesView id={route.id} go={go} />
         ) : (
           <LogView />
         )}

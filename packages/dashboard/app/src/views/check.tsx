@@ -1,23 +1,8 @@
+import { IDENTIFIER_KINDS } from '@credence/core/identifiers/kinds';
 import { useState } from 'preact/hooks';
 import { api, type IdentifierCheck } from '../api.js';
 import { type TextKey, useI18n } from '../i18n.js';
 import { ProblemNote } from './problem.js';
-
-const KINDS = [
-  'phone',
-  'bank_card',
-  'bank_account',
-  'url',
-  'domain',
-  'email',
-  'ip',
-  'imei',
-  'device_id',
-  'id_number',
-  'app',
-  'wallet',
-  'im_account',
-] as const;
 
 /**
  * The risk check: a person types an identifier as written; the agent normalizes and
@@ -61,7 +46,7 @@ export function CheckView() {
             value={kind}
             onChange={(e) => setKind((e.currentTarget as HTMLSelectElement).value)}
           >
-            {KINDS.map((k) => (
+            {IDENTIFIER_KINDS.map((k) => (
               <option key={k} value={k}>
                 {t(`kind.${k}` as TextKey)}
               </option>

@@ -1,0 +1,121 @@
+import { IDENTIFIER_KINDS } from '@credence/core/identifiers/kinds';
+import { CATEGORIES } from '@credence/core/wire/vocabulary';
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { type TextKey, useI18n } from '../i18n.js';
+import { ProblemNote } from './problem.js';
+
+interface RingSummary {
+  readonly id: string;
+  readonly score: number;
+  readonly size: number;
+  readonly categories: readonly string[];
+  readonly kinds: Readonly<Record<string, number>>;
+  readonly reported: number;
+  readonly victims: number;
+  readonly members: number;
+  readonly explanation: string;
+}
+
+const KINDS = ['', ...IDENTIFIER_KINDS];
+const CATEGORY_CHOICES = ['', ...CATEGORIES];
+
+/**
+ * Rings of the latest analysis, strongest first, filtered by kind, category and score
+ * (the platform's own filters); each opens in the explorer.
+ */
+export function RingsView({ go }: { go: (path: string) => void }) {
+  const { t } = useI18n();
+  const [filter, setFilter] = useState({ kind: '', category: '', minScore: '' });
+  const [data, setData] = useState<{ total: number; rings: RingSummary[] } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    const q = new URLSearchParams({ limit: '100' });
+    for (const [k, v] of Object.entries(filter)) if (v !== '') q.set(k, v);
+    setError(null);
+    api<{ total: number; rings: RingSummary[] }>('GET', `/api/rings?${q}`).then(setData, setError);
+  }, [filter.kind, filter.category, filter.minScore]);
+  const set = (key: keyof typeof filter) => (e: Event) =>
+    setFilter({ ...filter, [key]: (e.currentTarget as HTMLSelectElement).value });
+  return (
+    <section aria-labelledby="rings-title">
+      <h2 id="rings-title">{t('rings.title')}</h2>
+      <p class="lead">{t('rings.lead')}</p>
+      <form class="panel filters" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          {t('check.kind')}
+          <select value={filter.kind} onChange={set('kind')}>
+            {KINDS.map((k) => (
+              <option key={k} value={k}>
+                {k === '' ? t('rings.any') : t(`kind.${k}` as TextKey)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('check.categories')}
+          <select value={filter.category} onChange={set('category')}>
+            {CATEGORY_CHOICES.map((c) => (
+              <option key={c} value={c}>
+                {c === '' ? t('rings.any') : c}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('rings.minScore')}
+          <select value={filter.minScore} onChange={set('minScore')}>
+            {['', '0.5', '0.8', '0.9'].map((s) => (
+              <option key={s} value={s}>
+                {s === '' ? t('rings.any') : `≥ ${s}`}
+              </option>
+            ))}
+          </select>
+        </label>
+      </form>
+      {error !== null && <ProblemNote error={error} />}
+      {data !== null && (
+        <>
+          <p data-testid="rings-total">
+            {t('rings.count', { shown: data.rings.length, total: data.total })}
+          </p>
+          <table data-testid="rings">
+            <thead>
+              <tr>
+                <th scope="col">{t('rings.id')}</th>
+                <th scope="col">{t('rings.score')}</th>
+                <th scope="col">{t('rings.size')}</th>
+                <th scope="col">{t('rings.reported')}</th>
+                <th scope="col">{t('rings.members')}</th>
+                <th scope="col">{t('check.categories')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.rings.map((r) => (
+                <tr key={r.id}>
+                  <td>
+                    <a
+                      class="mono"
+                      href={`/rings/${r.id}`}
+                      onClick={(e) => {
+                        e.preventDefault();
+                        go(`/rings/${r.id}`);
+                      }}
+                    >
+                      {r.id}
+                    </a>
+                  </td>
+                  <td>{r.score.toFixed(2)}</td>
+                  <td>{r.size}</td>
+                  <td>{r.reported}</td>
+                  <td>{r.members}</td>
+                  <td>{r.categories.join(', ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}
