@@ -28,6 +28,7 @@ import { generateWorld } from './sim.js';
 export { jsonLines, sharedScriptsSentence } from './demo-tour.js';
 
 import { policeCaseAndSay } from './demo-case.js';
+import { startDashboards } from './demo-dashboard.js';
 
 export interface StartOptions {
   readonly data: string;
@@ -38,6 +39,11 @@ export interface StartOptions {
   readonly port: number;
   /** Stop everything once the demo is loaded, instead of serving until interrupted. */
   readonly exit: boolean;
+  /**
+   * The first bank's dashboard port (its agent, `credence member agent --ui`), the police
+   * member's the next; 0: any free ports; undefined: no dashboards.
+   */
+  readonly uiPort?: number;
   /** Size of the demo world (1: the demo). */
   readonly scale: number;
   /** A world made by `credence sim` to load instead of the demo world (credence eval). */
@@ -125,6 +131,16 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
     return [];
   }
   if (options.hold === true) return services;
+  if (options.uiPort !== undefined) {
+    const boards = await startDashboards(options.data, members, options.uiPort, services);
+    say(
+      "\nThe dashboard, served by each member's agent inside its network (open a link once; it signs you in):",
+    );
+    for (const b of boards) say(`  ${b.member.padEnd(10)} ${b.link}`);
+    say(
+      `  A new link: npx credence member login --config ${join(options.data, 'members', boards[0]?.member ?? 'bank-a', 'member.json')}`,
+    );
+  }
   say(
     '\nThe key servers and the platform keep running, and the witness cosigns every 10 s; Ctrl-C stops them.',
   );
@@ -169,6 +185,13 @@ export function registerStart(program: Command): void {
     .option('--port <p>', "the platform API's port (0: any free port)", integer, 8080)
     .option('--exit', 'stop once the demo is loaded instead of serving')
     .option('--scale <s>', 'size of the demo world', decimal, 1)
+    .option(
+      '--ui-port <p>',
+      "the first bank's dashboard port (its agent's), the police member's the next (0: any free ports)",
+      integer,
+      8090,
+    )
+    .option('--no-ui', 'serve no dashboards')
     .action(
       async (flags: {
         data: string;
@@ -177,6 +200,8 @@ export function registerStart(program: Command): void {
         port: number;
         exit?: boolean;
         scale: number;
+        uiPort: number;
+        ui: boolean;
       }) => {
         await startDemo({
           data: flags.data.replace(/\/$/, ''),
@@ -185,6 +210,7 @@ export function registerStart(program: Command): void {
           port: flags.port,
           exit: flags.exit === true,
           scale: flags.scale,
+          ...(flags.ui ? { uiPort: flags.uiPort } : {}),
         });
       },
     );
