@@ -43,6 +43,11 @@ export const COMMANDS = [
     "Witnesses whose cosignatures the log collects, besides serve's --witness (operator, on the platform's host); no restart needed.",
   ],
   [
+    'login',
+    'login',
+    "Print a one-time link to the platform's dashboard (/ui/): the operator's and auditors' views.",
+  ],
+  [
     'audit',
     'log',
     "Audit the platform's log: every entry, every checkpoint, and the store against the log.",
@@ -92,6 +97,7 @@ export const REGISTER: Readonly<Record<Module, () => Promise<Register>>> = {
   case: async () => (await import('./commands/case.js')).registerCase,
   platform: async () => (await import('./commands/platform.js')).registerPlatform,
   log: async () => (await import('./commands/log.js')).registerLog,
+  login: async () => (await import('./commands/login.js')).registerLogin,
   analysis: async () => (await import('./commands/analysis.js')).registerAnalysis,
   eval: async () => (await import('./commands/eval.js')).registerEval,
 };

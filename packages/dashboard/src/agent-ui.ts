@@ -15,14 +15,15 @@ import { OwnNames } from '@credence/member/own-index';
 import { platformRequest } from '@credence/member/platform-client';
 import { useProblemDocuments } from '@credence/server-kit/fastify-problems';
 import { HttpProblem } from '@credence/server-kit/problem';
+import { serveApp } from '@credence/server-kit/static-files';
+import { originsOf, useWebSessions } from '@credence/server-kit/web-session';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { analysisRoutes } from './agent-analysis.js';
 import { caseRoutes } from './agent-cases.js';
 import type { DisclosureRow, SessionInfo } from './api-types.js';
-import { serveApp } from './static-app.js';
+import { appFolder } from './app-folder.js';
 import type { UiState } from './ui-state.js';
 import { platformProblem, viaPlatform } from './via-platform.js';
-import { originsOf, useWebSessions } from './web-session.js';
 
 /** Who the agent serves, as the platform knows its credential (GET /v1/me). */
 export interface AgentIdentity {
@@ -220,7 +221,7 @@ export async function startAgentUi(options: AgentUiOptions): Promise<AgentUi> {
     },
   );
 
-  serveApp(app);
+  serveApp(app, { folder: appFolder('app') });
   const address = await app.listen({ host: options.host, port: options.port });
   const url = address.replace('[::1]', 'localhost');
   origins = originsOf(url);

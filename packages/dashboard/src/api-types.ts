@@ -8,7 +8,8 @@ import type { LegalBasis } from '@credence/core/wire/cases';
 /** Who is signed in, and where (GET /api/session). */
 export interface SessionInfo {
   readonly member: { readonly id: string; readonly name: string; readonly type: string };
-  readonly role: 'member' | 'police';
+  /** A member's or police agent's person; the operator's staff or an auditor at the platform. */
+  readonly role: 'member' | 'police' | 'operator' | 'auditor';
   readonly language: 'en' | 'zh-CN';
   readonly csrf: string;
   readonly expiresAt: string;

@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { csrfOf, type SessionKeeper, type WebSession } from '@credence/server-kit/web-session';
 import Database from 'better-sqlite3';
 
 /** How long a one-time sign-in link may wait to be used. */
@@ -9,23 +10,6 @@ export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const secret = () => randomBytes(32).toString('base64url');
 
-/** A signed-in person's session, as the server finds it from the cookie. */
-export interface WebSession {
-  /** The CSRF token every change must carry (x-credence-csrf): derived from the cookie. */
-  readonly csrf: string;
-  readonly expiresAt: number;
-}
-
-/** The CSRF token of a session: a digest of its cookie, so the server stores neither. */
-export const csrfOf = (cookie: string) => sha256(`credence-csrf\n${cookie}`);
-
-/** Compares two CSRF tokens in constant time. */
-export function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 /**
  * A dashboard server's own state (a SQLite file beside the configuration it serves):
  * one-time sign-in links and sessions, each kept only as the SHA-256 of its secret, so a
@@ -33,7 +17,7 @@ export function sameToken(a: string, b: string): boolean {
  * that prints a link. The CLI's `login` command writes links here while the server runs
  * (SQLite's WAL lets both open it).
  */
-export class UiState {
+export class UiState implements SessionKeeper {
   private constructor(private readonly db: Database.Database) {}
 
   static open(file: string): UiState {

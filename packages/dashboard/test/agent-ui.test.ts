@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkIdentifiers } from '@credence/member/checks';
 import { MemberSession } from '@credence/member/member-session';
+import { SESSION_COOKIE } from '@credence/server-kit/web-session';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LogSource, verifyEntry, verifyNewest } from '../app/src/log-verify.js';
 import { type AgentUi, startAgentUi } from '../src/agent-ui.js';
 import { UiState } from '../src/ui-state.js';
-import { SESSION_COOKIE } from '../src/web-session.js';
 import { call, type Demo, reportedIdentifier, startSmallDemo } from './demo-fixture.js';
 
 /**

@@ -1,8 +1,9 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { csrfOf } from '@credence/server-kit/web-session';
 import { describe, expect, it } from 'vitest';
-import { csrfOf, LOGIN_LINK_TTL_MS, SESSION_TTL_MS, UiState } from '../src/ui-state.js';
+import { LOGIN_LINK_TTL_MS, SESSION_TTL_MS, UiState } from '../src/ui-state.js';
 
 describe("a dashboard's sign-in links and sessions", () => {
   const dir = mkdtempSync(join(tmpdir(), 'credence-ui-state-'));

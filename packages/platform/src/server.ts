@@ -12,6 +12,7 @@ import type { Disclosure } from './domain/types.js';
 import { buildPlatformApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { DEFAULT_REQUEST_RATES, RequestLimiter, type RequestRates } from './http/request-limits.js';
+import type { PlatformUi } from './http/ui.js';
 import { type AlertHub, alertHub, MemberFeed } from './services/alerts.js';
 import { AnalysisService } from './services/analysis.js';
 import { Background } from './services/background.js';
@@ -86,6 +87,8 @@ export interface PlatformConfig {
    * reverse proxy that terminates TLS in front (docs/deployment.md).
    */
   readonly tls?: TlsFiles;
+  /** Serve the dashboard's operator and auditor views under /ui/ (docs/dashboard.md). */
+  readonly ui?: PlatformUi;
 }
 
 export interface RunningPlatform {
@@ -238,6 +241,7 @@ export async function createPlatform(
     webhookTest: (url) => dispatcher.test(url),
     logger: config.logger ?? false,
     ...(tls === undefined ? {} : { tls }),
+    ...(config.ui === undefined ? {} : { ui: config.ui }),
     onChange: () => {
       void alerts.poke();
       void disclosureFeed.poke();

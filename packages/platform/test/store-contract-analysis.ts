@@ -194,5 +194,71 @@ export function describePolicies(subject: StoreUnderTest) {
       createdAt: T0 + 1,
       createdBy: 'ops',
     });
+    expect(await subject.store.policyVersions()).toEqual([
+      { version: 2, createdAt: T0 + 1, createdBy: 'ops' },
+      { version: 1, createdAt: T0, createdBy: 'ops' },
+    ]);
+  });
+}
+
+/** The platform dashboard's sign-in links and sessions (http/ui.ts). */
+export function describeWebSessions(subject: StoreUnderTest) {
+  it('spends a sign-in link once, and keeps sessions until they end', async () => {
+    const s = subject.store;
+    await s.putUiLink('h1', 'bank-a', T0 + 600_000, T0);
+    expect(await s.takeUiLink('h1')).toEqual({ member: 'bank-a', expiresAt: T0 + 600_000 });
+    expect(await s.takeUiLink('h1')).toBeUndefined();
+    // Links and sessions past their time are swept when the next is made.
+    await s.putUiLink('h2', 'bank-a', T0 + 10, T0);
+    await s.putUiLink('h3', 'bank-b', T0 + 600_000, T0 + 20);
+    expect(await s.takeUiLink('h2')).toBeUndefined();
+    await s.putUiSession('c1', 'bank-b', T0 + 1000, T0);
+    expect(await s.uiSession('c1')).toEqual({ member: 'bank-b', expiresAt: T0 + 1000 });
+    await s.endUiSession('c1');
+    expect(await s.uiSession('c1')).toBeUndefined();
+  });
+
+  it("sums key servers' evaluations per day", async () => {
+    await subject.store.recordOprfUsage(
+      [
+        {
+          reporter: 'ks-1',
+          keyId: 'k',
+          shareIndex: 1,
+          day: '2026-12-01',
+          member: 'bank-a',
+          evaluations: 5,
+        },
+        {
+          reporter: 'ks-1',
+          keyId: 'k',
+          shareIndex: 1,
+          day: '2026-12-01',
+          member: 'bank-b',
+          evaluations: 7,
+        },
+        {
+          reporter: 'ks-1',
+          keyId: 'k',
+          shareIndex: 1,
+          day: '2026-12-02',
+          member: 'bank-a',
+          evaluations: 1,
+        },
+        {
+          reporter: 'ks-1',
+          keyId: 'k',
+          shareIndex: 1,
+          day: '2026-11-01',
+          member: 'bank-a',
+          evaluations: 9,
+        },
+      ],
+      T0,
+    );
+    expect(await subject.store.oprfUsageByDay('2026-11-20')).toEqual([
+      { reporter: 'ks-1', shareIndex: 1, day: '2026-12-02', evaluations: 1 },
+      { reporter: 'ks-1', shareIndex: 1, day: '2026-12-01', evaluations: 12 },
+    ]);
   });
 }

@@ -4,6 +4,7 @@ import {
   describeAnalysisInputs,
   describeAnalysisRuns,
   describePolicies,
+  describeWebSessions,
 } from './store-contract-analysis.js';
 import {
   describeIngestion,
@@ -58,6 +59,7 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
     describeAnalysisRuns(subject);
     describeWebhookDeliveries(subject);
     describePolicies(subject);
+    describeWebSessions(subject);
     describeRestart(subject);
     describeLogWrites(subject);
     describeLogGrowth(subject);

@@ -146,12 +146,20 @@ interface ServeFlags {
   readonly writeRate: number;
   readonly tlsCert?: string;
   readonly tlsKey?: string;
+  readonly ui: boolean;
+  readonly uiOrigin?: string[];
 }
 
 /** `credence serve`: the platform API, serving until it is stopped. */
 async function runPlatform(flags: ServeFlags): Promise<void> {
   const tls = tlsFilesOf(flags);
   mayCreate(flags.db);
+  const ui = flags.ui
+    ? {
+        folder: (await import('@credence/dashboard/app-folder')).appFolder('platform-app'),
+        ...(flags.uiOrigin === undefined ? {} : { origins: flags.uiOrigin }),
+      }
+    : undefined;
   const running = await startPlatform({
     db: flags.db,
     host: flags.host,
@@ -166,6 +174,7 @@ async function runPlatform(flags: ServeFlags): Promise<void> {
     webhookAllow: flags.webhookAllow ?? [],
     requestRates: { check: flags.checkRate, read: flags.readRate, write: flags.writeRate },
     ...(tls === undefined ? {} : { tls }),
+    ...(ui === undefined ? {} : { ui }),
   });
   runAsProcess(running);
   process.stderr.write(`platform (${running.store.dialect}) listening on ${running.url}\n`);
@@ -287,10 +296,16 @@ function registerServe(program: Command): void {
       'writes (batches, watchlists, …) a second per member and API process (0: no limit)',
       integer,
       DEFAULT_REQUEST_RATES.write,
-    );
+    )
+    .option(
+      '--ui-origin <url>',
+      "where people open the operator's and auditors' dashboard (/ui/), e.g. https://credence.example (repeatable; default: the address the platform listens on)",
+      collect,
+    )
+    .option('--no-ui', "serve no dashboard under /ui/ (the operator's and auditors' views)");
   withConfigFile(withTls(serve), {
     paths: ['db', 'key', 'tls-cert', 'tls-key'],
-    lists: ['witness', 'webhook-allow'],
+    lists: ['witness', 'webhook-allow', 'ui-origin'],
   }).action(runPlatform);
 }
 

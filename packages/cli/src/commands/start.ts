@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { serializeGroupKey } from '@credence/core/oprf/key-set';
+import { platformRequest } from '@credence/member/platform-client';
 import type { Witness } from '@credence/member/witness';
 import { resolveOptions } from '@credence/sim/options';
 import type { Command } from 'commander';
@@ -137,8 +138,12 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
       "\nThe dashboard, served by each member's agent inside its network (open a link once; it signs you in):",
     );
     for (const b of boards) say(`  ${b.member.padEnd(10)} ${b.link}`);
+    const { path } = await platformRequest<{ path: string }>(operator, 'POST', '/v1/ui/links');
     say(
-      `  A new link: npx credence member login --config ${join(options.data, 'members', boards[0]?.member ?? 'bank-a', 'member.json')}`,
+      `  ${'operator'.padEnd(10)} ${platformUrl}${path}   (served by the platform: members, health, log)`,
+    );
+    say(
+      `  New links: npx credence member login --config ${join(options.data, 'members', boards[0]?.member ?? 'bank-a', 'member.json')}; npx credence login --config ${join(options.data, 'operator.json')}`,
     );
   }
   say(

@@ -14,6 +14,14 @@ export class Problem extends Error {
   }
 }
 
+/** Where the app is served: / at a member's agent, /ui/ at the platform. */
+export const BASE: string = import.meta.env.BASE_URL;
+/** A path of this server's API ('/api/check') under the app's base. */
+export const apiPath = (path: string) => `${BASE}${path.replace(/^\//, '')}`;
+
+/** A view's address ('/rings/ring-…') under the app's base, for links. */
+export const appHref = (to: string) => `${BASE}${to.replace(/^\//, '')}`;
+
 let csrf = '';
 /** The session's CSRF token, sent with every change (the server answers it with the session). */
 export const setCsrf = (token: string) => {
@@ -22,7 +30,7 @@ export const setCsrf = (token: string) => {
 
 /** A call to the server that served this page: same origin, the session cookie, JSON. */
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(path, {
+  const response = await fetch(apiPath(path), {
     method,
     credentials: 'same-origin',
     headers: {

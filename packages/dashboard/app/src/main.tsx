@@ -1,19 +1,30 @@
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, Problem, type SessionInfo, setCsrf } from './api.js';
+import { api, appHref, BASE, Problem, type SessionInfo, setCsrf } from './api.js';
 import { I18n, LANGUAGES, type Language, type TextKey, translator } from './i18n.js';
 import './style.css';
 import { CampaignsView } from './views/campaigns.js';
 import { CasesView } from './views/cases.js';
 import { CheckView } from './views/check.js';
 import { DisclosuresView } from './views/disclosures.js';
+import { HealthView } from './views/health.js';
 import { LogView } from './views/log.js';
+import { MembersView } from './views/members.js';
 import { OverviewView } from './views/overview.js';
 import { RingExplorerView } from './views/ring-explorer.js';
 import { RingsView } from './views/rings.js';
 import { SignIn } from './views/sign-in.js';
 
-type ViewName = 'overview' | 'check' | 'rings' | 'campaigns' | 'disclosures' | 'cases' | 'log';
+type ViewName =
+  | 'overview'
+  | 'check'
+  | 'rings'
+  | 'campaigns'
+  | 'disclosures'
+  | 'cases'
+  | 'members'
+  | 'health'
+  | 'log';
 const ALL_VIEWS: readonly ViewName[] = [
   'overview',
   'check',
@@ -21,6 +32,8 @@ const ALL_VIEWS: readonly ViewName[] = [
   'campaigns',
   'disclosures',
   'cases',
+  'members',
+  'health',
   'log',
 ];
 
@@ -28,7 +41,12 @@ const ALL_VIEWS: readonly ViewName[] = [
 const VIEWS: Record<SessionInfo['role'], readonly ViewName[]> = {
   member: ['overview', 'check', 'rings', 'campaigns', 'disclosures', 'log'],
   police: ['cases', 'check', 'rings', 'campaigns', 'log'],
+  operator: ['members', 'health', 'log'],
+  auditor: ['members', 'health', 'log'],
 };
+
+/** The path inside the app ('/rings/…'), whatever base it is served under. */
+const appPath = () => `/${location.pathname.slice(BASE.length)}`;
 
 /** A path as a view and what it names (/rings/<id>, /cases/<id>). */
 function routeOf(path: string): { view: ViewName | undefined; id: string | undefined } {
@@ -46,7 +64,7 @@ const OPENED_WITH_LINK = location.hash.startsWith('#login=');
 
 function App() {
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
-  const [path, setPath] = useState(location.pathname);
+  const [path, setPath] = useState(appPath);
   const [chosen, setChosen] = useState<Language | null>(
     () => (localStorage.getItem(LANGUAGE_KEY) as Language | null) ?? null,
   );
@@ -72,13 +90,13 @@ function App() {
   useEffect(() => {
     // A one-time link carries its secret in the fragment, which never reaches a server log.
     if (!OPENED_WITH_LINK) void load();
-    const onPop = () => setPath(location.pathname);
+    const onPop = () => setPath(appPath());
     addEventListener('popstate', onPop);
     return () => removeEventListener('popstate', onPop);
   }, []);
 
   const go = (to: string) => {
-    history.pushState(null, '', to);
+    history.pushState(null, '', appHref(to));
     setPath(to);
   };
   const chooseLanguage = (l: Language) => {
@@ -130,6 +148,8 @@ function App() {
     campaigns: 'nav.campaigns',
     disclosures: 'nav.disclosures',
     cases: 'nav.cases',
+    members: 'nav.members',
+    health: 'nav.health',
     log: 'nav.log',
   };
   return (
@@ -151,7 +171,7 @@ function App() {
         {views.map((v) => (
           <a
             key={v}
-            href={`/${v}`}
+            href={appHref(`/${v}`)}
             aria-current={v === view ? 'page' : undefined}
             onClick={(e) => {
               e.preventDefault();
@@ -179,6 +199,10 @@ function App() {
           <DisclosuresView />
         ) : view === 'cases' ? (
           <CasesView id={route.id} go={go} />
+        ) : view === 'members' ? (
+          <MembersView />
+        ) : view === 'health' ? (
+          <HealthView />
         ) : (
           <LogView />
         )}

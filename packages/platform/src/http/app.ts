@@ -15,6 +15,7 @@ import { logRoutes } from './routes/log.js';
 import { memberRoutes } from './routes/members.js';
 import { platformRoutes } from './routes/platform.js';
 import { watchRoutes } from './routes/watch.js';
+import { platformUi, StoreSessions, uiLinkRoutes } from './ui.js';
 
 export type { PlatformDeps };
 
@@ -94,6 +95,11 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
   await app.register(memberRoutes(deps));
   await app.register(caseRoutes(deps));
   await app.register(evidenceFileRoutes(deps));
+  if (deps.ui !== undefined) {
+    const sessions = new StoreSessions(deps.store);
+    await app.register(uiLinkRoutes(sessions));
+    await app.register(platformUi(deps, deps.ui, sessions));
+  }
 
   return app;
 }

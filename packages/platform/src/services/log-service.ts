@@ -120,11 +120,15 @@ export class LogService {
       : appendSignatures(checkpoint.note, checkpoint.cosignatures);
   }
 
+  /** The witnesses' vkeys: those `serve --witness` names and those registered in the store. */
+  async witnessKeys(): Promise<string[]> {
+    return [...new Set([...this.witnesses, ...(await this.store.listWitnesses())])];
+  }
+
   /** The witnesses (vkeys) whose cosignatures a kept checkpoint carries and that verify. */
   async cosigners(checkpoint: StoredCheckpoint): Promise<string[]> {
     const note = LogService.published(checkpoint);
-    const witnesses = [...new Set([...this.witnesses, ...(await this.store.listWitnesses())])];
-    return witnesses.filter((witness) => this.cosignedBy(note, witness));
+    return (await this.witnessKeys()).filter((witness) => this.cosignedBy(note, witness));
   }
 
   /** Whether the note carries a valid cosignature of this witness (and the log's signature). */

@@ -333,6 +333,25 @@ export interface EvidenceFileStore {
 export interface PolicyStore {
   latestPolicy(): Promise<PolicyRecord | undefined>;
   putPolicy(body: unknown, createdBy: string, at: number): Promise<number>;
+  /** The versions, newest first (at most 100). */
+  policyVersions(): Promise<{ version: number; createdAt: number; createdBy: string }[]>;
+}
+
+/**
+ * The platform dashboard's sign-in links and sessions (docs/dashboard.md), each by the
+ * SHA-256 of its secret and the member it is for.
+ */
+export interface WebSessionStore {
+  putUiLink(hash: string, member: string, expiresAt: number, now: number): Promise<void>;
+  /** Spends a link: its member and expiry if it was there (it is gone either way). */
+  takeUiLink(hash: string): Promise<{ member: string; expiresAt: number } | undefined>;
+  putUiSession(hash: string, member: string, expiresAt: number, now: number): Promise<void>;
+  uiSession(hash: string): Promise<{ member: string; expiresAt: number } | undefined>;
+  endUiSession(hash: string): Promise<void>;
+  /** Key servers' evaluations per UTC day from `since` (YYYY-MM-DD), latest first. */
+  oprfUsageByDay(
+    since: string,
+  ): Promise<{ reporter: string; shareIndex: number; day: string; evaluations: number }[]>;
 }
 
 /**
@@ -359,7 +378,8 @@ export interface Store
     AnalysisStore,
     PolicyStore,
     CaseStore,
-    EvidenceFileStore {
+    EvidenceFileStore,
+    WebSessionStore {
   readonly dialect: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   close(): Promise<void>;

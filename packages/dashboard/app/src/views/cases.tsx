@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CaseDisclosure, OpenedRow } from '../../../src/api-types.js';
-import { api } from '../api.js';
+import { api, apiPath, appHref } from '../api.js';
 import { type TextKey, useI18n } from '../i18n.js';
 import { ProblemNote } from './problem.js';
 
@@ -52,7 +52,7 @@ export function CasesView({ id, go }: { id: string | undefined; go: (path: strin
                 <td>
                   <a
                     class="mono"
-                    href={`/cases/${c.id}`}
+                    href={appHref(`/cases/${c.id}`)}
                     onClick={(e) => {
                       e.preventDefault();
                       go(`/cases/${c.id}`);
@@ -126,7 +126,11 @@ function CaseDetail({ id }: { id: string }) {
         <button type="button" disabled={busy || states.granted === 0} onClick={() => void open()}>
           {t('cases.open', { n: states.granted })}
         </button>{' '}
-        <a class="button" href={`/api/cases/${id}/evidence`} download={`${id}-evidence.json`}>
+        <a
+          class="button"
+          href={apiPath(`/api/cases/${id}/evidence`)}
+          download={`${id}-evidence.json`}
+        >
           {t('cases.package')}
         </a>
       </p>

@@ -1,7 +1,7 @@
 import type { Weekly } from '../../../src/api-types.js';
 
-/** The last `weeks` Mondays (UTC) up to the newest week in the data, oldest first. */
-function weeksOf(series: Weekly, weeks: number): string[] {
+/** The last `weeks` periods (`step` days apart, UTC) up to the newest in the data, oldest first. */
+function weeksOf(series: Weekly, weeks: number, step: number): string[] {
   const known = Object.keys(series)
     .filter((w) => /^\d{4}-\d{2}-\d{2}$/.test(w))
     .sort();
@@ -9,26 +9,28 @@ function weeksOf(series: Weekly, weeks: number): string[] {
   if (last === undefined) return [];
   const end = Date.parse(`${last}T00:00:00Z`);
   return Array.from({ length: weeks }, (_, i) =>
-    new Date(end - (weeks - 1 - i) * 7 * 86_400_000).toISOString().slice(0, 10),
+    new Date(end - (weeks - 1 - i) * step * 86_400_000).toISOString().slice(0, 10),
   );
 }
 
 /**
- * Counts per week as bars (SVG), labelled for a screen reader by a caption and a table
- * of the same numbers (visually hidden), so the chart is not the only way to read them.
+ * Counts per week (or per day, `step` 1) as bars (SVG), named for a screen reader with
+ * their numbers, and captioned.
  */
 export function WeeklyBars({
   series,
   label,
   weeks = 12,
   color = '#0b5cad',
+  step = 7,
 }: {
   series: Weekly;
   label: string;
   weeks?: number;
   color?: string;
+  step?: number;
 }) {
-  const days = weeksOf(series, weeks);
+  const days = weeksOf(series, weeks, step);
   const values = days.map((d) => series[d] ?? 0);
   const max = Math.max(1, ...values);
   const w = 18;

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { OverviewAnswer } from '../../../src/api-types.js';
-import { api } from '../api.js';
+import { api, appHref } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { Tile, WeeklyBars } from './charts.js';
 import { ProblemNote } from './problem.js';
@@ -67,7 +67,7 @@ export function OverviewView({ go }: { go: (path: string) => void }) {
                 <tr key={r.id}>
                   <td>
                     <a
-                      href={`/rings/${r.id}`}
+                      href={appHref(`/rings/${r.id}`)}
                       class="mono"
                       onClick={(e) => {
                         e.preventDefault();

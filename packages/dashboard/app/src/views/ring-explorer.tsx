@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { RingGraph } from '../../../src/api-types.js';
-import { api } from '../api.js';
+import { api, apiPath } from '../api.js';
 import type { Explorer } from '../graph/ring-graph.js';
 import { nodeLabel, propagationPath } from '../graph/ring-path.js';
 import { type TextKey, useI18n } from '../i18n.js';
@@ -141,7 +141,7 @@ export function RingExplorerView({ id }: { id: string }) {
             </div>
           )}
           <p>
-            <a class="button" href={`/api/rings/${id}/graphml`} download={`${id}.graphml`}>
+            <a class="button" href={apiPath(`/api/rings/${id}/graphml`)} download={`${id}.graphml`}>
               GraphML
             </a>{' '}
             <button type="button" class="quiet" onClick={() => void explorer.current?.png(id)}>

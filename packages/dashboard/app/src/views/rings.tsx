@@ -1,7 +1,7 @@
 import { IDENTIFIER_KINDS } from '@credence/core/identifiers/kinds';
 import { CATEGORIES } from '@credence/core/wire/vocabulary';
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api.js';
+import { api, appHref } from '../api.js';
 import { type TextKey, useI18n } from '../i18n.js';
 import { ProblemNote } from './problem.js';
 
@@ -96,7 +96,7 @@ export function RingsView({ go }: { go: (path: string) => void }) {
                   <td>
                     <a
                       class="mono"
-                      href={`/rings/${r.id}`}
+                      href={appHref(`/rings/${r.id}`)}
                       onClick={(e) => {
                         e.preventDefault();
                         go(`/rings/${r.id}`);

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api.js';
+import { api, BASE } from '../api.js';
 import { useI18n } from '../i18n.js';
 
 /**
@@ -30,7 +30,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
               {t('signin.failed')}
             </p>
           )}
-          <p>{t('signin.how')}</p>
+          <p>{t(BASE === '/' ? 'signin.how' : 'signin.howPlatform')}</p>
         </>
       )}
     </section>

@@ -20,6 +20,7 @@ import type { Store } from '../../storage/store.js';
 import type { PlatformMetrics } from '../metrics.js';
 import type { RequestLimiter } from '../request-limits.js';
 import * as S from '../schemas.js';
+import type { PlatformUi } from '../ui.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -66,6 +67,8 @@ export interface PlatformDeps {
   readonly tls?: TlsMaterial;
   /** Called after a write moved the change sequence (wakes alert streams here). */
   readonly onChange?: () => void;
+  /** Serve the dashboard's operator and auditor views under /ui/ (docs/dashboard.md). */
+  readonly ui?: PlatformUi;
 }
 
 export const MEMBERS: readonly Role[] = ['member'];

@@ -37,3 +37,17 @@ export function* putPolicy(body: unknown, createdBy: string, at: number): Step<n
   yield* append([tableEventEntry('policy_change', createdBy, `policy/${version}`, at, body)]);
   return version;
 }
+
+/** The policy's versions, newest first (their bodies are in the log's policy_change entries). */
+export function* policyVersions(): Step<
+  { version: number; createdAt: number; createdBy: string }[]
+> {
+  const rows = yield* all<{ version: number; created_at: number | string; created_by: string }>(
+    'SELECT version, created_at, created_by FROM policies ORDER BY version DESC LIMIT 100',
+  );
+  return rows.map((r) => ({
+    version: Number(r.version),
+    createdAt: Number(r.created_at),
+    createdBy: r.created_by,
+  }));
+}

@@ -196,6 +196,15 @@ const MIGRATIONS: readonly { readonly version: string; readonly sql: (t: Ddl) =>
       CREATE TABLE evidence_files (member_id TEXT NOT NULL, report_id TEXT NOT NULL, idx INTEGER NOT NULL, sha256 TEXT NOT NULL, bytes ${t.bytes} NOT NULL, created_at ${t.big} NOT NULL, PRIMARY KEY (member_id, report_id, idx))${t.keyed};
     `,
   },
+  {
+    // The platform's dashboard (issue 16, docs/dashboard.md): one-time sign-in links and
+    // sessions of the operator's and auditors' people, each by the SHA-256 of its secret.
+    version: '2026-12-06-01-ui-sessions',
+    sql: (t) => `
+      CREATE TABLE ui_links (hash TEXT PRIMARY KEY, member_id TEXT NOT NULL, expires_at ${t.big} NOT NULL);
+      CREATE TABLE ui_sessions (hash TEXT PRIMARY KEY, member_id TEXT NOT NULL, expires_at ${t.big} NOT NULL);
+    `,
+  },
 ];
 
 /** The migrations as the dialect runs them, in order. */

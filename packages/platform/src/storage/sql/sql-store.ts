@@ -40,6 +40,7 @@ import * as reads from './reads.js';
 import * as sequence from './sequence.js';
 import type { Dialect, Step } from './steps.js';
 import * as watch from './watch.js';
+import * as webSessions from './web-sessions.js';
 
 /**
  * The part of the Store that both adapters share: each method runs one repository step
@@ -401,6 +402,36 @@ export abstract class SqlStore {
 
   getEvidenceFile(member: string, report: string, index: number): Promise<Uint8Array | undefined> {
     return this.autocommit(evidenceFiles.getEvidenceFile(member, report, index));
+  }
+
+  putUiLink(hash: string, member: string, expiresAt: number, now: number): Promise<void> {
+    return this.transaction(webSessions.putUiLink(hash, member, expiresAt, now));
+  }
+
+  takeUiLink(hash: string): Promise<{ member: string; expiresAt: number } | undefined> {
+    return this.transaction(webSessions.takeUiLink(hash));
+  }
+
+  putUiSession(hash: string, member: string, expiresAt: number, now: number): Promise<void> {
+    return this.transaction(webSessions.putUiSession(hash, member, expiresAt, now));
+  }
+
+  uiSession(hash: string): Promise<{ member: string; expiresAt: number } | undefined> {
+    return this.autocommit(webSessions.uiSession(hash));
+  }
+
+  endUiSession(hash: string): Promise<void> {
+    return this.transaction(webSessions.endUiSession(hash));
+  }
+
+  oprfUsageByDay(
+    since: string,
+  ): Promise<{ reporter: string; shareIndex: number; day: string; evaluations: number }[]> {
+    return this.autocommit(webSessions.oprfUsageByDay(since));
+  }
+
+  policyVersions(): Promise<{ version: number; createdAt: number; createdBy: string }[]> {
+    return this.autocommit(policies.policyVersions());
   }
 
   caseTokens(caseId: string): Promise<string[]> {

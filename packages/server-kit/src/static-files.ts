@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, extname, join, relative, sep } from 'node:path';
+import { extname, join, relative, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 
@@ -24,18 +23,14 @@ interface Asset {
   readonly immutable: boolean;
 }
 
-/** The built app's folder (npm run build makes it), found through the package's exports. */
-export const appFolder = (): string =>
-  dirname(createRequire(import.meta.url).resolve('@credence/dashboard/app/index.html'));
-
 function walk(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? walk(join(folder, e.name)) : [join(folder, e.name)],
   );
 }
 
-/** Every file of the built app, read once, gzipped once, with its type and ETag. */
-export function loadAssets(folder = appFolder()): Map<string, Asset> {
+/** Every file of a built web app, read once, gzipped once, with its type and ETag. */
+export function loadAssets(folder: string): Map<string, Asset> {
   const assets = new Map<string, Asset>();
   for (const file of walk(folder)) {
     const type = TYPES[extname(file)];
@@ -56,21 +51,24 @@ export function loadAssets(folder = appFolder()): Map<string, Asset> {
 }
 
 /**
- * Serves the built app: only the files it was built with (a path outside them is never
- * read from disk), gzipped when the browser accepts it, hashed assets cached for good and
- * the page itself never. Any other GET outside the API gets the page, which routes itself.
+ * Serves a built web app under `base` ('/' or '/ui/'): only the files it was built with (a
+ * path outside them is never read from disk), gzipped when the browser accepts it, hashed
+ * assets cached for good and the page itself never. Any other GET under the base but
+ * outside its API gets the page, which routes itself.
  */
 export function serveApp(
   app: FastifyInstance,
-  options: { readonly assets?: Map<string, Asset>; readonly apiPrefix?: string } = {},
+  options: { readonly folder: string; readonly base?: string; readonly apiPrefix?: string },
 ): void {
-  const assets = options.assets ?? loadAssets();
-  const api = options.apiPrefix ?? '/api';
-  app.get('/*', async (request, reply) => {
+  const assets = loadAssets(options.folder);
+  const base = options.base ?? '/';
+  const api = options.apiPrefix ?? `${base}api`;
+  app.get(`${base}*`, async (request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
     if (path === api || path.startsWith(`${api}/`)) return reply.callNotFound();
+    const inApp = `/${path.slice(base.length)}`;
     const asset =
-      assets.get(path) ?? (extname(path) === '' ? assets.get('/index.html') : undefined);
+      assets.get(inApp) ?? (extname(inApp) === '' ? assets.get('/index.html') : undefined);
     if (asset === undefined) return reply.callNotFound();
     void reply
       .type(asset.type)

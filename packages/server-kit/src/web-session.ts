@@ -1,12 +1,44 @@
-import { HttpProblem } from '@credence/server-kit/problem';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { sameToken, type UiState, type WebSession } from './ui-state.js';
+import { HttpProblem } from './problem.js';
 
 /** The session cookie: the __Host- prefix pins it to this origin, path / and Secure. */
 export const SESSION_COOKIE = '__Host-credence-session';
 /** The header every change carries: the session's CSRF token. */
 export const CSRF_HEADER = 'x-credence-csrf';
+
+/** A signed-in person's session, as the server finds it from the cookie. */
+export interface WebSession {
+  /** The CSRF token every change must carry (x-credence-csrf): derived from the cookie. */
+  readonly csrf: string;
+  readonly expiresAt: number;
+  /** Whose session: the member it was opened for, where the server serves several. */
+  readonly member?: string;
+}
+
+/** The CSRF token of a session: a digest of its cookie, so the server stores neither. */
+export const csrfOf = (cookie: string) =>
+  createHash('sha256').update(`credence-csrf\n${cookie}`).digest('hex');
+
+/** Compares two CSRF tokens in constant time. */
+export function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Where a server keeps its one-time sign-in links and sessions (each only as the SHA-256
+ * of its secret): a SQLite file beside a member's agent, the platform's own store.
+ */
+export interface SessionKeeper {
+  /** Spends a sign-in secret once and opens a session: its cookie, or undefined. */
+  redeemLoginLink(token: string, now: number): Promise<string | undefined> | string | undefined;
+  /** The live session a cookie names, or undefined. */
+  session(cookie: string, now: number): Promise<WebSession | undefined> | WebSession | undefined;
+  endSession(cookie: string): Promise<void> | void;
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -41,7 +73,7 @@ export function originsOf(url: string): Set<string> {
 }
 
 export interface WebSessionOptions {
-  readonly state: UiState;
+  readonly state: SessionKeeper;
   /** The origins this server answers as (originsOf its URL, or what the operator names). */
   readonly origins: () => ReadonlySet<string>;
   readonly now?: () => number;
@@ -88,7 +120,7 @@ export async function useWebSessions(
       });
     if (path === `${prefix}/login`) return;
     const value = request.cookies[SESSION_COOKIE];
-    const session = value === undefined ? undefined : options.state.session(value, now());
+    const session = value === undefined ? undefined : await options.state.session(value, now());
     if (session === undefined)
       throw new HttpProblem('session.missing', 'sign in with a link from the command line', {
         errors: [{ field: 'cookie', message: 'is not a live session' }],
@@ -120,7 +152,7 @@ export async function useWebSessions(
       },
     },
     async (request: FastifyRequest<{ Body: { link: string } }>, reply) => {
-      const session = options.state.redeemLoginLink(request.body.link, now());
+      const session = await options.state.redeemLoginLink(request.body.link, now());
       if (session === undefined)
         throw new HttpProblem(
           'session.link_invalid',
@@ -138,7 +170,7 @@ export async function useWebSessions(
   );
   app.post(`${prefix}/logout`, async (request, reply) => {
     const value = request.cookies[SESSION_COOKIE];
-    if (value !== undefined) options.state.endSession(value);
+    if (value !== undefined) await options.state.endSession(value);
     void reply.clearCookie(SESSION_COOKIE, { path: '/', secure: true, httpOnly: true });
     return { signedIn: false };
   });

@@ -1,0 +1,276 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { HttpProblem } from '@credence/server-kit/problem';
+import { serveApp } from '@credence/server-kit/static-files';
+import {
+  csrfOf,
+  originsOf,
+  type SessionKeeper,
+  useWebSessions,
+  type WebSession,
+} from '@credence/server-kit/web-session';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { type Member, roleOf } from '../domain/types.js';
+import { LogService } from '../services/log-service.js';
+import type { Store } from '../storage/store.js';
+import { me, type PlatformDeps, problems } from './routes/kit.js';
+import type { RoutePlugin } from './type-provider.js';
+
+/** How long a sign-in link may wait, and how long a session lasts (as at a member's agent). */
+export const UI_LINK_TTL_MS = 10 * 60 * 1000;
+export const UI_SESSION_TTL_MS = 8 * 60 * 60 * 1000;
+
+/** The platform's dashboard: where its built app is, and the origins it answers as. */
+export interface PlatformUi {
+  /** The dashboard's platform build (`@credence/dashboard/platform-app`). */
+  readonly folder: string;
+  /**
+   * The origins people reach /ui/ at (https://credence.example); by default the address
+   * the platform listens on (with both loopback names on loopback).
+   */
+  readonly origins?: readonly string[];
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const secret = () => randomBytes(32).toString('base64url');
+
+/** Who may sign in to the platform's dashboard: the operator's staff and auditors. */
+const UI_ROLES = ['operator', 'auditor'] as const;
+const mayUseUi = (m: Member | undefined): m is Member =>
+  m !== undefined &&
+  m.status === 'active' &&
+  (UI_ROLES as readonly string[]).includes(roleOf(m.type));
+
+/**
+ * Sign-in links and sessions in the platform's store (any API node knows them), each by
+ * the SHA-256 of its secret and the member it was opened for.
+ */
+export class StoreSessions implements SessionKeeper {
+  constructor(private readonly store: Store) {}
+
+  async issueLink(member: string, now: number): Promise<string> {
+    const token = secret();
+    await this.store.putUiLink(sha256(token), member, now + UI_LINK_TTL_MS, now);
+    return token;
+  }
+
+  async redeemLoginLink(token: string, now: number): Promise<string | undefined> {
+    const link = await this.store.takeUiLink(sha256(token));
+    if (link === undefined || link.expiresAt <= now) return undefined;
+    const cookie = secret();
+    await this.store.putUiSession(sha256(cookie), link.member, now + UI_SESSION_TTL_MS, now);
+    return cookie;
+  }
+
+  async session(cookie: string, now: number): Promise<WebSession | undefined> {
+    const s = await this.store.uiSession(sha256(cookie));
+    if (s === undefined || s.expiresAt <= now) return undefined;
+    return { csrf: csrfOf(cookie), expiresAt: s.expiresAt, member: s.member };
+  }
+
+  endSession(cookie: string): Promise<void> {
+    return this.store.endUiSession(sha256(cookie));
+  }
+}
+
+/** `POST /v1/ui/links`: a one-time sign-in link for the caller (`credence login` prints it). */
+export function uiLinkRoutes(sessions: StoreSessions): RoutePlugin {
+  return async (app) => {
+    app.post(
+      '/v1/ui/links',
+      {
+        config: { roles: [...UI_ROLES] },
+        schema: {
+          tags: ['platform'],
+          summary:
+            "A one-time link that signs the caller's person in to the platform's dashboard (/ui/): good once, for 10 minutes",
+          response: {
+            201: {
+              type: 'object',
+              required: ['token', 'path', 'expiresAt'],
+              properties: {
+                token: { type: 'string' },
+                path: { type: 'string', description: 'open <platform URL><path>' },
+                expiresAt: { type: 'string' },
+              },
+            },
+            ...problems,
+          },
+        },
+      },
+      async (request, reply) => {
+        const now = Date.now();
+        const token = await sessions.issueLink(me(request).id, now);
+        return reply.status(201).send({
+          token,
+          path: `/ui/#login=${token}`,
+          expiresAt: new Date(now + UI_LINK_TTL_MS).toISOString(),
+        });
+      },
+    );
+  };
+}
+
+/**
+ * The platform's dashboard under /ui/ (docs/dashboard.md): the operator's and auditors'
+ * views, which show tokens and counts only, what the platform holds anyway. Its own
+ * plugin, so the sessions' hooks (CSP, the Host check, session, Origin and CSRF token)
+ * apply to /ui/ alone and the API keeps its bearer credentials.
+ */
+export function platformUi(deps: PlatformDeps, ui: PlatformUi, sessions: StoreSessions) {
+  return async (app: FastifyInstance) => {
+    let origins: ReadonlySet<string> | undefined =
+      ui.origins === undefined ? undefined : new Set(ui.origins);
+    await useWebSessions(app, {
+      state: sessions,
+      prefix: '/ui/api',
+      origins: () => {
+        if (origins === undefined) {
+          const a = app.server.address();
+          if (a === null || typeof a === 'string') return new Set();
+          const host = a.address === '::1' ? 'localhost' : a.address;
+          origins = originsOf(`${deps.tls === undefined ? 'http' : 'https'}://${host}:${a.port}`);
+        }
+        return origins;
+      },
+    });
+    /** The signed-in person's member, if it may still use the dashboard. */
+    const who = async (request: FastifyRequest): Promise<Member> => {
+      const id = request.webSession?.member;
+      const member = id === undefined ? undefined : await deps.store.getMember(id);
+      if (!mayUseUi(member))
+        throw new HttpProblem(
+          'role.forbidden',
+          "the platform's dashboard is the operator's and auditors'",
+        );
+      return member;
+    };
+
+    app.get('/ui/api/session', async (request) => {
+      const m = await who(request);
+      return {
+        member: { id: m.id, name: m.name, type: m.type },
+        role: roleOf(m.type),
+        language: 'zh-CN',
+        csrf: request.webSession?.csrf ?? '',
+        expiresAt: new Date(request.webSession?.expiresAt ?? 0).toISOString(),
+      };
+    });
+
+    app.get('/ui/api/members', async (request) => {
+      await who(request);
+      const since = new Date(Date.now() - 14 * 86_400_000).toISOString().slice(0, 10);
+      const [members, usage] = await Promise.all([
+        deps.members.list(),
+        deps.store.oprfUsageByDay(since),
+      ]);
+      return {
+        members: members.map((m) => ({
+          id: m.id,
+          name: m.name,
+          type: m.type,
+          status: m.status,
+          createdAt: new Date(m.createdAt).toISOString(),
+          ...(m.shareIndex === undefined ? {} : { shareIndex: m.shareIndex }),
+        })),
+        evaluations: usage,
+      };
+    });
+
+    app.get('/ui/api/health', async (request) => {
+      await who(request);
+      const checkpoint = await deps.log.latest();
+      const analysis = deps.analysis.current();
+      const { version } = deps.policies.get();
+      const metrics = await deps.registry.getMetricsAsJSON();
+      const sum = (name: string, label?: string) => {
+        const out: Record<string, number> = {};
+        for (const v of metrics.find((m) => m.name === name)?.values ?? []) {
+          const key = label === undefined ? 'total' : String(v.labels[label] ?? '');
+          out[key] = (out[key] ?? 0) + v.value;
+        }
+        return out;
+      };
+      const requests = sum('credence_http_requests_total', 'status');
+      const byClass: Record<string, number> = {};
+      for (const [status, n] of Object.entries(requests))
+        byClass[`${status.slice(0, 1)}xx`] = (byClass[`${status.slice(0, 1)}xx`] ?? 0) + n;
+      return {
+        store: deps.store.dialect,
+        log: {
+          size: checkpoint.size,
+          checkpointAt: new Date(checkpoint.createdAt).toISOString(),
+          cosignatures: checkpoint.cosignatures.length,
+        },
+        flaggedTokens: deps.view.size,
+        analysis:
+          analysis === undefined
+            ? null
+            : { id: analysis.id, createdAt: new Date(analysis.createdAt).toISOString() },
+        policy: { version, versions: await deps.store.policyVersions() },
+        requests: byClass,
+        checks: sum('credence_checks_total', 'verdict'),
+        ingested: sum('credence_ingested_items_total', 'kind'),
+        backgroundFailures: sum('credence_background_failures_total', 'job'),
+        process: {
+          uptimeSeconds: Math.round(process.uptime()),
+          rssBytes: process.memoryUsage().rss,
+        },
+      };
+    });
+
+    // The log, for the browser to verify: the platform's own checkpoint and proofs, and
+    // its log key (here the browser has only the platform's word for the key: an auditor
+    // compares it with the one members pin).
+    app.get('/ui/api/log/trust', async (request) => {
+      await who(request);
+      return {
+        logKey: deps.log.vkey,
+        source: 'platform',
+        witnesses: await deps.log.witnessKeys(),
+        requiredWitnesses: 0,
+      };
+    });
+    app.get('/ui/api/log/checkpoint', async (request, reply) => {
+      await who(request);
+      return reply
+        .type('text/plain; charset=utf-8')
+        .send(LogService.published(await deps.log.latest()));
+    });
+    const SIZE = { type: 'string', pattern: '^(0|[1-9][0-9]{0,15})$' } as const;
+    const query = (...names: string[]) => ({
+      type: 'object',
+      required: names,
+      additionalProperties: false,
+      properties: Object.fromEntries(names.map((n) => [n, SIZE])),
+    });
+    app.get(
+      '/ui/api/log/entries',
+      { schema: { querystring: { ...query('start'), properties: { start: SIZE, end: SIZE } } } },
+      async (request: FastifyRequest<{ Querystring: { start: string; end?: string } }>) => {
+        await who(request);
+        const start = Number(request.query.start);
+        return deps.log.entries(
+          start,
+          request.query.end === undefined ? start + 1 : Number(request.query.end),
+        );
+      },
+    );
+    app.get(
+      '/ui/api/log/proof/inclusion',
+      { schema: { querystring: query('index', 'size') } },
+      async (request: FastifyRequest<{ Querystring: { index: string; size: string } }>) => {
+        await who(request);
+        return deps.log.inclusion(Number(request.query.index), Number(request.query.size));
+      },
+    );
+    app.get(
+      '/ui/api/log/proof/consistency',
+      { schema: { querystring: query('from', 'to') } },
+      async (request: FastifyRequest<{ Querystring: { from: string; to: string } }>) => {
+        await who(request);
+        return deps.log.consistency(Number(request.query.from), Number(request.query.to));
+      },
+    );
+    serveApp(app, { folder: ui.folder, base: '/ui/' });
+  };
+}
