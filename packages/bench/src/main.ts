@@ -3,6 +3,7 @@ import { recordSection } from './record.js';
 import { analyticsSuite } from './suites/analytics.js';
 import { campaignsSuite } from './suites/campaigns.js';
 import { casesSuite } from './suites/cases.js';
+import { dashboardSuite } from './suites/dashboard.js';
 import { only, root } from './suites/kit.js';
 import { logSuite } from './suites/log.js';
 import { oprfSuite } from './suites/oprf.js';
@@ -28,6 +29,7 @@ const SUITES: readonly { name: string; run: () => string; onlyWhenAsked?: boolea
   { name: 'log', run: logSuite },
   { name: 'analytics', run: analyticsSuite },
   { name: 'startup', run: startupSuite },
+  { name: 'dashboard', run: dashboardSuite },
   { name: 'quality', run: qualitySuite },
   { name: 'campaigns', run: campaignsSuite, onlyWhenAsked: true },
 ];

@@ -5,13 +5,13 @@ import { endpoint } from './platform-endpoint.js';
 /**
  * `credence login`: a one-time link to the platform's dashboard (/ui/) for the person
  * holding an operator's or auditor's credential (operator.json): the platform keeps only
- * its SHA-256, for 10 minutes and one use.
+ * its SHA-256, for 10 minutes and one use. Give it only to the person it is for.
  */
 export function registerLogin(program: Command): void {
   program
     .command('login')
     .description(
-      "Print a one-time link that signs you in to the platform's dashboard (/ui/): the operator's and auditors' views. Good once, for 10 minutes; give it only to the person it is for.",
+      "Print a one-time link to the platform's dashboard (/ui/): the operator's and auditors' views.",
     )
     .requiredOption(
       '--config <file>',
