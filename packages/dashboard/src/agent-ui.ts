@@ -71,6 +71,12 @@ const disclosureRow = (d: DisclosureView): DisclosureRow => ({
 });
 
 const SIZE = { type: 'string', pattern: '^(0|[1-9][0-9]{0,15})$' } as const;
+/** How many witness cosignatures the checkpoint asked for must carry (the platform's form). */
+const COSIGNED = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { cosigned: { type: 'string', pattern: '^[0-9]{1,2}$' } },
+} as const;
 
 /**
  * The dashboard as the member's agent serves it, inside the member's network: the built
@@ -264,15 +270,26 @@ function logRoutes(app: FastifyInstance, session: MemberSession): void {
       requiredWitnesses: trust.requiredWitnesses ?? trust.witnesses?.length ?? 0,
     };
   });
-  app.get('/api/log/checkpoint', async (_request, reply) => {
-    const text = await viaPlatform(() =>
-      platformRequest<string>(platform, 'GET', '/v1/log/checkpoint', undefined, {
-        text: true,
-        retries: 2,
-      }),
-    );
-    return reply.type('text/plain; charset=utf-8').send(text);
-  });
+  app.get(
+    '/api/log/checkpoint',
+    { schema: { querystring: COSIGNED } },
+    async (request: FastifyRequest<{ Querystring: { cosigned?: string } }>, reply) => {
+      const { cosigned = '0' } = request.query;
+      const text = await viaPlatform(() =>
+        platformRequest<string>(
+          platform,
+          'GET',
+          `/v1/log/checkpoint?cosigned=${cosigned}`,
+          undefined,
+          {
+            text: true,
+            retries: 2,
+          },
+        ),
+      );
+      return reply.type('text/plain; charset=utf-8').send(text);
+    },
+  );
   app.get(
     '/api/log/entries',
     {

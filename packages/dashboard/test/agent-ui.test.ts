@@ -344,7 +344,7 @@ describe('the log', () => {
     };
     const source: LogSource = {
       trust: () => get('/api/log/trust'),
-      checkpoint: () => get('/api/log/checkpoint'),
+      checkpoint: (k) => get(`/api/log/checkpoint?cosigned=${k}`),
       consistency: (from, to) => get(`/api/log/proof/consistency?from=${from}&to=${to}`),
       entries: (start, end) => get(`/api/log/entries?start=${start}&end=${end}`),
       inclusion: (index, size) => get(`/api/log/proof/inclusion?index=${index}&size=${size}`),

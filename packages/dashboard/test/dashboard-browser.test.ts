@@ -4,8 +4,13 @@ import { createServer, request, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { formatCheckpoint, parseCheckpoint, signCheckpoint } from '@credence/core/log/checkpoint';
-import { parseNote } from '@credence/core/log/signed-note';
+import {
+  cosign,
+  formatCheckpoint,
+  parseCheckpoint,
+  signCheckpoint,
+} from '@credence/core/log/checkpoint';
+import { appendSignatures, parseNote } from '@credence/core/log/signed-note';
 import { privateKeyFromJwk } from '@credence/core/signing/ed25519';
 import { MemberSession } from '@credence/member/member-session';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -31,6 +36,9 @@ const SHOTS = process.env.CREDENCE_SCREENSHOTS;
 if (CHROMIUM === undefined)
   console.log('dashboard browser suite skipped: set CREDENCE_TEST_CHROMIUM to a Chromium binary');
 
+/** The demo witness's key name (cli/commands/demo-setup.ts). */
+const DEMO_WITNESS = 'witness.credence.local/demo';
+
 const BIN = createRequire(import.meta.url).resolve('@credence/cli/bin/credence.js');
 
 type Mode = 'honest' | 'proof' | 'fork';
@@ -39,14 +47,18 @@ type Mode = 'honest' | 'proof' | 'fork';
  * A platform that lies, for the log view to catch: everything passes through to the
  * real platform, but in 'proof' mode every inclusion proof comes back with a hash
  * altered, and in 'fork' mode the checkpoint is another tree of the same size, signed
- * with the log's own key (a platform showing this browser a split view).
+ * with the log's own key and cosigned by the demo's witness (a platform and a witness
+ * colluding to show this browser a split view: only its memory of the honest tree tells).
  */
-function tamperingProxy(target: string, logKeyFile: string) {
+function tamperingProxy(target: string, logKeyFile: string, witnessKeyFile: string) {
   let mode: Mode = 'honest';
-  const key = JSON.parse(readFileSync(logKeyFile, 'utf8')) as {
-    publicKey: string;
-    privateJwk: Record<string, string>;
-  };
+  const read = (file: string) =>
+    JSON.parse(readFileSync(file, 'utf8')) as {
+      publicKey: string;
+      privateJwk: Record<string, string>;
+    };
+  const key = read(logKeyFile);
+  const witnessKey = read(witnessKeyFile);
   const server: Server = createServer((req, res) => {
     const forward = request(
       `${target}${req.url}`,
@@ -66,13 +78,24 @@ function tamperingProxy(target: string, logKeyFile: string) {
             const c = parseCheckpoint(parseNote(body).text);
             const root = Uint8Array.from(c.rootHash);
             root[0] = (root[0] ?? 0) ^ 0xff;
-            body = signCheckpoint(
-              formatCheckpoint({ origin: c.origin, size: c.size, rootHash: root }),
-              {
+            const forked = formatCheckpoint({ origin: c.origin, size: c.size, rootHash: root });
+            body = appendSignatures(
+              signCheckpoint(forked, {
                 name: c.origin,
                 publicKey: key.publicKey,
                 privateKey: privateKeyFromJwk(key.privateJwk as never),
-              },
+              }),
+              [
+                cosign(
+                  forked,
+                  {
+                    name: DEMO_WITNESS,
+                    publicKey: witnessKey.publicKey,
+                    privateKey: privateKeyFromJwk(witnessKey.privateJwk as never),
+                  },
+                  Math.floor(Date.now() / 1000),
+                ),
+              ],
             );
           }
           const headers = { ...answer.headers };
@@ -125,7 +148,11 @@ describe.skipIf(CHROMIUM === undefined)('the dashboard in Chromium', () => {
     await agent('bank-a', demo.config('bank-a'));
     await agent('police-a', demo.config('police-a'));
     // bank-a once more, reaching the platform through the tampering proxy.
-    proxy = tamperingProxy(demo.services[0]?.url as string, join(demo.data, 'platform-key.json'));
+    proxy = tamperingProxy(
+      demo.services[0]?.url as string,
+      join(demo.data, 'platform-key.json'),
+      join(demo.data, 'witness', 'witness-key.json'),
+    );
     const proxied = join(dirname(demo.config('bank-a')), 'member-proxied.json');
     const config = JSON.parse(readFileSync(demo.config('bank-a'), 'utf8')) as {
       platform: { url: string };

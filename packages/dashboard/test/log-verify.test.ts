@@ -1,7 +1,7 @@
 import { encodeBase64url } from '@credence/core/encoding/base64url';
-import { formatCheckpoint, signCheckpoint } from '@credence/core/log/checkpoint';
+import { cosign, formatCheckpoint, signCheckpoint } from '@credence/core/log/checkpoint';
 import { entryLeafHash, entryText, type LogEntry } from '@credence/core/log/entries';
-import { formatVerifierKey } from '@credence/core/log/signed-note';
+import { appendSignatures, formatVerifierKey } from '@credence/core/log/signed-note';
 import { MemoryTree } from '@credence/core/merkle/proofs';
 import { generateEd25519, privateKeyFromJwk } from '@credence/core/signing/ed25519';
 import { describe, expect, it } from 'vitest';
@@ -119,6 +119,38 @@ describe('the log view’s verification', () => {
     const now = await verifyNewest(logOf(more), before);
     expect((await verifyEntry(logOf(more, { proof: true }), now, 17)).included).toBe(false);
     expect((await verifyEntry(logOf(more, { entryText: true }), now, 17)).included).toBe(false);
+  });
+
+  it("holds the checkpoint to the member's witnesses: as many cosignatures as it requires", async () => {
+    const w = generateEd25519();
+    const witness = {
+      name: 'witness.test/w1',
+      publicKey: w.publicKey,
+      privateKey: privateKeyFromJwk(w.privateJwk),
+    };
+    const trust = {
+      logKey,
+      source: 'configuration' as const,
+      witnesses: [formatVerifierKey(witness.name, w.publicKey, 0x04)],
+      requiredWitnesses: 1,
+    };
+    const tree = new MemoryTree(more.map(entryLeafHash));
+    const body = formatCheckpoint({ origin: ORIGIN, size: tree.size, rootHash: tree.root() });
+    const asked: number[] = [];
+    const source = (note: string): LogSource => ({
+      ...logOf(more),
+      trust: async () => trust,
+      checkpoint: async (k) => {
+        asked.push(k);
+        return note;
+      },
+    });
+    const signed = signCheckpoint(body, signer);
+    await expect(verifyNewest(source(signed), undefined)).rejects.toThrow(NotVerified);
+    const cosigned = appendSignatures(signed, [cosign(body, witness, 1_800_000_000)]);
+    const ok = await verifyNewest(source(cosigned), undefined);
+    expect(ok.cosignatures).toEqual([{ name: witness.name, time: 1_800_000_000 }]);
+    expect(asked).toEqual([1, 1]);
   });
 
   it('refuses an index outside the tree', async () => {

@@ -68,7 +68,7 @@ export type { DisclosureRow as Disclosure, SessionInfo } from '../../src/api-typ
 /** The log routes of the server that served this page, as the verifier reads them. */
 export const logSource: LogSource = {
   trust: () => api<LogTrust>('GET', '/api/log/trust'),
-  checkpoint: () => api<string>('GET', '/api/log/checkpoint'),
+  checkpoint: (cosigned) => api<string>('GET', `/api/log/checkpoint?cosigned=${cosigned}`),
   consistency: (from, to) =>
     api<{ proof: string[] }>('GET', `/api/log/proof/consistency?from=${from}&to=${to}`),
   entries: (start, end) =>

@@ -48,7 +48,8 @@ export interface CheckpointCheck {
 /** The server's answers the verification needs: the agent's /api/log routes. */
 export interface LogSource {
   trust(): Promise<LogTrust>;
-  checkpoint(): Promise<string>;
+  /** The newest checkpoint with at least `cosigned` witness cosignatures. */
+  checkpoint(cosigned: number): Promise<string>;
   consistency(from: number, to: number): Promise<{ proof: string[] }>;
   entries(start: number, end: number): Promise<{ entries: string[] }>;
   inclusion(index: number, size: number): Promise<{ proof: string[] }>;
@@ -67,24 +68,25 @@ const hashes = (proof: readonly string[]) =>
   });
 
 /**
- * Verifies the newest checkpoint: the log's signature (any witness cosignature present is
- * verified too, and counted), then its history against `seen`: the same tree, or a
- * consistency proof that it extends it. A smaller tree, a different root at the same
- * size or a proof that does not verify is a fork: reported, never thrown, so the view
- * can show the banner with the checkpoint it got.
+ * Verifies the newest checkpoint the member's witness policy accepts: the log's signature
+ * and the cosignatures of as many configured witnesses as it requires (the platform is
+ * asked for the newest with that many), then its history against `seen`: the same tree,
+ * or a consistency proof that it extends it. A smaller tree, a different root at the same
+ * size or a proof that does not verify is a fork: reported, never thrown, so the view can
+ * show the banner with the checkpoint it got.
  */
 export async function verifyNewest(
   source: LogSource,
   seen: SeenCheckpoint | undefined,
 ): Promise<CheckpointCheck> {
   const trust = await source.trust();
-  const note = await source.checkpoint();
+  const note = await source.checkpoint(trust.requiredWitnesses);
   let verified: ReturnType<typeof verifyCheckpoint>;
   try {
     verified = verifyCheckpoint(note, {
       logKey: trust.logKey,
       witnesses: trust.witnesses,
-      requiredWitnesses: 0,
+      requiredWitnesses: trust.requiredWitnesses,
     });
   } catch (error) {
     throw new NotVerified((error as Error).message);

@@ -230,12 +230,29 @@ export function platformUi(deps: PlatformDeps, ui: PlatformUi, sessions: StoreSe
         requiredWitnesses: 0,
       };
     });
-    app.get('/ui/api/log/checkpoint', async (request, reply) => {
-      await who(request);
-      return reply
-        .type('text/plain; charset=utf-8')
-        .send(LogService.published(await deps.log.latest()));
-    });
+    app.get(
+      '/ui/api/log/checkpoint',
+      {
+        schema: {
+          querystring: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { cosigned: { type: 'string', pattern: '^[0-9]{1,2}$' } },
+          },
+        },
+      },
+      async (request: FastifyRequest<{ Querystring: { cosigned?: string } }>, reply) => {
+        await who(request);
+        const k = Number(request.query.cosigned ?? '0');
+        const checkpoint =
+          k === 0 ? await deps.log.latest() : await deps.store.latestCosignedCheckpoint(k);
+        if (checkpoint === undefined)
+          throw new HttpProblem('log.range', 'no checkpoint has that many cosignatures yet', {
+            errors: [{ field: 'cosigned', message: 'no checkpoint has that many cosignatures' }],
+          });
+        return reply.type('text/plain; charset=utf-8').send(LogService.published(checkpoint));
+      },
+    );
     const SIZE = { type: 'string', pattern: '^(0|[1-9][0-9]{0,15})$' } as const;
     const query = (...names: string[]) => ({
       type: 'object',
