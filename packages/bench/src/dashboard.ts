@@ -218,13 +218,14 @@ async function panFps(page: Page, ms: number): Promise<number> {
 }
 
 async function explorer(browser: Browser, n: number) {
-  const server = await explorerServer(syntheticRing(n));
+  const ring = syntheticRing(n);
+  const server = await explorerServer(ring);
   const layouts: number[] = [];
   const fps: number[] = [];
   for (let i = 0; i < 3; i++) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await page.goto(`${server.url}/rings/ring-0000000000005000#login=bench`);
+    await page.goto(`${server.url}/rings/${ring.id}#login=bench`);
     const drawn = page.locator('[data-testid=explorer-drawn]');
     await drawn.waitFor({ timeout: 120_000 });
     const text = (await drawn.textContent()) ?? '';
@@ -241,8 +242,12 @@ async function explorer(browser: Browser, n: number) {
 
 const browser = await chromium.launch({ executablePath });
 try {
-  const first = await overview(browser);
+  // --explorer-only: the explorer's figures alone (no demo), while working on the drawing.
+  const first = process.argv.includes('--explorer-only')
+    ? { firstMs: Number.NaN, warmMs: Number.NaN, apiMs: Number.NaN, shellMs: Number.NaN }
+    : await overview(browser);
   const big = await explorer(browser, 5000);
+  const middle = await explorer(browser, 1000);
   const small = await explorer(browser, 10);
   console.log(
     JSON.stringify({
@@ -250,6 +255,8 @@ try {
       ...sizes(),
       layoutMs: big.layoutMs,
       fps: big.fps,
+      fps1000: middle.fps,
+      layout1000Ms: middle.layoutMs,
       baselineFps: small.fps,
       smallLayoutMs: small.layoutMs,
     }),
