@@ -291,6 +291,21 @@ function logRoutes(app: FastifyInstance, session: MemberSession): void {
     },
   );
   app.get(
+    '/api/log/checkpoints',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          required: ['from'],
+          additionalProperties: false,
+          properties: { from: SIZE },
+        },
+      },
+    },
+    async (request: FastifyRequest<{ Querystring: { from: string } }>) =>
+      pass(`/v1/log/checkpoints?from=${request.query.from}&limit=1000`),
+  );
+  app.get(
     '/api/log/entries',
     {
       schema: {

@@ -5,7 +5,7 @@ import { checkIdentifiers } from '@credence/member/checks';
 import { MemberSession } from '@credence/member/member-session';
 import { SESSION_COOKIE } from '@credence/server-kit/web-session';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LogSource, verifyEntry, verifyNewest } from '../app/src/log-verify.js';
+import { type LogSource, verifyEntry, verifyHistory, verifyNewest } from '../app/src/log-verify.js';
 import { type AgentUi, startAgentUi } from '../src/agent-ui.js';
 import { UiState } from '../src/ui-state.js';
 import { call, type Demo, reportedIdentifier, startSmallDemo } from './demo-fixture.js';
@@ -348,11 +348,15 @@ describe('the log', () => {
       consistency: (from, to) => get(`/api/log/proof/consistency?from=${from}&to=${to}`),
       entries: (start, end) => get(`/api/log/entries?start=${start}&end=${end}`),
       inclusion: (index, size) => get(`/api/log/proof/inclusion?index=${index}&size=${size}`),
+      checkpoints: (from) => get(`/api/log/checkpoints?from=${from}`),
     };
     expect((await source.trust()).source).toBe('configuration');
     const first = await verifyNewest(source, undefined);
     expect(first.size).toBeGreaterThan(100);
     expect((await verifyEntry(source, first, 7)).included).toBe(true);
+    const history = await verifyHistory(source, 0);
+    expect(history.length).toBeGreaterThan(0);
+    expect(history.every((h) => h.verified)).toBe(true);
     const later = await verifyNewest(source, { origin: first.origin, size: 50, root: 'AAAA' });
     expect(later.history.state).toBe('forked');
     const bad = await call(`${url('bank-a')}/api/log/proof/inclusion?index=x&size=3`, 'GET', {

@@ -327,6 +327,11 @@ describe.skipIf(CHROMIUM === undefined)('the dashboard in Chromium', () => {
     await honest.page.click('nav >> text=Log');
     const status = honest.page.locator('[data-testid=log-status]');
     await expect.poll(() => status.textContent()).toBe('Verified');
+    await honest.page.locator('[data-testid=log-history] summary').click();
+    expect(await honest.page.locator('[data-testid=log-history] td.good').count()).toBeGreaterThan(
+      0,
+    );
+    expect(await honest.page.locator('[data-testid=log-history] td.bad').count()).toBe(0);
     await shot(honest.page, 'log');
     // A bad inclusion proof for the newest entry.
     proxy.set('proof');

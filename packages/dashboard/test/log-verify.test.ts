@@ -10,6 +10,7 @@ import {
   NotVerified,
   type SeenCheckpoint,
   verifyEntry,
+  verifyHistory,
   verifyNewest,
 } from '../app/src/log-verify.js';
 
@@ -63,6 +64,18 @@ function logOf(
         ),
     }),
     inclusion: async (index, size) => ({ proof: b64(tree.inclusionProof(index, size)) }),
+    // A checkpoint every 5 entries, the last one signed as `alter.sign` says.
+    checkpoints: async (from) => ({
+      checkpoints: Array.from({ length: Math.floor(tree.size / 5) }, (_, i) => (i + 1) * 5)
+        .filter((size) => size >= from)
+        .map((size) => ({
+          size,
+          note: signCheckpoint(
+            formatCheckpoint({ origin: ORIGIN, size, rootHash: tree.root(size) }),
+            size === Math.floor(tree.size / 5) * 5 ? (alter.sign ?? signer) : signer,
+          ),
+        })),
+    }),
   };
 }
 
@@ -151,6 +164,26 @@ describe('the log view’s verification', () => {
     const ok = await verifyNewest(source(cosigned), undefined);
     expect(ok.cosignatures).toEqual([{ name: witness.name, time: 1_800_000_000 }]);
     expect(asked).toEqual([1, 1]);
+  });
+
+  it("verifies the history's checkpoints one by one, newest first", async () => {
+    const rows = await verifyHistory(logOf(more), 6);
+    expect(rows.map((r) => [r.size, r.verified])).toEqual([
+      [20, true],
+      [15, true],
+      [10, true],
+    ]);
+    const other = generateEd25519();
+    const impostor = {
+      ...signer,
+      publicKey: other.publicKey,
+      privateKey: privateKeyFromJwk(other.privateJwk),
+    };
+    const forged = await verifyHistory(logOf(more, { sign: impostor }), 0, 2);
+    expect(forged.map((r) => [r.size, r.verified])).toEqual([
+      [20, false],
+      [15, true],
+    ]);
   });
 
   it('refuses an index outside the tree', async () => {

@@ -73,6 +73,11 @@ export const logSource: LogSource = {
     api<{ proof: string[] }>('GET', `/api/log/proof/consistency?from=${from}&to=${to}`),
   entries: (start, end) =>
     api<{ entries: string[] }>('GET', `/api/log/entries?start=${start}&end=${end}`),
+  checkpoints: (from) =>
+    api<{ checkpoints: { size: number; note: string }[] }>(
+      'GET',
+      `/api/log/checkpoints?from=${from}`,
+    ),
   inclusion: (index, size) =>
     api<{ proof: string[] }>('GET', `/api/log/proof/inclusion?index=${index}&size=${size}`),
 };

@@ -202,6 +202,8 @@ const en = {
   'log.entrySubject': 'Subject',
   'log.entryDigest': 'Digest',
   'log.recheck': 'Verify again',
+  'log.historyTitle': 'History: the {n} latest checkpoints, each verified here',
+  'log.signature': 'Signature',
   'disclosures.title': 'Disclosures',
   'disclosures.lead':
     'Police requests for the sealed details of your reports. Approving re-seals the report’s key to the case’s investigator, here, with your sealing key; every decision is logged.',
@@ -422,6 +424,8 @@ const zh: Record<TextKey, string> = {
   'log.entrySubject': '对象',
   'log.entryDigest': '摘要',
   'log.recheck': '重新验证',
+  'log.historyTitle': '历史：最近 {n} 个检查点，均在此验证',
+  'log.signature': '签名',
   'disclosures.title': '披露申请',
   'disclosures.lead':
     '公安对您报告中密封详情的披露申请。批准时在本地用您的密封私钥把报告的数据密钥重新密封给办案人；每个决定都记入日志。',

@@ -53,6 +53,8 @@ export interface LogSource {
   consistency(from: number, to: number): Promise<{ proof: string[] }>;
   entries(start: number, end: number): Promise<{ entries: string[] }>;
   inclusion(index: number, size: number): Promise<{ proof: string[] }>;
+  /** Signed checkpoints from a tree size on, oldest first (at most 1,000). */
+  checkpoints(from: number): Promise<{ checkpoints: { size: number; note: string }[] }>;
 }
 
 /** A verification that failed, with what failed (shown in the view, in red). */
@@ -177,4 +179,47 @@ export async function verifyEntry(
       root,
     );
   return { index, entry, included };
+}
+
+/** A checkpoint of the log's history, as verified here. */
+export interface HistoryRow {
+  readonly size: number;
+  readonly root: string;
+  /** Configured witnesses that cosigned it (verified). */
+  readonly cosigned: number;
+  /** Signed by the log key, and every configured witness's cosignature on it verifies. */
+  readonly verified: boolean;
+}
+
+/**
+ * The log's recent history: the checkpoints signed since `from` entries (the newest
+ * `count`, newest first), each one's signature and cosignatures verified here.
+ */
+export async function verifyHistory(
+  source: LogSource,
+  from: number,
+  count = 20,
+): Promise<HistoryRow[]> {
+  const trust = await source.trust();
+  const { checkpoints } = await source.checkpoints(from);
+  return checkpoints
+    .slice(-count)
+    .reverse()
+    .map(({ size, note }) => {
+      try {
+        const v = verifyCheckpoint(note, {
+          logKey: trust.logKey,
+          witnesses: trust.witnesses,
+          requiredWitnesses: 0,
+        });
+        return {
+          size: v.checkpoint.size,
+          root: encodeBase64url(v.checkpoint.rootHash),
+          cosigned: v.cosignatures.length,
+          verified: v.checkpoint.size === size,
+        };
+      } catch {
+        return { size, root: '', cosigned: 0, verified: false };
+      }
+    });
 }

@@ -261,6 +261,15 @@ export function platformUi(deps: PlatformDeps, ui: PlatformUi, sessions: StoreSe
       properties: Object.fromEntries(names.map((n) => [n, SIZE])),
     });
     app.get(
+      '/ui/api/log/checkpoints',
+      { schema: { querystring: query('from') } },
+      async (request: FastifyRequest<{ Querystring: { from: string } }>) => {
+        await who(request);
+        const kept = await deps.store.listCheckpoints(Number(request.query.from), 1000);
+        return { checkpoints: kept.map((c) => ({ size: c.size, note: LogService.published(c) })) };
+      },
+    );
+    app.get(
       '/ui/api/log/entries',
       { schema: { querystring: { ...query('start'), properties: { start: SIZE, end: SIZE } } } },
       async (request: FastifyRequest<{ Querystring: { start: string; end?: string } }>) => {

@@ -4,10 +4,15 @@ import { useI18n } from '../i18n.js';
 import {
   type CheckpointCheck,
   type EntryCheck,
+  type HistoryRow,
   type SeenCheckpoint,
   verifyEntry,
+  verifyHistory,
   verifyNewest,
 } from '../log-verify.js';
+
+/** How far back the history panel looks: the checkpoints of the last this many entries. */
+const HISTORY_WINDOW = 5000;
 
 const SEEN_KEY = 'credence.log.seen';
 
@@ -35,6 +40,7 @@ export function LogView() {
   const { t } = useI18n();
   const [outcome, setOutcome] = useState<Outcome>({ state: 'working' });
   const [index, setIndex] = useState('');
+  const [history, setHistory] = useState<HistoryRow[] | null>(null);
 
   const verify = async (pick?: number) => {
     setOutcome({ state: 'working' });
@@ -53,6 +59,7 @@ export function LogView() {
       const entry = at >= 0 ? await verifyEntry(logSource, checkpoint, at) : undefined;
       if (pick === undefined && at >= 0) setIndex(String(at));
       setOutcome({ state: 'done', checkpoint, ...(entry === undefined ? {} : { entry }) });
+      setHistory(await verifyHistory(logSource, Math.max(0, checkpoint.size - HISTORY_WINDOW)));
     } catch (error) {
       setOutcome({ state: 'failed', why: error instanceof Error ? error.message : String(error) });
     }
@@ -143,6 +150,33 @@ export function LogView() {
             {t('log.recheck')}
           </button>
         </form>
+      )}
+      {history !== null && history.length > 0 && (
+        <details class="panel" data-testid="log-history">
+          <summary>{t('log.historyTitle', { n: history.length })}</summary>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('log.size')}</th>
+                <th scope="col">{t('log.root')}</th>
+                <th scope="col">{t('log.witnesses')}</th>
+                <th scope="col">{t('log.signature')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {history.map((h) => (
+                <tr key={`${h.size}-${h.root}`}>
+                  <td>{h.size}</td>
+                  <td class="mono">{h.root.slice(0, 16)}…</td>
+                  <td>{h.cosigned}</td>
+                  <td class={h.verified ? 'good' : 'bad'}>
+                    {h.verified ? t('log.verified') : t('log.notVerified')}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
       )}
       {entry !== undefined && (
         <div class={`panel ${entry.included ? '' : 'bad'}`} data-testid="log-entry">
