@@ -4,6 +4,7 @@ import type { SealingKeys } from '@credence/core/sealing/hpke';
 import { checkIdentifiers } from '@credence/member/checks';
 import {
   type BatchDecision,
+  type BatchResult,
   type DisclosureView,
   decideDisclosures,
   getDisclosure,
@@ -41,6 +42,11 @@ export interface AgentUiOptions {
   readonly port: number;
   /** The UI's default language (a person may switch); by default Chinese for a CN member. */
   readonly language?: UiLanguage;
+  /**
+   * More origins people reach the dashboard at (a TLS proxy of the member's own in front:
+   * https://credence.bank.example); the listening address is always one.
+   */
+  readonly origins?: readonly string[];
   /** The member's sealing keys, for approving disclosures (absent: approving is refused). */
   readonly sealingKeys?: SealingKeys;
   readonly now?: () => number;
@@ -214,23 +220,38 @@ export async function startAgentUi(options: AgentUiOptions): Promise<AgentUi> {
         throw new HttpProblem('request.invalid', 'the agent has no sealing key to re-seal with', {
           errors: [{ field: 'approve', message: 'needs sealingKeyFile in member.json' }],
         });
+      // A request this agent cannot grant (its report was sent without a sealed detail, or
+      // the detail does not open with this key) is refused here, with the reason's code,
+      // and the rest of the batch goes on, as the platform does with its own refusals.
       const decisions: BatchDecision[] = [];
+      const refusedHere = new Map<string, BatchResult>();
       if (approve.length > 0 && options.sealingKeys !== undefined) {
         const resealer = await Resealer.create(options.sealingKeys);
         for (const id of approve) {
           const d = await viaPlatform(() => getDisclosure(platform, id));
-          decisions.push({ id, ...(await resealer.grant(d)) });
+          try {
+            decisions.push({ id, ...(await resealer.grant(d)) });
+          } catch (error) {
+            if (!isCredenceError(error)) throw error;
+            refusedHere.set(id, { id, status: 'refused', code: error.code });
+          }
         }
       }
       for (const id of deny) decisions.push({ id, reason: reason as string });
-      return { results: await viaPlatform(() => decideDisclosures(platform, decisions)) };
+      const sent = await viaPlatform(() => decideDisclosures(platform, decisions));
+      const byId = new Map(sent.map((r) => [r.id, r]));
+      return {
+        results: [...approve, ...deny].map(
+          (id) => refusedHere.get(id) ?? (byId.get(id) as BatchResult),
+        ),
+      };
     },
   );
 
   serveApp(app, { folder: appFolder('app') });
   const address = await app.listen({ host: options.host, port: options.port });
   const url = address.replace('[::1]', 'localhost');
-  origins = originsOf(url);
+  origins = new Set([...originsOf(url), ...(options.origins ?? [])]);
   state.recordUrl(url);
   return {
     url,

@@ -1,14 +1,23 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { attachItems, openCase, requestDisclosures } from '@credence/member/cases';
 import { checkIdentifiers } from '@credence/member/checks';
+import { listDisclosures } from '@credence/member/disclosures';
 import { MemberSession } from '@credence/member/member-session';
+import { reportByRef } from '@credence/member/own-reports';
 import { SESSION_COOKIE } from '@credence/server-kit/web-session';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LogSource, verifyEntry, verifyHistory, verifyNewest } from '../app/src/log-verify.js';
 import { type AgentUi, startAgentUi } from '../src/agent-ui.js';
 import { UiState } from '../src/ui-state.js';
-import { call, type Demo, reportedIdentifier, startSmallDemo } from './demo-fixture.js';
+import {
+  call,
+  type Demo,
+  rawReportsOf,
+  reportedIdentifier,
+  startSmallDemo,
+} from './demo-fixture.js';
 
 /**
  * The dashboard as a member's agent serves it, over HTTP, on the demo: sign-in, sessions
@@ -118,6 +127,37 @@ describe('signing in', () => {
     expect(answer.status).toBe(421);
     const page = await call(`${url('bank-a')}/`, 'GET', { host: 'evil.example' });
     expect(page.status).toBe(421);
+  });
+
+  it("answers also at the origins it is told of (the member's TLS proxy in front)", async () => {
+    const a = agents['bank-a'] as { session: MemberSession };
+    const state = UiState.open(join(dir, 'proxied.sqlite'));
+    const ui = await startAgentUi({
+      session: a.session,
+      state,
+      host: '127.0.0.1',
+      port: 0,
+      origins: ['https://credence.bank.example'],
+    });
+    try {
+      const page = await call(`${ui.url}/`, 'GET', { host: 'credence.bank.example' });
+      expect(page.status).toBe(200);
+      const login = await call(
+        `${ui.url}/api/login`,
+        'POST',
+        {
+          host: 'credence.bank.example',
+          origin: 'https://credence.bank.example',
+          'content-type': 'application/json',
+        },
+        JSON.stringify({ link: state.issueLoginLink(Date.now()) }),
+      );
+      expect(login.status).toBe(200);
+      expect((await call(`${ui.url}/`, 'GET', { host: 'other.bank.example' })).status).toBe(421);
+    } finally {
+      await ui.close();
+      state.close();
+    }
   });
 
   it('ends the session at sign-out', async () => {
@@ -286,7 +326,38 @@ describe('roles', () => {
     expect(rows.every((r) => r.status === 'requested' && r.ref?.startsWith('bank-a-'))).toBe(true);
   });
 
-  it('approves (re-sealed at the agent) and denies (with a reason) in one batch', async () => {
+  it('approves (re-sealed at the agent) and denies (with a reason) in one batch, refusing what it cannot grant', async () => {
+    const bank = (agents['bank-a'] as { session: MemberSession }).session;
+    const police = (agents['police-a'] as { session: MemberSession }).session;
+    // A report bank-a sent without a sealed detail (a suspicion: no narrative, no loss),
+    // asked for in a case of its own: its data key cannot be re-sealed.
+    const bare = rawReportsOf(demo, 'bank-a').find(
+      (r) => r.narrative === undefined && r.lossCny === undefined,
+    );
+    if (bare === undefined) throw new Error('the demo has no bank-a report without a detail');
+    const report = await reportByRef(bank.platform, bare.ref);
+    const investigator = (await police.sealingKeys()) as { publicKey: string };
+    const c = await openCase(
+      police.platform,
+      {
+        type: 'court_order',
+        caseNumber: 'TEST-1',
+        statute: 'Criminal Law art. 266 (fraud)',
+        approvedBy: 'a judge',
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      },
+      investigator.publicKey,
+    );
+    await attachItems(police.platform, c.id, [
+      { kind: 'report', id: report?.id as string, member: 'bank-a' },
+    ]);
+    const [unsealed] = (await requestDisclosures(police.platform, c.id)).disclosures;
+    // Two requests of the demo's case whose reports have sealed details.
+    const waiting = await listDisclosures(bank.platform, { status: 'requested' });
+    const sealed = waiting.filter((d) => d.record?.sealed !== undefined && d.case !== c.id);
+    const [first, second] = sealed as unknown as [{ id: string }, { id: string }];
+    expect(second).toBeDefined();
+
     const { cookie, csrf } = await signIn('bank-a');
     const headers = {
       cookie,
@@ -294,37 +365,25 @@ describe('roles', () => {
       'x-credence-csrf': csrf,
       'content-type': 'application/json',
     };
-    const rows = json(
-      await call(`${url('bank-a')}/api/disclosures?status=requested`, 'GET', { cookie }),
-    ).disclosures as { id: string }[];
-    const [first, second] = rows as [{ id: string }, { id: string }];
-    const noReason = await call(
-      `${url('bank-a')}/api/disclosures/decisions`,
-      'POST',
-      headers,
-      JSON.stringify({ deny: [second.id] }),
-    );
+    const post = (body: unknown) =>
+      call(`${url('bank-a')}/api/disclosures/decisions`, 'POST', headers, JSON.stringify(body));
+    const noReason = await post({ deny: [second.id] });
     expect([noReason.status, (json(noReason).errors as { field: string }[])[0]?.field]).toEqual([
       400,
       'reason',
     ]);
-    const decided = await call(
-      `${url('bank-a')}/api/disclosures/decisions`,
-      'POST',
-      headers,
-      JSON.stringify({ approve: [first.id], deny: [second.id], reason: 'not this one' }),
-    );
+    const decided = await post({
+      approve: [first.id, unsealed?.id],
+      deny: [second.id],
+      reason: 'not this one',
+    });
     expect(decided.status).toBe(200);
     expect(json(decided).results).toEqual([
       { id: first.id, status: 'granted' },
+      { id: unsealed?.id, status: 'refused', code: 'member.disclosure' },
       { id: second.id, status: 'denied' },
     ]);
-    const again = await call(
-      `${url('bank-a')}/api/disclosures/decisions`,
-      'POST',
-      headers,
-      JSON.stringify({ deny: [first.id], reason: 'changed my mind' }),
-    );
+    const again = await post({ deny: [first.id], reason: 'changed my mind' });
     expect((json(again).results as { status: string; code: string }[])[0]).toMatchObject({
       status: 'refused',
       code: 'disclosure.decided',

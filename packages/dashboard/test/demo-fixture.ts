@@ -54,8 +54,18 @@ export async function startSmallDemo(data: string): Promise<Demo> {
 }
 
 interface RawReport {
+  readonly ref: string;
+  readonly narrative?: string;
+  readonly lossCny?: number;
   readonly entities: readonly { role: string; kind: string; value: string }[];
 }
+
+/** A demo member's raw reports, as the demo world wrote them (its own data). */
+export const rawReportsOf = (demo: Demo, member: string): RawReport[] =>
+  readFileSync(join(demo.data, 'demo', 'members', member, 'reports.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as RawReport);
 
 /**
  * An identifier a demo member reported (from its own raw reports, as the demo world wrote
@@ -63,11 +73,7 @@ interface RawReport {
  * country code and in groups, an account number in groups of four.
  */
 export function reportedIdentifier(demo: Demo, member: string) {
-  const reports = readFileSync(join(demo.data, 'demo', 'members', member, 'reports.jsonl'), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as RawReport);
-  const entities = reports.flatMap((r) => r.entities);
+  const entities = rawReportsOf(demo, member).flatMap((r) => r.entities);
   const found =
     entities.find((e) => e.kind === 'phone' && /^\+861\d{10}$/.test(e.value)) ??
     entities.find((e) => e.kind === 'bank_account' && /^\d{12,19}$/.test(e.value));

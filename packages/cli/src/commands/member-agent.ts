@@ -3,6 +3,7 @@ import { MemberError } from '@credence/member/member-error';
 import { type Command, InvalidArgumentError } from 'commander';
 import { configOption, n, withSession } from './member-common.js';
 import { requireSealingKeys } from './member-disclosures.js';
+import { collect } from './parse.js';
 
 /** The dashboard's state (sign-in links, sessions) beside the member's configuration. */
 const uiStateFile = (config: string) => resolve(config, '..', 'dashboard.sqlite');
@@ -37,6 +38,11 @@ export function registerAgent(member: Command): void {
       parseUiListen,
     )
     .option(
+      '--ui-origin <url>',
+      'another address people open the dashboard at: your own TLS proxy in front of it, e.g. https://credence.bank.example (repeatable)',
+      collect,
+    )
+    .option(
       '--ui-language <lang>',
       "the dashboard's default language: zh-CN or en (default: zh-CN for a CN member)",
     )
@@ -44,6 +50,7 @@ export function registerAgent(member: Command): void {
       async (flags: {
         config: string;
         ui?: { host: string; port: number };
+        uiOrigin?: string[];
         uiLanguage?: string;
       }) => {
         if (flags.uiLanguage !== undefined && !['zh-CN', 'en'].includes(flags.uiLanguage))
@@ -68,6 +75,7 @@ export function registerAgent(member: Command): void {
               session,
               state,
               ...flags.ui,
+              ...(flags.uiOrigin === undefined ? {} : { origins: flags.uiOrigin }),
               ...(keys === undefined ? {} : { sealingKeys: keys }),
               ...(flags.uiLanguage === undefined
                 ? {}
