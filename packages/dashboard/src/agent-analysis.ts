@@ -71,6 +71,7 @@ export function analysisRoutes(
             minScore: { type: 'string', pattern: '^(0(\\.[0-9]{1,6})?|1(\\.0{1,6})?)$' },
             category: { type: 'string', pattern: '^[a-z_]{1,40}$' },
             kind: { type: 'string', pattern: '^[a-z_]{1,20}$' },
+            memberType: { type: 'string', pattern: '^[a-z_]{1,20}$' },
             ...PAGE,
           },
         },

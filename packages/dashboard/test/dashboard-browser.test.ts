@@ -259,6 +259,16 @@ describe.skipIf(CHROMIUM === undefined)('the dashboard in Chromium', () => {
     await page.waitForSelector('[data-testid=rings] tbody tr');
     const rows = await page.locator('[data-testid=rings] tbody tr').count();
     expect(rows).toBeGreaterThan(0);
+    // Filtered by member type: rings holding data of some telecom, each saying so.
+    await page.selectOption('main form select >> nth=2', 'telecom');
+    const members = page.locator('[data-testid=rings] tbody tr td:nth-child(5)');
+    await expect
+      .poll(async () => {
+        const cells = await members.allTextContents();
+        return cells.length > 0 && cells.every((t) => t.includes('telecom'));
+      })
+      .toBe(true);
+    await page.selectOption('main form select >> nth=2', '');
     await shot(page, 'rings');
     const id = (await page
       .locator('[data-testid=rings] tbody tr a')

@@ -79,6 +79,7 @@ describe('joint analysis through the API: rings and their verdicts', () => {
       victims: 3,
       categories: ['fake_investment'],
       kinds: { bank_card: 3, phone: 1 },
+      memberTypes: { bank: 2 },
     });
     expect(ring.explanation).toContain('4 identifiers (3 bank card, 1 phone), 1 of them reported');
     expect(ring.explanation).toContain('data of 2 members (2 bank)');
@@ -244,6 +245,12 @@ describe('joint analysis through the API: alerts, the log, retractions and bad f
     expect(json<{ total: number }>(await filtered('category=romance')).total).toBe(0);
     expect(json<{ total: number }>(await filtered('kind=phone&minScore=0.5')).total).toBe(1);
     expect(json<{ total: number }>(await filtered('kind=wallet')).total).toBe(0);
+    expect(json<{ total: number }>(await filtered('memberType=bank')).total).toBe(1);
+    expect(json<{ total: number }>(await filtered('memberType=telecom')).total).toBe(0);
+    expect(json(await filtered('memberType=operator'))).toMatchObject({
+      status: 400,
+      errors: [{ field: 'memberType' }],
+    });
   });
 });
 

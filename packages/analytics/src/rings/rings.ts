@@ -75,6 +75,8 @@ export interface Ring {
   readonly victims: number;
   /** How many members' data it spans: a count, never names. */
   readonly members: number;
+  /** Those members counted by type ({ bank: 3, telecom: 2 }), where types are known. */
+  readonly memberTypes: Readonly<Record<string, number>>;
   readonly patterns: readonly Pattern[];
   readonly explanation: string;
 }
@@ -439,6 +441,7 @@ function describeRing(
     reported,
     victims: victims.size,
     members: members.size,
+    memberTypes: Object.fromEntries([...byType].sort((a, b) => a[0].localeCompare(b[0]))),
     patterns,
     explanation: explain(nodes.length, kinds, reported, victims.size, memberText, patterns, names),
   };

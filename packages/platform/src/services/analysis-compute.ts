@@ -187,6 +187,7 @@ export function analysisResult(
       reported: ring.reported,
       victims: ring.victims,
       members: ring.members,
+      memberTypes: ring.memberTypes,
       patterns: ring.patterns,
       explanation: ring.explanation,
       tokens,

@@ -102,6 +102,8 @@ export interface RingFilter {
   readonly minScore?: number;
   readonly category?: Category;
   readonly kind?: IdentifierKind;
+  /** Rings holding data of at least one member of this type. */
+  readonly memberType?: string;
   readonly limit: number;
   readonly offset: number;
 }
@@ -226,7 +228,8 @@ export class AnalysisService {
       (r) =>
         (filter.minScore === undefined || r.score >= filter.minScore) &&
         (filter.category === undefined || r.categories.includes(filter.category)) &&
-        (filter.kind === undefined || (r.kinds[filter.kind] ?? 0) > 0),
+        (filter.kind === undefined || (r.kinds[filter.kind] ?? 0) > 0) &&
+        (filter.memberType === undefined || (r.memberTypes?.[filter.memberType] ?? 0) > 0),
     );
     return {
       rings: all.slice(filter.offset, filter.offset + filter.limit).map(summaryOf),
@@ -235,7 +238,9 @@ export class AnalysisService {
   }
 
   ring(id: string): RingDetail | undefined {
-    return this.latest?.byId.get(id);
+    const r = this.latest?.byId.get(id);
+    // Runs kept before rings counted their members by type have none.
+    return r === undefined ? undefined : { ...r, memberTypes: r.memberTypes ?? {} };
   }
 
   campaigns(filter: CampaignFilter): { campaigns: CampaignSummary[]; total: number } {
@@ -294,6 +299,8 @@ export function summaryOf(r: RingDetail): RingSummary {
     reported: r.reported,
     victims: r.victims,
     members: r.members,
+    // Runs kept before rings counted their members by type have none.
+    memberTypes: r.memberTypes ?? {},
     patterns: r.patterns,
     explanation: r.explanation,
   };

@@ -14,11 +14,14 @@ interface RingSummary {
   readonly reported: number;
   readonly victims: number;
   readonly members: number;
+  readonly memberTypes: Readonly<Record<string, number>>;
   readonly explanation: string;
 }
 
 const KINDS = ['', ...IDENTIFIER_KINDS];
 const CATEGORY_CHOICES = ['', ...CATEGORIES];
+/** The types of members that contribute data (a ring's data spans some of them). */
+const MEMBER_TYPES = ['', 'bank', 'payment', 'telecom', 'internet', 'police'];
 
 /**
  * Rings of the latest analysis, strongest first, filtered by kind, category and score
@@ -26,7 +29,7 @@ const CATEGORY_CHOICES = ['', ...CATEGORIES];
  */
 export function RingsView({ go }: { go: (path: string) => void }) {
   const { t } = useI18n();
-  const [filter, setFilter] = useState({ kind: '', category: '', minScore: '' });
+  const [filter, setFilter] = useState({ kind: '', category: '', memberType: '', minScore: '' });
   const [data, setData] = useState<{ total: number; rings: RingSummary[] } | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
@@ -34,7 +37,7 @@ export function RingsView({ go }: { go: (path: string) => void }) {
     for (const [k, v] of Object.entries(filter)) if (v !== '') q.set(k, v);
     setError(null);
     api<{ total: number; rings: RingSummary[] }>('GET', `/api/rings?${q}`).then(setData, setError);
-  }, [filter.kind, filter.category, filter.minScore]);
+  }, [filter.kind, filter.category, filter.memberType, filter.minScore]);
   const set = (key: keyof typeof filter) => (e: Event) =>
     setFilter({ ...filter, [key]: (e.currentTarget as HTMLSelectElement).value });
   return (
@@ -58,6 +61,16 @@ export function RingsView({ go }: { go: (path: string) => void }) {
             {CATEGORY_CHOICES.map((c) => (
               <option key={c} value={c}>
                 {c === '' ? t('rings.any') : c}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('rings.memberType')}
+          <select value={filter.memberType} onChange={set('memberType')}>
+            {MEMBER_TYPES.map((m) => (
+              <option key={m} value={m}>
+                {m === '' ? t('rings.any') : m}
               </option>
             ))}
           </select>
@@ -108,7 +121,14 @@ export function RingsView({ go }: { go: (path: string) => void }) {
                   <td>{r.score.toFixed(2)}</td>
                   <td>{r.size}</td>
                   <td>{r.reported}</td>
-                  <td>{r.members}</td>
+                  <td>
+                    {r.members}
+                    {Object.keys(r.memberTypes).length === 0
+                      ? ''
+                      : ` (${Object.entries(r.memberTypes)
+                          .map(([type, n]) => `${n} ${type}`)
+                          .join(', ')})`}
+                  </td>
                   <td>{r.categories.join(', ')}</td>
                 </tr>
               ))}

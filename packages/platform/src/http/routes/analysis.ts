@@ -32,6 +32,7 @@ function ringsAndCampaigns(app: RouteApp, deps: PlatformDeps): void {
         ...(q.minScore === undefined ? {} : { minScore: Number(q.minScore) }),
         ...(q.category === undefined ? {} : { category: q.category }),
         ...(q.kind === undefined ? {} : { kind: q.kind }),
+        ...(q.memberType === undefined ? {} : { memberType: q.memberType }),
       });
       return { analysis: deps.analysis.current()?.id ?? null, total, rings };
     },

@@ -27,6 +27,11 @@ const RING_SUMMARY_PROPERTIES = {
   },
   victims: { type: 'integer' },
   members: { type: 'integer', description: "how many members' data the ring spans; never which" },
+  memberTypes: {
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    description: 'those members counted by type ({"bank": 3, "telecom": 2}); never which',
+  },
   patterns: { type: 'array', items: PATTERN },
   explanation: { type: 'string' },
 } as const;
@@ -111,6 +116,10 @@ export const ringsQuery = {
     },
     category: { enum: CATEGORIES },
     kind: { enum: IDENTIFIER_KINDS },
+    memberType: {
+      enum: ['bank', 'payment', 'telecom', 'internet', 'police'],
+      description: 'rings holding data of at least one member of this type',
+    },
     ...PAGE_QUERY,
   },
 } as const;
