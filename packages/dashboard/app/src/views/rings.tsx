@@ -45,46 +45,23 @@ export function RingsView({ go }: { go: (path: string) => void }) {
       <h2 id="rings-title">{t('rings.title')}</h2>
       <p class="lead">{t('rings.lead')}</p>
       <form class="panel filters" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          {t('check.kind')}
-          <select value={filter.kind} onChange={set('kind')}>
-            {KINDS.map((k) => (
-              <option key={k} value={k}>
-                {k === '' ? t('rings.any') : t(`kind.${k}` as TextKey)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('check.categories')}
-          <select value={filter.category} onChange={set('category')}>
-            {CATEGORY_CHOICES.map((c) => (
-              <option key={c} value={c}>
-                {c === '' ? t('rings.any') : c}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('rings.memberType')}
-          <select value={filter.memberType} onChange={set('memberType')}>
-            {MEMBER_TYPES.map((m) => (
-              <option key={m} value={m}>
-                {m === '' ? t('rings.any') : m}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('rings.minScore')}
-          <select value={filter.minScore} onChange={set('minScore')}>
-            {['', '0.5', '0.8', '0.9'].map((s) => (
-              <option key={s} value={s}>
-                {s === '' ? t('rings.any') : `≥ ${s}`}
-              </option>
-            ))}
-          </select>
-        </label>
+        {(
+          [
+            ['kind', t('check.kind'), KINDS, (k: string) => t(`kind.${k}` as TextKey)],
+            ['category', t('check.categories'), CATEGORY_CHOICES, (c: string) => c],
+            ['memberType', t('rings.memberType'), MEMBER_TYPES, (m: string) => m],
+            ['minScore', t('rings.minScore'), ['', '0.5', '0.8', '0.9'], (s: string) => `≥ ${s}`],
+          ] as const
+        ).map(([key, label, choices, name]) => (
+          <Filter
+            key={key}
+            label={label}
+            value={filter[key]}
+            onChange={set(key)}
+            choices={choices}
+            name={name}
+          />
+        ))}
       </form>
       {error !== null && <ProblemNote error={error} />}
       {data !== null && (
@@ -137,5 +114,34 @@ export function RingsView({ go }: { go: (path: string) => void }) {
         </>
       )}
     </section>
+  );
+}
+
+/** One filter of the list: a labelled choice, the empty choice meaning any. */
+function Filter({
+  label,
+  value,
+  onChange,
+  choices,
+  name,
+}: {
+  label: string;
+  value: string;
+  onChange: (e: Event) => void;
+  choices: readonly string[];
+  name: (choice: string) => string;
+}) {
+  const { t } = useI18n();
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={onChange}>
+        {choices.map((c) => (
+          <option key={c} value={c}>
+            {c === '' ? t('rings.any') : name(c)}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
