@@ -1,4 +1,5 @@
 import { isCredenceError } from '@credence/core/errors';
+import { IdentifierError } from '@credence/core/identifiers/identifier-error';
 import { IDENTIFIER_KINDS } from '@credence/core/identifiers/kinds';
 import type { SealingKeys } from '@credence/core/sealing/hpke';
 import { checkIdentifiers } from '@credence/member/checks';
@@ -158,7 +159,7 @@ export async function startAgentUi(options: AgentUiOptions): Promise<AgentUi> {
         return { checks };
       } catch (error) {
         // The identifier's own refusal (its message names the rule, never the value).
-        if (isCredenceError(error) && error.name === 'IdentifierError')
+        if (error instanceof IdentifierError)
           throw new HttpProblem('request.invalid', error.message, {
             errors: [{ field: 'value', message: error.message }],
           });

@@ -1,14 +1,15 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { csrfOf, type SessionKeeper, type WebSession } from '@credence/server-kit/web-session';
+import {
+  csrfOf,
+  LOGIN_LINK_TTL_MS,
+  newSecret,
+  SESSION_TTL_MS,
+  type SessionKeeper,
+  secretHash,
+  type WebSession,
+} from '@credence/server-kit/web-session';
 import Database from 'better-sqlite3';
 
-/** How long a one-time sign-in link may wait to be used. */
-export const LOGIN_LINK_TTL_MS = 10 * 60 * 1000;
-/** How long a session lasts from sign-in (sign-out ends it sooner). */
-export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-const secret = () => randomBytes(32).toString('base64url');
+export { LOGIN_LINK_TTL_MS, SESSION_TTL_MS };
 
 /**
  * A dashboard server's own state (a SQLite file beside the configuration it serves):
@@ -18,7 +19,36 @@ const secret = () => randomBytes(32).toString('base64url');
  * (SQLite's WAL lets both open it).
  */
 export class UiState implements SessionKeeper {
-  private constructor(private readonly db: Database.Database) {}
+  // Prepared once: the session is looked up on every request the dashboard serves.
+  private readonly sql;
+
+  private constructor(private readonly db: Database.Database) {
+    this.sql = {
+      sweepLinks: db.prepare<[number]>('DELETE FROM login_links WHERE expires_at <= ?'),
+      addLink: db.prepare<[string, number]>(
+        'INSERT INTO login_links (hash, expires_at) VALUES (?, ?)',
+      ),
+      takeLink: db.prepare<[string], { expires_at: number }>(
+        'DELETE FROM login_links WHERE hash = ? RETURNING expires_at',
+      ),
+      sweepSessions: db.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?'),
+      addSession: db.prepare<[string, number]>(
+        'INSERT INTO sessions (hash, expires_at) VALUES (?, ?)',
+      ),
+      session: db.prepare<[string], { expires_at: number }>(
+        'SELECT expires_at FROM sessions WHERE hash = ?',
+      ),
+      endSession: db.prepare<[string]>('DELETE FROM sessions WHERE hash = ?'),
+      countCheck: db.prepare<[string, string]>(
+        'INSERT INTO check_counts (day, verdict, n) VALUES (?, ?, 1) ON CONFLICT (day, verdict) DO UPDATE SET n = n + 1',
+      ),
+      checkCounts: db.prepare<[], { day: string; verdict: string; n: number }>(
+        'SELECT day, verdict, n FROM check_counts',
+      ),
+      url: db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'url'"),
+      recordUrl: db.prepare<[string]>("INSERT OR REPLACE INTO meta (key, value) VALUES ('url', ?)"),
+    };
+  }
 
   static open(file: string): UiState {
     const db = new Database(file);
@@ -43,11 +73,9 @@ export class UiState implements SessionKeeper {
 
   /** A new one-time sign-in secret (32 random bytes), good for LOGIN_LINK_TTL_MS. */
   issueLoginLink(now: number): string {
-    const token = secret();
-    this.db.prepare('DELETE FROM login_links WHERE expires_at <= ?').run(now);
-    this.db
-      .prepare('INSERT INTO login_links (hash, expires_at) VALUES (?, ?)')
-      .run(sha256(token), now + LOGIN_LINK_TTL_MS);
+    const token = newSecret();
+    this.sql.sweepLinks.run(now);
+    this.sql.addLink.run(secretHash(token), now + LOGIN_LINK_TTL_MS);
     return token;
   }
 
@@ -57,44 +85,29 @@ export class UiState implements SessionKeeper {
    * secret.
    */
   redeemLoginLink(token: string, now: number): string | undefined {
-    const row = this.db
-      .prepare<[string], { expires_at: number }>(
-        'DELETE FROM login_links WHERE hash = ? RETURNING expires_at',
-      )
-      .get(sha256(token));
+    const row = this.sql.takeLink.get(secretHash(token));
     if (row === undefined || row.expires_at <= now) return undefined;
-    return this.openSession(now);
-  }
-
-  private openSession(now: number): string {
-    const cookie = secret();
-    this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now);
-    this.db
-      .prepare('INSERT INTO sessions (hash, expires_at) VALUES (?, ?)')
-      .run(sha256(cookie), now + SESSION_TTL_MS);
+    const cookie = newSecret();
+    this.sql.sweepSessions.run(now);
+    this.sql.addSession.run(secretHash(cookie), now + SESSION_TTL_MS);
     return cookie;
   }
 
   /** The live session a cookie names, or undefined. */
   session(cookie: string, now: number): WebSession | undefined {
-    const row = this.db
-      .prepare<[string], { expires_at: number }>('SELECT expires_at FROM sessions WHERE hash = ?')
-      .get(sha256(cookie));
+    const row = this.sql.session.get(secretHash(cookie));
     if (row === undefined || row.expires_at <= now) return undefined;
     return { csrf: csrfOf(cookie), expiresAt: row.expires_at };
   }
 
   endSession(cookie: string): void {
-    this.db.prepare('DELETE FROM sessions WHERE hash = ?').run(sha256(cookie));
+    this.sql.endSession.run(secretHash(cookie));
   }
 
   /** Counts a check's verdicts (the day and verdict only: nothing of what was checked). */
   countChecks(day: string, verdicts: readonly string[]): void {
-    const add = this.db.prepare(
-      'INSERT INTO check_counts (day, verdict, n) VALUES (?, ?, 1) ON CONFLICT (day, verdict) DO UPDATE SET n = n + 1',
-    );
     this.db.transaction(() => {
-      for (const v of verdicts) add.run(day, v);
+      for (const v of verdicts) this.sql.countCheck.run(day, v);
     })();
   }
 
@@ -109,11 +122,7 @@ export class UiState implements SessionKeeper {
       byVerdict: {} as Record<string, number>,
       weekly: {} as Record<string, number>,
     };
-    for (const row of this.db
-      .prepare<[], { day: string; verdict: string; n: number }>(
-        'SELECT day, verdict, n FROM check_counts',
-      )
-      .all()) {
+    for (const row of this.sql.checkCounts.all()) {
       out.total += row.n;
       out.byVerdict[row.verdict] = (out.byVerdict[row.verdict] ?? 0) + row.n;
       const week = weekOf(row.day);
@@ -124,11 +133,10 @@ export class UiState implements SessionKeeper {
 
   /** Where the server listens (it records this when it starts). */
   url(): string | undefined {
-    return this.db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'url'").get()
-      ?.value;
+    return this.sql.url.get()?.value;
   }
 
   recordUrl(url: string): void {
-    this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('url', ?)").run(url);
+    this.sql.recordUrl.run(url);
   }
 }

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpProblem } from './problem.js';
@@ -16,6 +16,17 @@ export interface WebSession {
   /** Whose session: the member it was opened for, where the server serves several. */
   readonly member?: string;
 }
+
+/** How long a one-time sign-in link may wait to be used. */
+export const LOGIN_LINK_TTL_MS = 10 * 60 * 1000;
+/** How long a session lasts from sign-in (sign-out ends it sooner). */
+export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
+
+/** A new sign-in link's or session cookie's secret: 32 random bytes, base64url. */
+export const newSecret = (): string => randomBytes(32).toString('base64url');
+/** What a keeper stores of a secret: its SHA-256, so a copy of the store lets nobody in. */
+export const secretHash = (secret: string): string =>
+  createHash('sha256').update(secret).digest('hex');
 
 /** The CSRF token of a session: a digest of its cookie, so the server stores neither. */
 export const csrfOf = (cookie: string) =>

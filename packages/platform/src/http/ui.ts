@@ -1,23 +1,23 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { HttpProblem } from '@credence/server-kit/problem';
 import { serveApp } from '@credence/server-kit/static-files';
 import {
   csrfOf,
+  LOGIN_LINK_TTL_MS,
+  newSecret,
   originsOf,
+  SESSION_TTL_MS,
   type SessionKeeper,
+  secretHash,
   useWebSessions,
   type WebSession,
 } from '@credence/server-kit/web-session';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type Member, roleOf } from '../domain/types.js';
-import { LogService } from '../services/log-service.js';
 import type { Store } from '../storage/store.js';
 import { me, type PlatformDeps, problems } from './routes/kit.js';
+import { publishedCheckpoint, publishedCheckpoints } from './routes/log.js';
+import * as S from './schemas.js';
 import type { RoutePlugin } from './type-provider.js';
-
-/** How long a sign-in link may wait, and how long a session lasts (as at a member's agent). */
-export const UI_LINK_TTL_MS = 10 * 60 * 1000;
-export const UI_SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 
 /** The platform's dashboard: where its built app is, and the origins it answers as. */
 export interface PlatformUi {
@@ -29,9 +29,6 @@ export interface PlatformUi {
    */
   readonly origins?: readonly string[];
 }
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-const secret = () => randomBytes(32).toString('base64url');
 
 /** Who may sign in to the platform's dashboard: the operator's staff and auditors. */
 const UI_ROLES = ['operator', 'auditor'] as const;
@@ -48,27 +45,27 @@ export class StoreSessions implements SessionKeeper {
   constructor(private readonly store: Store) {}
 
   async issueLink(member: string, now: number): Promise<string> {
-    const token = secret();
-    await this.store.putUiLink(sha256(token), member, now + UI_LINK_TTL_MS, now);
+    const token = newSecret();
+    await this.store.putUiLink(secretHash(token), member, now + LOGIN_LINK_TTL_MS, now);
     return token;
   }
 
   async redeemLoginLink(token: string, now: number): Promise<string | undefined> {
-    const link = await this.store.takeUiLink(sha256(token));
+    const link = await this.store.takeUiLink(secretHash(token));
     if (link === undefined || link.expiresAt <= now) return undefined;
-    const cookie = secret();
-    await this.store.putUiSession(sha256(cookie), link.member, now + UI_SESSION_TTL_MS, now);
+    const cookie = newSecret();
+    await this.store.putUiSession(secretHash(cookie), link.member, now + SESSION_TTL_MS, now);
     return cookie;
   }
 
   async session(cookie: string, now: number): Promise<WebSession | undefined> {
-    const s = await this.store.uiSession(sha256(cookie));
+    const s = await this.store.uiSession(secretHash(cookie));
     if (s === undefined || s.expiresAt <= now) return undefined;
     return { csrf: csrfOf(cookie), expiresAt: s.expiresAt, member: s.member };
   }
 
   endSession(cookie: string): Promise<void> {
-    return this.store.endUiSession(sha256(cookie));
+    return this.store.endUiSession(secretHash(cookie));
   }
 }
 
@@ -103,7 +100,7 @@ export function uiLinkRoutes(sessions: StoreSessions): RoutePlugin {
         return reply.status(201).send({
           token,
           path: `/ui/#login=${token}`,
-          expiresAt: new Date(now + UI_LINK_TTL_MS).toISOString(),
+          expiresAt: new Date(now + LOGIN_LINK_TTL_MS).toISOString(),
         });
       },
     );
@@ -232,46 +229,25 @@ export function platformUi(deps: PlatformDeps, ui: PlatformUi, sessions: StoreSe
     });
     app.get(
       '/ui/api/log/checkpoint',
-      {
-        schema: {
-          querystring: {
-            type: 'object',
-            additionalProperties: false,
-            properties: { cosigned: { type: 'string', pattern: '^[0-9]{1,2}$' } },
-          },
-        },
-      },
+      { schema: { querystring: S.checkpointQuery } },
       async (request: FastifyRequest<{ Querystring: { cosigned?: string } }>, reply) => {
         await who(request);
-        const k = Number(request.query.cosigned ?? '0');
-        const checkpoint =
-          k === 0 ? await deps.log.latest() : await deps.store.latestCosignedCheckpoint(k);
-        if (checkpoint === undefined)
-          throw new HttpProblem('log.range', 'no checkpoint has that many cosignatures yet', {
-            errors: [{ field: 'cosigned', message: 'no checkpoint has that many cosignatures' }],
-          });
-        return reply.type('text/plain; charset=utf-8').send(LogService.published(checkpoint));
+        return reply
+          .type('text/plain; charset=utf-8')
+          .send(await publishedCheckpoint(deps, request.query.cosigned));
       },
     );
-    const SIZE = { type: 'string', pattern: '^(0|[1-9][0-9]{0,15})$' } as const;
-    const query = (...names: string[]) => ({
-      type: 'object',
-      required: names,
-      additionalProperties: false,
-      properties: Object.fromEntries(names.map((n) => [n, SIZE])),
-    });
     app.get(
       '/ui/api/log/checkpoints',
-      { schema: { querystring: query('from') } },
-      async (request: FastifyRequest<{ Querystring: { from: string } }>) => {
+      { schema: { querystring: S.checkpointsQuery } },
+      async (request: FastifyRequest<{ Querystring: { from?: string } }>) => {
         await who(request);
-        const kept = await deps.store.listCheckpoints(Number(request.query.from), 1000);
-        return { checkpoints: kept.map((c) => ({ size: c.size, note: LogService.published(c) })) };
+        return publishedCheckpoints(deps, Number(request.query.from ?? '0'), 1000);
       },
     );
     app.get(
       '/ui/api/log/entries',
-      { schema: { querystring: { ...query('start'), properties: { start: SIZE, end: SIZE } } } },
+      { schema: { querystring: S.logEntriesQuery } },
       async (request: FastifyRequest<{ Querystring: { start: string; end?: string } }>) => {
         await who(request);
         const start = Number(request.query.start);
@@ -283,7 +259,7 @@ export function platformUi(deps: PlatformDeps, ui: PlatformUi, sessions: StoreSe
     );
     app.get(
       '/ui/api/log/proof/inclusion',
-      { schema: { querystring: query('index', 'size') } },
+      { schema: { querystring: S.inclusionQuery } },
       async (request: FastifyRequest<{ Querystring: { index: string; size: string } }>) => {
         await who(request);
         return deps.log.inclusion(Number(request.query.index), Number(request.query.size));
@@ -291,7 +267,7 @@ export function platformUi(deps: PlatformDeps, ui: PlatformUi, sessions: StoreSe
     );
     app.get(
       '/ui/api/log/proof/consistency',
-      { schema: { querystring: query('from', 'to') } },
+      { schema: { querystring: S.consistencyQuery } },
       async (request: FastifyRequest<{ Querystring: { from: string; to: string } }>) => {
         await who(request);
         return deps.log.consistency(Number(request.query.from), Number(request.query.to));

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CaseDisclosure, OpenedRow } from '../../../src/api-types.js';
-import { api, apiPath, appHref } from '../api.js';
+import { api, apiPath } from '../api.js';
 import { type TextKey, useI18n } from '../i18n.js';
 import { ProblemNote } from './problem.js';
+import { ViewLink } from './view-link.js';
 
 interface CaseView {
   readonly id: string;
@@ -50,16 +51,7 @@ export function CasesView({ id, go }: { id: string | undefined; go: (path: strin
             {cases.map((c) => (
               <tr key={c.id} aria-current={c.id === id ? 'true' : undefined}>
                 <td>
-                  <a
-                    class="mono"
-                    href={appHref(`/cases/${c.id}`)}
-                    onClick={(e) => {
-                      e.preventDefault();
-                      go(`/cases/${c.id}`);
-                    }}
-                  >
-                    {c.id}
-                  </a>
+                  <ViewLink to={`/cases/${c.id}`} go={go} label={c.id} />
                 </td>
                 <td>
                   {c.basis.type} {c.basis.caseNumber} ({c.basis.statute}; {t('disclosures.until')}{' '}

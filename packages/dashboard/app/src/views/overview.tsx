@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { OverviewAnswer } from '../../../src/api-types.js';
-import { api, appHref } from '../api.js';
+import { api } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { Tile, WeeklyBars } from './charts.js';
 import { ProblemNote } from './problem.js';
+import { ViewLink } from './view-link.js';
 
 /**
  * The member's overview: its reports, the checks made here and their verdicts, alerts
@@ -66,16 +67,7 @@ export function OverviewView({ go }: { go: (path: string) => void }) {
               {rings.touching.map((r) => (
                 <tr key={r.id}>
                   <td>
-                    <a
-                      href={appHref(`/rings/${r.id}`)}
-                      class="mono"
-                      onClick={(e) => {
-                        e.preventDefault();
-                        go(`/rings/${r.id}`);
-                      }}
-                    >
-                      {r.id}
-                    </a>
+                    <ViewLink to={`/rings/${r.id}`} go={go} label={r.id} />
                   </td>
                   <td>{r.score.toFixed(2)}</td>
                   <td>{r.size}</td>

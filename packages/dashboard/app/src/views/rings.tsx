@@ -1,9 +1,10 @@
 import { IDENTIFIER_KINDS } from '@credence/core/identifiers/kinds';
 import { CATEGORIES } from '@credence/core/wire/vocabulary';
 import { useEffect, useState } from 'preact/hooks';
-import { api, appHref } from '../api.js';
+import { api } from '../api.js';
 import { type TextKey, useI18n } from '../i18n.js';
 import { ProblemNote } from './problem.js';
+import { ViewLink } from './view-link.js';
 
 interface RingSummary {
   readonly id: string;
@@ -84,16 +85,7 @@ export function RingsView({ go }: { go: (path: string) => void }) {
               {data.rings.map((r) => (
                 <tr key={r.id}>
                   <td>
-                    <a
-                      class="mono"
-                      href={appHref(`/rings/${r.id}`)}
-                      onClick={(e) => {
-                        e.preventDefault();
-                        go(`/rings/${r.id}`);
-                      }}
-                    >
-                      {r.id}
-                    </a>
+                    <ViewLink to={`/rings/${r.id}`} go={go} label={r.id} />
                   </td>
                   <td>{r.score.toFixed(2)}</td>
                   <td>{r.size}</td>

@@ -14,6 +14,35 @@ export function logRoutes(deps: PlatformDeps): RoutePlugin {
   };
 }
 
+/**
+ * The newest checkpoint as published, or with `cosigned` = k the newest with at least k
+ * cosignatures (log.range when none has that many yet): GET /v1/log/checkpoint, and the
+ * platform dashboard's log view.
+ */
+export async function publishedCheckpoint(
+  deps: PlatformDeps,
+  cosigned: string | undefined,
+): Promise<string> {
+  const k = Number(cosigned ?? '0');
+  const checkpoint =
+    k === 0 ? await deps.log.latest() : await deps.store.latestCosignedCheckpoint(k);
+  if (checkpoint === undefined)
+    throw new HttpProblem('log.range', 'no checkpoint has that many cosignatures yet', {
+      errors: [{ field: 'cosigned', message: 'no checkpoint has that many cosignatures' }],
+    });
+  return LogService.published(checkpoint);
+}
+
+/** Signed checkpoints from a tree size on, oldest first, as published. */
+export async function publishedCheckpoints(
+  deps: PlatformDeps,
+  from: number,
+  limit: number,
+): Promise<{ checkpoints: { size: number; note: string }[] }> {
+  const kept = await deps.store.listCheckpoints(from, limit);
+  return { checkpoints: kept.map((c) => ({ size: c.size, note: LogService.published(c) })) };
+}
+
 /** The log's key and signed checkpoints, and witnesses' cosignatures. */
 function logHeads(app: RouteApp, deps: PlatformDeps): void {
   app.get(
@@ -44,25 +73,12 @@ function logHeads(app: RouteApp, deps: PlatformDeps): void {
         summary:
           'The newest signed checkpoint (C2SP tlog-checkpoint in a signed note), with cosignatures; with cosigned=k, the newest with at least k',
         produces: ['text/plain'],
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { cosigned: { type: 'string', pattern: '^[0-9]{1,2}$' } },
-        },
+        querystring: S.checkpointQuery,
       },
     },
     async (request, reply) => {
-      const { cosigned } = request.query;
-      const checkpoint =
-        cosigned === undefined || Number(cosigned) === 0
-          ? await deps.log.latest()
-          : await deps.store.latestCosignedCheckpoint(Number(cosigned));
-      if (checkpoint === undefined)
-        throw new HttpProblem('log.range', 'no checkpoint has that many cosignatures yet', {
-          errors: [{ field: 'cosigned', message: 'no checkpoint has that many cosignatures' }],
-        });
       reply.type('text/plain; charset=utf-8');
-      return LogService.published(checkpoint);
+      return publishedCheckpoint(deps, request.query.cosigned);
     },
   );
   app.get(
@@ -78,11 +94,11 @@ function logHeads(app: RouteApp, deps: PlatformDeps): void {
     },
     async (request) => {
       const q = request.query;
-      const kept = await deps.store.listCheckpoints(
+      return publishedCheckpoints(
+        deps,
         Number(q.from ?? '0'),
         Math.min(1000, Math.max(1, Number(q.limit ?? '1000'))),
       );
-      return { checkpoints: kept.map((c) => ({ size: c.size, note: LogService.published(c) })) };
     },
   );
   app.post(

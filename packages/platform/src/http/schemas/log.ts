@@ -50,6 +50,13 @@ export const consistencyAnswer = {
   },
 } as const;
 
+/** GET /v1/log/checkpoint: with cosigned=k, the newest checkpoint with at least k. */
+export const checkpointQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { cosigned: { type: 'string', pattern: '^[0-9]{1,2}$' } },
+} as const;
+
 export const checkpointsQuery = {
   type: 'object',
   properties: { from: SIZE, limit: SIZE },
