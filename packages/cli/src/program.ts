@@ -48,6 +48,11 @@ export const COMMANDS = [
     "Print a one-time link to the platform's dashboard (/ui/): the operator's and auditors' views.",
   ],
   [
+    'outcomes',
+    'outcomes',
+    'Outcomes members reported: warning precision by category and member type, time from first report to first freeze, amounts held and recovered (operator, auditors).',
+  ],
+  [
     'audit',
     'log',
     "Audit the platform's log: every entry, every checkpoint, and the store against the log.",
@@ -98,6 +103,7 @@ export const REGISTER: Readonly<Record<Module, () => Promise<Register>>> = {
   platform: async () => (await import('./commands/platform.js')).registerPlatform,
   log: async () => (await import('./commands/log.js')).registerLog,
   login: async () => (await import('./commands/login.js')).registerLogin,
+  outcomes: async () => (await import('./commands/outcomes.js')).registerOutcomes,
   analysis: async () => (await import('./commands/analysis.js')).registerAnalysis,
   eval: async () => (await import('./commands/eval.js')).registerEval,
 };

@@ -176,13 +176,18 @@ export function describeDurability(scenario: Scenario) {
     );
     expect(after.code, after.err).toBe(0);
     // The same answers on the same basis; only the score moves, as the reports age by
-    // the second, and the time of the check.
-    type Answer = { score: number; basis: { checkedAt: string } } & Record<string, unknown>;
+    // the second, and the time of the check (and the check id, which carries it).
+    type Answer = { score: number; checkId: string; basis: { checkedAt: string } } & Record<
+      string,
+      unknown
+    >;
     const [was, is] = [before, after].map((r) => JSON.parse(r.out) as Answer[]);
-    const timeless = ({ score: _, basis: { checkedAt: __, ...basis }, ...rest }: Answer) => ({
-      ...rest,
-      basis,
-    });
+    const timeless = ({
+      score: _,
+      checkId: ___,
+      basis: { checkedAt: __, ...basis },
+      ...rest
+    }: Answer) => ({ ...rest, basis });
     expect(is?.map(timeless)).toEqual(was?.map(timeless));
     for (const [i, a] of (is ?? []).entries())
       expect(a.score).toBeCloseTo(was?.[i]?.score ?? -1, 3);

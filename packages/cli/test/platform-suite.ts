@@ -15,6 +15,7 @@ import { describeCases } from './platform-suite-cases.js';
 import { describeImpersonation } from './platform-suite-impersonation.js';
 import { describeDisabledMembers, describeEnrolment } from './platform-suite-members.js';
 import { describeNewMember } from './platform-suite-new-member.js';
+import { describeOutcomes } from './platform-suite-outcomes.js';
 import { describeStoreEdits } from './platform-suite-store-edits.js';
 import { describeDurability, describeSubmissions } from './platform-suite-submissions.js';
 import { describeTampering } from './platform-suite-tampering.js';
@@ -69,6 +70,7 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
     describeDisabledMembers(scenario);
     describeAudit(scenario);
     describeCases(scenario);
+    describeOutcomes(scenario);
     describeStoreEdits(scenario);
     describeImpersonation(scenario);
     describeTampering(scenario);

@@ -419,6 +419,7 @@ async function compareStore(
   unlogged('alerts', counts.alerts, alertsLogged, 'altered_alerts');
   unlogged('policy versions', counts.policies, logged('policy_change'), 'altered_policy');
   unlogged('analysis runs', counts.analyses, logged('analysis'), 'altered_analysis');
+  unlogged('outcomes', counts.outcomes, logged('outcome'));
   await state.compare(platform, find);
 }
 

@@ -104,6 +104,10 @@ export function judgeOwnName(
       },
     };
   }
+  if (entry.kind === 'outcome')
+    return {
+      notice: `${at}: outcome ${String(r.id)} reported in your name: ${String(r.outcome)}${r.basis === 'check' ? ` after a ${String(r.verdict)} answer` : ' after an alert'}`,
+    };
   // member_event
   switch (r.event) {
     case 'created':

@@ -84,6 +84,27 @@ describe('an entry in the member’s name it did not write', () => {
       expect(judge(entry('member_event', 'bank-a', r), r)).toEqual({ notice: expect.any(String) });
   });
 
+  it('tells of an outcome reported in its name, with what it followed', () => {
+    const r = {
+      event: 'outcome',
+      id: 3,
+      salt: 's',
+      token: 't',
+      outcome: 'account_frozen',
+      basis: 'check',
+      verdict: 'fraud',
+      checkedAt: 1,
+      amount: null,
+      at: 2,
+    };
+    expect(judge(entry('outcome', 'outcome/3', r), r)).toEqual({
+      notice:
+        'entry 7 (2026-12-01T00:00:00.000Z): outcome 3 reported in your name: account_frozen after a fraud answer',
+    });
+    const alert = { ...r, basis: 'watch', verdict: null, checkedAt: null };
+    expect(judge(entry('outcome', 'outcome/3', alert), alert).notice).toContain('after an alert');
+  });
+
   it('does not take a record that is not the one logged', () => {
     const logged = { event: 'added', publicKey: 'X', by: 'operator', replaces: [] };
     const shown = { event: 'added', publicKey: 'OWN', by: 'operator', replaces: [] };

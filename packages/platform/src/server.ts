@@ -26,6 +26,7 @@ import { EvidenceFiles } from './services/evidence-files.js';
 import { IngestionService } from './services/ingestion.js';
 import { LogService, type LogSigner, verifierKeyOf } from './services/log-service.js';
 import { MemberService } from './services/members.js';
+import { CheckIds, OutcomeService } from './services/outcomes.js';
 import { PolicyService } from './services/policy-service.js';
 import { type Resolve, WebhookTargets } from './services/webhook-targets.js';
 import { WebhookDispatcher } from './services/webhooks.js';
@@ -202,6 +203,10 @@ export async function createPlatform(
     store,
     createHash('sha256').update('credence check digests\0').update(key.privateJwk.d).digest(),
   );
+  const checkIds = new CheckIds(
+    createHash('sha256').update('credence check ids\0').update(key.privateJwk.d).digest(),
+  );
+  const outcomes = new OutcomeService(store, checks, checkIds);
   // Members disabled or rotated elsewhere: drop the credentials and keys cached here.
   const followMembers = async () => {
     if (await credentials.follow()) ingestion.invalidateKeys();
@@ -228,6 +233,8 @@ export async function createPlatform(
     policies,
     alerts,
     cases,
+    outcomes,
+    checkIds,
     evidence: new CaseEvidence(store, log, cases, config.caseClock),
     files: new EvidenceFiles(store, cases, config.caseClock),
     disclosureFeed,

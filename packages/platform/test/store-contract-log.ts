@@ -95,6 +95,7 @@ export function describeLogWrites(subject: StoreUnderTest) {
       alerts: 0,
       policies: 1,
       analyses: 0,
+      outcomes: 0,
     });
   });
 

@@ -19,6 +19,7 @@ import {
   describeMemberVersion,
   describeRacesAndRotation,
 } from './store-contract-members.js';
+import { describeOutcomes } from './store-contract-outcomes.js';
 
 export type { StoreHarness } from './store-contract-fixtures.js';
 
@@ -63,5 +64,6 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
     describeRestart(subject);
     describeLogWrites(subject);
     describeLogGrowth(subject);
+    describeOutcomes(subject);
   });
 }

@@ -93,6 +93,14 @@ export const PROBLEMS = {
     title: "The file is not the ciphertext the report's sealed detail lists",
   },
   'evidence.missing': { status: 404, title: 'The evidence file has not been uploaded' },
+  'outcome.check_unknown': {
+    status: 400,
+    title: 'No check of yours about this token has this id',
+  },
+  'outcome.token_unwatched': {
+    status: 400,
+    title: 'An outcome without a check id must be about a token you watch',
+  },
   'session.missing': { status: 401, title: 'Sign in first' },
   'session.link_invalid': { status: 401, title: 'The sign-in link is unknown, used or expired' },
   'session.forbidden': {

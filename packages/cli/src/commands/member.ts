@@ -10,6 +10,7 @@ import {
   registerTokenize,
   registerValidate,
 } from './member-files.js';
+import { registerOutcome } from './member-outcomes.js';
 import {
   registerCredential,
   registerDetails,
@@ -67,6 +68,7 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
   registerWatch(member);
   registerAlerts(member);
   registerDisclosures(member);
+  registerOutcome(member);
   registerAgent(member);
   registerLogin(member);
 }

@@ -142,6 +142,14 @@ export const ENTRY_KINDS = {
     unique: false,
     describe: (e) => `the ${e.subject} step of ${e.member}`,
   },
+  outcome: {
+    role: 'event',
+    writers: ['member'],
+    subject: 'outcome/<id>',
+    record: 'event',
+    unique: true,
+    describe: (e) => `the ${e.subject} reported by ${e.member}`,
+  },
 } as const satisfies Readonly<Record<string, EntryKindDeclaration>>;
 
 export type LogEntryKind = keyof typeof ENTRY_KINDS;

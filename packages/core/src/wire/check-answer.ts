@@ -21,6 +21,11 @@ export interface CheckAnswer {
   readonly rank?: CheckRank | null;
   readonly explanation: string;
   readonly policyVersion?: number;
+  /**
+   * Names this answer when the member reports what it did with it (POST /v1/outcomes);
+   * only the member that asked can use it. Absent from answers made before outcomes.
+   */
+  readonly checkId?: string;
 }
 
 export interface CheckRing {

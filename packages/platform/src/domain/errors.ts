@@ -41,6 +41,8 @@ export const PLATFORM_ERROR_CODES = [
   'evidence.not_listed',
   'evidence.mismatch',
   'evidence.missing',
+  'outcome.check_unknown',
+  'outcome.token_unwatched',
 ] as const;
 export type PlatformErrorCode = (typeof PLATFORM_ERROR_CODES)[number];
 

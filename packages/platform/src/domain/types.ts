@@ -207,6 +207,7 @@ export interface AuditCounts {
   readonly alerts: number;
   readonly policies: number;
   readonly analyses: number;
+  readonly outcomes: number;
 }
 
 /** A tree head of the log: its size and RFC 9162 root. */

@@ -13,6 +13,7 @@ import { evidenceFileRoutes } from './routes/evidence-files.js';
 import type { PlatformDeps } from './routes/kit.js';
 import { logRoutes } from './routes/log.js';
 import { memberRoutes } from './routes/members.js';
+import { outcomeRoutes } from './routes/outcomes.js';
 import { platformRoutes } from './routes/platform.js';
 import { watchRoutes } from './routes/watch.js';
 import { platformUi, StoreSessions, uiLinkRoutes } from './ui.js';
@@ -94,6 +95,7 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
   await app.register(watchRoutes(deps));
   await app.register(memberRoutes(deps));
   await app.register(caseRoutes(deps));
+  await app.register(outcomeRoutes(deps));
   await app.register(evidenceFileRoutes(deps));
   if (deps.ui !== undefined) {
     const sessions = new StoreSessions(deps.store);

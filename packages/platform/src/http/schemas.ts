@@ -11,5 +11,6 @@ export * from './schemas/common.js';
 export * from './schemas/contributions.js';
 export * from './schemas/log.js';
 export * from './schemas/members.js';
+export * from './schemas/outcomes.js';
 export * from './schemas/platform.js';
 export * from './schemas/watch.js';

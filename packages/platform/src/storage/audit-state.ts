@@ -19,7 +19,8 @@ export const AUDIT_COUNTS = `(SELECT count(*) FROM reports) AS reports,
                 (SELECT count(*) FROM report_scripts) AS scripts,
                 (SELECT count(*) FROM alerts) AS alerts,
                 (SELECT count(*) FROM policies) AS policies,
-                (SELECT count(*) FROM analysis_runs) AS analyses`;
+                (SELECT count(*) FROM analysis_runs) AS analyses,
+                (SELECT count(*) FROM outcomes) AS outcomes`;
 
 export const AUDIT_TABLES = [
   'token-stats',

@@ -45,6 +45,7 @@ import type {
   NewCase,
   ReportKey,
 } from './sql/cases.js';
+import type { NewOutcome, OutcomeRows, OutcomeStatus } from './sql/outcomes.js';
 
 /** Members, their credentials, signing keys and shares; who may do what. */
 export interface MemberStore {
@@ -329,6 +330,19 @@ export interface EvidenceFileStore {
   getEvidenceFile(member: string, report: string, index: number): Promise<Uint8Array | undefined>;
 }
 
+/** Outcomes members report (docs/outcomes.md), each logged, and the rows of their measures. */
+export interface OutcomeStore {
+  /** Tokens among these that the member watches. */
+  outcomesWatched(memberId: string, tokens: readonly string[]): Promise<Set<string>>;
+  /** Keeps and logs the member's new outcomes in one transaction; repeats are duplicates. */
+  recordOutcomes(
+    memberId: string,
+    outcomes: readonly NewOutcome[],
+    at: number,
+  ): Promise<OutcomeStatus[]>;
+  outcomeRows(): Promise<OutcomeRows>;
+}
+
 /** The operator's policies, versioned. */
 export interface PolicyStore {
   latestPolicy(): Promise<PolicyRecord | undefined>;
@@ -379,7 +393,8 @@ export interface Store
     PolicyStore,
     CaseStore,
     EvidenceFileStore,
-    WebSessionStore {
+    WebSessionStore,
+    OutcomeStore {
   readonly dialect: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -26,12 +26,13 @@ export function checkRoutes(deps: PlatformDeps): RoutePlugin {
       async (request) => {
         const body = request.body;
         const answers = await deps.checks.check(body.tokens, body.after);
-        deps.checkLedger.record(me(request).id, answers);
+        const member = me(request).id;
+        deps.checkLedger.record(member, answers);
         const verdicts = { clear: 0, suspicious: 0, fraud: 0 };
         for (const a of answers) verdicts[a.verdict]++;
         for (const [verdict, n] of Object.entries(verdicts))
           if (n > 0) deps.metrics.checks.inc({ verdict }, n);
-        return { results: answers.map(checkJson) };
+        return { results: answers.map((a) => checkJson(a, deps.checkIds.make(member, a))) };
       },
     );
     app.get(
@@ -58,9 +59,10 @@ export function checkRoutes(deps: PlatformDeps): RoutePlugin {
           after === undefined ? undefined : Number(after),
         );
         if (answer === undefined) throw new Error('no answer');
-        deps.checkLedger.record(me(request).id, [answer]);
+        const member = me(request).id;
+        deps.checkLedger.record(member, [answer]);
         deps.metrics.checks.inc({ verdict: answer.verdict });
-        return checkJson(answer);
+        return checkJson(answer, deps.checkIds.make(member, answer));
       },
     );
   };

@@ -14,6 +14,7 @@ import type { EvidenceFiles } from '../../services/evidence-files.js';
 import type { BatchResult, IngestionService } from '../../services/ingestion.js';
 import type { LogService, Receipt } from '../../services/log-service.js';
 import type { MemberService } from '../../services/members.js';
+import type { CheckIds, OutcomeService } from '../../services/outcomes.js';
 import type { PolicyService } from '../../services/policy-service.js';
 import type { WebhookTargets } from '../../services/webhook-targets.js';
 import type { Store } from '../../storage/store.js';
@@ -43,6 +44,9 @@ export interface PlatformDeps {
   readonly policies: PolicyService;
   readonly alerts: AlertHub;
   readonly cases: CaseService;
+  readonly outcomes: OutcomeService;
+  /** The ids answers carry, for outcomes to name the check they followed. */
+  readonly checkIds: CheckIds;
   readonly evidence: CaseEvidence;
   /** Reports' sealed evidence files. */
   readonly files: EvidenceFiles;
@@ -88,9 +92,11 @@ export function me(request: FastifyRequest): Member {
   return request.member;
 }
 
-export function checkJson(a: CheckAnswer) {
+/** An answer as the API gives it, with the check id only the member asking can use. */
+export function checkJson(a: CheckAnswer, checkId: string) {
   return {
     ...a,
+    checkId,
     firstSeen: iso(a.firstSeen),
     lastSeen: iso(a.lastSeen),
     basis: { ...a.basis, checkedAt: iso(a.basis.checkedAt) },

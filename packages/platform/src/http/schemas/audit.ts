@@ -23,7 +23,16 @@ export const auditEntriesAnswer = {
 
 export const auditCountsAnswer = {
   type: 'object',
-  required: ['reports', 'retractions', 'linkBatches', 'scripts', 'alerts', 'policies', 'analyses'],
+  required: [
+    'reports',
+    'retractions',
+    'linkBatches',
+    'scripts',
+    'alerts',
+    'policies',
+    'analyses',
+    'outcomes',
+  ],
   properties: {
     reports: { type: 'integer' },
     retractions: { type: 'integer' },
@@ -32,6 +41,7 @@ export const auditCountsAnswer = {
     alerts: { type: 'integer' },
     policies: { type: 'integer' },
     analyses: { type: 'integer' },
+    outcomes: { type: 'integer' },
   },
 } as const;
 

@@ -19,9 +19,15 @@ export const checkAnswer = {
     'explanation',
     'policyVersion',
     'basis',
+    'checkId',
   ],
   properties: {
     token: { type: 'string' },
+    checkId: {
+      type: 'string',
+      description:
+        'names this answer in an outcome (POST /v1/outcomes); only the member that asked can use it',
+    },
     kind: { type: 'string' },
     verdict: { enum: ['clear', 'suspicious', 'fraud'] },
     score: { type: 'number', minimum: 0, maximum: 1 },

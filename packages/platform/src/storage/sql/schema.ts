@@ -205,6 +205,15 @@ const MIGRATIONS: readonly { readonly version: string; readonly sql: (t: Ddl) =>
       CREATE TABLE ui_sessions (hash TEXT PRIMARY KEY, member_id TEXT NOT NULL, expires_at ${t.big} NOT NULL);
     `,
   },
+  {
+    // Outcomes (issue 17, docs/outcomes.md): what members did with answers and alerts,
+    // one row per member, token and outcome; the measures read them by token and kind.
+    version: '2026-12-06-02-outcomes',
+    sql: (t) => `
+      CREATE TABLE outcomes (id ${t.big} PRIMARY KEY, member_id TEXT NOT NULL, token TEXT NOT NULL, outcome TEXT NOT NULL, basis TEXT NOT NULL, verdict TEXT, checked_at ${t.big}, amount TEXT, categories INTEGER NOT NULL, at ${t.big} NOT NULL, created_at ${t.big} NOT NULL, UNIQUE (member_id, token, outcome));
+      CREATE INDEX outcomes_token ON outcomes (token, outcome);
+    `,
+  },
 ];
 
 /** The migrations as the dialect runs them, in order. */

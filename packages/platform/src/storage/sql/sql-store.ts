@@ -35,6 +35,7 @@ import * as cases from './cases.js';
 import * as evidenceFiles from './evidence-files.js';
 import * as log from './log.js';
 import * as members from './members.js';
+import * as outcomes from './outcomes.js';
 import * as policies from './policies.js';
 import * as reads from './reads.js';
 import * as sequence from './sequence.js';
@@ -385,6 +386,22 @@ export abstract class SqlStore {
     at: number,
   ): Promise<void> {
     return this.transaction(cases.caseRefusals(refusals, at));
+  }
+
+  outcomesWatched(memberId: string, tokens: readonly string[]): Promise<Set<string>> {
+    return this.autocommit(outcomes.watchedOf(memberId, tokens));
+  }
+
+  recordOutcomes(
+    memberId: string,
+    items: readonly outcomes.NewOutcome[],
+    at: number,
+  ): Promise<outcomes.OutcomeStatus[]> {
+    return this.transaction(outcomes.recordOutcomes(memberId, items, at));
+  }
+
+  outcomeRows(): Promise<outcomes.OutcomeRows> {
+    return this.autocommit(outcomes.outcomeRows());
   }
 
   putEvidenceFile(
