@@ -10,6 +10,7 @@ import {
   parsePolicy,
   raiseForRing,
 } from '@credence/core/risk/policy';
+import { memberWeight, type QualityWeights } from '@credence/core/risk/quality';
 import {
   reportFigures,
   reportTokens,
@@ -50,6 +51,8 @@ export interface CheckAnswerJson {
     readonly logSize: number;
     readonly analysis: number | null;
     readonly checkedAt: string;
+    /** The quality weights' version (issue 17); absent from answers made before them. */
+    readonly quality?: number | null;
   };
 }
 
@@ -95,6 +98,8 @@ export class AnswerLedger {
   /** Policies by version, and runs by id, with the time their entries were logged. */
   private readonly policies = new Map<number, { body: unknown; time: number }>();
   private readonly analyses = new Map<number, { digest: string; time: number }>();
+  /** Versions of the contributors' quality weights, with the time they were logged. */
+  private readonly qualities = new Map<number, { weights: QualityWeights; time: number }>();
 
   constructor(private readonly answers: readonly CheckAnswerJson[]) {
     this.tokens = new Set(answers.map((a) => a.token));
@@ -137,6 +142,12 @@ export class AnswerLedger {
     } else if (record.type === 'event' && entry.kind === 'policy_change') {
       const version = Number(/^policy\/(\d+)$/.exec(entry.subject)?.[1]);
       this.policies.set(version, { body: record.record, time: Date.parse(entry.time) });
+    } else if (record.type === 'event' && entry.kind === 'quality_weights') {
+      const version = Number(/^quality\/(\d+)$/.exec(entry.subject)?.[1]);
+      this.qualities.set(version, {
+        weights: record.record as QualityWeights,
+        time: Date.parse(entry.time),
+      });
     } else if (entry.kind === 'analysis')
       this.analyses.set(analysisId(entry), { digest: entry.digest, time: Date.parse(entry.time) });
   }
@@ -212,6 +223,12 @@ export class AnswerLedger {
       return `analysis run ${a.basis.analysis} was not logged by then`;
     if ((a.basis.analysis ?? 0) < latest(this.analyses))
       return `analysis run ${latest(this.analyses)} was logged before the check`;
+    const version = a.basis.quality ?? null;
+    const weights = version === null ? undefined : this.qualities.get(version);
+    if (version !== null && (weights === undefined || weights.time > at + MAX_SKEW_MS))
+      return `quality weights version ${version} was not logged by then`;
+    if ((version ?? 0) < latest(this.qualities))
+      return `quality weights version ${latest(this.qualities)} was logged before the check`;
     return undefined;
   }
 
@@ -255,7 +272,11 @@ export class AnswerLedger {
       );
       // The kind, and so the half-life, is the token's as logged, not the answer's word.
       const kind = (this.kinds.get(a.token) ?? 'phone') as IdentifierKind;
-      let want = assess(policy, kind, stats, at);
+      const weights =
+        a.basis.quality === undefined || a.basis.quality === null
+          ? undefined
+          : this.qualities.get(a.basis.quality)?.weights;
+      let want = assess(policy, kind, stats, at, (member) => memberWeight(weights, member));
       let ring: { id: string; risk: number; score?: number } | undefined;
       let rank: { score: number; percentile: number } | undefined;
       if (a.basis.analysis !== null) {

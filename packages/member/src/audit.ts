@@ -8,6 +8,7 @@ import { hashLeaf } from '@credence/core/merkle/hash';
 import { TreeBuilder } from '@credence/core/merkle/tree-builder';
 import { rootFromInclusionProof } from '@credence/core/merkle/verify';
 import { AnswerLedger, type CheckAnswerJson } from './audit-answers.js';
+import { QualityReplay } from './audit-quality.js';
 import { LoggedState, type StateFindingKind } from './audit-state.js';
 import { MemberError } from './member-error.js';
 import { type PlatformEndpoint, platformRequest } from './platform-client.js';
@@ -37,6 +38,7 @@ export type AuditFindingKind =
   | 'unlogged_records'
   | 'altered_alerts'
   | 'altered_policy'
+  | 'altered_quality'
   | 'wrong_answer'
   | StateFindingKind;
 
@@ -105,6 +107,7 @@ interface Reading {
   readonly subjects: Map<string, Set<string>>;
   readonly state: LoggedState;
   readonly ledger: AnswerLedger | undefined;
+  readonly quality: QualityReplay;
   /** The next checkpoint (of `sizes`) to reach, and the size the tree was proven to. */
   next: number;
   checkedTo: number;
@@ -147,6 +150,7 @@ export async function auditLog(options: AuditOptions): Promise<AuditReport> {
     subjects: new Map(),
     state: new LoggedState(),
     ledger: options.answers === undefined ? undefined : new AnswerLedger(options.answers),
+    quality: new QualityReplay((message) => find({ kind: 'altered_quality', message })),
     next: 0,
     checkedTo: 0,
     alertsLogged: 0,
@@ -342,6 +346,7 @@ function takeEntry(reading: Reading, entry: string, record: AuditRecord | null):
   if (!repeated && crossCheck(index, parsed, record, find)) {
     state.take(parsed, record as AuditRecord);
     reading.ledger?.take(index, parsed, record as AuditRecord);
+    reading.quality.take(index, parsed, record as AuditRecord);
   }
   // An edited row is named once, as such: what it would rebuild (the summaries of
   // the tokens a report names, a member's keys or credentials) cannot be held to it.
@@ -420,6 +425,12 @@ async function compareStore(
   unlogged('policy versions', counts.policies, logged('policy_change'), 'altered_policy');
   unlogged('analysis runs', counts.analyses, logged('analysis'), 'altered_analysis');
   unlogged('outcomes', counts.outcomes, logged('outcome'));
+  unlogged(
+    'versions of the quality weights',
+    counts.qualityWeights,
+    logged('quality_weights'),
+    'altered_quality',
+  );
   await state.compare(platform, find);
 }
 

@@ -28,6 +28,7 @@ import { LogService, type LogSigner, verifierKeyOf } from './services/log-servic
 import { MemberService } from './services/members.js';
 import { CheckIds, OutcomeService } from './services/outcomes.js';
 import { PolicyService } from './services/policy-service.js';
+import { QualityService } from './services/quality.js';
 import { type Resolve, WebhookTargets } from './services/webhook-targets.js';
 import { WebhookDispatcher } from './services/webhooks.js';
 import { PostgresStore } from './storage/postgres/postgres-store.js';
@@ -181,7 +182,9 @@ export async function createPlatform(
   const ingestion = new IngestionService(store, view);
   const analysis = new AnalysisService(store, policies);
   await analysis.refresh();
-  const checks = new CheckService(view, policies, analysis);
+  const quality = new QualityService(store);
+  await quality.refresh();
+  const checks = new CheckService(view, policies, analysis, quality);
   const members = new MemberService(store, credentials, {
     onKeysChanged: () => ingestion.invalidateKeys(),
     ...(config.keyWaitingMs === undefined ? {} : { keyWaitingMs: config.keyWaitingMs }),
@@ -206,7 +209,7 @@ export async function createPlatform(
   const checkIds = new CheckIds(
     createHash('sha256').update('credence check ids\0').update(key.privateJwk.d).digest(),
   );
-  const outcomes = new OutcomeService(store, checks, checkIds);
+  const outcomes = new OutcomeService(store, checks, checkIds, policies, quality);
   // Members disabled or rotated elsewhere: drop the credentials and keys cached here.
   const followMembers = async () => {
     if (await credentials.follow()) ingestion.invalidateKeys();
@@ -215,6 +218,7 @@ export async function createPlatform(
     await followMembers();
     await view.catchUp();
     await analysis.refresh();
+    await quality.refresh();
     await alerts.poke();
     await disclosureFeed.poke();
   };

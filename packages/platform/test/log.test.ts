@@ -227,7 +227,7 @@ describe('the transparency log over HTTP: what entries hold, and check digests',
       verdict: string;
       score: number;
       policyVersion: number;
-      basis: { logSize: number; analysis: number | null; checkedAt: string };
+      basis: { logSize: number; analysis: number | null; checkedAt: string; quality: null };
     };
     const one = json<Answer>(await h.request(h.actors.bankA, 'GET', `/v1/check/${tok(1)}`));
     const two = json<{ results: Answer[] }>(
@@ -259,7 +259,7 @@ describe('the transparency log over HTTP: what entries hold, and check digests',
       .update(keyFile.privateJwk.d)
       .digest();
     const line = (a: Answer) =>
-      `${JSON.stringify([a.token, a.verdict, a.score, a.policyVersion, a.basis.logSize, a.basis.analysis, Date.parse(a.basis.checkedAt)])}\n`;
+      `${JSON.stringify([a.token, a.verdict, a.score, a.policyVersion, a.basis.logSize, a.basis.analysis, Date.parse(a.basis.checkedAt), a.basis.quality])}\n`;
     const digest = createHmac('sha256', key).update(answers.map(line).join('')).digest('base64url');
     expect(entries[0]?.digest).toBe(digest);
     // Another score under the same verdict is another digest.

@@ -96,6 +96,7 @@ export function describeLogWrites(subject: StoreUnderTest) {
       policies: 1,
       analyses: 0,
       outcomes: 0,
+      qualityWeights: 0,
     });
   });
 

@@ -1,5 +1,6 @@
 import { recordDigestOf } from '@credence/core/log/audit-records';
 import type { LogEntry } from '@credence/core/log/entries';
+import { DEFAULT_QUALITY } from '@credence/core/risk/quality';
 import { expect, it } from 'vitest';
 import type { NewOutcome } from '../src/storage/sql/outcomes.js';
 import { batch, report, type StoreUnderTest, T0, tok } from './store-contract-fixtures.js';
@@ -7,6 +8,7 @@ import { batch, report, type StoreUnderTest, T0, tok } from './store-contract-fi
 /** The storage contract (store-contract.ts) for outcomes: kept, logged, and read for the measures. */
 
 const HOUR = 3_600_000;
+const POLICY = { version: 0, rule: DEFAULT_QUALITY };
 
 const outcome = (n: number, o: Partial<NewOutcome> = {}): NewOutcome => ({
   token: tok(n),
@@ -26,6 +28,7 @@ export function describeOutcomes(subject: StoreUnderTest) {
       'bank-a',
       [outcome(1), outcome(2, { outcome: 'payment_held', amount: '10k-100k' })],
       T0 + 2 * HOUR,
+      POLICY,
     );
     expect(first).toEqual([
       { status: 'recorded', id: 1 },
@@ -35,6 +38,7 @@ export function describeOutcomes(subject: StoreUnderTest) {
       'bank-a',
       [outcome(1, { at: T0 + 5 * HOUR }), outcome(3)],
       T0 + 6 * HOUR,
+      POLICY,
     );
     expect(again).toEqual([
       { status: 'duplicate', id: 1 },
@@ -101,11 +105,13 @@ export function describeOutcomes(subject: StoreUnderTest) {
         }),
       ],
       T0 + 4 * HOUR,
+      POLICY,
     );
     await subject.store.recordOutcomes(
       'telecom-a',
       [outcome(1, { outcome: 'call_blocked', verdict: 'suspicious', categories: 3 })],
       T0 + 4 * HOUR,
+      POLICY,
     );
     const rows = await subject.store.outcomeRows();
     expect(rows.byOutcome).toEqual([
@@ -135,5 +141,74 @@ export function describeOutcomes(subject: StoreUnderTest) {
       ].sort((a, b) => (a.firstReportAt ?? 0) - (b.firstReportAt ?? 0)),
     );
     expect(rows.amounts).toEqual([{ outcome: 'payment_held', amount: 'ge10m', count: 1 }]);
+  });
+
+  it("weighs contributors by others' latest outcomes: a version kept and logged each time a weight changes", async () => {
+    await subject.store.ingestReports(batch('bank-b', 'reports', 2), [
+      report('r1', [1], { contentHash: 'a' }),
+      report('r2', [2], { contentHash: 'b' }),
+    ]);
+    expect(await subject.store.latestQuality()).toBeUndefined();
+    // Outcomes about a token nobody reported judge no one: no version.
+    await subject.store.recordOutcomes(
+      'telecom-a',
+      [outcome(9, { outcome: 'false_positive' })],
+      T0,
+      POLICY,
+    );
+    expect(await subject.store.latestQuality()).toBeUndefined();
+    // bank-a finds bank-b's report of tok 1 a false positive: 1 − 1/(1 + 10) → 0.91.
+    const head = (await subject.store.logHead()).size;
+    await subject.store.recordOutcomes(
+      'bank-a',
+      [outcome(1, { outcome: 'false_positive' })],
+      T0,
+      POLICY,
+    );
+    const first = await subject.store.latestQuality();
+    expect(first).toEqual({
+      version: 1,
+      policyVersion: 0,
+      rule: DEFAULT_QUALITY,
+      members: { 'bank-b': { weight: 0.91, outcomes: 1, falsePositives: 1 } },
+    });
+    const texts = await subject.store.logEntries(head, (await subject.store.logHead()).size);
+    const entries = texts.map((t) => JSON.parse(t) as LogEntry);
+    expect(entries.map((e) => [e.kind, e.member, e.subject])).toEqual([
+      ['outcome', 'bank-a', 'outcome/2'],
+      ['quality_weights', 'bank-a', 'quality/1'],
+    ]);
+    const [, record] = await subject.store.auditRecords(
+      entries.map((e, i) => ({ ...e, index: head + i })),
+    );
+    expect(record).toEqual({ type: 'event', record: first });
+    expect(recordDigestOf(entries[1] as LogEntry, record as NonNullable<typeof record>)).toEqual({
+      digest: entries[1]?.digest,
+    });
+    // Its own outcome judges no member itself; bank-a's freeze of tok 2 goes bank-b's way.
+    await subject.store.recordOutcomes(
+      'bank-b',
+      [outcome(1, { outcome: 'false_positive' })],
+      T0,
+      POLICY,
+    );
+    expect((await subject.store.latestQuality())?.version).toBe(1);
+    await subject.store.recordOutcomes('bank-a', [outcome(2)], T0, POLICY);
+    expect(await subject.store.latestQuality()).toMatchObject({
+      version: 2,
+      members: { 'bank-b': { weight: 0.92, outcomes: 2, falsePositives: 1 } },
+    });
+    // bank-a changes its mind about tok 1 (its latest outcome counts): a weight moves again.
+    await subject.store.recordOutcomes(
+      'bank-a',
+      [outcome(1, { outcome: 'funds_recovered', amount: 'lt1k' })],
+      T0,
+      POLICY,
+    );
+    expect(await subject.store.latestQuality()).toMatchObject({
+      version: 3,
+      members: { 'bank-b': { weight: 1, outcomes: 2, falsePositives: 0 } },
+    });
+    expect(await subject.store.latestQuality(3)).toBeUndefined();
   });
 }

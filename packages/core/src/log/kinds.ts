@@ -150,6 +150,14 @@ export const ENTRY_KINDS = {
     unique: true,
     describe: (e) => `the ${e.subject} reported by ${e.member}`,
   },
+  quality_weights: {
+    role: 'event',
+    writers: ['platform'],
+    subject: 'quality/<version>',
+    record: 'event',
+    unique: true,
+    describe: (e) => `the quality weights ${e.subject}, after outcomes of ${e.member}`,
+  },
 } as const satisfies Readonly<Record<string, EntryKindDeclaration>>;
 
 export type LogEntryKind = keyof typeof ENTRY_KINDS;

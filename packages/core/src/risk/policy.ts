@@ -1,6 +1,7 @@
 import { CredenceError } from '../errors.js';
 import { IDENTIFIER_KINDS, type IdentifierKind } from '../identifiers/kinds.js';
 import { CATEGORIES, type Category, REPORT_TYPES, type ReportType } from '../wire/vocabulary.js';
+import { DEFAULT_QUALITY, type QualityRule } from './quality.js';
 import type { TokenStats } from './token-summary.js';
 
 /**
@@ -24,6 +25,11 @@ export interface Policy {
    * nothing (0 for every type), as policies did before.
    */
   readonly ageFloor: Readonly<Record<ReportType, number>>;
+  /**
+   * How members' outcomes weigh their reports (issue 17, risk/quality.ts). A policy
+   * written without it takes the default rule.
+   */
+  readonly quality: QualityRule;
 }
 
 /**
@@ -53,6 +59,7 @@ export const DEFAULT_POLICY: Policy = {
   },
   thresholds: { suspicious: 0.3, fraud: 0.75 },
   ageFloor: { police_confirmed: 0.85, confirmed_fraud: 0.75, victim_report: 0, suspected: 0 },
+  quality: DEFAULT_QUALITY,
 };
 
 export class PolicyError extends CredenceError<'policy.invalid'> {
@@ -76,6 +83,7 @@ export function parsePolicy(value: unknown): Policy {
   const halfLife = (json.halfLifeDays ?? {}) as Record<string, unknown>;
   const thresholds = (json.thresholds ?? {}) as Record<string, unknown>;
   const floor = json.ageFloor as Record<string, unknown> | undefined;
+  const quality = json.quality as Record<string, unknown> | undefined;
   const policy: Policy = {
     weights: Object.fromEntries(
       REPORT_TYPES.map((t) => [t, number(weights[t], `weights.${t}`, 0, 1)]),
@@ -93,11 +101,21 @@ export function parsePolicy(value: unknown): Policy {
         floor === undefined ? 0 : number(floor[t], `ageFloor.${t}`, 0, 1),
       ]),
     ) as Policy['ageFloor'],
+    quality:
+      quality === undefined
+        ? DEFAULT_QUALITY
+        : {
+            floor: number(quality.floor, 'quality.floor', 0, 1),
+            prior: number(quality.prior, 'quality.prior', 0, 1_000_000),
+          },
   };
+  for (const key of Object.keys(quality ?? {}))
+    if (!['floor', 'prior'].includes(key))
+      throw new PolicyError(`quality.${key}`, 'is not a field of the quality rule');
   if (policy.thresholds.fraud < policy.thresholds.suspicious)
     throw new PolicyError('thresholds.fraud', 'must not be below thresholds.suspicious');
   for (const key of Object.keys(json))
-    if (!['weights', 'halfLifeDays', 'thresholds', 'ageFloor'].includes(key))
+    if (!['weights', 'halfLifeDays', 'thresholds', 'ageFloor', 'quality'].includes(key))
       throw new PolicyError(key, 'is not a field of a policy');
   return policy;
 }
@@ -169,6 +187,8 @@ export function assess(
   kind: IdentifierKind | undefined,
   stats: readonly TokenStats[],
   now: number,
+  /** Each member's quality weight (risk/quality.ts); 1 for every member when absent. */
+  weightOf: (member: string) => number = () => 1,
 ): Assessment {
   if (kind === undefined && stats.length > 0)
     throw new TypeError('a reported token has a kind: its evidence ages by it');
@@ -183,7 +203,8 @@ export function assess(
     categories |= s.categories;
     firstSeen = firstSeen === undefined ? s.firstSeen : Math.min(firstSeen, s.firstSeen);
     lastSeen = lastSeen === undefined ? s.lastSeen : Math.max(lastSeen, s.lastSeen);
-    const evidence = reportEvidence(policy, s.type, now - s.lastSeen, halfLife);
+    const evidence =
+      reportEvidence(policy, s.type, now - s.lastSeen, halfLife) * weightOf(s.memberId);
     strongest.set(s.memberId, Math.max(strongest.get(s.memberId) ?? 0, evidence));
   }
   let clear = 1;
@@ -205,7 +226,12 @@ export function assess(
       (t) => `${reports[t]} ${TYPE_WORDS[t]}`,
     );
     const who = reporters === 1 ? '1 member' : `${reporters} members`;
-    explanation = `Reported by ${who} (${kinds.join(', ')}); last seen ${ago(now - (lastSeen ?? now))}${names.length > 0 ? `; ${names.join(', ')}` : ''}.`;
+    const lighter = [...strongest.keys()].filter((m) => weightOf(m) < 1).length;
+    const weighed =
+      lighter === 0
+        ? ''
+        : ` The reports of ${lighter === reporters ? (reporters === 1 ? 'that member' : 'each') : `${lighter} of them`} weigh less: other members found earlier ones false positives.`;
+    explanation = `Reported by ${who} (${kinds.join(', ')}); last seen ${ago(now - (lastSeen ?? now))}${names.length > 0 ? `; ${names.join(', ')}` : ''}.${weighed}`;
   }
   return {
     verdict,

@@ -208,6 +208,7 @@ export interface AuditCounts {
   readonly policies: number;
   readonly analyses: number;
   readonly outcomes: number;
+  readonly qualityWeights: number;
 }
 
 /** A tree head of the log: its size and RFC 9162 root. */

@@ -14,6 +14,7 @@ export function checkLine(a: CheckAnswer): string {
     a.basis.logSize,
     a.basis.analysis,
     a.basis.checkedAt,
+    a.basis.quality,
   ]);
 }
 
@@ -24,7 +25,7 @@ export function checkLine(a: CheckAnswer): string {
  * the platform's hottest path, so each costs one hash update in memory; every window
  * (10 s by default) the ledger appends one `check_digest` entry per member that checked,
  * its subject `checks/<count>/<first>/<last>` and its digest HMAC-SHA-256 over the lines
- * `[token, verdict, score, policy version, log size, analysis run, checked at (ms)]`
+ * `[token, verdict, score, policy version, log size, analysis run, checked at (ms), quality weights version]`
  * (RFC 8785) in the order answered: the answer and everything it was computed from
  * (CheckBasis), so that the platform can deny neither, and an auditor who holds a
  * member's answers can recompute each one from the log.

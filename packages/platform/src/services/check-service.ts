@@ -1,8 +1,10 @@
 import { currentHolder, reassignedWords } from '@credence/core/holders/current-holder';
 import { type Assessment, assess, raiseForRing } from '@credence/core/risk/policy';
+import { memberWeight } from '@credence/core/risk/quality';
 import type { AnalysisService, TokenRank, TokenRing } from './analysis.js';
 import type { CheckView } from './check-view.js';
 import type { PolicyService } from './policy-service.js';
+import type { QualityService } from './quality.js';
 
 /**
  * What an answer was computed from, so that an auditor can recompute it (issue 11): the
@@ -15,6 +17,8 @@ export interface CheckBasis {
   readonly analysis: number | null;
   /** Epoch milliseconds. */
   readonly checkedAt: number;
+  /** The version of the contributors' quality weights it was scored with (issue 17); null before any. */
+  readonly quality: number | null;
 }
 
 export interface CheckAnswer extends Assessment {
@@ -40,6 +44,7 @@ export class CheckService {
     private readonly view: CheckView,
     private readonly policies: PolicyService,
     private readonly analysis?: AnalysisService,
+    private readonly quality?: QualityService,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -48,15 +53,18 @@ export class CheckService {
     if (after !== undefined && after > this.view.watermark) await this.view.reach(after);
     const { version, policy } = this.policies.get();
     const now = this.now();
+    const weights = this.quality?.current();
+    const weightOf = (member: string) => memberWeight(weights, member);
     const basis: CheckBasis = {
       logSize: this.view.logSize,
       analysis: this.analysis?.current()?.id ?? null,
       checkedAt: now,
+      quality: weights?.version ?? null,
     };
     return tokens.map((token) => {
       const flagged = this.view.lookup(token);
       const { stats, earlier } = currentHolder(flagged?.stats ?? [], flagged?.reassignedAt);
-      const scored = assess(policy, flagged?.kind, stats, now);
+      const scored = assess(policy, flagged?.kind, stats, now, weightOf);
       // What was left out for an earlier holder is said last (issue 12).
       const given =
         flagged?.reassignedAt === undefined || earlier === 0

@@ -15,6 +15,8 @@ import { PlatformError } from '../domain/errors.js';
 import type { NewOutcome, OutcomeRows, OutcomeStatus } from '../storage/sql/outcomes.js';
 import type { Store } from '../storage/store.js';
 import type { CheckAnswer, CheckService } from './check-service.js';
+import type { PolicyService } from './policy-service.js';
+import type { QualityService } from './quality.js';
 
 const VERDICTS: readonly Verdict[] = ['clear', 'suspicious', 'fraud'];
 const ID_VERSION = 1;
@@ -40,7 +42,10 @@ export class CheckIds {
       .subarray(0, MAC_BYTES);
   }
 
-  make(member: string, answer: Pick<CheckAnswer, 'token' | 'verdict' | 'basis'>): string {
+  make(
+    member: string,
+    answer: Pick<CheckAnswer, 'token' | 'verdict'> & { basis: { checkedAt: number } },
+  ): string {
     const verdict = VERDICTS.indexOf(answer.verdict);
     const at = answer.basis.checkedAt;
     const bytes = new Uint8Array(8 + MAC_BYTES);
@@ -171,6 +176,8 @@ export class OutcomeService {
     private readonly store: Store,
     private readonly checks: CheckService,
     private readonly ids: CheckIds,
+    private readonly policies: PolicyService,
+    private readonly quality: QualityService,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -257,7 +264,14 @@ export class OutcomeService {
         at,
       };
     });
-    return this.store.recordOutcomes(memberId, kept, now);
+    const { version, policy } = this.policies.get();
+    const statuses = await this.store.recordOutcomes(memberId, kept, now, {
+      version,
+      rule: policy.quality,
+    });
+    // Checks here follow a new version of the weights at once.
+    await this.quality.refresh();
+    return statuses;
   }
 
   async summary(): Promise<OutcomeSummary> {

@@ -20,7 +20,8 @@ export const AUDIT_COUNTS = `(SELECT count(*) FROM reports) AS reports,
                 (SELECT count(*) FROM alerts) AS alerts,
                 (SELECT count(*) FROM policies) AS policies,
                 (SELECT count(*) FROM analysis_runs) AS analyses,
-                (SELECT count(*) FROM outcomes) AS outcomes`;
+                (SELECT count(*) FROM outcomes) AS outcomes,
+                (SELECT count(*) FROM quality_weights) AS "qualityWeights"`;
 
 export const AUDIT_TABLES = [
   'token-stats',

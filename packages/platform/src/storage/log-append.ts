@@ -249,7 +249,7 @@ export function credentialEntries(
  * table (the policy; the kept result's SHA-256), which the audit reads and checks there.
  */
 export function tableEventEntry(
-  kind: 'policy_change' | 'analysis',
+  kind: 'policy_change' | 'analysis' | 'quality_weights',
   memberId: string,
   subject: string,
   at: number,
@@ -382,12 +382,22 @@ export interface AuditRows {
   readonly records: ReadonlyMap<number, string>;
   readonly policies: ReadonlyMap<number, unknown>;
   readonly analyses: ReadonlyMap<number, string>;
+  /** Versions of the quality weights, as the quality_weights table holds them (JSON). */
+  readonly qualities: ReadonlyMap<number, string>;
 }
 
 export const memberKey = (member: string, id: string) => `${member}\u0000${id}`;
 
 /** Where the store keeps what an entry's digest is of, one place per kind of entry. */
-type AuditSource = 'reports' | 'links' | 'scripts' | 'alerts' | 'policies' | 'analyses' | 'records';
+type AuditSource =
+  | 'reports'
+  | 'links'
+  | 'scripts'
+  | 'alerts'
+  | 'policies'
+  | 'analyses'
+  | 'qualities'
+  | 'records';
 
 const SOURCE_OF_RECORD = {
   report: 'reports',
@@ -398,13 +408,15 @@ const SOURCE_OF_RECORD = {
 } as const satisfies Record<EntryRecordType, AuditSource>;
 
 /**
- * The place of an entry's record: the one its declared record type names, but for the two
- * events kept in tables of their own: a policy's row in `policies`, a run's kept result.
+ * The place of an entry's record: the one its declared record type names, but for the
+ * events kept in tables of their own: a policy's row in `policies`, a run's kept result,
+ * a version of the quality weights in `quality_weights` (the rows the platform reads).
  */
 function auditSource(kind: string): AuditSource | undefined {
   if (!isLogEntryKind(kind)) return undefined;
   if (kind === 'policy_change') return 'policies';
   if (kind === 'analysis') return 'analyses';
+  if (kind === 'quality_weights') return 'qualities';
   const record = entryKind(kind).record;
   return record === undefined ? undefined : SOURCE_OF_RECORD[record];
 }
@@ -447,6 +459,11 @@ export function auditRecordOf(e: AuditSubject, rows: AuditRows): AuditRecord | n
       const body = id === undefined ? undefined : rows.analyses.get(Number(id));
       return body === undefined ? null : { type: 'event', record: analysisRecord(body) };
     }
+    case 'qualities': {
+      const version = /^quality\/(\d+)$/.exec(e.subject)?.[1];
+      const body = version === undefined ? undefined : rows.qualities.get(Number(version));
+      return body === undefined ? null : { type: 'event', record: JSON.parse(body) as unknown };
+    }
     case 'records': {
       const text = rows.records.get(e.index);
       return text === undefined ? null : { type: 'event', record: JSON.parse(text) as unknown };
@@ -465,9 +482,10 @@ export function auditWants(entries: readonly AuditSubject[]): {
   records: number[];
   policies: number[];
   analyses: number[];
+  qualities: number[];
 } {
   const by = (source: AuditSource) => entries.filter((e) => auditSource(e.kind) === source);
-  const numbered = (source: 'policies' | 'analyses', prefix: string) =>
+  const numbered = (source: 'policies' | 'analyses' | 'qualities', prefix: string) =>
     by(source)
       .map((e) => (e.subject.startsWith(prefix) ? Number(e.subject.slice(prefix.length)) : NaN))
       .filter((n) => Number.isSafeInteger(n));
@@ -479,5 +497,6 @@ export function auditWants(entries: readonly AuditSubject[]): {
     records: by('records').map((e) => e.index),
     policies: numbered('policies', 'policy/'),
     analyses: numbered('analyses', 'analysis/'),
+    qualities: numbered('qualities', 'quality/'),
   };
 }

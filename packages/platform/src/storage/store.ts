@@ -1,6 +1,7 @@
 import type { AuditRecord } from '@credence/core/log/audit-records';
 import type { LogEntry } from '@credence/core/log/entries';
 import type { NodeId } from '@credence/core/merkle/tree-builder';
+import type { QualityRule, QualityWeights } from '@credence/core/risk/quality';
 import type { CaseItemKind } from '@credence/core/wire/cases';
 import type {
   Alert,
@@ -335,11 +336,18 @@ export interface OutcomeStore {
   /** Tokens among these that the member watches. */
   outcomesWatched(memberId: string, tokens: readonly string[]): Promise<Set<string>>;
   /** Keeps and logs the member's new outcomes in one transaction; repeats are duplicates. */
+  /**
+   * …and, when they change any contributor's quality weight under the policy's rule, a
+   * new version of the weights, kept and logged in the same transaction.
+   */
   recordOutcomes(
     memberId: string,
     outcomes: readonly NewOutcome[],
     at: number,
+    policy: { readonly version: number; readonly rule: QualityRule },
   ): Promise<OutcomeStatus[]>;
+  /** The latest version of the quality weights, unless it is `known`. */
+  latestQuality(known?: number): Promise<QualityWeights | undefined>;
   outcomeRows(): Promise<OutcomeRows>;
 }
 

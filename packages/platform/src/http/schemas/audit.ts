@@ -32,6 +32,7 @@ export const auditCountsAnswer = {
     'policies',
     'analyses',
     'outcomes',
+    'qualityWeights',
   ],
   properties: {
     reports: { type: 'integer' },
@@ -42,6 +43,7 @@ export const auditCountsAnswer = {
     policies: { type: 'integer' },
     analyses: { type: 'integer' },
     outcomes: { type: 'integer' },
+    qualityWeights: { type: 'integer' },
   },
 } as const;
 

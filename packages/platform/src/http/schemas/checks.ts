@@ -94,11 +94,16 @@ export const checkAnswer = {
       type: 'object',
       description:
         'what the answer was computed from, for an auditor to recompute it: the summary is what the logged reports and retractions below logSize say, the ring what analysis run `analysis` kept, the score the policy of policyVersion at checkedAt',
-      required: ['logSize', 'analysis', 'checkedAt'],
+      required: ['logSize', 'analysis', 'checkedAt', 'quality'],
       properties: {
         logSize: { type: 'integer' },
         analysis: { type: ['integer', 'null'] },
         checkedAt: { type: 'string', format: 'date-time' },
+        quality: {
+          type: ['integer', 'null'],
+          description:
+            "the version of the contributors' quality weights the score used (docs/outcomes.md); null before any",
+        },
       },
     },
   },

@@ -133,7 +133,15 @@ export function* auditRecords(entries: readonly AuditSubject[]): Step<(AuditReco
       'bigint',
     )).map((r) => [r.id, r.body]),
   );
-  const rows = { reports, links, scripts, alerts, records, policies, analyses };
+  const qualities = new Map(
+    (yield* byIndex<{ version: number | string; body: string }>(
+      'SELECT version, body FROM quality_weights',
+      'version',
+      want.qualities,
+      'bigint',
+    )).map((r) => [Number(r.version), r.body]),
+  );
+  const rows = { reports, links, scripts, alerts, records, policies, analyses, qualities };
   return entries.map((e) => auditRecordOf(e, rows));
 }
 

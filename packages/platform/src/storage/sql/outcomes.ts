@@ -1,8 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { encodeBase64url } from '@credence/core/encoding/base64url';
+import {
+  type QualityRule,
+  type QualityWeights,
+  weightsDiffer,
+  weightsOf,
+} from '@credence/core/risk/quality';
 import type { AmountBand } from '@credence/core/wire/amount-band';
 import type { Outcome } from '@credence/core/wire/outcomes';
-import { eventEntry } from '../log-append.js';
+import { eventEntry, tableEventEntry } from '../log-append.js';
 import { all, append, dialect, get, inList, run, type Step } from './steps.js';
 
 /**
@@ -52,6 +58,8 @@ export function* recordOutcomes(
   memberId: string,
   outcomes: readonly NewOutcome[],
   now: number,
+  /** The policy in force, whose rule weighs the contributors. */
+  policy: { readonly version: number; readonly rule: QualityRule },
 ): Step<OutcomeStatus[]> {
   if ((yield* dialect()) === 'postgres') yield* run('LOCK TABLE outcomes IN EXCLUSIVE MODE');
   let next =
@@ -102,7 +110,74 @@ export function* recordOutcomes(
     statuses.push({ status: 'recorded', id });
   }
   yield* append(entries);
+  if (entries.length > 0) yield* reweigh(memberId, now, policy);
   return statuses;
+}
+
+/**
+ * The contributors' judgements as the store holds them now (core/risk/quality.ts): for
+ * each member's latest outcome about a token (the highest id: log order), every other
+ * member with a standing report naming the token, once.
+ */
+function* judgements(): Step<Map<string, { outcomes: number; falsePositives: number }>> {
+  const rows = yield* all<{ member_id: string; n: number | string; f: number | string }>(
+    `SELECT c.member_id, COUNT(*) AS n, SUM(CASE WHEN l.outcome = 'false_positive' THEN 1 ELSE 0 END) AS f
+     FROM (
+       SELECT o.member_id, o.token, o.outcome FROM (
+         SELECT o.*, ROW_NUMBER() OVER (PARTITION BY o.member_id, o.token ORDER BY o.id DESC) AS rn
+         FROM outcomes o
+       ) o WHERE o.rn = 1
+     ) l
+     JOIN (
+       SELECT DISTINCT e.token, e.member_id FROM report_entities e
+       JOIN reports r ON r.member_id = e.member_id AND r.id = e.report_id
+       WHERE r.retracted_at IS NULL
+     ) c ON c.token = l.token AND c.member_id <> l.member_id
+     GROUP BY c.member_id`,
+  );
+  return new Map(
+    rows.map((r) => [r.member_id, { outcomes: Number(r.n), falsePositives: Number(r.f) }]),
+  );
+}
+
+/** The latest version of the quality weights, if any was kept. */
+export function* latestQuality(known?: number): Step<QualityWeights | undefined> {
+  const row = yield* get<{ version: number | string; body: string }>(
+    'SELECT version, body FROM quality_weights ORDER BY version DESC LIMIT 1',
+  );
+  if (row === undefined || Number(row.version) === known) return undefined;
+  return JSON.parse(row.body) as QualityWeights;
+}
+
+/**
+ * After outcomes: the weights again, and a new version (kept and logged, in the outcomes'
+ * transaction) when any member's weight changed. Versions are max + 1: the outcomes' table
+ * lock already makes their writers take turns.
+ */
+function* reweigh(
+  memberId: string,
+  now: number,
+  policy: { readonly version: number; readonly rule: QualityRule },
+): Step<void> {
+  const latest = yield* latestQuality();
+  const members = weightsOf(policy.rule, yield* judgements());
+  if (!weightsDiffer(latest?.members, members)) return;
+  const weights: QualityWeights = {
+    version: (latest?.version ?? 0) + 1,
+    policyVersion: policy.version,
+    rule: { floor: policy.rule.floor, prior: policy.rule.prior },
+    members,
+  };
+  yield* run(
+    'INSERT INTO quality_weights (version, body, created_at) VALUES (?, ?, ?)',
+    weights.version,
+    JSON.stringify(weights),
+    now,
+  );
+  // The row is the record the entry's digest is of (the audit reads it there).
+  yield* append([
+    tableEventEntry('quality_weights', memberId, `quality/${weights.version}`, now, weights),
+  ]);
 }
 
 /** What the platform's measures of outcomes are computed from (services/outcomes.ts). */

@@ -212,6 +212,7 @@ const MIGRATIONS: readonly { readonly version: string; readonly sql: (t: Ddl) =>
     sql: (t) => `
       CREATE TABLE outcomes (id ${t.big} PRIMARY KEY, member_id TEXT NOT NULL, token TEXT NOT NULL, outcome TEXT NOT NULL, basis TEXT NOT NULL, verdict TEXT, checked_at ${t.big}, amount TEXT, categories INTEGER NOT NULL, at ${t.big} NOT NULL, created_at ${t.big} NOT NULL, UNIQUE (member_id, token, outcome));
       CREATE INDEX outcomes_token ON outcomes (token, outcome);
+      CREATE TABLE quality_weights (version ${t.big} PRIMARY KEY, body TEXT NOT NULL, created_at ${t.big} NOT NULL);
     `,
   },
 ];

@@ -1,5 +1,6 @@
 import type { AuditRecord } from '@credence/core/log/audit-records';
 import type { LogEntry } from '@credence/core/log/entries';
+import type { QualityRule, QualityWeights } from '@credence/core/risk/quality';
 import type { CaseItemKind } from '@credence/core/wire/cases';
 import type {
   Alert,
@@ -396,8 +397,13 @@ export abstract class SqlStore {
     memberId: string,
     items: readonly outcomes.NewOutcome[],
     at: number,
+    policy: { readonly version: number; readonly rule: QualityRule },
   ): Promise<outcomes.OutcomeStatus[]> {
-    return this.transaction(outcomes.recordOutcomes(memberId, items, at));
+    return this.transaction(outcomes.recordOutcomes(memberId, items, at, policy));
+  }
+
+  latestQuality(known?: number): Promise<QualityWeights | undefined> {
+    return this.autocommit(outcomes.latestQuality(known));
   }
 
   outcomeRows(): Promise<outcomes.OutcomeRows> {
