@@ -418,8 +418,33 @@ describe.skipIf(CHROMIUM === undefined)('the dashboard in Chromium', () => {
     expect(await page.locator('[data-testid=members] tbody tr').count()).toBeGreaterThan(8);
     await page.waitForSelector('[data-testid=evaluations]');
     await shot(page, 'operator-members');
+    // bank-b finds a number bank-a reported to be a false positive (docs/outcomes.md): the
+    // health view measures it, and bank-a's weight falls.
+    const { kind, value } = reportedIdentifier(demo, 'bank-a');
+    const checked = spawnSync(
+      process.execPath,
+      [BIN, 'member', 'check', '--config', demo.config('bank-b'), '--kind', kind, value, '--json'],
+      { encoding: 'utf8' },
+    );
+    expect(checked.status, checked.stderr).toBe(0);
+    const [answer] = JSON.parse(checked.stdout) as { checkId: string; verdict: string }[];
+    expect(answer?.verdict).not.toBe('clear');
+    const outcome = spawnSync(
+      process.execPath,
+      [BIN, 'member', 'outcome', 'false_positive', value, '--kind', kind].concat([
+        '--check-id',
+        answer?.checkId as string,
+        '--config',
+        demo.config('bank-b'),
+      ]),
+      { encoding: 'utf8' },
+    );
+    expect(outcome.status, outcome.stderr).toBe(0);
     await page.click('nav >> text=Health');
     await page.waitForSelector('[data-testid=tile-log]');
+    await page.waitForSelector('[data-testid=tile-precision]');
+    expect(await page.textContent('[data-testid=precision-by-type]')).toContain('bank');
+    expect(await page.textContent('[data-testid=quality-weights]')).toMatch(/bank-a\s*0\.91/);
     expect(
       Number((await page.textContent('[data-testid=tile-log] .tile-value'))?.replace(/,/g, '')),
     ).toBeGreaterThan(100);

@@ -16,6 +16,7 @@ import { rankOwnIdentifiers } from '@credence/member/rank';
 import { submitFile } from '@credence/member/submit';
 import { watchFile } from '@credence/member/watch';
 import { Witness } from '@credence/member/witness';
+import { demoOutcomes } from './demo-outcomes.js';
 import { memberConfigFile, type WorldMember } from './demo-setup.js';
 import { existsSync, readJson } from './files.js';
 import { type Progress, progress } from './progress.js';
@@ -76,12 +77,18 @@ async function writeWatchFile(links: string, out: string): Promise<number> {
   return seen.size;
 }
 
-/** Picks, among identifiers of the demo's rings and customers, one of each verdict. */
+/**
+ * Picks, among identifiers of the demo's rings and customers, one of each verdict; and
+ * bank-a says what it did with the answers that warned it (demo-outcomes.ts).
+ */
 async function exampleChecks(
   configFile: string,
   truth: { rings: { identifiers: Record<string, string[]> }[] },
   customers: string,
-): Promise<IdentifierCheck[]> {
+): Promise<{
+  examples: IdentifierCheck[];
+  outcomes: { recorded: number; falsePositives: number };
+}> {
   // Fraud and suspicious from the rings' identifiers; clear from bank-a's own customers
   // (a ring's identifier nobody reported is clear too, but would make a poor example).
   const candidates: { kind: string; value: string; customer: boolean }[] = [];
@@ -106,9 +113,13 @@ async function exampleChecks(
     const [rings, customers] = [await check(false), await check(true)];
     const pick = (checks: IdentifierCheck[], verdict: string) =>
       checks.find((c) => c.answer.verdict === verdict && c.identifier.kind !== 'domain');
-    return [pick(rings, 'fraud'), pick(rings, 'suspicious'), pick(customers, 'clear')].filter(
-      (c): c is IdentifierCheck => c !== undefined,
-    );
+    const inRings = new Set(truth.rings.flatMap((r) => Object.values(r.identifiers).flat()));
+    return {
+      examples: [pick(rings, 'fraud'), pick(rings, 'suspicious'), pick(customers, 'clear')].filter(
+        (c): c is IdentifierCheck => c !== undefined,
+      ),
+      outcomes: await demoOutcomes(session, [...customers, ...rings], inRings),
+    };
   } finally {
     await session.close();
   }
@@ -436,7 +447,7 @@ export async function showBankA(
     join(world, 'members', members[0]?.id ?? 'bank-a', f),
   );
   await rankAndSay(bankA, bankAFiles, say);
-  const examples = await exampleChecks(
+  const { examples, outcomes } = await exampleChecks(
     bankA,
     readJson(join(world, 'truth.json')) as { rings: { identifiers: Record<string, string[]> }[] },
     join(data, 'members', members[0]?.id ?? 'bank-a', 'watchlist.txt'),
@@ -446,6 +457,10 @@ export async function showBankA(
   for (const c of examples)
     say(
       `  ${cli} member check --config ${bankA} --kind ${c.identifier.kind} ${shellQuote(c.identifier.value)}   # ${c.answer.verdict}`,
+    );
+  if (outcomes.recorded > 0)
+    say(
+      `\nbank-a said what it did with ${outcomes.recorded} answers that warned it (accounts frozen, card payments held${outcomes.falsePositives > 0 ? `, ${outcomes.falsePositives} false positive${outcomes.falsePositives === 1 ? '' : 's'} about its own customers` : ''}): warning precision and contributors' weights in ${cli} outcomes --config ${data}/operator.json, and the operator's dashboard.`,
     );
   const look = whereToLook(data, world, bankA, platformUrl);
   const width = Math.max(...look.map(([what]) => what.length));

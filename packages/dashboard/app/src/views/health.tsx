@@ -1,3 +1,5 @@
+import type { QualityWeights } from '@credence/core/risk/quality';
+import type { OutcomeSummary, Precision } from '@credence/core/wire/outcomes';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { useI18n } from '../i18n.js';
@@ -18,6 +20,130 @@ interface HealthAnswer {
   readonly ingested: Readonly<Record<string, number>>;
   readonly backgroundFailures: Readonly<Record<string, number>>;
   readonly process: { uptimeSeconds: number; rssBytes: number };
+  readonly outcomes: OutcomeSummary;
+  readonly quality: QualityWeights | null;
+}
+
+const percent = (p: Precision) =>
+  p.precision === null ? '–' : `${(100 * p.precision).toFixed(1)} %`;
+
+/** A table of precision by one key (category or member type). */
+function PrecisionTable(props: {
+  caption: string;
+  head: string;
+  rows: readonly (Precision & { key: string })[];
+  testid: string;
+}) {
+  const { t } = useI18n();
+  return (
+    <table data-testid={props.testid}>
+      <caption>{props.caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{props.head}</th>
+          <th scope="col">{t('health.warnings')}</th>
+          <th scope="col">{t('health.falsePositives')}</th>
+          <th scope="col">{t('health.precision')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((r) => (
+          <tr key={r.key}>
+            <td>{r.key}</td>
+            <td>{r.warnings}</td>
+            <td>{r.falsePositives}</td>
+            <td>{percent(r)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** What members did with answers and alerts (docs/outcomes.md), and the weights it gives. */
+function OutcomesPanel({ outcomes, quality }: Pick<HealthAnswer, 'outcomes' | 'quality'>) {
+  const { t } = useI18n();
+  const none = Object.keys(outcomes.outcomes).length === 0;
+  const yuan = (n: number) => n.toLocaleString();
+  return (
+    <div class="panel" data-testid="outcomes">
+      <h3>{t('health.outcomes')}</h3>
+      <p>{t('health.outcomesLead')}</p>
+      {none ? (
+        <p>{t('health.noOutcomes')}</p>
+      ) : (
+        <>
+          <div class="tiles">
+            <Tile
+              value={percent(outcomes.precision)}
+              label={t('health.precision')}
+              testid="tile-precision"
+            />
+            <Tile value={outcomes.precision.warnings} label={t('health.warnings')} />
+            <Tile value={outcomes.missed} label={t('health.missed')} />
+            <Tile value={outcomes.timeToFreeze.medianHours ?? '–'} label={t('health.toFreeze')} />
+          </div>
+          <PrecisionTable
+            caption={t('health.byCategory')}
+            head={t('health.category')}
+            rows={outcomes.precision.byCategory.map((c) => ({ ...c, key: c.category }))}
+            testid="precision-by-category"
+          />
+          <PrecisionTable
+            caption={t('health.byMemberType')}
+            head={t('health.memberType')}
+            rows={outcomes.precision.byMemberType.map((c) => ({ ...c, key: c.memberType }))}
+            testid="precision-by-type"
+          />
+          {outcomes.amounts.length > 0 && (
+            <dl class="facts">
+              {outcomes.amounts.map((a) => (
+                <>
+                  <dt>{a.outcome}</dt>
+                  <dd>
+                    {Object.entries(a.bands)
+                      .map(([band, n]) => `${n} × ${band}`)
+                      .join(' · ')}{' '}
+                    (
+                    {t('health.amountRange', {
+                      lo: yuan(a.atLeastCny),
+                      hi: a.atMostCny === null ? t('health.more') : `¥${yuan(a.atMostCny)}`,
+                    })}
+                    )
+                  </dd>
+                </>
+              ))}
+            </dl>
+          )}
+        </>
+      )}
+      {quality === null ? (
+        <p>{t('health.noQuality')}</p>
+      ) : (
+        <table data-testid="quality-weights">
+          <caption>{t('health.quality', { v: quality.version })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('health.member')}</th>
+              <th scope="col">{t('health.weight')}</th>
+              <th scope="col">{t('health.judged')}</th>
+              <th scope="col">{t('health.falsePositives')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {Object.entries(quality.members).map(([member, q]) => (
+              <tr key={member}>
+                <td class="mono">{member}</td>
+                <td>{q.weight.toFixed(2)}</td>
+                <td>{q.outcomes}</td>
+                <td>{q.falsePositives}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
 }
 
 /** The platform's health and main metrics, and the policy's versions (this API process). */
@@ -74,6 +200,7 @@ export function HealthView() {
           <dd>{Math.round(data.process.uptimeSeconds / 60)} min</dd>
         </dl>
       </div>
+      <OutcomesPanel outcomes={data.outcomes} quality={data.quality} />
       <div class="panel">
         <h3>{t('health.versions')}</h3>
         {data.policy.versions.length === 0 && <p>{t('health.defaultPolicy')}</p>}
