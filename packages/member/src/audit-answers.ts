@@ -14,6 +14,7 @@ import { memberWeight, type QualityWeights } from '@credence/core/risk/quality';
 import {
   reportFigures,
   reportTokens,
+  riskTokens,
   type StatsFigures,
   type TokenStats,
   widen,
@@ -111,12 +112,15 @@ export class AnswerLedger {
       const r = record.report;
       const named = reportTokens(r.entities).filter((e) => this.tokens.has(e.token));
       if (named.length === 0) return;
+      // A victim's own identifiers take no risk: they are no mention of the token.
+      const atRisk = new Set(riskTokens(r.type as ReportType, r.entities).map((e) => e.token));
       if (entry.kind === 'retraction') {
         this.retracted.set(`${entry.member}/${r.id}`, { index, time: Date.parse(entry.time) });
         return;
       }
       for (const e of named) {
         if (!this.kinds.has(e.token)) this.kinds.set(e.token, e.kind);
+        if (!atRisk.has(e.token)) continue;
         const list = this.mentions.get(e.token) ?? [];
         list.push({
           index,

@@ -7,8 +7,9 @@ import {
   type QualityWeights,
   weightsOf,
 } from '@credence/core/risk/quality';
-import { reportTokens } from '@credence/core/risk/token-summary';
+import { riskTokens } from '@credence/core/risk/token-summary';
 import { canonicalJson } from '@credence/core/signing/canonical-json';
+import type { ReportType } from '@credence/core/wire/vocabulary';
 
 const judged = (q: { outcomes: number; falsePositives: number }) =>
   `${q.outcomes} time${q.outcomes === 1 ? '' : 's'}, ${q.falsePositives} false positive${q.falsePositives === 1 ? '' : 's'}`;
@@ -39,7 +40,7 @@ export class QualityReplay {
   take(index: number, entry: LogEntry, record: AuditRecord): void {
     if (record.type === 'report' && (entry.kind === 'report' || entry.kind === 'retraction')) {
       const step = entry.kind === 'report' ? 1 : -1;
-      for (const e of reportTokens(record.report.entities)) {
+      for (const e of riskTokens(record.report.type as ReportType, record.report.entities)) {
         const members = this.standing.get(e.token) ?? new Map<string, number>();
         const n = (members.get(entry.member) ?? 0) + step;
         if (n > 0) members.set(entry.member, n);

@@ -9,10 +9,11 @@ import { type LogEntry, recordDigest } from '@credence/core/log/entries';
 import {
   reportFigures,
   reportTokens,
+  riskTokens,
   type StatsFigures,
   widen,
 } from '@credence/core/risk/token-summary';
-import type { Category } from '@credence/core/wire/vocabulary';
+import type { Category, ReportType } from '@credence/core/wire/vocabulary';
 import { applyKeyEvent, type KeyRow } from './audit-keys.js';
 import { type PlatformEndpoint, platformRequest } from './platform-client.js';
 
@@ -142,12 +143,12 @@ export class LoggedState {
       }
       addEntityRow(d, { report: r.id, role: e.role, kind: e.kind, keyId: e.keyId, member });
     }
-    const named = reportTokens(r.entities);
-    for (const e of named)
+    for (const e of reportTokens(r.entities))
       if (!this.tokens.has(e.token)) this.tokens.set(e.token, { kind: e.kind, keyId: e.keyId });
     if (r.retractedAt !== null) return;
     const figures = reportFigures({ category: r.category as Category, occurredAt: r.occurredAt });
-    for (const e of named) {
+    // Only the tokens it holds at risk: a victim's own identifiers take no risk.
+    for (const e of riskTokens(r.type as ReportType, r.entities)) {
       let rows = this.stats.get(e.token);
       if (rows === undefined) {
         rows = [];

@@ -73,14 +73,15 @@ export function describeIngestion(subject: StoreUnderTest) {
       ]);
       for (const r of results) expect(r.outcomes.every((o) => o.status === 'accepted')).toBe(true);
     }
-    // Every token was named by 2 forward, 2 backward reports of bank-a per round
-    // (its own and its neighbour's), and by 2 of bank-b.
+    // Every token was named by 2 forward, 2 backward reports of bank-a per round (its
+    // own and its neighbour's), and by 2 of bank-b; as the caller in half of them, and
+    // the victim's side takes no risk (issue 17): 2 of bank-a's count, 1 of bank-b's.
     const changes = await subject.store.changesSince(0, 100_000);
     const t5 = changes.filter((c) => c.token === tok(5)).at(-1);
     const count = (member: string) =>
       t5?.stats.filter((s) => s.memberId === member).reduce((n, s) => n + s.reports, 0);
-    expect(count('bank-a')).toBe(4 * rounds);
-    expect(count('bank-b')).toBe(2 * rounds);
+    expect(count('bank-a')).toBe(2 * rounds);
+    expect(count('bank-b')).toBe(rounds);
   });
 
   it("counts every standing report when a retraction races an ingest of the member's same token", async () => {
@@ -248,6 +249,46 @@ export function describeTokenStatistics(subject: StoreUnderTest) {
       retractedAt: T0 + 10,
       retractReason: 'false_positive',
     });
+  });
+
+  it("gives a victim's own identifiers no risk: known, not flagged, and a retraction recounts likewise", async () => {
+    // tok 2 is the victim of both reports; tok 3 the victim's own device in a victim's
+    // report (the victim's side), the suspect's in a confirmed case (at risk).
+    const device = (n: number, type: 'victim_report' | 'confirmed_fraud', ref: string) =>
+      report(ref, [1, 2], {
+        type,
+        contentHash: ref,
+        entities: [
+          ...report(ref, [1, 2]).entities,
+          { token: tok(n), kind: 'device_id', keyId: 'k1', role: 'device' },
+        ],
+      });
+    await subject.store.ingestReports(batch('bank-a', 'reports', 1), [
+      device(3, 'victim_report', 'v1'),
+    ]);
+    const state = async () => {
+      const changes = await subject.store.changesSince(0, 100);
+      return new Map(changes.map((c) => [c.token, c]));
+    };
+    let now = await state();
+    expect(now.get(tok(1))).toMatchObject({ flagged: true });
+    for (const n of [2, 3]) {
+      expect(now.get(tok(n))?.flagged, `tok ${n}`).toBe(false);
+      expect(now.get(tok(n))?.stats, `tok ${n}`).toEqual([]);
+    }
+    await subject.store.ingestReports(batch('bank-b', 'reports', 1), [
+      device(3, 'confirmed_fraud', 'c1'),
+    ]);
+    now = await state();
+    expect(now.get(tok(3))).toMatchObject({ flagged: true, stats: [{ memberId: 'bank-b' }] });
+    expect(now.get(tok(2))?.flagged).toBe(false);
+    // bank-a's retraction recounts its rows of every token the report named: none of the victim's.
+    const [v1] = await subject.store.listReports('bank-a', undefined, 1);
+    await subject.store.retractReport('bank-a', v1?.id as string, 'test', T0 + 1);
+    now = await state();
+    expect(now.get(tok(1))).toMatchObject({ stats: [{ memberId: 'bank-b' }] });
+    expect(now.get(tok(3))?.stats.map((s) => s.memberId)).toEqual(['bank-b']);
+    expect(now.get(tok(2))?.flagged).toBe(false);
   });
 }
 

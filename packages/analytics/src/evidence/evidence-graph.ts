@@ -1,4 +1,5 @@
 import { IDENTIFIER_KINDS, type IdentifierKind } from '@credence/core/identifiers/kinds';
+import { isVictimSide } from '@credence/core/risk/token-summary';
 import {
   CATEGORIES,
   type Category,
@@ -88,17 +89,8 @@ export interface NodeEvidence {
   roles: number;
 }
 
-/**
- * Roles a report gives the victim's side. In a victim's own report, the device and
- * address are the victim's (the report describes what happened on their phone); in a
- * member's detection or a confirmed case they are the suspect's.
- */
-const VICTIM_ROLES: ReadonlySet<EntityRole> = new Set(['victim', 'payer_account']);
-const OWN_EQUIPMENT: ReadonlySet<EntityRole> = new Set(['device', 'ip']);
-
-export function isVictimSide(type: ReportType, role: EntityRole): boolean {
-  return VICTIM_ROLES.has(role) || (type === 'victim_report' && OWN_EQUIPMENT.has(role));
-}
+/** Roles a report gives the victim's side (core/risk/token-summary.ts, shared with the summaries). */
+export { isVictimSide };
 
 const DAY_MS = 86_400_000;
 

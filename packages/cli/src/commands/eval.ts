@@ -14,6 +14,7 @@ import { type PlatformEndpoint, platformRequest } from '@credence/member/platfor
 import type { Command } from 'commander';
 import { evaluateWorldInProcess } from './eval-in-process.js';
 import { type Judgement, judge, type MemberData, type Policy, type Truth } from './eval-judge.js';
+import { describeOutcomeMeasure, type OutcomeMeasure, simulateOutcomes } from './eval-outcomes.js';
 import { existsSync, readJson } from './files.js';
 import { jsonLines, startDemo } from './start.js';
 
@@ -46,6 +47,8 @@ export interface EvalReport extends Judgement {
       readonly crossPairs: number;
     };
   };
+  /** Simulated outcomes against the truth (the pipeline only; eval-outcomes.ts). */
+  readonly outcomes?: OutcomeMeasure;
   readonly seconds: number;
 }
 
@@ -321,6 +324,27 @@ export async function evaluateWorld(options: {
     const story = campaignQuality(scripts, trueCampaign, { now });
     const plain = campaignQuality(scripts, trueCampaign, { now, formShare: 1 });
 
+    // Last: the outcomes move the contributors' weights, and so later answers.
+    say('acting on the warnings: outcomes against the truth');
+    const first = truth.members[0]?.id as string;
+    const memberConfig = readJson(join(options.data, 'members', first, 'member.json')) as {
+      platform: PlatformEndpoint;
+    };
+    const held = new Set<string>();
+    for (const d of data.values()) {
+      for (const r of d.reports) for (const e of r.entities) held.add(e.token);
+      for (const l of d.links) {
+        held.add(l.from.token);
+        held.add(l.to.token);
+      }
+    }
+    const outcomes = await simulateOutcomes({
+      member: memberConfig.platform,
+      operator,
+      tokens: [...held],
+      ringTokens: new Set(trueRings.flat()),
+    });
+
     return {
       path: 'pipeline',
       world: {
@@ -345,6 +369,7 @@ export async function evaluateWorld(options: {
           crossPairs: plain.crossPairs,
         },
       },
+      outcomes,
       seconds: (performance.now() - started) / 1000,
     };
   } finally {
@@ -539,6 +564,7 @@ export function formatEval(r: EvalReport): string {
       .join(
         ', ',
       )}; in-process on all members' files: ${r.inProcessRings} rings; ${r.seconds.toFixed(0)} s)`,
+    ...(r.outcomes === undefined ? [] : [describeOutcomeMeasure(r.outcomes)]),
   ].join('\n');
 }
 

@@ -33,6 +33,14 @@ export function describeOutcomes(s: Summary): string {
             ', ',
           )}; together ${yuan(a.atLeastCny)} to ${a.atMostCny === null ? 'more' : yuan(a.atMostCny)}`,
     ),
+    s.quality === null
+      ? "contributors' quality weights: every member weighs 1"
+      : `contributors' quality weights (version ${s.quality.version}): ${
+          Object.entries(s.quality.members)
+            .filter(([, q]) => q.weight < 1)
+            .map(([m, q]) => `${m} ${q.weight} (${q.falsePositives} false of ${q.outcomes})`)
+            .join(', ') || 'every member weighs 1'
+        }`,
   ];
   return lines.join('\n');
 }

@@ -1,4 +1,4 @@
-import { CATEGORIES, type Category, type ReportType } from '../wire/vocabulary.js';
+import { CATEGORIES, type Category, type EntityRole, type ReportType } from '../wire/vocabulary.js';
 
 /**
  * A token's summary (SPEC §6): per member and report type, how many reports name it,
@@ -63,6 +63,32 @@ export function reportTokens<E extends { readonly token: string }>(entities: rea
     out.push(e);
   }
   return out;
+}
+
+/**
+ * Roles a report gives the victim's side: the victim's own identifier and the account it
+ * paid from take no risk (docs/formats.md); in a victim's own report, the device and
+ * address are the victim's too (the report describes what happened on their phone),
+ * while in a member's detection or a confirmed case they are the suspect's. Joint
+ * analysis reads them as the victim's, and a token's summary leaves them out.
+ */
+const VICTIM_ROLES: ReadonlySet<string> = new Set<EntityRole>(['victim', 'payer_account']);
+const OWN_EQUIPMENT: ReadonlySet<string> = new Set<EntityRole>(['device', 'ip']);
+
+export function isVictimSide(type: ReportType, role: string): boolean {
+  return VICTIM_ROLES.has(role) || (type === 'victim_report' && OWN_EQUIPMENT.has(role));
+}
+
+/**
+ * The distinct tokens a report holds at risk: its entities but the victim's side. These,
+ * and only these, count into the tokens' summaries that checks are scored from (before
+ * issue 17 a victim's own number counted as reported, and was answered `suspicious`).
+ */
+export function riskTokens<E extends { readonly token: string; readonly role: string }>(
+  type: ReportType,
+  entities: readonly E[],
+): E[] {
+  return reportTokens(entities.filter((e) => !isVictimSide(type, e.role)));
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { QualityWeights } from '../risk/quality.js';
 import type { AmountBand } from './amount-band.js';
 
 /**
@@ -68,4 +69,6 @@ export interface OutcomeSummary {
     readonly atLeastCny: number;
     readonly atMostCny: number | null;
   }[];
+  /** The contributors' quality weights in force (risk/quality.ts); null before any version. */
+  readonly quality: QualityWeights | null;
 }

@@ -206,7 +206,6 @@ export function platformUi(deps: PlatformDeps, ui: PlatformUi, sessions: StoreSe
         policy: { version, versions: await deps.store.policyVersions() },
         // What members did with answers and alerts (docs/outcomes.md), and how that weighs them.
         outcomes: await deps.outcomes.summary(),
-        quality: (await deps.store.latestQuality()) ?? null,
         requests: byClass,
         checks: sum('credence_checks_total', 'verdict'),
         ingested: sum('credence_ingested_items_total', 'kind'),

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { decodeBase64url, encodeBase64url } from '@credence/core/encoding/base64url';
 import type { FieldFault } from '@credence/core/errors';
 import type { Verdict } from '@credence/core/risk/policy';
+import type { QualityWeights } from '@credence/core/risk/quality';
 import { AMOUNT_BANDS, type AmountBand } from '@credence/core/wire/amount-band';
 import { checkEventTime } from '@credence/core/wire/date-time';
 import {
@@ -101,7 +102,10 @@ const median = (values: readonly number[]): number | null => {
 };
 
 /** The measures of SPEC §6 from the outcome rows: pure, so that a test holds them to hand counts. */
-export function summarizeOutcomes(rows: OutcomeRows): OutcomeSummary {
+export function summarizeOutcomes(
+  rows: OutcomeRows,
+  quality: QualityWeights | null = null,
+): OutcomeSummary {
   const byCategory = new Map<string, [number, number]>();
   const byType = new Map<string, [number, number]>();
   let warnings = 0;
@@ -163,6 +167,7 @@ export function summarizeOutcomes(rows: OutcomeRows): OutcomeSummary {
       atLeastCny: a.lo,
       atMostCny: a.hi,
     })),
+    quality,
   };
 }
 
@@ -275,6 +280,6 @@ export class OutcomeService {
   }
 
   async summary(): Promise<OutcomeSummary> {
-    return summarizeOutcomes(await this.store.outcomeRows());
+    return summarizeOutcomes(await this.store.outcomeRows(), this.quality.current() ?? null);
   }
 }

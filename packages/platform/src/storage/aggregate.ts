@@ -1,7 +1,7 @@
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
 import {
   reportFigures,
-  reportTokens,
+  riskTokens,
   type StatsFigures,
   type TokenStats,
   widen,
@@ -22,12 +22,20 @@ export interface StatDelta extends StatsFigures {
   readonly type: ReportType;
 }
 
+/**
+ * SQL over `report_entities e` joined to `reports r`: the row holds its token at risk, not
+ * on the victim's side (core/risk/token-summary.ts, isVictimSide; a test holds the two
+ * to each other).
+ */
+export const AT_RISK_SQL =
+  "NOT (e.role IN ('victim', 'payer_account') OR (r.type = 'victim_report' AND e.role IN ('device', 'ip')))";
+
 /** Per (token, report type) of one member's new reports (core/risk/token-summary.ts). */
 export function statDeltas(reports: readonly IngestReport[]): StatDelta[] {
   const deltas = new Map<string, StatDelta>();
   for (const r of reports) {
     const figures = reportFigures(r);
-    for (const e of reportTokens(r.entities)) {
+    for (const e of riskTokens(r.type, r.entities)) {
       const key = `${e.token}\u0000${r.type}`;
       const d = deltas.get(key);
       deltas.set(key, {

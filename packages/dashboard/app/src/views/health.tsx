@@ -1,4 +1,3 @@
-import type { QualityWeights } from '@credence/core/risk/quality';
 import type { OutcomeSummary, Precision } from '@credence/core/wire/outcomes';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
@@ -21,7 +20,6 @@ interface HealthAnswer {
   readonly backgroundFailures: Readonly<Record<string, number>>;
   readonly process: { uptimeSeconds: number; rssBytes: number };
   readonly outcomes: OutcomeSummary;
-  readonly quality: QualityWeights | null;
 }
 
 const percent = (p: Precision) =>
@@ -61,8 +59,9 @@ function PrecisionTable(props: {
 }
 
 /** What members did with answers and alerts (docs/outcomes.md), and the weights it gives. */
-function OutcomesPanel({ outcomes, quality }: Pick<HealthAnswer, 'outcomes' | 'quality'>) {
+function OutcomesPanel({ outcomes }: Pick<HealthAnswer, 'outcomes'>) {
   const { t } = useI18n();
+  const { quality } = outcomes;
   const none = Object.keys(outcomes.outcomes).length === 0;
   const yuan = (n: number) => n.toLocaleString();
   return (
@@ -200,7 +199,7 @@ export function HealthView() {
           <dd>{Math.round(data.process.uptimeSeconds / 60)} min</dd>
         </dl>
       </div>
-      <OutcomesPanel outcomes={data.outcomes} quality={data.quality} />
+      <OutcomesPanel outcomes={data.outcomes} />
       <div class="panel">
         <h3>{t('health.versions')}</h3>
         {data.policy.versions.length === 0 && <p>{t('health.defaultPolicy')}</p>}

@@ -65,7 +65,7 @@ const precision = {
 
 export const outcomeSummary = {
   type: 'object',
-  required: ['outcomes', 'precision', 'missed', 'timeToFreeze', 'amounts'],
+  required: ['outcomes', 'precision', 'missed', 'timeToFreeze', 'amounts', 'quality'],
   properties: {
     outcomes: {
       type: 'object',
@@ -108,6 +108,38 @@ export const outcomeSummary = {
         medianHours: { type: ['number', 'null'] },
         frozenBeforeAnyReport: { type: 'integer' },
       },
+    },
+    quality: {
+      description:
+        "the contributors' quality weights in force (docs/outcomes.md): every member judged so far, with its counts; null before any version",
+      anyOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          required: ['version', 'policyVersion', 'rule', 'members'],
+          properties: {
+            version: { type: 'integer' },
+            policyVersion: { type: 'integer' },
+            rule: {
+              type: 'object',
+              required: ['floor', 'prior'],
+              properties: { floor: { type: 'number' }, prior: { type: 'number' } },
+            },
+            members: {
+              type: 'object',
+              additionalProperties: {
+                type: 'object',
+                required: ['weight', 'outcomes', 'falsePositives'],
+                properties: {
+                  weight: { type: 'number' },
+                  outcomes: { type: 'integer' },
+                  falsePositives: { type: 'integer' },
+                },
+              },
+            },
+          },
+        },
+      ],
     },
     amounts: {
       type: 'array',

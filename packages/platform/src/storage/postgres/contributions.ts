@@ -12,7 +12,14 @@ import type {
   ItemOutcome,
   LogAppend,
 } from '../../domain/types.js';
-import { distinctTokens, entitiesJson, recount, sealedJson, statDeltas } from '../aggregate.js';
+import {
+  AT_RISK_SQL,
+  distinctTokens,
+  entitiesJson,
+  recount,
+  sealedJson,
+  statDeltas,
+} from '../aggregate.js';
 import { BatchReusedError, newId } from '../ids.js';
 import {
   givenTokens,
@@ -191,11 +198,19 @@ export async function ingestReportsTx(
     ],
   );
   const seq = await runPgSteps(client, bumpSeq());
+  const atRisk = new Set(deltas.map((d) => d.token));
   const tokens = distinctTokens(accepted).sort((a, b) => (a.token < b.token ? -1 : 1));
   await client.query(
-    `INSERT INTO token_state (token, kind, key_id, seq, flagged) SELECT token, kind, key_id, $1, true FROM unnest($2::text[], $3::text[], $4::text[]) AS t(token, kind, key_id)
-   ON CONFLICT (token) DO UPDATE SET seq = excluded.seq, flagged = true`,
-    [seq, tokens.map((t) => t.token), tokens.map((t) => t.kind), tokens.map((t) => t.keyId)],
+    `INSERT INTO token_state (token, kind, key_id, seq, flagged) SELECT token, kind, key_id, $1, flagged FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[]) AS t(token, kind, key_id, flagged)
+   ON CONFLICT (token) DO UPDATE SET seq = excluded.seq, flagged = token_state.flagged OR excluded.flagged`,
+    [
+      seq,
+      tokens.map((t) => t.token),
+      tokens.map((t) => t.kind),
+      tokens.map((t) => t.keyId),
+      // A token named only on the victim's side is known, but not flagged (riskTokens).
+      tokens.map((t) => atRisk.has(t.token)),
+    ],
   );
   // Read after the sequence is taken (see ingestLinksOnce).
   const reassigned = await client.query<{ token: string; at: number }>(
@@ -374,7 +389,7 @@ export async function retractReportTx(
       occurred_at: number;
     }>(
       `SELECT DISTINCT e.token, r.id, r.type, r.category, r.occurred_at FROM report_entities e JOIN reports r ON r.member_id = e.member_id AND r.id = e.report_id
-     WHERE e.token = ANY($1::text[]) AND e.member_id = $2 AND r.retracted_at IS NULL`,
+     WHERE e.token = ANY($1::text[]) AND e.member_id = $2 AND r.retracted_at IS NULL AND ${AT_RISK_SQL}`,
       [tokens, memberId],
     )
   ).rows;

@@ -8,6 +8,7 @@ import {
 } from '@credence/core/risk/quality';
 import type { AmountBand } from '@credence/core/wire/amount-band';
 import type { Outcome } from '@credence/core/wire/outcomes';
+import { AT_RISK_SQL } from '../aggregate.js';
 import { eventEntry, tableEventEntry } from '../log-append.js';
 import { all, append, dialect, get, inList, run, type Step } from './steps.js';
 
@@ -131,7 +132,7 @@ function* judgements(): Step<Map<string, { outcomes: number; falsePositives: num
      JOIN (
        SELECT DISTINCT e.token, e.member_id FROM report_entities e
        JOIN reports r ON r.member_id = e.member_id AND r.id = e.report_id
-       WHERE r.retracted_at IS NULL
+       WHERE r.retracted_at IS NULL AND ${AT_RISK_SQL}
      ) c ON c.token = l.token AND c.member_id <> l.member_id
      GROUP BY c.member_id`,
   );

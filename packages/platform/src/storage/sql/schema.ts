@@ -1,3 +1,5 @@
+import { CATEGORIES } from '@credence/core/wire/vocabulary';
+import { AT_RISK_SQL } from '../aggregate.js';
 import type { Dialect } from './steps.js';
 
 /**
@@ -213,6 +215,24 @@ const MIGRATIONS: readonly { readonly version: string; readonly sql: (t: Ddl) =>
       CREATE TABLE outcomes (id ${t.big} PRIMARY KEY, member_id TEXT NOT NULL, token TEXT NOT NULL, outcome TEXT NOT NULL, basis TEXT NOT NULL, verdict TEXT, checked_at ${t.big}, amount TEXT, categories INTEGER NOT NULL, at ${t.big} NOT NULL, created_at ${t.big} NOT NULL, UNIQUE (member_id, token, outcome));
       CREATE INDEX outcomes_token ON outcomes (token, outcome);
       CREATE TABLE quality_weights (version ${t.big} PRIMARY KEY, body TEXT NOT NULL, created_at ${t.big} NOT NULL);
+    `,
+  },
+  {
+    // A victim's own identifiers take no risk (issue 17: outcomes showed victims' numbers
+    // answered `suspicious`): the summaries are made again from the reports that stand,
+    // counting only the entities at risk (core/risk/token-summary.ts, riskTokens), each
+    // report once per token, its category as its bit (the sum of distinct bits is their
+    // union); a token named only on the victim's side stays known but is not flagged.
+    version: '2026-12-06-03-victims-take-no-risk',
+    sql: () => `
+      DELETE FROM token_stats;
+      INSERT INTO token_stats (token, member_id, type, reports, first_seen, last_seen, categories)
+        SELECT e.token, r.member_id, r.type, COUNT(DISTINCT r.id), MIN(r.occurred_at), MAX(r.occurred_at),
+          SUM(DISTINCT CASE r.category ${CATEGORIES.map((c, i) => `WHEN '${c}' THEN ${2 ** i}`).join(' ')} ELSE 0 END)
+        FROM report_entities e JOIN reports r ON r.member_id = e.member_id AND r.id = e.report_id
+        WHERE r.retracted_at IS NULL AND ${AT_RISK_SQL}
+        GROUP BY e.token, r.member_id, r.type;
+      UPDATE token_state SET flagged = EXISTS (SELECT 1 FROM token_stats t WHERE t.token = token_state.token);
     `,
   },
 ];

@@ -12,7 +12,14 @@ import type {
   ItemOutcome,
   LogAppend,
 } from '../../domain/types.js';
-import { distinctTokens, entitiesJson, recount, sealedJson, statDeltas } from '../aggregate.js';
+import {
+  AT_RISK_SQL,
+  distinctTokens,
+  entitiesJson,
+  recount,
+  sealedJson,
+  statDeltas,
+} from '../aggregate.js';
 import { BatchReusedError, newId } from '../ids.js';
 import {
   givenTokens,
@@ -150,8 +157,8 @@ export class SqliteContributions {
       mergeTokenStatsSql('sqlite', 'VALUES (?, ?, ?, ?, ?, ?, ?)'),
     );
     const upsertState = this.db.prepare(`
-      INSERT INTO token_state (token, kind, key_id, seq, flagged) VALUES (?, ?, ?, ?, 1)
-      ON CONFLICT (token) DO UPDATE SET seq = excluded.seq, flagged = 1`);
+      INSERT INTO token_state (token, kind, key_id, seq, flagged) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (token) DO UPDATE SET seq = excluded.seq, flagged = max(flagged, excluded.flagged)`);
     return this.db.transaction((): IngestResult => {
       this.recordBatch(batch);
       const { outcomes, accepted } = sortReports(batch.batchId, reports, (ref) => {
@@ -185,7 +192,10 @@ export class SqliteContributions {
           alerts: 0,
           log: undefined,
         };
-      for (const d of statDeltas(accepted))
+      const deltas = statDeltas(accepted);
+      // A token named only on the victim's side is known, but not flagged (riskTokens).
+      const atRisk = new Set(deltas.map((d) => d.token));
+      for (const d of deltas)
         upsertStats.run(
           d.token,
           batch.memberId,
@@ -201,7 +211,7 @@ export class SqliteContributions {
       );
       const reassigned: Record<string, number> = {};
       for (const t of distinctTokens(accepted)) {
-        upsertState.run(t.token, t.kind, t.keyId, seq);
+        upsertState.run(t.token, t.kind, t.keyId, seq, atRisk.has(t.token) ? 1 : 0);
         const at = latest.get(t.token)?.at;
         if (at !== null && at !== undefined) reassigned[t.token] = at;
       }
@@ -360,7 +370,7 @@ export class SqliteContributions {
         { type: ReportType; category: Category; occurred_at: number }
       >(
         `SELECT DISTINCT r.id, r.type, r.category, r.occurred_at FROM report_entities e JOIN reports r ON r.member_id = e.member_id AND r.id = e.report_id
-         WHERE e.token = ? AND e.member_id = ? AND r.retracted_at IS NULL`,
+         WHERE e.token = ? AND e.member_id = ? AND r.retracted_at IS NULL AND ${AT_RISK_SQL}`,
       );
       const clear = this.db.prepare('DELETE FROM token_stats WHERE token = ? AND member_id = ?');
       const insert = this.db.prepare(INSERT_TOKEN_STATS);
