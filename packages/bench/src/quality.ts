@@ -221,3 +221,50 @@ export const COMPARISON_HEAD = [
   '| seed | scale | world | path | rings found / true | ring F1 | unreported | of them a ring’s | flag precision | recall at the flag | AUPRC (score) | P@k | better baseline’s AUPRC | seconds |',
   '|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|',
 ];
+
+const pct = (x: number | null | undefined) =>
+  x === null || x === undefined ? '–' : `${(100 * x).toFixed(1)} %`;
+
+/**
+ * Outcomes on the pipeline's worlds (issue 17; cli/commands/eval-outcomes.ts): warning
+ * precision as the truth has it, against the platform's measure from the simulated
+ * members' outcomes; and the held-out warnings before and after the contributors'
+ * weights moved.
+ */
+export function outcomeRows(results: readonly WorldResult[]): string[] {
+  const rows: string[] = [];
+  for (const r of results) {
+    const o = r.pipeline?.outcomes;
+    if (o === undefined) continue;
+    const worst = [...o.byCategory]
+      .filter((c) => c.warnings >= 20)
+      .sort((a, b) => (a.truePrecision ?? 1) - (b.truePrecision ?? 1))[0];
+    const weights = Object.values(o.weights);
+    rows.push(
+      `| ${r.world.seed} | ${r.world.scale} | ${r.world.kind} | ${o.warnings.toLocaleString('en-US')} of ${o.checked.toLocaleString('en-US')} | ${o.acted.toLocaleString('en-US')} | **${pct(o.truePrecision)}** | ${pct(o.measured)} | ${worst === undefined ? '–' : `${worst.category}: ${pct(worst.truePrecision)} / ${pct(worst.measured)}`} | ${o.heldOut.before.warnings.toLocaleString('en-US')} at ${pct(o.heldOut.before.truePrecision)} | ${o.heldOut.after.warnings.toLocaleString('en-US')} at ${pct(o.heldOut.after.truePrecision)} | ${weights.length === 0 ? '1' : `${Math.min(...weights)}–${Math.max(...weights)}`} |`,
+    );
+  }
+  return rows;
+}
+
+export const OUTCOME_HEAD = [
+  '| seed | scale | world | tokens warned about, of checked | acted on | warning precision, true | measured from outcomes | least precise category (≥ 20 warnings): true / measured | held out, before the weights moved | after | weights below 1 |',
+  '|---:|---:|---|---:|---:|---:|---:|---|---:|---:|---|',
+];
+
+/** Per category, on the first world the pipeline ran on. */
+export function outcomeCategoryRows(results: readonly WorldResult[]): string[] {
+  const first = results.find((r) => r.pipeline?.outcomes !== undefined);
+  const o = first?.pipeline?.outcomes;
+  if (first === undefined || o === undefined) return [];
+  return [
+    `Per category, seed ${first.world.seed} (${first.world.kind}):`,
+    '',
+    '| category | warnings | true precision | measured from outcomes | acted on |',
+    '|---|---:|---:|---:|---:|',
+    ...o.byCategory.map(
+      (c) =>
+        `| ${c.category} | ${c.warnings.toLocaleString('en-US')} | ${pct(c.truePrecision)} | ${pct(c.measured)} | ${c.acted.toLocaleString('en-US')} |`,
+    ),
+  ];
+}

@@ -94,11 +94,17 @@ describe('POST /v1/outcomes', () => {
       ['outcome', 'bank-a', 'outcome/1'],
       ['outcome', 'bank-a', 'outcome/2'],
     ]);
+    // What the member last said about the token, said again, is a duplicate; an earlier
+    // word said again is its latest word now, and recorded.
     const again = await send(h.actors.bankA, [
+      { token: tok(1), outcome: 'payment_held', checkId: answer.checkId, amount: '10k-100k' },
+    ]);
+    expect(again.json()).toEqual({ results: [{ index: 0, status: 'duplicate', id: 2 }] });
+    expect(await logSize()).toBe(before + 2);
+    const changed = await send(h.actors.bankA, [
       { token: tok(1), outcome: 'account_frozen', checkId: answer.checkId },
     ]);
-    expect(again.json()).toEqual({ results: [{ index: 0, status: 'duplicate', id: 1 }] });
-    expect(await logSize()).toBe(before + 2);
+    expect(changed.json()).toEqual({ results: [{ index: 0, status: 'recorded', id: 3 }] });
   });
 
   it("refuses an outcome for another member's check, or for another token, and changes nothing", async () => {
@@ -290,6 +296,24 @@ describe('GET /v1/outcomes/summary', () => {
     expect(summary.amounts).toEqual([
       { outcome: 'funds_recovered', bands: { ge10m: 1 }, atLeastCny: 10_000_000, atMostCny: null },
     ]);
+    // telecom-a's false positive judged both reporters of tok 2 (the version then written);
+    // bank-b's freeze before it went the police's way. bank-a's recovery after it moved
+    // no weight (the police's stays 1), so no version holds it.
+    expect(summary.quality).toMatchObject({
+      version: 1,
+      members: {
+        'bank-a': { weight: 0.91, outcomes: 1, falsePositives: 1 },
+        'bank-b': { weight: 0.91, outcomes: 1, falsePositives: 1 },
+        'police-1': { weight: 1, outcomes: 1, falsePositives: 0 },
+      },
+    });
+    // Every member's weight is the operator's and auditors' to read, not a member's: the
+    // version is logged in the platform's name, so no member's own records show it.
+    for (const actor of [h.actors.telecom, h.actors.bankA, h.actors.bankB]) {
+      const records = await h.request(actor, 'GET', '/v1/me/records?start=0');
+      expect(records.statusCode).toBe(200);
+      expect(records.body).not.toContain('falsePositives');
+    }
   });
 
   it('sums amounts within their bands and takes the median of an even count as the mean of the middle two', () => {

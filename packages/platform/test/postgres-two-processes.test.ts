@@ -68,16 +68,20 @@ const check = async (p: Platform, token: string, after?: number) => {
     headers: { authorization: `Bearer ${other}` },
   });
   expect(res.statusCode).toBe(200);
-  // Both processes answer alike, on the same basis; only the time of the check differs.
+  // Both processes answer alike, on the same basis; only the time of the check differs,
+  // and with it the check id, a MAC over that time (docs/outcomes.md).
   const {
     basis: { checkedAt: _, ...basis },
+    checkId,
     ...answer
   } = res.json() as {
     verdict: string;
     score: number;
     reporters: number;
+    checkId: string;
     basis: { checkedAt: string; logSize: number };
   };
+  expect(checkId).toMatch(/^[A-Za-z0-9_-]{32}$/);
   return { ...answer, basis };
 };
 

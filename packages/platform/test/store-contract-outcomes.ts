@@ -1,5 +1,6 @@
 import { recordDigestOf } from '@credence/core/log/audit-records';
 import type { LogEntry } from '@credence/core/log/entries';
+import { DEFAULT_POLICY } from '@credence/core/risk/policy';
 import { DEFAULT_QUALITY } from '@credence/core/risk/quality';
 import { expect, it } from 'vitest';
 import type { NewOutcome } from '../src/storage/sql/outcomes.js';
@@ -176,7 +177,7 @@ export function describeOutcomes(subject: StoreUnderTest) {
     const entries = texts.map((t) => JSON.parse(t) as LogEntry);
     expect(entries.map((e) => [e.kind, e.member, e.subject])).toEqual([
       ['outcome', 'bank-a', 'outcome/2'],
-      ['quality_weights', 'bank-a', 'quality/1'],
+      ['quality_weights', 'platform', 'quality/1'],
     ]);
     const [, record] = await subject.store.auditRecords(
       entries.map((e, i) => ({ ...e, index: head + i })),
@@ -210,5 +211,24 @@ export function describeOutcomes(subject: StoreUnderTest) {
       members: { 'bank-b': { weight: 1, outcomes: 2, falsePositives: 0 } },
     });
     expect(await subject.store.latestQuality(3)).toBeUndefined();
+    // Its latest word counts: going back to a word it said before is recorded (it differs from
+    // the latest), saying the latest again is a duplicate.
+    const falsePositive = () =>
+      subject.store.recordOutcomes(
+        'bank-a',
+        [outcome(1, { outcome: 'false_positive' })],
+        T0,
+        POLICY,
+      );
+    expect(await falsePositive()).toEqual([{ status: 'recorded', id: 6 }]);
+    expect(await falsePositive()).toEqual([{ status: 'duplicate', id: 6 }]);
+    // A new policy's rule weighs the contributors again, logged after the policy.
+    const policy = { ...DEFAULT_POLICY, quality: { floor: 1, prior: 10 } };
+    await subject.store.putPolicy(policy, 'ops', T0, policy.quality);
+    expect(await subject.store.latestQuality()).toMatchObject({
+      version: 5,
+      policyVersion: 1,
+      members: { 'bank-b': { weight: 1, outcomes: 2, falsePositives: 1 } },
+    });
   });
 }

@@ -156,7 +156,7 @@ export const ENTRY_KINDS = {
     subject: 'quality/<version>',
     record: 'event',
     unique: true,
-    describe: (e) => `the quality weights ${e.subject}, after outcomes of ${e.member}`,
+    describe: (e) => `the quality weights ${e.subject}`,
   },
 } as const satisfies Readonly<Record<string, EntryKindDeclaration>>;
 

@@ -82,8 +82,13 @@ export function parsePolicy(value: unknown): Policy {
   const weights = (json.weights ?? {}) as Record<string, unknown>;
   const halfLife = (json.halfLifeDays ?? {}) as Record<string, unknown>;
   const thresholds = (json.thresholds ?? {}) as Record<string, unknown>;
-  const floor = json.ageFloor as Record<string, unknown> | undefined;
-  const quality = json.quality as Record<string, unknown> | undefined;
+  const object = (v: unknown, field: string) => {
+    if (v !== undefined && (typeof v !== 'object' || v === null || Array.isArray(v)))
+      throw new PolicyError(field, 'must be an object');
+    return v as Record<string, unknown> | undefined;
+  };
+  const floor = object(json.ageFloor, 'ageFloor');
+  const quality = object(json.quality, 'quality');
   const policy: Policy = {
     weights: Object.fromEntries(
       REPORT_TYPES.map((t) => [t, number(weights[t], `weights.${t}`, 0, 1)]),

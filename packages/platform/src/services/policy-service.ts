@@ -43,7 +43,7 @@ export class PolicyService {
   async set(body: unknown, by: string): Promise<number> {
     const policy = parsePolicy(body);
     checkPolicyRules(policy);
-    const version = await this.store.putPolicy(policy, by, this.now());
+    const version = await this.store.putPolicy(policy, by, this.now(), policy.quality);
     this.current = { version, policy };
     return version;
   }

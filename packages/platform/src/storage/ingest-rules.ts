@@ -1,7 +1,7 @@
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
+import { riskTokens } from '@credence/core/risk/token-summary';
 import type { Category, LinkType, ReportType } from '@credence/core/wire/vocabulary';
 import type { IngestLink, IngestReport, ItemOutcome } from '../domain/types.js';
-import { distinctTokens } from './aggregate.js';
 import { newId } from './ids.js';
 
 /**
@@ -61,10 +61,14 @@ export interface WatchEvent {
   readonly occurredAt: number;
 }
 
-/** A watch event per token of each accepted report. */
+/**
+ * A watch event per token each accepted report holds at risk: a watcher is not told its
+ * customer was "reported" when the report names them as the victim (riskTokens; a
+ * victim's own identifiers take no risk).
+ */
 export const reportEvents = (accepted: readonly IngestReport[]): WatchEvent[] =>
   accepted.flatMap((r) =>
-    distinctTokens([r]).map((t) => ({
+    riskTokens(r.type, r.entities).map((t) => ({
       token: t.token,
       kind: t.kind,
       source: 'report' as const,

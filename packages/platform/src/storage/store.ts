@@ -354,7 +354,8 @@ export interface OutcomeStore {
 /** The operator's policies, versioned. */
 export interface PolicyStore {
   latestPolicy(): Promise<PolicyRecord | undefined>;
-  putPolicy(body: unknown, createdBy: string, at: number): Promise<number>;
+  /** With the policy's quality rule, the contributors are weighed again in the same transaction. */
+  putPolicy(body: unknown, createdBy: string, at: number, quality?: QualityRule): Promise<number>;
   /** The versions, newest first (at most 100). */
   policyVersions(): Promise<{ version: number; createdAt: number; createdBy: string }[]>;
 }

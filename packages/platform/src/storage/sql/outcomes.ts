@@ -52,7 +52,9 @@ export function* watchedOf(memberId: string, tokens: readonly string[]): Step<Se
 
 /**
  * Keeps the member's outcomes and logs each new one; one the member reported before
- * (same token and outcome) is a duplicate and changes nothing. Ids are max + 1 (on
+ * as its latest about the same token (the same outcome) is a duplicate and changes
+ * nothing; another outcome, or one the member said before and then changed its mind
+ * from, is recorded (its latest word is what counts). Ids are max + 1 (on
  * PostgreSQL writers take turns on the table's lock, as disclosures do).
  */
 export function* recordOutcomes(
@@ -68,14 +70,13 @@ export function* recordOutcomes(
   const statuses: OutcomeStatus[] = [];
   const entries = [];
   for (const o of outcomes) {
-    const existing = yield* get<{ id: number | string }>(
-      'SELECT id FROM outcomes WHERE member_id = ? AND token = ? AND outcome = ?',
+    const latest = yield* get<{ id: number | string; outcome: string }>(
+      'SELECT id, outcome FROM outcomes WHERE member_id = ? AND token = ? ORDER BY id DESC LIMIT 1',
       memberId,
       o.token,
-      o.outcome,
     );
-    if (existing !== undefined) {
-      statuses.push({ status: 'duplicate', id: Number(existing.id) });
+    if (latest !== undefined && latest.outcome === o.outcome) {
+      statuses.push({ status: 'duplicate', id: Number(latest.id) });
       continue;
     }
     const id = next++;
@@ -111,9 +112,12 @@ export function* recordOutcomes(
     statuses.push({ status: 'recorded', id });
   }
   yield* append(entries);
-  if (entries.length > 0) yield* reweigh(memberId, now, policy);
+  if (entries.length > 0) yield* reweigh(now, policy);
   return statuses;
 }
+
+/** Whose name a version of the quality weights is logged in: the platform's computation, no member's. */
+export const QUALITY_WRITER = 'platform';
 
 /**
  * The contributors' judgements as the store holds them now (core/risk/quality.ts): for
@@ -151,15 +155,17 @@ export function* latestQuality(known?: number): Step<QualityWeights | undefined>
 }
 
 /**
- * After outcomes: the weights again, and a new version (kept and logged, in the outcomes'
+ * After outcomes, or a new policy: the weights again, and a new version (kept and logged, in the outcomes'
  * transaction) when any member's weight changed. Versions are max + 1: the outcomes' table
  * lock already makes their writers take turns.
  */
-function* reweigh(
-  memberId: string,
+export function* reweigh(
   now: number,
   policy: { readonly version: number; readonly rule: QualityRule },
 ): Step<void> {
+  // Outcomes' writers and a policy change take turns on the outcomes' lock (PostgreSQL):
+  // each computes the next version from the one before.
+  if ((yield* dialect()) === 'postgres') yield* run('LOCK TABLE outcomes IN EXCLUSIVE MODE');
   const latest = yield* latestQuality();
   const members = weightsOf(policy.rule, yield* judgements());
   if (!weightsDiffer(latest?.members, members)) return;
@@ -175,9 +181,11 @@ function* reweigh(
     JSON.stringify(weights),
     now,
   );
-  // The row is the record the entry's digest is of (the audit reads it there).
+  // The row is the record the entry's digest is of (the audit reads it there). In the
+  // platform's name, not the member's whose outcome moved it: a member's own records
+  // (GET /v1/me/records) must not show it every member's weight.
   yield* append([
-    tableEventEntry('quality_weights', memberId, `quality/${weights.version}`, now, weights),
+    tableEventEntry('quality_weights', QUALITY_WRITER, `quality/${weights.version}`, now, weights),
   ]);
 }
 
@@ -207,7 +215,7 @@ export interface OutcomeRows {
 /** The latest outcome of each member about each token, among outcomes matching `where`. */
 const latest = (where: string) => `
   SELECT o.member_id, o.token, o.outcome, o.categories FROM (
-    SELECT o.*, ROW_NUMBER() OVER (PARTITION BY o.member_id, o.token ORDER BY o.at DESC, o.id DESC) AS rn
+    SELECT o.*, ROW_NUMBER() OVER (PARTITION BY o.member_id, o.token ORDER BY o.id DESC) AS rn
     FROM outcomes o WHERE ${where}
   ) o WHERE o.rn = 1`;
 
@@ -237,7 +245,7 @@ export function* outcomeRows(): Step<OutcomeRows> {
     `SELECT f.frozen_at, (
        SELECT MIN(r.created_at) FROM report_entities e
        JOIN reports r ON r.member_id = e.member_id AND r.id = e.report_id
-       WHERE e.token = f.token
+       WHERE e.token = f.token AND r.retracted_at IS NULL AND ${AT_RISK_SQL}
      ) AS first_report_at
      FROM (SELECT token, MIN(at) AS frozen_at FROM outcomes WHERE outcome = 'account_frozen' GROUP BY token) f`,
   );

@@ -1,5 +1,7 @@
+import type { QualityRule } from '@credence/core/risk/quality';
 import type { PolicyRecord } from '../../domain/types.js';
 import { tableEventEntry } from '../log-append.js';
+import { reweigh } from './outcomes.js';
 import { all, append, dialect, get, readJson, run, type Step } from './steps.js';
 
 /** The operator's policies, versioned and logged: written once for both stores. */
@@ -22,7 +24,13 @@ export function* latestPolicy(): Step<PolicyRecord | undefined> {
 }
 
 /** Keeps the next version of the policy and logs it; its version number. */
-export function* putPolicy(body: unknown, createdBy: string, at: number): Step<number> {
+export function* putPolicy(
+  body: unknown,
+  createdBy: string,
+  at: number,
+  /** The new policy's quality rule: the contributors are weighed again with it at once. */
+  quality?: QualityRule,
+): Step<number> {
   // Versions are max + 1: on PostgreSQL two writers take turns on the table's lock.
   if ((yield* dialect()) === 'postgres') yield* run('LOCK TABLE policies IN EXCLUSIVE MODE');
   const version =
@@ -35,6 +43,8 @@ export function* putPolicy(body: unknown, createdBy: string, at: number): Step<n
     createdBy,
   );
   yield* append([tableEventEntry('policy_change', createdBy, `policy/${version}`, at, body)]);
+  // A new quality rule weighs the contributors again at once (docs/outcomes.md).
+  if (quality !== undefined) yield* reweigh(at, { version, rule: quality });
   return version;
 }
 

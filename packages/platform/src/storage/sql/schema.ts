@@ -1,5 +1,3 @@
-import { CATEGORIES } from '@credence/core/wire/vocabulary';
-import { AT_RISK_SQL } from '../aggregate.js';
 import type { Dialect } from './steps.js';
 
 /**
@@ -212,7 +210,8 @@ const MIGRATIONS: readonly { readonly version: string; readonly sql: (t: Ddl) =>
     // one row per member, token and outcome; the measures read them by token and kind.
     version: '2026-12-06-02-outcomes',
     sql: (t) => `
-      CREATE TABLE outcomes (id ${t.big} PRIMARY KEY, member_id TEXT NOT NULL, token TEXT NOT NULL, outcome TEXT NOT NULL, basis TEXT NOT NULL, verdict TEXT, checked_at ${t.big}, amount TEXT, categories INTEGER NOT NULL, at ${t.big} NOT NULL, created_at ${t.big} NOT NULL, UNIQUE (member_id, token, outcome));
+      CREATE TABLE outcomes (id ${t.big} PRIMARY KEY, member_id TEXT NOT NULL, token TEXT NOT NULL, outcome TEXT NOT NULL, basis TEXT NOT NULL, verdict TEXT, checked_at ${t.big}, amount TEXT, categories INTEGER NOT NULL, at ${t.big} NOT NULL, created_at ${t.big} NOT NULL);
+      CREATE INDEX outcomes_member_token ON outcomes (member_id, token, id);
       CREATE INDEX outcomes_token ON outcomes (token, outcome);
       CREATE TABLE quality_weights (version ${t.big} PRIMARY KEY, body TEXT NOT NULL, created_at ${t.big} NOT NULL);
     `,
@@ -223,14 +222,15 @@ const MIGRATIONS: readonly { readonly version: string; readonly sql: (t: Ddl) =>
     // counting only the entities at risk (core/risk/token-summary.ts, riskTokens), each
     // report once per token, its category as its bit (the sum of distinct bits is their
     // union); a token named only on the victim's side stays known but is not flagged.
+    // Written out (not built from CATEGORIES and AT_RISK_SQL): a migration never changes.
     version: '2026-12-06-03-victims-take-no-risk',
     sql: () => `
       DELETE FROM token_stats;
       INSERT INTO token_stats (token, member_id, type, reports, first_seen, last_seen, categories)
         SELECT e.token, r.member_id, r.type, COUNT(DISTINCT r.id), MIN(r.occurred_at), MAX(r.occurred_at),
-          SUM(DISTINCT CASE r.category ${CATEGORIES.map((c, i) => `WHEN '${c}' THEN ${2 ** i}`).join(' ')} ELSE 0 END)
+          SUM(DISTINCT CASE r.category WHEN 'task_rebate' THEN 1 WHEN 'fake_investment' THEN 2 WHEN 'fake_loan' THEN 4 WHEN 'fake_customer_service' THEN 8 WHEN 'impersonate_authority' THEN 16 WHEN 'fake_credit_repair' THEN 32 WHEN 'game_trading' THEN 64 WHEN 'romance' THEN 128 WHEN 'impersonate_acquaintance' THEN 256 WHEN 'fake_shopping' THEN 512 WHEN 'phishing_sms' THEN 1024 WHEN 'malware_app' THEN 2048 WHEN 'sextortion' THEN 4096 WHEN 'other' THEN 8192 ELSE 0 END)
         FROM report_entities e JOIN reports r ON r.member_id = e.member_id AND r.id = e.report_id
-        WHERE r.retracted_at IS NULL AND ${AT_RISK_SQL}
+        WHERE r.retracted_at IS NULL AND NOT (e.role IN ('victim', 'payer_account') OR (r.type = 'victim_report' AND e.role IN ('device', 'ip')))
         GROUP BY e.token, r.member_id, r.type;
       UPDATE token_state SET flagged = EXISTS (SELECT 1 FROM token_stats t WHERE t.token = token_state.token);
     `,

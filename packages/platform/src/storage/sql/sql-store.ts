@@ -296,8 +296,8 @@ export abstract class SqlStore {
     return this.autocommit(policies.latestPolicy());
   }
 
-  putPolicy(body: unknown, createdBy: string, at: number): Promise<number> {
-    return this.transaction(policies.putPolicy(body, createdBy, at));
+  putPolicy(body: unknown, createdBy: string, at: number, quality?: QualityRule): Promise<number> {
+    return this.transaction(policies.putPolicy(body, createdBy, at, quality));
   }
 
   openCase(c: cases.NewCase): Promise<void> {
