@@ -53,6 +53,11 @@ export const COMMANDS = [
     'Outcomes members reported: warning precision by category and member type, time from first report to first freeze, amounts held and recovered (operator, auditors).',
   ],
   [
+    'appeals',
+    'appeals',
+    'Appeals people opened through members: list them (operator, auditors), uphold or reject one (operator).',
+  ],
+  [
     'audit',
     'log',
     "Audit the platform's log: every entry, every checkpoint, and the store against the log.",
@@ -104,6 +109,7 @@ export const REGISTER: Readonly<Record<Module, () => Promise<Register>>> = {
   log: async () => (await import('./commands/log.js')).registerLog,
   login: async () => (await import('./commands/login.js')).registerLogin,
   outcomes: async () => (await import('./commands/outcomes.js')).registerOutcomes,
+  appeals: async () => (await import('./commands/appeals.js')).registerAppeals,
   analysis: async () => (await import('./commands/analysis.js')).registerAnalysis,
   eval: async () => (await import('./commands/eval.js')).registerEval,
 };

@@ -9,7 +9,7 @@ export interface Alert {
   readonly token: string;
   readonly kind: string;
   /** key: a signing key the operator announced for this member (token: the public key). */
-  readonly source: 'report' | 'link' | 'ring' | 'key';
+  readonly source: 'report' | 'link' | 'ring' | 'key' | 'appeal';
   readonly ringId?: string;
   readonly reportType?: string;
   readonly category?: string;

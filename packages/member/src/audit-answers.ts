@@ -3,6 +3,7 @@ import { currentHolder } from '@credence/core/holders/current-holder';
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
 import type { AuditRecord } from '@credence/core/log/audit-records';
 import { type LogEntry, recordDigest } from '@credence/core/log/entries';
+import { ringStands, sinceAppeal } from '@credence/core/risk/appeals';
 import {
   assess,
   DEFAULT_POLICY,
@@ -96,6 +97,8 @@ export class AnswerLedger {
     string,
     { index: number; time: number; at: number; moves: boolean }[]
   >();
+  /** When each answered token's appeals were upheld (issue 17), with their entries' index and time. */
+  private readonly upheld = new Map<string, { index: number; time: number; at: number }[]>();
   /** Policies by version, and runs by id, with the time their entries were logged. */
   private readonly policies = new Map<number, { body: unknown; time: number }>();
   private readonly analyses = new Map<number, { digest: string; time: number }>();
@@ -143,6 +146,12 @@ export class AnswerLedger {
           list.push({ index, time: Date.parse(entry.time), at: l.at, moves });
           this.reassigned.set(l.from.token, list);
         }
+    } else if (record.type === 'event' && entry.kind === 'appeal_ruling') {
+      const r = (record.record ?? {}) as { token?: unknown; ruling?: unknown; at?: unknown };
+      if (r.ruling !== 'upheld' || typeof r.token !== 'string' || !this.tokens.has(r.token)) return;
+      const list = this.upheld.get(r.token) ?? [];
+      list.push({ index, time: Date.parse(entry.time), at: Number(r.at) });
+      this.upheld.set(r.token, list);
     } else if (record.type === 'event' && entry.kind === 'policy_change') {
       const version = Number(/^policy\/(\d+)$/.exec(entry.subject)?.[1]);
       this.policies.set(version, { body: record.record, time: Date.parse(entry.time) });
@@ -159,6 +168,12 @@ export class AnswerLedger {
   /** When the token was last given to a new holder, as the log says at this size. */
   private reassignedAt(token: string, size: number): number | undefined {
     const ats = (this.reassigned.get(token) ?? []).filter((r) => r.index < size).map((r) => r.at);
+    return ats.length === 0 ? undefined : Math.max(...ats);
+  }
+
+  /** When the token's latest appeal was upheld, as the log says at this size. */
+  private upheldAt(token: string, size: number): number | undefined {
+    const ats = (this.upheld.get(token) ?? []).filter((r) => r.index < size).map((r) => r.at);
     return ats.length === 0 ? undefined : Math.max(...ats);
   }
 
@@ -206,6 +221,7 @@ export class AnswerLedger {
     const writes = [
       ...(this.mentions.get(a.token) ?? []),
       ...(this.reassigned.get(a.token) ?? []).filter((r) => r.moves),
+      ...(this.upheld.get(a.token) ?? []),
       ...(this.mentions.get(a.token) ?? []).flatMap((m) => {
         const r = this.retracted.get(`${m.member}/${m.report}`);
         return r === undefined ? [] : [r];
@@ -269,9 +285,11 @@ export class AnswerLedger {
         wrong(stale);
         continue;
       }
-      // As the platform leaves out what concerns an earlier holder (services/check-service.ts).
+      // As the platform leaves out what an upheld appeal was ruled on, and what concerns an
+      // earlier holder (services/check-service.ts).
+      const upheldAt = this.upheldAt(a.token, a.basis.logSize);
       const { stats } = currentHolder(
-        this.statsAt(a.token, a.basis.logSize),
+        sinceAppeal(this.statsAt(a.token, a.basis.logSize), upheldAt).stats,
         this.reassignedAt(a.token, a.basis.logSize),
       );
       // The kind, and so the half-life, is the token's as logged, not the answer's word.
@@ -289,8 +307,12 @@ export class AnswerLedger {
           run = await this.runTokens(platform, a.basis.analysis);
           runs.set(a.basis.analysis, run);
         }
-        ring = run.rings.get(a.token);
-        rank = run.ranks.get(a.token);
+        // A ring found before the ruling no longer raises the token, nor does its rank.
+        const runAt = this.analyses.get(a.basis.analysis)?.time;
+        if (runAt === undefined || ringStands(runAt, upheldAt)) {
+          ring = run.rings.get(a.token);
+          rank = run.ranks.get(a.token);
+        }
       }
       // As the platform raises an unreported token of a ring (services/check-service.ts).
       want = raiseForRing(policy, want, ring);

@@ -431,6 +431,8 @@ async function compareStore(
     logged('quality_weights'),
     'altered_quality',
   );
+  unlogged('appeals', counts.appeals, logged('appeal'));
+  unlogged('rulings on appeals', counts.appealRulings, logged('appeal_ruling'));
   await state.compare(platform, find);
 }
 

@@ -104,6 +104,12 @@ export function judgeOwnName(
       },
     };
   }
+  if (entry.kind === 'appeal')
+    return { notice: `${at}: appeal ${String(r.id)} opened through you (${String(r.reason)})` };
+  if (entry.kind === 'appeal_ruling')
+    return {
+      notice: `${at}: you ruled on appeal ${String(r.id)}: ${String(r.ruling)}${r.reason === null ? '' : ` (${String(r.reason)})`}`,
+    };
   if (entry.kind === 'outcome')
     return {
       notice: `${at}: outcome ${String(r.id)} reported in your name: ${String(r.outcome)}${r.basis === 'check' ? ` after a ${String(r.verdict)} answer` : ' after an alert'}`,

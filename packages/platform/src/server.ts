@@ -15,6 +15,7 @@ import { DEFAULT_REQUEST_RATES, RequestLimiter, type RequestRates } from './http
 import type { PlatformUi } from './http/ui.js';
 import { type AlertHub, alertHub, MemberFeed } from './services/alerts.js';
 import { AnalysisService } from './services/analysis.js';
+import { AppealService } from './services/appeals.js';
 import { Background } from './services/background.js';
 import { CaseEvidence } from './services/case-evidence.js';
 import { CaseService } from './services/cases.js';
@@ -210,6 +211,7 @@ export async function createPlatform(
     createHash('sha256').update('credence check ids\0').update(key.privateJwk.d).digest(),
   );
   const outcomes = new OutcomeService(store, checks, checkIds, policies, quality);
+  const appeals = new AppealService(store, view);
   // Members disabled or rotated elsewhere: drop the credentials and keys cached here.
   const followMembers = async () => {
     if (await credentials.follow()) ingestion.invalidateKeys();
@@ -238,6 +240,7 @@ export async function createPlatform(
     alerts,
     cases,
     outcomes,
+    appeals,
     checkIds,
     evidence: new CaseEvidence(store, log, cases, config.caseClock),
     files: new EvidenceFiles(store, cases, config.caseClock),

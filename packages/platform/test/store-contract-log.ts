@@ -97,6 +97,8 @@ export function describeLogWrites(subject: StoreUnderTest) {
       analyses: 0,
       outcomes: 0,
       qualityWeights: 0,
+      appeals: 0,
+      appealRulings: 0,
     });
   });
 

@@ -101,6 +101,10 @@ export const PROBLEMS = {
     status: 400,
     title: 'An outcome without a check id must be about a token you watch',
   },
+  'appeal.token_unknown': { status: 404, title: "No member's report names the token" },
+  'appeal.pending': { status: 409, title: 'An appeal about the token is open already' },
+  'appeal.not_found': { status: 404, title: 'No such appeal' },
+  'appeal.ruled': { status: 409, title: 'The appeal was ruled on before' },
   'session.missing': { status: 401, title: 'Sign in first' },
   'session.link_invalid': { status: 401, title: 'The sign-in link is unknown, used or expired' },
   'session.forbidden': {

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { registerAgent, registerLogin } from './member-agent.js';
 import { registerAlerts, registerWatch, registerWebhook } from './member-alerts.js';
+import { registerAppeal } from './member-appeals.js';
 import { registerCheck, registerRank } from './member-checks.js';
 import { registerDisclosures } from './member-disclosures.js';
 import {
@@ -69,6 +70,7 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
   registerAlerts(member);
   registerDisclosures(member);
   registerOutcome(member);
+  registerAppeal(member);
   registerAgent(member);
   registerLogin(member);
 }

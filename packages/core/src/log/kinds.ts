@@ -4,7 +4,7 @@
  * member logs one subject once. The platform (what it reads for an audit), the member's
  * monitor (which entries in its name its own tool made) and the audit (which records to
  * check, which repeats to flag, how to name an entry) read this table; a new kind
- * (disclosures, filters, statistics releases, outcomes) is one more row here, and a test
+ * (disclosures, filters, statistics releases, outcomes, appeals) is one more row here, and a test
  * holds docs/log.md's table of kinds to it.
  */
 
@@ -157,6 +157,22 @@ export const ENTRY_KINDS = {
     record: 'event',
     unique: true,
     describe: (e) => `the quality weights ${e.subject}`,
+  },
+  appeal: {
+    role: 'event',
+    writers: ['member'],
+    subject: 'appeal/<id>',
+    record: 'event',
+    unique: true,
+    describe: (e) => `the ${e.subject} opened through ${e.member}`,
+  },
+  appeal_ruling: {
+    role: 'event',
+    writers: ['operator'],
+    subject: 'appeal/<id>',
+    record: 'event',
+    unique: true,
+    describe: (e) => `the ruling on ${e.subject} by ${e.member}`,
   },
 } as const satisfies Readonly<Record<string, EntryKindDeclaration>>;
 

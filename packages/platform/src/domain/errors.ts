@@ -43,6 +43,10 @@ export const PLATFORM_ERROR_CODES = [
   'evidence.missing',
   'outcome.check_unknown',
   'outcome.token_unwatched',
+  'appeal.token_unknown',
+  'appeal.pending',
+  'appeal.not_found',
+  'appeal.ruled',
 ] as const;
 export type PlatformErrorCode = (typeof PLATFORM_ERROR_CODES)[number];
 

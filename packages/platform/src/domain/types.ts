@@ -209,6 +209,9 @@ export interface AuditCounts {
   readonly analyses: number;
   readonly outcomes: number;
   readonly qualityWeights: number;
+  /** Appeals opened, and those ruled on. */
+  readonly appeals: number;
+  readonly appealRulings: number;
 }
 
 /** A tree head of the log: its size and RFC 9162 root. */
@@ -295,6 +298,11 @@ export interface TokenChange {
    * ms; issue 12): reports before that concern an earlier holder. Absent: never.
    */
   readonly reassignedAt?: number;
+  /**
+   * When the token's latest appeal was upheld (epoch ms; issue 17): what members said of
+   * it by then no longer counts (core/risk/appeals.ts). Absent: never.
+   */
+  readonly appealUpheldAt?: number;
   readonly flagged: boolean;
   readonly stats: readonly TokenStats[];
 }
@@ -307,9 +315,11 @@ export interface Alert {
   /**
    * What raised it: a report or link naming the token, an analysis run putting it in a
    * ring, or (`key`) a signing key the operator announced for the member itself (the
-   * token is then the public key, the kind `signing_key`, occurredAt when it starts).
+   * token is then the public key, the kind `signing_key`, occurredAt when it starts), or
+   * (`appeal`) an appeal about the token upheld: the member's reports of it until then no
+   * longer count, or a token it watches was cleared.
    */
-  readonly source: 'report' | 'link' | 'ring' | 'key';
+  readonly source: 'report' | 'link' | 'ring' | 'key' | 'appeal';
   readonly reportType: ReportType | undefined;
   readonly category: Category | undefined;
   readonly linkType: LinkType | undefined;

@@ -5,6 +5,7 @@ import { useAccessControl } from './access.js';
 import { MAX_BODY_BYTES, useBodyLimits } from './body-limits.js';
 import { RequestLimiter } from './request-limits.js';
 import { analysisRoutes } from './routes/analysis.js';
+import { appealRoutes } from './routes/appeals.js';
 import { auditRoutes } from './routes/audit.js';
 import { caseRoutes } from './routes/cases.js';
 import { checkRoutes } from './routes/checks.js';
@@ -96,6 +97,7 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
   await app.register(memberRoutes(deps));
   await app.register(caseRoutes(deps));
   await app.register(outcomeRoutes(deps));
+  await app.register(appealRoutes(deps));
   await app.register(evidenceFileRoutes(deps));
   if (deps.ui !== undefined) {
     const sessions = new StoreSessions(deps.store);

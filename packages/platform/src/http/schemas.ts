@@ -4,6 +4,7 @@
  * schema, so nothing else can leak into it.
  */
 export * from './schemas/analysis.js';
+export * from './schemas/appeals.js';
 export * from './schemas/audit.js';
 export * from './schemas/cases.js';
 export * from './schemas/checks.js';

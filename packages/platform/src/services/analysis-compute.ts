@@ -13,6 +13,7 @@ import {
 } from '@credence/analytics/evidence/evidence-graph';
 import { IDENTIFIER_KINDS, type IdentifierKind } from '@credence/core/identifiers/kinds';
 import { decodeFingerprint } from '@credence/core/narrative/fingerprint';
+import { ruledOn } from '@credence/core/risk/appeals';
 import type { Policy } from '@credence/core/risk/policy';
 import type { Store } from '../storage/store.js';
 import type {
@@ -60,6 +61,10 @@ export async function readEvidence(
     ageFloor: policy.ageFloor,
     now,
   });
+  // What members said of a token by the time an appeal about it was upheld is left out
+  // (core/risk/appeals.ts): the token leaves its ring unless new evidence brings it back.
+  const upheld = await store.upheldAppeals();
+  const standing = (token: string, at: number) => !ruledOn(at, upheld.get(token));
   // Reassignments first: a token given to a new holder is split into epochs before any
   // report or link names it (issue 12).
   let afterGiven: { fromToken: string; id: string } | undefined;
@@ -73,7 +78,14 @@ export async function readEvidence(
   let afterReport: { memberId: string; id: string } | undefined;
   for (;;) {
     const page = await store.reportEvidence(afterReport, PAGE);
-    for (const r of page) {
+    for (const stored of page) {
+      const r =
+        upheld.size === 0
+          ? stored
+          : {
+              ...stored,
+              entities: stored.entities.filter((e) => standing(e.token, stored.occurredAt)),
+            };
       builder.addReport({
         member: r.memberId,
         type: r.type,
@@ -100,7 +112,8 @@ export async function readEvidence(
   let afterLink: { fromToken: string; id: string } | undefined;
   for (;;) {
     const page = await store.linkEvidence(afterLink, PAGE);
-    for (const l of page)
+    for (const l of page) {
+      if (!standing(l.from.token, l.at) || !standing(l.to.token, l.at)) continue;
       builder.addLink({
         member: l.memberId,
         link: l.link,
@@ -109,6 +122,7 @@ export async function readEvidence(
         at: l.at,
         count: l.count,
       });
+    }
     const last = page.at(-1);
     if (last === undefined || page.length < PAGE) break;
     afterLink = { fromToken: last.from.token, id: last.id };

@@ -1,4 +1,5 @@
 import { currentHolder, reassignedWords } from '@credence/core/holders/current-holder';
+import { appealWords, ringStands, sinceAppeal } from '@credence/core/risk/appeals';
 import { type Assessment, assess, raiseForRing } from '@credence/core/risk/policy';
 import { memberWeight } from '@credence/core/risk/quality';
 import type { AnalysisService, TokenRank, TokenRing } from './analysis.js';
@@ -63,16 +64,24 @@ export class CheckService {
     };
     return tokens.map((token) => {
       const flagged = this.view.lookup(token);
-      const { stats, earlier } = currentHolder(flagged?.stats ?? [], flagged?.reassignedAt);
+      const upheldAt = flagged?.appealUpheldAt;
+      // What an upheld appeal was ruled on no longer counts (issue 17), nor what concerns
+      // an earlier holder (issue 12).
+      const appealed = sinceAppeal(flagged?.stats ?? [], upheldAt);
+      const { stats, earlier } = currentHolder(appealed.stats, flagged?.reassignedAt);
       const scored = assess(policy, flagged?.kind, stats, now, weightOf);
-      // What was left out for an earlier holder is said last (issue 12).
+      // What was left out is said last.
       const given =
-        flagged?.reassignedAt === undefined || earlier === 0
+        (flagged?.reassignedAt === undefined || earlier === 0
           ? ''
-          : ` ${reassignedWords(flagged.reassignedAt, earlier)}`;
+          : ` ${reassignedWords(flagged.reassignedAt, earlier)}`) +
+        (upheldAt === undefined ? '' : ` ${appealWords(upheldAt, appealed.earlier)}`);
       const assessment = { ...scored, explanation: `${scored.explanation}${given}` };
-      const ring = this.analysis?.tokenRing(token);
-      const rank = this.analysis?.tokenRank(token) ?? null;
+      // A ring found before the ruling no longer raises the token, nor does its rank.
+      const run = this.analysis?.current();
+      const ruled = run !== undefined && !ringStands(run.createdAt, upheldAt);
+      const ring = ruled ? undefined : this.analysis?.tokenRing(token);
+      const rank = ruled ? null : (this.analysis?.tokenRank(token) ?? null);
       if (ring === undefined)
         return {
           token,

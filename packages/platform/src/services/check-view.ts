@@ -9,11 +9,14 @@ export interface FlaggedToken {
   readonly stats: readonly TokenStats[];
   /** When it was last given to a new holder (epoch ms; issue 12), if ever. */
   readonly reassignedAt?: number;
+  /** When its latest appeal was upheld (epoch ms; issue 17), if ever. */
+  readonly appealUpheldAt?: number;
 }
 
 /**
  * Every API process's in-memory view of the flagged tokens: the tokens some member has
- * reported and not retracted, with their per-member statistics. A check of a token that
+ * reported and not retracted, with their per-member statistics (and those whose appeal
+ * was upheld). A check of a token that
  * is not here is answered "clear" without touching the database, which is the common
  * case.
  *
@@ -57,11 +60,14 @@ export class CheckView {
 
   private apply(changes: readonly TokenChange[]): void {
     for (const c of changes) {
-      if (c.flagged && c.stats.length > 0)
+      // A token whose appeal was upheld stays, reported or not: its answer says so, and a
+      // ring found before the ruling no longer raises it.
+      if ((c.flagged && c.stats.length > 0) || c.appealUpheldAt !== undefined)
         this.flagged.set(c.token, {
           kind: c.kind,
-          stats: c.stats,
+          stats: c.flagged ? c.stats : [],
           ...(c.reassignedAt === undefined ? {} : { reassignedAt: c.reassignedAt }),
+          ...(c.appealUpheldAt === undefined ? {} : { appealUpheldAt: c.appealUpheldAt }),
         });
       else this.flagged.delete(c.token);
       if (c.seq > this.applied) this.applied = c.seq;
@@ -114,6 +120,7 @@ export class CheckView {
         kind: entry?.kind ?? d.kind,
         stats: i < 0 ? [...stats, merged] : stats.map((s, j) => (j === i ? merged : s)),
         ...(given === undefined ? {} : { reassignedAt: given }),
+        ...(entry?.appealUpheldAt === undefined ? {} : { appealUpheldAt: entry.appealUpheldAt }),
       });
     }
     this.applied = seq;

@@ -21,7 +21,9 @@ export const AUDIT_COUNTS = `(SELECT count(*) FROM reports) AS reports,
                 (SELECT count(*) FROM policies) AS policies,
                 (SELECT count(*) FROM analysis_runs) AS analyses,
                 (SELECT count(*) FROM outcomes) AS outcomes,
-                (SELECT count(*) FROM quality_weights) AS "qualityWeights"`;
+                (SELECT count(*) FROM quality_weights) AS "qualityWeights",
+                (SELECT count(*) FROM appeals) AS appeals,
+                (SELECT count(*) FROM appeals WHERE status <> 'open') AS "appealRulings"`;
 
 export const AUDIT_TABLES = [
   'token-stats',

@@ -186,7 +186,14 @@ export function oprfUsageEntry(u: OprfUsage, at: number): EntryToAppend {
  * was issued, not what it is).
  */
 export function eventEntry(
-  kind: 'member_event' | 'key_event' | 'oprf_usage' | 'case_event' | 'outcome',
+  kind:
+    | 'member_event'
+    | 'key_event'
+    | 'oprf_usage'
+    | 'case_event'
+    | 'outcome'
+    | 'appeal'
+    | 'appeal_ruling',
   memberId: string,
   subject: string,
   at: number,

@@ -49,7 +49,7 @@ export interface AlertRow {
   member_id: string;
   token: string;
   kind: IdentifierKind;
-  source: 'report' | 'link' | 'ring' | 'key';
+  source: 'report' | 'link' | 'ring' | 'key' | 'appeal';
   report_type: ReportType | null;
   category: Category | null;
   link_type: LinkType | null;

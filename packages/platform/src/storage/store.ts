@@ -2,6 +2,7 @@ import type { AuditRecord } from '@credence/core/log/audit-records';
 import type { LogEntry } from '@credence/core/log/entries';
 import type { NodeId } from '@credence/core/merkle/tree-builder';
 import type { QualityRule, QualityWeights } from '@credence/core/risk/quality';
+import type { AppealReason, AppealStatus } from '@credence/core/wire/appeals';
 import type { CaseItemKind } from '@credence/core/wire/cases';
 import type {
   Alert,
@@ -39,6 +40,7 @@ import type {
 } from '../domain/types.js';
 import type { AuditStatePage, AuditTable } from './audit-state.js';
 import type { AuditSubject } from './log-append.js';
+import type { AppealRow, OpenedAppeal, RuledAppeal, Ruling } from './sql/appeals.js';
 import type {
   Decision,
   DecisionOutcome,
@@ -351,6 +353,30 @@ export interface OutcomeStore {
   outcomeRows(): Promise<OutcomeRows>;
 }
 
+/** Appeals (docs/appeals.md): opened through members, ruled on by the operator, each step logged. */
+export interface AppealStore {
+  /** Opens an appeal about a token some report names; one is open per token at a time. */
+  openAppeal(
+    memberId: string,
+    token: string,
+    reason: AppealReason,
+    at: number,
+  ): Promise<OpenedAppeal>;
+  /**
+   * Upholds or rejects an open appeal, logged in the operator's name; upheld, the token's
+   * state moves (checks leave out what was said of it by then) and its reporters and
+   * watchers are alerted, in the same transaction.
+   */
+  ruleAppeal(id: number, ruling: Ruling, by: string, at: number): Promise<RuledAppeal>;
+  listAppeals(
+    filter: { readonly member?: string; readonly status?: AppealStatus },
+    after: number,
+    limit: number,
+  ): Promise<AppealRow[]>;
+  /** When each token's latest upheld appeal was upheld. */
+  upheldAppeals(): Promise<Map<string, number>>;
+}
+
 /** The operator's policies, versioned. */
 export interface PolicyStore {
   latestPolicy(): Promise<PolicyRecord | undefined>;
@@ -403,7 +429,8 @@ export interface Store
     CaseStore,
     EvidenceFileStore,
     WebSessionStore,
-    OutcomeStore {
+    OutcomeStore,
+    AppealStore {
   readonly dialect: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   close(): Promise<void>;

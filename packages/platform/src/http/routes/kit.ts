@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import type { Disclosure, Member, Role, StoredReport } from '../../domain/types.js';
 import type { AlertHub, MemberFeed } from '../../services/alerts.js';
 import type { AnalysisService } from '../../services/analysis.js';
+import type { AppealService } from '../../services/appeals.js';
 import type { CaseEvidence } from '../../services/case-evidence.js';
 import type { CaseService } from '../../services/cases.js';
 import type { CheckLedger } from '../../services/check-ledger.js';
@@ -45,6 +46,7 @@ export interface PlatformDeps {
   readonly alerts: AlertHub;
   readonly cases: CaseService;
   readonly outcomes: OutcomeService;
+  readonly appeals: AppealService;
   /** The ids answers carry, for outcomes to name the check they followed. */
   readonly checkIds: CheckIds;
   readonly evidence: CaseEvidence;

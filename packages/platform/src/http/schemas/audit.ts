@@ -33,6 +33,8 @@ export const auditCountsAnswer = {
     'analyses',
     'outcomes',
     'qualityWeights',
+    'appeals',
+    'appealRulings',
   ],
   properties: {
     reports: { type: 'integer' },
@@ -44,6 +46,8 @@ export const auditCountsAnswer = {
     analyses: { type: 'integer' },
     outcomes: { type: 'integer' },
     qualityWeights: { type: 'integer' },
+    appeals: { type: 'integer' },
+    appealRulings: { type: 'integer' },
   },
 } as const;
 

@@ -20,6 +20,7 @@ import { migrations } from '../sql/schema.js';
 import { currentSeq } from '../sql/sequence.js';
 import { SqlStore } from '../sql/sql-store.js';
 import type { Step } from '../sql/steps.js';
+import { TOKEN_CHANGES_SELECT } from '../sql/token-stats.js';
 import type { Store } from '../store.js';
 import { watchChanges } from './change-feed.js';
 import {
@@ -163,8 +164,7 @@ export class PostgresStore extends SqlStore implements Store {
         [seq, Math.max(0, limit - 1)],
       )
     ).rows[0];
-    const select =
-      "SELECT s.*, coalesce(l.log_size, 0) AS log_size, (SELECT max(at) FROM links WHERE from_token = s.token AND link = 'reassigned') AS reassigned_at FROM token_state s LEFT JOIN sequence_log l ON l.seq = s.seq";
+    const select = TOKEN_CHANGES_SELECT;
     const { rows } = await this.pool.query<{
       token: string;
       kind: IdentifierKind;
@@ -173,6 +173,7 @@ export class PostgresStore extends SqlStore implements Store {
       flagged: boolean;
       log_size: number;
       reassigned_at: number | null;
+      appeal_upheld_at: number | null;
     }>(
       last === undefined
         ? `${select} WHERE s.seq > $1 ORDER BY s.seq`
@@ -211,6 +212,7 @@ export class PostgresStore extends SqlStore implements Store {
       seq: r.seq,
       logSize: r.log_size,
       ...(r.reassigned_at === null ? {} : { reassignedAt: Number(r.reassigned_at) }),
+      ...(r.appeal_upheld_at === null ? {} : { appealUpheldAt: Number(r.appeal_upheld_at) }),
       flagged: r.flagged,
       stats: stats.get(r.token) ?? [],
     }));

@@ -235,6 +235,16 @@ const MIGRATIONS: readonly { readonly version: string; readonly sql: (t: Ddl) =>
       UPDATE token_state SET flagged = EXISTS (SELECT 1 FROM token_stats t WHERE t.token = token_state.token);
     `,
   },
+  {
+    // Appeals (issue 17, docs/appeals.md): one row per appeal, opened through a member
+    // and ruled on by the operator; checks read each token's latest upheld one.
+    version: '2026-12-06-04-appeals',
+    sql: (t) => `
+      CREATE TABLE appeals (id ${t.big} PRIMARY KEY, token TEXT NOT NULL, kind TEXT NOT NULL, key_id TEXT NOT NULL, member_id TEXT NOT NULL, reason TEXT NOT NULL, opened_at ${t.big} NOT NULL, status TEXT NOT NULL, ruled_at ${t.big}, ruled_by TEXT, ruling_reason TEXT);
+      CREATE INDEX appeals_token ON appeals (token, status);
+      CREATE INDEX appeals_member ON appeals (member_id, id);
+    `,
+  },
 ];
 
 /** The migrations as the dialect runs them, in order. */

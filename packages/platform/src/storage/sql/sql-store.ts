@@ -1,6 +1,7 @@
 import type { AuditRecord } from '@credence/core/log/audit-records';
 import type { LogEntry } from '@credence/core/log/entries';
 import type { QualityRule, QualityWeights } from '@credence/core/risk/quality';
+import type { AppealReason, AppealStatus } from '@credence/core/wire/appeals';
 import type { CaseItemKind } from '@credence/core/wire/cases';
 import type {
   Alert,
@@ -31,6 +32,7 @@ import type {
 } from '../../domain/types.js';
 import type { AuditStatePage, AuditTable } from '../audit-state.js';
 import type { AuditSubject } from '../log-append.js';
+import * as appeals from './appeals.js';
 import * as audit from './audit.js';
 import * as cases from './cases.js';
 import * as evidenceFiles from './evidence-files.js';
@@ -408,6 +410,35 @@ export abstract class SqlStore {
 
   outcomeRows(): Promise<outcomes.OutcomeRows> {
     return this.autocommit(outcomes.outcomeRows());
+  }
+  openAppeal(
+    memberId: string,
+    token: string,
+    reason: AppealReason,
+    at: number,
+  ): Promise<appeals.OpenedAppeal> {
+    return this.transaction(appeals.openAppeal(memberId, token, reason, at));
+  }
+
+  ruleAppeal(
+    id: number,
+    ruling: appeals.Ruling,
+    by: string,
+    at: number,
+  ): Promise<appeals.RuledAppeal> {
+    return this.transaction(appeals.ruleAppeal(id, ruling, by, at));
+  }
+
+  listAppeals(
+    filter: { readonly member?: string; readonly status?: AppealStatus },
+    after: number,
+    limit: number,
+  ): Promise<appeals.AppealRow[]> {
+    return this.autocommit(appeals.listAppeals(filter, after, limit));
+  }
+
+  upheldAppeals(): Promise<Map<string, number>> {
+    return this.autocommit(appeals.upheldAppeals());
   }
 
   putEvidenceFile(

@@ -23,3 +23,13 @@ export function mergeTokenStatsSql(dialect: Dialect, rows: string): string {
 /** Inserts a recounted row (after a retraction), the same on both dialects but for placeholders. */
 export const INSERT_TOKEN_STATS =
   'INSERT INTO token_stats (token, member_id, type, reports, first_seen, last_seen, categories) VALUES (?, ?, ?, ?, ?, ?, ?)';
+
+/**
+ * The change feed's rows (both dialects): each token's state with the log's size after
+ * the write that moved it, when it was last given to a new holder (issue 12), and when
+ * its latest appeal was upheld (issue 17).
+ */
+export const TOKEN_CHANGES_SELECT = `SELECT s.*, coalesce(l.log_size, 0) AS log_size,
+  (SELECT max(at) FROM links WHERE from_token = s.token AND link = 'reassigned') AS reassigned_at,
+  (SELECT max(ruled_at) FROM appeals WHERE token = s.token AND status = 'upheld') AS appeal_upheld_at
+  FROM token_state s LEFT JOIN sequence_log l ON l.seq = s.seq`;

@@ -23,13 +23,12 @@ import { migrations } from '../sql/schema.js';
 import { currentSeq } from '../sql/sequence.js';
 import { SqlStore } from '../sql/sql-store.js';
 import type { Step } from '../sql/steps.js';
+import { TOKEN_CHANGES_SELECT } from '../sql/token-stats.js';
 import type { Store } from '../store.js';
 import { SqliteContributions } from './contributions.js';
 import { SqliteSteps } from './run-steps.js';
 
 /** A token's latest reassignment (issue 12), from the links, as a column of token_state `s`. */
-const REASSIGNED_AT =
-  "(SELECT max(at) FROM links WHERE from_token = s.token AND link = 'reassigned') AS reassigned_at";
 
 /** Opens the file: the writer in WAL mode, or a reader beside it. */
 function openDatabase(path: string, readOnly: boolean): Database.Database {
@@ -149,8 +148,9 @@ export class SqliteStore extends SqlStore implements Store {
       flagged: number;
       log_size: number;
       reassigned_at: number | null;
+      appeal_upheld_at: number | null;
     };
-    const select = `SELECT s.*, coalesce(l.log_size, 0) AS log_size, ${REASSIGNED_AT} FROM token_state s LEFT JOIN sequence_log l ON l.seq = s.seq`;
+    const select = TOKEN_CHANGES_SELECT;
     const rows =
       last === undefined
         ? this.db.prepare<[number], StateRow>(`${select} WHERE s.seq > ? ORDER BY s.seq`).all(seq)
@@ -179,6 +179,7 @@ export class SqliteStore extends SqlStore implements Store {
       seq: r.seq,
       logSize: r.log_size,
       ...(r.reassigned_at === null ? {} : { reassignedAt: r.reassigned_at }),
+      ...(r.appeal_upheld_at === null ? {} : { appealUpheldAt: r.appeal_upheld_at }),
       flagged: r.flagged === 1,
       stats:
         r.flagged === 1
