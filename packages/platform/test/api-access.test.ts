@@ -70,6 +70,8 @@ const endpoints: [string, string, () => unknown, Who[]][] = [
     ['bankA', 'telecom', 'police'],
   ],
   ['GET', '/v1/audit/state/members', () => undefined, ['operator', 'auditor']],
+  ['GET', '/v1/outcomes/summary', () => undefined, ['operator', 'auditor']],
+  ['GET', '/v1/appeals', () => undefined, ['operator', 'bankA', 'telecom', 'police', 'auditor']],
   ['GET', '/v1/audit/state/token-stats?limit=10', () => undefined, ['operator', 'auditor']],
   ['GET', '/v1/me/keys', () => undefined, ['bankA', 'telecom', 'police']],
   [
