@@ -127,6 +127,33 @@ function answersOnBothProcesses() {
       expect(cleared).toEqual(await check(a, tok(1)));
     });
 
+    it("clears a token on the other process once an appeal is upheld, at the ruling's sequence", async () => {
+      const write = await confirm(a, 'r7', 7);
+      const before = await check(b, tok(7), (write.json() as { sequence: number }).sequence);
+      expect(before).toMatchObject({ verdict: 'suspicious', reporters: 1 });
+      const ops = (await a.members.add({ id: 'ops-2', type: 'operator' })).credential;
+      const opened = await b.app.inject({
+        method: 'POST',
+        url: '/v1/appeals',
+        headers: { authorization: `Bearer ${other}`, 'content-type': 'application/json' },
+        payload: JSON.stringify({ token: tok(7), reason: 'number_spoofed' }),
+      });
+      expect(opened.statusCode).toBe(201);
+      const { id } = opened.json() as { id: number };
+      const ruled = await a.app.inject({
+        method: 'POST',
+        url: `/v1/appeals/${id}/uphold`,
+        headers: { authorization: `Bearer ${ops}`, 'content-type': 'application/json' },
+        payload: '{}',
+      });
+      expect(ruled.statusCode).toBe(200);
+      const { sequence } = ruled.json() as { sequence: number };
+      // The process that did not take the ruling answers clear when asked at its sequence.
+      const onB = await check(b, tok(7), sequence);
+      expect(onB).toMatchObject({ verdict: 'clear', reporters: 0 });
+      expect(onB).toEqual(await check(a, tok(7)));
+    });
+
     it('follows the other process without being told the sequence, through NOTIFY', async () => {
       await confirm(a, 'r2', 2);
       const deadline = Date.now() + 2000;
