@@ -167,14 +167,12 @@ export class AnswerLedger {
 
   /** When the token was last given to a new holder, as the log says at this size. */
   private reassignedAt(token: string, size: number): number | undefined {
-    const ats = (this.reassigned.get(token) ?? []).filter((r) => r.index < size).map((r) => r.at);
-    return ats.length === 0 ? undefined : Math.max(...ats);
+    return latestAt(this.reassigned.get(token), size);
   }
 
   /** When the token's latest appeal was upheld, as the log says at this size. */
   private upheldAt(token: string, size: number): number | undefined {
-    const ats = (this.upheld.get(token) ?? []).filter((r) => r.index < size).map((r) => r.at);
-    return ats.length === 0 ? undefined : Math.max(...ats);
+    return latestAt(this.upheld.get(token), size);
   }
 
   /** The token's summary rows as the log says they stood at this size. */
@@ -394,3 +392,12 @@ interface RunTokens {
 }
 
 const analysisId = (entry: LogEntry) => Number(/^analysis\/(\d+)$/.exec(entry.subject)?.[1]);
+
+/** The latest `at` among the entries a log of this size holds, if any. */
+function latestAt(
+  entries: readonly { readonly index: number; readonly at: number }[] | undefined,
+  size: number,
+): number | undefined {
+  const ats = (entries ?? []).filter((r) => r.index < size).map((r) => r.at);
+  return ats.length === 0 ? undefined : Math.max(...ats);
+}

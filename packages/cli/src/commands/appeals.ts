@@ -19,6 +19,21 @@ export function describeAppeal(a: AppealJson): string {
   return `appeal ${a.id}  ${a.kind} ${a.token}  through ${a.member} ${a.openedAt} (${a.reason})  ${ruled}`;
 }
 
+/** Prints the appeals the credential may see (`appeals list`, `member appeal list`). */
+export async function printAppeals(flags: {
+  readonly status?: AppealStatus;
+  readonly config: string;
+  readonly json?: boolean;
+}): Promise<void> {
+  const { listAppeals } = await import('@credence/member/appeals');
+  const list = await listAppeals(endpoint({ config: flags.config }), flags.status);
+  console.log(
+    flags.json
+      ? JSON.stringify(list, null, 2)
+      : list.map(describeAppeal).join('\n') || 'no appeals',
+  );
+}
+
 const configOption = () =>
   new Option(
     '--config <file>',
@@ -43,15 +58,7 @@ export function registerAppeals(program: Command): void {
     .addOption(new Option('--status <status>').choices(APPEAL_STATUSES))
     .addOption(configOption())
     .option('--json', 'print them as JSON')
-    .action(async (flags: { status?: AppealStatus; config: string; json?: boolean }) => {
-      const { listAppeals } = await import('@credence/member/appeals');
-      const list = await listAppeals(endpoint({ config: flags.config }), flags.status);
-      console.log(
-        flags.json
-          ? JSON.stringify(list, null, 2)
-          : list.map(describeAppeal).join('\n') || 'no appeals',
-      );
-    });
+    .action(printAppeals);
   appeals
     .command('uphold')
     .addArgument(new Argument('<id>', "the appeal's id").argParser(appealId))

@@ -1,7 +1,7 @@
 /** `credence member appeal open|list`: appeals a member opens for the people it serves. */
 import { APPEAL_REASONS, APPEAL_STATUSES, type AppealReason } from '@credence/core/wire/appeals';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { describeAppeal } from './appeals.js';
+import { printAppeals } from './appeals.js';
 import { cacheFileOption, configOption, sessionCache, withSession } from './member-common.js';
 import { endpoint } from './platform-endpoint.js';
 
@@ -60,19 +60,5 @@ export function registerAppeal(member: Command): void {
     .addOption(new Option('--status <status>').choices(APPEAL_STATUSES))
     .addOption(configOption())
     .option('--json', 'print them as JSON')
-    .action(
-      async (flags: {
-        status?: (typeof APPEAL_STATUSES)[number];
-        config: string;
-        json?: boolean;
-      }) => {
-        const { listAppeals } = await import('@credence/member/appeals');
-        const appeals = await listAppeals(endpoint({ config: flags.config }), flags.status);
-        console.log(
-          flags.json
-            ? JSON.stringify(appeals, null, 2)
-            : appeals.map(describeAppeal).join('\n') || 'no appeals',
-        );
-      },
-    );
+    .action(printAppeals);
 }

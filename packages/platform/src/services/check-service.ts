@@ -78,7 +78,7 @@ export class CheckService {
         (upheldAt === undefined ? '' : ` ${appealWords(upheldAt, appealed.earlier)}`);
       const assessment = { ...scored, explanation: `${scored.explanation}${given}` };
       // A ring found before the ruling no longer raises the token, nor does its rank.
-      const run = this.analysis?.current();
+      const run = upheldAt === undefined ? undefined : this.analysis?.current();
       const ruled = run !== undefined && !ringStands(run.createdAt, upheldAt);
       const ring = ruled ? undefined : this.analysis?.tokenRing(token);
       const rank = ruled ? null : (this.analysis?.tokenRank(token) ?? null);

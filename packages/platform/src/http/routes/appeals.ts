@@ -1,7 +1,16 @@
 import { roleOf } from '../../domain/types.js';
 import * as S from '../schemas.js';
 import type { RoutePlugin } from '../type-provider.js';
-import { ANYONE, AUDITORS, CHECKERS, me, OPERATORS, type PlatformDeps, problems } from './kit.js';
+import {
+  ANYONE,
+  AUDITORS,
+  CHECKERS,
+  me,
+  OPERATORS,
+  type PlatformDeps,
+  pageLimit,
+  problems,
+} from './kit.js';
 
 /**
  * Appeals (docs/appeals.md): members and the police open them for the people they serve;
@@ -43,7 +52,7 @@ export function appealRoutes(deps: PlatformDeps): RoutePlugin {
       },
       async (request) => {
         const caller = me(request);
-        const limit = Math.min(1000, Math.max(1, Number(request.query.limit ?? '100')));
+        const limit = pageLimit(request.query.limit, 100);
         const everyone = AUDITORS.includes(roleOf(caller.type));
         const page = await deps.appeals.list(
           {

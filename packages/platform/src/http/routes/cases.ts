@@ -1,7 +1,15 @@
 import type { CaseRecord, Disclosure, Role } from '../../domain/types.js';
 import * as S from '../schemas.js';
 import type { RouteApp, RoutePlugin } from '../type-provider.js';
-import { me, type PlatformDeps, problems, REPORTERS, reportJson, streamEvents } from './kit.js';
+import {
+  me,
+  type PlatformDeps,
+  pageLimit,
+  problems,
+  REPORTERS,
+  reportJson,
+  streamEvents,
+} from './kit.js';
 
 const POLICE: readonly Role[] = ['police'];
 /** Who sees cases: the police (its own) and auditors (every case's counts and basis). */
@@ -100,7 +108,7 @@ function cases(app: RouteApp, deps: PlatformDeps): void {
       },
     },
     async (request) => {
-      const limit = Math.min(1000, Math.max(1, Number(request.query.limit ?? '100')));
+      const limit = pageLimit(request.query.limit, 100);
       const page = await deps.cases.list(me(request), request.query.after, limit);
       return {
         cases: page.map((c) => caseJson(c, deps.cases.status(c))),
@@ -167,7 +175,7 @@ function cases(app: RouteApp, deps: PlatformDeps): void {
     },
     async (request) => {
       await deps.cases.get(me(request), request.params.id);
-      const limit = Math.min(1000, Math.max(1, Number(request.query.limit ?? '1000')));
+      const limit = pageLimit(request.query.limit, 1000);
       const [member, report] = (request.query.after ?? '').split('/');
       const after = member === undefined || report === undefined ? undefined : { member, report };
       const page = await deps.store.caseReports(request.params.id, after, limit);
@@ -258,7 +266,7 @@ function disclosures(app: RouteApp, deps: PlatformDeps): void {
       const member = me(request);
       const q = request.query;
       const view = q.view ?? (member.type === 'police' ? 'police' : 'owner');
-      const limit = Math.min(1000, Math.max(1, Number(q.limit ?? '100')));
+      const limit = pageLimit(q.limit, 100);
       const page = await deps.cases.disclosures(
         member,
         view,

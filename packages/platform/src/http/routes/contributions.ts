@@ -6,6 +6,7 @@ import {
   MEMBERS,
   me,
   type PlatformDeps,
+  pageLimit,
   problems,
   REPORTERS,
   reportJson,
@@ -157,7 +158,7 @@ function ownReports(app: RouteApp, deps: PlatformDeps): void {
           found === undefined ? undefined : await deps.store.getReport(me(request).id, found.id);
         return { reports: report === undefined ? [] : [reportJson(report)], next: null };
       }
-      const limit = Math.min(1000, Math.max(1, Number(q.limit ?? '100')));
+      const limit = pageLimit(q.limit, 100);
       const reports = await deps.store.listReports(me(request).id, q.after, limit);
       return {
         reports: reports.map(reportJson),

@@ -155,6 +155,10 @@ export const problems = {
   409: S.problemSchema,
 } as const;
 
+/** A page's size from a `limit` query (validated digits or absent): at least 1, at most `max`. */
+export const pageLimit = (limit: string | undefined, fallback: number, max = 1000): number =>
+  Math.min(max, Math.max(1, Number(limit ?? String(fallback))));
+
 export const cursorQuery = {
   type: 'object',
   additionalProperties: false,

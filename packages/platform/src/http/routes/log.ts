@@ -3,7 +3,7 @@ import { LogService, MAX_ENTRIES_PAGE } from '../../services/log-service.js';
 import { checkUsageReport } from '../../services/oprf-usage.js';
 import * as S from '../schemas.js';
 import type { RouteApp, RoutePlugin } from '../type-provider.js';
-import { ANYONE, KEY_SERVERS, me, type PlatformDeps, problems } from './kit.js';
+import { ANYONE, KEY_SERVERS, me, type PlatformDeps, pageLimit, problems } from './kit.js';
 
 /** The transparency log (SPEC §3.4, §7): its key, checkpoints and their cosignatures, entries and proofs, readable by every member and auditor; key servers log their evaluation counts. */
 export function logRoutes(deps: PlatformDeps): RoutePlugin {
@@ -94,11 +94,7 @@ function logHeads(app: RouteApp, deps: PlatformDeps): void {
     },
     async (request) => {
       const q = request.query;
-      return publishedCheckpoints(
-        deps,
-        Number(q.from ?? '0'),
-        Math.min(1000, Math.max(1, Number(q.limit ?? '1000'))),
-      );
+      return publishedCheckpoints(deps, Number(q.from ?? '0'), pageLimit(q.limit, 1000));
     },
   );
   app.post(

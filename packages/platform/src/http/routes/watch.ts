@@ -3,7 +3,15 @@ import { formatCursor, parseCursor } from '../../services/alerts.js';
 import { alertJson } from '../../services/webhooks.js';
 import * as S from '../schemas.js';
 import type { RouteApp, RoutePlugin } from '../type-provider.js';
-import { cursorQuery, MEMBERS, me, type PlatformDeps, problems, streamEvents } from './kit.js';
+import {
+  cursorQuery,
+  MEMBERS,
+  me,
+  type PlatformDeps,
+  pageLimit,
+  problems,
+  streamEvents,
+} from './kit.js';
 
 /** Watchlists, alerts (pages and a server-sent stream) and webhooks: a member's own only. */
 export function watchRoutes(deps: PlatformDeps): RoutePlugin {
@@ -65,7 +73,7 @@ function watchlists(app: RouteApp, deps: PlatformDeps): void {
     },
     async (request) => {
       const q = request.query;
-      const limit = Math.min(5000, Math.max(1, Number(q.limit ?? '1000')));
+      const limit = pageLimit(q.limit, 1000, 5000);
       const tokens = await deps.store.listWatch(me(request).id, q.after, limit);
       return { tokens, next: tokens.length === limit ? (tokens.at(-1)?.token ?? null) : null };
     },
@@ -96,11 +104,7 @@ function alertFeeds(app: RouteApp, deps: PlatformDeps): void {
     async (request) => {
       const q = request.query;
       const after = parseCursor(q.after);
-      const alerts = await deps.store.listAlerts(
-        me(request).id,
-        after,
-        Math.min(1000, Math.max(1, Number(q.limit ?? '100'))),
-      );
+      const alerts = await deps.store.listAlerts(me(request).id, after, pageLimit(q.limit, 100));
       const last = alerts.at(-1);
       return {
         alerts: alerts.map(alertJson),

@@ -164,7 +164,6 @@ export class PostgresStore extends SqlStore implements Store {
         [seq, Math.max(0, limit - 1)],
       )
     ).rows[0];
-    const select = TOKEN_CHANGES_SELECT;
     const { rows } = await this.pool.query<{
       token: string;
       kind: IdentifierKind;
@@ -176,8 +175,8 @@ export class PostgresStore extends SqlStore implements Store {
       appeal_upheld_at: number | null;
     }>(
       last === undefined
-        ? `${select} WHERE s.seq > $1 ORDER BY s.seq`
-        : `${select} WHERE s.seq > $1 AND s.seq <= $2 ORDER BY s.seq`,
+        ? `${TOKEN_CHANGES_SELECT} WHERE s.seq > $1 ORDER BY s.seq`
+        : `${TOKEN_CHANGES_SELECT} WHERE s.seq > $1 AND s.seq <= $2 ORDER BY s.seq`,
       last === undefined ? [seq] : [seq, last.seq],
     );
     const flagged = rows.filter((r) => r.flagged).map((r) => r.token);

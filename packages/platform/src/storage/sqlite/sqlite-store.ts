@@ -28,8 +28,6 @@ import type { Store } from '../store.js';
 import { SqliteContributions } from './contributions.js';
 import { SqliteSteps } from './run-steps.js';
 
-/** A token's latest reassignment (issue 12), from the links, as a column of token_state `s`. */
-
 /** Opens the file: the writer in WAL mode, or a reader beside it. */
 function openDatabase(path: string, readOnly: boolean): Database.Database {
   if (readOnly) {
@@ -150,13 +148,14 @@ export class SqliteStore extends SqlStore implements Store {
       reassigned_at: number | null;
       appeal_upheld_at: number | null;
     };
-    const select = TOKEN_CHANGES_SELECT;
     const rows =
       last === undefined
-        ? this.db.prepare<[number], StateRow>(`${select} WHERE s.seq > ? ORDER BY s.seq`).all(seq)
+        ? this.db
+            .prepare<[number], StateRow>(`${TOKEN_CHANGES_SELECT} WHERE s.seq > ? ORDER BY s.seq`)
+            .all(seq)
         : this.db
             .prepare<[number, number], StateRow>(
-              `${select} WHERE s.seq > ? AND s.seq <= ? ORDER BY s.seq`,
+              `${TOKEN_CHANGES_SELECT} WHERE s.seq > ? AND s.seq <= ? ORDER BY s.seq`,
             )
             .all(seq, last.seq);
     const stats = this.db.prepare<
