@@ -316,6 +316,28 @@ describe.skipIf(CHROMIUM === undefined)('the dashboard in Chromium', () => {
     await path.first().waitFor();
     expect(await path.count()).toBeGreaterThanOrEqual(hop?.reported === false ? 2 : 1);
     expect(await path.last().textContent()).toContain('reported by a member');
+    // A drag pans: the picture moves with the mouse and the graph is drawn again where it
+    // was let go (the node is where the drag took it); letting go is no click, so the
+    // path stays.
+    const shown = await page.locator('[data-testid=explorer-path]').textContent();
+    const where = `(() => {
+      const el = document.querySelector('.graph');
+      const box = el.getBoundingClientRect();
+      const p = el.explorer.framedGraphToViewport(el.explorer.getNodeDisplayData('${hop?.index}'));
+      return { x: box.left + p.x, y: box.top + p.y };
+    })()`;
+    await page.mouse.move(at?.x as number, at?.y as number);
+    await page.mouse.down();
+    for (let step = 1; step <= 10; step++)
+      await page.mouse.move((at?.x as number) + 12 * step, (at?.y as number) + 6 * step);
+    await page.mouse.up();
+    await expect
+      .poll(async () => {
+        const p = (await page.evaluate(where)) as { x: number; y: number };
+        return Math.round(Math.hypot(p.x - (at?.x as number) - 120, p.y - (at?.y as number) - 60));
+      })
+      .toBeLessThanOrEqual(1);
+    expect(await page.locator('[data-testid=explorer-path]').textContent()).toBe(shown);
     await shot(page, 'ring-explorer');
     expect(errors).toEqual([]);
     await context.close();

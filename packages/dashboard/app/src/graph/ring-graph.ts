@@ -2,6 +2,7 @@ import Graph from 'graphology';
 import forceAtlas2 from 'graphology-layout-forceatlas2';
 import Sigma from 'sigma';
 import type { RingGraph } from '../../../src/api-types.js';
+import { panByImage } from './pan.js';
 import { nodeLabel } from './ring-path.js';
 
 /**
@@ -132,8 +133,10 @@ export function mount(
   onClick: (index: number | null) => void,
 ): Explorer {
   let lit: ReadonlySet<string> | null = null;
-  // A large ring is drawn without its edges and labels while the camera moves, as sigma
-  // offers for large graphs: they come back when it stops.
+  // A drag moves the drawn picture and sigma draws when it rests (pan.ts). A large ring
+  // is drawn without its edges and labels while the camera moves otherwise (zooming), as
+  // sigma offers for large graphs: they come back when it stops.
+  const pan = panByImage(container);
   const large = graph.order > 2000;
   const renderer = new Sigma(graph, container, {
     hideEdgesOnMove: large,
@@ -154,6 +157,7 @@ export function mount(
         : { ...data, color: DIMMED };
     },
   });
+  pan.attach(renderer);
   renderer.on('clickNode', ({ node }) => onClick(Number(node)));
   renderer.on('clickStage', () => onClick(null));
   // For the browser tests: where a node is drawn, to click it as a person would.
@@ -165,6 +169,9 @@ export function mount(
       renderer.refresh({ skipIndexation: true });
     },
     png: (fileName) => downloadPng(renderer, fileName),
-    kill: () => renderer.kill(),
+    kill: () => {
+      pan.kill();
+      renderer.kill();
+    },
   };
 }
