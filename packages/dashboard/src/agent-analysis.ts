@@ -2,21 +2,16 @@ import type { MemberSession } from '@credence/member/member-session';
 import type { OwnNames } from '@credence/member/own-index';
 import { platformRequest } from '@credence/member/platform-client';
 import { type RingDetail, ringGraphml, ringJson } from '@credence/member/ring-export';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { OverviewAnswer, RingGraph } from './api-types.js';
+import type { FastifyInstance } from 'fastify';
+import type { AnswerOf, OverviewAnswer } from './api-types.js';
+import { serve } from './serve-route.js';
 import type { UiState } from './ui-state.js';
 import { viaPlatform } from './via-platform.js';
 
-const PAGE = {
-  limit: { type: 'string', pattern: '^[1-9][0-9]{0,2}$' },
-  offset: { type: 'string', pattern: '^(0|[1-9][0-9]{0,6})$' },
-} as const;
-const RING_ID = { type: 'string', pattern: '^ring-[0-9a-f]{16}$' } as const;
-
 /** Query strings are passed on only as the schema let them through. */
-const query = (q: Readonly<Record<string, string | undefined>>) => {
+const query = (q: object) => {
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(q)) if (v !== undefined) params.set(k, v);
+  for (const [k, v] of Object.entries(q)) if (v !== undefined) params.set(k, String(v));
   const text = params.toString();
   return text === '' ? '' : `?${text}`;
 };
@@ -60,81 +55,41 @@ export function analysisRoutes(
   const nameOf = (token: string) => names?.get(token);
   let touched: { analysis: number | null; touching: Touching[] } | undefined;
 
-  app.get(
-    '/api/rings',
-    {
-      schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            minScore: { type: 'string', pattern: '^(0(\\.[0-9]{1,6})?|1(\\.0{1,6})?)$' },
-            category: { type: 'string', pattern: '^[a-z_]{1,40}$' },
-            kind: { type: 'string', pattern: '^[a-z_]{1,20}$' },
-            memberType: { type: 'string', pattern: '^[a-z_]{1,20}$' },
-            ...PAGE,
-          },
-        },
-      },
-    },
-    async (request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>) =>
-      get(`/v1/rings${query(request.query)}`),
+  serve(app, 'GET /api/rings', async (request) =>
+    get<AnswerOf<'GET /api/rings'>>(`/v1/rings${query(request.query)}`),
   );
 
   const ringOf = (id: string) => get<RingDetail>(`/v1/rings/${encodeURIComponent(id)}`);
-  app.get(
-    '/api/rings/:id',
-    { schema: { params: { type: 'object', required: ['id'], properties: { id: RING_ID } } } },
-    async (request: FastifyRequest<{ Params: { id: string } }>): Promise<RingGraph> => {
-      const ring = await ringOf(request.params.id);
-      const graph = ringJson(ring, nameOf);
-      return {
-        ...graph,
-        size: ring.size,
-        // Why each token is in the ring: its own reports, or the token its risk came from.
-        nodes: graph.nodes.map((node, i) => {
-          const why = ring.tokens[i]?.why;
-          return {
-            ...node,
-            ...(why?.via === undefined ? {} : { via: why.via }),
-            ...(why?.from === undefined ? {} : { from: why.from }),
-          };
-        }),
-      };
-    },
-  );
-  app.get(
-    '/api/rings/:id/graphml',
-    { schema: { params: { type: 'object', required: ['id'], properties: { id: RING_ID } } } },
-    async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
-      const ring = await ringOf(request.params.id);
-      return reply
-        .type('application/graphml+xml; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${ring.id}.graphml"`)
-        .send(ringGraphml(ring, nameOf));
-    },
+  serve(app, 'GET /api/rings/{id}', async (request) => {
+    const ring = await ringOf(request.params.id);
+    const graph = ringJson(ring, nameOf);
+    return {
+      ...graph,
+      size: ring.size,
+      // Why each token is in the ring: its own reports, or the token its risk came from.
+      nodes: graph.nodes.map((node, i) => {
+        const why = ring.tokens[i]?.why;
+        return {
+          ...node,
+          ...(why?.via === undefined ? {} : { via: why.via }),
+          ...(why?.from === undefined ? {} : { from: why.from }),
+        };
+      }),
+    };
+  });
+  serve(app, 'GET /api/rings/{id}/graphml', async (request, reply) => {
+    const ring = await ringOf(request.params.id);
+    return reply
+      .type('application/graphml+xml; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${ring.id}.graphml"`)
+      .send(ringGraphml(ring, nameOf));
+  });
+
+  serve(app, 'GET /api/campaigns', async (request) =>
+    get<AnswerOf<'GET /api/campaigns'>>(`/v1/campaigns${query(request.query)}`),
   );
 
-  app.get(
-    '/api/campaigns',
-    {
-      schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            minSize: { type: 'string', pattern: '^[1-9][0-9]{0,8}$' },
-            category: { type: 'string', pattern: '^[a-z_]{1,40}$' },
-            ...PAGE,
-          },
-        },
-      },
-    },
-    async (request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>) =>
-      get(`/v1/campaigns${query(request.query)}`),
-  );
-
-  app.get('/api/overview', async (): Promise<OverviewAnswer> => {
+  serve(app, 'GET /api/overview', async (): Promise<OverviewAnswer> => {
     // The member's own reports, by the week the platform took them and by category.
     const reports = { total: 0, retracted: 0, weekly: {} as Record<string, number>, capped: false };
     const categories: Record<string, number> = {};

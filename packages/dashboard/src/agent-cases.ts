@@ -3,12 +3,10 @@ import { caseDetails, exportCase, getCase, listCases } from '@credence/member/ca
 import { listDisclosures } from '@credence/member/disclosures';
 import type { MemberSession } from '@credence/member/member-session';
 import { HttpProblem } from '@credence/server-kit/problem';
-import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import type { CaseDisclosure, OpenedRow } from './api-types.js';
+import { serve } from './serve-route.js';
 import { viaPlatform } from './via-platform.js';
-
-const CASE_ID = { type: 'string', pattern: '^case-[0-9a-f]{20}$' } as const;
-const params = { type: 'object', required: ['id'], properties: { id: CASE_ID } } as const;
 
 /**
  * A police member's cases as its agent serves them: the cases and what is attached, the
@@ -34,13 +32,17 @@ export function caseRoutes(
     return keys;
   };
 
-  app.get('/api/cases', { preHandler: police }, async () => ({
-    cases: await viaPlatform(() => listCases(platform)),
-  }));
-  app.get(
-    '/api/cases/:id',
-    { preHandler: police, schema: { params } },
-    async (request: FastifyRequest<{ Params: { id: string } }>) => {
+  const only = { preHandler: police };
+  serve(
+    app,
+    'GET /api/cases',
+    async () => ({ cases: await viaPlatform(() => listCases(platform)) }),
+    only,
+  );
+  serve(
+    app,
+    'GET /api/cases/{id}',
+    async (request) => {
       const { id } = request.params;
       const found = await viaPlatform(() => getCase(platform, id));
       const requests = await viaPlatform(() =>
@@ -61,11 +63,12 @@ export function caseRoutes(
         ),
       };
     },
+    only,
   );
-  app.get(
-    '/api/cases/:id/details',
-    { preHandler: police, schema: { params } },
-    async (request: FastifyRequest<{ Params: { id: string } }>) => {
+  serve(
+    app,
+    'GET /api/cases/{id}/details',
+    async (request) => {
       const opened = await viaPlatform(() =>
         caseDetails(platform, investigator(), request.params.id),
       );
@@ -84,16 +87,18 @@ export function caseRoutes(
           ),
       };
     },
+    only,
   );
-  app.get(
-    '/api/cases/:id/evidence',
-    { preHandler: police, schema: { params } },
-    async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
+  serve(
+    app,
+    'GET /api/cases/{id}/evidence',
+    async (request, reply) => {
       const pkg = await viaPlatform(() => exportCase(platform, investigator(), request.params.id));
       return reply
         .type('application/json; charset=utf-8')
         .header('content-disposition', `attachment; filename="${request.params.id}-evidence.json"`)
         .send(JSON.stringify(pkg));
     },
+    only,
   );
 }

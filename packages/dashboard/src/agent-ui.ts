@@ -1,6 +1,5 @@
 import { isCredenceError } from '@credence/core/errors';
 import { IdentifierError } from '@credence/core/identifiers/identifier-error';
-import { IDENTIFIER_KINDS } from '@credence/core/identifiers/kinds';
 import type { SealingKeys } from '@credence/core/sealing/hpke';
 import { checkIdentifiers } from '@credence/member/checks';
 import {
@@ -19,11 +18,13 @@ import { useProblemDocuments } from '@credence/server-kit/fastify-problems';
 import { HttpProblem } from '@credence/server-kit/problem';
 import { serveApp } from '@credence/server-kit/static-files';
 import { originsOf, useWebSessions } from '@credence/server-kit/web-session';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { analysisRoutes } from './agent-analysis.js';
 import { caseRoutes } from './agent-cases.js';
+import { agentOpenApi } from './api-schemas.js';
 import type { DisclosureRow, SessionInfo } from './api-types.js';
 import { appFolder } from './app-folder.js';
+import { serve } from './serve-route.js';
 import type { UiState } from './ui-state.js';
 import { platformProblem, viaPlatform } from './via-platform.js';
 
@@ -77,14 +78,6 @@ const disclosureRow = (d: DisclosureView): DisclosureRow => ({
   reason: d.reason ?? null,
 });
 
-const SIZE = { type: 'string', pattern: '^(0|[1-9][0-9]{0,15})$' } as const;
-/** How many witness cosignatures the checkpoint asked for must carry (the platform's form). */
-const COSIGNED = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { cosigned: { type: 'string', pattern: '^[0-9]{1,2}$' } },
-} as const;
-
 /**
  * The dashboard as the member's agent serves it, inside the member's network: the built
  * app, sign-in and sessions, and the routes behind them. A risk check tokenizes what the
@@ -122,8 +115,9 @@ export async function startAgentUi(options: AgentUiOptions): Promise<AgentUi> {
       );
   };
 
-  app.get(
-    '/api/session',
+  serve(
+    app,
+    'GET /api/session',
     async (request): Promise<SessionInfo> => ({
       member: identity,
       role,
@@ -133,85 +127,46 @@ export async function startAgentUi(options: AgentUiOptions): Promise<AgentUi> {
     }),
   );
 
-  app.post(
-    '/api/check',
-    {
-      schema: {
-        body: {
-          type: 'object',
-          required: ['kind', 'value'],
-          additionalProperties: false,
-          properties: {
-            kind: { type: 'string', enum: [...IDENTIFIER_KINDS] },
-            value: { type: 'string', minLength: 1, maxLength: 2048 },
-          },
-        },
-      },
-    },
-    async (request: FastifyRequest<{ Body: { kind: string; value: string } }>) => {
-      const { kind, value } = request.body;
-      try {
-        const checks = await checkIdentifiers(session, [{ kind, value }]);
-        state.countChecks(
-          new Date(now()).toISOString().slice(0, 10),
-          checks.map((c) => c.answer.verdict),
-        );
-        return { checks };
-      } catch (error) {
-        // The identifier's own refusal (its message names the rule, never the value).
-        if (error instanceof IdentifierError)
-          throw new HttpProblem('request.invalid', error.message, {
-            errors: [{ field: 'value', message: error.message }],
-          });
-        return platformProblem(error);
-      }
-    },
-  );
+  serve(app, 'POST /api/check', async (request) => {
+    const { kind, value } = request.body;
+    try {
+      const checks = await checkIdentifiers(session, [{ kind, value }]);
+      state.countChecks(
+        new Date(now()).toISOString().slice(0, 10),
+        checks.map((c) => c.answer.verdict),
+      );
+      return { checks };
+    } catch (error) {
+      // The identifier's own refusal (its message names the rule, never the value).
+      if (error instanceof IdentifierError)
+        throw new HttpProblem('request.invalid', error.message, {
+          errors: [{ field: 'value', message: error.message }],
+        });
+      return platformProblem(error);
+    }
+  });
 
   logRoutes(app, session);
   analysisRoutes(app, session, state, names);
   caseRoutes(app, session, options.sealingKeys, onlyFor('police'));
 
-  app.get(
-    '/api/disclosures',
-    {
-      preHandler: onlyFor('member'),
-      schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { status: { type: 'string', enum: ['requested', 'granted', 'denied'] } },
-        },
-      },
-    },
-    async (request: FastifyRequest<{ Querystring: { status?: DisclosureView['status'] } }>) => {
+  const memberOnly = { preHandler: onlyFor('member') };
+  serve(
+    app,
+    'GET /api/disclosures',
+    async (request) => {
       const { status } = request.query;
       const list = await viaPlatform(() =>
         listDisclosures(platform, status === undefined ? {} : { status }),
       );
       return { disclosures: list.map(disclosureRow) };
     },
+    memberOnly,
   );
-  const ID = { type: 'string', minLength: 1, maxLength: 100 } as const;
-  app.post(
-    '/api/disclosures/decisions',
-    {
-      preHandler: onlyFor('member'),
-      schema: {
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            approve: { type: 'array', maxItems: 1000, items: ID },
-            deny: { type: 'array', maxItems: 1000, items: ID },
-            reason: { type: 'string', minLength: 1, maxLength: 500 },
-          },
-        },
-      },
-    },
-    async (
-      request: FastifyRequest<{ Body: { approve?: string[]; deny?: string[]; reason?: string } }>,
-    ) => {
+  serve(
+    app,
+    'POST /api/disclosures/decisions',
+    async (request) => {
       const { approve = [], deny = [], reason } = request.body;
       if (deny.length > 0 && reason === undefined)
         throw new HttpProblem('request.invalid', 'a denial says why', {
@@ -247,8 +202,12 @@ export async function startAgentUi(options: AgentUiOptions): Promise<AgentUi> {
         ),
       };
     },
+    memberOnly,
   );
 
+  // The API's document: what the app's types come from (no session needed: it holds the
+  // routes' shapes, nothing of the member's).
+  app.get('/openapi.json', async () => agentOpenApi());
   serveApp(app, { folder: appFolder('app') });
   const address = await app.listen({ host: options.host, port: options.port });
   const url = address.replace('[::1]', 'localhost');
@@ -272,9 +231,10 @@ export async function startAgentUi(options: AgentUiOptions): Promise<AgentUi> {
  */
 function logRoutes(app: FastifyInstance, session: MemberSession): void {
   const platform = session.platform;
-  const pass = (path: string) =>
-    viaPlatform(() => platformRequest<unknown>(platform, 'GET', path, undefined, { retries: 2 }));
-  app.get('/api/log/trust', async () => {
+  /** The platform's answer as it is: its route answers by the same schema. */
+  const pass = <T>(path: string) =>
+    viaPlatform(() => platformRequest<T>(platform, 'GET', path, undefined, { retries: 2 }));
+  serve(app, 'GET /api/log/trust', async () => {
     const trust = session.config.log;
     const logKey =
       trust.logKey ??
@@ -287,91 +247,38 @@ function logRoutes(app: FastifyInstance, session: MemberSession): void {
       ).vkey;
     return {
       logKey,
-      source: trust.logKey === undefined ? 'platform' : 'configuration',
+      source: trust.logKey === undefined ? ('platform' as const) : ('configuration' as const),
       witnesses: trust.witnesses ?? [],
       requiredWitnesses: trust.requiredWitnesses ?? trust.witnesses?.length ?? 0,
     };
   });
-  app.get(
-    '/api/log/checkpoint',
-    { schema: { querystring: COSIGNED } },
-    async (request: FastifyRequest<{ Querystring: { cosigned?: string } }>, reply) => {
-      const { cosigned = '0' } = request.query;
-      const text = await viaPlatform(() =>
-        platformRequest<string>(
-          platform,
-          'GET',
-          `/v1/log/checkpoint?cosigned=${cosigned}`,
-          undefined,
-          {
-            text: true,
-            retries: 2,
-          },
-        ),
-      );
-      return reply.type('text/plain; charset=utf-8').send(text);
-    },
-  );
-  app.get(
-    '/api/log/checkpoints',
-    {
-      schema: {
-        querystring: {
-          type: 'object',
-          required: ['from'],
-          additionalProperties: false,
-          properties: { from: SIZE },
+  serve(app, 'GET /api/log/checkpoint', async (request, reply) => {
+    const { cosigned = '0' } = request.query;
+    const text = await viaPlatform(() =>
+      platformRequest<string>(
+        platform,
+        'GET',
+        `/v1/log/checkpoint?cosigned=${cosigned}`,
+        undefined,
+        {
+          text: true,
+          retries: 2,
         },
-      },
-    },
-    async (request: FastifyRequest<{ Querystring: { from: string } }>) =>
-      pass(`/v1/log/checkpoints?from=${request.query.from}&limit=1000`),
+      ),
+    );
+    return reply.type('text/plain; charset=utf-8').send(text);
+  });
+  serve(app, 'GET /api/log/checkpoints', async (request) =>
+    pass(`/v1/log/checkpoints?from=${request.query.from}&limit=1000`),
   );
-  app.get(
-    '/api/log/entries',
-    {
-      schema: {
-        querystring: {
-          type: 'object',
-          required: ['start'],
-          additionalProperties: false,
-          properties: { start: SIZE, end: SIZE },
-        },
-      },
-    },
-    async (request: FastifyRequest<{ Querystring: { start: string; end?: string } }>) => {
-      const { start, end } = request.query;
-      return pass(`/v1/log/entries?${new URLSearchParams({ start, ...(end ? { end } : {}) })}`);
-    },
+  serve(app, 'GET /api/log/entries', async (request) => {
+    const { start, end } = request.query;
+    return pass(`/v1/log/entries?${new URLSearchParams({ start, ...(end ? { end } : {}) })}`);
+  });
+  serve(app, 'GET /api/log/proof/inclusion', async (request) =>
+    pass(`/v1/log/proof/inclusion?${new URLSearchParams(request.query)}`),
   );
-  app.get(
-    '/api/log/proof/inclusion',
-    {
-      schema: {
-        querystring: {
-          type: 'object',
-          required: ['index', 'size'],
-          additionalProperties: false,
-          properties: { index: SIZE, size: SIZE },
-        },
-      },
-    },
-    async (request: FastifyRequest<{ Querystring: { index: string; size: string } }>) =>
-      pass(`/v1/log/proof/inclusion?${new URLSearchParams(request.query)}`),
-  );
-  app.get(
-    '/api/log/proof/consistency',
-    {
-      schema: {
-        querystring: {
-          type: 'object',
-          required: ['from', 'to'],
-          additionalProperties: false,
-          properties: { from: SIZE, to: SIZE },
-        },
-      },
-    },
-    async (request: FastifyRequest<{ Querystring: { from: string; to: string } }>) =>
-      pass(`/v1/log/proof/consistency?${new URLSearchParams(request.query)}`),
+  serve(app, 'GET /api/log/proof/consistency', async (request) =>
+    pass(`/v1/log/proof/consistency?${new URLSearchParams(request.query)}`),
   );
 }

@@ -1,126 +1,68 @@
-import type { LegalBasis } from '@credence/core/wire/cases';
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
+import type {
+  AGENT_API,
+  caseDisclosure,
+  disclosureRow,
+  openedRow,
+  overviewAnswer,
+  PLATFORM_UI_API,
+  ringGraph,
+  ringNode,
+} from './api-schemas.js';
 
 /**
- * What the dashboard's servers answer and its browser app reads: one set of types for
- * both sides (this module imports nothing of Node's, so the app's bundle can use it).
+ * What the dashboard's servers answer and its browser app reads, derived by the compiler
+ * from the JSON Schemas of the API's table (api-schemas.ts), which the agent serves as
+ * its OpenAPI document and answers by: one source for the servers, the document and the
+ * app. Types only (the app's bundle carries none of the schemas).
  */
 
-/** Who is signed in, and where (GET /api/session). */
-export interface SessionInfo {
-  readonly member: { readonly id: string; readonly name: string; readonly type: string };
-  /** A member's or police agent's person; the operator's staff or an auditor at the platform. */
-  readonly role: 'member' | 'police' | 'operator' | 'auditor';
-  readonly language: 'en' | 'zh-CN';
-  readonly csrf: string;
-  readonly expiresAt: string;
-}
+/**
+ * A schema's value, as a server writes it and the app reads it: read only, and without
+ * the open index signature FromSchema adds where a schema allows more properties (the
+ * servers write only those declared); a map's (`additionalProperties: {schema}`) stays.
+ */
+type Clean<T> = T extends readonly (infer U)[]
+  ? readonly Clean<U>[]
+  : T extends object
+    ? {
+        readonly [K in keyof T as string extends K ? (unknown extends T[K] ? never : K) : K]: Clean<
+          T[K]
+        >;
+      }
+    : T;
+type Of<S> = S extends JSONSchema ? Clean<FromSchema<S>> : never;
 
-/** A disclosure request for one of the member's reports (GET /api/disclosures). */
-export interface DisclosureRow {
-  readonly id: string;
-  readonly status: 'requested' | 'granted' | 'denied';
-  readonly case: string;
-  readonly police: string;
-  readonly report: string;
-  /** The member's own ref of the report (it stays in the member's network). */
-  readonly ref: string | null;
-  readonly basis: LegalBasis;
-  readonly requestedAt: string;
-  readonly decidedAt: string | null;
-  readonly reason: string | null;
-}
+/** Every route the app calls: the agent's, and the platform's own (under /ui). */
+type Api = typeof AGENT_API & typeof PLATFORM_UI_API;
+export type ApiRoute = keyof Api;
 
+type Part<K extends ApiRoute, P extends string> = Api[K] extends { readonly [Q in P]: infer S }
+  ? Of<S>
+  : undefined;
+/** What a route answers: its JSON, or the text of a route that `produces` another type. */
+export type AnswerOf<K extends ApiRoute> = Api[K] extends { readonly response: infer S }
+  ? Of<S>
+  : string;
+/** What a route takes: path parameters, query and body, as its schemas let them through. */
+export type ParamsOf<K extends ApiRoute> = Part<K, 'params'>;
+export type QueryOf<K extends ApiRoute> = Part<K, 'querystring'>;
+export type BodyOf<K extends ApiRoute> = Part<K, 'body'>;
+
+export type SessionInfo = AnswerOf<'GET /api/session'>;
+export type CheckAnswer = IdentifierCheck['answer'];
+export type IdentifierCheck = AnswerOf<'POST /api/check'>['checks'][number];
+export type OverviewAnswer = Of<typeof overviewAnswer>;
 /** Counts by the week (its Monday, YYYY-MM-DD) they fall in. */
-export type Weekly = Readonly<Record<string, number>>;
-
-/** The member's overview (GET /api/overview): its own numbers, each with its weeks. */
-export interface OverviewAnswer {
-  readonly reports: {
-    readonly total: number;
-    readonly retracted: number;
-    readonly weekly: Weekly;
-    readonly categories: Readonly<Record<string, number>>;
-    /** More reports than the overview reads (OVERVIEW_REPORT_CAP): the counts are of the first. */
-    readonly capped: boolean;
-  };
-  /** Checks made from this dashboard, by day and verdict (counts only, no identifier). */
-  readonly checks: {
-    readonly total: number;
-    readonly byVerdict: Readonly<Record<string, number>>;
-    readonly weekly: Weekly;
-  };
-  readonly alerts: {
-    readonly total: number;
-    /** Distinct watched customers the alerts were about. */
-    readonly watchedCustomers: number;
-    readonly weekly: Weekly;
-    readonly bySource: Readonly<Record<string, number>>;
-    readonly capped: boolean;
-  };
-  readonly rings: {
-    readonly analysis: number | null;
-    readonly total: number;
-    /** How many of the strongest rings were looked at for the member's tokens. */
-    readonly looked: number;
-    readonly touching: readonly {
-      readonly id: string;
-      readonly score: number;
-      readonly size: number;
-      /** The ring's tokens the member knows (its own data). */
-      readonly yours: number;
-    }[];
-  };
-}
-
-/** A node of the ring explorer: a token, named in the member's words where it knows it. */
-export interface RingNode {
-  readonly index: number;
-  readonly token: string;
-  readonly kind: string;
-  readonly risk: number;
-  readonly score?: number;
-  readonly reported: boolean;
-  readonly former?: boolean;
-  readonly yours?: { readonly kind: string; readonly value: string; readonly watched: boolean };
-  /** Not reported: the edge type its risk came over, and the node it came from. */
-  readonly via?: string;
-  readonly from?: number;
-}
-
-/** A ring for the explorer (GET /api/rings/{id}). */
-export interface RingGraph {
-  readonly id: string;
-  readonly score: number;
-  readonly size: number;
-  readonly categories: readonly string[];
-  readonly explanation: string;
-  readonly nodes: readonly RingNode[];
-  readonly edges: readonly {
-    readonly from: number;
-    readonly to: number;
-    readonly type: string;
-    readonly count: number;
-  }[];
-}
-
-/** A disclosure request of a police member's case (GET /api/cases/{id}). */
-export interface CaseDisclosure {
-  readonly id: string;
-  readonly owner: string;
-  readonly report: string;
-  readonly status: 'requested' | 'granted' | 'denied';
-  readonly requestedAt: string;
-  readonly decidedAt: string | null;
-  readonly reason: string | null;
-}
-
-/** A granted detail, opened at the police member's agent (GET /api/cases/{id}/details). */
-export interface OpenedRow {
-  readonly disclosure: string;
-  readonly owner: string;
-  readonly report: string;
-  readonly narrative: string | null;
-  readonly lossCny: number | null;
-  /** The evidence files' names (fetch them with credence case details --files). */
-  readonly files: readonly string[];
-}
+export type Weekly = OverviewAnswer['reports']['weekly'];
+export type RingSummary = AnswerOf<'GET /api/rings'>['rings'][number];
+export type RingNode = Of<typeof ringNode>;
+export type RingGraph = Of<typeof ringGraph>;
+export type Campaign = AnswerOf<'GET /api/campaigns'>['campaigns'][number];
+export type CaseView = AnswerOf<'GET /api/cases'>['cases'][number];
+export type CaseDisclosure = Of<typeof caseDisclosure>;
+export type OpenedRow = Of<typeof openedRow>;
+export type DisclosureRow = Of<typeof disclosureRow>;
+export type LogTrust = AnswerOf<'GET /api/log/trust'>;
+export type MembersAnswer = AnswerOf<'GET /api/members'>;
+export type HealthAnswer = AnswerOf<'GET /api/health'>;

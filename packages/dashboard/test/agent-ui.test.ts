@@ -7,9 +7,11 @@ import { listDisclosures } from '@credence/member/disclosures';
 import { MemberSession } from '@credence/member/member-session';
 import { reportByRef } from '@credence/member/own-reports';
 import { SESSION_COOKIE } from '@credence/server-kit/web-session';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LogSource, verifyEntry, verifyHistory, verifyNewest } from '../app/src/log-verify.js';
 import { type AgentUi, startAgentUi } from '../src/agent-ui.js';
+import { AGENT_API } from '../src/api-schemas.js';
 import { UiState } from '../src/ui-state.js';
 import {
   call,
@@ -425,5 +427,88 @@ describe('the log', () => {
       400,
       'index',
     ]);
+  });
+});
+
+describe("the API's table (api-schemas.ts): routes, document and answers", () => {
+  /** The agent's /api routes as Fastify lists them (its tree read back): "GET /api/rings/{id}", … */
+  const registered = (member: string) => {
+    const text = (agents[member] as { ui: AgentUi }).ui.app.printRoutes({ commonPrefix: false });
+    const stack: string[] = [];
+    const routes: string[] = [];
+    for (const line of text.split('\n')) {
+      const m = /^([│ ]*)[├└]── (\S+) \(([A-Z, ]+)\)$/.exec(line);
+      if (m === null) continue;
+      const depth = (m[1] as string).length / 4;
+      stack.length = depth;
+      stack.push(m[2] as string);
+      const path = stack.join('').replace(/:([a-z]+)/g, '{$1}');
+      if (!path.startsWith('/api/')) continue;
+      for (const method of (m[3] as string).split(', '))
+        if (method !== 'HEAD') routes.push(`${method} ${path}`);
+    }
+    return routes.sort();
+  };
+
+  it('registers exactly the routes of the table, at a member agent and a police agent', () => {
+    const table = Object.keys(AGENT_API).sort();
+    expect(registered('bank-a')).toEqual(table);
+    expect(registered('police-a')).toEqual(table);
+  });
+
+  it('serves the table as an OpenAPI 3.1 document, each JSON route with its answer', async () => {
+    const answer = await call(`${url('bank-a')}/openapi.json`, 'GET');
+    expect(answer.status).toBe(200);
+    const doc = json(answer) as {
+      openapi: string;
+      paths: Record<string, Record<string, { responses: Record<string, { content: object }> }>>;
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    for (const [route, spec] of Object.entries(AGENT_API)) {
+      const [method, path] = route.split(' ') as [string, string];
+      const op = doc.paths[path]?.[method.toLowerCase()];
+      expect(op, route).toBeDefined();
+      const content = op?.responses['200']?.content as Record<string, { schema: object }>;
+      if ('response' in spec) expect(content['application/json']?.schema).toEqual(spec.response);
+      else expect(Object.keys(content)).toEqual([spec.produces]);
+    }
+  });
+
+  it("answers by the table's schemas (validated here with Ajv, apart from Fastify's writer)", async () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    const valid = (route: keyof typeof AGENT_API, body: string) => {
+      const spec = AGENT_API[route] as { response?: object };
+      const check = ajv.compile(spec.response as object);
+      const ok = check(JSON.parse(body));
+      return ok ? 'valid' : JSON.stringify(check.errors);
+    };
+    const bank = await signIn('bank-a');
+    const get = async (member: string, cookie: string, path: string) => {
+      const answer = await call(`${url(member)}${path}`, 'GET', { cookie });
+      expect(answer.status, path).toBe(200);
+      return answer.body;
+    };
+    for (const route of [
+      'GET /api/session',
+      'GET /api/overview',
+      'GET /api/rings',
+      'GET /api/campaigns',
+      'GET /api/disclosures',
+      'GET /api/log/trust',
+    ] as const) {
+      const path = route.split(' ')[1] as string;
+      expect(valid(route, await get('bank-a', bank.cookie, path)), route).toBe('valid');
+    }
+    const rings = JSON.parse(await get('bank-a', bank.cookie, '/api/rings?limit=1')) as {
+      rings: { id: string }[];
+    };
+    const ring = rings.rings[0]?.id as string;
+    const graph = await get('bank-a', bank.cookie, `/api/rings/${ring}`);
+    expect(valid('GET /api/rings/{id}', graph)).toBe('valid');
+    expect(JSON.parse(graph).nodes.length).toBeGreaterThan(0);
+    const police = await signIn('police-a');
+    expect(valid('GET /api/cases', await get('police-a', police.cookie, '/api/cases'))).toBe(
+      'valid',
+    );
   });
 });

@@ -11,7 +11,7 @@ import {
   openWithKey,
   type SealedDetail,
 } from '@credence/core/sealing/sealed-detail';
-import type { LegalBasis } from '@credence/core/wire/cases';
+import type { CaseItemKind, LegalBasis } from '@credence/core/wire/cases';
 import { type DisclosureView, getDisclosure, listDisclosures } from './disclosures.js';
 import { MemberError } from './member-error.js';
 import { bindingOfReport } from './own-reports.js';
@@ -36,7 +36,16 @@ export interface CaseView {
   readonly closedAt?: string;
   readonly items: number;
   readonly reports: number;
-  readonly attached?: readonly { kind: string; id: string; reports: number; attachedAt: string }[];
+}
+
+/** A case with what is attached to it (GET /v1/cases/{id}). */
+export interface CaseDetailView extends CaseView {
+  readonly attached: readonly {
+    kind: CaseItemKind;
+    id: string;
+    reports: number;
+    attachedAt: string;
+  }[];
 }
 
 export type ItemRequest =
@@ -47,7 +56,7 @@ export const openCase = (platform: PlatformEndpoint, basis: LegalBasis, recipien
   platformRequest<CaseView>(platform, 'POST', '/v1/cases', { basis, recipient }, { retries: 0 });
 
 export const getCase = (platform: PlatformEndpoint, id: string) =>
-  platformRequest<CaseView>(platform, 'GET', `/v1/cases/${encodeURIComponent(id)}`);
+  platformRequest<CaseDetailView>(platform, 'GET', `/v1/cases/${encodeURIComponent(id)}`);
 
 export async function listCases(platform: PlatformEndpoint): Promise<CaseView[]> {
   const all: CaseView[] = [];

@@ -22,6 +22,9 @@ const answer: CheckAnswer = {
   rank: { score: 0.93456, percentile: 0.99234, model: 'rank-2', reason: 'path' },
   explanation:
     'Not reported by any member. In ring-0123456789abcdef (12 identifiers, score 0.97): …',
+  policyVersion: 1,
+  checkId: 'chk_0',
+  basis: { logSize: 10, analysis: 1, checkedAt: '2026-12-06T00:00:00.000Z', quality: null },
 };
 
 describe('a check as a person reads it', () => {

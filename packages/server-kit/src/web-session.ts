@@ -92,6 +92,22 @@ export interface WebSessionOptions {
   readonly prefix?: string;
 }
 
+/** What `POST …/login` takes: the one-time link's secret (from the URL's fragment). */
+export const SIGN_IN_BODY = {
+  type: 'object',
+  required: ['link'],
+  additionalProperties: false,
+  properties: { link: { type: 'string', minLength: 1, maxLength: 200 } },
+} as const;
+
+/** What `POST …/login` and `POST …/logout` answer. */
+export const SIGNED_IN = {
+  type: 'object',
+  required: ['signedIn'],
+  additionalProperties: false,
+  properties: { signedIn: { type: 'boolean' } },
+} as const;
+
 /**
  * Sessions for a dashboard server. Every answer carries a strict content security policy;
  * a request whose Host is not the server's own is refused (421), so a page on another
@@ -152,16 +168,7 @@ export async function useWebSessions(
 
   app.post(
     `${prefix}/login`,
-    {
-      schema: {
-        body: {
-          type: 'object',
-          required: ['link'],
-          additionalProperties: false,
-          properties: { link: { type: 'string', minLength: 1, maxLength: 200 } },
-        },
-      },
-    },
+    { schema: { body: SIGN_IN_BODY, response: { 200: SIGNED_IN } } },
     async (request: FastifyRequest<{ Body: { link: string } }>, reply) => {
       const session = await options.state.redeemLoginLink(request.body.link, now());
       if (session === undefined)
@@ -179,10 +186,14 @@ export async function useWebSessions(
       return { signedIn: true };
     },
   );
-  app.post(`${prefix}/logout`, async (request, reply) => {
-    const value = request.cookies[SESSION_COOKIE];
-    if (value !== undefined) await options.state.endSession(value);
-    void reply.clearCookie(SESSION_COOKIE, { path: '/', secure: true, httpOnly: true });
-    return { signedIn: false };
-  });
+  app.post(
+    `${prefix}/logout`,
+    { schema: { response: { 200: SIGNED_IN } } },
+    async (request, reply) => {
+      const value = request.cookies[SESSION_COOKIE];
+      if (value !== undefined) await options.state.endSession(value);
+      void reply.clearCookie(SESSION_COOKIE, { path: '/', secure: true, httpOnly: true });
+      return { signedIn: false };
+    },
+  );
 }

@@ -1,5 +1,5 @@
 import { CASE_ITEM_KINDS, LEGAL_BASIS_TYPES, type LegalBasisType } from '@credence/core/wire/cases';
-import type { CaseView, ItemRequest } from '@credence/member/cases';
+import type { CaseDetailView, CaseView, ItemRequest } from '@credence/member/cases';
 import { MemberError } from '@credence/member/member-error';
 import { type Command, Option } from 'commander';
 import { configOption, n, withSession } from './member-common.js';
@@ -13,7 +13,7 @@ import { requireSealingKeys } from './member-disclosures.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-const describeCase = (c: CaseView) =>
+const describeCase = (c: CaseView & { attached?: CaseDetailView['attached'] }) =>
   [
     `case ${c.id} (${c.status}) of ${c.police}`,
     `  basis: ${c.basis.type} ${c.basis.caseNumber} under ${c.basis.statute}, approved by ${c.basis.approvedBy}, until ${c.expiresAt}`,

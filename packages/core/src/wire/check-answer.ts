@@ -18,14 +18,27 @@ export interface CheckAnswer {
   /** The ring joint analysis put the token in (the latest run), if any. */
   readonly ring: CheckRing | null;
   /** The token's ranked risk (issue 12), where a report is within reach. */
-  readonly rank?: CheckRank | null;
+  readonly rank: CheckRank | null;
   readonly explanation: string;
-  readonly policyVersion?: number;
+  readonly policyVersion: number;
   /**
    * Names this answer when the member reports what it did with it (POST /v1/outcomes);
-   * only the member that asked can use it. Absent from answers made before outcomes.
+   * only the member that asked can use it.
    */
-  readonly checkId?: string;
+  readonly checkId: string;
+  /** What the answer was computed from, for an auditor to recompute it. */
+  readonly basis: CheckBasis;
+}
+
+export interface CheckBasis {
+  /** The log's size the summary was read at. */
+  readonly logSize: number;
+  /** The analysis run the ring and rank come from. */
+  readonly analysis: number | null;
+  /** RFC 3339. */
+  readonly checkedAt: string;
+  /** The version of the contributors' quality weights the score used; null before any. */
+  readonly quality: number | null;
 }
 
 export interface CheckRing {

@@ -1,5 +1,12 @@
-import type { CheckAnswer } from '@credence/core/wire/check-answer';
-import type { LogSource, LogTrust } from './log-verify.js';
+import type {
+  AnswerOf,
+  ApiRoute,
+  BodyOf,
+  CheckAnswer,
+  ParamsOf,
+  QueryOf,
+} from '../../src/api-types.js';
+import type { LogSource } from './log-verify.js';
 
 /** An RFC 9457 problem document the server answered with. */
 export class Problem extends Error {
@@ -28,9 +35,38 @@ export const setCsrf = (token: string) => {
   csrf = token;
 };
 
-/** A call to the server that served this page: same origin, the session cookie, JSON. */
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(apiPath(path), {
+/** What a call sends: the route's path parameters, query and body, as its schemas say. */
+export interface CallOptions<K extends ApiRoute> {
+  readonly params?: ParamsOf<K>;
+  readonly query?: QueryOf<K>;
+  readonly body?: BodyOf<K>;
+}
+
+/** A route's path with its parameters put in ('GET /api/rings/{id}' → '/api/rings/ring-…'). */
+export function routePath<K extends ApiRoute>(route: K, options: CallOptions<K> = {}): string {
+  const params = (options.params ?? {}) as Record<string, string>;
+  const path = (route.split(' ')[1] as string).replace(/\{([a-z]+)\}/g, (_, name: string) =>
+    encodeURIComponent(String(params[name])),
+  );
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(options.query ?? {}))
+    if (v !== undefined && v !== '') query.set(k, String(v));
+  const text = query.toString();
+  return text === '' ? path : `${path}?${text}`;
+}
+
+/**
+ * A call to the server that served this page (same origin, the session cookie, JSON), by
+ * a route of the dashboard's API: what it takes and answers are the types its schemas
+ * give (packages/dashboard/src/api-schemas.ts, the servers' OpenAPI document).
+ */
+export async function api<K extends ApiRoute>(
+  route: K,
+  options: CallOptions<K> = {},
+): Promise<AnswerOf<K>> {
+  const method = route.split(' ')[0] as string;
+  const { body } = options;
+  const response = await fetch(apiPath(routePath(route, options)), {
     method,
     credentials: 'same-origin',
     headers: {
@@ -52,32 +88,29 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
       doc.errors ?? [],
     );
   }
-  return (type.startsWith('text/plain') ? await response.text() : await response.json()) as T;
+  return (
+    type.startsWith('text/plain') ? await response.text() : await response.json()
+  ) as AnswerOf<K>;
 }
 
-export type { CheckAnswer } from '@credence/core/wire/check-answer';
+export type {
+  CheckAnswer,
+  DisclosureRow as Disclosure,
+  IdentifierCheck,
+  SessionInfo,
+} from '../../src/api-types.js';
 export type Verdict = CheckAnswer['verdict'];
-
-export interface IdentifierCheck {
-  readonly identifier: { readonly kind: string; readonly value: string };
-  readonly answer: CheckAnswer;
-}
-
-export type { DisclosureRow as Disclosure, SessionInfo } from '../../src/api-types.js';
 
 /** The log routes of the server that served this page, as the verifier reads them. */
 export const logSource: LogSource = {
-  trust: () => api<LogTrust>('GET', '/api/log/trust'),
-  checkpoint: (cosigned) => api<string>('GET', `/api/log/checkpoint?cosigned=${cosigned}`),
+  trust: () => api('GET /api/log/trust'),
+  checkpoint: (cosigned) =>
+    api('GET /api/log/checkpoint', { query: { cosigned: String(cosigned) } }),
   consistency: (from, to) =>
-    api<{ proof: string[] }>('GET', `/api/log/proof/consistency?from=${from}&to=${to}`),
+    api('GET /api/log/proof/consistency', { query: { from: String(from), to: String(to) } }),
   entries: (start, end) =>
-    api<{ entries: string[] }>('GET', `/api/log/entries?start=${start}&end=${end}`),
-  checkpoints: (from) =>
-    api<{ checkpoints: { size: number; note: string }[] }>(
-      'GET',
-      `/api/log/checkpoints?from=${from}`,
-    ),
+    api('GET /api/log/entries', { query: { start: String(start), end: String(end) } }),
+  checkpoints: (from) => api('GET /api/log/checkpoints', { query: { from: String(from) } }),
   inclusion: (index, size) =>
-    api<{ proof: string[] }>('GET', `/api/log/proof/inclusion?index=${index}&size=${size}`),
+    api('GET /api/log/proof/inclusion', { query: { index: String(index), size: String(size) } }),
 };

@@ -50,11 +50,13 @@ export interface LogSource {
   trust(): Promise<LogTrust>;
   /** The newest checkpoint with at least `cosigned` witness cosignatures. */
   checkpoint(cosigned: number): Promise<string>;
-  consistency(from: number, to: number): Promise<{ proof: string[] }>;
-  entries(start: number, end: number): Promise<{ entries: string[] }>;
-  inclusion(index: number, size: number): Promise<{ proof: string[] }>;
+  consistency(from: number, to: number): Promise<{ readonly proof: readonly string[] }>;
+  entries(start: number, end: number): Promise<{ readonly entries: readonly string[] }>;
+  inclusion(index: number, size: number): Promise<{ readonly proof: readonly string[] }>;
   /** Signed checkpoints from a tree size on, oldest first (at most 1,000). */
-  checkpoints(from: number): Promise<{ checkpoints: { size: number; note: string }[] }>;
+  checkpoints(
+    from: number,
+  ): Promise<{ readonly checkpoints: readonly { readonly size: number; readonly note: string }[] }>;
 }
 
 /** A verification that failed, with what failed (shown in the view, in red). */

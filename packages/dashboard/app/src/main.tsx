@@ -77,7 +77,7 @@ function App() {
   }, [language, t]);
 
   const load = () =>
-    api<SessionInfo>('GET', '/api/session').then(
+    api('GET /api/session').then(
       (s) => {
         setCsrf(s.csrf);
         setSession(s);
@@ -138,7 +138,7 @@ function App() {
   const route = routeOf(path);
   const view = route.view ?? views[0] ?? 'log';
   const signOut = () =>
-    api('POST', '/api/logout').finally(() => {
+    api('POST /api/logout').finally(() => {
       setSession(null);
     });
   const label: Record<ViewName, TextKey> = {

@@ -17,7 +17,7 @@ import type { Store } from '../storage/store.js';
 import { me, type PlatformDeps, problems } from './routes/kit.js';
 import { publishedCheckpoint, publishedCheckpoints } from './routes/log.js';
 import * as S from './schemas.js';
-import type { RoutePlugin } from './type-provider.js';
+import type { RoutePlugin, SchemaTypes } from './type-provider.js';
 
 /** The platform's dashboard: where its built app is, and the origins it answers as. */
 export interface PlatformUi {
@@ -32,10 +32,10 @@ export interface PlatformUi {
 
 /** Who may sign in to the platform's dashboard: the operator's staff and auditors. */
 const UI_ROLES = ['operator', 'auditor'] as const;
+type UiRole = (typeof UI_ROLES)[number];
+const uiRole = (m: Member): UiRole | undefined => UI_ROLES.find((role) => role === roleOf(m.type));
 const mayUseUi = (m: Member | undefined): m is Member =>
-  m !== undefined &&
-  m.status === 'active' &&
-  (UI_ROLES as readonly string[]).includes(roleOf(m.type));
+  m !== undefined && m.status === 'active' && uiRole(m) !== undefined;
 
 /**
  * Sign-in links and sessions in the platform's store (any API node knows them), each by
@@ -114,7 +114,10 @@ export function uiLinkRoutes(sessions: StoreSessions): RoutePlugin {
  * apply to /ui/ alone and the API keeps its bearer credentials.
  */
 export function platformUi(deps: PlatformDeps, ui: PlatformUi, sessions: StoreSessions) {
-  return async (app: FastifyInstance) => {
+  return async (instance: FastifyInstance) => {
+    // Answers typed and written by their schemas (schemas/ui.ts, schemas/log.ts): the
+    // dashboard's app derives its types from the same ones.
+    const app = instance.withTypeProvider<SchemaTypes>();
     let origins: ReadonlySet<string> | undefined =
       ui.origins === undefined ? undefined : new Set(ui.origins);
     await useWebSessions(app, {
@@ -142,18 +145,21 @@ export function platformUi(deps: PlatformDeps, ui: PlatformUi, sessions: StoreSe
       return member;
     };
 
-    app.get('/ui/api/session', async (request) => {
+    const answer = <T>(schema: T, tag = 'dashboard') => ({
+      schema: { tags: [tag], response: { 200: schema, ...problems } },
+    });
+    app.get('/ui/api/session', answer(S.uiSession), async (request) => {
       const m = await who(request);
       return {
         member: { id: m.id, name: m.name, type: m.type },
-        role: roleOf(m.type),
-        language: 'zh-CN',
+        role: uiRole(m) as UiRole,
+        language: 'zh-CN' as const,
         csrf: request.webSession?.csrf ?? '',
         expiresAt: new Date(request.webSession?.expiresAt ?? 0).toISOString(),
       };
     });
 
-    app.get('/ui/api/members', async (request) => {
+    app.get('/ui/api/members', answer(S.uiMembers), async (request) => {
       await who(request);
       const since = new Date(Date.now() - 14 * 86_400_000).toISOString().slice(0, 10);
       const [members, usage] = await Promise.all([
@@ -173,7 +179,7 @@ export function platformUi(deps: PlatformDeps, ui: PlatformUi, sessions: StoreSe
       };
     });
 
-    app.get('/ui/api/health', async (request) => {
+    app.get('/ui/api/health', answer(S.uiHealth), async (request) => {
       await who(request);
       const checkpoint = await deps.log.latest();
       const analysis = deps.analysis.current();
@@ -220,19 +226,26 @@ export function platformUi(deps: PlatformDeps, ui: PlatformUi, sessions: StoreSe
     // The log, for the browser to verify: the platform's own checkpoint and proofs, and
     // its log key (here the browser has only the platform's word for the key: an auditor
     // compares it with the one members pin).
-    app.get('/ui/api/log/trust', async (request) => {
+    app.get('/ui/api/log/trust', answer(S.logTrust), async (request) => {
       await who(request);
       return {
         logKey: deps.log.vkey,
-        source: 'platform',
+        source: 'platform' as const,
         witnesses: await deps.log.witnessKeys(),
         requiredWitnesses: 0,
       };
     });
     app.get(
       '/ui/api/log/checkpoint',
-      { schema: { querystring: S.checkpointQuery } },
-      async (request: FastifyRequest<{ Querystring: { cosigned?: string } }>, reply) => {
+      {
+        schema: {
+          tags: ['dashboard'],
+          querystring: S.checkpointQuery,
+          produces: ['text/plain'],
+          response: { 200: { type: 'string', description: 'the signed checkpoint' }, ...problems },
+        },
+      },
+      async (request, reply) => {
         await who(request);
         return reply
           .type('text/plain; charset=utf-8')
@@ -241,16 +254,28 @@ export function platformUi(deps: PlatformDeps, ui: PlatformUi, sessions: StoreSe
     );
     app.get(
       '/ui/api/log/checkpoints',
-      { schema: { querystring: S.checkpointsQuery } },
-      async (request: FastifyRequest<{ Querystring: { from?: string } }>) => {
+      {
+        schema: {
+          tags: ['dashboard'],
+          querystring: S.checkpointsQuery,
+          response: { 200: S.checkpointsAnswer, ...problems },
+        },
+      },
+      async (request) => {
         await who(request);
         return publishedCheckpoints(deps, Number(request.query.from ?? '0'), 1000);
       },
     );
     app.get(
       '/ui/api/log/entries',
-      { schema: { querystring: S.logEntriesQuery } },
-      async (request: FastifyRequest<{ Querystring: { start: string; end?: string } }>) => {
+      {
+        schema: {
+          tags: ['dashboard'],
+          querystring: S.logEntriesQuery,
+          response: { 200: S.logEntriesAnswer, ...problems },
+        },
+      },
+      async (request) => {
         await who(request);
         const start = Number(request.query.start);
         return deps.log.entries(
@@ -261,16 +286,28 @@ export function platformUi(deps: PlatformDeps, ui: PlatformUi, sessions: StoreSe
     );
     app.get(
       '/ui/api/log/proof/inclusion',
-      { schema: { querystring: S.inclusionQuery } },
-      async (request: FastifyRequest<{ Querystring: { index: string; size: string } }>) => {
+      {
+        schema: {
+          tags: ['dashboard'],
+          querystring: S.inclusionQuery,
+          response: { 200: S.inclusionAnswer, ...problems },
+        },
+      },
+      async (request) => {
         await who(request);
         return deps.log.inclusion(Number(request.query.index), Number(request.query.size));
       },
     );
     app.get(
       '/ui/api/log/proof/consistency',
-      { schema: { querystring: S.consistencyQuery } },
-      async (request: FastifyRequest<{ Querystring: { from: string; to: string } }>) => {
+      {
+        schema: {
+          tags: ['dashboard'],
+          querystring: S.consistencyQuery,
+          response: { 200: S.consistencyAnswer, ...problems },
+        },
+      },
+      async (request) => {
         await who(request);
         return deps.log.consistency(Number(request.query.from), Number(request.query.to));
       },

@@ -1,22 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { AnswerOf } from '../../../src/api-types.js';
 import { api } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { ProblemNote } from './problem.js';
-
-interface Campaign {
-  readonly id: string;
-  readonly category: string;
-  readonly categories: Readonly<Record<string, number>>;
-  readonly size: number;
-  readonly members: number;
-  readonly firstSeen: string;
-  readonly lastSeen: string;
-  /** Reports in each of the 8 weeks before the run, oldest first. */
-  readonly weekly: readonly number[];
-  readonly growth: number | null;
-  readonly script: string | null;
-  readonly rings: readonly { id: string; reports: number }[];
-}
 
 /**
  * Campaigns (scripts told to victims at several members), largest first, with their
@@ -25,13 +11,10 @@ interface Campaign {
  */
 export function CampaignsView() {
   const { t } = useI18n();
-  const [data, setData] = useState<{ total: number; campaigns: Campaign[] } | null>(null);
+  const [data, setData] = useState<AnswerOf<'GET /api/campaigns'> | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    api<{ total: number; campaigns: Campaign[] }>('GET', '/api/campaigns?limit=100').then(
-      setData,
-      setError,
-    );
+    api('GET /api/campaigns', { query: { limit: '100' } }).then(setData, setError);
   }, []);
   if (error !== null) return <ProblemNote error={error} />;
   if (data === null) return <p aria-live="polite">{t('app.loading')}</p>;

@@ -1,33 +1,17 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { CaseDisclosure, OpenedRow } from '../../../src/api-types.js';
+import type { AnswerOf, CaseView, OpenedRow } from '../../../src/api-types.js';
 import { api, apiPath } from '../api.js';
 import { type TextKey, useI18n } from '../i18n.js';
 import { ProblemNote } from './problem.js';
 import { ViewLink } from './view-link.js';
 
-interface CaseView {
-  readonly id: string;
-  readonly basis: {
-    type: string;
-    caseNumber: string;
-    statute: string;
-    approvedBy: string;
-    expiresAt: string;
-  };
-  readonly status: 'open' | 'closed' | 'expired';
-  readonly createdAt: string;
-  readonly items: number;
-  readonly reports: number;
-  readonly attached?: readonly { kind: string; id: string; reports: number; attachedAt: string }[];
-}
-
 /** A police member's cases; one case with its items, requests, opened details and package. */
 export function CasesView({ id, go }: { id: string | undefined; go: (path: string) => void }) {
   const { t, language } = useI18n();
-  const [cases, setCases] = useState<CaseView[] | null>(null);
+  const [cases, setCases] = useState<readonly CaseView[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    api<{ cases: CaseView[] }>('GET', '/api/cases').then((a) => setCases(a.cases), setError);
+    api('GET /api/cases').then((a) => setCases(a.cases), setError);
   }, []);
   return (
     <section aria-labelledby="cases-title">
@@ -73,20 +57,17 @@ export function CasesView({ id, go }: { id: string | undefined; go: (path: strin
 
 function CaseDetail({ id }: { id: string }) {
   const { t } = useI18n();
-  const [data, setData] = useState<{ case: CaseView; disclosures: CaseDisclosure[] } | null>(null);
-  const [opened, setOpened] = useState<OpenedRow[] | null>(null);
+  const [data, setData] = useState<AnswerOf<'GET /api/cases/{id}'> | null>(null);
+  const [opened, setOpened] = useState<readonly OpenedRow[] | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    api<{ case: CaseView; disclosures: CaseDisclosure[] }>('GET', `/api/cases/${id}`).then(
-      setData,
-      setError,
-    );
+    api('GET /api/cases/{id}', { params: { id } }).then(setData, setError);
   }, [id]);
   const open = async () => {
     setBusy(true);
     try {
-      setOpened((await api<{ details: OpenedRow[] }>('GET', `/api/cases/${id}/details`)).details);
+      setOpened((await api('GET /api/cases/{id}/details', { params: { id } })).details);
     } catch (e) {
       setError(e);
     } finally {
@@ -102,7 +83,7 @@ function CaseDetail({ id }: { id: string }) {
       <h3 class="mono">{id}</h3>
       <h4>{t('cases.attached')}</h4>
       <ul>
-        {(data.case.attached ?? []).map((a) => (
+        {data.case.attached.map((a) => (
           <li key={`${a.kind}-${a.id}`}>
             {a.kind} <span class="mono">{a.id}</span>: {t('cases.reportsN', { n: a.reports })}
           </li>

@@ -1,5 +1,6 @@
 import { IDENTIFIER_KINDS } from '@credence/core/identifiers/kinds';
 import { useState } from 'preact/hooks';
+import type { BodyOf } from '../../../src/api-types.js';
 import { api, type IdentifierCheck } from '../api.js';
 import { type TextKey, useI18n } from '../i18n.js';
 import { ProblemNote } from './problem.js';
@@ -14,7 +15,7 @@ export function CheckView() {
   const [kind, setKind] = useState<string>('phone');
   const [value, setValue] = useState('');
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<IdentifierCheck[] | null>(null);
+  const [result, setResult] = useState<readonly IdentifierCheck[] | null>(null);
   const [error, setError] = useState<unknown>(null);
 
   const submit = async (e: Event) => {
@@ -22,9 +23,8 @@ export function CheckView() {
     setBusy(true);
     setError(null);
     try {
-      const { checks } = await api<{ checks: IdentifierCheck[] }>('POST', '/api/check', {
-        kind,
-        value,
+      const { checks } = await api('POST /api/check', {
+        body: { kind: kind as BodyOf<'POST /api/check'>['kind'], value },
       });
       setResult(checks);
     } catch (err) {
@@ -84,7 +84,9 @@ function CheckResult({ check, implied }: { check: IdentifierCheck; implied: bool
   const { identifier, answer } = check;
   const date = (iso: string | null) =>
     iso === null ? t('check.none') : new Date(iso).toLocaleDateString(language);
-  const reports = Object.entries(answer.reports).filter(([, n]) => n > 0);
+  const reports = Object.entries(answer.reports).filter(
+    (entry): entry is [string, number] => (entry[1] ?? 0) > 0,
+  );
   return (
     <article class={`panel result verdict-${answer.verdict}`} data-testid="check-result">
       {implied && <p class="muted">{t('check.implied')}</p>}

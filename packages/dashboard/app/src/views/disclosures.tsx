@@ -3,12 +3,6 @@ import { api, type Disclosure } from '../api.js';
 import { type TextKey, useI18n } from '../i18n.js';
 import { ProblemNote } from './problem.js';
 
-interface Result {
-  readonly id: string;
-  readonly status: 'granted' | 'denied' | 'refused';
-  readonly code?: string;
-}
-
 /**
  * Disclosure requests for the member's reports: the waiting ones (or all), with the
  * member's own refs; approve or deny a selection in one batch (the agent re-seals each
@@ -17,7 +11,7 @@ interface Result {
 export function DisclosuresView() {
   const { t, language } = useI18n();
   const [all, setAll] = useState(false);
-  const [rows, setRows] = useState<Disclosure[] | null>(null);
+  const [rows, setRows] = useState<readonly Disclosure[] | null>(null);
   const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
   const [reason, setReason] = useState('');
   const [message, setMessage] = useState<string | null>(null);
@@ -27,10 +21,9 @@ export function DisclosuresView() {
   const load = async () => {
     setError(null);
     try {
-      const { disclosures } = await api<{ disclosures: Disclosure[] }>(
-        'GET',
-        `/api/disclosures${all ? '' : '?status=requested'}`,
-      );
+      const { disclosures } = await api('GET /api/disclosures', {
+        query: all ? {} : { status: 'requested' },
+      });
       setRows(disclosures);
       setPicked(new Set());
     } catch (err) {
@@ -46,11 +39,7 @@ export function DisclosuresView() {
     setError(null);
     setMessage(null);
     try {
-      const { results } = await api<{ results: Result[] }>(
-        'POST',
-        '/api/disclosures/decisions',
-        body,
-      );
+      const { results } = await api('POST /api/disclosures/decisions', { body });
       const refused = results.filter((r) => r.status === 'refused');
       setMessage(
         [

@@ -1,26 +1,10 @@
-import type { OutcomeSummary, Precision } from '@credence/core/wire/outcomes';
+import type { Precision } from '@credence/core/wire/outcomes';
 import { useEffect, useState } from 'preact/hooks';
+import type { HealthAnswer } from '../../../src/api-types.js';
 import { api } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { Tile } from './charts.js';
 import { ProblemNote } from './problem.js';
-
-interface HealthAnswer {
-  readonly store: string;
-  readonly log: { size: number; checkpointAt: string; cosignatures: number };
-  readonly flaggedTokens: number;
-  readonly analysis: { id: number; createdAt: string } | null;
-  readonly policy: {
-    version: number;
-    versions: readonly { version: number; createdAt: number; createdBy: string }[];
-  };
-  readonly requests: Readonly<Record<string, number>>;
-  readonly checks: Readonly<Record<string, number>>;
-  readonly ingested: Readonly<Record<string, number>>;
-  readonly backgroundFailures: Readonly<Record<string, number>>;
-  readonly process: { uptimeSeconds: number; rssBytes: number };
-  readonly outcomes: OutcomeSummary;
-}
 
 const percent = (p: Precision) =>
   p.precision === null ? '–' : `${(100 * p.precision).toFixed(1)} %`;
@@ -151,7 +135,7 @@ export function HealthView() {
   const [data, setData] = useState<HealthAnswer | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    api<HealthAnswer>('GET', '/api/health').then(setData, setError);
+    api('GET /api/health').then(setData, setError);
   }, []);
   if (error !== null) return <ProblemNote error={error} />;
   if (data === null) return <p aria-live="polite">{t('app.loading')}</p>;

@@ -1,25 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { MembersAnswer } from '../../../src/api-types.js';
 import { api } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { WeeklyBars } from './charts.js';
 import { ProblemNote } from './problem.js';
-
-interface MembersAnswer {
-  readonly members: readonly {
-    id: string;
-    name: string;
-    type: string;
-    status: 'active' | 'disabled';
-    createdAt: string;
-    shareIndex?: number;
-  }[];
-  readonly evaluations: readonly {
-    reporter: string;
-    shareIndex: number;
-    day: string;
-    evaluations: number;
-  }[];
-}
 
 /**
  * The platform's members and their state, and each key server's evaluations per day (the
@@ -30,7 +14,7 @@ export function MembersView() {
   const [data, setData] = useState<MembersAnswer | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    api<MembersAnswer>('GET', '/api/members').then(setData, setError);
+    api('GET /api/members').then(setData, setError);
   }, []);
   if (error !== null) return <ProblemNote error={error} />;
   if (data === null) return <p aria-live="polite">{t('app.loading')}</p>;

@@ -16,7 +16,7 @@ export function OverviewView({ go }: { go: (path: string) => void }) {
   const [data, setData] = useState<OverviewAnswer | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    api<OverviewAnswer>('GET', '/api/overview').then(setData, setError);
+    api('GET /api/overview').then(setData, setError);
   }, []);
   if (error !== null) return <ProblemNote error={error} />;
   if (data === null) return <p aria-live="polite">{t('app.loading')}</p>;

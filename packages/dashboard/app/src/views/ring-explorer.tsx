@@ -30,7 +30,10 @@ export function RingExplorerView({ id }: { id: string }) {
     let live = true;
     setRing(null);
     setPicked(null);
-    Promise.all([api<RingGraph>('GET', `/api/rings/${id}`), import('../graph/ring-graph.js')]).then(
+    Promise.all([
+      api('GET /api/rings/{id}', { params: { id } }),
+      import('../graph/ring-graph.js'),
+    ]).then(
       ([r, g]) => {
         if (!live || box.current === null) return;
         setRing(r);

@@ -1,23 +1,11 @@
 import { IDENTIFIER_KINDS } from '@credence/core/identifiers/kinds';
 import { CATEGORIES } from '@credence/core/wire/vocabulary';
 import { useEffect, useState } from 'preact/hooks';
+import type { AnswerOf, QueryOf } from '../../../src/api-types.js';
 import { api } from '../api.js';
 import { type TextKey, useI18n } from '../i18n.js';
 import { ProblemNote } from './problem.js';
 import { ViewLink } from './view-link.js';
-
-interface RingSummary {
-  readonly id: string;
-  readonly score: number;
-  readonly size: number;
-  readonly categories: readonly string[];
-  readonly kinds: Readonly<Record<string, number>>;
-  readonly reported: number;
-  readonly victims: number;
-  readonly members: number;
-  readonly memberTypes: Readonly<Record<string, number>>;
-  readonly explanation: string;
-}
 
 const KINDS = ['', ...IDENTIFIER_KINDS];
 const CATEGORY_CHOICES = ['', ...CATEGORIES];
@@ -31,13 +19,13 @@ const MEMBER_TYPES = ['', 'bank', 'payment', 'telecom', 'internet', 'police'];
 export function RingsView({ go }: { go: (path: string) => void }) {
   const { t } = useI18n();
   const [filter, setFilter] = useState({ kind: '', category: '', memberType: '', minScore: '' });
-  const [data, setData] = useState<{ total: number; rings: RingSummary[] } | null>(null);
+  const [data, setData] = useState<AnswerOf<'GET /api/rings'> | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    const q = new URLSearchParams({ limit: '100' });
-    for (const [k, v] of Object.entries(filter)) if (v !== '') q.set(k, v);
     setError(null);
-    api<{ total: number; rings: RingSummary[] }>('GET', `/api/rings?${q}`).then(setData, setError);
+    // The filters are the platform's words (the selects offer only those); empty ones go unsent.
+    const query = { limit: '100', ...filter } as QueryOf<'GET /api/rings'>;
+    api('GET /api/rings', { query }).then(setData, setError);
   }, [filter.kind, filter.category, filter.memberType, filter.minScore]);
   const set = (key: keyof typeof filter) => (e: Event) =>
     setFilter({ ...filter, [key]: (e.currentTarget as HTMLSelectElement).value });

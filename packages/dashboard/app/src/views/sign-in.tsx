@@ -16,7 +16,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
     if (!location.hash.startsWith('#login=')) return;
     const link = location.hash.slice('#login='.length);
     history.replaceState(null, '', location.pathname);
-    api('POST', '/api/login', { link }).then(onSignedIn, () => setState('failed'));
+    api('POST /api/login', { body: { link } }).then(onSignedIn, () => setState('failed'));
   }, []);
   return (
     <section aria-labelledby="signin-title" class="panel narrow">

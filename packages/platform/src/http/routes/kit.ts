@@ -86,8 +86,11 @@ export const ANYONE: readonly Role[] = ['member', 'police', 'auditor', 'operator
 export const AUDITORS: readonly Role[] = ['auditor', 'operator'];
 export const KEY_SERVERS: readonly Role[] = ['keyserver'];
 
-export const iso = (ms: number | undefined) =>
-  ms === undefined ? null : new Date(ms).toISOString();
+export function iso(ms: number): string;
+export function iso(ms: number | undefined): string | null;
+export function iso(ms: number | undefined): string | null {
+  return ms === undefined ? null : new Date(ms).toISOString();
+}
 
 export function me(request: FastifyRequest): Member {
   if (request.member === undefined) throw new Error('route without roles reads the member');
@@ -96,8 +99,10 @@ export function me(request: FastifyRequest): Member {
 
 /** An answer as the API gives it, with the check id only the member asking can use. */
 export function checkJson(a: CheckAnswer, checkId: string) {
+  const { kind, ...rest } = a;
   return {
-    ...a,
+    ...rest,
+    ...(kind === undefined ? {} : { kind }),
     checkId,
     firstSeen: iso(a.firstSeen),
     lastSeen: iso(a.lastSeen),

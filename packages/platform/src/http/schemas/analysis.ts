@@ -36,7 +36,9 @@ const RING_SUMMARY_PROPERTIES = {
   explanation: { type: 'string' },
 } as const;
 
-const RING_SUMMARY_REQUIRED = Object.keys(RING_SUMMARY_PROPERTIES);
+const RING_SUMMARY_REQUIRED = Object.keys(
+  RING_SUMMARY_PROPERTIES,
+) as readonly (keyof typeof RING_SUMMARY_PROPERTIES)[];
 
 export const ringSummary = {
   type: 'object',
@@ -196,7 +198,9 @@ const CAMPAIGN_PROPERTIES = {
   },
 } as const;
 
-const CAMPAIGN_REQUIRED = Object.keys(CAMPAIGN_PROPERTIES);
+const CAMPAIGN_REQUIRED = Object.keys(
+  CAMPAIGN_PROPERTIES,
+) as readonly (keyof typeof CAMPAIGN_PROPERTIES)[];
 
 export const campaignSummary = {
   type: 'object',

@@ -37,7 +37,7 @@ export const checkAnswer = {
     },
     reports: {
       type: 'object',
-      properties: Object.fromEntries(REPORT_TYPES.map((t) => [t, { type: 'integer' }])),
+      properties: Object.fromEntries(REPORT_TYPES.map((t) => [t, { type: 'integer' } as const])),
     },
     categories: { type: 'array', items: { type: 'string' } },
     firstSeen: { type: ['string', 'null'] },

@@ -70,7 +70,7 @@ export const outcomeSummary = {
     outcomes: {
       type: 'object',
       description: 'outcomes by kind',
-      properties: Object.fromEntries(OUTCOMES.map((o) => [o, { type: 'integer' }])),
+      properties: Object.fromEntries(OUTCOMES.map((o) => [o, { type: 'integer' } as const])),
     },
     precision: {
       type: 'object',
@@ -150,7 +150,9 @@ export const outcomeSummary = {
           outcome: { type: 'string' },
           bands: {
             type: 'object',
-            properties: Object.fromEntries(AMOUNT_BANDS.map((b) => [b, { type: 'integer' }])),
+            properties: Object.fromEntries(
+              AMOUNT_BANDS.map((b) => [b, { type: 'integer' } as const]),
+            ),
           },
           atLeastCny: { type: 'number' },
           atMostCny: { type: ['number', 'null'] },
