@@ -506,6 +506,19 @@ describe("the API's table (api-schemas.ts): routes, document and answers", () =>
     const graph = await get('bank-a', bank.cookie, `/api/rings/${ring}`);
     expect(valid('GET /api/rings/{id}', graph)).toBe('valid');
     expect(JSON.parse(graph).nodes.length).toBeGreaterThan(0);
+    // What the agent passes on is the platform's answer whole: its schemas drop nothing.
+    const config = JSON.parse(readFileSync(demo.config('bank-a'), 'utf8')) as {
+      platform: { url: string; credential: string };
+    };
+    for (const path of ['/rings?limit=5', '/campaigns?limit=5']) {
+      const direct = await fetch(`${config.platform.url}/v1${path}`, {
+        headers: { authorization: `Bearer ${config.platform.credential}` },
+      });
+      expect(direct.status).toBe(200);
+      expect(JSON.parse(await get('bank-a', bank.cookie, `/api${path}`)), path).toEqual(
+        await direct.json(),
+      );
+    }
     const police = await signIn('police-a');
     expect(valid('GET /api/cases', await get('police-a', police.cookie, '/api/cases'))).toBe(
       'valid',

@@ -35,15 +35,22 @@ export const setCsrf = (token: string) => {
   csrf = token;
 };
 
-/** What a call sends: the route's path parameters, query and body, as its schemas say. */
-export interface CallOptions<K extends ApiRoute> {
-  readonly params?: ParamsOf<K>;
-  readonly query?: QueryOf<K>;
-  readonly body?: BodyOf<K>;
-}
+/**
+ * What a call sends: the route's path parameters and body, required where the route has
+ * them, and its query, as its schemas say.
+ */
+export type CallOptions<K extends ApiRoute> = (ParamsOf<K> extends undefined
+  ? { readonly params?: undefined }
+  : { readonly params: ParamsOf<K> }) &
+  (BodyOf<K> extends undefined ? { readonly body?: undefined } : { readonly body: BodyOf<K> }) & {
+    readonly query?: QueryOf<K>;
+  };
 
 /** A route's path with its parameters put in ('GET /api/rings/{id}' → '/api/rings/ring-…'). */
-export function routePath<K extends ApiRoute>(route: K, options: CallOptions<K> = {}): string {
+export function routePath<K extends ApiRoute>(
+  route: K,
+  options: { readonly params?: object; readonly query?: object } = {},
+): string {
   const params = (options.params ?? {}) as Record<string, string>;
   const path = (route.split(' ')[1] as string).replace(/\{([a-z]+)\}/g, (_, name: string) =>
     encodeURIComponent(String(params[name])),
@@ -62,11 +69,11 @@ export function routePath<K extends ApiRoute>(route: K, options: CallOptions<K> 
  */
 export async function api<K extends ApiRoute>(
   route: K,
-  options: CallOptions<K> = {},
+  ...[options]: Record<never, never> extends CallOptions<K> ? [CallOptions<K>?] : [CallOptions<K>]
 ): Promise<AnswerOf<K>> {
   const method = route.split(' ')[0] as string;
-  const { body } = options;
-  const response = await fetch(apiPath(routePath(route, options)), {
+  const body: unknown = options?.body;
+  const response = await fetch(apiPath(routePath(route, (options ?? {}) as object)), {
     method,
     credentials: 'same-origin',
     headers: {

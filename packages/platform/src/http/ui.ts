@@ -146,7 +146,8 @@ export function platformUi(deps: PlatformDeps, ui: PlatformUi, sessions: StoreSe
     };
 
     const answer = <T>(schema: T, tag = 'dashboard') => ({
-      schema: { tags: [tag], response: { 200: schema, ...problems } },
+      // Cookies and the CSRF header, not the API's bearer credential.
+      schema: { tags: [tag], security: [], response: { 200: schema, ...problems } },
     });
     app.get('/ui/api/session', answer(S.uiSession), async (request) => {
       const m = await who(request);
@@ -240,6 +241,7 @@ export function platformUi(deps: PlatformDeps, ui: PlatformUi, sessions: StoreSe
       {
         schema: {
           tags: ['dashboard'],
+          security: [],
           querystring: S.checkpointQuery,
           produces: ['text/plain'],
           response: { 200: { type: 'string', description: 'the signed checkpoint' }, ...problems },
@@ -257,6 +259,7 @@ export function platformUi(deps: PlatformDeps, ui: PlatformUi, sessions: StoreSe
       {
         schema: {
           tags: ['dashboard'],
+          security: [],
           querystring: S.checkpointsQuery,
           response: { 200: S.checkpointsAnswer, ...problems },
         },
@@ -271,6 +274,7 @@ export function platformUi(deps: PlatformDeps, ui: PlatformUi, sessions: StoreSe
       {
         schema: {
           tags: ['dashboard'],
+          security: [],
           querystring: S.logEntriesQuery,
           response: { 200: S.logEntriesAnswer, ...problems },
         },
@@ -289,6 +293,7 @@ export function platformUi(deps: PlatformDeps, ui: PlatformUi, sessions: StoreSe
       {
         schema: {
           tags: ['dashboard'],
+          security: [],
           querystring: S.inclusionQuery,
           response: { 200: S.inclusionAnswer, ...problems },
         },
@@ -303,6 +308,7 @@ export function platformUi(deps: PlatformDeps, ui: PlatformUi, sessions: StoreSe
       {
         schema: {
           tags: ['dashboard'],
+          security: [],
           querystring: S.consistencyQuery,
           response: { 200: S.consistencyAnswer, ...problems },
         },

@@ -9,7 +9,7 @@ import type Sigma from 'sigma';
  * ring to about 15 frames/s. What is off the picture while it moves is blank until it
  * is drawn again.
  *
- * Installed before sigma binds its own listeners, on the capture phase: sigma never
+ * Its listeners are on the capture phase, so they run before sigma's own: sigma never
  * sees a drag (so it neither pans nor looks up the node under the mouse on each move),
  * and a click after a drag is not a click on the stage. A press and release without a
  * move reach sigma as before, so clicking a node still picks it.
@@ -62,8 +62,23 @@ export function panByImage(container: HTMLElement): Pan {
     // Sigma keeps the press to itself otherwise, and pans on it.
     e.stopPropagation();
   };
+  const up = (e: MouseEvent) => {
+    if (press === null) return;
+    const dragged = press.dragging;
+    if (dragged) {
+      commit();
+      e.stopPropagation();
+    }
+    press = null;
+    swallowClick = dragged;
+  };
   const move = (e: MouseEvent) => {
     if (press === null) return;
+    // The button was let go where no mouseup reached this page (another window).
+    if ((e.buttons & 1) === 0) {
+      up(e);
+      return;
+    }
     const dx = e.clientX - press.x;
     const dy = e.clientY - press.y;
     if (!press.dragging && Math.hypot(dx, dy) < DRAG_FROM_PX) return;
@@ -75,16 +90,6 @@ export function panByImage(container: HTMLElement): Pan {
     settle = setTimeout(commit, SETTLE_MS);
     e.stopPropagation();
     e.preventDefault();
-  };
-  const up = (e: MouseEvent) => {
-    if (press === null) return;
-    const dragged = press.dragging;
-    if (dragged) {
-      commit();
-      e.stopPropagation();
-    }
-    press = null;
-    swallowClick = dragged;
   };
   const click = (e: MouseEvent) => {
     if (!swallowClick) return;

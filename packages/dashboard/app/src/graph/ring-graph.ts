@@ -133,10 +133,9 @@ export function mount(
   onClick: (index: number | null) => void,
 ): Explorer {
   let lit: ReadonlySet<string> | null = null;
-  // A drag moves the drawn picture and sigma draws when it rests (pan.ts). A large ring
-  // is drawn without its edges and labels while the camera moves otherwise (zooming), as
-  // sigma offers for large graphs: they come back when it stops.
-  const pan = panByImage(container);
+  // A drag moves the drawn picture and sigma draws when it rests (pan.ts, below). A large
+  // ring is drawn without its edges and labels while the camera moves otherwise
+  // (zooming), as sigma offers for large graphs: they come back when it stops.
   const large = graph.order > 2000;
   const renderer = new Sigma(graph, container, {
     hideEdgesOnMove: large,
@@ -157,6 +156,7 @@ export function mount(
         : { ...data, color: DIMMED };
     },
   });
+  const pan = panByImage(container);
   pan.attach(renderer);
   renderer.on('clickNode', ({ node }) => onClick(Number(node)));
   renderer.on('clickStage', () => onClick(null));
