@@ -12,6 +12,7 @@ import { qualitySuite } from './suites/quality.js';
 import { sealingSuite } from './suites/sealing.js';
 import { simulatorSuite } from './suites/simulator.js';
 import { startupSuite } from './suites/startup.js';
+import { statisticsSuite } from './suites/statistics.js';
 
 /**
  * `npm run bench`: runs the benchmark suites, prints their tables and records them in
@@ -31,6 +32,7 @@ const SUITES: readonly { name: string; run: () => string; onlyWhenAsked?: boolea
   { name: 'startup', run: startupSuite },
   { name: 'dashboard', run: dashboardSuite },
   { name: 'quality', run: qualitySuite },
+  { name: 'statistics', run: statisticsSuite },
   { name: 'campaigns', run: campaignsSuite, onlyWhenAsked: true },
 ];
 

@@ -58,6 +58,11 @@ export const COMMANDS = [
     'Appeals people opened through members: list them (operator, auditors), uphold or reject one (operator).',
   ],
   [
+    'stats',
+    'statistics',
+    "Public statistics: the weeks' noised counts released so far and the privacy budget spent (anyone, no credential); release a week (operator).",
+  ],
+  [
     'audit',
     'log',
     "Audit the platform's log: every entry, every checkpoint, and the store against the log.",
@@ -110,6 +115,7 @@ export const REGISTER: Readonly<Record<Module, () => Promise<Register>>> = {
   login: async () => (await import('./commands/login.js')).registerLogin,
   outcomes: async () => (await import('./commands/outcomes.js')).registerOutcomes,
   appeals: async () => (await import('./commands/appeals.js')).registerAppeals,
+  statistics: async () => (await import('./commands/statistics.js')).registerStatistics,
   analysis: async () => (await import('./commands/analysis.js')).registerAnalysis,
   eval: async () => (await import('./commands/eval.js')).registerEval,
 };

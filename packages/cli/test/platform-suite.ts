@@ -16,6 +16,7 @@ import { describeImpersonation } from './platform-suite-impersonation.js';
 import { describeDisabledMembers, describeEnrolment } from './platform-suite-members.js';
 import { describeNewMember } from './platform-suite-new-member.js';
 import { describeOutcomes } from './platform-suite-outcomes.js';
+import { describeAppealsAndStatistics } from './platform-suite-public.js';
 import { describeStoreEdits } from './platform-suite-store-edits.js';
 import { describeDurability, describeSubmissions } from './platform-suite-submissions.js';
 import { describeTampering } from './platform-suite-tampering.js';
@@ -71,6 +72,7 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
     describeAudit(scenario);
     describeCases(scenario);
     describeOutcomes(scenario);
+    describeAppealsAndStatistics(scenario);
     describeStoreEdits(scenario);
     describeImpersonation(scenario);
     describeTampering(scenario);

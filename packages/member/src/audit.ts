@@ -433,6 +433,7 @@ async function compareStore(
   );
   unlogged('appeals', counts.appeals, logged('appeal'));
   unlogged('rulings on appeals', counts.appealRulings, logged('appeal_ruling'));
+  unlogged('releases of public statistics', counts.statsReleases, logged('stats_release'));
   await state.compare(platform, find);
 }
 

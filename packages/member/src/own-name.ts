@@ -110,6 +110,10 @@ export function judgeOwnName(
     return {
       notice: `${at}: you ruled on appeal ${String(r.id)}: ${String(r.ruling)}${r.reason === null ? '' : ` (${String(r.reason)})`}`,
     };
+  if (entry.kind === 'stats_release')
+    return {
+      notice: `${at}: you released public statistics ${String(r.week)} by ${String(r.cut)} at ε ${String(r.epsilon)}`,
+    };
   if (entry.kind === 'outcome')
     return {
       notice: `${at}: outcome ${String(r.id)} reported in your name: ${String(r.outcome)}${r.basis === 'check' ? ` after a ${String(r.verdict)} answer` : ' after an alert'}`,

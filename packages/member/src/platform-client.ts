@@ -56,7 +56,8 @@ export async function platformRequest<T>(
       response = await clientOf(platform)(url, {
         method,
         headers: {
-          authorization: `Bearer ${platform.credential}`,
+          // A public route (GET /v1/stats) is asked without a credential.
+          ...(platform.credential === '' ? {} : { authorization: `Bearer ${platform.credential}` }),
           ...(options.octets !== undefined
             ? { 'content-type': 'application/octet-stream' }
             : body === undefined

@@ -109,6 +109,14 @@ describe("the role matrix: each endpoint, each role, and another member's data",
     });
   }
 
+  it('answers GET /v1/stats to every role and to no credential (public statistics)', async () => {
+    for (const who of WHO) {
+      const res = await h.request(who === 'none' ? undefined : h.actors[who], 'GET', '/v1/stats');
+      expect(res.statusCode, `${who}: ${res.body}`).toBe(200);
+      expect(Object.keys(json(res))).toEqual(['releases', 'budget']);
+    }
+  });
+
   it("never shows one member another member's reports, watchlist or alerts", async () => {
     const r = json<{ results: { id: string }[] }>(
       await h.reports(h.actors.bankA, [report('r1', [1])]),

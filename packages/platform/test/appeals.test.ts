@@ -2,7 +2,7 @@ import type { LogEntry } from '@credence/core/log/entries';
 import type { TokenizedLink, TokenizedReport } from '@credence/core/wire/tokenized-records';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, harness, tok } from './harness.js';
-import { freshSchema, POSTGRES_URL } from './postgres.js';
+import { type Backend, BACKENDS as backends } from './postgres.js';
 
 /**
  * Appeals (issue 17, docs/appeals.md): a falsely reported identifier goes from `fraud` to
@@ -39,22 +39,6 @@ interface Problem {
   code: string;
   errors?: { field: string }[];
 }
-
-type Backend = () => Promise<{ db?: string; drop: () => Promise<void> }>;
-const backends: [string, Backend][] = [
-  ['SQLite', async () => ({ drop: async () => {} })],
-  ...(POSTGRES_URL === undefined
-    ? []
-    : [
-        [
-          'PostgreSQL',
-          async () => {
-            const schema = await freshSchema(POSTGRES_URL as string);
-            return { db: schema.url, drop: schema.drop };
-          },
-        ] as [string, Backend],
-      ]),
-];
 
 let h: Harness | undefined;
 let drop: () => Promise<void> = async () => {};

@@ -33,3 +33,22 @@ export async function freshSchema(
     },
   };
 }
+
+/** A store to run a test on: its --db (none: a fresh SQLite file) and how to drop it. */
+export type Backend = () => Promise<{ db?: string; drop: () => Promise<void> }>;
+
+/** SQLite always; PostgreSQL too with CREDENCE_TEST_POSTGRES_URL, each test in a fresh schema. */
+export const BACKENDS: readonly [string, Backend][] = [
+  ['SQLite', async () => ({ drop: async () => {} })],
+  ...(POSTGRES_URL === undefined
+    ? []
+    : [
+        [
+          'PostgreSQL',
+          async () => {
+            const schema = await freshSchema(POSTGRES_URL as string);
+            return { db: schema.url, drop: schema.drop };
+          },
+        ] as [string, Backend],
+      ]),
+];

@@ -1,7 +1,7 @@
 import type { TokenizedLink, TokenizedReport } from '@credence/core/wire/tokenized-records';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, harness, tok } from './harness.js';
-import { freshSchema, POSTGRES_URL } from './postgres.js';
+import { type Backend, BACKENDS as backends } from './postgres.js';
 
 /**
  * Issue 12: a recycled number's new holder is not flagged through its former holder's
@@ -22,23 +22,6 @@ interface Answer {
   explanation: string;
   ring: { id: string } | null;
 }
-
-type Backend = () => Promise<{ db?: string; drop: () => Promise<void> }>;
-
-const backends: [string, Backend][] = [
-  ['SQLite', async () => ({ drop: async () => {} })],
-  ...(POSTGRES_URL === undefined
-    ? []
-    : [
-        [
-          'PostgreSQL',
-          async () => {
-            const schema = await freshSchema(POSTGRES_URL as string);
-            return { db: schema.url, drop: schema.drop };
-          },
-        ] as [string, Backend],
-      ]),
-];
 
 // The harness and the schema a test set up, closed and dropped after it.
 let h: Harness | undefined;

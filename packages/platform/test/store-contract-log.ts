@@ -99,6 +99,7 @@ export function describeLogWrites(subject: StoreUnderTest) {
       qualityWeights: 0,
       appeals: 0,
       appealRulings: 0,
+      statsReleases: 0,
     });
   });
 

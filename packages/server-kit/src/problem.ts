@@ -105,6 +105,15 @@ export const PROBLEMS = {
   'appeal.pending': { status: 409, title: 'An appeal about the token is open already' },
   'appeal.not_found': { status: 404, title: 'No such appeal' },
   'appeal.ruled': { status: 409, title: 'The appeal was ruled on before' },
+  'stats.week_open': {
+    status: 400,
+    title: 'The week has not ended long enough ago for its reports to be in',
+  },
+  'stats.released': { status: 409, title: "The week's cut was released before" },
+  'stats.budget_exhausted': {
+    status: 403,
+    title: 'The release would spend more privacy budget than the policy allows',
+  },
   'session.missing': { status: 401, title: 'Sign in first' },
   'session.link_invalid': { status: 401, title: 'The sign-in link is unknown, used or expired' },
   'session.forbidden': {

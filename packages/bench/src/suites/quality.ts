@@ -15,6 +15,7 @@ import {
   WORLD_TABLE_HEAD,
 } from '../quality.js';
 import { quick, sectionHead, split } from './kit.js';
+import { statisticsSection } from './statistics.js';
 
 /** The protocol of issue 12: development and test seeds, in-process everywhere, the pipeline on a few. */
 export function qualitySuite(): string {
@@ -54,5 +55,7 @@ export function qualitySuite(): string {
     ...(outcomes.length > 0 ? outcomes : ['| (the pipeline ran on no world) ||||||||||']),
     '',
     ...outcomeCategoryRows(results),
+    '',
+    ...statisticsSection(),
   ].join('\n');
 }

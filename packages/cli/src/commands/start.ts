@@ -30,6 +30,7 @@ export { jsonLines, sharedScriptsSentence } from './demo-tour.js';
 
 import { policeCaseAndSay } from './demo-case.js';
 import { startDashboards } from './demo-dashboard.js';
+import { releaseDemoStatistics } from './demo-statistics.js';
 
 export interface StartOptions {
   readonly data: string;
@@ -126,6 +127,14 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
     say,
   );
   await policeCaseAndSay(options.data, members, say);
+  const { options: worldOptions } = readJson(join(world, 'world.json')) as {
+    options: { start: string; days: number };
+  };
+  const weeks = await releaseDemoStatistics(operator, worldOptions);
+  if (weeks.length > 0)
+    say(
+      `\nPublic statistics: the operator released ${weeks.length} weeks of reports by category (${weeks[0]} to ${weeks.at(-1)}), each noised at the policy's ε per week (discrete Laplace; counts below the threshold withheld): npx credence stats --platform ${platformUrl} (no credential; docs/statistics.md).`,
+    );
   await showBankA(options.data, world, members, platformUrl, say);
   if (options.exit) {
     await stopAll();

@@ -174,6 +174,14 @@ export const ENTRY_KINDS = {
     unique: true,
     describe: (e) => `the ruling on ${e.subject} by ${e.member}`,
   },
+  stats_release: {
+    role: 'event',
+    writers: ['operator'],
+    subject: 'stats/<week>/<cut>',
+    record: 'event',
+    unique: true,
+    describe: (e) => `the public statistics ${e.subject} released by ${e.member}`,
+  },
 } as const satisfies Readonly<Record<string, EntryKindDeclaration>>;
 
 export type LogEntryKind = keyof typeof ENTRY_KINDS;

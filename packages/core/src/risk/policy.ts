@@ -30,7 +30,26 @@ export interface Policy {
    * written without it takes the default rule.
    */
   readonly quality: QualityRule;
+  /**
+   * The privacy budget of public statistics (docs/statistics.md): ε a week's releases may
+   * spend together, ε all releases may spend in total, and the threshold below which a
+   * noised count is released as "below". A policy written without it takes the default.
+   */
+  readonly statistics: StatisticsRule;
 }
+
+export interface StatisticsRule {
+  readonly epsilonPerWeek: number;
+  readonly epsilonTotal: number;
+  readonly threshold: number;
+}
+
+/** One ε = 1 release a week for a year; noised counts below 5 are not shown. */
+export const DEFAULT_STATISTICS: StatisticsRule = {
+  epsilonPerWeek: 1,
+  epsilonTotal: 52,
+  threshold: 5,
+};
 
 /**
  * The default policy. Two rules shape it (issue 12):
@@ -60,6 +79,7 @@ export const DEFAULT_POLICY: Policy = {
   thresholds: { suspicious: 0.3, fraud: 0.75 },
   ageFloor: { police_confirmed: 0.85, confirmed_fraud: 0.75, victim_report: 0, suspected: 0 },
   quality: DEFAULT_QUALITY,
+  statistics: DEFAULT_STATISTICS,
 };
 
 export class PolicyError extends CredenceError<'policy.invalid'> {
@@ -89,6 +109,7 @@ export function parsePolicy(value: unknown): Policy {
   };
   const floor = object(json.ageFloor, 'ageFloor');
   const quality = object(json.quality, 'quality');
+  const statistics = object(json.statistics, 'statistics');
   const policy: Policy = {
     weights: Object.fromEntries(
       REPORT_TYPES.map((t) => [t, number(weights[t], `weights.${t}`, 0, 1)]),
@@ -113,14 +134,32 @@ export function parsePolicy(value: unknown): Policy {
             floor: number(quality.floor, 'quality.floor', 0, 1),
             prior: number(quality.prior, 'quality.prior', 0, 1_000_000),
           },
+    statistics:
+      statistics === undefined
+        ? DEFAULT_STATISTICS
+        : {
+            epsilonPerWeek: number(
+              statistics.epsilonPerWeek,
+              'statistics.epsilonPerWeek',
+              0.001,
+              10,
+            ),
+            epsilonTotal: number(statistics.epsilonTotal, 'statistics.epsilonTotal', 0.001, 1000),
+            threshold: number(statistics.threshold, 'statistics.threshold', 0, 1000),
+          },
   };
+  for (const key of Object.keys(statistics ?? {}))
+    if (!['epsilonPerWeek', 'epsilonTotal', 'threshold'].includes(key))
+      throw new PolicyError(`statistics.${key}`, 'is not a field of the statistics rule');
   for (const key of Object.keys(quality ?? {}))
     if (!['floor', 'prior'].includes(key))
       throw new PolicyError(`quality.${key}`, 'is not a field of the quality rule');
   if (policy.thresholds.fraud < policy.thresholds.suspicious)
     throw new PolicyError('thresholds.fraud', 'must not be below thresholds.suspicious');
   for (const key of Object.keys(json))
-    if (!['weights', 'halfLifeDays', 'thresholds', 'ageFloor', 'quality'].includes(key))
+    if (
+      !['weights', 'halfLifeDays', 'thresholds', 'ageFloor', 'quality', 'statistics'].includes(key)
+    )
       throw new PolicyError(key, 'is not a field of a policy');
   return policy;
 }

@@ -47,6 +47,9 @@ export const PLATFORM_ERROR_CODES = [
   'appeal.pending',
   'appeal.not_found',
   'appeal.ruled',
+  'stats.week_open',
+  'stats.released',
+  'stats.budget_exhausted',
 ] as const;
 export type PlatformErrorCode = (typeof PLATFORM_ERROR_CODES)[number];
 

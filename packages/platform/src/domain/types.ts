@@ -212,6 +212,8 @@ export interface AuditCounts {
   /** Appeals opened, and those ruled on. */
   readonly appeals: number;
   readonly appealRulings: number;
+  /** Releases of public statistics. */
+  readonly statsReleases: number;
 }
 
 /** A tree head of the log: its size and RFC 9162 root. */

@@ -16,6 +16,7 @@ import { logRoutes } from './routes/log.js';
 import { memberRoutes } from './routes/members.js';
 import { outcomeRoutes } from './routes/outcomes.js';
 import { platformRoutes } from './routes/platform.js';
+import { statisticsRoutes } from './routes/statistics.js';
 import { watchRoutes } from './routes/watch.js';
 import { platformUi, StoreSessions, uiLinkRoutes } from './ui.js';
 
@@ -98,6 +99,7 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
   await app.register(caseRoutes(deps));
   await app.register(outcomeRoutes(deps));
   await app.register(appealRoutes(deps));
+  await app.register(statisticsRoutes(deps));
   await app.register(evidenceFileRoutes(deps));
   if (deps.ui !== undefined) {
     const sessions = new StoreSessions(deps.store);

@@ -14,5 +14,6 @@ export * from './schemas/log.js';
 export * from './schemas/members.js';
 export * from './schemas/outcomes.js';
 export * from './schemas/platform.js';
+export * from './schemas/statistics.js';
 export * from './schemas/ui.js';
 export * from './schemas/watch.js';

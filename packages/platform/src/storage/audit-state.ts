@@ -23,7 +23,8 @@ export const AUDIT_COUNTS = `(SELECT count(*) FROM reports) AS reports,
                 (SELECT count(*) FROM outcomes) AS outcomes,
                 (SELECT count(*) FROM quality_weights) AS "qualityWeights",
                 (SELECT count(*) FROM appeals) AS appeals,
-                (SELECT count(*) FROM appeals WHERE status <> 'open') AS "appealRulings"`;
+                (SELECT count(*) FROM appeals WHERE status <> 'open') AS "appealRulings",
+                (SELECT count(*) FROM stats_releases) AS "statsReleases"`;
 
 export const AUDIT_TABLES = [
   'token-stats',

@@ -193,7 +193,8 @@ export function eventEntry(
     | 'case_event'
     | 'outcome'
     | 'appeal'
-    | 'appeal_ruling',
+    | 'appeal_ruling'
+    | 'stats_release',
   memberId: string,
   subject: string,
   at: number,

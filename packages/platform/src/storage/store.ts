@@ -1,9 +1,11 @@
 import type { AuditRecord } from '@credence/core/log/audit-records';
 import type { LogEntry } from '@credence/core/log/entries';
 import type { NodeId } from '@credence/core/merkle/tree-builder';
+import type { StatisticsRule } from '@credence/core/risk/policy';
 import type { QualityRule, QualityWeights } from '@credence/core/risk/quality';
 import type { AppealReason, AppealStatus } from '@credence/core/wire/appeals';
 import type { CaseItemKind } from '@credence/core/wire/cases';
+import type { StatsCut, StatsRelease } from '@credence/core/wire/statistics';
 import type {
   Alert,
   AnalysisWrite,
@@ -49,6 +51,7 @@ import type {
   ReportKey,
 } from './sql/cases.js';
 import type { NewOutcome, OutcomeRows, OutcomeStatus } from './sql/outcomes.js';
+import type { Released } from './sql/statistics.js';
 
 /** Members, their credentials, signing keys and shares; who may do what. */
 export interface MemberStore {
@@ -377,6 +380,25 @@ export interface AppealStore {
   upheldAppeals(): Promise<Map<string, number>>;
 }
 
+/** Public statistics (docs/statistics.md): noised releases, each charged to the budget. */
+export interface StatsStore {
+  /** Releases a week's cut at ε unless released before or over the rule's budget; logged. */
+  releaseStats(
+    week: string,
+    cut: StatsCut,
+    epsilon: number,
+    rule: StatisticsRule,
+    by: string,
+    at: number,
+  ): Promise<Released>;
+  statsReleases(
+    filter: { readonly from?: string; readonly to?: string; readonly cut?: StatsCut },
+    limit: number,
+  ): Promise<StatsRelease[]>;
+  /** The ε all releases spent. */
+  statsSpent(): Promise<number>;
+}
+
 /** The operator's policies, versioned. */
 export interface PolicyStore {
   latestPolicy(): Promise<PolicyRecord | undefined>;
@@ -430,7 +452,8 @@ export interface Store
     EvidenceFileStore,
     WebSessionStore,
     OutcomeStore,
-    AppealStore {
+    AppealStore,
+    StatsStore {
   readonly dialect: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -35,6 +35,7 @@ export const auditCountsAnswer = {
     'qualityWeights',
     'appeals',
     'appealRulings',
+    'statsReleases',
   ],
   properties: {
     reports: { type: 'integer' },
@@ -48,6 +49,7 @@ export const auditCountsAnswer = {
     qualityWeights: { type: 'integer' },
     appeals: { type: 'integer' },
     appealRulings: { type: 'integer' },
+    statsReleases: { type: 'integer' },
   },
 } as const;
 

@@ -245,6 +245,14 @@ const MIGRATIONS: readonly { readonly version: string; readonly sql: (t: Ddl) =>
       CREATE INDEX appeals_member ON appeals (member_id, id);
     `,
   },
+  {
+    // Public statistics (issue 17, docs/statistics.md): one row per release of a week's
+    // cut, with the ε it spent (thousandths, so that sums are exact) and its noised cells.
+    version: '2026-12-07-01-stats-releases',
+    sql: (t) => `
+      CREATE TABLE stats_releases (week TEXT NOT NULL, cut TEXT NOT NULL, epsilon_milli INTEGER NOT NULL, threshold INTEGER NOT NULL, cells TEXT NOT NULL, released_at ${t.big} NOT NULL, released_by TEXT NOT NULL, PRIMARY KEY (week, cut));
+    `,
+  },
 ];
 
 /** The migrations as the dialect runs them, in order. */

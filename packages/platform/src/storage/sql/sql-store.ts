@@ -1,8 +1,10 @@
 import type { AuditRecord } from '@credence/core/log/audit-records';
 import type { LogEntry } from '@credence/core/log/entries';
+import type { StatisticsRule } from '@credence/core/risk/policy';
 import type { QualityRule, QualityWeights } from '@credence/core/risk/quality';
 import type { AppealReason, AppealStatus } from '@credence/core/wire/appeals';
 import type { CaseItemKind } from '@credence/core/wire/cases';
+import type { StatsCut, StatsRelease } from '@credence/core/wire/statistics';
 import type {
   Alert,
   AuditCounts,
@@ -42,6 +44,7 @@ import * as outcomes from './outcomes.js';
 import * as policies from './policies.js';
 import * as reads from './reads.js';
 import * as sequence from './sequence.js';
+import * as statistics from './statistics.js';
 import type { Dialect, Step } from './steps.js';
 import * as watch from './watch.js';
 import * as webSessions from './web-sessions.js';
@@ -439,6 +442,28 @@ export abstract class SqlStore {
 
   upheldAppeals(): Promise<Map<string, number>> {
     return this.autocommit(appeals.upheldAppeals());
+  }
+
+  releaseStats(
+    week: string,
+    cut: StatsCut,
+    epsilon: number,
+    rule: StatisticsRule,
+    by: string,
+    at: number,
+  ): Promise<statistics.Released> {
+    return this.transaction(statistics.releaseStats(week, cut, epsilon, rule, by, at));
+  }
+
+  statsReleases(
+    filter: { readonly from?: string; readonly to?: string; readonly cut?: StatsCut },
+    limit: number,
+  ): Promise<StatsRelease[]> {
+    return this.autocommit(statistics.statsReleases(filter, limit));
+  }
+
+  statsSpent(): Promise<number> {
+    return this.autocommit(statistics.statsSpent());
   }
 
   putEvidenceFile(

@@ -1,0 +1,44 @@
+import { child, fmt, quick, sectionHead } from './kit.js';
+
+interface Measured {
+  cells: number;
+  medianTrue: number;
+  error: number;
+  poisson: number;
+  withheld: number;
+}
+
+/** Test seeds (never used for tuning) whose worlds the statistics are measured on. */
+const SEEDS = quick ? [101, 102, 103] : [101, 102, 103, 104, 105, 106, 107, 108, 109, 110];
+
+/** Public statistics: a release's error at ε = 1 a week against the true counts (issue 17). */
+export function statisticsSection(): string[] {
+  const r = child<{
+    epsilon: number;
+    threshold: number;
+    draws: number;
+    byCategory: Measured;
+    totals: Measured;
+  }>('statistics-error.js', SEEDS.map(String));
+  const pct = (x: number) => `${fmt(100 * x, 1)} %`;
+  const row = (what: string, m: Measured) =>
+    `| ${what} | ${pct(m.error)} | ${pct(m.poisson)} | ${fmt(m.error / m.poisson, 2)} | ${fmt(m.cells)} (median ${fmt(m.medianTrue)} reports) | ${pct(m.withheld)} |`;
+  console.log(
+    `statistics at ε ${r.epsilon}: median relative error ${pct(r.byCategory.error)} by category, ${pct(r.totals.error)} weekly totals`,
+  );
+  return [
+    '### Public statistics: error of a release at ε = 1 a week (issue 17, docs/statistics.md)',
+    '',
+    `The worlds of the test seeds ${SEEDS[0]}–${SEEDS.at(-1)} (\`credence sim --seed N\`, scale 1; ε = ${r.epsilon} and the threshold ${r.threshold} were the policy's defaults before any world was looked at): the true weekly counts of the members' reports by category, as the platform counts them (the ISO week of \`occurredAt\`), and the noise of the platform's own sampler (discrete Laplace), ${r.draws} draws a week. Relative error: |released − true| / true over the cells with reports, a withheld cell (below the threshold) counting as 0 released. The weekly total is what a reader adds up from the category release (withheld cells as 0; no more ε is spent on it); its "withheld" is the share of weeks with at least one category withheld. Baseline in the same run: the chance variation of the count itself, √n / n for a Poisson count of n, over the same cells. Regions are not built yet, so no province is measured.`,
+    '',
+    '| cells | median relative error at ε = 1 | baseline: √n / n | ratio | cells (their median count) | withheld (below the threshold) |',
+    '|---|---:|---:|---:|---:|---:|',
+    row('national weekly count of one category', r.byCategory),
+    row('national weekly total, added up from the category release', r.totals),
+  ];
+}
+
+/** `--suite=statistics`: the section alone. */
+export function statisticsSuite(): string {
+  return [...sectionHead('Public statistics (`GET /v1/stats`)'), ...statisticsSection()].join('\n');
+}

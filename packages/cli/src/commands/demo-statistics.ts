@@ -1,0 +1,50 @@
+/**
+ * The demo's public statistics (issue 17, docs/statistics.md): the operator releases the
+ * world's closed weeks, counted by category, each at the policy's ε per week, so that
+ * `credence stats` and GET /v1/stats (no credential) have releases to show.
+ */
+import { isCredenceError } from '@credence/core/errors';
+import type { PlatformEndpoint } from '@credence/member/platform-client';
+import { platformRequest } from '@credence/member/platform-client';
+
+const DAY = 86_400_000;
+/** A week is released 7 days after it ends (the platform's RELEASE_LAG_DAYS). */
+const CLOSED_AFTER = 14 * DAY;
+
+/** The Mondays (UTC) of the weeks the world's days touch that have closed by `now`. */
+export function closedWeeks(start: string, days: number, now: number): string[] {
+  const first = Date.parse(`${start}T00:00:00Z`);
+  const monday = first - ((new Date(first).getUTCDay() + 6) % 7) * DAY;
+  const weeks: string[] = [];
+  for (let w = monday; w < first + days * DAY && w + CLOSED_AFTER <= now; w += 7 * DAY)
+    weeks.push(new Date(w).toISOString().slice(0, 10));
+  return weeks;
+}
+
+/** Releases each closed week by category; the weeks released (now or by an earlier run). */
+export async function releaseDemoStatistics(
+  operator: PlatformEndpoint,
+  world: { readonly start: string; readonly days: number },
+  now = Date.now(),
+): Promise<string[]> {
+  const released: string[] = [];
+  for (const week of closedWeeks(world.start, world.days, now)) {
+    try {
+      await platformRequest(
+        operator,
+        'POST',
+        '/v1/stats/releases',
+        { week, cut: 'category' },
+        {
+          retries: 2,
+        },
+      );
+      released.push(week);
+    } catch (error) {
+      // Released by an earlier run on the same data: it stands as it was.
+      if (isCredenceError(error) && error.details.code === 'stats.released') released.push(week);
+      else throw error;
+    }
+  }
+  return released;
+}

@@ -1,0 +1,36 @@
+import { AMOUNT_BANDS } from './amount-band.js';
+import { CATEGORIES } from './vocabulary.js';
+
+/**
+ * Public statistics (docs/statistics.md): noised counts of the reports that stand, by
+ * one cut of a week's reports, each release charged to the policy's privacy budget.
+ */
+
+/** How a week's reports are cut into cells: each report falls in exactly one. */
+export const STATS_CUTS = ['category', 'loss'] as const;
+export type StatsCut = (typeof STATS_CUTS)[number];
+
+/** The cells of a cut, every one released (a missing cell would say it was empty). */
+export const STATS_CELLS: Readonly<Record<StatsCut, readonly string[]>> = {
+  category: CATEGORIES,
+  /** Loss bands, and `none` for reports that state no loss. */
+  loss: [...AMOUNT_BANDS, 'none'],
+};
+
+export interface StatsCell {
+  readonly key: string;
+  /** The noised count; null when it came out below the threshold. */
+  readonly count: number | null;
+}
+
+/** A release as the platform answers it and logs it. */
+export interface StatsRelease {
+  /** The ISO week's Monday (YYYY-MM-DD, UTC) of the reports' occurredAt. */
+  readonly week: string;
+  readonly cut: StatsCut;
+  readonly epsilon: number;
+  readonly threshold: number;
+  readonly cells: readonly StatsCell[];
+  readonly releasedAt: string;
+  readonly releasedBy: string;
+}
