@@ -140,6 +140,24 @@ for (const [name, backend] of backends)
           await H.request(undefined, 'GET', `/v1/stats?cut=loss&from=${ymd(week)}`),
         ).releases,
       ).toEqual([]);
+      // The week before, by loss band: newest first; the sums of ε exact.
+      const earlier = await H.request(H.actors.operator, 'POST', '/v1/stats/releases', {
+        week: ymd(week - 7 * DAY),
+        cut: 'loss',
+        epsilon: 4.9,
+      });
+      expect(json(earlier).spent).toEqual({ week: 4.9, total: 14.9 });
+      const both = json<{ releases: Release[] }>(await H.request(undefined, 'GET', '/v1/stats'));
+      expect(both.releases.map((r) => [r.week, r.cut])).toEqual([
+        [ymd(week), 'category'],
+        [ymd(week - 7 * DAY), 'loss'],
+      ]);
+      const over = await H.request(H.actors.operator, 'POST', '/v1/stats/releases', {
+        week: ymd(week - 14 * DAY),
+        cut: 'loss',
+        epsilon: 0.2,
+      });
+      expect(json<{ detail: string }>(over).detail).toContain('the total to 15.1 (budget 15)');
     });
 
     it('refuses what would overspend, a second noising, an open week; nothing changes', async () => {
@@ -207,6 +225,43 @@ for (const [name, backend] of backends)
           'request.invalid',
           'epsilon',
         ],
+        [
+          { week: ymd(week), cut: 'loss', epsilon: 0.0015 },
+          H.actors.operator,
+          400,
+          'request.invalid',
+          'epsilon',
+        ],
+        // Within 1e-9 of a thousandth is not a thousandth: the sampler's own test decides.
+        [
+          { week: ymd(week), cut: 'loss', epsilon: 0.128999999999 },
+          H.actors.operator,
+          400,
+          'request.invalid',
+          'epsilon',
+        ],
+        [
+          { week: ymd(week), cut: 'loss', epsilon: 'one' },
+          H.actors.operator,
+          400,
+          'request.invalid',
+          'epsilon',
+        ],
+        // A week in 9999 has not ended; no report is of one in year 1.
+        [
+          { week: '9999-12-27', cut: 'loss', epsilon: 0.1 },
+          H.actors.operator,
+          400,
+          'stats.week_open',
+          'week',
+        ],
+        [
+          { week: '0001-01-01', cut: 'loss', epsilon: 0.1 },
+          H.actors.operator,
+          400,
+          'request.invalid',
+          'week',
+        ],
         // Only the operator releases; nobody anonymously.
         [{ week: ymd(week), cut: 'loss', epsilon: 0.1 }, H.actors.bankA, 403, 'role.forbidden'],
         [{ week: ymd(week), cut: 'loss', epsilon: 0.1 }, H.actors.auditor, 403, 'role.forbidden'],
@@ -221,6 +276,17 @@ for (const [name, backend] of backends)
         ]);
         if (field !== undefined)
           expect((json<{ errors: { field: string }[] }>(res).errors ?? [])[0]?.field).toBe(field);
+      }
+      // A policy whose ε the sampler cannot take is refused when it is set.
+      for (const statistics of [
+        { epsilonPerWeek: 0.0015, epsilonTotal: 1, threshold: 5 },
+        { epsilonPerWeek: 1, epsilonTotal: 1, threshold: 2.5 },
+      ]) {
+        const res = await H.request(H.actors.operator, 'PUT', '/v1/policy', {
+          ...DEFAULT_POLICY,
+          statistics,
+        });
+        expect([res.statusCode, json(res).code]).toEqual([400, 'policy.invalid']);
       }
       expect(await state()).toEqual(before);
       expect((await H.platform.store.logHead()).size).toBe(head);

@@ -2,7 +2,6 @@
 import { STATS_CUTS, type StatsCut, type StatsRelease } from '@credence/core/wire/statistics';
 import { platformRequest } from '@credence/member/platform-client';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { readJson } from './files.js';
 import { endpoint } from './platform-endpoint.js';
 
 interface StatsAnswer {
@@ -32,14 +31,13 @@ const week = (text: string): string => {
   return text;
 };
 
-/** The platform's URL: --platform, else the url in --config (no credential is sent). */
+/**
+ * The platform: --platform, else the url in --config (with its caFile, if it names one);
+ * no credential is sent either way.
+ */
 function publicEndpoint(flags: { platform?: string; config?: string }) {
   if (flags.platform !== undefined) return { url: flags.platform, credential: '' };
-  if (flags.config !== undefined) {
-    const json = readJson(flags.config) as { url?: unknown; platform?: { url?: unknown } };
-    const url = json.platform?.url ?? json.url;
-    if (typeof url === 'string') return { url, credential: '' };
-  }
+  if (flags.config !== undefined) return { ...endpoint({ config: flags.config }), credential: '' };
   throw new Error('which platform? give --platform <url>, or --config with its url');
 }
 

@@ -41,15 +41,26 @@ export interface Rational {
   readonly den: number;
 }
 
+/**
+ * ε as a whole number of thousandths (0.25 → 250), or undefined unless it is positive,
+ * at most 1,000 and has at most 3 decimals. The one test of ε's form: the policy, the
+ * API and the sampler all use it.
+ */
+export function thousandthsOf(value: number): number | undefined {
+  const k = Math.round(value * 1000);
+  if (!(value > 0) || k < 1 || k > 1_000_000 || Math.abs(k / 1000 - value) > 1e-12)
+    return undefined;
+  return k;
+}
+
 /** A decimal ε with up to 3 decimals ('0.25', 1) as a rational: 0.25 → 1/4. */
 export function rationalOf(value: number): Rational {
-  const den0 = 1000;
-  const num0 = Math.round(value * den0);
-  if (!(value > 0) || Math.abs(num0 / den0 - value) > 1e-12 || num0 > 1_000_000)
+  const num0 = thousandthsOf(value);
+  if (num0 === undefined)
     throw new RangeError('ε must be positive, at most 1,000, with at most 3 decimals');
   const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-  const g = gcd(num0, den0);
-  return { num: num0 / g, den: den0 / g };
+  const g = gcd(num0, 1000);
+  return { num: num0 / g, den: 1000 / g };
 }
 
 /** Bernoulli(num/den): 1 with that probability. */

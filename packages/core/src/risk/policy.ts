@@ -1,5 +1,6 @@
 import { CredenceError } from '../errors.js';
 import { IDENTIFIER_KINDS, type IdentifierKind } from '../identifiers/kinds.js';
+import { thousandthsOf } from '../privacy/discrete-laplace.js';
 import { CATEGORIES, type Category, REPORT_TYPES, type ReportType } from '../wire/vocabulary.js';
 import { DEFAULT_QUALITY, type QualityRule } from './quality.js';
 import type { TokenStats } from './token-summary.js';
@@ -148,6 +149,11 @@ export function parsePolicy(value: unknown): Policy {
             threshold: number(statistics.threshold, 'statistics.threshold', 0, 1000),
           },
   };
+  for (const field of ['epsilonPerWeek', 'epsilonTotal'] as const)
+    if (thousandthsOf(policy.statistics[field]) === undefined)
+      throw new PolicyError(`statistics.${field}`, 'must have at most 3 decimals');
+  if (!Number.isInteger(policy.statistics.threshold))
+    throw new PolicyError('statistics.threshold', 'must be a whole number');
   for (const key of Object.keys(statistics ?? {}))
     if (!['epsilonPerWeek', 'epsilonTotal', 'threshold'].includes(key))
       throw new PolicyError(`statistics.${key}`, 'is not a field of the statistics rule');

@@ -7,6 +7,7 @@ import {
   discreteLaplaceVariance,
   type RandomInts,
   rationalOf,
+  thousandthsOf,
 } from '../../src/privacy/discrete-laplace.js';
 
 /**
@@ -130,7 +131,11 @@ describe('the discrete Laplace sampler', () => {
     expect(rationalOf(1)).toEqual({ num: 1, den: 1 });
     expect(rationalOf(0.25)).toEqual({ num: 1, den: 4 });
     expect(rationalOf(0.125)).toEqual({ num: 1, den: 8 });
-    for (const bad of [0, -1, 0.0001, Number.NaN, Number.POSITIVE_INFINITY, 2000])
+    for (const bad of [0, -1, 0.0001, 0.128999999999, Number.NaN, Number.POSITIVE_INFINITY, 2000]) {
       expect(() => rationalOf(bad)).toThrow(RangeError);
+      expect(thousandthsOf(bad)).toBeUndefined();
+    }
+    expect(thousandthsOf(0.007)).toBe(7);
+    expect(thousandthsOf(4.9)).toBe(4900);
   });
 });

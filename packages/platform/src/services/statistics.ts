@@ -1,3 +1,5 @@
+import { thousandthsOf } from '@credence/core/privacy/discrete-laplace';
+import { EARLIEST_EVENT_TIME } from '@credence/core/wire/date-time';
 import type { StatsCut, StatsRelease } from '@credence/core/wire/statistics';
 import { PlatformError } from '../domain/errors.js';
 import type { Store } from '../storage/store.js';
@@ -6,6 +8,9 @@ import type { PolicyService } from './policy-service.js';
 /** Days after a week ends before it may be released: reports arrive late. */
 export const RELEASE_LAG_DAYS = 7;
 const DAY = 86_400_000;
+/** ε added in thousandths, as the store adds them (no 0.8999999999999999). */
+const plus = (a: number, b: number) => (Math.round(a * 1000) + Math.round(b * 1000)) / 1000;
+const FIRST_EVENT = Date.parse(EARLIEST_EVENT_TIME);
 
 /** The Monday (UTC) of an ISO week as YYYY-MM-DD, or undefined if `text` is not one. */
 export function weekStart(text: string): number | undefined {
@@ -38,6 +43,12 @@ export class StatisticsService {
       throw new PlatformError('request.invalid', 'week is the Monday of an ISO week', {
         errors: [{ field: 'week', message: 'must be a Monday, YYYY-MM-DD' }],
       });
+    // No report's event is before 1990 (core/wire/date-time.ts): an earlier week would
+    // spend budget on nothing.
+    if (start + 7 * DAY <= FIRST_EVENT)
+      throw new PlatformError('request.invalid', 'no report is of a week before 1990', {
+        errors: [{ field: 'week', message: 'must not be before 1990' }],
+      });
     const at = this.now();
     if (start + (7 + RELEASE_LAG_DAYS) * DAY > at)
       throw new PlatformError(
@@ -47,6 +58,11 @@ export class StatisticsService {
       );
     const rule = this.policies.get().policy.statistics;
     const e = epsilon ?? rule.epsilonPerWeek;
+    // The sampler takes ε as a fraction of thousandths; more decimals are not a release.
+    if (thousandthsOf(e) === undefined)
+      throw new PlatformError('request.invalid', 'ε has at most 3 decimals', {
+        errors: [{ field: 'epsilon', message: 'must have at most 3 decimals' }],
+      });
     const done = await this.store.releaseStats(week, cut, e, rule, by, at);
     if (done.status === 'released_before')
       throw new PlatformError(
@@ -57,7 +73,7 @@ export class StatisticsService {
     if (done.status === 'over_budget')
       throw new PlatformError(
         'stats.budget_exhausted',
-        `ε ${e} would bring the week to ${done.spent.week + e} (budget ${rule.epsilonPerWeek}) and the total to ${done.spent.total + e} (budget ${rule.epsilonTotal}).`,
+        `ε ${e} would bring the week to ${plus(done.spent.week, e)} (budget ${rule.epsilonPerWeek}) and the total to ${plus(done.spent.total, e)} (budget ${rule.epsilonTotal}).`,
         { errors: [{ field: 'epsilon', message: 'is more than the budget has left' }] },
       );
     return { release: done.release, spent: done.spent };

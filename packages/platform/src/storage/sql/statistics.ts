@@ -157,7 +157,7 @@ export function* releaseStats(
   return { status: 'released', release, spent: after };
 }
 
-/** Releases of weeks from `from` to `to` (inclusive, YYYY-MM-DD), of one cut or all. */
+/** Releases of weeks from `from` to `to` (inclusive, YYYY-MM-DD), of one cut or all: newest first. */
 export function* statsReleases(
   filter: { readonly from?: string; readonly to?: string; readonly cut?: StatsCut },
   limit: number,
@@ -178,7 +178,7 @@ export function* statsReleases(
   }
   const rows = yield* all<Row>(
     `SELECT * FROM stats_releases ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}
-      ORDER BY week, cut LIMIT ?`,
+      ORDER BY week DESC, cut LIMIT ?`,
     ...params,
     limit,
   );
