@@ -316,6 +316,7 @@ describe.skipIf(CHROMIUM === undefined)('the dashboard in Chromium', () => {
     await path.first().waitFor();
     expect(await path.count()).toBeGreaterThanOrEqual(hop?.reported === false ? 2 : 1);
     expect(await path.last().textContent()).toContain('reported by a member');
+    await shot(page, 'ring-explorer');
     // A drag pans: the picture moves with the mouse and the graph is drawn again where it
     // was let go (the node is where the drag took it); letting go is no click, so the
     // path stays.
@@ -338,7 +339,6 @@ describe.skipIf(CHROMIUM === undefined)('the dashboard in Chromium', () => {
       })
       .toBeLessThanOrEqual(1);
     expect(await page.locator('[data-testid=explorer-path]').textContent()).toBe(shown);
-    await shot(page, 'ring-explorer');
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -467,6 +467,17 @@ describe.skipIf(CHROMIUM === undefined)('the dashboard in Chromium', () => {
     await page.waitForSelector('[data-testid=tile-precision]');
     expect(await page.textContent('[data-testid=precision-by-type]')).toContain('bank');
     expect(await page.textContent('[data-testid=quality-weights]')).toMatch(/bank-a\s*0\.91/);
+    // The demo released its closed weeks at ε 1 each: the budget spent, the newest release.
+    const weeks = (
+      (await (await page.request.get(`${demo.services[0]?.url}/v1/stats`)).json()) as {
+        releases: unknown[];
+      }
+    ).releases.length;
+    expect(weeks).toBeGreaterThan(20);
+    expect(await page.textContent('[data-testid=statistics-budget]')).toContain(
+      `ε spent: ${weeks} of 52`,
+    );
+    expect(await page.textContent('[data-testid=statistics] caption')).toContain('by category');
     expect(
       Number((await page.textContent('[data-testid=tile-log] .tile-value'))?.replace(/,/g, '')),
     ).toBeGreaterThan(100);

@@ -184,7 +184,7 @@ export function platformUi(deps: PlatformDeps, ui: PlatformUi, sessions: StoreSe
       await who(request);
       const checkpoint = await deps.log.latest();
       const analysis = deps.analysis.current();
-      const { version } = deps.policies.get();
+      const { version, policy } = deps.policies.get();
       const metrics = await deps.registry.getMetricsAsJSON();
       const sum = (name: string, label?: string) => {
         const out: Record<string, number> = {};
@@ -220,6 +220,10 @@ export function platformUi(deps: PlatformDeps, ui: PlatformUi, sessions: StoreSe
         process: {
           uptimeSeconds: Math.round(process.uptime()),
           rssBytes: process.memoryUsage().rss,
+        },
+        statistics: {
+          budget: { ...policy.statistics, spentTotal: await deps.store.statsSpent() },
+          latest: (await deps.store.statsReleases({}, 1))[0] ?? null,
         },
       };
     });

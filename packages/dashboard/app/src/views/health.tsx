@@ -129,6 +129,51 @@ function OutcomesPanel({ outcomes }: Pick<HealthAnswer, 'outcomes'>) {
   );
 }
 
+/** Public statistics: the privacy budget spent, and the newest release's cells. */
+function StatisticsPanel({ statistics }: Pick<HealthAnswer, 'statistics'>) {
+  const { t } = useI18n();
+  const { budget, latest } = statistics;
+  return (
+    <div class="panel" data-testid="statistics">
+      <h3>{t('health.statistics')}</h3>
+      <p class="muted">{t('health.statisticsLead')}</p>
+      <p data-testid="statistics-budget">
+        {t('health.budget', {
+          spent: budget.spentTotal,
+          total: budget.epsilonTotal,
+          week: budget.epsilonPerWeek,
+          threshold: budget.threshold,
+        })}
+      </p>
+      {latest === null ? (
+        <p>{t('health.noRelease')}</p>
+      ) : (
+        <table>
+          <caption>
+            {t('health.latestRelease', { week: latest.week, cut: latest.cut, e: latest.epsilon })}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('health.cell')}</th>
+              <th scope="col">{t('health.count')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {latest.cells.map((c) => (
+              <tr key={c.key}>
+                <td class="mono">{c.key}</td>
+                <td>
+                  {c.count === null ? t('health.below', { threshold: latest.threshold }) : c.count}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
 /** The platform's health and main metrics, and the policy's versions (this API process). */
 export function HealthView() {
   const { t, language } = useI18n();
@@ -184,6 +229,7 @@ export function HealthView() {
         </dl>
       </div>
       <OutcomesPanel outcomes={data.outcomes} />
+      <StatisticsPanel statistics={data.statistics} />
       <div class="panel">
         <h3>{t('health.versions')}</h3>
         {data.policy.versions.length === 0 && <p>{t('health.defaultPolicy')}</p>}

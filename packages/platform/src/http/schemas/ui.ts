@@ -1,4 +1,5 @@
 import { outcomeSummary } from './outcomes.js';
+import { statsAnswer, statsRelease } from './statistics.js';
 
 /**
  * The dashboards' answers that are not the API's own (ui.ts at the platform, and the
@@ -100,6 +101,7 @@ export const uiHealth = {
     'ingested',
     'backgroundFailures',
     'process',
+    'statistics',
   ],
   additionalProperties: false,
   properties: {
@@ -157,6 +159,17 @@ export const uiHealth = {
       required: ['uptimeSeconds', 'rssBytes'],
       additionalProperties: false,
       properties: { uptimeSeconds: { type: 'integer' }, rssBytes: { type: 'integer' } },
+    },
+    statistics: {
+      type: 'object',
+      required: ['budget', 'latest'],
+      additionalProperties: false,
+      description:
+        'public statistics: the privacy budget and the newest release (docs/statistics.md)',
+      properties: {
+        budget: statsAnswer.properties.budget,
+        latest: { anyOf: [statsRelease, { type: 'null' }] },
+      },
     },
   },
 } as const;
