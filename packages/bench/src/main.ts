@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { recordSection } from './record.js';
 import { analyticsSuite } from './suites/analytics.js';
+import { appealsSuite } from './suites/appeals.js';
 import { campaignsSuite } from './suites/campaigns.js';
 import { casesSuite } from './suites/cases.js';
 import { dashboardSuite } from './suites/dashboard.js';
@@ -34,6 +35,7 @@ const SUITES: readonly { name: string; run: () => string; onlyWhenAsked?: boolea
   { name: 'quality', run: qualitySuite },
   // Also the last section of the quality suite: alone when asked for.
   { name: 'statistics', run: statisticsSuite, onlyWhenAsked: true },
+  { name: 'appeals', run: appealsSuite, onlyWhenAsked: true },
   { name: 'campaigns', run: campaignsSuite, onlyWhenAsked: true },
 ];
 

@@ -14,6 +14,7 @@ import {
   summaryRows,
   WORLD_TABLE_HEAD,
 } from '../quality.js';
+import { appealSection } from './appeals.js';
 import { quick, sectionHead, split } from './kit.js';
 import { statisticsSection } from './statistics.js';
 
@@ -57,5 +58,7 @@ export function qualitySuite(): string {
     ...outcomeCategoryRows(results),
     '',
     ...statisticsSection(),
+    '',
+    ...appealSection(),
   ].join('\n');
 }
