@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cryptoInts, discreteLaplace, rationalOf } from '@credence/core/privacy/discrete-laplace';
+import { weekOf } from '@credence/core/wire/statistics';
 import { CATEGORIES } from '@credence/core/wire/vocabulary';
 import { median } from './machine.js';
 import { BIN } from './processes.js';
@@ -20,14 +21,6 @@ import { BIN } from './processes.js';
  * the share withheld by the threshold (5). Baseline in the same run: a count's own
  * week-to-week chance variation, √n / n for a Poisson count of n, over the same cells.
  */
-
-const DAY = 86_400_000;
-const weekOf = (iso: string) => {
-  const t = Date.parse(iso);
-  const d = new Date(t);
-  const day = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
-  return new Date(day - ((d.getUTCDay() + 6) % 7) * DAY).toISOString().slice(0, 10);
-};
 
 const epsilon = 1;
 const threshold = 5;

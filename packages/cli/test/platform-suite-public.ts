@@ -1,5 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mondayOf } from '@credence/core/wire/statistics';
 import { expect, it } from 'vitest';
 import { audited, credence, phone, type Scenario } from './platform-scenario.js';
 
@@ -65,13 +66,7 @@ export function describeAppealsAndStatistics(scenario: Scenario) {
     const { dir, configs } = scenario;
     const bankB = configs['bank-b'] as string;
     const DAY = 86_400_000;
-    const now = Date.now();
-    const day = Date.UTC(
-      new Date(now).getUTCFullYear(),
-      new Date(now).getUTCMonth(),
-      new Date(now).getUTCDate(),
-    );
-    const monday = day - ((new Date(day).getUTCDay() + 6) % 7) * DAY - 21 * DAY;
+    const monday = mondayOf(Date.now()) - 21 * DAY;
     const week = new Date(monday).toISOString().slice(0, 10);
     const raw = join(dir, 'bank-b', 'stats-report.jsonl');
     writeFileSync(

@@ -1,3 +1,4 @@
+import { weekOf } from '@credence/core/wire/statistics';
 import type { MemberSession } from '@credence/member/member-session';
 import type { OwnNames } from '@credence/member/own-index';
 import { platformRequest } from '@credence/member/platform-client';
@@ -20,17 +21,6 @@ const query = (q: object) => {
 export const OVERVIEW_REPORT_CAP = 50_000;
 /** Most alerts the overview reads. */
 export const OVERVIEW_ALERT_CAP = 50_000;
-
-/** The ISO week's Monday (UTC) of an RFC 3339 time, as YYYY-MM-DD. */
-export function weekOf(iso: string): string {
-  const t = Date.parse(iso);
-  if (!Number.isFinite(t)) return 'unknown';
-  const d = new Date(t);
-  const monday =
-    Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) -
-    ((d.getUTCDay() + 6) % 7) * 86_400_000;
-  return new Date(monday).toISOString().slice(0, 10);
-}
 
 const bump = (counts: Record<string, number>, key: string, by = 1) => {
   counts[key] = (counts[key] ?? 0) + by;

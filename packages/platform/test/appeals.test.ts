@@ -1,7 +1,8 @@
 import type { LogEntry } from '@credence/core/log/entries';
 import type { TokenizedLink, TokenizedReport } from '@credence/core/wire/tokenized-records';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, harness, tok } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { type Harness, tok } from './harness.js';
+import { harnessPerTest } from './harness-per-test.js';
 import { type Backend, BACKENDS as backends } from './postgres.js';
 
 /**
@@ -40,14 +41,7 @@ interface Problem {
   errors?: { field: string }[];
 }
 
-let h: Harness | undefined;
-let drop: () => Promise<void> = async () => {};
-afterEach(async () => {
-  await h?.close();
-  await drop();
-  h = undefined;
-  drop = async () => {};
-});
+const openHarness = harnessPerTest();
 
 for (const [name, backend] of backends)
   describe(`appeals (${name})`, () => {
@@ -95,10 +89,7 @@ async function plant(H: Harness, now: number): Promise<void> {
 
 function upheldClearsEverywhere(backend: Backend, now: number) {
   it('an upheld appeal clears the identifier everywhere, drops it from its ring, and new evidence counts', async () => {
-    const b = await backend();
-    drop = b.drop;
-    h = await harness(b.db === undefined ? {} : { db: b.db });
-    const H = h;
+    const H = await openHarness(backend);
     await plant(H, now);
     const check = async (token: string, after?: number): Promise<Answer> => {
       const res = await H.request(H.actors.bankB, 'POST', '/v1/check', {
@@ -230,10 +221,7 @@ function upheldClearsEverywhere(backend: Backend, now: number) {
 
 function refusesAbuse(backend: Backend) {
   it('refuses an appeal for a token no member reported, a second open one, a ruling by a member; a rejection is logged', async () => {
-    const b = await backend();
-    drop = b.drop;
-    h = await harness(b.db === undefined ? {} : { db: b.db });
-    const H = h;
+    const H = await openHarness(backend);
     await plant(H, Date.now());
     const size = async () => (await H.platform.store.logHead()).size;
     const before = await size();

@@ -1,6 +1,7 @@
 import type { TokenizedLink, TokenizedReport } from '@credence/core/wire/tokenized-records';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, harness, tok } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { tok } from './harness.js';
+import { harnessPerTest } from './harness-per-test.js';
 import { type Backend, BACKENDS as backends } from './postgres.js';
 
 /**
@@ -23,15 +24,7 @@ interface Answer {
   ring: { id: string } | null;
 }
 
-// The harness and the schema a test set up, closed and dropped after it.
-let h: Harness | undefined;
-let drop: () => Promise<void> = async () => {};
-afterEach(async () => {
-  await h?.close();
-  await drop();
-  h = undefined;
-  drop = async () => {};
-});
+const openHarness = harnessPerTest();
 
 for (const [name, backend] of backends)
   describe(`a number given to a new holder (${name})`, () => {
@@ -44,10 +37,7 @@ for (const [name, backend] of backends)
 /** The test, declared in each backend's describe (a function of its own, as it is long). */
 function keepsTheNewHolderOut(backend: Backend, now: number, given: number) {
   it("keeps the new holder out of the former holder's ring and reports", async () => {
-    const b = await backend();
-    drop = b.drop;
-    h = await harness(b.db === undefined ? {} : { db: b.db });
-    const H = h;
+    const H = await openHarness(backend);
     // A call centre: numbers p1..p3 in one handset, reported by two members 40 days ago.
     const reports = (prefix: string): TokenizedReport[] =>
       ['p1', 'p2', 'p3'].map((p, i) => ({

@@ -1,8 +1,10 @@
 import type { LogEntry } from '@credence/core/log/entries';
 import { DEFAULT_POLICY } from '@credence/core/risk/policy';
+import { mondayOf } from '@credence/core/wire/statistics';
 import type { TokenizedReport } from '@credence/core/wire/tokenized-records';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, harness, tok } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { tok } from './harness.js';
+import { harnessPerTest } from './harness-per-test.js';
 import { BACKENDS as backends } from './postgres.js';
 
 /**
@@ -14,21 +16,8 @@ import { BACKENDS as backends } from './postgres.js';
 const DAY = 86_400_000;
 const json = <T = Record<string, unknown>>(r: { json: () => unknown }) => r.json() as T;
 
-let h: Harness | undefined;
-let drop: () => Promise<void> = async () => {};
-afterEach(async () => {
-  await h?.close();
-  await drop();
-  h = undefined;
-  drop = async () => {};
-});
+const openHarness = harnessPerTest();
 
-/** The Monday (UTC) of the week `ms` falls in. */
-const mondayOf = (ms: number) => {
-  const d = new Date(ms);
-  const day = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
-  return day - ((d.getUTCDay() + 6) % 7) * DAY;
-};
 const ymd = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 interface Release {
@@ -55,10 +44,7 @@ for (const [name, backend] of backends)
       }) as TokenizedReport;
 
     async function setUp(statistics: object) {
-      const b = await backend();
-      drop = b.drop;
-      h = await harness(b.db === undefined ? {} : { db: b.db });
-      const H = h;
+      const H = await openHarness(backend);
       const put = await H.request(H.actors.operator, 'PUT', '/v1/policy', {
         ...DEFAULT_POLICY,
         statistics,

@@ -4,6 +4,7 @@
  * `credence stats` and GET /v1/stats (no credential) have releases to show.
  */
 import { isCredenceError } from '@credence/core/errors';
+import { mondayOf } from '@credence/core/wire/statistics';
 import type { PlatformEndpoint } from '@credence/member/platform-client';
 import { platformRequest } from '@credence/member/platform-client';
 
@@ -14,7 +15,7 @@ const CLOSED_AFTER = 14 * DAY;
 /** The Mondays (UTC) of the weeks the world's days touch that have closed by `now`. */
 export function closedWeeks(start: string, days: number, now: number): string[] {
   const first = Date.parse(`${start}T00:00:00Z`);
-  const monday = first - ((new Date(first).getUTCDay() + 6) % 7) * DAY;
+  const monday = mondayOf(first);
   const weeks: string[] = [];
   for (let w = monday; w < first + days * DAY && w + CLOSED_AFTER <= now; w += 7 * DAY)
     weeks.push(new Date(w).toISOString().slice(0, 10));

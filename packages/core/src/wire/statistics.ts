@@ -6,6 +6,22 @@ import { CATEGORIES } from './vocabulary.js';
  * one cut of a week's reports, each release charged to the policy's privacy budget.
  */
 
+const DAY = 86_400_000;
+
+/** The Monday 00:00 UTC (ms) of the ISO week a time (ms) falls in. */
+export function mondayOf(ms: number): number {
+  const d = new Date(ms);
+  return (
+    Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - ((d.getUTCDay() + 6) % 7) * DAY
+  );
+}
+
+/** The ISO week's Monday (UTC) of an RFC 3339 time, as YYYY-MM-DD ('unknown' if none). */
+export function weekOf(iso: string): string {
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? new Date(mondayOf(t)).toISOString().slice(0, 10) : 'unknown';
+}
+
 /** How a week's reports are cut into cells: each report falls in exactly one. */
 export const STATS_CUTS = ['category', 'loss'] as const;
 export type StatsCut = (typeof STATS_CUTS)[number];

@@ -1,6 +1,6 @@
 import { thousandthsOf } from '@credence/core/privacy/discrete-laplace';
 import { EARLIEST_EVENT_TIME } from '@credence/core/wire/date-time';
-import type { StatsCut, StatsRelease } from '@credence/core/wire/statistics';
+import { mondayOf, type StatsCut, type StatsRelease } from '@credence/core/wire/statistics';
 import { PlatformError } from '../domain/errors.js';
 import type { Store } from '../storage/store.js';
 import type { PolicyService } from './policy-service.js';
@@ -17,7 +17,7 @@ export function weekStart(text: string): number | undefined {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return undefined;
   const t = Date.parse(`${text}T00:00:00Z`);
   if (!Number.isFinite(t) || new Date(t).toISOString().slice(0, 10) !== text) return undefined;
-  return new Date(t).getUTCDay() === 1 ? t : undefined;
+  return mondayOf(t) === t ? t : undefined;
 }
 
 /**
