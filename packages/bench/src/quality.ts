@@ -252,6 +252,28 @@ export const OUTCOME_HEAD = [
   '|---:|---:|---|---:|---:|---:|---:|---|---:|---:|---|',
 ];
 
+/**
+ * Exposure warnings on the pipeline's worlds (issue 17; cli/commands/eval-exposures.ts):
+ * of the victims on the police's seized lists, those warned before the ring's first call
+ * or text, and the lead time; of all later victims, the share warned.
+ */
+export function exposureRows(results: readonly WorldResult[]): string[] {
+  const rows: string[] = [];
+  for (const r of results) {
+    const e = r.pipeline?.exposures;
+    if (e === undefined) continue;
+    rows.push(
+      `| ${r.world.seed} | ${r.world.scale} | ${r.world.kind} | ${e.lists} (${e.rows.toLocaleString('en-US')} rows) | ${e.alerts.toLocaleString('en-US')} | ${e.listedVictims} | **${e.warnedInTime} (${pct(e.shareOfListed)})** | ${e.warnedLate} | ${e.missed} | ${e.unserved} | ${e.medianLeadHours === null ? '–' : `${(e.medianLeadHours / 24).toFixed(1)} days`} | ${pct(e.shareOfLater)} of ${e.laterVictims.toLocaleString('en-US')} |`,
+    );
+  }
+  return rows;
+}
+
+export const EXPOSURE_HEAD = [
+  '| seed | scale | world | seized lists uploaded | exposed alerts | victims on the lists | warned before the first contact | warned after it | not warned | served by no member | median lead time | of all later victims, warned in time |',
+  '|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+];
+
 /** Per category, on the first world the pipeline ran on. */
 export function outcomeCategoryRows(results: readonly WorldResult[]): string[] {
   const first = results.find((r) => r.pipeline?.outcomes !== undefined);

@@ -18,8 +18,11 @@ import { BIN } from './processes.js';
  * error |released − true| / true over the cells with reports, for the national weekly
  * count of each category, and for the weekly total a reader adds up from that release
  * (every category's released count, a withheld one as 0: no more ε is spent on it), and
- * the share withheld by the threshold (5). Baseline in the same run: a count's own
- * week-to-week chance variation, √n / n for a Poisson count of n, over the same cells.
+ * the share withheld by the threshold (5). The same for one province (CN-GD, the most
+ * populous): its weekly count of each category (the category × region release) and its
+ * weekly total, both added up from that release and as the region release's one cell.
+ * Baseline in the same run: a count's own week-to-week chance variation, √n / n for a
+ * Poisson count of n, over the same cells.
  */
 
 const epsilon = 1;
@@ -51,50 +54,102 @@ function summary(truths: number[], errors: number[], withheld: number, drawn: nu
   };
 }
 
-const cellTruths: number[] = [];
-const cellErrors: number[] = [];
-let cellWithheld = 0;
-const totalTruths: number[] = [];
-const totalErrors: number[] = [];
-let totalWithheld = 0;
-for (const seed of process.argv.slice(2).map(Number)) {
-  const dir = mkdtempSync(join(tmpdir(), 'credence-bench-stats-'));
-  execFileSync(process.execPath, [BIN, 'sim', '--seed', String(seed), '--out', dir, '--quiet']);
-  const weeks = new Map<string, Map<string, number>>();
-  for (const member of readdirSync(join(dir, 'members'))) {
-    const text = readFileSync(join(dir, 'members', member, 'reports.jsonl'), 'utf8');
-    for (const line of text.split('\n')) {
-      if (line.trim() === '') continue;
-      const r = JSON.parse(line) as { category?: string; occurredAt?: string };
-      if (r.category === undefined || r.occurredAt === undefined) continue;
-      const week = weeks.get(weekOf(r.occurredAt)) ?? new Map<string, number>();
-      weeks.set(weekOf(r.occurredAt), week);
-      week.set(r.category, (week.get(r.category) ?? 0) + 1);
-    }
-  }
-  for (const week of weeks.values()) {
-    const total = [...week.values()].reduce((a, b) => a + b, 0);
-    totalTruths.push(total);
-    for (const category of CATEGORIES) {
-      const n = week.get(category) ?? 0;
-      if (n > 0) cellTruths.push(n);
-    }
+/** Errors gathered over the weeks for one set of cells and the total added up from them. */
+class Gathered {
+  readonly cellTruths: number[] = [];
+  readonly cellErrors: number[] = [];
+  cellWithheld = 0;
+  readonly totalTruths: number[] = [];
+  readonly totalErrors: number[] = [];
+  totalWithheld = 0;
+
+  /** One week's true counts of the cells (every cell of the set, zero or not). */
+  week(truths: readonly number[]): void {
+    const total = truths.reduce((a, b) => a + b, 0);
+    for (const n of truths) if (n > 0) this.cellTruths.push(n);
+    if (total > 0) this.totalTruths.push(total);
     for (let i = 0; i < draws; i++) {
       let sum = 0;
       let hidden = 0;
-      for (const category of CATEGORIES) {
-        const n = week.get(category) ?? 0;
+      for (const n of truths) {
         const r = released(n);
         sum += r ?? 0;
         if (r === null) hidden += 1;
         if (n > 0) {
-          cellErrors.push(Math.abs((r ?? 0) - n) / n);
-          if (r === null) cellWithheld += 1;
+          this.cellErrors.push(Math.abs((r ?? 0) - n) / n);
+          if (r === null) this.cellWithheld += 1;
         }
       }
-      totalErrors.push(Math.abs(sum - total) / total);
-      if (hidden > 0) totalWithheld += 1;
+      if (total > 0) {
+        this.totalErrors.push(Math.abs(sum - total) / total);
+        if (hidden > 0) this.totalWithheld += 1;
+      }
     }
+  }
+
+  cells(): Measured {
+    return summary(
+      this.cellTruths,
+      this.cellErrors,
+      this.cellWithheld,
+      this.cellTruths.length * draws,
+    );
+  }
+
+  totals(): Measured {
+    return summary(
+      this.totalTruths,
+      this.totalErrors,
+      this.totalWithheld,
+      this.totalTruths.length * draws,
+    );
+  }
+}
+
+/** The province measured: the most populous, so the one with the most reports. */
+const PROVINCE = 'CN-GD';
+
+/** A report's region cell, as the platform counts it (core/wire/statistics.ts). */
+const regionCell = (region: string | undefined) =>
+  region === undefined ? 'unknown' : region.startsWith('CN-') ? region : 'other';
+
+const national = new Gathered();
+const province = new Gathered();
+const provinceTotal = new Gathered();
+let reports = 0;
+let withRegion = 0;
+let inProvince = 0;
+for (const seed of process.argv.slice(2).map(Number)) {
+  const dir = mkdtempSync(join(tmpdir(), 'credence-bench-stats-'));
+  execFileSync(process.execPath, [BIN, 'sim', '--seed', String(seed), '--out', dir, '--quiet']);
+  /** By week: each category's count, nationally and in the province; the province's all. */
+  const weeks = new Map<
+    string,
+    { all: Map<string, number>; here: Map<string, number>; region: number }
+  >();
+  for (const member of readdirSync(join(dir, 'members'))) {
+    const text = readFileSync(join(dir, 'members', member, 'reports.jsonl'), 'utf8');
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      const r = JSON.parse(line) as { category?: string; occurredAt?: string; region?: string };
+      if (r.category === undefined || r.occurredAt === undefined) continue;
+      const key = weekOf(r.occurredAt);
+      const week = weeks.get(key) ?? { all: new Map(), here: new Map(), region: 0 };
+      weeks.set(key, week);
+      week.all.set(r.category, (week.all.get(r.category) ?? 0) + 1);
+      reports += 1;
+      if (r.region !== undefined) withRegion += 1;
+      if (regionCell(r.region) === PROVINCE) {
+        inProvince += 1;
+        week.region += 1;
+        week.here.set(r.category, (week.here.get(r.category) ?? 0) + 1);
+      }
+    }
+  }
+  for (const week of weeks.values()) {
+    national.week(CATEGORIES.map((c) => week.all.get(c) ?? 0));
+    province.week(CATEGORIES.map((c) => week.here.get(c) ?? 0));
+    provinceTotal.week([week.region]);
   }
   rmSync(dir, { recursive: true, force: true });
 }
@@ -103,7 +158,14 @@ console.log(
     epsilon,
     threshold,
     draws,
-    byCategory: summary(cellTruths, cellErrors, cellWithheld, cellTruths.length * draws),
-    totals: summary(totalTruths, totalErrors, totalWithheld, totalTruths.length * draws),
+    province: PROVINCE,
+    reports,
+    withRegion,
+    inProvince,
+    byCategory: national.cells(),
+    totals: national.totals(),
+    provinceByCategory: province.cells(),
+    provinceTotalsAdded: province.totals(),
+    provinceTotals: provinceTotal.cells(),
   }),
 );

@@ -170,8 +170,9 @@ describe('credence start', () => {
 describe('credence eval', () => {
   it('runs the whole pipeline on a world and holds it against the truth', () => {
     const world = join(temp(), 'w');
+    // Seed 4: a small world whose police seized lists (three, 73 victims on them).
     expect(
-      credence('sim', '--seed', '3', '--scale', '0.1', '--days', '90', '--out', world, '--quiet')
+      credence('sim', '--seed', '4', '--scale', '0.1', '--days', '90', '--out', world, '--quiet')
         .code,
     ).toBe(0);
     const r = credence('eval', '--world', world, '--json');
@@ -190,6 +191,15 @@ describe('credence eval', () => {
       lift: { lift: number; allMembers: number; bestSingle: number };
       campaigns: { found: number; reports: number; purity: number; adjustedRandIndex: number };
       inProcessRings: number;
+      exposures: {
+        lists: number;
+        listedVictims: number;
+        warnedInTime: number;
+        warnedLate: number;
+        missed: number;
+        unserved: number;
+        alerts: number;
+      };
     };
     const truth = JSON.parse(readFileSync(join(world, 'truth.json'), 'utf8')) as {
       rings: unknown[];
@@ -220,6 +230,14 @@ describe('credence eval', () => {
     expect(report.lift.allMembers).toBeGreaterThanOrEqual(report.lift.bestSingle);
     expect(report.campaigns.found).toBeGreaterThan(0);
     expect(report.campaigns.reports).toBeGreaterThan(0);
+    // Exposure warnings (docs/exposures.md): every listed victim a member serves was told
+    // about by an alert, from the leak's spelling to the member's; each counted once.
+    const e = report.exposures;
+    expect(e.lists).toBeGreaterThan(0);
+    expect(e.listedVictims).toBeGreaterThan(0);
+    expect(e.missed).toBe(0);
+    expect(e.warnedInTime + e.warnedLate + e.missed + e.unserved).toBe(e.listedVictims);
+    expect(e.alerts).toBeGreaterThanOrEqual(e.warnedInTime + e.warnedLate);
     const table = credence('eval', '--world', join(temp(), 'nothing'));
     expect(table.code).toBe(1);
     expect(table.err).toContain('truth.json');

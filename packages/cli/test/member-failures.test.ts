@@ -380,6 +380,31 @@ describe('credence member, with input it must refuse', () => {
     expect(unknown.err).toContain("option '--encoding <label>' argument 'klingon' is invalid");
   });
 
+  it('refuses a seized list with no identifier column, one not in its encoding, and a member that is not the police', () => {
+    const names = join(dir, 'names.csv');
+    writeFileSync(names, `name,address\n"张三","深圳市南山区"\n`);
+    const upload = (file: string, ...more: string[]) =>
+      credence('member', 'exposure', '--in', file, '--list', 'l-1', '--config', config, ...more);
+    const none = upload(names);
+    expectOneLineFailure(none, 'member.input');
+    expect(none.err).toContain('no column of the header names an identifier kind');
+    expect(none.err).not.toContain('张三');
+    // A list in GB18030: refused as UTF-8, naming the line; read with --encoding.
+    const gb = join(dir, 'seized-gb18030.csv');
+    writeFileSync(
+      gb,
+      Buffer.concat([Buffer.from('name,phone\n"'), GB18030, Buffer.from(`",${phone(5)}\n`)]),
+    );
+    const refused = upload(gb);
+    expectOneLineFailure(refused, 'member.input');
+    expect(refused.err).toContain('line 2 is not valid utf-8');
+    // Read, tokenized, sent: and refused by the platform, since this member is a bank.
+    const bank = upload(gb, '--encoding', 'gb18030');
+    expectOneLineFailure(bank, 'member.platform_refused');
+    expect(bank.err).toContain('POST /v1/exposures: 403 role.forbidden');
+    expect(bank.err).not.toContain(phone(5));
+  });
+
   it('refuses a CSV header through __proto__ and sends nothing', () => {
     const csv = join(dir, 'proto.csv');
     writeFileSync(

@@ -34,9 +34,67 @@ export function describeCases(scenario: Scenario) {
     expect(credence('case', 'close', first, '--config', police).out).toContain('(closed)');
     await exportsAndVerifies(scenario, police, first);
     await keepsEvidenceSealed(scenario);
+    uploadsASeizedList(scenario, police);
     const audit = audited(scenario);
     expect(audit.code, audit.out + audit.err).toBe(0);
   }, 180_000);
+}
+
+/**
+ * The police upload a seized list (issue 17, docs/exposures.md): tokenized at their side,
+ * a bad cell left out (exit 4) and its value never said, the name and the other columns
+ * never read; bank-a, which watches two of the numbers, is told about its customers; the
+ * same list again sends nothing twice.
+ */
+function uploadsASeizedList(scenario: Scenario, police: string) {
+  const list = join(scenario.dir, 'police-1', 'seized.csv');
+  writeFileSync(
+    list,
+    [
+      'name,phone,id_number,__proto__,bank_card',
+      `"张三","+86 ${phone(1).slice(0, 3)} ${phone(1).slice(3, 7)} ${phone(1).slice(7)}",110105197611093395,owes 5000,`,
+      `"李四",${phone(2)},,,6222021234567890128`,
+      `"王五",${phone(9)},,,`,
+      '"赵六",12,,,',
+    ].join('\n'),
+  );
+  const seizedAt = new Date(Date.now() - 2 * 86_400_000).toISOString();
+  const upload = () =>
+    credence(
+      'member',
+      'exposure',
+      '--in',
+      list,
+      '--list',
+      'case-1-list-a',
+      '--seized-at',
+      seizedAt,
+      '--config',
+      police,
+    );
+  const first = upload();
+  expect(first.code, first.err).toBe(4);
+  expect(first.out).toContain(
+    'columns read: phone, id_number, bank_card (2 other columns not read)',
+  );
+  expect(first.out).toContain('6 identifiers, 1 left out; 5 distinct tokens sent in 1 part');
+  expect(first.out).toContain('watched by members: 2 tokens; exposed alerts: bank 2, payment 0');
+  expect(first.out).toContain('line 5, column 2');
+  for (const secret of ['张三', 'owes 5000', '110105197611093395', phone(9)])
+    expect(first.out + first.err).not.toContain(secret);
+  // bank-a is told about its own customers, by its own words for them.
+  const alerts = credence('member', 'alerts', '--config', scenario.configs['bank-a'] as string);
+  const exposed = alerts.out.split('\n').filter((l) => l.includes('seized from fraudsters'));
+  expect(exposed).toHaveLength(2);
+  expect(exposed.join('\n')).toContain(phone(2));
+  // A retry sends the same part, which the platform had: nothing raised again.
+  const again = upload();
+  expect(again.out).toContain('(1 sent before, unchanged)');
+  expect(
+    credence('member', 'alerts', '--config', scenario.configs['bank-a'] as string)
+      .out.split('\n')
+      .filter((l) => l.includes('seized from fraudsters')),
+  ).toHaveLength(2);
 }
 
 /** bank-b's evidence: bytes that must reach the investigator as they were, and no one else. */

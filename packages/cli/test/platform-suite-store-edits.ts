@@ -210,6 +210,15 @@ async function editsOfReportsAreNamed(
     () => store.sql(`UPDATE reports SET fingerprint = '${other}' WHERE ref = 'b-1'`),
     () => store.sql(`UPDATE reports SET fingerprint = '${fingerprint}' WHERE ref = 'b-1'`),
   );
+  // The victim's region, which the public statistics count: one given where the member
+  // gave none (or another in place of the member's) no longer matches the entry.
+  const region = b1?.region == null ? 'NULL' : `'${String(b1.region)}'`;
+  await tampered(
+    scenario,
+    'altered_record',
+    () => store.sql("UPDATE reports SET region = 'CN-XZ' WHERE ref = 'b-1'"),
+    () => store.sql(`UPDATE reports SET region = ${region} WHERE ref = 'b-1'`),
+  );
   // The sealed detail: another one (or garbage) in its place no longer matches the entry.
   const sealed = String(b1?.sealed);
   const swapped = JSON.stringify({ ...JSON.parse(sealed), salt: 'A'.repeat(22) });

@@ -467,15 +467,16 @@ describe.skipIf(CHROMIUM === undefined)('the dashboard in Chromium', () => {
     await page.waitForSelector('[data-testid=tile-precision]');
     expect(await page.textContent('[data-testid=precision-by-type]')).toContain('bank');
     expect(await page.textContent('[data-testid=quality-weights]')).toMatch(/bank-a\s*0\.91/);
-    // The demo released its closed weeks at ε 1 each: the budget spent, the newest release.
-    const weeks = (
-      (await (await page.request.get(`${demo.services[0]?.url}/v1/stats`)).json()) as {
-        releases: unknown[];
-      }
-    ).releases.length;
-    expect(weeks).toBeGreaterThan(20);
+    // The demo released its closed weeks by category and by region, at ε 0.5 each: the
+    // budget spent, the newest release.
+    const { releases } = (await (
+      await page.request.get(`${demo.services[0]?.url}/v1/stats`)
+    ).json()) as { releases: { cut: string; epsilon: number }[] };
+    expect(releases.filter((r) => r.cut === 'category').length).toBeGreaterThan(20);
+    expect(releases.filter((r) => r.cut === 'region').length).toBeGreaterThan(20);
+    const spent = releases.reduce((sum, r) => sum + Math.round(r.epsilon * 1000), 0) / 1000;
     expect(await page.textContent('[data-testid=statistics-budget]')).toContain(
-      `ε spent: ${weeks} of 52`,
+      `ε spent: ${spent} of 52`,
     );
     expect(await page.textContent('[data-testid=statistics] caption')).toContain('by category');
     expect(

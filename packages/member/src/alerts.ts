@@ -8,8 +8,11 @@ export interface Alert {
   readonly cursor: string;
   readonly token: string;
   readonly kind: string;
-  /** key: a signing key the operator announced for this member (token: the public key). */
-  readonly source: 'report' | 'link' | 'ring' | 'key' | 'appeal';
+  /**
+   * key: a signing key the operator announced for this member (token: the public key);
+   * exposed: a watched token was on a list the police seized from fraudsters.
+   */
+  readonly source: 'report' | 'link' | 'ring' | 'key' | 'appeal' | 'exposed';
   readonly ringId?: string;
   readonly reportType?: string;
   readonly category?: string;

@@ -434,6 +434,7 @@ async function compareStore(
   unlogged('appeals', counts.appeals, logged('appeal'));
   unlogged('rulings on appeals', counts.appealRulings, logged('appeal_ruling'));
   unlogged('releases of public statistics', counts.statsReleases, logged('stats_release'));
+  unlogged('uploads of seized lists', counts.exposures, logged('exposure'));
   await state.compare(platform, find);
 }
 

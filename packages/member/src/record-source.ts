@@ -131,6 +131,25 @@ export function csvRowToRecord(row: Readonly<Record<string, string>>): Record<st
 }
 
 async function* csvRecords(path: string, encoding: string | undefined): AsyncGenerator<SourceItem> {
+  let columns: Column[] | undefined;
+  for await (const { line, cells } of csvRows(path, encoding)) {
+    if (columns === undefined) {
+      columns = csvColumns(cells, path);
+      continue;
+    }
+    yield { line, value: csvCellsToRecord(columns, cells) };
+  }
+}
+
+/**
+ * A CSV file's rows, the header first, each with its number (the header's is 1), decoded
+ * strictly (text-lines.ts). A fault of the file, its decoding or the CSV ends the rows
+ * with a MemberError that says where and what, never the text around it.
+ */
+export async function* csvRows(
+  path: string,
+  encoding: string | undefined,
+): AsyncGenerator<{ readonly line: number; readonly cells: string[] }> {
   const text = Readable.from(
     (async function* () {
       for await (const l of readTextLines(path, encoding)) yield l.text + l.eol;
@@ -140,16 +159,11 @@ async function* csvRecords(path: string, encoding: string | undefined): AsyncGen
   // A failure of either side (the file, its decoding, the CSV) ends the rows with it.
   const piped = pipeline(text, parser);
   piped.catch(() => undefined);
-  let columns: Column[] | undefined;
-  let n = 1;
+  let n = 0;
   try {
     for await (const cells of parser as AsyncIterable<string[]>) {
-      if (columns === undefined) {
-        columns = csvColumns(cells, path);
-        continue;
-      }
       n++;
-      yield { line: n, value: csvCellsToRecord(columns, cells) };
+      yield { line: n, cells };
     }
     await piped;
   } catch (error) {

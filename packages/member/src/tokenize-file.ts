@@ -8,6 +8,7 @@ import { amountBand } from '@credence/core/wire/amount-band';
 import { parseDateTime } from '@credence/core/wire/date-time';
 import type { FieldError } from '@credence/core/wire/field-error';
 import type { RawEvidence, RawReport } from '@credence/core/wire/raw-records';
+import { regionOfPhone } from '@credence/core/wire/region';
 import type {
   TokenizedEntity,
   TokenizedLink,
@@ -282,6 +283,23 @@ function detailOf(r: RawReport): Detail | undefined {
 }
 
 /**
+ * The report's region: as the member gave it, or else the province a victim's Chinese
+ * fixed-line number names by its area code (core/wire/region.ts); none otherwise.
+ */
+function regionOf(
+  given: string | undefined,
+  entities: readonly { readonly role: string; readonly identifier: Identifier }[],
+): { region?: string } {
+  if (given !== undefined) return { region: given };
+  for (const e of entities) {
+    if (e.role !== 'victim' || e.identifier.kind !== 'phone') continue;
+    const region = regionOfPhone(e.identifier.value);
+    if (region !== undefined) return { region };
+  }
+  return {};
+}
+
+/**
  * The records of a chunk, given their identifiers' tokens in order (as `identifiersOf`
  * lists them); each record is counted into `progress`.
  */
@@ -313,6 +331,7 @@ function tokenizedLines(
         category: r.category,
         occurredAt: r.occurredAt,
         ...(r.lossCny === undefined ? {} : { loss: amountBand(r.lossCny) }),
+        ...regionOf(r.region, p.entities),
         entities,
         ...scriptOf(r, region, options),
       };

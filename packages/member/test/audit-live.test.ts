@@ -22,6 +22,8 @@ const report = (i: number): TokenizedReport => ({
   type: 'confirmed_fraud',
   category: 'fake_loan',
   occurredAt: '2026-11-20T10:00:00Z',
+  // Half with a region: its log record binds it, and the audit recomputes it from the row.
+  ...(i % 2 === 0 ? { region: 'CN-GD' } : {}),
   entities: [
     { role: 'caller', kind: 'phone', token: `t${String(i).padStart(42, '0')}`, keyId: 'k1' },
   ],

@@ -244,6 +244,52 @@ const runSealer = async (publicKey: string): Promise<Sealer> => {
   return { seal: (binding, detail, files) => sealer.sealWithFiles(binding, detail, files ?? []) };
 };
 
+describe('tokenizeFile: regions', () => {
+  it('keeps a given region, derives one from a fixed-line victim, and refuses a malformed one', async () => {
+    const dir = temp();
+    const base = {
+      type: 'victim_report',
+      category: 'fake_loan',
+      occurredAt: '2026-11-20T10:00:00Z',
+    };
+    const caller = { role: 'caller', kind: 'phone', value: '+86 171 0023 4567' };
+    const victim = (value: string) => ({ role: 'victim', kind: 'phone', value });
+    const lines = [
+      // Given: kept, whatever the victim's number says.
+      { ...base, ref: 'given', region: 'CN-SC', entities: [caller, victim('020 8888 1234')] },
+      // A Guangzhou landline (020) and a Beijing one written with the country code.
+      { ...base, ref: 'gz', entities: [caller, victim('020 8888 1234')] },
+      { ...base, ref: 'bj', entities: [victim('+86 10 6552 9988'), caller] },
+      // A mobile victim, a landline caller (not the victim's), no victim: unknown.
+      { ...base, ref: 'mobile', entities: [caller, victim('138 0013 8000')] },
+      { ...base, ref: 'caller', entities: [{ ...caller, value: '020 8888 1234' }] },
+      // Not ISO 3166-2 (or not a province): the line is refused, naming the field.
+      { ...base, ref: 'bad', region: 'CN-XX', entities: [caller] },
+    ];
+    const input = join(dir, 'regions.jsonl');
+    writeFileSync(input, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    const progress = await tokenizeFile({
+      input,
+      output: join(dir, 'out.jsonl'),
+      errors: join(dir, 'err.jsonl'),
+      tokenizer: tokenizer(),
+    });
+    expect(progress).toMatchObject({ reports: 5, rejectedLines: 1 });
+    const regions = Object.fromEntries(
+      readLines(join(dir, 'out.jsonl')).map((r) => [r.ref, r.region ?? null]),
+    );
+    expect(regions).toEqual({
+      given: 'CN-SC',
+      gz: 'CN-GD',
+      bj: 'CN-BJ',
+      mobile: null,
+      caller: null,
+    });
+    const [error] = readLines(join(dir, 'err.jsonl'));
+    expect(error).toMatchObject({ line: 6, ref: 'bad', field: 'region', code: 'record.region' });
+  });
+});
+
 describe('tokenizeFile: sealed details', () => {
   it("seals each report's narrative and exact loss to the member's key, bound to the report", async () => {
     const dir = temp();

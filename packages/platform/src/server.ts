@@ -24,6 +24,7 @@ import { CheckService } from './services/check-service.js';
 import { CheckView } from './services/check-view.js';
 import { CredentialCache } from './services/credentials.js';
 import { EvidenceFiles } from './services/evidence-files.js';
+import { ExposureService } from './services/exposures.js';
 import { IngestionService } from './services/ingestion.js';
 import { LogService, type LogSigner, verifierKeyOf } from './services/log-service.js';
 import { MemberService } from './services/members.js';
@@ -212,6 +213,7 @@ export async function createPlatform(
   );
   const outcomes = new OutcomeService(store, checks, checkIds, policies, quality);
   const appeals = new AppealService(store, view);
+  const exposures = new ExposureService(store, view);
   // Members disabled or rotated elsewhere: drop the credentials and keys cached here.
   const followMembers = async () => {
     if (await credentials.follow()) ingestion.invalidateKeys();
@@ -241,6 +243,7 @@ export async function createPlatform(
     cases,
     outcomes,
     appeals,
+    exposures,
     checkIds,
     evidence: new CaseEvidence(store, log, cases, config.caseClock),
     files: new EvidenceFiles(store, cases, config.caseClock),

@@ -72,6 +72,18 @@ const endpoints: [string, string, () => unknown, Who[]][] = [
   ['GET', '/v1/audit/state/members', () => undefined, ['operator', 'auditor']],
   ['GET', '/v1/outcomes/summary', () => undefined, ['operator', 'auditor']],
   ['GET', '/v1/appeals', () => undefined, ['operator', 'bankA', 'telecom', 'police', 'auditor']],
+  ['GET', '/v1/exposures', () => undefined, ['operator', 'police', 'auditor']],
+  [
+    'POST',
+    '/v1/exposures',
+    () => ({
+      list: 'seized-1',
+      part: 0,
+      seizedAt: '2026-11-01T00:00:00Z',
+      tokens: [{ kind: 'phone', token: tok(9), keyId: 'k1' }],
+    }),
+    ['police'],
+  ],
   ['GET', '/v1/audit/state/token-stats?limit=10', () => undefined, ['operator', 'auditor']],
   ['GET', '/v1/me/keys', () => undefined, ['bankA', 'telecom', 'police']],
   [
@@ -101,7 +113,9 @@ describe("the role matrix: each endpoint, each role, and another member's data",
           url,
           body(),
         );
-        const expected = who === 'none' ? 401 : allowed.includes(who) ? 200 : 403;
+        // A write that makes something answers 201 (an upload of a seized list).
+        const done = method === 'POST' && url === '/v1/exposures' ? 201 : 200;
+        const expected = who === 'none' ? 401 : allowed.includes(who) ? done : 403;
         expect(res.statusCode, `${who}: ${res.body}`).toBe(expected);
         if (who === 'operator' && url.endsWith('/disable'))
           await h.request(h.actors.operator, 'POST', '/v1/members/bank-b/enable', {});

@@ -33,13 +33,20 @@ for (const [name, backend] of backends)
   describe(`public statistics (${name})`, () => {
     /** A week that ended more than the release lag ago, and the one after it. */
     const week = mondayOf(Date.now() - 30 * DAY);
-    const report = (ref: string, category: string, at: number, loss?: string): TokenizedReport =>
+    const report = (
+      ref: string,
+      category: string,
+      at: number,
+      loss?: string,
+      region?: string,
+    ): TokenizedReport =>
       ({
         ref,
         type: 'victim_report',
         category,
         occurredAt: new Date(at).toISOString().replace(/\.\d+Z$/, 'Z'),
         ...(loss === undefined ? {} : { loss }),
+        ...(region === undefined ? {} : { region }),
         entities: [{ role: 'caller', kind: 'phone', token: tok(ref), keyId: 'k1' }],
       }) as TokenizedReport;
 
@@ -51,18 +58,20 @@ for (const [name, backend] of backends)
       });
       expect(put.statusCode).toBe(200);
       // In the week: 3 of one category (one with a loss band), 2 of another, 3 retracted;
-      // the next week's report and one of the week before are not the week's.
+      // the next week's report and one of the week before are not the week's. Regions:
+      // two in Guangdong, one in Beijing, one abroad, one unknown (and the retracted and
+      // other weeks' in Guangdong, not to be counted).
       const sent = await H.reports(H.actors.bankA, [
-        report('a1', 'impersonate_authority', week + 1 * DAY, '10k-100k'),
-        report('a2', 'impersonate_authority', week + 2 * DAY),
+        report('a1', 'impersonate_authority', week + 1 * DAY, '10k-100k', 'CN-GD'),
+        report('a2', 'impersonate_authority', week + 2 * DAY, undefined, 'CN-GD'),
         report('a3', 'impersonate_authority', week + 6 * DAY + 23 * 3_600_000),
-        report('b1', 'fake_investment', week + 3 * DAY),
-        report('b2', 'fake_investment', week + 4 * DAY),
-        report('x1', 'fake_investment', week + 1 * DAY),
-        report('x2', 'fake_investment', week + 1 * DAY),
+        report('b1', 'fake_investment', week + 3 * DAY, undefined, 'US-CA'),
+        report('b2', 'fake_investment', week + 4 * DAY, undefined, 'CN-BJ'),
+        report('x1', 'fake_investment', week + 1 * DAY, undefined, 'CN-GD'),
+        report('x2', 'fake_investment', week + 1 * DAY, undefined, 'CN-GD'),
         report('x3', 'fake_investment', week + 1 * DAY),
-        report('n1', 'impersonate_authority', week + 7 * DAY),
-        report('p1', 'impersonate_authority', week - 1),
+        report('n1', 'impersonate_authority', week + 7 * DAY, undefined, 'CN-GD'),
+        report('p1', 'impersonate_authority', week - 1, undefined, 'CN-GD'),
       ]);
       expect(sent.statusCode).toBe(200);
       const ids = json<{ results: { ref: string; id: string }[] }>(sent).results;
@@ -144,6 +153,65 @@ for (const [name, backend] of backends)
         epsilon: 0.2,
       });
       expect(json<{ detail: string }>(over).detail).toContain('the total to 15.1 (budget 15)');
+    });
+
+    it('cuts by region and by category and region: provinces, other countries, unknown', async () => {
+      // ε 10 each, the most a week may spend: one platform per cut.
+      let H = await setUp({ epsilonPerWeek: 10, epsilonTotal: 10, threshold: 0 });
+      const release = async (cut: string) => {
+        const made = await H.request(H.actors.operator, 'POST', '/v1/stats/releases', {
+          week: ymd(week),
+          cut,
+          epsilon: 10,
+        });
+        expect(made.statusCode).toBe(201);
+        return json<{ release: Release }>(made).release;
+      };
+      // Within one of the truth at ε 10 (the noise is 0 but for about one cell in 10,000).
+      const near = (r: Release, key: string, n: number) =>
+        expect(Math.abs((cell(r, key) ?? -99) - n), key).toBeLessThanOrEqual(1);
+      const byRegion = await release('region');
+      // The 34 provincial-level divisions, other countries and unknown: every one a cell.
+      expect(byRegion.cells).toHaveLength(36);
+      near(byRegion, 'CN-GD', 2);
+      near(byRegion, 'CN-BJ', 1);
+      near(byRegion, 'other', 1);
+      near(byRegion, 'unknown', 1);
+      near(byRegion, 'CN-SH', 0);
+      H = await setUp({ epsilonPerWeek: 10, epsilonTotal: 10, threshold: 0 });
+      const both = await release('category_region');
+      expect(both.cells).toHaveLength(14 * 36);
+      near(both, 'impersonate_authority:CN-GD', 2);
+      near(both, 'impersonate_authority:unknown', 1);
+      near(both, 'fake_investment:other', 1);
+      near(both, 'fake_investment:CN-BJ', 1);
+      near(both, 'fake_investment:CN-GD', 0);
+      // The report keeps its region; its member reads it back, and the audit passes.
+      const mine = await H.request(H.actors.bankA, 'GET', '/v1/reports?limit=100');
+      const stored = json<{ reports: { ref: string; region?: string }[] }>(mine).reports;
+      expect(stored.find((r) => r.ref === 'a1')?.region).toBe('CN-GD');
+      expect(stored.find((r) => r.ref === 'a3')).not.toHaveProperty('region');
+    });
+
+    it('refuses a report whose region is not ISO 3166-2, naming the field; nothing changes', async () => {
+      const H = await openHarness(backend);
+      const head = (await H.platform.store.logHead()).size;
+      for (const region of ['CN-XX', 'cn-gd', 'Guangdong', 'CN-44', '__proto__', 'GD', ''])
+        for (const at of [0, 1]) {
+          const reports = [
+            report('ok', 'fake_loan', week + DAY, undefined, 'CN-GD'),
+            report('bad', 'fake_loan', week + DAY, undefined, region),
+          ];
+          const res = await H.reports(H.actors.bankA, at === 0 ? reports.reverse() : reports);
+          expect([region, res.statusCode, json(res).code]).toEqual([
+            region,
+            400,
+            'request.invalid',
+          ]);
+          expect(JSON.stringify(json(res).errors)).toContain(`reports[${at}].region`);
+          expect(JSON.stringify(json(res))).not.toContain('Guangdong');
+        }
+      expect((await H.platform.store.logHead()).size).toBe(head);
     });
 
     it('refuses what would overspend, a second noising, an open week; nothing changes', async () => {

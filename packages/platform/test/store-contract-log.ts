@@ -100,6 +100,7 @@ export function describeLogWrites(subject: StoreUnderTest) {
       appeals: 0,
       appealRulings: 0,
       statsReleases: 0,
+      exposures: 0,
     });
   });
 

@@ -114,6 +114,10 @@ export const PROBLEMS = {
     status: 403,
     title: 'The release would spend more privacy budget than the policy allows',
   },
+  'exposure.conflict': {
+    status: 409,
+    title: 'Another upload holds this part of the list, with other tokens',
+  },
   'session.missing': { status: 401, title: 'Sign in first' },
   'session.link_invalid': { status: 401, title: 'The sign-in link is unknown, used or expired' },
   'session.forbidden': {

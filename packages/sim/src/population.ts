@@ -45,7 +45,15 @@ export class Person {
   private readonly imSuffix: string;
   private cache: Partial<
     Record<
-      'phone' | 'card' | 'idNumber' | 'imei' | 'deviceId' | 'mobileIp' | 'homeIp' | 'im',
+      | 'phone'
+      | 'card'
+      | 'idNumber'
+      | 'imei'
+      | 'deviceId'
+      | 'mobileIp'
+      | 'homeIp'
+      | 'im'
+      | 'province',
       string
     >
   > = {};
@@ -132,7 +140,54 @@ export class Person {
   get email(): string {
     return `${this.name.romanised}${this.index.toString(36)}@${this.emailDomain}`;
   }
+  /**
+   * The province the person lives in (ISO 3166-2:CN), drawn by population from a stream
+   * of its own, so that worlds are otherwise what they were before provinces.
+   */
+  get province(): string {
+    return this.memo('province', () =>
+      Rng.of(this.population.seed, 'province', this.index).weighted(PROVINCE_WEIGHTS),
+    );
+  }
 }
+
+/**
+ * Mainland China's provincial-level divisions and their people in millions, from the 7th
+ * national census (2020), rounded: the weights of where a person lives.
+ */
+const PROVINCE_WEIGHTS: readonly (readonly [string, number])[] = [
+  ['CN-GD', 126.0],
+  ['CN-SD', 101.5],
+  ['CN-HA', 99.4],
+  ['CN-JS', 84.7],
+  ['CN-SC', 83.7],
+  ['CN-HE', 74.6],
+  ['CN-HN', 66.4],
+  ['CN-ZJ', 64.6],
+  ['CN-AH', 61.0],
+  ['CN-HB', 57.8],
+  ['CN-GX', 50.1],
+  ['CN-YN', 47.2],
+  ['CN-JX', 45.2],
+  ['CN-LN', 42.6],
+  ['CN-FJ', 41.5],
+  ['CN-SN', 39.5],
+  ['CN-GZ', 38.6],
+  ['CN-SX', 34.9],
+  ['CN-CQ', 32.1],
+  ['CN-HL', 31.9],
+  ['CN-XJ', 25.9],
+  ['CN-GS', 25.0],
+  ['CN-SH', 24.9],
+  ['CN-JL', 24.1],
+  ['CN-NM', 24.0],
+  ['CN-BJ', 21.9],
+  ['CN-TJ', 13.9],
+  ['CN-HI', 10.1],
+  ['CN-NX', 7.2],
+  ['CN-QH', 5.9],
+  ['CN-XZ', 3.6],
+];
 
 /**
  * The honest population. Nothing about it is held in memory, so the world can have

@@ -19,6 +19,7 @@ import {
   planLaundering,
 } from './world/laundering.js';
 import { type Campaign, createRing, type Ring, type RingPlan } from './world/ring.js';
+import { writeSeized } from './world/seized.js';
 import { ringDay } from './world/story.js';
 import { type EventSink, World } from './world/world.js';
 
@@ -304,6 +305,7 @@ export function simulate(options: SimOptions, outDir: string, hooks: SimHooks = 
   for (const ring of active) close(ring, options.days);
   for (const ring of launderingActive) closeLaundering(ring);
   writer.close();
+  const seized = writeSeized(world, world.seizures, outDir);
 
   const counts = writer.counts();
   const header = {
@@ -314,7 +316,7 @@ export function simulate(options: SimOptions, outDir: string, hooks: SimHooks = 
     days: options.days,
     members: world.members.map((m) => ({ id: m.id, type: m.type })),
   };
-  truth.finish(header, campaigns, honest.recycledLog, issue12);
+  truth.finish(header, campaigns, honest.recycledLog, issue12, seized);
   const summary = summarize(world, campaigns, counts, summaries, totals, {
     recycledPhones: honest.recycledLog.length,
     eventsAfterEnd: scheduler.afterEnd,

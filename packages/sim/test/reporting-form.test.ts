@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { maskNarrative } from '@credence/core/narrative/mask';
@@ -20,9 +20,12 @@ function world(options: Partial<SimOptions>): Map<string, string> {
   dirs.push(dir);
   simulate(resolveOptions({ ...BASE, ...options }), dir);
   const files = new Map<string, string>();
+  // Every file of every member, and those of its folders (the police's seized lists).
   for (const m of readdirSync(join(dir, 'members')).sort())
-    for (const name of readdirSync(join(dir, 'members', m)).sort())
-      files.set(`${m}/${name}`, readFileSync(join(dir, 'members', m, name), 'utf8'));
+    for (const name of readdirSync(join(dir, 'members', m), { recursive: true }).sort()) {
+      const path = join(dir, 'members', m, String(name));
+      if (statSync(path).isFile()) files.set(`${m}/${String(name)}`, readFileSync(path, 'utf8'));
+    }
   files.set('truth.json', readFileSync(join(dir, 'truth.json'), 'utf8'));
   return files;
 }

@@ -1,7 +1,8 @@
 /**
  * The demo's public statistics (issue 17, docs/statistics.md): the operator releases the
- * world's closed weeks, counted by category, each at the policy's ε per week, so that
- * `credence stats` and GET /v1/stats (no credential) have releases to show.
+ * world's closed weeks, counted by category and by the victim's region, each cut at half
+ * the policy's ε per week, so that `credence stats` and GET /v1/stats (no credential)
+ * have releases to show.
  */
 import { isCredenceError } from '@credence/core/errors';
 import { mondayOf } from '@credence/core/wire/statistics';
@@ -22,7 +23,13 @@ export function closedWeeks(start: string, days: number, now: number): string[] 
   return weeks;
 }
 
-/** Releases each closed week by category; the weeks released (now or by an earlier run). */
+/** The cuts the demo releases each week, and the ε of each (the default policy's 1 in all). */
+const DEMO_CUTS = [
+  ['category', 0.5],
+  ['region', 0.5],
+] as const;
+
+/** Releases each closed week by category and by region; the weeks released (now or by an earlier run). */
 export async function releaseDemoStatistics(
   operator: PlatformEndpoint,
   world: { readonly start: string; readonly days: number },
@@ -30,22 +37,21 @@ export async function releaseDemoStatistics(
 ): Promise<string[]> {
   const released: string[] = [];
   for (const week of closedWeeks(world.start, world.days, now)) {
-    try {
-      await platformRequest(
-        operator,
-        'POST',
-        '/v1/stats/releases',
-        { week, cut: 'category' },
-        {
-          retries: 2,
-        },
-      );
-      released.push(week);
-    } catch (error) {
-      // Released by an earlier run on the same data: it stands as it was.
-      if (isCredenceError(error) && error.details.code === 'stats.released') released.push(week);
-      else throw error;
+    for (const [cut, epsilon] of DEMO_CUTS) {
+      try {
+        await platformRequest(
+          operator,
+          'POST',
+          '/v1/stats/releases',
+          { week, cut, epsilon },
+          { retries: 2 },
+        );
+      } catch (error) {
+        // Released by an earlier run on the same data: it stands as it was.
+        if (!(isCredenceError(error) && error.details.code === 'stats.released')) throw error;
+      }
     }
+    released.push(week);
   }
   return released;
 }

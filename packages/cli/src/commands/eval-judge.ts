@@ -17,6 +17,7 @@ import {
   type EvidenceReport,
   isVictimSide,
 } from '@credence/analytics/evidence/evidence-graph';
+import type { SeizedTruth } from '@credence/sim/world/seized';
 
 /**
  * What `credence eval` holds against the truth, the same for the platform's pipeline and
@@ -32,6 +33,8 @@ export interface Truth {
   members: { id: string; type: string }[];
   rings: { id: string; identifiers: Record<string, string[]> }[];
   campaigns: { id: string; reportRefs: string[] }[];
+  /** The police's seized lists, and who on them was a victim (worlds since issue 17). */
+  seized?: SeizedTruth;
 }
 
 export interface Policy {

@@ -12,6 +12,11 @@ import type { TokenizedLink, TokenizedReport } from '@credence/core/wire/tokeniz
 import { MemberSession } from '@credence/member/member-session';
 import { type PlatformEndpoint, platformRequest } from '@credence/member/platform-client';
 import type { Command } from 'commander';
+import {
+  describeExposureMeasure,
+  type ExposureMeasure,
+  measureExposures,
+} from './eval-exposures.js';
 import { evaluateWorldInProcess } from './eval-in-process.js';
 import { type Judgement, judge, type MemberData, type Policy, type Truth } from './eval-judge.js';
 import { describeOutcomeMeasure, type OutcomeMeasure, simulateOutcomes } from './eval-outcomes.js';
@@ -49,6 +54,8 @@ export interface EvalReport extends Judgement {
   };
   /** Simulated outcomes against the truth (the pipeline only; eval-outcomes.ts). */
   readonly outcomes?: OutcomeMeasure;
+  /** Exposure warnings against the truth (the pipeline only; eval-exposures.ts). */
+  readonly exposures?: ExposureMeasure;
   readonly seconds: number;
 }
 
@@ -338,6 +345,11 @@ export async function evaluateWorld(options: {
         held.add(l.to.token);
       }
     }
+    say('the police’s seized lists: who was warned before the call');
+    const exposures =
+      truth.seized === undefined
+        ? undefined
+        : await measureExposures(options.data, truth.seized, truth.members);
     const outcomes = await simulateOutcomes({
       member: memberConfig.platform,
       operator,
@@ -370,6 +382,7 @@ export async function evaluateWorld(options: {
         },
       },
       outcomes,
+      ...(exposures === undefined ? {} : { exposures }),
       seconds: (performance.now() - started) / 1000,
     };
   } finally {
@@ -565,6 +578,7 @@ export function formatEval(r: EvalReport): string {
         ', ',
       )}; in-process on all members' files: ${r.inProcessRings} rings; ${r.seconds.toFixed(0)} s)`,
     ...(r.outcomes === undefined ? [] : [describeOutcomeMeasure(r.outcomes)]),
+    ...(r.exposures === undefined ? [] : [describeExposureMeasure(r.exposures)]),
   ].join('\n');
 }
 

@@ -24,6 +24,8 @@ export function describeAlert(alert: Alert, index: Pick<WatchIndex, 'get'> | und
   const watched = index?.get(alert.token);
   const who =
     watched === undefined ? `${alert.kind} ${alert.token}` : `${watched.kind} ${watched.value}`;
+  if (alert.source === 'exposed')
+    return `${alert.createdAt}  ${who}: on a list of personal data the police seized from fraudsters on ${alert.occurredAt}; warn your customer that a fraudster may call  [${alert.cursor}]`;
   if (alert.source === 'appeal')
     return `${alert.createdAt}  ${who}: an appeal was upheld on ${alert.occurredAt}; what members (you too, if you reported it) said of it until then no longer counts  [${alert.cursor}]`;
   const what =

@@ -5,6 +5,7 @@ import { registerAlerts, registerWatch, registerWebhook } from './member-alerts.
 import { registerAppeal } from './member-appeals.js';
 import { registerCheck, registerRank } from './member-checks.js';
 import { registerDisclosures } from './member-disclosures.js';
+import { registerExposure } from './member-exposure.js';
 import {
   registerShareScripts,
   registerSubmit,
@@ -71,6 +72,7 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
   registerDisclosures(member);
   registerOutcome(member);
   registerAppeal(member);
+  registerExposure(member);
   registerAgent(member);
   registerLogin(member);
 }

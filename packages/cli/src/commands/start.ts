@@ -30,6 +30,7 @@ export { jsonLines, sharedScriptsSentence } from './demo-tour.js';
 
 import { policeCaseAndSay } from './demo-case.js';
 import { startDashboards } from './demo-dashboard.js';
+import { describeExposureRun, uploadSeizedLists } from './demo-exposures.js';
 import { releaseDemoStatistics } from './demo-statistics.js';
 
 export interface StartOptions {
@@ -133,8 +134,10 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
   const weeks = await releaseDemoStatistics(operator, worldOptions);
   if (weeks.length > 0)
     say(
-      `\nPublic statistics: the operator released ${weeks.length} weeks of reports by category (${weeks[0]} to ${weeks.at(-1)}), each noised at the policy's ε per week (discrete Laplace; counts below the threshold withheld): npx credence stats --platform ${platformUrl} (no credential; docs/statistics.md).`,
+      `\nPublic statistics: the operator released ${weeks.length} weeks of reports by category and by the victim's region (${weeks[0]} to ${weeks.at(-1)}), each cut noised at half the policy's ε per week (discrete Laplace; counts below the threshold withheld): npx credence stats --platform ${platformUrl} (no credential; docs/statistics.md).`,
     );
+  const exposures = await uploadSeizedLists(options.data, world, members);
+  if (exposures !== undefined) say(`\n${describeExposureRun(exposures)}`);
   await showBankA(options.data, world, members, platformUrl, say);
   if (options.exit) {
     await stopAll();

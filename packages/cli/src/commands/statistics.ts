@@ -14,14 +14,24 @@ interface StatsAnswer {
   };
 }
 
-/** A release as a person reads it: a cell below the threshold shows as "< τ". */
+/** Up to this many cells a release lists every one; beyond, those below τ are counted. */
+const LIST_ALL = 40;
+
+/**
+ * A release as a person reads it: a cell below the threshold shows as "< τ"; in a release
+ * of many cells (category × region: 504) those are counted on one line instead.
+ */
 export function describeRelease(r: StatsRelease): string {
-  const width = Math.max(...r.cells.map((c) => c.key.length));
+  const all = r.cells.length <= LIST_ALL;
+  const shown = all ? r.cells : r.cells.filter((c) => c.count !== null);
+  const width = Math.max(0, ...shown.map((c) => c.key.length));
+  const below = r.cells.length - shown.length;
   return [
     `week of ${r.week} by ${r.cut}: ε ${r.epsilon}, released ${r.releasedAt} by ${r.releasedBy}`,
-    ...r.cells.map(
+    ...shown.map(
       (c) => `  ${c.key.padEnd(width)}  ${c.count === null ? `< ${r.threshold}` : String(c.count)}`,
     ),
+    ...(below > 0 ? [`  (${below} more cells < ${r.threshold})`] : []),
   ].join('\n');
 }
 

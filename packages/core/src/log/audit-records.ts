@@ -40,6 +40,7 @@ export interface StoredReportRecord {
   readonly batchId: string;
   readonly fingerprint: string | null;
   readonly script: string | null;
+  readonly region?: string | null;
   /** The sealed detail (ciphertext), where the member sealed one; its digest is in the record. */
   readonly sealed?: SealedDetail | null;
   readonly createdAt: number;

@@ -86,6 +86,11 @@ export interface ReportRecord extends BoundReport {
   readonly fingerprint?: string | null | undefined;
   readonly script?: string | null | undefined;
   /**
+   * Where the victim lives (ISO 3166-2), where the report says: left out of the record
+   * when absent, so the digests of reports without one are what they were before regions.
+   */
+  readonly region?: string | null | undefined;
+  /**
    * The narrative and exact loss sealed to the member's key, where it sealed them: the
    * record binds their digest (`sealedDetailDigest`), so a stored ciphertext swapped or
    * altered no longer matches its entry. Left out of the record when absent, so the
@@ -115,7 +120,8 @@ export function reportRecordText(r: ReportRecord): string {
     .join(',');
   const optional = (v: string | null | undefined) => (v == null ? 'null' : s(String(v)));
   const sealed = r.sealed == null ? '' : `,"sealed":${s(sealedDetailDigest(r.sealed))}`;
-  return `{"batchId":${s(String(r.batchId))},"category":${s(String(r.category))},"contentHash":${s(String(r.contentHash))},"entities":[${entities}],"fingerprint":${optional(r.fingerprint)},"id":${s(String(r.id))},"loss":${optional(r.loss)},"occurredAt":${s(r.occurredAt)},"ref":${s(String(r.ref))},"script":${optional(r.script)}${sealed},"type":${s(String(r.type))}}`;
+  const region = r.region == null ? '' : `,"region":${s(String(r.region))}`;
+  return `{"batchId":${s(String(r.batchId))},"category":${s(String(r.category))},"contentHash":${s(String(r.contentHash))},"entities":[${entities}],"fingerprint":${optional(r.fingerprint)},"id":${s(String(r.id))},"loss":${optional(r.loss)},"occurredAt":${s(r.occurredAt)},"ref":${s(String(r.ref))}${region},"script":${optional(r.script)}${sealed},"type":${s(String(r.type))}}`;
 }
 
 export interface LinkRecord {

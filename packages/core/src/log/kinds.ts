@@ -182,6 +182,14 @@ export const ENTRY_KINDS = {
     unique: true,
     describe: (e) => `the public statistics ${e.subject} released by ${e.member}`,
   },
+  exposure: {
+    role: 'event',
+    writers: ['member'],
+    subject: 'exposure/<id>',
+    record: 'event',
+    unique: true,
+    describe: (e) => `the seized list ${e.subject} uploaded by ${e.member}`,
+  },
 } as const satisfies Readonly<Record<string, EntryKindDeclaration>>;
 
 export type LogEntryKind = keyof typeof ENTRY_KINDS;

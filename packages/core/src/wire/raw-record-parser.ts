@@ -25,6 +25,7 @@ export const RECORD_ERROR_CODES = [
   'record.date_time',
   'record.date_range',
   'record.amount',
+  'record.region',
   'record.count',
   'record.entities',
   'record.narrative',
@@ -218,6 +219,7 @@ function parseReport(json: Json, now: number): ParseResult {
     category: json.category as Category,
     occurredAt: json.occurredAt as string,
     ...(json.lossCny === undefined ? {} : { lossCny: json.lossCny as number }),
+    ...(json.region === undefined ? {} : { region: json.region as string }),
     entities,
     ...(json.narrative === undefined ? {} : { narrative: json.narrative as string }),
     ...(json.evidence === undefined

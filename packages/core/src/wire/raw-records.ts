@@ -22,6 +22,11 @@ export interface RawReport {
   readonly occurredAt: string;
   /** Loss in yuan; the tokenized form carries it as a band. */
   readonly lossCny?: number;
+  /**
+   * Where the victim lives (ISO 3166-2, such as `CN-GD`), for the statistics by region;
+   * derived from a victim's fixed-line number where absent (core/wire/region.ts).
+   */
+  readonly region?: string;
   readonly entities: readonly RawEntity[];
   /** Free text; fingerprinted at the member side (and later sealed), never sent in clear. */
   readonly narrative?: string;

@@ -1,4 +1,5 @@
 import { AMOUNT_BANDS } from './amount-band.js';
+import { CN_PROVINCE_CODES } from './region.js';
 import { CATEGORIES } from './vocabulary.js';
 
 /**
@@ -22,15 +23,29 @@ export function weekOf(iso: string): string {
   return Number.isFinite(t) ? new Date(mondayOf(t)).toISOString().slice(0, 10) : 'unknown';
 }
 
-/** How a week's reports are cut into cells: each report falls in exactly one. */
-export const STATS_CUTS = ['category', 'loss'] as const;
+/**
+ * How a week's reports are cut into cells: each report falls in exactly one. By category,
+ * by loss band, by the victim's region, or by category and region together.
+ */
+export const STATS_CUTS = ['category', 'loss', 'region', 'category_region'] as const;
 export type StatsCut = (typeof STATS_CUTS)[number];
+
+/**
+ * A report's region cell: its province for a Chinese code, `other` for another
+ * country's, `unknown` for none.
+ */
+export const REGION_CELLS: readonly string[] = [...CN_PROVINCE_CODES, 'other', 'unknown'];
+
+/** The cell of a category and a region cell in the `category_region` cut. */
+export const categoryRegionCell = (category: string, region: string) => `${category}:${region}`;
 
 /** The cells of a cut, every one released (a missing cell would say it was empty). */
 export const STATS_CELLS: Readonly<Record<StatsCut, readonly string[]>> = {
   category: CATEGORIES,
   /** Loss bands, and `none` for reports that state no loss. */
   loss: [...AMOUNT_BANDS, 'none'],
+  region: REGION_CELLS,
+  category_region: CATEGORIES.flatMap((c) => REGION_CELLS.map((r) => categoryRegionCell(c, r))),
 };
 
 export interface StatsCell {

@@ -28,6 +28,8 @@ export interface TokenizedReport {
   readonly category: Category;
   readonly occurredAt: string;
   readonly loss?: AmountBand;
+  /** Where the victim lives (ISO 3166-2), as given or derived at the member side. */
+  readonly region?: string;
   readonly entities: readonly TokenizedEntity[];
   /** The script's fingerprint (MinHash of the masked narrative, `mh1.…`), when it had one. */
   readonly fingerprint?: string;

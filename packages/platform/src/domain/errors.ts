@@ -50,6 +50,7 @@ export const PLATFORM_ERROR_CODES = [
   'stats.week_open',
   'stats.released',
   'stats.budget_exhausted',
+  'exposure.conflict',
 ] as const;
 export type PlatformErrorCode = (typeof PLATFORM_ERROR_CODES)[number];
 

@@ -80,6 +80,8 @@ export interface IngestReport {
   readonly category: Category;
   readonly occurredAt: number;
   readonly loss: AmountBand | undefined;
+  /** Where the victim lives (ISO 3166-2), where the member said. */
+  readonly region?: string | undefined;
   readonly entities: readonly IngestEntity[];
   /** The script's fingerprint and, where the member opted in, the masked narrative. */
   readonly fingerprint?: string | undefined;
@@ -214,6 +216,8 @@ export interface AuditCounts {
   readonly appealRulings: number;
   /** Releases of public statistics. */
   readonly statsReleases: number;
+  /** Parts of seized lists uploaded (exposure warnings). */
+  readonly exposures: number;
 }
 
 /** A tree head of the log: its size and RFC 9162 root. */
@@ -238,6 +242,7 @@ export interface StoredReport {
   readonly category: Category;
   readonly occurredAt: number;
   readonly loss: AmountBand | undefined;
+  readonly region: string | undefined;
   readonly entities: readonly IngestEntity[];
   readonly createdAt: number;
   readonly retractedAt: number | undefined;
@@ -319,9 +324,10 @@ export interface Alert {
    * ring, or (`key`) a signing key the operator announced for the member itself (the
    * token is then the public key, the kind `signing_key`, occurredAt when it starts), or
    * (`appeal`) an appeal about the token upheld: the member's reports of it until then no
-   * longer count, or a token it watches was cleared.
+   * longer count, or a token it watches was cleared, or (`exposed`) a token it watches was
+   * on a list of personal data the police seized from fraudsters (occurredAt: when seized).
    */
-  readonly source: 'report' | 'link' | 'ring' | 'key' | 'appeal';
+  readonly source: 'report' | 'link' | 'ring' | 'key' | 'appeal' | 'exposed';
   readonly reportType: ReportType | undefined;
   readonly category: Category | undefined;
   readonly linkType: LinkType | undefined;

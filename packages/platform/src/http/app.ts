@@ -11,6 +11,7 @@ import { caseRoutes } from './routes/cases.js';
 import { checkRoutes } from './routes/checks.js';
 import { contributionRoutes } from './routes/contributions.js';
 import { evidenceFileRoutes } from './routes/evidence-files.js';
+import { exposureRoutes } from './routes/exposures.js';
 import type { PlatformDeps } from './routes/kit.js';
 import { logRoutes } from './routes/log.js';
 import { memberRoutes } from './routes/members.js';
@@ -99,6 +100,7 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
   await app.register(caseRoutes(deps));
   await app.register(outcomeRoutes(deps));
   await app.register(appealRoutes(deps));
+  await app.register(exposureRoutes(deps));
   await app.register(statisticsRoutes(deps));
   await app.register(evidenceFileRoutes(deps));
   if (deps.ui !== undefined) {

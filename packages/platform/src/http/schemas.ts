@@ -10,6 +10,7 @@ export * from './schemas/cases.js';
 export * from './schemas/checks.js';
 export * from './schemas/common.js';
 export * from './schemas/contributions.js';
+export * from './schemas/exposures.js';
 export * from './schemas/log.js';
 export * from './schemas/members.js';
 export * from './schemas/outcomes.js';

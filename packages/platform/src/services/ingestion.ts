@@ -252,6 +252,7 @@ export class IngestionService {
       category: r.category,
       occurredAt: occurredAt[i] as number,
       loss: r.loss,
+      region: r.region,
       entities: r.entities.map((e) => ({
         role: e.role,
         kind: e.kind,

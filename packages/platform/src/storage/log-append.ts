@@ -194,7 +194,8 @@ export function eventEntry(
     | 'outcome'
     | 'appeal'
     | 'appeal_ruling'
-    | 'stats_release',
+    | 'stats_release'
+    | 'exposure',
   memberId: string,
   subject: string,
   at: number,
@@ -279,6 +280,7 @@ export interface StoredReportRow {
   readonly batch_id: string;
   readonly fingerprint: string | null;
   readonly script: string | null;
+  readonly region: string | null;
   readonly sealed: string | null;
   readonly created_at: number;
   readonly retracted_at: number | null;
@@ -327,6 +329,7 @@ export const reportRecordOf = (r: StoredReportRow): StoredReportRecord => ({
   batchId: r.batch_id,
   fingerprint: r.fingerprint,
   script: r.script,
+  region: r.region,
   sealed: sealedOf(r.sealed) ?? null,
   createdAt: Number(r.created_at),
   retractedAt: r.retracted_at === null ? null : Number(r.retracted_at),

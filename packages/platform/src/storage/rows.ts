@@ -34,6 +34,7 @@ export interface ReportRow {
   category: Category;
   occurred_at: number;
   loss: string | null;
+  region: string | null;
   /** The report's entities, as JSON (in the order sent). */
   entities: string;
   created_at: number;
@@ -90,6 +91,7 @@ export const reportOf = (row: ReportRow): StoredReport => ({
   category: row.category,
   occurredAt: row.occurred_at,
   loss: (row.loss ?? undefined) as AmountBand | undefined,
+  region: row.region ?? undefined,
   entities: JSON.parse(row.entities) as IngestEntity[],
   createdAt: row.created_at,
   retractedAt: row.retracted_at ?? undefined,

@@ -5,6 +5,7 @@ import type { StatisticsRule } from '@credence/core/risk/policy';
 import type { QualityRule, QualityWeights } from '@credence/core/risk/quality';
 import type { AppealReason, AppealStatus } from '@credence/core/wire/appeals';
 import type { CaseItemKind } from '@credence/core/wire/cases';
+import type { ExposureJson } from '@credence/core/wire/exposures';
 import type { StatsCut, StatsRelease } from '@credence/core/wire/statistics';
 import type {
   Alert,
@@ -50,6 +51,7 @@ import type {
   NewCase,
   ReportKey,
 } from './sql/cases.js';
+import type { RecordedExposure } from './sql/exposures.js';
 import type { NewOutcome, OutcomeRows, OutcomeStatus } from './sql/outcomes.js';
 import type { Released } from './sql/statistics.js';
 
@@ -399,6 +401,22 @@ export interface StatsStore {
   statsSpent(): Promise<number>;
 }
 
+/** Exposure warnings (docs/exposures.md): seized lists matched against the watchlists. */
+export interface ExposureStore {
+  /** Matches a part of a seized list (distinct tokens) and alerts each watcher; logged with counts. */
+  recordExposure(
+    memberId: string,
+    part: { readonly list: string; readonly part: number; readonly seizedAt: number },
+    tokens: readonly TokenRef[],
+    at: number,
+  ): Promise<RecordedExposure>;
+  listExposures(
+    filter: { readonly member?: string },
+    after: number,
+    limit: number,
+  ): Promise<ExposureJson[]>;
+}
+
 /** The operator's policies, versioned. */
 export interface PolicyStore {
   latestPolicy(): Promise<PolicyRecord | undefined>;
@@ -453,7 +471,8 @@ export interface Store
     WebSessionStore,
     OutcomeStore,
     AppealStore,
-    StatsStore {
+    StatsStore,
+    ExposureStore {
   readonly dialect: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -11,6 +11,28 @@ import { BufferedFile } from './jsonl-file.js';
 /** Share of the fraud identifiers a person writes down that carry a slip of the hand. */
 const TYPO_RATE = 0.02;
 
+/**
+ * How often a member of each type writes down where the victim lives: a bank, a payment
+ * company and a telecom hold the customer's address, the police the case's; an internet
+ * platform seldom knows.
+ */
+const KNOWS_REGION: Readonly<Record<Institution['type'], number>> = {
+  bank: 0.9,
+  payment: 0.8,
+  telecom: 0.9,
+  internet: 0.3,
+  police: 0.95,
+};
+
+/** The report's `region`, where its member knows the victim's (a stream of its own). */
+function regionWritten(seed: number, event: ReportEvent, seq: number): { region?: string } {
+  if (event.victimRegion === undefined) return {};
+  const knows = Rng.of(seed, 'region', event.member.index, seq).chance(
+    KNOWS_REGION[event.member.type],
+  );
+  return knows ? { region: event.victimRegion } : {};
+}
+
 const iso = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
 
 class MemberFiles {
@@ -119,6 +141,7 @@ export class MemberWriter {
       category: event.category,
       occurredAt: iso(event.occurredAt),
       ...(event.lossCny === undefined ? {} : { lossCny: event.lossCny }),
+      ...regionWritten(this.world.seed, event, files.seq),
       entities,
       ...(narrative === undefined ? {} : { narrative }),
     };

@@ -7,6 +7,7 @@ import type { Recycled } from '../world/honest.js';
 import type { LaunderingRing } from '../world/laundering.js';
 import type { Planted } from '../world/planted.js';
 import type { Campaign, Ring } from '../world/ring.js';
+import type { SeizedTruth } from '../world/seized.js';
 import { BufferedFile } from './jsonl-file.js';
 
 /**
@@ -145,6 +146,8 @@ export class TruthWriter {
     recycled: readonly Recycled[],
     /** With issue 12's options: the noise section lists honest people reported once. */
     withAccused = false,
+    /** The seized lists and who on them was a victim (issue 17). */
+    seized?: SeizedTruth,
   ): void {
     this.rings.close();
     for (const file of this.refs.values()) file.close();
@@ -181,7 +184,9 @@ export class TruthWriter {
       })),
       ...(withAccused ? { falselyReported: this.accused } : {}),
     };
-    put(`  ],\n  "noise": ${JSON.stringify(noise)}\n}\n`);
+    put(`  ],\n  "noise": ${JSON.stringify(noise)}`);
+    if (seized !== undefined) put(`,\n  "seized": ${JSON.stringify(seized)}`);
+    put('\n}\n');
     closeSync(fd);
     rmSync(this.rings.path);
     for (const file of this.refs.values()) rmSync(file.path);

@@ -49,6 +49,8 @@ export interface ReportEvent {
   readonly category: Category;
   readonly occurredAt: number;
   readonly lossCny?: number;
+  /** The victim's province (ISO 3166-2:CN), which the member may know and write down. */
+  readonly victimRegion?: string;
   readonly entities: readonly ReportEntity[];
   /** Rendered when written, so that pending reports stay small in memory. */
   readonly narrative?: () => string;

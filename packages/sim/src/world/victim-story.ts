@@ -74,6 +74,8 @@ interface Scene {
   readonly victim: Person;
   /** When the ring first reached the victim. */
   readonly t0: number;
+  /** The first call or text, which may come before t0 (a text announcing the call). */
+  firstContact: number;
   /** The placeholders of the victim's retelling, filled in as the story unfolds. */
   readonly fill: Fill;
   /** What the script put before the victim, which the victim may name in a report. */
@@ -158,10 +160,12 @@ export function victimStory(
     channels,
     victim,
     t0,
+    firstContact: t0,
     fill,
     mentioned: [],
   };
   const approach = approachVictim(scene, day);
+  world.seizures.victim(ring, victim, scene.firstContact);
   const payment = pay(scene, day, approach.last);
   ring.lossCny += payment.loss;
 
@@ -234,6 +238,7 @@ function textVictim(scene: Scene, day: number): Sim | undefined {
 /** One of the ring's SIMs calls or texts the victim's phone, as both operators record it. */
 function reachBySim(scene: Scene, sim: Sim, at: number, type: 'call' | 'sms', count = 1): void {
   const { world, ring, victim } = scene;
+  scene.firstContact = Math.min(scene.firstContact, at);
   sim.calls++;
   link(
     world,
@@ -363,6 +368,7 @@ const storyOf = (scene: Scene) =>
     lang: scene.lang,
     occurredAt: scene.t0,
     category: scene.campaign.template.category,
+    victimRegion: scene.victim.province,
   }) as const;
 
 /** The victim's retelling for one member's report, rendered when the report is written. */

@@ -5,6 +5,7 @@ import type { SimOptions } from '../options.js';
 import { Population } from '../population.js';
 import { Rng } from '../rng.js';
 import type { WorldEvent } from './events.js';
+import { Seizures } from './seized.js';
 
 export const DAY_MS = 86_400_000;
 /** People in the population per unit of scale. */
@@ -40,6 +41,8 @@ export class World {
   private readonly counters = new Map<string, number>();
   /** The last few hundred victims: some are defrauded twice. */
   readonly recentVictims: number[] = [];
+  /** The lists of personal data the police seize from rings (seized.ts). */
+  readonly seizures: Seizures = new Seizures(this);
 
   constructor(
     readonly options: SimOptions,

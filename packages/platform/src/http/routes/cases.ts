@@ -4,6 +4,7 @@ import type { RouteApp, RoutePlugin } from '../type-provider.js';
 import {
   me,
   type PlatformDeps,
+  POLICE,
   pageLimit,
   problems,
   REPORTERS,
@@ -11,7 +12,6 @@ import {
   streamEvents,
 } from './kit.js';
 
-const POLICE: readonly Role[] = ['police'];
 /** Who sees cases: the police (its own) and auditors (every case's counts and basis). */
 const CASE_READERS: readonly Role[] = ['police', 'auditor', 'operator'];
 

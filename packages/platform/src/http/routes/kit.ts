@@ -12,6 +12,7 @@ import type { CheckAnswer, CheckService } from '../../services/check-service.js'
 import type { CheckView } from '../../services/check-view.js';
 import type { CredentialCache } from '../../services/credentials.js';
 import type { EvidenceFiles } from '../../services/evidence-files.js';
+import type { ExposureService } from '../../services/exposures.js';
 import type { BatchResult, IngestionService } from '../../services/ingestion.js';
 import type { LogService, Receipt } from '../../services/log-service.js';
 import type { MemberService } from '../../services/members.js';
@@ -47,6 +48,7 @@ export interface PlatformDeps {
   readonly cases: CaseService;
   readonly outcomes: OutcomeService;
   readonly appeals: AppealService;
+  readonly exposures: ExposureService;
   /** The ids answers carry, for outcomes to name the check they followed. */
   readonly checkIds: CheckIds;
   readonly evidence: CaseEvidence;
@@ -84,6 +86,7 @@ export const CHECKERS: readonly Role[] = ['member', 'police'];
 export const OPERATORS: readonly Role[] = ['operator'];
 export const ANYONE: readonly Role[] = ['member', 'police', 'auditor', 'operator'];
 export const AUDITORS: readonly Role[] = ['auditor', 'operator'];
+export const POLICE: readonly Role[] = ['police'];
 export const KEY_SERVERS: readonly Role[] = ['keyserver'];
 
 export function iso(ms: number): string;
@@ -118,6 +121,7 @@ export function reportJson(r: StoredReport) {
     category: r.category,
     occurredAt: new Date(r.occurredAt).toISOString(),
     ...(r.loss === undefined ? {} : { loss: r.loss }),
+    ...(r.region === undefined ? {} : { region: r.region }),
     entities: r.entities,
     createdAt: new Date(r.createdAt).toISOString(),
     ...(r.sealed === undefined ? {} : { sealed: r.sealed }),

@@ -36,6 +36,7 @@ export const auditCountsAnswer = {
     'appeals',
     'appealRulings',
     'statsReleases',
+    'exposures',
   ],
   properties: {
     reports: { type: 'integer' },
@@ -50,6 +51,7 @@ export const auditCountsAnswer = {
     appeals: { type: 'integer' },
     appealRulings: { type: 'integer' },
     statsReleases: { type: 'integer' },
+    exposures: { type: 'integer' },
   },
 } as const;
 

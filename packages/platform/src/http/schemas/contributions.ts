@@ -2,6 +2,7 @@ import { IDENTIFIER_KINDS } from '@credence/core/identifiers/kinds';
 import { FINGERPRINT_PATTERN } from '@credence/core/narrative/fingerprint';
 import { AMOUNT_BANDS } from '@credence/core/wire/amount-band';
 import { MAX_BATCH_ITEMS } from '@credence/core/wire/batches';
+import { REGION_PATTERN } from '@credence/core/wire/region';
 import { CATEGORIES, ENTITY_ROLES, LINK_TYPES, REPORT_TYPES } from '@credence/core/wire/vocabulary';
 import {
   BATCH_ID,
@@ -82,6 +83,13 @@ export const tokenizedReport = {
     category: { enum: CATEGORIES },
     occurredAt: DATE_TIME,
     loss: { enum: AMOUNT_BANDS },
+    region: {
+      type: 'string',
+      maxLength: 6,
+      pattern: REGION_PATTERN,
+      description:
+        'where the victim lives: an ISO 3166-2 code such as CN-GD (a CN- code one of the 34 provincial-level divisions)',
+    },
     entities: {
       type: 'array',
       minItems: 1,
@@ -238,6 +246,7 @@ export const storedReport = {
     category: { type: 'string' },
     occurredAt: { type: 'string' },
     loss: { type: 'string' },
+    region: { type: 'string' },
     entities: {
       type: 'array',
       items: {

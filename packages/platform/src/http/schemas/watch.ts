@@ -27,9 +27,9 @@ export const alertSchema = {
     token: { type: 'string' },
     kind: { type: 'string' },
     source: {
-      enum: ['report', 'link', 'ring', 'key', 'appeal'],
+      enum: ['report', 'link', 'ring', 'key', 'appeal', 'exposed'],
       description:
-        'key: a signing key the operator announced for you (token: the public key; occurredAt: when it starts unless you object); appeal: an appeal about the token was upheld (occurredAt: when), so your reports of it until then no longer count, or a token you watch was cleared',
+        'key: a signing key the operator announced for you (token: the public key; occurredAt: when it starts unless you object); appeal: an appeal about the token was upheld (occurredAt: when), so your reports of it until then no longer count, or a token you watch was cleared; exposed: a token you watch was on a list of personal data the police seized from fraudsters (occurredAt: when it was seized): warn your customer before they call',
     },
     reportType: { type: 'string' },
     category: { type: 'string' },

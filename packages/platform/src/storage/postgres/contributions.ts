@@ -144,9 +144,9 @@ export async function ingestReportsTx(
   if (accepted.length === 0)
     return { outcomes, seq: await runPgSteps(client, currentSeq()), alerts: 0, log: undefined };
   await client.query(
-    `INSERT INTO reports (id, member_id, ref, type, category, occurred_at, loss, entities, content_hash, batch_id, created_at, fingerprint, script, sealed)
-   SELECT id, $1, ref, type, category, occurred_at, loss, entities, content_hash, $2, $3, fingerprint, script, sealed
-   FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[]) AS t(id, ref, type, category, occurred_at, loss, entities, content_hash, fingerprint, script, sealed)`,
+    `INSERT INTO reports (id, member_id, ref, type, category, occurred_at, loss, region, entities, content_hash, batch_id, created_at, fingerprint, script, sealed)
+   SELECT id, $1, ref, type, category, occurred_at, loss, region, entities, content_hash, $2, $3, fingerprint, script, sealed
+   FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[]) AS t(id, ref, type, category, occurred_at, loss, region, entities, content_hash, fingerprint, script, sealed)`,
     [
       batch.memberId,
       batch.batchId,
@@ -157,6 +157,7 @@ export async function ingestReportsTx(
       accepted.map((r) => r.category),
       accepted.map((r) => r.occurredAt),
       accepted.map((r) => r.loss ?? null),
+      accepted.map((r) => r.region ?? null),
       accepted.map((r) => entitiesJson(r.entities)),
       accepted.map((r) => r.contentHash),
       accepted.map((r) => r.fingerprint ?? null),

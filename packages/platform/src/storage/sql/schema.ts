@@ -253,6 +253,25 @@ const MIGRATIONS: readonly { readonly version: string; readonly sql: (t: Ddl) =>
       CREATE TABLE stats_releases (week TEXT NOT NULL, cut TEXT NOT NULL, epsilon_milli INTEGER NOT NULL, threshold INTEGER NOT NULL, cells TEXT NOT NULL, released_at ${t.big} NOT NULL, released_by TEXT NOT NULL, PRIMARY KEY (week, cut));
     `,
   },
+  {
+    // Regions (issue 17, docs/statistics.md): where a report's victim lives (ISO 3166-2),
+    // where the member said or its side derived it; the statistics cut by it. Reports
+    // taken before have none (their region is unknown).
+    version: '2026-12-07-02-report-regions',
+    sql: () => `
+      ALTER TABLE reports ADD COLUMN region TEXT;
+    `,
+  },
+  {
+    // Exposure warnings (issue 17, docs/exposures.md): one row per part of a seized list
+    // the police uploaded, with its counts and the digest of its sorted tokens (a repeat
+    // of the same part changes nothing; other tokens under its name are refused). The
+    // tokens themselves are not kept.
+    version: '2026-12-07-03-exposures',
+    sql: (t) => `
+      CREATE TABLE exposures (id ${t.big} PRIMARY KEY, member_id TEXT NOT NULL, list TEXT NOT NULL, part INTEGER NOT NULL, seized_at ${t.big} NOT NULL, tokens INTEGER NOT NULL, tokens_digest TEXT NOT NULL, matched INTEGER NOT NULL, alerts TEXT NOT NULL, created_at ${t.big} NOT NULL, UNIQUE (member_id, list, part));
+    `,
+  },
 ];
 
 /** The migrations as the dialect runs them, in order. */

@@ -4,6 +4,7 @@ import type { StatisticsRule } from '@credence/core/risk/policy';
 import type { QualityRule, QualityWeights } from '@credence/core/risk/quality';
 import type { AppealReason, AppealStatus } from '@credence/core/wire/appeals';
 import type { CaseItemKind } from '@credence/core/wire/cases';
+import type { ExposureJson } from '@credence/core/wire/exposures';
 import type { StatsCut, StatsRelease } from '@credence/core/wire/statistics';
 import type {
   Alert,
@@ -38,6 +39,7 @@ import * as appeals from './appeals.js';
 import * as audit from './audit.js';
 import * as cases from './cases.js';
 import * as evidenceFiles from './evidence-files.js';
+import * as exposures from './exposures.js';
 import * as log from './log.js';
 import * as members from './members.js';
 import * as outcomes from './outcomes.js';
@@ -464,6 +466,23 @@ export abstract class SqlStore {
 
   statsSpent(): Promise<number> {
     return this.autocommit(statistics.statsSpent());
+  }
+
+  recordExposure(
+    memberId: string,
+    part: { readonly list: string; readonly part: number; readonly seizedAt: number },
+    tokens: readonly TokenRef[],
+    at: number,
+  ): Promise<exposures.RecordedExposure> {
+    return this.transaction(exposures.recordExposure(memberId, part, tokens, at));
+  }
+
+  listExposures(
+    filter: { readonly member?: string },
+    after: number,
+    limit: number,
+  ): Promise<ExposureJson[]> {
+    return this.autocommit(exposures.listExposures(filter, after, limit));
   }
 
   putEvidenceFile(

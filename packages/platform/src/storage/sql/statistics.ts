@@ -68,9 +68,21 @@ function* spentOn(week: string): Step<Spent> {
   return { week: Number(row?.w ?? 0) / 1000, total: Number(row?.t ?? 0) / 1000 };
 }
 
+/** A report's region cell (core/wire/statistics.ts, REGION_CELLS), in SQL. */
+const REGION_CELL =
+  "CASE WHEN region IS NULL THEN 'unknown' WHEN region LIKE 'CN-%' THEN region ELSE 'other' END";
+
+/** Each cut's cell of a report, in SQL (both dialects). */
+const CUT_COLUMNS: Readonly<Record<StatsCut, string>> = {
+  category: 'category',
+  loss: "coalesce(loss, 'none')",
+  region: REGION_CELL,
+  category_region: `category || ':' || ${REGION_CELL}`,
+};
+
 /** The true counts of the reports that stand, whose event fell in [from, to), by the cut. */
 function* trueCounts(cut: StatsCut, from: number, to: number): Step<Map<string, number>> {
-  const column = cut === 'category' ? 'category' : "coalesce(loss, 'none')";
+  const column = CUT_COLUMNS[cut];
   const rows = yield* all<{ k: string; n: number | string }>(
     `SELECT ${column} AS k, count(*) AS n FROM reports
       WHERE retracted_at IS NULL AND occurred_at >= ? AND occurred_at < ? GROUP BY ${column}`,

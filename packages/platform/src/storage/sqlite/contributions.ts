@@ -148,7 +148,7 @@ export class SqliteContributions {
       { id: string; content_hash: string; batch_id: string }
     >('SELECT id, content_hash, batch_id FROM reports WHERE member_id = ? AND ref = ?');
     const insertReport = this.db.prepare(
-      'INSERT INTO reports (id, member_id, ref, type, category, occurred_at, loss, entities, content_hash, batch_id, created_at, fingerprint, script, sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO reports (id, member_id, ref, type, category, occurred_at, loss, region, entities, content_hash, batch_id, created_at, fingerprint, script, sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const insertEntity = this.db.prepare(
       'INSERT OR IGNORE INTO report_entities (token, report_id, role, kind, key_id, member_id) VALUES (?, ?, ?, ?, ?, ?)',
@@ -174,6 +174,7 @@ export class SqliteContributions {
           r.category,
           r.occurredAt,
           r.loss ?? null,
+          r.region ?? null,
           entitiesJson(r.entities),
           r.contentHash,
           batch.batchId,

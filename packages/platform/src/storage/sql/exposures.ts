@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import type { AlertRecord } from '@credence/core/log/entries';
+import { EXPOSURE_MEMBER_TYPES, type ExposureJson } from '@credence/core/wire/exposures';
+import type { LogAppend, TokenRef } from '../../domain/types.js';
+import { alertRecordOf, eventEntry, type StoredAlertRow } from '../log-append.js';
+import { logWrite } from './log.js';
+import { bumpSeq, currentSeq } from './sequence.js';
+import { all, dialect, get, inList, run, type Step } from './steps.js';
+
+/**
+ * Exposure warnings (issue 17, docs/exposures.md), written once for both stores: a part of
+ * a seized list, as tokens, is matched against every member's watchlist; each watcher
+ * gets an `exposed` alert per token of its own, and the part is logged with counts only.
+ * The tokens are not kept: the part's row holds its counts and the digest of its sorted
+ * tokens (which tells a repeat of the same upload from a different one under the same
+ * name).
+ */
+
+type Raw = {
+  id: number | string;
+  member_id: string;
+  list: string;
+  part: number | string;
+  seized_at: number | string;
+  tokens: number | string;
+  tokens_digest: string;
+  matched: number | string;
+  alerts: string;
+  created_at: number | string;
+};
+
+const exposureOf = (r: Raw): ExposureJson => ({
+  id: Number(r.id),
+  member: r.member_id,
+  list: r.list,
+  part: Number(r.part),
+  seizedAt: new Date(Number(r.seized_at)).toISOString(),
+  tokens: Number(r.tokens),
+  matched: Number(r.matched),
+  alerts: JSON.parse(r.alerts) as ExposureJson['alerts'],
+  createdAt: new Date(Number(r.created_at)).toISOString(),
+});
+
+export type RecordedExposure =
+  | {
+      readonly status: 'recorded';
+      readonly exposure: ExposureJson;
+      readonly seq: number;
+      readonly alerts: number;
+      /** The part's entries in the log (its alerts' commitment, then the part). */
+      readonly log: LogAppend;
+    }
+  /** The same part uploaded before: answered as it was, nothing raised again. */
+  | { readonly status: 'repeat'; readonly exposure: ExposureJson }
+  /** Another upload holds this list's part under the same name, with other tokens. */
+  | { readonly status: 'conflict'; readonly exposure: ExposureJson };
+
+/** The digest of a part's distinct tokens, in order: what tells a repeat from a conflict. */
+export const tokensDigest = (tokens: readonly string[]) =>
+  createHash('sha256')
+    .update([...new Set(tokens)].sort().join('\n'))
+    .digest('hex');
+
+/**
+ * Matches a part of a seized list against the watchlists and alerts each watcher about
+ * its own tokens, in one transaction with the part's log entry. `tokens` are distinct.
+ */
+export function* recordExposure(
+  memberId: string,
+  part: { readonly list: string; readonly part: number; readonly seizedAt: number },
+  tokens: readonly TokenRef[],
+  at: number,
+): Step<RecordedExposure> {
+  if ((yield* dialect()) === 'postgres') yield* run('LOCK TABLE exposures IN EXCLUSIVE MODE');
+  const digest = tokensDigest(tokens.map((t) => t.token));
+  const before = yield* get<Raw>(
+    'SELECT * FROM exposures WHERE member_id = ? AND list = ? AND part = ?',
+    memberId,
+    part.list,
+    part.part,
+  );
+  if (before !== undefined)
+    return {
+      status: before.tokens_digest === digest ? 'repeat' : 'conflict',
+      exposure: exposureOf(before),
+    };
+  const kinds = new Map(tokens.map((t) => [t.token, t.kind]));
+  const where = yield* inList(
+    'w.token',
+    tokens.map((t) => t.token),
+    'text',
+  );
+  // Each watcher of each token: the token's kind as the watcher registered it.
+  const watched = yield* all<{ token: string; member_id: string; kind: string; type: string }>(
+    `SELECT w.token, w.member_id, w.kind, m.type FROM watchlist w JOIN members m ON m.id = w.member_id
+     WHERE ${where.text} AND m.status = 'active' ORDER BY w.member_id, w.token`,
+    ...where.params,
+  );
+  const byType: Record<string, number> = Object.fromEntries(
+    EXPOSURE_MEMBER_TYPES.map((t) => [t, 0]),
+  );
+  for (const w of watched) byType[w.type] = (byType[w.type] ?? 0) + 1;
+  const id =
+    Number(
+      (yield* get<{ v: number | string | null }>('SELECT max(id) AS v FROM exposures'))?.v ?? 0,
+    ) + 1;
+  const exposure: ExposureJson = {
+    id,
+    member: memberId,
+    list: part.list,
+    part: part.part,
+    seizedAt: new Date(part.seizedAt).toISOString(),
+    tokens: tokens.length,
+    matched: new Set(watched.map((w) => w.token)).size,
+    alerts: byType as ExposureJson['alerts'],
+    createdAt: new Date(at).toISOString(),
+  };
+  yield* run(
+    `INSERT INTO exposures (id, member_id, list, part, seized_at, tokens, tokens_digest, matched, alerts, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    id,
+    memberId,
+    part.list,
+    part.part,
+    part.seizedAt,
+    exposure.tokens,
+    digest,
+    exposure.matched,
+    JSON.stringify(exposure.alerts),
+    at,
+  );
+  const entry = eventEntry('exposure', memberId, `exposure/${id}`, at, {
+    event: 'exposure',
+    id,
+    list: part.list,
+    part: part.part,
+    seizedAt: exposure.seizedAt,
+    tokens: exposure.tokens,
+    matched: exposure.matched,
+    alerts: exposure.alerts,
+  });
+  if (watched.length === 0) {
+    const log = (yield* logWrite(memberId, at, [], [entry])) as LogAppend;
+    return { status: 'recorded', exposure, seq: Number(yield* currentSeq()), alerts: 0, log };
+  }
+  const seq = yield* bumpSeq();
+  const alerts: AlertRecord[] = [];
+  for (const w of watched) {
+    const rows = yield* all<StoredAlertRow>(
+      "INSERT INTO alerts (seq, member_id, token, kind, source, occurred_at, created_at) VALUES (?, ?, ?, ?, 'exposed', ?, ?) RETURNING *",
+      seq,
+      w.member_id,
+      w.token,
+      kinds.get(w.token) ?? w.kind,
+      part.seizedAt,
+      at,
+    );
+    yield* run(
+      'INSERT INTO webhook_deliveries (alert_id, member_id, attempts, next_attempt_at) SELECT ?, member_id, 0, ? FROM webhooks WHERE member_id = ?',
+      rows[0]?.id,
+      at,
+      w.member_id,
+    );
+    alerts.push(...rows.map(alertRecordOf));
+  }
+  const log = (yield* logWrite(memberId, at, alerts, [entry], seq)) as LogAppend;
+  return { status: 'recorded', exposure, seq, alerts: alerts.length, log };
+}
+
+/** Uploads in id order after `after`: one police member's, or every one. */
+export function* listExposures(
+  filter: { readonly member?: string },
+  after: number,
+  limit: number,
+): Step<ExposureJson[]> {
+  const rows = yield* all<Raw>(
+    filter.member === undefined
+      ? 'SELECT * FROM exposures WHERE id > ? ORDER BY id LIMIT ?'
+      : 'SELECT * FROM exposures WHERE id > ? AND member_id = ? ORDER BY id LIMIT ?',
+    after,
+    ...(filter.member === undefined ? [] : [filter.member]),
+    limit,
+  );
+  return rows.map(exposureOf);
+}
