@@ -58,6 +58,11 @@ export const COMMANDS = [
     'Appeals people opened through members: list them (operator, auditors), uphold or reject one (operator).',
   ],
   [
+    'exposures',
+    'exposures',
+    'Seized lists the police uploaded, as counts: tokens, how many members watch, exposed alerts by member type (operator, auditors; the police see their own, without the counts).',
+  ],
+  [
     'stats',
     'statistics',
     "Public statistics: the weeks' noised counts released so far and the privacy budget spent (anyone, no credential); release a week (operator).",
@@ -115,6 +120,7 @@ export const REGISTER: Readonly<Record<Module, () => Promise<Register>>> = {
   login: async () => (await import('./commands/login.js')).registerLogin,
   outcomes: async () => (await import('./commands/outcomes.js')).registerOutcomes,
   appeals: async () => (await import('./commands/appeals.js')).registerAppeals,
+  exposures: async () => (await import('./commands/exposures.js')).registerExposures,
   statistics: async () => (await import('./commands/statistics.js')).registerStatistics,
   analysis: async () => (await import('./commands/analysis.js')).registerAnalysis,
   eval: async () => (await import('./commands/eval.js')).registerEval,

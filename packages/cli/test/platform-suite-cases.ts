@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { EvidencePackage } from '@credence/core/evidence/evidence-package';
 import { expect, it } from 'vitest';
 import { audited, BIN, credence, phone, type Scenario, serve } from './platform-scenario.js';
+import { operatorFile } from './platform-suite-public.js';
 
 /**
  * Steps of the platform's scenario: a police case from the command line (issue 15,
@@ -78,8 +79,17 @@ function uploadsASeizedList(scenario: Scenario, police: string) {
     'columns read: phone, id_number, bank_card (2 other columns not read)',
   );
   expect(first.out).toContain('6 identifiers, 1 left out; 5 distinct tokens sent in 1 part');
-  expect(first.out).toContain('watched by members: 2 tokens; exposed alerts: bank 2, payment 0');
   expect(first.out).toContain('line 5, column 2');
+  // How many matched is the operator's to know, not the uploader's.
+  expect(first.out).not.toMatch(/watched: \d/);
+  const counts = credence('exposures', '--config', operatorFile(scenario));
+  expect(counts.out).toContain('case-1-list-a part 0  by police-1');
+  expect(counts.out).toContain(
+    '5 tokens; watched: 2; exposed alerts: bank 2, payment 0, telecom 0, internet 0',
+  );
+  const own = credence('exposures', '--config', police);
+  expect(own.out).toContain('case-1-list-a part 0  by police-1');
+  expect(own.out).not.toContain('watched');
   for (const secret of ['张三', 'owes 5000', '110105197611093395', phone(9)])
     expect(first.out + first.err).not.toContain(secret);
   // bank-a is told about its own customers, by its own words for them.

@@ -138,7 +138,7 @@ export function describeAppealsAndStatistics(scenario: Scenario) {
 }
 
 /** An operator's file for this step (enrolled once). */
-function operatorFile(scenario: Scenario): string {
+export function operatorFile(scenario: Scenario): string {
   const file = join(scenario.dir, 'operator-public.json');
   if (existsSync(file)) return file;
   const ops = credence('members', 'add', 'ops-public', '--type', 'operator', '--db', scenario.db);

@@ -1,6 +1,6 @@
 import { type IdentifierKind, isIdentifierKind } from '@credence/core/identifiers/kinds';
 import { tryNormalizeIdentifier } from '@credence/core/identifiers/normalize';
-import { type ExposureJson, MAX_EXPOSURE_TOKENS } from '@credence/core/wire/exposures';
+import { type ExposureUpload, MAX_EXPOSURE_TOKENS } from '@credence/core/wire/exposures';
 import { MemberError } from './member-error.js';
 import type { MemberSession } from './member-session.js';
 import { platformRequest } from './platform-client.js';
@@ -23,8 +23,11 @@ export interface ExposureSummary {
   /** Identifiers read, and the distinct ones sent as tokens. */
   identifiers: number;
   tokens: number;
-  /** The platform's answer for each part: counts only. */
-  readonly parts: ExposureJson[];
+  /**
+   * The platform's answer for each part: its id and how many tokens it took. How many
+   * members watch is the operator's and auditors' to know, not the uploader's.
+   */
+  readonly parts: ExposureUpload[];
   /** Parts the platform had from an earlier run (answered as they were). */
   repeats: number;
   /** Cells left out, with why (never the value). */
@@ -105,7 +108,7 @@ export async function uploadExposure(
     .sort((a, b) => (a.token < b.token ? -1 : a.token > b.token ? 1 : 0));
   summary.tokens = refs.length;
   for (let part = 0; part * MAX_EXPOSURE_TOKENS < refs.length; part++) {
-    const answer = await platformRequest<{ exposure: ExposureJson; repeat: boolean }>(
+    const answer = await platformRequest<{ exposure: ExposureUpload; repeat: boolean }>(
       session.platform,
       'POST',
       '/v1/exposures',

@@ -33,6 +33,14 @@ import { readCaFile } from './tls-trust.js';
 export interface MemberConfig {
   readonly memberId: string;
   readonly phoneRegion: PhoneRegion;
+  /**
+   * Whether tokenizing gives a report without `region` the province of its victim's
+   * Chinese fixed-line number (core/identifiers/phone-province.ts). Off unless the member
+   * says so: it sends a fact about the victim the member did not write down, and it
+   * changes what a resubmitted old file says (its reports would conflict with their
+   * earlier selves).
+   */
+  readonly regionFromPhone: boolean;
   readonly key: GroupKey;
   readonly keyServers: readonly KeyServerEndpoint[];
   readonly retry: RetryPolicy;
@@ -96,6 +104,9 @@ export function parseMemberConfig(group: Ristretto255, value: unknown, home: str
   const phoneRegion = json.phoneRegion ?? 'CN';
   if (typeof phoneRegion !== 'string' || !/^[A-Z]{2}$/.test(phoneRegion))
     throw invalid('phoneRegion', 'must be a two-letter region code');
+  const regionFromPhone = json.regionFromPhone ?? false;
+  if (typeof regionFromPhone !== 'boolean')
+    throw invalid('regionFromPhone', 'must be true or false');
   let key: GroupKey;
   try {
     key = parseGroupKey(group, json.key);
@@ -124,6 +135,7 @@ export function parseMemberConfig(group: Ristretto255, value: unknown, home: str
   return {
     memberId: json.memberId,
     phoneRegion: phoneRegion as PhoneRegion,
+    regionFromPhone,
     key,
     keyServers,
     retry: {

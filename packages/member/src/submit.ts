@@ -346,6 +346,7 @@ export async function submitFile(
     errors: options.errors,
     tokenizer: session.tokenizer,
     phoneRegion: session.config.phoneRegion,
+    regionFromPhone: session.config.regionFromPhone,
     ...(options.format === undefined ? {} : { format: options.format }),
     ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
     ...(options.shareScripts === undefined ? {} : { shareScripts: options.shareScripts }),

@@ -2,13 +2,13 @@ import { mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Identifier } from '@credence/core/identifiers/kinds';
 import type { PhoneRegion } from '@credence/core/identifiers/phone';
+import { regionOfPhone } from '@credence/core/identifiers/phone-province';
 import { narrativeScript } from '@credence/core/narrative/script';
 import { type Detail, detailBinding } from '@credence/core/sealing/sealed-detail';
 import { amountBand } from '@credence/core/wire/amount-band';
 import { parseDateTime } from '@credence/core/wire/date-time';
 import type { FieldError } from '@credence/core/wire/field-error';
 import type { RawEvidence, RawReport } from '@credence/core/wire/raw-records';
-import { regionOfPhone } from '@credence/core/wire/region';
 import type {
   TokenizedEntity,
   TokenizedLink,
@@ -38,6 +38,11 @@ export interface TokenizeFileOptions {
    * (`shareScript`): the member's opt-in for a whole file. Default: only fingerprints.
    */
   readonly shareScripts?: boolean;
+  /**
+   * Gives a report without `region` the province of its victim's Chinese fixed-line
+   * number (the member's `regionFromPhone`). Default: no region but the one written.
+   */
+  readonly regionFromPhone?: boolean;
   /**
    * Seals each report's narrative and exact loss to the member's own key (SPEC §3.3):
    * the report carries them as `sealed`. Its evidence files are sealed with them, their
@@ -284,7 +289,8 @@ function detailOf(r: RawReport): Detail | undefined {
 
 /**
  * The report's region: as the member gave it, or else the province a victim's Chinese
- * fixed-line number names by its area code (core/wire/region.ts); none otherwise.
+ * fixed-line number names by its area code (core/identifiers/phone-province.ts), among
+ * the entities given (none unless the member asked for it: `regionFromPhone`).
  */
 function regionOf(
   given: string | undefined,
@@ -308,7 +314,7 @@ function tokenizedLines(
   tokens: readonly string[],
   keyId: string,
   region: PhoneRegion,
-  options: Pick<TokenizeFileOptions, 'shareScripts'>,
+  options: Pick<TokenizeFileOptions, 'shareScripts' | 'regionFromPhone'>,
   progress: TokenizeProgress,
 ): Tokenized[] {
   let t = 0;
@@ -331,7 +337,7 @@ function tokenizedLines(
         category: r.category,
         occurredAt: r.occurredAt,
         ...(r.lossCny === undefined ? {} : { loss: amountBand(r.lossCny) }),
-        ...regionOf(r.region, p.entities),
+        ...regionOf(r.region, options.regionFromPhone === true ? p.entities : []),
         entities,
         ...scriptOf(r, region, options),
       };

@@ -245,7 +245,7 @@ const runSealer = async (publicKey: string): Promise<Sealer> => {
 };
 
 describe('tokenizeFile: regions', () => {
-  it('keeps a given region, derives one from a fixed-line victim, and refuses a malformed one', async () => {
+  it('keeps a given region, derives one from a fixed-line victim when asked, and refuses a malformed one', async () => {
     const dir = temp();
     const base = {
       type: 'victim_report',
@@ -268,16 +268,27 @@ describe('tokenizeFile: regions', () => {
     ];
     const input = join(dir, 'regions.jsonl');
     writeFileSync(input, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
-    const progress = await tokenizeFile({
-      input,
-      output: join(dir, 'out.jsonl'),
-      errors: join(dir, 'err.jsonl'),
-      tokenizer: tokenizer(),
+    const regionsOf = async (regionFromPhone: boolean) => {
+      const output = join(dir, `out-${regionFromPhone}.jsonl`);
+      const progress = await tokenizeFile({
+        input,
+        output,
+        errors: join(dir, 'err.jsonl'),
+        tokenizer: tokenizer(),
+        regionFromPhone,
+      });
+      expect(progress).toMatchObject({ reports: 5, rejectedLines: 1 });
+      return Object.fromEntries(readLines(output).map((r) => [r.ref, r.region ?? null]));
+    };
+    // Unless the member asks, only the region it wrote leaves.
+    expect(await regionsOf(false)).toEqual({
+      given: 'CN-SC',
+      gz: null,
+      bj: null,
+      mobile: null,
+      caller: null,
     });
-    expect(progress).toMatchObject({ reports: 5, rejectedLines: 1 });
-    const regions = Object.fromEntries(
-      readLines(join(dir, 'out.jsonl')).map((r) => [r.ref, r.region ?? null]),
-    );
+    const regions = await regionsOf(true);
     expect(regions).toEqual({
       given: 'CN-SC',
       gz: 'CN-GD',

@@ -84,16 +84,18 @@ for (const [name, backend] of backends)
       expect(res.statusCode).toBe(201);
       const answer = json<{ exposure: Exposure; repeat: boolean; log: { count: number } }>(res);
       expect(answer.repeat).toBe(false);
-      expect(answer.exposure).toMatchObject({
+      // The uploader learns what it sent was taken, not how much of it some member watches
+      // (one real identifier among made-up ones would tell whether that person is a
+      // customer): no count, no token.
+      expect(answer.exposure).toEqual({
+        id: expect.any(Number),
         member: 'police-1',
         list: 'case-2026-0815-list-a',
         part: 0,
         seizedAt: '2026-11-20T00:00:00.000Z',
         tokens: 6,
-        matched: 3,
-        alerts: { bank: 3, telecom: 1, payment: 0, internet: 0 },
+        createdAt: expect.any(String),
       });
-      // No token in the answer: which of the list matched is for the watchers alone.
       for (const t of tokens) expect(JSON.stringify(answer)).not.toContain(t.token);
 
       // Each watcher, its own: bank-a c1 and c3, bank-b c4, the telecom c3; when seized.
@@ -113,15 +115,22 @@ for (const [name, backend] of backends)
         ['exposed', 'phone', tok('c3'), seized],
       ]);
 
-      // The log: the alerts' salted commitment, then the upload's counts; no token.
+      // The log, in the platform's name: the alerts' salted commitment, then the upload's
+      // counts with who uploaded; no token. Not the police's to read, nor the watchers'.
       const size = (await H.platform.store.logHead()).size;
       const entries = (await H.platform.store.logEntries(head, size)).map(
         (t) => JSON.parse(t) as LogEntry,
       );
       expect(entries.map((e) => [e.kind, e.member, e.subject])).toEqual([
-        ['alerts', 'police-1', 'alerts/4'],
-        ['exposure', 'police-1', `exposure/${answer.exposure.id}`],
+        ['alerts', 'platform', 'alerts/4'],
+        ['exposure', 'platform', `exposure/${answer.exposure.id}`],
       ]);
+      for (const actor of [H.actors.police, H.actors.bankA]) {
+        const mine = json<{ records: { index: number }[] }>(
+          await H.request(actor, 'GET', `/v1/me/records?start=${head}`),
+        ).records;
+        expect(mine).toEqual([]);
+      }
       const [record] = await H.platform.store.auditRecords([
         { ...(entries[1] as LogEntry), index: head + 1 },
       ]);
@@ -129,6 +138,7 @@ for (const [name, backend] of backends)
       expect((record as { record: unknown }).record).toEqual({
         event: 'exposure',
         id: answer.exposure.id,
+        police: 'police-1',
         list: 'case-2026-0815-list-a',
         part: 0,
         seizedAt: seized,
@@ -156,15 +166,21 @@ for (const [name, backend] of backends)
         for (const n of ['x1', 'x2', 'x3']) expect(bytes).not.toContain(tok(n));
       }
 
-      // Read back as counts: the police their own, the operator and auditors every one.
-      const listed = json<{ exposures: Exposure[] }>(
-        await H.request(H.actors.auditor, 'GET', '/v1/exposures'),
-      ).exposures;
-      expect(listed).toEqual([answer.exposure]);
+      // Read back: the operator and auditors every one, with its counts; the police their
+      // own, without.
+      const counted = {
+        ...answer.exposure,
+        matched: 3,
+        alerts: { bank: 3, telecom: 1, payment: 0, internet: 0 },
+      };
+      for (const actor of [H.actors.auditor, H.actors.operator])
+        expect(
+          json<{ exposures: Exposure[] }>(await H.request(actor, 'GET', '/v1/exposures')).exposures,
+        ).toEqual([counted]);
       expect(
         json<{ exposures: Exposure[] }>(await H.request(H.actors.police, 'GET', '/v1/exposures'))
           .exposures,
-      ).toHaveLength(1);
+      ).toEqual([answer.exposure]);
 
       // The same part again (a retry): answered as it was, nothing raised or logged again.
       const again = await H.request(H.actors.police, 'POST', '/v1/exposures', upload({ tokens }));
@@ -199,8 +215,15 @@ for (const [name, backend] of backends)
         ['operator', upload({ tokens, list: 'l2' }), 403, 'role.forbidden'],
         ['auditor', upload({ tokens, list: 'l2' }), 403, 'role.forbidden'],
         ['none', upload({ tokens, list: 'l2' }), 401, 'auth.missing'],
-        // The same part of the same list with other tokens.
+        // The same part of the same list with other tokens, or seized at another time.
         ['police', upload({ tokens }), 409, 'exposure.conflict', 'part'],
+        [
+          'police',
+          upload({ tokens: [ref('phone', 'c5')], seizedAt: '2026-11-21T08:00:00+08:00' }),
+          409,
+          'exposure.conflict',
+          'part',
+        ],
         // Malformed: no tokens, a token that is not one, a date in 9999 or before 1990,
         // a list name that is not a ref, a part that is not a whole number, an extra field.
         ['police', upload({ tokens: [], list: 'l3' }), 400, 'request.invalid', 'tokens'],

@@ -186,7 +186,7 @@ for (const [name, backend] of backends)
       near(both, 'fake_investment:other', 1);
       near(both, 'fake_investment:CN-BJ', 1);
       near(both, 'fake_investment:CN-GD', 0);
-      // The report keeps its region; its member reads it back, and the audit passes.
+      // The report keeps its region, and its member reads it back.
       const mine = await H.request(H.actors.bankA, 'GET', '/v1/reports?limit=100');
       const stored = json<{ reports: { ref: string; region?: string }[] }>(mine).reports;
       expect(stored.find((r) => r.ref === 'a1')?.region).toBe('CN-GD');

@@ -10,8 +10,10 @@ import { join } from 'node:path';
 import type { ExposureJson } from '@credence/core/wire/exposures';
 import { uploadExposure } from '@credence/member/exposure';
 import { MemberSession } from '@credence/member/member-session';
+import type { PlatformEndpoint } from '@credence/member/platform-client';
 import { watchFile } from '@credence/member/watch';
 import { memberConfigFile, type WorldMember } from './demo-setup.js';
+import { listExposures } from './exposures.js';
 
 /** A seized list as the simulator hands it to the police member (seized/lists.json). */
 export interface SeizedListFile {
@@ -23,7 +25,7 @@ export interface SeizedListFile {
 }
 
 export interface ExposureRun {
-  /** Each list uploaded, with the platform's counts for its parts. */
+  /** Each list uploaded, with the platform's counts for its parts (the operator's view). */
   readonly lists: { readonly list: SeizedListFile; readonly parts: ExposureJson[] }[];
   /** Customers' identifiers each member watched for it. */
   readonly watched: ReadonlyMap<string, number>;
@@ -34,6 +36,7 @@ export async function uploadSeizedLists(
   data: string,
   world: string,
   members: readonly Pick<WorldMember, 'id' | 'type'>[],
+  operator: PlatformEndpoint,
 ): Promise<ExposureRun | undefined> {
   const police = members.find((m) => m.type === 'police');
   const index = police && join(world, 'members', police.id, 'seized', 'lists.json');
@@ -50,7 +53,7 @@ export async function uploadSeizedLists(
     }
   }
   const lists = JSON.parse(readFileSync(index, 'utf8')) as SeizedListFile[];
-  const run: ExposureRun = { lists: [], watched };
+  const uploaded: { list: SeizedListFile; ids: number[] }[] = [];
   const session = await MemberSession.open(memberConfigFile(data, police.id));
   try {
     for (const list of lists) {
@@ -59,12 +62,22 @@ export async function uploadSeizedLists(
         join(world, 'members', police.id, 'seized', list.file),
         { list: list.list, seizedAt: list.seizedAt },
       );
-      run.lists.push({ list, parts: summary.parts });
+      uploaded.push({ list, ids: summary.parts.map((p) => p.id) });
     }
   } finally {
     await session.close();
   }
-  return run;
+  // The counts, as the operator reads them: the police's answers do not hold them.
+  const counts = new Map(
+    (await listExposures(operator)).map((e) => [e.id, e as ExposureJson] as const),
+  );
+  return {
+    lists: uploaded.map(({ list, ids }) => ({
+      list,
+      parts: ids.flatMap((id) => counts.get(id) ?? []),
+    })),
+    watched,
+  };
 }
 
 /** The run in one sentence, for the demo's output. */

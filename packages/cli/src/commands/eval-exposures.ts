@@ -36,9 +36,8 @@ export interface ExposureMeasure {
   readonly shareOfLater: number | null;
   /** Median hours from the warning (its list's upload) to the first contact. */
   readonly medianLeadHours: number | null;
-  /** Exposed alerts that reached members, and those about a listed victim. */
+  /** Exposed alerts that reached members (about victims and the people a ring never reached). */
   readonly alerts: number;
-  readonly alertsAboutVictims: number;
 }
 
 const HOUR = 3_600_000;
@@ -102,7 +101,6 @@ export async function measureExposures(
   let late = 0;
   let missed = 0;
   let unserved = 0;
-  let aboutVictims = 0;
   const leads: number[] = [];
   for (const { list, v } of victims) {
     const mine = tokens.slice(t, t + ids(v).length);
@@ -120,7 +118,6 @@ export async function measureExposures(
       missed++;
       continue;
     }
-    aboutVictims++;
     const lead = Date.parse(v.firstContact) - Date.parse(list.uploadAt);
     if (lead > 0) {
       inTime++;
@@ -141,7 +138,6 @@ export async function measureExposures(
       seized.victimsAfterFirstUpload === 0 ? null : inTime / seized.victimsAfterFirstUpload,
     medianLeadHours: median(leads),
     alerts,
-    alertsAboutVictims: aboutVictims,
   };
 }
 

@@ -45,14 +45,11 @@ async function upload(flags: ExposureFlags): Promise<void> {
     console.log(JSON.stringify(summary, null, 2));
     return;
   }
-  const sum = (pick: (p: (typeof summary.parts)[number]) => number) =>
-    summary.parts.reduce((a, p) => a + pick(p), 0);
-  const alerts = ['bank', 'payment', 'telecom', 'internet'] as const;
   console.log(
     [
       `list ${flags.list}: ${n(summary.rows)} rows; columns read: ${summary.columns.kinds.join(', ')} (${summary.columns.skipped} other columns not read)`,
       `${n(summary.identifiers)} identifiers, ${n(summary.rejected.length)} left out; ${n(summary.tokens)} distinct tokens sent in ${summary.parts.length} part${summary.parts.length === 1 ? '' : 's'}${summary.repeats > 0 ? ` (${summary.repeats} sent before, unchanged)` : ''}`,
-      `watched by members: ${n(sum((p) => p.matched))} tokens; exposed alerts: ${alerts.map((t) => `${t} ${n(sum((p) => p.alerts[t] ?? 0))}`).join(', ')}`,
+      'each member watching one of them is alerted about its own customer; how many matched is for the operator and auditors (credence exposures), not for the uploader',
       `logged as ${summary.parts.map((p) => `exposure/${p.id}`).join(', ')} (counts only)`,
       ...summary.rejected
         .slice(0, 20)

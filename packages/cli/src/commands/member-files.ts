@@ -69,6 +69,7 @@ export async function runTokenize(
       errors: options.errors ?? `${options.out}.errors.jsonl`,
       tokenizer: session.tokenizer,
       phoneRegion: session.config.phoneRegion,
+      regionFromPhone: session.config.regionFromPhone,
       ...(options.format === undefined ? {} : { format: options.format }),
       ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
       ...(options.shareScripts === true ? { shareScripts: true } : {}),

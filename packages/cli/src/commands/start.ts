@@ -136,7 +136,7 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
     say(
       `\nPublic statistics: the operator released ${weeks.length} weeks of reports by category and by the victim's region (${weeks[0]} to ${weeks.at(-1)}), each cut noised at half the policy's ε per week (discrete Laplace; counts below the threshold withheld): npx credence stats --platform ${platformUrl} (no credential; docs/statistics.md).`,
     );
-  const exposures = await uploadSeizedLists(options.data, world, members);
+  const exposures = await uploadSeizedLists(options.data, world, members, operator);
   if (exposures !== undefined) say(`\n${describeExposureRun(exposures)}`);
   await showBankA(options.data, world, members, platformUrl, say);
   if (options.exit) {

@@ -184,11 +184,11 @@ export const ENTRY_KINDS = {
   },
   exposure: {
     role: 'event',
-    writers: ['member'],
+    writers: ['platform'],
     subject: 'exposure/<id>',
     record: 'event',
     unique: true,
-    describe: (e) => `the seized list ${e.subject} uploaded by ${e.member}`,
+    describe: (e) => `the part of a seized list ${e.subject} a police member uploaded`,
   },
 } as const satisfies Readonly<Record<string, EntryKindDeclaration>>;
 

@@ -13,8 +13,12 @@ export type ExposureMemberType = (typeof EXPOSURE_MEMBER_TYPES)[number];
 /** Tokens in one upload (one part of a list): the bound of a signed batch. */
 export const MAX_EXPOSURE_TOKENS = 5000;
 
-/** An upload as the platform answers it and logs it (without the tokens). */
-export interface ExposureJson {
+/**
+ * An upload as its police member sees it: without how many of its tokens members watch
+ * (one real identifier among made-up ones would tell whether that person is some
+ * member's customer).
+ */
+export interface ExposureUpload {
   readonly id: number;
   /** The police member that uploaded it. */
   readonly member: string;
@@ -25,9 +29,13 @@ export interface ExposureJson {
   readonly seizedAt: string;
   /** Distinct tokens in the part. */
   readonly tokens: number;
-  /** Of them, the tokens some member watches. */
+  readonly createdAt: string;
+}
+
+/** An upload as the operator and auditors see it and the log holds it (without the tokens). */
+export interface ExposureJson extends ExposureUpload {
+  /** Of the tokens, those some member watches. */
   readonly matched: number;
   /** `exposed` alerts raised, by the watching member's type. */
   readonly alerts: Readonly<Record<ExposureMemberType, number>>;
-  readonly createdAt: string;
 }

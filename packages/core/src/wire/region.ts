@@ -1,10 +1,9 @@
-import { parsePhoneNumberWithError } from 'libphonenumber-js/max';
-
 /**
  * Where a report's victim lives, for the public statistics' regional cuts
  * (docs/statistics.md, "Regions"): an ISO 3166-2 subdivision code. A member gives it as
  * `region` on a report; where it does not, its side may derive it from the victim's
- * fixed-line phone number (`regionOfPhone`), and otherwise it stays unknown.
+ * fixed-line phone number (core/identifiers/phone-province.ts), and otherwise it stays
+ * unknown. No dependency: the platform and the statistics load it without libphonenumber.
  */
 
 /**
@@ -116,25 +115,4 @@ export function regionOfAreaCode(nationalNumber: string): string | undefined {
   return (
     BY_AREA_CODE.get(nationalNumber.slice(0, 3)) ?? BY_AREA_CODE.get(nationalNumber.slice(0, 2))
   );
-}
-
-/**
- * The province a phone number names by the numbering plan, for a number in its normal
- * form (`+86…`, core/identifiers/phone.ts): a valid Chinese fixed-line number's area code
- * names its city, hence its province. Anything else names none here. A mobile number's
- * home province (归属地) is not in its digits' plan but in how the regulator allocated
- * its 7-digit block: a table of some 130,000 blocks that grows every month, and the
- * member (the subscriber's own operator or bank) knows the customer's province better,
- * so it gives `region` itself. A number of another country, or one libphonenumber does
- * not know as valid (spoofed, unassigned), names none either.
- */
-export function regionOfPhone(normalized: string): string | undefined {
-  if (!normalized.startsWith('+86')) return undefined;
-  try {
-    const parsed = parsePhoneNumberWithError(normalized);
-    if (!parsed.isValid() || parsed.getType() !== 'FIXED_LINE') return undefined;
-    return regionOfAreaCode(parsed.nationalNumber);
-  } catch {
-    return undefined;
-  }
 }

@@ -91,6 +91,8 @@ describe('report records', () => {
           batchId: text,
           fingerprint: fc.option(text, { nil: undefined }),
           script: fc.option(text, { nil: undefined }),
+          // Left out of the record when absent (as the canonical JSON leaves out undefined).
+          region: fc.option(text, { nil: undefined }),
           sealed: fc.option(
             fc.record({
               suite: fc.constant('X25519-SHA256-ChaCha20Poly1305' as const),

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { normalizePhoneNumber } from '../../src/identifiers/phone.js';
+import { regionOfPhone } from '../../src/identifiers/phone-province.js';
+import { RAW_REPORT_SCHEMA } from '../../src/wire/raw-record-parser.js';
 import {
   CN_PROVINCE_CODES,
   CN_PROVINCES,
   isRegion,
+  REGION_PATTERN,
   regionOfAreaCode,
-  regionOfPhone,
 } from '../../src/wire/region.js';
 
 /** libphonenumber's English geocoding of +86 fixed-line prefixes (test-data/README.md). */
@@ -59,6 +61,12 @@ describe('regions (ISO 3166-2)', () => {
     expect(new Set(CN_PROVINCE_CODES).size).toBe(34);
     for (const code of CN_PROVINCE_CODES) expect(code).toMatch(/^CN-[A-Z]{2}$/);
     expect(CN_PROVINCES['CN-GD']).toBe('Guangdong');
+  });
+
+  it('is the pattern the raw report schema checks (the member side validates by the schema)', () => {
+    const region = (RAW_REPORT_SCHEMA as { properties: Record<string, { pattern?: string }> })
+      .properties.region;
+    expect(region?.pattern).toBe(REGION_PATTERN);
   });
 
   it('takes a Chinese code only when it is one of them, and other countries’ by form', () => {

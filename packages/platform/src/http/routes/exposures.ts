@@ -1,3 +1,4 @@
+import type { ExposureJson, ExposureUpload } from '@credence/core/wire/exposures';
 import { roleOf } from '../../domain/types.js';
 import * as S from '../schemas.js';
 import type { RoutePlugin } from '../type-provider.js';
@@ -5,6 +6,9 @@ import { AUDITORS, me, type PlatformDeps, POLICE, pageLimit, problems } from './
 
 /** The uploads' readers: the police (their own), the operator and auditors (every one). */
 const EXPOSURE_READERS = ['police', 'auditor', 'operator'] as const;
+
+/** An upload as its police member sees it (core/wire/exposures.ts): no counts. */
+const asUploaded = ({ matched: _, alerts: __, ...rest }: ExposureJson): ExposureUpload => rest;
 
 /**
  * Exposure warnings (docs/exposures.md): the police upload a seized list's tokens, part by
@@ -30,7 +34,7 @@ export function exposureRoutes(deps: PlatformDeps): RoutePlugin {
         const done = await deps.exposures.upload(me(request).id, { list, part, seizedAt }, tokens);
         if (done.alerts > 0) deps.onChange?.();
         return reply.code(done.repeat ? 200 : 201).send({
-          exposure: done.exposure,
+          exposure: asUploaded(done.exposure),
           repeat: done.repeat,
           ...(done.log === undefined ? {} : { log: await deps.log.receipt(done.log) }),
         });
@@ -58,7 +62,7 @@ export function exposureRoutes(deps: PlatformDeps): RoutePlugin {
           limit,
         );
         return {
-          exposures: page,
+          exposures: everyone ? page : page.map(asUploaded),
           next: page.length === limit ? (page.at(-1)?.id ?? null) : null,
         };
       },

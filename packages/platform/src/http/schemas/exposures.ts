@@ -42,17 +42,9 @@ const counts = {
 export const exposure = {
   type: 'object',
   additionalProperties: false,
-  required: [
-    'id',
-    'member',
-    'list',
-    'part',
-    'seizedAt',
-    'tokens',
-    'matched',
-    'alerts',
-    'createdAt',
-  ],
+  required: ['id', 'member', 'list', 'part', 'seizedAt', 'tokens', 'createdAt'],
+  description:
+    'a part of a seized list; matched and alerts only for the operator and auditors (the uploader would learn from them whether a listed person is some member’s customer)',
   properties: {
     id: { type: 'integer' },
     member: MEMBER_ID,

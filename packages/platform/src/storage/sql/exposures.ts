@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { AlertRecord } from '@credence/core/log/entries';
 import { EXPOSURE_MEMBER_TYPES, type ExposureJson } from '@credence/core/wire/exposures';
 import type { LogAppend, TokenRef } from '../../domain/types.js';
@@ -11,10 +11,16 @@ import { all, dialect, get, inList, run, type Step } from './steps.js';
  * Exposure warnings (issue 17, docs/exposures.md), written once for both stores: a part of
  * a seized list, as tokens, is matched against every member's watchlist; each watcher
  * gets an `exposed` alert per token of its own, and the part is logged with counts only.
- * The tokens are not kept: the part's row holds its counts and the digest of its sorted
- * tokens (which tells a repeat of the same upload from a different one under the same
- * name).
+ * The tokens are not kept: the part's row holds its counts and a salted digest of its
+ * sorted tokens (which tells a repeat of the same upload from a different one under the
+ * same name, and, salted per row, matches no token the platform sees later). The entry is
+ * in the platform's name (EXPOSURE_WRITER): its record, with the police member that
+ * uploaded and the counts, goes to auditors and the operator, not to the uploader (the
+ * counts would tell it whether a listed person is someone's customer) nor to the watchers.
  */
+
+/** The name the exposure entries and their alerts' commitments are logged in. */
+export const EXPOSURE_WRITER = 'platform';
 
 type Raw = {
   id: number | string;
@@ -24,6 +30,7 @@ type Raw = {
   seized_at: number | string;
   tokens: number | string;
   tokens_digest: string;
+  tokens_salt: string;
   matched: number | string;
   alerts: string;
   created_at: number | string;
@@ -55,9 +62,9 @@ export type RecordedExposure =
   /** Another upload holds this list's part under the same name, with other tokens. */
   | { readonly status: 'conflict'; readonly exposure: ExposureJson };
 
-/** The digest of a part's distinct tokens, in order: what tells a repeat from a conflict. */
-export const tokensDigest = (tokens: readonly string[]) =>
-  createHash('sha256')
+/** The salted digest of a part's distinct tokens, in order: what tells a repeat from a conflict. */
+const tokensDigest = (salt: string, tokens: readonly string[]) =>
+  createHmac('sha256', Buffer.from(salt, 'base64url'))
     .update([...new Set(tokens)].sort().join('\n'))
     .digest('hex');
 
@@ -72,19 +79,20 @@ export function* recordExposure(
   at: number,
 ): Step<RecordedExposure> {
   if ((yield* dialect()) === 'postgres') yield* run('LOCK TABLE exposures IN EXCLUSIVE MODE');
-  const digest = tokensDigest(tokens.map((t) => t.token));
+  const values = tokens.map((t) => t.token);
   const before = yield* get<Raw>(
     'SELECT * FROM exposures WHERE member_id = ? AND list = ? AND part = ?',
     memberId,
     part.list,
     part.part,
   );
-  if (before !== undefined)
-    return {
-      status: before.tokens_digest === digest ? 'repeat' : 'conflict',
-      exposure: exposureOf(before),
-    };
-  const kinds = new Map(tokens.map((t) => [t.token, t.kind]));
+  if (before !== undefined) {
+    const same =
+      before.tokens_digest === tokensDigest(before.tokens_salt, values) &&
+      Number(before.seized_at) === part.seizedAt;
+    return { status: same ? 'repeat' : 'conflict', exposure: exposureOf(before) };
+  }
+  const salt = randomBytes(16).toString('base64url');
   const where = yield* inList(
     'w.token',
     tokens.map((t) => t.token),
@@ -99,6 +107,7 @@ export function* recordExposure(
   const byType: Record<string, number> = Object.fromEntries(
     EXPOSURE_MEMBER_TYPES.map((t) => [t, 0]),
   );
+  // A police member may watch too (its own staff's numbers): counted apart from the four.
   for (const w of watched) byType[w.type] = (byType[w.type] ?? 0) + 1;
   const id =
     Number(
@@ -116,22 +125,24 @@ export function* recordExposure(
     createdAt: new Date(at).toISOString(),
   };
   yield* run(
-    `INSERT INTO exposures (id, member_id, list, part, seized_at, tokens, tokens_digest, matched, alerts, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO exposures (id, member_id, list, part, seized_at, tokens, tokens_digest, tokens_salt, matched, alerts, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     id,
     memberId,
     part.list,
     part.part,
     part.seizedAt,
     exposure.tokens,
-    digest,
+    tokensDigest(salt, values),
+    salt,
     exposure.matched,
     JSON.stringify(exposure.alerts),
     at,
   );
-  const entry = eventEntry('exposure', memberId, `exposure/${id}`, at, {
+  const entry = eventEntry('exposure', EXPOSURE_WRITER, `exposure/${id}`, at, {
     event: 'exposure',
     id,
+    police: memberId,
     list: part.list,
     part: part.part,
     seizedAt: exposure.seizedAt,
@@ -140,7 +151,7 @@ export function* recordExposure(
     alerts: exposure.alerts,
   });
   if (watched.length === 0) {
-    const log = (yield* logWrite(memberId, at, [], [entry])) as LogAppend;
+    const log = (yield* logWrite(EXPOSURE_WRITER, at, [], [entry])) as LogAppend;
     return { status: 'recorded', exposure, seq: Number(yield* currentSeq()), alerts: 0, log };
   }
   const seq = yield* bumpSeq();
@@ -151,7 +162,7 @@ export function* recordExposure(
       seq,
       w.member_id,
       w.token,
-      kinds.get(w.token) ?? w.kind,
+      w.kind,
       part.seizedAt,
       at,
     );
@@ -163,7 +174,7 @@ export function* recordExposure(
     );
     alerts.push(...rows.map(alertRecordOf));
   }
-  const log = (yield* logWrite(memberId, at, alerts, [entry], seq)) as LogAppend;
+  const log = (yield* logWrite(EXPOSURE_WRITER, at, alerts, [entry], seq)) as LogAppend;
   return { status: 'recorded', exposure, seq, alerts: alerts.length, log };
 }
 

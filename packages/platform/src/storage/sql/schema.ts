@@ -264,12 +264,12 @@ const MIGRATIONS: readonly { readonly version: string; readonly sql: (t: Ddl) =>
   },
   {
     // Exposure warnings (issue 17, docs/exposures.md): one row per part of a seized list
-    // the police uploaded, with its counts and the digest of its sorted tokens (a repeat
-    // of the same part changes nothing; other tokens under its name are refused). The
-    // tokens themselves are not kept.
+    // the police uploaded, with its counts and a salted digest of its sorted tokens (a
+    // repeat of the same part changes nothing; other tokens under its name are refused).
+    // The tokens themselves are not kept.
     version: '2026-12-07-03-exposures',
     sql: (t) => `
-      CREATE TABLE exposures (id ${t.big} PRIMARY KEY, member_id TEXT NOT NULL, list TEXT NOT NULL, part INTEGER NOT NULL, seized_at ${t.big} NOT NULL, tokens INTEGER NOT NULL, tokens_digest TEXT NOT NULL, matched INTEGER NOT NULL, alerts TEXT NOT NULL, created_at ${t.big} NOT NULL, UNIQUE (member_id, list, part));
+      CREATE TABLE exposures (id ${t.big} PRIMARY KEY, member_id TEXT NOT NULL, list TEXT NOT NULL, part INTEGER NOT NULL, seized_at ${t.big} NOT NULL, tokens INTEGER NOT NULL, tokens_digest TEXT NOT NULL, tokens_salt TEXT NOT NULL, matched INTEGER NOT NULL, alerts TEXT NOT NULL, created_at ${t.big} NOT NULL, UNIQUE (member_id, list, part));
     `,
   },
 ];

@@ -6,6 +6,7 @@ import {
 } from '@credence/core/privacy/discrete-laplace';
 import type { StatisticsRule } from '@credence/core/risk/policy';
 import { canonicalJson } from '@credence/core/signing/canonical-json';
+import { CN_PROVINCE_CODES } from '@credence/core/wire/region';
 import {
   STATS_CELLS,
   type StatsCell,
@@ -68,9 +69,11 @@ function* spentOn(week: string): Step<Spent> {
   return { week: Number(row?.w ?? 0) / 1000, total: Number(row?.t ?? 0) / 1000 };
 }
 
-/** A report's region cell (core/wire/statistics.ts, REGION_CELLS), in SQL. */
-const REGION_CELL =
-  "CASE WHEN region IS NULL THEN 'unknown' WHEN region LIKE 'CN-%' THEN region ELSE 'other' END";
+/**
+ * A report's region cell (core/wire/statistics.ts, REGION_CELLS), in SQL: a province by
+ * its code, whatever else was stored `other`, so that no report falls outside the cells.
+ */
+const REGION_CELL = `CASE WHEN region IS NULL THEN 'unknown' WHEN region IN (${CN_PROVINCE_CODES.map((c) => `'${c}'`).join(', ')}) THEN region ELSE 'other' END`;
 
 /** Each cut's cell of a report, in SQL (both dialects). */
 const CUT_COLUMNS: Readonly<Record<StatsCut, string>> = {
