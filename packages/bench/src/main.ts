@@ -9,7 +9,7 @@ import { only, root } from './suites/kit.js';
 import { logSuite } from './suites/log.js';
 import { oprfSuite } from './suites/oprf.js';
 import { platformSuite } from './suites/platform.js';
-import { qualitySuite } from './suites/quality.js';
+import { exposuresSuite, qualitySuite } from './suites/quality.js';
 import { sealingSuite } from './suites/sealing.js';
 import { simulatorSuite } from './suites/simulator.js';
 import { startupSuite } from './suites/startup.js';
@@ -37,6 +37,7 @@ const SUITES: readonly { name: string; run: () => string; onlyWhenAsked?: boolea
   { name: 'statistics', run: statisticsSuite, onlyWhenAsked: true },
   { name: 'appeals', run: appealsSuite, onlyWhenAsked: true },
   { name: 'campaigns', run: campaignsSuite, onlyWhenAsked: true },
+  { name: 'exposures', run: exposuresSuite, onlyWhenAsked: true },
 ];
 
 if (only !== undefined && !SUITES.some((s) => s.name === only))

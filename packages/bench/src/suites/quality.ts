@@ -9,12 +9,14 @@ import {
   OUTCOME_HEAD,
   outcomeCategoryRows,
   outcomeRows,
+  type QualityWorld,
   qualityWorlds,
   rowOf,
   runQuality,
   SUMMARY_HEAD,
   summaryRows,
   WORLD_TABLE_HEAD,
+  type WorldResult,
 } from '../quality.js';
 import { appealSection } from './appeals.js';
 import { quick, sectionHead, split } from './kit.js';
@@ -29,7 +31,6 @@ export function qualitySuite(): string {
   const summary = summaryRows(results);
   const compared = comparisonRows(results);
   const outcomes = outcomeRows(results);
-  const exposures = exposureRows(results);
   return [
     ...sectionHead('Joint analysis: quality (`credence eval`, issue 12)'),
     `Protocol (docs/analytics.md, "Measuring it"): parameters are chosen on the development seeds {${DEVELOPMENT_SEEDS.join(', ')}} only; figures are reported on the test seeds 101–110 (scale 1) and 201–210 (scale 2), never used for tuning. Each world as today's stories (\`credence sim --seed N --scale S\`) and with laundering (\`--laundering 40 --days 365 --start 2025-11-01\`); perturbed worlds are \`--variant 1\`…\`5\` of the scale-1 test seeds. Every world is evaluated in-process (\`credence eval --in-process\`: the same analysis on the same graph, tokens being the normalized identifiers); the whole pipeline (\`credence eval\`) runs on a few test worlds and is compared below. Figures over the identifiers no member reported, a positive being a true ring's; AUPRC is average precision, P@k the precision among the k best-scored (k = the positives), the flag a check answering \`suspicious\` or \`fraud\`, calibration error the expected calibration error of the model's score (10 bins). The baselines rank the same identifiers from the same graph, read as an outside tester would (undirected, each linked pair weight 1): personalized PageRank restarting on the reported tokens in proportion to their evidence (damping 0.5 and 0.85) and the count of distinct reported neighbours. “Rings two reports name” counts the true rings at least two reports name in a fraudster's role, and those a found ring matches: a ring takes two reports, so the others are not found by design. Ranking model: \`${DEFAULT_RANKING_MODEL.version}\`.${quick ? ' Quick mode (`--quick`): fewer seeds; the medians are over those.' : ''}`,
@@ -60,15 +61,43 @@ export function qualitySuite(): string {
     '',
     ...outcomeCategoryRows(results),
     '',
+    ...exposureSection(results),
+    '',
+    ...statisticsSection(),
+    '',
+    ...appealSection(),
+  ].join('\n');
+}
+
+/** Exposure warnings on the pipeline's worlds (issue 17, docs/exposures.md). */
+export function exposureSection(results: readonly WorldResult[]): string[] {
+  const exposures = exposureRows(results);
+  return [
     '### Exposure warnings: victims warned before the call (issue 17)',
     '',
     `On the pipeline's worlds: the members watch their customers among the people on the world's seized lists, and the police member uploads every list, tokenized at its side, in the order it would have (docs/exposures.md). A victim on a list is warned in time when a member serving it (its telecom, bank or platform) got an \`exposed\` alert about one of its identifiers from a list uploaded before the ring's first call or text; the lead time runs from the upload to that contact, in the world's time. "Not warned" would be a failure of the pipeline: a listed victim served by a member that no alert reached (the leak's spellings against the member's, the tokens, the matching, the routing). The shares follow from how often and how early the simulator's police seize a list (half the rings, 60 % of the victims of the 21 days after the seizure, uploaded 1–3 days later): one author's view, not data.`,
     '',
     ...EXPOSURE_HEAD,
     ...(exposures.length > 0 ? exposures : ['| (the pipeline ran on no world) |||||||||||']),
-    '',
-    ...statisticsSection(),
-    '',
-    ...appealSection(),
+  ];
+}
+
+/** `--suite=exposures`: the pipeline on test seed 101 (stories and laundering), that section alone. */
+export function exposuresSuite(): string {
+  const worlds: QualityWorld[] = (['stories', 'laundering'] as const).map((kind) => ({
+    split: 'test',
+    seed: 101,
+    scale: 1,
+    kind,
+    pipeline: true,
+  }));
+  const results = runQuality(BIN, worlds, (line) => console.log(line));
+  const failed = results.flatMap((r) =>
+    'failed' in r && r.failed ? [`${r.world.kind}: ${r.failed}`] : [],
+  );
+  return [
+    ...sectionHead('Exposure warnings (`credence eval`, issue 17)'),
+    ...exposureSection(results),
+    ...(failed.length > 0 ? ['', `Failed: ${failed.join('; ')}`] : []),
   ].join('\n');
 }

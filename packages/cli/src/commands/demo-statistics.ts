@@ -29,14 +29,19 @@ const DEMO_CUTS = [
   ['region', 0.5],
 ] as const;
 
-/** Releases each closed week by category and by region; the weeks released (now or by an earlier run). */
+/**
+ * Releases the closed weeks by category and by region, newest first, until the policy's
+ * total budget would run out (a world of more than 52 weeks has more weeks than the
+ * default budget's ε 52 pays for); the weeks released (now or by an earlier run), oldest
+ * first.
+ */
 export async function releaseDemoStatistics(
   operator: PlatformEndpoint,
   world: { readonly start: string; readonly days: number },
   now = Date.now(),
 ): Promise<string[]> {
   const released: string[] = [];
-  for (const week of closedWeeks(world.start, world.days, now)) {
+  weeks: for (const week of closedWeeks(world.start, world.days, now).reverse()) {
     for (const [cut, epsilon] of DEMO_CUTS) {
       try {
         await platformRequest(
@@ -47,11 +52,14 @@ export async function releaseDemoStatistics(
           { retries: 2 },
         );
       } catch (error) {
+        const code = isCredenceError(error) ? error.details.code : undefined;
+        // The budget is spent: the older weeks stay unreleased.
+        if (code === 'stats.budget_exhausted') break weeks;
         // Released by an earlier run on the same data: it stands as it was.
-        if (!(isCredenceError(error) && error.details.code === 'stats.released')) throw error;
+        if (code !== 'stats.released') throw error;
       }
     }
     released.push(week);
   }
-  return released;
+  return released.reverse();
 }

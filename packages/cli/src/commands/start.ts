@@ -89,80 +89,87 @@ export async function startDemo(options: StartOptions): Promise<ServiceProcess[]
   process.once('exit', () => {
     for (const s of services) s.child.kill('SIGTERM');
   });
-  await startServices(
-    options,
-    { db, keysDir, witnessVkey: witnessKey.vkey, credentials },
-    services,
-  );
-  const keyServerUrls = services.slice(1, 4).map((s) => s.url);
-  const platformUrl = services[0]?.url as string;
-  const operator = { url: platformUrl, credential: credentials.get('operator') as string };
-  const logKey = await configureMembers(options.data, members, previous, {
-    operator,
-    keyServerUrls,
-    credentials,
-    witnessVkey: witnessKey.vkey,
-  });
+  // A step that fails stops what was started: a caller that holds the services (eval)
+  // would otherwise wait on children that no one stops.
+  try {
+    await startServices(
+      options,
+      { db, keysDir, witnessVkey: witnessKey.vkey, credentials },
+      services,
+    );
+    const keyServerUrls = services.slice(1, 4).map((s) => s.url);
+    const platformUrl = services[0]?.url as string;
+    const operator = { url: platformUrl, credential: credentials.get('operator') as string };
+    const logKey = await configureMembers(options.data, members, previous, {
+      operator,
+      keyServerUrls,
+      credentials,
+      witnessVkey: witnessKey.vkey,
+    });
 
-  const keyId = groupKey.keyId as string;
-  say(`\nKey servers (${keyId}, 2-of-3): ${keyServerUrls.join(', ')}`);
-  say(`Platform (SQLite, ${db}): ${platformUrl}`);
-  say(
-    'Each member watches its customers, then tokenizes, signs and submits its files (raw values never leave it)…\n',
-  );
-  const watched = await watchCustomers(options.data, world, members);
-  await submitAll(options.data, world, members, watched, {
-    quiet: options.quiet === true,
-    say,
-    operator,
-  });
-  const witness = await witnessAndAudit(
-    options.data,
-    { operator, logKey, signer: witnessKey.signer },
-    say,
-  );
-  await analyseAndSay(
-    options.data,
-    operator,
-    members.map((m) => m.id),
-    say,
-  );
-  await policeCaseAndSay(options.data, members, say);
-  const { options: worldOptions } = readJson(join(world, 'world.json')) as {
-    options: { start: string; days: number };
-  };
-  const weeks = await releaseDemoStatistics(operator, worldOptions);
-  if (weeks.length > 0)
+    const keyId = groupKey.keyId as string;
+    say(`\nKey servers (${keyId}, 2-of-3): ${keyServerUrls.join(', ')}`);
+    say(`Platform (SQLite, ${db}): ${platformUrl}`);
     say(
-      `\nPublic statistics: the operator released ${weeks.length} weeks of reports by category and by the victim's region (${weeks[0]} to ${weeks.at(-1)}), each cut noised at half the policy's ε per week (discrete Laplace; counts below the threshold withheld): npx credence stats --platform ${platformUrl} (no credential; docs/statistics.md).`,
+      'Each member watches its customers, then tokenizes, signs and submits its files (raw values never leave it)…\n',
     );
-  const exposures = await uploadSeizedLists(options.data, world, members, operator);
-  if (exposures !== undefined) say(`\n${describeExposureRun(exposures)}`);
-  await showBankA(options.data, world, members, platformUrl, say);
-  if (options.exit) {
+    const watched = await watchCustomers(options.data, world, members);
+    await submitAll(options.data, world, members, watched, {
+      quiet: options.quiet === true,
+      say,
+      operator,
+    });
+    const witness = await witnessAndAudit(
+      options.data,
+      { operator, logKey, signer: witnessKey.signer },
+      say,
+    );
+    await analyseAndSay(
+      options.data,
+      operator,
+      members.map((m) => m.id),
+      say,
+    );
+    await policeCaseAndSay(options.data, members, say);
+    const { options: worldOptions } = readJson(join(world, 'world.json')) as {
+      options: { start: string; days: number };
+    };
+    const weeks = await releaseDemoStatistics(operator, worldOptions);
+    if (weeks.length > 0)
+      say(
+        `\nPublic statistics: the operator released ${weeks.length} weeks of reports by category and by the victim's region (${weeks[0]} to ${weeks.at(-1)}), each cut noised at half the policy's ε per week (discrete Laplace; counts below the threshold withheld): npx credence stats --platform ${platformUrl} (no credential; docs/statistics.md).`,
+      );
+    const exposures = await uploadSeizedLists(options.data, world, members, operator);
+    if (exposures !== undefined) say(`\n${describeExposureRun(exposures)}`);
+    await showBankA(options.data, world, members, platformUrl, say);
+    if (options.exit) {
+      await stopAll();
+      return [];
+    }
+    if (options.hold === true) return services;
+    if (options.uiPort !== undefined) {
+      const boards = await startDashboards(options.data, members, options.uiPort, services);
+      say(
+        "\nThe dashboard, served by each member's agent inside its network (open a link once; it signs you in):",
+      );
+      for (const b of boards) say(`  ${b.member.padEnd(10)} ${b.link}`);
+      const { path } = await platformRequest<{ path: string }>(operator, 'POST', '/v1/ui/links');
+      say(
+        `  ${'operator'.padEnd(10)} ${platformUrl}${path}   (served by the platform: members, health, log)`,
+      );
+      say(
+        `  New links: npx credence member login --config ${join(options.data, 'members', boards[0]?.member ?? 'bank-a', 'member.json')}; npx credence login --config ${join(options.data, 'operator.json')}`,
+      );
+    }
+    say(
+      '\nThe key servers and the platform keep running, and the witness cosigns every 10 s; Ctrl-C stops them.',
+    );
+    keepCosigning(witness, stopAll);
+    return services;
+  } catch (error) {
     await stopAll();
-    return [];
+    throw error;
   }
-  if (options.hold === true) return services;
-  if (options.uiPort !== undefined) {
-    const boards = await startDashboards(options.data, members, options.uiPort, services);
-    say(
-      "\nThe dashboard, served by each member's agent inside its network (open a link once; it signs you in):",
-    );
-    for (const b of boards) say(`  ${b.member.padEnd(10)} ${b.link}`);
-    const { path } = await platformRequest<{ path: string }>(operator, 'POST', '/v1/ui/links');
-    say(
-      `  ${'operator'.padEnd(10)} ${platformUrl}${path}   (served by the platform: members, health, log)`,
-    );
-    say(
-      `  New links: npx credence member login --config ${join(options.data, 'members', boards[0]?.member ?? 'bank-a', 'member.json')}; npx credence login --config ${join(options.data, 'operator.json')}`,
-    );
-  }
-  say(
-    '\nThe key servers and the platform keep running, and the witness cosigns every 10 s; Ctrl-C stops them.',
-  );
-  keepCosigning(witness, stopAll);
-  return services;
 }
 
 /**
