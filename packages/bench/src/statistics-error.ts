@@ -36,7 +36,7 @@ const released = (n: number) => {
   return noised < threshold ? null : noised;
 };
 
-interface Measured {
+export interface Measured {
   cells: number;
   medianTrue: number;
   error: number;

@@ -1,12 +1,5 @@
+import type { Measured } from '../statistics-error.js';
 import { child, fmt, quick, sectionHead } from './kit.js';
-
-interface Measured {
-  cells: number;
-  medianTrue: number;
-  error: number;
-  poisson: number;
-  withheld: number;
-}
 
 /** Test seeds (never used for tuning) whose worlds the statistics are measured on. */
 const SEEDS = quick ? [101, 102, 103] : [101, 102, 103, 104, 105, 106, 107, 108, 109, 110];

@@ -78,8 +78,8 @@ export async function measureExposures(
     threads: 0,
     cache: false,
   });
-  const victims = seized.lists.flatMap((l) => l.victims.map((v) => ({ list: l, v })));
-  const ids = (v: (typeof victims)[number]['v']): Identifier[] =>
+  // Each listed victim with its identifiers, normalized once.
+  const ids = (v: SeizedTruth['lists'][number]['victims'][number]): Identifier[] =>
     (
       [
         ['phone', v.phone],
@@ -90,9 +90,12 @@ export async function measureExposures(
       const r = tryNormalizeIdentifier(kind, value);
       return r.ok ? [r.identifier] : [];
     });
+  const victims = seized.lists.flatMap((list) =>
+    list.victims.map((v) => ({ list, v, ids: ids(v) })),
+  );
   let tokens: string[];
   try {
-    tokens = await session.tokenize(victims.flatMap(({ v }) => ids(v)));
+    tokens = await session.tokenize(victims.flatMap((x) => x.ids));
   } finally {
     await session.close();
   }
@@ -102,8 +105,8 @@ export async function measureExposures(
   let missed = 0;
   let unserved = 0;
   const leads: number[] = [];
-  for (const { list, v } of victims) {
-    const mine = tokens.slice(t, t + ids(v).length);
+  for (const { list, v, ids: identifiers } of victims) {
+    const mine = tokens.slice(t, t + identifiers.length);
     t += mine.length;
     const serving = [v.telecom, v.bank, v.platform].filter((id) => told.has(id));
     if (serving.length === 0) {

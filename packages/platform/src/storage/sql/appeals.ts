@@ -7,6 +7,7 @@ import { alertRecordOf, eventEntry, type StoredAlertRow } from '../log-append.js
 import { logWrite } from './log.js';
 import { bumpSeq, currentSeq } from './sequence.js';
 import { all, dialect, get, run, type Step } from './steps.js';
+import { raiseAlert } from './watch.js';
 
 /**
  * Appeals (issue 17, docs/appeals.md), written once for both stores: a person wrongly
@@ -210,24 +211,10 @@ function* tellOwnersAndWatchers(
     token,
   );
   const alerts: AlertRecord[] = [];
-  for (const { member_id } of members) {
-    const rows = yield* all<StoredAlertRow>(
-      "INSERT INTO alerts (seq, member_id, token, kind, source, occurred_at, created_at) VALUES (?, ?, ?, ?, 'appeal', ?, ?) RETURNING *",
-      seq,
-      member_id,
-      token,
-      kind,
-      at,
-      at,
+  for (const { member_id } of members)
+    alerts.push(
+      ...(yield* raiseAlert(seq, member_id, { token, kind, source: 'appeal', occurredAt: at }, at)),
     );
-    yield* run(
-      'INSERT INTO webhook_deliveries (alert_id, member_id, attempts, next_attempt_at) SELECT ?, member_id, 0, ? FROM webhooks WHERE member_id = ?',
-      rows[0]?.id,
-      at,
-      member_id,
-    );
-    alerts.push(...rows.map(alertRecordOf));
-  }
   return alerts;
 }
 

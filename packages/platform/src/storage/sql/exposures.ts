@@ -6,6 +6,7 @@ import { alertRecordOf, eventEntry, type StoredAlertRow } from '../log-append.js
 import { logWrite } from './log.js';
 import { bumpSeq, currentSeq } from './sequence.js';
 import { all, dialect, get, inList, run, type Step } from './steps.js';
+import { raiseAlert } from './watch.js';
 
 /**
  * Exposure warnings (issue 17, docs/exposures.md), written once for both stores: a part of
@@ -156,24 +157,15 @@ export function* recordExposure(
   }
   const seq = yield* bumpSeq();
   const alerts: AlertRecord[] = [];
-  for (const w of watched) {
-    const rows = yield* all<StoredAlertRow>(
-      "INSERT INTO alerts (seq, member_id, token, kind, source, occurred_at, created_at) VALUES (?, ?, ?, ?, 'exposed', ?, ?) RETURNING *",
-      seq,
-      w.member_id,
-      w.token,
-      w.kind,
-      part.seizedAt,
-      at,
+  for (const w of watched)
+    alerts.push(
+      ...(yield* raiseAlert(
+        seq,
+        w.member_id,
+        { token: w.token, kind: w.kind, source: 'exposed', occurredAt: part.seizedAt },
+        at,
+      )),
     );
-    yield* run(
-      'INSERT INTO webhook_deliveries (alert_id, member_id, attempts, next_attempt_at) SELECT ?, member_id, 0, ? FROM webhooks WHERE member_id = ?',
-      rows[0]?.id,
-      at,
-      w.member_id,
-    );
-    alerts.push(...rows.map(alertRecordOf));
-  }
   const log = (yield* logWrite(EXPOSURE_WRITER, at, alerts, [entry], seq)) as LogAppend;
   return { status: 'recorded', exposure, seq, alerts: alerts.length, log };
 }

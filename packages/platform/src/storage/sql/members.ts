@@ -23,6 +23,7 @@ import { type MemberRow, memberOf, signingKeyOf } from '../rows.js';
 import { logWrite } from './log.js';
 import { bumpMemberVersion, bumpSeq } from './sequence.js';
 import { all, append, dialect, get, run, type Step } from './steps.js';
+import { raiseAlert } from './watch.js';
 
 /** Members, their credentials, signing keys and shares: written once for both stores. */
 
@@ -125,23 +126,7 @@ export function* changeSigningKeys(
     // Its own sequence number (on PostgreSQL the counter row is locked until commit), so
     // that no cursor passes it before it is committed.
     const seq = yield* bumpSeq();
-    const rows = yield* all<StoredAlertRow>(
-      'INSERT INTO alerts (seq, member_id, token, kind, source, occurred_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *',
-      seq,
-      memberId,
-      alert.token,
-      alert.kind,
-      alert.source,
-      alert.occurredAt,
-      alert.createdAt,
-    );
-    yield* run(
-      'INSERT INTO webhook_deliveries (alert_id, member_id, attempts, next_attempt_at) SELECT ?, member_id, 0, ? FROM webhooks WHERE member_id = ?',
-      rows[0]?.id,
-      at,
-      memberId,
-    );
-    alerts.push(...rows.map(alertRecordOf));
+    alerts.push(...(yield* raiseAlert(seq, memberId, alert, at)));
   }
   return (yield* logWrite(memberId, at, alerts, [
     eventEntry('key_event', memberId, change.publicKey, at, keyChangeRecord(change)),

@@ -1,9 +1,45 @@
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
+import type { AlertRecord } from '@credence/core/log/entries';
 import type { Alert, TokenRef, WebhookDelivery } from '../../domain/types.js';
+import { alertRecordOf, type StoredAlertRow } from '../log-append.js';
 import { type AlertRow, alertOf } from '../rows.js';
 import { all, dialect, get, run, type Step } from './steps.js';
 
 /** Watchlists, alerts and webhook deliveries: written once for both stores. */
+
+/**
+ * One alert to one member under sequence `seq`, with its webhook delivery queued where the
+ * member has a webhook: the alert as its write's `alerts` entry commits to it.
+ */
+export function* raiseAlert(
+  seq: number,
+  memberId: string,
+  alert: {
+    readonly token: string;
+    readonly kind: string;
+    readonly source: string;
+    readonly occurredAt: number;
+  },
+  at: number,
+): Step<AlertRecord[]> {
+  const rows = yield* all<StoredAlertRow>(
+    'INSERT INTO alerts (seq, member_id, token, kind, source, occurred_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *',
+    seq,
+    memberId,
+    alert.token,
+    alert.kind,
+    alert.source,
+    alert.occurredAt,
+    at,
+  );
+  yield* run(
+    'INSERT INTO webhook_deliveries (alert_id, member_id, attempts, next_attempt_at) SELECT ?, member_id, 0, ? FROM webhooks WHERE member_id = ?',
+    rows[0]?.id,
+    at,
+    memberId,
+  );
+  return rows.map(alertRecordOf);
+}
 
 export function* addWatch(memberId: string, tokens: readonly TokenRef[], at: number): Step<number> {
   if ((yield* dialect()) === 'postgres')
