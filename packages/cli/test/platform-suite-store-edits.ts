@@ -253,6 +253,35 @@ async function editsOfReportsAreNamed(
       ),
     () => store.sql("DELETE FROM alerts WHERE created_at = 1 AND member_id = 'bank-a'"),
   );
+  // The alerts an upload of a seized list raised, which its entry commits to inside its
+  // record: one removed, one turned to another token, one added under the entry.
+  const [exposed] = await store.sql(
+    "SELECT * FROM alerts WHERE source = 'exposed' ORDER BY id LIMIT 1",
+  );
+  expect(exposed?.log_index).not.toBeNull();
+  const exposedId = Number(exposed?.id);
+  await tampered(
+    scenario,
+    'altered_alerts',
+    () => store.sql(`DELETE FROM alerts WHERE id = ${exposedId}`),
+    () => store.insert('alerts', exposed as Record<string, unknown>),
+  );
+  await tampered(
+    scenario,
+    'altered_alerts',
+    () => store.sql(`UPDATE alerts SET token = '${'A'.repeat(43)}' WHERE id = ${exposedId}`),
+    () =>
+      store.sql(`UPDATE alerts SET token = '${String(exposed?.token)}' WHERE id = ${exposedId}`),
+  );
+  await tampered(
+    scenario,
+    'altered_alerts',
+    () =>
+      store.sql(
+        `INSERT INTO alerts (seq, member_id, token, kind, source, occurred_at, created_at, log_index) VALUES (${Number(exposed?.seq)}, 'bank-b', '${token}', 'phone', 'exposed', 2, 2, ${Number(exposed?.log_index)})`,
+      ),
+    () => store.sql("DELETE FROM alerts WHERE created_at = 2 AND member_id = 'bank-b'"),
+  );
   // The index of reports by token, which retractions recount from.
   const [indexed] = await store.sql(
     "SELECT e.* FROM report_entities e JOIN reports r ON r.id = e.report_id WHERE r.ref = 'b-1'",

@@ -3,7 +3,7 @@ import { constantTimeEqual } from '@credence/core/encoding/bytes';
 import { type AuditRecord, RECORD_TYPE_OF, recordDigestOf } from '@credence/core/log/audit-records';
 import { type Checkpoint, verifyCheckpoint } from '@credence/core/log/checkpoint';
 import { entryText, type LogEntry } from '@credence/core/log/entries';
-import { ENTRY_KINDS, isLogEntryKind } from '@credence/core/log/kinds';
+import { ENTRY_KINDS, entryKind, isLogEntryKind } from '@credence/core/log/kinds';
 import { hashLeaf } from '@credence/core/merkle/hash';
 import { TreeBuilder } from '@credence/core/merkle/tree-builder';
 import { rootFromInclusionProof } from '@credence/core/merkle/verify';
@@ -341,6 +341,10 @@ function takeEntry(reading: Reading, entry: string, record: AuditRecord | null):
   }
   reading.kinds[parsed.kind] = (reading.kinds[parsed.kind] ?? 0) + 1;
   if (parsed.kind === 'alerts') reading.alertsLogged += Number(parsed.subject.split('/')[1] ?? 0);
+  // An entry that commits to its alerts in its record: those the store serves with it
+  // (held to the commitment by crossCheck).
+  else if (entryKind(parsed.kind).commitsAlerts && record?.type === 'event')
+    reading.alertsLogged += record.alerts?.length ?? 0;
   const repeated = ENTRY_KINDS[parsed.kind].unique && isRepeated(reading, index, parsed);
   // A repeated entry is named as such, and not counted twice into what is rebuilt.
   if (!repeated && crossCheck(index, parsed, record, find)) {
@@ -483,7 +487,7 @@ function crossCheck(
   const computed = recordDigestOf(entry, record);
   if ('digest' in computed && computed.digest === entry.digest) return true;
   find({
-    kind: FINDING_OF[entry.kind] ?? 'altered_record',
+    kind: 'alerts' in computed ? 'altered_alerts' : (FINDING_OF[entry.kind] ?? 'altered_record'),
     index,
     message: `${what} (entry ${index}) in the store is not what was logged${'mismatch' in computed ? `: ${computed.mismatch}` : ''}`,
   });

@@ -1,6 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { LogEntry } from '@credence/core/log/entries';
+import { type AuditRecord, recordDigestOf } from '@credence/core/log/audit-records';
+import {
+  type AlertRecord,
+  alertsDigest,
+  type LogEntry,
+  recordDigest,
+} from '@credence/core/log/entries';
 import { describe, expect, it } from 'vitest';
 import { tok } from './harness.js';
 import { harnessPerTest } from './harness-per-test.js';
@@ -115,14 +121,14 @@ for (const [name, backend] of backends)
         ['exposed', 'phone', tok('c3'), seized],
       ]);
 
-      // The log, in the platform's name: the alerts' salted commitment, then the upload's
-      // counts with who uploaded; no token. Not the police's to read, nor the watchers'.
+      // The log, in the platform's name: one entry, the upload's counts with who uploaded,
+      // salted, committing to the alerts it raised; no token. Not the police's to read,
+      // nor the watchers'.
       const size = (await H.platform.store.logHead()).size;
       const entries = (await H.platform.store.logEntries(head, size)).map(
         (t) => JSON.parse(t) as LogEntry,
       );
       expect(entries.map((e) => [e.kind, e.member, e.subject])).toEqual([
-        ['alerts', 'platform', 'alerts/4'],
         ['exposure', 'platform', `exposure/${answer.exposure.id}`],
       ]);
       for (const actor of [H.actors.police, H.actors.bankA]) {
@@ -131,11 +137,10 @@ for (const [name, backend] of backends)
         ).records;
         expect(mine).toEqual([]);
       }
-      const [record] = await H.platform.store.auditRecords([
-        { ...(entries[1] as LogEntry), index: head + 1 },
-      ]);
-      expect(record).toEqual({ type: 'event', record: expect.anything() });
-      expect((record as { record: unknown }).record).toEqual({
+      const entry = entries[0] as LogEntry;
+      const [record] = await H.platform.store.auditRecords([{ ...entry, index: head }]);
+      const served = record as { record: Record<string, unknown>; alerts: readonly AlertRecord[] };
+      expect(served.record).toEqual({
         event: 'exposure',
         id: answer.exposure.id,
         police: 'police-1',
@@ -145,7 +150,20 @@ for (const [name, backend] of backends)
         tokens: 6,
         matched: 3,
         alerts: { bank: 3, payment: 0, telecom: 1, internet: 0 },
+        salt: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+        alertsDigest: alertsDigest(String(served.record.salt), served.alerts),
       });
+      // The four alerts, each its watcher's, are what the record commits to, and what an
+      // auditor recomputes the entry's digest from.
+      expect(served.alerts.map((a) => [a.member, a.token]).sort()).toEqual(
+        [
+          ['bank-a', tok('c1')],
+          ['bank-a', tok('c3')],
+          ['bank-b', tok('c4')],
+          ['telecom-a', tok('c3')],
+        ].sort(),
+      );
+      expect(recordDigestOf(entry, record as AuditRecord)).toEqual({ digest: entry.digest });
       expect(JSON.stringify(record)).not.toContain(tok('x1'));
       expect((await H.platform.store.auditCounts()).exposures).toBe(1);
 
@@ -191,6 +209,83 @@ for (const [name, backend] of backends)
       });
       expect((await H.platform.store.logHead()).size).toBe(size);
       expect(await after(H.actors.bankA, before.a)).toHaveLength(2);
+    });
+
+    it('shows its uploader nothing that depends on whether a listed person is watched', async () => {
+      const H = await setUp();
+      // A police member pads a list with made-up identifiers around one real one: c4,
+      // which bank-b watches, or someone nobody watches. What it can see of the two
+      // uploads (its answer, its uploads, the change sequence, the log's entries and their
+      // digests) must not tell them apart.
+      const seen = async (list: string, real: string) => {
+        const tokens = [...Array.from({ length: 20 }, (_, i) => ref('phone', `${list}-${i}`))];
+        tokens.splice(7, 0, ref('phone', real));
+        const head = (await H.platform.store.logHead()).size;
+        // The change sequence, which the answer to any member's next write names.
+        const sequence = () => H.platform.store.currentSeq();
+        const sequenceBefore = await sequence();
+        const res = await H.request(
+          H.actors.police,
+          'POST',
+          '/v1/exposures',
+          upload({ list, tokens }),
+        );
+        const answer = json<{ exposure: Record<string, unknown>; log: Record<string, unknown> }>(
+          res,
+        );
+        const size = (await H.platform.store.logHead()).size;
+        const entries = (await H.platform.store.logEntries(head, size)).map(
+          (t) => JSON.parse(t) as LogEntry,
+        );
+        const own = json<{ exposures: Record<string, unknown>[] }>(
+          await H.request(H.actors.police, 'GET', '/v1/exposures'),
+        ).exposures.at(-1);
+        const { id, list: _list, createdAt, ...exposure } = answer.exposure;
+        return {
+          view: {
+            status: res.statusCode,
+            answer: Object.keys(answer).sort(),
+            exposure,
+            receipt: Object.keys(answer.log).sort(),
+            entries: answer.log.count,
+            own: Object.keys(own ?? {}).sort(),
+            logGrew: size - head,
+            sequenceMoved: (await sequence()) - sequenceBefore,
+            logged: entries.map((e) => [e.kind, e.member, e.subject.replace(String(id), 'N')]),
+          },
+          entry: { ...(entries[0] as LogEntry), index: head },
+          id,
+        };
+      };
+      const watched = await seen('padded-a', 'c4');
+      const unwatched = await seen('padded-b', 'nobody');
+      expect(watched.view).toEqual(unwatched.view);
+      expect(watched.view).toMatchObject({ status: 201, logGrew: 1, sequenceMoved: 1 });
+      // bank-b was warned all the same.
+      expect(
+        json<{ alerts: Alert[] }>(await H.request(H.actors.bankB, 'GET', '/v1/alerts'))
+          .alerts.filter((a) => a.source === 'exposed')
+          .map((a) => a.token),
+      ).toEqual([tok('c4')]);
+
+      // Nor can the uploader recompute the entry's digest from the counts it would guess
+      // ("nothing matched"): only the record's salt, which auditors alone read, stands
+      // between the guess and the digest.
+      const [record] = await H.platform.store.auditRecords([unwatched.entry]);
+      const served = (record as { record: { salt: string } }).record;
+      const guess = {
+        event: 'exposure',
+        id: unwatched.id,
+        police: 'police-1',
+        list: 'padded-b',
+        part: 0,
+        seizedAt: '2026-11-20T00:00:00.000Z',
+        tokens: 21,
+        matched: 0,
+        alerts: { bank: 0, payment: 0, telecom: 0, internet: 0 },
+      };
+      expect(recordDigest(guess)).not.toBe(unwatched.entry.digest);
+      expect(recordDigest({ ...guess, salt: served.salt })).toBe(unwatched.entry.digest);
     });
 
     it('refuses abuse, naming the field; nothing changes', async () => {

@@ -80,9 +80,14 @@ export type AuditRecord =
   /**
    * For member, key, policy, analysis and key-server entries: the record the digest is
    * of, as kept beside the log (a policy: as the policies table holds it; a run: the
-   * SHA-256 of the kept result).
+   * SHA-256 of the kept result). For a kind that commits to its alerts inside its record
+   * (kinds.ts, `commitsAlerts`), the alerts the store holds under the entry come with it.
    */
-  | { readonly type: 'event'; readonly record: unknown };
+  | {
+      readonly type: 'event';
+      readonly record: unknown;
+      readonly alerts?: readonly AlertRecord[];
+    };
 
 /** Which record each kind of entry is checked against; absent: none (check digests). */
 export const RECORD_TYPE_OF: Readonly<Partial<Record<LogEntry['kind'], AuditRecord['type']>>> =
@@ -100,7 +105,7 @@ export const RECORD_TYPE_OF: Readonly<Partial<Record<LogEntry['kind'], AuditReco
 export function recordDigestOf(
   entry: LogEntry,
   record: AuditRecord,
-): { digest: string } | { mismatch: string } {
+): { digest: string } | { mismatch: string; readonly alerts?: true } {
   const want = RECORD_TYPE_OF[entry.kind];
   if (want !== record.type) return { mismatch: `a ${record.type} record where a ${want} belongs` };
   const timed = (createdAt: number, digest: () => string) =>
@@ -135,9 +140,42 @@ export function recordDigestOf(
       return timed(record.createdAt, () => reportScriptDigest(record));
     case 'alerts':
       return { digest: alertsDigest(record.salt, record.alerts) };
-    case 'event':
-      return { digest: recordDigest(record.record) };
+    case 'event': {
+      const alerts = entryKind(entry.kind).commitsAlerts ? committedAlerts(record) : undefined;
+      return alerts === undefined || 'ok' in alerts
+        ? { digest: recordDigest(record.record) }
+        : alerts;
+    }
   }
+}
+
+/**
+ * Whether the alerts served with an event's record are those its record commits to: an
+ * `alertsDigest` under the record's `salt` where the write raised any, none where not.
+ */
+function committedAlerts(
+  record: Extract<AuditRecord, { type: 'event' }>,
+): { ok: true } | { mismatch: string; alerts: true } {
+  const body = (typeof record.record === 'object' ? record.record : null) as {
+    salt?: unknown;
+    alertsDigest?: unknown;
+  } | null;
+  const served = record.alerts ?? [];
+  if (typeof body?.alertsDigest !== 'string')
+    return served.length === 0
+      ? { ok: true }
+      : {
+          mismatch: `the store holds ${served.length} alerts under it that it does not commit to`,
+          alerts: true,
+        };
+  if (typeof body.salt !== 'string')
+    return { mismatch: 'its record has no salt for its alerts', alerts: true };
+  return alertsDigest(body.salt, served) === body.alertsDigest
+    ? { ok: true }
+    : {
+        mismatch: 'the alerts the store holds under it are not those it committed to',
+        alerts: true,
+      };
 }
 
 /**

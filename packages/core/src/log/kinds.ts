@@ -37,6 +37,12 @@ export interface EntryKindDeclaration {
   readonly record?: EntryRecordType;
   /** A member logs each subject once: a second entry with the same member and subject is a finding. */
   readonly unique: boolean;
+  /**
+   * The entry's record commits to the alerts its write raised (an `alertsDigest` under the
+   * record's own `salt`), where a separate `alerts` entry would show who was alerted how
+   * often; the store serves those alerts with the record, and the audit holds them to it.
+   */
+  readonly commitsAlerts?: true;
   /** How a person is told which entry is meant. */
   readonly describe: (entry: { readonly member: string; readonly subject: string }) => string;
 }
@@ -188,6 +194,7 @@ export const ENTRY_KINDS = {
     subject: 'exposure/<id>',
     record: 'event',
     unique: true,
+    commitsAlerts: true,
     describe: (e) => `the part of a seized list ${e.subject} a police member uploaded`,
   },
 } as const satisfies Readonly<Record<string, EntryKindDeclaration>>;

@@ -390,6 +390,8 @@ export interface AuditRows {
     number,
     { readonly salt: string; readonly rows: readonly StoredAlertRow[] }
   >;
+  /** The alerts each entry that commits to them in its record (kinds.ts `commitsAlerts`) holds, by index. */
+  readonly committed: ReadonlyMap<number, readonly StoredAlertRow[]>;
   readonly records: ReadonlyMap<number, string>;
   readonly policies: ReadonlyMap<number, unknown>;
   readonly analyses: ReadonlyMap<number, string>;
@@ -477,7 +479,13 @@ export function auditRecordOf(e: AuditSubject, rows: AuditRows): AuditRecord | n
     }
     case 'records': {
       const text = rows.records.get(e.index);
-      return text === undefined ? null : { type: 'event', record: JSON.parse(text) as unknown };
+      if (text === undefined) return null;
+      const alerts = rows.committed.get(e.index);
+      return {
+        type: 'event',
+        record: JSON.parse(text) as unknown,
+        ...(alerts === undefined ? {} : { alerts: alerts.map(alertRecordOf) }),
+      };
     }
     default:
       return null;
@@ -490,6 +498,7 @@ export function auditWants(entries: readonly AuditSubject[]): {
   links: AuditSubject[];
   scripts: AuditSubject[];
   alerts: number[];
+  committed: number[];
   records: number[];
   policies: number[];
   analyses: number[];
@@ -505,6 +514,9 @@ export function auditWants(entries: readonly AuditSubject[]): {
     links: by('links'),
     scripts: by('scripts'),
     alerts: by('alerts').map((e) => e.index),
+    committed: entries
+      .filter((e) => isLogEntryKind(e.kind) && entryKind(e.kind).commitsAlerts)
+      .map((e) => e.index),
     records: by('records').map((e) => e.index),
     policies: numbered('policies', 'policy/'),
     analyses: numbered('analyses', 'analysis/'),

@@ -13,7 +13,7 @@ export const auditEntriesAnswer = {
           entry: { type: 'string' },
           record: {
             description:
-              "what the store holds for the entry's subject now (a report row, a batch's links, a shared script, the alerts a write raised with their salt, an event's record); null when it holds nothing or the kind has no record (check digests). The auditor computes the digest from it.",
+              "what the store holds for the entry's subject now (a report row, a batch's links, a shared script, the alerts a write raised with their salt, an event's record, with the alerts it commits to where its kind commits to them); null when it holds nothing or the kind has no record (check digests). The auditor computes the digest from it.",
           },
         },
       },

@@ -3,7 +3,7 @@ import { encodeBase64url } from '@credence/core/encoding/base64url';
 import type { AlertRecord } from '@credence/core/log/entries';
 import type { AppealReason, AppealStatus, RejectionReason } from '@credence/core/wire/appeals';
 import { AT_RISK_SQL } from '../aggregate.js';
-import { alertRecordOf, eventEntry, type StoredAlertRow } from '../log-append.js';
+import { eventEntry } from '../log-append.js';
 import { logWrite } from './log.js';
 import { bumpSeq, currentSeq } from './sequence.js';
 import { all, dialect, get, run, type Step } from './steps.js';

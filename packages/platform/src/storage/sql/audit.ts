@@ -102,13 +102,15 @@ export function* auditRecords(entries: readonly AuditSubject[]): Step<(AuditReco
     'bigint',
   ))
     alerts.set(salt.log_index, { salt: salt.salt, rows: [] });
+  // The alerts under an `alerts` entry, and those an event's record commits to.
+  const committed = new Map<number, StoredAlertRow[]>(want.committed.map((i) => [i, []]));
   for (const row of yield* byIndex<StoredAlertRow & { log_index: number }>(
     'SELECT * FROM alerts',
     'log_index',
-    want.alerts,
+    [...want.alerts, ...want.committed],
     'bigint',
   ))
-    alerts.get(row.log_index)?.rows.push(row);
+    (alerts.get(row.log_index)?.rows ?? committed.get(row.log_index))?.push(row);
   const records = new Map(
     (yield* byIndex<{ idx: number; record: string }>(
       'SELECT * FROM log_records',
@@ -141,7 +143,17 @@ export function* auditRecords(entries: readonly AuditSubject[]): Step<(AuditReco
       'bigint',
     )).map((r) => [Number(r.version), r.body]),
   );
-  const rows = { reports, links, scripts, alerts, records, policies, analyses, qualities };
+  const rows = {
+    reports,
+    links,
+    scripts,
+    alerts,
+    committed,
+    records,
+    policies,
+    analyses,
+    qualities,
+  };
   return entries.map((e) => auditRecordOf(e, rows));
 }
 

@@ -2,9 +2,9 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { AlertRecord } from '@credence/core/log/entries';
 import { EXPOSURE_MEMBER_TYPES, type ExposureJson } from '@credence/core/wire/exposures';
 import type { LogAppend, TokenRef } from '../../domain/types.js';
-import { alertRecordOf, eventEntry, type StoredAlertRow } from '../log-append.js';
-import { logWrite } from './log.js';
-import { bumpSeq, currentSeq } from './sequence.js';
+import { eventEntry } from '../log-append.js';
+import { logCommittingWrite } from './log.js';
+import { bumpSeq } from './sequence.js';
 import { all, dialect, get, inList, run, type Step } from './steps.js';
 import { raiseAlert } from './watch.js';
 
@@ -18,9 +18,11 @@ import { raiseAlert } from './watch.js';
  * in the platform's name (EXPOSURE_WRITER): its record, with the police member that
  * uploaded and the counts, goes to auditors and the operator, not to the uploader (the
  * counts would tell it whether a listed person is someone's customer) nor to the watchers.
+ * The record, salted, commits to the alerts too (kinds.ts `commitsAlerts`): a separate
+ * `alerts` entry would show anyone reading the log how many were raised.
  */
 
-/** The name the exposure entries and their alerts' commitments are logged in. */
+/** The name the exposure entries are logged in. */
 export const EXPOSURE_WRITER = 'platform';
 
 type Raw = {
@@ -55,7 +57,7 @@ export type RecordedExposure =
       readonly exposure: ExposureJson;
       readonly seq: number;
       readonly alerts: number;
-      /** The part's entries in the log (its alerts' commitment, then the part). */
+      /** The part's entry in the log, which commits to its alerts too. */
       readonly log: LogAppend;
     }
   /** The same part uploaded before: answered as it was, nothing raised again. */
@@ -140,21 +142,10 @@ export function* recordExposure(
     JSON.stringify(exposure.alerts),
     at,
   );
-  const entry = eventEntry('exposure', EXPOSURE_WRITER, `exposure/${id}`, at, {
-    event: 'exposure',
-    id,
-    police: memberId,
-    list: part.list,
-    part: part.part,
-    seizedAt: exposure.seizedAt,
-    tokens: exposure.tokens,
-    matched: exposure.matched,
-    alerts: exposure.alerts,
-  });
-  if (watched.length === 0) {
-    const log = (yield* logWrite(EXPOSURE_WRITER, at, [], [entry])) as LogAppend;
-    return { status: 'recorded', exposure, seq: Number(yield* currentSeq()), alerts: 0, log };
-  }
+  // Every recorded upload moves the change sequence and logs one salted entry, whether or
+  // not anybody was alerted: the public head, the log's size and the entry's digest are
+  // the same either way, so that the uploader cannot tell from them whether one identifier
+  // it padded a list around is somebody's customer (docs/exposures.md).
   const seq = yield* bumpSeq();
   const alerts: AlertRecord[] = [];
   for (const w of watched)
@@ -166,7 +157,23 @@ export function* recordExposure(
         at,
       )),
     );
-  const log = (yield* logWrite(EXPOSURE_WRITER, at, alerts, [entry], seq)) as LogAppend;
+  const log = yield* logCommittingWrite(
+    alerts,
+    (commitment) =>
+      eventEntry('exposure', EXPOSURE_WRITER, `exposure/${id}`, at, {
+        event: 'exposure',
+        id,
+        police: memberId,
+        list: part.list,
+        part: part.part,
+        seizedAt: exposure.seizedAt,
+        tokens: exposure.tokens,
+        matched: exposure.matched,
+        alerts: exposure.alerts,
+        ...commitment,
+      }),
+    seq,
+  );
   return { status: 'recorded', exposure, seq, alerts: alerts.length, log };
 }
 

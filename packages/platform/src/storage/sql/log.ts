@@ -1,4 +1,4 @@
-import type { AlertRecord, LogEntry } from '@credence/core/log/entries';
+import { type AlertRecord, alertsDigest, type LogEntry } from '@credence/core/log/entries';
 import type { LogAppend, LogHead, OprfUsage, StoredCheckpoint } from '../../domain/types.js';
 import { alertSalt, alertsEntry, type EntryToAppend, oprfUsageEntry } from '../log-append.js';
 import { all, append, dialect, get, inList, run, type Step } from './steps.js';
@@ -22,30 +22,56 @@ export function* logWrite(
   if (alerts.length > 0) {
     const salt = alertSalt();
     const committed = (yield* append([alertsEntry(writer, at, salt, alerts)])) as LogAppend;
-    if ((yield* dialect()) === 'postgres')
-      yield* run(
-        `WITH salt AS (INSERT INTO alert_salts (log_index, salt) VALUES (?, ?))
-         UPDATE alerts SET log_index = ? WHERE id = ANY(?::bigint[])`,
-        committed.first,
-        salt,
-        committed.first,
-        alerts.map((a) => a.id),
-      );
-    else {
-      yield* run('INSERT INTO alert_salts (log_index, salt) VALUES (?, ?)', committed.first, salt);
-      for (const a of alerts)
-        yield* run('UPDATE alerts SET log_index = ? WHERE id = ?', committed.first, a.id);
-    }
+    yield* run('INSERT INTO alert_salts (log_index, salt) VALUES (?, ?)', committed.first, salt);
+    yield* placeAlerts(committed.first, alerts);
   }
   const log = yield* append(entries);
-  if (seq !== undefined)
-    yield* run(
-      `INSERT INTO sequence_log (seq, log_size) VALUES (?, coalesce(?, (SELECT size FROM log_state WHERE id = 1)))
-       ON CONFLICT (seq) DO UPDATE SET log_size = excluded.log_size`,
-      seq,
-      log?.size ?? null,
-    );
+  if (seq !== undefined) yield* keepSequenceSize(seq, log);
   return log;
+}
+
+/**
+ * Logs one write as a single entry whose record commits to the alerts it raised (kinds.ts,
+ * `commitsAlerts`): `entryOf` is given a fresh salt, and the alerts' digest under it where
+ * there are any; the alerts' rows learn the entry's index. One entry whether or not the
+ * write raised alerts, and a salted record either way, so that neither the log's size nor
+ * the entry's digest tells anyone but an auditor whether anybody was alerted.
+ */
+export function* logCommittingWrite(
+  alerts: readonly AlertRecord[],
+  entryOf: (commitment: { readonly salt: string; readonly alertsDigest?: string }) => EntryToAppend,
+  seq: number,
+): Step<LogAppend> {
+  const salt = alertSalt();
+  const log = (yield* append([
+    entryOf(alerts.length === 0 ? { salt } : { salt, alertsDigest: alertsDigest(salt, alerts) }),
+  ])) as LogAppend;
+  yield* placeAlerts(log.first, alerts);
+  yield* keepSequenceSize(seq, log);
+  return log;
+}
+
+/** The alerts' rows learn the index of the entry that commits to them. */
+function* placeAlerts(index: number, alerts: readonly AlertRecord[]): Step<void> {
+  if (alerts.length === 0) return;
+  if ((yield* dialect()) === 'postgres')
+    yield* run(
+      'UPDATE alerts SET log_index = ? WHERE id = ANY(?::bigint[])',
+      index,
+      alerts.map((a) => a.id),
+    );
+  else
+    for (const a of alerts) yield* run('UPDATE alerts SET log_index = ? WHERE id = ?', index, a.id);
+}
+
+/** The log's size after the write that moved the change sequence to `seq`. */
+function* keepSequenceSize(seq: number, log: LogAppend | undefined): Step<void> {
+  yield* run(
+    `INSERT INTO sequence_log (seq, log_size) VALUES (?, coalesce(?, (SELECT size FROM log_state WHERE id = 1)))
+     ON CONFLICT (seq) DO UPDATE SET log_size = excluded.log_size`,
+    seq,
+    log?.size ?? null,
+  );
 }
 
 export function* logHead(): Step<LogHead> {

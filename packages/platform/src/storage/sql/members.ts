@@ -11,14 +11,7 @@ import type {
   SigningKeyRow,
 } from '../../domain/types.js';
 import { keyAlert, keyChangeRecord, keyChangeStatements } from '../key-changes.js';
-import {
-  alertRecordOf,
-  createdEntry,
-  credentialEntries,
-  eventEntry,
-  type StoredAlertRow,
-  shareEntry,
-} from '../log-append.js';
+import { createdEntry, credentialEntries, eventEntry, shareEntry } from '../log-append.js';
 import { type MemberRow, memberOf, signingKeyOf } from '../rows.js';
 import { logWrite } from './log.js';
 import { bumpMemberVersion, bumpSeq } from './sequence.js';
