@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { luhnCheckDigit } from '@credence/core/identifiers/checksums';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { Webhook } from 'standardwebhooks';
 import { expect, it, vi } from 'vitest';
 import {
   BIN,
@@ -335,26 +336,37 @@ function checksABatch(folder: string, config: string) {
   expect(rows[3]?.error).toContain('record.type');
 }
 
-/** A webhook: set, shown, tested (a signed delivery now), removed. */
+/**
+ * A webhook: set (its Standard Webhooks secret said once set, and shown again), tested (a
+ * delivery now, which the Standard Webhooks library verifies with that secret), removed.
+ */
 async function setsAndTestsAWebhook(config: string) {
-  const received: string[] = [];
+  const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
   const receiver = createHttpServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
-      received.push(body);
+      received.push({ headers: req.headers, body });
       res.writeHead(204).end();
     });
   });
   await new Promise<void>((done) => receiver.listen(0, '127.0.0.1', done));
   try {
     const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/alerts`;
-    expect(credence('member', 'webhook', 'set', hook, '--config', config).code).toBe(0);
-    expect(credence('member', 'webhook', 'show', '--config', config).out.trim()).toBe(hook);
+    const set = credence('member', 'webhook', 'set', hook, '--config', config);
+    expect(set.code, set.err).toBe(0);
+    const secret = /signing secret .*: (whsec_\S+)/.exec(set.out)?.[1] as string;
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(
+      credence('member', 'webhook', 'show', '--config', config).out.trim().split('\n'),
+    ).toEqual([hook, `signing secret (Standard Webhooks): ${secret}`]);
     // The receiver is in this process: the command runs without blocking it.
     const tested = await credenceAsync('member', 'webhook', 'test', '--config', config);
     expect(tested.out.trim(), tested.err).toBe(`delivered to ${hook}: HTTP 204`);
-    expect(JSON.parse(received[0] ?? '{}')).toMatchObject({ test: true });
+    const delivery = received[0] as { headers: Record<string, string>; body: string };
+    expect(new Webhook(secret).verify(delivery.body, delivery.headers)).toMatchObject({
+      test: true,
+    });
     expect(credence('member', 'webhook', 'remove', '--config', config).out.trim()).toBe(
       'webhook removed',
     );

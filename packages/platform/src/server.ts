@@ -32,7 +32,7 @@ import { CheckIds, OutcomeService } from './services/outcomes.js';
 import { PolicyService } from './services/policy-service.js';
 import { QualityService } from './services/quality.js';
 import { type Resolve, WebhookTargets } from './services/webhook-targets.js';
-import { WebhookDispatcher } from './services/webhooks.js';
+import { WebhookDispatcher, WebhookSecrets, webhookPublicKey } from './services/webhooks.js';
 import { PostgresStore } from './storage/postgres/postgres-store.js';
 import { ThreadedSqliteStore } from './storage/sqlite/threaded-sqlite-store.js';
 import type { Store } from './storage/store.js';
@@ -226,7 +226,9 @@ export async function createPlatform(
     await alerts.poke();
     await disclosureFeed.poke();
   };
-  const dispatcher = new WebhookDispatcher(store, privateKeyFromJwk(key.privateJwk), {
+  const signingKey = privateKeyFromJwk(key.privateJwk);
+  const webhookSecrets = new WebhookSecrets(signingKey);
+  const dispatcher = new WebhookDispatcher(store, signingKey, {
     targets,
     ...(config.webhookClock === undefined ? {} : { now: config.webhookClock }),
   });
@@ -255,7 +257,9 @@ export async function createPlatform(
     platformPublicKey: key.publicKey,
     limiter: new RequestLimiter({ ...DEFAULT_REQUEST_RATES, ...config.requestRates }),
     webhookTargets: targets,
-    webhookTest: (url) => dispatcher.test(url),
+    webhookPublicKey: webhookPublicKey(signingKey),
+    webhookSecret: (memberId, nonce) => webhookSecrets.of(memberId, nonce),
+    webhookTest: (memberId, hook) => dispatcher.test(memberId, hook),
     logger: config.logger ?? false,
     ...(tls === undefined ? {} : { tls }),
     ...(config.ui === undefined ? {} : { ui: config.ui }),

@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifyEd25519 } from '@credence/core/signing/ed25519';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { callLink, type Harness, harness, report, tok } from './harness.js';
+import { verifiedAsymmetric, verifiedByLibrary } from './standard-webhooks.js';
 
 /** The members' side of the API: risk checks, and the alerts of watched tokens. */
 
@@ -264,7 +264,7 @@ describe('watchlists and alerts', () => {
     controller.abort();
   });
 
-  it('delivers alerts to webhooks, signed by the platform, with an idempotency key, retrying failures', async () => {
+  it('delivers alerts to webhooks as Standard Webhooks says: signed, the same id on a retry, retrying failures', async () => {
     const clock = { now: Date.now() + 60_000 }; // after the alert is queued
     await h.close();
     // A receiver on loopback, which only an operator's allowance opens to webhooks.
@@ -299,13 +299,27 @@ describe('watchlists and alerts', () => {
       expect(await dispatcher.tick()).toBe(0);
       expect(received).toHaveLength(2);
       const [a, b] = received;
-      expect(a?.headers['idempotency-key']).toBe(b?.headers['idempotency-key']);
-      const signature = String(b?.headers['credence-signature']);
-      const m = /^t=(\d+),ed25519=([A-Za-z0-9_-]+)$/.exec(signature);
-      expect(m).not.toBeNull();
-      expect(
-        verifyEd25519(key, new TextEncoder().encode(`${m?.[1]}.${b?.body}`), m?.[2] ?? ''),
-      ).toBe(true);
+      // Standard Webhooks: the same id on the retry (the receiver's idempotency key), the
+      // attempt's own time, and both signatures verify, v1 with the project's library.
+      expect(a?.headers['webhook-id']).toMatch(/^alert_\d+$/);
+      expect(a?.headers['webhook-id']).toBe(b?.headers['webhook-id']);
+      expect(Number(b?.headers['webhook-timestamp'])).toBe(
+        Number(a?.headers['webhook-timestamp']) + 10,
+      );
+      const { secret } = json<{ secret: string }>(
+        await h.request(h.actors.bankB, 'GET', '/v1/webhook'),
+      );
+      const { webhookVerificationKey } = json<{ webhookVerificationKey: string }>(
+        await h.request(undefined, 'GET', '/v1/platform'),
+      );
+      for (const delivery of [a, b] as const) {
+        const d = delivery as { headers: Record<string, string>; body: string };
+        expect(verifiedByLibrary(secret, d)).toMatchObject({ token: tok(1) });
+        expect(verifiedAsymmetric(webhookVerificationKey, d)).toBe(true);
+      }
+      expect(webhookVerificationKey).toBe(
+        `whpk_${Buffer.from(key, 'base64url').toString('base64')}`,
+      );
       expect(JSON.parse(b?.body ?? '{}')).toMatchObject({ token: tok(1), source: 'report' });
     } finally {
       server.close();

@@ -61,14 +61,18 @@ export function describeAlerts(subject: StoreUnderTest) {
 export function describeWebhookDeliveries(subject: StoreUnderTest) {
   it('queues webhook deliveries for watchers with a webhook and leases them to one claimant', async () => {
     await subject.store.addWatch('bank-b', [{ token: tok(1), kind: 'phone', keyId: 'k1' }], T0);
-    await subject.store.setWebhook('bank-b', 'https://bank-b.example/hook', T0);
-    expect(await subject.store.getWebhook('bank-b')).toBe('https://bank-b.example/hook');
+    await subject.store.setWebhook('bank-b', 'https://bank-b.example/hook', 'nonce-1', T0);
+    expect(await subject.store.getWebhook('bank-b')).toEqual({
+      url: 'https://bank-b.example/hook',
+      secretNonce: 'nonce-1',
+    });
     await subject.store.ingestReports(batch('bank-a', 'reports', 1), [report('r1', [1])]);
     const claimed = await subject.store.claimDeliveries(T0 + 1000, 30_000, 10);
     expect(claimed).toHaveLength(1);
     expect(claimed[0]).toMatchObject({
       memberId: 'bank-b',
       url: 'https://bank-b.example/hook',
+      secretNonce: 'nonce-1',
       attempts: 0,
     });
     expect(await subject.store.claimDeliveries(T0 + 1000, 30_000, 10)).toEqual([]);

@@ -1,6 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer } from 'node:net';
-import { verifyEd25519 } from '@credence/core/signing/ed25519';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   isInternalAddress,
@@ -8,6 +9,7 @@ import {
   WebhookTargets,
 } from '../src/services/webhook-targets.js';
 import { type Harness, harness, report, tok } from './harness.js';
+import { verifiedAsymmetric, verifiedByLibrary } from './standard-webhooks.js';
 
 /**
  * Webhooks cannot be aimed inside the operator's network (issue 11 §4): refused when set
@@ -196,7 +198,7 @@ describe('delivering a webhook', () => {
     const { seen, port } = await listener();
     const { now } = later();
     h = await harness({ clock: now });
-    await h.platform.store.setWebhook('bank-b', `http://127.0.0.1:${port}/internal/admin`, 0);
+    await h.platform.store.setWebhook('bank-b', `http://127.0.0.1:${port}/internal/admin`, 'n', 0);
     await h.request(h.actors.bankB, 'PUT', '/v1/watchlist', {
       tokens: [{ kind: 'phone', token: tok(1), keyId: 'k1' }],
     });
@@ -251,21 +253,56 @@ describe('a test delivery (POST /v1/webhook/test)', () => {
 
     const hook = await receiver();
     const url = `http://127.0.0.1:${hook.port}/alerts`;
-    await h.request(h.actors.bankB, 'PUT', '/v1/webhook', { url });
+    const put = json<{ url: string; secret: string }>(
+      await h.request(h.actors.bankB, 'PUT', '/v1/webhook', { url }),
+    );
+    expect(put).toEqual({ url, secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/) });
+    // The member reads its secret back; another member's webhook has its own.
+    expect(json(await h.request(h.actors.bankB, 'GET', '/v1/webhook'))).toEqual(put);
+    const other = json<{ secret: string }>(
+      await h.request(h.actors.bankA, 'PUT', '/v1/webhook', { url }),
+    );
+    expect(other.secret).not.toBe(put.secret);
     const sent = await h.request(h.actors.bankB, 'POST', '/v1/webhook/test');
     expect(sent.statusCode, sent.body).toBe(200);
     expect(json(sent)).toEqual({ url, delivered: true, status: 200 });
     expect(hook.received).toHaveLength(1);
     const got = hook.received[0] as { headers: IncomingHttpHeaders; body: string };
-    expect(JSON.parse(got.body)).toMatchObject({ test: true });
-    const m = /^t=(\d+),ed25519=([A-Za-z0-9_-]+)$/.exec(String(got.headers['credence-signature']));
-    expect(
-      verifyEd25519(
-        h.platform.publicKey,
-        new TextEncoder().encode(`${m?.[1]}.${got.body}`),
-        m?.[2] ?? '',
-      ),
-    ).toBe(true);
+    expect(got.headers['webhook-id']).toMatch(/^test_\d+$/);
+    // A Standard Webhooks library verifies it with the secret (v1), and anyone with the
+    // platform's key verifies the v1a signature; neither with another secret, nor with a
+    // byte of the body changed.
+    expect(verifiedByLibrary(put.secret, got)).toMatchObject({ test: true });
+    const { webhookVerificationKey } = json<{ webhookVerificationKey: string }>(
+      await h.request(undefined, 'GET', '/v1/platform'),
+    );
+    expect(verifiedAsymmetric(webhookVerificationKey, got)).toBe(true);
+    expect(() => verifiedByLibrary(other.secret, got)).toThrow(/No matching signature/);
+    const altered = { ...got, body: got.body.replace('true', 'false') };
+    expect(() => verifiedByLibrary(put.secret, altered)).toThrow(/No matching signature/);
+    expect(verifiedAsymmetric(webhookVerificationKey, altered)).toBe(false);
+    // Registering again rotates the secret: the next delivery verifies with the new one only.
+    const again = json<{ secret: string }>(
+      await h.request(h.actors.bankB, 'PUT', '/v1/webhook', { url }),
+    );
+    expect(again.secret).not.toBe(put.secret);
+    await h.request(h.actors.bankB, 'POST', '/v1/webhook/test');
+    const next = hook.received[1] as { headers: IncomingHttpHeaders; body: string };
+    expect(verifiedByLibrary(again.secret, next)).toMatchObject({ test: true });
+    expect(() => verifiedByLibrary(put.secret, next)).toThrow(/No matching signature/);
+    // The secret is kept nowhere: derived when a delivery is signed. The store's bytes
+    // (the database and its write-ahead log) hold none of the three.
+    const db = join(dirname(h.keyFile), 'platform.sqlite');
+    const bytes = [db, `${db}-wal`]
+      .filter((f) => existsSync(f))
+      .map((f) => readFileSync(f))
+      .reduce((all, b) => Buffer.concat([all, b]), Buffer.alloc(0));
+    expect(bytes.includes(Buffer.from(url))).toBe(true);
+    for (const secret of [put.secret, other.secret, again.secret]) {
+      const raw = Buffer.from(secret.slice('whsec_'.length), 'base64');
+      expect(bytes.includes(raw)).toBe(false);
+      expect(bytes.includes(Buffer.from(secret))).toBe(false);
+    }
     // Nothing waits to be retried.
     expect(await h.platform.webhooks.tick()).toBe(0);
 

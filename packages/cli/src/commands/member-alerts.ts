@@ -45,7 +45,7 @@ export function registerWebhook(member: Command): void {
   const webhook = member
     .command('webhook')
     .description(
-      "Where the platform POSTs your alerts (signed; verify with GET /v1/platform's key).",
+      'Where the platform POSTs your alerts, signed as Standard Webhooks says (verify with the secret it answers, or with the key at GET /v1/platform).',
     );
   webhook
     .command('set')
@@ -53,19 +53,23 @@ export function registerWebhook(member: Command): void {
     .addOption(configOption())
     .action(async (url: string, flags: { config: string }) => {
       const platform = memberPlatform(flags.config);
-      await platformRequest(platform, 'PUT', '/v1/webhook', { url });
+      const { secret } = await platformRequest<{ secret: string }>(platform, 'PUT', '/v1/webhook', {
+        url,
+      });
       console.log(`alerts go to ${url} (credence member webhook test sends one now)`);
+      console.log(`signing secret (Standard Webhooks, new with every set): ${secret}`);
     });
   webhook
     .command('show')
     .addOption(configOption())
     .action(async (flags: { config: string }) => {
-      const { url } = await platformRequest<{ url: string | null }>(
+      const { url, secret } = await platformRequest<{ url: string | null; secret?: string }>(
         memberPlatform(flags.config),
         'GET',
         '/v1/webhook',
       );
       console.log(url ?? 'no webhook: alerts are pulled (credence member alerts)');
+      if (secret !== undefined) console.log(`signing secret (Standard Webhooks): ${secret}`);
     });
   webhook
     .command('remove')

@@ -341,6 +341,8 @@ export interface WebhookDelivery {
   readonly alert: Alert;
   readonly memberId: string;
   readonly url: string;
+  /** What the webhook's signing secret is derived from (services/webhooks.ts, webhookSecret). */
+  readonly secretNonce: string;
   readonly attempts: number;
 }
 

@@ -1,13 +1,74 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { type Ed25519PrivateKey, signEd25519 } from '@credence/core/signing/ed25519';
+import { type Ed25519PrivateKey, signEd25519Raw } from '@credence/core/signing/ed25519';
 import type { Alert, WebhookDelivery } from '../domain/types.js';
 import type { Store } from '../storage/store.js';
 import { formatCursor } from './alerts.js';
 import { type PinnedTarget, WebhookTargets } from './webhook-targets.js';
 
-export const WEBHOOK_SIGNATURE_HEADER = 'credence-signature';
+/**
+ * Webhooks follow Standard Webhooks 1.0 (docs/platform.md, "Webhooks"): each delivery
+ * carries `webhook-id` (the same on every retry: the receiver's idempotency key),
+ * `webhook-timestamp` (Unix seconds of the attempt) and `webhook-signature`, two
+ * signatures of "<id>.<timestamp>.<body>": `v1,<base64 HMAC-SHA256>` under the webhook's
+ * own secret (`whsec_…`, answered to its member when it registers), which any Standard
+ * Webhooks library verifies, and `v1a,<base64 Ed25519>` under the platform's key
+ * (`whpk_…` at GET /v1/platform), for receivers that would rather hold no secret.
+ */
+export const WEBHOOK_HEADERS = {
+  id: 'webhook-id',
+  timestamp: 'webhook-timestamp',
+  signature: 'webhook-signature',
+} as const;
+
+/** A fresh nonce for a registration of a webhook: registering again rotates its secret. */
+export const newWebhookNonce = (): string => randomBytes(16).toString('base64url');
+
+/** The platform's public key as Standard Webhooks writes one (`whpk_` and base64). */
+export const webhookPublicKey = (key: Ed25519PrivateKey): string =>
+  `whpk_${Buffer.from(key.publicKey).toString('base64')}`;
+
+/**
+ * The HMAC secrets of members' webhooks (Standard Webhooks `whsec_`, 32 bytes): each
+ * derived from the platform's signing key, the member and its registration's nonce, so
+ * that no secret is stored (a copy of the database signs nothing) and each registration
+ * has its own. The derivation key is an HMAC of the signing key's seed under a label of
+ * its own, so that it is never the signing key itself.
+ */
+export class WebhookSecrets {
+  private readonly root: Buffer;
+
+  constructor(key: Ed25519PrivateKey) {
+    this.root = createHmac('sha256', key.seed).update('credence/webhook-secrets/v1').digest();
+  }
+
+  of(memberId: string, nonce: string): string {
+    const secret = createHmac('sha256', this.root).update(`${memberId}\u0000${nonce}`).digest();
+    return `whsec_${secret.toString('base64')}`;
+  }
+}
+
+/** The Standard Webhooks headers of one delivery attempt. */
+export function webhookHeaders(
+  key: Ed25519PrivateKey,
+  secret: string,
+  id: string,
+  t: number,
+  body: string,
+): Record<string, string> {
+  const content = Buffer.from(`${id}.${t}.${body}`, 'utf8');
+  const hmac = createHmac('sha256', Buffer.from(secret.slice('whsec_'.length), 'base64'))
+    .update(content)
+    .digest('base64');
+  const ed25519 = Buffer.from(signEd25519Raw(key, content)).toString('base64');
+  return {
+    [WEBHOOK_HEADERS.id]: id,
+    [WEBHOOK_HEADERS.timestamp]: String(t),
+    [WEBHOOK_HEADERS.signature]: `v1,${hmac} v1a,${ed25519}`,
+  };
+}
 
 /** The JSON an alert is delivered as (pull, stream and webhook alike). Names no member. */
 export function alertJson(a: Alert) {
@@ -73,9 +134,8 @@ function post(
 export const backoffMs = (attempts: number) => Math.min(3600_000, 5000 * 2 ** attempts);
 
 /**
- * Webhook delivery (SPEC §6): at least once, with an idempotency key (the alert cursor),
- * signed by the platform: `Credence-Signature: t=<unix seconds>,ed25519=<base64url>` over
- * "<t>.<body>", verifiable with the public key at GET /v1/platform. Failed deliveries are
+ * Webhook delivery (SPEC §6): at least once, as Standard Webhooks says (WEBHOOK_HEADERS:
+ * `webhook-id` is `alert_<id>`, the same on every retry). Failed deliveries are
  * retried with exponential backoff; every API process runs a dispatcher and the store's
  * leases keep two from sending the same delivery at once. Only to targets that
  * WebhookTargets admits, checked again at each attempt (DNS changes; a URL may predate a
@@ -84,6 +144,7 @@ export const backoffMs = (attempts: number) => Math.min(3600_000, 5000 * 2 ** at
 export class WebhookDispatcher {
   private busy = false;
   private readonly defaultTargets = new WebhookTargets();
+  private readonly secrets: WebhookSecrets;
 
   constructor(
     private readonly store: Store,
@@ -93,7 +154,9 @@ export class WebhookDispatcher {
       targets?: WebhookTargets;
       now?: () => number;
     } = {},
-  ) {}
+  ) {
+    this.secrets = new WebhookSecrets(signingKey);
+  }
 
   /** Sends what is due; returns how many were delivered. */
   async tick(): Promise<number> {
@@ -110,19 +173,23 @@ export class WebhookDispatcher {
   }
 
   /**
-   * POSTs a body, signed, to a URL that WebhookTargets admits, at the address checked;
-   * resolves with the status (a 3xx is a failure: redirects are not followed).
+   * POSTs a body, signed with the webhook's secret and the platform's key, to a URL that
+   * WebhookTargets admits, at the address checked; resolves with the status (a 3xx is a
+   * failure: redirects are not followed).
    */
-  private async deliver(url: string, body: string, idempotencyKey: string): Promise<number> {
+  private async deliver(
+    hook: { readonly memberId: string; readonly url: string; readonly secretNonce: string },
+    body: string,
+    id: string,
+  ): Promise<number> {
     const t = Math.floor((this.options.now?.() ?? Date.now()) / 1000);
-    const signature = signEd25519(this.signingKey, new TextEncoder().encode(`${t}.${body}`));
-    const target = await (this.options.targets ?? this.defaultTargets).pin(url);
+    const secret = this.secrets.of(hook.memberId, hook.secretNonce);
+    const target = await (this.options.targets ?? this.defaultTargets).pin(hook.url);
     const status = await post(
       target,
       {
         'content-type': 'application/json',
-        'idempotency-key': idempotencyKey,
-        [WEBHOOK_SIGNATURE_HEADER]: `t=${t},ed25519=${signature}`,
+        ...webhookHeaders(this.signingKey, secret, id, t, body),
       },
       body,
       this.options.timeoutMs ?? 5000,
@@ -135,7 +202,7 @@ export class WebhookDispatcher {
 
   private async send(d: WebhookDelivery): Promise<boolean> {
     try {
-      await this.deliver(d.url, JSON.stringify(alertJson(d.alert)), formatCursor(d.alert));
+      await this.deliver(d, JSON.stringify(alertJson(d.alert)), `alert_${d.alert.id}`);
       await this.store.deliveryDone(d.alert.id, this.options.now?.() ?? Date.now());
       return true;
     } catch (error) {
@@ -150,15 +217,18 @@ export class WebhookDispatcher {
 
   /**
    * A test delivery to a member's webhook, now, signed as alerts are: `{"test": true, …}`
-   * with an idempotency key of its own. Says what happened; stores and retries nothing.
+   * with an id of its own (`test_<ms>`). Says what happened; stores and retries nothing.
    */
-  async test(url: string): Promise<{ delivered: boolean; status?: number; error?: string }> {
-    const at = new Date(this.options.now?.() ?? Date.now()).toISOString();
+  async test(
+    memberId: string,
+    hook: { readonly url: string; readonly secretNonce: string },
+  ): Promise<{ delivered: boolean; status?: number; error?: string }> {
+    const now = this.options.now?.() ?? Date.now();
     try {
       const status = await this.deliver(
-        url,
-        JSON.stringify({ test: true, createdAt: at }),
-        `test-${at}`,
+        { memberId, ...hook },
+        JSON.stringify({ test: true, createdAt: new Date(now).toISOString() }),
+        `test_${now}`,
       );
       return { delivered: true, status };
     } catch (error) {

@@ -178,8 +178,9 @@ export interface WatchStore {
     limit: number,
   ): Promise<Alert[]>;
 
-  setWebhook(memberId: string, url: string, at: number): Promise<void>;
-  getWebhook(memberId: string): Promise<string | undefined>;
+  /** Registers (or moves) a member's webhook; a fresh nonce rotates its signing secret. */
+  setWebhook(memberId: string, url: string, secretNonce: string, at: number): Promise<void>;
+  getWebhook(memberId: string): Promise<{ url: string; secretNonce: string } | undefined>;
   deleteWebhook(memberId: string): Promise<boolean>;
   /** Claims up to limit deliveries that are due, leasing them so no other process takes them. */
   claimDeliveries(now: number, leaseMs: number, limit: number): Promise<WebhookDelivery[]>;

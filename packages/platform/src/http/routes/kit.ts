@@ -66,9 +66,14 @@ export interface PlatformDeps {
   readonly limiter?: RequestLimiter;
   /** Where webhooks may point (default: public HTTPS only). */
   readonly webhookTargets: WebhookTargets;
-  /** A test delivery to a webhook URL, now (WebhookDispatcher.test). */
+  /** The platform's Ed25519 public key as Standard Webhooks writes it (`whpk_…`). */
+  readonly webhookPublicKey: string;
+  /** The HMAC secret of a registration of a member's webhook (services/webhooks.ts). */
+  readonly webhookSecret: (memberId: string, nonce: string) => string;
+  /** A test delivery to a member's webhook, now (WebhookDispatcher.test). */
   readonly webhookTest?: (
-    url: string,
+    memberId: string,
+    hook: { readonly url: string; readonly secretNonce: string },
   ) => Promise<{ delivered: boolean; status?: number; error?: string }>;
   readonly logger?: FastifyServerOptions['logger'];
   /** Serve HTTPS with this certificate and key (default: plain HTTP, for a proxy in front). */

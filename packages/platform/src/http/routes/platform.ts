@@ -31,8 +31,9 @@ export function platformRoutes(deps: PlatformDeps): RoutePlugin {
         name: 'Credence',
         apiVersion: '1',
         webhookPublicKey: deps.platformPublicKey,
+        webhookVerificationKey: deps.webhookPublicKey,
         webhookSignature:
-          'Credence-Signature: t=<unix seconds>,ed25519=<base64url of Ed25519 over "<t>.<body>">',
+          'Standard Webhooks 1.0: webhook-id, webhook-timestamp and webhook-signature "v1,<base64 HMAC-SHA256 under your webhook\'s whsec_ secret> v1a,<base64 Ed25519 under webhookVerificationKey>", both over "<webhook-id>.<webhook-timestamp>.<body>"',
       }),
     );
 

@@ -1,6 +1,6 @@
 import { HttpProblem } from '@credence/server-kit/problem';
 import { formatCursor, parseCursor } from '../../services/alerts.js';
-import { alertJson } from '../../services/webhooks.js';
+import { alertJson, newWebhookNonce } from '../../services/webhooks.js';
 import * as S from '../schemas.js';
 import type { RouteApp, RoutePlugin } from '../type-provider.js';
 import {
@@ -159,8 +159,10 @@ function webhooks(app: RouteApp, deps: PlatformDeps): void {
         throw new HttpProblem('request.invalid', `the webhook URL ${refusal}`, {
           errors: [{ field: 'url', message: refusal }],
         });
-      await deps.store.setWebhook(me(request).id, url, Date.now());
-      return { url };
+      // A fresh nonce each time: registering (again) gives the webhook a new secret.
+      const nonce = newWebhookNonce();
+      await deps.store.setWebhook(me(request).id, url, nonce, Date.now());
+      return { url, secret: deps.webhookSecret(me(request).id, nonce) };
     },
   );
   app.get(
@@ -173,7 +175,12 @@ function webhooks(app: RouteApp, deps: PlatformDeps): void {
         response: { 200: S.webhookAnswer, ...problems },
       },
     },
-    async (request) => ({ url: (await deps.store.getWebhook(me(request).id)) ?? null }),
+    async (request) => {
+      const hook = await deps.store.getWebhook(me(request).id);
+      return hook === undefined
+        ? { url: null }
+        : { url: hook.url, secret: deps.webhookSecret(me(request).id, hook.secretNonce) };
+    },
   );
   app.post(
     '/v1/webhook/test',
@@ -199,12 +206,12 @@ function webhooks(app: RouteApp, deps: PlatformDeps): void {
       },
     },
     async (request) => {
-      const url = await deps.store.getWebhook(me(request).id);
-      if (url === undefined || url === null)
+      const hook = await deps.store.getWebhook(me(request).id);
+      if (hook === undefined)
         throw new HttpProblem('webhook.none', 'set one first: PUT /v1/webhook');
       if (deps.webhookTest === undefined)
-        return { url, delivered: false, error: 'this process does not deliver webhooks' };
-      return { url, ...(await deps.webhookTest(url)) };
+        return { url: hook.url, delivered: false, error: 'this process does not deliver webhooks' };
+      return { url: hook.url, ...(await deps.webhookTest(me(request).id, hook)) };
     },
   );
   app.delete(

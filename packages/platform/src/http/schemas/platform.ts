@@ -4,11 +4,23 @@ import { TOKEN } from './common.js';
 
 export const platformAnswer = {
   type: 'object',
-  required: ['name', 'apiVersion', 'webhookPublicKey', 'webhookSignature'],
+  required: [
+    'name',
+    'apiVersion',
+    'webhookPublicKey',
+    'webhookVerificationKey',
+    'webhookSignature',
+  ],
   properties: {
     name: { type: 'string' },
     apiVersion: { type: 'string' },
-    webhookPublicKey: TOKEN,
+    webhookPublicKey: { ...TOKEN, description: 'the Ed25519 public key, raw, base64url' },
+    webhookVerificationKey: {
+      type: 'string',
+      pattern: '^whpk_[A-Za-z0-9+/]{43}=$',
+      description:
+        'the same key as Standard Webhooks writes it: verifies the v1a signature of every delivery',
+    },
     webhookSignature: { type: 'string' },
   },
 } as const;

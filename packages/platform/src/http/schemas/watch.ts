@@ -70,5 +70,12 @@ export const watchlistPage = {
 export const webhookAnswer = {
   type: 'object',
   required: ['url'],
-  properties: { url: { type: ['string', 'null'] } },
+  properties: {
+    url: { type: ['string', 'null'] },
+    secret: {
+      type: 'string',
+      description:
+        "the webhook's Standard Webhooks signing secret (whsec_…): verify the v1 signature of each delivery with it, with any Standard Webhooks library. Registering again gives a new one.",
+    },
+  },
 } as const;

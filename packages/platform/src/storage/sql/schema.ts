@@ -272,6 +272,16 @@ const MIGRATIONS: readonly { readonly version: string; readonly sql: (t: Ddl) =>
       CREATE TABLE exposures (id ${t.big} PRIMARY KEY, member_id TEXT NOT NULL, list TEXT NOT NULL, part INTEGER NOT NULL, seized_at ${t.big} NOT NULL, tokens INTEGER NOT NULL, tokens_digest TEXT NOT NULL, tokens_salt TEXT NOT NULL, matched INTEGER NOT NULL, alerts TEXT NOT NULL, created_at ${t.big} NOT NULL, UNIQUE (member_id, list, part));
     `,
   },
+  {
+    // Standard Webhooks (issue 18, docs/platform.md): each registration of a webhook gets
+    // a random nonce, from which and the platform's key its HMAC secret is derived when a
+    // delivery is signed. The secret itself is kept nowhere; registering again rotates it.
+    // A webhook registered before has none, and its secret is derived from the member alone.
+    version: '2026-12-08-01-webhook-secrets',
+    sql: () => `
+      ALTER TABLE webhooks ADD COLUMN secret_nonce TEXT;
+    `,
+  },
 ];
 
 /** The migrations as the dialect runs them, in order. */

@@ -275,11 +275,11 @@ export abstract class SqlStore {
     return this.autocommit(watch.listAlerts(memberId, after, limit));
   }
 
-  setWebhook(memberId: string, url: string, at: number): Promise<void> {
-    return this.autocommit(watch.setWebhook(memberId, url, at));
+  setWebhook(memberId: string, url: string, secretNonce: string, at: number): Promise<void> {
+    return this.autocommit(watch.setWebhook(memberId, url, secretNonce, at));
   }
 
-  getWebhook(memberId: string): Promise<string | undefined> {
+  getWebhook(memberId: string): Promise<watch.WebhookRow | undefined> {
     return this.autocommit(watch.getWebhook(memberId));
   }
 

@@ -108,25 +108,41 @@ export function* listAlerts(
   return rows.map(alertOf);
 }
 
-export function* setWebhook(memberId: string, url: string, at: number): Step<void> {
+/** A member's webhook: where to POST, and the nonce its signing secret is derived from. */
+export interface WebhookRow {
+  readonly url: string;
+  readonly secretNonce: string;
+}
+
+export function* setWebhook(
+  memberId: string,
+  url: string,
+  secretNonce: string,
+  at: number,
+): Step<void> {
   yield* run(
-    'INSERT INTO webhooks (member_id, url, created_at) VALUES (?, ?, ?) ON CONFLICT (member_id) DO UPDATE SET url = excluded.url',
+    `INSERT INTO webhooks (member_id, url, secret_nonce, created_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (member_id) DO UPDATE SET url = excluded.url, secret_nonce = excluded.secret_nonce`,
     memberId,
     url,
+    secretNonce,
     at,
   );
 }
 
-export function* getWebhook(memberId: string): Step<string | undefined> {
-  return (yield* get<{ url: string }>('SELECT url FROM webhooks WHERE member_id = ?', memberId))
-    ?.url;
+export function* getWebhook(memberId: string): Step<WebhookRow | undefined> {
+  const row = yield* get<{ url: string; secret_nonce: string | null }>(
+    'SELECT url, secret_nonce FROM webhooks WHERE member_id = ?',
+    memberId,
+  );
+  return row === undefined ? undefined : { url: row.url, secretNonce: row.secret_nonce ?? '' };
 }
 
 export function* deleteWebhook(memberId: string): Step<boolean> {
   return (yield* run('DELETE FROM webhooks WHERE member_id = ?', memberId)) > 0;
 }
 
-type DeliveryRow = AlertRow & { attempts: number; url: string };
+type DeliveryRow = AlertRow & { attempts: number; url: string; secret_nonce: string | null };
 
 /**
  * Claims up to `limit` due deliveries, leasing them until `now + leaseMs`. On PostgreSQL
@@ -145,14 +161,14 @@ export function* claimDeliveries(
        ), leased AS (
          UPDATE webhook_deliveries d SET next_attempt_at = ? FROM due WHERE d.member_id = due.member_id AND d.alert_id = due.alert_id RETURNING d.member_id, d.alert_id, d.attempts
        )
-       SELECT a.*, leased.attempts, w.url FROM leased JOIN alerts a ON a.member_id = leased.member_id AND a.id = leased.alert_id JOIN webhooks w ON w.member_id = a.member_id`,
+       SELECT a.*, leased.attempts, w.url, w.secret_nonce FROM leased JOIN alerts a ON a.member_id = leased.member_id AND a.id = leased.alert_id JOIN webhooks w ON w.member_id = a.member_id`,
       now,
       limit,
       now + leaseMs,
     );
   else {
     rows = yield* all<DeliveryRow>(
-      `SELECT a.*, d.attempts, w.url FROM webhook_deliveries d JOIN alerts a ON a.id = d.alert_id JOIN webhooks w ON w.member_id = d.member_id
+      `SELECT a.*, d.attempts, w.url, w.secret_nonce FROM webhook_deliveries d JOIN alerts a ON a.id = d.alert_id JOIN webhooks w ON w.member_id = d.member_id
        WHERE d.delivered_at IS NULL AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at LIMIT ?`,
       now,
       limit,
@@ -168,6 +184,7 @@ export function* claimDeliveries(
     alert: alertOf(r),
     memberId: r.member_id,
     url: r.url,
+    secretNonce: r.secret_nonce ?? '',
     attempts: r.attempts,
   }));
 }
