@@ -5,6 +5,7 @@ import { appealsSuite } from './suites/appeals.js';
 import { campaignsSuite } from './suites/campaigns.js';
 import { casesSuite } from './suites/cases.js';
 import { dashboardSuite } from './suites/dashboard.js';
+import { filtersSuite } from './suites/filters.js';
 import { only, root } from './suites/kit.js';
 import { logSuite } from './suites/log.js';
 import { oprfSuite } from './suites/oprf.js';
@@ -32,6 +33,7 @@ const SUITES: readonly { name: string; run: () => string; onlyWhenAsked?: boolea
   { name: 'analytics', run: analyticsSuite },
   { name: 'startup', run: startupSuite },
   { name: 'dashboard', run: dashboardSuite },
+  { name: 'filters', run: filtersSuite },
   { name: 'quality', run: qualitySuite },
   // Also the last section of the quality suite: alone when asked for.
   { name: 'statistics', run: statisticsSuite, onlyWhenAsked: true },
