@@ -257,6 +257,8 @@ for (const [name, backend] of backends)
           id,
         };
       };
+      // bank-b has a webhook: its alert is queued for delivery too.
+      await H.platform.store.setWebhook('bank-b', 'https://bank-b.example/hook', 'n', 0);
       const watched = await seen('padded-a', 'c4');
       const unwatched = await seen('padded-b', 'nobody');
       expect(watched.view).toEqual(unwatched.view);
@@ -267,6 +269,10 @@ for (const [name, backend] of backends)
           .alerts.filter((a) => a.source === 'exposed')
           .map((a) => a.token),
       ).toEqual([tok('c4')]);
+      const queued = await H.platform.store.claimDeliveries(Date.now() + 86_400_000, 1000, 100);
+      expect(queued.map((d) => [d.memberId, d.alert.source, d.alert.token])).toEqual([
+        ['bank-b', 'exposed', tok('c4')],
+      ]);
 
       // Nor can the uploader recompute the entry's digest from the counts it would guess
       // ("nothing matched"): only the record's salt, which auditors alone read, stands

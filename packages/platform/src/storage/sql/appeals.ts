@@ -7,7 +7,7 @@ import { eventEntry } from '../log-append.js';
 import { logWrite } from './log.js';
 import { bumpSeq, currentSeq } from './sequence.js';
 import { all, dialect, get, run, type Step } from './steps.js';
-import { raiseAlert } from './watch.js';
+import { raiseAlerts } from './watch.js';
 
 /**
  * Appeals (issue 17, docs/appeals.md), written once for both stores: a person wrongly
@@ -210,12 +210,17 @@ function* tellOwnersAndWatchers(
     token,
     token,
   );
-  const alerts: AlertRecord[] = [];
-  for (const { member_id } of members)
-    alerts.push(
-      ...(yield* raiseAlert(seq, member_id, { token, kind, source: 'appeal', occurredAt: at }, at)),
-    );
-  return alerts;
+  return yield* raiseAlerts(
+    seq,
+    members.map(({ member_id }) => ({
+      memberId: member_id,
+      token,
+      kind,
+      source: 'appeal',
+      occurredAt: at,
+    })),
+    at,
+  );
 }
 
 /** Appeals in id order after `after`: those opened through one member, or every one. */

@@ -1,12 +1,11 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { AlertRecord } from '@credence/core/log/entries';
 import { EXPOSURE_MEMBER_TYPES, type ExposureJson } from '@credence/core/wire/exposures';
 import type { LogAppend, TokenRef } from '../../domain/types.js';
 import { eventEntry } from '../log-append.js';
 import { logCommittingWrite } from './log.js';
 import { bumpSeq } from './sequence.js';
 import { all, dialect, get, inList, run, type Step } from './steps.js';
-import { raiseAlert } from './watch.js';
+import { raiseAlerts } from './watch.js';
 
 /**
  * Exposure warnings (issue 17, docs/exposures.md), written once for both stores: a part of
@@ -147,16 +146,17 @@ export function* recordExposure(
   // the same either way, so that the uploader cannot tell from them whether one identifier
   // it padded a list around is somebody's customer (docs/exposures.md).
   const seq = yield* bumpSeq();
-  const alerts: AlertRecord[] = [];
-  for (const w of watched)
-    alerts.push(
-      ...(yield* raiseAlert(
-        seq,
-        w.member_id,
-        { token: w.token, kind: w.kind, source: 'exposed', occurredAt: part.seizedAt },
-        at,
-      )),
-    );
+  const alerts = yield* raiseAlerts(
+    seq,
+    watched.map((w) => ({
+      memberId: w.member_id,
+      token: w.token,
+      kind: w.kind,
+      source: 'exposed',
+      occurredAt: part.seizedAt,
+    })),
+    at,
+  );
   const log = yield* logCommittingWrite(
     alerts,
     (commitment) =>

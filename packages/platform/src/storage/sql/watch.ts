@@ -7,38 +7,82 @@ import { all, dialect, get, run, type Step } from './steps.js';
 
 /** Watchlists, alerts and webhook deliveries: written once for both stores. */
 
+/** An alert to raise: to whom, about which token, why and when it happened. */
+export interface AlertToRaise {
+  readonly memberId: string;
+  readonly token: string;
+  readonly kind: string;
+  readonly source: string;
+  readonly occurredAt: number;
+}
+
 /**
- * One alert to one member under sequence `seq`, with its webhook delivery queued where the
- * member has a webhook: the alert as its write's `alerts` entry commits to it.
+ * Alerts under sequence `seq`, in the order given, each with its webhook delivery queued
+ * where its member has a webhook: the alerts as their write's log entry commits to them.
+ * On PostgreSQL two statements whatever their number (an upload of a seized list may
+ * raise thousands); on SQLite, in process, a statement each.
  */
+export function* raiseAlerts(
+  seq: number,
+  alerts: readonly AlertToRaise[],
+  at: number,
+): Step<AlertRecord[]> {
+  if (alerts.length === 0) return [];
+  let rows: StoredAlertRow[];
+  if ((yield* dialect()) === 'postgres') {
+    rows = yield* all<StoredAlertRow>(
+      `INSERT INTO alerts (seq, member_id, token, kind, source, occurred_at, created_at)
+       SELECT ?, a.member_id, a.token, a.kind, a.source, a.occurred_at, ?
+       FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[]) WITH ORDINALITY AS a(member_id, token, kind, source, occurred_at, n)
+       ORDER BY a.n
+       RETURNING *`,
+      seq,
+      at,
+      alerts.map((a) => a.memberId),
+      alerts.map((a) => a.token),
+      alerts.map((a) => a.kind),
+      alerts.map((a) => a.source),
+      alerts.map((a) => a.occurredAt),
+    );
+    yield* run(
+      `INSERT INTO webhook_deliveries (alert_id, member_id, attempts, next_attempt_at)
+       SELECT a.id, a.member_id, 0, ? FROM unnest(?::bigint[]) AS r(id) JOIN alerts a ON a.id = r.id JOIN webhooks h ON h.member_id = a.member_id`,
+      at,
+      rows.map((r) => r.id),
+    );
+  } else {
+    rows = [];
+    for (const a of alerts) {
+      const [row] = yield* all<StoredAlertRow>(
+        'INSERT INTO alerts (seq, member_id, token, kind, source, occurred_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *',
+        seq,
+        a.memberId,
+        a.token,
+        a.kind,
+        a.source,
+        a.occurredAt,
+        at,
+      );
+      yield* run(
+        'INSERT INTO webhook_deliveries (alert_id, member_id, attempts, next_attempt_at) SELECT ?, member_id, 0, ? FROM webhooks WHERE member_id = ?',
+        row?.id,
+        at,
+        a.memberId,
+      );
+      if (row !== undefined) rows.push(row);
+    }
+  }
+  return rows.map(alertRecordOf);
+}
+
+/** One alert to one member under sequence `seq` (raiseAlerts with one). */
 export function* raiseAlert(
   seq: number,
   memberId: string,
-  alert: {
-    readonly token: string;
-    readonly kind: string;
-    readonly source: string;
-    readonly occurredAt: number;
-  },
+  alert: Omit<AlertToRaise, 'memberId'>,
   at: number,
 ): Step<AlertRecord[]> {
-  const rows = yield* all<StoredAlertRow>(
-    'INSERT INTO alerts (seq, member_id, token, kind, source, occurred_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *',
-    seq,
-    memberId,
-    alert.token,
-    alert.kind,
-    alert.source,
-    alert.occurredAt,
-    at,
-  );
-  yield* run(
-    'INSERT INTO webhook_deliveries (alert_id, member_id, attempts, next_attempt_at) SELECT ?, member_id, 0, ? FROM webhooks WHERE member_id = ?',
-    rows[0]?.id,
-    at,
-    memberId,
-  );
-  return rows.map(alertRecordOf);
+  return yield* raiseAlerts(seq, [{ memberId, ...alert }], at);
 }
 
 export function* addWatch(memberId: string, tokens: readonly TokenRef[], at: number): Step<number> {
