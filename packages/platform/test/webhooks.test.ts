@@ -242,6 +242,44 @@ describe('delivering a webhook', () => {
     expect(hook.received).toHaveLength(2);
     expect(target.received).toHaveLength(0);
   });
+
+  it('removes a webhook whose receiver answers 410 Gone, and keeps its alerts to pull', async () => {
+    const gone = await receiver(410);
+    const { clock, now } = later();
+    h = await harness({ clock: now, config: { webhookAllow: ['127.0.0.1/32'] } });
+    await alertTo(h, `http://127.0.0.1:${gone.port}/alerts`);
+    expect(await h.platform.webhooks.tick()).toBe(0);
+    expect(gone.received).toHaveLength(1);
+    expect(json(await h.request(h.actors.bankB, 'GET', '/v1/webhook'))).toEqual({ url: null });
+    clock.now += 3_600_000;
+    expect(await h.platform.webhooks.tick()).toBe(0);
+    expect(gone.received).toHaveLength(1);
+    expect(
+      json<{ alerts: unknown[] }>(await h.request(h.actors.bankB, 'GET', '/v1/alerts')).alerts,
+    ).toHaveLength(1);
+    // Set again, the alert waiting is delivered.
+    const back = await receiver();
+    await h.request(h.actors.bankB, 'PUT', '/v1/webhook', {
+      url: `http://127.0.0.1:${back.port}/alerts`,
+    });
+    clock.now += 3_600_000;
+    expect(await h.platform.webhooks.tick()).toBe(1);
+    expect(JSON.parse(back.received[0]?.body ?? '{}')).toMatchObject({ token: tok(1) });
+  });
+
+  it('keeps a webhook moved elsewhere while a delivery to its old address answered 410', async () => {
+    const gone = await receiver(410);
+    const { now } = later();
+    h = await harness({ clock: now, config: { webhookAllow: ['127.0.0.1/32'] } });
+    await alertTo(h, `http://127.0.0.1:${gone.port}/alerts`);
+    const [due] = await h.platform.store.claimDeliveries(now() + 1, 60_000, 10);
+    const moved = `http://127.0.0.1:${gone.port}/elsewhere`;
+    await h.request(h.actors.bankB, 'PUT', '/v1/webhook', { url: moved });
+    expect(await h.platform.store.deleteWebhook('bank-b', due?.url)).toBe(false);
+    expect(json(await h.request(h.actors.bankB, 'GET', '/v1/webhook'))).toMatchObject({
+      url: moved,
+    });
+  });
 });
 
 describe('a test delivery (POST /v1/webhook/test)', () => {

@@ -130,6 +130,13 @@ function post(
   });
 }
 
+/** A receiver answered 410 Gone. */
+class GoneError extends Error {
+  constructor() {
+    super('HTTP 410: the receiver is gone; the webhook was removed');
+  }
+}
+
 /** Backoff after a failed attempt: 5 s, 10 s, 20 s, … at most an hour. */
 export const backoffMs = (attempts: number) => Math.min(3600_000, 5000 * 2 ** attempts);
 
@@ -196,6 +203,7 @@ export class WebhookDispatcher {
     );
     if (status >= 300 && status < 400)
       throw new Error(`HTTP ${status}: redirects are not followed`);
+    if (status === 410) throw new GoneError();
     if (status < 200 || status >= 300) throw new Error(`HTTP ${status}`);
     return status;
   }
@@ -206,6 +214,10 @@ export class WebhookDispatcher {
       await this.store.deliveryDone(d.alert.id, this.options.now?.() ?? Date.now());
       return true;
     } catch (error) {
+      // 410 Gone: the receiver wants no more (Standard Webhooks: the sender disables the
+      // endpoint). The webhook is removed, unless its member has pointed it elsewhere
+      // meanwhile; its alerts stay to be pulled, and delivered if a webhook is set again.
+      if (error instanceof GoneError) await this.store.deleteWebhook(d.memberId, d.url);
       await this.store.deliveryFailed(
         d.alert.id,
         (this.options.now?.() ?? Date.now()) + backoffMs(d.attempts),

@@ -181,7 +181,8 @@ export interface WatchStore {
   /** Registers (or moves) a member's webhook; a fresh nonce rotates its signing secret. */
   setWebhook(memberId: string, url: string, secretNonce: string, at: number): Promise<void>;
   getWebhook(memberId: string): Promise<{ url: string; secretNonce: string } | undefined>;
-  deleteWebhook(memberId: string): Promise<boolean>;
+  /** Removes a member's webhook; with `url`, only while it still points there. */
+  deleteWebhook(memberId: string, url?: string): Promise<boolean>;
   /** Claims up to limit deliveries that are due, leasing them so no other process takes them. */
   claimDeliveries(now: number, leaseMs: number, limit: number): Promise<WebhookDelivery[]>;
   deliveryDone(alertId: number, at: number): Promise<void>;

@@ -283,8 +283,8 @@ export abstract class SqlStore {
     return this.autocommit(watch.getWebhook(memberId));
   }
 
-  deleteWebhook(memberId: string): Promise<boolean> {
-    return this.autocommit(watch.deleteWebhook(memberId));
+  deleteWebhook(memberId: string, url?: string): Promise<boolean> {
+    return this.autocommit(watch.deleteWebhook(memberId, url));
   }
 
   claimDeliveries(now: number, leaseMs: number, limit: number): Promise<WebhookDelivery[]> {

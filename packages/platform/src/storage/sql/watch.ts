@@ -182,7 +182,10 @@ export function* getWebhook(memberId: string): Step<WebhookRow | undefined> {
   return row === undefined ? undefined : { url: row.url, secretNonce: row.secret_nonce ?? '' };
 }
 
-export function* deleteWebhook(memberId: string): Step<boolean> {
+/** Removes a member's webhook; with `url`, only while it still points there. */
+export function* deleteWebhook(memberId: string, url?: string): Step<boolean> {
+  if (url !== undefined)
+    return (yield* run('DELETE FROM webhooks WHERE member_id = ? AND url = ?', memberId, url)) > 0;
   return (yield* run('DELETE FROM webhooks WHERE member_id = ?', memberId)) > 0;
 }
 
