@@ -4,7 +4,7 @@ import { median } from './machine.js';
 /**
  * Compact filters of flagged tokens (issue 18: ≥ 20 million lookups/s on one core from a
  * warm filter of 10 million tokens; building 10 million ≤ 5 s): `node filters.js N`
- * builds binary fuse filters of N random keys (a token's key is its first 8 bytes, and
+ * builds binary fuse filters of N random keys (a token's key is its bytes folded to 8, and
  * tokens are uniformly random), 8- and 16-bit, three builds each; times lookups of random
  * keys (nearly all outside the set, as most numbers a telecom sees are) over five rounds;
  * counts the false positives among 10 million probes against 2^-8 and 2^-16. The

@@ -12,6 +12,7 @@ import {
 } from './platform-scenario.js';
 import { describeAudit } from './platform-suite-audit.js';
 import { describeCases } from './platform-suite-cases.js';
+import { describeFilters } from './platform-suite-filters.js';
 import { describeImpersonation } from './platform-suite-impersonation.js';
 import { describeDisabledMembers, describeEnrolment } from './platform-suite-members.js';
 import { describeNewMember } from './platform-suite-new-member.js';
@@ -73,6 +74,7 @@ export function describePlatformCli(name: string, database: () => Promise<TestDa
     describeCases(scenario);
     describeOutcomes(scenario);
     describeAppealsAndStatistics(scenario);
+    describeFilters(scenario);
     describeStoreEdits(scenario);
     describeImpersonation(scenario);
     describeTampering(scenario);

@@ -439,6 +439,7 @@ async function compareStore(
   unlogged('rulings on appeals', counts.appealRulings, logged('appeal_ruling'));
   unlogged('releases of public statistics', counts.statsReleases, logged('stats_release'));
   unlogged('uploads of seized lists', counts.exposures, logged('exposure'));
+  unlogged('published filters', counts.filters, logged('filter'));
   await state.compare(platform, find);
 }
 

@@ -22,6 +22,8 @@ export const MEMBER_ERRORS = {
   'member.log_checkpoint': "the log's checkpoint does not verify with the trusted keys",
   'member.log_fork':
     'the log showed a checkpoint inconsistent with one seen before: two histories under one key',
+  'member.filter_refused':
+    'a compact filter does not verify against the log (its bytes, its release or its inclusion)',
 } as const satisfies Record<string, string>;
 
 export type MemberErrorCode = keyof typeof MEMBER_ERRORS;

@@ -153,6 +153,11 @@ export class MemberSession {
   }
 
   /** Tokens of normalized identifiers, in order. */
+  /** The OPRF key id the member tokenizes under. */
+  get keyId(): string {
+    return this.tokenizer.keyId;
+  }
+
   tokenize(identifiers: readonly Identifier[]): Promise<string[]> {
     return this.tokenizer.tokenize(identifiers);
   }

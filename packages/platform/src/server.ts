@@ -25,6 +25,7 @@ import { CheckView } from './services/check-view.js';
 import { CredentialCache } from './services/credentials.js';
 import { EvidenceFiles } from './services/evidence-files.js';
 import { ExposureService } from './services/exposures.js';
+import { FilterService } from './services/filters.js';
 import { IngestionService } from './services/ingestion.js';
 import { LogService, type LogSigner, verifierKeyOf } from './services/log-service.js';
 import { MemberService } from './services/members.js';
@@ -81,6 +82,11 @@ export interface PlatformConfig {
    * default: only on POST /v1/analysis or `credence analyze`).
    */
   readonly analysisIntervalMs?: number;
+  /**
+   * How often the compact filters of flagged tokens are rebuilt and published when their
+   * tokens moved (default 15 minutes; 0: only on POST /v1/filters/publish).
+   */
+  readonly filterIntervalMs?: number;
   /**
    * How long a signing key the operator announces for a member waits before it starts
    * (default 72 hours): the member is alerted and may object meanwhile.
@@ -154,6 +160,8 @@ export interface Platform {
   readonly checkLedger: CheckLedger;
   readonly webhooks: WebhookDispatcher;
   readonly analysis: AnalysisService;
+  /** The compact filters of flagged tokens (published at an interval once started). */
+  readonly filters: FilterService;
   /** Starts following other processes' writes and delivering webhooks. */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -214,6 +222,7 @@ export async function createPlatform(
   const outcomes = new OutcomeService(store, checks, checkIds, policies, quality);
   const appeals = new AppealService(store, view);
   const exposures = new ExposureService(store, view);
+  const filters = new FilterService(store);
   // Members disabled or rotated elsewhere: drop the credentials and keys cached here.
   const followMembers = async () => {
     if (await credentials.follow()) ingestion.invalidateKeys();
@@ -246,6 +255,7 @@ export async function createPlatform(
     outcomes,
     appeals,
     exposures,
+    filters,
     checkIds,
     evidence: new CaseEvidence(store, log, cases, config.caseClock),
     files: new EvidenceFiles(store, cases, config.caseClock),
@@ -280,12 +290,14 @@ export async function createPlatform(
     checkLedger,
     webhooks: dispatcher,
     analysis,
+    filters,
     start: async () => {
       watch = await startBackground({
         config,
         store,
         background,
         analysis,
+        filters,
         alerts,
         log,
         checkLedger,
@@ -311,6 +323,7 @@ interface BackgroundParts {
   readonly store: Store;
   readonly background: Background;
   readonly analysis: AnalysisService;
+  readonly filters: FilterService;
   readonly alerts: AlertHub;
   readonly log: LogService;
   readonly checkLedger: CheckLedger;
@@ -330,6 +343,8 @@ async function startBackground(
   parts: BackgroundParts,
 ): Promise<{ close(): Promise<void> } | undefined> {
   const { config, store, background, analysis, alerts, log, checkLedger, dispatcher } = parts;
+  const filterEvery = config.filterIntervalMs ?? 15 * 60_000;
+  if (filterEvery > 0) background.every('filters', filterEvery, () => parts.filters.publish());
   const { follow, followMembers } = parts;
   // Other API processes' writes, as they commit (PostgreSQL), with a poll as a safety
   // net for a missed notification. SQLite has one API process, whose view takes in each

@@ -84,6 +84,8 @@ const endpoints: [string, string, () => unknown, Who[]][] = [
     }),
     ['police'],
   ],
+  ['GET', '/v1/filters', () => undefined, ['bankA', 'telecom', 'police']],
+  ['POST', '/v1/filters/publish', () => undefined, ['operator']],
   ['GET', '/v1/audit/state/token-stats?limit=10', () => undefined, ['operator', 'auditor']],
   ['GET', '/v1/me/keys', () => undefined, ['bankA', 'telecom', 'police']],
   [

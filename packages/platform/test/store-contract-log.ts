@@ -101,6 +101,7 @@ export function describeLogWrites(subject: StoreUnderTest) {
       appealRulings: 0,
       statsReleases: 0,
       exposures: 0,
+      filters: 0,
     });
   });
 

@@ -118,6 +118,7 @@ export const PROBLEMS = {
     status: 409,
     title: 'Another upload holds this part of the list, with other tokens',
   },
+  'filter.not_found': { status: 404, title: 'No such filter version' },
   'session.missing': { status: 401, title: 'Sign in first' },
   'session.link_invalid': { status: 401, title: 'The sign-in link is unknown, used or expired' },
   'session.forbidden': {

@@ -12,6 +12,7 @@ import {
   registerTokenize,
   registerValidate,
 } from './member-files.js';
+import { registerFilter } from './member-filters.js';
 import { registerOutcome } from './member-outcomes.js';
 import {
   registerCredential,
@@ -66,6 +67,7 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
   registerRetract(member);
   registerDetails(member);
   registerWebhook(member);
+  registerFilter(member);
   registerRank(member);
   registerWatch(member);
   registerAlerts(member);

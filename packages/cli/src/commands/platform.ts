@@ -140,6 +140,7 @@ interface ServeFlags {
   readonly witness?: string[];
   readonly checkpointInterval: number;
   readonly analysisInterval: number;
+  readonly filterInterval: number;
   readonly webhookAllow?: string[];
   readonly checkRate: number;
   readonly readRate: number;
@@ -170,6 +171,7 @@ async function runPlatform(flags: ServeFlags): Promise<void> {
     witnesses: flags.witness ?? [],
     checkpointIntervalMs: flags.checkpointInterval * 1000,
     analysisIntervalMs: flags.analysisInterval * 1000,
+    filterIntervalMs: flags.filterInterval * 1000,
     keyWaitingMs: flags.keyWaitingPeriod * 3_600_000,
     webhookAllow: flags.webhookAllow ?? [],
     requestRates: { check: flags.checkRate, read: flags.readRate, write: flags.writeRate },
@@ -267,6 +269,12 @@ function registerServe(program: Command): void {
       'run joint analysis this often when anything changed (0: only on request)',
       integer,
       300,
+    )
+    .option(
+      '--filter-interval <seconds>',
+      'rebuild and publish the compact filters of flagged tokens this often when they changed (0: only on request)',
+      integer,
+      900,
     )
     .option(
       '--key-waiting-period <hours>',

@@ -1,4 +1,3 @@
-import { decodeBase64url } from '../encoding/base64url.js';
 import { mix32 } from '../hashing/mix32.js';
 
 /**
@@ -12,20 +11,52 @@ import { mix32 } from '../hashing/mix32.js';
  * the JavaScript ones on npm work on BigInt (tens of times slower than the line rate a
  * telecom needs) or on other filters, and the byte format is ours to sign and publish.
  *
- * A token is keyed by its first 8 bytes (it is an OPRF output, uniformly random), as two
- * 32-bit words; each filter mixes them with a random seed of its own, drawn again when a
+ * A token is keyed by its bytes folded to 8 (it is an OPRF output, uniformly random), as
+ * two 32-bit words; each filter mixes them with a random seed of its own, drawn again when a
  * construction fails, so that every position and fingerprint is a fresh function of the
  * token. 64 bits make two tokens of ten million share a key with a chance of about 3e-6.
  */
 
 export type FingerprintBits = 8 | 16;
 
-/** The key of a token: its first 8 bytes, as two little-endian 32-bit words. */
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const SEXTET = new Int8Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) SEXTET[ALPHABET.charCodeAt(i)] = i;
+
+/** Byte `at` of a token into byte (at % 8) of its folded key, little-endian. */
+function fold(words: Uint32Array, at: number, b: number): void {
+  const w = (at >>> 2) & 1;
+  words[w] = ((words[w] as number) ^ (b << (8 * (at & 3)))) >>> 0;
+}
+
+/**
+ * The key of a token (43 base64url characters, 32 bytes): its bytes folded to 8 by xor
+ * (words 0, 2, 4, 6 and 1, 3, 5, 7), two 32-bit words. A token is an OPRF output,
+ * uniformly random, so any 8 of its bytes would do; folding all of them keeps a
+ * difference anywhere in a token a difference in its key. Read leniently: the last
+ * character's two spare bits (zero in a canonical token) count as a 33rd byte, so that
+ * no token the platform holds is refused here, nor two told apart by them alone merged.
+ */
 export function tokenKey(token: string): [number, number] {
-  const bytes = decodeBase64url(token);
-  if (bytes === undefined || bytes.length < 8) throw new TypeError('not a token');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, 8);
-  return [view.getUint32(0, true), view.getUint32(4, true)];
+  if (token.length !== 43) throw new TypeError('not a token');
+  const words = new Uint32Array(2);
+  let acc = 0;
+  let held = 0;
+  let byte = 0;
+  for (let i = 0; i < 43; i++) {
+    const code = token.charCodeAt(i);
+    const v = code < 128 ? (SEXTET[code] as number) : -1;
+    if (v < 0) throw new TypeError('not a token');
+    acc = ((acc << 6) | v) & 0xffff;
+    held += 6;
+    if (held >= 8) {
+      held -= 8;
+      fold(words, byte++, (acc >>> held) & 0xff);
+    }
+  }
+  // The last character's two spare bits, zero in a canonical token, as a 33rd byte.
+  fold(words, byte, (acc << (8 - held)) & 0xff);
+  return [words[0] as number, words[1] as number];
 }
 
 /** The keys of tokens, two words each, in one array (what a filter is built from). */

@@ -197,6 +197,14 @@ export const ENTRY_KINDS = {
     commitsAlerts: true,
     describe: (e) => `the part of a seized list ${e.subject} a police member uploaded`,
   },
+  filter: {
+    role: 'event',
+    writers: ['platform'],
+    subject: 'filter/<key id>/<bits>/<version>',
+    record: 'event',
+    unique: true,
+    describe: (e) => `the compact filter ${e.subject} the platform published`,
+  },
 } as const satisfies Readonly<Record<string, EntryKindDeclaration>>;
 
 export type LogEntryKind = keyof typeof ENTRY_KINDS;

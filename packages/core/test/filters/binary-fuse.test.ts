@@ -120,10 +120,19 @@ describe('binary fuse filters', () => {
     });
   });
 
-  it('keys a token by its first 8 bytes, and refuses what is not a token', () => {
-    const t = Buffer.from([1, 0, 0, 0, 2, 0, 0, 0, ...new Array(24).fill(9)]).toString('base64url');
-    expect(tokenKey(t)).toEqual([1, 2]);
+  it('keys a token by its bytes folded to 8, and refuses what is not a token', () => {
+    const bytes = new Uint8Array(32);
+    bytes[0] = 1;
+    bytes[4] = 2;
+    expect(tokenKey(Buffer.from(bytes).toString('base64url'))).toEqual([1, 2]);
+    // A difference in the last bytes is a difference in the key.
+    bytes[31] = 0x80;
+    expect(tokenKey(Buffer.from(bytes).toString('base64url'))).toEqual([1, (2 ^ 0x80000000) >>> 0]);
+    // Tokens that differ only in the last character's spare bits stay apart.
+    const spare = (c: string) => tokenKey(`${'A'.repeat(42)}${c}`);
+    expect(spare('B')).not.toEqual(spare('A'));
     expect(() => tokenKey('+8613800138000')).toThrow(/not a token/);
+    expect(() => tokenKey(`${'A'.repeat(42)}+`)).toThrow(/not a token/);
     expect(() => tokenKey('AAAA')).toThrow(/not a token/);
   });
 });

@@ -51,6 +51,7 @@ export const PLATFORM_ERROR_CODES = [
   'stats.released',
   'stats.budget_exhausted',
   'exposure.conflict',
+  'filter.not_found',
 ] as const;
 export type PlatformErrorCode = (typeof PLATFORM_ERROR_CODES)[number];
 

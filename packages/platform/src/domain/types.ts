@@ -218,6 +218,8 @@ export interface AuditCounts {
   readonly statsReleases: number;
   /** Parts of seized lists uploaded (exposure warnings). */
   readonly exposures: number;
+  /** Compact filters published. */
+  readonly filters: number;
 }
 
 /** A tree head of the log: its size and RFC 9162 root. */

@@ -12,6 +12,7 @@ import { checkRoutes } from './routes/checks.js';
 import { contributionRoutes } from './routes/contributions.js';
 import { evidenceFileRoutes } from './routes/evidence-files.js';
 import { exposureRoutes } from './routes/exposures.js';
+import { filterRoutes } from './routes/filters.js';
 import type { PlatformDeps } from './routes/kit.js';
 import { logRoutes } from './routes/log.js';
 import { memberRoutes } from './routes/members.js';
@@ -101,6 +102,7 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
   await app.register(outcomeRoutes(deps));
   await app.register(appealRoutes(deps));
   await app.register(exposureRoutes(deps));
+  await app.register(filterRoutes(deps));
   await app.register(statisticsRoutes(deps));
   await app.register(evidenceFileRoutes(deps));
   if (deps.ui !== undefined) {

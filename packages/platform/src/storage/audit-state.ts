@@ -25,7 +25,8 @@ export const AUDIT_COUNTS = `(SELECT count(*) FROM reports) AS reports,
                 (SELECT count(*) FROM appeals) AS appeals,
                 (SELECT count(*) FROM appeals WHERE status <> 'open') AS "appealRulings",
                 (SELECT count(*) FROM stats_releases) AS "statsReleases",
-                (SELECT count(*) FROM exposures) AS exposures`;
+                (SELECT count(*) FROM exposures) AS exposures,
+                (SELECT count(*) FROM filters) AS filters`;
 
 export const AUDIT_TABLES = [
   'token-stats',

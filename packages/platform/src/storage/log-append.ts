@@ -195,7 +195,8 @@ export function eventEntry(
     | 'appeal'
     | 'appeal_ruling'
     | 'stats_release'
-    | 'exposure',
+    | 'exposure'
+    | 'filter',
   memberId: string,
   subject: string,
   at: number,

@@ -1,3 +1,4 @@
+import type { FilterRelease } from '@credence/core/filters/filter-release';
 import type { AuditRecord } from '@credence/core/log/audit-records';
 import type { LogEntry } from '@credence/core/log/entries';
 import type { NodeId } from '@credence/core/merkle/tree-builder';
@@ -52,6 +53,7 @@ import type {
   ReportKey,
 } from './sql/cases.js';
 import type { RecordedExposure } from './sql/exposures.js';
+import type { FilterToRecord, PublishedFilter } from './sql/filters.js';
 import type { NewOutcome, OutcomeRows, OutcomeStatus } from './sql/outcomes.js';
 import type { Released } from './sql/statistics.js';
 
@@ -406,6 +408,19 @@ export interface StatsStore {
 /** Exposure warnings (docs/exposures.md): seized lists matched against the watchlists. */
 export interface ExposureStore {
   /** Matches a part of a seized list (distinct tokens) and alerts each watcher; logged with counts. */
+  /** The flagged tokens under each key id, in token order (what filters are built from). */
+  flaggedTokensByKey(): Promise<Map<string, string[]>>;
+  /** The newest published filter of each key id and width. */
+  latestFilters(): Promise<PublishedFilter[]>;
+  filterBytes(keyId: string, bits: number, version: number): Promise<Uint8Array | undefined>;
+  /**
+   * Logs and keeps a filter as the next version of its key id and width, unless the
+   * newest was built from the same tokens (then undefined).
+   */
+  recordFilter(
+    filter: FilterToRecord,
+    at: number,
+  ): Promise<{ release: FilterRelease; log: LogAppend } | undefined>;
   recordExposure(
     memberId: string,
     part: { readonly list: string; readonly part: number; readonly seizedAt: number },

@@ -13,6 +13,7 @@ import type { CheckView } from '../../services/check-view.js';
 import type { CredentialCache } from '../../services/credentials.js';
 import type { EvidenceFiles } from '../../services/evidence-files.js';
 import type { ExposureService } from '../../services/exposures.js';
+import type { FilterService } from '../../services/filters.js';
 import type { BatchResult, IngestionService } from '../../services/ingestion.js';
 import type { LogService, Receipt } from '../../services/log-service.js';
 import type { MemberService } from '../../services/members.js';
@@ -49,6 +50,8 @@ export interface PlatformDeps {
   readonly outcomes: OutcomeService;
   readonly appeals: AppealService;
   readonly exposures: ExposureService;
+  /** Compact filters of flagged tokens (docs/filters.md). */
+  readonly filters: FilterService;
   /** The ids answers carry, for outcomes to name the check they followed. */
   readonly checkIds: CheckIds;
   readonly evidence: CaseEvidence;

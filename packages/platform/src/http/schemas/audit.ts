@@ -37,6 +37,7 @@ export const auditCountsAnswer = {
     'appealRulings',
     'statsReleases',
     'exposures',
+    'filters',
   ],
   properties: {
     reports: { type: 'integer' },
@@ -52,6 +53,7 @@ export const auditCountsAnswer = {
     appealRulings: { type: 'integer' },
     statsReleases: { type: 'integer' },
     exposures: { type: 'integer' },
+    filters: { type: 'integer' },
   },
 } as const;
 

@@ -282,6 +282,16 @@ const MIGRATIONS: readonly { readonly version: string; readonly sql: (t: Ddl) =>
       ALTER TABLE webhooks ADD COLUMN secret_nonce TEXT;
     `,
   },
+  {
+    // Compact filters of flagged tokens (issue 18, docs/filters.md): each published
+    // version per key id and width, its bytes, the release its `filter` log entry records
+    // and that entry's index (a member pulling it verifies its inclusion), and the SHA-256
+    // of the sorted tokens it was built from (the next build publishes only if it moved).
+    version: '2026-12-08-02-filters',
+    sql: (t) => `
+      CREATE TABLE filters (key_id TEXT NOT NULL, bits INTEGER NOT NULL, version INTEGER NOT NULL, tokens INTEGER NOT NULL, sha256 TEXT NOT NULL, tokens_digest TEXT NOT NULL, bytes ${t.bytes} NOT NULL, release TEXT NOT NULL, log_index ${t.big} NOT NULL, created_at ${t.big} NOT NULL, PRIMARY KEY (key_id, bits, version));
+    `,
+  },
 ];
 
 /** The migrations as the dialect runs them, in order. */

@@ -1,3 +1,4 @@
+import type { FilterRelease } from '@credence/core/filters/filter-release';
 import type { AuditRecord } from '@credence/core/log/audit-records';
 import type { LogEntry } from '@credence/core/log/entries';
 import type { StatisticsRule } from '@credence/core/risk/policy';
@@ -40,6 +41,7 @@ import * as audit from './audit.js';
 import * as cases from './cases.js';
 import * as evidenceFiles from './evidence-files.js';
 import * as exposures from './exposures.js';
+import * as filters from './filters.js';
 import * as log from './log.js';
 import * as members from './members.js';
 import * as outcomes from './outcomes.js';
@@ -466,6 +468,25 @@ export abstract class SqlStore {
 
   statsSpent(): Promise<number> {
     return this.autocommit(statistics.statsSpent());
+  }
+
+  flaggedTokensByKey(): Promise<Map<string, string[]>> {
+    return this.autocommit(filters.flaggedTokensByKey());
+  }
+
+  latestFilters(): Promise<filters.PublishedFilter[]> {
+    return this.autocommit(filters.latestFilters());
+  }
+
+  filterBytes(keyId: string, bits: number, version: number): Promise<Uint8Array | undefined> {
+    return this.autocommit(filters.filterBytes(keyId, bits, version));
+  }
+
+  recordFilter(
+    filter: filters.FilterToRecord,
+    at: number,
+  ): Promise<{ release: FilterRelease; log: LogAppend } | undefined> {
+    return this.transaction(filters.recordFilter(filter, at));
   }
 
   recordExposure(
