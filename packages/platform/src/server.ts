@@ -33,7 +33,7 @@ import { CheckIds, OutcomeService } from './services/outcomes.js';
 import { PolicyService } from './services/policy-service.js';
 import { QualityService } from './services/quality.js';
 import { type Resolve, WebhookTargets } from './services/webhook-targets.js';
-import { WebhookDispatcher, WebhookSecrets, webhookPublicKey } from './services/webhooks.js';
+import { WebhookDispatcher, webhookPublicKey } from './services/webhooks.js';
 import { PostgresStore } from './storage/postgres/postgres-store.js';
 import { ThreadedSqliteStore } from './storage/sqlite/threaded-sqlite-store.js';
 import type { Store } from './storage/store.js';
@@ -236,7 +236,6 @@ export async function createPlatform(
     await disclosureFeed.poke();
   };
   const signingKey = privateKeyFromJwk(key.privateJwk);
-  const webhookSecrets = new WebhookSecrets(signingKey);
   const dispatcher = new WebhookDispatcher(store, signingKey, {
     targets,
     ...(config.webhookClock === undefined ? {} : { now: config.webhookClock }),
@@ -268,7 +267,7 @@ export async function createPlatform(
     limiter: new RequestLimiter({ ...DEFAULT_REQUEST_RATES, ...config.requestRates }),
     webhookTargets: targets,
     webhookPublicKey: webhookPublicKey(signingKey),
-    webhookSecret: (memberId, nonce) => webhookSecrets.of(memberId, nonce),
+    webhookSecret: (memberId, nonce) => dispatcher.secrets.of(memberId, nonce),
     webhookTest: (memberId, hook) => dispatcher.test(memberId, hook),
     logger: config.logger ?? false,
     ...(tls === undefined ? {} : { tls }),

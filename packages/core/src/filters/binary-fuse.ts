@@ -107,8 +107,6 @@ export class BinaryFuseFilter {
   private readonly fingerprintMask: number;
   /** The fingerprints: Uint8Array or Uint16Array of (segmentCount + 2) × segmentLength. */
   private readonly table: Uint8Array | Uint16Array;
-  private readonly table8: Uint8Array | undefined;
-  private readonly table16: Uint16Array | undefined;
 
   private constructor(
     bits: FingerprintBits,
@@ -128,8 +126,6 @@ export class BinaryFuseFilter {
     this.segmentCountLength = segmentCount * segmentLength;
     this.fingerprintMask = bits === 8 ? 0xff : 0xffff;
     this.table = table;
-    this.table8 = table instanceof Uint8Array ? table : undefined;
-    this.table16 = table instanceof Uint16Array ? table : undefined;
   }
 
   /**
@@ -168,19 +164,14 @@ export class BinaryFuseFilter {
   /** Whether the key (tokenKey's two words) may be in the set: the line-rate call. */
   hasKey(lo: number, hi: number): boolean {
     if (this.size === 0) return false;
+    // placesOf's derivation, written out: this is the line-rate call.
     const x0 = mix32((lo ^ this.seed0) >>> 0);
     const x1 = mix32((hi ^ this.seed1) >>> 0);
     const h0 = Math.floor((x0 * this.segmentCountLength) / 4294967296);
     const h1 = (h0 + this.segmentLength) ^ (x1 & this.segmentMask);
     const h2 = (h0 + 2 * this.segmentLength) ^ (x1 >>> (32 - this.segmentBits));
     const f = mix32((x0 ^ x1 ^ this.seed2) >>> 0) & this.fingerprintMask;
-    // One access site per array type, so that each stays monomorphic when a process
-    // holds filters of both widths.
-    if (this.table8 !== undefined) {
-      const t = this.table8;
-      return (f ^ (t[h0] as number) ^ (t[h1] as number) ^ (t[h2] as number)) === 0;
-    }
-    const t = this.table16 as Uint16Array;
+    const t = this.table;
     return (f ^ (t[h0] as number) ^ (t[h1] as number) ^ (t[h2] as number)) === 0;
   }
 
@@ -203,7 +194,7 @@ export class BinaryFuseFilter {
     const count = new Uint8Array(length);
     const xorLo = new Uint32Array(length);
     const xorHi = new Uint32Array(length);
-    const h = new Uint32Array(3);
+    const h = new Uint32Array(4);
     // The keys by their first place's segment (a counting sort).
     const segments = this.segmentCount + 2;
     const start = new Uint32Array(segments + 1);
@@ -272,7 +263,7 @@ export class BinaryFuseFilter {
       const p = stackPlace[k] as number;
       this.placesOf(lo, hi, h);
       t[p] =
-        this.fingerprintOf(lo, hi) ^
+        (h[3] as number) ^
         (t[h[0] as number] as number) ^
         (t[h[1] as number] as number) ^
         (t[h[2] as number] as number) ^
@@ -281,7 +272,7 @@ export class BinaryFuseFilter {
     return true;
   }
 
-  /** A key's three places, into `h`. */
+  /** A key's three places, into `h`, and its fingerprint after them. */
   private placesOf(lo: number, hi: number, h: Uint32Array): void {
     const x0 = mix32((lo ^ this.seed0) >>> 0);
     const x1 = mix32((hi ^ this.seed1) >>> 0);
@@ -289,12 +280,7 @@ export class BinaryFuseFilter {
     h[0] = h0;
     h[1] = (h0 + this.segmentLength) ^ (x1 & this.segmentMask);
     h[2] = (h0 + 2 * this.segmentLength) ^ (x1 >>> (32 - this.segmentBits));
-  }
-
-  private fingerprintOf(lo: number, hi: number): number {
-    const x0 = mix32((lo ^ this.seed0) >>> 0);
-    const x1 = mix32((hi ^ this.seed1) >>> 0);
-    return mix32((x0 ^ x1 ^ this.seed2) >>> 0) & this.fingerprintMask;
+    h[3] = mix32((x0 ^ x1 ^ this.seed2) >>> 0) & this.fingerprintMask;
   }
 
   /** The byte form (docs/filters.md, "Format"): a 32-byte header, then the table. */

@@ -1,5 +1,4 @@
-import { sha256 } from '../crypto/hashes.js';
-import { toHex } from '../encoding/bytes.js';
+import { sha256Hex } from '../crypto/hashes.js';
 import type { Checkpoint } from '../log/checkpoint.js';
 import { entryLeafHash, entryTime, type LogEntry, recordDigest } from '../log/entries.js';
 import { verifyInclusion } from '../merkle/verify.js';
@@ -45,7 +44,7 @@ export function filterEntry(release: FilterRelease): LogEntry {
   };
 }
 
-export const filterDigest = (bytes: Uint8Array): string => toHex(sha256(bytes));
+export const filterDigest = (bytes: Uint8Array): string => sha256Hex(bytes);
 
 /** Why a filter was not taken. */
 export class FilterRefused extends Error {}

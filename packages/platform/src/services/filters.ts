@@ -1,4 +1,4 @@
-import { sha256Hex } from '@credence/core/crypto/hashes';
+import { createHash } from 'node:crypto';
 import {
   BinaryFuseFilter,
   type FingerprintBits,
@@ -32,11 +32,16 @@ export class FilterService {
     ]);
     const published: FilterRelease[] = [];
     for (const [keyId, tokens] of byKey) {
-      const tokensDigest = sha256Hex(tokens.join('\n'));
-      const keys = tokenKeys(tokens);
+      // Token by token: ten million of them joined would be a string of 440 MB.
+      const hash = createHash('sha256');
+      for (const t of tokens) hash.update(`${t}\n`);
+      const tokensDigest = hash.digest('hex');
+      // The keys are made once for both widths, and only if one of them moved.
+      let keys: Uint32Array | undefined;
       for (const bits of FILTER_WIDTHS) {
         const last = newest.find((f) => f.release.keyId === keyId && f.release.bits === bits);
         if (last?.tokensDigest === tokensDigest) continue;
+        keys ??= tokenKeys(tokens);
         const filter = BinaryFuseFilter.build(keys, bits);
         const done = await this.store.recordFilter(
           { keyId, bits, tokens: filter.size, tokensDigest, bytes: filter.toBytes() },

@@ -151,7 +151,8 @@ export const backoffMs = (attempts: number) => Math.min(3600_000, 5000 * 2 ** at
 export class WebhookDispatcher {
   private busy = false;
   private readonly defaultTargets = new WebhookTargets();
-  private readonly secrets: WebhookSecrets;
+  /** The webhooks' HMAC secrets (what PUT /v1/webhook answers too). */
+  readonly secrets: WebhookSecrets;
 
   constructor(
     private readonly store: Store,

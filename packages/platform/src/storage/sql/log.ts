@@ -22,8 +22,7 @@ export function* logWrite(
   if (alerts.length > 0) {
     const salt = alertSalt();
     const committed = (yield* append([alertsEntry(writer, at, salt, alerts)])) as LogAppend;
-    yield* run('INSERT INTO alert_salts (log_index, salt) VALUES (?, ?)', committed.first, salt);
-    yield* placeAlerts(committed.first, alerts);
+    yield* placeAlerts(committed.first, alerts, salt);
   }
   const log = yield* append(entries);
   if (seq !== undefined) yield* keepSequenceSize(seq, log);
@@ -51,17 +50,31 @@ export function* logCommittingWrite(
   return log;
 }
 
-/** The alerts' rows learn the index of the entry that commits to them. */
-function* placeAlerts(index: number, alerts: readonly AlertRecord[]): Step<void> {
+/**
+ * The alerts' rows learn the index of the entry that commits to them, and, for an `alerts`
+ * entry, its salt is kept (inside a record, the salt is the record's). On PostgreSQL one
+ * statement: every write that raises alerts runs it.
+ */
+function* placeAlerts(index: number, alerts: readonly AlertRecord[], salt?: string): Step<void> {
   if (alerts.length === 0) return;
-  if ((yield* dialect()) === 'postgres')
-    yield* run(
-      'UPDATE alerts SET log_index = ? WHERE id = ANY(?::bigint[])',
-      index,
-      alerts.map((a) => a.id),
-    );
-  else
-    for (const a of alerts) yield* run('UPDATE alerts SET log_index = ? WHERE id = ?', index, a.id);
+  const ids = alerts.map((a) => a.id);
+  if ((yield* dialect()) === 'postgres') {
+    if (salt === undefined)
+      yield* run('UPDATE alerts SET log_index = ? WHERE id = ANY(?::bigint[])', index, ids);
+    else
+      yield* run(
+        `WITH salt AS (INSERT INTO alert_salts (log_index, salt) VALUES (?, ?))
+         UPDATE alerts SET log_index = ? WHERE id = ANY(?::bigint[])`,
+        index,
+        salt,
+        index,
+        ids,
+      );
+    return;
+  }
+  if (salt !== undefined)
+    yield* run('INSERT INTO alert_salts (log_index, salt) VALUES (?, ?)', index, salt);
+  for (const id of ids) yield* run('UPDATE alerts SET log_index = ? WHERE id = ?', index, id);
 }
 
 /** The log's size after the write that moved the change sequence to `seq`. */
