@@ -63,6 +63,11 @@ export const COMMANDS = [
     'Seized lists the police uploaded, as counts: tokens, how many members watch, exposed alerts by member type (operator, auditors; the police see their own, without the counts).',
   ],
   [
+    'filters',
+    'filters',
+    "The platform's compact filters of flagged tokens: list the newest (members, police), publish now those whose tokens moved (operator).",
+  ],
+  [
     'stats',
     'statistics',
     "Public statistics: the weeks' noised counts released so far and the privacy budget spent (anyone, no credential); release a week (operator).",
@@ -122,6 +127,7 @@ export const REGISTER: Readonly<Record<Module, () => Promise<Register>>> = {
   appeals: async () => (await import('./commands/appeals.js')).registerAppeals,
   exposures: async () => (await import('./commands/exposures.js')).registerExposures,
   statistics: async () => (await import('./commands/statistics.js')).registerStatistics,
+  filters: async () => (await import('./commands/filters.js')).registerFilters,
   analysis: async () => (await import('./commands/analysis.js')).registerAnalysis,
   eval: async () => (await import('./commands/eval.js')).registerEval,
 };

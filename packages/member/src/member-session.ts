@@ -4,6 +4,7 @@ import type { Identifier } from '@credence/core/identifiers/kinds';
 import { loadRistretto255 } from '@credence/core/oprf/ristretto255';
 import type { SealingKeys } from '@credence/core/sealing/hpke';
 import { type Ed25519PrivateKey, privateKeyFromJwk } from '@credence/core/signing/ed25519';
+import { tokenInput } from '@credence/core/tokens/token-input';
 import { openLocalStore } from './file-errors.js';
 import type { LogMonitor } from './log-monitor.js';
 import { type MemberConfig, parseMemberConfig } from './member-config.js';
@@ -152,14 +153,19 @@ export class MemberSession {
     return keys === undefined ? undefined : new RepeatableSealer(keys, this.cache);
   }
 
-  /** Tokens of normalized identifiers, in order. */
   /** The OPRF key id the member tokenizes under. */
   get keyId(): string {
     return this.tokenizer.keyId;
   }
 
+  /** Tokens of normalized identifiers, in order. */
   tokenize(identifiers: readonly Identifier[]): Promise<string[]> {
     return this.tokenizer.tokenize(identifiers);
+  }
+
+  /** The token cache's token of a normalized identifier, if it holds one (no network). */
+  cachedToken(identifier: Identifier): string | undefined {
+    return this.cache.get(this.keyId, tokenInput(identifier));
   }
 
   private own: OwnIndex | undefined;

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { describeRelease } from './filters.js';
 import { cacheFileOption, configOption, sessionCache, withSession } from './member-common.js';
 
 /** Where the member keeps its filters: `filters/` next to member.json. */
@@ -29,7 +30,7 @@ export function registerFilter(member: Command): void {
       if (pulled.length === 0) console.log('the platform has published no filter yet');
       for (const p of pulled)
         console.log(
-          `key ${p.release.keyId}, ${p.release.bits}-bit: version ${p.release.version}, ${p.release.tokens.toLocaleString('en-US')} tokens (${p.fetched ? 'fetched and verified against the log' : 'held already'})`,
+          `${describeRelease(p.release)} (${p.fetched ? 'fetched and verified against the log' : 'held already'})`,
         );
     });
   filter
@@ -66,9 +67,13 @@ export function registerFilter(member: Command): void {
               normalizeIdentifier(flags.kind, value, { phoneRegion: session.config.phoneRegion }),
             );
             const tokens = await session.tokenize(identifiers);
+            const version =
+              kept.additions === undefined
+                ? `filter ${kept.release.version}`
+                : `filter ${kept.release.version} + additions ${kept.additions.version}`;
             return identifiers.map(
               (id, i) =>
-                `${id.kind} ${id.value}: ${kept.filter.has(tokens[i] as string) ? 'maybe flagged (confirm with credence member check)' : 'not flagged'} [filter ${kept.release.version}]`,
+                `${id.kind} ${id.value}: ${kept.filter.has(tokens[i] as string) ? 'maybe flagged (confirm with credence member check)' : 'not flagged'} [${version}]`,
             );
           },
         );

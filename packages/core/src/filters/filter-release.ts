@@ -19,6 +19,12 @@ export interface FilterRelease {
   readonly bits: FingerprintBits;
   /** 1, 2, … per key id and width. */
   readonly version: number;
+  /**
+   * Absent in a base, which holds every flagged token. In an additions filter, the
+   * version of the base it adds to: it holds the tokens flagged since that base, and a
+   * token is maybe flagged if either says so (docs/filters.md, "Deltas").
+   */
+  readonly base?: number;
   /** Tokens it holds. */
   readonly tokens: number;
   /** SHA-256 of its bytes, hex. */

@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
 import type { EdgeType } from '@credence/analytics/evidence/evidence-graph';
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
 import type { Category } from '@credence/core/wire/vocabulary';
-import { workerEntry } from '@credence/core/worker-entry';
 import type { Store } from '../storage/store.js';
 import {
   type ComputeInput,
@@ -21,6 +19,7 @@ import type {
   TokenRank,
   TokenRing,
 } from './analysis-records.js';
+import { oneShotThread } from './one-shot-thread.js';
 import type { PolicyService } from './policy-service.js';
 
 export * from './analysis-compute.js';
@@ -114,23 +113,7 @@ export interface RingFilter {
  * structured clone (typed arrays and maps), the document comes back as text.
  */
 function computeInWorker(input: ComputeInput): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const entry = workerEntry(import.meta.url, 'analysis-worker');
-    const worker = new Worker(entry.script, { eval: entry.eval, execArgv: entry.execArgv ?? [] });
-    let settled = false;
-    const settle = (done: () => void) => {
-      if (settled) return;
-      settled = true;
-      done();
-      void worker.terminate();
-    };
-    worker.once('message', (body: string) => settle(() => resolve(body)));
-    worker.once('error', (error) => settle(() => reject(error)));
-    worker.once('exit', (code) =>
-      settle(() => reject(new Error(`the analysis thread stopped (exit ${code})`))),
-    );
-    worker.postMessage(input);
-  });
+  return oneShotThread(import.meta.url, 'analysis-worker', 'analysis', input);
 }
 
 /**

@@ -53,7 +53,7 @@ import type {
   ReportKey,
 } from './sql/cases.js';
 import type { RecordedExposure } from './sql/exposures.js';
-import type { FilterToRecord, PublishedFilter } from './sql/filters.js';
+import type { FilterToRecord, FlaggedTokens, PublishedFilter } from './sql/filters.js';
 import type { NewOutcome, OutcomeRows, OutcomeStatus } from './sql/outcomes.js';
 import type { Released } from './sql/statistics.js';
 
@@ -407,10 +407,16 @@ export interface StatsStore {
 
 /** Exposure warnings (docs/exposures.md): seized lists matched against the watchlists. */
 export interface ExposureStore {
-  /** Matches a part of a seized list (distinct tokens) and alerts each watcher; logged with counts. */
-  /** The flagged tokens under each key id, in token order (what filters are built from). */
-  flaggedTokensByKey(): Promise<Map<string, string[]>>;
-  /** The newest published filter of each key id and width. */
+  /**
+   * The flagged tokens under each key id, in token order, with the change sequence each
+   * one's state last moved at, and the sequence they were read at (what filters are
+   * built from).
+   */
+  flaggedTokensByKey(): Promise<FlaggedTokens>;
+  /**
+   * Per key id and width, the newest base and, when there is one, the newest additions
+   * filter over it.
+   */
   latestFilters(): Promise<PublishedFilter[]>;
   filterBytes(keyId: string, bits: number, version: number): Promise<Uint8Array | undefined>;
   /**
@@ -421,6 +427,7 @@ export interface ExposureStore {
     filter: FilterToRecord,
     at: number,
   ): Promise<{ release: FilterRelease; log: LogAppend } | undefined>;
+  /** Matches a part of a seized list (distinct tokens) and alerts each watcher; logged with counts. */
   recordExposure(
     memberId: string,
     part: { readonly list: string; readonly part: number; readonly seizedAt: number },

@@ -12,6 +12,7 @@ const release = {
     keyId: { type: 'string' },
     bits: { enum: [8, 16] },
     version: { type: 'integer' },
+    base: { type: 'integer' },
     tokens: { type: 'integer' },
     sha256: { type: 'string' },
     createdAt: { type: 'string' },
@@ -43,7 +44,7 @@ export function filterRoutes(deps: PlatformDeps): RoutePlugin {
         schema: {
           tags: ['filters'],
           summary:
-            'The newest compact filter of flagged tokens per key id and width: its release (logged as a `filter` entry at `logIndex`), to verify and fetch',
+            'Per key id and width, the newest base filter of flagged tokens and the newest additions filter over it (its release has `base`), each release logged as a `filter` entry at `logIndex`: to verify and fetch',
           response: {
             200: {
               type: 'object',

@@ -292,6 +292,18 @@ const MIGRATIONS: readonly { readonly version: string; readonly sql: (t: Ddl) =>
       CREATE TABLE filters (key_id TEXT NOT NULL, bits INTEGER NOT NULL, version INTEGER NOT NULL, tokens INTEGER NOT NULL, sha256 TEXT NOT NULL, tokens_digest TEXT NOT NULL, bytes ${t.bytes} NOT NULL, release TEXT NOT NULL, log_index ${t.big} NOT NULL, created_at ${t.big} NOT NULL, PRIMARY KEY (key_id, bits, version));
     `,
   },
+  {
+    // Filter deltas (docs/filters.md): a version is a base (all flagged tokens) or, with
+    // `base` set, an additions filter of the tokens flagged since that base. `seq` is the
+    // change sequence the tokens were read at: the tokens whose state moved after a base's
+    // `seq` are all the next additions need. The versions before this had none (0: every
+    // flagged token counts as added since them, so the next build publishes a base).
+    version: '2026-12-09-01-filter-deltas',
+    sql: (t) => `
+      ALTER TABLE filters ADD COLUMN seq ${t.big} NOT NULL DEFAULT 0;
+      ALTER TABLE filters ADD COLUMN base INTEGER;
+    `,
+  },
 ];
 
 /** The migrations as the dialect runs them, in order. */

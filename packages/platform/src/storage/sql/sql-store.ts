@@ -470,7 +470,7 @@ export abstract class SqlStore {
     return this.autocommit(statistics.statsSpent());
   }
 
-  flaggedTokensByKey(): Promise<Map<string, string[]>> {
+  flaggedTokensByKey(): Promise<filters.FlaggedTokens> {
     return this.autocommit(filters.flaggedTokensByKey());
   }
 
