@@ -52,15 +52,22 @@ export interface LineRateStats {
   readonly invalid: number;
 }
 
+/** In a slot's second word, above the number's high word: the filter's answer, if any. */
+const ANSWERED = 0x40000000;
+const MAYBE = 0x80000000;
+const HIGH = 0x3fffffff;
+
 /**
  * Number to token key, for numbers in E.164 (`+` and up to 15 digits) held as their value:
  * open addressing with linear probing over one typed array, four words a slot (the
  * number's low and high words, the key's two words), so that a lookup reads one cache
  * line and hashes no string. A Map keyed by strings hashes each fresh string and chases
- * pointers; at a million numbers it was half the line rate's cost.
+ * pointers; at a million numbers it was half the line rate's cost. Each slot also keeps
+ * the filter's answer for its key, worked out when a filter is swapped in or the number
+ * learned: a call then reads one cache line, not the filter's three (docs/filters.md).
  */
 class NumberTable {
-  /** [number low, number high + 1 (0: empty), key low, key high] per slot. */
+  /** [number low, number high + 1 (0: empty) | the answer's bits, key low, key high] per slot. */
   private slots = new Uint32Array(4 * 1024);
   private mask = 1023;
   size = 0;
@@ -82,23 +89,47 @@ class NumberTable {
       const at = 4 * s;
       const h = slots[at + 1] as number;
       if (h === 0) return -1;
-      if (h === hi && slots[at] === lo) return at;
+      if ((h & HIGH) === hi && slots[at] === lo) return at;
     }
   }
 
-  keyLo(at: number): number {
-    return this.slots[at + 2] as number;
+  /** The filter's answer kept for the slot: undefined when there is none (no filter). */
+  answer(at: number): boolean | undefined {
+    const h = this.slots[at + 1] as number;
+    return (h & ANSWERED) === 0 ? undefined : h >= MAYBE;
   }
 
-  keyHi(at: number): number {
-    return this.slots[at + 3] as number;
+  /** Works out every slot's answer again (a filter swapped in), or forgets them (none). */
+  answerAll(has: ((lo: number, hi: number) => boolean) | undefined): void {
+    const slots = this.slots;
+    for (let at = 0; at < slots.length; at += 4) {
+      const h = slots[at + 1] as number;
+      if (h === 0) continue;
+      slots[at + 1] =
+        has === undefined
+          ? h & HIGH
+          : (h & HIGH) |
+            ANSWERED |
+            (has(slots[at + 2] as number, slots[at + 3] as number) ? MAYBE : 0);
+    }
   }
 
-  set(value: number, keyLo: number, keyHi: number): void {
+  set(
+    value: number,
+    keyLo: number,
+    keyHi: number,
+    has?: (lo: number, hi: number) => boolean,
+  ): void {
     if (2 * (this.size + 1) > this.mask + 1) this.grow();
     const lo = value >>> 0;
     const hi = Math.floor(value / 4294967296) + 1;
+    const answer = has === undefined ? 0 : ANSWERED | (has(keyLo, keyHi) ? MAYBE : 0);
+    this.place(lo, (hi | answer) >>> 0, keyLo, keyHi);
+  }
+
+  private place(lo: number, word: number, keyLo: number, keyHi: number): void {
     const slots = this.slots;
+    const hi = word & HIGH;
     let s = NumberTable.slotOf(lo, hi, this.mask);
     for (; ; s = (s + 1) & this.mask) {
       const h = slots[4 * s + 1] as number;
@@ -106,9 +137,12 @@ class NumberTable {
         this.size++;
         break;
       }
-      if (h === hi && slots[4 * s] === lo) break;
+      if ((h & HIGH) === hi && slots[4 * s] === lo) break;
     }
-    slots.set([lo, hi, keyLo, keyHi], 4 * s);
+    slots[4 * s] = lo;
+    slots[4 * s + 1] = word;
+    slots[4 * s + 2] = keyLo;
+    slots[4 * s + 3] = keyHi;
   }
 
   private grow(): void {
@@ -117,13 +151,9 @@ class NumberTable {
     this.mask = this.slots.length / 4 - 1;
     this.size = 0;
     for (let at = 0; at < old.length; at += 4) {
-      const hi = old[at + 1] as number;
-      if (hi !== 0)
-        this.set(
-          (hi - 1) * 4294967296 + (old[at] as number),
-          old[at + 2] as number,
-          old[at + 3] as number,
-        );
+      const word = old[at + 1] as number;
+      if (word !== 0)
+        this.place(old[at] as number, word, old[at + 2] as number, old[at + 3] as number);
     }
   }
 }
@@ -171,9 +201,14 @@ export class LineRate {
     this.refilledAt = this.now();
   }
 
-  /** Checks against these filters from now on (after a pull). */
+  /**
+   * Checks against these filters from now on (after a pull): each known number's answer
+   * is worked out now (about a second per million numbers), so that calls do not read
+   * the filter.
+   */
   useFilter(filter: FilterLayers | undefined): void {
     this.filter = filter;
+    this.e164.answerAll(filter === undefined ? undefined : (lo, hi) => filter.hasKey(lo, hi));
   }
 
   /**
@@ -188,9 +223,8 @@ export class LineRate {
         this.enqueue(number);
         return 'unknown';
       }
-      const filter = this.filter;
-      if (filter === undefined) return 'unknown';
-      return filter.hasKey(this.e164.keyLo(at), this.e164.keyHi(at)) ? 'maybe' : 'no';
+      const answer = this.e164.answer(at);
+      return answer === undefined ? 'unknown' : answer ? 'maybe' : 'no';
     }
     const slot = this.index.get(number);
     if (slot === undefined) {
@@ -339,7 +373,13 @@ export class LineRate {
     for (const name of names) {
       const value = e164Value(name);
       if (value >= 0) {
-        this.e164.set(value, lo, hi);
+        const filter = this.filter;
+        this.e164.set(
+          value,
+          lo,
+          hi,
+          filter === undefined ? undefined : (a, b) => filter.hasKey(a, b),
+        );
         continue;
       }
       if (slot < 0) {
