@@ -15,6 +15,7 @@ import { sealingSuite } from './suites/sealing.js';
 import { simulatorSuite } from './suites/simulator.js';
 import { startupSuite } from './suites/startup.js';
 import { statisticsSuite } from './suites/statistics.js';
+import { taxiiSuite } from './suites/taxii.js';
 
 /**
  * `npm run bench`: runs the benchmark suites, prints their tables and records them in
@@ -34,6 +35,7 @@ const SUITES: readonly { name: string; run: () => string; onlyWhenAsked?: boolea
   { name: 'startup', run: startupSuite },
   { name: 'dashboard', run: dashboardSuite },
   { name: 'filters', run: filtersSuite },
+  { name: 'taxii', run: taxiiSuite },
   { name: 'quality', run: qualitySuite },
   // Also the last section of the quality suite: alone when asked for.
   { name: 'statistics', run: statisticsSuite, onlyWhenAsked: true },

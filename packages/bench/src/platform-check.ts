@@ -2,11 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ServiceProcess, spawnService } from '@credence/cli/commands/service-process';
-import type { BatchRecord, IngestReport } from '@credence/platform/domain/types';
-import { SqliteStore } from '@credence/platform/storage/sqlite/sqlite-store';
 import autocannon from 'autocannon';
 import { median } from './machine.js';
-import { enroll, KEY_ID, randomToken, servePlatform } from './platform-fixtures.js';
+import { enroll, fillReports, randomToken, servePlatform } from './platform-fixtures.js';
 
 /**
  * Risk checks over HTTP against `credence serve` on SQLite holding `reports` reports (two
@@ -27,40 +25,7 @@ const db = join(work, 'platform.sqlite');
 // The store, filled directly (the ingestion benchmark measures ingestion).
 const { credential } = await enroll(db, 'bench-bank');
 const flagged: string[] = [];
-{
-  const store = new SqliteStore(db);
-  for (let b = 0; b * 5000 < reportCount; b++) {
-    const reports: IngestReport[] = [];
-    for (let i = 0; i < Math.min(5000, reportCount - b * 5000); i++) {
-      const [caller, account] = [randomToken(), randomToken()];
-      flagged.push(caller, account);
-      reports.push({
-        ref: `r-${b}-${i}`,
-        type: i % 3 === 0 ? 'confirmed_fraud' : 'victim_report',
-        category: 'fake_loan',
-        occurredAt: Date.now() - (i % 200) * 86_400_000,
-        loss: undefined,
-        entities: [
-          { role: 'caller', kind: 'phone', token: caller, keyId: KEY_ID },
-          { role: 'beneficiary_account', kind: 'bank_account', token: account, keyId: KEY_ID },
-        ],
-        contentHash: `h${b}-${i}`,
-      });
-    }
-    const batch: BatchRecord = {
-      memberId: 'bench-bank',
-      batchId: `fill-${b}`,
-      kind: 'reports',
-      digest: 'fill',
-      publicKey: 'fill',
-      signature: 'fill',
-      items: reports.length,
-      receivedAt: Date.now(),
-    };
-    await store.ingestReports(batch, reports);
-  }
-  await store.close();
-}
+await fillReports(db, reportCount, { each: (caller, account) => flagged.push(caller, account) });
 const clear = Array.from({ length: 100_000 }, randomToken);
 /** 95 % clear, 5 % flagged. */
 const pick = () =>

@@ -9,9 +9,11 @@ import {
 import { type ReportBatch, signBatch } from '@credence/core/wire/batches';
 import type { TokenizedReport } from '@credence/core/wire/tokenized-records';
 import { CATEGORIES, REPORT_TYPES } from '@credence/core/wire/vocabulary';
+import type { BatchRecord, IngestReport } from '@credence/platform/domain/types';
 import { openStore } from '@credence/platform/server';
 import { CredentialCache } from '@credence/platform/services/credentials';
 import { MemberService } from '@credence/platform/services/members';
+import { SqliteStore } from '@credence/platform/storage/sqlite/sqlite-store';
 import pg from 'pg';
 
 /** Synthetic tokenized data and enrolled members for the platform's benchmarks. */
@@ -55,6 +57,62 @@ export function signedBatchBody(
     reports,
   };
   return JSON.stringify(signBatch(batch, privateKeyFromJwk(key.privateJwk), key.publicKey));
+}
+
+/**
+ * Fills a SQLite store directly with `reportCount` reports of two fresh tokens each (a
+ * caller's phone, a beneficiary account), 5,000 a batch, as 'bench-bank' (the ingestion
+ * benchmark measures ingestion): `receivedAt` dates each batch, `each` sees each report's
+ * tokens. Answers each batch's time.
+ */
+export async function fillReports(
+  db: string,
+  reportCount: number,
+  options: {
+    readonly receivedAt?: (batch: number, batches: number) => number;
+    readonly each?: (caller: string, account: string) => void;
+  } = {},
+): Promise<number[]> {
+  const batches = Math.ceil(reportCount / 5000);
+  const times: number[] = [];
+  const store = new SqliteStore(db);
+  try {
+    for (let b = 0; b < batches; b++) {
+      const receivedAt = options.receivedAt?.(b, batches) ?? Date.now();
+      const reports: IngestReport[] = [];
+      for (let i = 0; i < Math.min(5000, reportCount - b * 5000); i++) {
+        const [caller, account] = [randomToken(), randomToken()];
+        options.each?.(caller, account);
+        reports.push({
+          ref: `r-${b}-${i}`,
+          type: i % 3 === 0 ? 'confirmed_fraud' : 'victim_report',
+          category: 'fake_loan',
+          occurredAt: receivedAt - (i % 200) * 86_400_000,
+          loss: undefined,
+          entities: [
+            { role: 'caller', kind: 'phone', token: caller, keyId: KEY_ID },
+            { role: 'beneficiary_account', kind: 'bank_account', token: account, keyId: KEY_ID },
+          ],
+          contentHash: `h${b}-${i}`,
+        });
+      }
+      const batch: BatchRecord = {
+        memberId: 'bench-bank',
+        batchId: `fill-${b}`,
+        kind: 'reports',
+        digest: 'fill',
+        publicKey: 'fill',
+        signature: 'fill',
+        items: reports.length,
+        receivedAt,
+      };
+      times.push(receivedAt);
+      await store.ingestReports(batch, reports);
+    }
+  } finally {
+    await store.close();
+  }
+  return times;
 }
 
 /** Enrolls a member with a fresh signing key, on the store itself (the operator's step). */

@@ -84,10 +84,18 @@ export async function platformRequest<T>(
             ? await response.text()
             : await response.json()
       ) as T;
-    const problem = (await response.json().catch(() => ({}))) as {
+    const answer = (await response.json().catch(() => ({}))) as {
       code?: string;
       detail?: string;
       errors?: { field: string; message: string }[];
+      // A TAXII error message (/taxii2/) says the same in its own words.
+      error_code?: string;
+      description?: string;
+    };
+    const problem = {
+      ...answer,
+      code: answer.code ?? answer.error_code,
+      detail: answer.detail ?? answer.description,
     };
     if (response.status === 429 || response.status >= 500) {
       last = `${response.status} ${problem.code ?? ''}`.trim();

@@ -6,7 +6,11 @@ import { type SubmitOptions, submitTokens } from '../src/submit.js';
 /** A real platform on SQLite in `dir`, listening on a free port, for the member's tests. */
 export async function livePlatform(
   dir: string,
-  options: { readonly checkpointIntervalMs?: number } = {},
+  options: {
+    readonly checkpointIntervalMs?: number;
+    /** The TAXII server's epochs (a day, by default; a millisecond serves each batch at once). */
+    readonly taxiiEpochs?: { readonly epochMs: number; readonly graceMs: number };
+  } = {},
 ): Promise<{
   readonly platform: Platform;
   readonly url: string;

@@ -32,6 +32,7 @@ import { MemberService } from './services/members.js';
 import { CheckIds, OutcomeService } from './services/outcomes.js';
 import { PolicyService } from './services/policy-service.js';
 import { QualityService } from './services/quality.js';
+import { DEFAULT_TAXII_EPOCHS, type TaxiiEpochs, TaxiiService } from './services/taxii.js';
 import { type Resolve, WebhookTargets } from './services/webhook-targets.js';
 import { WebhookDispatcher, webhookPublicKey } from './services/webhooks.js';
 import { PostgresStore } from './storage/postgres/postgres-store.js';
@@ -87,6 +88,13 @@ export interface PlatformConfig {
    * tokens moved (default 15 minutes; 0: only on POST /v1/filters/publish).
    */
   readonly filterIntervalMs?: number;
+  /**
+   * The TAXII server's epochs (docs/interop.md): flagged tokens are dated by the epoch of
+   * their last change and served once it is over (default: a day, served a minute after).
+   */
+  readonly taxiiEpochs?: TaxiiEpochs;
+  /** The TAXII server's clock (tests). */
+  readonly taxiiClock?: () => number;
   /**
    * How long a signing key the operator announces for a member waits before it starts
    * (default 72 hours): the member is alerted and may object meanwhile.
@@ -223,6 +231,13 @@ export async function createPlatform(
   const appeals = new AppealService(store, view);
   const exposures = new ExposureService(store, view);
   const filters = new FilterService(store);
+  const taxii = new TaxiiService(
+    store,
+    checks,
+    analysis,
+    config.taxiiEpochs ?? DEFAULT_TAXII_EPOCHS,
+    config.taxiiClock,
+  );
   // Members disabled or rotated elsewhere: drop the credentials and keys cached here.
   const followMembers = async () => {
     if (await credentials.follow()) ingestion.invalidateKeys();
@@ -255,6 +270,7 @@ export async function createPlatform(
     appeals,
     exposures,
     filters,
+    taxii,
     checkIds,
     evidence: new CaseEvidence(store, log, cases, config.caseClock),
     files: new EvidenceFiles(store, cases, config.caseClock),

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { recordDigest } from '@credence/core/log/entries';
 import { scriptFingerprint } from '@credence/core/narrative/fingerprint';
-import type { TokenizedLink, TokenizedReport } from '@credence/core/wire/tokenized-records';
+import type { TokenizedReport } from '@credence/core/wire/tokenized-records';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Harness, harness, tok } from './harness.js';
+import { card, day, muleRing } from './mule-ring.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -14,38 +15,6 @@ afterEach(async () => {
 });
 
 const json = <T = Record<string, unknown>>(r: { json: () => unknown }) => r.json() as T;
-const card = (n: number) => ({ kind: 'bank_card' as const, token: tok(`c${n}`), keyId: 'k1' });
-const phone = (n: number) => ({ kind: 'phone' as const, token: tok(`p${n}`), keyId: 'k1' });
-const day = new Date(Date.now() - 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
-
-/** Victims 1..3 at bank-a paid the mule account c10, which sweeps to c11 and c12 at bank-b. */
-async function muleRing() {
-  const reports: TokenizedReport[] = [1, 2, 3].map((v) => ({
-    ref: `victim-${v}`,
-    type: 'confirmed_fraud',
-    category: 'fake_investment',
-    occurredAt: day,
-    entities: [
-      { role: 'payer_account', ...card(v) },
-      { role: 'beneficiary_account', ...card(10) },
-    ],
-  }));
-  expect((await h.reports(h.actors.bankA, reports)).statusCode).toBe(200);
-  const transfer = (a: number, b: number): TokenizedLink => ({
-    link: 'transfer',
-    from: card(a),
-    to: card(b),
-    at: day,
-    count: 1,
-  });
-  const links: TokenizedLink[] = [
-    transfer(10, 11),
-    transfer(11, 12),
-    { link: 'registered_with', from: card(11), to: phone(11), at: day, count: 1 },
-  ];
-  expect((await h.links(h.actors.bankB, links)).statusCode).toBe(200);
-}
-
 const run = async () => {
   const res = await h.request(h.actors.operator, 'POST', '/v1/analysis');
   expect(res.statusCode, res.body).toBe(200);
@@ -54,7 +23,7 @@ const run = async () => {
 
 describe('joint analysis through the API: rings and their verdicts', () => {
   it('finds a ring across two members, explains it, and names neither', async () => {
-    await muleRing();
+    await muleRing(h);
     expect(json(await h.request(h.actors.bankA, 'GET', '/v1/analysis'))).toMatchObject({
       status: 404,
       code: 'analysis.none',
@@ -109,7 +78,7 @@ describe('joint analysis through the API: rings and their verdicts', () => {
   });
 
   it('makes an unreported token in the ring suspicious, with the reason, and never fraud', async () => {
-    await muleRing();
+    await muleRing(h);
     const before = json<{ verdict: string; ring: unknown }>(
       await h.request(h.actors.telecom, 'GET', `/v1/check/${tok('c11')}`),
     );
@@ -167,7 +136,7 @@ describe('joint analysis through the API: rings and their verdicts', () => {
 
 describe('joint analysis through the API: alerts, the log, retractions and bad filters', () => {
   it('alerts a member watching a token when it joins a ring, once', async () => {
-    await muleRing();
+    await muleRing(h);
     await h.request(h.actors.telecom, 'PUT', '/v1/watchlist', {
       tokens: [{ kind: 'phone', token: tok('p11'), keyId: 'k1' }],
     });
@@ -184,7 +153,7 @@ describe('joint analysis through the API: alerts, the log, retractions and bad f
   });
 
   it('logs each run with the digest of the result it serves', async () => {
-    await muleRing();
+    await muleRing(h);
     const ran = await run();
     const current = json<{ id: number; resultSha256: string }>(
       await h.request(h.actors.auditor, 'GET', '/v1/analysis'),
@@ -205,7 +174,7 @@ describe('joint analysis through the API: alerts, the log, retractions and bad f
   });
 
   it('drops the ring when its only report is retracted', async () => {
-    await muleRing();
+    await muleRing(h);
     await run();
     const { reports } = json<{ reports: { id: string; ref: string }[] }>(
       await h.request(h.actors.bankA, 'GET', '/v1/reports'),
@@ -223,7 +192,7 @@ describe('joint analysis through the API: alerts, the log, retractions and bad f
   });
 
   it('answers bad filters and unknown rings with problem documents', async () => {
-    await muleRing();
+    await muleRing(h);
     await run();
     expect(json(await h.request(h.actors.bankA, 'GET', '/v1/rings?minScore=2'))).toMatchObject({
       status: 400,

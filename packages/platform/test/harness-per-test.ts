@@ -7,7 +7,10 @@ import type { Backend } from './postgres.js';
  * one; after the test, it is closed and its PostgreSQL schema dropped (also when the
  * harness failed to open).
  */
-export function harnessPerTest(): (backend: Backend) => Promise<Harness> {
+export function harnessPerTest(): (
+  backend: Backend,
+  config?: NonNullable<Parameters<typeof harness>[0]>['config'],
+) => Promise<Harness> {
   let h: Harness | undefined;
   let drop: () => Promise<void> = async () => {};
   afterEach(async () => {
@@ -16,10 +19,13 @@ export function harnessPerTest(): (backend: Backend) => Promise<Harness> {
     h = undefined;
     drop = async () => {};
   });
-  return async (backend) => {
+  return async (backend, config) => {
     const b = await backend();
     drop = b.drop;
-    h = await harness(b.db === undefined ? {} : { db: b.db });
+    h = await harness({
+      ...(b.db === undefined ? {} : { db: b.db }),
+      ...(config === undefined ? {} : { config }),
+    });
     return h;
   };
 }

@@ -31,105 +31,102 @@ function validationErrors(error: FastifyError): FieldError[] {
   });
 }
 
-function send(
-  reply: FastifyReply,
-  request: FastifyRequest,
-  code: ProblemCode,
-  detail?: string,
-  errors?: readonly FieldError[],
-  retryAfter?: number,
-  extensions?: ProblemExtensions,
-) {
-  const doc = problemDocument(code, detail, {
-    errors: errors ?? [],
+/** What a failure is answered with: a problem's code and what it says. */
+export interface ProblemAnswer {
+  readonly code: ProblemCode;
+  readonly detail?: string;
+  readonly errors?: readonly FieldError[];
+  /** Seconds. */
+  readonly retryAfter?: number;
+  readonly extensions?: ProblemExtensions;
+}
+
+/**
+ * The problem a failure is: HttpProblem as thrown, a CredenceError whose code is a
+ * problem's (services refuse with those) as that problem, validation and parser errors as
+ * 4xx naming the field, anything else as a generic 500 whose detail is only in the log
+ * (with the request id to find it). Nothing here ever writes a request body to the log.
+ */
+export function problemOf(error: FastifyError, request: FastifyRequest): ProblemAnswer {
+  if (error instanceof HttpProblem)
+    return {
+      code: error.code,
+      detail: error.message,
+      ...(error.errors === undefined ? {} : { errors: error.errors }),
+      ...(error.retryAfter === undefined ? {} : { retryAfter: error.retryAfter }),
+      ...(error.extensions === undefined ? {} : { extensions: error.extensions }),
+    };
+  // The domain's refusals: its stable code is the problem's, which decides the status.
+  if (isCredenceError(error) && isProblemCode(error.code))
+    return {
+      code: error.code,
+      ...(error.message === '' ? {} : { detail: error.message }),
+      ...(error.fields === undefined ? {} : { errors: error.fields }),
+    };
+  if (error.validation) {
+    const errors = validationErrors(error);
+    return {
+      code: 'request.invalid',
+      detail: `${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`,
+      errors,
+    };
+  }
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return { code: 'request.unsupported_media_type', detail: 'send the body as application/json' };
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { code: 'request.too_large' };
+  const malformed =
+    error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+    error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+    error instanceof SyntaxError ||
+    error.statusCode === 400;
+  if (malformed)
+    return {
+      code: 'request.malformed_json',
+      detail: 'the body could not be parsed as JSON',
+      errors: [{ field: '(body)', message: 'is not valid JSON' }],
+    };
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500)
+    return { code: 'request.invalid', detail: 'the request could not be processed' };
+  // Log only what cannot carry request data: the error's name, code and stack.
+  request.log.error(
+    { err: { name: error.name, code: error.code, stack: error.stack } },
+    'unexpected error',
+  );
+  return { code: 'internal', detail: `look for request ${request.id} in the log` };
+}
+
+/** Retry-After and WWW-Authenticate, as the problem asks. */
+export function problemHeaders(reply: FastifyReply, answer: ProblemAnswer): void {
+  if (answer.retryAfter !== undefined)
+    void reply.header('retry-after', String(Math.max(1, Math.ceil(answer.retryAfter))));
+  if (answer.code === 'auth.missing' || answer.code === 'auth.invalid')
+    void reply.header('www-authenticate', 'Bearer');
+}
+
+function send(reply: FastifyReply, request: FastifyRequest, answer: ProblemAnswer) {
+  const doc = problemDocument(answer.code, answer.detail, {
+    errors: answer.errors ?? [],
     instance: request.url.split('?')[0] ?? '/',
     requestId: String(request.id),
-    ...(extensions === undefined ? {} : { extensions }),
+    ...(answer.extensions === undefined ? {} : { extensions: answer.extensions }),
   });
-  if (retryAfter !== undefined)
-    void reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
-  if (code === 'auth.missing' || code === 'auth.invalid')
-    void reply.header('www-authenticate', 'Bearer');
+  problemHeaders(reply, answer);
   return reply.status(doc.status).type('application/problem+json').send(doc);
 }
 
 /**
  * Installs the error and not-found handlers that turn every failure into an RFC 9457
- * problem document: HttpProblem as thrown, a CredenceError whose code is a problem's
- * (services refuse with those) as that problem, validation and parser errors as 4xx naming
- * the field, anything else as a generic 500 whose detail is only in the log (with the
- * request id to find it). Nothing here ever writes a request body to the log.
+ * problem document (problemOf).
  */
 export function useProblemDocuments(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof HttpProblem)
-      return send(
-        reply,
-        request,
-        error.code,
-        error.message,
-        error.errors,
-        error.retryAfter,
-        error.extensions,
-      );
-    // The domain's refusals: its stable code is the problem's, which decides the status.
-    if (isCredenceError(error) && isProblemCode(error.code))
-      return send(
-        reply,
-        request,
-        error.code,
-        error.message === '' ? undefined : error.message,
-        error.fields,
-      );
-    if (error.validation) {
-      const errors = validationErrors(error);
-      return send(
-        reply,
-        request,
-        'request.invalid',
-        `${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`,
-        errors,
-      );
-    }
-    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
-      return send(
-        reply,
-        request,
-        'request.unsupported_media_type',
-        'send the body as application/json',
-      );
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
-      return send(reply, request, 'request.too_large');
-    const malformed =
-      error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
-      error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
-      error instanceof SyntaxError ||
-      error.statusCode === 400;
-    if (malformed)
-      return send(
-        reply,
-        request,
-        'request.malformed_json',
-        'the body could not be parsed as JSON',
-        [{ field: '(body)', message: 'is not valid JSON' }],
-      );
-    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-      return send(reply, request, 'request.invalid', 'the request could not be processed');
-    }
-    // Log only what cannot carry request data: the error's name, code and stack.
-    request.log.error(
-      { err: { name: error.name, code: error.code, stack: error.stack } },
-      'unexpected error',
-    );
-    return send(reply, request, 'internal', `look for request ${request.id} in the log`);
-  });
+  app.setErrorHandler((error: FastifyError, request, reply) =>
+    send(reply, request, problemOf(error, request)),
+  );
   app.setNotFoundHandler((request, reply) =>
-    send(
-      reply,
-      request,
-      'route.not_found',
-      `nothing at ${request.method} ${request.url.split('?')[0]}`,
-    ),
+    send(reply, request, {
+      code: 'route.not_found',
+      detail: `nothing at ${request.method} ${request.url.split('?')[0]}`,
+    }),
   );
 }
 

@@ -130,7 +130,8 @@ export async function runSubmit(options: SubmitCommand) {
   });
 }
 
-function printSubmitted(
+/** What `member submit` prints of a submission (`member import-stix` prints the same). */
+export function printSubmitted(
   { tokenized, submitted }: Awaited<ReturnType<typeof submitFile>>,
   results: string,
   errors: string,

@@ -5,6 +5,7 @@ import { registerAlerts, registerWatch, registerWebhook } from './member-alerts.
 import { registerAppeal } from './member-appeals.js';
 import { registerCheck, registerRank } from './member-checks.js';
 import { registerDisclosures } from './member-disclosures.js';
+import { registerExportStix } from './member-export-stix.js';
 import { registerExposure } from './member-exposure.js';
 import {
   registerShareScripts,
@@ -13,6 +14,7 @@ import {
   registerValidate,
 } from './member-files.js';
 import { registerFilter } from './member-filters.js';
+import { registerImportStix } from './member-import-stix.js';
 import { registerOutcome } from './member-outcomes.js';
 import {
   registerCredential,
@@ -59,6 +61,8 @@ Input formats, encodings (--encoding) and the rule for times: docs/formats.md`,
   registerValidate(member);
   registerKeygen(member);
   registerSubmit(member);
+  registerImportStix(member);
+  registerExportStix(member);
   registerShareScripts(member);
   registerVerify(member);
   registerKeys(member);

@@ -141,6 +141,7 @@ interface ServeFlags {
   readonly checkpointInterval: number;
   readonly analysisInterval: number;
   readonly filterInterval: number;
+  readonly taxiiEpoch: number;
   readonly webhookAllow?: string[];
   readonly checkRate: number;
   readonly readRate: number;
@@ -172,6 +173,7 @@ async function runPlatform(flags: ServeFlags): Promise<void> {
     checkpointIntervalMs: flags.checkpointInterval * 1000,
     analysisIntervalMs: flags.analysisInterval * 1000,
     filterIntervalMs: flags.filterInterval * 1000,
+    taxiiEpochs: { epochMs: flags.taxiiEpoch * 1000, graceMs: 60_000 },
     keyWaitingMs: flags.keyWaitingPeriod * 3_600_000,
     webhookAllow: flags.webhookAllow ?? [],
     requestRates: { check: flags.checkRate, read: flags.readRate, write: flags.writeRate },
@@ -275,6 +277,12 @@ function registerServe(program: Command): void {
       'rebuild and publish the compact filters of flagged tokens this often when they changed (0: only on request)',
       integer,
       900,
+    )
+    .option(
+      '--taxii-epoch <seconds>',
+      'date the flagged tokens TAXII serves by epochs this long, each served once over (shorter is fresher, longer mixes more members’ reports)',
+      integer,
+      86_400,
     )
     .option(
       '--key-waiting-period <hours>',

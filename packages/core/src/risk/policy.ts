@@ -225,6 +225,33 @@ function ago(ms: number): string {
   return `${days} days ago`;
 }
 
+/** Independent evidence combined: 1 − Π (1 − e), to six decimals (what checks answer). */
+export function combined(evidence: Iterable<number>): number {
+  let clear = 1;
+  for (const e of evidence) clear *= 1 - e;
+  return Math.round((1 - clear) * 1e6) / 1e6;
+}
+
+/**
+ * Each member's strongest evidence of a token at `now`: the largest weight ×
+ * 2^(−age/half-life) (down to its type's floor) over its report types, weighed by the
+ * member's quality weight.
+ */
+export function strongestEvidence(
+  policy: Pick<Policy, 'weights' | 'ageFloor'>,
+  stats: readonly TokenStats[],
+  now: number,
+  halfLifeMs: number,
+  weightOf: (member: string) => number,
+): Map<string, number> {
+  const strongest = new Map<string, number>();
+  for (const s of stats) {
+    const e = reportEvidence(policy, s.type, now - s.lastSeen, halfLifeMs) * weightOf(s.memberId);
+    strongest.set(s.memberId, Math.max(strongest.get(s.memberId) ?? 0, e));
+  }
+  return strongest;
+}
+
 /**
  * The score of SPEC §6: contributions combine as independent evidence over distinct
  * members, 1 − Π (1 − w·decay(age)), where each member counts once, with its strongest
@@ -243,7 +270,6 @@ export function assess(
   if (kind === undefined && stats.length > 0)
     throw new TypeError('a reported token has a kind: its evidence ages by it');
   const reports = { police_confirmed: 0, confirmed_fraud: 0, victim_report: 0, suspected: 0 };
-  const strongest = new Map<string, number>();
   let categories = 0;
   let firstSeen: number | undefined;
   let lastSeen: number | undefined;
@@ -253,13 +279,9 @@ export function assess(
     categories |= s.categories;
     firstSeen = firstSeen === undefined ? s.firstSeen : Math.min(firstSeen, s.firstSeen);
     lastSeen = lastSeen === undefined ? s.lastSeen : Math.max(lastSeen, s.lastSeen);
-    const evidence =
-      reportEvidence(policy, s.type, now - s.lastSeen, halfLife) * weightOf(s.memberId);
-    strongest.set(s.memberId, Math.max(strongest.get(s.memberId) ?? 0, evidence));
   }
-  let clear = 1;
-  for (const e of strongest.values()) clear *= 1 - e;
-  const score = Math.round((1 - clear) * 1e6) / 1e6;
+  const strongest = strongestEvidence(policy, stats, now, halfLife, weightOf);
+  const score = combined(strongest.values());
   const verdict: Verdict =
     score >= policy.thresholds.fraud
       ? 'fraud'

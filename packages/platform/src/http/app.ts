@@ -19,6 +19,7 @@ import { memberRoutes } from './routes/members.js';
 import { outcomeRoutes } from './routes/outcomes.js';
 import { platformRoutes } from './routes/platform.js';
 import { statisticsRoutes } from './routes/statistics.js';
+import { taxiiRoutes } from './routes/taxii.js';
 import { watchRoutes } from './routes/watch.js';
 import { platformUi, StoreSessions, uiLinkRoutes } from './ui.js';
 
@@ -103,6 +104,7 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
   await app.register(appealRoutes(deps));
   await app.register(exposureRoutes(deps));
   await app.register(filterRoutes(deps));
+  await app.register(taxiiRoutes(deps), { prefix: '/taxii2' });
   await app.register(statisticsRoutes(deps));
   await app.register(evidenceFileRoutes(deps));
   if (deps.ui !== undefined) {

@@ -1,9 +1,11 @@
 import { currentHolder, reassignedWords } from '@credence/core/holders/current-holder';
 import { appealWords, ringStands, sinceAppeal } from '@credence/core/risk/appeals';
+import { clearsAt } from '@credence/core/risk/expiry';
 import { type Assessment, assess, raiseForRing } from '@credence/core/risk/policy';
 import { memberWeight } from '@credence/core/risk/quality';
+import type { TokenStats } from '../domain/types.js';
 import type { AnalysisService, TokenRank, TokenRing } from './analysis.js';
-import type { CheckView } from './check-view.js';
+import type { CheckView, FlaggedToken } from './check-view.js';
 import type { PolicyService } from './policy-service.js';
 import type { QualityService } from './quality.js';
 
@@ -49,9 +51,63 @@ export class CheckService {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Makes sure the view has every change up to `seq` (read your writes). */
+  async reach(seq: number): Promise<void> {
+    if (seq > this.view.watermark) await this.view.reach(seq);
+  }
+
+  /**
+   * A token's assessment from its reports alone as of `at` (no ring), with what an upheld
+   * appeal or a reassignment leaves out said last, as a check says it; and the reports it
+   * stands on (for when they stop making it suspicious).
+   */
+  private fromReports(
+    flagged: FlaggedToken | undefined,
+    at: number,
+    weightOf: (member: string) => number,
+  ): { assessment: Assessment; scored: Assessment; stats: readonly TokenStats[]; given: string } {
+    const { policy } = this.policies.get();
+    const upheldAt = flagged?.appealUpheldAt;
+    // What an upheld appeal was ruled on no longer counts (issue 17), nor what concerns
+    // an earlier holder (issue 12).
+    const appealed = sinceAppeal(flagged?.stats ?? [], upheldAt);
+    const { stats, earlier } = currentHolder(appealed.stats, flagged?.reassignedAt);
+    const scored = assess(policy, flagged?.kind, stats, at, weightOf);
+    // What was left out is said last.
+    const given =
+      (flagged?.reassignedAt === undefined || earlier === 0
+        ? ''
+        : ` ${reassignedWords(flagged.reassignedAt, earlier)}`) +
+      (upheldAt === undefined ? '' : ` ${appealWords(upheldAt, appealed.earlier)}`);
+    return {
+      assessment: { ...scored, explanation: `${scored.explanation}${given}` },
+      scored,
+      stats,
+      given,
+    };
+  }
+
+  /**
+   * A flagged token's assessment from its reports alone as of `at` (rings are their own
+   * objects), and when those reports stop making it suspicious: what an exported
+   * indicator states (docs/interop.md). Undefined for a token not flagged.
+   */
+  reportsAssessment(
+    token: string,
+    at: number,
+  ): { readonly assessment: Assessment; readonly clearsAt?: number } | undefined {
+    const flagged = this.view.lookup(token);
+    if (flagged === undefined) return undefined;
+    const weights = this.quality?.current();
+    const weightOf = (member: string) => memberWeight(weights, member);
+    const { assessment, stats } = this.fromReports(flagged, at, weightOf);
+    const clears = clearsAt(this.policies.get().policy, flagged.kind, stats, at, weightOf);
+    return clears === undefined ? { assessment } : { assessment, clearsAt: clears };
+  }
+
   /** Checks tokens; with `after`, first makes sure the view has every change up to it. */
   async check(tokens: readonly string[], after?: number): Promise<CheckAnswer[]> {
-    if (after !== undefined && after > this.view.watermark) await this.view.reach(after);
+    if (after !== undefined) await this.reach(after);
     const { version, policy } = this.policies.get();
     const now = this.now();
     const weights = this.quality?.current();
@@ -65,18 +121,7 @@ export class CheckService {
     return tokens.map((token) => {
       const flagged = this.view.lookup(token);
       const upheldAt = flagged?.appealUpheldAt;
-      // What an upheld appeal was ruled on no longer counts (issue 17), nor what concerns
-      // an earlier holder (issue 12).
-      const appealed = sinceAppeal(flagged?.stats ?? [], upheldAt);
-      const { stats, earlier } = currentHolder(appealed.stats, flagged?.reassignedAt);
-      const scored = assess(policy, flagged?.kind, stats, now, weightOf);
-      // What was left out is said last.
-      const given =
-        (flagged?.reassignedAt === undefined || earlier === 0
-          ? ''
-          : ` ${reassignedWords(flagged.reassignedAt, earlier)}`) +
-        (upheldAt === undefined ? '' : ` ${appealWords(upheldAt, appealed.earlier)}`);
-      const assessment = { ...scored, explanation: `${scored.explanation}${given}` };
+      const { assessment, scored, given } = this.fromReports(flagged, now, weightOf);
       // A ring found before the ruling no longer raises the token, nor does its rank.
       const run = upheldAt === undefined ? undefined : this.analysis?.current();
       const ruled = run !== undefined && !ringStands(run.createdAt, upheldAt);

@@ -56,6 +56,7 @@ import type { RecordedExposure } from './sql/exposures.js';
 import type { FilterToRecord, FlaggedTokens, PublishedFilter } from './sql/filters.js';
 import type { NewOutcome, OutcomeRows, OutcomeStatus } from './sql/outcomes.js';
 import type { Released } from './sql/statistics.js';
+import type { TokenCursor, TokenRow } from './sql/taxii.js';
 
 /** Members, their credentials, signing keys and shares; who may do what. */
 export interface MemberStore {
@@ -441,6 +442,21 @@ export interface ExposureStore {
   ): Promise<ExposureJson[]>;
 }
 
+/** What TAXII pages through (docs/interop.md): flagged tokens by epoch of their last change. */
+export interface TaxiiStore {
+  /** Up to `limit` rows after `cursor`, of the epochs (of `epochMs`) before `sealedBefore`. */
+  taxiiTokenRows(
+    cursor: TokenCursor,
+    limit: number,
+    epochMs: number,
+    sealedBefore: number,
+  ): Promise<TokenRow[]>;
+  /** The flagged tokens starting with `prefix` (at most 64), with their epochs. */
+  taxiiTokenRowsByPrefix(prefix: string, epochMs: number): Promise<TokenRow[]>;
+  /** When the first change was made (epoch ms), if any was. */
+  firstChangeAt(): Promise<number | undefined>;
+}
+
 /** The operator's policies, versioned. */
 export interface PolicyStore {
   latestPolicy(): Promise<PolicyRecord | undefined>;
@@ -496,7 +512,8 @@ export interface Store
     OutcomeStore,
     AppealStore,
     StatsStore,
-    ExposureStore {
+    ExposureStore,
+    TaxiiStore {
   readonly dialect: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   close(): Promise<void>;

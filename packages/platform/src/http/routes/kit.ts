@@ -19,6 +19,7 @@ import type { LogService, Receipt } from '../../services/log-service.js';
 import type { MemberService } from '../../services/members.js';
 import type { CheckIds, OutcomeService } from '../../services/outcomes.js';
 import type { PolicyService } from '../../services/policy-service.js';
+import type { TaxiiService } from '../../services/taxii.js';
 import type { WebhookTargets } from '../../services/webhook-targets.js';
 import type { Store } from '../../storage/store.js';
 import type { PlatformMetrics } from '../metrics.js';
@@ -52,6 +53,8 @@ export interface PlatformDeps {
   readonly exposures: ExposureService;
   /** Compact filters of flagged tokens (docs/filters.md). */
   readonly filters: FilterService;
+  /** The TAXII 2.1 collections (docs/interop.md). */
+  readonly taxii: TaxiiService;
   /** The ids answers carry, for outcomes to name the check they followed. */
   readonly checkIds: CheckIds;
   readonly evidence: CaseEvidence;

@@ -202,7 +202,7 @@ export async function ingestReportsTx(
   const atRisk = new Set(deltas.map((d) => d.token));
   const tokens = distinctTokens(accepted).sort((a, b) => (a.token < b.token ? -1 : 1));
   await client.query(
-    `INSERT INTO token_state (token, kind, key_id, seq, flagged) SELECT token, kind, key_id, $1, flagged FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[]) AS t(token, kind, key_id, flagged)
+    `INSERT INTO token_state (token, kind, key_id, seq, flagged, first_at) SELECT token, kind, key_id, $1, flagged, $6 FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[]) AS t(token, kind, key_id, flagged)
    ON CONFLICT (token) DO UPDATE SET seq = excluded.seq, flagged = token_state.flagged OR excluded.flagged`,
     [
       seq,
@@ -211,6 +211,7 @@ export async function ingestReportsTx(
       tokens.map((t) => t.keyId),
       // A token named only on the victim's side is known, but not flagged (riskTokens).
       tokens.map((t) => atRisk.has(t.token)),
+      batch.receivedAt,
     ],
   );
   // Read after the sequence is taken (see ingestLinksOnce).

@@ -173,6 +173,7 @@ export function* recordExposure(
         ...commitment,
       }),
     seq,
+    at,
   );
   return { status: 'recorded', exposure, seq, alerts: alerts.length, log };
 }

@@ -25,7 +25,7 @@ export function* logWrite(
     yield* placeAlerts(committed.first, alerts, salt);
   }
   const log = yield* append(entries);
-  if (seq !== undefined) yield* keepSequenceSize(seq, log);
+  if (seq !== undefined) yield* keepSequenceSize(seq, log, at);
   return log;
 }
 
@@ -40,13 +40,14 @@ export function* logCommittingWrite(
   alerts: readonly AlertRecord[],
   entryOf: (commitment: { readonly salt: string; readonly alertsDigest?: string }) => EntryToAppend,
   seq: number,
+  at: number,
 ): Step<LogAppend> {
   const salt = alertSalt();
   const log = (yield* append([
     entryOf(alerts.length === 0 ? { salt } : { salt, alertsDigest: alertsDigest(salt, alerts) }),
   ])) as LogAppend;
   yield* placeAlerts(log.first, alerts);
-  yield* keepSequenceSize(seq, log);
+  yield* keepSequenceSize(seq, log, at);
   return log;
 }
 
@@ -77,13 +78,22 @@ function* placeAlerts(index: number, alerts: readonly AlertRecord[], salt?: stri
   for (const id of ids) yield* run('UPDATE alerts SET log_index = ? WHERE id = ?', index, id);
 }
 
-/** The log's size after the write that moved the change sequence to `seq`. */
-function* keepSequenceSize(seq: number, log: LogAppend | undefined): Step<void> {
+/**
+ * The log's size after the write that moved the change sequence to `seq`, and its time:
+ * the later of `at` and the previous sequence number's, so that times never go back in
+ * sequence order (TAXII serves changes in that order, by that time). The previous one is
+ * committed: a write holds the counter until it commits.
+ */
+function* keepSequenceSize(seq: number, log: LogAppend | undefined, at: number): Step<void> {
+  const [later] = (yield* dialect()) === 'postgres' ? ['greatest'] : ['max'];
   yield* run(
-    `INSERT INTO sequence_log (seq, log_size) VALUES (?, coalesce(?, (SELECT size FROM log_state WHERE id = 1)))
-     ON CONFLICT (seq) DO UPDATE SET log_size = excluded.log_size`,
+    `INSERT INTO sequence_log (seq, log_size, at) VALUES (?, coalesce(?, (SELECT size FROM log_state WHERE id = 1)),
+       ${later}(?, coalesce((SELECT at FROM sequence_log WHERE seq < ? ORDER BY seq DESC LIMIT 1), 0)))
+     ON CONFLICT (seq) DO UPDATE SET log_size = excluded.log_size, at = excluded.at`,
     seq,
     log?.size ?? null,
+    at,
+    seq,
   );
 }
 

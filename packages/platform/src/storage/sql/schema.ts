@@ -304,6 +304,26 @@ const MIGRATIONS: readonly { readonly version: string; readonly sql: (t: Ddl) =>
       ALTER TABLE filters ADD COLUMN base INTEGER;
     `,
   },
+  {
+    // TAXII 2.1 (issue 18, docs/interop.md): when each change of the sequence was made,
+    // kept non-decreasing in sequence order (a write takes the later of its own time and
+    // the last one's), so that the changes of a day are a range of sequence numbers; and
+    // when each token was first known, so that its indicator's `created` stays put.
+    // Changes made before this take the time of the log entry they left last; tokens, the
+    // time of their last change.
+    version: '2026-12-09-02-sequence-times',
+    sql: (t) => `
+      ALTER TABLE sequence_log ADD COLUMN at ${t.big};
+      ${
+        t.dialect === 'postgres'
+          ? `UPDATE sequence_log l SET at = (SELECT (extract(epoch FROM ((e.entry::json)->>'time')::timestamptz) * 1000)::bigint FROM log_entries e WHERE e.idx = l.log_size - 1)`
+          : `UPDATE sequence_log SET at = (SELECT CAST(round((julianday(json_extract(e.entry, '$.time')) - 2440587.5) * 86400000) AS INTEGER) FROM log_entries e WHERE e.idx = sequence_log.log_size - 1)`
+      };
+      CREATE INDEX sequence_log_at ON sequence_log (at);
+      ALTER TABLE token_state ADD COLUMN first_at ${t.big};
+      UPDATE token_state SET first_at = (SELECT l.at FROM sequence_log l WHERE l.seq = token_state.seq);
+    `,
+  },
 ];
 
 /** The migrations as the dialect runs them, in order. */

@@ -50,6 +50,7 @@ import * as reads from './reads.js';
 import * as sequence from './sequence.js';
 import * as statistics from './statistics.js';
 import type { Dialect, Step } from './steps.js';
+import * as taxii from './taxii.js';
 import * as watch from './watch.js';
 import * as webSessions from './web-sessions.js';
 
@@ -468,6 +469,23 @@ export abstract class SqlStore {
 
   statsSpent(): Promise<number> {
     return this.autocommit(statistics.statsSpent());
+  }
+
+  taxiiTokenRows(
+    cursor: taxii.TokenCursor,
+    limit: number,
+    epochMs: number,
+    sealedBefore: number,
+  ): Promise<taxii.TokenRow[]> {
+    return this.autocommit(taxii.tokenRows(cursor, limit, epochMs, sealedBefore));
+  }
+
+  taxiiTokenRowsByPrefix(prefix: string, epochMs: number): Promise<taxii.TokenRow[]> {
+    return this.autocommit(taxii.tokenRowsByPrefix(prefix, epochMs));
+  }
+
+  firstChangeAt(): Promise<number | undefined> {
+    return this.autocommit(taxii.firstChangeAt());
   }
 
   flaggedTokensByKey(): Promise<filters.FlaggedTokens> {

@@ -157,7 +157,7 @@ export class SqliteContributions {
       mergeTokenStatsSql('sqlite', 'VALUES (?, ?, ?, ?, ?, ?, ?)'),
     );
     const upsertState = this.db.prepare(`
-      INSERT INTO token_state (token, kind, key_id, seq, flagged) VALUES (?, ?, ?, ?, ?)
+      INSERT INTO token_state (token, kind, key_id, seq, flagged, first_at) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (token) DO UPDATE SET seq = excluded.seq, flagged = max(flagged, excluded.flagged)`);
     return this.db.transaction((): IngestResult => {
       this.recordBatch(batch);
@@ -212,7 +212,14 @@ export class SqliteContributions {
       );
       const reassigned: Record<string, number> = {};
       for (const t of distinctTokens(accepted)) {
-        upsertState.run(t.token, t.kind, t.keyId, seq, atRisk.has(t.token) ? 1 : 0);
+        upsertState.run(
+          t.token,
+          t.kind,
+          t.keyId,
+          seq,
+          atRisk.has(t.token) ? 1 : 0,
+          batch.receivedAt,
+        );
         const at = latest.get(t.token)?.at;
         if (at !== null && at !== undefined) reassigned[t.token] = at;
       }
