@@ -175,6 +175,49 @@ export class BinaryFuseFilter {
     return (f ^ (t[h0] as number) ^ (t[h1] as number) ^ (t[h2] as number)) === 0;
   }
 
+  /**
+   * hasKey for many keys (two words each, as tokenKeys gives them): `out[i]` is 1 when key
+   * i may be in the set. Blocks of 64 keys have their places worked out first and their
+   * table entries read after, so that the reads, which miss the cache on a large filter,
+   * are in flight together rather than one per key (a lookup is bound by memory latency).
+   */
+  hasKeys(keys: Uint32Array, out: Uint8Array): void {
+    const n = keys.length >>> 1;
+    if (out.length < n) throw new RangeError('out holds fewer answers than there are keys');
+    if (this.size === 0) {
+      out.fill(0, 0, n);
+      return;
+    }
+    const B = 64;
+    const h0 = new Int32Array(B);
+    const h1 = new Int32Array(B);
+    const h2 = new Int32Array(B);
+    const f = new Int32Array(B);
+    const t = this.table;
+    for (let start = 0; start < n; start += B) {
+      const count = Math.min(B, n - start);
+      for (let j = 0; j < count; j++) {
+        const i = start + j;
+        const x0 = mix32(((keys[2 * i] as number) ^ this.seed0) >>> 0);
+        const x1 = mix32(((keys[2 * i + 1] as number) ^ this.seed1) >>> 0);
+        const a = Math.floor((x0 * this.segmentCountLength) / 4294967296);
+        h0[j] = a;
+        h1[j] = (a + this.segmentLength) ^ (x1 & this.segmentMask);
+        h2[j] = (a + 2 * this.segmentLength) ^ (x1 >>> (32 - this.segmentBits));
+        f[j] = mix32((x0 ^ x1 ^ this.seed2) >>> 0) & this.fingerprintMask;
+      }
+      for (let j = 0; j < count; j++)
+        out[start + j] =
+          ((f[j] as number) ^
+            (t[h0[j] as number] as number) ^
+            (t[h1[j] as number] as number) ^
+            (t[h2[j] as number] as number)) ===
+          0
+            ? 1
+            : 0;
+    }
+  }
+
   /** Bits of table per key held. */
   get bitsPerKey(): number {
     return this.size === 0 ? 0 : (this.table.length * this.fingerprintBits) / this.size;

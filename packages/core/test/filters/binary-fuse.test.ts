@@ -32,6 +32,23 @@ describe('binary fuse filters', () => {
       }
     });
 
+  for (const bits of [8, 16] as const satisfies readonly FingerprintBits[])
+    it(`answers many keys at once as it answers each (${bits}-bit)`, () => {
+      const held = tokens(10_000);
+      const filter = BinaryFuseFilter.build(tokenKeys(held), bits);
+      // Held and not, across block boundaries: 130 is two blocks of 64 and a part.
+      const asked = [...held.slice(0, 65), ...tokens(65)];
+      const keys = tokenKeys(asked);
+      const out = new Uint8Array(asked.length);
+      filter.hasKeys(keys, out);
+      expect([...out]).toEqual(asked.map((t) => (filter.has(t) ? 1 : 0)));
+      expect(out.slice(0, 65).every((a) => a === 1)).toBe(true);
+      const empty = BinaryFuseFilter.build(new Uint32Array(0), bits);
+      empty.hasKeys(keys, out);
+      expect(out.every((a) => a === 0)).toBe(true);
+      expect(() => filter.hasKeys(keys, new Uint8Array(3))).toThrow(RangeError);
+    });
+
   it('answers an empty set with no for everything', () => {
     const filter = BinaryFuseFilter.build(new Uint32Array(0));
     expect(tokens(1000).filter((t) => filter.has(t))).toEqual([]);
