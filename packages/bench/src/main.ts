@@ -11,6 +11,7 @@ import { logSuite } from './suites/log.js';
 import { oprfSuite } from './suites/oprf.js';
 import { platformSuite } from './suites/platform.js';
 import { exposuresSuite, qualitySuite } from './suites/quality.js';
+import { scaleSuite } from './suites/scale.js';
 import { sealingSuite } from './suites/sealing.js';
 import { simulatorSuite } from './suites/simulator.js';
 import { startupSuite } from './suites/startup.js';
@@ -36,6 +37,7 @@ const SUITES: readonly { name: string; run: () => string; onlyWhenAsked?: boolea
   { name: 'dashboard', run: dashboardSuite },
   { name: 'filters', run: filtersSuite },
   { name: 'taxii', run: taxiiSuite },
+  { name: 'scale', run: scaleSuite },
   { name: 'quality', run: qualitySuite },
   // Also the last section of the quality suite: alone when asked for.
   { name: 'statistics', run: statisticsSuite, onlyWhenAsked: true },

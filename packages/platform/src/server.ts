@@ -93,6 +93,11 @@ export interface PlatformConfig {
    * their last change and served once it is over (default: a day, served a minute after).
    */
   readonly taxiiEpochs?: TaxiiEpochs;
+  /**
+   * Flagged tokens' summaries the check view keeps in memory, the most recently used
+   * (default 100,000); the others are read from the store when checked.
+   */
+  readonly checkCacheSize?: number;
   /** The TAXII server's clock (tests). */
   readonly taxiiClock?: () => number;
   /**
@@ -188,7 +193,9 @@ export async function createPlatform(
   const tls = config.tls === undefined ? undefined : readTls(config.tls);
   const store = openStore(config.db);
   await store.migrate();
-  const view = new CheckView(store);
+  const view = new CheckView(store, {
+    ...(config.checkCacheSize === undefined ? {} : { cacheSize: config.checkCacheSize }),
+  });
   await view.catchUp();
   const credentials = new CredentialCache(store);
   await credentials.follow();

@@ -14,7 +14,8 @@ import { freshSchema, POSTGRES_URL, skipMessage } from './postgres.js';
 /**
  * Two API processes on one PostgreSQL (each with its own store pool, view of flagged
  * tokens, NOTIFY listener and caches, as separate processes would have) must give
- * identical answers right after a write or a retraction.
+ * identical answers right after a write or a retraction, the second holding one flagged
+ * token's summary in memory and reading the others back.
  */
 const suite = POSTGRES_URL === undefined ? describe.skip : describe;
 
@@ -37,11 +38,14 @@ suite(`two API processes on one PostgreSQL${POSTGRES_URL === undefined ? ` (${sk
       webhooks: false,
       syncIntervalMs: 60_000,
     });
+    // b keeps a single flagged token's summary in memory (issue 19): its answers stand on
+    // summaries read back from the store, and must still be a's.
     b = await createPlatform({
       db: schema.url,
       keyFile: join(dir, 'key.json'),
       webhooks: false,
       syncIntervalMs: 60_000,
+      checkCacheSize: 1,
     });
     await a.start();
     await b.start();
@@ -107,6 +111,34 @@ const confirm = (p: Platform, batchId: string, n: number) =>
 
 function answersOnBothProcesses() {
   describe('answers on both processes, after writes and a cut listener', () => {
+    it('answers alike for flagged tokens whose summaries b reads back from the store', async () => {
+      let sequence = 0;
+      for (let n = 20; n < 26; n++)
+        sequence = ((await confirm(a, `many-${n}`, n)).json() as { sequence: number }).sequence;
+      await check(b, tok(20), sequence);
+      // b holds one summary (tok(25)'s, the last change, or tok(20)'s, checked last): the
+      // others are read back, and every answer is a's.
+      for (let n = 20; n < 27; n++) {
+        const onB = await check(b, tok(n));
+        expect(onB).toEqual(await check(a, tok(n)));
+        expect(onB.verdict).toBe(n < 26 ? 'suspicious' : 'clear');
+      }
+      const batch = (p: Platform) =>
+        p.app.inject({
+          method: 'POST',
+          url: '/v1/check',
+          headers: { authorization: `Bearer ${other}`, 'content-type': 'application/json' },
+          payload: JSON.stringify({ tokens: [26, 21, 22, 23, 24, 25, 20].map((n) => tok(n)) }),
+        });
+      const answers = (r: { json: () => unknown }) =>
+        (
+          r.json() as { results: { token: string; verdict: string; reporters: number }[] }
+        ).results.map(({ token, verdict, reporters }) => ({ token, verdict, reporters }));
+      const onB = answers(await batch(b));
+      expect(onB).toEqual(answers(await batch(a)));
+      expect(onB.filter((x) => x.verdict === 'suspicious')).toHaveLength(6);
+    });
+
     it('answers the same right after a write, on the process that did not take it', async () => {
       const write = await confirm(a, 'r1', 1);
       const { sequence, results } = write.json() as { sequence: number; results: { id: string }[] };

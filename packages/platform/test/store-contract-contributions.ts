@@ -170,6 +170,33 @@ export function describeTokenStatistics(subject: StoreUnderTest) {
       },
     ]);
     expect((await subject.store.changesSince(a.seq, 100)).map((c) => c.token)).toEqual([tok(1)]);
+    // A token's current state read by token is its last change, as the view reads back a
+    // summary it does not hold (issue 19); a token never changed is absent.
+    const states = await subject.store.tokenStates([tok(2), tok(1), tok(77)]);
+    const byToken = <C extends { token: string }>(cs: readonly C[]) =>
+      [...cs].sort((x, y) => x.token.localeCompare(y.token));
+    const sorted = (c: (typeof changes)[number] | undefined) =>
+      c === undefined
+        ? undefined
+        : {
+            ...c,
+            stats: [...c.stats].sort((x, y) =>
+              `${x.memberId}${x.type}`.localeCompare(`${y.memberId}${y.type}`),
+            ),
+          };
+    expect(byToken(states).map(sorted)).toEqual(
+      [t1, changes.filter((c) => c.token === tok(2)).at(-1)].map(sorted),
+    );
+    expect(await subject.store.tokenStates([])).toEqual([]);
+    // Retracted away: the state says not flagged, with no statistics.
+    const mine = await subject.store.listReports('bank-b', undefined, 10);
+    await subject.store.retractReport('bank-b', mine[0]?.id as string, 'false_positive', T0);
+    const retracted = await subject.store.listReports('bank-a', undefined, 10);
+    for (const r of retracted)
+      await subject.store.retractReport('bank-a', r.id, 'false_positive', T0);
+    const [gone] = await subject.store.tokenStates([tok(1)]);
+    expect(gone).toMatchObject({ token: tok(1), flagged: false, stats: [] });
+    expect(gone?.seq).toBe((await subject.store.changesSince(0, 100)).at(-1)?.seq);
   });
 
   it("widens a member's statistics of a token across batches: counts add, sightings stretch, categories join", async () => {

@@ -89,6 +89,6 @@ export function platformSuite(): string {
     `| batch check \`POST /v1/check\` of 100 tokens, same mix (median of 3 runs) | ${fmt(batch * 100)} tokens/s (${fmt(batch)} requests/s) | | | ≥ 100,000 tokens/s |`,
     `| resident memory of the API process afterwards | ${fmt(check.rssMb)} MB | | | |`,
     '',
-    `Failed or non-2xx responses in all runs: ${failures}. The API process runs as \`credence serve\` does by default (log level info, metrics on); a check of a token nobody reported is answered from memory, and so is a flagged one (the view holds every flagged token with its per-member statistics, which is what the resident memory above pays for). Load generator and server share the two cores, so the bare route's figure is partly the load generator's ceiling.`,
+    `Failed or non-2xx responses in all runs: ${failures}. The API process runs as \`credence serve\` does by default (log level info, metrics on); a check of a token nobody reported is answered from memory (the view's compact set of every flagged token), and so is a flagged one whose summary is among the 100,000 most recently used (\`serve --check-cache\`); the others are read back from the store (issue 19, docs/deployment.md, "Memory"). Load generator and server share the two cores, so the bare route's figure is partly the load generator's ceiling.`,
   ].join('\n');
 }

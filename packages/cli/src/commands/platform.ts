@@ -142,6 +142,7 @@ interface ServeFlags {
   readonly analysisInterval: number;
   readonly filterInterval: number;
   readonly taxiiEpoch: number;
+  readonly checkCache: number;
   readonly webhookAllow?: string[];
   readonly checkRate: number;
   readonly readRate: number;
@@ -174,6 +175,7 @@ async function runPlatform(flags: ServeFlags): Promise<void> {
     analysisIntervalMs: flags.analysisInterval * 1000,
     filterIntervalMs: flags.filterInterval * 1000,
     taxiiEpochs: { epochMs: flags.taxiiEpoch * 1000, graceMs: 60_000 },
+    checkCacheSize: flags.checkCache,
     keyWaitingMs: flags.keyWaitingPeriod * 3_600_000,
     webhookAllow: flags.webhookAllow ?? [],
     requestRates: { check: flags.checkRate, read: flags.readRate, write: flags.writeRate },
@@ -283,6 +285,12 @@ function registerServe(program: Command): void {
       'date the flagged tokens TAXII serves by epochs this long, each served once over (shorter is fresher, longer mixes more members’ reports)',
       integer,
       86_400,
+    )
+    .option(
+      '--check-cache <summaries>',
+      'keep this many flagged tokens’ summaries in memory for checks, the most recently used; the rest are read from the store when checked (every flagged token is held in 12 bytes regardless)',
+      integer,
+      100_000,
     )
     .option(
       '--key-waiting-period <hours>',

@@ -36,8 +36,9 @@ export interface CheckAnswer extends Assessment {
 }
 
 /**
- * Risk checks (SPEC §6): answered from the in-memory view. A token nobody reported is
- * clear without a database round trip; a flagged one is scored from its statistics.
+ * Risk checks (SPEC §6): answered from the view. A token nobody reported is clear without
+ * a database round trip; a flagged one is scored from its statistics (read back from the
+ * store when the view does not hold them in memory).
  * Joint analysis adds the token's ring; a token whose risk in a ring reaches the
  * suspicious threshold is at least suspicious, reported or not, and says why. A ring
  * alone never makes a token `fraud`: that takes members' reports.
@@ -90,24 +91,31 @@ export class CheckService {
   /**
    * A flagged token's assessment from its reports alone as of `at` (rings are their own
    * objects), and when those reports stop making it suspicious: what an exported
-   * indicator states (docs/interop.md). Undefined for a token not flagged.
+   * indicator states (docs/interop.md), for each token at its own time. Undefined for a
+   * token not flagged.
    */
-  reportsAssessment(
-    token: string,
-    at: number,
-  ): { readonly assessment: Assessment; readonly clearsAt?: number } | undefined {
-    const flagged = this.view.lookup(token);
-    if (flagged === undefined) return undefined;
+  async reportsAssessments(
+    asked: readonly { readonly token: string; readonly at: number }[],
+  ): Promise<({ readonly assessment: Assessment; readonly clearsAt?: number } | undefined)[]> {
+    const found = await this.view.lookupMany(asked.map((a) => a.token));
     const weights = this.quality?.current();
     const weightOf = (member: string) => memberWeight(weights, member);
-    const { assessment, stats } = this.fromReports(flagged, at, weightOf);
-    const clears = clearsAt(this.policies.get().policy, flagged.kind, stats, at, weightOf);
-    return clears === undefined ? { assessment } : { assessment, clearsAt: clears };
+    const { policy } = this.policies.get();
+    return asked.map(({ at }, i) => {
+      const flagged = found[i];
+      if (flagged === undefined) return undefined;
+      const { assessment, stats } = this.fromReports(flagged, at, weightOf);
+      const clears = clearsAt(policy, flagged.kind, stats, at, weightOf);
+      return clears === undefined ? { assessment } : { assessment, clearsAt: clears };
+    });
   }
 
   /** Checks tokens; with `after`, first makes sure the view has every change up to it. */
   async check(tokens: readonly string[], after?: number): Promise<CheckAnswer[]> {
     if (after !== undefined) await this.reach(after);
+    // The summaries first: reading some back may move the view on, and the basis is
+    // where it stands once they are in.
+    const found = await this.view.lookupMany(tokens);
     const { version, policy } = this.policies.get();
     const now = this.now();
     const weights = this.quality?.current();
@@ -118,8 +126,8 @@ export class CheckService {
       checkedAt: now,
       quality: weights?.version ?? null,
     };
-    return tokens.map((token) => {
-      const flagged = this.view.lookup(token);
+    return tokens.map((token, i) => {
+      const flagged = found[i];
       const upheldAt = flagged?.appealUpheldAt;
       const { assessment, scored, given } = this.fromReports(flagged, now, weightOf);
       // A ring found before the ruling no longer raises the token, nor does its rank.

@@ -1,8 +1,10 @@
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
 import { widen } from '@credence/core/risk/token-summary';
+import { LRUCache } from 'lru-cache';
 import type { TokenChange, TokenStats } from '../domain/types.js';
 import type { StatDelta } from '../storage/aggregate.js';
 import type { Store } from '../storage/store.js';
+import { TokenSet } from './token-set.js';
 
 export interface FlaggedToken {
   readonly kind: IdentifierKind;
@@ -13,36 +15,92 @@ export interface FlaggedToken {
   readonly appealUpheldAt?: number;
 }
 
+/** A token's state as the view last knew it, and the change it came from. */
+interface Known {
+  readonly seq: number;
+  /** Undefined: not flagged (reported by nobody now, no appeal upheld). */
+  readonly value: FlaggedToken | undefined;
+}
+
+export interface CheckViewOptions {
+  /** Changes read from the store at a time. */
+  readonly pageSize?: number;
+  /** Flagged tokens' summaries kept in memory, the most recently used (default 100,000). */
+  readonly cacheSize?: number;
+}
+
+export const DEFAULT_CHECK_CACHE = 100_000;
+
+/** Tokens asked of the store at a time when summaries are read back. */
+const READ_PAGE = 1_000;
+
+function knownOf(c: TokenChange): Known {
+  // A token whose appeal was upheld stays, reported or not: its answer says so, and a
+  // ring found before the ruling no longer raises it.
+  if (!((c.flagged && c.stats.length > 0) || c.appealUpheldAt !== undefined))
+    return { seq: c.seq, value: undefined };
+  return {
+    seq: c.seq,
+    value: {
+      kind: c.kind,
+      stats: c.flagged ? c.stats : [],
+      ...(c.reassignedAt === undefined ? {} : { reassignedAt: c.reassignedAt }),
+      ...(c.appealUpheldAt === undefined ? {} : { appealUpheldAt: c.appealUpheldAt }),
+    },
+  };
+}
+
 /**
- * Every API process's in-memory view of the flagged tokens: the tokens some member has
- * reported and not retracted, with their per-member statistics (and those whose appeal
- * was upheld). A check of a token that
- * is not here is answered "clear" without touching the database, which is the common
- * case.
+ * Every API process's view of the flagged tokens: the tokens some member has reported
+ * and not retracted, with their per-member statistics (and those whose appeal was
+ * upheld). A check of a token that is not flagged is answered "clear" without touching
+ * the database, which is the common case.
+ *
+ * Memory is bounded (issue 19): the view holds every flagged token in a compact set
+ * (TokenSet, 12 bytes a slot) and the summaries of the most recently used ones in a
+ * bounded cache; a flagged token's summary that is not there is read from the store, in
+ * one query for all such tokens of a check.
  *
  * The view follows the store's change sequence: it knows which sequence number it has
  * applied (the watermark) and catches up by asking for the changes since. Writes in this
  * process catch up at once; writes in others are announced (PostgreSQL NOTIFY) and also
  * polled. A caller that must see a given write passes its sequence number, and the view
- * catches up to it before answering (read your writes across processes).
+ * catches up to it before answering (read your writes across processes). Every answer is
+ * the state at the watermark: a summary read from the store may be newer than it (another
+ * process wrote since), so the view catches up past it before answering, and the changes
+ * it applies meanwhile update what was read.
  */
 export class CheckView {
-  private readonly flagged = new Map<string, FlaggedToken>();
+  private readonly flagged: TokenSet;
+  private readonly cache: LRUCache<string, Known>;
+  /** Summaries being read from the store: the changes applied meanwhile update them. */
+  private readonly readings = new Set<Map<string, Known>>();
   private applied = 0;
   private logApplied = 0;
   private running: Promise<void> | undefined;
+  private readonly pageSize: number;
 
   constructor(
     private readonly store: Store,
-    private readonly pageSize = 10_000,
-  ) {}
+    options: CheckViewOptions = {},
+  ) {
+    this.pageSize = options.pageSize ?? 10_000;
+    this.flagged = new TokenSet();
+    this.cache = new LRUCache({ max: Math.max(1, options.cacheSize ?? DEFAULT_CHECK_CACHE) });
+  }
 
   get watermark(): number {
     return this.applied;
   }
 
+  /** Flagged tokens. */
   get size(): number {
     return this.flagged.size;
+  }
+
+  /** Summaries held in memory, and the bytes of the set of every flagged token. */
+  get memory(): { readonly cached: number; readonly setBytes: number } {
+    return { cached: this.cache.size, setBytes: this.flagged.bytes };
   }
 
   /**
@@ -54,41 +112,102 @@ export class CheckView {
     return this.logApplied;
   }
 
-  lookup(token: string): FlaggedToken | undefined {
-    return this.flagged.get(token);
+  /**
+   * The tokens' summaries at the watermark (undefined: not flagged), reading from the
+   * store those of flagged tokens not held in memory. When it returns, the watermark and
+   * logSize are those the answers stand on, until the caller next awaits.
+   *
+   * A read is registered before it is sent, so that every change the view applies while
+   * it is out updates what it read; a state read newer than the watermark (another
+   * process wrote since) makes the view catch up to it first. Reads run side by side and
+   * alongside catching up: a check of a flagged token waits for nothing but its read.
+   */
+  async lookupMany(tokens: readonly string[]): Promise<(FlaggedToken | undefined)[]> {
+    // Whether to read back every flagged token asked, not only those not held: a read can
+    // push out of the cache summaries that were held when it began.
+    let every = false;
+    for (;;) {
+      const flagged = tokens.map((t) => this.flagged.has(t));
+      const missing = [
+        ...new Set(tokens.filter((t, i) => flagged[i] && (every || !this.cache.has(t)))),
+      ];
+      if (missing.length === 0)
+        return tokens.map((t, i) => (flagged[i] ? this.cache.get(t)?.value : undefined));
+      // Below any change: whatever is applied while the read is out replaces it.
+      const read = new Map<string, Known>(missing.map((t) => [t, { seq: -1, value: undefined }]));
+      this.readings.add(read);
+      try {
+        let newest = 0;
+        for (let i = 0; i < missing.length; i += READ_PAGE)
+          for (const c of await this.store.tokenStates(missing.slice(i, i + READ_PAGE))) {
+            const known = knownOf(c);
+            if (known.seq > (read.get(c.token)?.seq ?? -1)) read.set(c.token, known);
+            newest = Math.max(newest, known.seq);
+          }
+        // What the store does not hold (two tokens sharing the set's bits) is not flagged.
+        for (const [t, known] of read) if (known.seq < 0) read.set(t, { seq: 0, value: undefined });
+        if (newest > this.applied) await this.reach(newest);
+        const answers: (FlaggedToken | undefined)[] = [];
+        for (const t of tokens) {
+          if (!this.flagged.has(t)) answers.push(undefined);
+          else {
+            const known = read.get(t) ?? this.cache.get(t);
+            if (known === undefined) break;
+            answers.push(known.value);
+          }
+        }
+        for (const [t, known] of read) this.remember(t, known, false);
+        // A summary held before the read was pushed out of the cache meanwhile: again.
+        if (answers.length === tokens.length) return answers;
+        every = true;
+      } finally {
+        this.readings.delete(read);
+      }
+    }
+  }
+
+  /** Takes in a token's state unless what is held is newer; `fromChange`: it is flagged or not now. */
+  private remember(token: string, known: Known, fromChange: boolean): void {
+    for (const read of this.readings) {
+      const reading = read.get(token);
+      if (reading !== undefined && reading.seq <= known.seq) read.set(token, known);
+    }
+    const held = this.cache.peek(token);
+    if (held !== undefined && held.seq > known.seq) return;
+    if (fromChange) {
+      if (known.value === undefined) this.flagged.delete(token);
+      else this.flagged.add(token);
+    }
+    if (known.value === undefined) this.cache.delete(token);
+    else this.cache.set(token, known);
   }
 
   private apply(changes: readonly TokenChange[]): void {
     for (const c of changes) {
-      // A token whose appeal was upheld stays, reported or not: its answer says so, and a
-      // ring found before the ruling no longer raises it.
-      if ((c.flagged && c.stats.length > 0) || c.appealUpheldAt !== undefined)
-        this.flagged.set(c.token, {
-          kind: c.kind,
-          stats: c.flagged ? c.stats : [],
-          ...(c.reassignedAt === undefined ? {} : { reassignedAt: c.reassignedAt }),
-          ...(c.appealUpheldAt === undefined ? {} : { appealUpheldAt: c.appealUpheldAt }),
-        });
-      else this.flagged.delete(c.token);
+      this.remember(c.token, knownOf(c), true);
       if (c.seq > this.applied) this.applied = c.seq;
       if (c.logSize > this.logApplied) this.logApplied = c.logSize;
     }
   }
 
+  /** Applies the store's changes after the watermark until there are none. */
+  private async pull(): Promise<void> {
+    for (;;) {
+      const changes = await this.store.changesSince(this.applied, this.pageSize);
+      if (changes.length === 0) return;
+      this.apply(changes);
+    }
+  }
+
   /** Catches up with the store; several callers share one run. */
   catchUp(): Promise<void> {
-    this.running ??= (async () => {
-      try {
-        for (;;) {
-          const changes = await this.store.changesSince(this.applied, this.pageSize);
-          if (changes.length === 0) return;
-          this.apply(changes);
-        }
-      } finally {
-        this.running = undefined;
-      }
-    })();
-    return this.running;
+    if (this.running === undefined) {
+      const run: Promise<void> = this.pull().finally(() => {
+        if (this.running === run) this.running = undefined;
+      });
+      this.running = run;
+    }
+    return this.running.then(() => undefined);
   }
 
   /**
@@ -96,8 +215,9 @@ export class CheckView {
    * statistics deltas. When the view is right behind that write (it has applied seq - 1
    * and is not catching up), the deltas are merged in memory exactly as the store merged
    * them (counts add, first/last seen widen, categories unite), which spares reading
-   * back every token the write touched. Otherwise (another process wrote in between) it
-   * catches up from the store.
+   * back every token the write touched; a flagged token whose summary is not in memory
+   * stays out of it, to be read when it is checked. Otherwise (another process wrote in
+   * between) it catches up from the store.
    */
   async applyWrite(
     seq: number,
@@ -108,20 +228,32 @@ export class CheckView {
     reassigned: Readonly<Record<string, number>> = {},
   ): Promise<void> {
     if (seq <= this.applied) return;
-    if (seq !== this.applied + 1 || this.running !== undefined) return this.reach(seq);
+    if (
+      seq !== this.applied + 1 ||
+      this.running !== undefined ||
+      // A read is out for one of the write's tokens: the store's change will update it.
+      (this.readings.size > 0 &&
+        deltas.some((d) => [...this.readings].some((read) => read.has(d.token))))
+    )
+      return this.reach(seq);
     for (const d of deltas) {
-      const entry = this.flagged.get(d.token);
+      const held = this.cache.peek(d.token);
+      // Flagged, its summary not in memory: nothing to merge into.
+      if (held === undefined && this.flagged.has(d.token)) continue;
+      const entry = held?.value;
       const stats = entry?.stats ?? [];
       const i = stats.findIndex((s) => s.memberId === memberId && s.type === d.type);
       const old = stats[i];
       const merged: TokenStats = { memberId, type: d.type, ...widen(old, d) };
       const given = reassigned[d.token] ?? entry?.reassignedAt;
-      this.flagged.set(d.token, {
+      const value: FlaggedToken = {
         kind: entry?.kind ?? d.kind,
         stats: i < 0 ? [...stats, merged] : stats.map((s, j) => (j === i ? merged : s)),
         ...(given === undefined ? {} : { reassignedAt: given }),
         ...(entry?.appealUpheldAt === undefined ? {} : { appealUpheldAt: entry.appealUpheldAt }),
-      });
+      };
+      this.flagged.add(d.token);
+      this.cache.set(d.token, { seq, value });
     }
     this.applied = seq;
     this.logApplied = Math.max(this.logApplied, logSize);

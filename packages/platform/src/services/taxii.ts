@@ -262,9 +262,12 @@ export class TaxiiService {
     // over, so its state has not moved since).
     const seq = rows.reduce((m, r) => Math.max(m, r.seq), 0);
     await this.checks.reach(seq);
-    return rows.flatMap((r) => {
+    const assessed = await this.checks.reportsAssessments(
+      rows.map((r) => ({ token: r.token, at: this.epochEnd(r.epoch) })),
+    );
+    return rows.flatMap((r, i) => {
       const modified = this.epochEnd(r.epoch);
-      const reported = this.checks.reportsAssessment(r.token, modified);
+      const reported = assessed[i];
       if (reported === undefined) return [];
       return [
         {

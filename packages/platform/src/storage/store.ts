@@ -167,6 +167,8 @@ export interface TokenStateStore {
   currentSeq(): Promise<number>;
   /** Tokens whose state changed after seq, in sequence order, with their statistics. */
   changesSince(seq: number, limit: number): Promise<TokenChange[]>;
+  /** The tokens' current states, as their last change left them (tokens never changed: absent). */
+  tokenStates(tokens: readonly string[]): Promise<TokenChange[]>;
 }
 
 /** Watchlists, alerts and their webhook deliveries. */

@@ -39,6 +39,18 @@ const types = {
     oid === 20 ? Number : pg.types.getTypeParser(oid, format ?? 'text'),
 };
 
+/** A row of TOKEN_CHANGES_SELECT. */
+interface StateRow {
+  token: string;
+  kind: IdentifierKind;
+  key_id: string;
+  seq: number;
+  flagged: boolean;
+  log_size: number;
+  reassigned_at: number | null;
+  appeal_upheld_at: number | null;
+}
+
 /**
  * The production store on PostgreSQL (pg). Batches are written with a handful of
  * set-based statements (unnest of arrays), not one statement per row. The change
@@ -164,21 +176,26 @@ export class PostgresStore extends SqlStore implements Store {
         [seq, Math.max(0, limit - 1)],
       )
     ).rows[0];
-    const { rows } = await this.pool.query<{
-      token: string;
-      kind: IdentifierKind;
-      key_id: string;
-      seq: number;
-      flagged: boolean;
-      log_size: number;
-      reassigned_at: number | null;
-      appeal_upheld_at: number | null;
-    }>(
+    const { rows } = await this.pool.query<StateRow>(
       last === undefined
         ? `${TOKEN_CHANGES_SELECT} WHERE s.seq > $1 ORDER BY s.seq`
         : `${TOKEN_CHANGES_SELECT} WHERE s.seq > $1 AND s.seq <= $2 ORDER BY s.seq`,
       last === undefined ? [seq] : [seq, last.seq],
     );
+    return this.withStats(rows);
+  }
+
+  async tokenStates(tokens: readonly string[]): Promise<TokenChange[]> {
+    if (tokens.length === 0) return [];
+    const { rows } = await this.pool.query<StateRow>(
+      `${TOKEN_CHANGES_SELECT} WHERE s.token = ANY($1::text[])`,
+      [tokens],
+    );
+    return this.withStats(rows);
+  }
+
+  /** Token state rows as changes, with the statistics of the flagged ones. */
+  private async withStats(rows: readonly StateRow[]): Promise<TokenChange[]> {
     const flagged = rows.filter((r) => r.flagged).map((r) => r.token);
     const stats = new Map<string, TokenChange['stats'][number][]>();
     if (flagged.length > 0) {

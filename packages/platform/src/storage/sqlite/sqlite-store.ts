@@ -48,6 +48,18 @@ function openDatabase(path: string, readOnly: boolean): Database.Database {
   return db;
 }
 
+/** A row of TOKEN_CHANGES_SELECT. */
+type StateRow = {
+  token: string;
+  kind: IdentifierKind;
+  key_id: string;
+  seq: number;
+  flagged: number;
+  log_size: number;
+  reassigned_at: number | null;
+  appeal_upheld_at: number | null;
+};
+
 /**
  * The embedded store: one SQLite file (better-sqlite3) in WAL mode with synchronous=FULL,
  * so that a write is on disk when it is acknowledged. One process writes; better-sqlite3
@@ -138,16 +150,6 @@ export class SqliteStore extends SqlStore implements Store {
         'SELECT seq FROM token_state WHERE seq > ? ORDER BY seq LIMIT 1 OFFSET ?',
       )
       .get(seq, Math.max(0, limit - 1));
-    type StateRow = {
-      token: string;
-      kind: IdentifierKind;
-      key_id: string;
-      seq: number;
-      flagged: number;
-      log_size: number;
-      reassigned_at: number | null;
-      appeal_upheld_at: number | null;
-    };
     const rows =
       last === undefined
         ? this.db
@@ -158,6 +160,16 @@ export class SqliteStore extends SqlStore implements Store {
               `${TOKEN_CHANGES_SELECT} WHERE s.seq > ? AND s.seq <= ? ORDER BY s.seq`,
             )
             .all(seq, last.seq);
+    return this.withStats(rows);
+  }
+
+  async tokenStates(tokens: readonly string[]): Promise<TokenChange[]> {
+    const one = this.db.prepare<[string], StateRow>(`${TOKEN_CHANGES_SELECT} WHERE s.token = ?`);
+    return this.withStats(tokens.flatMap((t) => one.all(t)));
+  }
+
+  /** Token state rows as changes, with the statistics of the flagged ones. */
+  private withStats(rows: readonly StateRow[]): TokenChange[] {
     const stats = this.db.prepare<
       [string],
       {

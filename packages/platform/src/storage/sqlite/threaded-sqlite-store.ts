@@ -9,6 +9,8 @@ const READ_HERE: ReadonlySet<string> = new Set([
   'logEntries',
   'logHead',
   'memberVersion',
+  // A check's flagged tokens whose summaries the view does not hold (point reads).
+  'tokenStates',
 ]);
 
 import type { Answer, Call } from './sqlite-worker.js';
