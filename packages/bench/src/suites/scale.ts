@@ -14,10 +14,49 @@ interface Memory {
   cachedPerSecond: number;
 }
 
+interface Writers {
+  writers: number;
+  reportsPerSecond: number;
+  inStatement: number;
+  waiting: number;
+  counters: number;
+  logState: number;
+  other: number;
+}
+
+/** Where PostgreSQL writers meet: 1, 2 and 4 writers, and the share of their time waiting on a lock. */
+function serialisation(): string[] {
+  const url =
+    process.env.CREDENCE_BENCH_POSTGRES_URL ??
+    process.env.CREDENCE_TEST_POSTGRES_URL ??
+    'postgres://postgres@127.0.0.1:5432/test';
+  const seconds = quick ? 5 : 15;
+  const r = child<{ skipped?: string; batchSize: number; results: Writers[] }>('serialisation.js', [
+    url,
+    String(seconds),
+    '100',
+  ]);
+  if (r.skipped !== undefined) return ['', `**Writers on PostgreSQL**: skipped (${r.skipped}).`];
+  const one = r.results[0] as Writers;
+  const share = (part: number, w: Writers) =>
+    w.inStatement === 0 ? '0 %' : `${fmt((part / w.inStatement) * 100, 1)} %`;
+  return [
+    '',
+    `**Writers on PostgreSQL** (docs/citus.md, "Where writers meet"): every write takes the next change sequence from the \`counters\` row and appends to the log under the \`log_state\` row's lock, so writes commit one at a time through those rows. 1, 2 and 4 writers ingest batches of ${r.batchSize} reports (two fresh tokens each) through the store, as the API does, for ${seconds} s each, into a fresh schema on the same machine; a sampler reads pg_stat_activity every 5 ms and counts, of the samples of writers inside a statement, those waiting on a lock and on which row. Baseline: one writer, which waits on no one. On 2 cores the writers, PostgreSQL and the sampler share the machine, so more writers cannot go much faster whatever the locks: the lock shares say what the two rows cost.`,
+    '',
+    '| writers | reports/s | ratio to one writer | in a statement, waiting on a lock | on `counters` | on `log_state` | elsewhere |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
+    ...r.results.map(
+      (w) =>
+        `| ${w.writers} | ${fmt(w.reportsPerSecond)} | ${fmt(w.reportsPerSecond / one.reportsPerSecond, 2)} | ${share(w.waiting, w)} | ${share(w.counters, w)} | ${share(w.logState, w)} | ${share(w.other, w)} |`,
+    ),
+  ];
+}
+
 /**
  * Production scale (issue 19, docs/deployment.md): an API node's memory for checks at 10
  * and 50 million flagged tokens, against the view before issue 19 (every summary in a Map)
- * measured in the same run.
+ * measured in the same run; and where PostgreSQL writers meet (docs/citus.md).
  */
 export function scaleSuite(): string {
   const sizes = quick ? [1_000_000, 5_000_000] : [10_000_000, 50_000_000];
@@ -41,5 +80,6 @@ export function scaleSuite(): string {
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     row('every summary in a Map (baseline)', base),
     ...runs.map((m) => row(`set + ${fmt(cache)} cached`, m)),
+    ...serialisation(),
   ].join('\n');
 }
