@@ -201,13 +201,10 @@ export class CheckView {
 
   /** Catches up with the store; several callers share one run. */
   catchUp(): Promise<void> {
-    if (this.running === undefined) {
-      const run: Promise<void> = this.pull().finally(() => {
-        if (this.running === run) this.running = undefined;
-      });
-      this.running = run;
-    }
-    return this.running.then(() => undefined);
+    this.running ??= this.pull().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
   }
 
   /**
@@ -232,8 +229,7 @@ export class CheckView {
       seq !== this.applied + 1 ||
       this.running !== undefined ||
       // A read is out for one of the write's tokens: the store's change will update it.
-      (this.readings.size > 0 &&
-        deltas.some((d) => [...this.readings].some((read) => read.has(d.token))))
+      this.beingRead(deltas)
     )
       return this.reach(seq);
     for (const d of deltas) {
@@ -257,6 +253,12 @@ export class CheckView {
     }
     this.applied = seq;
     this.logApplied = Math.max(this.logApplied, logSize);
+  }
+
+  /** Whether a read of the store is out for one of the deltas' tokens. */
+  private beingRead(deltas: readonly StatDelta[]): boolean {
+    for (const read of this.readings) if (deltas.some((d) => read.has(d.token))) return true;
+    return false;
   }
 
   /** Ensures that every change up to seq is applied. */

@@ -1,4 +1,3 @@
-import type { IdentifierKind } from '@credence/core/identifiers/kinds';
 import type { NodeId } from '@credence/core/merkle/tree-builder';
 import type { ReportType } from '@credence/core/wire/vocabulary';
 import pg from 'pg';
@@ -20,7 +19,7 @@ import { migrations } from '../sql/schema.js';
 import { currentSeq } from '../sql/sequence.js';
 import { SqlStore } from '../sql/sql-store.js';
 import type { Step } from '../sql/steps.js';
-import { TOKEN_CHANGES_SELECT } from '../sql/token-stats.js';
+import { TOKEN_CHANGES_SELECT, type TokenChangeRow } from '../sql/token-stats.js';
 import type { Store } from '../store.js';
 import { watchChanges } from './change-feed.js';
 import {
@@ -39,17 +38,7 @@ const types = {
     oid === 20 ? Number : pg.types.getTypeParser(oid, format ?? 'text'),
 };
 
-/** A row of TOKEN_CHANGES_SELECT. */
-interface StateRow {
-  token: string;
-  kind: IdentifierKind;
-  key_id: string;
-  seq: number;
-  flagged: boolean;
-  log_size: number;
-  reassigned_at: number | null;
-  appeal_upheld_at: number | null;
-}
+type StateRow = TokenChangeRow<boolean>;
 
 /**
  * The production store on PostgreSQL (pg). Batches are written with a handful of

@@ -1,3 +1,4 @@
+import type { IdentifierKind } from '@credence/core/identifiers/kinds';
 import type { Dialect } from './steps.js';
 
 /**
@@ -33,3 +34,15 @@ export const TOKEN_CHANGES_SELECT = `SELECT s.*, coalesce(l.log_size, 0) AS log_
   (SELECT max(at) FROM links WHERE from_token = s.token AND link = 'reassigned') AS reassigned_at,
   (SELECT max(ruled_at) FROM appeals WHERE token = s.token AND status = 'upheld') AS appeal_upheld_at
   FROM token_state s LEFT JOIN sequence_log l ON l.seq = s.seq`;
+
+/** A row of TOKEN_CHANGES_SELECT; `flagged` is a boolean on PostgreSQL, 0 or 1 on SQLite. */
+export interface TokenChangeRow<Flag extends boolean | number> {
+  token: string;
+  kind: IdentifierKind;
+  key_id: string;
+  seq: number;
+  flagged: Flag;
+  log_size: number;
+  reassigned_at: number | null;
+  appeal_upheld_at: number | null;
+}

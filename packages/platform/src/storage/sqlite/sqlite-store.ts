@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { IdentifierKind } from '@credence/core/identifiers/kinds';
 import type { AlertRecord } from '@credence/core/log/entries';
 import type { NodeId } from '@credence/core/merkle/tree-builder';
 import type { ReportType } from '@credence/core/wire/vocabulary';
@@ -23,7 +22,7 @@ import { migrations } from '../sql/schema.js';
 import { currentSeq } from '../sql/sequence.js';
 import { SqlStore } from '../sql/sql-store.js';
 import type { Step } from '../sql/steps.js';
-import { TOKEN_CHANGES_SELECT } from '../sql/token-stats.js';
+import { TOKEN_CHANGES_SELECT, type TokenChangeRow } from '../sql/token-stats.js';
 import type { Store } from '../store.js';
 import { SqliteContributions } from './contributions.js';
 import { SqliteSteps } from './run-steps.js';
@@ -48,17 +47,7 @@ function openDatabase(path: string, readOnly: boolean): Database.Database {
   return db;
 }
 
-/** A row of TOKEN_CHANGES_SELECT. */
-type StateRow = {
-  token: string;
-  kind: IdentifierKind;
-  key_id: string;
-  seq: number;
-  flagged: number;
-  log_size: number;
-  reassigned_at: number | null;
-  appeal_upheld_at: number | null;
-};
+type StateRow = TokenChangeRow<number>;
 
 /**
  * The embedded store: one SQLite file (better-sqlite3) in WAL mode with synchronous=FULL,
