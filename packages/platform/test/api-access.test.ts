@@ -247,15 +247,54 @@ describe('operations', () => {
     const spec = json<{ paths: Record<string, Record<string, { responses?: object }>> }>(
       await h.request(undefined, 'GET', '/v1/openapi.json'),
     );
-    // Text and event streams are not JSON: their answers are not serialized by a schema.
-    const notJson = new Set(['get /v1/log/checkpoint', 'get /v1/alerts/stream']);
+    // TAXII's writes only ever refuse (every collection is read-only): they declare their 403.
+    const refusals = new Set([
+      'post /taxii2/credence/collections/{collection}/objects/',
+      'delete /taxii2/credence/collections/{collection}/objects/{object}/',
+    ]);
     const undeclared = Object.entries(spec.paths).flatMap(([path, methods]) =>
       Object.entries(methods)
-        .filter(([method]) => !notJson.has(`${method} ${path}`))
+        .filter(([method]) => !refusals.has(`${method} ${path}`))
         .filter(([, op]) => !Object.keys(op.responses ?? {}).some((code) => /^2\d\d$/.test(code)))
         .map(([method]) => `${method} ${path}`),
     );
     expect(undeclared).toEqual([]);
+  });
+
+  it('says who may call each route and how each refuses', async () => {
+    type Op = {
+      security?: unknown[];
+      'x-credence-roles'?: string[];
+      responses: Record<string, { content?: Record<string, unknown> }>;
+    };
+    const spec = json<{ paths: Record<string, Record<string, Op>> }>(
+      await h.request(undefined, 'GET', '/v1/openapi.json'),
+    );
+    const ops = Object.entries(spec.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ name: `${method} ${path}`, op })),
+    );
+    for (const { name, op } of ops) {
+      const roles = op['x-credence-roles'];
+      // Public (no credential) or the roles that may call it, never neither.
+      const publicRoute = op.security !== undefined && op.security.length === 0;
+      expect(roles !== undefined || publicRoute ? 'ok' : name).toBe('ok');
+      if (roles !== undefined)
+        expect(Object.keys(op.responses), name).toEqual(
+          expect.arrayContaining(['401', '403', '429']),
+        );
+      for (const [status, answer] of Object.entries(op.responses))
+        if (Number(status) >= 400)
+          expect(Object.keys(answer.content ?? {}), `${name} ${status}`).toContain(
+            name.includes('/taxii2/')
+              ? 'application/taxii+json;version=2.1'
+              : 'application/problem+json',
+          );
+    }
+    expect(ops.find((o) => o.name === 'post /v1/check')?.op['x-credence-roles']).toEqual([
+      'member',
+      'police',
+    ]);
+    expect(ops.find((o) => o.name === 'get /v1/platform')?.op.security).toEqual([]);
   });
 
   it('serves OpenAPI 3.1, health and metrics', async () => {

@@ -26,6 +26,17 @@ export function describeHostileInputs(name: string, db: () => Promise<string | u
     const signed = <B>(actor: Actor, batch: B) =>
       signBatch(batch, privateKeyFromJwk(actor.key.privateJwk), actor.key.publicKey);
 
+    it('refuses a report id PostgreSQL cannot hold (NUL), naming it (found by the OpenAPI fuzz)', async () => {
+      for (const [method, url, field] of [
+        ['GET', '/v1/reports/a%00b', 'id'],
+        ['PUT', '/v1/reports/a%00b/files/1', 'id'],
+        ['GET', '/v1/reports?after=a%00b', 'after'],
+      ] as const) {
+        const res = await h.request(h.actors.bankA, method, url);
+        await refused(res, field);
+      }
+    });
+
     it('refuses a cursor the table cannot hold', async () => {
       for (const [table, after] of [
         ['token-stats', ['\u0000', 'x', 'y']],

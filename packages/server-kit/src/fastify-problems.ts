@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { isCredenceError } from '@credence/core/errors';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
@@ -71,6 +73,21 @@ export function problemOf(error: FastifyError, request: FastifyRequest): Problem
       errors,
     };
   }
+  // The router's refusals (Fastify's frameworkErrors): the path, before any route.
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH' || error.code === 'FST_ERR_BAD_URL')
+    return {
+      code: 'request.invalid',
+      detail: 'the path is not one the API takes',
+      errors: [
+        {
+          field: '(path)',
+          message:
+            error.code === 'FST_ERR_BAD_URL'
+              ? 'is not validly percent-encoded'
+              : 'has a segment longer than any the API takes',
+        },
+      ],
+    };
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
     return { code: 'request.unsupported_media_type', detail: 'send the body as application/json' };
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { code: 'request.too_large' };
@@ -128,6 +145,47 @@ export function useProblemDocuments(app: FastifyInstance): void {
       detail: `nothing at ${request.method} ${request.url.split('?')[0]}`,
     }),
   );
+}
+
+/**
+ * Fastify's `frameworkErrors` option: what its router refuses before any route (a path
+ * segment over `maxParamLength`, bad percent-encoding) is a problem document too, not
+ * Fastify's own JSON.
+ */
+export function frameworkProblem(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
+  return send(reply, request, problemOf(error, request));
+}
+
+/**
+ * Fastify's `clientErrorHandler` option: what Node's HTTP parser refuses before there is a
+ * request (a request line and headers over 16 KiB, a request not sent in time, bytes that
+ * are not HTTP) is answered with a problem document too, and the connection closed.
+ */
+export function clientErrorProblem(error: NodeJS.ErrnoException, socket: Duplex): void {
+  // A reset connection has nobody to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const doc =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? problemDocument(
+          'request.headers_too_large',
+          'send at most 16 KiB of request line and headers',
+          { errors: [{ field: '(headers)', message: 'are over 16 KiB with the URL' }] },
+        )
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? problemDocument('request.timeout')
+        : problemDocument('request.invalid', 'the request is not valid HTTP/1.1', {
+            errors: [{ field: '(request)', message: 'is not valid HTTP' }],
+          });
+  const body = JSON.stringify(doc);
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${doc.status} ${STATUS_CODES[doc.status] ?? ''}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/problem+json\r\nConnection: close\r\n\r\n${body}`,
+    );
+  socket.destroy();
 }
 
 /** JSON APIs take JSON only: other media types get a 415 problem, not a parse attempt. */

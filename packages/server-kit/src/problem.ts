@@ -10,6 +10,11 @@ export const PROBLEMS = {
   'request.malformed_json': { status: 400, title: 'The body is not valid JSON' },
   'request.unsupported_media_type': { status: 415, title: 'The body must be application/json' },
   'request.too_large': { status: 413, title: 'The body is too large' },
+  'request.headers_too_large': {
+    status: 431,
+    title: 'The request line and headers are too large',
+  },
+  'request.timeout': { status: 408, title: 'The request did not arrive in time' },
   'auth.missing': { status: 401, title: 'A bearer credential is required' },
   'auth.invalid': { status: 401, title: 'The bearer credential is not valid' },
   'key.unknown': { status: 404, title: 'No such key' },

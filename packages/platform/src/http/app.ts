@@ -1,8 +1,14 @@
-import { acceptJsonOnly, useProblemDocuments } from '@credence/server-kit/fastify-problems';
+import {
+  acceptJsonOnly,
+  clientErrorProblem,
+  frameworkProblem,
+  useProblemDocuments,
+} from '@credence/server-kit/fastify-problems';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { useAccessControl } from './access.js';
 import { MAX_BODY_BYTES, useBodyLimits } from './body-limits.js';
+import { describeRoute, documentErrors } from './documented-errors.js';
 import { RequestLimiter } from './request-limits.js';
 import { analysisRoutes } from './routes/analysis.js';
 import { appealRoutes } from './routes/appeals.js';
@@ -38,6 +44,8 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
     bodyLimit: MAX_BODY_BYTES,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     return503OnClosing: true,
+    frameworkErrors: frameworkProblem,
+    clientErrorHandler: clientErrorProblem,
     ...(deps.tls === undefined ? {} : { https: { ...deps.tls } }),
   });
   app.decorateRequest('member', undefined);
@@ -45,7 +53,9 @@ export async function buildPlatformApp(deps: PlatformDeps): Promise<FastifyInsta
   acceptJsonOnly(app);
   useBodyLimits(app);
   useAccessControl(app, deps.credentials, deps.limiter ?? new RequestLimiter());
+  documentErrors(app);
   await app.register(swagger, {
+    transform: describeRoute,
     openapi: {
       openapi: '3.1.0',
       info: {

@@ -2,6 +2,7 @@ import type { CaseRecord, Disclosure, Role } from '../../domain/types.js';
 import * as S from '../schemas.js';
 import type { RouteApp, RoutePlugin } from '../type-provider.js';
 import {
+  eventStream,
   me,
   type PlatformDeps,
   POLICE,
@@ -390,6 +391,7 @@ function disclosureStream(app: RouteApp, deps: PlatformDeps): void {
           additionalProperties: false,
           properties: { after: { type: 'string', pattern: '^\\d{1,15}$' } },
         },
+        response: eventStream,
       },
     },
     async (request, reply) => {

@@ -108,7 +108,7 @@ function ownReports(app: RouteApp, deps: PlatformDeps): void {
         params: {
           type: 'object',
           required: ['id'],
-          properties: { id: { type: 'string', maxLength: 64 } },
+          properties: { id: S.REPORT_ID },
         },
         body: S.retractRequest,
         response: { 200: S.retractResult, ...problems },
@@ -138,7 +138,7 @@ function ownReports(app: RouteApp, deps: PlatformDeps): void {
           type: 'object',
           additionalProperties: false,
           properties: {
-            after: { type: 'string', maxLength: 64 },
+            after: S.REPORT_ID,
             limit: { type: 'string', pattern: '^\\d{1,4}$' },
             ref: {
               type: 'string',
@@ -176,7 +176,7 @@ function ownReports(app: RouteApp, deps: PlatformDeps): void {
         params: {
           type: 'object',
           required: ['id'],
-          properties: { id: { type: 'string', maxLength: 64 } },
+          properties: { id: S.REPORT_ID },
         },
         response: { 200: S.storedReport, ...problems },
       },

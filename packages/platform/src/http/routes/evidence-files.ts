@@ -13,7 +13,7 @@ const INDEX = { type: 'string', pattern: '^(1?[0-9])$' } as const;
 const reportFileParams = {
   type: 'object',
   required: ['id', 'index'],
-  properties: { id: { type: 'string', maxLength: 64 }, index: INDEX },
+  properties: { id: S.REPORT_ID, index: INDEX },
 } as const;
 const disclosureFileParams = {
   type: 'object',

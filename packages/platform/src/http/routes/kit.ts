@@ -175,6 +175,14 @@ export const problems = {
   409: S.problemSchema,
 } as const;
 
+/** The answer of a route that streams server-sent events (the alerts, the disclosures). */
+export const eventStream = {
+  200: {
+    description: 'server-sent events, each with an id to resume after; a comment every 15 s',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  },
+} as const;
+
 /** A page's size from a `limit` query (validated digits or absent): at least 1, at most `max`. */
 export const pageLimit = (limit: string | undefined, fallback: number, max = 1000): number =>
   Math.min(max, Math.max(1, Number(limit ?? String(fallback))));

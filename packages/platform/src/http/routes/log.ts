@@ -74,6 +74,13 @@ function logHeads(app: RouteApp, deps: PlatformDeps): void {
           'The newest signed checkpoint (C2SP tlog-checkpoint in a signed note), with cosignatures; with cosigned=k, the newest with at least k',
         produces: ['text/plain'],
         querystring: S.checkpointQuery,
+        response: {
+          200: {
+            description: 'the signed note (docs/log.md)',
+            content: { 'text/plain': { schema: { type: 'string' } } },
+          },
+          ...problems,
+        },
       },
     },
     async (request, reply) => {

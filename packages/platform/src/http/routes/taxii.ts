@@ -10,6 +10,7 @@ import {
   TaxiiRefusal,
 } from '../../services/taxii.js';
 import { MAX_BODY_BYTES } from '../body-limits.js';
+import type { ErrorContent } from '../documented-errors.js';
 import type { RoutePlugin } from '../type-provider.js';
 import { ANYONE, me, type PlatformDeps } from './kit.js';
 
@@ -166,7 +167,36 @@ function dateHeaders(reply: FastifyReply, items: readonly CollectionItem[]): voi
 const versionOf = (o: CollectionItem['object']) => String(o.modified ?? o.created);
 
 const looseObject = { type: 'object', additionalProperties: true } as const;
-const TAXII_ANSWER = { 200: looseObject } as const;
+const TAXII_ANSWER = {
+  200: {
+    description: 'a TAXII 2.1 resource (§4–§5)',
+    content: { [TAXII_MEDIA_TYPE]: { schema: looseObject } },
+  },
+} as const;
+/** The error message resource (§3.6.1), which every TAXII route answers its errors with. */
+const TAXII_ERRORS: ErrorContent = {
+  mediaType: TAXII_MEDIA_TYPE,
+  schema: {
+    type: 'object',
+    required: ['title'],
+    properties: {
+      title: { type: 'string' },
+      description: { type: 'string' },
+      error_id: { type: 'string' },
+      error_code: { type: 'string' },
+      http_status: { type: 'string' },
+      details: { type: 'object', additionalProperties: { type: 'string' } },
+    },
+  },
+};
+/** What a write to a collection is answered: every collection is read-only (can_write false). */
+const READ_ONLY = {
+  403: {
+    description: 'the collection is read-only',
+    content: { [TAXII_MEDIA_TYPE]: { schema: TAXII_ERRORS.schema } },
+  },
+} as const;
+const TAXII_CONFIG = { roles: ANYONE, errorContent: TAXII_ERRORS };
 const collectionParams = {
   type: 'object',
   required: ['collection'],
@@ -228,7 +258,7 @@ export function taxiiRoutes(deps: PlatformDeps): RoutePlugin {
     app.get(
       '/',
       {
-        config: { roles: ANYONE },
+        config: TAXII_CONFIG,
         schema: { tags, summary: 'TAXII 2.1 discovery', response: TAXII_ANSWER },
       },
       async (_request, reply) =>
@@ -243,7 +273,7 @@ export function taxiiRoutes(deps: PlatformDeps): RoutePlugin {
     app.get(
       ROOT,
       {
-        config: { roles: ANYONE },
+        config: TAXII_CONFIG,
         schema: { tags, summary: 'The TAXII API root', response: TAXII_ANSWER },
       },
       async (_request, reply) =>
@@ -257,7 +287,7 @@ export function taxiiRoutes(deps: PlatformDeps): RoutePlugin {
     app.get(
       `${ROOT}status/:status/`,
       {
-        config: { roles: ANYONE },
+        config: TAXII_CONFIG,
         schema: {
           tags,
           summary: 'A status resource: none exist, the collections are read-only',
@@ -279,7 +309,7 @@ export function taxiiRoutes(deps: PlatformDeps): RoutePlugin {
     app.get(
       `${ROOT}collections/`,
       {
-        config: { roles: ANYONE },
+        config: TAXII_CONFIG,
         schema: {
           tags,
           summary: 'The collections the credential may read',
@@ -294,7 +324,7 @@ export function taxiiRoutes(deps: PlatformDeps): RoutePlugin {
     app.get(
       `${ROOT}collections/:collection/`,
       {
-        config: { roles: ANYONE },
+        config: TAXII_CONFIG,
         schema: { tags, summary: 'A collection', params: collectionParams, response: TAXII_ANSWER },
       },
       async (request, reply) =>
@@ -309,7 +339,7 @@ export function taxiiRoutes(deps: PlatformDeps): RoutePlugin {
       app.get(
         `${ROOT}collections/:collection/${what}/`,
         {
-          config: { roles: ANYONE },
+          config: TAXII_CONFIG,
           schema: {
             tags,
             summary,
@@ -356,7 +386,7 @@ export function taxiiRoutes(deps: PlatformDeps): RoutePlugin {
       app.get(
         `${ROOT}collections/:collection/objects/:object/${what}`,
         {
-          config: { roles: ANYONE },
+          config: TAXII_CONFIG,
           schema: {
             tags,
             summary,
@@ -392,12 +422,13 @@ export function taxiiRoutes(deps: PlatformDeps): RoutePlugin {
     app.post(
       `${ROOT}collections/:collection/objects/`,
       {
-        config: { roles: ANYONE },
+        config: TAXII_CONFIG,
         onRequest: readOnly,
         schema: {
           tags,
           summary: 'Refused: the collections are read-only',
           params: collectionParams,
+          response: READ_ONLY,
         },
       },
       async () => undefined,
@@ -405,9 +436,14 @@ export function taxiiRoutes(deps: PlatformDeps): RoutePlugin {
     app.delete(
       `${ROOT}collections/:collection/objects/:object/`,
       {
-        config: { roles: ANYONE },
+        config: TAXII_CONFIG,
         onRequest: readOnly,
-        schema: { tags, summary: 'Refused: the collections are read-only', params: objectParams },
+        schema: {
+          tags,
+          summary: 'Refused: the collections are read-only',
+          params: objectParams,
+          response: READ_ONLY,
+        },
       },
       async () => undefined,
     );

@@ -5,6 +5,7 @@ import * as S from '../schemas.js';
 import type { RouteApp, RoutePlugin } from '../type-provider.js';
 import {
   cursorQuery,
+  eventStream,
   MEMBERS,
   me,
   type PlatformDeps,
@@ -120,6 +121,7 @@ function alertFeeds(app: RouteApp, deps: PlatformDeps): void {
         tags: ['alerts'],
         summary: 'Your alerts as server-sent events (Last-Event-ID resumes)',
         querystring: cursorQuery,
+        response: eventStream,
       },
     },
     async (request, reply) => {

@@ -84,6 +84,8 @@ export const logEntriesQuery = {
 export const problemSchema = {
   type: 'object',
   required: ['type', 'title', 'status', 'code'],
+  // RFC 9457 extension members (figures a client acts on, such as maxElements).
+  additionalProperties: { type: ['string', 'number'] },
   properties: {
     type: { type: 'string' },
     title: { type: 'string' },
