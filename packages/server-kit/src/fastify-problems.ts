@@ -168,6 +168,13 @@ export function frameworkProblem(
 export function clientErrorProblem(error: NodeJS.ErrnoException, socket: Duplex): void {
   // A reset connection has nobody to answer.
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  // Bytes that are not HTTP after a response began (an event stream's): an answer written
+  // now would land inside that response, so the connection is only closed (as Node does).
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (inFlight?.headersSent === true) {
+    socket.destroy();
+    return;
+  }
   const doc =
     error.code === 'HPE_HEADER_OVERFLOW'
       ? problemDocument(

@@ -17,6 +17,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** How the route's errors are written, if not as problem documents (TAXII's own). */
     errorContent?: ErrorContent;
+    /** Statuses the route's group answers in hooks of its own (TAXII's 406). */
+    refusals?: readonly number[];
   }
 }
 
@@ -52,7 +54,8 @@ interface RouteSchema {
 
 /**
  * Every error a route can answer is in its response schemas, so the OpenAPI document
- * lists it and its body is written by that schema: what the route declares itself (404,
+ * lists it, with its media type and schema (which Fastify writes the body with, but for
+ * routes that send bytes, as TAXII's do): what the route declares itself (404,
  * 409, …), and what the platform's hooks answer before the handler runs. A route with
  * roles can be refused its credential (401), its role (403) or its rate (429); one that
  * reads a body (any method but GET and HEAD), the body (400, 413, 415); one with a query,
@@ -79,6 +82,7 @@ export function documentErrors(app: FastifyInstance): void {
     // Node's parser answers before any route: a URL and headers over 16 KiB, a slow client.
     add(408, 431);
     if (route.config?.roles !== undefined) add(401, 403, 429);
+    add(...(route.config?.refusals ?? []));
     // A body is read on every method but GET and HEAD, whether the route wants one or not.
     const methods = [route.method].flat();
     if (methods.some((m) => m !== 'GET' && m !== 'HEAD')) add(400, 413, 415);
@@ -88,7 +92,13 @@ export function documentErrors(app: FastifyInstance): void {
     for (const status of statuses) {
       const given = response[status];
       if (typeof given === 'object' && given !== null && 'content' in given) continue;
-      const media = [errors, ...(BEFORE_ROUTES.has(status) ? [PROBLEM_CONTENT] : [])];
+      // A bare schema the route gave keeps its shape, under the route's media type.
+      const own =
+        given === undefined ? errors : { mediaType: errors.mediaType, schema: given as object };
+      const media = [
+        own,
+        ...(BEFORE_ROUTES.has(status) && own !== PROBLEM_CONTENT ? [PROBLEM_CONTENT] : []),
+      ];
       response[status] = {
         description: WHY[status] ?? 'refused',
         content: Object.fromEntries(media.map((m) => [m.mediaType, { schema: m.schema }])),

@@ -196,7 +196,7 @@ const READ_ONLY = {
     content: { [TAXII_MEDIA_TYPE]: { schema: TAXII_ERRORS.schema } },
   },
 } as const;
-const TAXII_CONFIG = { roles: ANYONE, errorContent: TAXII_ERRORS };
+const TAXII_CONFIG = { roles: ANYONE, errorContent: TAXII_ERRORS, refusals: [406] };
 const collectionParams = {
   type: 'object',
   required: ['collection'],
