@@ -27,13 +27,13 @@ const WHY: Readonly<Record<number, string>> = {
   401: 'no credential, or one that is unknown, revoked or of a disabled member',
   403: 'the role may not do this, or the thing is not the caller’s',
   404: 'no such thing (or none the caller may see)',
-  408: 'the request did not arrive in time (the connection is closed)',
   406: 'the Accept header names no media type this route answers',
+  408: 'the request did not arrive in time (the connection is closed)',
   409: 'in conflict with what is stored',
   413: 'the body is larger than the route takes',
   415: 'the body is not of a media type the route takes',
-  431: 'the request line and headers, the URL with its query among them, are over 16 KiB',
   429: 'over the member’s request rate: wait Retry-After seconds',
+  431: 'the request line and headers, the URL with its query among them, are over 16 KiB',
 };
 
 /**
