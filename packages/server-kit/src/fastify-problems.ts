@@ -6,6 +6,7 @@ import {
   type FieldError,
   HttpProblem,
   isProblemCode,
+  PROBLEMS,
   type ProblemCode,
   type ProblemExtensions,
   problemDocument,
@@ -59,12 +60,16 @@ export function problemOf(error: FastifyError, request: FastifyRequest): Problem
       ...(error.extensions === undefined ? {} : { extensions: error.extensions }),
     };
   // The domain's refusals: its stable code is the problem's, which decides the status.
-  if (isCredenceError(error) && isProblemCode(error.code))
+  if (isCredenceError(error) && isProblemCode(error.code)) {
+    const known = PROBLEMS[error.code];
+    const retryAfter = 'retryAfter' in known ? known.retryAfter : undefined;
     return {
       code: error.code,
       ...(error.message === '' ? {} : { detail: error.message }),
       ...(error.fields === undefined ? {} : { errors: error.fields }),
+      ...(retryAfter === undefined ? {} : { retryAfter }),
     };
+  }
   if (error.validation) {
     const errors = validationErrors(error);
     return {

@@ -134,11 +134,16 @@ export const PROBLEMS = {
     status: 502,
     title: "The platform could not be reached, or refused the agent's credential",
   },
+  'store.unavailable': {
+    status: 503,
+    title: "The platform's database cannot be reached just now; try again shortly",
+    retryAfter: 1,
+  },
   'request.misdirected': { status: 421, title: 'This server does not answer for that host' },
   'route.not_found': { status: 404, title: 'No such resource' },
   'route.method_not_allowed': { status: 405, title: 'Method not allowed' },
   internal: { status: 500, title: 'Internal error' },
-} as const satisfies Record<string, { status: number; title: string }>;
+} as const satisfies Record<string, { status: number; title: string; retryAfter?: number }>;
 
 export type ProblemCode = keyof typeof PROBLEMS;
 

@@ -21,10 +21,7 @@ export function parseCursor(text: string | undefined): Cursor | undefined {
  * here, or one another process announced.
  */
 export class MemberFeed<T, C> {
-  private readonly listeners = new Map<
-    string,
-    Set<{ cursor: C | undefined; send: (items: T[]) => void }>
-  >();
+  private readonly listeners = new Map<string, Set<Listener<T, C>>>();
 
   constructor(
     private readonly list: (memberId: string, after: C | undefined, limit: number) => Promise<T[]>,
@@ -32,14 +29,15 @@ export class MemberFeed<T, C> {
   ) {}
 
   subscribe(memberId: string, cursor: C | undefined, send: (items: T[]) => void): () => void {
-    const entry = { cursor, send };
+    const entry: Listener<T, C> = { cursor, send, busy: false, again: false };
     let set = this.listeners.get(memberId);
     if (set === undefined) {
       set = new Set();
       this.listeners.set(memberId, set);
     }
     set.add(entry);
-    void this.deliver(memberId, entry);
+    // A store out of reach now: the next poke delivers what this could not.
+    this.deliver(memberId, entry).catch(() => undefined);
     return () => {
       set?.delete(entry);
       if (set?.size === 0) this.listeners.delete(memberId);
@@ -52,15 +50,30 @@ export class MemberFeed<T, C> {
     return n;
   }
 
-  private async deliver(
-    memberId: string,
-    entry: { cursor: C | undefined; send: (items: T[]) => void },
-  ): Promise<void> {
-    for (;;) {
-      const items = await this.list(memberId, entry.cursor, 500);
-      if (items.length === 0) return;
-      entry.cursor = this.cursorOf(items[items.length - 1] as T);
-      entry.send(items);
+  /**
+   * Sends a listener what is new after its cursor. One delivery at a time per listener:
+   * two reading after the same cursor at once would both send what they read (the same
+   * items twice), and the later to finish would set the cursor back. A poke that comes
+   * while one runs makes it read again when it is done.
+   */
+  private async deliver(memberId: string, entry: Listener<T, C>): Promise<void> {
+    if (entry.busy) {
+      entry.again = true;
+      return;
+    }
+    entry.busy = true;
+    try {
+      do {
+        entry.again = false;
+        for (;;) {
+          const items = await this.list(memberId, entry.cursor, 500);
+          if (items.length === 0) break;
+          entry.cursor = this.cursorOf(items[items.length - 1] as T);
+          entry.send(items);
+        }
+      } while (entry.again);
+    } finally {
+      entry.busy = false;
     }
   }
 
@@ -71,6 +84,14 @@ export class MemberFeed<T, C> {
       for (const entry of set) work.push(this.deliver(memberId, entry));
     await Promise.allSettled(work);
   }
+}
+
+/** A subscriber: where it has read to, and whether a delivery to it is running. */
+interface Listener<T, C> {
+  cursor: C | undefined;
+  readonly send: (items: T[]) => void;
+  busy: boolean;
+  again: boolean;
 }
 
 /** Live alerts: a member's new alerts whenever the change sequence moves. */

@@ -31,6 +31,7 @@ import {
 } from './contributions.js';
 import { logTiles } from './log-writes.js';
 import { runPgSteps } from './run-steps.js';
+import { unavailableOr } from './unavailable.js';
 
 // BIGINT columns hold epoch milliseconds and sequence numbers, all below 2^53.
 const types = {
@@ -58,20 +59,40 @@ export class PostgresStore extends SqlStore implements Store {
   ) {
     super();
     this.pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+    // A connection that dies (the server restarted or failed over) emits 'error', which
+    // without a listener ends the process: on the pool for an idle one (the pool drops
+    // it, and the next query opens a new one), on the client for one checked out between
+    // two statements of a transaction. A statement in flight fails on its own, and is
+    // answered as StoreUnavailableError (tx, reach).
+    this.pool.on('error', () => undefined);
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
+  }
+
+  /** A read or write outside a transaction: the server out of reach is StoreUnavailableError. */
+  private async reach<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw unavailableOr(error);
+    }
   }
 
   private async tx<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.reach(() => this.pool.connect());
+    let broken = false;
     try {
       await client.query('BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
+      // A connection that cannot roll back is not given back to the pool.
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw unavailableOr(error);
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 
@@ -122,7 +143,7 @@ export class PostgresStore extends SqlStore implements Store {
   }
 
   protected autocommit<T>(step: Step<T>): Promise<T> {
-    return runPgSteps(this.pool, step);
+    return this.reach(() => runPgSteps(this.pool, step));
   }
 
   protected transaction<T>(step: Step<T>): Promise<T> {
@@ -130,7 +151,7 @@ export class PostgresStore extends SqlStore implements Store {
   }
 
   async logNodes(ids: readonly NodeId[]): Promise<Map<string, Uint8Array>> {
-    return nodesFromTiles(ids, await logTiles(this.pool, tilesOf(ids)));
+    return nodesFromTiles(ids, await this.reach(() => logTiles(this.pool, tilesOf(ids))));
   }
 
   ingestReports(batch: BatchRecord, reports: readonly IngestReport[]): Promise<IngestResult> {
@@ -158,7 +179,11 @@ export class PostgresStore extends SqlStore implements Store {
     );
   }
 
-  async changesSince(seq: number, limit: number): Promise<TokenChange[]> {
+  changesSince(seq: number, limit: number): Promise<TokenChange[]> {
+    return this.reach(() => this.readChanges(seq, limit));
+  }
+
+  private async readChanges(seq: number, limit: number): Promise<TokenChange[]> {
     const last = (
       await this.pool.query<{ seq: number }>(
         'SELECT seq FROM token_state WHERE seq > $1 ORDER BY seq LIMIT 1 OFFSET $2',
@@ -176,11 +201,13 @@ export class PostgresStore extends SqlStore implements Store {
 
   async tokenStates(tokens: readonly string[]): Promise<TokenChange[]> {
     if (tokens.length === 0) return [];
-    const { rows } = await this.pool.query<StateRow>(
-      `${TOKEN_CHANGES_SELECT} WHERE s.token = ANY($1::text[])`,
-      [tokens],
-    );
-    return this.withStats(rows);
+    return this.reach(async () => {
+      const { rows } = await this.pool.query<StateRow>(
+        `${TOKEN_CHANGES_SELECT} WHERE s.token = ANY($1::text[])`,
+        [tokens],
+      );
+      return this.withStats(rows);
+    });
   }
 
   /** Token state rows as changes, with the statistics of the flagged ones. */
