@@ -14,6 +14,7 @@ import { exposuresSuite, qualitySuite } from './suites/quality.js';
 import { scaleSuite } from './suites/scale.js';
 import { sealingSuite } from './suites/sealing.js';
 import { simulatorSuite } from './suites/simulator.js';
+import { soakSuite } from './suites/soak.js';
 import { startupSuite } from './suites/startup.js';
 import { statisticsSuite } from './suites/statistics.js';
 import { taxiiSuite } from './suites/taxii.js';
@@ -38,6 +39,7 @@ const SUITES: readonly { name: string; run: () => string; onlyWhenAsked?: boolea
   { name: 'filters', run: filtersSuite },
   { name: 'taxii', run: taxiiSuite },
   { name: 'scale', run: scaleSuite },
+  { name: 'soak', run: soakSuite },
   { name: 'quality', run: qualitySuite },
   // Also the last section of the quality suite: alone when asked for.
   { name: 'statistics', run: statisticsSuite, onlyWhenAsked: true },

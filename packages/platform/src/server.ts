@@ -365,8 +365,18 @@ async function startBackground(
   parts: BackgroundParts,
 ): Promise<{ close(): Promise<void> } | undefined> {
   const { config, store, background, analysis, alerts, log, checkLedger, dispatcher } = parts;
+  // Every API process has these on a timer; one of them takes each interval's turn
+  // (several processes on PostgreSQL would otherwise each build and log the same thing).
+  // A tenth of the interval's slack, so timers a little early still take their turn.
+  // The turn is on the change sequence as read before the job reads the store: a write
+  // during the job is the next turn's.
+  const turn = async (job: string, every: number) =>
+    store.takeTurn(job, Date.now(), every * 0.9, await store.currentSeq());
   const filterEvery = config.filterIntervalMs ?? 15 * 60_000;
-  if (filterEvery > 0) background.every('filters', filterEvery, () => parts.filters.publish());
+  if (filterEvery > 0)
+    background.every('filters', filterEvery, async () => {
+      if (await turn('filters', filterEvery)) await parts.filters.publish();
+    });
   const { follow, followMembers } = parts;
   // Other API processes' writes, as they commit (PostgreSQL), with a poll as a safety
   // net for a missed notification. SQLite has one API process, whose view takes in each
@@ -397,15 +407,11 @@ async function startBackground(
     });
   const every = config.analysisIntervalMs ?? 0;
   if (every > 0) {
-    // A run when the data changed since the last one: the sequence is read before the
-    // run reads the store, so a write during the run is taken by the next one (a run's
-    // own write does not move it).
-    let analysed = -1;
+    // A run when the data changed since the last one, by whichever process takes the
+    // turn (a run's own write does not move the sequence).
     background.every('analysis', every, async () => {
-      const seq = await store.currentSeq();
-      if (seq === analysed) return;
+      if (!(await turn('analysis', every))) return;
       const run = await analysis.run('platform');
-      analysed = seq;
       if (run.alerts > 0) await alerts.poke();
     });
   }

@@ -108,6 +108,23 @@ export function describeAnalysisInputs(subject: StoreUnderTest) {
 
 /** Analysis runs kept, logged, and alerting the watchers of tokens that join a ring. */
 export function describeAnalysisRuns(subject: StoreUnderTest) {
+  it('gives a timed job one turn an interval, on data not covered yet, to one process of those that claim at once', async () => {
+    const { store } = subject;
+    expect(await store.takeTurn('analysis', T0, 500, 1)).toBe(true);
+    // Too soon, whatever the data.
+    expect(await store.takeTurn('analysis', T0 + 499, 500, 2)).toBe(false);
+    // Late enough, but on data the last turn covered.
+    expect(await store.takeTurn('analysis', T0 + 600, 500, 1)).toBe(false);
+    expect(await store.takeTurn('analysis', T0 + 600, 500, 2)).toBe(true);
+    // Another job has turns of its own.
+    expect(await store.takeTurn('filters', T0 + 600, 500, 2)).toBe(true);
+    // Several processes claiming the same turn at once (PostgreSQL: separate connections).
+    const claims = await Promise.all(
+      Array.from({ length: 6 }, () => store.takeTurn('analysis', T0 + 2000, 500, 3)),
+    );
+    expect(claims.filter(Boolean)).toHaveLength(1);
+  });
+
   it('keeps analysis runs, alerts watchers of tokens that join a ring, and logs each run', async () => {
     expect(await subject.store.latestAnalysis()).toBeUndefined();
     await subject.store.addWatch('bank-b', [{ token: tok(1), kind: 'phone', keyId: 'k1' }], T0);

@@ -1,3 +1,5 @@
+import { median } from '../machine.js';
+import type { Cpu, TopologyRun } from '../topology-throughput.js';
 import { child, fmt, quick, sectionHead } from './kit.js';
 
 interface Memory {
@@ -53,6 +55,52 @@ function serialisation(): string[] {
   ];
 }
 
+/** Checks and submissions through HAProxy with 1, 2 and 3 API nodes; lag; failover (topology/). */
+function topology(): string[] {
+  const seconds = quick ? 5 : 10;
+  const r = child<{
+    skipped?: string;
+    batch: number;
+    checkConnections: number;
+    submitConnections: number;
+    runs: TopologyRun[];
+  }>('topology-throughput.js', [String(seconds), '3']);
+  if (r.skipped !== undefined)
+    return ['', `**Several API nodes** (docs/deployment.md): skipped (${r.skipped}).`];
+  const one = r.runs[0] as TopologyRun;
+  const us = (x: number) => `${fmt(x, 0)} µs`;
+  const cpu = (c: Cpu) =>
+    `${us(c.api)} | ${us(c.postgres)} | ${us(c.haproxy)} | ${us(c.load)} | ${us(c.total)}`;
+  const failovers = r.runs.map((x) => x.failover.firstWriteAfterKillMs);
+  return [
+    '',
+    `**Several API nodes** (docs/deployment.md, \`npm run topology\`): HAProxy in front of 1, 2 and 3 \`credence serve\` processes on PostgreSQL 15 with one synchronous hot standby under pg_auto_failover (fast failover settings), all on this machine, started afresh for each count. Checks: autocannon with ${r.checkConnections} connections for ${seconds} s, 95 % tokens nobody reported and 5 % flagged ones. Submissions: ${r.submitConnections} connections for ${seconds} s posting batches of ${r.batch} reports (two fresh tokens each), signed before the run. CPU per request is read from /proc for every process of the layout (the API nodes, every PostgreSQL process: primary, standby, monitor and the machine's idle server; HAProxy, whose PostgreSQL checks start psql every 500 ms a node; the load generator, this process) over the run, divided by the checks or reports answered: the figure that predicts a larger machine, where the parts do not share two cores. Baseline: one API node, in the same run. On 2 cores every part shares the machine, so more nodes cannot go faster: the ratios show what a node costs, not what one would add on its own core.`,
+    '',
+    '| API nodes | checks/s | ratio | p50 / p99 | non-2xx | CPU a check: API nodes | PostgreSQL | HAProxy | load | all |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...r.runs.map(
+      (x) =>
+        `| ${x.nodes} | ${fmt(x.checks.rps)} | ${fmt(x.checks.rps / one.checks.rps, 2)} | ${fmt(x.checks.p50)} / ${fmt(x.checks.p99)} ms | ${fmt(x.checks.non2xx + x.checks.errors)} | ${cpu(x.checks.cpu)} |`,
+    ),
+    '',
+    '| API nodes | reports/s | ratio | batch p50 / p99 | non-2xx | CPU a report: API nodes | PostgreSQL | HAProxy | load | all |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...r.runs.map(
+      (x) =>
+        `| ${x.nodes} | ${fmt(x.submissions.reportsPerSecond)} | ${fmt(x.submissions.reportsPerSecond / one.submissions.reportsPerSecond, 2)} | ${fmt(x.submissions.p50)} / ${fmt(x.submissions.p99)} ms | ${fmt(x.submissions.non2xx + x.submissions.errors)} | ${cpu(x.submissions.cpu)} |`,
+    ),
+    '',
+    "| API nodes | standby replay lag under submissions: median / max | WAL not yet replayed: median / max | primary killed → writes through the balancer | → the writer's first acknowledged batch |",
+    '|---:|---:|---:|---:|---:|',
+    ...r.runs.map(
+      (x) =>
+        `| ${x.nodes} | ${fmt(x.lag.medianMs, 1)} / ${fmt(x.lag.maxMs, 1)} ms (${x.lag.samples} samples) | ${fmt(x.lag.medianBytes / 1024, 0)} / ${fmt(x.lag.maxBytes / 1024, 0)} KiB | ${fmt(x.failover.toWritableMs / 1000, 1)} s | ${fmt(x.failover.firstWriteAfterKillMs / 1000, 1)} s |`,
+    ),
+    '',
+    `Failover, median of the ${failovers.length} runs: ${fmt(median(failovers) / 1000, 1)} s from the primary's death to the writer's first acknowledged batch, with the monitor's timeouts at 1 to 5 s; pg_auto_failover's defaults (a node unhealthy after 20 s, 30 s for the old primary to demote itself) make it about 30 to 50 s.`,
+  ];
+}
+
 /**
  * Production scale (issue 19, docs/deployment.md): an API node's memory for checks at 10
  * and 50 million flagged tokens, against the view before issue 19 (every summary in a Map)
@@ -81,5 +129,6 @@ export function scaleSuite(): string {
     row('every summary in a Map (baseline)', base),
     ...runs.map((m) => row(`set + ${fmt(cache)} cached`, m)),
     ...serialisation(),
+    ...topology(),
   ].join('\n');
 }

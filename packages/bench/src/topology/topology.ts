@@ -123,6 +123,11 @@ export class Topology {
     }
   }
 
+  /** HAProxy's process id (its CPU, for the benchmarks). */
+  get haproxyPid(): number {
+    return this.haproxy?.pid ?? 0;
+  }
+
   /** Starts (or restarts) an API node and waits until it answers its health check. */
   async startApiNode(node: ApiNode): Promise<void> {
     node.process = startProcess(

@@ -165,6 +165,13 @@ export interface ContributionStore {
 /** The change sequence and the state of each token it moved (what checks answer from). */
 export interface TokenStateStore {
   currentSeq(): Promise<number>;
+  /**
+   * A job's turn, for jobs every API process runs on a timer but one should run each
+   * interval on data not covered yet: true when no process took one, or the last was at
+   * least `minGapMs` before `now` and on a change sequence before `basis`, recording both;
+   * false otherwise (sql/sequence.ts).
+   */
+  takeTurn(job: string, now: number, minGapMs: number, basis: number): Promise<boolean>;
   /** Tokens whose state changed after seq, in sequence order, with their statistics. */
   changesSince(seq: number, limit: number): Promise<TokenChange[]>;
   /** The tokens' current states, as their last change left them (tokens never changed: absent). */

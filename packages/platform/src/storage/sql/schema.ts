@@ -324,6 +324,15 @@ const MIGRATIONS: readonly { readonly version: string; readonly sql: (t: Ddl) =>
       UPDATE token_state SET first_at = (SELECT l.at FROM sequence_log l WHERE l.seq = token_state.seq);
     `,
   },
+  {
+    // Jobs that several API processes run on timers but one of them should (analysis, the
+    // filters' build): the last time a process took its turn at each, and the change
+    // sequence that turn covered (docs/deployment.md).
+    version: '2026-12-10-01-job-turns',
+    sql: (t) => `
+      CREATE TABLE job_turns (job TEXT PRIMARY KEY, last_at ${t.big} NOT NULL, basis ${t.big} NOT NULL);
+    `,
+  },
 ];
 
 /** The migrations as the dialect runs them, in order. */

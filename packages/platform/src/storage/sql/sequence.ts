@@ -49,3 +49,27 @@ export function* memberVersion(): Step<number> {
     (yield* get<{ value: number }>("SELECT value FROM counters WHERE name = 'members'"))?.value ?? 0
   );
 }
+
+/**
+ * Takes a job's turn for the platform (every API process has the job on a timer; one of
+ * them should run it each interval, and only on data it has not covered): true for the
+ * one process whose claim finds no turn taken, or the last taken at least `minGapMs`
+ * before `now` and on an older change sequence than `basis`; it records `now` and
+ * `basis`. False for every other. One statement, so two processes claiming at once
+ * cannot both win.
+ */
+export function* takeTurn(
+  job: string,
+  now: number,
+  minGapMs: number,
+  basis: number,
+): Step<boolean> {
+  const row = yield* get<{ last_at: number }>(
+    'INSERT INTO job_turns (job, last_at, basis) VALUES (?, ?, ?) ON CONFLICT (job) DO UPDATE SET last_at = excluded.last_at, basis = excluded.basis WHERE job_turns.last_at <= excluded.last_at - ? AND job_turns.basis < excluded.basis RETURNING last_at',
+    job,
+    now,
+    basis,
+    minGapMs,
+  );
+  return row !== undefined;
+}

@@ -146,6 +146,10 @@ export abstract class SqlStore {
     return this.autocommit(sequence.currentSeq());
   }
 
+  takeTurn(job: string, now: number, minGapMs: number, basis: number): Promise<boolean> {
+    return this.transaction(sequence.takeTurn(job, now, minGapMs, basis));
+  }
+
   recordOprfUsage(usage: readonly OprfUsage[], at: number): Promise<LogAppend | undefined> {
     return this.transaction(log.recordOprfUsage(usage, at));
   }
