@@ -49,6 +49,7 @@ suite(`the multi-node topology: HAProxy, 3 API nodes, PostgreSQL primary and sta
       apiNodes: 3,
       replicas: 1,
       fastFailover: true,
+      readFromStandbys: true,
       // To keep the processes' logs and data after the run: a folder of your own.
       ...(process.env.CREDENCE_TOPOLOGY_DIR === undefined
         ? {}
@@ -67,6 +68,10 @@ suite(`the multi-node topology: HAProxy, 3 API nodes, PostgreSQL primary and sta
         '--filter-interval',
         '0',
         '--checkpoint-interval',
+        '1',
+        // One summary held: checks of flagged tokens read their states back, from the
+        // standby when it has replayed far enough (serve --db-read), else the primary.
+        '--check-cache',
         '1',
       ],
     });
@@ -122,6 +127,17 @@ suite(`the multi-node topology: HAProxy, 3 API nodes, PostgreSQL primary and sta
       `node kills: ${result.acknowledged.length} batches acknowledged, ${result.checks} checks answered, ${result.retries} requests sent again`,
     );
     await expectDurable(result, 'the node kills');
+    // Checks of flagged tokens read their states back (one summary held), and some of
+    // those reads were answered by the standby (serve --db-read; the rest by the primary,
+    // when the standby had not replayed as far as the node had applied).
+    const fromStandby = await Promise.all(
+      topology.apiNodes.map(async (n) => {
+        const text = await (await fetch(`${n.url}/metrics`)).text();
+        return Number(/credence_standby_reads\{answered_by="standby"\} (\d+)/.exec(text)?.[1] ?? 0);
+      }),
+    );
+    console.log(`reads answered by the standby, per node: ${fromStandby.join(', ')}`);
+    expect(fromStandby.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   }, 300_000);
 
   it('fails over to the standby when the primary is killed: writes resume and nothing acknowledged is lost; the log audits', async () => {

@@ -64,6 +64,32 @@ describe('where a platform store may be made', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('not with standbys to read from beside a SQLite store, or standbys that are not PostgreSQL', () => {
+    const dir = temp();
+    const db = join(dir, 'platform.sqlite');
+    for (const [read, message] of [
+      [
+        'postgres://postgres@127.0.0.1:1/x',
+        '--db-read needs a PostgreSQL store (--db postgres://…): SQLite has no standbys',
+      ],
+      ['standby.sqlite', '--db-read takes a postgres:// URL: the hot standbys to read from'],
+    ] as const) {
+      const r = credence(
+        'serve',
+        '--db',
+        db,
+        '--db-read',
+        read,
+        '--key',
+        join(dir, 'k.json'),
+        '--port',
+        '0',
+      );
+      expect(r.code, read).toBe(1);
+      expect(r.err.trim()).toBe(`credence: ${message}`);
+    }
+  });
+
   it('by store init, after which operator commands work on it', () => {
     const db = join(temp(), 'platform.sqlite');
     const init = credence('store', 'init', '--db', db);

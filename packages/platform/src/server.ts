@@ -47,6 +47,12 @@ const WEBHOOK_INTERVAL_MS = 1000;
 export interface PlatformConfig {
   /** A SQLite file path (embedded default) or a postgres:// URL. */
   readonly db: string;
+  /**
+   * PostgreSQL hot standbys (a postgres:// URL, such as a balancer's port to them) for
+   * reads a standby answers when it has replayed far enough: flagged tokens' states for
+   * checks, the log's nodes for proofs (docs/deployment.md).
+   */
+  readonly dbRead?: string;
   readonly host: string;
   readonly port: number;
   /** The platform's Ed25519 key (JWK), made on first start if missing. */
@@ -130,8 +136,14 @@ export const isPostgresUrl = (db: string): boolean => /^postgres(ql)?:\/\//.test
  * The store a database setting names: postgres:// or postgresql:// URLs, else a SQLite
  * file, whose connection lives on a thread of its own (see ThreadedSqliteStore).
  */
-export function openStore(db: string): Store {
-  return isPostgresUrl(db) ? new PostgresStore(db) : ThreadedSqliteStore.open(db);
+export function openStore(db: string, readDb?: string): Store {
+  if (readDb !== undefined && !isPostgresUrl(readDb))
+    throw new Error('--db-read takes a postgres:// URL: the hot standbys to read from');
+  if (readDb !== undefined && !isPostgresUrl(db))
+    throw new Error(
+      '--db-read needs a PostgreSQL store (--db postgres://…): SQLite has no standbys',
+    );
+  return isPostgresUrl(db) ? new PostgresStore(db, 10, readDb) : ThreadedSqliteStore.open(db);
 }
 
 /** Reads the platform's signing key, or makes one (readable by its owner only). */
@@ -191,7 +203,7 @@ export async function createPlatform(
 ): Promise<Platform> {
   // A wrong certificate or key is named before anything else starts.
   const tls = config.tls === undefined ? undefined : readTls(config.tls);
-  const store = openStore(config.db);
+  const store = openStore(config.db, config.dbRead);
   await store.migrate();
   const view = new CheckView(store, {
     ...(config.checkCacheSize === undefined ? {} : { cacheSize: config.checkCacheSize }),

@@ -94,7 +94,7 @@ export function reportBatch(reporter: Reporter, n: number): unknown {
 export interface LoadResult {
   /** Token numbers whose batch the platform acknowledged (a 2xx). */
   readonly acknowledged: number[];
-  /** Checks answered 200. */
+  /** Checks answered 200 with the token reported (as of its batch's write, `?after=`). */
   readonly checks: number;
   /** Requests that got no acceptable answer before their deadline, or an unexpected status. */
   readonly failures: string[];
@@ -119,6 +119,8 @@ export function startLoad(options: {
   let next = options.first;
   let stopped = false;
   const acknowledged: number[] = [];
+  /** The change sequence each acknowledged batch's answer gave. */
+  const sequenceOf = new Map<number, number>();
   const failures: string[] = [];
   let checks = 0;
   let retries = 0;
@@ -136,8 +138,10 @@ export function startLoad(options: {
           options.deadlineMs,
         );
         retries += answer.attempts - 1;
-        if (answer.status === 200 || answer.status === 201) acknowledged.push(n);
-        else failures.push(`report ${n}: ${answer.status} ${JSON.stringify(answer.body)}`);
+        if (answer.status === 200 || answer.status === 201) {
+          sequenceOf.set(n, (answer.body as { sequence: number }).sequence);
+          acknowledged.push(n);
+        } else failures.push(`report ${n}: ${answer.status} ${JSON.stringify(answer.body)}`);
       } catch (error) {
         failures.push(`report ${n}: ${(error as Error).message}`);
       }
@@ -152,13 +156,15 @@ export function startLoad(options: {
       }
       const n = acknowledged[Math.floor(Math.random() * sent)] as number;
       try {
+        // As of the batch's write at least, on whichever node answers: the report counts.
         const answer = await send(
-          `${options.url}/v1/check/${token(n)}`,
+          `${options.url}/v1/check/${token(n)}?after=${sequenceOf.get(n)}`,
           { method: 'GET', credential: options.checker },
           options.deadlineMs,
         );
         retries += answer.attempts - 1;
-        if (answer.status === 200) checks++;
+        const verdict = (answer.body as { verdict?: string } | undefined)?.verdict;
+        if (answer.status === 200 && verdict !== undefined && verdict !== 'clear') checks++;
         else failures.push(`check ${n}: ${answer.status} ${JSON.stringify(answer.body)}`);
       } catch (error) {
         failures.push(`check ${n}: ${(error as Error).message}`);

@@ -26,6 +26,8 @@ export interface TopologyOptions {
   readonly fastFailover?: boolean;
   /** More `credence serve` options for every API node. */
   readonly serveArgs?: readonly string[];
+  /** API nodes read what a standby answers from the standbys (`serve --db-read`). */
+  readonly readFromStandbys?: boolean;
 }
 
 export interface ApiNode {
@@ -93,14 +95,12 @@ export class Topology {
         });
       }
       const ports = { http: await freePort(), pgWrite: await freePort(), pgRead: await freePort() };
-      const topology = new Topology(
-        dir,
-        postgres,
-        apiNodes,
-        ports,
-        options.dir === undefined,
-        options.serveArgs ?? [],
-      );
+      const topology = new Topology(dir, postgres, apiNodes, ports, options.dir === undefined, [
+        ...(options.serveArgs ?? []),
+        ...(options.readFromStandbys === true
+          ? ['--db-read', `postgres://postgres@127.0.0.1:${ports.pgRead}/credence`]
+          : []),
+      ]);
       topology.haproxy = await startHaproxy({
         dir,
         httpPort: ports.http,

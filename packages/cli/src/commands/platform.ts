@@ -132,6 +132,7 @@ function platformEnrolment(
 interface ServeFlags {
   readonly keyWaitingPeriod: number;
   readonly db: string;
+  readonly dbRead?: string;
   readonly host: string;
   readonly port: number;
   readonly key: string;
@@ -165,6 +166,7 @@ async function runPlatform(flags: ServeFlags): Promise<void> {
     : undefined;
   const running = await startPlatform({
     db: flags.db,
+    ...(flags.dbRead === undefined ? {} : { dbRead: flags.dbRead }),
     host: flags.host,
     port: flags.port,
     keyFile: flags.key,
@@ -244,6 +246,10 @@ function registerServe(program: Command): void {
     .command('serve')
     .description('Run a platform API process (SQLite file or PostgreSQL URL).')
     .option('--db <db>', 'SQLite file, or postgres://… for PostgreSQL', DEFAULT_DB)
+    .option(
+      '--db-read <url>',
+      "PostgreSQL hot standbys (postgres://…, such as a balancer's port to them) for checks' and log proofs' reads, when they have replayed far enough",
+    )
     .option('--host <h>', 'address to listen on', '127.0.0.1')
     .option('--port <p>', 'port', integer, 8080)
     .option(

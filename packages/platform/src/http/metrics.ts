@@ -9,6 +9,7 @@ export interface PlatformMetrics extends BackgroundMetrics {
   readonly checks: Counter<'verdict'>;
   readonly flagged: Gauge;
   readonly watermark: Gauge;
+  readonly standbyReads: Gauge<'answered_by'>;
 }
 
 export function createMetrics(): { registry: Registry; metrics: PlatformMetrics } {
@@ -49,6 +50,12 @@ export function createMetrics(): { registry: Registry; metrics: PlatformMetrics 
     watermark: new Gauge({
       name: 'credence_change_sequence',
       help: 'Change sequence applied by this process',
+      registers: [registry],
+    }),
+    standbyReads: new Gauge({
+      name: 'credence_standby_reads',
+      help: 'Reads meant for the PostgreSQL hot standbys (--db-read) since start, by who answered: the standby, or the primary (the standby lagged, lacked the rows or was out of reach)',
+      labelNames: ['answered_by'],
       registers: [registry],
     }),
     backgroundFailures: new Counter({

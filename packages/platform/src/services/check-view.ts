@@ -139,7 +139,11 @@ export class CheckView {
       try {
         let newest = 0;
         for (let i = 0; i < missing.length; i += READ_PAGE)
-          for (const c of await this.store.tokenStates(missing.slice(i, i + READ_PAGE))) {
+          // As fresh as what the view has applied, or newer: a standby may answer.
+          for (const c of await this.store.tokenStates(
+            missing.slice(i, i + READ_PAGE),
+            this.applied,
+          )) {
             const known = knownOf(c);
             if (known.seq > (read.get(c.token)?.seq ?? -1)) read.set(c.token, known);
             newest = Math.max(newest, known.seq);

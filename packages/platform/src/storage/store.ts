@@ -174,8 +174,12 @@ export interface TokenStateStore {
   takeTurn(job: string, now: number, minGapMs: number, basis: number): Promise<boolean>;
   /** Tokens whose state changed after seq, in sequence order, with their statistics. */
   changesSince(seq: number, limit: number): Promise<TokenChange[]>;
-  /** The tokens' current states, as their last change left them (tokens never changed: absent). */
-  tokenStates(tokens: readonly string[]): Promise<TokenChange[]>;
+  /**
+   * The tokens' current states, as their last change left them (tokens never changed:
+   * absent). With `freshAs`, states as of that change sequence or later do: a store with
+   * hot standbys may read them there (PostgresStore's standby reads).
+   */
+  tokenStates(tokens: readonly string[], freshAs?: number): Promise<TokenChange[]>;
 }
 
 /** Watchlists, alerts and their webhook deliveries. */

@@ -14,6 +14,12 @@ export function platformRoutes(deps: PlatformDeps): RoutePlugin {
     app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
       deps.metrics.flagged.set(deps.view.size);
       deps.metrics.watermark.set(deps.view.watermark);
+      const standby = (deps.store as { standbyReads?: { served: number; primary: number } })
+        .standbyReads;
+      if (standby !== undefined) {
+        deps.metrics.standbyReads.set({ answered_by: 'standby' }, standby.served);
+        deps.metrics.standbyReads.set({ answered_by: 'primary' }, standby.primary);
+      }
       return reply.type(deps.registry.contentType).send(await deps.registry.metrics());
     });
     app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -53,12 +53,28 @@ export class PostgresStore extends SqlStore implements Store {
   readonly dialect = 'postgres' as const;
   readonly pool: pg.Pool;
 
+  /** Reads of the hot standbys (`readUrl`), if any: served there, and sent to the primary instead. */
+  readonly standbyReads = { served: 0, primary: 0 };
+  private readonly readPool: pg.Pool | undefined;
+
+  /**
+   * `readUrl`: PostgreSQL hot standbys (a balancer's port to them, docs/deployment.md),
+   * for reads that a standby answers as well as the primary when it has replayed far
+   * enough: flagged tokens' states for checks, and the log's nodes for proofs.
+   */
   constructor(
     readonly url: string,
     poolSize = 10,
+    readUrl?: string,
   ) {
     super();
     this.pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+    this.readPool =
+      readUrl === undefined
+        ? undefined
+        : new pg.Pool({ connectionString: readUrl, max: poolSize, types });
+    this.readPool?.on('error', () => undefined);
+    this.readPool?.on('connect', (client) => client.on('error', () => undefined));
     // A connection that dies (the server restarted or failed over) emits 'error', which
     // without a listener ends the process: on the pool for an idle one (the pool drops
     // it, and the next query opens a new one), on the client for one checked out between
@@ -133,6 +149,41 @@ export class PostgresStore extends SqlStore implements Store {
 
   async close(): Promise<void> {
     await this.pool.end();
+    await this.readPool?.end();
+  }
+
+  /**
+   * `work` on a hot standby, in one read-only snapshot, when the standby has replayed the
+   * change sequence up to `freshAs` (or any, without it); undefined when there is no
+   * standby, it lags, it cannot be reached, or `work` finds it lacking (then the caller
+   * asks the primary).
+   */
+  private async onStandby<T>(
+    freshAs: number | undefined,
+    work: (client: pg.PoolClient) => Promise<T | undefined>,
+  ): Promise<T | undefined> {
+    if (this.readPool === undefined) return undefined;
+    let client: pg.PoolClient | undefined;
+    let broken = false;
+    try {
+      client = await this.readPool.connect();
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      try {
+        const seq = freshAs === undefined ? 0 : await runPgSteps(client, currentSeq());
+        const answer = seq >= (freshAs ?? 0) ? await work(client) : undefined;
+        if (answer === undefined) this.standbyReads.primary++;
+        else this.standbyReads.served++;
+        return answer;
+      } finally {
+        await client.query('COMMIT');
+      }
+    } catch {
+      broken = true;
+      this.standbyReads.primary++;
+      return undefined;
+    } finally {
+      client?.release(broken);
+    }
   }
 
   watchChanges(
@@ -151,6 +202,14 @@ export class PostgresStore extends SqlStore implements Store {
   }
 
   async logNodes(ids: readonly NodeId[]): Promise<Map<string, Uint8Array>> {
+    // The log only grows, and a node's hash never changes once written: a standby that
+    // holds every node asked answers as the primary would.
+    const wanted = new Set(ids.map((n) => `${n.level}/${n.index}`)).size;
+    const standby = await this.onStandby(undefined, async (client) => {
+      const found = nodesFromTiles(ids, await logTiles(client, tilesOf(ids)));
+      return found.size === wanted ? found : undefined;
+    });
+    if (standby !== undefined) return standby;
     return nodesFromTiles(ids, await this.reach(() => logTiles(this.pool, tilesOf(ids))));
   }
 
@@ -196,26 +255,32 @@ export class PostgresStore extends SqlStore implements Store {
         : `${TOKEN_CHANGES_SELECT} WHERE s.seq > $1 AND s.seq <= $2 ORDER BY s.seq`,
       last === undefined ? [seq] : [seq, last.seq],
     );
-    return this.withStats(rows);
+    return this.withStats(this.pool, rows);
   }
 
-  async tokenStates(tokens: readonly string[]): Promise<TokenChange[]> {
+  async tokenStates(tokens: readonly string[], freshAs?: number): Promise<TokenChange[]> {
     if (tokens.length === 0) return [];
-    return this.reach(async () => {
-      const { rows } = await this.pool.query<StateRow>(
+    const read = async (db: pg.Pool | pg.PoolClient) => {
+      const { rows } = await db.query<StateRow>(
         `${TOKEN_CHANGES_SELECT} WHERE s.token = ANY($1::text[])`,
         [tokens],
       );
-      return this.withStats(rows);
-    });
+      return this.withStats(db, rows);
+    };
+    // A standby only for a caller that says how fresh it needs the states.
+    const standby = freshAs === undefined ? undefined : await this.onStandby(freshAs, read);
+    return standby ?? this.reach(() => read(this.pool));
   }
 
   /** Token state rows as changes, with the statistics of the flagged ones. */
-  private async withStats(rows: readonly StateRow[]): Promise<TokenChange[]> {
+  private async withStats(
+    db: pg.Pool | pg.PoolClient,
+    rows: readonly StateRow[],
+  ): Promise<TokenChange[]> {
     const flagged = rows.filter((r) => r.flagged).map((r) => r.token);
     const stats = new Map<string, TokenChange['stats'][number][]>();
     if (flagged.length > 0) {
-      const { rows: s } = await this.pool.query<{
+      const { rows: s } = await db.query<{
         token: string;
         member_id: string;
         type: ReportType;
