@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPlatform } from '@credence/platform/server';
+import { enroll, fillReports } from './platform-fixtures.js';
+
+/**
+ * What a new analysis run costs the API nodes that did not make it (docs/deployment.md,
+ * "Memory"): a SQLite store of `reports` reports (two fresh tokens each), a run by one
+ * process, then a newer run by another, which a third process picks up as every API node
+ * does (AnalysisService.refresh) while a 5 ms timer measures its event loop's longest
+ * stall. Usage: analysis-load.js <reports>. Prints one JSON line.
+ */
+const reports = Number(process.argv[2] ?? '120000');
+const dir = mkdtempSync(join(tmpdir(), 'credence-analysis-load-'));
+const db = join(dir, 'platform.sqlite');
+const open = () => createPlatform({ db, keyFile: join(dir, 'key.json'), webhooks: false });
+try {
+  await enroll(db, 'bench-bank');
+  await fillReports(db, reports, {});
+  const first = await open();
+  await first.analysis.run('platform');
+  const body = (await first.store.latestAnalysis())?.body ?? '';
+  await first.close();
+  // The node: it loads the first run when it starts.
+  const node = await open();
+  await fillReports(db, 1000, {});
+  const other = await open();
+  let started = performance.now();
+  await other.analysis.run('platform');
+  const runMs = performance.now() - started;
+  await other.close();
+  let stall = 0;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    stall = Math.max(stall, now - last - 5);
+    last = now;
+  }, 5);
+  started = performance.now();
+  await node.analysis.refresh();
+  const refreshMs = performance.now() - started;
+  await new Promise((r) => setTimeout(r, 20));
+  clearInterval(timer);
+  started = performance.now();
+  const parsed = JSON.parse(body) as { ranking?: { tokens?: unknown[] } };
+  const parseMs = performance.now() - started;
+  await node.close();
+  console.log(
+    JSON.stringify({
+      reports,
+      bodyMiB: body.length / 2 ** 20,
+      rankedTokens: parsed.ranking?.tokens?.length ?? 0,
+      parseMs,
+      runMs,
+      refreshMs,
+      stallMs: stall,
+    }),
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
