@@ -56,26 +56,11 @@ export class SqliteTokenCache implements TokenCache {
   constructor(path: string) {
     this.db = new Database(path);
     try {
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL');
-      this.db.exec(`
-        CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
-        CREATE TABLE IF NOT EXISTS tokens (lookup BLOB PRIMARY KEY, token TEXT NOT NULL, key_id TEXT NOT NULL) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS sealed (lookup BLOB PRIMARY KEY, sealed TEXT NOT NULL) WITHOUT ROWID;
-      `);
+      this.salt = busyRetried(() => this.setUp());
     } catch (error) {
       // Not a cache (another kind of file): leave it as it was.
       this.db.close();
       throw error;
-    }
-    const row = this.db
-      .prepare<[], { value: Buffer }>("SELECT value FROM meta WHERE name = 'salt'")
-      .get();
-    if (row === undefined) {
-      this.salt = randomBytes(32);
-      this.db.prepare("INSERT INTO meta (name, value) VALUES ('salt', ?)").run(this.salt);
-    } else {
-      this.salt = row.value;
     }
     this.select = this.db.prepare('SELECT token FROM tokens WHERE lookup = ?');
     this.insert = this.db.prepare(
@@ -86,6 +71,28 @@ export class SqliteTokenCache implements TokenCache {
     this.insertSealed = this.db.prepare(
       'INSERT OR REPLACE INTO sealed (lookup, sealed) VALUES (?, ?)',
     );
+  }
+
+  /**
+   * The tables and the salt, made by whichever process opens a new cache first: two
+   * commands opening it at once both offer a salt, and both keep the one stored.
+   */
+  private setUp(): Buffer {
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+      CREATE TABLE IF NOT EXISTS tokens (lookup BLOB PRIMARY KEY, token TEXT NOT NULL, key_id TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS sealed (lookup BLOB PRIMARY KEY, sealed TEXT NOT NULL) WITHOUT ROWID;
+    `);
+    this.db
+      .prepare("INSERT INTO meta (name, value) VALUES ('salt', ?) ON CONFLICT (name) DO NOTHING")
+      .run(randomBytes(32));
+    return (
+      this.db
+        .prepare<[], { value: Buffer }>("SELECT value FROM meta WHERE name = 'salt'")
+        .get() as { value: Buffer }
+    ).value;
   }
 
   private readonly selectSealed: Database.Statement<[Buffer], { sealed: string }>;
@@ -131,5 +138,23 @@ export class SqliteTokenCache implements TokenCache {
 
   close(): void {
     this.db.close();
+  }
+}
+
+/**
+ * `work` again while SQLite answers SQLITE_BUSY, for up to 5 s: a new file's switch to WAL
+ * and its first tables take a lock that another process opening it at the same moment
+ * meets without its busy handler being called.
+ */
+function busyRetried<T>(work: () => T): T {
+  const end = Date.now() + 5000;
+  for (;;) {
+    try {
+      return work();
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      if (!code.startsWith('SQLITE_BUSY') || Date.now() > end) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10 + Math.random() * 20);
+    }
   }
 }
