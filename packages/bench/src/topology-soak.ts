@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { generateEd25519 } from '@credence/core/signing/ed25519';
 import { followAlerts } from '@credence/member/alerts';
+import { percentile } from './machine.js';
 import { randomToken, signedBatchBody, syntheticReport } from './platform-fixtures.js';
 import { send } from './topology/load.js';
 import { Topology, topologyMissing } from './topology/topology.js';
@@ -38,11 +39,6 @@ function rssMiB(pid: number | undefined): number {
     return 0;
   }
 }
-
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? 0 : (s[Math.min(s.length - 1, Math.floor(p * s.length))] as number);
-};
 
 export interface Minute {
   minute: number;

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { generateEd25519 } from '@credence/core/signing/ed25519';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { median } from './machine.js';
+import { median, percentile } from './machine.js';
 import { randomToken, signedBatchBody, syntheticReport } from './platform-fixtures.js';
 import { send } from './topology/load.js';
 import { Topology, topologyMissing } from './topology/topology.js';
@@ -142,11 +142,6 @@ function sampleLag(primaryUrl: string): { stop(): Promise<{ ms: number[]; bytes:
     },
   };
 }
-
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? 0;
-};
 
 export interface TopologyRun {
   nodes: number;

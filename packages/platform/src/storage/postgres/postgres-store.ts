@@ -42,6 +42,20 @@ const types = {
 type StateRow = TokenChangeRow<boolean>;
 
 /**
+ * A pool that outlives its server's restart or failover. A connection that dies emits
+ * 'error', which without a listener ends the process: on the pool for an idle one (the
+ * pool drops it, and the next query opens a new one), on the client for one checked out
+ * between two statements of a transaction. A statement in flight fails on its own, and
+ * is answered as StoreUnavailableError (tx, reach).
+ */
+function survivingPool(url: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, types });
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
+}
+
+/**
  * The production store on PostgreSQL (pg). Batches are written with a handful of
  * set-based statements (unnest of arrays), not one statement per row. The change
  * sequence is a counter row updated last in each writing transaction: its row lock
@@ -68,20 +82,8 @@ export class PostgresStore extends SqlStore implements Store {
     readUrl?: string,
   ) {
     super();
-    this.pool = new pg.Pool({ connectionString: url, max: poolSize, types });
-    this.readPool =
-      readUrl === undefined
-        ? undefined
-        : new pg.Pool({ connectionString: readUrl, max: poolSize, types });
-    this.readPool?.on('error', () => undefined);
-    this.readPool?.on('connect', (client) => client.on('error', () => undefined));
-    // A connection that dies (the server restarted or failed over) emits 'error', which
-    // without a listener ends the process: on the pool for an idle one (the pool drops
-    // it, and the next query opens a new one), on the client for one checked out between
-    // two statements of a transaction. A statement in flight fails on its own, and is
-    // answered as StoreUnavailableError (tx, reach).
-    this.pool.on('error', () => undefined);
-    this.pool.on('connect', (client) => client.on('error', () => undefined));
+    this.pool = survivingPool(url, poolSize);
+    this.readPool = readUrl === undefined ? undefined : survivingPool(readUrl, poolSize);
   }
 
   /** A read or write outside a transaction: the server out of reach is StoreUnavailableError. */
