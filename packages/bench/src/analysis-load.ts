@@ -9,7 +9,10 @@ import { enroll, fillReports } from './platform-fixtures.js';
  * "Memory"): a SQLite store of `reports` reports (two fresh tokens each), a run by one
  * process, then a newer run by another, which a third process picks up as every API node
  * does (AnalysisService.refresh) while a 5 ms timer measures its event loop's longest
- * stall. Usage: analysis-load.js <reports>. Prints one JSON line.
+ * stall; then that node looks up 1,000 ranked tokens as a check does (their ranks read
+ * from the store). The whole document's JSON.parse, in the same run, is what every node paid
+ * to pick up a run before ranks had rows of their own. Usage: analysis-load.js <reports>.
+ * Prints one JSON line.
  */
 const reports = Number(process.argv[2] ?? '120000');
 const dir = mkdtempSync(join(tmpdir(), 'credence-analysis-load-'));
@@ -21,6 +24,7 @@ try {
   const first = await open();
   await first.analysis.run('platform');
   const body = (await first.store.latestAnalysis())?.body ?? '';
+  const summary = (await first.store.latestAnalysisHead())?.summary ?? '';
   await first.close();
   // The node: it loads the first run when it starts.
   const node = await open();
@@ -43,18 +47,25 @@ try {
   await new Promise((r) => setTimeout(r, 20));
   clearInterval(timer);
   started = performance.now();
-  const parsed = JSON.parse(body) as { ranking?: { tokens?: unknown[] } };
+  const parsed = JSON.parse(body) as { ranking?: { tokens?: [string][] } };
   const parseMs = performance.now() - started;
+  const ranked = (parsed.ranking?.tokens ?? []).slice(0, 1000).map(([t]) => t);
+  started = performance.now();
+  const answers = (await node.analysis.lookup(ranked)).ranks;
+  const checkMs = performance.now() - started;
   await node.close();
   console.log(
     JSON.stringify({
       reports,
       bodyMiB: body.length / 2 ** 20,
+      summaryMiB: summary.length / 2 ** 20,
       rankedTokens: parsed.ranking?.tokens?.length ?? 0,
       parseMs,
       runMs,
       refreshMs,
       stallMs: stall,
+      checkOf1000RankedMs: checkMs,
+      ranksAnswered: answers.filter((a) => a !== undefined).length,
     }),
   );
 } finally {

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
-import type { IngestLink } from '../src/domain/types.js';
+import type { AnalysisParts, IngestLink } from '../src/domain/types.js';
 import { batch, link, report, type StoreUnderTest, T0, tok } from './store-contract-fixtures.js';
 
 /**
@@ -132,11 +133,10 @@ export function describeAnalysisRuns(subject: StoreUnderTest) {
     const first = await subject.store.saveAnalysis({
       createdAt: T0,
       createdBy: 'ops',
-      body: '{"rings":1}',
-      ringTokens: [
+      ...run('{"rings":1}', [
         { token: tok(1), kind: 'phone', ringId: 'ring-a' },
         { token: tok(2), kind: 'phone', ringId: 'ring-a' },
-      ],
+      ]),
     });
     expect(first).toMatchObject({ id: 1, alerts: 1 });
     // The commitment to the alert it raised comes first, then the run's own entry.
@@ -165,8 +165,7 @@ export function describeAnalysisRuns(subject: StoreUnderTest) {
         await subject.store.saveAnalysis({
           createdAt: T0 + 1,
           createdBy: 'ops',
-          body: '{}',
-          ringTokens: [{ token: tok(1), kind: 'phone', ringId: 'ring-a' }],
+          ...run('{}', [{ token: tok(1), kind: 'phone', ringId: 'ring-a' }]),
         })
       ).alerts,
     ).toBe(0);
@@ -175,11 +174,10 @@ export function describeAnalysisRuns(subject: StoreUnderTest) {
     const third = await subject.store.saveAnalysis({
       createdAt: T0 + 2,
       createdBy: 'ops',
-      body: '{"rings":2}',
-      ringTokens: [
+      ...run('{"rings":2}', [
         { token: tok(1), kind: 'phone', ringId: 'ring-b' },
         { token: tok(3), kind: 'phone', ringId: 'ring-b' },
-      ],
+      ]),
     });
     expect(third).toMatchObject({ id: 3, alerts: 1 });
     // A run does not move the change sequence; its alerts list after the earlier ones.
@@ -197,6 +195,79 @@ export function describeAnalysisRuns(subject: StoreUnderTest) {
     });
     expect(await subject.store.latestAnalysis(3)).toBeUndefined();
   });
+
+  it("keeps a run's ranks as rows for the latest run and the one before, and its summary with the whole document's digest", async () => {
+    const { store } = subject;
+    expect(await store.latestAnalysisHead()).toBeUndefined();
+    const ranked = (n: number, score: number) => ({
+      token: tok(n),
+      score,
+      percentile: score / 2,
+      near: n,
+      via: n % 2 === 0 ? 'call' : null,
+    });
+    // Scores that a decimal round trip would change in the last digit.
+    const first = [ranked(1, 0.1 + 0.2), ranked(2, 1 / 3), ranked(3, 0.000001)];
+    const body1 = '{"run":1,"ranking":{"tokens":["every one"]}}';
+    await store.saveAnalysis({ createdAt: T0, createdBy: 'ops', ...run(body1, [], first) });
+    expect(await store.latestAnalysisHead()).toEqual({
+      id: 1,
+      createdAt: T0,
+      resultSha256: createHash('sha256').update(body1).digest('hex'),
+      summary: 'summary of {"run":1,"ranking":{"tokens":["every one"]}}',
+      ranked: true,
+    });
+    expect(await store.latestAnalysisHead(1)).toBeUndefined();
+    // In the order asked, with the tokens it did not rank (or asked twice) as they come.
+    expect(await store.analysisRanks(1, [tok(3), tok(9), tok(1), tok(2), tok(3)])).toEqual([
+      first[2],
+      undefined,
+      first[0],
+      first[1],
+      first[2],
+    ]);
+    // More tokens than one statement names.
+    const many = Array.from({ length: 1_200 }, (_, i) => ranked(100 + i, i / 1_200));
+    await store.saveAnalysis({
+      createdAt: T0 + 1,
+      createdBy: 'ops',
+      ...run('{"run":2}', [], many),
+    });
+    const asked = [...many.map((r) => r.token)].reverse();
+    expect(await store.analysisRanks(2, asked)).toEqual([...many].reverse());
+    // The run before is still there; the one before that goes with the third run.
+    expect(await store.analysisRanks(1, [tok(1)])).toEqual([first[0]]);
+    await store.saveAnalysis({ createdAt: T0 + 2, createdBy: 'ops', ...run('{"run":3}', [], []) });
+    expect(await store.analysisRanks(1, [tok(1)])).toEqual([undefined]);
+    expect((await store.analysisRanks(2, [tok(100)]))[0]).toEqual(many[0]);
+    expect(await store.latestAnalysisHead(2)).toMatchObject({ id: 3, ranked: true });
+  });
+}
+
+/** A run's parts as the analysis thread makes them: a summary that says what it is of, and the ranks as columns. */
+function run(
+  body: string,
+  ringTokens: AnalysisParts['ringTokens'],
+  ranks: readonly {
+    token: string;
+    score: number;
+    percentile: number;
+    near: number;
+    via: string | null;
+  }[] = [],
+): AnalysisParts {
+  return {
+    body,
+    summary: `summary of ${body}`,
+    ringTokens,
+    ranks: {
+      tokens: ranks.map((r) => r.token),
+      score: Float64Array.from(ranks, (r) => r.score),
+      percentile: Float64Array.from(ranks, (r) => r.percentile),
+      near: Int32Array.from(ranks, (r) => r.near),
+      via: ranks.map((r) => r.via),
+    },
+  };
 }
 
 /** Versions of the policy. */

@@ -379,23 +379,64 @@ export interface EvidenceLinkRow {
 }
 
 /** An analysis run to keep: its result as one document, and the tokens its rings hold. */
-export interface AnalysisWrite {
-  readonly createdAt: number;
-  /** The operator or process that ran it. */
-  readonly createdBy: string;
-  /** The result (rings with their tokens), JSON. */
+/** A run's per-token ranks as columns: the i-th of each is one token's. */
+export interface RankColumns {
+  readonly tokens: string[];
+  readonly score: Float64Array;
+  readonly percentile: Float64Array;
+  /** Distinct reported neighbours. */
+  readonly near: Int32Array;
+  /** The edge type the token's strongest path came over, or null. */
+  readonly via: (string | null)[];
+}
+
+/** What one analysis run computes, in the parts the store keeps. */
+export interface AnalysisParts {
+  /** The result (rings with their tokens, campaigns, every token's rank), JSON: what the log binds. */
   readonly body: string;
+  /** The same document with the ranking's token list emptied: what every API node loads. */
+  readonly summary: string;
   readonly ringTokens: readonly {
     readonly token: string;
     readonly kind: IdentifierKind;
     readonly ringId: string;
   }[];
+  /** The ranking's tokens, as in the body, read a token at a time by checks. */
+  readonly ranks: RankColumns;
+}
+
+export interface AnalysisWrite extends AnalysisParts {
+  readonly createdAt: number;
+  /** The operator or process that ran it. */
+  readonly createdBy: string;
 }
 
 export interface StoredAnalysis {
   readonly id: number;
   readonly createdAt: number;
   readonly body: string;
+}
+
+/**
+ * What an API node holds of the latest run: its summary, and the digest of the whole
+ * document. A run kept before ranks had rows of their own (ranked: false) gives its
+ * whole document as the summary, ranks and all.
+ */
+export interface AnalysisHead {
+  readonly id: number;
+  readonly createdAt: number;
+  readonly resultSha256: string;
+  readonly summary: string;
+  readonly ranked: boolean;
+}
+
+/** One token's rank in a run, as kept. */
+export interface StoredRank {
+  readonly token: string;
+  readonly score: number;
+  readonly percentile: number;
+  readonly near: number;
+  readonly via: string | null;
 }
 
 /** A police case as the store keeps it (docs/cases.md). */

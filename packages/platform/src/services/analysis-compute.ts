@@ -15,6 +15,7 @@ import { IDENTIFIER_KINDS, type IdentifierKind } from '@credence/core/identifier
 import { decodeFingerprint } from '@credence/core/narrative/fingerprint';
 import { ruledOn } from '@credence/core/risk/appeals';
 import type { Policy } from '@credence/core/risk/policy';
+import type { AnalysisParts, RankColumns } from '../domain/types.js';
 import type { Store } from '../storage/store.js';
 import type {
   AnalysisResult,
@@ -327,6 +328,43 @@ export interface ComputeInput {
 
 /** A run's computation, pure: rings and campaigns, as the document that is kept and served. */
 export function computeAnalysis(input: ComputeInput): string {
+  return JSON.stringify(computeResult(input));
+}
+
+/**
+ * A run's computation in the parts the store keeps (services/analysis.ts): the document,
+ * the same document without its per-token ranks (what every API node loads), the rings'
+ * tokens and the ranks as columns (what a check reads, a token at a time). Computed on
+ * the analysis thread, so that the node that ran it parses nothing on its event loop.
+ */
+export function computeAnalysisParts(input: ComputeInput): AnalysisParts {
+  const result = computeResult(input);
+  const ranking = result.ranking as RankingRecord;
+  const ranks: RankColumns = {
+    tokens: [],
+    score: new Float64Array(ranking.tokens.length),
+    percentile: new Float64Array(ranking.tokens.length),
+    near: new Int32Array(ranking.tokens.length),
+    via: [],
+  };
+  for (const [i, [token, score, percentile, near, via]] of ranking.tokens.entries()) {
+    ranks.tokens.push(token);
+    ranks.score[i] = score;
+    ranks.percentile[i] = percentile;
+    ranks.near[i] = near;
+    ranks.via.push(via);
+  }
+  return {
+    body: JSON.stringify(result),
+    summary: JSON.stringify({ ...result, ranking: { ...ranking, tokens: [] } }),
+    ringTokens: result.rings.flatMap((r) =>
+      r.tokens.flatMap((t) => (t.former ? [] : [{ token: t.token, kind: t.kind, ringId: r.id }])),
+    ),
+    ranks,
+  };
+}
+
+function computeResult(input: ComputeInput): AnalysisResult {
   const types = new Map(input.memberTypes);
   const analysis = analyzeGraph(input.graph, {
     memberRisk: input.threshold,
@@ -334,14 +372,12 @@ export function computeAnalysis(input: ComputeInput): string {
     memberType: (m) => types.get(m),
   });
   const campaigns = findCampaigns(input.scripts, { now: input.createdAt });
-  return JSON.stringify(
-    analysisResult(
-      input.graph,
-      analysis,
-      input.scripts,
-      campaigns,
-      input.createdAt,
-      input.policyVersion,
-    ),
+  return analysisResult(
+    input.graph,
+    analysis,
+    input.scripts,
+    campaigns,
+    input.createdAt,
+    input.policyVersion,
   );
 }

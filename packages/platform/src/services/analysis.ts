@@ -1,11 +1,13 @@
-import { createHash } from 'node:crypto';
 import type { EdgeType } from '@credence/analytics/evidence/evidence-graph';
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
 import type { Category } from '@credence/core/wire/vocabulary';
+import { LRUCache } from 'lru-cache';
+import type { AnalysisHead, AnalysisParts, StoredRank } from '../domain/types.js';
+import { analysisRecord } from '../storage/analysis-rows.js';
 import type { Store } from '../storage/store.js';
 import {
   type ComputeInput,
-  computeAnalysis,
+  computeAnalysisParts,
   EDGE_WORDS,
   readEvidence,
 } from './analysis-compute.js';
@@ -29,12 +31,19 @@ interface Loaded {
   readonly id: number;
   readonly createdAt: number;
   readonly resultSha256: string;
+  /** The document without per-token ranks (for a run kept before ranks had rows, with them). */
   readonly result: AnalysisResult;
   readonly byId: ReadonlyMap<string, RingDetail>;
   readonly byToken: ReadonlyMap<string, TokenRing>;
-  readonly rank: ReadonlyMap<string, TokenRank>;
+  /** Ranks as the store keeps them, read on a check and cached; none for a run without rows. */
+  readonly ranks: LRUCache<string, TokenRank | false> | undefined;
+  /** A run kept before ranks had rows: every rank, from its document. */
+  readonly heldRanks: ReadonlyMap<string, TokenRank>;
   readonly campaigns: ReadonlyMap<string, CampaignRecord>;
 }
+
+/** Ranks each API node keeps at most, for the run it holds (a token not ranked counts too). */
+export const RANK_CACHE = 100_000;
 
 const percent = (p: number) =>
   p >= 0.9995 ? 'top 0.1 %' : `top ${Math.max(0.1, Math.round((1 - p) * 1000) / 10)} %`;
@@ -54,12 +63,15 @@ function rankReason(
   return `In the ${percent(percentile)} of all tokens by risk (${score.toFixed(3)}): ${near}${path}.`;
 }
 
-function load(
-  id: number,
-  createdAt: number,
-  body: string,
-  result = JSON.parse(body) as AnalysisResult,
-): Loaded {
+const tokenRank = (model: string, r: Omit<StoredRank, 'token'>): TokenRank => ({
+  score: r.score,
+  percentile: r.percentile,
+  model,
+  reason: rankReason(r.score, r.percentile, r.near, r.via as EdgeType | null),
+});
+
+function load(head: AnalysisHead, rankCache: number): Loaded {
+  const result = JSON.parse(head.summary) as AnalysisResult;
   const byId = new Map<string, RingDetail>();
   const byToken = new Map<string, TokenRing>();
   for (const ring of result.rings) {
@@ -81,20 +93,37 @@ function load(
       });
     }
   }
-  const rank = new Map<string, TokenRank>();
+  const heldRanks = new Map<string, TokenRank>();
   const model = result.ranking?.model ?? '';
-  for (const [token, score, percentile, near, via] of result.ranking?.tokens ?? [])
-    rank.set(token, { score, percentile, model, reason: rankReason(score, percentile, near, via) });
+  if (!head.ranked)
+    for (const [token, score, percentile, near, via] of result.ranking?.tokens ?? [])
+      heldRanks.set(token, tokenRank(model, { score, percentile, near, via }));
   return {
-    id,
-    createdAt,
-    resultSha256: createHash('sha256').update(body).digest('hex'),
+    id: head.id,
+    createdAt: head.createdAt,
+    resultSha256: head.resultSha256,
     result,
     byId,
     byToken,
-    rank,
+    ranks: head.ranked ? new LRUCache({ max: Math.max(1, rankCache) }) : undefined,
+    heldRanks,
     campaigns: new Map((result.campaigns ?? []).map((c) => [c.id, c])),
   };
+}
+
+/** The latest run held: when, its result's digest (as logged) and its figures. */
+export interface CurrentRun {
+  readonly id: number;
+  readonly createdAt: number;
+  readonly resultSha256: string;
+  readonly stats: AnalysisResult['stats'];
+}
+
+/** What the latest run held says of some tokens (see AnalysisService.lookup). */
+export interface TokensInRun {
+  readonly run: CurrentRun | undefined;
+  readonly rings: readonly (TokenRing | undefined)[];
+  readonly ranks: readonly (TokenRank | undefined)[];
 }
 
 export interface RingFilter {
@@ -110,18 +139,21 @@ export interface RingFilter {
 /**
  * Runs computeAnalysis on a thread of its own: a million tokens take tens of seconds,
  * during which the event loop goes on answering checks. The evidence crosses by
- * structured clone (typed arrays and maps), the document comes back as text.
+ * structured clone (typed arrays and maps), and so do the run's parts.
  */
-function computeInWorker(input: ComputeInput): Promise<string> {
+function computeInWorker(input: ComputeInput): Promise<AnalysisParts> {
   return oneShotThread(import.meta.url, 'analysis-worker', 'analysis', input);
 }
 
 /**
  * Joint analysis at the platform (SPEC §6): reads the evidence from the store, finds
- * rings (@credence/analytics), keeps the result as one document with the rings' tokens
- * (alerting watchers of tokens that joined a ring, logging the run), and serves it to
- * checks and the API. Every API process holds the latest run in memory and picks up a
- * newer one kept by another process when it refreshes.
+ * rings (@credence/analytics), keeps the result (the document, its summary without
+ * per-token ranks, the rings' tokens and the ranks as rows; alerting watchers of tokens
+ * that joined a ring, logging the run), and serves it to checks and the API. Every API
+ * process holds the latest run's summary in memory (rings and campaigns: what the run
+ * found, not every token it scored) and picks up a newer one kept by another process when
+ * it refreshes; a token's rank is read from the store when a check asks, and a bounded
+ * number of them cached.
  */
 export class AnalysisService {
   private latest: Loaded | undefined;
@@ -133,13 +165,15 @@ export class AnalysisService {
     private readonly now: () => number = Date.now,
     /** Compute on a worker thread (default), so that checks go on being answered. */
     private readonly inWorker = true,
+    /** Ranks cached (RANK_CACHE by default). */
+    private readonly rankCache = RANK_CACHE,
   ) {}
 
   /** Loads the latest kept run, if it is newer than the one held. */
   async refresh(): Promise<void> {
-    const stored = await this.store.latestAnalysis(this.latest?.id);
+    const stored = await this.store.latestAnalysisHead(this.latest?.id);
     if (stored !== undefined && stored.id > (this.latest?.id ?? 0))
-      this.latest = load(stored.id, stored.createdAt, stored.body);
+      this.latest = load(stored, this.rankCache);
   }
 
   /** Runs the analysis now (one at a time: a second caller shares the run under way). */
@@ -163,17 +197,19 @@ export class AnalysisService {
       createdAt,
       policyVersion: version,
     };
-    const body = this.inWorker ? await computeInWorker(input) : computeAnalysis(input);
-    const result = JSON.parse(body) as AnalysisResult;
-    const saved = await this.store.saveAnalysis({
-      createdAt,
-      createdBy,
-      body,
-      ringTokens: result.rings.flatMap((r) =>
-        r.tokens.flatMap((t) => (t.former ? [] : [{ token: t.token, kind: t.kind, ringId: r.id }])),
-      ),
-    });
-    this.latest = load(saved.id, createdAt, body, result);
+    const parts = this.inWorker ? await computeInWorker(input) : computeAnalysisParts(input);
+    const saved = await this.store.saveAnalysis({ createdAt, createdBy, ...parts });
+    this.latest = load(
+      {
+        id: saved.id,
+        createdAt,
+        resultSha256: analysisRecord(parts.body).resultSha256,
+        summary: parts.summary,
+        ranked: true,
+      },
+      this.rankCache,
+    );
+    const result = this.latest.result;
     return {
       id: saved.id,
       createdAt,
@@ -188,22 +224,42 @@ export class AnalysisService {
   }
 
   /** The latest run held: when, its result's digest (as logged) and its figures. */
-  current():
-    | { id: number; createdAt: number; resultSha256: string; stats: AnalysisResult['stats'] }
-    | undefined {
+  current(): CurrentRun | undefined {
     const l = this.latest;
-    return l === undefined
-      ? undefined
-      : { id: l.id, createdAt: l.createdAt, resultSha256: l.resultSha256, stats: l.result.stats };
+    return l === undefined ? undefined : currentOf(l);
   }
 
-  tokenRing(token: string): TokenRing | undefined {
-    return this.latest?.byToken.get(token);
-  }
-
-  /** The token's ranked risk in the latest run (undefined: no report within reach). */
-  tokenRank(token: string): TokenRank | undefined {
-    return this.latest?.rank.get(token);
+  /**
+   * What the latest run held says of these tokens, in their order: each one's ring and
+   * ranked risk (undefined: in none; no report within reach), and which run that is. The
+   * ranks not cached are read from the store in one query.
+   */
+  async lookup(tokens: readonly string[]): Promise<TokensInRun> {
+    const l = this.latest;
+    if (l === undefined)
+      return {
+        run: undefined,
+        rings: tokens.map(() => undefined),
+        ranks: tokens.map(() => undefined),
+      };
+    const rings = tokens.map((t) => l.byToken.get(t));
+    const cache = l.ranks;
+    if (cache === undefined)
+      return { run: currentOf(l), rings, ranks: tokens.map((t) => l.heldRanks.get(t)) };
+    const missing = [...new Set(tokens.filter((t) => !cache.has(t)))];
+    if (missing.length > 0) {
+      const model = l.result.ranking?.model ?? '';
+      const read = await this.store.analysisRanks(l.id, missing);
+      for (const [i, token] of missing.entries()) {
+        const r = read[i];
+        cache.set(token, r === undefined ? false : tokenRank(model, r));
+      }
+    }
+    return {
+      run: currentOf(l),
+      rings,
+      ranks: tokens.map((t) => cache.get(t) || undefined),
+    };
   }
 
   rings(filter: RingFilter): { rings: RingSummary[]; total: number } {
@@ -259,6 +315,13 @@ export class AnalysisService {
     };
   }
 }
+
+const currentOf = (l: Loaded): CurrentRun => ({
+  id: l.id,
+  createdAt: l.createdAt,
+  resultSha256: l.resultSha256,
+  stats: l.result.stats,
+});
 
 export interface CampaignFilter {
   readonly minSize?: number;

@@ -116,13 +116,16 @@ export class CheckService {
     // The summaries first: reading some back may move the view on, and the basis is
     // where it stands once they are in.
     const found = await this.view.lookupMany(tokens);
+    // Rings and ranks of one run, the one the basis names.
+    const inRun = await this.analysis?.lookup(tokens);
+    const run = inRun?.run;
     const { version, policy } = this.policies.get();
     const now = this.now();
     const weights = this.quality?.current();
     const weightOf = (member: string) => memberWeight(weights, member);
     const basis: CheckBasis = {
       logSize: this.view.logSize,
-      analysis: this.analysis?.current()?.id ?? null,
+      analysis: run?.id ?? null,
       checkedAt: now,
       quality: weights?.version ?? null,
     };
@@ -131,10 +134,10 @@ export class CheckService {
       const upheldAt = flagged?.appealUpheldAt;
       const { assessment, scored, given } = this.fromReports(flagged, now, weightOf);
       // A ring found before the ruling no longer raises the token, nor does its rank.
-      const run = upheldAt === undefined ? undefined : this.analysis?.current();
-      const ruled = run !== undefined && !ringStands(run.createdAt, upheldAt);
-      const ring = ruled ? undefined : this.analysis?.tokenRing(token);
-      const rank = ruled ? null : (this.analysis?.tokenRank(token) ?? null);
+      const ruled =
+        upheldAt !== undefined && run !== undefined && !ringStands(run.createdAt, upheldAt);
+      const ring = ruled ? undefined : inRun?.rings[i];
+      const rank = ruled ? null : (inRun?.ranks[i] ?? null);
       if (ring === undefined)
         return {
           token,

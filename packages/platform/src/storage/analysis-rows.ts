@@ -14,6 +14,18 @@ export function joinedRings(
   return run.ringTokens.filter((t) => !previous.has(t.token));
 }
 
+/** A run's row of analysis_runs: id, created_at, created_by, body, summary, result_sha256. */
+export function analysisRunRow(id: number, run: AnalysisWrite): unknown[] {
+  return [
+    id,
+    run.createdAt,
+    run.createdBy,
+    run.body,
+    run.summary,
+    analysisRecord(run.body).resultSha256,
+  ];
+}
+
 /** What the log binds of a run: the SHA-256 of its result, as GET /v1/analysis serves it. */
 export function analysisRecord(body: string): { resultSha256: string } {
   return { resultSha256: createHash('sha256').update(body).digest('hex') };

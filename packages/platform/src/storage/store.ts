@@ -10,6 +10,7 @@ import type { ExposureJson } from '@credence/core/wire/exposures';
 import type { StatsCut, StatsRelease } from '@credence/core/wire/statistics';
 import type {
   Alert,
+  AnalysisHead,
   AnalysisWrite,
   AuditCounts,
   BatchRecord,
@@ -37,6 +38,7 @@ import type {
   SigningKeyRow,
   StoredAnalysis,
   StoredCheckpoint,
+  StoredRank,
   StoredReport,
   TokenChange,
   TokenRef,
@@ -289,6 +291,13 @@ export interface AnalysisStore {
   latestAnalysis(known?: number): Promise<StoredAnalysis | undefined>;
   /** The analysis run of this id. */
   getAnalysis(id: number): Promise<StoredAnalysis | undefined>;
+  /** What an API node loads of the latest run (its summary), unless it is the one of id `known`. */
+  latestAnalysisHead(known?: number): Promise<AnalysisHead | undefined>;
+  /**
+   * The ranks of these tokens in run `run`, in their order (undefined: not ranked). The
+   * store keeps the ranks of the latest run and the one before it.
+   */
+  analysisRanks(run: number, tokens: readonly string[]): Promise<(StoredRank | undefined)[]>;
 }
 
 /** Police cases and disclosure requests (docs/cases.md); every step logged in its transaction. */

@@ -11,7 +11,7 @@ import type {
   LogAppend,
   TokenChange,
 } from '../../domain/types.js';
-import { analysisRecord, joinedRings } from '../analysis-rows.js';
+import { analysisRecord, analysisRunRow, joinedRings } from '../analysis-rows.js';
 import { alertRecordOf, type StoredAlertRow, tableEventEntry } from '../log-append.js';
 import { nodesFromTiles, tilesOf } from '../log-tiles.js';
 import { logWrite } from '../sql/log.js';
@@ -63,6 +63,9 @@ function survivingPool(url: string, max: number): pg.Pool {
  * that commits late. Each change is announced with NOTIFY on CHANGES_CHANNEL (sql/sequence.ts). What both
  * stores share is written once (storage/sql/); here is what PostgreSQL does its own way.
  */
+/** Ranks an analysis run writes in one statement. */
+const RANKS_AT_ONCE = 20_000;
+
 export class PostgresStore extends SqlStore implements Store {
   readonly dialect = 'postgres' as const;
   readonly pool: pg.Pool;
@@ -326,9 +329,26 @@ export class PostgresStore extends SqlStore implements Store {
         ((await client.query<{ v: number | null }>('SELECT max(id) AS v FROM analysis_runs'))
           .rows[0]?.v ?? 0) + 1;
       await client.query(
-        'INSERT INTO analysis_runs (id, created_at, created_by, body) VALUES ($1, $2, $3, $4)',
-        [id, run.createdAt, run.createdBy, run.body],
+        'INSERT INTO analysis_runs (id, created_at, created_by, body, summary, result_sha256) VALUES ($1, $2, $3, $4, $5, $6)',
+        analysisRunRow(id, run),
       );
+      // The ranks of this run and the one before (a node may hold that one a while yet).
+      await client.query('DELETE FROM analysis_ranks WHERE run_id < $1', [id - 1]);
+      const r = run.ranks;
+      for (let at = 0; at < r.tokens.length; at += RANKS_AT_ONCE) {
+        const end = Math.min(r.tokens.length, at + RANKS_AT_ONCE);
+        await client.query(
+          'INSERT INTO analysis_ranks (run_id, token, score, percentile, near, via) SELECT $1, * FROM unnest($2::text[], $3::float8[], $4::float8[], $5::int[], $6::text[])',
+          [
+            id,
+            r.tokens.slice(at, end),
+            Array.from(r.score.subarray(at, end)),
+            Array.from(r.percentile.subarray(at, end)),
+            Array.from(r.near.subarray(at, end)),
+            r.via.slice(at, end),
+          ],
+        );
+      }
       const previous = new Map(
         (
           await client.query<{ token: string; ring_id: string }>(

@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
 import type {
+  AnalysisHead,
   EvidenceLinkRow,
   EvidenceReportRow,
   StoredAnalysis,
+  StoredRank,
   StoredReport,
 } from '../../domain/types.js';
 import {
@@ -14,7 +17,7 @@ import {
   reportEvidenceOf,
   reportOf,
 } from '../rows.js';
-import { all, dialect, get, type Step } from './steps.js';
+import { all, dialect, get, inList, type Step } from './steps.js';
 
 /**
  * Reads of contributions, evidence for analysis and analysis runs: written once for
@@ -122,4 +125,60 @@ export function* latestAnalysis(known?: number): Step<StoredAnalysis | undefined
   const latest = (yield* get<{ id: number | null }>('SELECT max(id) AS id FROM analysis_runs'))?.id;
   if (latest === null || latest === undefined || latest === known) return undefined;
   return yield* getAnalysis(latest);
+}
+
+/** What an API node loads of the latest run, unless it is the one of id `known`. */
+export function* latestAnalysisHead(known?: number): Step<AnalysisHead | undefined> {
+  const latest = (yield* get<{ id: number | null }>('SELECT max(id) AS id FROM analysis_runs'))?.id;
+  if (latest === null || latest === undefined || latest === known) return undefined;
+  const row = yield* get<{
+    id: number;
+    created_at: number;
+    summary: string | null;
+    result_sha256: string | null;
+  }>('SELECT id, created_at, summary, result_sha256 FROM analysis_runs WHERE id = ?', latest);
+  if (row === undefined) return undefined;
+  if (row.summary !== null && row.result_sha256 !== null)
+    return {
+      id: Number(row.id),
+      createdAt: Number(row.created_at),
+      resultSha256: row.result_sha256,
+      summary: row.summary,
+      ranked: true,
+    };
+  // Kept before ranks had rows: the whole document, as nodes loaded it then.
+  const whole = yield* getAnalysis(latest);
+  if (whole === undefined) return undefined;
+  return {
+    id: Number(whole.id),
+    createdAt: Number(whole.createdAt),
+    resultSha256: createHash('sha256').update(whole.body).digest('hex'),
+    summary: whole.body,
+    ranked: false,
+  };
+}
+
+/** The ranks of these tokens in run `run`, in their order; undefined where it ranked none. */
+export function* analysisRanks(
+  run: number,
+  tokens: readonly string[],
+): Step<(StoredRank | undefined)[]> {
+  const found = new Map<string, StoredRank>();
+  for (let at = 0; at < tokens.length; at += 500) {
+    const list = yield* inList('token', tokens.slice(at, at + 500), 'text');
+    const rows = yield* all<StoredRank>(
+      `SELECT token, score, percentile, near, via FROM analysis_ranks WHERE run_id = ? AND ${list.text}`,
+      run,
+      ...list.params,
+    );
+    for (const r of rows)
+      found.set(r.token, {
+        token: r.token,
+        score: Number(r.score),
+        percentile: Number(r.percentile),
+        near: Number(r.near),
+        via: r.via,
+      });
+  }
+  return tokens.map((t) => found.get(t));
 }

@@ -333,6 +333,18 @@ const MIGRATIONS: readonly { readonly version: string; readonly sql: (t: Ddl) =>
       CREATE TABLE job_turns (job TEXT PRIMARY KEY, last_at ${t.big} NOT NULL, basis ${t.big} NOT NULL);
     `,
   },
+  {
+    // An analysis run's ranks as rows, read by checks a token at a time, and its document
+    // without them (summary) with the whole document's digest: what every API node loads
+    // (issue 19; before, each node parsed the whole document, every token's rank in it).
+    // Runs kept before have neither: a node loads their whole document as it did.
+    version: '2026-12-11-01-analysis-ranks',
+    sql: (t) => `
+      ALTER TABLE analysis_runs ADD COLUMN summary TEXT;
+      ALTER TABLE analysis_runs ADD COLUMN result_sha256 TEXT;
+      CREATE TABLE analysis_ranks (run_id ${t.big} NOT NULL, token TEXT NOT NULL, score DOUBLE PRECISION NOT NULL, percentile DOUBLE PRECISION NOT NULL, near INTEGER NOT NULL, via TEXT, PRIMARY KEY (run_id, token))${t.keyed};
+    `,
+  },
 ];
 
 /** The migrations as the dialect runs them, in order. */

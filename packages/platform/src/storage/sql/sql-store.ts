@@ -9,6 +9,7 @@ import type { ExposureJson } from '@credence/core/wire/exposures';
 import type { StatsCut, StatsRelease } from '@credence/core/wire/statistics';
 import type {
   Alert,
+  AnalysisHead,
   AuditCounts,
   CaseItem,
   CaseRecord,
@@ -30,6 +31,7 @@ import type {
   SigningKeyRow,
   StoredAnalysis,
   StoredCheckpoint,
+  StoredRank,
   StoredReport,
   TokenRef,
   WebhookDelivery,
@@ -260,6 +262,14 @@ export abstract class SqlStore {
 
   getAnalysis(id: number): Promise<StoredAnalysis | undefined> {
     return this.autocommit(reads.getAnalysis(id));
+  }
+
+  latestAnalysisHead(known?: number): Promise<AnalysisHead | undefined> {
+    return this.autocommit(reads.latestAnalysisHead(known));
+  }
+
+  analysisRanks(run: number, tokens: readonly string[]): Promise<(StoredRank | undefined)[]> {
+    return this.autocommit(reads.analysisRanks(run, tokens));
   }
 
   addWatch(memberId: string, tokens: readonly TokenRef[], at: number): Promise<number> {

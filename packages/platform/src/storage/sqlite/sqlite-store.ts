@@ -14,7 +14,7 @@ import type {
   LogAppend,
   TokenChange,
 } from '../../domain/types.js';
-import { analysisRecord, joinedRings } from '../analysis-rows.js';
+import { analysisRecord, analysisRunRow, joinedRings } from '../analysis-rows.js';
 import { tableEventEntry } from '../log-append.js';
 import { nodesFromTiles, tilesOf } from '../log-tiles.js';
 import { logWrite } from '../sql/log.js';
@@ -203,8 +203,18 @@ export class SqliteStore extends SqlStore implements Store {
         (this.db.prepare<[], { v: number | null }>('SELECT max(id) AS v FROM analysis_runs').get()
           ?.v ?? 0) + 1;
       this.db
-        .prepare('INSERT INTO analysis_runs (id, created_at, created_by, body) VALUES (?, ?, ?, ?)')
-        .run(id, run.createdAt, run.createdBy, run.body);
+        .prepare(
+          'INSERT INTO analysis_runs (id, created_at, created_by, body, summary, result_sha256) VALUES (?, ?, ?, ?, ?, ?)',
+        )
+        .run(...analysisRunRow(id, run));
+      // The ranks of this run and the one before (a node may hold that one a while yet).
+      this.db.prepare('DELETE FROM analysis_ranks WHERE run_id < ?').run(id - 1);
+      const rank = this.db.prepare(
+        'INSERT INTO analysis_ranks (run_id, token, score, percentile, near, via) VALUES (?, ?, ?, ?, ?, ?)',
+      );
+      const r = run.ranks;
+      for (let i = 0; i < r.tokens.length; i++)
+        rank.run(id, r.tokens[i], r.score[i], r.percentile[i], r.near[i], r.via[i]);
       const previous = new Map(
         this.db
           .prepare<[], { token: string; ring_id: string }>('SELECT token, ring_id FROM ring_tokens')
