@@ -54,6 +54,10 @@ export interface Minute {
 }
 
 const topology = await Topology.start({
+  // CREDENCE_TOPOLOGY_DIR keeps the layout's folder, with every process's log.
+  ...(process.env.CREDENCE_TOPOLOGY_DIR === undefined
+    ? {}
+    : { dir: process.env.CREDENCE_TOPOLOGY_DIR }),
   apiNodes: Number(nodesArg),
   replicas: 1,
   serveArgs: [
@@ -160,13 +164,15 @@ try {
   /** A minute ends: its requests go on being answered into its bucket; memory is read now. */
   const buckets: { bucket: typeof current; rssMiB: number[] }[] = [];
   const closeMinute = () => {
-    buckets.push({ bucket: current, rssMiB: topology.apiNodes.map((n) => rssMiB(n.process?.pid)) });
+    const ended = current;
+    buckets.push({ bucket: ended, rssMiB: topology.apiNodes.map((n) => rssMiB(n.process?.pid)) });
     current = { checks: [], checkErrors: 0, batches: [], batchErrors: 0 };
+    // Answered so far (late answers still come into the minute's bucket).
     console.error(
-      `soak: minute ${buckets.length}, memory ${buckets
+      `soak: minute ${buckets.length}, ${ended.checks.length} checks answered (${ended.checkErrors} errors), ${ended.batches.length} batches (${ended.batchErrors} errors), memory ${buckets
         .at(-1)
         ?.rssMiB.map((m) => Math.round(m))
-        .join(', ')} MiB`,
+        .join(', ')} MiB, pids ${topology.apiNodes.map((n) => n.process?.pid ?? '-').join(', ')}`,
     );
   };
 
@@ -208,11 +214,14 @@ try {
       rssMiB: rss,
     });
   const missed = [...acknowledged].filter((t) => !alerts.has(t)).length;
+  // An overloaded layout may not answer even this: the minutes are still the result.
   const analysis = await send(
     `${topology.url}/v1/analysis`,
     { method: 'GET', credential: watcher },
     10_000,
-  );
+  ).catch((error: unknown) => ({
+    body: { unanswered: error instanceof Error ? error.message : String(error) },
+  }));
   console.log(
     JSON.stringify({
       minutes,

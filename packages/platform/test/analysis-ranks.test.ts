@@ -104,10 +104,29 @@ describe("an analysis run's ranks, as checks answer them", () => {
     await node.lookup([fourth]);
     await node.lookup(tokens);
     expect(asked).toEqual([...tokens, fourth, tokens[0]]);
-    // A token not ranked is held as such too.
-    await node.lookup([tok('zz1')]);
-    await node.lookup([tok('zz1')]);
-    expect(asked.filter((t) => t === tok('zz1'))).toHaveLength(1);
+    // Tokens no run ranked (most checked tokens) are not read: the run's filter of its
+    // ranked tokens says so (16-bit fingerprints: one in 65,536 would be read anyway).
+    const fresh = Array.from({ length: 200 }, (_, i) => tok(`zz${i}`));
+    expect((await node.lookup(fresh)).ranks.every((r) => r === undefined)).toBe(true);
+    expect(asked.filter((t) => fresh.includes(t)).length).toBeLessThanOrEqual(1);
+  });
+
+  it('puts back the ranks of a run that the store lost, from its document, and answers alike', async () => {
+    const { listed } = await kept(h.platform.store);
+    const tokens = listed.map(([t]) => t);
+    const before = await h.platform.analysis.lookup(tokens);
+    // What a crash or a failover does to PostgreSQL's unlogged rows.
+    const db = new Database(join(dir, 'platform.sqlite'));
+    db.exec('DELETE FROM analysis_ranks');
+    const rows = () =>
+      (db.prepare('SELECT count(*) AS n FROM analysis_ranks').get() as { n: number }).n;
+    expect(rows()).toBe(0);
+    expect((await h.platform.store.latestAnalysisHead())?.ranksKept).toBe(false);
+    const node = service(h.platform.store, 100);
+    await node.refresh();
+    expect(rows()).toBe(listed.length);
+    db.close();
+    expect(await node.lookup(tokens)).toEqual(before);
   });
 
   it('loads a run kept before ranks had rows from its whole document, and answers alike', async () => {

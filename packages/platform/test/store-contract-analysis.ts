@@ -209,13 +209,21 @@ export function describeAnalysisRuns(subject: StoreUnderTest) {
     // Scores that a decimal round trip would change in the last digit.
     const first = [ranked(1, 0.1 + 0.2), ranked(2, 1 / 3), ranked(3, 0.000001)];
     const body1 = '{"run":1,"ranking":{"tokens":["every one"]}}';
-    await store.saveAnalysis({ createdAt: T0, createdBy: 'ops', ...run(body1, [], first) });
+    const filter = Uint8Array.from({ length: 300 }, (_, i) => (i * 7) % 256);
+    await store.saveAnalysis({
+      createdAt: T0,
+      createdBy: 'ops',
+      ...run(body1, [], first),
+      rankFilter: filter,
+    });
     expect(await store.latestAnalysisHead()).toEqual({
       id: 1,
       createdAt: T0,
       resultSha256: createHash('sha256').update(body1).digest('hex'),
       summary: 'summary of {"run":1,"ranking":{"tokens":["every one"]}}',
       ranked: true,
+      rankFilter: filter,
+      ranksKept: true,
     });
     expect(await store.latestAnalysisHead(1)).toBeUndefined();
     // In the order asked, with the tokens it did not rank (or asked twice) as they come.
@@ -240,7 +248,19 @@ export function describeAnalysisRuns(subject: StoreUnderTest) {
     await store.saveAnalysis({ createdAt: T0 + 2, createdBy: 'ops', ...run('{"run":3}', [], []) });
     expect(await store.analysisRanks(1, [tok(1)])).toEqual([undefined]);
     expect((await store.analysisRanks(2, [tok(100)]))[0]).toEqual(many[0]);
-    expect(await store.latestAnalysisHead(2)).toMatchObject({ id: 3, ranked: true });
+    // A run that ranked nothing keeps no rank.
+    expect(await store.latestAnalysisHead(2)).toMatchObject({
+      id: 3,
+      ranked: true,
+      rankFilter: null,
+      ranksKept: false,
+    });
+    // Ranks put back (as after a crash lost PostgreSQL's unlogged rows): those there stay,
+    // the others come back, and twice is once.
+    const columns = run('{}', [], many).ranks;
+    await store.restoreRanks(2, columns);
+    await store.restoreRanks(2, columns);
+    expect(await store.analysisRanks(2, asked)).toEqual([...many].reverse());
   });
 }
 
@@ -267,6 +287,7 @@ function run(
       near: Int32Array.from(ranks, (r) => r.near),
       via: ranks.map((r) => r.via),
     },
+    rankFilter: null,
   };
 }
 

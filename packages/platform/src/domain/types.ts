@@ -403,6 +403,13 @@ export interface AnalysisParts {
   }[];
   /** The ranking's tokens, as in the body, read a token at a time by checks. */
   readonly ranks: RankColumns;
+  /**
+   * A binary fuse filter (16-bit fingerprints) of the ranked tokens, in its byte form:
+   * a node asks the store only for tokens it may hold, so that a check of a token no run
+   * ranked (most checks) reads nothing. Null when a ranked token is not a 43-character
+   * token (the filter keys only those): every token is then read.
+   */
+  readonly rankFilter: Uint8Array | null;
 }
 
 export interface AnalysisWrite extends AnalysisParts {
@@ -428,6 +435,10 @@ export interface AnalysisHead {
   readonly resultSha256: string;
   readonly summary: string;
   readonly ranked: boolean;
+  /** The ranked tokens' filter (AnalysisParts.rankFilter); null: none. */
+  readonly rankFilter: Uint8Array | null;
+  /** Whether the store holds any rank of the run (false after a crash lost them, or none ranked). */
+  readonly ranksKept: boolean;
 }
 
 /** One token's rank in a run, as kept. */

@@ -11,6 +11,7 @@ import {
   EvidenceGraphBuilder,
   isVictimSide,
 } from '@credence/analytics/evidence/evidence-graph';
+import { BinaryFuseFilter, tokenKeys } from '@credence/core/filters/binary-fuse';
 import { IDENTIFIER_KINDS, type IdentifierKind } from '@credence/core/identifiers/kinds';
 import { decodeFingerprint } from '@credence/core/narrative/fingerprint';
 import { ruledOn } from '@credence/core/risk/appeals';
@@ -334,26 +335,14 @@ export function computeAnalysis(input: ComputeInput): string {
 /**
  * A run's computation in the parts the store keeps (services/analysis.ts): the document,
  * the same document without its per-token ranks (what every API node loads), the rings'
- * tokens and the ranks as columns (what a check reads, a token at a time). Computed on
+ * tokens, the ranks as columns (what a check reads, a token at a time) and a filter of
+ * the ranked tokens (what spares the store a read for every token no run ranked). Computed on
  * the analysis thread, so that the node that ran it parses nothing on its event loop.
  */
 export function computeAnalysisParts(input: ComputeInput): AnalysisParts {
   const result = computeResult(input);
   const ranking = result.ranking as RankingRecord;
-  const ranks: RankColumns = {
-    tokens: [],
-    score: new Float64Array(ranking.tokens.length),
-    percentile: new Float64Array(ranking.tokens.length),
-    near: new Int32Array(ranking.tokens.length),
-    via: [],
-  };
-  for (const [i, [token, score, percentile, near, via]] of ranking.tokens.entries()) {
-    ranks.tokens.push(token);
-    ranks.score[i] = score;
-    ranks.percentile[i] = percentile;
-    ranks.near[i] = near;
-    ranks.via.push(via);
-  }
+  const ranks = rankColumns(ranking);
   return {
     body: JSON.stringify(result),
     summary: JSON.stringify({ ...result, ranking: { ...ranking, tokens: [] } }),
@@ -361,7 +350,30 @@ export function computeAnalysisParts(input: ComputeInput): AnalysisParts {
       r.tokens.flatMap((t) => (t.former ? [] : [{ token: t.token, kind: t.kind, ringId: r.id }])),
     ),
     ranks,
+    rankFilter: ranks.tokens.every((t) => t.length === 43)
+      ? BinaryFuseFilter.build(tokenKeys(ranks.tokens), 16).toBytes()
+      : null,
   };
+}
+
+/** A ranking's tokens as columns, in its order. */
+export function rankColumns(ranking: RankingRecord | undefined): RankColumns {
+  const listed = ranking?.tokens ?? [];
+  const ranks: RankColumns = {
+    tokens: [],
+    score: new Float64Array(listed.length),
+    percentile: new Float64Array(listed.length),
+    near: new Int32Array(listed.length),
+    via: [],
+  };
+  for (const [i, [token, score, percentile, near, via]] of listed.entries()) {
+    ranks.tokens.push(token);
+    ranks.score[i] = score;
+    ranks.percentile[i] = percentile;
+    ranks.near[i] = near;
+    ranks.via.push(via);
+  }
+  return ranks;
 }
 
 function computeResult(input: ComputeInput): AnalysisResult {

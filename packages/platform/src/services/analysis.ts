@@ -1,4 +1,5 @@
 import type { EdgeType } from '@credence/analytics/evidence/evidence-graph';
+import { BinaryFuseFilter } from '@credence/core/filters/binary-fuse';
 import type { IdentifierKind } from '@credence/core/identifiers/kinds';
 import type { Category } from '@credence/core/wire/vocabulary';
 import { LRUCache } from 'lru-cache';
@@ -9,6 +10,7 @@ import {
   type ComputeInput,
   computeAnalysisParts,
   EDGE_WORDS,
+  rankColumns,
   readEvidence,
 } from './analysis-compute.js';
 import type {
@@ -37,6 +39,8 @@ interface Loaded {
   readonly byToken: ReadonlyMap<string, TokenRing>;
   /** Ranks as the store keeps them, read on a check and cached; none for a run without rows. */
   readonly ranks: LRUCache<string, TokenRank | false> | undefined;
+  /** The ranked tokens' filter: a token it does not hold is not read. */
+  readonly rankFilter: BinaryFuseFilter | undefined;
   /** A run kept before ranks had rows: every rank, from its document. */
   readonly heldRanks: ReadonlyMap<string, TokenRank>;
   readonly campaigns: ReadonlyMap<string, CampaignRecord>;
@@ -106,6 +110,7 @@ function load(head: AnalysisHead, rankCache: number): Loaded {
     byId,
     byToken,
     ranks: head.ranked ? new LRUCache({ max: Math.max(1, rankCache) }) : undefined,
+    rankFilter: head.rankFilter === null ? undefined : BinaryFuseFilter.fromBytes(head.rankFilter),
     heldRanks,
     campaigns: new Map((result.campaigns ?? []).map((c) => [c.id, c])),
   };
@@ -169,11 +174,26 @@ export class AnalysisService {
     private readonly rankCache = RANK_CACHE,
   ) {}
 
-  /** Loads the latest kept run, if it is newer than the one held. */
+  /**
+   * Loads the latest kept run, if it is newer than the one held. A run whose ranks the
+   * store lost (PostgreSQL keeps them unlogged: a crash or a failover drops them) has
+   * them put back from its document first, by whichever node gets there.
+   */
   async refresh(): Promise<void> {
     const stored = await this.store.latestAnalysisHead(this.latest?.id);
-    if (stored !== undefined && stored.id > (this.latest?.id ?? 0))
-      this.latest = load(stored, this.rankCache);
+    if (stored === undefined || stored.id <= (this.latest?.id ?? 0)) return;
+    const loaded = load(stored, this.rankCache);
+    const mayHaveRanks = loaded.rankFilter === undefined || loaded.rankFilter.size > 0;
+    if (stored.ranked && !stored.ranksKept && mayHaveRanks) await this.restoreRanks(stored.id);
+    this.latest = loaded;
+  }
+
+  /** Puts a run's ranks back from its document (parsed on this thread: after a crash, once). */
+  private async restoreRanks(id: number): Promise<void> {
+    const whole = await this.store.getAnalysis(id);
+    if (whole === undefined) return;
+    const result = JSON.parse(whole.body) as AnalysisResult;
+    await this.store.restoreRanks(id, rankColumns(result.ranking));
   }
 
   /** Runs the analysis now (one at a time: a second caller shares the run under way). */
@@ -206,6 +226,8 @@ export class AnalysisService {
         resultSha256: analysisRecord(parts.body).resultSha256,
         summary: parts.summary,
         ranked: true,
+        ranksKept: true,
+        rankFilter: parts.rankFilter,
       },
       this.rankCache,
     );
@@ -246,7 +268,11 @@ export class AnalysisService {
     const cache = l.ranks;
     if (cache === undefined)
       return { run: currentOf(l), rings, ranks: tokens.map((t) => l.heldRanks.get(t)) };
-    const missing = [...new Set(tokens.filter((t) => !cache.has(t)))];
+    // Not cached, and possibly ranked: a token the filter does not hold is not (and is
+    // not cached either: most checked tokens are new, and would push out those that are).
+    const filter = l.rankFilter;
+    const maybe = (t: string) => filter === undefined || t.length !== 43 || filter.has(t);
+    const missing = [...new Set(tokens.filter((t) => !cache.has(t) && maybe(t)))];
     if (missing.length > 0) {
       const model = l.result.ranking?.model ?? '';
       const read = await this.store.analysisRanks(l.id, missing);
@@ -258,7 +284,7 @@ export class AnalysisService {
     return {
       run: currentOf(l),
       rings,
-      ranks: tokens.map((t) => cache.get(t) || undefined),
+      ranks: tokens.map((t) => (maybe(t) ? cache.get(t) || undefined : undefined)),
     };
   }
 

@@ -14,8 +14,9 @@ export function joinedRings(
   return run.ringTokens.filter((t) => !previous.has(t.token));
 }
 
-/** A run's row of analysis_runs: id, created_at, created_by, body, summary, result_sha256. */
+/** A run's row of analysis_runs: id, created_at, created_by, body, summary, result_sha256, rank_filter. */
 export function analysisRunRow(id: number, run: AnalysisWrite): unknown[] {
+  const filter = run.rankFilter;
   return [
     id,
     run.createdAt,
@@ -23,6 +24,7 @@ export function analysisRunRow(id: number, run: AnalysisWrite): unknown[] {
     run.body,
     run.summary,
     analysisRecord(run.body).resultSha256,
+    filter === null ? null : Buffer.from(filter.buffer, filter.byteOffset, filter.byteLength),
   ];
 }
 

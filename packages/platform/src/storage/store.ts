@@ -33,6 +33,7 @@ import type {
   MemberType,
   OprfUsage,
   PolicyRecord,
+  RankColumns,
   Rotation,
   ShareBinding,
   SigningKeyRow,
@@ -298,6 +299,12 @@ export interface AnalysisStore {
    * store keeps the ranks of the latest run and the one before it.
    */
   analysisRanks(run: number, tokens: readonly string[]): Promise<(StoredRank | undefined)[]>;
+  /**
+   * Puts a run's ranks back (rows already there stay): PostgreSQL keeps them unlogged,
+   * so a crash or a failover loses them, and a node loading the run restores them from
+   * its document (AnalysisHead.ranksKept).
+   */
+  restoreRanks(run: number, ranks: RankColumns): Promise<void>;
 }
 
 /** Police cases and disclosure requests (docs/cases.md); every step logged in its transaction. */

@@ -9,6 +9,7 @@ import type {
   IngestResult,
   IngestScript,
   LogAppend,
+  RankColumns,
   TokenChange,
 } from '../../domain/types.js';
 import { analysisRecord, analysisRunRow, joinedRings } from '../analysis-rows.js';
@@ -65,6 +66,24 @@ function survivingPool(url: string, max: number): pg.Pool {
  */
 /** Ranks an analysis run writes in one statement. */
 const RANKS_AT_ONCE = 20_000;
+
+/** A run's ranks as rows; a row already there stays (a restore after a crash may race another). */
+async function insertRanks(client: pg.PoolClient, id: number, r: RankColumns): Promise<void> {
+  for (let at = 0; at < r.tokens.length; at += RANKS_AT_ONCE) {
+    const end = Math.min(r.tokens.length, at + RANKS_AT_ONCE);
+    await client.query(
+      'INSERT INTO analysis_ranks (run_id, token, score, percentile, near, via) SELECT $1, * FROM unnest($2::text[], $3::float8[], $4::float8[], $5::int[], $6::text[]) ON CONFLICT DO NOTHING',
+      [
+        id,
+        r.tokens.slice(at, end),
+        Array.from(r.score.subarray(at, end)),
+        Array.from(r.percentile.subarray(at, end)),
+        Array.from(r.near.subarray(at, end)),
+        r.via.slice(at, end),
+      ],
+    );
+  }
+}
 
 export class PostgresStore extends SqlStore implements Store {
   readonly dialect = 'postgres' as const;
@@ -320,6 +339,10 @@ export class PostgresStore extends SqlStore implements Store {
     }));
   }
 
+  restoreRanks(run: number, ranks: RankColumns): Promise<void> {
+    return this.tx((client) => insertRanks(client, run, ranks));
+  }
+
   async saveAnalysis(
     run: AnalysisWrite,
   ): Promise<{ id: number; seq: number; alerts: number; log: LogAppend }> {
@@ -329,26 +352,12 @@ export class PostgresStore extends SqlStore implements Store {
         ((await client.query<{ v: number | null }>('SELECT max(id) AS v FROM analysis_runs'))
           .rows[0]?.v ?? 0) + 1;
       await client.query(
-        'INSERT INTO analysis_runs (id, created_at, created_by, body, summary, result_sha256) VALUES ($1, $2, $3, $4, $5, $6)',
+        'INSERT INTO analysis_runs (id, created_at, created_by, body, summary, result_sha256, rank_filter) VALUES ($1, $2, $3, $4, $5, $6, $7)',
         analysisRunRow(id, run),
       );
       // The ranks of this run and the one before (a node may hold that one a while yet).
       await client.query('DELETE FROM analysis_ranks WHERE run_id < $1', [id - 1]);
-      const r = run.ranks;
-      for (let at = 0; at < r.tokens.length; at += RANKS_AT_ONCE) {
-        const end = Math.min(r.tokens.length, at + RANKS_AT_ONCE);
-        await client.query(
-          'INSERT INTO analysis_ranks (run_id, token, score, percentile, near, via) SELECT $1, * FROM unnest($2::text[], $3::float8[], $4::float8[], $5::int[], $6::text[])',
-          [
-            id,
-            r.tokens.slice(at, end),
-            Array.from(r.score.subarray(at, end)),
-            Array.from(r.percentile.subarray(at, end)),
-            Array.from(r.near.subarray(at, end)),
-            r.via.slice(at, end),
-          ],
-        );
-      }
+      await insertRanks(client, id, run.ranks);
       const previous = new Map(
         (
           await client.query<{ token: string; ring_id: string }>(

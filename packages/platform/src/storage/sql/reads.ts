@@ -136,7 +136,14 @@ export function* latestAnalysisHead(known?: number): Step<AnalysisHead | undefin
     created_at: number;
     summary: string | null;
     result_sha256: string | null;
-  }>('SELECT id, created_at, summary, result_sha256 FROM analysis_runs WHERE id = ?', latest);
+    rank_filter: Uint8Array | null;
+    ranks_kept: number | boolean;
+  }>(
+    `SELECT id, created_at, summary, result_sha256, rank_filter,
+       EXISTS (SELECT 1 FROM analysis_ranks r WHERE r.run_id = a.id) AS ranks_kept
+     FROM analysis_runs a WHERE id = ?`,
+    latest,
+  );
   if (row === undefined) return undefined;
   if (row.summary !== null && row.result_sha256 !== null)
     return {
@@ -145,6 +152,15 @@ export function* latestAnalysisHead(known?: number): Step<AnalysisHead | undefin
       resultSha256: row.result_sha256,
       summary: row.summary,
       ranked: true,
+      ranksKept: row.ranks_kept === true || row.ranks_kept === 1,
+      rankFilter:
+        row.rank_filter === null
+          ? null
+          : new Uint8Array(
+              row.rank_filter.buffer,
+              row.rank_filter.byteOffset,
+              row.rank_filter.byteLength,
+            ),
     };
   // Kept before ranks had rows: the whole document, as nodes loaded it then.
   const whole = yield* getAnalysis(latest);
@@ -155,6 +171,8 @@ export function* latestAnalysisHead(known?: number): Step<AnalysisHead | undefin
     resultSha256: createHash('sha256').update(whole.body).digest('hex'),
     summary: whole.body,
     ranked: false,
+    ranksKept: false,
+    rankFilter: null,
   };
 }
 

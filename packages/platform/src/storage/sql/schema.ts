@@ -25,6 +25,8 @@ interface Ddl {
   readonly bool: string;
   /** After a table keyed by text. */
   readonly keyed: string;
+  /** Before TABLE: a table derived from others, not written to the WAL (PostgreSQL). */
+  readonly unlogged: string;
 }
 
 const DDL: Record<Dialect, Ddl> = {
@@ -35,6 +37,7 @@ const DDL: Record<Dialect, Ddl> = {
     json: 'TEXT',
     bool: 'INTEGER',
     keyed: ' WITHOUT ROWID',
+    unlogged: '',
   },
   postgres: {
     dialect: 'postgres',
@@ -43,6 +46,7 @@ const DDL: Record<Dialect, Ddl> = {
     json: 'JSONB',
     bool: 'BOOLEAN',
     keyed: '',
+    unlogged: 'UNLOGGED ',
   },
 };
 
@@ -337,12 +341,18 @@ const MIGRATIONS: readonly { readonly version: string; readonly sql: (t: Ddl) =>
     // An analysis run's ranks as rows, read by checks a token at a time, and its document
     // without them (summary) with the whole document's digest: what every API node loads
     // (issue 19; before, each node parsed the whole document, every token's rank in it).
-    // Runs kept before have neither: a node loads their whole document as it did.
+    // Runs kept before have neither: a node loads their whole document as it did. The
+    // ranks are derived from the document, so PostgreSQL keeps them out of its WAL
+    // (UNLOGGED): a run's rows (hundreds of thousands) are not written twice nor sent to
+    // the synchronous standby, whose flush every commit waits for; after a crash or a
+    // failover they are gone, and the first node to load the run puts them back from the
+    // document.
     version: '2026-12-11-01-analysis-ranks',
     sql: (t) => `
       ALTER TABLE analysis_runs ADD COLUMN summary TEXT;
       ALTER TABLE analysis_runs ADD COLUMN result_sha256 TEXT;
-      CREATE TABLE analysis_ranks (run_id ${t.big} NOT NULL, token TEXT NOT NULL, score DOUBLE PRECISION NOT NULL, percentile DOUBLE PRECISION NOT NULL, near INTEGER NOT NULL, via TEXT, PRIMARY KEY (run_id, token))${t.keyed};
+      ALTER TABLE analysis_runs ADD COLUMN rank_filter ${t.bytes};
+      CREATE ${t.unlogged}TABLE analysis_ranks (run_id ${t.big} NOT NULL, token TEXT NOT NULL, score DOUBLE PRECISION NOT NULL, percentile DOUBLE PRECISION NOT NULL, near INTEGER NOT NULL, via TEXT, PRIMARY KEY (run_id, token))${t.keyed};
     `,
   },
 ];

@@ -12,6 +12,7 @@ import type {
   IngestResult,
   IngestScript,
   LogAppend,
+  RankColumns,
   TokenChange,
 } from '../../domain/types.js';
 import { analysisRecord, analysisRunRow, joinedRings } from '../analysis-rows.js';
@@ -195,6 +196,19 @@ export class SqliteStore extends SqlStore implements Store {
     }));
   }
 
+  /** A run's ranks as rows; a row already there stays. */
+  private insertRanks(id: number, r: RankColumns): void {
+    const rank = this.db.prepare(
+      'INSERT INTO analysis_ranks (run_id, token, score, percentile, near, via) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    );
+    for (let i = 0; i < r.tokens.length; i++)
+      rank.run(id, r.tokens[i], r.score[i], r.percentile[i], r.near[i], r.via[i]);
+  }
+
+  async restoreRanks(run: number, ranks: RankColumns): Promise<void> {
+    this.db.transaction(() => this.insertRanks(run, ranks))();
+  }
+
   async saveAnalysis(
     run: AnalysisWrite,
   ): Promise<{ id: number; seq: number; alerts: number; log: LogAppend }> {
@@ -204,17 +218,12 @@ export class SqliteStore extends SqlStore implements Store {
           ?.v ?? 0) + 1;
       this.db
         .prepare(
-          'INSERT INTO analysis_runs (id, created_at, created_by, body, summary, result_sha256) VALUES (?, ?, ?, ?, ?, ?)',
+          'INSERT INTO analysis_runs (id, created_at, created_by, body, summary, result_sha256, rank_filter) VALUES (?, ?, ?, ?, ?, ?, ?)',
         )
         .run(...analysisRunRow(id, run));
       // The ranks of this run and the one before (a node may hold that one a while yet).
       this.db.prepare('DELETE FROM analysis_ranks WHERE run_id < ?').run(id - 1);
-      const rank = this.db.prepare(
-        'INSERT INTO analysis_ranks (run_id, token, score, percentile, near, via) VALUES (?, ?, ?, ?, ?, ?)',
-      );
-      const r = run.ranks;
-      for (let i = 0; i < r.tokens.length; i++)
-        rank.run(id, r.tokens[i], r.score[i], r.percentile[i], r.near[i], r.via[i]);
+      this.insertRanks(id, run.ranks);
       const previous = new Map(
         this.db
           .prepare<[], { token: string; ring_id: string }>('SELECT token, ring_id FROM ring_tokens')
