@@ -272,7 +272,8 @@ export class AnalysisService {
     // not cached either: most checked tokens are new, and would push out those that are).
     const filter = l.rankFilter;
     const maybe = (t: string) => filter === undefined || t.length !== 43 || filter.has(t);
-    const missing = [...new Set(tokens.filter((t) => !cache.has(t) && maybe(t)))];
+    const possible = tokens.map(maybe);
+    const missing = [...new Set(tokens.filter((t, i) => possible[i] && !cache.has(t)))];
     if (missing.length > 0) {
       const model = l.result.ranking?.model ?? '';
       const read = await this.store.analysisRanks(l.id, missing);
@@ -284,7 +285,7 @@ export class AnalysisService {
     return {
       run: currentOf(l),
       rings,
-      ranks: tokens.map((t) => (maybe(t) ? cache.get(t) || undefined : undefined)),
+      ranks: tokens.map((t, i) => (possible[i] ? cache.get(t) || undefined : undefined)),
     };
   }
 

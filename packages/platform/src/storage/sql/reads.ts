@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type {
   AnalysisHead,
   EvidenceLinkRow,
@@ -7,6 +6,7 @@ import type {
   StoredRank,
   StoredReport,
 } from '../../domain/types.js';
+import { analysisRecord } from '../analysis-rows.js';
 import {
   type LinkEvidenceRow,
   linkEvidenceOf,
@@ -168,7 +168,7 @@ export function* latestAnalysisHead(known?: number): Step<AnalysisHead | undefin
   return {
     id: Number(whole.id),
     createdAt: Number(whole.createdAt),
-    resultSha256: createHash('sha256').update(whole.body).digest('hex'),
+    resultSha256: analysisRecord(whole.body).resultSha256,
     summary: whole.body,
     ranked: false,
     ranksKept: false,
