@@ -35,6 +35,7 @@ import { QualityService } from './services/quality.js';
 import { DEFAULT_TAXII_EPOCHS, type TaxiiEpochs, TaxiiService } from './services/taxii.js';
 import { type Resolve, WebhookTargets } from './services/webhook-targets.js';
 import { WebhookDispatcher, webhookPublicKey } from './services/webhooks.js';
+import { isPostgresUrl } from './storage/open-reader.js';
 import { PostgresStore } from './storage/postgres/postgres-store.js';
 import { ThreadedSqliteStore } from './storage/sqlite/threaded-sqlite-store.js';
 import type { Store } from './storage/store.js';
@@ -130,7 +131,7 @@ export interface RunningPlatform {
 }
 
 /** Whether a --db names a PostgreSQL database (else a SQLite file). */
-export const isPostgresUrl = (db: string): boolean => /^postgres(ql)?:\/\//.test(db);
+export { isPostgresUrl };
 
 /**
  * The store a database setting names: postgres:// or postgresql:// URLs, else a SQLite
@@ -217,7 +218,11 @@ export async function createPlatform(
   const policies = new PolicyService(store, background);
   await policies.load();
   const ingestion = new IngestionService(store, view);
-  const analysis = new AnalysisService(store, policies);
+  const analysis = new AnalysisService(store, policies, {
+    // A SQLite file or PostgreSQL that a second connection reaches: the analysis thread
+    // reads the evidence itself (an in-memory SQLite has no second connection).
+    ...(config.db === ':memory:' ? {} : { db: config.db }),
+  });
   await analysis.refresh();
   const quality = new QualityService(store);
   await quality.refresh();

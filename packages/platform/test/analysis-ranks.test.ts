@@ -59,13 +59,10 @@ function counting(store: Store): { store: Store; asked: string[] } {
 }
 
 const service = (store: Store, rankCache: number) =>
-  new AnalysisService(
-    store,
-    new PolicyService(store, { run: async () => true }),
-    Date.now,
-    false,
+  new AnalysisService(store, new PolicyService(store, { run: async () => true }), {
+    inWorker: false,
     rankCache,
-  );
+  });
 
 describe("an analysis run's ranks, as checks answer them", () => {
   it('answers every ranked token as the kept document lists it, and a token it does not list with none', async () => {

@@ -327,6 +327,26 @@ export interface ComputeInput {
   readonly policyVersion: number;
 }
 
+/** A run's figures from the policy, and when it is made. */
+export interface AnalysisJob {
+  readonly policy: Policy;
+  readonly createdAt: number;
+  readonly policyVersion: number;
+}
+
+/** What a run computes from, read from the store: the evidence, the members' types. */
+export async function computeInput(store: Store, job: AnalysisJob): Promise<ComputeInput> {
+  const { graph, scripts } = await readEvidence(store, job.policy, job.createdAt);
+  return {
+    graph,
+    scripts,
+    memberTypes: (await store.listMembers()).map((m) => [m.id, m.type]),
+    threshold: job.policy.thresholds.suspicious,
+    createdAt: job.createdAt,
+    policyVersion: job.policyVersion,
+  };
+}
+
 /** A run's computation, pure: rings and campaigns, as the document that is kept and served. */
 export function computeAnalysis(input: ComputeInput): string {
   return JSON.stringify(computeResult(input));
