@@ -38,6 +38,8 @@ export function haproxyConfig(layout: HaproxyLayout): string {
     // The PostgreSQL checks run psql: HAProxy must be allowed to start it.
     '  insecure-fork-wanted',
     '  external-check',
+    // Where the topology asks which servers are up (serversUp).
+    `  stats socket ${join(layout.dir, 'haproxy.sock')} mode 600 level user`,
     '',
     'defaults',
     '  timeout connect 2s',
@@ -135,7 +137,48 @@ export async function startHaproxy(layout: HaproxyLayout): Promise<ChildProcess>
   writeFileSync(config, haproxyConfig(layout));
   const child = startProcess('haproxy', ['-db', '-f', config], join(layout.dir, 'haproxy.log'));
   await waitFor('HAProxy', () => listening(layout.httpPort), 10_000);
+  // HAProxy counts a server up until its checks have failed: until the standby's have,
+  // the write port may lead to it (an API node's first migration did, and stopped on
+  // "cannot execute CREATE TABLE in a read-only transaction").
+  await waitFor(
+    'HAProxy to send writes to one PostgreSQL node alone',
+    async () => (await serversUp(layout.dir, 'postgres_primary')).length === 1,
+    30_000,
+  );
   return child;
+}
+
+/** The servers of a backend that HAProxy has up now (`show stat` on its socket). */
+export function serversUp(dir: string, backend: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const socket = createConnection(join(dir, 'haproxy.sock'));
+    socket.setEncoding('utf8');
+    socket.on('connect', () => socket.end('show stat\n'));
+    socket.on('data', (chunk: string) => {
+      text += chunk;
+    });
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const [head = '', ...rows] = text.split('\n');
+      const columns = head.replace(/^# /, '').split(',');
+      const [proxy, server, status] = ['pxname', 'svname', 'status'].map((c) =>
+        columns.indexOf(c),
+      ) as [number, number, number];
+      resolve(
+        rows
+          .map((row) => row.split(','))
+          .filter(
+            (c) =>
+              c[proxy] === backend &&
+              c[server] !== 'FRONTEND' &&
+              c[server] !== 'BACKEND' &&
+              c[status] === 'UP',
+          )
+          .map((c) => c[server] as string),
+      );
+    });
+  });
 }
 
 const listening = (port: number) =>
