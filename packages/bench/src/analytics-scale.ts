@@ -2,7 +2,8 @@ import { createWriteStream } from 'node:fs';
 import { analyzeGraph } from '@credence/analytics/analysis';
 import { EvidenceGraphBuilder } from '@credence/analytics/evidence/evidence-graph';
 import { buildCsr, EdgeList } from '@credence/analytics/graph/csr';
-import { modularity } from '@credence/analytics/graph/louvain';
+import { louvain, modularity } from '@credence/analytics/graph/louvain';
+import { incidence } from '@credence/analytics/rings/propagation';
 import { IDENTIFIER_KINDS } from '@credence/core/identifiers/kinds';
 import { LINK_TYPES } from '@credence/core/wire/vocabulary';
 
@@ -15,12 +16,20 @@ import { LINK_TYPES } from '@credence/core/wire/vocabulary';
  * two tokens of one community with probability 0.85, else two anywhere; link types
  * drawn from SPEC §5's (transfers, logins and registrations most often). One community
  * in twenty is a ring: two of its tokens in a hundred are reported (confirmed fraud).
- * Prints JSON: stage times (ms), modularity, communities, rings, peak RSS.
- * Args: nodes, edges, seed, edge-list file.
+ * Prints JSON: stage times (ms), modularity, communities, rings, peak RSS (up to the end
+ * of the analysis, and of the whole run); then the communities of the graph grown by 1 %
+ * more links, from scratch and from the run's partition (`incremental`).
+ * Args: nodes, edges, seed, edge-list file, and `no-token-load` to leave out the timing of
+ * loading the graph from token strings.
  */
 
-const [nodesArg = '1000000', edgesArg = '5000000', seedArg = '1', out = '/tmp/edges.txt'] =
-  process.argv.slice(2);
+const [
+  nodesArg = '1000000',
+  edgesArg = '5000000',
+  seedArg = '1',
+  out = '/tmp/edges.txt',
+  tokenLoad = 'token-load',
+] = process.argv.slice(2);
 const nodes = Number(nodesArg);
 const edges = Number(edgesArg);
 let state = Number(seedArg) >>> 0 || 1;
@@ -63,7 +72,8 @@ const linkTypes = [
 const from = new Int32Array(edges);
 const to = new Int32Array(edges);
 const type = new Uint8Array(edges);
-for (let e = 0; e < edges; e++) {
+/** A link's ends: within the first one's community with probability 0.85, else anywhere. */
+const drawEnds = (): [number, number] => {
   const a = Math.floor(random() * nodes);
   let b: number;
   do {
@@ -73,9 +83,13 @@ for (let e = 0; e < edges; e++) {
       b = lo + Math.floor(random() * ((starts[c + 1] as number) - lo));
     } else b = Math.floor(random() * nodes);
   } while (b === a);
-  from[e] = a;
-  to[e] = b;
-  type[e] = LINK_TYPES.indexOf(linkTypes[Math.floor(random() * linkTypes.length)] as never);
+  return [a, b];
+};
+const drawType = () =>
+  LINK_TYPES.indexOf(linkTypes[Math.floor(random() * linkTypes.length)] as never);
+for (let e = 0; e < edges; e++) {
+  [from[e], to[e]] = drawEnds();
+  type[e] = drawType();
 }
 await new Promise<void>((resolve, reject) => {
   const stream = createWriteStream(out);
@@ -117,7 +131,8 @@ const seeds = (builder: EvidenceGraphBuilder) => {
 
 // Loading from token strings, one link object at a time, as the platform reads the
 // store: timed on its own (the baseline's load of the edge list is not counted either).
-{
+// Left out with `no-token-load`, so that the peak resident memory is the analysis's own.
+if (tokenLoad !== 'no-token-load') {
   const started = performance.now();
   const builder = new EvidenceGraphBuilder(weights);
   seeds(builder);
@@ -139,20 +154,33 @@ const seeds = (builder: EvidenceGraphBuilder) => {
 
 // The analysis proper, from the edge list in memory (what the baseline starts from):
 // each token numbered once, the edges as number pairs.
+/** The graph from the edge list, each token numbered once, and `more` links after it. */
+function numberedGraph(more: readonly (readonly [number, number, number])[] = []) {
+  const builder = new EvidenceGraphBuilder(weights);
+  for (let v = 0; v < nodes; v++) builder.node(kindOf(v), token(v));
+  seeds(builder);
+  const members = Array.from({ length: 7 }, (_, m) => builder.memberNumber(`member-${m}`));
+  for (let e = 0; e < edges; e++)
+    builder.edge(
+      from[e] as number,
+      to[e] as number,
+      type[e] as number,
+      members[e % 7] as number,
+      1,
+    );
+  for (const [e, [a, b, t]] of more.entries()) builder.edge(a, b, t, members[e % 7] as number, 1);
+  return builder.build();
+}
 let started = performance.now();
-const builder = new EvidenceGraphBuilder(weights);
-for (let v = 0; v < nodes; v++) builder.node(kindOf(v), token(v));
-seeds(builder);
-const members = Array.from({ length: 7 }, (_, m) => builder.memberNumber(`member-${m}`));
-for (let e = 0; e < edges; e++)
-  builder.edge(from[e] as number, to[e] as number, type[e] as number, members[e % 7] as number, 1);
-const graph = builder.build();
+const graph = numberedGraph();
 ms.build = performance.now() - started;
 started = performance.now();
 const analysis = analyzeGraph(graph);
 const analysed = performance.now() - started;
 Object.assign(ms, analysis.timings);
 const total = ms.build + analysed;
+// The goal's memory is the analysis's own: what follows builds more for reference.
+const analysisRssMb = process.resourceUsage().maxRSS / 1024;
 
 // The planted partition's own modularity, for reference.
 const csr = (() => {
@@ -162,6 +190,36 @@ const csr = (() => {
   return buildCsr(graph.tokens.length, list, true);
 })();
 
+// Incremental communities (issue 19, part 4): 1 % more links drawn as the graph's own,
+// then the grown graph's communities from scratch and from this run's partition, the
+// ends of the new links as the frontier.
+const more = Array.from({ length: Math.ceil(edges / 100) }, () => {
+  const [a, b] = drawEnds();
+  return [a, b, drawType()] as const;
+});
+const grownGraph = numberedGraph(more);
+const grownCsr = (() => {
+  const inc = incidence(grownGraph);
+  return {
+    nodes: grownGraph.tokens.length,
+    offsets: inc.offsets,
+    targets: inc.neighbors,
+    weights: new Float64Array(inc.neighbors.length).fill(1),
+    loops: new Float64Array(grownGraph.tokens.length),
+  };
+})();
+started = performance.now();
+const fromScratch = louvain(grownCsr, { seed: 1, order: 'numbered' });
+const fromScratchMs = performance.now() - started;
+started = performance.now();
+const fromEarlier = louvain(grownCsr, {
+  seed: 1,
+  order: 'numbered',
+  initial: analysis.communities.community,
+  frontier: Int32Array.from(more.flatMap((link) => [link[0], link[1]])),
+});
+const fromEarlierMs = performance.now() - started;
+
 console.log(
   JSON.stringify({
     nodes: graph.tokens.length,
@@ -169,6 +227,7 @@ console.log(
     ms,
     totalMs: total,
     components: analysis.components.count,
+    largestComponent: Math.max(...analysis.components.sizes),
     communities: analysis.communities.count,
     levels: analysis.communities.levels,
     modularity: analysis.communities.modularity,
@@ -177,6 +236,14 @@ console.log(
     ringSteps: analysis.stats.ms,
     rings: analysis.rings.length,
     ringTokens: analysis.rings.reduce((a, r) => a + r.nodes.length, 0),
+    analysisRssMb,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
+    incremental: {
+      links: more.length,
+      fromScratchMs,
+      fromEarlierMs,
+      fromScratch: { modularity: fromScratch.modularity, visits: fromScratch.visits },
+      fromEarlier: { modularity: fromEarlier.modularity, visits: fromEarlier.visits },
+    },
   }),
 );

@@ -14,6 +14,17 @@ export interface LouvainOptions {
    * as first read). Later levels always go in a seeded random order.
    */
   readonly order?: 'random' | 'numbered';
+  /**
+   * Incremental (issue 19): the partition to start from, each node's community in an
+   * earlier run (ids from 0 up, below the node count; -1 for a node that run did not
+   * have, which starts alone). The first level then visits only the `frontier` (the nodes
+   * whose edges changed, and the new ones) and a node beyond it only when a neighbour
+   * moves, so its work follows what changed; the levels above run on the communities'
+   * graph as usual. Without `frontier`, every node is visited once more.
+   */
+  readonly initial?: Int32Array;
+  /** With `initial`: the nodes to look at first. */
+  readonly frontier?: Int32Array;
 }
 
 export interface Communities {
@@ -24,6 +35,8 @@ export interface Communities {
   readonly modularity: number;
   /** Levels of aggregation made. */
   readonly levels: number;
+  /** Nodes the first level looked at (a node looked at twice counts twice). */
+  readonly visits: number;
 }
 
 /**
@@ -93,13 +106,15 @@ function moveNodes(
   seed: number,
   maxVisits: number,
   numbered = false,
-): { community: Int32Array; moved: boolean } {
+  start?: Start,
+): { community: Int32Array; moved: boolean; visits: number } {
   const n = g.nodes;
-  const community = new Int32Array(n);
+  const community = start === undefined ? new Int32Array(n) : start.community.slice();
   const total = new Float64Array(n);
   for (let v = 0; v < n; v++) {
-    community[v] = v;
-    total[v] = k[v] as number;
+    if (start === undefined) community[v] = v;
+    const c = community[v] as number;
+    total[c] = (total[c] as number) + (k[v] as number);
   }
   // Weight from the node being moved to each neighbouring community: zero between
   // visits (weights are positive, so zero also means "not touched in this visit").
@@ -107,12 +122,13 @@ function moveNodes(
   const touched = new Int32Array(n);
   const smallCommunity = new Int32Array(SMALL_ROW);
   const smallWeight = new Float64Array(SMALL_ROW);
-  const queue = numbered ? Int32Array.from({ length: n }, (_, i) => i) : shuffled(n, seed);
-  const queued = new Uint8Array(n).fill(1);
+  const first = firstQueue(n, seed, numbered, start);
+  const { queue, queued } = first;
+  let size = first.size;
   let head = 0;
-  let size = n;
   let moved = false;
-  for (let visits = 0; size > 0 && visits < maxVisits; visits++) {
+  let visits = 0;
+  for (; size > 0 && visits < maxVisits; visits++) {
     const v = queue[head] as number;
     head = head + 1 === n ? 0 : head + 1;
     size--;
@@ -183,7 +199,73 @@ function moveNodes(
       size++;
     }
   }
-  return { community, moved };
+  return { community, moved, visits };
+}
+
+/**
+ * The nodes a level visits first, as a circular queue with a flag per node: every node
+ * (in a seeded random order, or numbered), or an incremental start's frontier.
+ */
+function firstQueue(
+  n: number,
+  seed: number,
+  numbered: boolean,
+  start: Start | undefined,
+): { queue: Int32Array; queued: Uint8Array; size: number } {
+  if (start === undefined)
+    return {
+      queue: numbered ? Int32Array.from({ length: n }, (_, i) => i) : shuffled(n, seed),
+      queued: new Uint8Array(n).fill(1),
+      size: n,
+    };
+  const queue = new Int32Array(n);
+  const queued = new Uint8Array(n);
+  let size = 0;
+  for (const v of start.frontier)
+    if (queued[v] === 0) {
+      queued[v] = 1;
+      queue[size++] = v;
+    }
+  return { queue, queued, size };
+}
+
+/** Where an incremental first level starts: a partition with ids below n, and its frontier. */
+interface Start {
+  readonly community: Int32Array;
+  readonly frontier: Int32Array;
+}
+
+/**
+ * The starting partition of an incremental run: the earlier communities as given (ids
+ * below n) and each new node (-1) alone under an id no community uses.
+ */
+function startOf(g: Csr, initial: Int32Array, frontier: Int32Array | undefined): Start {
+  const n = g.nodes;
+  if (initial.length !== n)
+    throw new RangeError(`initial partition of ${initial.length} nodes for a graph of ${n}`);
+  const used = new Uint8Array(n);
+  for (let v = 0; v < n; v++) {
+    const c = initial[v] as number;
+    if (!Number.isInteger(c) || c < -1 || c >= n)
+      throw new RangeError(`initial community ${c} of node ${v}: ids run from 0 to ${n - 1}`);
+    if (c >= 0) used[c] = 1;
+  }
+  const community = new Int32Array(n);
+  let free = 0;
+  for (let v = 0; v < n; v++) {
+    const c = initial[v] as number;
+    if (c >= 0) community[v] = c;
+    else {
+      while (used[free] === 1) free++;
+      used[free] = 1;
+      community[v] = free;
+    }
+  }
+  if (frontier !== undefined)
+    for (const v of frontier)
+      if (!Number.isInteger(v) || v < 0 || v >= n)
+        throw new RangeError(`frontier node ${v}: nodes run from 0 to ${n - 1}`);
+  return { community, frontier: frontier ?? Int32Array.from({ length: n }, (_, i) => i) };
 }
 
 /** Renumbers community ids to 0..count-1 in order of first appearance. */
@@ -271,21 +353,29 @@ export function louvain(g: Csr, options: LouvainOptions = {}): Communities {
   let graph = g;
   let levels = 0;
   let count = g.nodes;
+  let firstVisits = 0;
+  // An incremental run's first level starts from the earlier partition: it is a level
+  // even if nothing moves (the communities are then aggregated as found).
+  const start =
+    options.initial === undefined ? undefined : startOf(g, options.initial, options.frontier);
   for (;;) {
     const k = strengths(graph);
     let m2 = 0;
     for (let v = 0; v < graph.nodes; v++) m2 += k[v] as number;
     if (m2 === 0) break;
-    const { community, moved } = moveNodes(
+    const first = levels === 0;
+    const { community, moved, visits } = moveNodes(
       graph,
       k,
       m2,
       resolution,
       seed,
       maxPasses * graph.nodes,
-      levels === 0 && options.order === 'numbered',
+      first && options.order === 'numbered',
+      first ? start : undefined,
     );
-    if (!moved) break;
+    if (first) firstVisits = visits;
+    if (!moved && !(first && start !== undefined)) break;
     const next = renumber(community);
     for (let v = 0; v < g.nodes; v++) membership[v] = community[membership[v] as number] as number;
     levels++;
@@ -300,5 +390,6 @@ export function louvain(g: Csr, options: LouvainOptions = {}): Communities {
     count,
     modularity: modularity(g, membership, resolution),
     levels,
+    visits: firstVisits,
   };
 }

@@ -195,6 +195,109 @@ describe('modularity and Louvain', () => {
   });
 });
 
+describe('Louvain, incremental (issue 19)', () => {
+  /** The same partition, whatever its ids: nodes together in one are together in the other. */
+  const samePartition = (a: Int32Array, b: Int32Array) => {
+    const map = new Map<number, number>();
+    for (let v = 0; v < a.length; v++) {
+      const seen = map.get(a[v] as number);
+      if (seen === undefined) map.set(a[v] as number, b[v] as number);
+      else if (seen !== b[v]) return false;
+    }
+    return new Set(map.values()).size === map.size;
+  };
+
+  /**
+   * A planted graph, then 1 % more edges drawn the same way and a new group of 20 nodes
+   * (dense among themselves, two edges to the old graph): the earlier run's partition
+   * and the frontier (both ends of every new edge, and the new nodes).
+   */
+  function grown(seed: number) {
+    const before = planted(40, 50, 0.2, 0.001, seed);
+    const old = buildCsr(before.n, before.edges, true);
+    const earlier = louvain(old, { seed });
+    let s = seed * 7919;
+    const random = () => {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      return s / 2 ** 32;
+    };
+    const n = before.n + 20;
+    const edges = new EdgeList();
+    for (let e = 0; e < before.edges.length; e++)
+      edges.add(
+        before.edges.from[e] as number,
+        before.edges.to[e] as number,
+        before.edges.weight[e] as number,
+      );
+    const frontier = new Set<number>();
+    const add = (a: number, b: number) => {
+      edges.add(a, b, 1);
+      frontier.add(a).add(b);
+    };
+    for (let added = 0; added < Math.ceil(before.edges.length / 100); ) {
+      const a = Math.floor(random() * before.n);
+      const group = Math.floor(a / 50);
+      const b =
+        random() < 0.95 ? group * 50 + Math.floor(random() * 50) : Math.floor(random() * before.n);
+      if (a === b) continue;
+      add(a, b);
+      added++;
+    }
+    for (let a = before.n; a < n; a++)
+      for (let b = a + 1; b < n; b++) if (random() < 0.5) add(a, b);
+    add(before.n, 0);
+    add(before.n + 1, 1);
+    const initial = new Int32Array(n).fill(-1);
+    initial.set(earlier.community);
+    return {
+      g: buildCsr(n, edges, true),
+      initial,
+      frontier: Int32Array.from(frontier),
+      oldNodes: before.n,
+      earlier,
+      old,
+    };
+  }
+
+  it('starts from the earlier partition and looks at little more than what changed, losing no modularity', () => {
+    for (const seed of [1, 2, 3]) {
+      const { g, initial, frontier } = grown(seed);
+      const full = louvain(g, { seed });
+      const warm = louvain(g, { seed, initial, frontier });
+      expect(warm.modularity).toBeCloseTo(modularity(g, warm.community), 12);
+      expect(warm.modularity).toBeGreaterThanOrEqual(full.modularity - 0.01);
+      expect(full.visits).toBeGreaterThanOrEqual(g.nodes);
+      expect(warm.visits).toBeLessThan(g.nodes / 5);
+      // The new group is found as one community of its own.
+      const ids = new Set<number>();
+      for (let v = g.nodes - 20; v < g.nodes; v++) ids.add(warm.community[v] as number);
+      expect(ids.size).toBe(1);
+      expect(warm.community.slice(0, g.nodes - 20)).not.toContain(
+        warm.community[g.nodes - 1] as number,
+      );
+    }
+  });
+
+  it('leaves a settled partition as it is when nothing changed', () => {
+    const { old, earlier } = grown(4);
+    const again = louvain(old, { seed: 4, initial: earlier.community, frontier: new Int32Array() });
+    expect(again.visits).toBe(0);
+    expect(samePartition(again.community, earlier.community)).toBe(true);
+    expect(again.modularity).toBeCloseTo(earlier.modularity, 12);
+  });
+
+  it('refuses a partition or frontier that does not fit the graph', () => {
+    const { g, initial } = grown(5);
+    expect(() => louvain(g, { initial: initial.slice(1) })).toThrow(RangeError);
+    const wrong = initial.slice();
+    wrong[3] = g.nodes;
+    expect(() => louvain(g, { initial: wrong })).toThrow(/ids run from 0/);
+    expect(() => louvain(g, { initial, frontier: Int32Array.of(g.nodes) })).toThrow(
+      /frontier node/,
+    );
+  });
+});
+
 describe('personalized PageRank', () => {
   /** The stationary distribution solved directly: (I − (1 − α)Pᵀ) r = α s, dangling to s. */
   function solve(n: number, arcs: [number, number, number][], s: number[], alpha: number) {
