@@ -112,9 +112,9 @@ describe("an analysis run's ranks, as checks answer them", () => {
     const { listed } = await kept(h.platform.store);
     const tokens = listed.map(([t]) => t);
     const before = await h.platform.analysis.lookup(tokens);
-    // What a crash or a failover does to PostgreSQL's unlogged rows.
+    // What a crash or a failover does to PostgreSQL's unlogged tables.
     const db = new Database(join(dir, 'platform.sqlite'));
-    db.exec('DELETE FROM analysis_ranks');
+    db.exec('DELETE FROM analysis_ranks; DELETE FROM analysis_ranks_kept');
     const rows = () =>
       (db.prepare('SELECT count(*) AS n FROM analysis_ranks').get() as { n: number }).n;
     expect(rows()).toBe(0);
@@ -134,7 +134,7 @@ describe("an analysis run's ranks, as checks answer them", () => {
     // As an older platform left it: no summary, no digest, no ranks.
     const db = new Database(join(dir, 'platform.sqlite'));
     db.exec('UPDATE analysis_runs SET summary = NULL, result_sha256 = NULL');
-    db.exec('DELETE FROM analysis_ranks');
+    db.exec('DELETE FROM analysis_ranks; DELETE FROM analysis_ranks_kept');
     db.close();
     const { store, asked } = counting(h.platform.store);
     const old = service(store, 100);

@@ -248,12 +248,13 @@ export function describeAnalysisRuns(subject: StoreUnderTest) {
     await store.saveAnalysis({ createdAt: T0 + 2, createdBy: 'ops', ...run('{"run":3}', [], []) });
     expect(await store.analysisRanks(1, [tok(1)])).toEqual([undefined]);
     expect((await store.analysisRanks(2, [tok(100)]))[0]).toEqual(many[0]);
-    // A run that ranked nothing keeps no rank.
+    // A run that ranked nothing keeps no rank, and has none to put back.
+    expect(await store.analysisRanks(3, [tok(1), tok(100)])).toEqual([undefined, undefined]);
     expect(await store.latestAnalysisHead(2)).toMatchObject({
       id: 3,
       ranked: true,
       rankFilter: null,
-      ranksKept: false,
+      ranksKept: true,
     });
     // Ranks put back (as after a crash lost PostgreSQL's unlogged rows): those there stay,
     // the others come back, and twice is once.

@@ -83,6 +83,10 @@ async function insertRanks(client: pg.PoolClient, id: number, r: RankColumns): P
       ],
     );
   }
+  await client.query(
+    'INSERT INTO analysis_ranks_kept (run_id) VALUES ($1) ON CONFLICT DO NOTHING',
+    [id],
+  );
 }
 
 export class PostgresStore extends SqlStore implements Store {
@@ -357,6 +361,7 @@ export class PostgresStore extends SqlStore implements Store {
       );
       // The ranks of this run and the one before (a node may hold that one a while yet).
       await client.query('DELETE FROM analysis_ranks WHERE run_id < $1', [id - 1]);
+      await client.query('DELETE FROM analysis_ranks_kept WHERE run_id < $1', [id - 1]);
       await insertRanks(client, id, run.ranks);
       const previous = new Map(
         (

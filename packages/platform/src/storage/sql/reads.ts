@@ -140,7 +140,7 @@ export function* latestAnalysisHead(known?: number): Step<AnalysisHead | undefin
     ranks_kept: number | boolean;
   }>(
     `SELECT id, created_at, summary, result_sha256, rank_filter,
-       EXISTS (SELECT 1 FROM analysis_ranks r WHERE r.run_id = a.id) AS ranks_kept
+       EXISTS (SELECT 1 FROM analysis_ranks_kept k WHERE k.run_id = a.id) AS ranks_kept
      FROM analysis_runs a WHERE id = ?`,
     latest,
   );

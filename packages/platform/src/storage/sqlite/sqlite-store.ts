@@ -203,6 +203,9 @@ export class SqliteStore extends SqlStore implements Store {
     );
     for (let i = 0; i < r.tokens.length; i++)
       rank.run(id, r.tokens[i], r.score[i], r.percentile[i], r.near[i], r.via[i]);
+    this.db
+      .prepare('INSERT INTO analysis_ranks_kept (run_id) VALUES (?) ON CONFLICT DO NOTHING')
+      .run(id);
   }
 
   async restoreRanks(run: number, ranks: RankColumns): Promise<void> {
@@ -223,6 +226,7 @@ export class SqliteStore extends SqlStore implements Store {
         .run(...analysisRunRow(id, run));
       // The ranks of this run and the one before (a node may hold that one a while yet).
       this.db.prepare('DELETE FROM analysis_ranks WHERE run_id < ?').run(id - 1);
+      this.db.prepare('DELETE FROM analysis_ranks_kept WHERE run_id < ?').run(id - 1);
       this.insertRanks(id, run.ranks);
       const previous = new Map(
         this.db
