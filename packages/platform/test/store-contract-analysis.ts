@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
 import type { AnalysisParts, IngestLink } from '../src/domain/types.js';
+import { analysisRecord } from '../src/storage/analysis-rows.js';
 import { batch, link, report, type StoreUnderTest, T0, tok } from './store-contract-fixtures.js';
 
 /**
@@ -279,6 +280,7 @@ function run(
 ): AnalysisParts {
   return {
     body,
+    resultSha256: analysisRecord(body).resultSha256,
     summary: `summary of ${body}`,
     ringTokens,
     ranks: {

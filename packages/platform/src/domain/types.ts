@@ -394,6 +394,8 @@ export interface RankColumns {
 export interface AnalysisParts {
   /** The result (rings with their tokens, campaigns, every token's rank), JSON: what the log binds. */
   readonly body: string;
+  /** The body's SHA-256 (analysisRecord), computed once, on the analysis thread. */
+  readonly resultSha256: string;
   /** The same document with the ranking's token list emptied: what every API node loads. */
   readonly summary: string;
   readonly ringTokens: readonly {
@@ -437,7 +439,7 @@ export interface AnalysisHead {
   readonly ranked: boolean;
   /** The ranked tokens' filter (AnalysisParts.rankFilter); null: none. */
   readonly rankFilter: Uint8Array | null;
-  /** Whether the store holds any rank of the run (false after a crash lost them, or none ranked). */
+  /** Whether the store holds the run's ranks (false after a crash or a failover lost them). */
   readonly ranksKept: boolean;
 }
 

@@ -17,6 +17,7 @@ import { decodeFingerprint } from '@credence/core/narrative/fingerprint';
 import { ruledOn } from '@credence/core/risk/appeals';
 import type { Policy } from '@credence/core/risk/policy';
 import type { AnalysisParts, RankColumns } from '../domain/types.js';
+import { analysisRecord } from '../storage/analysis-rows.js';
 import type { Store } from '../storage/store.js';
 import type {
   AnalysisResult,
@@ -363,18 +364,23 @@ export function computeAnalysisParts(input: ComputeInput): AnalysisParts {
   const result = computeResult(input);
   const ranking = result.ranking as RankingRecord;
   const ranks = rankColumns(ranking);
+  const body = JSON.stringify(result);
   return {
-    body: JSON.stringify(result),
+    body,
+    resultSha256: analysisRecord(body).resultSha256,
     summary: JSON.stringify({ ...result, ranking: { ...ranking, tokens: [] } }),
     ringTokens: result.rings.flatMap((r) =>
       r.tokens.flatMap((t) => (t.former ? [] : [{ token: t.token, kind: t.kind, ringId: r.id }])),
     ),
     ranks,
-    rankFilter: ranks.tokens.every((t) => t.length === 43)
+    rankFilter: ranks.tokens.every(filterable)
       ? BinaryFuseFilter.build(tokenKeys(ranks.tokens), 16).toBytes()
       : null,
   };
 }
+
+/** Whether the ranked tokens' filter can hold a token: a 43-character token (tokenKeys). */
+export const filterable = (token: string): boolean => token.length === 43;
 
 /** A ranking's tokens as columns, in its order. */
 export function rankColumns(ranking: RankingRecord | undefined): RankColumns {

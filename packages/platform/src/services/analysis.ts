@@ -4,13 +4,13 @@ import type { IdentifierKind } from '@credence/core/identifiers/kinds';
 import type { Category } from '@credence/core/wire/vocabulary';
 import { LRUCache } from 'lru-cache';
 import type { AnalysisHead, AnalysisParts, StoredRank } from '../domain/types.js';
-import { analysisRecord } from '../storage/analysis-rows.js';
 import type { Store } from '../storage/store.js';
 import {
   type AnalysisJob,
   computeAnalysisParts,
   computeInput,
   EDGE_WORDS,
+  filterable,
   rankColumns,
 } from './analysis-compute.js';
 import type {
@@ -207,8 +207,7 @@ export class AnalysisService {
     const stored = await this.store.latestAnalysisHead(this.latest?.id);
     if (stored === undefined || stored.id <= (this.latest?.id ?? 0)) return;
     const loaded = load(stored, this.rankCache);
-    const mayHaveRanks = loaded.rankFilter === undefined || loaded.rankFilter.size > 0;
-    if (stored.ranked && !stored.ranksKept && mayHaveRanks) await this.restoreRanks(stored.id);
+    if (stored.ranked && !stored.ranksKept) await this.restoreRanks(stored.id);
     this.latest = loaded;
   }
 
@@ -245,7 +244,7 @@ export class AnalysisService {
       {
         id: saved.id,
         createdAt,
-        resultSha256: analysisRecord(parts.body).resultSha256,
+        resultSha256: parts.resultSha256,
         summary: parts.summary,
         ranked: true,
         ranksKept: true,
@@ -293,7 +292,7 @@ export class AnalysisService {
     // Not cached, and possibly ranked: a token the filter does not hold is not (and is
     // not cached either: most checked tokens are new, and would push out those that are).
     const filter = l.rankFilter;
-    const maybe = (t: string) => filter === undefined || t.length !== 43 || filter.has(t);
+    const maybe = (t: string) => filter === undefined || !filterable(t) || filter.has(t);
     const possible = tokens.map(maybe);
     const missing = [...new Set(tokens.filter((t, i) => possible[i] && !cache.has(t)))];
     if (missing.length > 0) {

@@ -23,7 +23,7 @@ export function analysisRunRow(id: number, run: AnalysisWrite): unknown[] {
     run.createdBy,
     run.body,
     run.summary,
-    analysisRecord(run.body).resultSha256,
+    run.resultSha256,
     filter === null ? null : Buffer.from(filter.buffer, filter.byteOffset, filter.byteLength),
   ];
 }

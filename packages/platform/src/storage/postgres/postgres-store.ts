@@ -12,7 +12,7 @@ import type {
   RankColumns,
   TokenChange,
 } from '../../domain/types.js';
-import { analysisRecord, analysisRunRow, joinedRings } from '../analysis-rows.js';
+import { analysisRunRow, joinedRings } from '../analysis-rows.js';
 import { alertRecordOf, type StoredAlertRow, tableEventEntry } from '../log-append.js';
 import { nodesFromTiles, tilesOf } from '../log-tiles.js';
 import { logWrite } from '../sql/log.js';
@@ -404,13 +404,9 @@ export class PostgresStore extends SqlStore implements Store {
           'INSERT INTO webhook_deliveries (alert_id, member_id, attempts, next_attempt_at) SELECT a.id, a.member_id, 0, $3 FROM unnest($1::bigint[], $2::text[]) AS a(id, member_id) JOIN webhooks h ON h.member_id = a.member_id',
           [inserted.map((r) => r.id), inserted.map((r) => r.member_id), run.createdAt],
         );
-      const entry = tableEventEntry(
-        'analysis',
-        run.createdBy,
-        `analysis/${id}`,
-        run.createdAt,
-        analysisRecord(run.body),
-      );
+      const entry = tableEventEntry('analysis', run.createdBy, `analysis/${id}`, run.createdAt, {
+        resultSha256: run.resultSha256,
+      });
       const log = (await runPgSteps(
         client,
         logWrite(run.createdBy, run.createdAt, inserted.map(alertRecordOf), [entry]),

@@ -15,7 +15,7 @@ import type {
   RankColumns,
   TokenChange,
 } from '../../domain/types.js';
-import { analysisRecord, analysisRunRow, joinedRings } from '../analysis-rows.js';
+import { analysisRunRow, joinedRings } from '../analysis-rows.js';
 import { tableEventEntry } from '../log-append.js';
 import { nodesFromTiles, tilesOf } from '../log-tiles.js';
 import { logWrite } from '../sql/log.js';
@@ -280,13 +280,9 @@ export class SqliteStore extends SqlStore implements Store {
             createdAt: run.createdAt,
           });
         }
-      const entry = tableEventEntry(
-        'analysis',
-        run.createdBy,
-        `analysis/${id}`,
-        run.createdAt,
-        analysisRecord(run.body),
-      );
+      const entry = tableEventEntry('analysis', run.createdBy, `analysis/${id}`, run.createdAt, {
+        resultSha256: run.resultSha256,
+      });
       const log = this.steps.run(
         logWrite(run.createdBy, run.createdAt, alerts, [entry]),
       ) as LogAppend;
